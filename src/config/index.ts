@@ -1,0 +1,4 @@
+export { loadConfigFile, loadConfigOrThrow, parseConfig, type LoadedConfig, type LoadResult } from './load.js'
+export { ConfigError, formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.js'
+export { instellarSchema, ARCHITECTURES, STAGES, type InstellarConfig, type Architecture, type Stage } from './schema.js'
+export { jsonSchema } from './json-schema.js'

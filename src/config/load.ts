@@ -1,0 +1,248 @@
+import { readFile } from 'node:fs/promises'
+import type { z } from 'zod'
+import { byPosition, ConfigError, hasErrors, type Diagnostic } from './diagnostics.js'
+import { upgradeLegacyKeys } from './legacy.js'
+import { CLOSED_MAPS, instellarSchema, type InstellarConfig } from './schema.js'
+import { formatKeyPath, YamlSource, type KeyPath } from './source.js'
+import { closestKey } from './suggest.js'
+
+/** A validated instellar.yml plus what was noticed on the way (warnings, notices). */
+export interface LoadedConfig {
+  config: InstellarConfig
+  /** Where each key is, for problems found by later stages (recipe, build). */
+  source: YamlSource
+  diagnostics: Diagnostic[]
+}
+
+export type LoadResult =
+  | ({ ok: true } & LoadedConfig)
+  | { ok: false; diagnostics: Diagnostic[]; source: YamlSource }
+
+export async function loadConfigFile(file: string): Promise<LoadResult> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message
+    const source = new YamlSource(file, '')
+    return { ok: false, source, diagnostics: [source.diagnostic('error', [], `cannot read config: ${reason}`)] }
+  }
+  return parseConfig(text, file)
+}
+
+/** Parses and validates, collecting every problem in one pass. Never throws on bad input. */
+export function parseConfig(text: string, file: string): LoadResult {
+  const source = new YamlSource(file, text)
+  const diagnostics = [...source.diagnostics]
+  const fail = (): LoadResult => ({ ok: false, source, diagnostics: diagnostics.sort(byPosition) })
+
+  if (hasErrors(diagnostics)) return fail()
+  if (source.isEmpty) {
+    diagnostics.push(
+      source.diagnostic('error', [], 'the file is empty; instellar.yml needs at least dependencies, build and run'),
+    )
+    return fail()
+  }
+  if (!source.isMap) {
+    diagnostics.push(
+      source.diagnostic('error', [], 'the top level must be a map of keys (dependencies, build, run, …)'),
+    )
+    return fail()
+  }
+  const value = source.toValue() as Record<string, unknown> | undefined
+  if (value === undefined) return { ok: false, source, diagnostics: source.diagnostics }
+
+  diagnostics.push(...upgradeLegacyKeys(value, source))
+
+  let parsed = instellarSchema.safeParse(value)
+  if (!parsed.success) {
+    const unknownKeys: KeyPath[] = []
+    for (const issue of parsed.error.issues) {
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) {
+          unknownKeys.push([...issue.path, key] as KeyPath)
+          diagnostics.push(unknownKeyDiagnostic(source, issue.path as KeyPath, key))
+        }
+      } else {
+        diagnostics.push(issueDiagnostic(source, value, issue))
+      }
+    }
+    if (hasErrors(diagnostics)) return fail()
+    // Only unknown keys: they were warned about; drop them and take the rest.
+    for (const path of unknownKeys) removeAt(value, path)
+    parsed = instellarSchema.safeParse(value)
+    if (!parsed.success) {
+      diagnostics.push(...parsed.error.issues.map((issue) => issueDiagnostic(source, value, issue)))
+      return fail()
+    }
+  }
+
+  const config = parsed.data
+  diagnostics.push(...crossFieldDiagnostics(config, source))
+  if (hasErrors(diagnostics)) return fail()
+  return { ok: true, config, source, diagnostics: diagnostics.sort(byPosition) }
+}
+
+/** For callers that want the config or an exception carrying every problem. */
+export async function loadConfigOrThrow(file: string): Promise<LoadedConfig> {
+  const result = await loadConfigFile(file)
+  if (!result.ok) throw new ConfigError(result.diagnostics)
+  return result
+}
+
+function unknownKeyDiagnostic(source: YamlSource, parent: KeyPath, key: string): Diagnostic {
+  const path = [...parent, key]
+  const known = knownKeys(parent)
+  const guess = closestKey(key, known)
+  const where = parent.length ? `in ${formatKeyPath(parent)}` : 'at the top level'
+  const closed = CLOSED_MAPS.has(formatKeyPath(parent))
+  const hint = guess
+    ? `; did you mean ${guess}?`
+    : closed
+      ? `; expected one of ${known.join(', ')}`
+      : ''
+  return source.diagnostic(
+    closed ? 'error' : 'warning',
+    path,
+    closed ? `unknown key ${key} ${where}${hint}` : `unknown key ${key} ${where} is ignored${hint}`,
+    source.locateKey(path),
+  )
+}
+
+function issueDiagnostic(source: YamlSource, root: unknown, issue: z.core.$ZodIssue): Diagnostic {
+  const path = issue.path as KeyPath
+  const key = formatKeyPath(path)
+  const actual = valueAt(root, path)
+  let message: string
+  if (issue.code === 'invalid_type' && actual === undefined) {
+    const [parent, missing] = [path.slice(0, -1), path.at(-1)]
+    message = parent.length
+      ? `missing key ${String(missing)} in ${formatKeyPath(parent)}`
+      : `missing key ${String(missing)} at the top level`
+    return source.diagnostic('error', path, `${message}${MISSING_HINTS[key.replace(/\[\d+\]/g, '[]')] ?? ''}`)
+  }
+  if (issue.code === 'invalid_type') {
+    message = `${key} must be ${article(issue.expected)}, found ${describe(actual)}`
+  } else if (issue.code === 'invalid_value') {
+    message = `${key} must be one of ${issue.values.map(String).join(', ')}, found ${describe(actual)}`
+  } else if (issue.code === 'too_small' && Array.isArray(actual)) {
+    message = `${key}: ${issue.message.startsWith('Too small') ? 'must not be empty' : issue.message}`
+  } else if (issue.code === 'invalid_union') {
+    message = `${key} must be a string, number or boolean, found ${describe(actual)}`
+  } else {
+    message = `${key}: ${issue.message}${typeof actual === 'string' ? ` (found ${JSON.stringify(actual)})` : ''}`
+  }
+  return source.diagnostic('error', path, message)
+}
+
+const MISSING_HINTS: Record<string, string> = {
+  dependencies: ' (dependencies.build lists the packages the build needs)',
+  build: ' (build.command builds the app, build.destinations lists what goes in the package)',
+  'build.command': ' (the shell that builds the app)',
+  'run.name': ' (the service name used by rc-service)',
+  'run.services': ' (at least one long-running process: name, binary, start.call)',
+  'run.commands[].name': ' (it becomes `rc-service <app> <name>`)',
+}
+
+function crossFieldDiagnostics(config: InstellarConfig, source: YamlSource): Diagnostic[] {
+  const found: Diagnostic[] = []
+  const error = (path: KeyPath, message: string) => found.push(source.diagnostic('error', path, message))
+
+  if (!config.build.destinations && config.package === undefined) {
+    error(['build'], 'build.destinations is required (which built files go into the package), unless package: replaces the packaging step')
+  }
+  if (config.type === 'custom' && config.package === undefined) {
+    error(['type'], 'type: custom needs a package: block, since nothing is installed for you')
+  }
+  if (config.run) {
+    const seen = new Map<string, number>()
+    config.run.services.forEach((service, i) => {
+      const first = seen.get(service.name)
+      if (first !== undefined) error(['run', 'services', i, 'name'], `service name ${service.name} is already used by run.services[${first}]`)
+      else seen.set(service.name, i)
+    })
+    const commands = new Map<string, number>()
+    config.run.commands?.forEach((command, i) => {
+      const first = commands.get(command.name)
+      if (first !== undefined) error(['run', 'commands', i, 'name'], `command name ${command.name} is already used by run.commands[${first}]`)
+      else commands.set(command.name, i)
+      if (OPENRC_RESERVED.has(command.name)) {
+        error(['run', 'commands', i, 'name'], `command name ${command.name} would replace OpenRC's own ${command.name}; choose another name`)
+      }
+    })
+    config.run.services.forEach((service, i) => {
+      if (service.stop) {
+        found.push(
+          source.diagnostic('notice', ['run', 'services', i, 'stop'], 'stop has no effect: s6 stops the service with SIGTERM, as PAKman has done since 2023', source.locateKey(['run', 'services', i, 'stop'])),
+        )
+      }
+    })
+  }
+  if (config.type === 'static' && config.run) {
+    found.push(
+      source.diagnostic('warning', ['run'], 'run is ignored for type: static (nginx serves the files)', source.locateKey(['run'])),
+    )
+  }
+  return found
+}
+
+/** Names openrc-run defines itself; an extra command with one of these names would shadow it. */
+const OPENRC_RESERVED = new Set([
+  'start', 'stop', 'restart', 'status', 'zap', 'describe', 'depend', 'start_pre', 'start_post',
+  'stop_pre', 'stop_post',
+])
+
+function knownKeys(path: KeyPath): string[] {
+  let schema: unknown = instellarSchema
+  for (const segment of path) {
+    schema = unwrap(schema)
+    const def = (schema as { def?: { type: string; element?: unknown; shape?: Record<string, unknown> } }).def
+    if (!def) return []
+    if (def.type === 'array' && typeof segment === 'number') schema = def.element
+    else if (def.type === 'object' && typeof segment === 'string') schema = def.shape?.[segment]
+    else return []
+  }
+  const def = (unwrap(schema) as { def?: { type: string; shape?: Record<string, unknown> } }).def
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : []
+}
+
+function unwrap(schema: unknown): unknown {
+  let current = schema as { def?: { type: string; innerType?: unknown } }
+  while (current?.def && (current.def.type === 'optional' || current.def.type === 'nullable' || current.def.type === 'default')) {
+    current = current.def.innerType as typeof current
+  }
+  return current
+}
+
+function valueAt(root: unknown, path: KeyPath): unknown {
+  let node = root
+  for (const segment of path) {
+    if (node === null || typeof node !== 'object') return undefined
+    node = (node as Record<string | number, unknown>)[segment]
+  }
+  return node
+}
+
+function removeAt(root: unknown, path: KeyPath): void {
+  const parent = valueAt(root, path.slice(0, -1))
+  if (parent && typeof parent === 'object') delete (parent as Record<string | number, unknown>)[path.at(-1)!]
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'an empty value'
+  if (Array.isArray(value)) return 'a list'
+  if (typeof value === 'object') return 'a map'
+  if (typeof value === 'string') return value.includes('\n') ? 'a multi-line string' : `the string ${JSON.stringify(value)}`
+  return `${typeof value === 'number' ? 'the number' : 'the boolean'} ${String(value)}`
+}
+
+function article(expected: string): string {
+  const names: Record<string, string> = {
+    object: 'a map',
+    array: 'a list',
+    string: 'a string',
+    number: 'a number',
+    boolean: 'true or false',
+  }
+  return names[expected] ?? expected
+}

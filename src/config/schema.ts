@@ -1,0 +1,242 @@
+import { z } from 'zod'
+
+/*
+ * The whole of instellar.yml as one zod schema.
+ *
+ * Values that end up inside generated shell or in file names are held to the patterns below; this is
+ * the one place where YAML input is checked for anything that could break out of its place in a
+ * script. Blocks that are shell by design (build.command, hooks, package, source) are strings
+ * pasted verbatim into the APKBUILD.
+ */
+
+/** Package, service and user names: what apk, OpenRC, s6 and adduser all accept. */
+const NAME = /^[a-z0-9][a-z0-9._-]*$/
+/** openrc `extra_commands` entries become shell function names. */
+const SHELL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
+/** A program name looked up in `path` or the app's bin/ directory: one path segment. */
+const BINARY = /^[A-Za-z0-9_+][A-Za-z0-9._+-]*$/
+/** An absolute directory made of plain segments. */
+const ABSOLUTE_DIR = /^(?:\/[A-Za-z0-9_+][A-Za-z0-9._+-]*)+\/?$/
+/**
+ * Arguments appended to a command line: plain words and single-quoted words. No `$`, backticks,
+ * double quotes, backslashes, globs, comments or command separators, so the words mean the same
+ * inside the double-quoted initd call and the s6 run script.
+ */
+const CALL = /^(?:[A-Za-z0-9_@%+=:,./^-]+|'[A-Za-z0-9_@%+=:,./^ -]*')(?: +(?:[A-Za-z0-9_@%+=:,./^-]+|'[A-Za-z0-9_@%+=:,./^ -]*'))*$/
+/** An apk dependency: optional `!` (conflict), optional provider prefix, optional version rule. */
+const APK_DEPENDENCY = /^!?(?:[a-z]+:)?[A-Za-z0-9_][A-Za-z0-9._+-]*(?:(?:[<>]=?|=|~|><)[A-Za-z0-9._+*-]+)?$/
+/** A path relative to the build directory; globs allowed, expanded by the shell at package time. */
+const DESTINATION = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._*?[\]+@=,%-]+(?:\/[A-Za-z0-9._*?[\]+@=,%-]+)*\/?$/
+
+export const STAGES = [
+  'pre-install',
+  'post-install',
+  'pre-upgrade',
+  'post-upgrade',
+  'pre-deinstall',
+  'post-deinstall',
+] as const
+export type Stage = (typeof STAGES)[number]
+
+/** apk architecture names (abuild's CARCH values) plus `noarch`. */
+export const ARCHITECTURES = [
+  'x86_64',
+  'x86',
+  'aarch64',
+  'armhf',
+  'armv7',
+  'ppc64le',
+  's390x',
+  'riscv64',
+  'loongarch64',
+  'noarch',
+] as const
+export type Architecture = (typeof ARCHITECTURES)[number]
+
+const name = (what: string) =>
+  z.string().regex(NAME, {
+    error: `${what} must be lower-case letters, digits, '.', '_' or '-', starting with a letter or digit`,
+  })
+
+const binary = z.string().regex(BINARY, {
+  error: 'binary must be a program name without a directory (put the directory in path)',
+})
+
+const path = z.string().regex(ABSOLUTE_DIR, {
+  error: "path must be an absolute directory such as /usr/bin, without '..', spaces or quotes",
+})
+
+const call = z.string().regex(CALL, {
+  error:
+    "call may hold words and 'single-quoted' words only: no $, backticks, double quotes, backslashes, globs, ';', '&', '|', '<', '>' or newlines",
+})
+
+const shellBlock = z.string()
+
+const dependency = z.string().regex(APK_DEPENDENCY, {
+  error: 'not an apk package name (letters, digits, . _ + - and an optional version rule)',
+})
+
+const destination = z.string().regex(DESTINATION, {
+  error:
+    "destinations must be relative paths inside the build directory: no leading '/', no '..', no spaces, quotes or '$'",
+})
+
+export const dependenciesSchema = z.strictObject({
+  build: z.array(dependency),
+  runtime: z.array(dependency).optional(),
+  trace: z.boolean().optional(),
+})
+
+export const buildSchema = z.strictObject({
+  command: shellBlock,
+  destinations: z.array(destination).min(1).optional(),
+  strip_binary: z.boolean().optional(),
+})
+
+export const commandSchema = z.strictObject({
+  name: z.string().regex(SHELL_IDENTIFIER, {
+    error: 'command name becomes a shell function: letters, digits and _ only, not starting with a digit',
+  }),
+  binary,
+  call: call.optional(),
+  path: path.optional(),
+})
+
+export const serviceSchema = z.strictObject({
+  name: name('service name'),
+  binary,
+  path: path.optional(),
+  start: z.strictObject({ call: call.optional() }),
+  stop: z
+    .strictObject({
+      call: call.optional(),
+      kill: z.boolean().optional(),
+      pid_path: z.string().optional(),
+    })
+    .optional(),
+})
+
+export const runSchema = z.strictObject({
+  name: name('run.name'),
+  commands: z.array(commandSchema).optional(),
+  services: z.array(serviceSchema).min(1, { error: 'services must list at least one service' }),
+})
+
+export const hookSchema = z.strictObject(
+  Object.fromEntries(STAGES.map((stage) => [stage, shellBlock.optional()])) as Record<
+    Stage,
+    z.ZodOptional<z.ZodString>
+  >,
+)
+
+/* Deployment settings for Instellar. PAKman only checks their shape and passes them on as written. */
+
+const scalar = z.union([z.string(), z.number(), z.boolean()])
+
+const variableSchema = z.strictObject({
+  key: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+    error: 'variable key must be an environment variable name',
+  }),
+  default_value: scalar.optional(),
+  driver: z.string().optional(),
+  driver_options: z.record(z.string(), z.unknown()).optional(),
+  required: z.boolean().optional(),
+})
+
+const portSchema = z.strictObject({
+  name: z.string(),
+  target: z.number().int(),
+  source: z.number().int().optional(),
+  main: z.boolean().optional(),
+  proxy_protocol: z.boolean().optional(),
+})
+
+const forkSchema = z.strictObject({
+  name: z.string(),
+  description: z.string().optional(),
+  default_size: z.string().optional(),
+  variables: z.array(variableSchema).optional(),
+})
+
+export const kitSchema = z.strictObject({
+  name: z.string(),
+  description: z.string().optional(),
+  main: z.boolean().optional(),
+  ports: z.array(portSchema).optional(),
+  variables: z.array(variableSchema).optional(),
+  forks: z.array(forkSchema).optional(),
+  default_size: z.string().optional(),
+  max_instances_count: z.number().int().optional(),
+  orchestration: z
+    .strictObject({
+      upgrade: z.string().optional(),
+      on_fail: z.string().optional(),
+      placement: z.string().optional(),
+      delivery: z.string().optional(),
+    })
+    .optional(),
+})
+
+const sizeSchema = z.strictObject({
+  name: z.string(),
+  description: z.string().optional(),
+  allocation: z.strictObject({ cpu: z.number(), memory: z.number() }),
+})
+
+const planSchema = z.strictObject({
+  name: z.string(),
+  description: z.string().optional(),
+  managed_by: z.string().optional(),
+  layers: z
+    .array(
+      z.strictObject({
+        channel_slug: z.string(),
+        kit_slug: z.string(),
+        size_slug: z.string(),
+      }),
+    )
+    .optional(),
+  pricings: z
+    .array(
+      z.strictObject({
+        amount: z.number(),
+        currency: z.string(),
+        billing_period: z.string(),
+      }),
+    )
+    .optional(),
+})
+
+const pageSchema = z.strictObject({
+  title: z.string().optional(),
+  slogan: z.string().optional(),
+  description: z.string().optional(),
+})
+
+export const instellarSchema = z.strictObject({
+  dependencies: dependenciesSchema,
+  stack: z
+    .string()
+    .regex(/^alpine\/(?:3\.\d{1,2}|edge)$/, { error: 'stack must look like alpine/3.19 or alpine/edge' })
+    .optional(),
+  architectures: z.array(z.enum(ARCHITECTURES)).min(1).optional(),
+  type: z.enum(['static', 'custom']).optional(),
+  build: buildSchema,
+  source: shellBlock.optional(),
+  package: shellBlock.optional(),
+  hook: hookSchema.optional(),
+  run: runSchema.optional(),
+  kits: z.array(kitSchema).optional(),
+  sizes: z.array(sizeSchema).optional(),
+  plans: z.array(planSchema).optional(),
+  page: pageSchema.optional(),
+})
+
+export type InstellarConfig = z.infer<typeof instellarSchema>
+export type RunConfig = z.infer<typeof runSchema>
+export type ServiceConfig = z.infer<typeof serviceSchema>
+export type CommandConfig = z.infer<typeof commandSchema>
+
+/** Maps whose keys are fixed by PAKman itself: an unknown key there is an error, not a typo warning. */
+export const CLOSED_MAPS = new Set(['hook'])

@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { parseRepository, type Repository } from './naming.js'
+import { resolveVersion } from './version.js'
+import type { RecipeContext } from './render.js'
+
+const run = promisify(execFile)
+
+export interface ContextOptions {
+  workspace: string
+  /** `owner/name`; defaults to GITHUB_REPOSITORY, then the git remote `origin`. */
+  repository?: string
+  /** Overrides `git describe`; a leading v is accepted. */
+  version?: string
+  /** Overrides GITHUB_RUN_NUMBER. */
+  build?: string
+  env?: NodeJS.ProcessEnv
+}
+
+export interface ResolvedContext extends RecipeContext {
+  notes: string[]
+}
+
+/** Works out repository, version and build number from flags, the GitHub environment, then git. */
+export async function resolveContext(options: ContextOptions): Promise<ResolvedContext> {
+  const env = options.env ?? process.env
+  const notes: string[] = []
+  const repositoryText =
+    options.repository ?? env.GITHUB_REPOSITORY ?? (await gitRemoteRepository(options.workspace))
+  if (!repositoryText) {
+    throw new Error('cannot tell the repository: pass --repository OWNER/NAME or set GITHUB_REPOSITORY')
+  }
+  const repository: Repository | undefined = parseRepository(repositoryText)
+  if (!repository) throw new Error(`repository must be OWNER/NAME, got ${JSON.stringify(repositoryText)}`)
+
+  const described = options.version ?? (await git(options.workspace, ['describe', '--tags', '--always']))
+  const { version, note } = resolveVersion(described)
+  if (note) notes.push(note)
+
+  const buildText = options.build ?? env.GITHUB_RUN_NUMBER ?? '0'
+  if (!/^\d{1,9}$/.test(buildText.trim())) {
+    throw new Error(`build number must be a whole number, got ${JSON.stringify(buildText)}`)
+  }
+  return { repository, version, release: Number(buildText.trim()), notes }
+}
+
+async function git(cwd: string, args: string[]): Promise<string | undefined> {
+  try {
+    const { stdout } = await run('git', args, { cwd })
+    return stdout.trim() || undefined
+  } catch {
+    return undefined
+  }
+}
+
+async function gitRemoteRepository(cwd: string): Promise<string | undefined> {
+  const url = await git(cwd, ['remote', 'get-url', 'origin'])
+  // git@github.com:owner/name.git, https://github.com/owner/name(.git), ssh://…/owner/name
+  const match = url && /[/:]([^/:]+)\/([^/]+?)(?:\.git)?\/?$/.exec(url)
+  return match ? `${match[1]}/${match[2]}` : undefined
+}

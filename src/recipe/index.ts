@@ -1,0 +1,45 @@
+import { access } from 'node:fs/promises'
+import { join } from 'node:path'
+import { hasErrors, type Diagnostic } from '../config/diagnostics.js'
+import type { LoadedConfig } from '../config/load.js'
+import { renderRecipe, type Recipe, type RecipeContext } from './render.js'
+import { writeRecipe } from './write.js'
+
+export { renderRecipe, type Recipe, type RecipeContext, type RecipeFile } from './render.js'
+export { resolveContext, type ContextOptions } from './context.js'
+export { packageName, recipePath, defaultKeyName, parseRepository, slugify, type Repository } from './naming.js'
+
+export interface BootstrapResult {
+  recipe: Recipe
+  /** Absolute path of the recipe directory; undefined when errors stopped the write. */
+  dir?: string
+  diagnostics: Diagnostic[]
+}
+
+/** The original's `pakman bootstrap`: render the recipe and write it into the workspace. */
+export async function bootstrap(
+  workspace: string,
+  loaded: LoadedConfig,
+  context: RecipeContext,
+): Promise<BootstrapResult> {
+  const recipe = renderRecipe(loaded, context)
+  const diagnostics = [...recipe.diagnostics]
+  if (loaded.config.type === 'static' && !(await exists(join(workspace, 'nginx.conf')))) {
+    diagnostics.push(
+      loaded.source.diagnostic(
+        'error',
+        ['type'],
+        'type: static installs nginx.conf from the repository root as /etc/<name>/default.conf, but there is no nginx.conf',
+      ),
+    )
+  }
+  if (hasErrors(diagnostics)) return { recipe, diagnostics }
+  return { recipe, dir: await writeRecipe(workspace, recipe), diagnostics }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  )
+}

@@ -1,0 +1,104 @@
+import type { Diagnostic } from '../config/diagnostics.js'
+import type { LoadedConfig } from '../config/load.js'
+import type { Stage } from '../config/schema.js'
+import { buildModel, type RecipeInputs } from './model.js'
+import { packageName, recipePath, type Repository } from './naming.js'
+import * as templates from './templates.js'
+
+export interface RecipeFile {
+  /** File name inside the recipe directory. */
+  name: string
+  content: string
+  mode: number
+  /** The interpreter the file is for, so tests can lint each with the right tool. */
+  shell: 'apkbuild' | 'sh' | 'bash' | 'execline'
+}
+
+export interface Recipe {
+  /** Relative to the workspace: `.apk/<owner-slug>/<name-slug>`. */
+  dir: string
+  packageName: string
+  version: string
+  release: number
+  files: RecipeFile[]
+  diagnostics: Diagnostic[]
+}
+
+export interface RecipeContext {
+  repository: Repository
+  version: string
+  release: number
+}
+
+/** Renders the recipe in memory; nothing touches the disk here. */
+export function renderRecipe(loaded: LoadedConfig, context: RecipeContext): Recipe {
+  const { config, source } = loaded
+  const name = packageName(context.repository)
+  const diagnostics: Diagnostic[] = []
+  if (!/^[a-z0-9]/.test(name)) {
+    diagnostics.push(
+      source.diagnostic(
+        'error',
+        [],
+        `the repository name ${context.repository.name} gives no usable package name (${JSON.stringify(name)})`,
+      ),
+    )
+    return { dir: recipePath(context.repository), packageName: name, version: context.version, release: context.release, files: [], diagnostics }
+  }
+
+  if (config.run && config.run.name !== name && config.type !== 'static') {
+    diagnostics.push(
+      source.diagnostic(
+        'warning',
+        ['run', 'name'],
+        `run.name ${config.run.name} differs from the package name ${name} (from the repository ${context.repository.owner}/${context.repository.name}); ` +
+          `the service files, account and /var/lib directory will all be named ${name}. Set run.name: ${name} to match`,
+      ),
+    )
+  }
+  config.dependencies.runtime?.forEach((dependency, i) => {
+    const openrcOf = /^(.+)-openrc$/.exec(dependency)?.[1]
+    if (openrcOf && openrcOf !== name && !['s6', 'nginx', 'openrc'].includes(openrcOf)) {
+      diagnostics.push(
+        source.diagnostic(
+          'warning',
+          ['dependencies', 'runtime', i],
+          `${dependency} is not this package's service subpackage (${name}-openrc); apk will look for a package named ${dependency}`,
+        ),
+      )
+    }
+  })
+
+  const inputs: RecipeInputs = {
+    owner: context.repository.owner,
+    repo: context.repository.name,
+    name,
+    version: context.version,
+    release: context.release,
+  }
+  const model = buildModel(config, inputs)
+  const file = (suffix: string, content: string, shell: RecipeFile['shell'], mode = 0o644): RecipeFile => ({
+    name: suffix === 'APKBUILD' ? suffix : `${name}.${suffix}`,
+    content,
+    mode,
+    shell,
+  })
+
+  const files: RecipeFile[] = [file('APKBUILD', templates.apkbuild(model), 'apkbuild')]
+  files.push(file('pre-install', templates.preInstall(model), 'sh', 0o755))
+  for (const stage of model.installScripts) {
+    if (stage !== 'pre-install') files.push(file(stage, templates.hook(model, stage as Exclude<Stage, 'pre-install'>), 'sh', 0o755))
+  }
+  if (model.service) {
+    files.push(
+      file('initd', templates.initd(model, model.service), 'sh', 0o755),
+      file('run', templates.run(model, model.service), 'bash', 0o755),
+      file('finish', templates.finish(), 'execline', 0o755),
+      file('log', templates.log(model), 'execline', 0o755),
+      file('environment', templates.environment(), 'bash', 0o755),
+      file('env-exec', templates.envExec(model), 'bash', 0o755),
+      file('profile', templates.profile(model), 'sh', 0o755),
+    )
+  }
+  return { dir: recipePath(context.repository), packageName: name, version: context.version, release: context.release, files, diagnostics }
+}
