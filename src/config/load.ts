@@ -119,7 +119,8 @@ function issueDiagnostic(source: YamlSource, root: unknown, issue: z.core.$ZodIs
     message = parent.length
       ? `missing key ${String(missing)} in ${formatKeyPath(parent)}`
       : `missing key ${String(missing)} at the top level`
-    return source.diagnostic('error', path, `${message}${MISSING_HINTS[key.replace(/\[\d+\]/g, '[]')] ?? ''}`)
+    const hint = MISSING_HINTS[key.replace(/\[\d+\]/g, '[]')] ?? ''
+    return source.diagnostic('error', path, `${message}${hint}`, source.locateKey(parent))
   }
   if (issue.code === 'invalid_type') {
     message = `${key} must be ${article(issue.expected)}, found ${describe(actual)}`
@@ -146,10 +147,11 @@ const MISSING_HINTS: Record<string, string> = {
 
 function crossFieldDiagnostics(config: InstellarConfig, source: YamlSource): Diagnostic[] {
   const found: Diagnostic[] = []
-  const error = (path: KeyPath, message: string) => found.push(source.diagnostic('error', path, message))
+  const error = (path: KeyPath, message: string, onKey = false) =>
+    found.push(source.diagnostic('error', path, message, onKey ? source.locateKey(path) : source.locate(path)))
 
   if (!config.build.destinations && config.package === undefined) {
-    error(['build'], 'build.destinations is required (which built files go into the package), unless package: replaces the packaging step')
+    error(['build'], 'build.destinations is required (which built files go into the package), unless package: replaces the packaging step', true)
   }
   if (config.type === 'custom' && config.package === undefined) {
     error(['type'], 'type: custom needs a package: block, since nothing is installed for you')

@@ -53,33 +53,32 @@ export const ARCHITECTURES = [
 ] as const
 export type Architecture = (typeof ARCHITECTURES)[number]
 
-const name = (what: string) =>
-  z.string().regex(NAME, {
-    error: `${what} must be lower-case letters, digits, '.', '_' or '-', starting with a letter or digit`,
-  })
+const name = z.string().regex(NAME, {
+  error: "must be lower-case letters, digits, '.', '_' or '-', starting with a letter or digit",
+})
 
 const binary = z.string().regex(BINARY, {
-  error: 'binary must be a program name without a directory (put the directory in path)',
+  error: 'must be a program name without a directory (put the directory in path)',
 })
 
 const path = z.string().regex(ABSOLUTE_DIR, {
-  error: "path must be an absolute directory such as /usr/bin, without '..', spaces or quotes",
+  error: "must be an absolute directory such as /usr/bin, without '..', spaces or quotes",
 })
 
 const call = z.string().regex(CALL, {
   error:
-    "call may hold words and 'single-quoted' words only: no $, backticks, double quotes, backslashes, globs, ';', '&', '|', '<', '>' or newlines",
+    "may hold words and 'single-quoted' words only: no $, backticks, double quotes, backslashes, globs, ';', '&', '|', '<', '>' or newlines",
 })
 
 const shellBlock = z.string()
 
 const dependency = z.string().regex(APK_DEPENDENCY, {
-  error: 'not an apk package name (letters, digits, . _ + - and an optional version rule)',
+  error: 'is not an apk package name (letters, digits, . _ + - and an optional version rule)',
 })
 
 const destination = z.string().regex(DESTINATION, {
   error:
-    "destinations must be relative paths inside the build directory: no leading '/', no '..', no spaces, quotes or '$'",
+    "must be a relative path inside the build directory: no leading '/', no '..', no spaces, quotes or '$'",
 })
 
 export const dependenciesSchema = z.strictObject({
@@ -96,7 +95,7 @@ export const buildSchema = z.strictObject({
 
 export const commandSchema = z.strictObject({
   name: z.string().regex(SHELL_IDENTIFIER, {
-    error: 'command name becomes a shell function: letters, digits and _ only, not starting with a digit',
+    error: 'becomes a shell function name: letters, digits and _ only, not starting with a digit',
   }),
   binary,
   call: call.optional(),
@@ -104,7 +103,7 @@ export const commandSchema = z.strictObject({
 })
 
 export const serviceSchema = z.strictObject({
-  name: name('service name'),
+  name: name,
   binary,
   path: path.optional(),
   start: z.strictObject({ call: call.optional() }),
@@ -118,9 +117,9 @@ export const serviceSchema = z.strictObject({
 })
 
 export const runSchema = z.strictObject({
-  name: name('run.name'),
+  name: name,
   commands: z.array(commandSchema).optional(),
-  services: z.array(serviceSchema).min(1, { error: 'services must list at least one service' }),
+  services: z.array(serviceSchema).min(1, { error: 'must list at least one service' }),
 })
 
 export const hookSchema = z.strictObject(
@@ -136,7 +135,7 @@ const scalar = z.union([z.string(), z.number(), z.boolean()])
 
 const variableSchema = z.strictObject({
   key: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
-    error: 'variable key must be an environment variable name',
+    error: 'must be an environment variable name',
   }),
   default_value: scalar.optional(),
   driver: z.string().optional(),
@@ -218,7 +217,7 @@ export const instellarSchema = z.strictObject({
   dependencies: dependenciesSchema,
   stack: z
     .string()
-    .regex(/^alpine\/(?:3\.\d{1,2}|edge)$/, { error: 'stack must look like alpine/3.19 or alpine/edge' })
+    .regex(/^alpine\/(?:3\.\d{1,2}|edge)$/, { error: 'must look like alpine/3.19 or alpine/edge' })
     .optional(),
   architectures: z.array(z.enum(ARCHITECTURES)).min(1).optional(),
   type: z.enum(['static', 'custom']).optional(),

@@ -33,17 +33,19 @@ export class YamlSource {
   ) {
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true })
     for (const problem of [...this.doc.errors, ...this.doc.warnings]) {
-      const [start, end] = problem.linePos ?? []
+      // linePos is only filled in with prettyErrors; pos is always there.
+      const start = this.lines.linePos(problem.pos[0])
+      const end = this.lines.linePos(Math.max(problem.pos[0], problem.pos[1]))
       const message = problem.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '')
       this.diagnostics.push({
         severity: this.doc.errors.includes(problem as never) ? 'error' : 'warning',
         key: '',
         message: `YAML: ${yamlMessage(problem.code, message)}`,
         file,
-        line: start?.line ?? 1,
-        column: start?.col ?? 1,
-        endLine: end?.line ?? start?.line ?? 1,
-        endColumn: end?.col ?? start?.col ?? 1,
+        line: start.line,
+        column: start.col,
+        endLine: end.line,
+        endColumn: end.col,
       })
     }
   }
@@ -72,19 +74,16 @@ export class YamlSource {
    */
   locate(path: KeyPath, onKey = false): Span {
     let node: unknown = this.doc.contents
-    let pair: Pair | undefined
+    let key: Node | undefined // the key of the last map entry walked into, if the last step was one
     for (const segment of path) {
       if (!(isMap(node) || isSeq(node))) break
       const found = findPair(node, segment)
       if (!found) break
-      pair = found.pair
+      key = found.pair && isNode(found.pair.key) ? found.pair.key : undefined
       node = found.value
     }
-    const target: unknown = onKey && pair && isNode(pair.key) ? pair.key : node
-    const key: unknown = pair && isNode(pair.key) ? pair.key : undefined
-    // A missing key, or the document root: point at the enclosing key, else at the start.
-    const at = (isNode(target) ? target : isNode(key) ? key : this.doc.contents) as Node | null
-    const [start, valueEnd] = at?.range ?? [0, 0]
+    const target = onKey && key ? key : isNode(node) ? node : (key ?? this.doc.contents)
+    const [start, valueEnd] = (target as Node | null)?.range ?? [0, 0]
     const from = this.lines.linePos(start)
     const to = this.lines.linePos(Math.max(start, valueEnd))
     return { line: from.line, column: from.col, endLine: to.line, endColumn: to.col }

@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest'
+import { formatDiagnostic, parseConfig } from '../src/config/index.js'
+import { edit, MINIMAL } from './fixtures/minimal.js'
+
+const check = (text: string) => {
+  const result = parseConfig(text, 'instellar.yml')
+  return { ok: result.ok, lines: result.diagnostics.map(formatDiagnostic) }
+}
+
+describe('bad instellar.yml: every problem at its line and column', () => {
+  it('accepts the minimal config without remarks', () => {
+    expect(check(MINIMAL)).toEqual({ ok: true, lines: [] })
+  })
+
+  it.each([
+    ['an empty file', '', 'instellar.yml:1:1: error: the file is empty; instellar.yml needs at least dependencies, build and run'],
+    ['only comments', '# nothing yet\n', 'instellar.yml:1:1: error: the file is empty; instellar.yml needs at least dependencies, build and run'],
+    ['a list', '- a\n- b\n', 'instellar.yml:1:1: error: the top level must be a map of keys (dependencies, build, run, …)'],
+    ['a scalar', 'hello\n', 'instellar.yml:1:1: error: the top level must be a map of keys (dependencies, build, run, …)'],
+  ])('rejects %s', (_what, text, message) => {
+    expect(check(text)).toEqual({ ok: false, lines: [message] })
+  })
+
+  it('reports a YAML syntax error where it is', () => {
+    const { ok, lines } = check('dependencies:\n  build: [nodejs\nbuild: {}\n')
+    expect(ok).toBe(false)
+    expect(lines[0]).toMatch(/^instellar\.yml:3:1: error: YAML: Flow sequence in block collection must be sufficiently indented and end with a \]/)
+  })
+
+  it('reports tab indentation', () => {
+    expect(check('dependencies:\n\tbuild: []\n').lines).toEqual([
+      'instellar.yml:2:1: error: YAML: Tabs are not allowed as indentation (indent with spaces; YAML does not allow tabs for indentation)',
+    ])
+  })
+
+  it('reports a duplicate key at the second occurrence', () => {
+    expect(check(`${MINIMAL}run:\n  name: other\n`).lines).toEqual([
+      'instellar.yml:26:1: error: YAML: Map keys must be unique (this key appears twice in the same map; remove one of them)',
+    ])
+  })
+
+  it.each([
+    ['run.name', edit('name: app', 'name: "app; rm -rf /"'), `instellar.yml:12:9: error: run.name: must be lower-case letters, digits, '.', '_' or '-', starting with a letter or digit (found "app; rm -rf /")`],
+    ['a service name', edit('name: web', 'name: "web$(id)"'), `instellar.yml:18:13: error: run.services[0].name: must be lower-case letters, digits, '.', '_' or '-', starting with a letter or digit (found "web$(id)")`],
+    ['a command name', edit('name: migrate', 'name: "migrate() { :; }; x"'), 'instellar.yml:14:13: error: run.commands[0].name: becomes a shell function name: letters, digits and _ only, not starting with a digit (found "migrate() { :; }; x")'],
+    ['a binary', edit('binary: node', 'binary: ../node'), 'instellar.yml:19:15: error: run.services[0].binary: must be a program name without a directory (put the directory in path) (found "../node")'],
+    ['a path', edit('path: /usr/bin', 'path: /usr/../bin'), `instellar.yml:20:13: error: run.services[0].path: must be an absolute directory such as /usr/bin, without '..', spaces or quotes (found "/usr/../bin")`],
+    ['a start call', edit('call: server.js', 'call: "server.js; curl evil"'), `instellar.yml:22:15: error: run.services[0].start.call: may hold words and 'single-quoted' words only: no $, backticks, double quotes, backslashes, globs, ';', '&', '|', '<', '>' or newlines (found "server.js; curl evil")`],
+    ['a command call', edit('call: db:migrate', 'call: "`id`"'), `instellar.yml:16:13: error: run.commands[0].call: may hold words and 'single-quoted' words only: no $, backticks, double quotes, backslashes, globs, ';', '&', '|', '<', '>' or newlines (found "\`id\`")`],
+    ['a call with a quote', edit('call: db:migrate', `call: "eval 'x\\" && id'"`), `instellar.yml:16:13: error: run.commands[0].call: may hold words and 'single-quoted' words only: no $, backticks, double quotes, backslashes, globs, ';', '&', '|', '<', '>' or newlines (found "eval 'x\\" && id'")`],
+    ['a dependency', edit('- nodejs', '- "nodejs $(id)"'), 'instellar.yml:3:7: error: dependencies.build[0]: is not an apk package name (letters, digits, . _ + - and an optional version rule) (found "nodejs $(id)")'],
+    ['a runtime dependency with a newline', edit('- app-openrc', '- "app-openrc\\nrm -rf /"'), 'instellar.yml:5:7: error: dependencies.runtime[0]: is not an apk package name (letters, digits, . _ + - and an optional version rule) (found "app-openrc\\nrm -rf /")'],
+    ['a hook name', edit('post-install:', 'post-instal:'), 'instellar.yml:24:3: error: unknown key post-instal in hook; did you mean post-install?'],
+    ['a hook name that is a path', edit('post-install:', '../../etc/profile:'), 'instellar.yml:24:3: error: unknown key ../../etc/profile in hook; expected one of pre-install, post-install, pre-upgrade, post-upgrade, pre-deinstall, post-deinstall'],
+    ['a destination outside the workspace', edit('- dist', '- ../secrets'), `instellar.yml:10:7: error: build.destinations[0]: must be a relative path inside the build directory: no leading '/', no '..', no spaces, quotes or '$' (found "../secrets")`],
+    ['a destination with .. inside', edit('- dist', '- dist/../../x'), `instellar.yml:10:7: error: build.destinations[0]: must be a relative path inside the build directory: no leading '/', no '..', no spaces, quotes or '$' (found "dist/../../x")`],
+    ['an absolute destination', edit('- dist', '- /etc'), `instellar.yml:10:7: error: build.destinations[0]: must be a relative path inside the build directory: no leading '/', no '..', no spaces, quotes or '$' (found "/etc")`],
+    ['a destination with a variable', edit('- dist', '- "dist $HOME"'), `instellar.yml:10:7: error: build.destinations[0]: must be a relative path inside the build directory: no leading '/', no '..', no spaces, quotes or '$' (found "dist $HOME")`],
+  ])('rejects an injection attempt in %s', (_field, text, message) => {
+    expect(check(text)).toEqual({ ok: false, lines: [message] })
+  })
+
+  it('reports every problem in one pass, in file order', () => {
+    const text = edit('binary: node', 'binary: "a b"', edit('name: app', 'name: App', edit('- nodejs', '- 42')))
+    expect(check(text).lines).toEqual([
+      'instellar.yml:3:7: error: dependencies.build[0] must be a string, found the number 42',
+      `instellar.yml:12:9: error: run.name: must be lower-case letters, digits, '.', '_' or '-', starting with a letter or digit (found "App")`,
+      'instellar.yml:19:15: error: run.services[0].binary: must be a program name without a directory (put the directory in path) (found "a b")',
+    ])
+  })
+
+  it('points a missing key at its parent and suggests the likely typo', () => {
+    expect(check(edit('command: |', 'commands: |')).lines).toEqual([
+      'instellar.yml:6:1: error: missing key command in build (the shell that builds the app)',
+      'instellar.yml:7:3: warning: unknown key commands in build is ignored; did you mean command?',
+    ])
+  })
+
+  it('warns about an unknown key and keeps going', () => {
+    const result = check(`${MINIMAL}stak: alpine/3.19\n`)
+    expect(result).toEqual({ ok: true, lines: ['instellar.yml:26:1: warning: unknown key stak at the top level is ignored; did you mean stack?'] })
+  })
+
+  it('asks for a name on every command', () => {
+    const text = edit('    - name: migrate\n', '    - binary: x\n      call: y\n    - name: migrate\n')
+    expect(check(text).lines).toEqual(['instellar.yml:14:7: error: missing key name in run.commands[0] (it becomes `rc-service <app> <name>`)'])
+  })
+
+  it('rejects empty services', () => {
+    const text = MINIMAL.replace(/ {2}services:[\s\S]*?hook:/, '  services: []\nhook:')
+    expect(check(text).lines).toEqual(['instellar.yml:17:13: error: run.services: must list at least one service'])
+  })
+
+  it('rejects build written as a string', () => {
+    const text = edit('build:\n  command: |\n    npm ci\n  destinations:\n    - dist\n', 'build: |\n  npm ci\n')
+    expect(check(text).lines).toEqual(['instellar.yml:6:8: error: build must be a map, found a multi-line string'])
+  })
+
+  it('rejects a command that would shadow an OpenRC command', () => {
+    expect(check(edit('name: migrate', 'name: stop')).lines).toEqual([
+      "instellar.yml:14:13: error: command name stop would replace OpenRC's own stop; choose another name",
+    ])
+  })
+
+  it('rejects a repeated service name', () => {
+    const text = edit('hook:', '    - name: web\n      binary: node\n      start:\n        call: other.js\nhook:')
+    expect(check(text).lines).toEqual(['instellar.yml:23:13: error: service name web is already used by run.services[0]'])
+  })
+
+  it('needs destinations unless package replaces the packaging step', () => {
+    const text = edit('  destinations:\n    - dist\n', '')
+    expect(check(text).lines).toEqual([
+      'instellar.yml:6:1: error: build.destinations is required (which built files go into the package), unless package: replaces the packaging step',
+    ])
+    expect(check(`${text}package: |\n  install -Dm755 bin/app "$pkgdir"/usr/bin/app\n`).ok).toBe(true)
+  })
+
+  it('needs a package block for type: custom', () => {
+    expect(check(`type: custom\n${MINIMAL}`).lines).toEqual([
+      'instellar.yml:1:7: error: type: custom needs a package: block, since nothing is installed for you',
+    ])
+  })
+
+  it('names the allowed values of an enum', () => {
+    expect(check(`type: dynamic\n${MINIMAL}`).lines).toEqual(['instellar.yml:1:7: error: type must be one of static, custom, found the string "dynamic"'])
+  })
+
+  it('rebuilds the 2021 schema and says what to write instead', () => {
+    const text = edit('  destinations:\n    - dist\n', '  destination: dist\n')
+    expect(check(text)).toEqual({
+      ok: true,
+      lines: [`instellar.yml:9:3: warning: build.destination is the 2021 schema; write "destinations: ['dist/*']" instead (built that way for now)`],
+    })
+  })
+
+  it('rewrites a 2021 run section into services and commands', () => {
+    const text = `dependencies:\n  build: [elixir]\nbuild:\n  command: mix release\n  destination: _build/prod/rel/app\nrun:\n  name: app\n  start:\n    call: start\n  command:\n    call: eval\n    variations:\n      migrate: App.Release.migrate\n`
+    const result = parseConfig(text, 'instellar.yml')
+    expect(result.ok).toBe(true)
+    if (!result.ok) return
+    expect(result.config.run).toEqual({
+      name: 'app',
+      services: [{ name: 'web', binary: 'app', start: { call: 'start' } }],
+      commands: [{ name: 'migrate', binary: 'app', call: 'eval App.Release.migrate' }],
+    })
+    expect(result.diagnostics.map(formatDiagnostic)[1]).toBe(
+      'instellar.yml:6:1: warning: run uses the 2021 schema (start, command); built as if it said:\n' +
+        'run:\n  name: app\n  services:\n    - name: web\n      binary: app\n      start:\n        call: "start"\n' +
+        '  commands:\n    - name: migrate\n      binary: app\n      call: "eval App.Release.migrate"',
+    )
+  })
+
+  it('keeps deployment settings exactly as written', () => {
+    const text = `${MINIMAL}kits:\n  - name: web\n    main: true\n    ports:\n      - name: web\n        target: 3000\n    variables:\n      - key: RAILS_SERVE_STATIC_FILES\n        default_value: '1'\n      - key: PORT\n        default_value: 3000\n`
+    const result = parseConfig(text, 'instellar.yml')
+    expect(result.ok && result.config.kits).toEqual([
+      {
+        name: 'web',
+        main: true,
+        ports: [{ name: 'web', target: 3000 }],
+        variables: [
+          { key: 'RAILS_SERVE_STATIC_FILES', default_value: '1' },
+          { key: 'PORT', default_value: 3000 },
+        ],
+      },
+    ])
+  })
+})
