@@ -7,10 +7,10 @@ import {
   jsonSchema,
   loadConfigFile,
   resolveContext
-} from "./chunks/chunk-Z5YPAPLE.js";
+} from "./chunks/chunk-YXBKED5L.js";
 
 // src/cli.ts
-import { resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 var USAGE = `pakman: build Alpine packages from instellar.yml
 
@@ -58,7 +58,7 @@ ${USAGE}
     return 2;
   }
   const workspace = resolve(values.workspace ?? process.env.GITHUB_WORKSPACE ?? ".");
-  const configFile = values.config ?? resolve(workspace, "instellar.yml");
+  const configFile = values.config ?? displayPath(resolve(workspace, "instellar.yml"));
   const report = (diagnostics) => {
     for (const d of diagnostics) err.write(`${formatDiagnostic(d)}
 `);
@@ -108,6 +108,10 @@ ${USAGE}
 `);
     return 1;
   }
+}
+function displayPath(path) {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
 }
 
 // src/bin/cli.ts

@@ -7,7 +7,7 @@ import {
   hasErrors,
   loadConfigFile,
   resolveContext
-} from "./chunks/chunk-Z5YPAPLE.js";
+} from "./chunks/chunk-YXBKED5L.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -19684,7 +19684,10 @@ function annotate(diagnostics, workspace) {
       startLine: d.line,
       endLine: d.endLine,
       // GitHub accepts columns only on single-line annotations.
-      ...d.line === d.endLine && { startColumn: d.column, endColumn: Math.max(d.column, d.endColumn) }
+      ...d.line === d.endLine && {
+        startColumn: d.column,
+        endColumn: Math.max(d.column, d.endColumn)
+      }
     };
     const log = d.severity === "error" ? error : d.severity === "warning" ? warning : notice;
     log(d.message, properties);
@@ -19713,7 +19716,10 @@ async function writeSummary(facts) {
       { data: "Recipe", header: true }
     ],
     [facts.packageName, facts.version, `<code>${facts.recipeDir}</code>`]
-  ]).addDetails("Generated files", `<ul>${facts.files.map((f) => `<li><code>${escape(f)}</code></li>`).join("")}</ul>`);
+  ]).addDetails(
+    "Generated files",
+    `<ul>${facts.files.map((f) => `<li><code>${escape(f)}</code></li>`).join("")}</ul>`
+  );
   const notable = facts.diagnostics.filter((d) => d.severity !== "notice");
   if (notable.length) {
     summary2.addHeading("Config warnings", 3).addList(notable.map((d) => escape(`${d.line}:${d.column} ${d.message}`)));
@@ -19736,7 +19742,9 @@ async function run() {
   });
   if (!loaded.ok) {
     const count = loaded.diagnostics.filter((d) => d.severity === "error").length;
-    throw new Error(`${inputs.config} has ${count} error${count === 1 ? "" : "s"}; see the annotations`);
+    throw new Error(
+      `${inputs.config} has ${count} error${count === 1 ? "" : "s"}; see the annotations`
+    );
   }
   const result = await group("Render the recipe", async () => {
     const context = await resolveContext({

@@ -12,9 +12,13 @@ export function annotate(diagnostics: readonly Diagnostic[], workspace: string):
       startLine: d.line,
       endLine: d.endLine,
       // GitHub accepts columns only on single-line annotations.
-      ...(d.line === d.endLine && { startColumn: d.column, endColumn: Math.max(d.column, d.endColumn) }),
+      ...(d.line === d.endLine && {
+        startColumn: d.column,
+        endColumn: Math.max(d.column, d.endColumn),
+      }),
     }
-    const log = d.severity === 'error' ? core.error : d.severity === 'warning' ? core.warning : core.notice
+    const log =
+      d.severity === 'error' ? core.error : d.severity === 'warning' ? core.warning : core.notice
     log(d.message, properties)
   }
 }

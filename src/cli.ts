@@ -1,6 +1,12 @@
-import { resolve } from 'node:path'
+import { isAbsolute, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { formatDiagnostic, hasErrors, jsonSchema, loadConfigFile, type Diagnostic } from './config/index.js'
+import {
+  formatDiagnostic,
+  hasErrors,
+  jsonSchema,
+  loadConfigFile,
+  type Diagnostic,
+} from './config/index.js'
 import { bootstrap, resolveContext } from './recipe/index.js'
 
 const USAGE = `pakman: build Alpine packages from instellar.yml
@@ -27,7 +33,11 @@ const OPTIONS = {
 } as const
 
 /** Runs one CLI invocation and returns the exit status; never throws for bad input. */
-export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+export async function main(
+  argv: string[],
+  out = process.stdout,
+  err = process.stderr,
+): Promise<number> {
   let parsed
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true })
@@ -46,7 +56,7 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     return 2
   }
   const workspace = resolve(values.workspace ?? process.env.GITHUB_WORKSPACE ?? '.')
-  const configFile = values.config ?? resolve(workspace, 'instellar.yml')
+  const configFile = values.config ?? displayPath(resolve(workspace, 'instellar.yml'))
   const report = (diagnostics: readonly Diagnostic[]) => {
     for (const d of diagnostics) err.write(`${formatDiagnostic(d)}\n`)
   }
@@ -89,4 +99,10 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     err.write(`pakman: ${(error as Error).message}\n`)
     return 1
   }
+}
+
+/** Paths under the current directory print relative, the way compilers print them. */
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path)
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path
 }

@@ -19,7 +19,9 @@ export async function run(): Promise<void> {
   })
   if (!loaded.ok) {
     const count = loaded.diagnostics.filter((d) => d.severity === 'error').length
-    throw new Error(`${inputs.config} has ${count} error${count === 1 ? '' : 's'}; see the annotations`)
+    throw new Error(
+      `${inputs.config} has ${count} error${count === 1 ? '' : 's'}; see the annotations`,
+    )
   }
 
   const result = await core.group('Render the recipe', async () => {

@@ -22,10 +22,15 @@ export async function writeSummary(facts: SummaryFacts): Promise<void> {
       ],
       [facts.packageName, facts.version, `<code>${facts.recipeDir}</code>`],
     ])
-    .addDetails('Generated files', `<ul>${facts.files.map((f) => `<li><code>${escape(f)}</code></li>`).join('')}</ul>`)
+    .addDetails(
+      'Generated files',
+      `<ul>${facts.files.map((f) => `<li><code>${escape(f)}</code></li>`).join('')}</ul>`,
+    )
   const notable = facts.diagnostics.filter((d) => d.severity !== 'notice')
   if (notable.length) {
-    summary.addHeading('Config warnings', 3).addList(notable.map((d) => escape(`${d.line}:${d.column} ${d.message}`)))
+    summary
+      .addHeading('Config warnings', 3)
+      .addList(notable.map((d) => escape(`${d.line}:${d.column} ${d.message}`)))
   }
   await summary.write()
 }

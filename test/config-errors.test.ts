@@ -13,10 +13,26 @@ describe('bad instellar.yml: every problem at its line and column', () => {
   })
 
   it.each([
-    ['an empty file', '', 'instellar.yml:1:1: error: the file is empty; instellar.yml needs at least dependencies, build and run'],
-    ['only comments', '# nothing yet\n', 'instellar.yml:1:1: error: the file is empty; instellar.yml needs at least dependencies, build and run'],
-    ['a list', '- a\n- b\n', 'instellar.yml:1:1: error: the top level must be a map of keys (dependencies, build, run, …)'],
-    ['a scalar', 'hello\n', 'instellar.yml:1:1: error: the top level must be a map of keys (dependencies, build, run, …)'],
+    [
+      'an empty file',
+      '',
+      'instellar.yml:1:1: error: the file is empty; instellar.yml needs at least dependencies, build and run',
+    ],
+    [
+      'only comments',
+      '# nothing yet\n',
+      'instellar.yml:1:1: error: the file is empty; instellar.yml needs at least dependencies, build and run',
+    ],
+    [
+      'a list',
+      '- a\n- b\n',
+      'instellar.yml:1:1: error: the top level must be a map of keys (dependencies, build, run, …)',
+    ],
+    [
+      'a scalar',
+      'hello\n',
+      'instellar.yml:1:1: error: the top level must be a map of keys (dependencies, build, run, …)',
+    ],
   ])('rejects %s', (_what, text, message) => {
     expect(check(text)).toEqual({ ok: false, lines: [message] })
   })
@@ -24,7 +40,9 @@ describe('bad instellar.yml: every problem at its line and column', () => {
   it('reports a YAML syntax error where it is', () => {
     const { ok, lines } = check('dependencies:\n  build: [nodejs\nbuild: {}\n')
     expect(ok).toBe(false)
-    expect(lines[0]).toMatch(/^instellar\.yml:3:1: error: YAML: Flow sequence in block collection must be sufficiently indented and end with a \]/)
+    expect(lines[0]).toMatch(
+      /^instellar\.yml:3:1: error: YAML: Flow sequence in block collection must be sufficiently indented and end with a \]/,
+    )
   })
 
   it('reports tab indentation', () => {
@@ -40,28 +58,96 @@ describe('bad instellar.yml: every problem at its line and column', () => {
   })
 
   it.each([
-    ['run.name', edit('name: app', 'name: "app; rm -rf /"'), `instellar.yml:12:9: error: run.name: must be lower-case letters, digits, '.', '_' or '-', starting with a letter or digit (found "app; rm -rf /")`],
-    ['a service name', edit('name: web', 'name: "web$(id)"'), `instellar.yml:18:13: error: run.services[0].name: must be lower-case letters, digits, '.', '_' or '-', starting with a letter or digit (found "web$(id)")`],
-    ['a command name', edit('name: migrate', 'name: "migrate() { :; }; x"'), 'instellar.yml:14:13: error: run.commands[0].name: becomes a shell function name: letters, digits and _ only, not starting with a digit (found "migrate() { :; }; x")'],
-    ['a binary', edit('binary: node', 'binary: ../node'), 'instellar.yml:19:15: error: run.services[0].binary: must be a program name without a directory (put the directory in path) (found "../node")'],
-    ['a path', edit('path: /usr/bin', 'path: /usr/../bin'), `instellar.yml:20:13: error: run.services[0].path: must be an absolute directory such as /usr/bin, without '..', spaces or quotes (found "/usr/../bin")`],
-    ['a start call', edit('call: server.js', 'call: "server.js; curl evil"'), `instellar.yml:22:15: error: run.services[0].start.call: may hold words and 'single-quoted' words only: no $, backticks, double quotes, backslashes, globs, ';', '&', '|', '<', '>' or newlines (found "server.js; curl evil")`],
-    ['a command call', edit('call: db:migrate', 'call: "`id`"'), `instellar.yml:16:13: error: run.commands[0].call: may hold words and 'single-quoted' words only: no $, backticks, double quotes, backslashes, globs, ';', '&', '|', '<', '>' or newlines (found "\`id\`")`],
-    ['a call with a quote', edit('call: db:migrate', `call: "eval 'x\\" && id'"`), `instellar.yml:16:13: error: run.commands[0].call: may hold words and 'single-quoted' words only: no $, backticks, double quotes, backslashes, globs, ';', '&', '|', '<', '>' or newlines (found "eval 'x\\" && id'")`],
-    ['a dependency', edit('- nodejs', '- "nodejs $(id)"'), 'instellar.yml:3:7: error: dependencies.build[0]: is not an apk package name (letters, digits, . _ + - and an optional version rule) (found "nodejs $(id)")'],
-    ['a runtime dependency with a newline', edit('- app-openrc', '- "app-openrc\\nrm -rf /"'), 'instellar.yml:5:7: error: dependencies.runtime[0]: is not an apk package name (letters, digits, . _ + - and an optional version rule) (found "app-openrc\\nrm -rf /")'],
-    ['a hook name', edit('post-install:', 'post-instal:'), 'instellar.yml:24:3: error: unknown key post-instal in hook; did you mean post-install?'],
-    ['a hook name that is a path', edit('post-install:', '../../etc/profile:'), 'instellar.yml:24:3: error: unknown key ../../etc/profile in hook; expected one of pre-install, post-install, pre-upgrade, post-upgrade, pre-deinstall, post-deinstall'],
-    ['a destination outside the workspace', edit('- dist', '- ../secrets'), `instellar.yml:10:7: error: build.destinations[0]: must be a relative path inside the build directory: no leading '/', no '..', no spaces, quotes or '$' (found "../secrets")`],
-    ['a destination with .. inside', edit('- dist', '- dist/../../x'), `instellar.yml:10:7: error: build.destinations[0]: must be a relative path inside the build directory: no leading '/', no '..', no spaces, quotes or '$' (found "dist/../../x")`],
-    ['an absolute destination', edit('- dist', '- /etc'), `instellar.yml:10:7: error: build.destinations[0]: must be a relative path inside the build directory: no leading '/', no '..', no spaces, quotes or '$' (found "/etc")`],
-    ['a destination with a variable', edit('- dist', '- "dist $HOME"'), `instellar.yml:10:7: error: build.destinations[0]: must be a relative path inside the build directory: no leading '/', no '..', no spaces, quotes or '$' (found "dist $HOME")`],
+    [
+      'run.name',
+      edit('name: app', 'name: "app; rm -rf /"'),
+      `instellar.yml:12:9: error: run.name: must be lower-case letters, digits, '.', '_' or '-', starting with a letter or digit (found "app; rm -rf /")`,
+    ],
+    [
+      'a service name',
+      edit('name: web', 'name: "web$(id)"'),
+      `instellar.yml:18:13: error: run.services[0].name: must be lower-case letters, digits, '.', '_' or '-', starting with a letter or digit (found "web$(id)")`,
+    ],
+    [
+      'a command name',
+      edit('name: migrate', 'name: "migrate() { :; }; x"'),
+      'instellar.yml:14:13: error: run.commands[0].name: becomes a shell function name: letters, digits and _ only, not starting with a digit (found "migrate() { :; }; x")',
+    ],
+    [
+      'a binary',
+      edit('binary: node', 'binary: ../node'),
+      'instellar.yml:19:15: error: run.services[0].binary: must be a program name without a directory (put the directory in path) (found "../node")',
+    ],
+    [
+      'a path',
+      edit('path: /usr/bin', 'path: /usr/../bin'),
+      `instellar.yml:20:13: error: run.services[0].path: must be an absolute directory such as /usr/bin, without '..', spaces or quotes (found "/usr/../bin")`,
+    ],
+    [
+      'a start call',
+      edit('call: server.js', 'call: "server.js; curl evil"'),
+      `instellar.yml:22:15: error: run.services[0].start.call: may hold words and 'single-quoted' words only: no $, backticks, double quotes, backslashes, globs, ';', '&', '|', '<', '>' or newlines (found "server.js; curl evil")`,
+    ],
+    [
+      'a command call',
+      edit('call: db:migrate', 'call: "`id`"'),
+      `instellar.yml:16:13: error: run.commands[0].call: may hold words and 'single-quoted' words only: no $, backticks, double quotes, backslashes, globs, ';', '&', '|', '<', '>' or newlines (found "\`id\`")`,
+    ],
+    [
+      'a call with a quote',
+      edit('call: db:migrate', `call: "eval 'x\\" && id'"`),
+      `instellar.yml:16:13: error: run.commands[0].call: may hold words and 'single-quoted' words only: no $, backticks, double quotes, backslashes, globs, ';', '&', '|', '<', '>' or newlines (found "eval 'x\\" && id'")`,
+    ],
+    [
+      'a dependency',
+      edit('- nodejs', '- "nodejs $(id)"'),
+      'instellar.yml:3:7: error: dependencies.build[0]: is not an apk package name (letters, digits, . _ + - and an optional version rule) (found "nodejs $(id)")',
+    ],
+    [
+      'a runtime dependency with a newline',
+      edit('- app-openrc', '- "app-openrc\\nrm -rf /"'),
+      'instellar.yml:5:7: error: dependencies.runtime[0]: is not an apk package name (letters, digits, . _ + - and an optional version rule) (found "app-openrc\\nrm -rf /")',
+    ],
+    [
+      'a hook name',
+      edit('post-install:', 'post-instal:'),
+      'instellar.yml:24:3: error: unknown key post-instal in hook; did you mean post-install?',
+    ],
+    [
+      'a hook name that is a path',
+      edit('post-install:', '../../etc/profile:'),
+      'instellar.yml:24:3: error: unknown key ../../etc/profile in hook; expected one of pre-install, post-install, pre-upgrade, post-upgrade, pre-deinstall, post-deinstall',
+    ],
+    [
+      'a destination outside the workspace',
+      edit('- dist', '- ../secrets'),
+      `instellar.yml:10:7: error: build.destinations[0]: must be a relative path inside the build directory: no leading '/', no '..', no spaces, quotes or '$' (found "../secrets")`,
+    ],
+    [
+      'a destination with .. inside',
+      edit('- dist', '- dist/../../x'),
+      `instellar.yml:10:7: error: build.destinations[0]: must be a relative path inside the build directory: no leading '/', no '..', no spaces, quotes or '$' (found "dist/../../x")`,
+    ],
+    [
+      'an absolute destination',
+      edit('- dist', '- /etc'),
+      `instellar.yml:10:7: error: build.destinations[0]: must be a relative path inside the build directory: no leading '/', no '..', no spaces, quotes or '$' (found "/etc")`,
+    ],
+    [
+      'a destination with a variable',
+      edit('- dist', '- "dist $HOME"'),
+      `instellar.yml:10:7: error: build.destinations[0]: must be a relative path inside the build directory: no leading '/', no '..', no spaces, quotes or '$' (found "dist $HOME")`,
+    ],
   ])('rejects an injection attempt in %s', (_field, text, message) => {
     expect(check(text)).toEqual({ ok: false, lines: [message] })
   })
 
   it('reports every problem in one pass, in file order', () => {
-    const text = edit('binary: node', 'binary: "a b"', edit('name: app', 'name: App', edit('- nodejs', '- 42')))
+    const text = edit(
+      'binary: node',
+      'binary: "a b"',
+      edit('name: app', 'name: App', edit('- nodejs', '- 42')),
+    )
     expect(check(text).lines).toEqual([
       'instellar.yml:3:7: error: dependencies.build[0] must be a string, found the number 42',
       `instellar.yml:12:9: error: run.name: must be lower-case letters, digits, '.', '_' or '-', starting with a letter or digit (found "App")`,
@@ -78,22 +164,39 @@ describe('bad instellar.yml: every problem at its line and column', () => {
 
   it('warns about an unknown key and keeps going', () => {
     const result = check(`${MINIMAL}stak: alpine/3.19\n`)
-    expect(result).toEqual({ ok: true, lines: ['instellar.yml:26:1: warning: unknown key stak at the top level is ignored; did you mean stack?'] })
+    expect(result).toEqual({
+      ok: true,
+      lines: [
+        'instellar.yml:26:1: warning: unknown key stak at the top level is ignored; did you mean stack?',
+      ],
+    })
   })
 
   it('asks for a name on every command', () => {
-    const text = edit('    - name: migrate\n', '    - binary: x\n      call: y\n    - name: migrate\n')
-    expect(check(text).lines).toEqual(['instellar.yml:14:7: error: missing key name in run.commands[0] (it becomes `rc-service <app> <name>`)'])
+    const text = edit(
+      '    - name: migrate\n',
+      '    - binary: x\n      call: y\n    - name: migrate\n',
+    )
+    expect(check(text).lines).toEqual([
+      'instellar.yml:14:7: error: missing key name in run.commands[0] (it becomes `rc-service <app> <name>`)',
+    ])
   })
 
   it('rejects empty services', () => {
     const text = MINIMAL.replace(/ {2}services:[\s\S]*?hook:/, '  services: []\nhook:')
-    expect(check(text).lines).toEqual(['instellar.yml:17:13: error: run.services: must list at least one service'])
+    expect(check(text).lines).toEqual([
+      'instellar.yml:17:13: error: run.services: must list at least one service',
+    ])
   })
 
   it('rejects build written as a string', () => {
-    const text = edit('build:\n  command: |\n    npm ci\n  destinations:\n    - dist\n', 'build: |\n  npm ci\n')
-    expect(check(text).lines).toEqual(['instellar.yml:6:8: error: build must be a map, found a multi-line string'])
+    const text = edit(
+      'build:\n  command: |\n    npm ci\n  destinations:\n    - dist\n',
+      'build: |\n  npm ci\n',
+    )
+    expect(check(text).lines).toEqual([
+      'instellar.yml:6:8: error: build must be a map, found a multi-line string',
+    ])
   })
 
   it('rejects a command that would shadow an OpenRC command', () => {
@@ -103,8 +206,13 @@ describe('bad instellar.yml: every problem at its line and column', () => {
   })
 
   it('rejects a repeated service name', () => {
-    const text = edit('hook:', '    - name: web\n      binary: node\n      start:\n        call: other.js\nhook:')
-    expect(check(text).lines).toEqual(['instellar.yml:23:13: error: service name web is already used by run.services[0]'])
+    const text = edit(
+      'hook:',
+      '    - name: web\n      binary: node\n      start:\n        call: other.js\nhook:',
+    )
+    expect(check(text).lines).toEqual([
+      'instellar.yml:23:13: error: service name web is already used by run.services[0]',
+    ])
   })
 
   it('needs destinations unless package replaces the packaging step', () => {
@@ -112,7 +220,9 @@ describe('bad instellar.yml: every problem at its line and column', () => {
     expect(check(text).lines).toEqual([
       'instellar.yml:6:1: error: build.destinations is required (which built files go into the package), unless package: replaces the packaging step',
     ])
-    expect(check(`${text}package: |\n  install -Dm755 bin/app "$pkgdir"/usr/bin/app\n`).ok).toBe(true)
+    expect(check(`${text}package: |\n  install -Dm755 bin/app "$pkgdir"/usr/bin/app\n`).ok).toBe(
+      true,
+    )
   })
 
   it('needs a package block for type: custom', () => {
@@ -122,14 +232,18 @@ describe('bad instellar.yml: every problem at its line and column', () => {
   })
 
   it('names the allowed values of an enum', () => {
-    expect(check(`type: dynamic\n${MINIMAL}`).lines).toEqual(['instellar.yml:1:7: error: type must be one of static, custom, found the string "dynamic"'])
+    expect(check(`type: dynamic\n${MINIMAL}`).lines).toEqual([
+      'instellar.yml:1:7: error: type must be one of static, custom, found the string "dynamic"',
+    ])
   })
 
   it('rebuilds the 2021 schema and says what to write instead', () => {
     const text = edit('  destinations:\n    - dist\n', '  destination: dist\n')
     expect(check(text)).toEqual({
       ok: true,
-      lines: [`instellar.yml:9:3: warning: build.destination is the 2021 schema; write "destinations: ['dist/*']" instead (built that way for now)`],
+      lines: [
+        `instellar.yml:9:3: warning: build.destination is the 2021 schema; write "destinations: ['dist/*']" instead (built that way for now)`,
+      ],
     })
   })
 

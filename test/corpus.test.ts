@@ -16,38 +16,43 @@ describe('every current instellar.yml in the corpus', () => {
     expect(files.map((f) => `${f.id}.yml`)).toEqual(listedInSources('current'))
   })
 
-  it.each(files.map((f) => [f.id, f] as const))('%s validates, renders and passes shellcheck', async (_id, corpus) => {
-    counts.files++
-    const loaded = await loadConfigFile(corpus.path)
-    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([])
-    if (!loaded.ok) return
-    counts.valid++
+  it.each(files.map((f) => [f.id, f] as const))(
+    '%s validates, renders and passes shellcheck',
+    async (_id, corpus) => {
+      counts.files++
+      const loaded = await loadConfigFile(corpus.path)
+      expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([])
+      if (!loaded.ok) return
+      counts.valid++
 
-    const workspace = await mkdtemp(join(tmpdir(), 'pakman-corpus-'))
-    try {
-      await writeFile(join(workspace, 'nginx.conf'), 'server {}\n') // type: static needs one
-      const result = await bootstrap(workspace, loaded, {
-        repository: parseRepository(corpus.repository)!,
-        version: '1.4.2',
-        release: 12,
-      })
-      expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([])
-      expect(result.dir).toBeDefined()
-      const written = (await readdir(result.dir!)).sort()
-      expect(written).toEqual(result.recipe.files.map((f) => f.name).sort())
-      for (const file of result.recipe.files) {
-        expect(await readFile(join(result.dir!, file.name), 'utf8')).toBe(file.content)
-        expect((await stat(join(result.dir!, file.name))).mode & 0o777).toBe(file.mode)
+      const workspace = await mkdtemp(join(tmpdir(), 'pakman-corpus-'))
+      try {
+        await writeFile(join(workspace, 'nginx.conf'), 'server {}\n') // type: static needs one
+        const result = await bootstrap(workspace, loaded, {
+          repository: parseRepository(corpus.repository)!,
+          version: '1.4.2',
+          release: 12,
+        })
+        expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([])
+        expect(result.dir).toBeDefined()
+        const written = (await readdir(result.dir!)).sort()
+        expect(written).toEqual(result.recipe.files.map((f) => f.name).sort())
+        for (const file of result.recipe.files) {
+          expect(await readFile(join(result.dir!, file.name), 'utf8')).toBe(file.content)
+          expect((await stat(join(result.dir!, file.name))).mode & 0o777).toBe(file.mode)
+        }
+        counts.rendered++
+
+        const problems = result.recipe.files.flatMap((file) =>
+          lintRecipeFile(file).map((p) => `${file.name}: ${p}`),
+        )
+        expect(problems).toEqual([])
+        counts.shellcheckClean++
+      } finally {
+        await rm(workspace, { recursive: true, force: true })
       }
-      counts.rendered++
-
-      const problems = result.recipe.files.flatMap((file) => lintRecipeFile(file).map((p) => `${file.name}: ${p}`))
-      expect(problems).toEqual([])
-      counts.shellcheckClean++
-    } finally {
-      await rm(workspace, { recursive: true, force: true })
-    }
-  })
+    },
+  )
 
   afterAll(() => {
     console.log(

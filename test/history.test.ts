@@ -13,35 +13,44 @@ describe('every older or broken instellar.yml in history/', () => {
     expect(files.map((f) => `${f.id}.yml`)).toEqual(listedInSources('history'))
   })
 
-  it.each(files.map((f) => [f.id, f] as const))('%s renders or fails at a line', async (_id, corpus) => {
-    const text = await readFile(corpus.path, 'utf8')
-    const lineCount = text.split('\n').length
-    try {
-      const loaded = parseConfig(text, corpus.path)
-      if (!loaded.ok) {
-        const errors = loaded.diagnostics.filter((d) => d.severity === 'error')
-        expect(errors.length).toBeGreaterThan(0)
-        for (const error of errors) {
-          expect(error.file).toBe(corpus.path)
-          expect(error.line).toBeGreaterThanOrEqual(1)
-          expect(error.line).toBeLessThanOrEqual(lineCount)
-          expect(error.message.length).toBeGreaterThan(10)
+  it.each(files.map((f) => [f.id, f] as const))(
+    '%s renders or fails at a line',
+    async (_id, corpus) => {
+      const text = await readFile(corpus.path, 'utf8')
+      const lineCount = text.split('\n').length
+      try {
+        const loaded = parseConfig(text, corpus.path)
+        if (!loaded.ok) {
+          const errors = loaded.diagnostics.filter((d) => d.severity === 'error')
+          expect(errors.length).toBeGreaterThan(0)
+          for (const error of errors) {
+            expect(error.file).toBe(corpus.path)
+            expect(error.line).toBeGreaterThanOrEqual(1)
+            expect(error.line).toBeLessThanOrEqual(lineCount)
+            expect(error.message.length).toBeGreaterThan(10)
+          }
+          counts.clearError++
+          return
         }
-        counts.clearError++
-        return
+        const [owner] = corpus.repository.split('/')
+        const name = corpus.id.split('__')[1]!
+        const recipe = renderRecipe(loaded, {
+          repository: parseRepository(`${owner}/${name}`)!,
+          version: '0.1.0',
+          release: 1,
+        })
+        expect(recipe.files.length).toBeGreaterThan(1)
+        counts.rendered++
+      } catch (error) {
+        counts.crash++
+        throw error
       }
-      const [owner] = corpus.repository.split('/')
-      const name = corpus.id.split('__')[1]!
-      const recipe = renderRecipe(loaded, { repository: parseRepository(`${owner}/${name}`)!, version: '0.1.0', release: 1 })
-      expect(recipe.files.length).toBeGreaterThan(1)
-      counts.rendered++
-    } catch (error) {
-      counts.crash++
-      throw error
-    }
-  })
+    },
+  )
 
   afterAll(() => {
-    console.log(`history: ${files.length} files, ${counts.rendered} rendered, ${counts.clearError} clear error, ${counts.crash} crash`)
+    console.log(
+      `history: ${files.length} files, ${counts.rendered} rendered, ${counts.clearError} clear error, ${counts.crash} crash`,
+    )
   })
 })

@@ -1,4 +1,17 @@
-export { loadConfigFile, loadConfigOrThrow, parseConfig, type LoadedConfig, type LoadResult } from './load.js'
+export {
+  loadConfigFile,
+  loadConfigOrThrow,
+  parseConfig,
+  type LoadedConfig,
+  type LoadResult,
+} from './load.js'
 export { ConfigError, formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.js'
-export { instellarSchema, ARCHITECTURES, STAGES, type InstellarConfig, type Architecture, type Stage } from './schema.js'
+export {
+  instellarSchema,
+  ARCHITECTURES,
+  STAGES,
+  type InstellarConfig,
+  type Architecture,
+  type Stage,
+} from './schema.js'
 export { jsonSchema } from './json-schema.js'

@@ -25,7 +25,11 @@ export function upgradeLegacyKeys(config: Plain, source: YamlSource): Diagnostic
     const old = build.destination
     // The old template moved the *contents* of the directory into /var/lib/<name>.
     const destinations =
-      typeof old === 'string' ? [`${old.replace(/\/+$/, '')}/*`] : Array.isArray(old) ? old : undefined
+      typeof old === 'string'
+        ? [`${old.replace(/\/+$/, '')}/*`]
+        : Array.isArray(old)
+          ? old
+          : undefined
     if (destinations) {
       delete build.destination
       build.destinations = destinations
@@ -80,7 +84,11 @@ function renderRun(appName: string, services: Plain[], commands: Plain[]): strin
   }
   if (commands.length) lines.push('  commands:')
   for (const c of commands) {
-    lines.push(`    - name: ${c.name}`, `      binary: ${c.binary}`, `      call: ${JSON.stringify(c.call)}`)
+    lines.push(
+      `    - name: ${c.name}`,
+      `      binary: ${c.binary}`,
+      `      call: ${JSON.stringify(c.call)}`,
+    )
   }
   return lines.join('\n')
 }

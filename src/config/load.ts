@@ -15,17 +15,23 @@ export interface LoadedConfig {
 }
 
 export type LoadResult =
-  | ({ ok: true } & LoadedConfig)
-  | { ok: false; diagnostics: Diagnostic[]; source: YamlSource }
+  ({ ok: true } & LoadedConfig) | { ok: false; diagnostics: Diagnostic[]; source: YamlSource }
 
 export async function loadConfigFile(file: string): Promise<LoadResult> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'file not found'
+        : (error as Error).message
     const source = new YamlSource(file, '')
-    return { ok: false, source, diagnostics: [source.diagnostic('error', [], `cannot read config: ${reason}`)] }
+    return {
+      ok: false,
+      source,
+      diagnostics: [source.diagnostic('error', [], `cannot read config: ${reason}`)],
+    }
   }
   return parseConfig(text, file)
 }
@@ -39,13 +45,21 @@ export function parseConfig(text: string, file: string): LoadResult {
   if (hasErrors(diagnostics)) return fail()
   if (source.isEmpty) {
     diagnostics.push(
-      source.diagnostic('error', [], 'the file is empty; instellar.yml needs at least dependencies, build and run'),
+      source.diagnostic(
+        'error',
+        [],
+        'the file is empty; instellar.yml needs at least dependencies, build and run',
+      ),
     )
     return fail()
   }
   if (!source.isMap) {
     diagnostics.push(
-      source.diagnostic('error', [], 'the top level must be a map of keys (dependencies, build, run, …)'),
+      source.diagnostic(
+        'error',
+        [],
+        'the top level must be a map of keys (dependencies, build, run, …)',
+      ),
     )
     return fail()
   }
@@ -148,10 +162,21 @@ const MISSING_HINTS: Record<string, string> = {
 function crossFieldDiagnostics(config: InstellarConfig, source: YamlSource): Diagnostic[] {
   const found: Diagnostic[] = []
   const error = (path: KeyPath, message: string, onKey = false) =>
-    found.push(source.diagnostic('error', path, message, onKey ? source.locateKey(path) : source.locate(path)))
+    found.push(
+      source.diagnostic(
+        'error',
+        path,
+        message,
+        onKey ? source.locateKey(path) : source.locate(path),
+      ),
+    )
 
   if (!config.build.destinations && config.package === undefined) {
-    error(['build'], 'build.destinations is required (which built files go into the package), unless package: replaces the packaging step', true)
+    error(
+      ['build'],
+      'build.destinations is required (which built files go into the package), unless package: replaces the packaging step',
+      true,
+    )
   }
   if (config.type === 'custom' && config.package === undefined) {
     error(['type'], 'type: custom needs a package: block, since nothing is installed for you')
@@ -160,29 +185,50 @@ function crossFieldDiagnostics(config: InstellarConfig, source: YamlSource): Dia
     const seen = new Map<string, number>()
     config.run.services.forEach((service, i) => {
       const first = seen.get(service.name)
-      if (first !== undefined) error(['run', 'services', i, 'name'], `service name ${service.name} is already used by run.services[${first}]`)
+      if (first !== undefined)
+        error(
+          ['run', 'services', i, 'name'],
+          `service name ${service.name} is already used by run.services[${first}]`,
+        )
       else seen.set(service.name, i)
     })
     const commands = new Map<string, number>()
     config.run.commands?.forEach((command, i) => {
       const first = commands.get(command.name)
-      if (first !== undefined) error(['run', 'commands', i, 'name'], `command name ${command.name} is already used by run.commands[${first}]`)
+      if (first !== undefined)
+        error(
+          ['run', 'commands', i, 'name'],
+          `command name ${command.name} is already used by run.commands[${first}]`,
+        )
       else commands.set(command.name, i)
       if (OPENRC_RESERVED.has(command.name)) {
-        error(['run', 'commands', i, 'name'], `command name ${command.name} would replace OpenRC's own ${command.name}; choose another name`)
+        error(
+          ['run', 'commands', i, 'name'],
+          `command name ${command.name} would replace OpenRC's own ${command.name}; choose another name`,
+        )
       }
     })
     config.run.services.forEach((service, i) => {
       if (service.stop) {
         found.push(
-          source.diagnostic('notice', ['run', 'services', i, 'stop'], 'stop has no effect: s6 stops the service with SIGTERM, as PAKman has done since 2023', source.locateKey(['run', 'services', i, 'stop'])),
+          source.diagnostic(
+            'notice',
+            ['run', 'services', i, 'stop'],
+            'stop has no effect: s6 stops the service with SIGTERM, as PAKman has done since 2023',
+            source.locateKey(['run', 'services', i, 'stop']),
+          ),
         )
       }
     })
   }
   if (config.type === 'static' && config.run) {
     found.push(
-      source.diagnostic('warning', ['run'], 'run is ignored for type: static (nginx serves the files)', source.locateKey(['run'])),
+      source.diagnostic(
+        'warning',
+        ['run'],
+        'run is ignored for type: static (nginx serves the files)',
+        source.locateKey(['run']),
+      ),
     )
   }
   return found
@@ -190,15 +236,26 @@ function crossFieldDiagnostics(config: InstellarConfig, source: YamlSource): Dia
 
 /** Names openrc-run defines itself; an extra command with one of these names would shadow it. */
 const OPENRC_RESERVED = new Set([
-  'start', 'stop', 'restart', 'status', 'zap', 'describe', 'depend', 'start_pre', 'start_post',
-  'stop_pre', 'stop_post',
+  'start',
+  'stop',
+  'restart',
+  'status',
+  'zap',
+  'describe',
+  'depend',
+  'start_pre',
+  'start_post',
+  'stop_pre',
+  'stop_post',
 ])
 
 function knownKeys(path: KeyPath): string[] {
   let schema: unknown = instellarSchema
   for (const segment of path) {
     schema = unwrap(schema)
-    const def = (schema as { def?: { type: string; element?: unknown; shape?: Record<string, unknown> } }).def
+    const def = (
+      schema as { def?: { type: string; element?: unknown; shape?: Record<string, unknown> } }
+    ).def
     if (!def) return []
     if (def.type === 'array' && typeof segment === 'number') schema = def.element
     else if (def.type === 'object' && typeof segment === 'string') schema = def.shape?.[segment]
@@ -210,7 +267,12 @@ function knownKeys(path: KeyPath): string[] {
 
 function unwrap(schema: unknown): unknown {
   let current = schema as { def?: { type: string; innerType?: unknown } }
-  while (current?.def && (current.def.type === 'optional' || current.def.type === 'nullable' || current.def.type === 'default')) {
+  while (
+    current?.def &&
+    (current.def.type === 'optional' ||
+      current.def.type === 'nullable' ||
+      current.def.type === 'default')
+  ) {
     current = current.def.innerType as typeof current
   }
   return current
@@ -227,14 +289,16 @@ function valueAt(root: unknown, path: KeyPath): unknown {
 
 function removeAt(root: unknown, path: KeyPath): void {
   const parent = valueAt(root, path.slice(0, -1))
-  if (parent && typeof parent === 'object') delete (parent as Record<string | number, unknown>)[path.at(-1)!]
+  if (parent && typeof parent === 'object')
+    delete (parent as Record<string | number, unknown>)[path.at(-1)!]
 }
 
 function describe(value: unknown): string {
   if (value === null) return 'an empty value'
   if (Array.isArray(value)) return 'a list'
   if (typeof value === 'object') return 'a map'
-  if (typeof value === 'string') return value.includes('\n') ? 'a multi-line string' : `the string ${JSON.stringify(value)}`
+  if (typeof value === 'string')
+    return value.includes('\n') ? 'a multi-line string' : `the string ${JSON.stringify(value)}`
   return `${typeof value === 'number' ? 'the number' : 'the boolean'} ${String(value)}`
 }
 

@@ -22,11 +22,14 @@ const ABSOLUTE_DIR = /^(?:\/[A-Za-z0-9_+][A-Za-z0-9._+-]*)+\/?$/
  * double quotes, backslashes, globs, comments or command separators, so the words mean the same
  * inside the double-quoted initd call and the s6 run script.
  */
-const CALL = /^(?:[A-Za-z0-9_@%+=:,./^-]+|'[A-Za-z0-9_@%+=:,./^ -]*')(?: +(?:[A-Za-z0-9_@%+=:,./^-]+|'[A-Za-z0-9_@%+=:,./^ -]*'))*$/
+const CALL =
+  /^(?:[A-Za-z0-9_@%+=:,./^-]+|'[A-Za-z0-9_@%+=:,./^ -]*')(?: +(?:[A-Za-z0-9_@%+=:,./^-]+|'[A-Za-z0-9_@%+=:,./^ -]*'))*$/
 /** An apk dependency: optional `!` (conflict), optional provider prefix, optional version rule. */
-const APK_DEPENDENCY = /^!?(?:[a-z]+:)?[A-Za-z0-9_][A-Za-z0-9._+-]*(?:(?:[<>]=?|=|~|><)[A-Za-z0-9._+*-]+)?$/
+const APK_DEPENDENCY =
+  /^!?(?:[a-z]+:)?[A-Za-z0-9_][A-Za-z0-9._+-]*(?:(?:[<>]=?|=|~|><)[A-Za-z0-9._+*-]+)?$/
 /** A path relative to the build directory; globs allowed, expanded by the shell at package time. */
-const DESTINATION = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._*?[\]+@=,%-]+(?:\/[A-Za-z0-9._*?[\]+@=,%-]+)*\/?$/
+const DESTINATION =
+  /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._*?[\]+@=,%-]+(?:\/[A-Za-z0-9._*?[\]+@=,%-]+)*\/?$/
 
 export const STAGES = [
   'pre-install',

@@ -7,7 +7,9 @@ export type KeyPath = readonly (string | number)[]
 /** `['run', 'services', 0, 'name']` → `run.services[0].name` */
 export function formatKeyPath(path: KeyPath): string {
   return path
-    .map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : i === 0 ? segment : `.${segment}`))
+    .map((segment, i) =>
+      typeof segment === 'number' ? `[${segment}]` : i === 0 ? segment : `.${segment}`,
+    )
     .join('')
 }
 
@@ -31,7 +33,11 @@ export class YamlSource {
     readonly file: string,
     readonly text: string,
   ) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true })
+    this.doc = parseDocument(text, {
+      lineCounter: this.lines,
+      prettyErrors: false,
+      uniqueKeys: true,
+    })
     for (const problem of [...this.doc.errors, ...this.doc.warnings]) {
       // linePos is only filled in with prettyErrors; pos is always there.
       const start = this.lines.linePos(problem.pos[0])
@@ -51,7 +57,10 @@ export class YamlSource {
   }
 
   get isEmpty(): boolean {
-    return this.doc.contents === null || (isScalar(this.doc.contents) && this.doc.contents.value === null)
+    return (
+      this.doc.contents === null ||
+      (isScalar(this.doc.contents) && this.doc.contents.value === null)
+    )
   }
 
   get isMap(): boolean {

@@ -28,12 +28,16 @@ export async function resolveContext(options: ContextOptions): Promise<ResolvedC
   const repositoryText =
     options.repository ?? env.GITHUB_REPOSITORY ?? (await gitRemoteRepository(options.workspace))
   if (!repositoryText) {
-    throw new Error('cannot tell the repository: pass --repository OWNER/NAME or set GITHUB_REPOSITORY')
+    throw new Error(
+      'cannot tell the repository: pass --repository OWNER/NAME or set GITHUB_REPOSITORY',
+    )
   }
   const repository: Repository | undefined = parseRepository(repositoryText)
-  if (!repository) throw new Error(`repository must be OWNER/NAME, got ${JSON.stringify(repositoryText)}`)
+  if (!repository)
+    throw new Error(`repository must be OWNER/NAME, got ${JSON.stringify(repositoryText)}`)
 
-  const described = options.version ?? (await git(options.workspace, ['describe', '--tags', '--always']))
+  const described =
+    options.version ?? (await git(options.workspace, ['describe', '--tags', '--always']))
   const { version, note } = resolveVersion(described)
   if (note) notes.push(note)
 

@@ -7,7 +7,14 @@ import { writeRecipe } from './write.js'
 
 export { renderRecipe, type Recipe, type RecipeContext, type RecipeFile } from './render.js'
 export { resolveContext, type ContextOptions } from './context.js'
-export { packageName, recipePath, defaultKeyName, parseRepository, slugify, type Repository } from './naming.js'
+export {
+  packageName,
+  recipePath,
+  defaultKeyName,
+  parseRepository,
+  slugify,
+  type Repository,
+} from './naming.js'
 
 export interface BootstrapResult {
   recipe: Recipe

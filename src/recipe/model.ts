@@ -60,7 +60,9 @@ export function buildModel(config: InstellarConfig, inputs: RecipeInputs): Recip
 
   // The original lists hooks in Elixir map order, which is sorted by name; pre-install is always
   // first because PAKman writes one itself (merged with the user's, see templates).
-  const stages = STAGES.filter((stage) => stage !== 'pre-install' && config.hook?.[stage] !== undefined)
+  const stages = STAGES.filter(
+    (stage) => stage !== 'pre-install' && config.hook?.[stage] !== undefined,
+  )
   const hooks: Partial<Record<Stage, Verbatim>> = {}
   for (const stage of STAGES) {
     const block = config.hook?.[stage]

@@ -25,7 +25,13 @@ const GITHUB_NAME = /^[A-Za-z0-9_.-]+$/
 /** Parses `owner/name`; returns undefined for anything else. */
 export function parseRepository(text: string): Repository | undefined {
   const [owner, name, ...rest] = text.trim().split('/')
-  if (rest.length || !owner || !name || !GITHUB_NAME.test(owner) || !GITHUB_NAME.test(name.replace(/\.git$/, ''))) {
+  if (
+    rest.length ||
+    !owner ||
+    !name ||
+    !GITHUB_NAME.test(owner) ||
+    !GITHUB_NAME.test(name.replace(/\.git$/, ''))
+  ) {
     return undefined
   }
   return { owner, name: name.replace(/\.git$/, '') }

@@ -43,7 +43,14 @@ export function renderRecipe(loaded: LoadedConfig, context: RecipeContext): Reci
         `the repository name ${context.repository.name} gives no usable package name (${JSON.stringify(name)})`,
       ),
     )
-    return { dir: recipePath(context.repository), packageName: name, version: context.version, release: context.release, files: [], diagnostics }
+    return {
+      dir: recipePath(context.repository),
+      packageName: name,
+      version: context.version,
+      release: context.release,
+      files: [],
+      diagnostics,
+    }
   }
 
   if (config.run && config.run.name !== name && config.type !== 'static') {
@@ -77,7 +84,12 @@ export function renderRecipe(loaded: LoadedConfig, context: RecipeContext): Reci
     release: context.release,
   }
   const model = buildModel(config, inputs)
-  const file = (suffix: string, content: string, shell: RecipeFile['shell'], mode = 0o644): RecipeFile => ({
+  const file = (
+    suffix: string,
+    content: string,
+    shell: RecipeFile['shell'],
+    mode = 0o644,
+  ): RecipeFile => ({
     name: suffix === 'APKBUILD' ? suffix : `${name}.${suffix}`,
     content,
     mode,
@@ -87,7 +99,10 @@ export function renderRecipe(loaded: LoadedConfig, context: RecipeContext): Reci
   const files: RecipeFile[] = [file('APKBUILD', templates.apkbuild(model), 'apkbuild')]
   files.push(file('pre-install', templates.preInstall(model), 'sh', 0o755))
   for (const stage of model.installScripts) {
-    if (stage !== 'pre-install') files.push(file(stage, templates.hook(model, stage as Exclude<Stage, 'pre-install'>), 'sh', 0o755))
+    if (stage !== 'pre-install')
+      files.push(
+        file(stage, templates.hook(model, stage as Exclude<Stage, 'pre-install'>), 'sh', 0o755),
+      )
   }
   if (model.service) {
     files.push(
@@ -100,5 +115,12 @@ export function renderRecipe(loaded: LoadedConfig, context: RecipeContext): Reci
       file('profile', templates.profile(model), 'sh', 0o755),
     )
   }
-  return { dir: recipePath(context.repository), packageName: name, version: context.version, release: context.release, files, diagnostics }
+  return {
+    dir: recipePath(context.repository),
+    packageName: name,
+    version: context.version,
+    release: context.release,
+    files,
+    diagnostics,
+  }
 }

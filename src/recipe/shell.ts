@@ -24,7 +24,8 @@ const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./^-]+$/
 
 export function word(value: string | number): Word {
   const text = String(value)
-  if (!SAFE_WORD.test(text)) throw new Error(`unsafe value for a shell word: ${JSON.stringify(text)}`)
+  if (!SAFE_WORD.test(text))
+    throw new Error(`unsafe value for a shell word: ${JSON.stringify(text)}`)
   return text as Word
 }
 
@@ -53,7 +54,11 @@ export function listEntry(value: string): Word {
 
 /** A glob relative to a directory (build.destinations): safe characters plus `*?[]`, no `..`. */
 export function glob(value: string): Word {
-  if (!/^[A-Za-z0-9_@%+=:,./^*?[\]-]+$/.test(value) || value.startsWith('/') || /(^|\/)\.\.(\/|$)/.test(value)) {
+  if (
+    !/^[A-Za-z0-9_@%+=:,./^*?[\]-]+$/.test(value) ||
+    value.startsWith('/') ||
+    /(^|\/)\.\.(\/|$)/.test(value)
+  ) {
     throw new Error(`unsafe path pattern: ${JSON.stringify(value)}`)
   }
   return value as Word

@@ -93,9 +93,13 @@ export function preInstall(m: RecipeModel): string {
 #!/bin/sh
 addgroup -S ${m.name} 2>/dev/null
 adduser -S -D -H -h /var/lib/${m.name} -s /sbin/nologin -G ${m.name} -g ${m.name} ${m.name} 2>/dev/null
-${userHook ? sh`
+${
+  userHook
+    ? sh`
 # pre-install hook from instellar.yml
-${userHook}` : sh`exit 0`}
+${userHook}`
+    : sh`exit 0`
+}
 `)
 }
 

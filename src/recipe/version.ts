@@ -21,7 +21,9 @@ export function resolveVersion(describe: string | undefined): ResolvedVersion {
   if (!prefix) {
     return {
       version: '0.0.0',
-      note: raw ? `${raw} is not a major.minor.patch tag; using 0.0.0` : 'no tag found; using 0.0.0',
+      note: raw
+        ? `${raw} is not a major.minor.patch tag; using 0.0.0`
+        : 'no tag found; using 0.0.0',
     }
   }
   if (APK_VERSION.test(first)) return { version: first }

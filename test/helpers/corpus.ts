@@ -32,6 +32,7 @@ export const historyFiles = (): CorpusFile[] => list(HISTORY)
 export function listedInSources(section: 'current' | 'history'): string[] {
   const text = readFileSync(join(CORPUS, 'SOURCES.md'), 'utf8')
   const [current = '', history = ''] = text.split(/^## history\//m)
-  const body = section === 'current' ? current.split(/^## Current files/m)[1]!.split(/^## /m)[0]! : history
+  const body =
+    section === 'current' ? current.split(/^## Current files/m)[1]!.split(/^## /m)[0]! : history
   return [...body.matchAll(/^\| (?:history\/)?([^|/ ]+\.yml) \|/gm)].map((m) => m[1]!).sort()
 }

@@ -8,7 +8,8 @@ export function lintRecipeFile(file: RecipeFile): string[] {
   const run = (command: string, args: string[]) => {
     const result = spawnSync(command, args, { input: file.content, encoding: 'utf8' })
     if (result.error) throw result.error
-    if (result.status !== 0) problems.push(`${command} ${args.join(' ')}:\n${result.stdout}${result.stderr}`)
+    if (result.status !== 0)
+      problems.push(`${command} ${args.join(' ')}:\n${result.stdout}${result.stderr}`)
   }
   switch (file.shell) {
     case 'apkbuild':
@@ -25,7 +26,8 @@ export function lintRecipeFile(file: RecipeFile): string[] {
       break
     case 'execline':
       // execline is not shell; the s6 scripts are fixed text apart from the app name.
-      if (!file.content.startsWith('#!/bin/execlineb -P\n')) problems.push('execline script without its shebang')
+      if (!file.content.startsWith('#!/bin/execlineb -P\n'))
+        problems.push('execline script without its shebang')
       break
   }
   return problems

@@ -7441,7 +7441,11 @@ function renderRun(appName, services, commands) {
   }
   if (commands.length) lines2.push("  commands:");
   for (const c of commands) {
-    lines2.push(`    - name: ${c.name}`, `      binary: ${c.binary}`, `      call: ${JSON.stringify(c.call)}`);
+    lines2.push(
+      `    - name: ${c.name}`,
+      `      binary: ${c.binary}`,
+      `      call: ${JSON.stringify(c.call)}`
+    );
   }
   return lines2.join("\n");
 }
@@ -27191,24 +27195,24 @@ var ARCHITECTURES = [
   "loongarch64",
   "noarch"
 ];
-var name = (what) => external_exports.string().regex(NAME, {
-  error: `${what} must be lower-case letters, digits, '.', '_' or '-', starting with a letter or digit`
+var name = external_exports.string().regex(NAME, {
+  error: "must be lower-case letters, digits, '.', '_' or '-', starting with a letter or digit"
 });
 var binary = external_exports.string().regex(BINARY, {
-  error: "binary must be a program name without a directory (put the directory in path)"
+  error: "must be a program name without a directory (put the directory in path)"
 });
 var path = external_exports.string().regex(ABSOLUTE_DIR, {
-  error: "path must be an absolute directory such as /usr/bin, without '..', spaces or quotes"
+  error: "must be an absolute directory such as /usr/bin, without '..', spaces or quotes"
 });
 var call = external_exports.string().regex(CALL, {
-  error: "call may hold words and 'single-quoted' words only: no $, backticks, double quotes, backslashes, globs, ';', '&', '|', '<', '>' or newlines"
+  error: "may hold words and 'single-quoted' words only: no $, backticks, double quotes, backslashes, globs, ';', '&', '|', '<', '>' or newlines"
 });
 var shellBlock = external_exports.string();
 var dependency = external_exports.string().regex(APK_DEPENDENCY, {
-  error: "not an apk package name (letters, digits, . _ + - and an optional version rule)"
+  error: "is not an apk package name (letters, digits, . _ + - and an optional version rule)"
 });
 var destination = external_exports.string().regex(DESTINATION, {
-  error: "destinations must be relative paths inside the build directory: no leading '/', no '..', no spaces, quotes or '$'"
+  error: "must be a relative path inside the build directory: no leading '/', no '..', no spaces, quotes or '$'"
 });
 var dependenciesSchema = external_exports.strictObject({
   build: external_exports.array(dependency),
@@ -27222,14 +27226,14 @@ var buildSchema = external_exports.strictObject({
 });
 var commandSchema = external_exports.strictObject({
   name: external_exports.string().regex(SHELL_IDENTIFIER, {
-    error: "command name becomes a shell function: letters, digits and _ only, not starting with a digit"
+    error: "becomes a shell function name: letters, digits and _ only, not starting with a digit"
   }),
   binary,
   call: call.optional(),
   path: path.optional()
 });
 var serviceSchema = external_exports.strictObject({
-  name: name("service name"),
+  name,
   binary,
   path: path.optional(),
   start: external_exports.strictObject({ call: call.optional() }),
@@ -27240,9 +27244,9 @@ var serviceSchema = external_exports.strictObject({
   }).optional()
 });
 var runSchema = external_exports.strictObject({
-  name: name("run.name"),
+  name,
   commands: external_exports.array(commandSchema).optional(),
-  services: external_exports.array(serviceSchema).min(1, { error: "services must list at least one service" })
+  services: external_exports.array(serviceSchema).min(1, { error: "must list at least one service" })
 });
 var hookSchema = external_exports.strictObject(
   Object.fromEntries(STAGES.map((stage) => [stage, shellBlock.optional()]))
@@ -27250,7 +27254,7 @@ var hookSchema = external_exports.strictObject(
 var scalar = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]);
 var variableSchema = external_exports.strictObject({
   key: external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
-    error: "variable key must be an environment variable name"
+    error: "must be an environment variable name"
   }),
   default_value: scalar.optional(),
   driver: external_exports.string().optional(),
@@ -27317,7 +27321,7 @@ var pageSchema = external_exports.strictObject({
 });
 var instellarSchema = external_exports.strictObject({
   dependencies: dependenciesSchema,
-  stack: external_exports.string().regex(/^alpine\/(?:3\.\d{1,2}|edge)$/, { error: "stack must look like alpine/3.19 or alpine/edge" }).optional(),
+  stack: external_exports.string().regex(/^alpine\/(?:3\.\d{1,2}|edge)$/, { error: "must look like alpine/3.19 or alpine/edge" }).optional(),
   architectures: external_exports.array(external_exports.enum(ARCHITECTURES)).min(1).optional(),
   type: external_exports.enum(["static", "custom"]).optional(),
   build: buildSchema,
@@ -27335,25 +27339,32 @@ var CLOSED_MAPS = /* @__PURE__ */ new Set(["hook"]);
 // src/config/source.ts
 var import_yaml = __toESM(require_dist(), 1);
 function formatKeyPath(path2) {
-  return path2.map((segment, i) => typeof segment === "number" ? `[${segment}]` : i === 0 ? segment : `.${segment}`).join("");
+  return path2.map(
+    (segment, i) => typeof segment === "number" ? `[${segment}]` : i === 0 ? segment : `.${segment}`
+  ).join("");
 }
 var YamlSource = class {
   constructor(file2, text) {
     this.file = file2;
     this.text = text;
-    this.doc = (0, import_yaml.parseDocument)(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    this.doc = (0, import_yaml.parseDocument)(text, {
+      lineCounter: this.lines,
+      prettyErrors: false,
+      uniqueKeys: true
+    });
     for (const problem of [...this.doc.errors, ...this.doc.warnings]) {
-      const [start, end] = problem.linePos ?? [];
+      const start = this.lines.linePos(problem.pos[0]);
+      const end = this.lines.linePos(Math.max(problem.pos[0], problem.pos[1]));
       const message = problem.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, "");
       this.diagnostics.push({
         severity: this.doc.errors.includes(problem) ? "error" : "warning",
         key: "",
         message: `YAML: ${yamlMessage(problem.code, message)}`,
         file: file2,
-        line: start?.line ?? 1,
-        column: start?.col ?? 1,
-        endLine: end?.line ?? start?.line ?? 1,
-        endColumn: end?.col ?? start?.col ?? 1
+        line: start.line,
+        column: start.col,
+        endLine: end.line,
+        endColumn: end.col
       });
     }
   }
@@ -27383,18 +27394,16 @@ var YamlSource = class {
    */
   locate(path2, onKey = false) {
     let node2 = this.doc.contents;
-    let pair;
+    let key;
     for (const segment of path2) {
       if (!((0, import_yaml.isMap)(node2) || (0, import_yaml.isSeq)(node2))) break;
       const found = findPair(node2, segment);
       if (!found) break;
-      pair = found.pair;
+      key = found.pair && (0, import_yaml.isNode)(found.pair.key) ? found.pair.key : void 0;
       node2 = found.value;
     }
-    const target = onKey && pair && (0, import_yaml.isNode)(pair.key) ? pair.key : node2;
-    const key = pair && (0, import_yaml.isNode)(pair.key) ? pair.key : void 0;
-    const at = (0, import_yaml.isNode)(target) ? target : (0, import_yaml.isNode)(key) ? key : this.doc.contents;
-    const [start, valueEnd] = at?.range ?? [0, 0];
+    const target = onKey && key ? key : (0, import_yaml.isNode)(node2) ? node2 : key ?? this.doc.contents;
+    const [start, valueEnd] = target?.range ?? [0, 0];
     const from = this.lines.linePos(start);
     const to = this.lines.linePos(Math.max(start, valueEnd));
     return { line: from.line, column: from.col, endLine: to.line, endColumn: to.col };
@@ -27445,7 +27454,10 @@ function closestKey(unknown2, known) {
   return bestDistance <= allowed ? best : void 0;
 }
 function editDistance(a, b) {
-  const rows = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => [
+    i,
+    ...Array(b.length).fill(0)
+  ]);
   for (let j = 1; j <= b.length; j++) rows[0][j] = j;
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
@@ -27468,7 +27480,11 @@ async function loadConfigFile(file2) {
   } catch (error62) {
     const reason = error62.code === "ENOENT" ? "file not found" : error62.message;
     const source = new YamlSource(file2, "");
-    return { ok: false, source, diagnostics: [source.diagnostic("error", [], `cannot read config: ${reason}`)] };
+    return {
+      ok: false,
+      source,
+      diagnostics: [source.diagnostic("error", [], `cannot read config: ${reason}`)]
+    };
   }
   return parseConfig(text, file2);
 }
@@ -27479,13 +27495,21 @@ function parseConfig(text, file2) {
   if (hasErrors(diagnostics)) return fail();
   if (source.isEmpty) {
     diagnostics.push(
-      source.diagnostic("error", [], "the file is empty; instellar.yml needs at least dependencies, build and run")
+      source.diagnostic(
+        "error",
+        [],
+        "the file is empty; instellar.yml needs at least dependencies, build and run"
+      )
     );
     return fail();
   }
   if (!source.isMap) {
     diagnostics.push(
-      source.diagnostic("error", [], "the top level must be a map of keys (dependencies, build, run, \u2026)")
+      source.diagnostic(
+        "error",
+        [],
+        "the top level must be a map of keys (dependencies, build, run, \u2026)"
+      )
     );
     return fail();
   }
@@ -27540,7 +27564,8 @@ function issueDiagnostic(source, root, issue2) {
   if (issue2.code === "invalid_type" && actual === void 0) {
     const [parent, missing] = [path2.slice(0, -1), path2.at(-1)];
     message = parent.length ? `missing key ${String(missing)} in ${formatKeyPath(parent)}` : `missing key ${String(missing)} at the top level`;
-    return source.diagnostic("error", path2, `${message}${MISSING_HINTS[key.replace(/\[\d+\]/g, "[]")] ?? ""}`);
+    const hint = MISSING_HINTS[key.replace(/\[\d+\]/g, "[]")] ?? "";
+    return source.diagnostic("error", path2, `${message}${hint}`, source.locateKey(parent));
   }
   if (issue2.code === "invalid_type") {
     message = `${key} must be ${article(issue2.expected)}, found ${describe3(actual)}`;
@@ -27565,9 +27590,20 @@ var MISSING_HINTS = {
 };
 function crossFieldDiagnostics(config2, source) {
   const found = [];
-  const error62 = (path2, message) => found.push(source.diagnostic("error", path2, message));
+  const error62 = (path2, message, onKey = false) => found.push(
+    source.diagnostic(
+      "error",
+      path2,
+      message,
+      onKey ? source.locateKey(path2) : source.locate(path2)
+    )
+  );
   if (!config2.build.destinations && config2.package === void 0) {
-    error62(["build"], "build.destinations is required (which built files go into the package), unless package: replaces the packaging step");
+    error62(
+      ["build"],
+      "build.destinations is required (which built files go into the package), unless package: replaces the packaging step",
+      true
+    );
   }
   if (config2.type === "custom" && config2.package === void 0) {
     error62(["type"], "type: custom needs a package: block, since nothing is installed for you");
@@ -27576,29 +27612,50 @@ function crossFieldDiagnostics(config2, source) {
     const seen = /* @__PURE__ */ new Map();
     config2.run.services.forEach((service, i) => {
       const first = seen.get(service.name);
-      if (first !== void 0) error62(["run", "services", i, "name"], `service name ${service.name} is already used by run.services[${first}]`);
+      if (first !== void 0)
+        error62(
+          ["run", "services", i, "name"],
+          `service name ${service.name} is already used by run.services[${first}]`
+        );
       else seen.set(service.name, i);
     });
     const commands = /* @__PURE__ */ new Map();
     config2.run.commands?.forEach((command, i) => {
       const first = commands.get(command.name);
-      if (first !== void 0) error62(["run", "commands", i, "name"], `command name ${command.name} is already used by run.commands[${first}]`);
+      if (first !== void 0)
+        error62(
+          ["run", "commands", i, "name"],
+          `command name ${command.name} is already used by run.commands[${first}]`
+        );
       else commands.set(command.name, i);
       if (OPENRC_RESERVED.has(command.name)) {
-        error62(["run", "commands", i, "name"], `command name ${command.name} would replace OpenRC's own ${command.name}; choose another name`);
+        error62(
+          ["run", "commands", i, "name"],
+          `command name ${command.name} would replace OpenRC's own ${command.name}; choose another name`
+        );
       }
     });
     config2.run.services.forEach((service, i) => {
       if (service.stop) {
         found.push(
-          source.diagnostic("notice", ["run", "services", i, "stop"], "stop has no effect: s6 stops the service with SIGTERM, as PAKman has done since 2023", source.locateKey(["run", "services", i, "stop"]))
+          source.diagnostic(
+            "notice",
+            ["run", "services", i, "stop"],
+            "stop has no effect: s6 stops the service with SIGTERM, as PAKman has done since 2023",
+            source.locateKey(["run", "services", i, "stop"])
+          )
         );
       }
     });
   }
   if (config2.type === "static" && config2.run) {
     found.push(
-      source.diagnostic("warning", ["run"], "run is ignored for type: static (nginx serves the files)", source.locateKey(["run"]))
+      source.diagnostic(
+        "warning",
+        ["run"],
+        "run is ignored for type: static (nginx serves the files)",
+        source.locateKey(["run"])
+      )
     );
   }
   return found;
@@ -27646,13 +27703,15 @@ function valueAt(root, path2) {
 }
 function removeAt(root, path2) {
   const parent = valueAt(root, path2.slice(0, -1));
-  if (parent && typeof parent === "object") delete parent[path2.at(-1)];
+  if (parent && typeof parent === "object")
+    delete parent[path2.at(-1)];
 }
 function describe3(value) {
   if (value === null) return "an empty value";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a map";
-  if (typeof value === "string") return value.includes("\n") ? "a multi-line string" : `the string ${JSON.stringify(value)}`;
+  if (typeof value === "string")
+    return value.includes("\n") ? "a multi-line string" : `the string ${JSON.stringify(value)}`;
   return `${typeof value === "number" ? "the number" : "the boolean"} ${String(value)}`;
 }
 function article(expected) {
@@ -27722,10 +27781,13 @@ async function resolveContext(options) {
   const notes = [];
   const repositoryText = options.repository ?? env.GITHUB_REPOSITORY ?? await gitRemoteRepository(options.workspace);
   if (!repositoryText) {
-    throw new Error("cannot tell the repository: pass --repository OWNER/NAME or set GITHUB_REPOSITORY");
+    throw new Error(
+      "cannot tell the repository: pass --repository OWNER/NAME or set GITHUB_REPOSITORY"
+    );
   }
   const repository = parseRepository(repositoryText);
-  if (!repository) throw new Error(`repository must be OWNER/NAME, got ${JSON.stringify(repositoryText)}`);
+  if (!repository)
+    throw new Error(`repository must be OWNER/NAME, got ${JSON.stringify(repositoryText)}`);
   const described = options.version ?? await git(options.workspace, ["describe", "--tags", "--always"]);
   const { version: version2, note } = resolveVersion(described);
   if (note) notes.push(note);
@@ -27757,7 +27819,8 @@ import { join as join2 } from "node:path";
 var SAFE_WORD = /^[A-Za-z0-9_@%+=:,./^-]+$/;
 function word(value) {
   const text = String(value);
-  if (!SAFE_WORD.test(text)) throw new Error(`unsafe value for a shell word: ${JSON.stringify(text)}`);
+  if (!SAFE_WORD.test(text))
+    throw new Error(`unsafe value for a shell word: ${JSON.stringify(text)}`);
   return text;
 }
 function words(value) {
@@ -27816,7 +27879,9 @@ function buildModel(config2, inputs) {
   if (config2.build.strip_binary === false) options.push("!strip");
   const runtime = [...config2.dependencies.runtime ?? []];
   if (kind === "static" && !runtime.includes("nginx")) runtime.push("nginx");
-  const stages = STAGES.filter((stage) => stage !== "pre-install" && config2.hook?.[stage] !== void 0);
+  const stages = STAGES.filter(
+    (stage) => stage !== "pre-install" && config2.hook?.[stage] !== void 0
+  );
   const hooks = {};
   for (const stage of STAGES) {
     const block = config2.hook?.[stage];
@@ -27866,7 +27931,9 @@ var SHELLCHECK_EXCLUSIONS = {
     // srcdir, pkgdir and startdir are set by abuild before it calls the functions.
     SC2154: "variables set by abuild",
     // user blocks (build.command, package) say `cd "$srcdir"` as APKBUILDs conventionally do.
-    SC2164: "cd without || return in pasted user blocks"
+    SC2164: "cd without || return in pasted user blocks",
+    // Elixir build commands say `mix do deps.get, compile`, which shellcheck reads as a stray `do`.
+    SC1010: "`mix do` in pasted user blocks"
   },
   openrc: {
     // name, description, extra_commands, supervisor, … are read by openrc-run.
@@ -28095,7 +28162,14 @@ function renderRecipe(loaded, context) {
         `the repository name ${context.repository.name} gives no usable package name (${JSON.stringify(name2)})`
       )
     );
-    return { dir: recipePath(context.repository), packageName: name2, version: context.version, release: context.release, files: [], diagnostics };
+    return {
+      dir: recipePath(context.repository),
+      packageName: name2,
+      version: context.version,
+      release: context.release,
+      files: [],
+      diagnostics
+    };
   }
   if (config2.run && config2.run.name !== name2 && config2.type !== "static") {
     diagnostics.push(
@@ -28135,7 +28209,10 @@ function renderRecipe(loaded, context) {
   const files = [file2("APKBUILD", apkbuild(model), "apkbuild")];
   files.push(file2("pre-install", preInstall(model), "sh", 493));
   for (const stage of model.installScripts) {
-    if (stage !== "pre-install") files.push(file2(stage, hook(model, stage), "sh", 493));
+    if (stage !== "pre-install")
+      files.push(
+        file2(stage, hook(model, stage), "sh", 493)
+      );
   }
   if (model.service) {
     files.push(
@@ -28148,7 +28225,14 @@ function renderRecipe(loaded, context) {
       file2("profile", profile(model), "sh", 493)
     );
   }
-  return { dir: recipePath(context.repository), packageName: name2, version: context.version, release: context.release, files, diagnostics };
+  return {
+    dir: recipePath(context.repository),
+    packageName: name2,
+    version: context.version,
+    release: context.release,
+    files,
+    diagnostics
+  };
 }
 
 // src/recipe/write.ts

@@ -1,0 +1,87 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { edit, MINIMAL } from './fixtures/minimal.js'
+import { runAction } from './helpers/action.js'
+
+let workspace: string
+beforeEach(async () => {
+  workspace = await mkdtemp(join(tmpdir(), 'pakman-action-'))
+})
+afterEach(async () => {
+  await rm(workspace, { recursive: true, force: true })
+})
+
+const github = () => ({
+  GITHUB_WORKSPACE: workspace,
+  GITHUB_REPOSITORY: 'Octo/App',
+  GITHUB_RUN_NUMBER: '17',
+})
+
+describe('the action (node dist/index.js)', () => {
+  it('renders the recipe, sets outputs and writes a summary', async () => {
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
+    const ran = await runAction({}, { ...github(), INPUT_VERSION: 'v3.1.0' })
+    expect(ran.code).toBe(0)
+    expect(ran.outputs).toEqual({
+      'recipe-dir': join(workspace, '.apk/octo/app'),
+      'package-name': 'app',
+      version: '3.1.0',
+      'build-number': '17',
+    })
+    expect(ran.stdout).toContain('::group::Read instellar.yml')
+    expect(ran.stdout).toContain('::group::Render the recipe')
+    expect(ran.stdout).not.toContain('::error')
+    expect(await readFile(join(workspace, '.apk/octo/app/APKBUILD'), 'utf8')).toContain(
+      'pkgrel=17\n',
+    )
+    expect(ran.summary).toContain('<h2>PAKman: app 3.1.0-r17</h2>')
+    expect(ran.summary).toContain('<code>app.initd</code>')
+  })
+
+  it('annotates every config error on its file and line and fails', async () => {
+    await writeFile(
+      join(workspace, 'instellar.yml'),
+      edit('binary: node', 'binary: "a b"', edit('- dist', '- ../up')),
+    )
+    const ran = await runAction({}, github())
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toContain(
+      `::error title=instellar.yml%3A build.destinations[0],file=instellar.yml,line=10,endLine=10,col=7,endColumn=12::build.destinations[0]: must be a relative path inside the build directory: no leading '/', no '..', no spaces, quotes or '$' (found "../up")`,
+    )
+    expect(ran.stdout).toContain(
+      '::error title=instellar.yml%3A run.services[0].binary,file=instellar.yml,line=19,endLine=19,col=15,endColumn=20::run.services[0].binary',
+    )
+    expect(ran.stdout).toContain('::error::instellar.yml has 2 errors; see the annotations')
+    expect(ran.stdout).not.toMatch(/\n\s+at /) // no stack trace
+    expect(ran.outputs).toEqual({})
+  })
+
+  it('annotates warnings without failing', async () => {
+    await writeFile(join(workspace, 'instellar.yml'), `${MINIMAL}stak: alpine/3.19\n`)
+    const ran = await runAction({}, github())
+    expect(ran.code).toBe(0)
+    expect(ran.stdout).toContain(
+      '::warning title=instellar.yml%3A stak,file=instellar.yml,line=26,endLine=26,col=1,endColumn=5::unknown key stak at the top level is ignored; did you mean stack?',
+    )
+    expect(ran.summary).toContain(
+      '26:1 unknown key stak at the top level is ignored; did you mean stack?',
+    )
+  })
+
+  it('reads the config from the config input', async () => {
+    await writeFile(join(workspace, 'pakman.yml'), MINIMAL)
+    const ran = await runAction({ config: 'pakman.yml' }, github())
+    expect(ran.code).toBe(0)
+    expect(ran.outputs['package-name']).toBe('app')
+  })
+
+  it('fails with a one-line message when the config is missing', async () => {
+    const ran = await runAction({}, github())
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toContain(
+      '::error title=instellar.yml,file=instellar.yml,line=1,endLine=1,col=1,endColumn=1::cannot read config: file not found',
+    )
+  })
+})

@@ -1,0 +1,163 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { edit, MINIMAL } from './fixtures/minimal.js'
+import { cleanEnv, runNode } from './helpers/run.js'
+
+let workspace: string
+
+beforeEach(async () => {
+  workspace = await mkdtemp(join(tmpdir(), 'pakman-cli-'))
+})
+afterEach(async () => {
+  await rm(workspace, { recursive: true, force: true })
+})
+
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runNode('dist/cli.js', args, { cwd: workspace, env: cleanEnv(env) })
+
+describe('pakman check', () => {
+  it('says ok for a valid file', async () => {
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
+    const ran = await cli(['check'])
+    expect(ran).toMatchObject({ code: 0, stderr: '' })
+    expect(ran.stdout).toBe('instellar.yml: ok\n')
+  })
+
+  it('prints file:line:col lines and exits 1', async () => {
+    await writeFile(join(workspace, 'app.yml'), edit('binary: node', 'binary: "node;id"'))
+    const ran = await cli(['check', '--config', 'app.yml'])
+    expect(ran.code).toBe(1)
+    expect(ran.stderr).toBe(
+      'app.yml:19:15: error: run.services[0].binary: must be a program name without a directory (put the directory in path) (found "node;id")\n',
+    )
+  })
+
+  it('names a missing file without a stack trace', async () => {
+    const ran = await cli(['check', '--config', 'nope.yml'])
+    expect(ran).toMatchObject({
+      code: 1,
+      stderr: 'nope.yml:1:1: error: cannot read config: file not found\n',
+    })
+  })
+
+  it('rejects unknown commands and flags with usage', async () => {
+    expect((await cli(['frobnicate'])).code).toBe(2)
+    const ran = await cli(['check', '--colour'])
+    expect(ran.code).toBe(2)
+    expect(ran.stderr).toMatch(/^pakman: Unknown option '--colour'/)
+  })
+})
+
+describe('pakman bootstrap', () => {
+  it('renders from flags and prints the directory', async () => {
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
+    const ran = await cli([
+      'bootstrap',
+      '--repository',
+      'Acme/My_App',
+      '--version',
+      'v2.3.4',
+      '--build',
+      '9',
+    ])
+    const dir = join(workspace, '.apk/acme/my-app')
+    expect(ran).toMatchObject({ code: 0, stdout: `${dir}\n` })
+    // run.name app differs from the package name my-app
+    expect(ran.stderr).toMatch(
+      /^instellar\.yml:12:9: warning: run\.name app differs from the package name my-app/,
+    )
+    const apkbuild = await readFile(join(dir, 'APKBUILD'), 'utf8')
+    expect(apkbuild).toContain('pkgname=my-app\npkgver=2.3.4\npkgrel=9\n')
+    expect((await readdir(dir)).sort()).toContain('my-app.initd')
+  })
+
+  it('takes defaults from the GitHub environment', async () => {
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL.replaceAll('app', 'shop'))
+    const ran = await cli(['bootstrap'], {
+      GITHUB_WORKSPACE: workspace,
+      GITHUB_REPOSITORY: 'octo/shop',
+      GITHUB_RUN_NUMBER: '41',
+    })
+    expect(ran).toMatchObject({ code: 0, stdout: `${join(workspace, '.apk/octo/shop')}\n` })
+    expect(ran.stderr).toBe('pakman: note: no tag found; using 0.0.0\n')
+    expect(await readFile(join(workspace, '.apk/octo/shop/APKBUILD'), 'utf8')).toContain(
+      'pkgver=0.0.0\npkgrel=41\n',
+    )
+  })
+
+  it('falls back to git for the repository and version', async () => {
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL.replaceAll('app', 'tool'))
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: workspace,
+        env: cleanEnv({
+          GIT_AUTHOR_NAME: 't',
+          GIT_AUTHOR_EMAIL: 't@e',
+          GIT_COMMITTER_NAME: 't',
+          GIT_COMMITTER_EMAIL: 't@e',
+        }),
+      })
+    git('init', '-q')
+    git('remote', 'add', 'origin', 'git@github.com:octo/tool.git')
+    git('add', '.')
+    git('commit', '-qm', 'x')
+    git('tag', 'v1.5.0')
+    const ran = await cli(['bootstrap'])
+    expect(ran).toMatchObject({
+      code: 0,
+      stderr: '',
+      stdout: `${join(workspace, '.apk/octo/tool')}\n`,
+    })
+    expect(await readFile(join(workspace, '.apk/octo/tool/APKBUILD'), 'utf8')).toContain(
+      'pkgver=1.5.0\npkgrel=0\n',
+    )
+  })
+
+  it('writes nothing when the config has errors', async () => {
+    await writeFile(join(workspace, 'instellar.yml'), edit('- dist', '- /etc'))
+    const ran = await cli(['bootstrap', '--repository', 'octo/app'])
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toBe('')
+    await expect(readdir(join(workspace, '.apk'))).rejects.toThrow(/ENOENT/)
+  })
+
+  it('explains a missing repository in one line', async () => {
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
+    const ran = await cli(['bootstrap'])
+    expect(ran).toMatchObject({
+      code: 1,
+      stderr:
+        'pakman: cannot tell the repository: pass --repository OWNER/NAME or set GITHUB_REPOSITORY\n',
+    })
+  })
+
+  it('needs nginx.conf for type: static', async () => {
+    await writeFile(join(workspace, 'instellar.yml'), `type: static\n${MINIMAL}`)
+    const ran = await cli(['bootstrap', '--repository', 'octo/app'])
+    expect(ran.code).toBe(1)
+    expect(ran.stderr).toContain(
+      'instellar.yml:1:7: error: type: static installs nginx.conf from the repository root as /etc/<name>/default.conf, but there is no nginx.conf',
+    )
+  })
+})
+
+describe('pakman schema', () => {
+  it('prints a JSON Schema that knows the keys', async () => {
+    const ran = await cli(['schema'])
+    expect(ran.code).toBe(0)
+    const schema = JSON.parse(ran.stdout)
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema')
+    expect(schema.required).toEqual(['dependencies', 'build'])
+    expect(Object.keys(schema.properties.hook.properties)).toEqual([
+      'pre-install',
+      'post-install',
+      'pre-upgrade',
+      'post-upgrade',
+      'pre-deinstall',
+      'post-deinstall',
+    ])
+  })
+})
