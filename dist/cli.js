@@ -7,7 +7,7 @@ import {
   jsonSchema,
   loadConfigFile,
   resolveContext
-} from "./chunks/chunk-YXBKED5L.js";
+} from "./chunks/chunk-V7WK2XMA.js";
 
 // src/cli.ts
 import { isAbsolute, relative, resolve } from "node:path";

@@ -7,7 +7,7 @@ import {
   hasErrors,
   loadConfigFile,
   resolveContext
-} from "./chunks/chunk-YXBKED5L.js";
+} from "./chunks/chunk-V7WK2XMA.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

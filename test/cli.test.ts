@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { STAGES } from '../src/config/index.js'
 import { edit, MINIMAL } from './fixtures/minimal.js'
 import { cleanEnv, runNode } from './helpers/run.js'
 
@@ -151,13 +152,6 @@ describe('pakman schema', () => {
     const schema = JSON.parse(ran.stdout)
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema')
     expect(schema.required).toEqual(['dependencies', 'build'])
-    expect(Object.keys(schema.properties.hook.properties)).toEqual([
-      'pre-install',
-      'post-install',
-      'pre-upgrade',
-      'post-upgrade',
-      'pre-deinstall',
-      'post-deinstall',
-    ])
+    expect(Object.keys(schema.properties.hook.properties)).toEqual([...STAGES])
   })
 })

@@ -182,25 +182,19 @@ function crossFieldDiagnostics(config: InstellarConfig, source: YamlSource): Dia
     error(['type'], 'type: custom needs a package: block, since nothing is installed for you')
   }
   if (config.run) {
-    const seen = new Map<string, number>()
-    config.run.services.forEach((service, i) => {
-      const first = seen.get(service.name)
-      if (first !== undefined)
-        error(
-          ['run', 'services', i, 'name'],
-          `service name ${service.name} is already used by run.services[${first}]`,
-        )
-      else seen.set(service.name, i)
-    })
-    const commands = new Map<string, number>()
+    for (const list of ['services', 'commands'] as const) {
+      const firstIndex = new Map<string, number>()
+      config.run[list]?.forEach(({ name }, i) => {
+        const first = firstIndex.get(name)
+        if (first === undefined) firstIndex.set(name, i)
+        else
+          error(
+            ['run', list, i, 'name'],
+            `${list.slice(0, -1)} name ${name} is already used by run.${list}[${first}]`,
+          )
+      })
+    }
     config.run.commands?.forEach((command, i) => {
-      const first = commands.get(command.name)
-      if (first !== undefined)
-        error(
-          ['run', 'commands', i, 'name'],
-          `command name ${command.name} is already used by run.commands[${first}]`,
-        )
-      else commands.set(command.name, i)
       if (OPENRC_RESERVED.has(command.name)) {
         error(
           ['run', 'commands', i, 'name'],

@@ -27609,25 +27609,19 @@ function crossFieldDiagnostics(config2, source) {
     error62(["type"], "type: custom needs a package: block, since nothing is installed for you");
   }
   if (config2.run) {
-    const seen = /* @__PURE__ */ new Map();
-    config2.run.services.forEach((service, i) => {
-      const first = seen.get(service.name);
-      if (first !== void 0)
-        error62(
-          ["run", "services", i, "name"],
-          `service name ${service.name} is already used by run.services[${first}]`
-        );
-      else seen.set(service.name, i);
-    });
-    const commands = /* @__PURE__ */ new Map();
+    for (const list2 of ["services", "commands"]) {
+      const firstIndex = /* @__PURE__ */ new Map();
+      config2.run[list2]?.forEach(({ name: name2 }, i) => {
+        const first = firstIndex.get(name2);
+        if (first === void 0) firstIndex.set(name2, i);
+        else
+          error62(
+            ["run", list2, i, "name"],
+            `${list2.slice(0, -1)} name ${name2} is already used by run.${list2}[${first}]`
+          );
+      });
+    }
     config2.run.commands?.forEach((command, i) => {
-      const first = commands.get(command.name);
-      if (first !== void 0)
-        error62(
-          ["run", "commands", i, "name"],
-          `command name ${command.name} is already used by run.commands[${first}]`
-        );
-      else commands.set(command.name, i);
       if (OPENRC_RESERVED.has(command.name)) {
         error62(
           ["run", "commands", i, "name"],
