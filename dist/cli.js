@@ -1,26 +1,32 @@
 #!/usr/bin/env node
 import { createRequire as __pakmanCreateRequire } from 'node:module';const require = __pakmanCreateRequire(import.meta.url);
 import {
-  bootstrap,
+  DirectoryCache,
+  buildStage,
   formatDiagnostic,
-  hasErrors,
   jsonSchema,
   loadConfigFile,
-  resolveContext
-} from "./chunks/chunk-V7WK2XMA.js";
+  renderStage
+} from "./chunks/chunk-AX4ILUHG.js";
+import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts
-import { isAbsolute, relative, resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { homedir, tmpdir } from "node:os";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 var USAGE = `pakman: build Alpine packages from instellar.yml
 
 Usage:
   pakman check     [--config instellar.yml]
   pakman bootstrap [--config F] [--workspace DIR] [--repository OWNER/NAME] [--version V] [--build N]
+  pakman build     [bootstrap's flags] [--stack alpine/3.N] [--arch ARCH] [--image REF]
+                   [--signing-key FILE] [--signing-key-name NAME] [--packages-dir DIR] [--no-cache]
   pakman schema
 
 check      validate the config; prints file:line:col: messages, exits 1 on errors
 bootstrap  render the recipe into <workspace>/.apk/<owner>/<name>; prints the directory
+build      render, then run abuild in an Alpine container; prints each package written
 schema     print the JSON Schema of instellar.yml
 
 Defaults come from GITHUB_WORKSPACE, GITHUB_REPOSITORY and GITHUB_RUN_NUMBER when set, else from
@@ -31,6 +37,13 @@ var OPTIONS = {
   repository: { type: "string" },
   version: { type: "string" },
   build: { type: "string" },
+  stack: { type: "string" },
+  arch: { type: "string" },
+  image: { type: "string" },
+  "signing-key": { type: "string" },
+  "signing-key-name": { type: "string" },
+  "packages-dir": { type: "string" },
+  "no-cache": { type: "boolean" },
   help: { type: "boolean", short: "h" }
 };
 async function main(argv, out = process.stdout, err = process.stderr) {
@@ -78,21 +91,46 @@ ${USAGE}
         return 0;
       }
       case "bootstrap": {
-        const loaded = await loadConfigFile(configFile);
-        report(loaded.diagnostics);
-        if (!loaded.ok) return 1;
-        const context = await resolveContext({
-          workspace,
-          ...values.repository !== void 0 && { repository: values.repository },
-          ...values.version !== void 0 && { version: values.version },
-          ...values.build !== void 0 && { build: values.build }
-        });
-        for (const note of context.notes) err.write(`pakman: note: ${note}
+        const rendered = await renderStage(
+          {
+            workspace,
+            configFile,
+            ...values.repository !== void 0 && { repository: values.repository },
+            ...values.version !== void 0 && { version: values.version },
+            ...values.build !== void 0 && { build: values.build }
+          },
+          terminalReporter(err)
+        );
+        out.write(`${rendered.recipeDir}
 `);
-        const result = await bootstrap(workspace, loaded, context);
-        report(result.diagnostics);
-        if (!result.dir || hasErrors(result.diagnostics)) return 1;
-        out.write(`${result.dir}
+        return 0;
+      }
+      case "build": {
+        const result = await buildStage(
+          {
+            workspace,
+            configFile,
+            ...values.repository !== void 0 && { repository: values.repository },
+            ...values.version !== void 0 && { version: values.version },
+            ...values.build !== void 0 && { build: values.build },
+            ...values.stack !== void 0 && { stack: values.stack },
+            ...values.arch !== void 0 && { arch: values.arch },
+            ...values.image !== void 0 && { image: values.image },
+            ...values["signing-key"] !== void 0 && {
+              signingKey: await readFile(values["signing-key"], "utf8")
+            },
+            ...values["signing-key-name"] !== void 0 && {
+              keyName: values["signing-key-name"]
+            },
+            packagesDir: values["packages-dir"] ?? join(homedir(), "packages"),
+            keyParent: tmpdir(),
+            ...!values["no-cache"] && { cache: new DirectoryCache() }
+          },
+          terminalReporter(err)
+        );
+        for (const file of result.files) out.write(`${file.path}
+`);
+        out.write(`${result.publicKeyFile}
 `);
         return 0;
       }
@@ -112,6 +150,23 @@ ${USAGE}
 function displayPath(path) {
   const rel = relative(process.cwd(), path);
   return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
+}
+function terminalReporter(err) {
+  return {
+    group: async (name, fn) => {
+      err.write(`==> ${name}
+`);
+      return fn();
+    },
+    info: (line) => err.write(`    ${line}
+`),
+    warning: (message) => err.write(`pakman: warning: ${message}
+`),
+    diagnostics: (list) => {
+      for (const d of list) err.write(`${formatDiagnostic(d)}
+`);
+    }
+  };
 }
 
 // src/bin/cli.ts

@@ -1,23 +1,23 @@
-import { isAbsolute, relative, resolve } from 'node:path'
+import { readFile } from 'node:fs/promises'
+import { homedir, tmpdir } from 'node:os'
+import { isAbsolute, join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import {
-  formatDiagnostic,
-  hasErrors,
-  jsonSchema,
-  loadConfigFile,
-  type Diagnostic,
-} from './config/index.js'
-import { bootstrap, resolveContext } from './recipe/index.js'
+import { formatDiagnostic, jsonSchema, loadConfigFile, type Diagnostic } from './config/index.js'
+import { DirectoryCache } from './environment/index.js'
+import { buildStage, renderStage, type Reporter } from './pipeline.js'
 
 const USAGE = `pakman: build Alpine packages from instellar.yml
 
 Usage:
   pakman check     [--config instellar.yml]
   pakman bootstrap [--config F] [--workspace DIR] [--repository OWNER/NAME] [--version V] [--build N]
+  pakman build     [bootstrap's flags] [--stack alpine/3.N] [--arch ARCH] [--image REF]
+                   [--signing-key FILE] [--signing-key-name NAME] [--packages-dir DIR] [--no-cache]
   pakman schema
 
 check      validate the config; prints file:line:col: messages, exits 1 on errors
 bootstrap  render the recipe into <workspace>/.apk/<owner>/<name>; prints the directory
+build      render, then run abuild in an Alpine container; prints each package written
 schema     print the JSON Schema of instellar.yml
 
 Defaults come from GITHUB_WORKSPACE, GITHUB_REPOSITORY and GITHUB_RUN_NUMBER when set, else from
@@ -29,6 +29,13 @@ const OPTIONS = {
   repository: { type: 'string' },
   version: { type: 'string' },
   build: { type: 'string' },
+  stack: { type: 'string' },
+  arch: { type: 'string' },
+  image: { type: 'string' },
+  'signing-key': { type: 'string' },
+  'signing-key-name': { type: 'string' },
+  'packages-dir': { type: 'string' },
+  'no-cache': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
@@ -74,20 +81,44 @@ export async function main(
         return 0
       }
       case 'bootstrap': {
-        const loaded = await loadConfigFile(configFile)
-        report(loaded.diagnostics)
-        if (!loaded.ok) return 1
-        const context = await resolveContext({
-          workspace,
-          ...(values.repository !== undefined && { repository: values.repository }),
-          ...(values.version !== undefined && { version: values.version }),
-          ...(values.build !== undefined && { build: values.build }),
-        })
-        for (const note of context.notes) err.write(`pakman: note: ${note}\n`)
-        const result = await bootstrap(workspace, loaded, context)
-        report(result.diagnostics)
-        if (!result.dir || hasErrors(result.diagnostics)) return 1
-        out.write(`${result.dir}\n`)
+        const rendered = await renderStage(
+          {
+            workspace,
+            configFile,
+            ...(values.repository !== undefined && { repository: values.repository }),
+            ...(values.version !== undefined && { version: values.version }),
+            ...(values.build !== undefined && { build: values.build }),
+          },
+          terminalReporter(err),
+        )
+        out.write(`${rendered.recipeDir}\n`)
+        return 0
+      }
+      case 'build': {
+        const result = await buildStage(
+          {
+            workspace,
+            configFile,
+            ...(values.repository !== undefined && { repository: values.repository }),
+            ...(values.version !== undefined && { version: values.version }),
+            ...(values.build !== undefined && { build: values.build }),
+            ...(values.stack !== undefined && { stack: values.stack }),
+            ...(values.arch !== undefined && { arch: values.arch }),
+            ...(values.image !== undefined && { image: values.image }),
+            ...(values['signing-key'] !== undefined && {
+              signingKey: await readFile(values['signing-key'], 'utf8'),
+            }),
+            ...(values['signing-key-name'] !== undefined && {
+              keyName: values['signing-key-name'],
+            }),
+            packagesDir: values['packages-dir'] ?? join(homedir(), 'packages'),
+            keyParent: tmpdir(),
+            ...(!values['no-cache'] && { cache: new DirectoryCache() }),
+          },
+          terminalReporter(err),
+        )
+        for (const file of result.files) out.write(`${file.path}\n`)
+        out.write(`${result.publicKeyFile}\n`)
         return 0
       }
       default:
@@ -105,4 +136,19 @@ export async function main(
 function displayPath(path: string): string {
   const rel = relative(process.cwd(), path)
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path
+}
+
+/** Pipeline output for a terminal: phases as headings, everything on stderr. */
+function terminalReporter(err: NodeJS.WritableStream): Reporter {
+  return {
+    group: async (name, fn) => {
+      err.write(`==> ${name}\n`)
+      return fn()
+    },
+    info: (line) => err.write(`    ${line}\n`),
+    warning: (message) => err.write(`pakman: warning: ${message}\n`),
+    diagnostics: (list) => {
+      for (const d of list) err.write(`${formatDiagnostic(d)}\n`)
+    },
+  }
 }

@@ -1,21 +1,58 @@
 import * as core from '@actions/core'
+import { homedir, tmpdir } from 'node:os'
+import { secretsOf } from './keys/index.js'
+import { join } from 'node:path'
 
 /** The action's inputs, read in one place. Names match action.yml. */
 export interface Inputs {
   config: string
   workspace: string
-  repository: string | undefined
-  version: string | undefined
-  build: string | undefined
+  repository?: string
+  version?: string
+  buildNumber?: string
+  build: boolean
+  stack?: string
+  image?: string
+  arch?: string
+  packagesDir: string
+  signingKey?: string
+  signingKeyName?: string
+  publicKey?: string
+  cache: boolean
+  /** Where secrets and scratch files go: RUNNER_TEMP, wiped by the runner after the job. */
+  tempDir: string
 }
 
 export function getInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
   const optional = (name: string) => core.getInput(name).trim() || undefined
+  const flag = (name: string, fallback: boolean) =>
+    optional(name) === undefined ? fallback : core.getBooleanInput(name)
+  // The original PAKman took the key pair from these variables; keep accepting them.
+  const signingKey = core.getInput('signing-key') || env.ABUILD_PRIVATE_KEY || undefined
+  const publicKey = env.ABUILD_PUBLIC_KEY || undefined
+  if (signingKey) for (const secret of secretsOf(signingKey)) core.setSecret(secret)
   return {
     config: optional('config') ?? 'instellar.yml',
     workspace: optional('workspace') ?? env.GITHUB_WORKSPACE ?? process.cwd(),
-    repository: optional('repository'),
-    version: optional('version'),
-    build: optional('build-number'),
+    ...optionalEntry('repository', optional('repository')),
+    ...optionalEntry('version', optional('version')),
+    ...optionalEntry('buildNumber', optional('build-number')),
+    build: flag('build', true),
+    ...optionalEntry('stack', optional('stack')),
+    ...optionalEntry('image', optional('image')),
+    ...optionalEntry('arch', optional('arch')),
+    packagesDir: optional('packages-dir') ?? join(homedir(), 'packages'),
+    ...optionalEntry('signingKey', signingKey),
+    ...optionalEntry('signingKeyName', optional('signing-key-name')),
+    ...optionalEntry('publicKey', publicKey),
+    cache: flag('cache', true),
+    tempDir: env.RUNNER_TEMP || tmpdir(),
   }
+}
+
+function optionalEntry<K extends string>(
+  key: K,
+  value: string | undefined,
+): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>)
 }

@@ -1,56 +1,70 @@
 import * as core from '@actions/core'
 import { resolve } from 'node:path'
-import { annotate } from './annotations.js'
-import { hasErrors, loadConfigFile } from './config/index.js'
+import { ActionsCache } from './environment/index.js'
 import { getInputs } from './inputs.js'
-import { bootstrap, resolveContext } from './recipe/index.js'
-import { writeSummary } from './summary.js'
+import { buildStage, renderStage } from './pipeline.js'
+import { actionReporter } from './reporter.js'
+import { state } from './state.js'
+import { buildSummary, renderSummary } from './summary.js'
 
-/** The action's main step: each phase in its own log group; failures end in one clear message. */
+/** The action's main step: the pipeline's phases, then outputs and the job summary. */
 export async function run(): Promise<void> {
+  state.markMainStarted()
   const inputs = getInputs()
   const workspace = resolve(inputs.workspace)
-  const configFile = resolve(workspace, inputs.config)
-
-  const loaded = await core.group('Read instellar.yml', async () => {
-    const result = await loadConfigFile(configFile)
-    annotate(result.diagnostics, workspace)
-    return result
-  })
-  if (!loaded.ok) {
-    const count = loaded.diagnostics.filter((d) => d.severity === 'error').length
-    throw new Error(
-      `${inputs.config} has ${count} error${count === 1 ? '' : 's'}; see the annotations`,
-    )
+  const reporter = actionReporter(workspace)
+  const common = {
+    workspace,
+    configFile: resolve(workspace, inputs.config),
+    ...(inputs.repository && { repository: inputs.repository }),
+    ...(inputs.version && { version: inputs.version }),
+    ...(inputs.buildNumber && { build: inputs.buildNumber }),
   }
 
-  const result = await core.group('Render the recipe', async () => {
-    const context = await resolveContext({
-      workspace,
-      ...(inputs.repository && { repository: inputs.repository }),
-      ...(inputs.version && { version: inputs.version }),
-      ...(inputs.build && { build: inputs.build }),
-    })
-    for (const note of context.notes) core.info(note)
-    const written = await bootstrap(workspace, loaded, context)
-    annotate(written.diagnostics, workspace)
-    for (const file of written.recipe.files) core.info(`${written.recipe.dir}/${file.name}`)
-    return written
-  })
-  if (!result.dir || hasErrors(result.diagnostics)) {
-    throw new Error('the recipe was not written; see the annotations')
+  if (!inputs.build) {
+    const { recipe, recipeDir, loaded } = await renderStage(common, reporter)
+    setRecipeOutputs(recipe, recipeDir)
+    await renderSummary(recipe, [...loaded.diagnostics, ...recipe.diagnostics])
+    return
   }
 
-  const { recipe } = result
-  core.setOutput('recipe-dir', result.dir)
+  const result = await buildStage(
+    {
+      ...common,
+      ...(inputs.stack && { stack: inputs.stack }),
+      ...(inputs.image && { image: inputs.image }),
+      ...(inputs.arch && { arch: inputs.arch }),
+      packagesDir: inputs.packagesDir,
+      ...(inputs.signingKey && { signingKey: inputs.signingKey }),
+      ...(inputs.publicKey && { publicKey: inputs.publicKey }),
+      ...(inputs.signingKeyName && { keyName: inputs.signingKeyName }),
+      keyParent: inputs.tempDir,
+      ...(inputs.cache && { cache: new ActionsCache() }),
+      onContainer: (name) => state.addContainer(name),
+      onKeyDir: (dir) => state.setKeyDir(dir),
+    },
+    reporter,
+  )
+  const { recipe, recipeDir } = result.rendered
+  setRecipeOutputs(recipe, recipeDir)
+  core.setOutput(
+    'packages',
+    JSON.stringify(result.files.filter((f) => f.kind === 'package').map((f) => f.path)),
+  )
+  core.setOutput('packages-dir', result.packagesDir)
+  core.setOutput('release', String(recipe.release))
+  core.setOutput('cache-hit', String(result.environment.source !== 'built'))
+  core.setOutput('public-key', result.publicKeyFile)
+  core.setOutput('key-name', result.keyName)
+  await buildSummary(result)
+}
+
+function setRecipeOutputs(
+  recipe: { packageName: string; version: string; release: number },
+  recipeDir: string,
+): void {
+  core.setOutput('recipe-dir', recipeDir)
   core.setOutput('package-name', recipe.packageName)
   core.setOutput('version', recipe.version)
   core.setOutput('build-number', String(recipe.release))
-  await writeSummary({
-    packageName: recipe.packageName,
-    version: `${recipe.version}-r${recipe.release}`,
-    recipeDir: recipe.dir,
-    files: recipe.files.map((f) => f.name),
-    diagnostics: [...loaded.diagnostics, ...result.diagnostics],
-  })
 }

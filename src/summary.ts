@@ -1,38 +1,94 @@
 import * as core from '@actions/core'
 import type { Diagnostic } from './config/index.js'
+import type { BuildResult } from './pipeline.js'
+import type { Recipe } from './recipe/index.js'
 
-export interface SummaryFacts {
-  packageName: string
-  version: string
-  recipeDir: string
-  files: string[]
-  diagnostics: Diagnostic[]
-}
+/** Job summaries: what was produced, and what the config should fix. */
 
-/** The job summary: what was produced, and what the config should fix. */
-export async function writeSummary(facts: SummaryFacts): Promise<void> {
+export async function renderSummary(
+  recipe: Recipe,
+  diagnostics: readonly Diagnostic[],
+): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const summary = core.summary
-    .addHeading(`PAKman: ${facts.packageName} ${facts.version}`, 2)
+    .addHeading(`PAKman: ${recipe.packageName} ${recipe.version}-r${recipe.release}`, 2)
     .addTable([
       [
         { data: 'Package', header: true },
         { data: 'Version', header: true },
         { data: 'Recipe', header: true },
       ],
-      [facts.packageName, facts.version, `<code>${facts.recipeDir}</code>`],
+      [recipe.packageName, `${recipe.version}-r${recipe.release}`, `<code>${recipe.dir}</code>`],
     ])
-    .addDetails(
-      'Generated files',
-      `<ul>${facts.files.map((f) => `<li><code>${escape(f)}</code></li>`).join('')}</ul>`,
+    .addDetails('Generated files', list(recipe.files.map((f) => f.name)))
+  addDiagnostics(diagnostics)
+  await summary.write()
+}
+
+export async function buildSummary(result: BuildResult): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  const { recipe, loaded } = result.rendered
+  core.summary
+    .addHeading(
+      `PAKman: ${recipe.packageName} ${recipe.version}-r${recipe.release} (${result.stack}, ${result.arch})`,
+      2,
     )
-  const notable = facts.diagnostics.filter((d) => d.severity !== 'notice')
+    .addTable([
+      ['File', 'Version', 'Arch', 'Size', 'SHA-256'].map((data) => ({ data, header: true })),
+      ...result.files.map((f) => [
+        `<code>${escape(f.relativePath)}</code>`,
+        f.version ?? '',
+        f.arch,
+        formatBytes(f.size),
+        `<code>${f.sha256}</code>`,
+      ]),
+    ])
+    .addTable([
+      [
+        { data: 'Stack', header: true },
+        { data: 'Base image', header: true },
+        { data: 'Signing key', header: true },
+        { data: 'Environment', header: true },
+      ],
+      [
+        result.stack,
+        `<code>${escape(result.baseImage)}</code>`,
+        `<code>${escape(result.keyName)}.rsa.pub</code>${result.ephemeralKey ? ' (throwaway key)' : ''}`,
+        { local: 'already in Docker', cache: 'cache hit', built: 'cache miss: built' }[
+          result.environment.source
+        ],
+      ],
+    ])
+    .addTable([
+      [
+        { data: 'Phase', header: true },
+        { data: 'Seconds', header: true },
+      ],
+      ...result.phases.map((p) => [p.name, p.seconds.toFixed(2)]),
+    ])
+  addDiagnostics([...loaded.diagnostics, ...recipe.diagnostics])
+  await core.summary.write()
+}
+
+function addDiagnostics(diagnostics: readonly Diagnostic[]): void {
+  const notable = diagnostics.filter((d) => d.severity !== 'notice')
   if (notable.length) {
-    summary
+    core.summary
       .addHeading('Config warnings', 3)
       .addList(notable.map((d) => escape(`${d.line}:${d.column} ${d.message}`)))
   }
-  await summary.write()
+}
+
+function list(items: string[]): string {
+  return `<ul>${items.map((item) => `<li><code>${escape(item)}</code></li>`).join('')}</ul>`
+}
+
+function formatBytes(bytes: number): string {
+  return bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1024 ** 2
+      ? `${(bytes / 1024).toFixed(1)} KiB`
+      : `${(bytes / 1024 ** 2).toFixed(1)} MiB`
 }
 
 function escape(text: string): string {

@@ -68,7 +68,7 @@ describe('pakman bootstrap', () => {
     expect(ran).toMatchObject({ code: 0, stdout: `${dir}\n` })
     // run.name app differs from the package name my-app
     expect(ran.stderr).toMatch(
-      /^instellar\.yml:12:9: warning: run\.name app differs from the package name my-app/,
+      /^instellar\.yml:12:9: warning: run\.name app differs from the package name my-app/m,
     )
     const apkbuild = await readFile(join(dir, 'APKBUILD'), 'utf8')
     expect(apkbuild).toContain('pkgname=my-app\npkgver=2.3.4\npkgrel=9\n')
@@ -83,7 +83,7 @@ describe('pakman bootstrap', () => {
       GITHUB_RUN_NUMBER: '41',
     })
     expect(ran).toMatchObject({ code: 0, stdout: `${join(workspace, '.apk/octo/shop')}\n` })
-    expect(ran.stderr).toBe('pakman: note: no tag found; using 0.0.0\n')
+    expect(ran.stderr).toContain('==> Render the recipe\n    no tag found; using 0.0.0\n')
     expect(await readFile(join(workspace, '.apk/octo/shop/APKBUILD'), 'utf8')).toContain(
       'pkgver=0.0.0\npkgrel=41\n',
     )
@@ -109,7 +109,7 @@ describe('pakman bootstrap', () => {
     const ran = await cli(['bootstrap'])
     expect(ran).toMatchObject({
       code: 0,
-      stderr: '',
+      stderr: expect.not.stringMatching(/warning|error|note/),
       stdout: `${join(workspace, '.apk/octo/tool')}\n`,
     })
     expect(await readFile(join(workspace, '.apk/octo/tool/APKBUILD'), 'utf8')).toContain(
@@ -128,11 +128,11 @@ describe('pakman bootstrap', () => {
   it('explains a missing repository in one line', async () => {
     await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
     const ran = await cli(['bootstrap'])
-    expect(ran).toMatchObject({
-      code: 1,
-      stderr:
-        'pakman: cannot tell the repository: pass --repository OWNER/NAME or set GITHUB_REPOSITORY\n',
-    })
+    expect(ran.code).toBe(1)
+    expect(ran.stderr).toMatch(
+      /\npakman: cannot tell the repository: pass --repository OWNER\/NAME or set GITHUB_REPOSITORY\n$/,
+    )
+    expect(ran.stderr).not.toMatch(/\n\s+at /)
   })
 
   it('needs nginx.conf for type: static', async () => {

@@ -1,8 +1,21 @@
 import * as core from '@actions/core'
 import { run } from '../main.js'
+import { cleanUp } from '../post.js'
+import { state } from '../state.js'
 
-try {
-  await run()
-} catch (error) {
-  core.setFailed(error instanceof Error ? error.message : String(error))
+if (state.isPost) {
+  await cleanUp()
+} else {
+  // A cancelled job gets SIGTERM: remove the container and the key before going.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      core.error(`cancelled (${signal}); cleaning up`)
+      void cleanUp().finally(() => process.exit(signal === 'SIGTERM' ? 143 : 130))
+    })
+  }
+  try {
+    await run()
+  } catch (error) {
+    core.setFailed(error instanceof Error ? error.message : String(error))
+  }
 }

@@ -1,4 +1,4 @@
-import type { Architecture, InstellarConfig, Stage } from '../config/schema.js'
+import type { InstellarConfig, Stage } from '../config/schema.js'
 import { STAGES } from '../config/schema.js'
 import { glob, listEntry, verbatim, word, words, type Verbatim, type Word } from './shell.js'
 
@@ -38,7 +38,7 @@ export interface RecipeInputs {
   name: string
   version: string
   release: number
-  architectures?: readonly Architecture[]
+  architectures?: readonly string[]
 }
 
 export function buildModel(config: InstellarConfig, inputs: RecipeInputs): RecipeModel {
@@ -78,7 +78,7 @@ export function buildModel(config: InstellarConfig, inputs: RecipeInputs): Recip
     version: word(inputs.version),
     release: word(inputs.release),
     url: word(`https://github.com/${inputs.owner}/${inputs.repo}`),
-    architectures: (inputs.architectures ?? config.architectures ?? ['x86_64']).map(word),
+    architectures: (config.architectures ?? inputs.architectures ?? ['x86_64']).map(word),
     options: options.map(listEntry),
     depends: runtime.map(listEntry),
     makedepends: config.dependencies.build.map(listEntry),

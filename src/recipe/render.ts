@@ -15,6 +15,7 @@ export interface RecipeFile {
 }
 
 export interface Recipe {
+  repository: Repository
   /** Relative to the workspace: `.apk/<owner-slug>/<name-slug>`. */
   dir: string
   packageName: string
@@ -28,6 +29,8 @@ export interface RecipeContext {
   repository: Repository
   version: string
   release: number
+  /** arch= when instellar.yml has no architectures (a build passes the arch it builds). */
+  architectures?: readonly string[]
 }
 
 /** Renders the recipe in memory; nothing touches the disk here. */
@@ -44,6 +47,7 @@ export function renderRecipe(loaded: LoadedConfig, context: RecipeContext): Reci
       ),
     )
     return {
+      repository: context.repository,
       dir: recipePath(context.repository),
       packageName: name,
       version: context.version,
@@ -82,6 +86,7 @@ export function renderRecipe(loaded: LoadedConfig, context: RecipeContext): Reci
     name,
     version: context.version,
     release: context.release,
+    ...(context.architectures && { architectures: context.architectures }),
   }
   const model = buildModel(config, inputs)
   const file = (
@@ -116,6 +121,7 @@ export function renderRecipe(loaded: LoadedConfig, context: RecipeContext): Reci
     )
   }
   return {
+    repository: context.repository,
     dir: recipePath(context.repository),
     packageName: name,
     version: context.version,

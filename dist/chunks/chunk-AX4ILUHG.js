@@ -1,43 +1,10 @@
 import { createRequire as __pakmanCreateRequire } from 'node:module';const require = __pakmanCreateRequire(import.meta.url);
-var __create = Object.create;
-var __defProp = Object.defineProperty;
-var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
-var __getOwnPropNames = Object.getOwnPropertyNames;
-var __getProtoOf = Object.getPrototypeOf;
-var __hasOwnProp = Object.prototype.hasOwnProperty;
-var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x, {
-  get: (a, b) => (typeof require !== "undefined" ? require : a)[b]
-}) : x)(function(x) {
-  if (typeof require !== "undefined") return require.apply(this, arguments);
-  throw Error('Dynamic require of "' + x + '" is not supported');
-});
-var __commonJS = (cb, mod) => function __require2() {
-  try {
-    return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
-  } catch (e) {
-    throw mod = 0, e;
-  }
-};
-var __export = (target, all) => {
-  for (var name2 in all)
-    __defProp(target, name2, { get: all[name2], enumerable: true });
-};
-var __copyProps = (to, from, except, desc) => {
-  if (from && typeof from === "object" || typeof from === "function") {
-    for (let key of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to, key) && key !== except)
-        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
-  }
-  return to;
-};
-var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
-  // If the importer is in node compatibility mode or this is not an ESM
-  // file that has been converted to a CommonJS file using a Babel-
-  // compatible transform (i.e. "__esModule" has not been set), then set
-  // "default" to the CommonJS "module.exports" for node compatibility.
-  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
-  mod
-));
+import {
+  __commonJS,
+  __export,
+  __require,
+  __toESM
+} from "./chunk-566SJ2D4.js";
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
@@ -4002,10 +3969,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep2, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep2?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4019,7 +3986,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep) {
+          if (!keyProps.anchor && !keyProps.tag && !sep2) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -4043,7 +4010,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep ?? [], {
+        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4059,7 +4026,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4150,7 +4117,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep = "";
+        let sep2 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -4164,13 +4131,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep + cb;
-              sep = "";
+                comment += sep2 + cb;
+              sep2 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep += source;
+                sep2 += source;
               hasSpace = true;
               break;
             default:
@@ -4213,18 +4180,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep2, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep2?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep && !value) {
+          if (!props.anchor && !props.tag && !sep2 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4278,8 +4245,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
+        if (!isMap2 && !sep2 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4291,7 +4258,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep ?? [], {
+          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4302,8 +4269,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep)
-                for (const st of sep) {
+              if (sep2)
+                for (const st of sep2) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4320,7 +4287,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4500,7 +4467,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep = "";
+      let sep2 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines2[i][0].slice(trimIndent) + "\n";
@@ -4517,24 +4484,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          value += sep2 + indent.slice(trimIndent) + content;
+          sep2 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep === " ")
-            sep = "\n";
-          else if (!prevMoreIndented && sep === "\n")
-            sep = "\n\n";
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          if (sep2 === " ")
+            sep2 = "\n";
+          else if (!prevMoreIndented && sep2 === "\n")
+            sep2 = "\n\n";
+          value += sep2 + indent.slice(trimIndent) + content;
+          sep2 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep === "\n")
+          if (sep2 === "\n")
             value += "\n";
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          value += sep + content;
-          sep = " ";
+          value += sep2 + content;
+          sep2 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4717,25 +4684,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep = " ";
+      let sep2 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep === "\n")
-            res += sep;
+          if (sep2 === "\n")
+            res += sep2;
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          res += sep + lm;
-          sep = " ";
+          res += sep2 + lm;
+          sep2 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep + (match?.[1] ?? "");
+      return res + sep2 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -5545,14 +5512,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep, value }) {
+    function stringifyItem({ start, key, sep: sep2, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep)
-        for (const st of sep)
+      if (sep2)
+        for (const st of sep2)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -6719,18 +6686,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep;
+          let sep2;
           if (scalar2.end) {
-            sep = scalar2.end;
-            sep.push(this.sourceToken);
+            sep2 = scalar2.end;
+            sep2.push(this.sourceToken);
             delete scalar2.end;
           } else
-            sep = [this.sourceToken];
+            sep2 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar2.offset,
             indent: scalar2.indent,
-            items: [{ start, key: scalar2, sep }]
+            items: [{ start, key: scalar2, sep: sep2 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -6883,15 +6850,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep = it.sep;
-                  sep.push(this.sourceToken);
+                  const sep2 = it.sep;
+                  sep2.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep }]
+                    items: [{ start: start2, key, sep: sep2 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -7085,13 +7052,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep = fc.end.splice(1, fc.end.length);
-            sep.push(this.sourceToken);
+            const sep2 = fc.end.splice(1, fc.end.length);
+            sep2.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep }]
+              items: [{ start, key: fc, sep: sep2 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -7368,6 +7335,416 @@ var require_dist = __commonJS({
     exports.visitAsync = visit2.visitAsync;
   }
 });
+
+// src/environment/cache.ts
+import { copyFile, mkdir, rename, stat } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+var DirectoryCache = class {
+  constructor(dir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "pakman")) {
+    this.dir = dir;
+    this.description = `directory ${dir}`;
+  }
+  dir;
+  description;
+  async restore(key, file2) {
+    const entry = this.entry(key);
+    try {
+      await stat(entry);
+    } catch {
+      return { hit: false };
+    }
+    await mkdir(dirname(file2), { recursive: true });
+    await copyFile(entry, file2);
+    return { hit: true };
+  }
+  async save(key, file2) {
+    await mkdir(this.dir, { recursive: true, mode: 448 });
+    const entry = this.entry(key);
+    const partial2 = `${entry}.partial-${process.pid}`;
+    await copyFile(file2, partial2);
+    await rename(partial2, entry);
+    return { saved: true, bytes: (await stat(entry)).size };
+  }
+  entry(key) {
+    return join(this.dir, `${key}.tar.zst`);
+  }
+};
+var ActionsCache = class {
+  description = "GitHub Actions cache";
+  async restore(key, file2) {
+    const cache = await import("./cache-RAM2DSMC.js");
+    if (!cache.isFeatureAvailable())
+      return { hit: false, reason: "the Actions cache service is not available to this job" };
+    try {
+      const matched = await cache.restoreCache([file2], key);
+      return { hit: matched === key };
+    } catch (error62) {
+      return { hit: false, reason: error62.message };
+    }
+  }
+  async save(key, file2) {
+    const cache = await import("./cache-RAM2DSMC.js");
+    if (!cache.isFeatureAvailable())
+      return { saved: false, reason: "the Actions cache service is not available to this job" };
+    try {
+      const id = await cache.saveCache([file2], key);
+      if (id === -1)
+        return {
+          saved: false,
+          reason: "the cache service did not accept the entry (see the log above)"
+        };
+      return { saved: true, bytes: (await stat(file2)).size };
+    } catch (error62) {
+      return { saved: false, reason: error62.message };
+    }
+  }
+};
+
+// src/environment/index.ts
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join2 } from "node:path";
+
+// src/recipe/shell.ts
+var SAFE_WORD = /^[A-Za-z0-9_@%+=:,./^-]+$/;
+function word(value) {
+  const text = String(value);
+  if (!SAFE_WORD.test(text))
+    throw new Error(`unsafe value for a shell word: ${JSON.stringify(text)}`);
+  return text;
+}
+function words(value) {
+  const token = `(?:[A-Za-z0-9_@%+=:,./^-]+|'[A-Za-z0-9_@%+=:,./^ -]*')`;
+  if (!new RegExp(`^${token}(?: +${token})*$`).test(value)) {
+    throw new Error(`unsafe value for shell arguments: ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+function listEntry(value) {
+  if (!/^[A-Za-z0-9_@%+=:,./^!<>~*-]+$/.test(value)) {
+    throw new Error(`unsafe value for a quoted list: ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+function glob(value) {
+  if (!/^[A-Za-z0-9_@%+=:,./^*?[\]-]+$/.test(value) || value.startsWith("/") || /(^|\/)\.\.(\/|$)/.test(value)) {
+    throw new Error(`unsafe path pattern: ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+function verbatim(block) {
+  return { verbatim: block.replace(/\n+$/, "") };
+}
+function sh(strings, ...values) {
+  let out = strings[0];
+  values.forEach((value, i) => {
+    out += render(value) + strings[i + 1];
+  });
+  return { script: out };
+}
+function render(fragment) {
+  if (typeof fragment === "string") return fragment;
+  if (Array.isArray(fragment)) return fragment.map(render).join("");
+  if ("verbatim" in fragment) return fragment.verbatim;
+  return fragment.script;
+}
+function list(items) {
+  return items.join(" ");
+}
+function lines(items) {
+  return { script: items.map((item) => item.script).join("\n") };
+}
+function fileText(script) {
+  const text = script.script.replace(/^\n/, "");
+  return text.endsWith("\n") ? text : `${text}
+`;
+}
+
+// src/build/scripts.ts
+var CONTAINER_PATHS = {
+  workspace: word("/pakman/workspace"),
+  packages: word("/pakman/packages"),
+  keys: word("/pakman/keys"),
+  scripts: word("/pakman/scripts")
+};
+var PHASE_MARKER = word("pakman-phase:");
+function environmentScript(packages) {
+  return fileText(sh`
+#!/bin/sh
+# Installs the build environment's packages that the image does not have yet.
+set -eu
+set -f # package names may hold version rules such as nodejs>=20; never glob them
+
+missing=""
+for package in ${list(packages)}; do
+	if ! apk info -e "$package" >/dev/null 2>&1; then
+		missing="$missing $package"
+	fi
+done
+
+if [ -z "$missing" ]; then
+	echo "all packages are present"
+	exit 0
+fi
+echo "installing:$missing"
+# shellcheck disable=SC2086 # one word per package
+apk add --no-cache $missing
+`);
+}
+function buildScript() {
+  return fileText(sh`
+#!/bin/sh
+# PAKman build: runs as root, builds as an unprivileged user.
+# In: PAKMAN_UID PAKMAN_GID PAKMAN_RECIPE PAKMAN_KEY_NAME SOURCE_DATE_EPOCH
+set -eu
+
+phase() {
+	echo "${PHASE_MARKER}$1"
+}
+
+name_of_id() { # file id: the name of the entry with that numeric id in /etc/passwd or /etc/group
+	awk -F: -v id="$2" '$3 == id { print $1; exit }' "$1"
+}
+
+phase setup
+build_uid="$PAKMAN_UID"
+build_gid="$PAKMAN_GID"
+if [ "$build_uid" -eq 0 ]; then
+	# A root-owned workspace (self-hosted runners, CI containers): build as uid 1000 and hand
+	# back ownership afterwards.
+	build_uid=1000
+	build_gid=1000
+fi
+
+grep -q '^abuild:' /etc/group || addgroup -S abuild
+group="$(name_of_id /etc/group "$build_gid")"
+if [ -z "$group" ]; then
+	group=builder
+	addgroup -g "$build_gid" "$group"
+fi
+user="$(name_of_id /etc/passwd "$build_uid")"
+if [ -z "$user" ]; then
+	user=builder
+	adduser -D -u "$build_uid" -G "$group" -h /home/builder -s /bin/sh "$user"
+fi
+addgroup "$user" abuild
+home="$(awk -F: -v name="$user" '$1 == name { print $6; exit }' /etc/passwd)"
+
+mkdir -p "$home/.abuild" /etc/apk/keys
+cat > "$home/.abuild/abuild.conf" <<CONF
+PACKAGER_PRIVKEY="${CONTAINER_PATHS.keys}/$PAKMAN_KEY_NAME.rsa"
+REPODEST="${CONTAINER_PATHS.packages}"
+CONF
+chown -R "$build_uid:$build_gid" "$home"
+cp "${CONTAINER_PATHS.keys}/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/
+
+recipe="${CONTAINER_PATHS.workspace}/$PAKMAN_RECIPE"
+if [ "$PAKMAN_UID" -eq 0 ]; then
+	chown -R "$build_uid:$build_gid" "$recipe" "${CONTAINER_PATHS.packages}"
+fi
+
+as_builder() {
+	# su keeps the environment (SOURCE_DATE_EPOCH) apart from HOME, USER and SHELL.
+	su "$user" -s /bin/sh -c "cd '$recipe' && $1"
+}
+
+status=0
+phase snapshot
+as_builder "abuild snapshot" || status=$?
+if [ "$status" -eq 0 ]; then
+	phase build
+	as_builder "abuild -r" || status=$?
+fi
+
+phase finish
+if [ "$PAKMAN_UID" -eq 0 ]; then
+	chown -R 0:0 "$recipe" "${CONTAINER_PATHS.packages}"
+fi
+exit "$status"
+`);
+}
+
+// src/environment/index.ts
+var ENVIRONMENT_RECIPE_VERSION = 1;
+var BASE_PACKAGES = ["alpine-sdk", "pigz"];
+function environmentPackages(packages) {
+  return [.../* @__PURE__ */ new Set([...BASE_PACKAGES, ...packages])].sort();
+}
+function environmentKey(baseImageId, packages, label) {
+  const digest = createHash("sha256").update(
+    JSON.stringify({
+      base: baseImageId,
+      packages: environmentPackages(packages),
+      recipe: ENVIRONMENT_RECIPE_VERSION
+    })
+  ).digest("hex");
+  return `pakman-env-${label}-${digest.slice(0, 24)}`;
+}
+var ARCHIVE_PATH = join2(tmpdir(), "pakman-environment.tar.zst");
+async function prepareEnvironment(request) {
+  const { docker, log: log2, warn } = request;
+  let baseId = await docker.imageId(request.baseImage);
+  if (!baseId) {
+    log2(`pulling ${request.baseImage}`);
+    await docker.pull(request.baseImage, request.platform);
+    baseId = await docker.imageId(request.baseImage);
+    if (!baseId)
+      throw new Error(`the base image ${request.baseImage} is not available after pulling it`);
+  }
+  const key = environmentKey(baseId, request.packages, request.label);
+  const image = `pakman/environment:${key.slice(-24)}`;
+  if (await docker.imageId(image)) {
+    log2(`environment ${image} is already in Docker`);
+    return { image, key, source: "local" };
+  }
+  if (request.cache) {
+    const restored = await request.cache.restore(key, ARCHIVE_PATH);
+    if (restored.reason)
+      warn(
+        `could not read the environment from the ${request.cache.description}: ${restored.reason}`
+      );
+    if (restored.hit) {
+      try {
+        const loaded = await docker.loadImage(ARCHIVE_PATH, ["zstd", "-d", "-q", "-c"]);
+        if (loaded !== image) await docker.tag(loaded, image);
+        log2(`environment ${image} restored from the ${request.cache.description}`);
+        return { image, key, source: "cache" };
+      } catch (error62) {
+        warn(
+          `the cached environment ${key} is unusable (${error62.message}); building it again`
+        );
+      } finally {
+        await rm(ARCHIVE_PATH, { force: true });
+      }
+    }
+  }
+  await buildEnvironment(request, image);
+  const environment2 = { image, key, source: "built" };
+  if (request.cache) {
+    try {
+      await docker.saveImage(image, ARCHIVE_PATH, ["zstd", "-T0", "-3", "-q", "-c"]);
+      const saved = await request.cache.save(key, ARCHIVE_PATH);
+      if (saved.saved) {
+        environment2.archiveBytes = saved.bytes;
+        log2(`environment saved to the ${request.cache.description} (${saved.bytes} bytes)`);
+      } else warn(`the environment was not cached: ${saved.reason}`);
+    } catch (error62) {
+      warn(`the environment was not cached: ${error62.message}`);
+    } finally {
+      await rm(ARCHIVE_PATH, { force: true });
+    }
+  }
+  return environment2;
+}
+async function buildEnvironment(request, image) {
+  const { docker } = request;
+  const scripts = await mkdtemp(join2(tmpdir(), "pakman-env-"));
+  const container = `pakman-env-${randomBytes(6).toString("hex")}`;
+  try {
+    await writeFile(
+      join2(scripts, "environment.sh"),
+      environmentScript(environmentPackages(request.packages).map(listEntry)),
+      {
+        mode: 493
+      }
+    );
+    request.log(`building the environment from ${request.baseImage}`);
+    const code = await docker.runToCommit({
+      image: request.baseImage,
+      name: container,
+      command: ["/bin/sh", "/pakman/scripts/environment.sh"],
+      mounts: [{ source: scripts, target: "/pakman/scripts", readOnly: true }],
+      ...request.platform && { platform: request.platform },
+      onLine: (line) => request.log(line)
+    });
+    if (code !== 0)
+      throw new Error(`installing the build environment failed (exit ${code}); see the log above`);
+    await docker.commit(container, image, [
+      "LABEL org.opencontainers.image.title=pakman-environment"
+    ]);
+  } finally {
+    await docker.removeContainer(container);
+    await rm(scripts, { recursive: true, force: true });
+  }
+}
+
+// src/keys/index.ts
+import { createPrivateKey, createPublicKey, generateKeyPair } from "node:crypto";
+import { chmod, mkdtemp as mkdtemp2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join3 } from "node:path";
+import { promisify } from "node:util";
+var KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9@._+-]*$/;
+var KeyError = class extends Error {
+  name = "KeyError";
+};
+function secretsOf(privateKeyPem) {
+  const lines2 = privateKeyPem.split(/\r?\n/).filter((l) => l.length >= 16 && !l.startsWith("-----"));
+  return [privateKeyPem.trim(), ...lines2];
+}
+async function prepareSigningKey(input2, parent, uid, gid) {
+  if (!KEY_NAME.test(input2.name)) {
+    throw new KeyError(
+      `signing key name ${JSON.stringify(input2.name)} may hold letters, digits and @ . _ + - only`
+    );
+  }
+  const ephemeral = !input2.privateKey?.trim();
+  const privateKey = ephemeral ? await generateKey() : parsePrivateKey(input2.privateKey);
+  const publicKeyPem = createPublicKey(privateKey).export({ type: "spki", format: "pem" }).toString();
+  if (input2.publicKey?.trim()) {
+    let given;
+    try {
+      given = createPublicKey(input2.publicKey.trim()).export({ type: "spki", format: "pem" }).toString();
+    } catch {
+      throw new KeyError("the public key given is not a PEM public key");
+    }
+    if (given !== publicKeyPem) {
+      throw new KeyError(
+        "the public key given does not belong to the signing key; packages signed with it would not verify"
+      );
+    }
+  }
+  const dir = await mkdtemp2(join3(parent, "pakman-key-"));
+  await chmod(dir, 448);
+  const privateKeyFile = join3(dir, `${input2.name}.rsa`);
+  const publicKeyFile = `${privateKeyFile}.pub`;
+  const privatePem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  await writeFile2(privateKeyFile, privatePem, { mode: 384 });
+  await writeFile2(publicKeyFile, publicKeyPem, { mode: 420 });
+  await chmod(privateKeyFile, 384);
+  await chmod(publicKeyFile, 420);
+  if (uid !== void 0 && gid !== void 0 && process.getuid?.() === 0) {
+    const { chown } = await import("node:fs/promises");
+    await chown(dir, uid, gid);
+    await chown(privateKeyFile, uid, gid);
+    await chown(publicKeyFile, uid, gid);
+  }
+  return { name: input2.name, dir, privateKeyFile, publicKeyFile, publicKeyPem, ephemeral };
+}
+async function removeSigningKey(dir) {
+  await rm2(dir, { recursive: true, force: true });
+}
+function parsePrivateKey(pem) {
+  let key;
+  try {
+    key = createPrivateKey(pem.replace(/\\n/g, "\n").trim());
+  } catch {
+    throw new KeyError(
+      "the signing key is not a PEM private key (expected -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)"
+    );
+  }
+  if (key.asymmetricKeyType !== "rsa") {
+    throw new KeyError(
+      `the signing key is ${key.asymmetricKeyType ?? "not RSA"}; abuild signs with RSA keys only`
+    );
+  }
+  return key;
+}
+async function generateKey() {
+  const { privateKey } = await promisify(generateKeyPair)("rsa", { modulusLength: 4096 });
+  return privateKey;
+}
 
 // src/config/diagnostics.ts
 function formatDiagnostic(d) {
@@ -11470,7 +11847,7 @@ function handleIntersectionResults(result, left, right) {
   const unrecKeys = /* @__PURE__ */ new Map();
   let unrecIssue;
   const keyIssues = /* @__PURE__ */ new Map();
-  const collect = (iss, side) => {
+  const collect2 = (iss, side) => {
     let keys;
     if (iss.code === "unrecognized_keys" && !iss.path?.length) {
       unrecIssue ?? (unrecIssue = iss);
@@ -11491,11 +11868,11 @@ function handleIntersectionResults(result, left, right) {
     return true;
   };
   for (const iss of left.issues) {
-    if (!collect(iss, "l"))
+    if (!collect2(iss, "l"))
       result.issues.push(iss);
   }
   for (const iss of right.issues) {
-    if (!collect(iss, "r"))
+    if (!collect2(iss, "r"))
       result.issues.push(iss);
   }
   const bothKeys = [...unrecKeys].filter(([, f]) => f.l && f.r).map(([k]) => k);
@@ -12517,7 +12894,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve2) {
+function isRecursive(inst, stack, resolve3) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -12527,7 +12904,7 @@ function isRecursive(inst, stack, resolve2) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve2);
+      const answer = isRecursive(child, stack, resolve3);
       if (answer > result)
         result = answer;
     }
@@ -12538,7 +12915,7 @@ function isRecursive(inst, stack, resolve2) {
       const desc = Object.getOwnPropertyDescriptor(sh2, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -12602,7 +12979,7 @@ function isRecursive(inst, stack, resolve2) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -27728,141 +28105,366 @@ function jsonSchema() {
   };
 }
 
-// src/recipe/context.ts
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
-
-// src/recipe/naming.ts
-function slugify2(text) {
-  return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/['`]/g, "").split(/[\s!-/:-@[-`{-~]+/).filter(Boolean).join("-").toLowerCase().replace(/[^a-z0-9-]/g, "");
-}
-var GITHUB_NAME = /^[A-Za-z0-9_.-]+$/;
-function parseRepository(text) {
-  const [owner, name2, ...rest] = text.trim().split("/");
-  if (rest.length || !owner || !name2 || !GITHUB_NAME.test(owner) || !GITHUB_NAME.test(name2.replace(/\.git$/, ""))) {
-    return void 0;
+// src/container/docker.ts
+import { spawn } from "node:child_process";
+import { createReadStream, createWriteStream } from "node:fs";
+import { pipeline } from "node:stream/promises";
+var DockerError = class extends Error {
+  name = "DockerError";
+};
+var Docker = class {
+  constructor(binary2 = process.env.PAKMAN_DOCKER ?? "docker") {
+    this.binary = binary2;
   }
-  return { owner, name: name2.replace(/\.git$/, "") };
-}
-function packageName(repository) {
-  return slugify2(repository.name);
-}
-function recipePath(repository) {
-  return `.apk/${slugify2(repository.owner)}/${slugify2(repository.name)}`;
-}
-
-// src/recipe/version.ts
-var APK_VERSION = /^\d+(?:\.\d+)*[a-z]?(?:_(?:alpha|beta|pre|rc|cvs|svn|git|hg|p)\d*)*$/;
-var SEMVER_PREFIX = /^(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)/;
-function resolveVersion(describe4) {
-  const raw = (describe4 ?? "").trim();
-  const first = raw.replace(/^v(?=\d)/, "").split("-")[0] ?? "";
-  const prefix = SEMVER_PREFIX.exec(first)?.[0];
-  if (!prefix) {
-    return {
-      version: "0.0.0",
-      note: raw ? `${raw} is not a major.minor.patch tag; using 0.0.0` : "no tag found; using 0.0.0"
+  binary;
+  /** Fails with a clear message when docker is missing or the daemon does not answer. */
+  async ensureAvailable() {
+    let result;
+    try {
+      result = await this.capture(["version", "--format", "{{.Server.Version}} {{.Server.Arch}}"]);
+    } catch (error62) {
+      if (error62.code === "ENOENT") {
+        throw new DockerError(
+          `docker is not installed (no ${this.binary} on PATH); PAKman builds packages in a Docker container`
+        );
+      }
+      throw error62;
+    }
+    if (result.code !== 0) {
+      const reason = lastLine(result.stderr) || "no answer";
+      throw new DockerError(`the Docker daemon is not reachable: ${reason}`);
+    }
+    const [serverVersion = "", architecture = ""] = result.stdout.trim().split(" ");
+    return { serverVersion, architecture };
+  }
+  /** The image's ID (a content digest), or undefined when it is not present locally. */
+  async imageId(reference) {
+    const result = await this.capture(["image", "inspect", "--format", "{{.Id}}", reference]);
+    return result.code === 0 ? result.stdout.trim() : void 0;
+  }
+  async pull(reference, platform) {
+    await this.check(["pull", "--quiet", ...platform ? ["--platform", platform] : [], reference]);
+  }
+  async tag(source, target) {
+    await this.check(["tag", source, target]);
+  }
+  /** Runs a container to completion and returns its exit code; the container is always removed. */
+  async run(spec) {
+    const args = [
+      "run",
+      "--rm",
+      "--name",
+      spec.name,
+      ...runOptions(spec),
+      spec.image,
+      ...spec.command
+    ];
+    return this.stream(args, spec.onLine);
+  }
+  /** Runs a container and keeps it (for commit); returns its exit code. */
+  async runToCommit(spec) {
+    const args = ["run", "--name", spec.name, ...runOptions(spec), spec.image, ...spec.command];
+    return this.stream(args, spec.onLine);
+  }
+  async commit(container, image, changes = []) {
+    const result = await this.check([
+      "commit",
+      ...changes.flatMap((c) => ["--change", c]),
+      container,
+      image
+    ]);
+    return result.stdout.trim();
+  }
+  /** Removes a container if it exists; never throws (used on every exit path). */
+  async removeContainer(name2) {
+    const result = await this.capture(["rm", "--force", "--volumes", name2]).catch(() => void 0);
+    return result?.code === 0;
+  }
+  /** Writes `docker save` of an image to a file through a compressor command (e.g. zstd). */
+  async saveImage(image, file2, compressor) {
+    const save = this.spawn(["save", image]);
+    const compress = spawn(compressor[0], compressor.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
+    const written = pipeline(compress.stdout, createWriteStream(file2, { mode: 384 }));
+    save.stdout.pipe(compress.stdin);
+    const [saveCode, compressCode, saveErr, compressErr] = await Promise.all([
+      exitCode(save),
+      exitCode(compress),
+      collect(save.stderr),
+      collect(compress.stderr)
+    ]);
+    await written;
+    if (saveCode !== 0) throw new DockerError(`docker save ${image} failed: ${lastLine(saveErr)}`);
+    if (compressCode !== 0)
+      throw new DockerError(`${compressor[0]} failed: ${lastLine(compressErr)}`);
+  }
+  /** `docker load` from a file through a decompressor; returns the image reference loaded. */
+  async loadImage(file2, decompressor) {
+    const decompress = spawn(decompressor[0], decompressor.slice(1), {
+      stdio: ["pipe", "pipe", "pipe"]
+    });
+    const load = this.spawn(["load"]);
+    const fed = pipeline(createReadStream(file2), decompress.stdin);
+    decompress.stdout.pipe(load.stdin);
+    const [decompressCode, loadCode, decompressErr, loadOut, loadErr] = await Promise.all([
+      exitCode(decompress),
+      exitCode(load),
+      collect(decompress.stderr),
+      collect(load.stdout),
+      collect(load.stderr),
+      fed.catch(() => void 0)
+    ]);
+    if (decompressCode !== 0)
+      throw new DockerError(`${decompressor[0]} could not read ${file2}: ${lastLine(decompressErr)}`);
+    if (loadCode !== 0) throw new DockerError(`docker load failed: ${lastLine(loadErr)}`);
+    const loaded = /Loaded image(?: ID)?: (\S+)/.exec(loadOut)?.[1];
+    if (!loaded) throw new DockerError(`docker load printed no image: ${lastLine(loadOut)}`);
+    return loaded;
+  }
+  async removeImage(image) {
+    await this.capture(["image", "rm", "--force", image]).catch(() => void 0);
+  }
+  spawn(args) {
+    return spawn(this.binary, args, { stdio: ["pipe", "pipe", "pipe"] });
+  }
+  async stream(args, onLine) {
+    const child = this.spawn(args);
+    child.stdin.end();
+    const split = (stream) => {
+      let pending = "";
+      child[stream].setEncoding("utf8");
+      child[stream].on("data", (chunk) => {
+        const lines2 = (pending + chunk).split("\n");
+        pending = lines2.pop();
+        for (const line of lines2) onLine?.(line, stream);
+      });
+      child[stream].on("end", () => {
+        if (pending) onLine?.(pending, stream);
+      });
     };
+    split("stdout");
+    split("stderr");
+    return exitCode(child);
   }
-  if (APK_VERSION.test(first)) return { version: first };
-  return { version: prefix, note: `${first} is not a version apk accepts; using ${prefix}` };
-}
-
-// src/recipe/context.ts
-var run = promisify(execFile);
-async function resolveContext(options) {
-  const env = options.env ?? process.env;
-  const notes = [];
-  const repositoryText = options.repository ?? env.GITHUB_REPOSITORY ?? await gitRemoteRepository(options.workspace);
-  if (!repositoryText) {
-    throw new Error(
-      "cannot tell the repository: pass --repository OWNER/NAME or set GITHUB_REPOSITORY"
+  async capture(args) {
+    const child = this.spawn(args);
+    child.stdin.end();
+    const [code, stdout, stderr] = await Promise.all([
+      exitCode(child),
+      collect(child.stdout),
+      collect(child.stderr)
+    ]);
+    return { code, stdout, stderr };
+  }
+  async check(args) {
+    const result = await this.capture(args);
+    if (result.code !== 0)
+      throw new DockerError(
+        `docker ${args[0]} failed: ${lastLine(result.stderr) || `exit ${result.code}`}`
+      );
+    return result;
+  }
+};
+function runOptions(spec) {
+  const args = [];
+  for (const m of spec.mounts ?? []) {
+    args.push(
+      "--mount",
+      `type=bind,source=${m.source},target=${m.target}${m.readOnly ? ",readonly" : ""}`
     );
   }
-  const repository = parseRepository(repositoryText);
-  if (!repository)
-    throw new Error(`repository must be OWNER/NAME, got ${JSON.stringify(repositoryText)}`);
-  const described = options.version ?? await git(options.workspace, ["describe", "--tags", "--always"]);
-  const { version: version2, note } = resolveVersion(described);
-  if (note) notes.push(note);
-  const buildText = options.build ?? env.GITHUB_RUN_NUMBER ?? "0";
-  if (!/^\d{1,9}$/.test(buildText.trim())) {
-    throw new Error(`build number must be a whole number, got ${JSON.stringify(buildText)}`);
-  }
-  return { repository, version: version2, release: Number(buildText.trim()), notes };
+  for (const [key, value] of Object.entries(spec.env ?? {})) args.push("--env", `${key}=${value}`);
+  if (spec.user) args.push("--user", spec.user);
+  if (spec.workdir) args.push("--workdir", spec.workdir);
+  if (spec.platform) args.push("--platform", spec.platform);
+  if (spec.network === "none") args.push("--network", "none");
+  return args;
 }
-async function git(cwd, args) {
+function exitCode(child) {
+  return new Promise((resolve3, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve3(code ?? (signal ? 128 : 1)));
+  });
+}
+function collect(stream) {
+  return new Promise((resolve3) => {
+    let text = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk) => text += chunk);
+    stream.on("end", () => resolve3(text));
+    stream.on("error", () => resolve3(text));
+  });
+}
+function lastLine(text) {
+  return text.trim().split("\n").at(-1)?.trim() ?? "";
+}
+
+// src/pipeline.ts
+import { execFile as execFile2 } from "node:child_process";
+import { copyFile as copyFile2, mkdir as mkdir3, readdir as readdir2, realpath, rm as rm5, stat as stat4 } from "node:fs/promises";
+import { homedir as homedir2 } from "node:os";
+import { join as join8, relative as relative2, resolve as resolve2, sep } from "node:path";
+import { promisify as promisify3 } from "node:util";
+
+// src/build/index.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { mkdtemp as mkdtemp3, rm as rm3, stat as stat3, writeFile as writeFile3 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join5 } from "node:path";
+
+// src/build/packages.ts
+import { createHash as createHash2 } from "node:crypto";
+import { createReadStream as createReadStream2 } from "node:fs";
+import { readdir, stat as stat2 } from "node:fs/promises";
+import { join as join4, relative } from "node:path";
+async function collectBuiltFiles(packagesDir) {
+  const files = [];
+  for (const path2 of await walk(packagesDir)) {
+    const base = path2.split("/").at(-1);
+    const isIndex = base === "APKINDEX.tar.gz";
+    if (!isIndex && !base.endsWith(".apk")) continue;
+    const rel = relative(packagesDir, path2);
+    const arch = rel.split("/").at(-2) ?? "";
+    const parsed = /^(.+)-([^-]+-r\d+)\.apk$/.exec(base);
+    files.push({
+      path: path2,
+      relativePath: rel,
+      kind: isIndex ? "index" : "package",
+      ...parsed && { name: parsed[1], version: parsed[2] },
+      arch,
+      size: (await stat2(path2)).size,
+      sha256: await sha256File(path2)
+    });
+  }
+  return files.sort((a, b) => a.relativePath.localeCompare(b.relativePath));
+}
+async function walk(dir) {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const nested = await Promise.all(
+    entries.map(
+      (e) => e.isDirectory() ? walk(join4(dir, e.name)) : Promise.resolve(e.isFile() ? [join4(dir, e.name)] : [])
+    )
+  );
+  return nested.flat();
+}
+function sha256File(path2) {
+  return new Promise((resolve3, reject) => {
+    const hash2 = createHash2("sha256");
+    createReadStream2(path2).on("data", (chunk) => hash2.update(chunk)).on("end", () => resolve3(hash2.digest("hex"))).on("error", reject);
+  });
+}
+
+// src/build/arch.ts
+import { access } from "node:fs/promises";
+var PLATFORMS = {
+  x86_64: { platform: "linux/amd64", qemu: "qemu-x86_64" },
+  x86: { platform: "linux/386", qemu: "qemu-i386" },
+  aarch64: { platform: "linux/arm64", qemu: "qemu-aarch64" },
+  armv7: { platform: "linux/arm/v7", qemu: "qemu-arm" },
+  armhf: { platform: "linux/arm/v6", qemu: "qemu-arm" },
+  ppc64le: { platform: "linux/ppc64le", qemu: "qemu-ppc64le" },
+  s390x: { platform: "linux/s390x", qemu: "qemu-s390x" },
+  riscv64: { platform: "linux/riscv64", qemu: "qemu-riscv64" },
+  loongarch64: { platform: "linux/loong64", qemu: "qemu-loongarch64" }
+};
+function isBuildArchitecture(value) {
+  return Object.hasOwn(PLATFORMS, value);
+}
+function hostArchitecture(nodeArch = process.arch) {
+  const map2 = {
+    x64: "x86_64",
+    arm64: "aarch64",
+    ia32: "x86",
+    arm: "armv7",
+    ppc64: "ppc64le",
+    s390x: "s390x",
+    riscv64: "riscv64",
+    loong64: "loongarch64"
+  };
+  const arch = map2[nodeArch];
+  if (!arch) throw new Error(`this runner's architecture (${nodeArch}) has no Alpine equivalent`);
+  return arch;
+}
+async function planArchitecture(arch, host = hostArchitecture(), binfmtDir = "/proc/sys/fs/binfmt_misc") {
+  const { platform, qemu } = PLATFORMS[arch];
+  const native = arch === host || host === "x86_64" && arch === "x86" || host === "aarch64" && arch === "armv7";
+  if (native) return { arch, platform, emulated: false };
+  const registered = await access(`${binfmtDir}/${qemu}`).then(
+    () => true,
+    () => false
+  );
+  if (!registered) {
+    throw new Error(
+      `cannot build ${arch} on this ${host} runner: it has no QEMU handler for ${arch} (${binfmtDir}/${qemu}). Run the job on a native ${arch} runner (for aarch64: runs-on: ubuntu-24.04-arm), or add docker/setup-qemu-action before PAKman to build under emulation`
+    );
+  }
+  return { arch, platform, emulated: true };
+}
+
+// src/build/index.ts
+var BuildError = class extends Error {
+  constructor(message, phase, tail) {
+    super(message);
+    this.phase = phase;
+    this.tail = tail;
+  }
+  phase;
+  tail;
+  name = "BuildError";
+};
+var TAIL_LINES = 25;
+async function runContainerBuild(build) {
+  const owner = await stat3(build.workspace);
+  const scripts = await mkdtemp3(join5(tmpdir2(), "pakman-build-"));
+  const name2 = `pakman-build-${randomBytes2(6).toString("hex")}`;
+  const tail = [];
+  let phase = "start";
   try {
-    const { stdout } = await run("git", args, { cwd });
-    return stdout.trim() || void 0;
-  } catch {
-    return void 0;
+    await writeFile3(join5(scripts, "build.sh"), buildScript(), { mode: 493 });
+    build.onContainer?.(name2);
+    const code = await build.docker.run({
+      image: build.image,
+      name: name2,
+      command: ["/bin/sh", `${CONTAINER_PATHS.scripts}/build.sh`],
+      mounts: [
+        { source: build.workspace, target: CONTAINER_PATHS.workspace },
+        { source: build.packagesDir, target: CONTAINER_PATHS.packages },
+        { source: build.key.dir, target: CONTAINER_PATHS.keys, readOnly: true },
+        { source: scripts, target: CONTAINER_PATHS.scripts, readOnly: true }
+      ],
+      // Only public facts: ids, paths and names. The key itself is a read-only file mount.
+      env: {
+        PAKMAN_UID: String(owner.uid),
+        PAKMAN_GID: String(owner.gid),
+        PAKMAN_RECIPE: build.recipeDir,
+        PAKMAN_KEY_NAME: build.key.name,
+        SOURCE_DATE_EPOCH: String(build.sourceDateEpoch)
+      },
+      ...build.platform && { platform: build.platform },
+      onLine: (line) => {
+        if (line.startsWith(PHASE_MARKER)) phase = line.slice(PHASE_MARKER.length).trim();
+        tail.push(line);
+        if (tail.length > TAIL_LINES) tail.shift();
+        build.log(line);
+      }
+    });
+    if (code !== 0) {
+      const shown = tail.filter((l) => !l.startsWith(PHASE_MARKER)).slice(-12);
+      throw new BuildError(
+        `the build failed in the ${phase} phase (exit ${code}); last lines:
+${shown.join("\n")}`,
+        phase,
+        shown
+      );
+    }
+  } finally {
+    await build.docker.removeContainer(name2);
+    await rm3(scripts, { recursive: true, force: true });
   }
-}
-async function gitRemoteRepository(cwd) {
-  const url2 = await git(cwd, ["remote", "get-url", "origin"]);
-  const match = url2 && /[/:]([^/:]+)\/([^/]+?)(?:\.git)?\/?$/.exec(url2);
-  return match ? `${match[1]}/${match[2]}` : void 0;
 }
 
 // src/recipe/index.ts
-import { access } from "node:fs/promises";
-import { join as join2 } from "node:path";
-
-// src/recipe/shell.ts
-var SAFE_WORD = /^[A-Za-z0-9_@%+=:,./^-]+$/;
-function word(value) {
-  const text = String(value);
-  if (!SAFE_WORD.test(text))
-    throw new Error(`unsafe value for a shell word: ${JSON.stringify(text)}`);
-  return text;
-}
-function words(value) {
-  const token = `(?:[A-Za-z0-9_@%+=:,./^-]+|'[A-Za-z0-9_@%+=:,./^ -]*')`;
-  if (!new RegExp(`^${token}(?: +${token})*$`).test(value)) {
-    throw new Error(`unsafe value for shell arguments: ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-function listEntry(value) {
-  if (!/^[A-Za-z0-9_@%+=:,./^!<>~*-]+$/.test(value)) {
-    throw new Error(`unsafe value for a quoted list: ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-function glob(value) {
-  if (!/^[A-Za-z0-9_@%+=:,./^*?[\]-]+$/.test(value) || value.startsWith("/") || /(^|\/)\.\.(\/|$)/.test(value)) {
-    throw new Error(`unsafe path pattern: ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-function verbatim(block) {
-  return { verbatim: block.replace(/\n+$/, "") };
-}
-function sh(strings, ...values) {
-  let out = strings[0];
-  values.forEach((value, i) => {
-    out += render(value) + strings[i + 1];
-  });
-  return { script: out };
-}
-function render(fragment) {
-  if (typeof fragment === "string") return fragment;
-  if (Array.isArray(fragment)) return fragment.map(render).join("");
-  if ("verbatim" in fragment) return fragment.verbatim;
-  return fragment.script;
-}
-function list(items) {
-  return items.join(" ");
-}
-function lines(items) {
-  return { script: items.map((item) => item.script).join("\n") };
-}
-function fileText(script) {
-  const text = script.script.replace(/^\n/, "");
-  return text.endsWith("\n") ? text : `${text}
-`;
-}
+import { access as access2 } from "node:fs/promises";
+import { join as join7 } from "node:path";
 
 // src/recipe/model.ts
 function buildModel(config2, inputs) {
@@ -27888,7 +28490,7 @@ function buildModel(config2, inputs) {
     version: word(inputs.version),
     release: word(inputs.release),
     url: word(`https://github.com/${inputs.owner}/${inputs.repo}`),
-    architectures: (inputs.architectures ?? config2.architectures ?? ["x86_64"]).map(word),
+    architectures: (config2.architectures ?? inputs.architectures ?? ["x86_64"]).map(word),
     options: options.map(listEntry),
     depends: runtime.map(listEntry),
     makedepends: config2.dependencies.build.map(listEntry),
@@ -27915,6 +28517,28 @@ function buildModel(config2, inputs) {
     };
   }
   return model;
+}
+
+// src/recipe/naming.ts
+function slugify2(text) {
+  return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/['`]/g, "").split(/[\s!-/:-@[-`{-~]+/).filter(Boolean).join("-").toLowerCase().replace(/[^a-z0-9-]/g, "");
+}
+var GITHUB_NAME = /^[A-Za-z0-9_.-]+$/;
+function parseRepository(text) {
+  const [owner, name2, ...rest] = text.trim().split("/");
+  if (rest.length || !owner || !name2 || !GITHUB_NAME.test(owner) || !GITHUB_NAME.test(name2.replace(/\.git$/, ""))) {
+    return void 0;
+  }
+  return { owner, name: name2.replace(/\.git$/, "") };
+}
+function packageName(repository) {
+  return slugify2(repository.name);
+}
+function recipePath(repository) {
+  return `.apk/${slugify2(repository.owner)}/${slugify2(repository.name)}`;
+}
+function defaultKeyName(repository) {
+  return `${slugify2(repository.owner)}-${slugify2(repository.name)}`;
 }
 
 // src/recipe/shellcheck.ts
@@ -28051,7 +28675,7 @@ start_pre() {
 ${lines(commands)}
 `);
 }
-function run2(m, service) {
+function run(m, service) {
   const [first] = service.processes;
   const branch = (pattern, p) => sh`
 	${pattern})
@@ -28157,6 +28781,7 @@ function renderRecipe(loaded, context) {
       )
     );
     return {
+      repository: context.repository,
       dir: recipePath(context.repository),
       packageName: name2,
       version: context.version,
@@ -28191,7 +28816,8 @@ function renderRecipe(loaded, context) {
     repo: context.repository.name,
     name: name2,
     version: context.version,
-    release: context.release
+    release: context.release,
+    ...context.architectures && { architectures: context.architectures }
   };
   const model = buildModel(config2, inputs);
   const file2 = (suffix, content, shell, mode = 420) => ({
@@ -28211,7 +28837,7 @@ function renderRecipe(loaded, context) {
   if (model.service) {
     files.push(
       file2("initd", initd(model, model.service), "sh", 493),
-      file2("run", run2(model, model.service), "bash", 493),
+      file2("run", run(model, model.service), "bash", 493),
       file2("finish", finish(), "execline", 493),
       file2("log", log(model), "execline", 493),
       file2("environment", environment(), "bash", 493),
@@ -28220,6 +28846,7 @@ function renderRecipe(loaded, context) {
     );
   }
   return {
+    repository: context.repository,
     dir: recipePath(context.repository),
     packageName: name2,
     version: context.version,
@@ -28230,37 +28857,95 @@ function renderRecipe(loaded, context) {
 }
 
 // src/recipe/write.ts
-import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { chmod as chmod2, mkdir as mkdir2, mkdtemp as mkdtemp4, rename as rename2, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
+import { dirname as dirname2, join as join6, resolve } from "node:path";
 async function writeRecipe(workspace, recipe) {
   const target = resolve(workspace, recipe.dir);
-  await mkdir(dirname(target), { recursive: true });
-  const staging = await mkdtemp(join(dirname(target), ".staging-"));
+  await mkdir2(dirname2(target), { recursive: true });
+  const staging = await mkdtemp4(join6(dirname2(target), ".staging-"));
   try {
     for (const file2 of recipe.files) {
-      const path2 = join(staging, file2.name);
-      await writeFile(path2, file2.content, { mode: file2.mode });
-      await chmod(path2, file2.mode);
+      const path2 = join6(staging, file2.name);
+      await writeFile4(path2, file2.content, { mode: file2.mode });
+      await chmod2(path2, file2.mode);
     }
-    await chmod(staging, 493);
+    await chmod2(staging, 493);
     const previous = `${staging}.old`;
-    await rename(target, previous).catch((error62) => {
+    await rename2(target, previous).catch((error62) => {
       if (error62.code !== "ENOENT") throw error62;
     });
-    await rename(staging, target);
-    await rm(previous, { recursive: true, force: true });
+    await rename2(staging, target);
+    await rm4(previous, { recursive: true, force: true });
   } catch (error62) {
-    await rm(staging, { recursive: true, force: true });
+    await rm4(staging, { recursive: true, force: true });
     throw error62;
   }
   return target;
+}
+
+// src/recipe/context.ts
+import { execFile } from "node:child_process";
+import { promisify as promisify2 } from "node:util";
+
+// src/recipe/version.ts
+var APK_VERSION = /^\d+(?:\.\d+)*[a-z]?(?:_(?:alpha|beta|pre|rc|cvs|svn|git|hg|p)\d*)*$/;
+var SEMVER_PREFIX = /^(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)/;
+function resolveVersion(describe4) {
+  const raw = (describe4 ?? "").trim();
+  const first = raw.replace(/^v(?=\d)/, "").split("-")[0] ?? "";
+  const prefix = SEMVER_PREFIX.exec(first)?.[0];
+  if (!prefix) {
+    return {
+      version: "0.0.0",
+      note: raw ? `${raw} is not a major.minor.patch tag; using 0.0.0` : "no tag found; using 0.0.0"
+    };
+  }
+  if (APK_VERSION.test(first)) return { version: first };
+  return { version: prefix, note: `${first} is not a version apk accepts; using ${prefix}` };
+}
+
+// src/recipe/context.ts
+var run2 = promisify2(execFile);
+async function resolveContext(options) {
+  const env = options.env ?? process.env;
+  const notes = [];
+  const repositoryText = options.repository ?? env.GITHUB_REPOSITORY ?? await gitRemoteRepository(options.workspace);
+  if (!repositoryText) {
+    throw new Error(
+      "cannot tell the repository: pass --repository OWNER/NAME or set GITHUB_REPOSITORY"
+    );
+  }
+  const repository = parseRepository(repositoryText);
+  if (!repository)
+    throw new Error(`repository must be OWNER/NAME, got ${JSON.stringify(repositoryText)}`);
+  const described = options.version ?? await git(options.workspace, ["describe", "--tags", "--always"]);
+  const { version: version2, note } = resolveVersion(described);
+  if (note) notes.push(note);
+  const buildText = options.build ?? env.GITHUB_RUN_NUMBER ?? "0";
+  if (!/^\d{1,9}$/.test(buildText.trim())) {
+    throw new Error(`build number must be a whole number, got ${JSON.stringify(buildText)}`);
+  }
+  return { repository, version: version2, release: Number(buildText.trim()), notes };
+}
+async function git(cwd, args) {
+  try {
+    const { stdout } = await run2("git", args, { cwd });
+    return stdout.trim() || void 0;
+  } catch {
+    return void 0;
+  }
+}
+async function gitRemoteRepository(cwd) {
+  const url2 = await git(cwd, ["remote", "get-url", "origin"]);
+  const match = url2 && /[/:]([^/:]+)\/([^/]+?)(?:\.git)?\/?$/.exec(url2);
+  return match ? `${match[1]}/${match[2]}` : void 0;
 }
 
 // src/recipe/index.ts
 async function bootstrap(workspace, loaded, context) {
   const recipe = renderRecipe(loaded, context);
   const diagnostics = [...recipe.diagnostics];
-  if (loaded.config.type === "static" && !await exists(join2(workspace, "nginx.conf"))) {
+  if (loaded.config.type === "static" && !await exists(join7(workspace, "nginx.conf"))) {
     diagnostics.push(
       loaded.source.diagnostic(
         "error",
@@ -28273,20 +28958,220 @@ async function bootstrap(workspace, loaded, context) {
   return { recipe, dir: await writeRecipe(workspace, recipe), diagnostics };
 }
 async function exists(path2) {
-  return access(path2).then(
+  return access2(path2).then(
     () => true,
     () => false
   );
 }
 
+// src/pipeline.ts
+var PipelineError = class extends Error {
+  name = "PipelineError";
+};
+async function renderStage(settings, reporter) {
+  const loaded = await reporter.group("Read instellar.yml", async () => {
+    const result = await loadConfigFile(settings.configFile);
+    reporter.diagnostics(result.diagnostics);
+    return result;
+  });
+  if (!loaded.ok) {
+    const count = loaded.diagnostics.filter((d) => d.severity === "error").length;
+    const file2 = relative2(settings.workspace, settings.configFile) || settings.configFile;
+    throw new PipelineError(`${file2} has ${count} error${count === 1 ? "" : "s"}`);
+  }
+  return reporter.group("Render the recipe", async () => {
+    const context = await resolveContext({
+      workspace: settings.workspace,
+      ...settings.repository && { repository: settings.repository },
+      ...settings.version && { version: settings.version },
+      ...settings.build && { build: settings.build }
+    });
+    for (const note of context.notes) reporter.info(note);
+    const architectures = settings.arch ? architecturesFor(loaded, settings.arch) : void 0;
+    const result = await bootstrap(settings.workspace, loaded, {
+      ...context,
+      ...architectures && { architectures }
+    });
+    reporter.diagnostics(result.diagnostics);
+    if (!result.dir || hasErrors(result.diagnostics))
+      throw new PipelineError("the recipe was not written because of the errors above");
+    for (const file2 of result.recipe.files) reporter.info(`${result.recipe.dir}/${file2.name}`);
+    return { loaded, recipe: result.recipe, recipeDir: result.dir };
+  });
+}
+function architecturesFor(loaded, arch) {
+  const allowed = loaded.config.architectures;
+  if (allowed && !allowed.includes(arch) && !allowed.includes("noarch")) {
+    throw new PipelineError(
+      `${arch} is not among the architectures instellar.yml allows (${allowed.join(", ")})`
+    );
+  }
+  return allowed ? [...allowed] : [arch];
+}
+async function buildStage(settings, reporter) {
+  const phases = [];
+  const timed = async (name2, fn) => {
+    const started = performance.now();
+    try {
+      return await reporter.group(name2, fn);
+    } finally {
+      phases.push({ name: name2, seconds: Math.round((performance.now() - started) / 10) / 100 });
+    }
+  };
+  const docker = settings.docker ?? new Docker();
+  const arch = settings.arch ?? hostArchitecture();
+  if (!isBuildArchitecture(arch))
+    throw new PipelineError(`arch ${arch} is not an Alpine architecture`);
+  const plan = await planArchitecture(arch);
+  await docker.ensureAvailable();
+  const rendered = await timed(
+    "Render",
+    () => renderStage({ ...settings, arch }, nestedReporter(reporter))
+  );
+  const { loaded, recipe } = rendered;
+  const stack = settings.stack ?? loaded.config.stack;
+  if (!stack && !settings.image) {
+    throw new PipelineError(
+      "no stack: set stack: alpine/3.x in instellar.yml, or the stack (or image) input"
+    );
+  }
+  if (stack && !/^alpine\/(?:3\.\d{1,2}|edge)$/.test(stack))
+    throw new PipelineError(`stack ${stack} must look like alpine/3.19 or alpine/edge`);
+  const baseImage = settings.image ?? `alpine:${stack.slice("alpine/".length)}`;
+  const stackName = stack ?? settings.image;
+  const packagesDir = await prepareOutputDir(settings.packagesDir, settings.workspace);
+  const keyName = settings.keyName ?? defaultKeyName(recipe.repository);
+  let key;
+  try {
+    key = await timed("Signing key", async () => {
+      const owner = await stat4(settings.workspace);
+      const prepared = await prepareSigningKey(
+        {
+          name: keyName,
+          ...settings.signingKey && { privateKey: settings.signingKey },
+          ...settings.publicKey && { publicKey: settings.publicKey }
+        },
+        settings.keyParent,
+        owner.uid === 0 ? 1e3 : owner.uid,
+        owner.uid === 0 ? 1e3 : owner.gid
+      );
+      settings.onKeyDir?.(prepared.dir);
+      if (prepared.ephemeral) {
+        reporter.warning(
+          `no signing key given: packages are signed with a throwaway key (${keyName}) made for this run; set the signing-key input to a secret to publish installable packages`
+        );
+      }
+      reporter.info(`key ${keyName}.rsa.pub`);
+      return prepared;
+    });
+    const packages = environmentDependencies(loaded, recipe.packageName);
+    const environment2 = await timed(
+      "Build environment",
+      () => prepareEnvironment({
+        docker,
+        baseImage,
+        ...plan.emulated && { platform: plan.platform },
+        packages,
+        ...settings.cache && { cache: settings.cache },
+        label: `${stackName.replace(/[^A-Za-z0-9.]+/g, "-")}-${arch}`,
+        log: (line) => reporter.info(line),
+        warn: (message) => reporter.warning(message)
+      })
+    );
+    const sourceDateEpoch = await commitTime(settings.workspace);
+    await timed(
+      "abuild",
+      () => runContainerBuild({
+        docker,
+        image: environment2.image,
+        ...plan.emulated && { platform: plan.platform },
+        workspace: settings.workspace,
+        recipeDir: recipe.dir,
+        packagesDir,
+        key,
+        sourceDateEpoch,
+        ...settings.onContainer && { onContainer: settings.onContainer },
+        log: (line) => reporter.info(line)
+      })
+    );
+    const files = await timed("Collect packages", async () => {
+      const found = await collectBuiltFiles(packagesDir);
+      if (!found.some((f) => f.kind === "package")) {
+        throw new PipelineError(
+          `abuild wrote no packages for ${arch}: the APKBUILD's arch= does not include it (instellar.yml architectures: ${loaded.config.architectures?.join(", ") ?? "not set"})`
+        );
+      }
+      for (const file2 of found)
+        reporter.info(`${file2.relativePath} ${file2.size} bytes sha256:${file2.sha256}`);
+      return found;
+    });
+    const publicKeyFile = join8(packagesDir, `${keyName}.rsa.pub`);
+    await copyFile2(key.publicKeyFile, publicKeyFile);
+    return {
+      rendered,
+      stack: stackName,
+      arch,
+      baseImage,
+      keyName,
+      ephemeralKey: key.ephemeral,
+      publicKeyFile,
+      packagesDir,
+      files,
+      environment: environment2,
+      phases
+    };
+  } finally {
+    if (key) await removeSigningKey(key.dir);
+  }
+}
+function environmentDependencies(loaded, packageName2) {
+  const { build, runtime = [] } = loaded.config.dependencies;
+  const own2 = /* @__PURE__ */ new Set([packageName2, `${packageName2}-openrc`]);
+  return [...build, ...runtime].filter(
+    (d) => !d.startsWith("!") && !own2.has(d.replace(/[<>=~].*$/, ""))
+  );
+}
+async function prepareOutputDir(dir, workspace) {
+  const target = resolve2(dir);
+  await mkdir3(target, { recursive: true });
+  const real = await realpath(target);
+  const protectedDirs = [sep, homedir2(), await realpath(workspace)];
+  const inside = (parent, child) => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+  if (protectedDirs.some((p) => inside(real, p))) {
+    throw new PipelineError(
+      `packages-dir ${dir} would hold the workspace or the home directory; choose a directory of its own`
+    );
+  }
+  for (const entry of await readdir2(real))
+    await rm5(join8(real, entry), { recursive: true, force: true });
+  return real;
+}
+async function commitTime(workspace) {
+  try {
+    const { stdout } = await promisify3(execFile2)(
+      "git",
+      ["-c", `safe.directory=*`, "log", "-1", "--format=%ct"],
+      { cwd: workspace }
+    );
+    const seconds = Number(stdout.trim());
+    if (Number.isInteger(seconds) && seconds > 0) return seconds;
+  } catch {
+  }
+  return Math.floor(Date.now() / 1e3);
+}
+function nestedReporter(reporter) {
+  return { ...reporter, group: (_name, fn) => fn() };
+}
+
 export {
-  __require,
-  __commonJS,
-  __toESM,
+  DirectoryCache,
+  ActionsCache,
+  secretsOf,
+  removeSigningKey,
   formatDiagnostic,
-  hasErrors,
   loadConfigFile,
   jsonSchema,
-  resolveContext,
-  bootstrap
+  Docker,
+  renderStage,
+  buildStage
 };

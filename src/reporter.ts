@@ -1,9 +1,19 @@
 import * as core from '@actions/core'
 import { relative } from 'node:path'
 import type { Diagnostic } from './config/index.js'
+import type { Reporter } from './pipeline.js'
 
-/** Sends config diagnostics to the log as annotations on the file and line they are about. */
-export function annotate(diagnostics: readonly Diagnostic[], workspace: string): void {
+/** Pipeline output for the Actions log: groups, and annotations on instellar.yml. */
+export function actionReporter(workspace: string): Reporter {
+  return {
+    group: (name, fn) => core.group(name, fn),
+    info: (line) => core.info(line),
+    warning: (message) => core.warning(message),
+    diagnostics: (list) => annotate(list, workspace),
+  }
+}
+
+function annotate(diagnostics: readonly Diagnostic[], workspace: string): void {
   for (const d of diagnostics) {
     const file = relative(workspace, d.file) || d.file
     const properties: core.AnnotationProperties = {

@@ -1,0 +1,124 @@
+import { fileText, list, sh, word, type Word } from '../recipe/shell.js'
+
+/*
+ * Shell that runs inside the containers. The scripts are fixed text: every value they need comes
+ * in through environment variables that the host checks first (see BuildEnvironment in run.ts),
+ * so nothing from instellar.yml is pasted into them except package names, which are checked words.
+ */
+
+/** Where the host's directories appear inside the build container. */
+export const CONTAINER_PATHS = {
+  workspace: word('/pakman/workspace'),
+  packages: word('/pakman/packages'),
+  keys: word('/pakman/keys'),
+  scripts: word('/pakman/scripts'),
+}
+
+/** Marks the start of a phase in the log, so a failure can name the phase it happened in. */
+export const PHASE_MARKER = word('pakman-phase:')
+
+/**
+ * Turns the base image into the build environment: installs each package that is not there yet,
+ * so a prepared image needs no network at all.
+ */
+export function environmentScript(packages: readonly Word[]): string {
+  return fileText(sh`
+#!/bin/sh
+# Installs the build environment's packages that the image does not have yet.
+set -eu
+set -f # package names may hold version rules such as nodejs>=20; never glob them
+
+missing=""
+for package in ${list(packages)}; do
+	if ! apk info -e "$package" >/dev/null 2>&1; then
+		missing="$missing $package"
+	fi
+done
+
+if [ -z "$missing" ]; then
+	echo "all packages are present"
+	exit 0
+fi
+echo "installing:$missing"
+# shellcheck disable=SC2086 # one word per package
+apk add --no-cache $missing
+`)
+}
+
+/**
+ * The build: as root, create a build user whose uid/gid match the workspace owner (uid 0 gets an
+ * unprivileged user, since abuild refuses to run as root), trust the public key, point abuild at
+ * the key and the output directory; then, as that user, `abuild snapshot` and `abuild -r`.
+ */
+export function buildScript(): string {
+  return fileText(sh`
+#!/bin/sh
+# PAKman build: runs as root, builds as an unprivileged user.
+# In: PAKMAN_UID PAKMAN_GID PAKMAN_RECIPE PAKMAN_KEY_NAME SOURCE_DATE_EPOCH
+set -eu
+
+phase() {
+	echo "${PHASE_MARKER}$1"
+}
+
+name_of_id() { # file id: the name of the entry with that numeric id in /etc/passwd or /etc/group
+	awk -F: -v id="$2" '$3 == id { print $1; exit }' "$1"
+}
+
+phase setup
+build_uid="$PAKMAN_UID"
+build_gid="$PAKMAN_GID"
+if [ "$build_uid" -eq 0 ]; then
+	# A root-owned workspace (self-hosted runners, CI containers): build as uid 1000 and hand
+	# back ownership afterwards.
+	build_uid=1000
+	build_gid=1000
+fi
+
+grep -q '^abuild:' /etc/group || addgroup -S abuild
+group="$(name_of_id /etc/group "$build_gid")"
+if [ -z "$group" ]; then
+	group=builder
+	addgroup -g "$build_gid" "$group"
+fi
+user="$(name_of_id /etc/passwd "$build_uid")"
+if [ -z "$user" ]; then
+	user=builder
+	adduser -D -u "$build_uid" -G "$group" -h /home/builder -s /bin/sh "$user"
+fi
+addgroup "$user" abuild
+home="$(awk -F: -v name="$user" '$1 == name { print $6; exit }' /etc/passwd)"
+
+mkdir -p "$home/.abuild" /etc/apk/keys
+cat > "$home/.abuild/abuild.conf" <<CONF
+PACKAGER_PRIVKEY="${CONTAINER_PATHS.keys}/$PAKMAN_KEY_NAME.rsa"
+REPODEST="${CONTAINER_PATHS.packages}"
+CONF
+chown -R "$build_uid:$build_gid" "$home"
+cp "${CONTAINER_PATHS.keys}/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/
+
+recipe="${CONTAINER_PATHS.workspace}/$PAKMAN_RECIPE"
+if [ "$PAKMAN_UID" -eq 0 ]; then
+	chown -R "$build_uid:$build_gid" "$recipe" "${CONTAINER_PATHS.packages}"
+fi
+
+as_builder() {
+	# su keeps the environment (SOURCE_DATE_EPOCH) apart from HOME, USER and SHELL.
+	su "$user" -s /bin/sh -c "cd '$recipe' && $1"
+}
+
+status=0
+phase snapshot
+as_builder "abuild snapshot" || status=$?
+if [ "$status" -eq 0 ]; then
+	phase build
+	as_builder "abuild -r" || status=$?
+fi
+
+phase finish
+if [ "$PAKMAN_UID" -eq 0 ]; then
+	chown -R 0:0 "$recipe" "${CONTAINER_PATHS.packages}"
+fi
+exit "$status"
+`)
+}

@@ -1,0 +1,241 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { pipeline } from 'node:stream/promises'
+
+/** A bind mount: host path → container path. */
+export interface Mount {
+  source: string
+  target: string
+  readOnly?: boolean
+}
+
+export interface RunSpec {
+  image: string
+  /** A name of our own, so a cancelled run can be found and removed. */
+  name: string
+  command: string[]
+  mounts?: Mount[]
+  env?: Record<string, string>
+  user?: string
+  workdir?: string
+  platform?: string
+  network?: 'none' | 'default'
+  /** Each line the container prints, as it prints it. */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void
+}
+
+export class DockerError extends Error {
+  override name = 'DockerError'
+}
+
+/**
+ * The Docker engine, driven through the `docker` command line: the one part of PAKman that talks
+ * to it. Methods throw DockerError with docker's own message when a command fails.
+ */
+export class Docker {
+  constructor(private readonly binary = process.env.PAKMAN_DOCKER ?? 'docker') {}
+
+  /** Fails with a clear message when docker is missing or the daemon does not answer. */
+  async ensureAvailable(): Promise<{ serverVersion: string; architecture: string }> {
+    let result: Captured
+    try {
+      result = await this.capture(['version', '--format', '{{.Server.Version}} {{.Server.Arch}}'])
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new DockerError(
+          `docker is not installed (no ${this.binary} on PATH); PAKman builds packages in a Docker container`,
+        )
+      }
+      throw error
+    }
+    if (result.code !== 0) {
+      const reason = lastLine(result.stderr) || 'no answer'
+      throw new DockerError(`the Docker daemon is not reachable: ${reason}`)
+    }
+    const [serverVersion = '', architecture = ''] = result.stdout.trim().split(' ')
+    return { serverVersion, architecture }
+  }
+
+  /** The image's ID (a content digest), or undefined when it is not present locally. */
+  async imageId(reference: string): Promise<string | undefined> {
+    const result = await this.capture(['image', 'inspect', '--format', '{{.Id}}', reference])
+    return result.code === 0 ? result.stdout.trim() : undefined
+  }
+
+  async pull(reference: string, platform?: string): Promise<void> {
+    await this.check(['pull', '--quiet', ...(platform ? ['--platform', platform] : []), reference])
+  }
+
+  async tag(source: string, target: string): Promise<void> {
+    await this.check(['tag', source, target])
+  }
+
+  /** Runs a container to completion and returns its exit code; the container is always removed. */
+  async run(spec: RunSpec): Promise<number> {
+    const args = [
+      'run',
+      '--rm',
+      '--name',
+      spec.name,
+      ...runOptions(spec),
+      spec.image,
+      ...spec.command,
+    ]
+    return this.stream(args, spec.onLine)
+  }
+
+  /** Runs a container and keeps it (for commit); returns its exit code. */
+  async runToCommit(spec: RunSpec): Promise<number> {
+    const args = ['run', '--name', spec.name, ...runOptions(spec), spec.image, ...spec.command]
+    return this.stream(args, spec.onLine)
+  }
+
+  async commit(container: string, image: string, changes: string[] = []): Promise<string> {
+    const result = await this.check([
+      'commit',
+      ...changes.flatMap((c) => ['--change', c]),
+      container,
+      image,
+    ])
+    return result.stdout.trim()
+  }
+
+  /** Removes a container if it exists; never throws (used on every exit path). */
+  async removeContainer(name: string): Promise<boolean> {
+    const result = await this.capture(['rm', '--force', '--volumes', name]).catch(() => undefined)
+    return result?.code === 0
+  }
+
+  /** Writes `docker save` of an image to a file through a compressor command (e.g. zstd). */
+  async saveImage(image: string, file: string, compressor: string[]): Promise<void> {
+    const save = this.spawn(['save', image])
+    const compress = spawn(compressor[0]!, compressor.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] })
+    const written = pipeline(compress.stdout!, createWriteStream(file, { mode: 0o600 }))
+    save.stdout!.pipe(compress.stdin!)
+    const [saveCode, compressCode, saveErr, compressErr] = await Promise.all([
+      exitCode(save),
+      exitCode(compress),
+      collect(save.stderr!),
+      collect(compress.stderr!),
+    ])
+    await written
+    if (saveCode !== 0) throw new DockerError(`docker save ${image} failed: ${lastLine(saveErr)}`)
+    if (compressCode !== 0)
+      throw new DockerError(`${compressor[0]} failed: ${lastLine(compressErr)}`)
+  }
+
+  /** `docker load` from a file through a decompressor; returns the image reference loaded. */
+  async loadImage(file: string, decompressor: string[]): Promise<string> {
+    const decompress = spawn(decompressor[0]!, decompressor.slice(1), {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    const load = this.spawn(['load'])
+    const fed = pipeline(createReadStream(file), decompress.stdin!)
+    decompress.stdout!.pipe(load.stdin!)
+    const [decompressCode, loadCode, decompressErr, loadOut, loadErr] = await Promise.all([
+      exitCode(decompress),
+      exitCode(load),
+      collect(decompress.stderr!),
+      collect(load.stdout!),
+      collect(load.stderr!),
+      fed.catch(() => undefined),
+    ])
+    if (decompressCode !== 0)
+      throw new DockerError(`${decompressor[0]} could not read ${file}: ${lastLine(decompressErr)}`)
+    if (loadCode !== 0) throw new DockerError(`docker load failed: ${lastLine(loadErr)}`)
+    const loaded = /Loaded image(?: ID)?: (\S+)/.exec(loadOut)?.[1]
+    if (!loaded) throw new DockerError(`docker load printed no image: ${lastLine(loadOut)}`)
+    return loaded
+  }
+
+  async removeImage(image: string): Promise<void> {
+    await this.capture(['image', 'rm', '--force', image]).catch(() => undefined)
+  }
+
+  private spawn(args: string[]): ChildProcess {
+    return spawn(this.binary, args, { stdio: ['pipe', 'pipe', 'pipe'] })
+  }
+
+  private async stream(args: string[], onLine?: RunSpec['onLine']): Promise<number> {
+    const child = this.spawn(args)
+    child.stdin!.end()
+    const split = (stream: 'stdout' | 'stderr') => {
+      let pending = ''
+      child[stream]!.setEncoding('utf8')
+      child[stream]!.on('data', (chunk: string) => {
+        const lines = (pending + chunk).split('\n')
+        pending = lines.pop()!
+        for (const line of lines) onLine?.(line, stream)
+      })
+      child[stream]!.on('end', () => {
+        if (pending) onLine?.(pending, stream)
+      })
+    }
+    split('stdout')
+    split('stderr')
+    return exitCode(child)
+  }
+
+  private async capture(args: string[]): Promise<Captured> {
+    const child = this.spawn(args)
+    child.stdin!.end()
+    const [code, stdout, stderr] = await Promise.all([
+      exitCode(child),
+      collect(child.stdout!),
+      collect(child.stderr!),
+    ])
+    return { code, stdout, stderr }
+  }
+
+  private async check(args: string[]): Promise<Captured> {
+    const result = await this.capture(args)
+    if (result.code !== 0)
+      throw new DockerError(
+        `docker ${args[0]} failed: ${lastLine(result.stderr) || `exit ${result.code}`}`,
+      )
+    return result
+  }
+}
+
+interface Captured {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+function runOptions(spec: RunSpec): string[] {
+  const args: string[] = []
+  for (const m of spec.mounts ?? []) {
+    args.push(
+      '--mount',
+      `type=bind,source=${m.source},target=${m.target}${m.readOnly ? ',readonly' : ''}`,
+    )
+  }
+  for (const [key, value] of Object.entries(spec.env ?? {})) args.push('--env', `${key}=${value}`)
+  if (spec.user) args.push('--user', spec.user)
+  if (spec.workdir) args.push('--workdir', spec.workdir)
+  if (spec.platform) args.push('--platform', spec.platform)
+  if (spec.network === 'none') args.push('--network', 'none')
+  return args
+}
+
+function exitCode(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)))
+  })
+}
+
+function collect(stream: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve) => {
+    let text = ''
+    stream.setEncoding('utf8')
+    stream.on('data', (chunk: string) => (text += chunk))
+    stream.on('end', () => resolve(text))
+    stream.on('error', () => resolve(text))
+  })
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').at(-1)?.trim() ?? ''
+}

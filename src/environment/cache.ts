@@ -1,0 +1,93 @@
+import { copyFile, mkdir, rename, stat } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import { dirname, join } from 'node:path'
+
+/**
+ * Where saved environment images are kept between runs. Both backends store one file per key;
+ * `file` is the local path the image archive is written to or read from.
+ */
+export interface ImageCache {
+  readonly description: string
+  /** Puts the entry for `key` at `file`; false on a miss. Errors become misses, with a reason. */
+  restore(key: string, file: string): Promise<{ hit: boolean; reason?: string }>
+  /** Stores `file` under `key`; returns the bytes stored, or a reason it was not. */
+  save(key: string, file: string): Promise<{ saved: boolean; bytes?: number; reason?: string }>
+}
+
+/** A directory on this machine (the CLI's ~/.cache/pakman, and tests). */
+export class DirectoryCache implements ImageCache {
+  readonly description: string
+
+  constructor(
+    private readonly dir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'pakman'),
+  ) {
+    this.description = `directory ${dir}`
+  }
+
+  async restore(key: string, file: string): Promise<{ hit: boolean; reason?: string }> {
+    const entry = this.entry(key)
+    try {
+      await stat(entry)
+    } catch {
+      return { hit: false }
+    }
+    await mkdir(dirname(file), { recursive: true })
+    await copyFile(entry, file)
+    return { hit: true }
+  }
+
+  async save(
+    key: string,
+    file: string,
+  ): Promise<{ saved: boolean; bytes?: number; reason?: string }> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 })
+    const entry = this.entry(key)
+    const partial = `${entry}.partial-${process.pid}`
+    await copyFile(file, partial)
+    await rename(partial, entry) // readers never see a half-written entry
+    return { saved: true, bytes: (await stat(entry)).size }
+  }
+
+  private entry(key: string): string {
+    return join(this.dir, `${key}.tar.zst`)
+  }
+}
+
+/** The GitHub Actions cache, through the real @actions/cache client. */
+export class ActionsCache implements ImageCache {
+  readonly description = 'GitHub Actions cache'
+
+  async restore(key: string, file: string): Promise<{ hit: boolean; reason?: string }> {
+    const cache = await import('@actions/cache')
+    if (!cache.isFeatureAvailable())
+      return { hit: false, reason: 'the Actions cache service is not available to this job' }
+    try {
+      // Exact key only: an older environment would snowball into every later entry.
+      const matched = await cache.restoreCache([file], key)
+      return { hit: matched === key }
+    } catch (error) {
+      return { hit: false, reason: (error as Error).message }
+    }
+  }
+
+  async save(
+    key: string,
+    file: string,
+  ): Promise<{ saved: boolean; bytes?: number; reason?: string }> {
+    const cache = await import('@actions/cache')
+    if (!cache.isFeatureAvailable())
+      return { saved: false, reason: 'the Actions cache service is not available to this job' }
+    try {
+      // saveCache reports most failures by returning -1 rather than throwing.
+      const id = await cache.saveCache([file], key)
+      if (id === -1)
+        return {
+          saved: false,
+          reason: 'the cache service did not accept the entry (see the log above)',
+        }
+      return { saved: true, bytes: (await stat(file)).size }
+    } catch (error) {
+      return { saved: false, reason: (error as Error).message }
+    }
+  }
+}

@@ -1,0 +1,160 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { environmentScript } from '../build/scripts.js'
+import type { Docker } from '../container/docker.js'
+import { listEntry } from '../recipe/shell.js'
+import type { ImageCache } from './cache.js'
+
+export { ActionsCache, DirectoryCache, type ImageCache } from './cache.js'
+
+/**
+ * The build environment: the stack's base image plus alpine-sdk, pigz and the app's build and
+ * runtime dependencies, committed as a local image and cached between runs. Its key changes when
+ * the base image, the package list or this recipe changes.
+ */
+
+/** Bump when environmentScript or the commit settings change, so old cache entries are not used. */
+export const ENVIRONMENT_RECIPE_VERSION = 1
+
+/** Always installed: abuild and its tools; pigz, which abuild uses to compress in parallel. */
+const BASE_PACKAGES = ['alpine-sdk', 'pigz']
+
+export interface EnvironmentRequest {
+  docker: Docker
+  baseImage: string
+  platform?: string
+  /** Build and runtime dependencies, without the package's own subpackages. */
+  packages: readonly string[]
+  /** Undefined: no cache (input cache: false). */
+  cache?: ImageCache
+  /** A stable name for the key, e.g. alpine-3.19-x86_64. */
+  label: string
+  log: (line: string) => void
+  warn: (message: string) => void
+}
+
+export interface Environment {
+  image: string
+  key: string
+  /** local: the image was already in Docker; cache: restored; miss: built now. */
+  source: 'local' | 'cache' | 'built'
+  /** Bytes of the saved archive, when one was saved or restored. */
+  archiveBytes?: number
+}
+
+export function environmentPackages(packages: readonly string[]): string[] {
+  return [...new Set([...BASE_PACKAGES, ...packages])].sort()
+}
+
+export function environmentKey(
+  baseImageId: string,
+  packages: readonly string[],
+  label: string,
+): string {
+  const digest = createHash('sha256')
+    .update(
+      JSON.stringify({
+        base: baseImageId,
+        packages: environmentPackages(packages),
+        recipe: ENVIRONMENT_RECIPE_VERSION,
+      }),
+    )
+    .digest('hex')
+  return `pakman-env-${label}-${digest.slice(0, 24)}`
+}
+
+/** The archive path is fixed: @actions/cache versions entries by the exact paths given. */
+export const ARCHIVE_PATH = join(tmpdir(), 'pakman-environment.tar.zst')
+
+export async function prepareEnvironment(request: EnvironmentRequest): Promise<Environment> {
+  const { docker, log, warn } = request
+  let baseId = await docker.imageId(request.baseImage)
+  if (!baseId) {
+    log(`pulling ${request.baseImage}`)
+    await docker.pull(request.baseImage, request.platform)
+    baseId = await docker.imageId(request.baseImage)
+    if (!baseId)
+      throw new Error(`the base image ${request.baseImage} is not available after pulling it`)
+  }
+  const key = environmentKey(baseId, request.packages, request.label)
+  const image = `pakman/environment:${key.slice(-24)}`
+
+  if (await docker.imageId(image)) {
+    log(`environment ${image} is already in Docker`)
+    return { image, key, source: 'local' }
+  }
+
+  if (request.cache) {
+    const restored = await request.cache.restore(key, ARCHIVE_PATH)
+    if (restored.reason)
+      warn(
+        `could not read the environment from the ${request.cache.description}: ${restored.reason}`,
+      )
+    if (restored.hit) {
+      try {
+        const loaded = await docker.loadImage(ARCHIVE_PATH, ['zstd', '-d', '-q', '-c'])
+        if (loaded !== image) await docker.tag(loaded, image)
+        log(`environment ${image} restored from the ${request.cache.description}`)
+        return { image, key, source: 'cache' }
+      } catch (error) {
+        warn(
+          `the cached environment ${key} is unusable (${(error as Error).message}); building it again`,
+        )
+      } finally {
+        await rm(ARCHIVE_PATH, { force: true })
+      }
+    }
+  }
+
+  await buildEnvironment(request, image)
+  const environment: Environment = { image, key, source: 'built' }
+  if (request.cache) {
+    try {
+      await docker.saveImage(image, ARCHIVE_PATH, ['zstd', '-T0', '-3', '-q', '-c'])
+      const saved = await request.cache.save(key, ARCHIVE_PATH)
+      if (saved.saved) {
+        environment.archiveBytes = saved.bytes
+        log(`environment saved to the ${request.cache.description} (${saved.bytes} bytes)`)
+      } else warn(`the environment was not cached: ${saved.reason}`)
+    } catch (error) {
+      warn(`the environment was not cached: ${(error as Error).message}`)
+    } finally {
+      await rm(ARCHIVE_PATH, { force: true })
+    }
+  }
+  return environment
+}
+
+async function buildEnvironment(request: EnvironmentRequest, image: string): Promise<void> {
+  const { docker } = request
+  const scripts = await mkdtemp(join(tmpdir(), 'pakman-env-'))
+  const container = `pakman-env-${randomBytes(6).toString('hex')}`
+  try {
+    await writeFile(
+      join(scripts, 'environment.sh'),
+      environmentScript(environmentPackages(request.packages).map(listEntry)),
+      {
+        mode: 0o755,
+      },
+    )
+    request.log(`building the environment from ${request.baseImage}`)
+    const code = await docker.runToCommit({
+      image: request.baseImage,
+      name: container,
+      command: ['/bin/sh', '/pakman/scripts/environment.sh'],
+      mounts: [{ source: scripts, target: '/pakman/scripts', readOnly: true }],
+      ...(request.platform && { platform: request.platform }),
+      onLine: (line) => request.log(line),
+    })
+    if (code !== 0)
+      throw new Error(`installing the build environment failed (exit ${code}); see the log above`)
+    await docker.commit(container, image, [
+      'LABEL org.opencontainers.image.title=pakman-environment',
+    ])
+  } finally {
+    await docker.removeContainer(container)
+    await rm(scripts, { recursive: true, force: true })
+  }
+}

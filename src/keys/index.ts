@@ -1,0 +1,120 @@
+import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto'
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+
+/*
+ * Signing keys for abuild. The private key is only ever a file: mode 0600 in a directory of its
+ * own, mounted read-only into the build container, and deleted afterwards. It never goes into an
+ * environment variable, an image, a cache entry, an artifact or a log.
+ */
+
+export interface KeyInput {
+  /** PEM RSA private key (PKCS#1 or PKCS#8). Undefined: a throwaway key is made for this run. */
+  privateKey?: string
+  /** PEM public key that must match the private key (the original's ABUILD_PUBLIC_KEY). */
+  publicKey?: string
+  /** Key name: the files are <name>.rsa and <name>.rsa.pub, and signatures refer to the latter. */
+  name: string
+}
+
+export interface SigningKey {
+  name: string
+  /** Directory holding only <name>.rsa (0600) and <name>.rsa.pub (0644). */
+  dir: string
+  privateKeyFile: string
+  publicKeyFile: string
+  publicKeyPem: string
+  /** True when no key was given and one was generated for this run. */
+  ephemeral: boolean
+}
+
+const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9@._+-]*$/
+
+export class KeyError extends Error {
+  override name = 'KeyError'
+}
+
+/** The secret strings a log must never show: the PEM and each of its lines. */
+export function secretsOf(privateKeyPem: string): string[] {
+  const lines = privateKeyPem.split(/\r?\n/).filter((l) => l.length >= 16 && !l.startsWith('-----'))
+  return [privateKeyPem.trim(), ...lines]
+}
+
+/** Checks the key, derives the public key and writes both into a new directory under `parent`. */
+export async function prepareSigningKey(
+  input: KeyInput,
+  parent: string,
+  uid?: number,
+  gid?: number,
+): Promise<SigningKey> {
+  if (!KEY_NAME.test(input.name)) {
+    throw new KeyError(
+      `signing key name ${JSON.stringify(input.name)} may hold letters, digits and @ . _ + - only`,
+    )
+  }
+  const ephemeral = !input.privateKey?.trim()
+  const privateKey = ephemeral ? await generateKey() : parsePrivateKey(input.privateKey!)
+  const publicKeyPem = createPublicKey(privateKey)
+    .export({ type: 'spki', format: 'pem' })
+    .toString()
+  if (input.publicKey?.trim()) {
+    let given: string
+    try {
+      given = createPublicKey(input.publicKey.trim())
+        .export({ type: 'spki', format: 'pem' })
+        .toString()
+    } catch {
+      throw new KeyError('the public key given is not a PEM public key')
+    }
+    if (given !== publicKeyPem) {
+      throw new KeyError(
+        'the public key given does not belong to the signing key; packages signed with it would not verify',
+      )
+    }
+  }
+
+  const dir = await mkdtemp(join(parent, 'pakman-key-'))
+  await chmod(dir, 0o700)
+  const privateKeyFile = join(dir, `${input.name}.rsa`)
+  const publicKeyFile = `${privateKeyFile}.pub`
+  const privatePem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+  await writeFile(privateKeyFile, privatePem, { mode: 0o600 })
+  await writeFile(publicKeyFile, publicKeyPem, { mode: 0o644 })
+  await chmod(privateKeyFile, 0o600)
+  await chmod(publicKeyFile, 0o644)
+  if (uid !== undefined && gid !== undefined && process.getuid?.() === 0) {
+    // Running as root: hand the files to the build user so it can read them through the mount.
+    const { chown } = await import('node:fs/promises')
+    await chown(dir, uid, gid)
+    await chown(privateKeyFile, uid, gid)
+    await chown(publicKeyFile, uid, gid)
+  }
+  return { name: input.name, dir, privateKeyFile, publicKeyFile, publicKeyPem, ephemeral }
+}
+
+export async function removeSigningKey(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true })
+}
+
+function parsePrivateKey(pem: string): KeyObject {
+  let key: KeyObject
+  try {
+    key = createPrivateKey(pem.replace(/\\n/g, '\n').trim())
+  } catch {
+    throw new KeyError(
+      'the signing key is not a PEM private key (expected -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)',
+    )
+  }
+  if (key.asymmetricKeyType !== 'rsa') {
+    throw new KeyError(
+      `the signing key is ${key.asymmetricKeyType ?? 'not RSA'}; abuild signs with RSA keys only`,
+    )
+  }
+  return key
+}
+
+async function generateKey(): Promise<KeyObject> {
+  const { privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 4096 })
+  return privateKey
+}

@@ -1,0 +1,306 @@
+import { execFile } from 'node:child_process'
+import { copyFile, mkdir, readdir, realpath, rm, stat } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import { join, relative, resolve, sep } from 'node:path'
+import { promisify } from 'node:util'
+import {
+  collectBuiltFiles,
+  hostArchitecture,
+  isBuildArchitecture,
+  planArchitecture,
+  runContainerBuild,
+  type BuiltFile,
+} from './build/index.js'
+import { hasErrors, loadConfigFile, type Diagnostic, type LoadedConfig } from './config/index.js'
+import { Docker } from './container/docker.js'
+import { prepareEnvironment, type ImageCache } from './environment/index.js'
+import { prepareSigningKey, removeSigningKey, type SigningKey } from './keys/index.js'
+import { bootstrap, defaultKeyName, resolveContext, type Recipe } from './recipe/index.js'
+
+/*
+ * The stages in order — config, recipe, keys, environment, build, collect — shared by the action
+ * and the CLI. Each caller supplies a Reporter for logging and its own settings; nothing here reads
+ * action inputs or argv.
+ */
+
+export interface Reporter {
+  /** Runs one phase, shown as a collapsible group in the Actions log. */
+  group<T>(name: string, fn: () => Promise<T>): Promise<T>
+  info(line: string): void
+  warning(message: string): void
+  /** Config problems, each pinned to its file and line. */
+  diagnostics(list: readonly Diagnostic[]): void
+}
+
+export class PipelineError extends Error {
+  override name = 'PipelineError'
+}
+
+export interface RenderSettings {
+  workspace: string
+  configFile: string
+  repository?: string
+  version?: string
+  build?: string
+  /** Build architecture; recipes rendered for a build list it in arch= when the config does not. */
+  arch?: string
+}
+
+export interface Rendered {
+  loaded: LoadedConfig
+  recipe: Recipe
+  /** Absolute path of the recipe directory. */
+  recipeDir: string
+}
+
+export async function renderStage(settings: RenderSettings, reporter: Reporter): Promise<Rendered> {
+  const loaded = await reporter.group('Read instellar.yml', async () => {
+    const result = await loadConfigFile(settings.configFile)
+    reporter.diagnostics(result.diagnostics)
+    return result
+  })
+  if (!loaded.ok) {
+    const count = loaded.diagnostics.filter((d) => d.severity === 'error').length
+    const file = relative(settings.workspace, settings.configFile) || settings.configFile
+    throw new PipelineError(`${file} has ${count} error${count === 1 ? '' : 's'}`)
+  }
+  return reporter.group('Render the recipe', async () => {
+    const context = await resolveContext({
+      workspace: settings.workspace,
+      ...(settings.repository && { repository: settings.repository }),
+      ...(settings.version && { version: settings.version }),
+      ...(settings.build && { build: settings.build }),
+    })
+    for (const note of context.notes) reporter.info(note)
+    const architectures = settings.arch ? architecturesFor(loaded, settings.arch) : undefined
+    const result = await bootstrap(settings.workspace, loaded, {
+      ...context,
+      ...(architectures && { architectures }),
+    })
+    reporter.diagnostics(result.diagnostics)
+    if (!result.dir || hasErrors(result.diagnostics))
+      throw new PipelineError('the recipe was not written because of the errors above')
+    for (const file of result.recipe.files) reporter.info(`${result.recipe.dir}/${file.name}`)
+    return { loaded, recipe: result.recipe, recipeDir: result.dir }
+  })
+}
+
+/** `architectures:` in the config limits what may be built; otherwise the recipe names this arch. */
+function architecturesFor(loaded: LoadedConfig, arch: string): string[] {
+  const allowed = loaded.config.architectures
+  if (allowed && !allowed.includes(arch as never) && !allowed.includes('noarch')) {
+    throw new PipelineError(
+      `${arch} is not among the architectures instellar.yml allows (${allowed.join(', ')})`,
+    )
+  }
+  return allowed ? [...allowed] : [arch]
+}
+
+export interface BuildSettings extends RenderSettings {
+  /** Overrides the config's stack (matrix jobs). */
+  stack?: string
+  /** Replaces the stack's base image (mirrors, private registries, prepared images). */
+  image?: string
+  packagesDir: string
+  signingKey?: string
+  publicKey?: string
+  keyName?: string
+  /** Where the key directory is made (RUNNER_TEMP in the action). */
+  keyParent: string
+  cache?: ImageCache
+  docker?: Docker
+  /** Told about things to clean up if the run is cancelled (the action saves them for post). */
+  onContainer?: (name: string) => void
+  onKeyDir?: (dir: string) => void
+}
+
+export interface BuildResult {
+  rendered: Rendered
+  stack: string
+  arch: string
+  baseImage: string
+  keyName: string
+  ephemeralKey: boolean
+  publicKeyFile: string
+  packagesDir: string
+  files: BuiltFile[]
+  environment: {
+    image: string
+    key: string
+    source: 'local' | 'cache' | 'built'
+    archiveBytes?: number
+  }
+  /** Seconds per phase, in order. */
+  phases: { name: string; seconds: number }[]
+}
+
+export async function buildStage(
+  settings: BuildSettings,
+  reporter: Reporter,
+): Promise<BuildResult> {
+  const phases: BuildResult['phases'] = []
+  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const started = performance.now()
+    try {
+      return await reporter.group(name, fn)
+    } finally {
+      phases.push({ name, seconds: Math.round((performance.now() - started) / 10) / 100 })
+    }
+  }
+  const docker = settings.docker ?? new Docker()
+
+  const arch = settings.arch ?? hostArchitecture()
+  if (!isBuildArchitecture(arch))
+    throw new PipelineError(`arch ${arch} is not an Alpine architecture`)
+  const plan = await planArchitecture(arch)
+  await docker.ensureAvailable()
+
+  const rendered = await timed('Render', () =>
+    renderStage({ ...settings, arch }, nestedReporter(reporter)),
+  )
+  const { loaded, recipe } = rendered
+  const stack = settings.stack ?? loaded.config.stack
+  if (!stack && !settings.image) {
+    throw new PipelineError(
+      'no stack: set stack: alpine/3.x in instellar.yml, or the stack (or image) input',
+    )
+  }
+  if (stack && !/^alpine\/(?:3\.\d{1,2}|edge)$/.test(stack))
+    throw new PipelineError(`stack ${stack} must look like alpine/3.19 or alpine/edge`)
+  const baseImage = settings.image ?? `alpine:${stack!.slice('alpine/'.length)}`
+  const stackName = stack ?? settings.image!
+
+  const packagesDir = await prepareOutputDir(settings.packagesDir, settings.workspace)
+  const keyName = settings.keyName ?? defaultKeyName(recipe.repository)
+  let key: SigningKey | undefined
+  try {
+    key = await timed('Signing key', async () => {
+      const owner = await stat(settings.workspace)
+      const prepared = await prepareSigningKey(
+        {
+          name: keyName,
+          ...(settings.signingKey && { privateKey: settings.signingKey }),
+          ...(settings.publicKey && { publicKey: settings.publicKey }),
+        },
+        settings.keyParent,
+        owner.uid === 0 ? 1000 : owner.uid,
+        owner.uid === 0 ? 1000 : owner.gid,
+      )
+      settings.onKeyDir?.(prepared.dir)
+      if (prepared.ephemeral) {
+        reporter.warning(
+          `no signing key given: packages are signed with a throwaway key (${keyName}) made for this run; set the signing-key input to a secret to publish installable packages`,
+        )
+      }
+      reporter.info(`key ${keyName}.rsa.pub`)
+      return prepared
+    })
+
+    const packages = environmentDependencies(loaded, recipe.packageName)
+    const environment = await timed('Build environment', () =>
+      prepareEnvironment({
+        docker,
+        baseImage,
+        ...(plan.emulated && { platform: plan.platform }),
+        packages,
+        ...(settings.cache && { cache: settings.cache }),
+        label: `${stackName.replace(/[^A-Za-z0-9.]+/g, '-')}-${arch}`,
+        log: (line) => reporter.info(line),
+        warn: (message) => reporter.warning(message),
+      }),
+    )
+
+    const sourceDateEpoch = await commitTime(settings.workspace)
+    await timed('abuild', () =>
+      runContainerBuild({
+        docker,
+        image: environment.image,
+        ...(plan.emulated && { platform: plan.platform }),
+        workspace: settings.workspace,
+        recipeDir: recipe.dir,
+        packagesDir,
+        key: key!,
+        sourceDateEpoch,
+        ...(settings.onContainer && { onContainer: settings.onContainer }),
+        log: (line) => reporter.info(line),
+      }),
+    )
+
+    const files = await timed('Collect packages', async () => {
+      const found = await collectBuiltFiles(packagesDir)
+      if (!found.some((f) => f.kind === 'package')) {
+        throw new PipelineError(
+          `abuild wrote no packages for ${arch}: the APKBUILD's arch= does not include it (instellar.yml architectures: ${loaded.config.architectures?.join(', ') ?? 'not set'})`,
+        )
+      }
+      for (const file of found)
+        reporter.info(`${file.relativePath} ${file.size} bytes sha256:${file.sha256}`)
+      return found
+    })
+    const publicKeyFile = join(packagesDir, `${keyName}.rsa.pub`)
+    await copyFile(key.publicKeyFile, publicKeyFile)
+    return {
+      rendered,
+      stack: stackName,
+      arch,
+      baseImage,
+      keyName,
+      ephemeralKey: key.ephemeral,
+      publicKeyFile,
+      packagesDir,
+      files,
+      environment,
+      phases,
+    }
+  } finally {
+    if (key) await removeSigningKey(key.dir)
+  }
+}
+
+/** Build and runtime dependencies, minus the package itself, its subpackages and conflicts. */
+function environmentDependencies(loaded: LoadedConfig, packageName: string): string[] {
+  const { build, runtime = [] } = loaded.config.dependencies
+  const own = new Set([packageName, `${packageName}-openrc`])
+  return [...build, ...runtime].filter(
+    (d) => !d.startsWith('!') && !own.has(d.replace(/[<>=~].*$/, '')),
+  )
+}
+
+/** The output directory starts empty, so an index never picks up packages from an earlier run. */
+async function prepareOutputDir(dir: string, workspace: string): Promise<string> {
+  const target = resolve(dir)
+  await mkdir(target, { recursive: true })
+  const real = await realpath(target)
+  const protectedDirs = [sep, homedir(), await realpath(workspace)]
+  const inside = (parent: string, child: string) =>
+    child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep)
+  if (protectedDirs.some((p) => inside(real, p))) {
+    throw new PipelineError(
+      `packages-dir ${dir} would hold the workspace or the home directory; choose a directory of its own`,
+    )
+  }
+  for (const entry of await readdir(real))
+    await rm(join(real, entry), { recursive: true, force: true })
+  return real
+}
+
+/** SOURCE_DATE_EPOCH: the commit time, so two builds of one commit give the same packages. */
+async function commitTime(workspace: string): Promise<number> {
+  try {
+    const { stdout } = await promisify(execFile)(
+      'git',
+      ['-c', `safe.directory=*`, 'log', '-1', '--format=%ct'],
+      { cwd: workspace },
+    )
+    const seconds = Number(stdout.trim())
+    if (Number.isInteger(seconds) && seconds > 0) return seconds
+  } catch {
+    // not a git checkout: fall through
+  }
+  return Math.floor(Date.now() / 1000)
+}
+
+/** Inside the build stage, render's own phases are plain lines, not groups of their own. */
+function nestedReporter(reporter: Reporter): Reporter {
+  return { ...reporter, group: (_name, fn) => fn() }
+}

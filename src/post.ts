@@ -1,0 +1,24 @@
+import * as core from '@actions/core'
+import { Docker } from './container/docker.js'
+import { removeSigningKey } from './keys/index.js'
+import { state } from './state.js'
+
+/**
+ * Removes what a cancelled or failed run left behind: build containers and the signing key.
+ * Runs as the post step and on SIGTERM during the main step. Never fails the job.
+ */
+export async function cleanUp(): Promise<void> {
+  const { containers, keyDir } = state.leftovers()
+  try {
+    const docker = new Docker()
+    for (const name of containers) {
+      if (await docker.removeContainer(name)) core.info(`removed container ${name}`)
+    }
+    if (keyDir) {
+      await removeSigningKey(keyDir)
+      core.info('removed the signing key files')
+    }
+  } catch (error) {
+    core.warning(`cleanup: ${(error as Error).message}`)
+  }
+}
