@@ -7,7 +7,7 @@ import {
   jsonSchema,
   loadConfigFile,
   renderStage
-} from "./chunks/chunk-AX4ILUHG.js";
+} from "./chunks/chunk-YET5NJNI.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts

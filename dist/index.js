@@ -6,7 +6,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-AX4ILUHG.js";
+} from "./chunks/chunk-YET5NJNI.js";
 import {
   error,
   getBooleanInput,

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { copyFile, mkdir, readdir, realpath, rm, stat } from 'node:fs/promises'
+import { chown, mkdir, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join, relative, resolve, sep } from 'node:path'
 import { promisify } from 'node:util'
@@ -238,7 +238,7 @@ export async function buildStage(
       return found
     })
     const publicKeyFile = join(packagesDir, `${keyName}.rsa.pub`)
-    await copyFile(key.publicKeyFile, publicKeyFile)
+    await writeFile(publicKeyFile, key.publicKeyPem, { mode: 0o644 })
     return {
       rendered,
       stack: stackName,
@@ -279,8 +279,12 @@ async function prepareOutputDir(dir: string, workspace: string): Promise<string>
       `packages-dir ${dir} would hold the workspace or the home directory; choose a directory of its own`,
     )
   }
-  for (const entry of await readdir(real))
+  for (const entry of await readdir(real)) {
     await rm(join(real, entry), { recursive: true, force: true })
+  }
+  // The build user carries the workspace owner's ids; when PAKman runs as root, hand it the directory.
+  const owner = await stat(workspace)
+  if (process.getuid?.() === 0 && owner.uid !== 0) await chown(real, owner.uid, owner.gid)
   return real
 }
 

@@ -59,6 +59,10 @@ export async function runContainerBuild(build: ContainerBuild): Promise<void> {
       command: ['/bin/sh', `${CONTAINER_PATHS.scripts}/build.sh`],
       mounts: [
         { source: build.workspace, target: CONTAINER_PATHS.workspace },
+        {
+          source: join(build.workspace, build.recipeDir),
+          target: `${CONTAINER_PATHS.recipes}/${build.recipeDir.replace(/^\.apk\//, '')}`,
+        },
         { source: build.packagesDir, target: CONTAINER_PATHS.packages },
         { source: build.key.dir, target: CONTAINER_PATHS.keys, readOnly: true },
         { source: scripts, target: CONTAINER_PATHS.scripts, readOnly: true },
@@ -73,7 +77,9 @@ export async function runContainerBuild(build: ContainerBuild): Promise<void> {
       },
       ...(build.platform && { platform: build.platform }),
       onLine: (line) => {
-        if (line.startsWith(PHASE_MARKER)) phase = line.slice(PHASE_MARKER.length).trim()
+        // finish only hands files back; a failure is reported against the phase before it.
+        const marked = line.startsWith(PHASE_MARKER) ? line.slice(PHASE_MARKER.length).trim() : ''
+        if (marked && marked !== 'finish') phase = marked
         tail.push(line)
         if (tail.length > TAIL_LINES) tail.shift()
         build.log(line)

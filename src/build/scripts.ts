@@ -11,6 +11,8 @@ export const CONTAINER_PATHS = {
   workspace: word('/pakman/workspace'),
   packages: word('/pakman/packages'),
   keys: word('/pakman/keys'),
+  /** The recipe directory mounted again on its own, so building never has to traverse the workspace. */
+  recipes: word('/pakman/recipes'),
   scripts: word('/pakman/scripts'),
 }
 
@@ -97,22 +99,27 @@ CONF
 chown -R "$build_uid:$build_gid" "$home"
 cp "${CONTAINER_PATHS.keys}/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/
 
-recipe="${CONTAINER_PATHS.workspace}/$PAKMAN_RECIPE"
-if [ "$PAKMAN_UID" -eq 0 ]; then
-	chown -R "$build_uid:$build_gid" "$recipe" "${CONTAINER_PATHS.packages}"
-fi
+workspace_recipe="${CONTAINER_PATHS.workspace}/$PAKMAN_RECIPE"
+recipe="${CONTAINER_PATHS.recipes}/\${PAKMAN_RECIPE#.apk/}"
 
-as_builder() {
+in_recipe_as_builder() { # dir command
 	# su keeps the environment (SOURCE_DATE_EPOCH) apart from HOME, USER and SHELL.
-	su "$user" -s /bin/sh -c "cd '$recipe' && $1"
+	su -s /bin/sh "$user" -c "cd '$1' && $2"
 }
 
 status=0
 phase snapshot
-as_builder "abuild snapshot" || status=$?
+if [ "$PAKMAN_UID" -eq 0 ]; then
+	# The build user may not be able to read a root-owned workspace, so root packs it (the
+	# snapshot runs no code from the app) and hands the recipe and the output to the build user.
+	(cd "$workspace_recipe" && abuild -F snapshot) || status=$?
+	chown -R "$build_uid:$build_gid" "$recipe" "${CONTAINER_PATHS.packages}"
+else
+	in_recipe_as_builder "$workspace_recipe" "abuild snapshot" || status=$?
+fi
 if [ "$status" -eq 0 ]; then
 	phase build
-	as_builder "abuild -r" || status=$?
+	in_recipe_as_builder "$recipe" "abuild -r" || status=$?
 fi
 
 phase finish

@@ -7467,6 +7467,8 @@ var CONTAINER_PATHS = {
   workspace: word("/pakman/workspace"),
   packages: word("/pakman/packages"),
   keys: word("/pakman/keys"),
+  /** The recipe directory mounted again on its own, so building never has to traverse the workspace. */
+  recipes: word("/pakman/recipes"),
   scripts: word("/pakman/scripts")
 };
 var PHASE_MARKER = word("pakman-phase:");
@@ -7540,22 +7542,27 @@ CONF
 chown -R "$build_uid:$build_gid" "$home"
 cp "${CONTAINER_PATHS.keys}/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/
 
-recipe="${CONTAINER_PATHS.workspace}/$PAKMAN_RECIPE"
-if [ "$PAKMAN_UID" -eq 0 ]; then
-	chown -R "$build_uid:$build_gid" "$recipe" "${CONTAINER_PATHS.packages}"
-fi
+workspace_recipe="${CONTAINER_PATHS.workspace}/$PAKMAN_RECIPE"
+recipe="${CONTAINER_PATHS.recipes}/\${PAKMAN_RECIPE#.apk/}"
 
-as_builder() {
+in_recipe_as_builder() { # dir command
 	# su keeps the environment (SOURCE_DATE_EPOCH) apart from HOME, USER and SHELL.
-	su "$user" -s /bin/sh -c "cd '$recipe' && $1"
+	su -s /bin/sh "$user" -c "cd '$1' && $2"
 }
 
 status=0
 phase snapshot
-as_builder "abuild snapshot" || status=$?
+if [ "$PAKMAN_UID" -eq 0 ]; then
+	# The build user may not be able to read a root-owned workspace, so root packs it (the
+	# snapshot runs no code from the app) and hands the recipe and the output to the build user.
+	(cd "$workspace_recipe" && abuild -F snapshot) || status=$?
+	chown -R "$build_uid:$build_gid" "$recipe" "${CONTAINER_PATHS.packages}"
+else
+	in_recipe_as_builder "$workspace_recipe" "abuild snapshot" || status=$?
+fi
 if [ "$status" -eq 0 ]; then
 	phase build
-	as_builder "abuild -r" || status=$?
+	in_recipe_as_builder "$recipe" "abuild -r" || status=$?
 fi
 
 phase finish
@@ -7715,10 +7722,10 @@ async function prepareSigningKey(input2, parent, uid, gid) {
   await chmod(privateKeyFile, 384);
   await chmod(publicKeyFile, 420);
   if (uid !== void 0 && gid !== void 0 && process.getuid?.() === 0) {
-    const { chown } = await import("node:fs/promises");
-    await chown(dir, uid, gid);
-    await chown(privateKeyFile, uid, gid);
-    await chown(publicKeyFile, uid, gid);
+    const { chown: chown3 } = await import("node:fs/promises");
+    await chown3(dir, uid, gid);
+    await chown3(privateKeyFile, uid, gid);
+    await chown3(publicKeyFile, uid, gid);
   }
   return { name: input2.name, dir, privateKeyFile, publicKeyFile, publicKeyPem, ephemeral };
 }
@@ -28300,7 +28307,7 @@ function lastLine(text) {
 
 // src/pipeline.ts
 import { execFile as execFile2 } from "node:child_process";
-import { copyFile as copyFile2, mkdir as mkdir3, readdir as readdir2, realpath, rm as rm5, stat as stat4 } from "node:fs/promises";
+import { chown as chown2, mkdir as mkdir3, readdir as readdir2, realpath, rm as rm5, stat as stat5, writeFile as writeFile5 } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
 import { join as join8, relative as relative2, resolve as resolve2, sep } from "node:path";
 import { promisify as promisify3 } from "node:util";
@@ -28427,6 +28434,10 @@ async function runContainerBuild(build) {
       command: ["/bin/sh", `${CONTAINER_PATHS.scripts}/build.sh`],
       mounts: [
         { source: build.workspace, target: CONTAINER_PATHS.workspace },
+        {
+          source: join5(build.workspace, build.recipeDir),
+          target: `${CONTAINER_PATHS.recipes}/${build.recipeDir.replace(/^\.apk\//, "")}`
+        },
         { source: build.packagesDir, target: CONTAINER_PATHS.packages },
         { source: build.key.dir, target: CONTAINER_PATHS.keys, readOnly: true },
         { source: scripts, target: CONTAINER_PATHS.scripts, readOnly: true }
@@ -28441,7 +28452,8 @@ async function runContainerBuild(build) {
       },
       ...build.platform && { platform: build.platform },
       onLine: (line) => {
-        if (line.startsWith(PHASE_MARKER)) phase = line.slice(PHASE_MARKER.length).trim();
+        const marked = line.startsWith(PHASE_MARKER) ? line.slice(PHASE_MARKER.length).trim() : "";
+        if (marked && marked !== "finish") phase = marked;
         tail.push(line);
         if (tail.length > TAIL_LINES) tail.shift();
         build.log(line);
@@ -28857,19 +28869,26 @@ function renderRecipe(loaded, context) {
 }
 
 // src/recipe/write.ts
-import { chmod as chmod2, mkdir as mkdir2, mkdtemp as mkdtemp4, rename as rename2, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
+import { chmod as chmod2, chown, mkdir as mkdir2, mkdtemp as mkdtemp4, rename as rename2, rm as rm4, stat as stat4, writeFile as writeFile4 } from "node:fs/promises";
 import { dirname as dirname2, join as join6, resolve } from "node:path";
 async function writeRecipe(workspace, recipe) {
   const target = resolve(workspace, recipe.dir);
+  const owner = await stat4(workspace);
+  const handOver = process.getuid?.() === 0 && owner.uid !== 0;
+  const giveAway = (path2) => handOver ? chown(path2, owner.uid, owner.gid) : Promise.resolve();
   await mkdir2(dirname2(target), { recursive: true });
+  for (let dir = dirname2(target); dir.startsWith(resolve(workspace, ".apk")); dir = dirname2(dir))
+    await giveAway(dir);
   const staging = await mkdtemp4(join6(dirname2(target), ".staging-"));
   try {
     for (const file2 of recipe.files) {
       const path2 = join6(staging, file2.name);
       await writeFile4(path2, file2.content, { mode: file2.mode });
       await chmod2(path2, file2.mode);
+      await giveAway(path2);
     }
     await chmod2(staging, 493);
+    await giveAway(staging);
     const previous = `${staging}.old`;
     await rename2(target, previous).catch((error62) => {
       if (error62.code !== "ENOENT") throw error62;
@@ -29044,7 +29063,7 @@ async function buildStage(settings, reporter) {
   let key;
   try {
     key = await timed("Signing key", async () => {
-      const owner = await stat4(settings.workspace);
+      const owner = await stat5(settings.workspace);
       const prepared = await prepareSigningKey(
         {
           name: keyName,
@@ -29106,7 +29125,7 @@ async function buildStage(settings, reporter) {
       return found;
     });
     const publicKeyFile = join8(packagesDir, `${keyName}.rsa.pub`);
-    await copyFile2(key.publicKeyFile, publicKeyFile);
+    await writeFile5(publicKeyFile, key.publicKeyPem, { mode: 420 });
     return {
       rendered,
       stack: stackName,
@@ -29142,8 +29161,11 @@ async function prepareOutputDir(dir, workspace) {
       `packages-dir ${dir} would hold the workspace or the home directory; choose a directory of its own`
     );
   }
-  for (const entry of await readdir2(real))
+  for (const entry of await readdir2(real)) {
     await rm5(join8(real, entry), { recursive: true, force: true });
+  }
+  const owner = await stat5(workspace);
+  if (process.getuid?.() === 0 && owner.uid !== 0) await chown2(real, owner.uid, owner.gid);
   return real;
 }
 async function commitTime(workspace) {

@@ -1,0 +1,254 @@
+import { spawn } from 'node:child_process'
+import { generateKeyPairSync } from 'node:crypto'
+import {
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { appConfig, makeWorkspace } from '../fixtures/workspace.js'
+import { containersNamed, dockerAvailable, testImage } from '../helpers/docker.js'
+import { cleanEnv, ROOT, runNode } from '../helpers/run.js'
+
+/*
+ * The real container layer end to end against a real Docker engine: `pakman build` and the action
+ * run the generated scripts in a busybox image whose abuild, apk, adduser and addgroup are small
+ * stand-ins (test/docker/stand-ins). Under CI these tests fail, not skip, without Docker.
+ */
+const docker = dockerAvailable()
+const isRoot = process.getuid?.() === 0
+const scratch: string[] = []
+const temp = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  scratch.push(dir)
+  return dir
+}
+afterAll(() => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true })
+})
+
+describe.runIf(docker)('pakman build in Docker', () => {
+  let image: string
+  let cacheHome: string
+  beforeAll(() => {
+    image = testImage()
+    cacheHome = temp('pakman-cache-')
+  })
+
+  const build = (
+    workspace: string,
+    packagesDir: string,
+    extra: string[] = [],
+    env: NodeJS.ProcessEnv = {},
+  ) =>
+    runNode(
+      'dist/cli.js',
+      [
+        'build',
+        '--workspace',
+        workspace,
+        '--repository',
+        'octo/app',
+        '--image',
+        image,
+        '--packages-dir',
+        packagesDir,
+        ...extra,
+      ],
+      { env: cleanEnv({ XDG_CACHE_HOME: cacheHome, ...env }) },
+    )
+
+  it('builds packages as the workspace owner, with the key mounted read-only', async () => {
+    const workspace = makeWorkspace()
+    scratch.push(workspace)
+    if (isRoot) chownTree(workspace, 1234, 2345)
+    const packages = temp('pakman-out-')
+    const ran = await build(workspace, packages, ['--version', '1.2.0', '--build', '5'])
+    expect(ran.stderr).toContain('==> abuild')
+    expect(ran.code).toBe(0)
+
+    const apk = join(packages, 'octo/x86_64/app-1.2.0-r5.apk')
+    expect(ran.stdout.split('\n')).toEqual(
+      expect.arrayContaining([
+        join(packages, 'octo/x86_64/APKINDEX.tar.gz'),
+        apk,
+        join(packages, 'octo-app.rsa.pub'),
+      ]),
+    )
+    // abuild ran as an unprivileged user carrying the workspace owner's ids
+    const owner = isRoot ? '1234:2345' : `${process.getuid?.()}:${process.getgid?.()}`
+    expect(ran.stderr).toContain(`stand-in abuild -r as ${isRoot ? 'builder' : ''}`)
+    expect(ran.stderr).toMatch(new RegExp(`stand-in abuild -r as \\S+ \\(${owner}\\)`))
+    if (isRoot) {
+      expect(statSync(apk)).toMatchObject({ uid: 1234, gid: 2345 })
+      expect(statSync(join(workspace, '.apk/octo/app/app-1.2.0.tar'))).toMatchObject({
+        uid: 1234,
+        gid: 2345,
+      })
+    }
+    // SOURCE_DATE_EPOCH is the commit time; the container's environment holds no key material
+    expect(readFileSync(apk).length).toBeGreaterThan(0)
+    expect(ran.stderr).toMatch(/environment: .*SOURCE_DATE_EPOCH/)
+    expect(ran.stderr).not.toMatch(/environment: .*(PRIVATE|PRIVKEY|SIGNING)/)
+    expect(ran.stderr).toContain('pakman: warning: no signing key given')
+    expect(readFileSync(join(packages, 'octo-app.rsa.pub'), 'utf8')).toMatch(
+      /^-----BEGIN PUBLIC KEY-----/,
+    )
+  })
+
+  it('builds in a root-owned workspace as an unprivileged user and hands the files back', async () => {
+    if (!isRoot) return
+    const workspace = makeWorkspace()
+    scratch.push(workspace)
+    const packages = temp('pakman-out-')
+    const ran = await build(workspace, packages)
+    expect(ran.code).toBe(0)
+    expect(ran.stderr).toMatch(/stand-in abuild -r as builder \(1000:1000\)/)
+    expect(statSync(join(packages, 'octo/x86_64/app-0.0.0-r0.apk'))).toMatchObject({
+      uid: 0,
+      gid: 0,
+    })
+    expect(statSync(join(workspace, '.apk/octo/app/APKBUILD'))).toMatchObject({ uid: 0, gid: 0 })
+  })
+
+  it('names the failing phase and shows the last lines when the build fails', async () => {
+    const workspace = makeWorkspace(
+      appConfig('echo "compiling"\necho "boom: missing header" >&2\nexit 3'),
+    )
+    scratch.push(workspace)
+    const packages = temp('pakman-out-')
+    const ran = await build(workspace, packages)
+    expect(ran.code).toBe(1)
+    expect(ran.stderr).toMatch(
+      /pakman: the build failed in the build phase \(exit 3\); last lines:\n[\s\S]*boom: missing header/,
+    )
+    expect(ran.stderr).not.toMatch(/\n\s+at /)
+    expect(readdirSync(packages)).toEqual([])
+    expect(containersNamed('pakman-build-')).toEqual([])
+  })
+
+  it('fails when abuild writes nothing for the arch, naming the arch', async () => {
+    const workspace = makeWorkspace()
+    scratch.push(workspace)
+    const ran = await build(workspace, temp('pakman-out-'), ['--arch', 'x86'])
+    expect(ran.code).toBe(1)
+    expect(ran.stderr).toContain('pakman: abuild wrote no packages for x86')
+  })
+
+  it('refuses an arch the config does not allow, before any container starts', async () => {
+    const workspace = makeWorkspace(`architectures: [aarch64]\n${appConfig()}`)
+    scratch.push(workspace)
+    const ran = await build(workspace, temp('pakman-out-'), ['--arch', 'x86_64'])
+    expect(ran.code).toBe(1)
+    expect(ran.stderr).toContain(
+      'pakman: x86_64 is not among the architectures instellar.yml allows (aarch64)',
+    )
+    expect(ran.stderr).not.toContain('==> abuild')
+  })
+
+  it('empties the output directory first, so the index never sees old packages', async () => {
+    const workspace = makeWorkspace()
+    scratch.push(workspace)
+    const packages = temp('pakman-out-')
+    writeFileSync(join(packages, 'stale-1.0-r0.apk'), 'old')
+    const ran = await build(workspace, packages)
+    expect(ran.code).toBe(0)
+    expect(existsSync(join(packages, 'stale-1.0-r0.apk'))).toBe(false)
+  })
+
+  it('signs with a given key and publishes its public key', async () => {
+    const workspace = makeWorkspace()
+    scratch.push(workspace)
+    const keyFile = join(temp('pakman-keyin-'), 'key.pem')
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    writeFileSync(keyFile, pair.privateKey.export({ type: 'pkcs1', format: 'pem' }))
+    const packages = temp('pakman-out-')
+    const ok = await build(workspace, packages, [
+      '--signing-key',
+      keyFile,
+      '--signing-key-name',
+      'ops@example.com-1',
+    ])
+    expect(ok.code).toBe(0)
+    expect(ok.stderr).not.toContain('throwaway')
+    expect(readFileSync(join(packages, 'ops@example.com-1.rsa.pub'), 'utf8')).toBe(
+      pair.publicKey.export({ type: 'spki', format: 'pem' }),
+    )
+  })
+
+  it('removes the container when the action is cancelled (SIGTERM)', async () => {
+    const workspace = makeWorkspace(appConfig('echo "started long build"\nsleep 120'))
+    scratch.push(workspace)
+    const runnerTemp = temp('pakman-runner-temp-')
+    const stateFile = join(runnerTemp, 'state')
+    writeFileSync(stateFile, '')
+    const child = spawn(process.execPath, [join(ROOT, 'dist/index.js')], {
+      env: cleanEnv({
+        GITHUB_WORKSPACE: workspace,
+        GITHUB_REPOSITORY: 'octo/app',
+        GITHUB_RUN_NUMBER: '1',
+        GITHUB_STATE: stateFile,
+        RUNNER_TEMP: runnerTemp,
+        INPUT_IMAGE: image,
+        'INPUT_PACKAGES-DIR': temp('pakman-out-'),
+        INPUT_CACHE: 'false',
+      }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)))
+    await waitFor(() => stdout.includes('started long build'), 60_000)
+    const name = /pakman-build-[0-9a-f]+/.exec(readFileSync(stateFile, 'utf8'))?.[0]
+    expect(name).toBeDefined()
+    expect(containersNamed(name!)).toEqual([name])
+    child.kill('SIGTERM')
+    expect(await exited).toBe(143)
+    expect(containersNamed(name!)).toEqual([])
+    expect(readdirSync(runnerTemp).filter((f) => f.startsWith('pakman-key-'))).toEqual([])
+    expect(stdout).toContain('::error::cancelled (SIGTERM); cleaning up')
+  })
+
+  it('says clearly when Docker is missing or the daemon is down', async () => {
+    const workspace = makeWorkspace()
+    scratch.push(workspace)
+    const missing = await build(workspace, temp('pakman-out-'), [], {
+      PAKMAN_DOCKER: '/nonexistent/docker',
+    })
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain(
+      'pakman: docker is not installed (no /nonexistent/docker on PATH)',
+    )
+    const down = await build(workspace, temp('pakman-out-'), [], {
+      DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+    })
+    expect(down.code).toBe(1)
+    expect(down.stderr).toMatch(
+      /pakman: the Docker daemon is not reachable: .*nonexistent\/docker\.sock/,
+    )
+  })
+})
+
+function chownTree(dir: string, uid: number, gid: number): void {
+  chownSync(dir, uid, gid)
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) chownTree(path, uid, gid)
+    else chownSync(path, uid, gid)
+  }
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
