@@ -7,7 +7,7 @@ import {
   jsonSchema,
   loadConfigFile,
   renderStage
-} from "./chunks/chunk-YET5NJNI.js";
+} from "./chunks/chunk-6RDGPY2F.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts

@@ -6,7 +6,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-YET5NJNI.js";
+} from "./chunks/chunk-6RDGPY2F.js";
 import {
   error,
   getBooleanInput,

@@ -1,4 +1,4 @@
-import { fileText, list, sh, word, type Word } from '../recipe/shell.js'
+import { fileText, list, sh, singleQuoted, word, type Word } from '../recipe/shell.js'
 
 /*
  * Shell that runs inside the containers. The scripts are fixed text: every value they need comes
@@ -31,7 +31,7 @@ set -eu
 set -f # package names may hold version rules such as nodejs>=20; never glob them
 
 missing=""
-for package in ${list(packages)}; do
+for package in ${list(packages.map(singleQuoted))}; do
 	if ! apk info -e "$package" >/dev/null 2>&1; then
 		missing="$missing $package"
 	fi

@@ -52,6 +52,11 @@ export function listEntry(value: string): Word {
   return value as Word
 }
 
+/** A list entry as a single-quoted word, for places outside double quotes (a for loop's list). */
+export function singleQuoted(entry: Word): Word {
+  return `'${entry}'` as Word
+}
+
 /** A glob relative to a directory (build.destinations): safe characters plus `*?[]`, no `..`. */
 export function glob(value: string): Word {
   if (

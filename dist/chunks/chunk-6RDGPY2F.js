@@ -7428,6 +7428,9 @@ function listEntry(value) {
   }
   return value;
 }
+function singleQuoted(entry) {
+  return `'${entry}'`;
+}
 function glob(value) {
   if (!/^[A-Za-z0-9_@%+=:,./^*?[\]-]+$/.test(value) || value.startsWith("/") || /(^|\/)\.\.(\/|$)/.test(value)) {
     throw new Error(`unsafe path pattern: ${JSON.stringify(value)}`);
@@ -7480,7 +7483,7 @@ set -eu
 set -f # package names may hold version rules such as nodejs>=20; never glob them
 
 missing=""
-for package in ${list(packages)}; do
+for package in ${list(packages.map(singleQuoted))}; do
 	if ! apk info -e "$package" >/dev/null 2>&1; then
 		missing="$missing $package"
 	fi

@@ -1,0 +1,194 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Docker } from '../../src/container/docker.js'
+import { DirectoryCache, environmentKey, prepareEnvironment } from '../../src/environment/index.js'
+import { secretsOf } from '../../src/keys/index.js'
+import { buildStage, type Reporter } from '../../src/pipeline.js'
+import { appConfig, makeWorkspace } from '../fixtures/workspace.js'
+import { dockerAvailable, testImage } from '../helpers/docker.js'
+
+/*
+ * The environment image and its cache against a real Docker engine: miss → build → save, then
+ * hit → load with the same image id; a corrupt entry; a prepared image that needs no install; and
+ * a scan of everything a build leaves behind for the signing key's bytes.
+ */
+const docker = dockerAvailable()
+const scratch: string[] = []
+const temp = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  scratch.push(dir)
+  return dir
+}
+afterAll(() => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true })
+})
+
+function recorder() {
+  const lines: string[] = []
+  const warnings: string[] = []
+  const reporter: Reporter = {
+    group: async (name, fn) => {
+      lines.push(`## ${name}`)
+      return fn()
+    },
+    info: (line) => lines.push(line),
+    warning: (message) => warnings.push(message),
+    diagnostics: (list) => lines.push(...list.map((d) => d.message)),
+  }
+  return { lines, warnings, reporter }
+}
+
+describe.runIf(docker)('the build environment image', () => {
+  const engine = new Docker()
+  let base: string
+  // A package list of its own, so this file's environment images are not shared with other tests.
+  const packages = ['bash', 'curl', `marker-${process.pid}-${Date.now()}`]
+
+  beforeAll(() => {
+    base = testImage()
+  })
+
+  it('is built on a miss, saved, and loaded on a hit with the same image id', async () => {
+    const cacheDir = temp('pakman-envcache-')
+    const cache = new DirectoryCache(cacheDir)
+    const log: string[] = []
+    const request = {
+      docker: engine,
+      baseImage: base,
+      packages,
+      cache,
+      label: 'test-x86_64',
+      log: (l: string) => log.push(l),
+      warn: (w: string) => log.push(`WARN ${w}`),
+    }
+
+    const first = await prepareEnvironment(request)
+    expect(first.source).toBe('built')
+    expect(log).toContain(
+      `installing: ${['alpine-sdk', 'bash', 'curl', packages[2], 'pigz'].sort().join(' ')}`,
+    )
+    const builtId = await engine.imageId(first.image)
+    expect(first.key).toBe(environmentKey((await engine.imageId(base))!, packages, 'test-x86_64'))
+    expect(readdirSync(cacheDir)).toEqual([`${first.key}.tar.zst`])
+
+    // Still in Docker: nothing to restore.
+    expect((await prepareEnvironment(request)).source).toBe('local')
+
+    await engine.removeImage(first.image)
+    const second = await prepareEnvironment(request)
+    expect(second).toMatchObject({ source: 'cache', image: first.image, key: first.key })
+    expect(await engine.imageId(second.image)).toBe(builtId)
+    expect(log.filter((l) => l.startsWith('WARN'))).toEqual([])
+  })
+
+  it('warns about a corrupt cache entry, rebuilds, and carries on', async () => {
+    const dir = temp('pakman-envcache-')
+    const cache = new DirectoryCache(dir)
+    const key = environmentKey(
+      (await engine.imageId(base))!,
+      [...packages, 'corrupt'],
+      'test-x86_64',
+    )
+    writeFileSync(join(dir, `${key}.tar.zst`), 'this is not a zstd archive')
+    const warnings: string[] = []
+    const environment = await prepareEnvironment({
+      docker: engine,
+      baseImage: base,
+      packages: [...packages, 'corrupt'],
+      cache,
+      label: 'test-x86_64',
+      log: () => {},
+      warn: (w) => warnings.push(w),
+    })
+    expect(environment.source).toBe('built')
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(
+      new RegExp(
+        `^the cached environment ${key} is unusable \\(zstd could not read .*\\); building it again$`,
+      ),
+    )
+    expect(await engine.imageId(environment.image)).toBeDefined()
+  })
+
+  it('installs nothing into a prepared image that already has every package', async () => {
+    const prepared = testImage({ installed: ['alpine-sdk', 'pigz', ...packages] })
+    const log: string[] = []
+    const environment = await prepareEnvironment({
+      docker: engine,
+      baseImage: prepared,
+      packages,
+      label: 'test-x86_64',
+      log: (l) => log.push(l),
+      warn: () => {},
+    })
+    expect(environment.source).toBe('built')
+    expect(log).toContain('all packages are present')
+    expect(log.some((l) => l.includes('installing'))).toBe(false)
+  })
+
+  it('never lets the signing key into the image, the cache, the packages or the log', async () => {
+    // A dependency of its own, so the environment is built (and saved) by this test.
+    const workspace = makeWorkspace(
+      appConfig().replace('    - busybox\n', `    - busybox\n    - ${packages[2]}-scan\n`),
+    )
+    scratch.push(workspace)
+    const cacheDir = temp('pakman-envcache-')
+    const packagesDir = temp('pakman-out-')
+    const keyParent = temp('pakman-keys-')
+    const { generateKeyPairSync } = await import('node:crypto')
+    const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString()
+    const { lines, warnings, reporter } = recorder()
+
+    const result = await buildStage(
+      {
+        workspace,
+        configFile: join(workspace, 'instellar.yml'),
+        repository: 'octo/app',
+        image: base,
+        packagesDir,
+        signingKey: privateKey,
+        keyParent,
+        cache: new DirectoryCache(cacheDir),
+      },
+      reporter,
+    )
+    expect(result.files.filter((f) => f.kind === 'package')).toHaveLength(2)
+    expect(result.environment.source).toBe('built')
+    expect(readdirSync(keyParent)).toEqual([]) // the key directory is gone
+
+    const needles = secretsOf(privateKey).map((s) => Buffer.from(s))
+    const haystacks: [string, Buffer][] = [['log', Buffer.from([...lines, ...warnings].join('\n'))]]
+    const archive = join(cacheDir, `${result.environment.key}.tar.zst`)
+    haystacks.push(['cache archive', readFileSync(archive)])
+    haystacks.push([
+      'saved image',
+      execFileSync('zstd', ['-d', '-q', '-c', archive], { maxBuffer: 1 << 30 }),
+    ])
+    haystacks.push([
+      'image now in Docker',
+      execFileSync('docker', ['save', result.environment.image], { maxBuffer: 1 << 30 }),
+    ])
+    for (const file of result.files) haystacks.push([file.relativePath, readFileSync(file.path)])
+    haystacks.push(['public key', readFileSync(result.publicKeyFile)])
+    for (const entry of readdirSync(join(workspace, '.apk/octo/app'))) {
+      haystacks.push([`recipe ${entry}`, readFileSync(join(workspace, '.apk/octo/app', entry))])
+    }
+    const inspect = execFileSync('docker', ['image', 'inspect', result.environment.image])
+    haystacks.push(['image config', inspect])
+
+    const found = haystacks.flatMap(([where, bytes]) =>
+      needles.some((n) => bytes.includes(n)) ? [where] : [],
+    )
+    console.log(
+      `secret scan: ${haystacks.length} places, ${haystacks.reduce((n, [, b]) => n + b.length, 0)} bytes, key found in: ${found.join(', ') || 'none'}`,
+    )
+    expect(found).toEqual([])
+    // the scan would have found it: the needle is in the key it was made from
+    expect(needles.every((n) => Buffer.from(privateKey).includes(n))).toBe(true)
+  })
+})

@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process'
+import { describe, expect, it } from 'vitest'
+import { buildScript, environmentScript } from '../src/build/scripts.js'
+import { listEntry } from '../src/recipe/shell.js'
+
+const shellcheck = (text: string) =>
+  spawnSync('shellcheck', ['-'], { input: text, encoding: 'utf8' })
+
+describe('the shell that runs inside the containers', () => {
+  it('installs only missing packages, one word each, without globbing', () => {
+    const script = environmentScript(['alpine-sdk', 'nodejs>=20', 'pigz'].map(listEntry))
+    expect(shellcheck(script)).toMatchObject({ status: 0, stdout: '' })
+    expect(script).toContain('set -f')
+    expect(script).toContain("for package in 'alpine-sdk' 'nodejs>=20' 'pigz'; do")
+    expect(script).toContain('if ! apk info -e "$package"')
+    expect(script).toContain('apk add --no-cache $missing')
+  })
+
+  it('sets up the build user, the key and abuild, then snapshots and builds', () => {
+    const script = buildScript()
+    expect(shellcheck(script)).toMatchObject({ status: 0, stdout: '' })
+    expect(spawnSync('sh', ['-n'], { input: script }).status).toBe(0)
+    const expected = [
+      'set -eu',
+      'echo "pakman-phase:$1"',
+      'adduser -D -u "$build_uid" -G "$group" -h /home/builder -s /bin/sh "$user"',
+      'addgroup "$user" abuild',
+      'PACKAGER_PRIVKEY="/pakman/keys/$PAKMAN_KEY_NAME.rsa"',
+      'REPODEST="/pakman/packages"',
+      'cp "/pakman/keys/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/',
+      '(cd "$workspace_recipe" && abuild -F snapshot)',
+      'in_recipe_as_builder "$workspace_recipe" "abuild snapshot"',
+      'in_recipe_as_builder "$recipe" "abuild -r"',
+      'su -s /bin/sh "$user" -c "cd \'$1\' && $2"',
+      'exit "$status"',
+    ]
+    for (const line of expected) expect(script).toContain(line)
+    // The private key is only ever referred to by path; it is never read into a variable.
+    expect(script).not.toMatch(/cat [^\n]*\.rsa"/)
+    expect(script).not.toMatch(/PRIVATE/)
+    // Phases in order.
+    const phases = [...script.matchAll(/^\s*phase (\w+)$/gm)].map((m) => m[1])
+    expect(phases).toEqual(['setup', 'snapshot', 'build', 'finish'])
+  })
+})
