@@ -175,8 +175,10 @@ describe.runIf(docker)('the build environment image', () => {
     ])
     for (const file of result.files) haystacks.push([file.relativePath, readFileSync(file.path)])
     haystacks.push(['public key', readFileSync(result.publicKeyFile)])
-    for (const entry of readdirSync(join(workspace, '.apk/octo/app'))) {
-      haystacks.push([`recipe ${entry}`, readFileSync(join(workspace, '.apk/octo/app', entry))])
+    const recipeDir = join(workspace, '.apk/octo/app')
+    for (const entry of readdirSync(recipeDir, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile())
+        haystacks.push([`recipe ${entry.name}`, readFileSync(join(entry.parentPath, entry.name))])
     }
     const inspect = execFileSync('docker', ['image', 'inspect', result.environment.image])
     haystacks.push(['image config', inspect])
