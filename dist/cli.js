@@ -132,6 +132,9 @@ ${USAGE}
 `);
         out.write(`${result.publicKeyFile}
 `);
+        const times = result.phases.map((p) => `${p.name} ${p.seconds.toFixed(2)}s`).join(", ");
+        err.write(`==> Done (environment: ${result.environment.source}): ${times}
+`);
         return 0;
       }
       default:

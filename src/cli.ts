@@ -119,6 +119,8 @@ export async function main(
         )
         for (const file of result.files) out.write(`${file.path}\n`)
         out.write(`${result.publicKeyFile}\n`)
+        const times = result.phases.map((p) => `${p.name} ${p.seconds.toFixed(2)}s`).join(', ')
+        err.write(`==> Done (environment: ${result.environment.source}): ${times}\n`)
         return 0
       }
       default:

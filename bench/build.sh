@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Times `pakman build` on examples/hello, cold and warm, and prints each phase's median.
+#   cold:        environment image neither in Docker nor in the cache (built from the base image)
+#   warm-cache:  image removed from Docker, restored from the cache (a fresh runner with a cache hit)
+#   warm-local:  image still in Docker (a second build on the same machine)
+# No network: the base image is Debian's busybox-static plus the test stand-ins for apk and abuild
+# (test/docker/stand-ins), so the figures measure PAKman's own work, not Alpine's mirrors.
+# Usage: bench/build.sh [runs per mode, default 5]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${1:-5}"
+node=node_modules/.bin/node
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# The stand-in base image, built the same way the tests build theirs.
+root="$work/rootfs"
+mkdir -p "$root"/{bin,sbin,usr/bin,etc/apk/keys,etc/stand-in,tmp,home,root}
+chmod 1777 "$root/tmp"
+cp /bin/busybox "$root/bin/busybox"
+for applet in $(/bin/busybox --list); do
+  case "$applet" in busybox | adduser | addgroup) ;; *) ln -s /bin/busybox "$root/bin/$applet" ;; esac
+done
+install -m 755 test/docker/stand-ins/apk "$root/sbin/apk"
+for tool in abuild adduser addgroup; do install -m 755 "test/docker/stand-ins/$tool" "$root/usr/bin/$tool"; done
+echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
+echo 'root:x:0:root' >"$root/etc/group"
+: >"$root/etc/stand-in/installed"
+image="pakman-bench/alpine:latest"
+tar -C "$root" -c . | docker import - "$image" >/dev/null
+
+workspace="$work/hello"
+cp -r examples/hello "$workspace"
+git -C "$workspace" init -q
+git -C "$workspace" add .
+git -C "$workspace" -c user.name=bench -c user.email=bench@example.invalid commit -qm bench
+
+environment_image() { docker images --filter "label=org.opencontainers.image.title=pakman-environment" --format '{{.Repository}}:{{.Tag}}'; }
+
+run_once() { # mode
+  local mode="$1" cache="$work/cache"
+  case "$mode" in
+    cold) rm -rf "$cache"; environment_image | xargs -r docker rmi -f >/dev/null ;;
+    warm-cache) environment_image | xargs -r docker rmi -f >/dev/null ;;
+    warm-local) ;;
+  esac
+  local started ended line
+  started=$(date +%s.%N)
+  line=$(XDG_CACHE_HOME="$cache" "$node" dist/cli.js build --workspace "$workspace" --repository pakman/hello \
+    --image "$image" --packages-dir "$work/packages" 2>&1 >/dev/null | grep '^==> Done')
+  ended=$(date +%s.%N)
+  echo "$line, total $(awk -v a="$started" -v b="$ended" 'BEGIN { printf "%.2f", b - a }')s"
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# One cold run first, so the cache exists for the warm-cache runs.
+for mode in cold warm-cache warm-local; do
+  results="$work/$mode.txt"
+  : >"$results"
+  for _ in $(seq "$runs"); do run_once "$mode" >>"$results"; done
+  grep -q "environment: ${mode#warm-}" "$results" || [[ $mode == cold ]] || { echo "unexpected environment source in $mode:" >&2; cat "$results" >&2; }
+  printf '%-11s' "$mode"
+  for phase in Render 'Signing key' 'Build environment' abuild 'Collect packages' total; do
+    value=$(grep -o "$phase [0-9.]*s" "$results" | sed 's/.* \([0-9.]*\)s/\1/' | median)
+    printf '  %s %ss' "$phase" "$value"
+  done
+  echo
+done
+archive=$(find "$work/cache/pakman" -name '*.tar.zst' 2>/dev/null | head -1)
+[[ -n $archive ]] && echo "cached environment archive: $(stat -c %s "$archive") bytes (zstd)"

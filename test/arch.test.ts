@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { hostArchitecture, planArchitecture } from '../src/build/arch.js'
+
+const binfmt = mkdtempSync(join(tmpdir(), 'pakman-binfmt-'))
+afterAll(() => rmSync(binfmt, { recursive: true, force: true }))
+
+describe('architectures', () => {
+  it('maps Node architectures to Alpine ones', () => {
+    expect(hostArchitecture('x64')).toBe('x86_64')
+    expect(hostArchitecture('arm64')).toBe('aarch64')
+    expect(() => hostArchitecture('mips')).toThrow("this runner's architecture (mips) has no Alpine equivalent")
+  })
+
+  it('builds the host arch natively', async () => {
+    expect(await planArchitecture('x86_64', 'x86_64', binfmt)).toEqual({ arch: 'x86_64', platform: 'linux/amd64', emulated: false })
+    expect(await planArchitecture('x86', 'x86_64', binfmt)).toMatchObject({ emulated: false, platform: 'linux/386' })
+  })
+
+  it('fails early, naming both remedies, when QEMU is not registered', async () => {
+    await expect(planArchitecture('aarch64', 'x86_64', binfmt)).rejects.toThrow(
+      `cannot build aarch64 on this x86_64 runner: it has no QEMU handler for aarch64 (${binfmt}/qemu-aarch64). ` +
+        'Run the job on a native aarch64 runner (for aarch64: runs-on: ubuntu-24.04-arm), or add docker/setup-qemu-action before PAKman to build under emulation',
+    )
+  })
+
+  it('emulates when binfmt has a QEMU handler', async () => {
+    writeFileSync(join(binfmt, 'qemu-aarch64'), 'enabled\n')
+    expect(await planArchitecture('aarch64', 'x86_64', binfmt)).toEqual({ arch: 'aarch64', platform: 'linux/arm64', emulated: true })
+  })
+})
