@@ -12,7 +12,11 @@ const dir = mkdtempSync(join(tmpdir(), 'pakman-actions-cache-'))
 
 beforeAll(async () => {
   github = await startFakeGitHub()
-  for (const [key, value] of Object.entries({ ...github.env, RUNNER_TEMP: dir, GITHUB_WORKSPACE: dir })) {
+  for (const [key, value] of Object.entries({
+    ...github.env,
+    RUNNER_TEMP: dir,
+    GITHUB_WORKSPACE: dir,
+  })) {
     saved[key] = process.env[key]
     process.env[key] = value
   }

@@ -11,12 +11,21 @@ describe('architectures', () => {
   it('maps Node architectures to Alpine ones', () => {
     expect(hostArchitecture('x64')).toBe('x86_64')
     expect(hostArchitecture('arm64')).toBe('aarch64')
-    expect(() => hostArchitecture('mips')).toThrow("this runner's architecture (mips) has no Alpine equivalent")
+    expect(() => hostArchitecture('mips')).toThrow(
+      "this runner's architecture (mips) has no Alpine equivalent",
+    )
   })
 
   it('builds the host arch natively', async () => {
-    expect(await planArchitecture('x86_64', 'x86_64', binfmt)).toEqual({ arch: 'x86_64', platform: 'linux/amd64', emulated: false })
-    expect(await planArchitecture('x86', 'x86_64', binfmt)).toMatchObject({ emulated: false, platform: 'linux/386' })
+    expect(await planArchitecture('x86_64', 'x86_64', binfmt)).toEqual({
+      arch: 'x86_64',
+      platform: 'linux/amd64',
+      emulated: false,
+    })
+    expect(await planArchitecture('x86', 'x86_64', binfmt)).toMatchObject({
+      emulated: false,
+      platform: 'linux/386',
+    })
   })
 
   it('fails early, naming both remedies, when QEMU is not registered', async () => {
@@ -28,6 +37,10 @@ describe('architectures', () => {
 
   it('emulates when binfmt has a QEMU handler', async () => {
     writeFileSync(join(binfmt, 'qemu-aarch64'), 'enabled\n')
-    expect(await planArchitecture('aarch64', 'x86_64', binfmt)).toEqual({ arch: 'aarch64', platform: 'linux/arm64', emulated: true })
+    expect(await planArchitecture('aarch64', 'x86_64', binfmt)).toEqual({
+      arch: 'aarch64',
+      platform: 'linux/arm64',
+      emulated: true,
+    })
   })
 })

@@ -15,6 +15,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { appConfig, makeWorkspace } from '../fixtures/workspace.js'
 import { containersNamed, dockerAvailable, testImage } from '../helpers/docker.js'
+import { runAction } from '../helpers/action.js'
 import { cleanEnv, ROOT, runNode } from '../helpers/run.js'
 
 /*
@@ -214,6 +215,76 @@ describe.runIf(docker)('pakman build in Docker', () => {
     expect(containersNamed(name!)).toEqual([])
     expect(readdirSync(runnerTemp).filter((f) => f.startsWith('pakman-key-'))).toEqual([])
     expect(stdout).toContain('::error::cancelled (SIGTERM); cleaning up')
+  })
+
+  it('runs as an action: outputs, job summary, masked key, and a public key check before building', async () => {
+    const workspace = makeWorkspace()
+    scratch.push(workspace)
+    const packages = temp('pakman-out-')
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    const privateKey = String(pair.privateKey.export({ type: 'pkcs8', format: 'pem' }))
+    const inputs = {
+      image,
+      'packages-dir': packages,
+      cache: 'false',
+      'signing-key': privateKey,
+      version: '2.0.1',
+    }
+    const ran = await runAction(inputs, {
+      GITHUB_WORKSPACE: workspace,
+      GITHUB_REPOSITORY: 'octo/app',
+      GITHUB_RUN_NUMBER: '8',
+      RUNNER_TEMP: temp('pakman-rt-'),
+    })
+    expect(ran.code).toBe(0)
+    const apk = join(packages, 'octo/x86_64/app-2.0.1-r8.apk')
+    expect(JSON.parse(ran.outputs.packages!)).toEqual([
+      apk,
+      join(packages, 'octo/x86_64/app-openrc-2.0.1-r8.apk'),
+    ])
+    expect(ran.outputs).toMatchObject({
+      'packages-dir': packages,
+      version: '2.0.1',
+      release: '8',
+      'cache-hit': expect.stringMatching(/^(true|false)$/),
+      'key-name': 'octo-app',
+      'public-key': join(packages, 'octo-app.rsa.pub'),
+    })
+    for (const phase of [
+      'Render',
+      'Signing key',
+      'Build environment',
+      'abuild',
+      'Collect packages',
+    ]) {
+      expect(ran.stdout).toContain(`::group::${phase}\n`)
+    }
+    expect(ran.summary).toContain(`<h2>PAKman: app 2.0.1-r8 (${image}, x86_64)</h2>`)
+    expect(ran.summary).toContain(`<code>octo/x86_64/app-2.0.1-r8.apk</code>`)
+    expect(ran.summary).toMatch(/<td>abuild<\/td><td>\d+\.\d\d<\/td>/)
+    // The key reaches the log only inside ::add-mask:: commands, which the runner consumes.
+    const body = privateKey.split('\n').filter((l) => l.length > 40)
+    const logged = ran.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::'))
+    expect(body.filter((line) => logged.some((l) => l.includes(line)))).toEqual([])
+    expect(ran.stdout).toContain(`::add-mask::${body[0]}`)
+
+    const other = String(
+      generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({
+        type: 'spki',
+        format: 'pem',
+      }),
+    )
+    const mismatch = await runAction(inputs, {
+      GITHUB_WORKSPACE: workspace,
+      GITHUB_REPOSITORY: 'octo/app',
+      ABUILD_PUBLIC_KEY: other,
+      RUNNER_TEMP: temp('pakman-rt-'),
+    })
+    expect(mismatch.code).toBe(1)
+    expect(mismatch.stdout).toContain(
+      '::error::the public key given does not belong to the signing key; packages signed with it would not verify',
+    )
+    expect(mismatch.stdout).not.toContain('::group::abuild')
   })
 
   it('says clearly when Docker is missing or the daemon is down', async () => {

@@ -52,7 +52,12 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
         return send(res, 409, { code: 'already_exists', msg: 'cache entry exists' })
       }
       const blobName = `cache-${entries.length + 1}`
-      entries.push({ key: String(input.key), version: String(input.version), blob: blobName, finalized: false })
+      entries.push({
+        key: String(input.key),
+        version: String(input.version),
+        blob: blobName,
+        finalized: false,
+      })
       return send(res, 200, { ok: true, signed_upload_url: `${base}/blob/${blobName}?sig=upload` })
     }
     if (call === 'FinalizeCacheEntryUpload') {
@@ -64,8 +69,15 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     if (call === 'GetCacheEntryDownloadURL') {
       const keys = [input.key, ...((input.restore_keys as string[] | undefined) ?? [])].map(String)
       for (const key of keys) {
-        const entry = entries.find((e) => e.finalized && e.version === input.version && e.key === key)
-        if (entry) return send(res, 200, { ok: true, signed_download_url: `${base}/blob/${entry.blob}?sig=download`, matched_key: entry.key })
+        const entry = entries.find(
+          (e) => e.finalized && e.version === input.version && e.key === key,
+        )
+        if (entry)
+          return send(res, 200, {
+            ok: true,
+            signed_download_url: `${base}/blob/${entry.blob}?sig=download`,
+            matched_key: entry.key,
+          })
       }
       return send(res, 200, { ok: false })
     }
@@ -74,25 +86,42 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
 
   function blob(method: string, url: URL, body: Buffer, res: ServerResponse): void {
     const name = url.pathname.slice('/blob/'.length)
-    const headers = { 'x-ms-request-id': 'fake', etag: '"fake"', 'last-modified': new Date().toUTCString() }
+    const headers = {
+      'x-ms-request-id': 'fake',
+      etag: '"fake"',
+      'last-modified': new Date().toUTCString(),
+    }
     if (method === 'PUT') {
       const comp = url.searchParams.get('comp')
       if (comp === 'block') blocks.set(`${name}:${url.searchParams.get('blockid')}`, body)
       else if (comp === 'blocklist') {
         const ids = [...body.toString().matchAll(/<Latest>([^<]+)<\/Latest>/g)].map((m) => m[1])
-        blobs.set(name, Buffer.concat(ids.map((id) => blocks.get(`${name}:${id}`) ?? Buffer.alloc(0))))
+        blobs.set(
+          name,
+          Buffer.concat(ids.map((id) => blocks.get(`${name}:${id}`) ?? Buffer.alloc(0))),
+        )
       } else blobs.set(name, body)
       res.writeHead(201, headers).end()
       return
     }
     const data = blobs.get(name)
     if (!data) return void res.writeHead(404, headers).end()
-    res.writeHead(200, { ...headers, 'content-length': String(data.length), 'content-type': 'application/octet-stream' }).end(data)
+    res
+      .writeHead(200, {
+        ...headers,
+        'content-length': String(data.length),
+        'content-type': 'application/octet-stream',
+      })
+      .end(data)
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  const token = ['e30', Buffer.from(JSON.stringify({ scp: 'Actions.Results:run:job' })).toString('base64url'), 'sig'].join('.')
+  const token = [
+    'e30',
+    Buffer.from(JSON.stringify({ scp: 'Actions.Results:run:job' })).toString('base64url'),
+    'sig',
+  ].join('.')
   return {
     url: base,
     env: {
