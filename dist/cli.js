@@ -7,7 +7,7 @@ import {
   jsonSchema,
   loadConfigFile,
   renderStage
-} from "./chunks/chunk-6RDGPY2F.js";
+} from "./chunks/chunk-MX7IQUQH.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts
@@ -72,6 +72,13 @@ ${USAGE}
   }
   const workspace = resolve(values.workspace ?? process.env.GITHUB_WORKSPACE ?? ".");
   const configFile = values.config ?? displayPath(resolve(workspace, "instellar.yml"));
+  const renderSettings = {
+    workspace,
+    configFile,
+    ...values.repository !== void 0 && { repository: values.repository },
+    ...values.version !== void 0 && { version: values.version },
+    ...values.build !== void 0 && { build: values.build }
+  };
   const report = (diagnostics) => {
     for (const d of diagnostics) err.write(`${formatDiagnostic(d)}
 `);
@@ -91,16 +98,7 @@ ${USAGE}
         return 0;
       }
       case "bootstrap": {
-        const rendered = await renderStage(
-          {
-            workspace,
-            configFile,
-            ...values.repository !== void 0 && { repository: values.repository },
-            ...values.version !== void 0 && { version: values.version },
-            ...values.build !== void 0 && { build: values.build }
-          },
-          terminalReporter(err)
-        );
+        const rendered = await renderStage(renderSettings, terminalReporter(err));
         out.write(`${rendered.recipeDir}
 `);
         return 0;
@@ -108,11 +106,7 @@ ${USAGE}
       case "build": {
         const result = await buildStage(
           {
-            workspace,
-            configFile,
-            ...values.repository !== void 0 && { repository: values.repository },
-            ...values.version !== void 0 && { version: values.version },
-            ...values.build !== void 0 && { build: values.build },
+            ...renderSettings,
             ...values.stack !== void 0 && { stack: values.stack },
             ...values.arch !== void 0 && { arch: values.arch },
             ...values.image !== void 0 && { image: values.image },

@@ -6,7 +6,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-6RDGPY2F.js";
+} from "./chunks/chunk-MX7IQUQH.js";
 import {
   error,
   getBooleanInput,

@@ -64,6 +64,13 @@ export async function main(
   }
   const workspace = resolve(values.workspace ?? process.env.GITHUB_WORKSPACE ?? '.')
   const configFile = values.config ?? displayPath(resolve(workspace, 'instellar.yml'))
+  const renderSettings = {
+    workspace,
+    configFile,
+    ...(values.repository !== undefined && { repository: values.repository }),
+    ...(values.version !== undefined && { version: values.version }),
+    ...(values.build !== undefined && { build: values.build }),
+  }
   const report = (diagnostics: readonly Diagnostic[]) => {
     for (const d of diagnostics) err.write(`${formatDiagnostic(d)}\n`)
   }
@@ -81,27 +88,14 @@ export async function main(
         return 0
       }
       case 'bootstrap': {
-        const rendered = await renderStage(
-          {
-            workspace,
-            configFile,
-            ...(values.repository !== undefined && { repository: values.repository }),
-            ...(values.version !== undefined && { version: values.version }),
-            ...(values.build !== undefined && { build: values.build }),
-          },
-          terminalReporter(err),
-        )
+        const rendered = await renderStage(renderSettings, terminalReporter(err))
         out.write(`${rendered.recipeDir}\n`)
         return 0
       }
       case 'build': {
         const result = await buildStage(
           {
-            workspace,
-            configFile,
-            ...(values.repository !== undefined && { repository: values.repository }),
-            ...(values.version !== undefined && { version: values.version }),
-            ...(values.build !== undefined && { build: values.build }),
+            ...renderSettings,
             ...(values.stack !== undefined && { stack: values.stack }),
             ...(values.arch !== undefined && { arch: values.arch }),
             ...(values.image !== undefined && { image: values.image }),

@@ -38,6 +38,15 @@ export function renderRecipe(loaded: LoadedConfig, context: RecipeContext): Reci
   const { config, source } = loaded
   const name = packageName(context.repository)
   const diagnostics: Diagnostic[] = []
+  const recipe = (files: RecipeFile[]): Recipe => ({
+    repository: context.repository,
+    dir: recipePath(context.repository),
+    packageName: name,
+    version: context.version,
+    release: context.release,
+    files,
+    diagnostics,
+  })
   if (!/^[a-z0-9]/.test(name)) {
     diagnostics.push(
       source.diagnostic(
@@ -46,15 +55,7 @@ export function renderRecipe(loaded: LoadedConfig, context: RecipeContext): Reci
         `the repository name ${context.repository.name} gives no usable package name (${JSON.stringify(name)})`,
       ),
     )
-    return {
-      repository: context.repository,
-      dir: recipePath(context.repository),
-      packageName: name,
-      version: context.version,
-      release: context.release,
-      files: [],
-      diagnostics,
-    }
+    return recipe([])
   }
 
   if (config.run && config.run.name !== name && config.type !== 'static') {
@@ -120,13 +121,5 @@ export function renderRecipe(loaded: LoadedConfig, context: RecipeContext): Reci
       file('profile', templates.profile(model), 'sh', 0o755),
     )
   }
-  return {
-    repository: context.repository,
-    dir: recipePath(context.repository),
-    packageName: name,
-    version: context.version,
-    release: context.release,
-    files,
-    diagnostics,
-  }
+  return recipe(files)
 }

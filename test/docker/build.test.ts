@@ -1,19 +1,10 @@
 import { spawn } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
-import {
-  chownSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs'
-import { tmpdir } from 'node:os'
+import { chownSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { appConfig, makeWorkspace } from '../fixtures/workspace.js'
+import { scratchDirs } from '../helpers/scratch.js'
 import { containersNamed, dockerAvailable, testImage } from '../helpers/docker.js'
 import { runAction } from '../helpers/action.js'
 import { cleanEnv, ROOT, runNode } from '../helpers/run.js'
@@ -25,15 +16,7 @@ import { cleanEnv, ROOT, runNode } from '../helpers/run.js'
  */
 const docker = dockerAvailable()
 const isRoot = process.getuid?.() === 0
-const scratch: string[] = []
-const temp = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix))
-  scratch.push(dir)
-  return dir
-}
-afterAll(() => {
-  for (const dir of scratch) rmSync(dir, { recursive: true, force: true })
-})
+const { temp, keep } = scratchDirs()
 
 describe.runIf(docker)('pakman build in Docker', () => {
   let image: string
@@ -68,7 +51,7 @@ describe.runIf(docker)('pakman build in Docker', () => {
 
   it('builds packages as the workspace owner, with the key mounted read-only', async () => {
     const workspace = makeWorkspace()
-    scratch.push(workspace)
+    keep(workspace)
     if (isRoot) chownTree(workspace, 1234, 2345)
     const packages = temp('pakman-out-')
     const ran = await build(workspace, packages, ['--version', '1.2.0', '--build', '5'])
@@ -107,7 +90,7 @@ describe.runIf(docker)('pakman build in Docker', () => {
   it('builds in a root-owned workspace as an unprivileged user and hands the files back', async () => {
     if (!isRoot) return
     const workspace = makeWorkspace()
-    scratch.push(workspace)
+    keep(workspace)
     const packages = temp('pakman-out-')
     const ran = await build(workspace, packages)
     expect(ran.code).toBe(0)
@@ -123,7 +106,7 @@ describe.runIf(docker)('pakman build in Docker', () => {
     const workspace = makeWorkspace(
       appConfig('echo "compiling"\necho "boom: missing header" >&2\nexit 3'),
     )
-    scratch.push(workspace)
+    keep(workspace)
     const packages = temp('pakman-out-')
     const ran = await build(workspace, packages)
     expect(ran.code).toBe(1)
@@ -137,7 +120,7 @@ describe.runIf(docker)('pakman build in Docker', () => {
 
   it('fails when abuild writes nothing for the arch, naming the arch', async () => {
     const workspace = makeWorkspace()
-    scratch.push(workspace)
+    keep(workspace)
     const ran = await build(workspace, temp('pakman-out-'), ['--arch', 'x86'])
     expect(ran.code).toBe(1)
     expect(ran.stderr).toContain('pakman: abuild wrote no packages for x86')
@@ -145,7 +128,7 @@ describe.runIf(docker)('pakman build in Docker', () => {
 
   it('refuses an arch the config does not allow, before any container starts', async () => {
     const workspace = makeWorkspace(`architectures: [aarch64]\n${appConfig()}`)
-    scratch.push(workspace)
+    keep(workspace)
     const ran = await build(workspace, temp('pakman-out-'), ['--arch', 'x86_64'])
     expect(ran.code).toBe(1)
     expect(ran.stderr).toContain(
@@ -156,7 +139,7 @@ describe.runIf(docker)('pakman build in Docker', () => {
 
   it('empties the output directory first, so the index never sees old packages', async () => {
     const workspace = makeWorkspace()
-    scratch.push(workspace)
+    keep(workspace)
     const packages = temp('pakman-out-')
     writeFileSync(join(packages, 'stale-1.0-r0.apk'), 'old')
     const ran = await build(workspace, packages)
@@ -166,7 +149,7 @@ describe.runIf(docker)('pakman build in Docker', () => {
 
   it('signs with a given key and publishes its public key', async () => {
     const workspace = makeWorkspace()
-    scratch.push(workspace)
+    keep(workspace)
     const keyFile = join(temp('pakman-keyin-'), 'key.pem')
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 })
     writeFileSync(keyFile, pair.privateKey.export({ type: 'pkcs1', format: 'pem' }))
@@ -186,7 +169,7 @@ describe.runIf(docker)('pakman build in Docker', () => {
 
   it('removes the container when the action is cancelled (SIGTERM)', async () => {
     const workspace = makeWorkspace(appConfig('echo "started long build"\nsleep 120'))
-    scratch.push(workspace)
+    keep(workspace)
     const runnerTemp = temp('pakman-runner-temp-')
     const stateFile = join(runnerTemp, 'state')
     writeFileSync(stateFile, '')
@@ -219,7 +202,7 @@ describe.runIf(docker)('pakman build in Docker', () => {
 
   it('runs as an action: outputs, job summary, masked key, and a public key check before building', async () => {
     const workspace = makeWorkspace()
-    scratch.push(workspace)
+    keep(workspace)
     const packages = temp('pakman-out-')
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 })
     const privateKey = String(pair.privateKey.export({ type: 'pkcs8', format: 'pem' }))
@@ -289,7 +272,7 @@ describe.runIf(docker)('pakman build in Docker', () => {
 
   it('says clearly when Docker is missing or the daemon is down', async () => {
     const workspace = makeWorkspace()
-    scratch.push(workspace)
+    keep(workspace)
     const missing = await build(workspace, temp('pakman-out-'), [], {
       PAKMAN_DOCKER: '/nonexistent/docker',
     })

@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { Docker } from '../../src/container/docker.js'
 import { DirectoryCache, environmentKey, prepareEnvironment } from '../../src/environment/index.js'
 import { secretsOf } from '../../src/keys/index.js'
 import { buildStage, type Reporter } from '../../src/pipeline.js'
 import { appConfig, makeWorkspace } from '../fixtures/workspace.js'
+import { scratchDirs } from '../helpers/scratch.js'
 import { dockerAvailable, testImage } from '../helpers/docker.js'
 
 /*
@@ -16,15 +16,7 @@ import { dockerAvailable, testImage } from '../helpers/docker.js'
  * a scan of everything a build leaves behind for the signing key's bytes.
  */
 const docker = dockerAvailable()
-const scratch: string[] = []
-const temp = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix))
-  scratch.push(dir)
-  return dir
-}
-afterAll(() => {
-  for (const dir of scratch) rmSync(dir, { recursive: true, force: true })
-})
+const { temp, keep } = scratchDirs()
 
 function recorder() {
   const lines: string[] = []
@@ -134,7 +126,7 @@ describe.runIf(docker)('the build environment image', () => {
     const workspace = makeWorkspace(
       appConfig().replace('    - busybox\n', `    - busybox\n    - ${packages[2]}-scan\n`),
     )
-    scratch.push(workspace)
+    keep(workspace)
     const cacheDir = temp('pakman-envcache-')
     const packagesDir = temp('pakman-out-')
     const keyParent = temp('pakman-keys-')

@@ -28787,6 +28787,15 @@ function renderRecipe(loaded, context) {
   const { config: config2, source } = loaded;
   const name2 = packageName(context.repository);
   const diagnostics = [];
+  const recipe = (files2) => ({
+    repository: context.repository,
+    dir: recipePath(context.repository),
+    packageName: name2,
+    version: context.version,
+    release: context.release,
+    files: files2,
+    diagnostics
+  });
   if (!/^[a-z0-9]/.test(name2)) {
     diagnostics.push(
       source.diagnostic(
@@ -28795,15 +28804,7 @@ function renderRecipe(loaded, context) {
         `the repository name ${context.repository.name} gives no usable package name (${JSON.stringify(name2)})`
       )
     );
-    return {
-      repository: context.repository,
-      dir: recipePath(context.repository),
-      packageName: name2,
-      version: context.version,
-      release: context.release,
-      files: [],
-      diagnostics
-    };
+    return recipe([]);
   }
   if (config2.run && config2.run.name !== name2 && config2.type !== "static") {
     diagnostics.push(
@@ -28860,15 +28861,7 @@ function renderRecipe(loaded, context) {
       file2("profile", profile(model), "sh", 493)
     );
   }
-  return {
-    repository: context.repository,
-    dir: recipePath(context.repository),
-    packageName: name2,
-    version: context.version,
-    release: context.release,
-    files,
-    diagnostics
-  };
+  return recipe(files);
 }
 
 // src/recipe/write.ts
