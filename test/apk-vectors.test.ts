@@ -1,0 +1,135 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import {
+  readIndex,
+  readPackage,
+  trustedKeys,
+  verifyIndex,
+  verifyPackage,
+  type Verdict,
+} from '../src/apk/verify.js'
+import { SHARED } from './helpers/corpus.js'
+
+/*
+ * The APK reader against packages and indexes made by the real abuild and apk-tools, and their
+ * tampered copies: every verdict must be the one apk-tools gave (../shared/vectors/apk/expect).
+ */
+const VECTORS = join(SHARED, 'vectors/apk')
+const PAKMAN_KEY = 'pakman-test@example.invalid-6b08b41c.rsa.pub'
+const OTHER_KEY = 'other-test@example.invalid-6b08b420.rsa.pub'
+const key = (name: string) => readFileSync(join(VECTORS, 'keys', name), 'utf8')
+const trustPakman = trustedKeys([[PAKMAN_KEY, key(PAKMAN_KEY)]])
+const trustOther = trustedKeys([[OTHER_KEY, key(OTHER_KEY)]])
+const trustNothing = trustedKeys([])
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    return statSync(path).isDirectory() ? files(path) : [path]
+  })
+}
+
+const vectors = [...files(join(VECTORS, 'good')), ...files(join(VECTORS, 'bad'))]
+  .filter((f) => f.endsWith('.apk') || f.endsWith('APKINDEX.tar.gz'))
+  .map((path) => {
+    const rel = relative(VECTORS, path)
+    const expect = JSON.parse(readFileSync(join(VECTORS, 'expect', `${rel}.json`), 'utf8'))
+    return { path, rel, expect }
+  })
+
+/** apk-tools' verdict with pakman-test trusted, read from the expect file. */
+function expectedVerdict(e: {
+  vector: string
+  bad?: { apk_verify_with_pakman_test_trusted: { verdict_class: string } }
+  apk_verify: Record<string, { stdout: string }>
+}): Verdict {
+  if (e.bad) return e.bad.apk_verify_with_pakman_test_trusted.verdict_class as Verdict
+  const stdout = e.apk_verify.trust_pakman_test!.stdout
+  return stdout.includes('0 - OK')
+    ? 'OK'
+    : (stdout.match(/- (\w[\w ]*)$/m)?.[1]?.replace(/ /g, '_') as Verdict)
+}
+
+const verify = (rel: string, bytes: Buffer, keys: ReturnType<typeof trustedKeys>) =>
+  rel.endsWith('.apk') ? verifyPackage(bytes, keys) : verifyIndex(bytes, keys)
+
+const tally = { good: 0, bad: 0, agree: 0 }
+
+describe('APK v2 vectors', () => {
+  it('covers every vector', () => {
+    expect(vectors.length).toBe(
+      readdirSync(join(VECTORS, 'expect'), { recursive: true }).filter((f) =>
+        String(f).endsWith('.json'),
+      ).length,
+    )
+  })
+
+  it.each(vectors.map((v) => [v.rel, v] as const))("%s gets apk-tools' verdict", (_rel, v) => {
+    const bytes = readFileSync(v.path)
+    const wanted = expectedVerdict(v.expect)
+    const got = verify(v.rel, bytes, trustPakman)
+    expect(`${got.verdict} (${got.reason})`).toMatch(new RegExp(`^${wanted} `))
+    tally[v.expect.vector === 'good' ? 'good' : 'bad']++
+    tally.agree++
+    if (wanted === 'OK') {
+      expect(verify(v.rel, bytes, trustNothing).verdict).toBe('UNTRUSTED')
+      expect(verify(v.rel, bytes, trustOther).verdict).toBe('UNTRUSTED')
+    }
+  })
+
+  it.each(
+    vectors
+      .filter(
+        (v) =>
+          v.rel.endsWith('.apk') &&
+          v.expect.identity &&
+          v.expect.streams.every((s: { complete: boolean }) => s.complete),
+      )
+      .map((v) => [v.rel, v] as const),
+  )('%s: identity, .PKGINFO and datahash as abuild wrote them', (_rel, v) => {
+    const pkg = readPackage(readFileSync(v.path))
+    expect(pkg.identity).toBe(v.expect.identity.apk_checksum_Q1)
+    expect(pkg.pkginfo).toEqual(v.expect.pkginfo.pairs)
+    const members = v.expect.streams.map((s: { offset: number; length: number }) => [
+      s.offset,
+      s.length,
+    ])
+    expect(pkg.members.map((m) => [m.offset, m.raw.length])).toEqual(members)
+    const data = v.expect.streams.find((s: { role: string }) => s.role === 'data')
+    if (data?.complete) {
+      const paths = data.entries.map((e: { path: string }) => e.path)
+      expect(pkg.data.map((e) => e.path)).toEqual(paths)
+      for (const entry of data.entries as {
+        path: string
+        apk_checksum_sha1: string | null
+        link_target: string | null
+      }[]) {
+        const mine = pkg.data.find((e) => e.path === entry.path)!
+        expect(mine.pax['APK-TOOLS.checksum.SHA1'] ?? null).toBe(entry.apk_checksum_sha1)
+        if (entry.link_target) expect(mine.linkTarget).toBe(entry.link_target)
+      }
+    }
+  })
+
+  it.each(
+    vectors
+      .filter((v) => v.rel.endsWith('APKINDEX.tar.gz') && v.expect.apkindex)
+      .map((v) => [v.rel, v] as const),
+  )('%s: entries as apk index wrote them', (_rel, v) => {
+    const index = readIndex(readFileSync(v.path))
+    expect(index.description).toBe(v.expect.description_file)
+    expect(index.entries.map((e) => e.fields)).toEqual(
+      v.expect.apkindex.entries.map((e: { fields: unknown }) => e.fields),
+    )
+  })
+})
+
+describe('tally', () => {
+  it('prints the vector results', () => {
+    console.log(
+      `apk vectors: ${tally.agree} verdicts agree with apk-tools (${tally.good} good, ${tally.bad} bad)`,
+    )
+    expect(tally.agree).toBe(vectors.length)
+  })
+})
