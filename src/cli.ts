@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { homedir, tmpdir } from 'node:os'
-import { isAbsolute, join, relative, resolve } from 'node:path'
+import { basename, isAbsolute, join, relative, resolve } from 'node:path'
+import { checkPaths, trustedKeys } from './apk/index.js'
 import { parseArgs } from 'node:util'
 import { formatDiagnostic, jsonSchema, loadConfigFile, type Diagnostic } from './config/index.js'
 import { DirectoryCache } from './environment/index.js'
@@ -13,11 +14,14 @@ Usage:
   pakman bootstrap [--config F] [--workspace DIR] [--repository OWNER/NAME] [--version V] [--build N]
   pakman build     [bootstrap's flags] [--stack alpine/3.N] [--arch ARCH] [--image REF]
                    [--signing-key FILE] [--signing-key-name NAME] [--packages-dir DIR] [--no-cache]
+  pakman verify     DIR-OR-FILE... --key NAME.rsa.pub [--key …]
   pakman schema
 
 check      validate the config; prints file:line:col: messages, exits 1 on errors
 bootstrap  render the recipe into <workspace>/.apk/<owner>/<name>; prints the directory
 build      render, then run abuild in an Alpine container; prints each package written
+verify     check signatures, datahash, file checksums and each APKINDEX against its directory;
+           trusts only the keys given (the file name is the key's name, as in /etc/apk/keys)
 schema     print the JSON Schema of instellar.yml
 
 Defaults come from GITHUB_WORKSPACE, GITHUB_REPOSITORY and GITHUB_RUN_NUMBER when set, else from
@@ -36,6 +40,7 @@ const OPTIONS = {
   'signing-key-name': { type: 'string' },
   'packages-dir': { type: 'string' },
   'no-cache': { type: 'boolean' },
+  key: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const
 
@@ -58,7 +63,7 @@ export async function main(
     ;(values.help ? out : err).write(`${USAGE}\n`)
     return values.help ? 0 : 2
   }
-  if (extra.length) {
+  if (extra.length && command !== 'verify') {
     err.write(`pakman: unexpected argument ${extra[0]}\n`)
     return 2
   }
@@ -116,6 +121,30 @@ export async function main(
         const times = result.phases.map((p) => `${p.name} ${p.seconds.toFixed(2)}s`).join(', ')
         err.write(`==> Done (environment: ${result.environment.source}): ${times}\n`)
         return 0
+      }
+      case 'verify': {
+        if (!extra.length || !values.key?.length) {
+          err.write(
+            'pakman: verify needs files or directories and at least one --key NAME.rsa.pub\n',
+          )
+          return 2
+        }
+        const keys = trustedKeys(
+          await Promise.all(
+            values.key.map(async (file): Promise<[string, string]> => [
+              basename(file),
+              await readFile(file, 'utf8'),
+            ]),
+          ),
+        )
+        const checks = await checkPaths(extra, keys)
+        for (const check of checks)
+          out.write(
+            `${check.path}: ${check.verdict}${check.verdict === 'OK' ? '' : ` - ${check.reason}`}\n`,
+          )
+        const failed = checks.filter((c) => c.verdict !== 'OK').length
+        err.write(`${checks.length} checked, ${failed} failed\n`)
+        return failed || !checks.length ? 1 : 0
       }
       default:
         err.write(`pakman: unknown command ${command}\n\n${USAGE}\n`)

@@ -133,3 +133,40 @@ describe('tally', () => {
     expect(tally.agree).toBe(vectors.length)
   })
 })
+
+describe('our APKINDEX writer', () => {
+  it('indexes the vector packages as apk index did, and signs so that the index verifies', async () => {
+    const { createPrivateKey } = await import('node:crypto')
+    const { indexMember, indexText, signMember } = await import('../src/apk/write.js')
+    const dir = join(VECTORS, 'good/manual/x86_64')
+    const packages = readdirSync(dir)
+      .filter((f) => f.endsWith('.apk'))
+      .map((f) => ({
+        pkg: readPackage(readFileSync(join(dir, f))),
+        fileSize: statSync(join(dir, f)).size,
+      }))
+    const real = readIndex(readFileSync(join(dir, 'APKINDEX.tar.gz')))
+    const text = indexText(packages, 'x86_64')
+    const byName = (entries: { name: string; fields: [string, string][] }[]) =>
+      Object.fromEntries(
+        entries.map((e) => [`${e.name}-${e.fields.find(([l]) => l === 'V')![1]}`, e.fields]),
+      )
+    const { parseIndexText } = await import('../src/apk/verify.js')
+    expect(byName(parseIndexText(text))).toEqual(byName(real.entries))
+
+    const privateKey = createPrivateKey(
+      readFileSync(join(VECTORS, 'keys', PAKMAN_KEY.replace(/\.pub$/, '')), 'utf8'),
+    )
+    const signed = signMember(
+      indexMember(text, 'vectors', 1735689600),
+      privateKey,
+      PAKMAN_KEY,
+      1735689600,
+    )
+    expect(verifyIndex(signed, trustPakman)).toMatchObject({ verdict: 'OK', signedBy: PAKMAN_KEY })
+    expect(verifyIndex(signed, trustOther).verdict).toBe('UNTRUSTED')
+    const reread = readIndex(signed)
+    expect(reread.description).toBe('vectors')
+    expect(reread.entries.map((e) => e.fields)).toEqual(parseIndexText(text).map((e) => e.fields))
+  })
+})

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { STAGES } from '../src/config/index.js'
+import { SHARED } from './helpers/corpus.js'
 import { edit, MINIMAL } from './fixtures/minimal.js'
 import { cleanEnv, runNode } from './helpers/run.js'
 
@@ -153,5 +154,47 @@ describe('pakman schema', () => {
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema')
     expect(schema.required).toEqual(['dependencies', 'build'])
     expect(Object.keys(schema.properties.hook.properties)).toEqual([...STAGES])
+  })
+})
+
+describe('pakman verify', () => {
+  const vectors = join(SHARED, 'vectors/apk')
+  const key = join(vectors, 'keys/pakman-test@example.invalid-6b08b41c.rsa.pub')
+
+  it('passes a good repository', async () => {
+    const ran = await cli(['verify', join(vectors, 'good/acme'), '--key', key])
+    expect(ran.code).toBe(0)
+    expect(
+      ran.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.replace(`${vectors}/`, '')),
+    ).toEqual([
+      'good/acme/x86_64/APKINDEX.tar.gz: OK',
+      'good/acme/x86_64/hello-app-1.0.3-r17.apk: OK',
+      'good/acme/x86_64/hello-app-openrc-1.0.3-r17.apk: OK',
+    ])
+    expect(ran.stderr).toBe('3 checked, 0 failed\n')
+  })
+
+  it('fails on a tampered package and a missing file, saying why', async () => {
+    const ran = await cli([
+      'verify',
+      join(vectors, 'bad/pkginfo-changed.apk'),
+      join(vectors, 'bad/index-missing-package'),
+      '--key',
+      key,
+    ])
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toContain(
+      'bad/pkginfo-changed.apk: BAD_SIGNATURE - the RSA signature by pakman-test@example.invalid-6b08b41c.rsa.pub does not match',
+    )
+    expect(ran.stdout).toMatch(
+      /vector-notes-1\.0-r0\.apk: MISSING - listed in .*APKINDEX\.tar\.gz but not present/,
+    )
+  })
+
+  it('needs a key', async () => {
+    expect((await cli(['verify', vectors])).code).toBe(2)
   })
 })

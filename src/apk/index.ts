@@ -1,0 +1,14 @@
+export { checkPaths, type FileCheck } from './repository.js'
+export {
+  readIndex,
+  readPackage,
+  trustedKeys,
+  verifyIndex,
+  verifyPackage,
+  type ApkIndex,
+  type ApkPackage,
+  type TrustedKeys,
+  type Verdict,
+  type Verification,
+} from './verify.js'
+export { indexMember, indexText, signMember, type IndexedPackage } from './write.js'
