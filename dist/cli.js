@@ -369,11 +369,15 @@ async function checkListing(dir, files) {
     const path = join(dir, name);
     listed.add(name);
     if (!files.includes(name)) {
-      checks.push({ path, verdict: "MISSING", reason: `listed in ${join(dir, "APKINDEX.tar.gz")} but not present` });
+      checks.push({
+        path,
+        verdict: "MISSING",
+        reason: `listed in ${join(dir, "APKINDEX.tar.gz")} but not present`
+      });
       continue;
     }
     const bytes = await readFile(path);
-    let identity = "";
+    let identity;
     try {
       identity = readPackage(bytes).identity;
     } catch {
@@ -388,7 +392,11 @@ async function checkListing(dir, files) {
     }
   }
   for (const name of files.filter((f) => f.endsWith(".apk") && !listed.has(f))) {
-    checks.push({ path: join(dir, name), verdict: "NOT_LISTED", reason: `not in ${join(dirname(join(dir, name)), "APKINDEX.tar.gz")}` });
+    checks.push({
+      path: join(dir, name),
+      verdict: "NOT_LISTED",
+      reason: `not in ${join(dirname(join(dir, name)), "APKINDEX.tar.gz")}`
+    });
   }
   return checks;
 }
@@ -517,15 +525,25 @@ ${USAGE}
       }
       case "verify": {
         if (!extra.length || !values.key?.length) {
-          err.write("pakman: verify needs files or directories and at least one --key NAME.rsa.pub\n");
+          err.write(
+            "pakman: verify needs files or directories and at least one --key NAME.rsa.pub\n"
+          );
           return 2;
         }
         const keys = trustedKeys(
-          await Promise.all(values.key.map(async (file) => [basename2(file), await readFile2(file, "utf8")]))
+          await Promise.all(
+            values.key.map(async (file) => [
+              basename2(file),
+              await readFile2(file, "utf8")
+            ])
+          )
         );
         const checks = await checkPaths(extra, keys);
-        for (const check of checks) out.write(`${check.path}: ${check.verdict}${check.verdict === "OK" ? "" : ` - ${check.reason}`}
-`);
+        for (const check of checks)
+          out.write(
+            `${check.path}: ${check.verdict}${check.verdict === "OK" ? "" : ` - ${check.reason}`}
+`
+          );
         const failed = checks.filter((c) => c.verdict !== "OK").length;
         err.write(`${checks.length} checked, ${failed} failed
 `);

@@ -75,7 +75,7 @@ async function checkListing(dir: string, files: string[]): Promise<FileCheck[]> 
       continue
     }
     const bytes = await readFile(path)
-    let identity = ''
+    let identity: string
     try {
       identity = readPackage(bytes).identity
     } catch {
