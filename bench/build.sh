@@ -13,21 +13,9 @@ node=node_modules/.bin/node
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# The stand-in base image, built the same way the tests build theirs.
-root="$work/rootfs"
-mkdir -p "$root"/{bin,sbin,usr/bin,etc/apk/keys,etc/stand-in,tmp,home,root}
-chmod 1777 "$root/tmp"
-cp /bin/busybox "$root/bin/busybox"
-for applet in $(/bin/busybox --list); do
-  case "$applet" in busybox | adduser | addgroup) ;; *) ln -s /bin/busybox "$root/bin/$applet" ;; esac
-done
-install -m 755 test/docker/stand-ins/apk "$root/sbin/apk"
-for tool in abuild adduser addgroup; do install -m 755 "test/docker/stand-ins/$tool" "$root/usr/bin/$tool"; done
-echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
-echo 'root:x:0:root' >"$root/etc/group"
-: >"$root/etc/stand-in/installed"
+# The stand-in base image, built the way the tests build theirs.
 image="pakman-bench/alpine:latest"
-tar -C "$root" -c . | docker import - "$image" >/dev/null
+test/docker/make-image.sh "$image"
 
 workspace="$work/hello"
 cp -r examples/hello "$workspace"

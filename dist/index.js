@@ -6,7 +6,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-MX7IQUQH.js";
+} from "./chunks/chunk-64VUF3AU.js";
 import {
   error,
   getBooleanInput,
@@ -51,6 +51,7 @@ function getInputs(env = process.env) {
     ...optionalEntry("signingKeyName", optional("signing-key-name")),
     ...optionalEntry("publicKey", publicKey),
     cache: flag("cache", true),
+    verify: flag("verify", true),
     tempDir: env.RUNNER_TEMP || tmpdir()
   };
 }
@@ -214,6 +215,7 @@ async function run() {
       ...inputs.signingKeyName && { keyName: inputs.signingKeyName },
       keyParent: inputs.tempDir,
       ...inputs.cache && { cache: new ActionsCache() },
+      installTest: inputs.verify,
       onContainer: (name) => state.addContainer(name),
       onKeyDir: (dir) => state.setKeyDir(dir)
     },

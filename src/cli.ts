@@ -14,12 +14,14 @@ Usage:
   pakman bootstrap [--config F] [--workspace DIR] [--repository OWNER/NAME] [--version V] [--build N]
   pakman build     [bootstrap's flags] [--stack alpine/3.N] [--arch ARCH] [--image REF]
                    [--signing-key FILE] [--signing-key-name NAME] [--packages-dir DIR] [--no-cache]
+                   [--no-install-test]
   pakman verify     DIR-OR-FILE... --key NAME.rsa.pub [--key …]
   pakman schema
 
 check      validate the config; prints file:line:col: messages, exits 1 on errors
 bootstrap  render the recipe into <workspace>/.apk/<owner>/<name>; prints the directory
-build      render, then run abuild in an Alpine container; prints each package written
+build      render, run abuild in an Alpine container, verify the packages and install the main one
+           in a clean container; prints each file written
 verify     check signatures, datahash, file checksums and each APKINDEX against its directory;
            trusts only the keys given (the file name is the key's name, as in /etc/apk/keys)
 schema     print the JSON Schema of instellar.yml
@@ -40,6 +42,7 @@ const OPTIONS = {
   'signing-key-name': { type: 'string' },
   'packages-dir': { type: 'string' },
   'no-cache': { type: 'boolean' },
+  'no-install-test': { type: 'boolean' },
   key: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const
@@ -113,6 +116,7 @@ export async function main(
             packagesDir: values['packages-dir'] ?? join(homedir(), 'packages'),
             keyParent: tmpdir(),
             ...(!values['no-cache'] && { cache: new DirectoryCache() }),
+            installTest: !values['no-install-test'],
           },
           terminalReporter(err),
         )

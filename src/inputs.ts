@@ -19,6 +19,8 @@ export interface Inputs {
   signingKeyName?: string
   publicKey?: string
   cache: boolean
+  /** false skips the install test (verification of signatures and the index always runs). */
+  verify: boolean
   /** Where secrets and scratch files go: RUNNER_TEMP, wiped by the runner after the job. */
   tempDir: string
 }
@@ -46,6 +48,7 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     ...optionalEntry('signingKeyName', optional('signing-key-name')),
     ...optionalEntry('publicKey', publicKey),
     cache: flag('cache', true),
+    verify: flag('verify', true),
     tempDir: env.RUNNER_TEMP || tmpdir(),
   }
 }

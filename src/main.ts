@@ -40,6 +40,7 @@ export async function run(): Promise<void> {
       ...(inputs.signingKeyName && { keyName: inputs.signingKeyName }),
       keyParent: inputs.tempDir,
       ...(inputs.cache && { cache: new ActionsCache() }),
+      installTest: inputs.verify,
       onContainer: (name) => state.addContainer(name),
       onKeyDir: (dir) => state.setKeyDir(dir),
     },

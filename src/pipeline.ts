@@ -12,6 +12,8 @@ import {
   type BuiltFile,
 } from './build/index.js'
 import { hasErrors, loadConfigFile, type Diagnostic, type LoadedConfig } from './config/index.js'
+import { checkPaths, trustedKeys } from './apk/index.js'
+import { runInstallTest } from './build/install-test.js'
 import { Docker } from './container/docker.js'
 import { prepareEnvironment, type ImageCache } from './environment/index.js'
 import { prepareSigningKey, removeSigningKey, type SigningKey } from './keys/index.js'
@@ -108,6 +110,8 @@ export interface BuildSettings extends RenderSettings {
   /** Where the key directory is made (RUNNER_TEMP in the action). */
   keyParent: string
   cache?: ImageCache
+  /** Install the main package in a clean container of the base image after verifying. */
+  installTest?: boolean
   docker?: Docker
   /** Told about things to clean up if the run is cancelled (the action saves them for post). */
   onContainer?: (name: string) => void
@@ -236,6 +240,39 @@ export async function buildStage(
       for (const file of found)
         reporter.info(`${file.relativePath} ${file.size} bytes sha256:${file.sha256}`)
       return found
+    })
+    await timed('Verify', async () => {
+      // Nothing leaves the job unless every package and index verifies against this run's key.
+      const checks = await checkPaths(
+        [packagesDir],
+        trustedKeys([[`${keyName}.rsa.pub`, key!.publicKeyPem]]),
+      )
+      for (const check of checks)
+        reporter.info(`${relative(packagesDir, check.path)}: ${check.verdict}`)
+      const failed = checks.filter((c) => c.verdict !== 'OK')
+      if (failed.length) {
+        throw new PipelineError(
+          `the packages do not verify:\n${failed.map((c) => `${relative(packagesDir, c.path)}: ${c.verdict} - ${c.reason}`).join('\n')}`,
+        )
+      }
+      if (!settings.installTest) return
+      const main = files.find((f) => f.kind === 'package' && f.name === recipe.packageName)
+      if (!main)
+        throw new PipelineError(
+          `no package named ${recipe.packageName} among the files abuild wrote`,
+        )
+      await runInstallTest({
+        docker,
+        image: baseImage,
+        ...(plan.emulated && { platform: plan.platform }),
+        packagesDir,
+        repository: main.relativePath.split('/')[0]!,
+        packageSpec: `${main.name}=${main.version}`,
+        keyName,
+        publicKeyPem: key!.publicKeyPem,
+        ...(settings.onContainer && { onContainer: settings.onContainer }),
+        log: (line) => reporter.info(line),
+      })
     })
     const publicKeyFile = join(packagesDir, `${keyName}.rsa.pub`)
     await writeFile(publicKeyFile, key.publicKeyPem, { mode: 0o644 })

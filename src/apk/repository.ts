@@ -75,17 +75,17 @@ async function checkListing(dir: string, files: string[]): Promise<FileCheck[]> 
       continue
     }
     const bytes = await readFile(path)
-    let identity: string
+    let identity: string | undefined
     try {
       identity = readPackage(bytes).identity
     } catch {
-      continue // reported by checkFile
+      // unreadable: checkFile says why; the size can still be compared
     }
-    if (identity !== entry.checksum || bytes.length !== entry.size) {
+    if ((identity !== undefined && identity !== entry.checksum) || bytes.length !== entry.size) {
       checks.push({
         path,
         verdict: 'MISMATCH',
-        reason: `the index says C:${entry.checksum} S:${entry.size}, the file is C:${identity} S:${bytes.length}`,
+        reason: `the index says C:${entry.checksum} S:${entry.size}, the file is C:${identity ?? '(unreadable)'} S:${bytes.length}`,
       })
     }
   }

@@ -129,3 +129,22 @@ fi
 exit "$status"
 `)
 }
+
+/**
+ * The install test: a fresh container of the base image made to look like a deployment target
+ * (OpenRC, since generated hooks call rc-update and rc-service), trusting only the run's key,
+ * installs the main package from the output repository; apk runs its install scripts.
+ * In: PAKMAN_KEY_NAME PAKMAN_REPOSITORY (the repository directory) PAKMAN_PACKAGE (name=version).
+ */
+export function installTestScript(): string {
+  return fileText(sh`
+#!/bin/sh
+set -eu
+echo "${PHASE_MARKER}install"
+mkdir -p /etc/apk/keys
+cp "${CONTAINER_PATHS.keys}/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/
+apk add --no-cache openrc
+apk add --no-cache --repository "${CONTAINER_PATHS.packages}/$PAKMAN_REPOSITORY" "$PAKMAN_PACKAGE"
+echo "installed $PAKMAN_PACKAGE"
+`)
+}

@@ -85,6 +85,32 @@ describe.runIf(docker)('pakman build in Docker', () => {
     expect(readFileSync(join(packages, 'octo-app.rsa.pub'), 'utf8')).toMatch(
       /^-----BEGIN PUBLIC KEY-----/,
     )
+    // verified against the run's key, then installed in a clean container of the base image
+    expect(ran.stderr).toContain('==> Verify\n    octo/x86_64/APKINDEX.tar.gz: OK\n')
+    expect(ran.stderr).toContain(
+      '(stand-in) installing app=1.2.0-r5 from /pakman/packages/octo/x86_64/app-1.2.0-r5.apk',
+    )
+  })
+
+  it('stops before anything leaves the job when a package does not verify', async () => {
+    const workspace = keep(makeWorkspace(appConfig('touch TAMPER')))
+    const packages = temp('pakman-out-')
+    const ran = await build(workspace, packages)
+    expect(ran.code).toBe(1)
+    expect(ran.stderr).toMatch(
+      /pakman: the packages do not verify:\nocto\/x86_64\/app-0\.0\.0-r0\.apk: (IO_ERROR|BAD_ARCHIVE) - /,
+    )
+    expect(ran.stderr).toContain('MISMATCH - the index says')
+    expect(ran.stderr).not.toContain('(stand-in) installing')
+    expect(ran.stdout).toBe('')
+  })
+
+  it('skips only the install test with --no-install-test', async () => {
+    const workspace = keep(makeWorkspace())
+    const ran = await build(workspace, temp('pakman-out-'), ['--no-install-test'])
+    expect(ran.code).toBe(0)
+    expect(ran.stderr).toContain('==> Verify')
+    expect(ran.stderr).not.toContain('(stand-in) installing')
   })
 
   it('builds in a root-owned workspace as an unprivileged user and hands the files back', async () => {

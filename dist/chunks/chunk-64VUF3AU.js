@@ -7575,6 +7575,18 @@ fi
 exit "$status"
 `);
 }
+function installTestScript() {
+  return fileText(sh`
+#!/bin/sh
+set -eu
+echo "${PHASE_MARKER}install"
+mkdir -p /etc/apk/keys
+cp "${CONTAINER_PATHS.keys}/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/
+apk add --no-cache openrc
+apk add --no-cache --repository "${CONTAINER_PATHS.packages}/$PAKMAN_REPOSITORY" "$PAKMAN_PACKAGE"
+echo "installed $PAKMAN_PACKAGE"
+`);
+}
 
 // src/environment/index.ts
 var ENVIRONMENT_RECIPE_VERSION = 1;
@@ -28115,6 +28127,389 @@ function jsonSchema() {
   };
 }
 
+// src/apk/verify.ts
+import { createHash as createHash2, createPublicKey as createPublicKey2, verify as rsaVerify } from "node:crypto";
+
+// src/apk/streams.ts
+import { crc32, inflateRawSync } from "node:zlib";
+var ArchiveError = class extends Error {
+  constructor(kind, message) {
+    super(message);
+    this.kind = kind;
+    this.name = "ArchiveError";
+  }
+  kind;
+};
+var FHCRC = 2;
+var FEXTRA = 4;
+var FNAME = 8;
+var FCOMMENT = 16;
+function splitGzipMembers(file2) {
+  const members2 = [];
+  let offset = 0;
+  while (offset < file2.length) {
+    members2.push(readMember(file2, offset));
+    offset += members2.at(-1).raw.length;
+  }
+  return members2;
+}
+function readMember(file2, offset) {
+  const at = (n) => {
+    if (offset + n >= file2.length)
+      throw new ArchiveError("BAD_ARCHIVE", `file ends inside the gzip header at ${offset}`);
+    return file2[offset + n];
+  };
+  if (at(0) !== 31 || at(1) !== 139 || at(2) !== 8) {
+    throw new ArchiveError("BAD_ARCHIVE", `no gzip member at offset ${offset}`);
+  }
+  const flags = at(3);
+  let pos = offset + 10;
+  if (flags & FEXTRA) pos += 2 + file2.readUInt16LE(pos);
+  if (flags & FNAME) pos = file2.indexOf(0, pos) + 1;
+  if (flags & FCOMMENT) pos = file2.indexOf(0, pos) + 1;
+  if (flags & FHCRC) pos += 2;
+  if (pos <= offset || pos > file2.length)
+    throw new ArchiveError("BAD_ARCHIVE", `file ends inside the gzip header at ${offset}`);
+  let content;
+  let consumed;
+  try {
+    const { buffer, engine } = inflateRawSync(file2.subarray(pos), { info: true });
+    content = buffer;
+    consumed = engine.bytesWritten;
+  } catch (error62) {
+    const message = error62.message;
+    if (/unexpected end/i.test(message))
+      throw new ArchiveError("BAD_ARCHIVE", `file ends inside the gzip member at ${offset}`);
+    throw new ArchiveError("IO_ERROR", `gzip member at ${offset} is damaged: ${message}`);
+  }
+  const trailer = pos + consumed;
+  if (trailer + 8 > file2.length)
+    throw new ArchiveError(
+      "BAD_ARCHIVE",
+      `file ends before the gzip trailer of the member at ${offset}`
+    );
+  if (file2.readUInt32LE(trailer) !== crc32(content) || file2.readUInt32LE(trailer + 4) !== content.length % 2 ** 32) {
+    throw new ArchiveError("IO_ERROR", `gzip member at ${offset} fails its CRC or length check`);
+  }
+  return { offset, raw: file2.subarray(offset, trailer + 8), content };
+}
+
+// src/apk/tar.ts
+var BLOCK = 512;
+function readTar(archive) {
+  const entries = [];
+  let offset = 0;
+  let pax = {};
+  let longName;
+  let longLink;
+  while (offset + BLOCK <= archive.length) {
+    const header = archive.subarray(offset, offset + BLOCK);
+    if (header.every((b) => b === 0)) break;
+    if (!checksumOk(header)) throw new Error(`tar header at ${offset} has a bad checksum`);
+    const size = octal(header.subarray(124, 136));
+    const typeflag = String.fromCharCode(header[156]);
+    const body = archive.subarray(offset + BLOCK, offset + BLOCK + size);
+    if (body.length < size) throw new Error(`tar entry at ${offset} is cut short`);
+    offset += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
+    if (typeflag === "x") {
+      pax = { ...pax, ...parsePax(body) };
+      continue;
+    }
+    if (typeflag === "g") continue;
+    if (typeflag === "L") {
+      longName = cString(body);
+      continue;
+    }
+    if (typeflag === "K") {
+      longLink = cString(body);
+      continue;
+    }
+    const prefix = isUstar(header) ? cString(header.subarray(345, 500)) : "";
+    const name2 = cString(header.subarray(0, 100));
+    const linkname = header.subarray(157, 257);
+    entries.push({
+      path: pax.path ?? longName ?? (prefix ? `${prefix}/${name2}` : name2),
+      type: TYPES[typeflag] ?? "other",
+      mode: octal(header.subarray(100, 108)),
+      uid: octal(header.subarray(108, 116)),
+      gid: octal(header.subarray(116, 124)),
+      size,
+      mtime: octal(header.subarray(136, 148)),
+      linkTarget: pax.linkpath ?? longLink ?? (typeflag === "0" || typeflag === "\0" ? "" : cString(linkname)),
+      linknameField: trimNul(linkname),
+      pax,
+      content: body
+    });
+    pax = {};
+    longName = void 0;
+    longLink = void 0;
+  }
+  return entries;
+}
+var TYPES = {
+  "0": "file",
+  "\0": "file",
+  "7": "file",
+  "5": "dir",
+  "2": "symlink",
+  "1": "hardlink",
+  "6": "fifo",
+  "3": "char",
+  "4": "block"
+};
+function parsePax(body) {
+  const records = {};
+  let pos = 0;
+  while (pos < body.length) {
+    const space = body.indexOf(32, pos);
+    if (space < 0) break;
+    const length = Number(body.subarray(pos, space).toString("ascii"));
+    if (!Number.isInteger(length) || length <= 0) break;
+    const record2 = body.subarray(space + 1, pos + length - 1).toString("utf8");
+    const eq = record2.indexOf("=");
+    records[record2.slice(0, eq)] = record2.slice(eq + 1);
+    pos += length;
+  }
+  return records;
+}
+function checksumOk(header) {
+  let sum = 0;
+  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : header[i];
+  return sum === octal(header.subarray(148, 156));
+}
+function isUstar(header) {
+  return header.subarray(257, 263).toString("latin1") === "ustar\0";
+}
+function octal(field) {
+  const text = cString(field).trim();
+  return text ? parseInt(text, 8) : 0;
+}
+function cString(field) {
+  const end = field.indexOf(0);
+  return field.subarray(0, end < 0 ? field.length : end).toString("utf8");
+}
+function trimNul(field) {
+  let end = field.length;
+  while (end > 0 && field[end - 1] === 0) end--;
+  return field.subarray(0, end);
+}
+
+// src/apk/verify.ts
+function trustedKeys(entries) {
+  return new Map([...entries].map(([name2, pem]) => [name2, createPublicKey2(pem)]));
+}
+var DIGESTS = { RSA: "sha1", RSA256: "sha256", RSA512: "sha512" };
+function readPackage(file2) {
+  const members2 = splitGzipMembers(file2);
+  const first = readTar(members2[0]?.content ?? Buffer.alloc(0));
+  const signed = first.length > 0 && first.every((e) => e.path.startsWith(".SIGN."));
+  const [control, data] = signed ? [members2[1], members2[2]] : [members2[0], members2[1]];
+  if (!control) throw new ArchiveError("BAD_ARCHIVE", "no control stream");
+  const controlEntries = readTar(control.content);
+  const pkginfoEntry = controlEntries.find((e) => e.path === ".PKGINFO");
+  if (!pkginfoEntry) throw new ArchiveError("BAD_ARCHIVE", "no .PKGINFO in the control stream");
+  return {
+    members: members2,
+    signatures: signed ? first.map(signatureOf) : [],
+    control: controlEntries,
+    data: data ? readTar(data.content) : [],
+    pkginfo: parseKeyValues(pkginfoEntry.content.toString("utf8")),
+    identity: `Q1${createHash2("sha1").update(control.raw).digest("base64")}`
+  };
+}
+function verifyPackage(file2, keys) {
+  let pkg;
+  try {
+    pkg = readPackage(file2);
+  } catch (error62) {
+    return archiveFailure(error62);
+  }
+  const signedIndex = pkg.signatures.length ? 1 : 0;
+  const control = pkg.members[signedIndex];
+  const data = pkg.members[signedIndex + 1];
+  const datahash = pkg.pkginfo.find(([key]) => key === "datahash")?.[1];
+  const signedBytes = datahash || !data ? control.raw : Buffer.concat([control.raw, data.raw]);
+  const signature = checkSignatures(pkg.signatures, signedBytes, keys);
+  if (signature.verdict !== "OK") return signature;
+  if (datahash) {
+    if (!data) return { verdict: "BAD_ARCHIVE", reason: "no data stream" };
+    const actual = createHash2("sha256").update(data.raw).digest("hex");
+    if (actual !== datahash)
+      return {
+        verdict: "BAD_SIGNATURE",
+        reason: `data stream sha256 ${actual} is not the datahash ${datahash}`
+      };
+  }
+  for (const entry of pkg.data) {
+    const expected = entry.pax["APK-TOOLS.checksum.SHA1"];
+    if (!expected) continue;
+    const content = entry.type === "symlink" ? entry.linknameField : entry.content;
+    const actual = createHash2("sha1").update(content).digest("hex");
+    if (actual !== expected)
+      return {
+        verdict: "BAD_SIGNATURE",
+        reason: `${entry.path}: SHA-1 ${actual} is not the recorded ${expected}`
+      };
+  }
+  return signature;
+}
+function readIndex(file2) {
+  const members2 = splitGzipMembers(file2);
+  const first = readTar(members2[0]?.content ?? Buffer.alloc(0));
+  const signed = first.length > 0 && first.every((e) => e.path.startsWith(".SIGN."));
+  const body = members2[signed ? 1 : 0];
+  if (!body) throw new ArchiveError("BAD_ARCHIVE", "no index stream");
+  const files = readTar(body.content);
+  const text = files.find((e) => e.path === "APKINDEX")?.content.toString("utf8");
+  if (text === void 0) throw new ArchiveError("BAD_ARCHIVE", "no APKINDEX in the index stream");
+  return {
+    members: members2,
+    signatures: signed ? first.map(signatureOf) : [],
+    description: files.find((e) => e.path === "DESCRIPTION")?.content.toString("utf8") ?? "",
+    entries: parseIndexText(text)
+  };
+}
+function verifyIndex(file2, keys) {
+  let index;
+  try {
+    index = readIndex(file2);
+  } catch (error62) {
+    return archiveFailure(error62);
+  }
+  return checkSignatures(
+    index.signatures,
+    index.members[index.signatures.length ? 1 : 0].raw,
+    keys
+  );
+}
+function parseIndexText(text) {
+  return text.split(/\n\n+/).map((block) => block.split("\n").filter(Boolean)).filter((lines2) => lines2.length).map((lines2) => {
+    const fields = lines2.map((line) => [line.slice(0, 1), line.slice(2)]);
+    const get = (letter) => fields.find(([l]) => l === letter)?.[1] ?? "";
+    return {
+      fields,
+      name: get("P"),
+      version: get("V"),
+      checksum: get("C"),
+      size: Number(get("S")),
+      arch: get("A")
+    };
+  });
+}
+function checkSignatures(signatures, signed, keys) {
+  const trusted = signatures.filter((s) => keys.has(s.keyName));
+  if (!trusted.length) {
+    return {
+      verdict: "UNTRUSTED",
+      reason: signatures.length ? `signed by ${signatures.map((s) => s.keyName).join(", ")}, which is not trusted` : "not signed"
+    };
+  }
+  for (const signature of trusted) {
+    const ok = rsaVerify(
+      DIGESTS[signature.algorithm],
+      signed,
+      keys.get(signature.keyName),
+      signature.bytes
+    );
+    if (!ok) {
+      return {
+        verdict: "BAD_SIGNATURE",
+        reason: `the ${signature.algorithm} signature by ${signature.keyName} does not match`
+      };
+    }
+  }
+  return { verdict: "OK", reason: "signature verified", signedBy: trusted[0].keyName };
+}
+function signatureOf(entry) {
+  const match = /^\.SIGN\.(RSA|RSA256|RSA512)\.(.+)$/.exec(entry.path);
+  if (!match) throw new ArchiveError("BAD_ARCHIVE", `unknown signature entry ${entry.path}`);
+  return { algorithm: match[1], keyName: match[2], bytes: entry.content };
+}
+function parseKeyValues(text) {
+  return text.split("\n").filter((line) => line && !line.startsWith("#")).map((line) => {
+    const eq = line.indexOf(" = ");
+    return eq < 0 ? [line.trim(), ""] : [line.slice(0, eq), line.slice(eq + 3)];
+  });
+}
+function archiveFailure(error62) {
+  if (error62 instanceof ArchiveError) return { verdict: error62.kind, reason: error62.message };
+  return { verdict: "BAD_ARCHIVE", reason: error62.message };
+}
+
+// src/apk/repository.ts
+import { readdir, readFile as readFile2, stat as stat2 } from "node:fs/promises";
+import { basename, dirname as dirname2, join as join4 } from "node:path";
+async function checkPaths(paths, keys) {
+  const checks = [];
+  for (const path2 of paths) {
+    if ((await stat2(path2)).isDirectory()) checks.push(...await checkTree(path2, keys));
+    else checks.push(await checkFile(path2, keys));
+  }
+  return checks;
+}
+async function checkTree(dir, keys) {
+  const checks = [];
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const entry of entries) {
+    if (entry.isDirectory()) checks.push(...await checkTree(join4(dir, entry.name), keys));
+  }
+  const files = entries.filter((e) => e.isFile()).map((e) => e.name);
+  for (const name2 of files.filter((f) => f.endsWith(".apk") || f === "APKINDEX.tar.gz").sort()) {
+    checks.push(await checkFile(join4(dir, name2), keys));
+  }
+  if (files.includes("APKINDEX.tar.gz")) checks.push(...await checkListing(dir, files));
+  return checks;
+}
+async function checkFile(path2, keys) {
+  const bytes = await readFile2(path2);
+  const result = basename(path2) === "APKINDEX.tar.gz" ? verifyIndex(bytes, keys) : verifyPackage(bytes, keys);
+  return { path: path2, verdict: result.verdict, reason: result.reason };
+}
+async function checkListing(dir, files) {
+  const checks = [];
+  let entries;
+  try {
+    entries = readIndex(await readFile2(join4(dir, "APKINDEX.tar.gz"))).entries;
+  } catch {
+    return checks;
+  }
+  const listed = /* @__PURE__ */ new Set();
+  for (const entry of entries) {
+    const name2 = `${entry.name}-${entry.version}.apk`;
+    const path2 = join4(dir, name2);
+    listed.add(name2);
+    if (!files.includes(name2)) {
+      checks.push({
+        path: path2,
+        verdict: "MISSING",
+        reason: `listed in ${join4(dir, "APKINDEX.tar.gz")} but not present`
+      });
+      continue;
+    }
+    const bytes = await readFile2(path2);
+    let identity;
+    try {
+      identity = readPackage(bytes).identity;
+    } catch {
+    }
+    if (identity !== void 0 && identity !== entry.checksum || bytes.length !== entry.size) {
+      checks.push({
+        path: path2,
+        verdict: "MISMATCH",
+        reason: `the index says C:${entry.checksum} S:${entry.size}, the file is C:${identity ?? "(unreadable)"} S:${bytes.length}`
+      });
+    }
+  }
+  for (const name2 of files.filter((f) => f.endsWith(".apk") && !listed.has(f))) {
+    checks.push({
+      path: join4(dir, name2),
+      verdict: "NOT_LISTED",
+      reason: `not in ${join4(dirname2(join4(dir, name2)), "APKINDEX.tar.gz")}`
+    });
+  }
+  return checks;
+}
+
 // src/container/docker.ts
 import { spawn } from "node:child_process";
 import { createReadStream, createWriteStream } from "node:fs";
@@ -28310,22 +28705,22 @@ function lastLine(text) {
 
 // src/pipeline.ts
 import { execFile as execFile2 } from "node:child_process";
-import { chown as chown2, mkdir as mkdir3, readdir as readdir2, realpath, rm as rm5, stat as stat5, writeFile as writeFile5 } from "node:fs/promises";
+import { chown as chown2, mkdir as mkdir3, readdir as readdir3, realpath, rm as rm6, stat as stat6, writeFile as writeFile6 } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
-import { join as join8, relative as relative2, resolve as resolve2, sep } from "node:path";
+import { join as join10, relative as relative2, resolve as resolve2, sep } from "node:path";
 import { promisify as promisify3 } from "node:util";
 
 // src/build/index.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { mkdtemp as mkdtemp3, rm as rm3, stat as stat3, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdtemp as mkdtemp3, rm as rm3, stat as stat4, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 
 // src/build/packages.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
-import { readdir, stat as stat2 } from "node:fs/promises";
-import { join as join4, relative } from "node:path";
+import { readdir as readdir2, stat as stat3 } from "node:fs/promises";
+import { join as join5, relative } from "node:path";
 async function collectBuiltFiles(packagesDir) {
   const files = [];
   for (const path2 of await walk(packagesDir)) {
@@ -28341,24 +28736,24 @@ async function collectBuiltFiles(packagesDir) {
       kind: isIndex ? "index" : "package",
       ...parsed && { name: parsed[1], version: parsed[2] },
       arch,
-      size: (await stat2(path2)).size,
+      size: (await stat3(path2)).size,
       sha256: await sha256File(path2)
     });
   }
   return files.sort((a, b) => a.relativePath.localeCompare(b.relativePath));
 }
 async function walk(dir) {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const entries = await readdir2(dir, { withFileTypes: true }).catch(() => []);
   const nested = await Promise.all(
     entries.map(
-      (e) => e.isDirectory() ? walk(join4(dir, e.name)) : Promise.resolve(e.isFile() ? [join4(dir, e.name)] : [])
+      (e) => e.isDirectory() ? walk(join5(dir, e.name)) : Promise.resolve(e.isFile() ? [join5(dir, e.name)] : [])
     )
   );
   return nested.flat();
 }
 function sha256File(path2) {
   return new Promise((resolve3, reject) => {
-    const hash2 = createHash2("sha256");
+    const hash2 = createHash3("sha256");
     createReadStream2(path2).on("data", (chunk) => hash2.update(chunk)).on("end", () => resolve3(hash2.digest("hex"))).on("error", reject);
   });
 }
@@ -28423,13 +28818,13 @@ var BuildError = class extends Error {
 };
 var TAIL_LINES = 25;
 async function runContainerBuild(build) {
-  const owner = await stat3(build.workspace);
-  const scripts = await mkdtemp3(join5(tmpdir2(), "pakman-build-"));
+  const owner = await stat4(build.workspace);
+  const scripts = await mkdtemp3(join6(tmpdir2(), "pakman-build-"));
   const name2 = `pakman-build-${randomBytes2(6).toString("hex")}`;
   const tail = [];
   let phase = "start";
   try {
-    await writeFile3(join5(scripts, "build.sh"), buildScript(), { mode: 493 });
+    await writeFile3(join6(scripts, "build.sh"), buildScript(), { mode: 493 });
     build.onContainer?.(name2);
     const code = await build.docker.run({
       image: build.image,
@@ -28438,7 +28833,7 @@ async function runContainerBuild(build) {
       mounts: [
         { source: build.workspace, target: CONTAINER_PATHS.workspace },
         {
-          source: join5(build.workspace, build.recipeDir),
+          source: join6(build.workspace, build.recipeDir),
           target: `${CONTAINER_PATHS.recipes}/${build.recipeDir.replace(/^\.apk\//, "")}`
         },
         { source: build.packagesDir, target: CONTAINER_PATHS.packages },
@@ -28477,9 +28872,55 @@ ${shown.join("\n")}`,
   }
 }
 
+// src/build/install-test.ts
+import { randomBytes as randomBytes3 } from "node:crypto";
+import { mkdtemp as mkdtemp4, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
+import { tmpdir as tmpdir3 } from "node:os";
+import { join as join7 } from "node:path";
+async function runInstallTest(test) {
+  const dir = await mkdtemp4(join7(tmpdir3(), "pakman-install-"));
+  const name2 = `pakman-install-${randomBytes3(6).toString("hex")}`;
+  const tail = [];
+  try {
+    await writeFile4(join7(dir, "install.sh"), installTestScript(), { mode: 493 });
+    await writeFile4(join7(dir, `${test.keyName}.rsa.pub`), test.publicKeyPem, { mode: 420 });
+    test.onContainer?.(name2);
+    const code = await test.docker.run({
+      image: test.image,
+      name: name2,
+      command: ["/bin/sh", `${CONTAINER_PATHS.scripts}/install.sh`],
+      mounts: [
+        { source: test.packagesDir, target: CONTAINER_PATHS.packages, readOnly: true },
+        { source: dir, target: CONTAINER_PATHS.keys, readOnly: true },
+        { source: dir, target: CONTAINER_PATHS.scripts, readOnly: true }
+      ],
+      env: {
+        PAKMAN_KEY_NAME: test.keyName,
+        PAKMAN_REPOSITORY: test.repository,
+        PAKMAN_PACKAGE: test.packageSpec
+      },
+      ...test.platform && { platform: test.platform },
+      onLine: (line) => {
+        tail.push(line);
+        if (tail.length > 12) tail.shift();
+        test.log(line);
+      }
+    });
+    if (code !== 0) {
+      throw new Error(
+        `installing ${test.packageSpec} in a clean ${test.image} container failed (exit ${code}):
+${tail.join("\n")}`
+      );
+    }
+  } finally {
+    await test.docker.removeContainer(name2);
+    await rm4(dir, { recursive: true, force: true });
+  }
+}
+
 // src/recipe/index.ts
 import { access as access2 } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { join as join9 } from "node:path";
 
 // src/recipe/model.ts
 function buildModel(config2, inputs) {
@@ -28865,21 +29306,21 @@ function renderRecipe(loaded, context) {
 }
 
 // src/recipe/write.ts
-import { chmod as chmod2, chown, mkdir as mkdir2, mkdtemp as mkdtemp4, rename as rename2, rm as rm4, stat as stat4, writeFile as writeFile4 } from "node:fs/promises";
-import { dirname as dirname2, join as join6, resolve } from "node:path";
+import { chmod as chmod2, chown, mkdir as mkdir2, mkdtemp as mkdtemp5, rename as rename2, rm as rm5, stat as stat5, writeFile as writeFile5 } from "node:fs/promises";
+import { dirname as dirname3, join as join8, resolve } from "node:path";
 async function writeRecipe(workspace, recipe) {
   const target = resolve(workspace, recipe.dir);
-  const owner = await stat4(workspace);
+  const owner = await stat5(workspace);
   const handOver = process.getuid?.() === 0 && owner.uid !== 0;
   const giveAway = (path2) => handOver ? chown(path2, owner.uid, owner.gid) : Promise.resolve();
-  await mkdir2(dirname2(target), { recursive: true });
-  for (let dir = dirname2(target); dir.startsWith(resolve(workspace, ".apk")); dir = dirname2(dir))
+  await mkdir2(dirname3(target), { recursive: true });
+  for (let dir = dirname3(target); dir.startsWith(resolve(workspace, ".apk")); dir = dirname3(dir))
     await giveAway(dir);
-  const staging = await mkdtemp4(join6(dirname2(target), ".staging-"));
+  const staging = await mkdtemp5(join8(dirname3(target), ".staging-"));
   try {
     for (const file2 of recipe.files) {
-      const path2 = join6(staging, file2.name);
-      await writeFile4(path2, file2.content, { mode: file2.mode });
+      const path2 = join8(staging, file2.name);
+      await writeFile5(path2, file2.content, { mode: file2.mode });
       await chmod2(path2, file2.mode);
       await giveAway(path2);
     }
@@ -28890,9 +29331,9 @@ async function writeRecipe(workspace, recipe) {
       if (error62.code !== "ENOENT") throw error62;
     });
     await rename2(staging, target);
-    await rm4(previous, { recursive: true, force: true });
+    await rm5(previous, { recursive: true, force: true });
   } catch (error62) {
-    await rm4(staging, { recursive: true, force: true });
+    await rm5(staging, { recursive: true, force: true });
     throw error62;
   }
   return target;
@@ -28960,7 +29401,7 @@ async function gitRemoteRepository(cwd) {
 async function bootstrap(workspace, loaded, context) {
   const recipe = renderRecipe(loaded, context);
   const diagnostics = [...recipe.diagnostics];
-  if (loaded.config.type === "static" && !await exists(join7(workspace, "nginx.conf"))) {
+  if (loaded.config.type === "static" && !await exists(join9(workspace, "nginx.conf"))) {
     diagnostics.push(
       loaded.source.diagnostic(
         "error",
@@ -29059,7 +29500,7 @@ async function buildStage(settings, reporter) {
   let key;
   try {
     key = await timed("Signing key", async () => {
-      const owner = await stat5(settings.workspace);
+      const owner = await stat6(settings.workspace);
       const prepared = await prepareSigningKey(
         {
           name: keyName,
@@ -29120,8 +29561,41 @@ async function buildStage(settings, reporter) {
         reporter.info(`${file2.relativePath} ${file2.size} bytes sha256:${file2.sha256}`);
       return found;
     });
-    const publicKeyFile = join8(packagesDir, `${keyName}.rsa.pub`);
-    await writeFile5(publicKeyFile, key.publicKeyPem, { mode: 420 });
+    await timed("Verify", async () => {
+      const checks = await checkPaths(
+        [packagesDir],
+        trustedKeys([[`${keyName}.rsa.pub`, key.publicKeyPem]])
+      );
+      for (const check2 of checks)
+        reporter.info(`${relative2(packagesDir, check2.path)}: ${check2.verdict}`);
+      const failed = checks.filter((c) => c.verdict !== "OK");
+      if (failed.length) {
+        throw new PipelineError(
+          `the packages do not verify:
+${failed.map((c) => `${relative2(packagesDir, c.path)}: ${c.verdict} - ${c.reason}`).join("\n")}`
+        );
+      }
+      if (!settings.installTest) return;
+      const main = files.find((f) => f.kind === "package" && f.name === recipe.packageName);
+      if (!main)
+        throw new PipelineError(
+          `no package named ${recipe.packageName} among the files abuild wrote`
+        );
+      await runInstallTest({
+        docker,
+        image: baseImage,
+        ...plan.emulated && { platform: plan.platform },
+        packagesDir,
+        repository: main.relativePath.split("/")[0],
+        packageSpec: `${main.name}=${main.version}`,
+        keyName,
+        publicKeyPem: key.publicKeyPem,
+        ...settings.onContainer && { onContainer: settings.onContainer },
+        log: (line) => reporter.info(line)
+      });
+    });
+    const publicKeyFile = join10(packagesDir, `${keyName}.rsa.pub`);
+    await writeFile6(publicKeyFile, key.publicKeyPem, { mode: 420 });
     return {
       rendered,
       stack: stackName,
@@ -29157,10 +29631,10 @@ async function prepareOutputDir(dir, workspace) {
       `packages-dir ${dir} would hold the workspace or the home directory; choose a directory of its own`
     );
   }
-  for (const entry of await readdir2(real)) {
-    await rm5(join8(real, entry), { recursive: true, force: true });
+  for (const entry of await readdir3(real)) {
+    await rm6(join10(real, entry), { recursive: true, force: true });
   }
-  const owner = await stat5(workspace);
+  const owner = await stat6(workspace);
   if (process.getuid?.() === 0 && owner.uid !== 0) await chown2(real, owner.uid, owner.gid);
   return real;
 }
@@ -29189,6 +29663,8 @@ export {
   formatDiagnostic,
   loadConfigFile,
   jsonSchema,
+  trustedKeys,
+  checkPaths,
   Docker,
   renderStage,
   buildStage
