@@ -9,7 +9,7 @@ import {
   loadConfigFile,
   renderStage,
   trustedKeys
-} from "./chunks/chunk-64VUF3AU.js";
+} from "./chunks/chunk-SVZNB45I.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts

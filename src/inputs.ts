@@ -21,6 +21,13 @@ export interface Inputs {
   cache: boolean
   /** false skips the install test (verification of signatures and the index always runs). */
   verify: boolean
+  /** Where the build goes: a workflow artifact, release assets, both, or nowhere. */
+  upload: { artifact: boolean; release: boolean }
+  artifactName?: string
+  /** The tag to release: the release-tag input, else the pushed tag. */
+  releaseTag?: string
+  githubToken?: string
+  mode: 'build' | 'merge'
   /** Where secrets and scratch files go: RUNNER_TEMP, wiped by the runner after the job. */
   tempDir: string
 }
@@ -49,6 +56,14 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     ...optionalEntry('publicKey', publicKey),
     cache: flag('cache', true),
     verify: flag('verify', true),
+    upload: parseUpload(optional('upload') ?? 'artifact'),
+    ...optionalEntry('artifactName', optional('artifact-name')),
+    ...optionalEntry(
+      'releaseTag',
+      optional('release-tag') ?? env.GITHUB_REF?.match(/^refs\/tags\/(.+)$/)?.[1],
+    ),
+    ...optionalEntry('githubToken', optional('github-token') ?? env.GITHUB_TOKEN),
+    mode: parseMode(optional('mode') ?? 'build'),
     tempDir: env.RUNNER_TEMP || tmpdir(),
   }
 }
@@ -58,4 +73,20 @@ function optionalEntry<K extends string>(
   value: string | undefined,
 ): Partial<Record<K, string>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, string>)
+}
+
+function parseUpload(text: string): Inputs['upload'] {
+  const values = text
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean)
+  const unknown = values.filter((v) => !['artifact', 'release', 'none'].includes(v))
+  if (unknown.length)
+    throw new Error(`upload: ${unknown.join(', ')} is not one of artifact, release, none`)
+  return { artifact: values.includes('artifact'), release: values.includes('release') }
+}
+
+function parseMode(text: string): Inputs['mode'] {
+  if (text !== 'build' && text !== 'merge') throw new Error(`mode: ${text} is not build or merge`)
+  return text
 }

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { resolve } from 'node:path'
 import { ActionsCache } from './environment/index.js'
 import { getInputs } from './inputs.js'
+import { publish } from './publish/index.js'
 import { buildStage, renderStage } from './pipeline.js'
 import { actionReporter } from './reporter.js'
 import { state } from './state.js'
@@ -57,7 +58,39 @@ export async function run(): Promise<void> {
   core.setOutput('cache-hit', String(result.environment.source !== 'built'))
   core.setOutput('public-key', result.publicKeyFile)
   core.setOutput('key-name', result.keyName)
-  await buildSummary(result)
+
+  const releaseTag = inputs.upload.release ? inputs.releaseTag : undefined
+  if (inputs.upload.release && !releaseTag) {
+    throw new Error('upload: release needs a tag: push a tag, or set release-tag')
+  }
+  const published = await core.group('Publish', () =>
+    publish(
+      {
+        packageName: recipe.packageName,
+        version: recipe.version,
+        release: recipe.release,
+        stack: result.stack,
+        arch: result.arch,
+        keyName: result.keyName,
+        packagesDir: result.packagesDir,
+        publicKeyFile: result.publicKeyFile,
+        files: result.files,
+      },
+      {
+        artifact: inputs.upload.artifact,
+        ...(releaseTag && { releaseTag }),
+        ...(inputs.artifactName && { artifactName: inputs.artifactName }),
+        ...(inputs.githubToken && { token: inputs.githubToken }),
+        repository: process.env.GITHUB_REPOSITORY ?? inputs.repository ?? '',
+      },
+      (line) => core.info(line),
+    ),
+  )
+  if (published.artifactId !== undefined)
+    core.setOutput('artifact-id', String(published.artifactId))
+  if (published.artifactName) core.setOutput('artifact-name', published.artifactName)
+  if (published.releaseUrl) core.setOutput('release-url', published.releaseUrl)
+  await buildSummary(result, published)
 }
 
 function setRecipeOutputs(

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import type { Diagnostic } from './config/index.js'
 import type { BuildResult } from './pipeline.js'
+import type { Published } from './publish/index.js'
 import type { Recipe } from './recipe/index.js'
 
 /** Job summaries: what was produced, and what the config should fix. */
@@ -25,7 +26,7 @@ export async function renderSummary(
   await summary.write()
 }
 
-export async function buildSummary(result: BuildResult): Promise<void> {
+export async function buildSummary(result: BuildResult, published: Published = {}): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const { recipe, loaded } = result.rendered
   core.summary
@@ -66,6 +67,11 @@ export async function buildSummary(result: BuildResult): Promise<void> {
       ],
       ...result.phases.map((p) => [p.name, p.seconds.toFixed(2)]),
     ])
+  const where = [
+    published.artifactName && `artifact <code>${escape(published.artifactName)}</code>`,
+    published.releaseUrl && `<a href="${escape(published.releaseUrl)}">release</a>`,
+  ].filter(Boolean)
+  if (where.length) core.summary.addRaw(`<p>Published: ${where.join(', ')}</p>`, true)
   addDiagnostics([...loaded.diagnostics, ...recipe.diagnostics])
   await core.summary.write()
 }

@@ -7,6 +7,7 @@ import { appConfig, makeWorkspace } from '../fixtures/workspace.js'
 import { scratchDirs } from '../helpers/scratch.js'
 import { containersNamed, dockerAvailable, testImage } from '../helpers/docker.js'
 import { runAction } from '../helpers/action.js'
+import { startFakeGitHub } from '../helpers/fake-github.js'
 import { cleanEnv, ROOT, runNode } from '../helpers/run.js'
 
 /*
@@ -209,6 +210,7 @@ describe.runIf(docker)('pakman build in Docker', () => {
         INPUT_IMAGE: image,
         'INPUT_PACKAGES-DIR': temp('pakman-out-'),
         INPUT_CACHE: 'false',
+        INPUT_UPLOAD: 'none',
       }),
       stdio: ['ignore', 'pipe', 'pipe'],
     })
@@ -226,7 +228,8 @@ describe.runIf(docker)('pakman build in Docker', () => {
     expect(stdout).toContain('::error::cancelled (SIGTERM); cleaning up')
   })
 
-  it('runs as an action: outputs, job summary, masked key, and a public key check before building', async () => {
+  it('runs as an action: outputs, job summary, masked key, upload, and a public key check before building', async () => {
+    const github = await startFakeGitHub()
     const workspace = makeWorkspace()
     keep(workspace)
     const packages = temp('pakman-out-')
@@ -238,14 +241,26 @@ describe.runIf(docker)('pakman build in Docker', () => {
       cache: 'false',
       'signing-key': privateKey,
       version: '2.0.1',
+      upload: 'artifact,release',
+      'release-tag': 'v2.0.1',
+      'github-token': 'test-token',
     }
     const ran = await runAction(inputs, {
+      ...github.env,
       GITHUB_WORKSPACE: workspace,
       GITHUB_REPOSITORY: 'octo/app',
       GITHUB_RUN_NUMBER: '8',
       RUNNER_TEMP: temp('pakman-rt-'),
     })
+    await github.close()
     expect(ran.code).toBe(0)
+    expect(ran.outputs).toMatchObject({
+      'artifact-name': 'app-pakman-test-alpine-' + image.split(':')[1] + '-x86_64',
+      'artifact-id': String(github.artifacts[0]!.id),
+      'release-url': `${github.url}/octo/app/releases/tag/v2.0.1`,
+    })
+    expect(github.releases[0]!.assets.map((a) => a.name)).toContain('octo-app.rsa.pub')
+    expect(ran.summary).toContain('Published: artifact <code>app-pakman-test-alpine-')
     const apk = join(packages, 'octo/x86_64/app-2.0.1-r8.apk')
     expect(JSON.parse(ran.outputs.packages!)).toEqual([
       apk,

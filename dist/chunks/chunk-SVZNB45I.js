@@ -7373,7 +7373,7 @@ var DirectoryCache = class {
 var ActionsCache = class {
   description = "GitHub Actions cache";
   async restore(key, file2) {
-    const cache = await import("./cache-RAM2DSMC.js");
+    const cache = await import("./cache-6OHOPV76.js");
     if (!cache.isFeatureAvailable())
       return { hit: false, reason: "the Actions cache service is not available to this job" };
     try {
@@ -7384,7 +7384,7 @@ var ActionsCache = class {
     }
   }
   async save(key, file2) {
-    const cache = await import("./cache-RAM2DSMC.js");
+    const cache = await import("./cache-6OHOPV76.js");
     if (!cache.isFeatureAvailable())
       return { saved: false, reason: "the Actions cache service is not available to this job" };
     try {
