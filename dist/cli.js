@@ -9,7 +9,7 @@ import {
   loadConfigFile,
   renderStage,
   trustedKeys
-} from "./chunks/chunk-SVZNB45I.js";
+} from "./chunks/chunk-YXJIQWKA.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts

@@ -3,10 +3,13 @@ import {
   ActionsCache,
   Docker,
   buildStage,
+  mergeStage,
+  publish,
+  publishDirectory,
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-SVZNB45I.js";
+} from "./chunks/chunk-YXJIQWKA.js";
 import {
   error,
   getBooleanInput,
@@ -77,210 +80,6 @@ function parseUpload(text) {
 function parseMode(text) {
   if (text !== "build" && text !== "merge") throw new Error(`mode: ${text} is not build or merge`);
   return text;
-}
-
-// src/publish/index.ts
-import { writeFile } from "node:fs/promises";
-import { basename, join as join3 } from "node:path";
-
-// src/publish/artifact.ts
-import { readdir } from "node:fs/promises";
-import { join as join2 } from "node:path";
-async function uploadDirectory(name, dir, log) {
-  const { DefaultArtifactClient } = await import("./chunks/artifact-NRZL6VGD.js");
-  const client = new DefaultArtifactClient();
-  const files = await listFiles(dir);
-  const upload = () => client.uploadArtifact(name, files, dir, { compressionLevel: 0 });
-  let response;
-  try {
-    response = await upload();
-  } catch (error2) {
-    if (!/already exists/i.test(error2.message)) throw error2;
-    log(`an artifact named ${name} exists from an earlier attempt; replacing it`);
-    await client.deleteArtifact(name);
-    response = await upload();
-  }
-  if (!response.id) throw new Error(`the artifact service did not confirm the upload of ${name}`);
-  return { id: response.id, size: response.size ?? 0 };
-}
-async function listFiles(dir) {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => join2(e.parentPath, e.name)).sort();
-}
-
-// src/publish/release.ts
-import { readFile } from "node:fs/promises";
-async function publishAssets(releaser, tag, files, log) {
-  let release = await releaser.findByTag(tag);
-  const created = !release;
-  if (!release) {
-    release = await releaser.createDraft(tag);
-    log(`created draft release ${tag}`);
-  }
-  const existing = await releaser.listAssets(release);
-  for (const file of files) {
-    const old = existing.find((a) => a.name === file.name);
-    if (old) {
-      await releaser.deleteAsset(old);
-      log(`replacing ${file.name}`);
-    }
-    await releaser.uploadAsset(release, file.name, await readFile(file.path));
-    log(`uploaded ${file.name}`);
-  }
-  if (created || release.draft) {
-    release = await releaser.publish(release);
-    log(`published release ${tag}`);
-  }
-  return release;
-}
-var GitHubReleaser = class _GitHubReleaser {
-  constructor(octokit, owner, repo, retryDelayMs = 1e3) {
-    this.octokit = octokit;
-    this.owner = owner;
-    this.repo = repo;
-    this.retryDelayMs = retryDelayMs;
-  }
-  octokit;
-  owner;
-  repo;
-  retryDelayMs;
-  static async create(token, repository, apiUrl = process.env.GITHUB_API_URL ?? "https://api.github.com") {
-    const { getOctokit } = await import("./chunks/github-ARPDD3TH.js");
-    const [owner, repo] = repository.split("/");
-    return new _GitHubReleaser(getOctokit(token, { baseUrl: apiUrl }), owner, repo);
-  }
-  async findByTag(tag) {
-    const releases = await this.retry(
-      () => this.octokit.rest.repos.listReleases({ owner: this.owner, repo: this.repo, per_page: 100 })
-    );
-    const found = releases.data.find((r) => r.tag_name === tag);
-    return found && toRelease(found);
-  }
-  async createDraft(tag) {
-    const { data } = await this.retry(
-      () => this.octokit.rest.repos.createRelease({
-        owner: this.owner,
-        repo: this.repo,
-        tag_name: tag,
-        name: tag,
-        draft: true
-      })
-    );
-    return toRelease(data);
-  }
-  async listAssets(release) {
-    const { data } = await this.retry(
-      () => this.octokit.rest.repos.listReleaseAssets({
-        owner: this.owner,
-        repo: this.repo,
-        release_id: release.id,
-        per_page: 100
-      })
-    );
-    return data.map((a) => ({ id: a.id, name: a.name }));
-  }
-  async deleteAsset(asset) {
-    await this.retry(
-      () => this.octokit.rest.repos.deleteReleaseAsset({
-        owner: this.owner,
-        repo: this.repo,
-        asset_id: asset.id
-      })
-    );
-  }
-  async uploadAsset(release, name, data) {
-    const response = await this.retry(
-      () => this.octokit.request({
-        method: "POST",
-        url: release.uploadUrl,
-        name,
-        data,
-        headers: { "content-type": "application/octet-stream" }
-      })
-    );
-    const asset = response.data;
-    return { id: asset.id, name: asset.name };
-  }
-  async publish(release) {
-    const { data } = await this.retry(
-      () => this.octokit.rest.repos.updateRelease({
-        owner: this.owner,
-        repo: this.repo,
-        release_id: release.id,
-        draft: false
-      })
-    );
-    return toRelease(data);
-  }
-  async retry(call, attempts = 3) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await call();
-      } catch (error2) {
-        const status = error2.status ?? 0;
-        if (status < 500 || attempt >= attempts) throw error2;
-        await new Promise((resolve2) => setTimeout(resolve2, this.retryDelayMs * attempt));
-      }
-    }
-  }
-};
-function toRelease(data) {
-  return {
-    id: data.id,
-    tag: data.tag_name,
-    draft: data.draft,
-    url: data.html_url,
-    uploadUrl: data.upload_url
-  };
-}
-
-// src/publish/index.ts
-var MANIFEST = "pakman.json";
-function stackSlug(stack) {
-  return stack.replace(/[^A-Za-z0-9.]+/g, "-").replace(/^-|-$/g, "");
-}
-function defaultArtifactName(built) {
-  return `${built.packageName}-${stackSlug(built.stack)}-${built.arch}`;
-}
-async function publish(built, settings, log) {
-  const published = {};
-  if (settings.artifact) {
-    const manifest = {
-      package: built.packageName,
-      version: built.version,
-      release: built.release,
-      stack: built.stack,
-      arch: built.arch,
-      keyName: built.keyName
-    };
-    await writeFile(join3(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}
-`);
-    const name = settings.artifactName ?? defaultArtifactName(built);
-    const artifact = await uploadDirectory(name, built.packagesDir, log);
-    log(`uploaded artifact ${name} (id ${artifact.id}, ${artifact.size} bytes)`);
-    published.artifactId = artifact.id;
-    published.artifactName = name;
-  }
-  if (settings.releaseTag) {
-    const releaser = settings.releaser ?? await GitHubReleaser.create(
-      requireValue(settings.token, "a GitHub token"),
-      requireValue(settings.repository, "the repository")
-    );
-    const release = await publishAssets(releaser, settings.releaseTag, releaseFiles(built), log);
-    published.releaseUrl = release.url;
-  }
-  return published;
-}
-function releaseFiles(built) {
-  const prefix = `${stackSlug(built.stack)}-${built.arch}-`;
-  return [
-    ...built.files.map((f) => ({ name: `${prefix}${basename(f.relativePath)}`, path: f.path })),
-    { name: basename(built.publicKeyFile), path: built.publicKeyFile }
-  ];
-}
-function requireValue(value, what) {
-  if (!value) throw new Error(`releasing needs ${what}`);
-  return value;
 }
 
 // src/reporter.ts
@@ -389,13 +188,36 @@ async function buildSummary(result, published = {}) {
     ],
     ...result.phases.map((p) => [p.name, p.seconds.toFixed(2)])
   ]);
+  addPublished(published);
+  addDiagnostics([...loaded.diagnostics, ...recipe.diagnostics]);
+  await summary.write();
+}
+async function mergeSummary(merged, published) {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  summary.addHeading(`PAKman: one repository from ${merged.manifests.length} build jobs`, 2).addTable([
+    [
+      { data: "Directory", header: true },
+      { data: "Stack", header: true },
+      { data: "Arch", header: true }
+    ],
+    ...merged.directories.map((dir) => [
+      `<code>${escape(dir)}</code>`,
+      escape(dir.split("/").slice(0, -2).join("/")),
+      escape(dir.split("/").at(-1) ?? "")
+    ])
+  ]).addRaw(
+    `<p>${merged.packages} packages, indexes signed with <code>${escape(merged.keyName)}.rsa.pub</code></p>`,
+    true
+  );
+  addPublished(published);
+  await summary.write();
+}
+function addPublished(published) {
   const where = [
     published.artifactName && `artifact <code>${escape(published.artifactName)}</code>`,
     published.releaseUrl && `<a href="${escape(published.releaseUrl)}">release</a>`
   ].filter(Boolean);
   if (where.length) summary.addRaw(`<p>Published: ${where.join(", ")}</p>`, true);
-  addDiagnostics([...loaded.diagnostics, ...recipe.diagnostics]);
-  await summary.write();
 }
 function addDiagnostics(diagnostics) {
   const notable = diagnostics.filter((d) => d.severity !== "notice");
@@ -417,6 +239,7 @@ function escape(text) {
 async function run() {
   state.markMainStarted();
   const inputs = getInputs();
+  const publishing = publishSettings(inputs);
   const workspace = resolve(inputs.workspace);
   const reporter = actionReporter(workspace);
   const common = {
@@ -426,6 +249,10 @@ async function run() {
     ...inputs.version && { version: inputs.version },
     ...inputs.buildNumber && { build: inputs.buildNumber }
   };
+  if (inputs.mode === "merge") {
+    await runMerge(inputs, workspace, publishing);
+    return;
+  }
   if (!inputs.build) {
     const { recipe: recipe2, recipeDir: recipeDir2, loaded } = await renderStage(common, reporter);
     setRecipeOutputs(recipe2, recipeDir2);
@@ -461,10 +288,6 @@ async function run() {
   setOutput("cache-hit", String(result.environment.source !== "built"));
   setOutput("public-key", result.publicKeyFile);
   setOutput("key-name", result.keyName);
-  const releaseTag = inputs.upload.release ? inputs.releaseTag : void 0;
-  if (inputs.upload.release && !releaseTag) {
-    throw new Error("upload: release needs a tag: push a tag, or set release-tag");
-  }
   const published = await group(
     "Publish",
     () => publish(
@@ -479,21 +302,62 @@ async function run() {
         publicKeyFile: result.publicKeyFile,
         files: result.files
       },
-      {
-        artifact: inputs.upload.artifact,
-        ...releaseTag && { releaseTag },
-        ...inputs.artifactName && { artifactName: inputs.artifactName },
-        ...inputs.githubToken && { token: inputs.githubToken },
-        repository: process.env.GITHUB_REPOSITORY ?? inputs.repository ?? ""
-      },
+      publishing,
       (line) => info(line)
     )
   );
+  setPublishedOutputs(published);
+  await buildSummary(result, published);
+}
+async function runMerge(inputs, workspace, publishing) {
+  const merged = await mergeStage(
+    {
+      workspace,
+      packagesDir: inputs.packagesDir,
+      ...inputs.signingKey && { signingKey: inputs.signingKey },
+      ...inputs.signingKeyName && { keyName: inputs.signingKeyName },
+      ...(process.env.GITHUB_REPOSITORY ?? inputs.repository) && {
+        repository: process.env.GITHUB_REPOSITORY ?? inputs.repository
+      }
+    },
+    actionReporter(workspace)
+  );
+  const published = await group(
+    "Publish",
+    () => publishDirectory(
+      {
+        dir: merged.packagesDir,
+        artifactName: inputs.artifactName ?? `${merged.manifests[0]?.package ?? "packages"}-repository`,
+        assets: merged.assets
+      },
+      publishing,
+      (line) => info(line)
+    )
+  );
+  setOutput("packages-dir", merged.packagesDir);
+  setOutput("public-key", merged.publicKeyFile);
+  setOutput("key-name", merged.keyName);
+  setPublishedOutputs(published);
+  await mergeSummary(merged, published);
+}
+function publishSettings(inputs) {
+  const releaseTag = inputs.upload.release ? inputs.releaseTag : void 0;
+  if (inputs.upload.release && !releaseTag) {
+    throw new Error("upload: release needs a tag: push a tag, or set release-tag");
+  }
+  return {
+    artifact: inputs.upload.artifact,
+    ...releaseTag && { releaseTag },
+    ...inputs.artifactName && { artifactName: inputs.artifactName },
+    ...inputs.githubToken && { token: inputs.githubToken },
+    repository: process.env.GITHUB_REPOSITORY ?? inputs.repository ?? ""
+  };
+}
+function setPublishedOutputs(published) {
   if (published.artifactId !== void 0)
     setOutput("artifact-id", String(published.artifactId));
   if (published.artifactName) setOutput("artifact-name", published.artifactName);
   if (published.releaseUrl) setOutput("release-url", published.releaseUrl);
-  await buildSummary(result, published);
 }
 function setRecipeOutputs(recipe, recipeDir) {
   setOutput("recipe-dir", recipeDir);

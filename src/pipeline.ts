@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
-import { chown, mkdir, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises'
+import { chown, mkdir, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
-import { join, relative, resolve, sep } from 'node:path'
+import { basename, join, relative, resolve, sep } from 'node:path'
 import { promisify } from 'node:util'
 import {
   collectBuiltFiles,
@@ -17,7 +17,20 @@ import { runInstallTest } from './build/install-test.js'
 import { Docker } from './container/docker.js'
 import { prepareEnvironment, type ImageCache } from './environment/index.js'
 import { prepareSigningKey, removeSigningKey, type SigningKey } from './keys/index.js'
-import { bootstrap, defaultKeyName, resolveContext, type Recipe } from './recipe/index.js'
+import {
+  downloadBuildArtifacts,
+  mergeRepositories,
+  stackSlug,
+  type Merged,
+} from './publish/index.js'
+import type { AssetFile } from './publish/release.js'
+import {
+  bootstrap,
+  defaultKeyName,
+  parseRepository,
+  resolveContext,
+  type Recipe,
+} from './recipe/index.js'
 
 /*
  * The stages in order — config, recipe, keys, environment, build, collect — shared by the action
@@ -304,7 +317,7 @@ function environmentDependencies(loaded: LoadedConfig, packageName: string): str
 }
 
 /** The output directory starts empty, so an index never picks up packages from an earlier run. */
-async function prepareOutputDir(dir: string, workspace: string): Promise<string> {
+export async function prepareOutputDir(dir: string, workspace: string): Promise<string> {
   const target = resolve(dir)
   await mkdir(target, { recursive: true })
   const real = await realpath(target)
@@ -344,4 +357,79 @@ async function commitTime(workspace: string): Promise<number> {
 /** Inside the build stage, render's own phases are plain lines, not groups of their own. */
 function nestedReporter(reporter: Reporter): Reporter {
   return { ...reporter, group: (_name, fn) => fn() }
+}
+
+export interface MergeStageSettings {
+  workspace: string
+  packagesDir: string
+  signingKey?: string
+  keyName?: string
+  repository?: string
+}
+
+export interface MergeResult extends Merged {
+  packagesDir: string
+  keyName: string
+  /** Release assets: every file, named <stack>-<arch>-<file>, and the public key. */
+  assets: AssetFile[]
+}
+
+/** Merge mode: this run's build artifacts → one signed repository, verified before it goes anywhere. */
+export async function mergeStage(
+  settings: MergeStageSettings,
+  reporter: Reporter,
+): Promise<MergeResult> {
+  if (!settings.signingKey?.trim()) {
+    throw new PipelineError(
+      'merge needs signing-key: the key the build jobs signed with, which also signs the merged indexes',
+    )
+  }
+  const repository = parseRepository(settings.repository ?? '')
+  const keyName = settings.keyName ?? (repository ? defaultKeyName(repository) : undefined)
+  if (!keyName)
+    throw new PipelineError('merge needs signing-key-name, or GITHUB_REPOSITORY to derive it')
+  const packagesDir = await prepareOutputDir(settings.packagesDir, settings.workspace)
+  const downloaded = await reporter.group('Download build artifacts', () =>
+    downloadBuildArtifacts((l) => reporter.info(l)),
+  )
+  try {
+    if (!downloaded.dirs.length)
+      throw new PipelineError(
+        'no PAKman build artifacts in this run: run merge in a job that needs the build jobs',
+      )
+    const merged = await reporter.group('Merge', () =>
+      mergeRepositories(downloaded.dirs, {
+        outputDir: packagesDir,
+        signingKey: settings.signingKey!,
+        keyName,
+        mtime: Number(process.env.SOURCE_DATE_EPOCH) || Math.floor(Date.now() / 1000),
+        log: (l) => reporter.info(l),
+      }),
+    )
+    await reporter.group('Verify', async () => {
+      const keys = trustedKeys([
+        [basename(merged.publicKeyFile), await readFile(merged.publicKeyFile, 'utf8')],
+      ])
+      const failed = (await checkPaths([packagesDir], keys)).filter((c) => c.verdict !== 'OK')
+      if (failed.length) {
+        throw new PipelineError(
+          `the merged repository does not verify:\n${failed.map((c) => `${c.path}: ${c.verdict} - ${c.reason}`).join('\n')}`,
+        )
+      }
+      reporter.info(
+        `${merged.packages} packages in ${merged.directories.length} directories verify`,
+      )
+    })
+    const assets: AssetFile[] = []
+    for (const dir of merged.directories) {
+      const parts = dir.split('/')
+      const prefix = `${stackSlug(parts.slice(0, -2).join('/'))}-${parts.at(-1)}-`
+      for (const file of (await readdir(join(packagesDir, dir))).sort())
+        assets.push({ name: `${prefix}${file}`, path: join(packagesDir, dir, file) })
+    }
+    assets.push({ name: basename(merged.publicKeyFile), path: merged.publicKeyFile })
+    return { ...merged, packagesDir, keyName, assets }
+  } finally {
+    await downloaded.cleanup()
+  }
 }

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import type { Diagnostic } from './config/index.js'
-import type { BuildResult } from './pipeline.js'
+import type { BuildResult, MergeResult } from './pipeline.js'
 import type { Published } from './publish/index.js'
 import type { Recipe } from './recipe/index.js'
 
@@ -67,13 +67,41 @@ export async function buildSummary(result: BuildResult, published: Published = {
       ],
       ...result.phases.map((p) => [p.name, p.seconds.toFixed(2)]),
     ])
+  addPublished(published)
+  addDiagnostics([...loaded.diagnostics, ...recipe.diagnostics])
+  await core.summary.write()
+}
+
+export async function mergeSummary(merged: MergeResult, published: Published): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  core.summary
+    .addHeading(`PAKman: one repository from ${merged.manifests.length} build jobs`, 2)
+    .addTable([
+      [
+        { data: 'Directory', header: true },
+        { data: 'Stack', header: true },
+        { data: 'Arch', header: true },
+      ],
+      ...merged.directories.map((dir) => [
+        `<code>${escape(dir)}</code>`,
+        escape(dir.split('/').slice(0, -2).join('/')),
+        escape(dir.split('/').at(-1) ?? ''),
+      ]),
+    ])
+    .addRaw(
+      `<p>${merged.packages} packages, indexes signed with <code>${escape(merged.keyName)}.rsa.pub</code></p>`,
+      true,
+    )
+  addPublished(published)
+  await core.summary.write()
+}
+
+function addPublished(published: Published): void {
   const where = [
     published.artifactName && `artifact <code>${escape(published.artifactName)}</code>`,
     published.releaseUrl && `<a href="${escape(published.releaseUrl)}">release</a>`,
   ].filter(Boolean)
   if (where.length) core.summary.addRaw(`<p>Published: ${where.join(', ')}</p>`, true)
-  addDiagnostics([...loaded.diagnostics, ...recipe.diagnostics])
-  await core.summary.write()
 }
 
 function addDiagnostics(diagnostics: readonly Diagnostic[]): void {

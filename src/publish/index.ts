@@ -1,9 +1,12 @@
 import { writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { uploadDirectory } from './artifact.js'
+import { MANIFEST, type Manifest } from './manifest.js'
 import { GitHubReleaser, publishAssets, type AssetFile, type Releaser } from './release.js'
 
 export { uploadDirectory } from './artifact.js'
+export { MANIFEST, type Manifest } from './manifest.js'
+export { downloadBuildArtifacts, mergeRepositories, type Merged } from './merge.js'
 export {
   GitHubReleaser,
   publishAssets,
@@ -43,9 +46,6 @@ export interface Published {
   releaseUrl?: string
 }
 
-/** Records what is in the directory, so a merge job knows the stack and arch of each artifact. */
-export const MANIFEST = 'pakman.json'
-
 /** `alpine/3.20` → `alpine-3.20`: names for artifacts and assets. */
 export function stackSlug(stack: string): string {
   return stack.replace(/[^A-Za-z0-9.]+/g, '-').replace(/^-|-$/g, '')
@@ -55,14 +55,14 @@ export function defaultArtifactName(built: Pick<Built, 'packageName' | 'stack' |
   return `${built.packageName}-${stackSlug(built.stack)}-${built.arch}`
 }
 
+/** A build job's output: pakman.json beside the packages, then the artifact and release assets. */
 export async function publish(
   built: Built,
   settings: PublishSettings,
   log: (line: string) => void,
 ): Promise<Published> {
-  const published: Published = {}
   if (settings.artifact) {
-    const manifest = {
+    const manifest: Manifest = {
       package: built.packageName,
       version: built.version,
       release: built.release,
@@ -71,11 +71,41 @@ export async function publish(
       keyName: built.keyName,
     }
     await writeFile(join(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`)
-    const name = settings.artifactName ?? defaultArtifactName(built)
-    const artifact = await uploadDirectory(name, built.packagesDir, log)
-    log(`uploaded artifact ${name} (id ${artifact.id}, ${artifact.size} bytes)`)
+  }
+  const prefix = `${stackSlug(built.stack)}-${built.arch}-`
+  return publishDirectory(
+    {
+      dir: built.packagesDir,
+      artifactName: settings.artifactName ?? defaultArtifactName(built),
+      assets: [
+        ...built.files.map((f) => ({ name: `${prefix}${basename(f.relativePath)}`, path: f.path })),
+        { name: basename(built.publicKeyFile), path: built.publicKeyFile },
+      ],
+    },
+    settings,
+    log,
+  )
+}
+
+export interface Output {
+  dir: string
+  artifactName: string
+  /** Release assets, named uniquely across a matrix (stack and arch in the name). */
+  assets: AssetFile[]
+}
+
+/** Uploads a directory as an artifact and its assets to the release, as the settings ask. */
+export async function publishDirectory(
+  output: Output,
+  settings: PublishSettings,
+  log: (line: string) => void,
+): Promise<Published> {
+  const published: Published = {}
+  if (settings.artifact) {
+    const artifact = await uploadDirectory(output.artifactName, output.dir, log)
+    log(`uploaded artifact ${output.artifactName} (id ${artifact.id}, ${artifact.size} bytes)`)
     published.artifactId = artifact.id
-    published.artifactName = name
+    published.artifactName = output.artifactName
   }
   if (settings.releaseTag) {
     const releaser =
@@ -84,19 +114,10 @@ export async function publish(
         requireValue(settings.token, 'a GitHub token'),
         requireValue(settings.repository, 'the repository'),
       ))
-    const release = await publishAssets(releaser, settings.releaseTag, releaseFiles(built), log)
+    const release = await publishAssets(releaser, settings.releaseTag, output.assets, log)
     published.releaseUrl = release.url
   }
   return published
-}
-
-/** Asset names unique across a matrix: stack and arch go in front unless the name has them. */
-export function releaseFiles(built: Built): AssetFile[] {
-  const prefix = `${stackSlug(built.stack)}-${built.arch}-`
-  return [
-    ...built.files.map((f) => ({ name: `${prefix}${basename(f.relativePath)}`, path: f.path })),
-    { name: basename(built.publicKeyFile), path: built.publicKeyFile },
-  ]
 }
 
 function requireValue(value: string | undefined, what: string): string {

@@ -51,6 +51,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   const entries: CacheEntry[] = []
   const blobs = new Map<string, Buffer>()
   const blocks = new Map<string, Buffer>()
+  const contentTypes = new Map<string, string>()
   const requests: string[] = []
   const artifacts: FakeArtifact[] = []
   const releases: FakeRelease[] = []
@@ -84,7 +85,11 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       const input = JSON.parse(body.toString() || '{}') as Record<string, unknown>
       return twirp(call, input, res)
     }
-    if (url.pathname.startsWith('/blob/')) return blob(req.method ?? 'GET', url, body, res)
+    if (url.pathname.startsWith('/blob/')) {
+      const type = req.headers['x-ms-blob-content-type']
+      if (typeof type === 'string') contentTypes.set(url.pathname.slice('/blob/'.length), type)
+      return blob(req.method ?? 'GET', url, body, res)
+    }
     send(res, 404, { msg: `no route ${req.method} ${url.pathname}` })
   })
 
@@ -291,7 +296,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       .writeHead(200, {
         ...headers,
         'content-length': String(data.length),
-        'content-type': 'application/octet-stream',
+        'content-type': contentTypes.get(name) ?? 'application/octet-stream',
       })
       .end(data)
   }

@@ -1,0 +1,127 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto'
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { basename, join } from 'node:path'
+import {
+  indexMember,
+  indexText,
+  readPackage,
+  signMember,
+  trustedKeys,
+  verifyPackage,
+  type IndexedPackage,
+} from '../apk/index.js'
+import { MANIFEST, type Manifest } from './manifest.js'
+
+/*
+ * Merge mode: the package artifacts of this run's build jobs become one repository,
+ * <stack>/<repo>/<arch>/, with one APKINDEX per directory, written and signed here with the key the
+ * build jobs used. A package signed by any other key is refused.
+ */
+
+export interface MergeSettings {
+  /** Where the merged repository is written (emptied first by the caller). */
+  outputDir: string
+  signingKey: string
+  keyName: string
+  /** Index timestamps (SOURCE_DATE_EPOCH). */
+  mtime: number
+  log: (line: string) => void
+}
+
+export interface Merged {
+  directories: string[]
+  packages: number
+  publicKeyFile: string
+  manifests: Manifest[]
+}
+
+/** A downloaded build artifact: its directory holds pakman.json and <repo>/<arch>/*.apk. */
+export async function mergeRepositories(
+  artifactDirs: string[],
+  settings: MergeSettings,
+): Promise<Merged> {
+  const privateKey = createPrivateKey(settings.signingKey.replace(/\\n/g, '\n').trim())
+  const publicKeyPem = createPublicKey(privateKey)
+    .export({ type: 'spki', format: 'pem' })
+    .toString()
+  const keyFile = `${settings.keyName}.rsa.pub`
+  const trusted = trustedKeys([[keyFile, publicKeyPem]])
+  const byDirectory = new Map<string, IndexedPackage[]>()
+  const manifests: Manifest[] = []
+
+  for (const dir of artifactDirs) {
+    const manifest = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as Manifest
+    manifests.push(manifest)
+    for (const file of await apkFiles(dir)) {
+      const bytes = await readFile(file.path)
+      const verdict = verifyPackage(bytes, trusted)
+      if (verdict.verdict !== 'OK') {
+        throw new Error(
+          `${manifest.stack} ${manifest.arch} ${basename(file.path)}: ${verdict.verdict} with ${keyFile} (${verdict.reason}); merge only packages signed with the same key`,
+        )
+      }
+      const target = join(manifest.stack, file.repo, file.arch)
+      await mkdir(join(settings.outputDir, target), { recursive: true })
+      await copyFile(file.path, join(settings.outputDir, target, basename(file.path)))
+      const list = byDirectory.get(target) ?? []
+      list.push({ pkg: readPackage(bytes), fileSize: bytes.length })
+      byDirectory.set(target, list)
+    }
+  }
+
+  for (const [target, packages] of byDirectory) {
+    const arch = basename(target)
+    const text = indexText(packages, arch)
+    const member = indexMember(text, `${target} `, settings.mtime)
+    await writeFile(
+      join(settings.outputDir, target, 'APKINDEX.tar.gz'),
+      signMember(member, privateKey, keyFile, settings.mtime),
+    )
+    settings.log(`${target}: ${packages.length} packages, APKINDEX.tar.gz signed with ${keyFile}`)
+  }
+  const publicKeyFile = join(settings.outputDir, keyFile)
+  await writeFile(publicKeyFile, publicKeyPem)
+  const count = [...byDirectory.values()].reduce((n, list) => n + list.length, 0)
+  return { directories: [...byDirectory.keys()].sort(), packages: count, publicKeyFile, manifests }
+}
+
+/** The .apk files of an artifact, with the <repo>/<arch> they sit in. */
+async function apkFiles(dir: string): Promise<{ path: string; repo: string; arch: string }[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true })
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith('.apk'))
+    .map((e) => {
+      const parts = join(e.parentPath, e.name)
+        .slice(dir.length + 1)
+        .split('/')
+      return {
+        path: join(e.parentPath, e.name),
+        repo: parts.at(-3) ?? 'main',
+        arch: parts.at(-2) ?? 'noarch',
+      }
+    })
+    .sort((a, b) => a.path.localeCompare(b.path))
+}
+
+/** Downloads every artifact of this run that PAKman's build jobs made (those with pakman.json). */
+export async function downloadBuildArtifacts(
+  log: (line: string) => void,
+): Promise<{ dirs: string[]; cleanup: () => Promise<void> }> {
+  const { DefaultArtifactClient } = await import('@actions/artifact')
+  const client = new DefaultArtifactClient()
+  const root = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'pakman-merge-'))
+  const { artifacts } = await client.listArtifacts()
+  const dirs: string[] = []
+  for (const artifact of artifacts) {
+    const path = join(root, String(artifact.id))
+    await client.downloadArtifact(artifact.id, { path })
+    const isBuild = await stat(join(path, MANIFEST)).then(
+      () => true,
+      () => false,
+    )
+    log(`${artifact.name}: ${isBuild ? 'packages' : 'not a PAKman build, skipped'}`)
+    if (isBuild) dirs.push(path)
+  }
+  return { dirs, cleanup: () => rm(root, { recursive: true, force: true }) }
+}

@@ -1,0 +1,219 @@
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { checkPaths, readIndex, trustedKeys } from '../src/apk/index.js'
+import {
+  downloadBuildArtifacts,
+  mergeRepositories,
+  publish,
+  type Built,
+} from '../src/publish/index.js'
+import { SHARED } from './helpers/corpus.js'
+import { startFakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
+
+/*
+ * Merge mode over three build jobs' artifacts, made of packages the real abuild signed with the
+ * vectors' pakman-test key: uploaded and downloaded with the real @actions/artifact client against
+ * the loopback server, then merged into one repository with an index per directory.
+ */
+const VECTORS = join(SHARED, 'vectors/apk')
+const KEY_NAME = 'pakman-test@example.invalid-6b08b41c'
+const privateKey = readFileSync(join(VECTORS, 'keys', `${KEY_NAME}.rsa`), 'utf8')
+const root = mkdtempSync(join(tmpdir(), 'pakman-merge-test-'))
+let github: FakeGitHub
+const saved: Record<string, string | undefined> = {}
+
+beforeAll(async () => {
+  github = await startFakeGitHub()
+  for (const [key, value] of Object.entries({
+    ...github.env,
+    GITHUB_WORKSPACE: root,
+    RUNNER_TEMP: root,
+  })) {
+    saved[key] = process.env[key]
+    process.env[key] = value
+  }
+})
+afterAll(async () => {
+  for (const [key, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[key]
+    else process.env[key] = value
+  }
+  await github.close()
+  rmSync(root, { recursive: true, force: true })
+})
+
+/** A build job's output: vector packages under <repo>/<arch>/, as abuild lays them out. */
+function job(stack: string, arch: string, packages: string[]): Built {
+  const dir = mkdtempSync(join(root, 'job-'))
+  mkdirSync(join(dir, `acme/${arch}`), { recursive: true })
+  const files = packages.map((p) => {
+    const target = join(dir, `acme/${arch}`, p.split('/').at(-1)!)
+    copyFileSync(join(VECTORS, p), target)
+    return { relativePath: `acme/${arch}/${p.split('/').at(-1)}`, path: target }
+  })
+  writeFileSync(
+    join(dir, `${KEY_NAME}.rsa.pub`),
+    readFileSync(join(VECTORS, 'keys', `${KEY_NAME}.rsa.pub`)),
+  )
+  return {
+    packageName: 'hello-app',
+    version: '1.0.3',
+    release: 17,
+    stack,
+    arch,
+    keyName: KEY_NAME,
+    packagesDir: dir,
+    publicKeyFile: join(dir, `${KEY_NAME}.rsa.pub`),
+    files,
+  }
+}
+
+describe('merge mode', () => {
+  it('merges three jobs into <stack>/<repo>/<arch>/ with a signed index each', async () => {
+    const acme = [
+      'good/acme/x86_64/hello-app-1.0.3-r17.apk',
+      'good/acme/x86_64/hello-app-openrc-1.0.3-r17.apk',
+    ]
+    await publish(job('alpine/3.19', 'x86_64', acme), { artifact: true }, () => {})
+    await publish(job('alpine/3.20', 'x86_64', acme), { artifact: true }, () => {})
+    await publish(
+      job('alpine/3.20', 'aarch64', ['good/noarch/x86_64/vector-notes-1.0-r0.apk']),
+      { artifact: true },
+      () => {},
+    )
+    expect(github.artifacts.map((a) => a.name).sort()).toEqual([
+      'hello-app-alpine-3.19-x86_64',
+      'hello-app-alpine-3.20-aarch64',
+      'hello-app-alpine-3.20-x86_64',
+    ])
+
+    const log: string[] = []
+    const downloaded = await downloadBuildArtifacts((l) => log.push(l))
+    const out = mkdtempSync(join(root, 'merged-'))
+    const merged = await mergeRepositories(downloaded.dirs, {
+      outputDir: out,
+      signingKey: privateKey,
+      keyName: KEY_NAME,
+      mtime: 1735689600,
+      log: (l) => log.push(l),
+    })
+    await downloaded.cleanup()
+
+    expect(merged.directories).toEqual([
+      'alpine/3.19/acme/x86_64',
+      'alpine/3.20/acme/aarch64',
+      'alpine/3.20/acme/x86_64',
+    ])
+    expect(merged.packages).toBe(5)
+    const index = readIndex(readFileSync(join(out, 'alpine/3.20/acme/aarch64/APKINDEX.tar.gz')))
+    expect(index.entries.map((e) => [e.name, e.arch])).toEqual([['vector-notes', 'aarch64']])
+    expect(readdirSync(join(out, 'alpine/3.19/acme/x86_64')).sort()).toEqual([
+      'APKINDEX.tar.gz',
+      'hello-app-1.0.3-r17.apk',
+      'hello-app-openrc-1.0.3-r17.apk',
+    ])
+    // The whole tree verifies with the key, and every index lists exactly its directory.
+    const keys = trustedKeys([[`${KEY_NAME}.rsa.pub`, readFileSync(merged.publicKeyFile, 'utf8')]])
+    const checks = await checkPaths([out], keys)
+    expect(checks.filter((c) => c.verdict !== 'OK')).toEqual([])
+    expect(checks).toHaveLength(8)
+  }, 30_000)
+
+  it('refuses a package signed by a different key', async () => {
+    const dir = mkdtempSync(join(root, 'other-'))
+    mkdirSync(join(dir, 'acme/x86_64'), { recursive: true })
+    copyFileSync(
+      join(VECTORS, 'bad/signed-by-other-key.apk'),
+      join(dir, 'acme/x86_64/vector-notes-1.0-r0.apk'),
+    )
+    writeFileSync(
+      join(dir, 'pakman.json'),
+      JSON.stringify({
+        package: 'vector-notes',
+        version: '1.0',
+        release: 0,
+        stack: 'alpine/3.20',
+        arch: 'x86_64',
+        keyName: KEY_NAME,
+      }),
+    )
+    await expect(
+      mergeRepositories([dir], {
+        outputDir: mkdtempSync(join(root, 'out-')),
+        signingKey: privateKey,
+        keyName: KEY_NAME,
+        mtime: 0,
+        log: () => {},
+      }),
+    ).rejects.toThrow(
+      `alpine/3.20 x86_64 vector-notes-1.0-r0.apk: UNTRUSTED with ${KEY_NAME}.rsa.pub (signed by other-test@example.invalid-6b08b420.rsa.pub, which is not trusted); merge only packages signed with the same key`,
+    )
+  })
+})
+
+describe('the action in merge mode (node dist/index.js)', () => {
+  // Uses the three build artifacts the first describe uploaded to the same server.
+  it('downloads the build artifacts, merges, verifies and publishes one repository', async () => {
+    const { runAction } = await import('./helpers/action.js')
+    const out = mkdtempSync(join(root, 'action-merged-'))
+    const ran = await runAction(
+      {
+        mode: 'merge',
+        'signing-key': privateKey,
+        'signing-key-name': KEY_NAME,
+        'packages-dir': out,
+        upload: 'artifact,release',
+        'release-tag': 'v1.0.3',
+        'github-token': 'test-token',
+      },
+      {
+        ...github.env,
+        GITHUB_WORKSPACE: root,
+        RUNNER_TEMP: root,
+        GITHUB_REPOSITORY: 'acme/hello-app',
+      },
+    )
+    expect(ran.code).toBe(0)
+    expect(ran.outputs).toMatchObject({
+      'packages-dir': out,
+      'key-name': KEY_NAME,
+      'artifact-name': 'hello-app-repository',
+      'release-url': `${github.url}/octo/app/releases/tag/v1.0.3`,
+    })
+    for (const group of ['Download build artifacts', 'Merge', 'Verify', 'Publish'])
+      expect(ran.stdout).toContain(`::group::${group}\n`)
+    expect(ran.stdout).toContain('5 packages in 3 directories verify')
+    const release = github.releases.find((r) => r.tag_name === 'v1.0.3')!
+    expect(release.draft).toBe(false)
+    expect(release.assets.map((a) => a.name)).toEqual(
+      expect.arrayContaining([
+        'alpine-3.19-x86_64-APKINDEX.tar.gz',
+        'alpine-3.20-aarch64-vector-notes-1.0-r0.apk',
+        `${KEY_NAME}.rsa.pub`,
+      ]),
+    )
+    expect(ran.summary).toContain('<h2>PAKman: one repository from 3 build jobs</h2>')
+  }, 60_000)
+
+  it('refuses to merge without the signing key', async () => {
+    const { runAction } = await import('./helpers/action.js')
+    const ran = await runAction(
+      { mode: 'merge', 'packages-dir': mkdtempSync(join(root, 'x-')) },
+      { ...github.env, GITHUB_WORKSPACE: root, GITHUB_REPOSITORY: 'acme/hello-app' },
+    )
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toContain(
+      '::error::merge needs signing-key: the key the build jobs signed with, which also signs the merged indexes',
+    )
+  })
+})
