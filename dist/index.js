@@ -9,7 +9,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-YXJIQWKA.js";
+} from "./chunks/chunk-ALPC4TJP.js";
 import {
   error,
   getBooleanInput,

@@ -1,33 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { ActionsCache } from '../src/environment/cache.js'
-import { startFakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
+import { useFakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
 
 /* The GitHub Actions cache backend: the real @actions/cache client against the loopback server. */
+const fake = useFakeGitHub('pakman-actions-cache-')
+const dir = fake.root
 let github: FakeGitHub
-const saved: Record<string, string | undefined> = {}
-const dir = mkdtempSync(join(tmpdir(), 'pakman-actions-cache-'))
-
-beforeAll(async () => {
-  github = await startFakeGitHub()
-  for (const [key, value] of Object.entries({
-    ...github.env,
-    RUNNER_TEMP: dir,
-    GITHUB_WORKSPACE: dir,
-  })) {
-    saved[key] = process.env[key]
-    process.env[key] = value
-  }
-})
-afterAll(async () => {
-  for (const [key, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[key]
-    else process.env[key] = value
-  }
-  await github.close()
-  rmSync(dir, { recursive: true, force: true })
+beforeAll(() => {
+  github = fake.server()
 })
 
 describe('ActionsCache', () => {

@@ -4,12 +4,10 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
-  rmSync,
   writeFileSync,
 } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { checkPaths, readIndex, trustedKeys } from '../src/apk/index.js'
 import {
   downloadBuildArtifacts,
@@ -18,7 +16,7 @@ import {
   type Built,
 } from '../src/publish/index.js'
 import { SHARED } from './helpers/corpus.js'
-import { startFakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
+import { useFakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
 
 /*
  * Merge mode over three build jobs' artifacts, made of packages the real abuild signed with the
@@ -28,28 +26,11 @@ import { startFakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
 const VECTORS = join(SHARED, 'vectors/apk')
 const KEY_NAME = 'pakman-test@example.invalid-6b08b41c'
 const privateKey = readFileSync(join(VECTORS, 'keys', `${KEY_NAME}.rsa`), 'utf8')
-const root = mkdtempSync(join(tmpdir(), 'pakman-merge-test-'))
+const fake = useFakeGitHub('pakman-merge-test-')
+const root = fake.root
 let github: FakeGitHub
-const saved: Record<string, string | undefined> = {}
-
-beforeAll(async () => {
-  github = await startFakeGitHub()
-  for (const [key, value] of Object.entries({
-    ...github.env,
-    GITHUB_WORKSPACE: root,
-    RUNNER_TEMP: root,
-  })) {
-    saved[key] = process.env[key]
-    process.env[key] = value
-  }
-})
-afterAll(async () => {
-  for (const [key, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[key]
-    else process.env[key] = value
-  }
-  await github.close()
-  rmSync(root, { recursive: true, force: true })
+beforeAll(() => {
+  github = fake.server()
 })
 
 /** A build job's output: vector packages under <repo>/<arch>/, as abuild lays them out. */

@@ -1,36 +1,18 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { GitHubReleaser, publish, type Built } from '../src/publish/index.js'
-import { startFakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
+import { useFakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
 
 /*
  * Publishing with the real @actions/artifact and @actions/github clients against the loopback
  * server: upload, re-run, existing release and asset, a 500 that recovers, a 500 that does not.
  */
+const fake = useFakeGitHub('pakman-publish-')
+const root = fake.root
 let github: FakeGitHub
-const saved: Record<string, string | undefined> = {}
-const root = mkdtempSync(join(tmpdir(), 'pakman-publish-'))
-
-beforeAll(async () => {
-  github = await startFakeGitHub()
-  for (const [key, value] of Object.entries({
-    ...github.env,
-    GITHUB_WORKSPACE: root,
-    RUNNER_TEMP: root,
-  })) {
-    saved[key] = process.env[key]
-    process.env[key] = value
-  }
-})
-afterAll(async () => {
-  for (const [key, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[key]
-    else process.env[key] = value
-  }
-  await github.close()
-  rmSync(root, { recursive: true, force: true })
+beforeAll(() => {
+  github = fake.server()
 })
 beforeEach(() => {
   github.artifacts.length = 0

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { buildScript, environmentScript } from '../src/build/scripts.js'
+import { buildScript } from '../src/build/scripts.js'
+import { environmentScript } from '../src/environment/script.js'
 import { listEntry } from '../src/recipe/shell.js'
 
 const shellcheck = (text: string) =>

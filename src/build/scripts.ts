@@ -1,4 +1,5 @@
-import { fileText, list, sh, singleQuoted, word, type Word } from '../recipe/shell.js'
+import { SCRIPT_DIR } from '../container/script.js'
+import { fileText, sh, word } from '../recipe/shell.js'
 
 /*
  * Shell that runs inside the containers. The scripts are fixed text: every value they need comes
@@ -13,39 +14,11 @@ export const CONTAINER_PATHS = {
   keys: word('/pakman/keys'),
   /** The recipe directory mounted again on its own, so building never has to traverse the workspace. */
   recipes: word('/pakman/recipes'),
-  scripts: word('/pakman/scripts'),
+  scripts: word(SCRIPT_DIR),
 }
 
 /** Marks the start of a phase in the log, so a failure can name the phase it happened in. */
 export const PHASE_MARKER = word('pakman-phase:')
-
-/**
- * Turns the base image into the build environment: installs each package that is not there yet,
- * so a prepared image needs no network at all.
- */
-export function environmentScript(packages: readonly Word[]): string {
-  return fileText(sh`
-#!/bin/sh
-# Installs the build environment's packages that the image does not have yet.
-set -eu
-set -f # package names may hold version rules such as nodejs>=20; never glob them
-
-missing=""
-for package in ${list(packages.map(singleQuoted))}; do
-	if ! apk info -e "$package" >/dev/null 2>&1; then
-		missing="$missing $package"
-	fi
-done
-
-if [ -z "$missing" ]; then
-	echo "all packages are present"
-	exit 0
-fi
-echo "installing:$missing"
-# shellcheck disable=SC2086 # one word per package
-apk add --no-cache $missing
-`)
-}
 
 /**
  * The build: as root, create a build user whose uid/gid match the workspace owner (uid 0 gets an
@@ -142,7 +115,7 @@ export function installTestScript(): string {
 set -eu
 echo "${PHASE_MARKER}install"
 mkdir -p /etc/apk/keys
-cp "${CONTAINER_PATHS.keys}/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/
+cp "${CONTAINER_PATHS.scripts}/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/
 apk add --no-cache openrc
 apk add --no-cache --repository "${CONTAINER_PATHS.packages}/$PAKMAN_REPOSITORY" "$PAKMAN_PACKAGE"
 echo "installed $PAKMAN_PACKAGE"

@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { environmentScript } from '../build/scripts.js'
+import { runScript } from '../container/script.js'
+import { environmentScript } from './script.js'
 import type { Docker } from '../container/docker.js'
 import { listEntry } from '../recipe/shell.js'
 import type { ImageCache } from './cache.js'
@@ -128,33 +129,24 @@ export async function prepareEnvironment(request: EnvironmentRequest): Promise<E
 }
 
 async function buildEnvironment(request: EnvironmentRequest, image: string): Promise<void> {
-  const { docker } = request
-  const scripts = await mkdtemp(join(tmpdir(), 'pakman-env-'))
-  const container = `pakman-env-${randomBytes(6).toString('hex')}`
-  try {
-    await writeFile(
-      join(scripts, 'environment.sh'),
-      environmentScript(environmentPackages(request.packages).map(listEntry)),
-      {
-        mode: 0o755,
-      },
-    )
-    request.log(`building the environment from ${request.baseImage}`)
-    const code = await docker.runToCommit({
+  request.log(`building the environment from ${request.baseImage}`)
+  const packages = environmentPackages(request.packages).map(listEntry)
+  await runScript(
+    {
+      docker: request.docker,
       image: request.baseImage,
-      name: container,
-      command: ['/bin/sh', '/pakman/scripts/environment.sh'],
-      mounts: [{ source: scripts, target: '/pakman/scripts', readOnly: true }],
+      prefix: 'pakman-env',
+      script: environmentScript(packages),
+      keep: true,
       ...(request.platform && { platform: request.platform }),
-      onLine: (line) => request.log(line),
-    })
-    if (code !== 0)
-      throw new Error(`installing the build environment failed (exit ${code}); see the log above`)
-    await docker.commit(container, image, [
-      'LABEL org.opencontainers.image.title=pakman-environment',
-    ])
-  } finally {
-    await docker.removeContainer(container)
-    await rm(scripts, { recursive: true, force: true })
-  }
+      onLine: request.log,
+    },
+    async (container, { code }) => {
+      if (code !== 0)
+        throw new Error(`installing the build environment failed (exit ${code}); see the log above`)
+      await request.docker.commit(container, image, [
+        'LABEL org.opencontainers.image.title=pakman-environment',
+      ])
+    },
+  )
 }

@@ -1,5 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { mkdtempSync, rmSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as vitestHooks from 'vitest'
 
 /*
  * A loopback server that speaks enough of GitHub's protocols for the real toolkit clients: the
@@ -338,4 +342,42 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
+}
+
+/**
+ * For in-process tests of the toolkit clients: starts the server before the file's tests, points
+ * this process's environment at it (with GITHUB_WORKSPACE and RUNNER_TEMP at a scratch directory),
+ * and restores everything afterwards. Read `server()` inside tests.
+ */
+export function useFakeGitHub(prefix: string): { server: () => FakeGitHub; root: string } {
+  const { afterAll, beforeAll } = vitestHooks
+  const root = mkdtempSync(join(tmpdir(), prefix))
+  const saved: Record<string, string | undefined> = {}
+  let github: FakeGitHub | undefined
+  beforeAll(async () => {
+    github = await startFakeGitHub()
+    for (const [key, value] of Object.entries({
+      ...github.env,
+      GITHUB_WORKSPACE: root,
+      RUNNER_TEMP: root,
+    })) {
+      saved[key] = process.env[key]
+      process.env[key] = value
+    }
+  })
+  afterAll(async () => {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key]
+      else process.env[key] = value
+    }
+    await github?.close()
+    rmSync(root, { recursive: true, force: true })
+  })
+  return {
+    server: () => {
+      if (!github) throw new Error('the fake GitHub server starts in beforeAll')
+      return github
+    },
+    root,
+  }
 }

@@ -7402,10 +7402,48 @@ var ActionsCache = class {
 };
 
 // src/environment/index.ts
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
+import { rm as rm2 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join3 } from "node:path";
+
+// src/container/script.ts
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join2 } from "node:path";
+var SCRIPT_DIR = "/pakman/scripts";
+async function runScript(run3, then) {
+  const dir = await mkdtemp(join2(tmpdir(), `${run3.prefix}-`));
+  const name2 = `${run3.prefix}-${randomBytes(6).toString("hex")}`;
+  const tail = [];
+  try {
+    await writeFile(join2(dir, "script.sh"), run3.script, { mode: 493 });
+    for (const [file2, content] of Object.entries(run3.files ?? {}))
+      await writeFile(join2(dir, file2), content, { mode: 420 });
+    run3.onContainer?.(name2);
+    const spec = {
+      image: run3.image,
+      name: name2,
+      command: ["/bin/sh", `${SCRIPT_DIR}/script.sh`],
+      mounts: [...run3.mounts ?? [], { source: dir, target: SCRIPT_DIR, readOnly: true }],
+      ...run3.env && { env: run3.env },
+      ...run3.platform && { platform: run3.platform },
+      onLine: (line) => {
+        tail.push(line);
+        if (tail.length > 25) tail.shift();
+        run3.onLine(line);
+      }
+    };
+    const code = await (run3.keep ? run3.docker.runToCommit(spec) : run3.docker.run(spec));
+    const result = { code, tail };
+    await then?.(name2, result);
+    return result;
+  } finally {
+    await run3.docker.removeContainer(name2);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 // src/recipe/shell.ts
 var SAFE_WORD = /^[A-Za-z0-9_@%+=:,./^-]+$/;
@@ -7465,16 +7503,7 @@ function fileText(script) {
 `;
 }
 
-// src/build/scripts.ts
-var CONTAINER_PATHS = {
-  workspace: word("/pakman/workspace"),
-  packages: word("/pakman/packages"),
-  keys: word("/pakman/keys"),
-  /** The recipe directory mounted again on its own, so building never has to traverse the workspace. */
-  recipes: word("/pakman/recipes"),
-  scripts: word("/pakman/scripts")
-};
-var PHASE_MARKER = word("pakman-phase:");
+// src/environment/script.ts
 function environmentScript(packages) {
   return fileText(sh`
 #!/bin/sh
@@ -7498,95 +7527,6 @@ echo "installing:$missing"
 apk add --no-cache $missing
 `);
 }
-function buildScript() {
-  return fileText(sh`
-#!/bin/sh
-# PAKman build: runs as root, builds as an unprivileged user.
-# In: PAKMAN_UID PAKMAN_GID PAKMAN_RECIPE PAKMAN_KEY_NAME SOURCE_DATE_EPOCH
-set -eu
-
-phase() {
-	echo "${PHASE_MARKER}$1"
-}
-
-name_of_id() { # file id: the name of the entry with that numeric id in /etc/passwd or /etc/group
-	awk -F: -v id="$2" '$3 == id { print $1; exit }' "$1"
-}
-
-phase setup
-build_uid="$PAKMAN_UID"
-build_gid="$PAKMAN_GID"
-if [ "$build_uid" -eq 0 ]; then
-	# A root-owned workspace (self-hosted runners, CI containers): build as uid 1000 and hand
-	# back ownership afterwards.
-	build_uid=1000
-	build_gid=1000
-fi
-
-grep -q '^abuild:' /etc/group || addgroup -S abuild
-group="$(name_of_id /etc/group "$build_gid")"
-if [ -z "$group" ]; then
-	group=builder
-	addgroup -g "$build_gid" "$group"
-fi
-user="$(name_of_id /etc/passwd "$build_uid")"
-if [ -z "$user" ]; then
-	user=builder
-	adduser -D -u "$build_uid" -G "$group" -h /home/builder -s /bin/sh "$user"
-fi
-addgroup "$user" abuild
-home="$(awk -F: -v name="$user" '$1 == name { print $6; exit }' /etc/passwd)"
-
-mkdir -p "$home/.abuild" /etc/apk/keys
-cat > "$home/.abuild/abuild.conf" <<CONF
-PACKAGER_PRIVKEY="${CONTAINER_PATHS.keys}/$PAKMAN_KEY_NAME.rsa"
-REPODEST="${CONTAINER_PATHS.packages}"
-CONF
-chown -R "$build_uid:$build_gid" "$home"
-cp "${CONTAINER_PATHS.keys}/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/
-
-workspace_recipe="${CONTAINER_PATHS.workspace}/$PAKMAN_RECIPE"
-recipe="${CONTAINER_PATHS.recipes}/\${PAKMAN_RECIPE#.apk/}"
-
-in_recipe_as_builder() { # dir command
-	# su keeps the environment (SOURCE_DATE_EPOCH) apart from HOME, USER and SHELL.
-	su -s /bin/sh "$user" -c "cd '$1' && $2"
-}
-
-status=0
-phase snapshot
-if [ "$PAKMAN_UID" -eq 0 ]; then
-	# The build user may not be able to read a root-owned workspace, so root packs it (the
-	# snapshot runs no code from the app) and hands the recipe and the output to the build user.
-	(cd "$workspace_recipe" && abuild -F snapshot) || status=$?
-	chown -R "$build_uid:$build_gid" "$recipe" "${CONTAINER_PATHS.packages}"
-else
-	in_recipe_as_builder "$workspace_recipe" "abuild snapshot" || status=$?
-fi
-if [ "$status" -eq 0 ]; then
-	phase build
-	in_recipe_as_builder "$recipe" "abuild -r" || status=$?
-fi
-
-phase finish
-if [ "$PAKMAN_UID" -eq 0 ]; then
-	chown -R 0:0 "$recipe" "${CONTAINER_PATHS.packages}"
-fi
-exit "$status"
-`);
-}
-function installTestScript() {
-  return fileText(sh`
-#!/bin/sh
-set -eu
-echo "${PHASE_MARKER}install"
-mkdir -p /etc/apk/keys
-cp "${CONTAINER_PATHS.keys}/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/
-apk add --no-cache openrc
-apk add --no-cache --repository "${CONTAINER_PATHS.packages}/$PAKMAN_REPOSITORY" "$PAKMAN_PACKAGE"
-echo "installed $PAKMAN_PACKAGE"
-`);
-}
 
 // src/environment/index.ts
 var ENVIRONMENT_RECIPE_VERSION = 1;
@@ -7604,7 +7544,7 @@ function environmentKey(baseImageId, packages, label) {
   ).digest("hex");
   return `pakman-env-${label}-${digest.slice(0, 24)}`;
 }
-var ARCHIVE_PATH = join2(tmpdir(), "pakman-environment.tar.zst");
+var ARCHIVE_PATH = join3(tmpdir2(), "pakman-environment.tar.zst");
 async function prepareEnvironment(request) {
   const { docker, log: log2, warn } = request;
   let baseId = await docker.imageId(request.baseImage);
@@ -7638,7 +7578,7 @@ async function prepareEnvironment(request) {
           `the cached environment ${key} is unusable (${error62.message}); building it again`
         );
       } finally {
-        await rm(ARCHIVE_PATH, { force: true });
+        await rm2(ARCHIVE_PATH, { force: true });
       }
     }
   }
@@ -7655,47 +7595,38 @@ async function prepareEnvironment(request) {
     } catch (error62) {
       warn(`the environment was not cached: ${error62.message}`);
     } finally {
-      await rm(ARCHIVE_PATH, { force: true });
+      await rm2(ARCHIVE_PATH, { force: true });
     }
   }
   return environment2;
 }
 async function buildEnvironment(request, image) {
-  const { docker } = request;
-  const scripts = await mkdtemp(join2(tmpdir(), "pakman-env-"));
-  const container = `pakman-env-${randomBytes(6).toString("hex")}`;
-  try {
-    await writeFile(
-      join2(scripts, "environment.sh"),
-      environmentScript(environmentPackages(request.packages).map(listEntry)),
-      {
-        mode: 493
-      }
-    );
-    request.log(`building the environment from ${request.baseImage}`);
-    const code = await docker.runToCommit({
+  request.log(`building the environment from ${request.baseImage}`);
+  const packages = environmentPackages(request.packages).map(listEntry);
+  await runScript(
+    {
+      docker: request.docker,
       image: request.baseImage,
-      name: container,
-      command: ["/bin/sh", "/pakman/scripts/environment.sh"],
-      mounts: [{ source: scripts, target: "/pakman/scripts", readOnly: true }],
+      prefix: "pakman-env",
+      script: environmentScript(packages),
+      keep: true,
       ...request.platform && { platform: request.platform },
-      onLine: (line) => request.log(line)
-    });
-    if (code !== 0)
-      throw new Error(`installing the build environment failed (exit ${code}); see the log above`);
-    await docker.commit(container, image, [
-      "LABEL org.opencontainers.image.title=pakman-environment"
-    ]);
-  } finally {
-    await docker.removeContainer(container);
-    await rm(scripts, { recursive: true, force: true });
-  }
+      onLine: request.log
+    },
+    async (container, { code }) => {
+      if (code !== 0)
+        throw new Error(`installing the build environment failed (exit ${code}); see the log above`);
+      await request.docker.commit(container, image, [
+        "LABEL org.opencontainers.image.title=pakman-environment"
+      ]);
+    }
+  );
 }
 
 // src/keys/index.ts
 import { createPrivateKey, createPublicKey, generateKeyPair } from "node:crypto";
-import { chmod, mkdtemp as mkdtemp2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { chmod, mkdtemp as mkdtemp2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join4 } from "node:path";
 import { promisify } from "node:util";
 var KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9@._+-]*$/;
 var KeyError = class extends Error {
@@ -7727,9 +7658,9 @@ async function prepareSigningKey(input2, parent, uid, gid) {
       );
     }
   }
-  const dir = await mkdtemp2(join3(parent, "pakman-key-"));
+  const dir = await mkdtemp2(join4(parent, "pakman-key-"));
   await chmod(dir, 448);
-  const privateKeyFile = join3(dir, `${input2.name}.rsa`);
+  const privateKeyFile = join4(dir, `${input2.name}.rsa`);
   const publicKeyFile = `${privateKeyFile}.pub`;
   const privatePem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
   await writeFile2(privateKeyFile, privatePem, { mode: 384 });
@@ -7745,7 +7676,7 @@ async function prepareSigningKey(input2, parent, uid, gid) {
   return { name: input2.name, dir, privateKeyFile, publicKeyFile, publicKeyPem, ephemeral };
 }
 async function removeSigningKey(dir) {
-  await rm2(dir, { recursive: true, force: true });
+  await rm3(dir, { recursive: true, force: true });
 }
 function parsePrivateKey(pem) {
   let key;
@@ -8079,7 +8010,7 @@ function archiveFailure(error62) {
 
 // src/apk/repository.ts
 import { readdir, readFile, stat as stat2 } from "node:fs/promises";
-import { basename, dirname as dirname2, join as join4 } from "node:path";
+import { basename, dirname as dirname2, join as join5 } from "node:path";
 async function checkPaths(paths, keys) {
   const checks = [];
   for (const path2 of paths) {
@@ -8092,11 +8023,11 @@ async function checkTree(dir, keys) {
   const checks = [];
   const entries = await readdir(dir, { withFileTypes: true });
   for (const entry of entries) {
-    if (entry.isDirectory()) checks.push(...await checkTree(join4(dir, entry.name), keys));
+    if (entry.isDirectory()) checks.push(...await checkTree(join5(dir, entry.name), keys));
   }
   const files = entries.filter((e) => e.isFile()).map((e) => e.name);
   for (const name2 of files.filter((f) => f.endsWith(".apk") || f === "APKINDEX.tar.gz").sort()) {
-    checks.push(await checkFile(join4(dir, name2), keys));
+    checks.push(await checkFile(join5(dir, name2), keys));
   }
   if (files.includes("APKINDEX.tar.gz")) checks.push(...await checkListing(dir, files));
   return checks;
@@ -8110,20 +8041,20 @@ async function checkListing(dir, files) {
   const checks = [];
   let entries;
   try {
-    entries = readIndex(await readFile(join4(dir, "APKINDEX.tar.gz"))).entries;
+    entries = readIndex(await readFile(join5(dir, "APKINDEX.tar.gz"))).entries;
   } catch {
     return checks;
   }
   const listed = /* @__PURE__ */ new Set();
   for (const entry of entries) {
     const name2 = `${entry.name}-${entry.version}.apk`;
-    const path2 = join4(dir, name2);
+    const path2 = join5(dir, name2);
     listed.add(name2);
     if (!files.includes(name2)) {
       checks.push({
         path: path2,
         verdict: "MISSING",
-        reason: `listed in ${join4(dir, "APKINDEX.tar.gz")} but not present`
+        reason: `listed in ${join5(dir, "APKINDEX.tar.gz")} but not present`
       });
       continue;
     }
@@ -8143,9 +8074,9 @@ async function checkListing(dir, files) {
   }
   for (const name2 of files.filter((f) => f.endsWith(".apk") && !listed.has(f))) {
     checks.push({
-      path: join4(dir, name2),
+      path: join5(dir, name2),
       verdict: "NOT_LISTED",
-      reason: `not in ${join4(dirname2(join4(dir, name2)), "APKINDEX.tar.gz")}`
+      reason: `not in ${join5(dirname2(join5(dir, name2)), "APKINDEX.tar.gz")}`
     });
   }
   return checks;
@@ -8233,11 +8164,11 @@ function tarEntry(name2, content, mtime) {
 
 // src/publish/index.ts
 import { writeFile as writeFile4 } from "node:fs/promises";
-import { basename as basename3, join as join7 } from "node:path";
+import { basename as basename3, join as join8 } from "node:path";
 
 // src/publish/artifact.ts
 import { readdir as readdir2 } from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 async function uploadDirectory(name2, dir, log2) {
   const { DefaultArtifactClient } = await import("./artifact-NRZL6VGD.js");
   const client = new DefaultArtifactClient();
@@ -8257,7 +8188,7 @@ async function uploadDirectory(name2, dir, log2) {
 }
 async function listFiles(dir) {
   const entries = await readdir2(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => join5(e.parentPath, e.name)).sort();
+  return entries.filter((e) => e.isFile()).map((e) => join6(e.parentPath, e.name)).sort();
 }
 
 // src/publish/manifest.ts
@@ -8391,9 +8322,9 @@ function toRelease(data) {
 
 // src/publish/merge.ts
 import { createPrivateKey as createPrivateKey2, createPublicKey as createPublicKey3 } from "node:crypto";
-import { copyFile as copyFile2, mkdir as mkdir2, mkdtemp as mkdtemp3, readdir as readdir3, readFile as readFile3, rm as rm3, stat as stat3, writeFile as writeFile3 } from "node:fs/promises";
-import { tmpdir as tmpdir2 } from "node:os";
-import { basename as basename2, join as join6 } from "node:path";
+import { copyFile as copyFile2, mkdir as mkdir2, mkdtemp as mkdtemp3, readdir as readdir3, readFile as readFile3, rm as rm4, stat as stat3, writeFile as writeFile3 } from "node:fs/promises";
+import { tmpdir as tmpdir3 } from "node:os";
+import { basename as basename2, join as join7 } from "node:path";
 async function mergeRepositories(artifactDirs, settings) {
   const privateKey = createPrivateKey2(settings.signingKey.replace(/\\n/g, "\n").trim());
   const publicKeyPem = createPublicKey3(privateKey).export({ type: "spki", format: "pem" }).toString();
@@ -8402,7 +8333,7 @@ async function mergeRepositories(artifactDirs, settings) {
   const byDirectory = /* @__PURE__ */ new Map();
   const manifests = [];
   for (const dir of artifactDirs) {
-    const manifest = JSON.parse(await readFile3(join6(dir, MANIFEST), "utf8"));
+    const manifest = JSON.parse(await readFile3(join7(dir, MANIFEST), "utf8"));
     manifests.push(manifest);
     for (const file2 of await apkFiles(dir)) {
       const bytes = await readFile3(file2.path);
@@ -8412,9 +8343,9 @@ async function mergeRepositories(artifactDirs, settings) {
           `${manifest.stack} ${manifest.arch} ${basename2(file2.path)}: ${verdict.verdict} with ${keyFile} (${verdict.reason}); merge only packages signed with the same key`
         );
       }
-      const target = join6(manifest.stack, file2.repo, file2.arch);
-      await mkdir2(join6(settings.outputDir, target), { recursive: true });
-      await copyFile2(file2.path, join6(settings.outputDir, target, basename2(file2.path)));
+      const target = join7(manifest.stack, file2.repo, file2.arch);
+      await mkdir2(join7(settings.outputDir, target), { recursive: true });
+      await copyFile2(file2.path, join7(settings.outputDir, target, basename2(file2.path)));
       const list2 = byDirectory.get(target) ?? [];
       list2.push({ pkg: readPackage(bytes), fileSize: bytes.length });
       byDirectory.set(target, list2);
@@ -8425,12 +8356,12 @@ async function mergeRepositories(artifactDirs, settings) {
     const text = indexText(packages, arch);
     const member = indexMember(text, `${target} `, settings.mtime);
     await writeFile3(
-      join6(settings.outputDir, target, "APKINDEX.tar.gz"),
+      join7(settings.outputDir, target, "APKINDEX.tar.gz"),
       signMember(member, privateKey, keyFile, settings.mtime)
     );
     settings.log(`${target}: ${packages.length} packages, APKINDEX.tar.gz signed with ${keyFile}`);
   }
-  const publicKeyFile = join6(settings.outputDir, keyFile);
+  const publicKeyFile = join7(settings.outputDir, keyFile);
   await writeFile3(publicKeyFile, publicKeyPem);
   const count = [...byDirectory.values()].reduce((n, list2) => n + list2.length, 0);
   return { directories: [...byDirectory.keys()].sort(), packages: count, publicKeyFile, manifests };
@@ -8438,9 +8369,9 @@ async function mergeRepositories(artifactDirs, settings) {
 async function apkFiles(dir) {
   const entries = await readdir3(dir, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile() && e.name.endsWith(".apk")).map((e) => {
-    const parts = join6(e.parentPath, e.name).slice(dir.length + 1).split("/");
+    const parts = join7(e.parentPath, e.name).slice(dir.length + 1).split("/");
     return {
-      path: join6(e.parentPath, e.name),
+      path: join7(e.parentPath, e.name),
       repo: parts.at(-3) ?? "main",
       arch: parts.at(-2) ?? "noarch"
     };
@@ -8449,20 +8380,20 @@ async function apkFiles(dir) {
 async function downloadBuildArtifacts(log2) {
   const { DefaultArtifactClient } = await import("./artifact-NRZL6VGD.js");
   const client = new DefaultArtifactClient();
-  const root = await mkdtemp3(join6(process.env.RUNNER_TEMP || tmpdir2(), "pakman-merge-"));
+  const root = await mkdtemp3(join7(process.env.RUNNER_TEMP || tmpdir3(), "pakman-merge-"));
   const { artifacts } = await client.listArtifacts();
   const dirs = [];
   for (const artifact of artifacts) {
-    const path2 = join6(root, String(artifact.id));
+    const path2 = join7(root, String(artifact.id));
     await client.downloadArtifact(artifact.id, { path: path2 });
-    const isBuild = await stat3(join6(path2, MANIFEST)).then(
+    const isBuild = await stat3(join7(path2, MANIFEST)).then(
       () => true,
       () => false
     );
     log2(`${artifact.name}: ${isBuild ? "packages" : "not a PAKman build, skipped"}`);
     if (isBuild) dirs.push(path2);
   }
-  return { dirs, cleanup: () => rm3(root, { recursive: true, force: true }) };
+  return { dirs, cleanup: () => rm4(root, { recursive: true, force: true }) };
 }
 
 // src/publish/index.ts
@@ -8482,7 +8413,7 @@ async function publish(built, settings, log2) {
       arch: built.arch,
       keyName: built.keyName
     };
-    await writeFile4(join7(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}
+    await writeFile4(join8(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}
 `);
   }
   const prefix = `${stackSlug(built.stack)}-${built.arch}-`;
@@ -29076,22 +29007,120 @@ function lastLine(text) {
 
 // src/pipeline.ts
 import { execFile as execFile2 } from "node:child_process";
-import { chown as chown2, mkdir as mkdir4, readdir as readdir5, readFile as readFile5, realpath, rm as rm7, stat as stat7, writeFile as writeFile8 } from "node:fs/promises";
+import { chown as chown2, mkdir as mkdir4, readdir as readdir5, readFile as readFile5, realpath, rm as rm6, stat as stat7, writeFile as writeFile6 } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
 import { basename as basename4, join as join13, relative as relative2, resolve as resolve2, sep } from "node:path";
 import { promisify as promisify3 } from "node:util";
 
 // src/build/index.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
-import { mkdtemp as mkdtemp4, rm as rm4, stat as stat5, writeFile as writeFile5 } from "node:fs/promises";
-import { tmpdir as tmpdir3 } from "node:os";
-import { join as join9 } from "node:path";
+import { stat as stat5 } from "node:fs/promises";
+import { join as join10 } from "node:path";
+
+// src/build/scripts.ts
+var CONTAINER_PATHS = {
+  workspace: word("/pakman/workspace"),
+  packages: word("/pakman/packages"),
+  keys: word("/pakman/keys"),
+  /** The recipe directory mounted again on its own, so building never has to traverse the workspace. */
+  recipes: word("/pakman/recipes"),
+  scripts: word(SCRIPT_DIR)
+};
+var PHASE_MARKER = word("pakman-phase:");
+function buildScript() {
+  return fileText(sh`
+#!/bin/sh
+# PAKman build: runs as root, builds as an unprivileged user.
+# In: PAKMAN_UID PAKMAN_GID PAKMAN_RECIPE PAKMAN_KEY_NAME SOURCE_DATE_EPOCH
+set -eu
+
+phase() {
+	echo "${PHASE_MARKER}$1"
+}
+
+name_of_id() { # file id: the name of the entry with that numeric id in /etc/passwd or /etc/group
+	awk -F: -v id="$2" '$3 == id { print $1; exit }' "$1"
+}
+
+phase setup
+build_uid="$PAKMAN_UID"
+build_gid="$PAKMAN_GID"
+if [ "$build_uid" -eq 0 ]; then
+	# A root-owned workspace (self-hosted runners, CI containers): build as uid 1000 and hand
+	# back ownership afterwards.
+	build_uid=1000
+	build_gid=1000
+fi
+
+grep -q '^abuild:' /etc/group || addgroup -S abuild
+group="$(name_of_id /etc/group "$build_gid")"
+if [ -z "$group" ]; then
+	group=builder
+	addgroup -g "$build_gid" "$group"
+fi
+user="$(name_of_id /etc/passwd "$build_uid")"
+if [ -z "$user" ]; then
+	user=builder
+	adduser -D -u "$build_uid" -G "$group" -h /home/builder -s /bin/sh "$user"
+fi
+addgroup "$user" abuild
+home="$(awk -F: -v name="$user" '$1 == name { print $6; exit }' /etc/passwd)"
+
+mkdir -p "$home/.abuild" /etc/apk/keys
+cat > "$home/.abuild/abuild.conf" <<CONF
+PACKAGER_PRIVKEY="${CONTAINER_PATHS.keys}/$PAKMAN_KEY_NAME.rsa"
+REPODEST="${CONTAINER_PATHS.packages}"
+CONF
+chown -R "$build_uid:$build_gid" "$home"
+cp "${CONTAINER_PATHS.keys}/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/
+
+workspace_recipe="${CONTAINER_PATHS.workspace}/$PAKMAN_RECIPE"
+recipe="${CONTAINER_PATHS.recipes}/\${PAKMAN_RECIPE#.apk/}"
+
+in_recipe_as_builder() { # dir command
+	# su keeps the environment (SOURCE_DATE_EPOCH) apart from HOME, USER and SHELL.
+	su -s /bin/sh "$user" -c "cd '$1' && $2"
+}
+
+status=0
+phase snapshot
+if [ "$PAKMAN_UID" -eq 0 ]; then
+	# The build user may not be able to read a root-owned workspace, so root packs it (the
+	# snapshot runs no code from the app) and hands the recipe and the output to the build user.
+	(cd "$workspace_recipe" && abuild -F snapshot) || status=$?
+	chown -R "$build_uid:$build_gid" "$recipe" "${CONTAINER_PATHS.packages}"
+else
+	in_recipe_as_builder "$workspace_recipe" "abuild snapshot" || status=$?
+fi
+if [ "$status" -eq 0 ]; then
+	phase build
+	in_recipe_as_builder "$recipe" "abuild -r" || status=$?
+fi
+
+phase finish
+if [ "$PAKMAN_UID" -eq 0 ]; then
+	chown -R 0:0 "$recipe" "${CONTAINER_PATHS.packages}"
+fi
+exit "$status"
+`);
+}
+function installTestScript() {
+  return fileText(sh`
+#!/bin/sh
+set -eu
+echo "${PHASE_MARKER}install"
+mkdir -p /etc/apk/keys
+cp "${CONTAINER_PATHS.scripts}/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/
+apk add --no-cache openrc
+apk add --no-cache --repository "${CONTAINER_PATHS.packages}/$PAKMAN_REPOSITORY" "$PAKMAN_PACKAGE"
+echo "installed $PAKMAN_PACKAGE"
+`);
+}
 
 // src/build/packages.ts
 import { createHash as createHash3 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
 import { readdir as readdir4, stat as stat4 } from "node:fs/promises";
-import { join as join8, relative } from "node:path";
+import { join as join9, relative } from "node:path";
 async function collectBuiltFiles(packagesDir) {
   const files = [];
   for (const path2 of await walk(packagesDir)) {
@@ -29117,7 +29146,7 @@ async function walk(dir) {
   const entries = await readdir4(dir, { withFileTypes: true }).catch(() => []);
   const nested = await Promise.all(
     entries.map(
-      (e) => e.isDirectory() ? walk(join8(dir, e.name)) : Promise.resolve(e.isFile() ? [join8(dir, e.name)] : [])
+      (e) => e.isDirectory() ? walk(join9(dir, e.name)) : Promise.resolve(e.isFile() ? [join9(dir, e.name)] : [])
     )
   );
   return nested.flat();
@@ -29187,105 +29216,73 @@ var BuildError = class extends Error {
   tail;
   name = "BuildError";
 };
-var TAIL_LINES = 25;
 async function runContainerBuild(build) {
   const owner = await stat5(build.workspace);
-  const scripts = await mkdtemp4(join9(tmpdir3(), "pakman-build-"));
-  const name2 = `pakman-build-${randomBytes2(6).toString("hex")}`;
-  const tail = [];
   let phase = "start";
-  try {
-    await writeFile5(join9(scripts, "build.sh"), buildScript(), { mode: 493 });
-    build.onContainer?.(name2);
-    const code = await build.docker.run({
-      image: build.image,
-      name: name2,
-      command: ["/bin/sh", `${CONTAINER_PATHS.scripts}/build.sh`],
-      mounts: [
-        { source: build.workspace, target: CONTAINER_PATHS.workspace },
-        {
-          source: join9(build.workspace, build.recipeDir),
-          target: `${CONTAINER_PATHS.recipes}/${build.recipeDir.replace(/^\.apk\//, "")}`
-        },
-        { source: build.packagesDir, target: CONTAINER_PATHS.packages },
-        { source: build.key.dir, target: CONTAINER_PATHS.keys, readOnly: true },
-        { source: scripts, target: CONTAINER_PATHS.scripts, readOnly: true }
-      ],
-      // Only public facts: ids, paths and names. The key itself is a read-only file mount.
-      env: {
-        PAKMAN_UID: String(owner.uid),
-        PAKMAN_GID: String(owner.gid),
-        PAKMAN_RECIPE: build.recipeDir,
-        PAKMAN_KEY_NAME: build.key.name,
-        SOURCE_DATE_EPOCH: String(build.sourceDateEpoch)
+  const { code, tail } = await runScript({
+    docker: build.docker,
+    image: build.image,
+    prefix: "pakman-build",
+    script: buildScript(),
+    mounts: [
+      { source: build.workspace, target: CONTAINER_PATHS.workspace },
+      {
+        source: join10(build.workspace, build.recipeDir),
+        target: `${CONTAINER_PATHS.recipes}/${build.recipeDir.replace(/^\.apk\//, "")}`
       },
-      ...build.platform && { platform: build.platform },
-      onLine: (line) => {
-        const marked = line.startsWith(PHASE_MARKER) ? line.slice(PHASE_MARKER.length).trim() : "";
-        if (marked && marked !== "finish") phase = marked;
-        tail.push(line);
-        if (tail.length > TAIL_LINES) tail.shift();
-        build.log(line);
-      }
-    });
-    if (code !== 0) {
-      const shown = tail.filter((l) => !l.startsWith(PHASE_MARKER)).slice(-12);
-      throw new BuildError(
-        `the build failed in the ${phase} phase (exit ${code}); last lines:
-${shown.join("\n")}`,
-        phase,
-        shown
-      );
+      { source: build.packagesDir, target: CONTAINER_PATHS.packages },
+      { source: build.key.dir, target: CONTAINER_PATHS.keys, readOnly: true }
+    ],
+    // Only public facts: ids, paths and names. The key itself is a read-only file mount.
+    env: {
+      PAKMAN_UID: String(owner.uid),
+      PAKMAN_GID: String(owner.gid),
+      PAKMAN_RECIPE: build.recipeDir,
+      PAKMAN_KEY_NAME: build.key.name,
+      SOURCE_DATE_EPOCH: String(build.sourceDateEpoch)
+    },
+    ...build.platform && { platform: build.platform },
+    ...build.onContainer && { onContainer: build.onContainer },
+    onLine: (line) => {
+      const marked = line.startsWith(PHASE_MARKER) ? line.slice(PHASE_MARKER.length).trim() : "";
+      if (marked && marked !== "finish") phase = marked;
+      build.log(line);
     }
-  } finally {
-    await build.docker.removeContainer(name2);
-    await rm4(scripts, { recursive: true, force: true });
+  });
+  if (code !== 0) {
+    const shown = tail.filter((l) => !l.startsWith(PHASE_MARKER)).slice(-12);
+    throw new BuildError(
+      `the build failed in the ${phase} phase (exit ${code}); last lines:
+${shown.join("\n")}`,
+      phase,
+      shown
+    );
   }
 }
 
 // src/build/install-test.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
-import { mkdtemp as mkdtemp5, rm as rm5, writeFile as writeFile6 } from "node:fs/promises";
-import { tmpdir as tmpdir4 } from "node:os";
-import { join as join10 } from "node:path";
 async function runInstallTest(test) {
-  const dir = await mkdtemp5(join10(tmpdir4(), "pakman-install-"));
-  const name2 = `pakman-install-${randomBytes3(6).toString("hex")}`;
-  const tail = [];
-  try {
-    await writeFile6(join10(dir, "install.sh"), installTestScript(), { mode: 493 });
-    await writeFile6(join10(dir, `${test.keyName}.rsa.pub`), test.publicKeyPem, { mode: 420 });
-    test.onContainer?.(name2);
-    const code = await test.docker.run({
-      image: test.image,
-      name: name2,
-      command: ["/bin/sh", `${CONTAINER_PATHS.scripts}/install.sh`],
-      mounts: [
-        { source: test.packagesDir, target: CONTAINER_PATHS.packages, readOnly: true },
-        { source: dir, target: CONTAINER_PATHS.keys, readOnly: true },
-        { source: dir, target: CONTAINER_PATHS.scripts, readOnly: true }
-      ],
-      env: {
-        PAKMAN_KEY_NAME: test.keyName,
-        PAKMAN_REPOSITORY: test.repository,
-        PAKMAN_PACKAGE: test.packageSpec
-      },
-      ...test.platform && { platform: test.platform },
-      onLine: (line) => {
-        tail.push(line);
-        if (tail.length > 12) tail.shift();
-        test.log(line);
-      }
-    });
-    if (code !== 0) {
-      throw new Error(
-        `installing ${test.packageSpec} in a clean ${test.image} container failed (exit ${code}):
-${tail.join("\n")}`
-      );
-    }
-  } finally {
-    await test.docker.removeContainer(name2);
-    await rm5(dir, { recursive: true, force: true });
+  const { code, tail } = await runScript({
+    docker: test.docker,
+    image: test.image,
+    prefix: "pakman-install",
+    script: installTestScript(),
+    files: { [`${test.keyName}.rsa.pub`]: test.publicKeyPem },
+    mounts: [{ source: test.packagesDir, target: CONTAINER_PATHS.packages, readOnly: true }],
+    env: {
+      PAKMAN_KEY_NAME: test.keyName,
+      PAKMAN_REPOSITORY: test.repository,
+      PAKMAN_PACKAGE: test.packageSpec
+    },
+    ...test.platform && { platform: test.platform },
+    ...test.onContainer && { onContainer: test.onContainer },
+    onLine: test.log
+  });
+  if (code !== 0) {
+    throw new Error(
+      `installing ${test.packageSpec} in a clean ${test.image} container failed (exit ${code}):
+${tail.slice(-12).join("\n")}`
+    );
   }
 }
 
@@ -29677,7 +29674,7 @@ function renderRecipe(loaded, context) {
 }
 
 // src/recipe/write.ts
-import { chmod as chmod2, chown, mkdir as mkdir3, mkdtemp as mkdtemp6, rename as rename2, rm as rm6, stat as stat6, writeFile as writeFile7 } from "node:fs/promises";
+import { chmod as chmod2, chown, mkdir as mkdir3, mkdtemp as mkdtemp4, rename as rename2, rm as rm5, stat as stat6, writeFile as writeFile5 } from "node:fs/promises";
 import { dirname as dirname3, join as join11, resolve } from "node:path";
 async function writeRecipe(workspace, recipe) {
   const target = resolve(workspace, recipe.dir);
@@ -29687,11 +29684,11 @@ async function writeRecipe(workspace, recipe) {
   await mkdir3(dirname3(target), { recursive: true });
   for (let dir = dirname3(target); dir.startsWith(resolve(workspace, ".apk")); dir = dirname3(dir))
     await giveAway(dir);
-  const staging = await mkdtemp6(join11(dirname3(target), ".staging-"));
+  const staging = await mkdtemp4(join11(dirname3(target), ".staging-"));
   try {
     for (const file2 of recipe.files) {
       const path2 = join11(staging, file2.name);
-      await writeFile7(path2, file2.content, { mode: file2.mode });
+      await writeFile5(path2, file2.content, { mode: file2.mode });
       await chmod2(path2, file2.mode);
       await giveAway(path2);
     }
@@ -29702,9 +29699,9 @@ async function writeRecipe(workspace, recipe) {
       if (error62.code !== "ENOENT") throw error62;
     });
     await rename2(staging, target);
-    await rm6(previous, { recursive: true, force: true });
+    await rm5(previous, { recursive: true, force: true });
   } catch (error62) {
-    await rm6(staging, { recursive: true, force: true });
+    await rm5(staging, { recursive: true, force: true });
     throw error62;
   }
   return target;
@@ -29966,7 +29963,7 @@ ${failed.map((c) => `${relative2(packagesDir, c.path)}: ${c.verdict} - ${c.reaso
       });
     });
     const publicKeyFile = join13(packagesDir, `${keyName}.rsa.pub`);
-    await writeFile8(publicKeyFile, key.publicKeyPem, { mode: 420 });
+    await writeFile6(publicKeyFile, key.publicKeyPem, { mode: 420 });
     return {
       rendered,
       stack: stackName,
@@ -30003,7 +30000,7 @@ async function prepareOutputDir(dir, workspace) {
     );
   }
   for (const entry of await readdir5(real)) {
-    await rm7(join13(real, entry), { recursive: true, force: true });
+    await rm6(join13(real, entry), { recursive: true, force: true });
   }
   const owner = await stat7(workspace);
   if (process.getuid?.() === 0 && owner.uid !== 0) await chown2(real, owner.uid, owner.gid);

@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Docker, Mount } from './docker.js'
+
+/** Where the script (and any files given with it) appear inside the container. */
+export const SCRIPT_DIR = '/pakman/scripts'
+
+export interface ScriptRun {
+  docker: Docker
+  image: string
+  /** Container names are <prefix>-<random>, so leftovers are easy to find. */
+  prefix: string
+  /** The script, run with /bin/sh; it is mounted read-only with `files` beside it. */
+  script: string
+  files?: Record<string, string>
+  mounts?: Mount[]
+  env?: Record<string, string>
+  platform?: string
+  /** Keep the container after it exits, for `then` (docker commit). */
+  keep?: boolean
+  onContainer?: (name: string) => void
+  onLine: (line: string) => void
+}
+
+export interface ScriptResult {
+  code: number
+  /** The last lines printed, for error messages. */
+  tail: string[]
+}
+
+/**
+ * Runs a generated script in a container and always cleans up: the container (also after `then`,
+ * which sees it stopped) and the temporary directory the script was mounted from.
+ */
+export async function runScript(
+  run: ScriptRun,
+  then?: (name: string, result: ScriptResult) => Promise<void>,
+): Promise<ScriptResult> {
+  const dir = await mkdtemp(join(tmpdir(), `${run.prefix}-`))
+  const name = `${run.prefix}-${randomBytes(6).toString('hex')}`
+  const tail: string[] = []
+  try {
+    await writeFile(join(dir, 'script.sh'), run.script, { mode: 0o755 })
+    for (const [file, content] of Object.entries(run.files ?? {}))
+      await writeFile(join(dir, file), content, { mode: 0o644 })
+    run.onContainer?.(name)
+    const spec = {
+      image: run.image,
+      name,
+      command: ['/bin/sh', `${SCRIPT_DIR}/script.sh`],
+      mounts: [...(run.mounts ?? []), { source: dir, target: SCRIPT_DIR, readOnly: true }],
+      ...(run.env && { env: run.env }),
+      ...(run.platform && { platform: run.platform }),
+      onLine: (line: string) => {
+        tail.push(line)
+        if (tail.length > 25) tail.shift()
+        run.onLine(line)
+      },
+    }
+    const code = await (run.keep ? run.docker.runToCommit(spec) : run.docker.run(spec))
+    const result = { code, tail }
+    await then?.(name, result)
+    return result
+  } finally {
+    await run.docker.removeContainer(name)
+    await rm(dir, { recursive: true, force: true })
+  }
+}
