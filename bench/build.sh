@@ -49,7 +49,7 @@ for mode in cold warm-cache warm-local; do
   for _ in $(seq "$runs"); do run_once "$mode" >>"$results"; done
   grep -q "environment: ${mode#warm-}" "$results" || [[ $mode == cold ]] || { echo "unexpected environment source in $mode:" >&2; cat "$results" >&2; }
   printf '%-11s' "$mode"
-  for phase in Render 'Signing key' 'Build environment' abuild 'Collect packages' total; do
+  for phase in Render 'Signing key' 'Build environment' abuild 'Collect packages' Verify total; do
     value=$(grep -o "$phase [0-9.]*s" "$results" | sed 's/.* \([0-9.]*\)s/\1/' | median)
     printf '  %s %ss' "$phase" "$value"
   done
