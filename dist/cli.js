@@ -9,7 +9,7 @@ import {
   loadConfigFile,
   renderStage,
   trustedKeys
-} from "./chunks/chunk-ALPC4TJP.js";
+} from "./chunks/chunk-VQQMXADS.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts

@@ -9,7 +9,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-ALPC4TJP.js";
+} from "./chunks/chunk-VQQMXADS.js";
 import {
   error,
   getBooleanInput,

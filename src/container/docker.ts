@@ -206,10 +206,8 @@ interface Captured {
 function runOptions(spec: RunSpec): string[] {
   const args: string[] = []
   for (const m of spec.mounts ?? []) {
-    args.push(
-      '--mount',
-      `type=bind,source=${m.source},target=${m.target}${m.readOnly ? ',readonly' : ''}`,
-    )
+    const fields = ['type=bind', csvField(`source=${m.source}`), csvField(`target=${m.target}`)]
+    args.push('--mount', [...fields, ...(m.readOnly ? ['readonly'] : [])].join(','))
   }
   for (const [key, value] of Object.entries(spec.env ?? {})) args.push('--env', `${key}=${value}`)
   if (spec.user) args.push('--user', spec.user)
@@ -217,6 +215,11 @@ function runOptions(spec: RunSpec): string[] {
   if (spec.platform) args.push('--platform', spec.platform)
   if (spec.network === 'none') args.push('--network', 'none')
   return args
+}
+
+/** --mount is a CSV line: a field with a comma or a quote is quoted, quotes doubled. */
+function csvField(field: string): string {
+  return /[",]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field
 }
 
 function exitCode(child: ChildProcess): Promise<number> {

@@ -1,6 +1,14 @@
 import { spawn } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
-import { chownSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import {
+  chownSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { appConfig, makeWorkspace } from '../fixtures/workspace.js'
@@ -309,6 +317,15 @@ describe.runIf(docker)('pakman build in Docker', () => {
       '::error::the public key given does not belong to the signing key; packages signed with it would not verify',
     )
     expect(mismatch.stdout).not.toContain('::group::abuild')
+  })
+
+  it('builds a workspace whose path has a comma and a space in it', async () => {
+    const parent = temp('pakman-odd-')
+    const workspace = join(parent, 'my app, v2')
+    renameSync(makeWorkspace(), workspace)
+    const ran = await build(workspace, temp('pakman-out-'), ['--no-install-test'])
+    expect(ran.code).toBe(0)
+    expect(ran.stdout).toContain('octo/x86_64/app-0.0.0-r0.apk')
   })
 
   it('says clearly when Docker is missing or the daemon is down', async () => {

@@ -28974,10 +28974,8 @@ var Docker = class {
 function runOptions(spec) {
   const args = [];
   for (const m of spec.mounts ?? []) {
-    args.push(
-      "--mount",
-      `type=bind,source=${m.source},target=${m.target}${m.readOnly ? ",readonly" : ""}`
-    );
+    const fields = ["type=bind", csvField(`source=${m.source}`), csvField(`target=${m.target}`)];
+    args.push("--mount", [...fields, ...m.readOnly ? ["readonly"] : []].join(","));
   }
   for (const [key, value] of Object.entries(spec.env ?? {})) args.push("--env", `${key}=${value}`);
   if (spec.user) args.push("--user", spec.user);
@@ -28985,6 +28983,9 @@ function runOptions(spec) {
   if (spec.platform) args.push("--platform", spec.platform);
   if (spec.network === "none") args.push("--network", "none");
   return args;
+}
+function csvField(field) {
+  return /[",]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
 }
 function exitCode(child) {
   return new Promise((resolve3, reject) => {
