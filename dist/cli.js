@@ -9,7 +9,7 @@ import {
   loadConfigFile,
   renderStage,
   trustedKeys
-} from "./chunks/chunk-VQQMXADS.js";
+} from "./chunks/chunk-THWJDDDT.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts

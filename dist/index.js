@@ -9,7 +9,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-VQQMXADS.js";
+} from "./chunks/chunk-THWJDDDT.js";
 import {
   error,
   getBooleanInput,

@@ -198,3 +198,29 @@ describe('the action in merge mode (node dist/index.js)', () => {
     )
   })
 })
+
+describe('merge input checks', () => {
+  it('refuses a manifest whose stack would leave the output directory', async () => {
+    const dir = mkdtempSync(join(root, 'evil-'))
+    writeFileSync(
+      join(dir, 'pakman.json'),
+      JSON.stringify({
+        package: 'x',
+        version: '1',
+        release: 0,
+        stack: '../../etc',
+        arch: 'x86_64',
+        keyName: KEY_NAME,
+      }),
+    )
+    await expect(
+      mergeRepositories([dir], {
+        outputDir: mkdtempSync(join(root, 'out-')),
+        signingKey: privateKey,
+        keyName: KEY_NAME,
+        mtime: 0,
+        log: () => {},
+      }),
+    ).rejects.toThrow(/pakman\.json in evil-\w+ names an unusable stack or arch: "\.\.\/\.\.\/etc"/)
+  })
+})

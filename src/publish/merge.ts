@@ -52,6 +52,18 @@ export async function mergeRepositories(
 
   for (const dir of artifactDirs) {
     const manifest = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as Manifest
+    // The stack and arch become directories: nothing that could climb out of the output.
+    for (const part of [manifest.stack, manifest.arch]) {
+      if (
+        typeof part !== 'string' ||
+        !/^[A-Za-z0-9._:@/-]+$/.test(part) ||
+        part.split('/').some((p) => p === '..' || p === '')
+      ) {
+        throw new Error(
+          `${MANIFEST} in ${basename(dir)} names an unusable stack or arch: ${JSON.stringify(part)}`,
+        )
+      }
+    }
     manifests.push(manifest)
     for (const file of await apkFiles(dir)) {
       const bytes = await readFile(file.path)

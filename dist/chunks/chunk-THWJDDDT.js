@@ -8334,6 +8334,13 @@ async function mergeRepositories(artifactDirs, settings) {
   const manifests = [];
   for (const dir of artifactDirs) {
     const manifest = JSON.parse(await readFile3(join7(dir, MANIFEST), "utf8"));
+    for (const part of [manifest.stack, manifest.arch]) {
+      if (typeof part !== "string" || !/^[A-Za-z0-9._:@/-]+$/.test(part) || part.split("/").some((p) => p === ".." || p === "")) {
+        throw new Error(
+          `${MANIFEST} in ${basename2(dir)} names an unusable stack or arch: ${JSON.stringify(part)}`
+        );
+      }
+    }
     manifests.push(manifest);
     for (const file2 of await apkFiles(dir)) {
       const bytes = await readFile3(file2.path);
