@@ -9,7 +9,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-THWJDDDT.js";
+} from "./chunks/chunk-AQOUSMQG.js";
 import {
   error,
   getBooleanInput,
@@ -179,7 +179,7 @@ async function buildSummary(result, published = {}) {
       result.stack,
       `<code>${escape(result.baseImage)}</code>`,
       `<code>${escape(result.keyName)}.rsa.pub</code>${result.ephemeralKey ? " (throwaway key)" : ""}`,
-      { local: "already in Docker", cache: "cache hit", built: "cache miss: built" }[result.environment.source]
+      { local: "already in Docker", cache: "cache hit", built: "cache miss: built" }[result.environment.source] + (result.environment.archiveBytes ? ` (${formatBytes(result.environment.archiveBytes)} cached)` : "")
     ]
   ]).addTable([
     [

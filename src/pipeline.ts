@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process'
 import { chown, mkdir, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
+import type { Stats } from 'node:fs'
 import { basename, join, relative, resolve, sep } from 'node:path'
 import { promisify } from 'node:util'
 import {
+  buildIdentity,
   collectBuiltFiles,
   hostArchitecture,
   isBuildArchitecture,
@@ -15,7 +17,7 @@ import { hasErrors, loadConfigFile, type Diagnostic, type LoadedConfig } from '.
 import { checkPaths, trustedKeys } from './apk/index.js'
 import { runInstallTest } from './build/install-test.js'
 import { Docker } from './container/docker.js'
-import { prepareEnvironment, type ImageCache } from './environment/index.js'
+import { prepareEnvironment, type Environment, type ImageCache } from './environment/index.js'
 import { prepareSigningKey, removeSigningKey, type SigningKey } from './keys/index.js'
 import {
   downloadBuildArtifacts,
@@ -141,12 +143,7 @@ export interface BuildResult {
   publicKeyFile: string
   packagesDir: string
   files: BuiltFile[]
-  environment: {
-    image: string
-    key: string
-    source: 'local' | 'cache' | 'built'
-    archiveBytes?: number
-  }
+  environment: Environment
   /** Seconds per phase, in order. */
   phases: { name: string; seconds: number }[]
 }
@@ -187,12 +184,13 @@ export async function buildStage(
   const baseImage = settings.image ?? `alpine:${stack!.slice('alpine/'.length)}`
   const stackName = stack ?? settings.image!
 
-  const packagesDir = await prepareOutputDir(settings.packagesDir, settings.workspace)
+  const owner = await stat(settings.workspace)
+  const identity = buildIdentity(owner)
+  const packagesDir = await prepareOutputDir(settings.packagesDir, settings.workspace, owner)
   const keyName = settings.keyName ?? defaultKeyName(recipe.repository)
   let key: SigningKey | undefined
   try {
     key = await timed('Signing key', async () => {
-      const owner = await stat(settings.workspace)
       const prepared = await prepareSigningKey(
         {
           name: keyName,
@@ -200,8 +198,7 @@ export async function buildStage(
           ...(settings.publicKey && { publicKey: settings.publicKey }),
         },
         settings.keyParent,
-        owner.uid === 0 ? 1000 : owner.uid,
-        owner.uid === 0 ? 1000 : owner.gid,
+        identity,
       )
       settings.onKeyDir?.(prepared.dir)
       if (prepared.ephemeral) {
@@ -237,6 +234,7 @@ export async function buildStage(
         recipeDir: recipe.dir,
         packagesDir,
         key: key!,
+        identity,
         sourceDateEpoch,
         ...(settings.onContainer && { onContainer: settings.onContainer }),
         log: (line) => reporter.info(line),
@@ -317,7 +315,11 @@ function environmentDependencies(loaded: LoadedConfig, packageName: string): str
 }
 
 /** The output directory starts empty, so an index never picks up packages from an earlier run. */
-export async function prepareOutputDir(dir: string, workspace: string): Promise<string> {
+export async function prepareOutputDir(
+  dir: string,
+  workspace: string,
+  owner: Pick<Stats, 'uid' | 'gid'>,
+): Promise<string> {
   const target = resolve(dir)
   await mkdir(target, { recursive: true })
   const real = await realpath(target)
@@ -333,7 +335,6 @@ export async function prepareOutputDir(dir: string, workspace: string): Promise<
     await rm(join(real, entry), { recursive: true, force: true })
   }
   // The build user carries the workspace owner's ids; when PAKman runs as root, hand it the directory.
-  const owner = await stat(workspace)
   if (process.getuid?.() === 0 && owner.uid !== 0) await chown(real, owner.uid, owner.gid)
   return real
 }
@@ -388,7 +389,11 @@ export async function mergeStage(
   const keyName = settings.keyName ?? (repository ? defaultKeyName(repository) : undefined)
   if (!keyName)
     throw new PipelineError('merge needs signing-key-name, or GITHUB_REPOSITORY to derive it')
-  const packagesDir = await prepareOutputDir(settings.packagesDir, settings.workspace)
+  const packagesDir = await prepareOutputDir(
+    settings.packagesDir,
+    settings.workspace,
+    await stat(settings.workspace),
+  )
   const downloaded = await reporter.group('Download build artifacts', () =>
     downloadBuildArtifacts((l) => reporter.info(l)),
   )

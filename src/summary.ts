@@ -57,7 +57,10 @@ export async function buildSummary(result: BuildResult, published: Published = {
         `<code>${escape(result.keyName)}.rsa.pub</code>${result.ephemeralKey ? ' (throwaway key)' : ''}`,
         { local: 'already in Docker', cache: 'cache hit', built: 'cache miss: built' }[
           result.environment.source
-        ],
+        ] +
+          (result.environment.archiveBytes
+            ? ` (${formatBytes(result.environment.archiveBytes)} cached)`
+            : ''),
       ],
     ])
     .addTable([

@@ -44,3 +44,18 @@ describe('the shell that runs inside the containers', () => {
     expect(phases).toEqual(['setup', 'snapshot', 'build', 'finish'])
   })
 })
+
+describe('who builds', () => {
+  it('is the workspace owner, or uid/gid 1000 for a root-owned workspace', async () => {
+    const { buildIdentity } = await import('../src/build/identity.js')
+    expect(buildIdentity({ uid: 1001, gid: 118 })).toEqual({
+      uid: 1001,
+      gid: 118,
+      rootWorkspace: false,
+    })
+    expect(buildIdentity({ uid: 0, gid: 0 })).toEqual({ uid: 1000, gid: 1000, rootWorkspace: true })
+    // the script takes the decision as given instead of making its own
+    expect(buildScript()).not.toMatch(/1000/)
+    expect(buildScript()).toContain('if [ "$PAKMAN_ROOT_WORKSPACE" = 1 ]; then')
+  })
+})

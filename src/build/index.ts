@@ -1,11 +1,12 @@
-import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Docker } from '../container/docker.js'
 import type { SigningKey } from '../keys/index.js'
+import type { BuildIdentity } from './identity.js'
 import { runScript } from '../container/script.js'
 import { buildScript, CONTAINER_PATHS, PHASE_MARKER } from './scripts.js'
 
 export { collectBuiltFiles, type BuiltFile } from './packages.js'
+export { buildIdentity, type BuildIdentity } from './identity.js'
 export {
   hostArchitecture,
   isBuildArchitecture,
@@ -23,6 +24,7 @@ export interface ContainerBuild {
   recipeDir: string
   packagesDir: string
   key: SigningKey
+  identity: BuildIdentity
   sourceDateEpoch: number
   /** Called with the container's name before it starts, so it can be removed on cancellation. */
   onContainer?: (name: string) => void
@@ -42,7 +44,6 @@ export class BuildError extends Error {
 
 /** Runs abuild in a container of the environment image; throws BuildError naming the failed phase. */
 export async function runContainerBuild(build: ContainerBuild): Promise<void> {
-  const owner = await stat(build.workspace)
   let phase = 'start'
   const { code, tail } = await runScript({
     docker: build.docker,
@@ -60,8 +61,9 @@ export async function runContainerBuild(build: ContainerBuild): Promise<void> {
     ],
     // Only public facts: ids, paths and names. The key itself is a read-only file mount.
     env: {
-      PAKMAN_UID: String(owner.uid),
-      PAKMAN_GID: String(owner.gid),
+      PAKMAN_UID: String(build.identity.uid),
+      PAKMAN_GID: String(build.identity.gid),
+      PAKMAN_ROOT_WORKSPACE: build.identity.rootWorkspace ? '1' : '0',
       PAKMAN_RECIPE: build.recipeDir,
       PAKMAN_KEY_NAME: build.key.name,
       SOURCE_DATE_EPOCH: String(build.sourceDateEpoch),

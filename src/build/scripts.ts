@@ -29,7 +29,8 @@ export function buildScript(): string {
   return fileText(sh`
 #!/bin/sh
 # PAKman build: runs as root, builds as an unprivileged user.
-# In: PAKMAN_UID PAKMAN_GID PAKMAN_RECIPE PAKMAN_KEY_NAME SOURCE_DATE_EPOCH
+# In: PAKMAN_UID PAKMAN_GID (the build user) PAKMAN_ROOT_WORKSPACE (1 or 0) PAKMAN_RECIPE
+#     PAKMAN_KEY_NAME SOURCE_DATE_EPOCH
 set -eu
 
 phase() {
@@ -43,12 +44,6 @@ name_of_id() { # file id: the name of the entry with that numeric id in /etc/pas
 phase setup
 build_uid="$PAKMAN_UID"
 build_gid="$PAKMAN_GID"
-if [ "$build_uid" -eq 0 ]; then
-	# A root-owned workspace (self-hosted runners, CI containers): build as uid 1000 and hand
-	# back ownership afterwards.
-	build_uid=1000
-	build_gid=1000
-fi
 
 grep -q '^abuild:' /etc/group || addgroup -S abuild
 group="$(name_of_id /etc/group "$build_gid")"
@@ -82,7 +77,7 @@ in_recipe_as_builder() { # dir command
 
 status=0
 phase snapshot
-if [ "$PAKMAN_UID" -eq 0 ]; then
+if [ "$PAKMAN_ROOT_WORKSPACE" = 1 ]; then
 	# The build user may not be able to read a root-owned workspace, so root packs it (the
 	# snapshot runs no code from the app) and hands the recipe and the output to the build user.
 	(cd "$workspace_recipe" && abuild -F snapshot) || status=$?
@@ -96,7 +91,7 @@ if [ "$status" -eq 0 ]; then
 fi
 
 phase finish
-if [ "$PAKMAN_UID" -eq 0 ]; then
+if [ "$PAKMAN_ROOT_WORKSPACE" = 1 ]; then
 	chown -R 0:0 "$recipe" "${CONTAINER_PATHS.packages}"
 fi
 exit "$status"

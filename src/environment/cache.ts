@@ -59,8 +59,8 @@ export class ActionsCache implements ImageCache {
 
   async restore(key: string, file: string): Promise<{ hit: boolean; reason?: string }> {
     const cache = await import('@actions/cache')
-    if (!cache.isFeatureAvailable())
-      return { hit: false, reason: 'the Actions cache service is not available to this job' }
+    // Said once, by save: a job without the cache service restores nothing, quietly.
+    if (!cache.isFeatureAvailable()) return { hit: false }
     try {
       // Exact key only: an older environment would snowball into every later entry.
       const matched = await cache.restoreCache([file], key)

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto'
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 
@@ -45,8 +45,8 @@ export function secretsOf(privateKeyPem: string): string[] {
 export async function prepareSigningKey(
   input: KeyInput,
   parent: string,
-  uid?: number,
-  gid?: number,
+  /** The build user, who reads the files through a read-only mount. */
+  owner?: { uid: number; gid: number },
 ): Promise<SigningKey> {
   if (!KEY_NAME.test(input.name)) {
     throw new KeyError(
@@ -83,12 +83,9 @@ export async function prepareSigningKey(
   await writeFile(publicKeyFile, publicKeyPem, { mode: 0o644 })
   await chmod(privateKeyFile, 0o600)
   await chmod(publicKeyFile, 0o644)
-  if (uid !== undefined && gid !== undefined && process.getuid?.() === 0) {
+  if (owner && process.getuid?.() === 0) {
     // Running as root: hand the files to the build user so it can read them through the mount.
-    const { chown } = await import('node:fs/promises')
-    await chown(dir, uid, gid)
-    await chown(privateKeyFile, uid, gid)
-    await chown(publicKeyFile, uid, gid)
+    for (const path of [dir, privateKeyFile, publicKeyFile]) await chown(path, owner.uid, owner.gid)
   }
   return { name: input.name, dir, privateKeyFile, publicKeyFile, publicKeyPem, ephemeral }
 }

@@ -7374,8 +7374,7 @@ var ActionsCache = class {
   description = "GitHub Actions cache";
   async restore(key, file2) {
     const cache = await import("./cache-6OHOPV76.js");
-    if (!cache.isFeatureAvailable())
-      return { hit: false, reason: "the Actions cache service is not available to this job" };
+    if (!cache.isFeatureAvailable()) return { hit: false };
     try {
       const matched = await cache.restoreCache([file2], key);
       return { hit: matched === key };
@@ -7625,7 +7624,7 @@ async function buildEnvironment(request, image) {
 
 // src/keys/index.ts
 import { createPrivateKey, createPublicKey, generateKeyPair } from "node:crypto";
-import { chmod, mkdtemp as mkdtemp2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
+import { chmod, chown, mkdtemp as mkdtemp2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join4 } from "node:path";
 import { promisify } from "node:util";
 var KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9@._+-]*$/;
@@ -7636,7 +7635,7 @@ function secretsOf(privateKeyPem) {
   const lines2 = privateKeyPem.split(/\r?\n/).filter((l) => l.length >= 16 && !l.startsWith("-----"));
   return [privateKeyPem.trim(), ...lines2];
 }
-async function prepareSigningKey(input2, parent, uid, gid) {
+async function prepareSigningKey(input2, parent, owner) {
   if (!KEY_NAME.test(input2.name)) {
     throw new KeyError(
       `signing key name ${JSON.stringify(input2.name)} may hold letters, digits and @ . _ + - only`
@@ -7667,11 +7666,8 @@ async function prepareSigningKey(input2, parent, uid, gid) {
   await writeFile2(publicKeyFile, publicKeyPem, { mode: 420 });
   await chmod(privateKeyFile, 384);
   await chmod(publicKeyFile, 420);
-  if (uid !== void 0 && gid !== void 0 && process.getuid?.() === 0) {
-    const { chown: chown3 } = await import("node:fs/promises");
-    await chown3(dir, uid, gid);
-    await chown3(privateKeyFile, uid, gid);
-    await chown3(publicKeyFile, uid, gid);
+  if (owner && process.getuid?.() === 0) {
+    for (const path2 of [dir, privateKeyFile, publicKeyFile]) await chown(path2, owner.uid, owner.gid);
   }
   return { name: input2.name, dir, privateKeyFile, publicKeyFile, publicKeyPem, ephemeral };
 }
@@ -29015,13 +29011,12 @@ function lastLine(text) {
 
 // src/pipeline.ts
 import { execFile as execFile2 } from "node:child_process";
-import { chown as chown2, mkdir as mkdir4, readdir as readdir5, readFile as readFile5, realpath, rm as rm6, stat as stat7, writeFile as writeFile6 } from "node:fs/promises";
+import { chown as chown3, mkdir as mkdir4, readdir as readdir5, readFile as readFile5, realpath, rm as rm6, stat as stat6, writeFile as writeFile6 } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
 import { basename as basename4, join as join13, relative as relative2, resolve as resolve2, sep } from "node:path";
 import { promisify as promisify3 } from "node:util";
 
 // src/build/index.ts
-import { stat as stat5 } from "node:fs/promises";
 import { join as join10 } from "node:path";
 
 // src/build/scripts.ts
@@ -29038,7 +29033,8 @@ function buildScript() {
   return fileText(sh`
 #!/bin/sh
 # PAKman build: runs as root, builds as an unprivileged user.
-# In: PAKMAN_UID PAKMAN_GID PAKMAN_RECIPE PAKMAN_KEY_NAME SOURCE_DATE_EPOCH
+# In: PAKMAN_UID PAKMAN_GID (the build user) PAKMAN_ROOT_WORKSPACE (1 or 0) PAKMAN_RECIPE
+#     PAKMAN_KEY_NAME SOURCE_DATE_EPOCH
 set -eu
 
 phase() {
@@ -29052,12 +29048,6 @@ name_of_id() { # file id: the name of the entry with that numeric id in /etc/pas
 phase setup
 build_uid="$PAKMAN_UID"
 build_gid="$PAKMAN_GID"
-if [ "$build_uid" -eq 0 ]; then
-	# A root-owned workspace (self-hosted runners, CI containers): build as uid 1000 and hand
-	# back ownership afterwards.
-	build_uid=1000
-	build_gid=1000
-fi
 
 grep -q '^abuild:' /etc/group || addgroup -S abuild
 group="$(name_of_id /etc/group "$build_gid")"
@@ -29091,7 +29081,7 @@ in_recipe_as_builder() { # dir command
 
 status=0
 phase snapshot
-if [ "$PAKMAN_UID" -eq 0 ]; then
+if [ "$PAKMAN_ROOT_WORKSPACE" = 1 ]; then
 	# The build user may not be able to read a root-owned workspace, so root packs it (the
 	# snapshot runs no code from the app) and hands the recipe and the output to the build user.
 	(cd "$workspace_recipe" && abuild -F snapshot) || status=$?
@@ -29105,7 +29095,7 @@ if [ "$status" -eq 0 ]; then
 fi
 
 phase finish
-if [ "$PAKMAN_UID" -eq 0 ]; then
+if [ "$PAKMAN_ROOT_WORKSPACE" = 1 ]; then
 	chown -R 0:0 "$recipe" "${CONTAINER_PATHS.packages}"
 fi
 exit "$status"
@@ -29164,6 +29154,12 @@ function sha256File(path2) {
     const hash2 = createHash3("sha256");
     createReadStream2(path2).on("data", (chunk) => hash2.update(chunk)).on("end", () => resolve3(hash2.digest("hex"))).on("error", reject);
   });
+}
+
+// src/build/identity.ts
+var UNPRIVILEGED = 1e3;
+function buildIdentity(workspaceOwner) {
+  return workspaceOwner.uid === 0 ? { uid: UNPRIVILEGED, gid: UNPRIVILEGED, rootWorkspace: true } : { uid: workspaceOwner.uid, gid: workspaceOwner.gid, rootWorkspace: false };
 }
 
 // src/build/arch.ts
@@ -29225,7 +29221,6 @@ var BuildError = class extends Error {
   name = "BuildError";
 };
 async function runContainerBuild(build) {
-  const owner = await stat5(build.workspace);
   let phase = "start";
   const { code, tail } = await runScript({
     docker: build.docker,
@@ -29243,8 +29238,9 @@ async function runContainerBuild(build) {
     ],
     // Only public facts: ids, paths and names. The key itself is a read-only file mount.
     env: {
-      PAKMAN_UID: String(owner.uid),
-      PAKMAN_GID: String(owner.gid),
+      PAKMAN_UID: String(build.identity.uid),
+      PAKMAN_GID: String(build.identity.gid),
+      PAKMAN_ROOT_WORKSPACE: build.identity.rootWorkspace ? "1" : "0",
       PAKMAN_RECIPE: build.recipeDir,
       PAKMAN_KEY_NAME: build.key.name,
       SOURCE_DATE_EPOCH: String(build.sourceDateEpoch)
@@ -29682,13 +29678,13 @@ function renderRecipe(loaded, context) {
 }
 
 // src/recipe/write.ts
-import { chmod as chmod2, chown, mkdir as mkdir3, mkdtemp as mkdtemp4, rename as rename2, rm as rm5, stat as stat6, writeFile as writeFile5 } from "node:fs/promises";
+import { chmod as chmod2, chown as chown2, mkdir as mkdir3, mkdtemp as mkdtemp4, rename as rename2, rm as rm5, stat as stat5, writeFile as writeFile5 } from "node:fs/promises";
 import { dirname as dirname3, join as join11, resolve } from "node:path";
 async function writeRecipe(workspace, recipe) {
   const target = resolve(workspace, recipe.dir);
-  const owner = await stat6(workspace);
+  const owner = await stat5(workspace);
   const handOver = process.getuid?.() === 0 && owner.uid !== 0;
-  const giveAway = (path2) => handOver ? chown(path2, owner.uid, owner.gid) : Promise.resolve();
+  const giveAway = (path2) => handOver ? chown2(path2, owner.uid, owner.gid) : Promise.resolve();
   await mkdir3(dirname3(target), { recursive: true });
   for (let dir = dirname3(target); dir.startsWith(resolve(workspace, ".apk")); dir = dirname3(dir))
     await giveAway(dir);
@@ -29871,12 +29867,13 @@ async function buildStage(settings, reporter) {
     throw new PipelineError(`stack ${stack} must look like alpine/3.19 or alpine/edge`);
   const baseImage = settings.image ?? `alpine:${stack.slice("alpine/".length)}`;
   const stackName = stack ?? settings.image;
-  const packagesDir = await prepareOutputDir(settings.packagesDir, settings.workspace);
+  const owner = await stat6(settings.workspace);
+  const identity = buildIdentity(owner);
+  const packagesDir = await prepareOutputDir(settings.packagesDir, settings.workspace, owner);
   const keyName = settings.keyName ?? defaultKeyName(recipe.repository);
   let key;
   try {
     key = await timed("Signing key", async () => {
-      const owner = await stat7(settings.workspace);
       const prepared = await prepareSigningKey(
         {
           name: keyName,
@@ -29884,8 +29881,7 @@ async function buildStage(settings, reporter) {
           ...settings.publicKey && { publicKey: settings.publicKey }
         },
         settings.keyParent,
-        owner.uid === 0 ? 1e3 : owner.uid,
-        owner.uid === 0 ? 1e3 : owner.gid
+        identity
       );
       settings.onKeyDir?.(prepared.dir);
       if (prepared.ephemeral) {
@@ -29921,6 +29917,7 @@ async function buildStage(settings, reporter) {
         recipeDir: recipe.dir,
         packagesDir,
         key,
+        identity,
         sourceDateEpoch,
         ...settings.onContainer && { onContainer: settings.onContainer },
         log: (line) => reporter.info(line)
@@ -29996,7 +29993,7 @@ function environmentDependencies(loaded, packageName2) {
     (d) => !d.startsWith("!") && !own2.has(d.replace(/[<>=~].*$/, ""))
   );
 }
-async function prepareOutputDir(dir, workspace) {
+async function prepareOutputDir(dir, workspace, owner) {
   const target = resolve2(dir);
   await mkdir4(target, { recursive: true });
   const real = await realpath(target);
@@ -30010,8 +30007,7 @@ async function prepareOutputDir(dir, workspace) {
   for (const entry of await readdir5(real)) {
     await rm6(join13(real, entry), { recursive: true, force: true });
   }
-  const owner = await stat7(workspace);
-  if (process.getuid?.() === 0 && owner.uid !== 0) await chown2(real, owner.uid, owner.gid);
+  if (process.getuid?.() === 0 && owner.uid !== 0) await chown3(real, owner.uid, owner.gid);
   return real;
 }
 async function commitTime(workspace) {
@@ -30040,7 +30036,11 @@ async function mergeStage(settings, reporter) {
   const keyName = settings.keyName ?? (repository ? defaultKeyName(repository) : void 0);
   if (!keyName)
     throw new PipelineError("merge needs signing-key-name, or GITHUB_REPOSITORY to derive it");
-  const packagesDir = await prepareOutputDir(settings.packagesDir, settings.workspace);
+  const packagesDir = await prepareOutputDir(
+    settings.packagesDir,
+    settings.workspace,
+    await stat6(settings.workspace)
+  );
   const downloaded = await reporter.group(
     "Download build artifacts",
     () => downloadBuildArtifacts((l) => reporter.info(l))
