@@ -9,7 +9,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-AQOUSMQG.js";
+} from "./chunks/chunk-ZB2PDHJE.js";
 import {
   error,
   getBooleanInput,
@@ -142,7 +142,7 @@ var state = {
 // src/summary.ts
 async function renderSummary(recipe, diagnostics) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  const summary2 = summary.addHeading(`PAKman: ${recipe.packageName} ${recipe.version}-r${recipe.release}`, 2).addTable([
+  summary.addHeading(`PAKman: ${recipe.packageName} ${recipe.version}-r${recipe.release}`, 2).addTable([
     [
       { data: "Package", header: true },
       { data: "Version", header: true },
@@ -151,7 +151,7 @@ async function renderSummary(recipe, diagnostics) {
     [recipe.packageName, `${recipe.version}-r${recipe.release}`, `<code>${recipe.dir}</code>`]
   ]).addDetails("Generated files", list(recipe.files.map((f) => f.name)));
   addDiagnostics(diagnostics);
-  await summary2.write();
+  await summary.write();
 }
 async function buildSummary(result, published = {}) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;

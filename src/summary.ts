@@ -11,7 +11,7 @@ export async function renderSummary(
   diagnostics: readonly Diagnostic[],
 ): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
-  const summary = core.summary
+  core.summary
     .addHeading(`PAKman: ${recipe.packageName} ${recipe.version}-r${recipe.release}`, 2)
     .addTable([
       [
@@ -23,7 +23,7 @@ export async function renderSummary(
     ])
     .addDetails('Generated files', list(recipe.files.map((f) => f.name)))
   addDiagnostics(diagnostics)
-  await summary.write()
+  await core.summary.write()
 }
 
 export async function buildSummary(result: BuildResult, published: Published = {}): Promise<void> {

@@ -29901,7 +29901,7 @@ async function buildStage(settings, reporter) {
         ...plan.emulated && { platform: plan.platform },
         packages,
         ...settings.cache && { cache: settings.cache },
-        label: `${stackName.replace(/[^A-Za-z0-9.]+/g, "-")}-${arch}`,
+        label: `${stackSlug(stackName)}-${arch}`,
         log: (line) => reporter.info(line),
         warn: (message) => reporter.warning(message)
       })
