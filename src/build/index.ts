@@ -63,7 +63,7 @@ export async function runContainerBuild(build: ContainerBuild): Promise<void> {
     env: {
       PAKMAN_UID: String(build.identity.uid),
       PAKMAN_GID: String(build.identity.gid),
-      PAKMAN_ROOT_WORKSPACE: build.identity.rootWorkspace ? '1' : '0',
+      PAKMAN_OWNER: `${build.identity.owner.uid}:${build.identity.owner.gid}`,
       PAKMAN_RECIPE: build.recipeDir,
       PAKMAN_KEY_NAME: build.key.name,
       SOURCE_DATE_EPOCH: String(build.sourceDateEpoch),

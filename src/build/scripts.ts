@@ -20,80 +20,88 @@ export const CONTAINER_PATHS = {
 /** Marks the start of a phase in the log, so a failure can name the phase it happened in. */
 export const PHASE_MARKER = word('pakman-phase:')
 
+/** The build user's home inside the container: its own, whatever the image says the user's is. */
+const BUILD_HOME = word('/pakman/home')
+
 /**
- * The build: as root, create a build user whose uid/gid match the workspace owner (uid 0 gets an
- * unprivileged user, since abuild refuses to run as root), trust the public key, point abuild at
- * the key and the output directory; then, as that user, `abuild snapshot` and `abuild -r`.
+ * The build: as root, find or add the build user (the ids PAKMAN_UID/PAKMAN_GID, under whatever
+ * names the image already gives them), trust the public key, point abuild at the key and the
+ * output directory; then, as that user, `abuild snapshot` in the workspace and `abuild -r` in the
+ * recipe directory. abuild never runs as root, so its nested calls (the recipe's snapshot() calls
+ * `abuild checksum`) need no option. Last, root hands the recipe and the packages to PAKMAN_OWNER.
  */
 export function buildScript(): string {
   return fileText(sh`
 #!/bin/sh
 # PAKman build: runs as root, builds as an unprivileged user.
-# In: PAKMAN_UID PAKMAN_GID (the build user) PAKMAN_ROOT_WORKSPACE (1 or 0) PAKMAN_RECIPE
-#     PAKMAN_KEY_NAME SOURCE_DATE_EPOCH
+# In: PAKMAN_UID PAKMAN_GID (the build user) PAKMAN_OWNER (uid:gid that gets the files)
+#     PAKMAN_RECIPE PAKMAN_KEY_NAME SOURCE_DATE_EPOCH
 set -eu
 
 phase() {
 	echo "${PHASE_MARKER}$1"
 }
 
-name_of_id() { # file id: the name of the entry with that numeric id in /etc/passwd or /etc/group
+name_of() { # file id: the name of the first entry with that numeric id
 	awk -F: -v id="$2" '$3 == id { print $1; exit }' "$1"
 }
 
+free_name() { # file base: base, or base2, base3 ... whichever name the file does not have yet
+	candidate="$2"
+	n=1
+	while awk -F: -v name="$candidate" '$1 == name { found = 1 } END { exit !found }' "$1"; do
+		n=$((n + 1))
+		candidate="$2$n"
+	done
+	echo "$candidate"
+}
+
 phase setup
-build_uid="$PAKMAN_UID"
-build_gid="$PAKMAN_GID"
-
-grep -q '^abuild:' /etc/group || addgroup -S abuild
-group="$(name_of_id /etc/group "$build_gid")"
+# Images may already have these ids or these names (custom images often have a builder user):
+# ids that exist are used under their names, and new entries get names no one has.
+group="$(name_of /etc/group "$PAKMAN_GID")"
 if [ -z "$group" ]; then
-	group=builder
-	addgroup -g "$build_gid" "$group"
+	group="$(free_name /etc/group builder)"
+	addgroup -g "$PAKMAN_GID" "$group"
 fi
-user="$(name_of_id /etc/passwd "$build_uid")"
+user="$(name_of /etc/passwd "$PAKMAN_UID")"
 if [ -z "$user" ]; then
-	user=builder
-	adduser -D -u "$build_uid" -G "$group" -h /home/builder -s /bin/sh "$user"
+	user="$(free_name /etc/passwd builder)"
+	adduser -D -H -h ${BUILD_HOME} -s /bin/sh -G "$group" -u "$PAKMAN_UID" "$user"
 fi
+# abuild-sudo (abuild deps) serves members of group abuild only; adding a member twice is a no-op.
+grep -q '^abuild:' /etc/group || addgroup -S abuild
 addgroup "$user" abuild
-home="$(awk -F: -v name="$user" '$1 == name { print $6; exit }' /etc/passwd)"
+echo "building as $user ($PAKMAN_UID:$PAKMAN_GID)"
 
-mkdir -p "$home/.abuild" /etc/apk/keys
-cat > "$home/.abuild/abuild.conf" <<CONF
+mkdir -p ${BUILD_HOME}/.abuild /etc/apk/keys
+cat >${BUILD_HOME}/.abuild/abuild.conf <<CONF
 PACKAGER_PRIVKEY="${CONTAINER_PATHS.keys}/$PAKMAN_KEY_NAME.rsa"
 REPODEST="${CONTAINER_PATHS.packages}"
 CONF
-chown -R "$build_uid:$build_gid" "$home"
 cp "${CONTAINER_PATHS.keys}/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/
 
 workspace_recipe="${CONTAINER_PATHS.workspace}/$PAKMAN_RECIPE"
 recipe="${CONTAINER_PATHS.recipes}/\${PAKMAN_RECIPE#.apk/}"
+# The recipe directory and the output are PAKman's: the build user writes them. The rest of the
+# workspace is only read (a root-owned one must be readable by others, as checkouts are).
+chown -R "$PAKMAN_UID:$PAKMAN_GID" ${BUILD_HOME} "$recipe" "${CONTAINER_PATHS.packages}"
 
-in_recipe_as_builder() { # dir command
-	# su keeps the environment (SOURCE_DATE_EPOCH) apart from HOME, USER and SHELL.
-	su -s /bin/sh "$user" -c "cd '$1' && $2"
+as_builder() { # dir command
+	# -p keeps the environment (HOME, SOURCE_DATE_EPOCH); -s: the user's own shell may be nologin.
+	HOME=${BUILD_HOME} USER="$user" LOGNAME="$user" su -p -s /bin/sh "$user" -c "cd '$1' && $2"
 }
 
 status=0
 phase snapshot
-if [ "$PAKMAN_ROOT_WORKSPACE" = 1 ]; then
-	# The build user may not be able to read a root-owned workspace, so root packs it (the
-	# snapshot runs no code from the app) and hands the recipe and the output to the build user.
-	(cd "$workspace_recipe" && abuild -F snapshot) || status=$?
-	chown -R "$build_uid:$build_gid" "$recipe" "${CONTAINER_PATHS.packages}"
-else
-	in_recipe_as_builder "$workspace_recipe" "abuild snapshot" || status=$?
-fi
+as_builder "$workspace_recipe" "abuild snapshot" || status=$?
 if [ "$status" -eq 0 ]; then
 	phase build
-	in_recipe_as_builder "$recipe" "abuild -r" || status=$?
+	as_builder "$recipe" "abuild -r" || status=$?
 fi
 
 phase finish
-if [ "$PAKMAN_ROOT_WORKSPACE" = 1 ]; then
-	chown -R 0:0 "$recipe" "${CONTAINER_PATHS.packages}"
-fi
+chown -R "$PAKMAN_OWNER" "$recipe" "${CONTAINER_PATHS.packages}"
 exit "$status"
 `)
 }

@@ -1,31 +1,72 @@
 #!/usr/bin/env bash
-# Builds the test stand-in for an Alpine image, offline: Debian's busybox-static for the base
-# system, the stand-ins in ./stand-ins for apk, abuild, adduser and addgroup, and the host's openssl
-# with its libraries (the stand-in abuild signs with it). Imported with `docker import`.
-# Usage: make-image.sh IMAGE-REFERENCE [PACKAGE the stand-in apk reports as installed ...]
+# Builds a test image offline from a real Alpine userland: the official minirootfs tarball
+# (docker import), or an alpine:<version> image already in Docker. Everything in it is Alpine's
+# own (apk-tools, busybox adduser/addgroup/su/tar) except what the rootfs lacks, which comes as
+# stand-ins from ./stand-ins: abuild, rc-update, rc-service, and the host's openssl and GNU tar
+# with their libraries (the stand-in abuild uses them). apk gets no repositories (no network here), and
+# the packages named after the base are registered as empty virtual packages, so that apk and
+# anything asking apk sees them as installed.
+# Usage: make-image.sh IMAGE-REFERENCE BASE [PACKAGE ...]
+#   BASE: a minirootfs .tar.gz, or an image reference (e.g. alpine:3.20, pulled if missing)
+# Environment (optional):
+#   PAKMAN_TEST_REPOSITORY      a local apk repository directory (<dir>/<arch>/APKINDEX.tar.gz) that
+#                               becomes the image's only repository, so `apk add` installs for real
+#   PAKMAN_TEST_REPOSITORY_KEY  the public key its index and packages are signed with
+#   PAKMAN_TEST_SETUP           shell run as root last, e.g. to add users the build must cope with
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 reference="$1"
-shift
-root="$(mktemp -d)"
-trap 'rm -rf "$root"' EXIT
+base="$2"
+shift 2
+context="$(mktemp -d)"
+trap 'rm -rf "$context"' EXIT
 
-mkdir -p "$root"/{bin,sbin,usr/bin,etc/apk/keys,etc/stand-in,tmp,home,root}
-chmod 1777 "$root/tmp"
-cp /bin/busybox "$root/bin/busybox"
-for applet in $(/bin/busybox --list); do
-  case "$applet" in busybox | adduser | addgroup) ;; *) ln -s /bin/busybox "$root/bin/$applet" ;; esac
-done
-install -m 755 "$here/stand-ins/apk" "$root/sbin/apk"
-for tool in abuild adduser addgroup; do install -m 755 "$here/stand-ins/$tool" "$root/usr/bin/$tool"; done
+if [[ -f "$base" ]]; then
+  rootfs="pakman-test/rootfs:$(sha256sum "$base" | cut -c1-16)"
+  if ! docker image inspect "$rootfs" >/dev/null 2>&1; then
+    docker import --change 'CMD ["/bin/sh"]' "$base" "$rootfs" >/dev/null
+  fi
+  base="$rootfs"
+elif ! docker image inspect "$base" >/dev/null 2>&1; then
+  docker pull --quiet "$base" >/dev/null
+fi
 
-openssl="$(command -v openssl)"
-install -D -m 755 "$openssl" "$root/usr/bin/openssl"
-for library in $(ldd "$openssl" | grep -o '/[^ ]*'); do
-  install -D -m 755 "$(readlink -f "$library")" "$root$library"
-done
+mkdir -p "$context/root/usr/bin" "$context/root/sbin"
+install -m 755 "$here/stand-ins/abuild" "$context/root/usr/bin/abuild"
+install -m 755 "$here/stand-ins/rc-update" "$here/stand-ins/rc-service" "$context/root/sbin/"
+# Host tools the stand-in abuild needs, with their libraries (glibc beside musl does no harm):
+# openssl signs; GNU tar writes the per-file checksums apk expects (as gnutar: tar stays busybox).
+host_tool() { # tool name-in-image
+  local path
+  path="$(command -v "$1")"
+  install -D -m 755 "$path" "$context/root/usr/bin/$2"
+  for library in $(ldd "$path" | grep -o '/[^ ]*'); do
+    install -D -m 755 "$(readlink -f "$library")" "$context/root$library"
+  done
+}
+host_tool openssl openssl
+host_tool tar gnutar
 
-echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
-echo 'root:x:0:root' >"$root/etc/group"
-printf '%s\n' "$@" >"$root/etc/stand-in/installed"
-tar -C "$root" -c . | docker import - "$reference" >/dev/null
+repositories=""
+if [[ -n "${PAKMAN_TEST_REPOSITORY:-}" ]]; then
+  mkdir -p "$context/root/srv/test-repository" "$context/root/etc/apk/keys"
+  cp -r "$PAKMAN_TEST_REPOSITORY"/. "$context/root/srv/test-repository/"
+  cp "$PAKMAN_TEST_REPOSITORY_KEY" "$context/root/etc/apk/keys/"
+  repositories=/srv/test-repository
+fi
+printf '%s\n' "${PAKMAN_TEST_SETUP:-}" >"$context/setup.sh"
+
+{
+  echo "FROM $base"
+  echo "COPY root/ /"
+  echo "COPY setup.sh /tmp/setup.sh"
+  echo "RUN echo '$repositories' >/etc/apk/repositories \\"
+  for package in "$@"; do
+    echo "  && apk add --quiet --no-network --virtual '$package' \\"
+  done
+  echo "  && sh -eu /tmp/setup.sh && rm /tmp/setup.sh"
+} >"$context/Dockerfile"
+if ! DOCKER_BUILDKIT=0 docker build --quiet --network none -t "$reference" "$context" >"$context/log" 2>&1; then
+  cat "$context/log" >&2
+  exit 1
+fi

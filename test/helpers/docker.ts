@@ -1,18 +1,40 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { readdirSync, readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { basename, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /*
- * Docker for tests: nothing is pulled. Images are made by test/docker/make-image.sh from Debian's
- * busybox-static, openssl and the stand-in scripts in test/docker/stand-ins (apk, abuild,
- * adduser, addgroup), imported with `docker import`.
+ * Docker for tests: nothing is pulled where ../shared is present. Test images are the official
+ * Alpine minirootfs tarballs from ../shared/alpine (real apk-tools, busybox adduser/addgroup/su),
+ * imported with `docker import`, plus the stand-ins in test/docker/stand-ins for what the rootfs
+ * lacks (abuild, rc-update, rc-service) — see test/docker/make-image.sh. Without ../shared (a
+ * clone on a developer's machine) the same images are made from alpine:<version> instead.
  */
 
-const STAND_INS = resolve(fileURLToPath(import.meta.url), '../../docker/stand-ins')
-const MAKE_IMAGE = resolve(fileURLToPath(import.meta.url), '../../docker/make-image.sh')
-const BUSYBOX = '/bin/busybox'
+const HERE = fileURLToPath(import.meta.url)
+const STAND_INS = resolve(HERE, '../../docker/stand-ins')
+const MAKE_IMAGE = resolve(HERE, '../../docker/make-image.sh')
+export const SHARED = resolve(HERE, '../../../../shared')
+const ALPINE = join(SHARED, 'alpine')
+/** A local apk repository of real packages signed with a test key (../shared/vectors/apk). */
+const VECTOR_REPOSITORY = join(SHARED, 'vectors/apk/good/noarch')
+const VECTOR_KEY = join(SHARED, 'vectors/apk/keys/pakman-test@example.invalid-6b08b41c.rsa.pub')
+
+export type TestStack = '3.18' | '3.19' | '3.20' | 'edge'
+export type TestArch = 'x86_64' | 'aarch64'
+export const TEST_STACKS: readonly TestStack[] = ['3.18', '3.19', '3.20', 'edge']
+
+const ROOTFS: Record<string, string> = {
+  '3.18/x86_64': 'alpine-minirootfs-3.18.9-x86_64.tar.gz',
+  '3.19/x86_64': 'alpine-minirootfs-3.19.4-x86_64.tar.gz',
+  '3.20/x86_64': 'alpine-minirootfs-3.20.3-x86_64.tar.gz',
+  'edge/x86_64': 'alpine-minirootfs-20240923-x86_64.tar.gz',
+  '3.20/aarch64': 'alpine-minirootfs-3.20.3-aarch64.tar.gz',
+}
+
+/** What a deployment target and a prepared build image have; registered as empty packages. */
+export const PREPARED_PACKAGES = ['alpine-sdk', 'pigz', 'openrc', 'bash', 's6', 'jq', 'curl']
 
 /** True when a Docker daemon answers. Under CI a missing daemon fails the Docker tests instead. */
 export function dockerAvailable(): boolean {
@@ -29,22 +51,94 @@ export function dockerAvailable(): boolean {
 }
 
 export interface TestImageOptions {
-  /** Packages the stand-in apk reports as installed (a prepared image has them all). */
-  installed?: string[]
+  stack?: TestStack
+  arch?: TestArch
+  /** Packages registered as installed (default PREPARED_PACKAGES). */
+  installed?: readonly string[]
+  /** Shell run as root on top of the image, e.g. to add the users a build must cope with. */
+  setup?: string
 }
 
-/** Builds (once per content) a busybox image with the stand-ins; returns its reference. */
+/** Where an image's Alpine userland comes from: the rootfs tarball, else alpine:<version>. */
+export function alpineBase(stack: TestStack = '3.20', arch: TestArch = 'x86_64'): string {
+  const file = ROOTFS[`${stack}/${arch}`]
+  if (!file) throw new Error(`no test rootfs for Alpine ${stack} ${arch}`)
+  const tarball = join(ALPINE, file)
+  if (existsSync(tarball)) return tarball
+  if (arch !== 'x86_64') throw new Error(`${tarball} is missing; ${arch} tests need ../shared`)
+  return `alpine:${stack}`
+}
+
+/** Builds (once per content) a test image; returns its reference. */
 export function testImage(options: TestImageOptions = {}): string {
-  const busybox = readFileSync(BUSYBOX)
-  const hash = createHash('sha256').update(busybox)
+  const stack = options.stack ?? '3.20'
+  const arch = options.arch ?? 'x86_64'
+  const base = alpineBase(stack, arch)
+  const installed = options.installed ?? PREPARED_PACKAGES
+  const hash = createHash('sha256')
   for (const name of readdirSync(STAND_INS).sort())
     hash.update(name).update(readFileSync(join(STAND_INS, name)))
-  hash.update(readFileSync(MAKE_IMAGE)).update(JSON.stringify(options.installed ?? []))
-  const reference = `pakman-test/alpine:${hash.digest('hex').slice(0, 16)}`
+  hash
+    .update(readFileSync(MAKE_IMAGE))
+    .update(JSON.stringify([basename(base), installed, options.setup ?? '']))
+  const reference = `pakman-test/alpine:${stack}-${arch}-${hash.digest('hex').slice(0, 12)}`
   if (spawnSync('docker', ['image', 'inspect', reference]).status === 0) return reference
 
-  execFileSync(MAKE_IMAGE, [reference, ...(options.installed ?? [])], { stdio: 'inherit' })
+  const repository =
+    arch === 'x86_64' && existsSync(VECTOR_REPOSITORY)
+      ? { PAKMAN_TEST_REPOSITORY: VECTOR_REPOSITORY, PAKMAN_TEST_REPOSITORY_KEY: VECTOR_KEY }
+      : {}
+  try {
+    execFileSync(MAKE_IMAGE, [reference, base, ...installed], {
+      stdio: ['ignore', 'inherit', 'pipe'],
+      env: { ...process.env, ...repository, PAKMAN_TEST_SETUP: options.setup ?? '' },
+    })
+  } catch (error) {
+    const stderr = String((error as { stderr?: Buffer }).stderr ?? '')
+    throw new Error(
+      `cannot make the test image for Alpine ${stack} ${arch} from ${base}` +
+        (base.startsWith('alpine:') ? ` (no ${ALPINE}, and the image is not available)` : '') +
+        `:\n${stderr}`,
+    )
+  }
   return reference
+}
+
+/**
+ * Runs the real apk-tools of `image` over every .apk and APKINDEX.tar.gz under `dir`, trusting only
+ * `publicKey` (and Alpine's own keys): `apk verify` per file, the way a user would check a download.
+ * Returns apk's lines, e.g. "octo/x86_64/app-1.0.0-r0.apk: 0 - OK", and its exit code.
+ */
+export function realApkVerify(
+  image: string,
+  dir: string,
+  publicKey: { name: string; file: string },
+): { code: number; lines: string[] } {
+  const ran = spawnSync(
+    'docker',
+    [
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '-v',
+      `${dir}:/repo:ro`,
+      '-v',
+      `${publicKey.file}:/etc/apk/keys/${publicKey.name}:ro`,
+      '-w',
+      '/repo',
+      '--entrypoint',
+      '/bin/sh',
+      image,
+      '-c',
+      'find . -name "*.apk" -o -name APKINDEX.tar.gz | sed "s|^\\./||" | sort | xargs apk verify',
+    ],
+    { encoding: 'utf8' },
+  )
+  return {
+    code: ran.status ?? -1,
+    lines: `${ran.stdout}${ran.stderr}`.split('\n').filter(Boolean),
+  }
 }
 
 /** Names of running or stopped containers whose name starts with `prefix`. */
