@@ -232,6 +232,7 @@ export async function buildStage(
         ...(plan.emulated && { platform: plan.platform }),
         workspace: settings.workspace,
         recipeDir: recipe.dir,
+        snapshot: recipe.snapshot,
         packagesDir,
         key: key!,
         identity,

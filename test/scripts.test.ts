@@ -24,21 +24,30 @@ describe('the shell that runs inside the containers', () => {
     const expected = [
       'set -eu',
       'echo "pakman-phase:$1"',
-      'adduser -D -u "$build_uid" -G "$group" -h /home/builder -s /bin/sh "$user"',
+      // ids the image has are used under their names; new entries get a name no one has
+      'group="$(name_of /etc/group "$PAKMAN_GID")"',
+      'group="$(free_name /etc/group builder)"',
+      'user="$(name_of /etc/passwd "$PAKMAN_UID")"',
+      'user="$(free_name /etc/passwd builder)"',
+      'adduser -D -H -h /pakman/home -s /bin/sh -G "$group" -u "$PAKMAN_UID" "$user"',
+      "grep -q '^abuild:' /etc/group || addgroup -S abuild",
       'addgroup "$user" abuild',
       'PACKAGER_PRIVKEY="/pakman/keys/$PAKMAN_KEY_NAME.rsa"',
       'REPODEST="/pakman/packages"',
       'cp "/pakman/keys/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/',
-      '(cd "$workspace_recipe" && abuild -F snapshot)',
-      'in_recipe_as_builder "$workspace_recipe" "abuild snapshot"',
-      'in_recipe_as_builder "$recipe" "abuild -r"',
-      'su -s /bin/sh "$user" -c "cd \'$1\' && $2"',
+      // root packs the workspace; abuild itself only ever runs as the build user, without -F
+      '(cd "/pakman/workspace" && tar --exclude=.apk -cf "$recipe/$PAKMAN_SNAPSHOT" .)',
+      'as_builder "abuild clean && abuild deps && abuild checksum"',
+      'as_builder "abuild -r"',
+      'su -p -s /bin/sh "$user" -c "cd \'$recipe\' && $1"',
+      'chown -R "$PAKMAN_OWNER" "$recipe" "/pakman/packages"',
       'exit "$status"',
     ]
     for (const line of expected) expect(script).toContain(line)
     // The private key is only ever referred to by path; it is never read into a variable.
     expect(script).not.toMatch(/cat [^\n]*\.rsa"/)
     expect(script).not.toMatch(/PRIVATE/)
+    expect(script).not.toMatch(/abuild -F/)
     // Phases in order.
     const phases = [...script.matchAll(/^\s*phase (\w+)$/gm)].map((m) => m[1])
     expect(phases).toEqual(['setup', 'snapshot', 'build', 'finish'])
@@ -51,11 +60,14 @@ describe('who builds', () => {
     expect(buildIdentity({ uid: 1001, gid: 118 })).toEqual({
       uid: 1001,
       gid: 118,
-      rootWorkspace: false,
+      owner: { uid: 1001, gid: 118 },
     })
-    expect(buildIdentity({ uid: 0, gid: 0 })).toEqual({ uid: 1000, gid: 1000, rootWorkspace: true })
+    expect(buildIdentity({ uid: 0, gid: 0 })).toEqual({
+      uid: 1000,
+      gid: 1000,
+      owner: { uid: 0, gid: 0 },
+    })
     // the script takes the decision as given instead of making its own
     expect(buildScript()).not.toMatch(/1000/)
-    expect(buildScript()).toContain('if [ "$PAKMAN_ROOT_WORKSPACE" = 1 ]; then')
   })
 })

@@ -22,6 +22,8 @@ export interface ContainerBuild {
   workspace: string
   /** Relative to the workspace: .apk/<owner>/<name>. */
   recipeDir: string
+  /** File name of the workspace snapshot in the recipe directory (the APKBUILD's first source). */
+  snapshot: string
   packagesDir: string
   key: SigningKey
   identity: BuildIdentity
@@ -51,7 +53,8 @@ export async function runContainerBuild(build: ContainerBuild): Promise<void> {
     prefix: 'pakman-build',
     script: buildScript(),
     mounts: [
-      { source: build.workspace, target: CONTAINER_PATHS.workspace },
+      // Only ever read: root packs it, nothing in the build writes it.
+      { source: build.workspace, target: CONTAINER_PATHS.workspace, readOnly: true },
       {
         source: join(build.workspace, build.recipeDir),
         target: `${CONTAINER_PATHS.recipes}/${build.recipeDir.replace(/^\.apk\//, '')}`,
@@ -65,6 +68,7 @@ export async function runContainerBuild(build: ContainerBuild): Promise<void> {
       PAKMAN_GID: String(build.identity.gid),
       PAKMAN_OWNER: `${build.identity.owner.uid}:${build.identity.owner.gid}`,
       PAKMAN_RECIPE: build.recipeDir,
+      PAKMAN_SNAPSHOT: build.snapshot,
       PAKMAN_KEY_NAME: build.key.name,
       SOURCE_DATE_EPOCH: String(build.sourceDateEpoch),
     },

@@ -26,16 +26,16 @@ const BUILD_HOME = word('/pakman/home')
 /**
  * The build: as root, find or add the build user (the ids PAKMAN_UID/PAKMAN_GID, under whatever
  * names the image already gives them), trust the public key, point abuild at the key and the
- * output directory; then, as that user, `abuild snapshot` in the workspace and `abuild -r` in the
- * recipe directory. abuild never runs as root, so its nested calls (the recipe's snapshot() calls
- * `abuild checksum`) need no option. Last, root hands the recipe and the packages to PAKMAN_OWNER.
+ * output directory, and pack the workspace; then, as that user, the rest of the recipe's
+ * snapshot() and `abuild -r`. abuild never runs as root, so no nested abuild call needs an
+ * option. Last, root hands the recipe and the packages to PAKMAN_OWNER.
  */
 export function buildScript(): string {
   return fileText(sh`
 #!/bin/sh
 # PAKman build: runs as root, builds as an unprivileged user.
 # In: PAKMAN_UID PAKMAN_GID (the build user) PAKMAN_OWNER (uid:gid that gets the files)
-#     PAKMAN_RECIPE PAKMAN_KEY_NAME SOURCE_DATE_EPOCH
+#     PAKMAN_RECIPE PAKMAN_SNAPSHOT PAKMAN_KEY_NAME SOURCE_DATE_EPOCH
 set -eu
 
 phase() {
@@ -81,23 +81,28 @@ REPODEST="${CONTAINER_PATHS.packages}"
 CONF
 cp "${CONTAINER_PATHS.keys}/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/
 
-workspace_recipe="${CONTAINER_PATHS.workspace}/$PAKMAN_RECIPE"
 recipe="${CONTAINER_PATHS.recipes}/\${PAKMAN_RECIPE#.apk/}"
-# The recipe directory and the output are PAKman's: the build user writes them. The rest of the
-# workspace is only read (a root-owned one must be readable by others, as checkouts are).
+# The recipe directory and the output are PAKman's: the build user writes them.
 chown -R "$PAKMAN_UID:$PAKMAN_GID" ${BUILD_HOME} "$recipe" "${CONTAINER_PATHS.packages}"
 
-as_builder() { # dir command
+as_builder() { # command, run in the recipe directory
 	# -p keeps the environment (HOME, SOURCE_DATE_EPOCH); -s: the user's own shell may be nologin.
-	HOME=${BUILD_HOME} USER="$user" LOGNAME="$user" su -p -s /bin/sh "$user" -c "cd '$1' && $2"
+	HOME=${BUILD_HOME} USER="$user" LOGNAME="$user" su -p -s /bin/sh "$user" -c "cd '$recipe' && $1"
 }
 
 status=0
 phase snapshot
-as_builder "$workspace_recipe" "abuild snapshot" || status=$?
+# The recipe's snapshot() in two hands: abuild must not run as root, and the build user may not
+# be able to read the workspace (a root-owned checkout, a 0700 directory), so root packs it, as
+# snapshot() would, and the build user does the rest. Root runs tar only, no code from the app.
+(cd "${CONTAINER_PATHS.workspace}" && tar --exclude=.apk -cf "$recipe/$PAKMAN_SNAPSHOT" .) || status=$?
+if [ "$status" -eq 0 ]; then
+	chown "$PAKMAN_UID:$PAKMAN_GID" "$recipe/$PAKMAN_SNAPSHOT"
+	as_builder "abuild clean && abuild deps && abuild checksum" || status=$?
+fi
 if [ "$status" -eq 0 ]; then
 	phase build
-	as_builder "$recipe" "abuild -r" || status=$?
+	as_builder "abuild -r" || status=$?
 fi
 
 phase finish

@@ -66,6 +66,11 @@ export function environmentKey(
   return `pakman-env-${label}-${digest.slice(0, 24)}`
 }
 
+/** The local image an environment key names (the key's digest: the label only names cache entries). */
+export function environmentImage(key: string): string {
+  return `pakman/environment:${key.slice(-24)}`
+}
+
 /** The archive path is fixed: @actions/cache versions entries by the exact paths given. */
 export const ARCHIVE_PATH = join(tmpdir(), 'pakman-environment.tar.zst')
 
@@ -80,7 +85,7 @@ export async function prepareEnvironment(request: EnvironmentRequest): Promise<E
       throw new Error(`the base image ${request.baseImage} is not available after pulling it`)
   }
   const key = environmentKey(baseId, request.packages, request.label)
-  const image = `pakman/environment:${key.slice(-24)}`
+  const image = environmentImage(key)
 
   if (await docker.imageId(image)) {
     log(`environment ${image} is already in Docker`)

@@ -21,6 +21,8 @@ export interface Recipe {
   packageName: string
   version: string
   release: number
+  /** The workspace snapshot the APKBUILD takes as its first source: `$pkgname-$pkgver.tar`. */
+  snapshot: string
   files: RecipeFile[]
   diagnostics: Diagnostic[]
 }
@@ -44,6 +46,7 @@ export function renderRecipe(loaded: LoadedConfig, context: RecipeContext): Reci
     packageName: name,
     version: context.version,
     release: context.release,
+    snapshot: `${name}-${context.version}.tar`,
     files,
     diagnostics,
   })

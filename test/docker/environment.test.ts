@@ -1,19 +1,27 @@
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Docker } from '../../src/container/docker.js'
-import { DirectoryCache, environmentKey, prepareEnvironment } from '../../src/environment/index.js'
+import {
+  DirectoryCache,
+  environmentImage,
+  environmentKey,
+  prepareEnvironment,
+} from '../../src/environment/index.js'
 import { secretsOf } from '../../src/keys/index.js'
 import { buildStage, type Reporter } from '../../src/pipeline.js'
 import { appConfig, makeWorkspace } from '../fixtures/workspace.js'
 import { scratchDirs } from '../helpers/scratch.js'
-import { dockerAvailable, testImage } from '../helpers/docker.js'
+import { dockerAvailable, PREPARED_PACKAGES, testImage } from '../helpers/docker.js'
 
 /*
  * The environment image and its cache against a real Docker engine: miss → build → save, then
  * hit → load with the same image id; a corrupt entry; a prepared image that needs no install; and
- * a scan of everything a build leaves behind for the signing key's bytes.
+ * a scan of everything a build leaves behind for the signing key's bytes. The base is the Alpine
+ * 3.20 rootfs, whose real apk installs the missing packages from a local repository of real
+ * packages (../shared/vectors/apk) — offline, as a mirror would serve them. Every environment
+ * image a test makes is removed afterwards; a leftover from an aborted run is removed first.
  */
 const docker = dockerAvailable()
 const { temp, keep } = scratchDirs()
@@ -36,11 +44,18 @@ function recorder() {
 describe.runIf(docker)('the build environment image', () => {
   const engine = new Docker()
   let base: string
-  // A package list of its own, so this file's environment images are not shared with other tests.
-  const packages = ['bash', 'curl', `marker-${process.pid}-${Date.now()}`]
+  const packages = ['bash', 'curl', 'vector-notes']
+  const label = 'test-x86_64'
+  const made: string[] = []
 
-  beforeAll(() => {
-    base = testImage()
+  beforeAll(async () => {
+    base = testImage({ installed: ['alpine-sdk', 'pigz', 'bash', 'curl'] })
+    const baseId = (await engine.imageId(base))!
+    for (const list of [packages, [...packages, 'rsa256-demo']])
+      await engine.removeImage(environmentImage(environmentKey(baseId, list, label)))
+  })
+  afterAll(async () => {
+    for (const image of made) await engine.removeImage(image)
   })
 
   it('is built on a miss, saved, and loaded on a hit with the same image id', async () => {
@@ -52,18 +67,18 @@ describe.runIf(docker)('the build environment image', () => {
       baseImage: base,
       packages,
       cache,
-      label: 'test-x86_64',
+      label,
       log: (l: string) => log.push(l),
       warn: (w: string) => log.push(`WARN ${w}`),
     }
 
     const first = await prepareEnvironment(request)
+    made.push(first.image)
     expect(first.source).toBe('built')
-    expect(log).toContain(
-      `installing: ${['alpine-sdk', 'bash', 'curl', packages[2], 'pigz'].sort().join(' ')}`,
-    )
+    expect(log).toContain('installing: vector-notes')
+    expect(log.some((l) => l.includes('Installing vector-notes (1.0-r0)'))).toBe(true)
     const builtId = await engine.imageId(first.image)
-    expect(first.key).toBe(environmentKey((await engine.imageId(base))!, packages, 'test-x86_64'))
+    expect(first.key).toBe(environmentKey((await engine.imageId(base))!, packages, label))
     expect(readdirSync(cacheDir)).toEqual([`${first.key}.tar.zst`])
 
     // Still in Docker: nothing to restore.
@@ -79,22 +94,19 @@ describe.runIf(docker)('the build environment image', () => {
   it('warns about a corrupt cache entry, rebuilds, and carries on', async () => {
     const dir = temp('pakman-envcache-')
     const cache = new DirectoryCache(dir)
-    const key = environmentKey(
-      (await engine.imageId(base))!,
-      [...packages, 'corrupt'],
-      'test-x86_64',
-    )
+    const key = environmentKey((await engine.imageId(base))!, [...packages, 'rsa256-demo'], label)
     writeFileSync(join(dir, `${key}.tar.zst`), 'this is not a zstd archive')
     const warnings: string[] = []
     const environment = await prepareEnvironment({
       docker: engine,
       baseImage: base,
-      packages: [...packages, 'corrupt'],
+      packages: [...packages, 'rsa256-demo'],
       cache,
-      label: 'test-x86_64',
+      label,
       log: () => {},
       warn: (w) => warnings.push(w),
     })
+    made.push(environment.image)
     expect(environment.source).toBe('built')
     expect(warnings).toHaveLength(1)
     expect(warnings[0]).toMatch(
@@ -106,25 +118,30 @@ describe.runIf(docker)('the build environment image', () => {
   })
 
   it('installs nothing into a prepared image that already has every package', async () => {
-    const prepared = testImage({ installed: ['alpine-sdk', 'pigz', ...packages] })
+    const prepared = testImage({ installed: [...PREPARED_PACKAGES, 'vector-notes'] })
     const log: string[] = []
     const environment = await prepareEnvironment({
       docker: engine,
       baseImage: prepared,
       packages,
-      label: 'test-x86_64',
+      label,
       log: (l) => log.push(l),
       warn: () => {},
     })
+    made.push(environment.image)
     expect(environment.source).toBe('built')
     expect(log).toContain('all packages are present')
     expect(log.some((l) => l.includes('installing'))).toBe(false)
   })
 
   it('never lets the signing key into the image, the cache, the packages or the log', async () => {
-    // A dependency of its own, so the environment is built (and saved) by this test.
+    // A base image of its own, so the environment is built (and saved) by this test.
+    const scanBase = testImage({
+      setup: `echo ${process.pid}-${Date.now()} >/etc/pakman-test-scan`,
+    })
+    made.push(scanBase)
     const workspace = makeWorkspace(
-      appConfig().replace('    - busybox\n', `    - busybox\n    - ${packages[2]}-scan\n`),
+      appConfig().replace('    - busybox\n', '    - busybox\n    - vector-notes\n'),
     )
     keep(workspace)
     const cacheDir = temp('pakman-envcache-')
@@ -141,7 +158,7 @@ describe.runIf(docker)('the build environment image', () => {
         workspace,
         configFile: join(workspace, 'instellar.yml'),
         repository: 'octo/app',
-        image: base,
+        image: scanBase,
         packagesDir,
         signingKey: privateKey,
         keyParent,
@@ -149,6 +166,7 @@ describe.runIf(docker)('the build environment image', () => {
       },
       reporter,
     )
+    made.unshift(result.environment.image)
     expect(result.files.filter((f) => f.kind === 'package')).toHaveLength(2)
     expect(result.environment.source).toBe('built')
     expect(readdirSync(keyParent)).toEqual([]) // the key directory is gone

@@ -18,7 +18,7 @@ const MAKE_IMAGE = resolve(HERE, '../../docker/make-image.sh')
 export const SHARED = resolve(HERE, '../../../../shared')
 const ALPINE = join(SHARED, 'alpine')
 /** A local apk repository of real packages signed with a test key (../shared/vectors/apk). */
-const VECTOR_REPOSITORY = join(SHARED, 'vectors/apk/good/noarch')
+const VECTOR_REPOSITORY = join(SHARED, 'vectors/apk/good/manual')
 const VECTOR_KEY = join(SHARED, 'vectors/apk/keys/pakman-test@example.invalid-6b08b41c.rsa.pub')
 
 export type TestStack = '3.18' | '3.19' | '3.20' | 'edge'
@@ -78,16 +78,16 @@ export function testImage(options: TestImageOptions = {}): string {
   const hash = createHash('sha256')
   for (const name of readdirSync(STAND_INS).sort())
     hash.update(name).update(readFileSync(join(STAND_INS, name)))
-  hash
-    .update(readFileSync(MAKE_IMAGE))
-    .update(JSON.stringify([basename(base), installed, options.setup ?? '']))
-  const reference = `pakman-test/alpine:${stack}-${arch}-${hash.digest('hex').slice(0, 12)}`
-  if (spawnSync('docker', ['image', 'inspect', reference]).status === 0) return reference
-
   const repository =
     arch === 'x86_64' && existsSync(VECTOR_REPOSITORY)
       ? { PAKMAN_TEST_REPOSITORY: VECTOR_REPOSITORY, PAKMAN_TEST_REPOSITORY_KEY: VECTOR_KEY }
       : {}
+  hash
+    .update(readFileSync(MAKE_IMAGE))
+    .update(JSON.stringify([basename(base), installed, options.setup ?? '', repository]))
+  const reference = `pakman-test/alpine:${stack}-${arch}-${hash.digest('hex').slice(0, 12)}`
+  if (spawnSync('docker', ['image', 'inspect', reference]).status === 0) return reference
+
   try {
     execFileSync(MAKE_IMAGE, [reference, base, ...installed], {
       stdio: ['ignore', 'inherit', 'pipe'],
