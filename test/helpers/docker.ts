@@ -99,6 +99,7 @@ export function testImage(options: TestImageOptions = {}): string {
       `cannot make the test image for Alpine ${stack} ${arch} from ${base}` +
         (base.startsWith('alpine:') ? ` (no ${ALPINE}, and the image is not available)` : '') +
         `:\n${stderr}`,
+      { cause: error },
     )
   }
   return reference
