@@ -9,7 +9,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-ZB2PDHJE.js";
+} from "./chunks/chunk-GJ7QKK2A.js";
 import {
   error,
   getBooleanInput,

@@ -7543,6 +7543,9 @@ function environmentKey(baseImageId, packages, label) {
   ).digest("hex");
   return `pakman-env-${label}-${digest.slice(0, 24)}`;
 }
+function environmentImage(key) {
+  return `pakman/environment:${key.slice(-24)}`;
+}
 var ARCHIVE_PATH = join3(tmpdir2(), "pakman-environment.tar.zst");
 async function prepareEnvironment(request) {
   const { docker, log: log2, warn } = request;
@@ -7555,7 +7558,7 @@ async function prepareEnvironment(request) {
       throw new Error(`the base image ${request.baseImage} is not available after pulling it`);
   }
   const key = environmentKey(baseId, request.packages, request.label);
-  const image = `pakman/environment:${key.slice(-24)}`;
+  const image = environmentImage(key);
   if (await docker.imageId(image)) {
     log2(`environment ${image} is already in Docker`);
     return { image, key, source: "local" };
@@ -29029,75 +29032,84 @@ var CONTAINER_PATHS = {
   scripts: word(SCRIPT_DIR)
 };
 var PHASE_MARKER = word("pakman-phase:");
+var BUILD_HOME = word("/pakman/home");
 function buildScript() {
   return fileText(sh`
 #!/bin/sh
 # PAKman build: runs as root, builds as an unprivileged user.
-# In: PAKMAN_UID PAKMAN_GID (the build user) PAKMAN_ROOT_WORKSPACE (1 or 0) PAKMAN_RECIPE
-#     PAKMAN_KEY_NAME SOURCE_DATE_EPOCH
+# In: PAKMAN_UID PAKMAN_GID (the build user) PAKMAN_OWNER (uid:gid that gets the files)
+#     PAKMAN_RECIPE PAKMAN_SNAPSHOT PAKMAN_KEY_NAME SOURCE_DATE_EPOCH
 set -eu
 
 phase() {
 	echo "${PHASE_MARKER}$1"
 }
 
-name_of_id() { # file id: the name of the entry with that numeric id in /etc/passwd or /etc/group
+name_of() { # file id: the name of the first entry with that numeric id
 	awk -F: -v id="$2" '$3 == id { print $1; exit }' "$1"
 }
 
+free_name() { # file base: base, or base2, base3 ... whichever name the file does not have yet
+	candidate="$2"
+	n=1
+	while awk -F: -v name="$candidate" '$1 == name { found = 1 } END { exit !found }' "$1"; do
+		n=$((n + 1))
+		candidate="$2$n"
+	done
+	echo "$candidate"
+}
+
 phase setup
-build_uid="$PAKMAN_UID"
-build_gid="$PAKMAN_GID"
-
-grep -q '^abuild:' /etc/group || addgroup -S abuild
-group="$(name_of_id /etc/group "$build_gid")"
+# Images may already have these ids or these names (custom images often have a builder user):
+# ids that exist are used under their names, and new entries get names no one has.
+group="$(name_of /etc/group "$PAKMAN_GID")"
 if [ -z "$group" ]; then
-	group=builder
-	addgroup -g "$build_gid" "$group"
+	group="$(free_name /etc/group builder)"
+	addgroup -g "$PAKMAN_GID" "$group"
 fi
-user="$(name_of_id /etc/passwd "$build_uid")"
+user="$(name_of /etc/passwd "$PAKMAN_UID")"
 if [ -z "$user" ]; then
-	user=builder
-	adduser -D -u "$build_uid" -G "$group" -h /home/builder -s /bin/sh "$user"
+	user="$(free_name /etc/passwd builder)"
+	adduser -D -H -h ${BUILD_HOME} -s /bin/sh -G "$group" -u "$PAKMAN_UID" "$user"
 fi
+# abuild-sudo (abuild deps) serves members of group abuild only; adding a member twice is a no-op.
+grep -q '^abuild:' /etc/group || addgroup -S abuild
 addgroup "$user" abuild
-home="$(awk -F: -v name="$user" '$1 == name { print $6; exit }' /etc/passwd)"
+echo "building as $user ($PAKMAN_UID:$PAKMAN_GID)"
 
-mkdir -p "$home/.abuild" /etc/apk/keys
-cat > "$home/.abuild/abuild.conf" <<CONF
+mkdir -p ${BUILD_HOME}/.abuild /etc/apk/keys
+cat >${BUILD_HOME}/.abuild/abuild.conf <<CONF
 PACKAGER_PRIVKEY="${CONTAINER_PATHS.keys}/$PAKMAN_KEY_NAME.rsa"
 REPODEST="${CONTAINER_PATHS.packages}"
 CONF
-chown -R "$build_uid:$build_gid" "$home"
 cp "${CONTAINER_PATHS.keys}/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/
 
-workspace_recipe="${CONTAINER_PATHS.workspace}/$PAKMAN_RECIPE"
 recipe="${CONTAINER_PATHS.recipes}/\${PAKMAN_RECIPE#.apk/}"
+# The recipe directory and the output are PAKman's: the build user writes them.
+chown -R "$PAKMAN_UID:$PAKMAN_GID" ${BUILD_HOME} "$recipe" "${CONTAINER_PATHS.packages}"
 
-in_recipe_as_builder() { # dir command
-	# su keeps the environment (SOURCE_DATE_EPOCH) apart from HOME, USER and SHELL.
-	su -s /bin/sh "$user" -c "cd '$1' && $2"
+as_builder() { # command, run in the recipe directory
+	# -p keeps the environment (HOME, SOURCE_DATE_EPOCH); -s: the user's own shell may be nologin.
+	HOME=${BUILD_HOME} USER="$user" LOGNAME="$user" su -p -s /bin/sh "$user" -c "cd '$recipe' && $1"
 }
 
 status=0
 phase snapshot
-if [ "$PAKMAN_ROOT_WORKSPACE" = 1 ]; then
-	# The build user may not be able to read a root-owned workspace, so root packs it (the
-	# snapshot runs no code from the app) and hands the recipe and the output to the build user.
-	(cd "$workspace_recipe" && abuild -F snapshot) || status=$?
-	chown -R "$build_uid:$build_gid" "$recipe" "${CONTAINER_PATHS.packages}"
-else
-	in_recipe_as_builder "$workspace_recipe" "abuild snapshot" || status=$?
+# The recipe's snapshot() in two hands: abuild must not run as root, and the build user may not
+# be able to read the workspace (a root-owned checkout, a 0700 directory), so root packs it, as
+# snapshot() would, and the build user does the rest. Root runs tar only, no code from the app.
+(cd "${CONTAINER_PATHS.workspace}" && tar --exclude=.apk -cf "$recipe/$PAKMAN_SNAPSHOT" .) || status=$?
+if [ "$status" -eq 0 ]; then
+	chown "$PAKMAN_UID:$PAKMAN_GID" "$recipe/$PAKMAN_SNAPSHOT"
+	as_builder "abuild clean && abuild deps && abuild checksum" || status=$?
 fi
 if [ "$status" -eq 0 ]; then
 	phase build
-	in_recipe_as_builder "$recipe" "abuild -r" || status=$?
+	as_builder "abuild -r" || status=$?
 fi
 
 phase finish
-if [ "$PAKMAN_ROOT_WORKSPACE" = 1 ]; then
-	chown -R 0:0 "$recipe" "${CONTAINER_PATHS.packages}"
-fi
+chown -R "$PAKMAN_OWNER" "$recipe" "${CONTAINER_PATHS.packages}"
 exit "$status"
 `);
 }
@@ -29159,7 +29171,8 @@ function sha256File(path2) {
 // src/build/identity.ts
 var UNPRIVILEGED = 1e3;
 function buildIdentity(workspaceOwner) {
-  return workspaceOwner.uid === 0 ? { uid: UNPRIVILEGED, gid: UNPRIVILEGED, rootWorkspace: true } : { uid: workspaceOwner.uid, gid: workspaceOwner.gid, rootWorkspace: false };
+  const owner = { uid: workspaceOwner.uid, gid: workspaceOwner.gid };
+  return owner.uid === 0 ? { uid: UNPRIVILEGED, gid: UNPRIVILEGED, owner } : { uid: owner.uid, gid: owner.gid, owner };
 }
 
 // src/build/arch.ts
@@ -29228,7 +29241,8 @@ async function runContainerBuild(build) {
     prefix: "pakman-build",
     script: buildScript(),
     mounts: [
-      { source: build.workspace, target: CONTAINER_PATHS.workspace },
+      // Only ever read: root packs it, nothing in the build writes it.
+      { source: build.workspace, target: CONTAINER_PATHS.workspace, readOnly: true },
       {
         source: join10(build.workspace, build.recipeDir),
         target: `${CONTAINER_PATHS.recipes}/${build.recipeDir.replace(/^\.apk\//, "")}`
@@ -29240,8 +29254,9 @@ async function runContainerBuild(build) {
     env: {
       PAKMAN_UID: String(build.identity.uid),
       PAKMAN_GID: String(build.identity.gid),
-      PAKMAN_ROOT_WORKSPACE: build.identity.rootWorkspace ? "1" : "0",
+      PAKMAN_OWNER: `${build.identity.owner.uid}:${build.identity.owner.gid}`,
       PAKMAN_RECIPE: build.recipeDir,
+      PAKMAN_SNAPSHOT: build.snapshot,
       PAKMAN_KEY_NAME: build.key.name,
       SOURCE_DATE_EPOCH: String(build.sourceDateEpoch)
     },
@@ -29606,6 +29621,7 @@ function renderRecipe(loaded, context) {
     packageName: name2,
     version: context.version,
     release: context.release,
+    snapshot: `${name2}-${context.version}.tar`,
     files: files2,
     diagnostics
   });
@@ -29915,6 +29931,7 @@ async function buildStage(settings, reporter) {
         ...plan.emulated && { platform: plan.platform },
         workspace: settings.workspace,
         recipeDir: recipe.dir,
+        snapshot: recipe.snapshot,
         packagesDir,
         key,
         identity,
