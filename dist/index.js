@@ -9,7 +9,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-ZB2PDHJE.js";
+} from "./chunks/chunk-JZEC3PUK.js";
 import {
   error,
   getBooleanInput,

@@ -88,7 +88,10 @@ export async function renderStage(settings: RenderSettings, reporter: Reporter):
       ...(settings.version && { version: settings.version }),
       ...(settings.build && { build: settings.build }),
     })
-    for (const note of context.notes) reporter.info(note)
+    // A 0.0.0 fallback or a dropped pre-release changes what apk installs: annotate it.
+    for (const note of context.notes)
+      if (note.severity === 'warning') reporter.warning(note.message)
+      else reporter.info(note.message)
     const architectures = settings.arch ? architecturesFor(loaded, settings.arch) : undefined
     const result = await bootstrap(settings.workspace, loaded, {
       ...context,

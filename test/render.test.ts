@@ -21,9 +21,11 @@ describe('recipe rendering', () => {
   it('merges a user pre-install hook into the account script and lists it once', () => {
     const recipe = render(edit('hook:\n', 'hook:\n  pre-install: |\n    mkdir -p /srv/app\n'))
     const preInstall = file(recipe, 'app.pre-install')
+    // The s6-svscan link comes first, then the account, then the user's hook.
     expect(preInstall).toMatch(
-      /^#!\/bin\/sh\naddgroup -S app 2>\/dev\/null\nadduser -S -D -H -h \/var\/lib\/app -s \/sbin\/nologin -G app -g app app 2>\/dev\/null\n/,
+      /^#!\/bin\/sh\nif \[ ! -e \/bin\/s6-svscan \] && \[ -e \/usr\/bin\/s6-svscan \]; then\n\tln -sf \/usr\/bin\/s6-svscan \/bin\/s6-svscan\nfi\naddgroup -S app 2>\/dev\/null\nadduser -S -D -H -h \/var\/lib\/app -s \/sbin\/nologin -G app -g app app 2>\/dev\/null\n\n# pre-install hook/,
     )
+    expect(preInstall).not.toContain('exit 0')
     expect(preInstall).toContain('# pre-install hook from instellar.yml\nmkdir -p /srv/app\n')
     expect(file(recipe, 'APKBUILD')).toContain(
       'install="\n$pkgname.pre-install\n$pkgname.post-install\n"',
