@@ -9,7 +9,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-JZEC3PUK.js";
+} from "./chunks/chunk-OHSDLQEA.js";
 import {
   error,
   getBooleanInput,

@@ -29650,6 +29650,16 @@ function renderRecipe(loaded, context) {
       );
     }
   });
+  const runtime = config2.dependencies.runtime ?? [];
+  if (config2.run && !config2.type && !runtime.some((d) => d.replace(/[<>=~].*$/, "") === "s6")) {
+    diagnostics.push(
+      source.diagnostic(
+        "warning",
+        config2.dependencies.runtime ? ["dependencies", "runtime"] : ["dependencies"],
+        "run: services are supervised by s6, but s6 is not in dependencies.runtime; add it, or the service cannot start"
+      )
+    );
+  }
   const inputs = {
     owner: context.repository.owner,
     repo: context.repository.name,
