@@ -9,7 +9,7 @@ import {
   loadConfigFile,
   renderStage,
   trustedKeys
-} from "./chunks/chunk-OHSDLQEA.js";
+} from "./chunks/chunk-ZSPHLTFH.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts

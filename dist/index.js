@@ -9,7 +9,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-OHSDLQEA.js";
+} from "./chunks/chunk-ZSPHLTFH.js";
 import {
   error,
   getBooleanInput,

@@ -28270,6 +28270,7 @@ var STAGES = [
   "pre-deinstall",
   "post-deinstall"
 ];
+var STACK_PATTERN = /^alpine\/(?:3\.\d{1,2}|edge)$/;
 var ARCHITECTURES = [
   "x86_64",
   "x86",
@@ -28408,7 +28409,7 @@ var pageSchema = external_exports.strictObject({
 });
 var instellarSchema = external_exports.strictObject({
   dependencies: dependenciesSchema,
-  stack: external_exports.string().regex(/^alpine\/(?:3\.\d{1,2}|edge)$/, { error: "must look like alpine/3.19 or alpine/edge" }).optional(),
+  stack: external_exports.string().regex(STACK_PATTERN, { error: "must look like alpine/3.19 or alpine/edge" }).optional(),
   architectures: external_exports.array(external_exports.enum(ARCHITECTURES)).min(1).optional(),
   type: external_exports.enum(["static", "custom"]).optional(),
   build: buildSchema,
@@ -29922,7 +29923,7 @@ async function buildStage(settings, reporter) {
       "no stack: set stack: alpine/3.x in instellar.yml, or the stack (or image) input"
     );
   }
-  if (stack && !/^alpine\/(?:3\.\d{1,2}|edge)$/.test(stack))
+  if (stack && !STACK_PATTERN.test(stack))
     throw new PipelineError(`stack ${stack} must look like alpine/3.19 or alpine/edge`);
   const baseImage = settings.image ?? `alpine:${stack.slice("alpine/".length)}`;
   const stackName = stack ?? settings.image;
