@@ -9,7 +9,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-GJ7QKK2A.js";
+} from "./chunks/chunk-RD26WG5Q.js";
 import {
   error,
   getBooleanInput,

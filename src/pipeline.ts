@@ -13,7 +13,13 @@ import {
   runContainerBuild,
   type BuiltFile,
 } from './build/index.js'
-import { hasErrors, loadConfigFile, type Diagnostic, type LoadedConfig } from './config/index.js'
+import {
+  hasErrors,
+  loadConfigFile,
+  STACK_PATTERN,
+  type Diagnostic,
+  type LoadedConfig,
+} from './config/index.js'
 import { checkPaths, trustedKeys } from './apk/index.js'
 import { runInstallTest } from './build/install-test.js'
 import { Docker } from './container/docker.js'
@@ -88,7 +94,10 @@ export async function renderStage(settings: RenderSettings, reporter: Reporter):
       ...(settings.version && { version: settings.version }),
       ...(settings.build && { build: settings.build }),
     })
-    for (const note of context.notes) reporter.info(note)
+    // A 0.0.0 fallback or a dropped pre-release changes what apk installs: annotate it.
+    for (const note of context.notes)
+      if (note.severity === 'warning') reporter.warning(note.message)
+      else reporter.info(note.message)
     const architectures = settings.arch ? architecturesFor(loaded, settings.arch) : undefined
     const result = await bootstrap(settings.workspace, loaded, {
       ...context,
@@ -179,7 +188,7 @@ export async function buildStage(
       'no stack: set stack: alpine/3.x in instellar.yml, or the stack (or image) input',
     )
   }
-  if (stack && !/^alpine\/(?:3\.\d{1,2}|edge)$/.test(stack))
+  if (stack && !STACK_PATTERN.test(stack))
     throw new PipelineError(`stack ${stack} must look like alpine/3.19 or alpine/edge`)
   const baseImage = settings.image ?? `alpine:${stack!.slice('alpine/'.length)}`
   const stackName = stack ?? settings.image!

@@ -72,6 +72,22 @@ describe('the action (node dist/index.js)', () => {
     )
   })
 
+  it('annotates a version it could not take from a tag as a warning', async () => {
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
+    const noTag = await runAction({}, github())
+    expect(noTag.code).toBe(0)
+    expect(noTag.stdout).toMatch(/^::warning::no tag found \(.*fetch-depth: 0\); using 0\.0\.0$/m)
+    expect(noTag.outputs.version).toBe('0.0.0')
+
+    const preview = await runAction({}, { ...github(), INPUT_VERSION: 'v2.0.0-preview.1' })
+    expect(preview.stdout).toContain(
+      '::warning::pre-release preview.1 of 2.0.0-preview.1 has no Alpine equivalent; using 2.0.0, the same version as the release',
+    )
+    const beta = await runAction({}, { ...github(), INPUT_VERSION: 'v2.0.0-beta.1' })
+    expect(beta.outputs.version).toBe('2.0.0_beta1')
+    expect(beta.stdout).not.toContain('::warning::') // no version warning (config ones have a title)
+  })
+
   it('reads the config from the config input', async () => {
     await writeFile(join(workspace, 'pakman.yml'), MINIMAL)
     const ran = await runAction({ config: 'pakman.yml' }, github())

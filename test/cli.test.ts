@@ -84,14 +84,19 @@ describe('pakman bootstrap', () => {
       GITHUB_RUN_NUMBER: '41',
     })
     expect(ran).toMatchObject({ code: 0, stdout: `${join(workspace, '.apk/octo/shop')}\n` })
-    expect(ran.stderr).toContain('==> Render the recipe\n    no tag found; using 0.0.0\n')
+    // No tag is a warning (an annotation in the action), not a plain log line.
+    expect(ran.stderr).toContain(
+      '==> Render the recipe\npakman: warning: no tag found (actions/checkout fetches tags only with fetch-depth: 0); using 0.0.0\n',
+    )
     expect(await readFile(join(workspace, '.apk/octo/shop/APKBUILD'), 'utf8')).toContain(
       'pkgver=0.0.0\npkgrel=41\n',
     )
   })
 
   it('falls back to git for the repository and version', async () => {
-    await writeFile(join(workspace, 'instellar.yml'), MINIMAL.replaceAll('app', 'tool'))
+    // s6 among the runtime dependencies, so the config itself has nothing to warn about.
+    const config = MINIMAL.replace('- app-openrc', '- s6').replaceAll('app', 'tool')
+    await writeFile(join(workspace, 'instellar.yml'), config)
     const git = (...args: string[]) =>
       execFileSync('git', args, {
         cwd: workspace,

@@ -1,33 +1,43 @@
 /*
  * Golden files for the original PAKman's own test fixtures, rendered as upmaru/<fixture> like its
- * test suite does. Reviewed by hand against the original's templates (lib/pakman/bootstrap/
- * templates/*.eex, v8). Regenerate with UPDATE_GOLDEN=1 and review the diff.
+ * test suite does. Reviewed by hand against the original's templates at v8.4.1 (upmaru/pakman,
+ * lib/pakman/bootstrap/templates/*.eex and lib/pakman/bootstrap.ex). Regenerate with
+ * UPDATE_GOLDEN=1 and review the diff.
  *
  * Same as the original: file names, install layout (/var/lib/<name>, service/{run,finish,log/run},
  * bin/{environment,env-exec}, /etc/init.d/<name>), APKBUILD variables and functions, options
  * (!check, !tracedeps unless trace, !strip when strip_binary: false), the -openrc subpackage, the
- * s6 run/finish/log scripts, the account created by pre-install, hooks listed pre-install first and
- * then by name.
+ * s6 run and finish scripts, the logger (s6-log with nothing in front of it), the initd command
+ * functions (one call through env-exec), the .finish file (always written), pre-install (the
+ * /bin/s6-svscan link for Alpine 3.21/3.22 when missing, then the account), hooks listed
+ * pre-install first and then by name.
  *
  * Intentionally different:
- *  1. A user pre-install hook is appended to the generated account-creating script instead of
- *     overwriting it (and being listed twice in install=).
+ *  1. A user pre-install hook is appended to the generated script (after the s6-svscan link and
+ *     the account) instead of overwriting it (and being listed twice in install=).
  *  2. The recipe directory is .apk/<owner-slug>/<name-slug>; the original used the raw repository
  *     name, so its README's `cd .apk/$GITHUB_REPOSITORY` broke for owners with capitals.
  *  3. source= lists only files that are written: without run:, no service files and no -openrc
  *     subpackage (the original listed files it never wrote, and abuild checksum failed).
  *  4. Service files are named after the package, never after a different run.name (the original
  *     wrote <run.name>.initd while source= said $pkgname.initd); a warning says so.
- *  5. The initd command functions no longer run the bare binary once before the real call (an
- *     output tag in the original template printed the path as a command).
- *  6. The .finish file is always written with the other service files.
- *  7. pre-install no longer runs a stray one-argument `addgroup <name>`.
- *  8. environment reads the variables with `jq -j … \u0000` and `IFS=`, so values keep leading and
- *     trailing spaces (the original's `read` stripped them).
- *  9. snapshot() uses `tar -C $root .` instead of `tar … ../../..`: the same archive contents
+ *  5. The initd hands the service to OpenRC's s6 backend in the way each OpenRC expects (Alpine
+ *     3.18-3.24 and edge): /var/svc.d/<name>, linked to /var/lib/<name>/service by start_pre, is
+ *     started through s6_service_path up to 0.62 and by 0.63.2's compatibility mode; 0.63/0.63.1
+ *     (3.23) get command= and output_logger= instead. The original links the service directory
+ *     into the scan directory itself in start_pre, which 0.63 and later do not start (their
+ *     s6-svlink then finds the name taken). See the README, "Stacks".
+ *  6. pre-install no longer runs a stray one-argument `addgroup <name>` after adduser.
+ *  7. environment: both read one NUL-terminated KEY=value per variable from jq. The original
+ *     reads each with `read -rd ''` (IFS not cleared), so leading spaces are kept but trailing
+ *     whitespace (spaces, tabs, newlines) is stripped; ours reads with `IFS=` and `jq -j`, so each
+ *     value is kept exactly, trailing whitespace included.
+ *  8. snapshot() uses `tar -C $root .` instead of `tar … ../../..`: the same archive contents
  *     without GNU tar's "Removing leading ../" warning.
- * 10. Whitespace and comments are our own; lines that only held template tags are gone.
- * 11. A leading v on the tag is accepted (v1.2.3 → 1.2.3); the original fell back to 0.0.0.
+ *  9. Whitespace and comments are our own; lines that only held template tags are gone.
+ * 10. Versions (src/recipe/version.ts): a leading v is accepted (v1.2.3 → 1.2.3; the original fell
+ *     back to 0.0.0), and a semver pre-release becomes an Alpine suffix (1.2.3-rc.1 → 1.2.3_rc1;
+ *     the original kept only 1.2.3, the release's version).
  */
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'

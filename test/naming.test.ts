@@ -27,18 +27,86 @@ describe('slugify, as the original computes package names', () => {
 })
 
 describe('pkgver from git describe', () => {
+  const W = 'warning' as const
   it.each([
-    ['1.2.3', '1.2.3', undefined],
-    ['v1.2.3', '1.2.3', undefined],
-    ['1.2.3-4-gabcdef0', '1.2.3', undefined],
-    ['10.0.12', '10.0.12', undefined],
-    ['1.2.3_rc1', '1.2.3_rc1', undefined],
+    // tags used as they are
+    ['1.2.3', '1.2.3'],
+    ['v1.2.3', '1.2.3'],
+    ['10.0.12', '10.0.12'],
+    ['1.2.3_rc1', '1.2.3_rc1'],
+    // commits after a tag keep the tag's version (the first '-' field, as the original)
+    ['1.2.3-4-gabcdef0', '1.2.3'],
+    ['v1.2.3-12-g0123456789ab', '1.2.3'],
+    // semver pre-releases → the Alpine suffix that sorts before the release
+    ['1.2.3-rc.1', '1.2.3_rc1'],
+    ['1.2.3-rc1', '1.2.3_rc1'],
+    ['1.2.3-rc-1', '1.2.3_rc1'],
+    ['1.2.3-RC.2', '1.2.3_rc2'],
+    ['1.2.3-beta.2', '1.2.3_beta2'],
+    ['1.2.3-alpha', '1.2.3_alpha'],
+    ['1.2.3-pre.3', '1.2.3_pre3'],
+    ['v2.0.0-beta.1', '2.0.0_beta1'],
+    ['v2.0.0-beta.1-3-gabc1234', '2.0.0_beta1'],
+  ])('%s → %s', (described, version) => {
+    expect(resolveVersion(described)).toEqual({ version })
+  })
+
+  it.each([
+    // other pre-releases: the release's version, with a warning naming it
+    [
+      '1.2.3-preview.1',
+      '1.2.3',
+      'pre-release preview.1 of 1.2.3-preview.1 has no Alpine equivalent; using 1.2.3, the same version as the release',
+    ],
+    [
+      '1.2.3-rc.1.2',
+      '1.2.3',
+      'pre-release rc.1.2 of 1.2.3-rc.1.2 has no Alpine equivalent; using 1.2.3, the same version as the release',
+    ],
+    [
+      '1.2.3-0.3.7',
+      '1.2.3',
+      'pre-release 0.3.7 of 1.2.3-0.3.7 has no Alpine equivalent; using 1.2.3, the same version as the release',
+    ],
+    [
+      '1.2.3-4',
+      '1.2.3',
+      'pre-release 4 of 1.2.3-4 has no Alpine equivalent; using 1.2.3, the same version as the release',
+    ],
+    // tags apk would reject
     ['1.2.3.rc1', '1.2.3', '1.2.3.rc1 is not a version apk accepts; using 1.2.3'],
-    ['abcdef0', '0.0.0', 'abcdef0 is not a major.minor.patch tag; using 0.0.0'],
+    ['1.2.3a4', '1.2.3', '1.2.3a4 is not a version apk accepts; using 1.2.3'],
+    [
+      '1.2.3.rc1-beta.1',
+      '1.2.3_beta1',
+      '1.2.3.rc1 is not a version apk accepts; using 1.2.3_beta1',
+    ],
+    // no usable tag: 0.0.0
+    [
+      'abcdef0',
+      '0.0.0',
+      'no tag reachable from commit abcdef0 (actions/checkout fetches tags only with fetch-depth: 0); using 0.0.0',
+    ],
     ['01.2.3', '0.0.0', '01.2.3 is not a major.minor.patch tag; using 0.0.0'],
-    [undefined, '0.0.0', 'no tag found; using 0.0.0'],
-  ])('%s → %s', (described, version, note) => {
-    expect(resolveVersion(described)).toEqual(note ? { version, note } : { version })
+    ['release-1', '0.0.0', 'release-1 is not a major.minor.patch tag; using 0.0.0'],
+    [
+      undefined,
+      '0.0.0',
+      'no tag found (actions/checkout fetches tags only with fetch-depth: 0); using 0.0.0',
+    ],
+  ])('%s → %s with a warning', (described, version, message) => {
+    expect(resolveVersion(described)).toEqual({ version, note: { severity: W, message } })
+  })
+
+  it('drops build metadata with an info note, as semver ignores it for ordering', () => {
+    expect(resolveVersion('1.2.3+build.5')).toEqual({
+      version: '1.2.3',
+      note: {
+        severity: 'info',
+        message: 'build metadata +build.5 is not part of pkgver; using 1.2.3',
+      },
+    })
+    expect(resolveVersion('1.2.3-rc.1+exp')).toMatchObject({ version: '1.2.3_rc1' })
   })
 })
 

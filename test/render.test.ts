@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseConfig } from '../src/config/index.js'
+import { parseConfig, STACK_PATTERN } from '../src/config/index.js'
 import { formatDiagnostic } from '../src/config/diagnostics.js'
 import { parseRepository, renderRecipe, type Recipe } from '../src/recipe/index.js'
 import { edit, MINIMAL } from './fixtures/minimal.js'
@@ -21,9 +21,11 @@ describe('recipe rendering', () => {
   it('merges a user pre-install hook into the account script and lists it once', () => {
     const recipe = render(edit('hook:\n', 'hook:\n  pre-install: |\n    mkdir -p /srv/app\n'))
     const preInstall = file(recipe, 'app.pre-install')
+    // The s6-svscan link comes first, then the account, then the user's hook.
     expect(preInstall).toMatch(
-      /^#!\/bin\/sh\naddgroup -S app 2>\/dev\/null\nadduser -S -D -H -h \/var\/lib\/app -s \/sbin\/nologin -G app -g app app 2>\/dev\/null\n/,
+      /^#!\/bin\/sh\nif \[ ! -e \/bin\/s6-svscan \] && \[ -e \/usr\/bin\/s6-svscan \]; then\n\tln -sf \/usr\/bin\/s6-svscan \/bin\/s6-svscan\nfi\naddgroup -S app 2>\/dev\/null\nadduser -S -D -H -h \/var\/lib\/app -s \/sbin\/nologin -G app -g app app 2>\/dev\/null\n\n# pre-install hook/,
     )
+    expect(preInstall).not.toContain('exit 0')
     expect(preInstall).toContain('# pre-install hook from instellar.yml\nmkdir -p /srv/app\n')
     expect(file(recipe, 'APKBUILD')).toContain(
       'install="\n$pkgname.pre-install\n$pkgname.post-install\n"',
@@ -91,8 +93,34 @@ describe('recipe rendering', () => {
     expect(recipe.diagnostics.map(formatDiagnostic)).toEqual([
       'instellar.yml:12:9: warning: run.name app differs from the package name uplink-caddy (from the repository upmaru/uplink-caddy); the service files, account and /var/lib directory will all be named uplink-caddy. Set run.name: uplink-caddy to match',
       "instellar.yml:5:7: warning: app-openrc is not this package's service subpackage (uplink-caddy-openrc); apk will look for a package named app-openrc",
+      'instellar.yml:5:5: warning: run: services are supervised by s6, but s6 is not in dependencies.runtime; add it, or the service cannot start',
     ])
   })
+
+  it('warns about a service without s6 among the runtime dependencies, and only then', () => {
+    const warned = (text: string) =>
+      render(text).diagnostics.filter((d) => d.message.includes('supervised by s6'))
+    expect(warned(MINIMAL)).toHaveLength(1)
+    expect(warned(edit('    - app-openrc\n', '    - app-openrc\n    - s6>=2.11\n'))).toEqual([])
+    expect(warned(MINIMAL.replace(/run:[\s\S]*?hook:/, 'hook:'))).toEqual([])
+  })
+
+  it.each(['3.18', '3.19', '3.20', '3.21', '3.22', '3.23', '3.24', 'edge'])(
+    'accepts stack: alpine/%s (config and the stack input alike)',
+    (version) => {
+      expect(render(`stack: alpine/${version}\n${MINIMAL}`).packageName).toBe('app')
+      expect(STACK_PATTERN.test(`alpine/${version}`)).toBe(true)
+    },
+  )
+
+  it.each(['alpine/3', 'alpine/latest', 'alpine/v3.20', 'debian/12'])(
+    'refuses stack: %s',
+    (stack) => {
+      const loaded = parseConfig(`stack: ${stack}\n${MINIMAL}`, 'instellar.yml')
+      expect(loaded.ok).toBe(false)
+      expect(STACK_PATTERN.test(stack)).toBe(false)
+    },
+  )
 
   it('keeps single-quoted call words for env-exec and the run script', () => {
     const recipe = render(edit('call: db:migrate', "call: eval 'App.Release.migrate'"))

@@ -9,6 +9,7 @@ export { ConfigError, formatDiagnostic, hasErrors, type Diagnostic } from './dia
 export {
   instellarSchema,
   ARCHITECTURES,
+  STACK_PATTERN,
   STAGES,
   type InstellarConfig,
   type Architecture,

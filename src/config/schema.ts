@@ -42,6 +42,12 @@ export const STAGES = [
 export type Stage = (typeof STAGES)[number]
 
 /** apk architecture names (abuild's CARCH values) plus `noarch`. */
+/**
+ * `alpine/3.N` or `alpine/edge`: any release branch (3.18-3.24 today, and later ones), so a new
+ * Alpine release needs no PAKman release. The generated scripts cover 3.18-3.24 and edge.
+ */
+export const STACK_PATTERN = /^alpine\/(?:3\.\d{1,2}|edge)$/
+
 export const ARCHITECTURES = [
   'x86_64',
   'x86',
@@ -220,7 +226,7 @@ export const instellarSchema = z.strictObject({
   dependencies: dependenciesSchema,
   stack: z
     .string()
-    .regex(/^alpine\/(?:3\.\d{1,2}|edge)$/, { error: 'must look like alpine/3.19 or alpine/edge' })
+    .regex(STACK_PATTERN, { error: 'must look like alpine/3.19 or alpine/edge' })
     .optional(),
   architectures: z.array(z.enum(ARCHITECTURES)).min(1).optional(),
   type: z.enum(['static', 'custom']).optional(),

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { parseRepository, type Repository } from './naming.js'
-import { resolveVersion } from './version.js'
+import { resolveVersion, type VersionNote } from './version.js'
 import type { RecipeContext } from './render.js'
 
 const run = promisify(execFile)
@@ -18,13 +18,14 @@ export interface ContextOptions {
 }
 
 export interface ResolvedContext extends RecipeContext {
-  notes: string[]
+  /** What the run should report about the values chosen; warnings become CI annotations. */
+  notes: VersionNote[]
 }
 
 /** Works out repository, version and build number from flags, the GitHub environment, then git. */
 export async function resolveContext(options: ContextOptions): Promise<ResolvedContext> {
   const env = options.env ?? process.env
-  const notes: string[] = []
+  const notes: VersionNote[] = []
   const repositoryText =
     options.repository ?? env.GITHUB_REPOSITORY ?? (await gitRemoteRepository(options.workspace))
   if (!repositoryText) {

@@ -84,6 +84,19 @@ export function renderRecipe(loaded: LoadedConfig, context: RecipeContext): Reci
     }
   })
 
+  // The service runs under s6 on every stack, and pre-install's /bin/s6-svscan link (Alpine
+  // 3.21/3.22) only works when apk installs s6 first, which it does for a dependency.
+  const runtime = config.dependencies.runtime ?? []
+  if (config.run && !config.type && !runtime.some((d) => d.replace(/[<>=~].*$/, '') === 's6')) {
+    diagnostics.push(
+      source.diagnostic(
+        'warning',
+        config.dependencies.runtime ? ['dependencies', 'runtime'] : ['dependencies'],
+        'run: services are supervised by s6, but s6 is not in dependencies.runtime; add it, or the service cannot start',
+      ),
+    )
+  }
+
   const inputs: RecipeInputs = {
     owner: context.repository.owner,
     repo: context.repository.name,

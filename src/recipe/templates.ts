@@ -9,6 +9,7 @@ import { fileText, list, lines, sh, word, type Script, type Word } from './shell
  *   /var/lib/<name>/service/{run,finish,log/run}   the s6 service directory
  *   /var/lib/<name>/bin/{environment,env-exec}     Instellar variables and one-off commands
  *   /etc/init.d/<name>               OpenRC script (in the <name>-openrc subpackage)
+ * The init script links /var/svc.d/<name> to the service directory when it starts (see initd()).
  */
 
 export function apkbuild(m: RecipeModel): string {
@@ -86,11 +87,18 @@ ${lines(copies)}
 ${installs}`
 }
 
-/** The account the app runs as; created before apk unpacks files owned by it. */
+/**
+ * The account the app runs as, created before apk unpacks files owned by it. First, for Alpine
+ * 3.21 and 3.22: s6 moved to /usr/bin there, but their OpenRC (0.55-0.62) still starts
+ * /bin/s6-svscan, so without a link no s6 service starts. Needs s6 installed first (a dependency).
+ */
 export function preInstall(m: RecipeModel): string {
   const userHook = m.hooks['pre-install']
   return fileText(sh`
 #!/bin/sh
+if [ ! -e /bin/s6-svscan ] && [ -e /usr/bin/s6-svscan ]; then
+	ln -sf /usr/bin/s6-svscan /bin/s6-svscan
+fi
 addgroup -S ${m.name} 2>/dev/null
 adduser -S -D -H -h /var/lib/${m.name} -s /sbin/nologin -G ${m.name} -g ${m.name} ${m.name} 2>/dev/null
 ${
@@ -111,7 +119,16 @@ ${m.hooks[stage]!}
 `)
 }
 
-/** OpenRC hands the service to s6 (the s6-scan link) and adds one function per run.commands entry. */
+/**
+ * OpenRC supervises the app with s6 and adds one function per run.commands entry. The service
+ * directory is /var/svc.d/<name>, linked to /var/lib/<name>/service by start_pre (at run time, so
+ * a custom package() that installs the service files gets it too). OpenRC's s6 backend starts
+ * that directory as it is up to 0.62 (its default s6_service_path) and from 0.63.2 (when command=
+ * is empty). 0.63 and 0.63.1 (Alpine 3.23) only start service directories they build from
+ * command=, so there the run and log scripts are handed over that way. s6.sh is sourced before
+ * this script: up to 0.62 it has already set s6_service_path, and from 0.63.2 it defines
+ * _s6_have_legacy_servicedir, which tells the three apart.
+ */
 export function initd(m: RecipeModel, service: ServiceModel): string {
   const commands = service.commands.map(
     (c) => sh`
@@ -129,16 +146,24 @@ name="${m.name}"
 description="${m.name} service"
 extra_commands="${list(service.commands.map((c) => c.name))}"
 supervisor="s6"
-s6_service_path="\${RC_SVCDIR}/s6-scan/${m.name}"
+
+# OpenRC up to 0.62 starts s6_service_path; from 0.63.2, /var/svc.d/$name when command= is empty;
+# 0.63 and 0.63.1 only a service directory built from command= (without the finish script).
+if [ -n "\${s6_service_path:-}" ]; then
+	s6_service_path="/var/svc.d/${m.name}"
+elif ! command -v _s6_have_legacy_servicedir >/dev/null; then
+	command="/var/lib/${m.name}/service/run"
+	output_logger="/var/lib/${m.name}/service/log/run"
+fi
 
 depend() {
 	need net s6-svscan
 }
 
 start_pre() {
-	if [ ! -L "\${RC_SVCDIR}/s6-scan/${m.name}" ]; then
-		echo "----- Updating Service files -----"
-		ln -s "/var/lib/${m.name}/service" "\${RC_SVCDIR}/s6-scan/${m.name}"
+	if [ ! -e /var/svc.d/${m.name} ]; then
+		mkdir -p /var/svc.d
+		ln -sfn /var/lib/${m.name}/service /var/svc.d/${m.name}
 	fi
 }
 ${lines(commands)}
@@ -172,12 +197,13 @@ s6-permafailon 60 5 1,101-103,SIGSEGV,SIGBUS
 `)
 }
 
-/** s6 logger: strips the syslog-style date the app may print (s6-log stamps lines itself). */
+/**
+ * s6 logger. Nothing in front of s6-log: a filter writing into a pipe (busybox sed) holds lines
+ * back in blocks, and s6-log's T stamps the time a line arrives, not when it was written.
+ */
 export function log(m: RecipeModel): string {
-  // execline needs its backslashes doubled, hence \\\\ in this source for one \\ in the file.
   return fileText(sh`
 #!/bin/execlineb -P
-pipeline { /bin/sed "s/[A-Z][a-z][a-z] \\\\+[1-3]\\\\?[0-9] [0-2][0-9]:[0-5][0-9]:[0-5][0-9] //" }
 s6-log -b n20 s1000000 T /var/log/${m.name}
 `)
 }

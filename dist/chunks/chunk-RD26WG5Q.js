@@ -1651,12 +1651,12 @@ var require_log = __commonJS({
       if (logLevel === "debug")
         console.log(...messages);
     }
-    function warn(logLevel, warning) {
+    function warn(logLevel, warning2) {
       if (logLevel === "debug" || logLevel === "warn") {
         if (typeof node_process.emitWarning === "function")
-          node_process.emitWarning(warning);
+          node_process.emitWarning(warning2);
         else
-          console.warn(warning);
+          console.warn(warning2);
       }
     }
     exports.debug = debug;
@@ -5126,9 +5126,9 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code, message, warning2) => {
           const pos = getErrorPos(source);
-          if (warning)
+          if (warning2)
             this.warnings.push(new errors.YAMLWarning(pos, code, message));
           else
             this.errors.push(new errors.YAMLParseError(pos, code, message));
@@ -5201,10 +5201,10 @@ ${cb}` : comment;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning) => {
+            this.directives.add(token.source, (offset, message, warning2) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message, warning);
+              this.onError(pos, "BAD_DIRECTIVE", message, warning2);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -7246,7 +7246,7 @@ var require_public_api = __commonJS({
       const doc = parseDocument2(src, options);
       if (!doc)
         return null;
-      doc.warnings.forEach((warning) => log2.warn(doc.options.logLevel, warning));
+      doc.warnings.forEach((warning2) => log2.warn(doc.options.logLevel, warning2));
       if (doc.errors.length > 0) {
         if (doc.options.logLevel !== "silent")
           throw doc.errors[0];
@@ -28273,6 +28273,7 @@ var STAGES = [
   "pre-deinstall",
   "post-deinstall"
 ];
+var STACK_PATTERN = /^alpine\/(?:3\.\d{1,2}|edge)$/;
 var ARCHITECTURES = [
   "x86_64",
   "x86",
@@ -28411,7 +28412,7 @@ var pageSchema = external_exports.strictObject({
 });
 var instellarSchema = external_exports.strictObject({
   dependencies: dependenciesSchema,
-  stack: external_exports.string().regex(/^alpine\/(?:3\.\d{1,2}|edge)$/, { error: "must look like alpine/3.19 or alpine/edge" }).optional(),
+  stack: external_exports.string().regex(STACK_PATTERN, { error: "must look like alpine/3.19 or alpine/edge" }).optional(),
   architectures: external_exports.array(external_exports.enum(ARCHITECTURES)).min(1).optional(),
   type: external_exports.enum(["static", "custom"]).optional(),
   build: buildSchema,
@@ -29472,6 +29473,9 @@ function preInstall(m) {
   const userHook = m.hooks["pre-install"];
   return fileText(sh`
 #!/bin/sh
+if [ ! -e /bin/s6-svscan ] && [ -e /usr/bin/s6-svscan ]; then
+	ln -sf /usr/bin/s6-svscan /bin/s6-svscan
+fi
 addgroup -S ${m.name} 2>/dev/null
 adduser -S -D -H -h /var/lib/${m.name} -s /sbin/nologin -G ${m.name} -g ${m.name} ${m.name} 2>/dev/null
 ${userHook ? sh`
@@ -29503,16 +29507,24 @@ name="${m.name}"
 description="${m.name} service"
 extra_commands="${list(service.commands.map((c) => c.name))}"
 supervisor="s6"
-s6_service_path="\${RC_SVCDIR}/s6-scan/${m.name}"
+
+# OpenRC up to 0.62 starts s6_service_path; from 0.63.2, /var/svc.d/$name when command= is empty;
+# 0.63 and 0.63.1 only a service directory built from command= (without the finish script).
+if [ -n "\${s6_service_path:-}" ]; then
+	s6_service_path="/var/svc.d/${m.name}"
+elif ! command -v _s6_have_legacy_servicedir >/dev/null; then
+	command="/var/lib/${m.name}/service/run"
+	output_logger="/var/lib/${m.name}/service/log/run"
+fi
 
 depend() {
 	need net s6-svscan
 }
 
 start_pre() {
-	if [ ! -L "\${RC_SVCDIR}/s6-scan/${m.name}" ]; then
-		echo "----- Updating Service files -----"
-		ln -s "/var/lib/${m.name}/service" "\${RC_SVCDIR}/s6-scan/${m.name}"
+	if [ ! -e /var/svc.d/${m.name} ]; then
+		mkdir -p /var/svc.d
+		ln -sfn /var/lib/${m.name}/service /var/svc.d/${m.name}
 	fi
 }
 ${lines(commands)}
@@ -29544,7 +29556,6 @@ s6-permafailon 60 5 1,101-103,SIGSEGV,SIGBUS
 function log(m) {
   return fileText(sh`
 #!/bin/execlineb -P
-pipeline { /bin/sed "s/[A-Z][a-z][a-z] \\\\+[1-3]\\\\?[0-9] [0-2][0-9]:[0-5][0-9]:[0-5][0-9] //" }
 s6-log -b n20 s1000000 T /var/log/${m.name}
 `);
 }
@@ -29656,6 +29667,16 @@ function renderRecipe(loaded, context) {
       );
     }
   });
+  const runtime = config2.dependencies.runtime ?? [];
+  if (config2.run && !config2.type && !runtime.some((d) => d.replace(/[<>=~].*$/, "") === "s6")) {
+    diagnostics.push(
+      source.diagnostic(
+        "warning",
+        config2.dependencies.runtime ? ["dependencies", "runtime"] : ["dependencies"],
+        "run: services are supervised by s6, but s6 is not in dependencies.runtime; add it, or the service cannot start"
+      )
+    );
+  }
   const inputs = {
     owner: context.repository.owner,
     repo: context.repository.name,
@@ -29734,18 +29755,55 @@ import { promisify as promisify2 } from "node:util";
 // src/recipe/version.ts
 var APK_VERSION = /^\d+(?:\.\d+)*[a-z]?(?:_(?:alpha|beta|pre|rc|cvs|svn|git|hg|p)\d*)*$/;
 var SEMVER_PREFIX = /^(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)/;
+var DESCRIBE_SUFFIX = /-\d+-g[0-9a-f]{4,}$/;
+var SHALLOW = "actions/checkout fetches tags only with fetch-depth: 0";
+var PRE_RELEASE = /^(alpha|beta|pre|rc)(?:[.-]?(\d+))?$/i;
 function resolveVersion(describe4) {
   const raw = (describe4 ?? "").trim();
-  const first = raw.replace(/^v(?=\d)/, "").split("-")[0] ?? "";
-  const prefix = SEMVER_PREFIX.exec(first)?.[0];
+  const tag = raw.replace(/^v(?=\d)/, "").replace(DESCRIBE_SUFFIX, "");
+  const [withoutBuild = "", build] = splitOnce(tag, "+");
+  const [core = "", preRelease] = splitOnce(withoutBuild, "-");
+  const prefix = SEMVER_PREFIX.exec(core)?.[0];
   if (!prefix) {
     return {
       version: "0.0.0",
-      note: raw ? `${raw} is not a major.minor.patch tag; using 0.0.0` : "no tag found; using 0.0.0"
+      note: warning(
+        !raw ? `no tag found (${SHALLOW}); using 0.0.0` : /^[0-9a-f]{4,40}$/.test(raw) ? `no tag reachable from commit ${raw} (${SHALLOW}); using 0.0.0` : `${raw} is not a major.minor.patch tag; using 0.0.0`
+      )
     };
   }
-  if (APK_VERSION.test(first)) return { version: first };
-  return { version: prefix, note: `${first} is not a version apk accepts; using ${prefix}` };
+  const base = APK_VERSION.test(core) ? core : prefix;
+  const cut = base === core ? void 0 : `${core} is not a version apk accepts; using ${prefix}`;
+  if (preRelease !== void 0) {
+    const match = PRE_RELEASE.exec(preRelease);
+    if (!match) {
+      return {
+        version: base,
+        note: warning(
+          `${cut ? `${cut}. ` : ""}pre-release ${preRelease} of ${withoutBuild} has no Alpine equivalent; using ${base}, the same version as the release`
+        )
+      };
+    }
+    const version2 = `${base}_${match[1].toLowerCase()}${match[2] ?? ""}`;
+    if (cut)
+      return { version: version2, note: warning(`${core} is not a version apk accepts; using ${version2}`) };
+    return build === void 0 ? { version: version2 } : { version: version2, note: dropped(build, version2) };
+  }
+  if (cut) return { version: base, note: warning(cut) };
+  return build === void 0 ? { version: base } : { version: base, note: dropped(build, base) };
+}
+function splitOnce(text, separator) {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text] : [text.slice(0, at), text.slice(at + 1)];
+}
+function warning(message) {
+  return { severity: "warning", message };
+}
+function dropped(build, version2) {
+  return {
+    severity: "info",
+    message: `build metadata +${build} is not part of pkgver; using ${version2}`
+  };
 }
 
 // src/recipe/context.ts
@@ -29830,7 +29888,9 @@ async function renderStage(settings, reporter) {
       ...settings.version && { version: settings.version },
       ...settings.build && { build: settings.build }
     });
-    for (const note of context.notes) reporter.info(note);
+    for (const note of context.notes)
+      if (note.severity === "warning") reporter.warning(note.message);
+      else reporter.info(note.message);
     const architectures = settings.arch ? architecturesFor(loaded, settings.arch) : void 0;
     const result = await bootstrap(settings.workspace, loaded, {
       ...context,
@@ -29879,7 +29939,7 @@ async function buildStage(settings, reporter) {
       "no stack: set stack: alpine/3.x in instellar.yml, or the stack (or image) input"
     );
   }
-  if (stack && !/^alpine\/(?:3\.\d{1,2}|edge)$/.test(stack))
+  if (stack && !STACK_PATTERN.test(stack))
     throw new PipelineError(`stack ${stack} must look like alpine/3.19 or alpine/edge`);
   const baseImage = settings.image ?? `alpine:${stack.slice("alpine/".length)}`;
   const stackName = stack ?? settings.image;
