@@ -3,8 +3,9 @@
 #   cold:        environment image neither in Docker nor in the cache (built from the base image)
 #   warm-cache:  image removed from Docker, restored from the cache (a fresh runner with a cache hit)
 #   warm-local:  image still in Docker (a second build on the same machine)
-# No network: the base image is Debian's busybox-static plus the test stand-ins for apk and abuild
-# (test/docker/stand-ins), so the figures measure PAKman's own work, not Alpine's mirrors.
+# No network: the base image is the official Alpine 3.20.3 minirootfs (../shared/alpine, else
+# alpine:3.20) with the test stand-in abuild (test/docker/stand-ins), its packages registered as
+# installed, so the figures measure PAKman's own work, not Alpine's mirrors.
 # Usage: bench/build.sh [runs per mode, default 5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,8 +15,10 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 # The stand-in base image, built the way the tests build theirs.
-image="pakman-bench/alpine:latest"
-test/docker/make-image.sh "$image"
+image="pakman-bench/alpine:3.20"
+rootfs=../shared/alpine/alpine-minirootfs-3.20.3-x86_64.tar.gz
+[[ -f $rootfs ]] || rootfs=alpine:3.20
+test/docker/make-image.sh "$image" "$rootfs" alpine-sdk pigz openrc bash s6 jq curl
 
 workspace="$work/hello"
 cp -r examples/hello "$workspace"

@@ -35,6 +35,13 @@ describe('architectures', () => {
     )
   })
 
+  it('fails the same way when the QEMU handler is registered but disabled', async () => {
+    writeFileSync(join(binfmt, 'qemu-aarch64'), 'disabled\ninterpreter /usr/bin/qemu-aarch64\n')
+    await expect(planArchitecture('aarch64', 'x86_64', binfmt)).rejects.toThrow(
+      'cannot build aarch64 on this x86_64 runner: it has no QEMU handler for aarch64',
+    )
+  })
+
   it('emulates when binfmt has a QEMU handler', async () => {
     writeFileSync(join(binfmt, 'qemu-aarch64'), 'enabled\n')
     expect(await planArchitecture('aarch64', 'x86_64', binfmt)).toEqual({

@@ -1,4 +1,4 @@
-import { access } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import type { Architecture } from '../config/schema.js'
 
 /** apk architecture → Docker platform, and the binfmt entry QEMU registers for it. */
@@ -58,8 +58,9 @@ export async function planArchitecture(
     (host === 'x86_64' && arch === 'x86') ||
     (host === 'aarch64' && arch === 'armv7')
   if (native) return { arch, platform, emulated: false }
-  const registered = await access(`${binfmtDir}/${qemu}`).then(
-    () => true,
+  // An entry that exists but reads "disabled" runs nothing either.
+  const registered = await readFile(`${binfmtDir}/${qemu}`, 'utf8').then(
+    (entry) => !entry.startsWith('disabled'),
     () => false,
   )
   if (!registered) {

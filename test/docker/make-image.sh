@@ -13,6 +13,9 @@
 #                               becomes the image's only repository, so `apk add` installs for real
 #   PAKMAN_TEST_REPOSITORY_KEY  the public key its index and packages are signed with
 #   PAKMAN_TEST_SETUP           shell run as root last, e.g. to add users the build must cope with
+#   PAKMAN_TEST_PLATFORM_ARCH   record the image as this Docker architecture (arm64): `docker import`
+#                               records the daemon's own, and `docker run --platform` would then
+#                               try to pull instead of running the local image under QEMU
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 reference="$1"
@@ -69,4 +72,27 @@ printf '%s\n' "${PAKMAN_TEST_SETUP:-}" >"$context/setup.sh"
 if ! DOCKER_BUILDKIT=0 docker build --quiet --network none -t "$reference" "$context" >"$context/log" 2>&1; then
   cat "$context/log" >&2
   exit 1
+fi
+
+if [[ -n "${PAKMAN_TEST_PLATFORM_ARCH:-}" ]]; then
+  # Rewrite the architecture in the image config (its digest is the image id, so the file is
+  # renamed and the manifest updated), then load it back under the same reference.
+  saved="$context/saved"
+  mkdir "$saved"
+  docker save "$reference" | tar -C "$saved" -x
+  node - "$saved" "$PAKMAN_TEST_PLATFORM_ARCH" <<'JS'
+const { createHash } = require('node:crypto')
+const { readFileSync, rmSync, writeFileSync } = require('node:fs')
+const [dir, architecture] = process.argv.slice(2)
+const manifest = JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8'))
+const config = JSON.parse(readFileSync(`${dir}/${manifest[0].Config}`, 'utf8'))
+config.architecture = architecture
+const text = JSON.stringify(config)
+const name = `${createHash('sha256').update(text).digest('hex')}.json`
+rmSync(`${dir}/${manifest[0].Config}`)
+writeFileSync(`${dir}/${name}`, text)
+manifest[0].Config = name
+writeFileSync(`${dir}/manifest.json`, JSON.stringify(manifest))
+JS
+  tar -C "$saved" -c . | docker load --quiet >/dev/null
 fi

@@ -91,7 +91,12 @@ export function testImage(options: TestImageOptions = {}): string {
   try {
     execFileSync(MAKE_IMAGE, [reference, base, ...installed], {
       stdio: ['ignore', 'inherit', 'pipe'],
-      env: { ...process.env, ...repository, PAKMAN_TEST_SETUP: options.setup ?? '' },
+      env: {
+        ...process.env,
+        ...repository,
+        PAKMAN_TEST_SETUP: options.setup ?? '',
+        PAKMAN_TEST_PLATFORM_ARCH: arch === 'aarch64' ? 'arm64' : '',
+      },
     })
   } catch (error) {
     const stderr = String((error as { stderr?: Buffer }).stderr ?? '')
@@ -114,11 +119,13 @@ export function realApkVerify(
   image: string,
   dir: string,
   publicKey: { name: string; file: string },
+  platform?: string,
 ): { code: number; lines: string[] } {
   const ran = spawnSync(
     'docker',
     [
       'run',
+      ...(platform ? ['--platform', platform] : []),
       '--rm',
       '--network',
       'none',
