@@ -9,7 +9,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-RD26WG5Q.js";
+} from "./chunks/chunk-QDNW5JN7.js";
 import {
   error,
   getBooleanInput,

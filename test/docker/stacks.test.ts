@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { makeWorkspace } from '../fixtures/workspace.js'
 import {
   dockerAvailable,
+  realApkInstall,
   realApkVerify,
   TEST_STACKS,
   testImage,
@@ -95,6 +96,46 @@ describe.runIf(docker)('builds on every stack, for every owner and image', () =>
           await buildAndCheck(stack, scenario)
         })
       }
+    })
+  }
+})
+
+describe.runIf(docker)('the pre-install script on the s6 layouts', () => {
+  // s6 in /bin (3.18-3.20) and in /usr/bin only (3.21 and later; the edge rootfs is 3.21 alpha).
+  // A stub stands for s6-svscan: what matters is which path exists when apk runs pre-install.
+  const layouts = [
+    { stack: '3.20', s6: '/bin/s6-svscan', link: 'no link' },
+    { stack: 'edge', s6: '/usr/bin/s6-svscan', link: '/usr/bin/s6-svscan' },
+  ] as const
+  for (const layout of layouts) {
+    it(`on Alpine ${layout.stack}, with s6-svscan in ${layout.s6}: ${layout.link}`, async () => {
+      const image = testImage({
+        stack: layout.stack,
+        setup: `printf '#!/bin/sh\\n' >${layout.s6} && chmod 755 ${layout.s6}`,
+      })
+      const workspace = keep(makeWorkspace())
+      const packages = temp('pakman-out-')
+      const ran = await runNode(
+        'dist/cli.js',
+        [
+          'build',
+          ...['--workspace', workspace, '--repository', 'octo/app', '--image', image],
+          ...['--packages-dir', packages, '--no-install-test'],
+        ],
+        { env: cleanEnv({ XDG_CACHE_HOME: temp('pakman-cache-') }) },
+      )
+      expect(ran.code, ran.stderr).toBe(0)
+      const installed = realApkInstall(
+        image,
+        packages,
+        { name: 'octo-app.rsa.pub', file: join(packages, 'octo-app.rsa.pub') },
+        'octo',
+        'app',
+        'readlink /bin/s6-svscan || echo no link; grep "^app:" /etc/passwd',
+      )
+      expect(installed.code, installed.output).toBe(0)
+      expect(installed.output).toContain(`\n${layout.link}\n`)
+      expect(installed.output).toContain('app:x:')
     })
   }
 })

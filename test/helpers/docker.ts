@@ -149,6 +149,40 @@ export function realApkVerify(
   }
 }
 
+/**
+ * Installs `spec` (name=version) with the real apk of `image` from the repository `repository`
+ * under `dir`, trusting `publicKey`, then runs `inspect` in the same container; returns all output.
+ */
+export function realApkInstall(
+  image: string,
+  dir: string,
+  publicKey: { name: string; file: string },
+  repository: string,
+  spec: string,
+  inspect: string,
+): { code: number; output: string } {
+  const ran = spawnSync(
+    'docker',
+    [
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '-v',
+      `${dir}:/repo:ro`,
+      '-v',
+      `${publicKey.file}:/etc/apk/keys/${publicKey.name}:ro`,
+      '--entrypoint',
+      '/bin/sh',
+      image,
+      '-c',
+      `apk add --no-cache --repository "/repo/${repository}" "${spec}" && ${inspect}`,
+    ],
+    { encoding: 'utf8' },
+  )
+  return { code: ran.status ?? -1, output: `${ran.stdout}${ran.stderr}` }
+}
+
 /** Names of running or stopped containers whose name starts with `prefix`. */
 export function containersNamed(prefix: string): string[] {
   const out = execFileSync(

@@ -29015,7 +29015,7 @@ function lastLine(text) {
 
 // src/pipeline.ts
 import { execFile as execFile2 } from "node:child_process";
-import { chown as chown3, mkdir as mkdir4, readdir as readdir5, readFile as readFile5, realpath, rm as rm6, stat as stat6, writeFile as writeFile6 } from "node:fs/promises";
+import { chown as chown3, mkdir as mkdir4, readdir as readdir5, readFile as readFile6, realpath, rm as rm6, stat as stat6, writeFile as writeFile6 } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
 import { basename as basename4, join as join13, relative as relative2, resolve as resolve2, sep } from "node:path";
 import { promisify as promisify3 } from "node:util";
@@ -29177,7 +29177,7 @@ function buildIdentity(workspaceOwner) {
 }
 
 // src/build/arch.ts
-import { access } from "node:fs/promises";
+import { readFile as readFile5 } from "node:fs/promises";
 var PLATFORMS = {
   x86_64: { platform: "linux/amd64", qemu: "qemu-x86_64" },
   x86: { platform: "linux/386", qemu: "qemu-i386" },
@@ -29211,8 +29211,8 @@ async function planArchitecture(arch, host = hostArchitecture(), binfmtDir = "/p
   const { platform, qemu } = PLATFORMS[arch];
   const native = arch === host || host === "x86_64" && arch === "x86" || host === "aarch64" && arch === "armv7";
   if (native) return { arch, platform, emulated: false };
-  const registered = await access(`${binfmtDir}/${qemu}`).then(
-    () => true,
+  const registered = await readFile5(`${binfmtDir}/${qemu}`, "utf8").then(
+    (entry) => !entry.startsWith("disabled"),
     () => false
   );
   if (!registered) {
@@ -29307,7 +29307,7 @@ ${tail.slice(-12).join("\n")}`
 }
 
 // src/recipe/index.ts
-import { access as access2 } from "node:fs/promises";
+import { access } from "node:fs/promises";
 import { join as join12 } from "node:path";
 
 // src/recipe/model.ts
@@ -29860,7 +29860,7 @@ async function bootstrap(workspace, loaded, context) {
   return { recipe, dir: await writeRecipe(workspace, recipe), diagnostics };
 }
 async function exists(path2) {
-  return access2(path2).then(
+  return access(path2).then(
     () => true,
     () => false
   );
@@ -30139,7 +30139,7 @@ async function mergeStage(settings, reporter) {
     );
     await reporter.group("Verify", async () => {
       const keys = trustedKeys([
-        [basename4(merged.publicKeyFile), await readFile5(merged.publicKeyFile, "utf8")]
+        [basename4(merged.publicKeyFile), await readFile6(merged.publicKeyFile, "utf8")]
       ]);
       const failed = (await checkPaths([packagesDir], keys)).filter((c) => c.verdict !== "OK");
       if (failed.length) {
