@@ -9,7 +9,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-QDNW5JN7.js";
+} from "./chunks/chunk-MZ62VGBW.js";
 import {
   error,
   getBooleanInput,
@@ -84,12 +84,24 @@ function parseMode(text) {
 
 // src/reporter.ts
 import { relative } from "node:path";
-function actionReporter(workspace) {
+var runRecord = { phases: [], diagnostics: [], published: {} };
+function actionReporter(workspace, record = runRecord) {
   return {
-    group: (name, fn) => group(name, fn),
+    group: async (name, fn) => {
+      record.phases.push(name);
+      try {
+        return await group(name, fn);
+      } catch (error2) {
+        record.failedPhase ??= name;
+        throw error2;
+      }
+    },
     info: (line) => info(line),
     warning: (message) => warning(message),
-    diagnostics: (list2) => annotate(list2, workspace)
+    diagnostics: (list2) => {
+      record.diagnostics.push(...list2);
+      annotate(list2, workspace);
+    }
   };
 }
 function annotate(diagnostics, workspace) {
@@ -212,6 +224,31 @@ async function mergeSummary(merged, published) {
   addPublished(published);
   await summary.write();
 }
+async function failureSummary(message, record) {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const failed = record.failedPhase;
+  summary.addHeading(
+    failed ? `PAKman failed in ${escape(failed)}` : "PAKman failed before it started",
+    2
+  ).addRaw(`<pre>${escape(message)}</pre>`, true);
+  if (record.phases.length) {
+    summary.addTable([
+      [
+        { data: "Phase", header: true },
+        { data: "Result", header: true }
+      ],
+      ...record.phases.map((phase) => [escape(phase), phase === failed ? "failed" : "done"])
+    ]);
+  }
+  const errors = record.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length) {
+    summary.addHeading("Config errors", 3).addList(errors.map((d) => escape(`${d.line}:${d.column} ${d.message}`)));
+  }
+  addDiagnostics(record.diagnostics.filter((d) => d.severity !== "error"));
+  if (record.published.artifactName || record.published.releaseUrl) addPublished(record.published);
+  else summary.addRaw("<p>Nothing was published.</p>", true);
+  await summary.write();
+}
 function addPublished(published) {
   const where = [
     published.artifactName && `artifact <code>${escape(published.artifactName)}</code>`,
@@ -288,7 +325,7 @@ async function run() {
   setOutput("cache-hit", String(result.environment.source !== "built"));
   setOutput("public-key", result.publicKeyFile);
   setOutput("key-name", result.keyName);
-  const published = await group(
+  const published = await reporter.group(
     "Publish",
     () => publish(
       {
@@ -303,26 +340,29 @@ async function run() {
         files: result.files
       },
       publishing,
-      (line) => info(line)
+      (line) => info(line),
+      runRecord.published
     )
   );
   setPublishedOutputs(published);
   await buildSummary(result, published);
 }
 async function runMerge(inputs, workspace, publishing) {
+  const reporter = actionReporter(workspace);
   const merged = await mergeStage(
     {
       workspace,
       packagesDir: inputs.packagesDir,
       ...inputs.signingKey && { signingKey: inputs.signingKey },
       ...inputs.signingKeyName && { keyName: inputs.signingKeyName },
-      ...(process.env.GITHUB_REPOSITORY ?? inputs.repository) && {
-        repository: process.env.GITHUB_REPOSITORY ?? inputs.repository
+      // The repository input names the packages (and so the default key), as in a build job.
+      ...(inputs.repository ?? process.env.GITHUB_REPOSITORY) && {
+        repository: inputs.repository ?? process.env.GITHUB_REPOSITORY
       }
     },
-    actionReporter(workspace)
+    reporter
   );
-  const published = await group(
+  const published = await reporter.group(
     "Publish",
     () => publishDirectory(
       {
@@ -331,7 +371,8 @@ async function runMerge(inputs, workspace, publishing) {
         assets: merged.assets
       },
       publishing,
-      (line) => info(line)
+      (line) => info(line),
+      runRecord.published
     )
   );
   setOutput("packages-dir", merged.packagesDir);
@@ -396,6 +437,10 @@ if (state.isPost) {
   try {
     await run();
   } catch (error2) {
-    setFailed(error2 instanceof Error ? error2.message : String(error2));
+    const message = error2 instanceof Error ? error2.message : String(error2);
+    setFailed(message);
+    await failureSummary(message, runRecord).catch(
+      (failure) => warning(`the job summary was not written: ${String(failure)}`)
+    );
   }
 }

@@ -4,7 +4,7 @@ import { ActionsCache } from './environment/index.js'
 import { getInputs, type Inputs } from './inputs.js'
 import { publish, publishDirectory, type Published, type PublishSettings } from './publish/index.js'
 import { buildStage, mergeStage, renderStage } from './pipeline.js'
-import { actionReporter } from './reporter.js'
+import { actionReporter, runRecord } from './reporter.js'
 import { state } from './state.js'
 import { buildSummary, mergeSummary, renderSummary } from './summary.js'
 
@@ -65,7 +65,7 @@ export async function run(): Promise<void> {
   core.setOutput('public-key', result.publicKeyFile)
   core.setOutput('key-name', result.keyName)
 
-  const published = await core.group('Publish', () =>
+  const published = await reporter.group('Publish', () =>
     publish(
       {
         packageName: recipe.packageName,
@@ -80,6 +80,7 @@ export async function run(): Promise<void> {
       },
       publishing,
       (line) => core.info(line),
+      runRecord.published,
     ),
   )
   setPublishedOutputs(published)
@@ -92,19 +93,21 @@ async function runMerge(
   workspace: string,
   publishing: PublishSettings,
 ): Promise<void> {
+  const reporter = actionReporter(workspace)
   const merged = await mergeStage(
     {
       workspace,
       packagesDir: inputs.packagesDir,
       ...(inputs.signingKey && { signingKey: inputs.signingKey }),
       ...(inputs.signingKeyName && { keyName: inputs.signingKeyName }),
-      ...((process.env.GITHUB_REPOSITORY ?? inputs.repository) && {
-        repository: process.env.GITHUB_REPOSITORY ?? inputs.repository,
+      // The repository input names the packages (and so the default key), as in a build job.
+      ...((inputs.repository ?? process.env.GITHUB_REPOSITORY) && {
+        repository: inputs.repository ?? process.env.GITHUB_REPOSITORY,
       }),
     },
-    actionReporter(workspace),
+    reporter,
   )
-  const published = await core.group('Publish', () =>
+  const published = await reporter.group('Publish', () =>
     publishDirectory(
       {
         dir: merged.packagesDir,
@@ -114,6 +117,7 @@ async function runMerge(
       },
       publishing,
       (line) => core.info(line),
+      runRecord.published,
     ),
   )
   core.setOutput('packages-dir', merged.packagesDir)

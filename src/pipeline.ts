@@ -27,7 +27,9 @@ import { prepareEnvironment, type Environment, type ImageCache } from './environ
 import { prepareSigningKey, removeSigningKey, type SigningKey } from './keys/index.js'
 import {
   downloadBuildArtifacts,
+  mergeKeyName,
   mergeRepositories,
+  readManifests,
   stackSlug,
   type Merged,
 } from './publish/index.js'
@@ -80,13 +82,13 @@ export async function renderStage(settings: RenderSettings, reporter: Reporter):
   const loaded = await reporter.group('Read instellar.yml', async () => {
     const result = await loadConfigFile(settings.configFile)
     reporter.diagnostics(result.diagnostics)
+    if (!result.ok) {
+      const count = result.diagnostics.filter((d) => d.severity === 'error').length
+      const file = relative(settings.workspace, settings.configFile) || settings.configFile
+      throw new PipelineError(`${file} has ${count} error${count === 1 ? '' : 's'}`)
+    }
     return result
   })
-  if (!loaded.ok) {
-    const count = loaded.diagnostics.filter((d) => d.severity === 'error').length
-    const file = relative(settings.workspace, settings.configFile) || settings.configFile
-    throw new PipelineError(`${file} has ${count} error${count === 1 ? '' : 's'}`)
-  }
   return reporter.group('Render the recipe', async () => {
     const context = await resolveContext({
       workspace: settings.workspace,
@@ -396,9 +398,6 @@ export async function mergeStage(
     )
   }
   const repository = parseRepository(settings.repository ?? '')
-  const keyName = settings.keyName ?? (repository ? defaultKeyName(repository) : undefined)
-  if (!keyName)
-    throw new PipelineError('merge needs signing-key-name, or GITHUB_REPOSITORY to derive it')
   const packagesDir = await prepareOutputDir(
     settings.packagesDir,
     settings.workspace,
@@ -412,6 +411,10 @@ export async function mergeStage(
       throw new PipelineError(
         'no PAKman build artifacts in this run: run merge in a job that needs the build jobs',
       )
+    const keyName = mergeKeyName(await readManifests(downloaded.dirs), {
+      ...(settings.keyName && { keyName: settings.keyName }),
+      ...(repository && { defaultKeyName: defaultKeyName(repository) }),
+    })
     const merged = await reporter.group('Merge', () =>
       mergeRepositories(downloaded.dirs, {
         outputDir: packagesDir,

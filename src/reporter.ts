@@ -2,14 +2,39 @@ import * as core from '@actions/core'
 import { relative } from 'node:path'
 import type { Diagnostic } from './config/index.js'
 import type { Reporter } from './pipeline.js'
+import type { Published } from './publish/index.js'
+
+/** What the action did so far: the job summary of a failed run is written from it. */
+export interface RunRecord {
+  /** Phases started, in order. */
+  phases: string[]
+  /** The innermost phase an error left. */
+  failedPhase?: string
+  diagnostics: Diagnostic[]
+  /** Filled as publishing goes, so a failure part-way still shows what went out. */
+  published: Published
+}
+
+export const runRecord: RunRecord = { phases: [], diagnostics: [], published: {} }
 
 /** Pipeline output for the Actions log: groups, and annotations on instellar.yml. */
-export function actionReporter(workspace: string): Reporter {
+export function actionReporter(workspace: string, record: RunRecord = runRecord): Reporter {
   return {
-    group: (name, fn) => core.group(name, fn),
+    group: async (name, fn) => {
+      record.phases.push(name)
+      try {
+        return await core.group(name, fn)
+      } catch (error) {
+        record.failedPhase ??= name
+        throw error
+      }
+    },
     info: (line) => core.info(line),
     warning: (message) => core.warning(message),
-    diagnostics: (list) => annotate(list, workspace),
+    diagnostics: (list) => {
+      record.diagnostics.push(...list)
+      annotate(list, workspace)
+    },
   }
 }
 

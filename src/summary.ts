@@ -3,6 +3,7 @@ import type { Diagnostic } from './config/index.js'
 import type { BuildResult, MergeResult } from './pipeline.js'
 import type { Published } from './publish/index.js'
 import type { Recipe } from './recipe/index.js'
+import type { RunRecord } from './reporter.js'
 
 /** Job summaries: what was produced, and what the config should fix. */
 
@@ -96,6 +97,37 @@ export async function mergeSummary(merged: MergeResult, published: Published): P
       true,
     )
   addPublished(published)
+  await core.summary.write()
+}
+
+/** A failed run: the phase it failed in, the error, the config problems, what did go out. */
+export async function failureSummary(message: string, record: RunRecord): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  const failed = record.failedPhase
+  core.summary
+    .addHeading(
+      failed ? `PAKman failed in ${escape(failed)}` : 'PAKman failed before it started',
+      2,
+    )
+    .addRaw(`<pre>${escape(message)}</pre>`, true)
+  if (record.phases.length) {
+    core.summary.addTable([
+      [
+        { data: 'Phase', header: true },
+        { data: 'Result', header: true },
+      ],
+      ...record.phases.map((phase) => [escape(phase), phase === failed ? 'failed' : 'done']),
+    ])
+  }
+  const errors = record.diagnostics.filter((d) => d.severity === 'error')
+  if (errors.length) {
+    core.summary
+      .addHeading('Config errors', 3)
+      .addList(errors.map((d) => escape(`${d.line}:${d.column} ${d.message}`)))
+  }
+  addDiagnostics(record.diagnostics.filter((d) => d.severity !== 'error'))
+  if (record.published.artifactName || record.published.releaseUrl) addPublished(record.published)
+  else core.summary.addRaw('<p>Nothing was published.</p>', true)
   await core.summary.write()
 }
 

@@ -58,6 +58,22 @@ describe('the action (node dist/index.js)', () => {
     expect(ran.stdout).toContain('::error::instellar.yml has 2 errors')
     expect(ran.stdout).not.toMatch(/\n\s+at /) // no stack trace
     expect(ran.outputs).toEqual({})
+    // the job summary of a failed run: where it failed, why, and that nothing went out
+    expect(ran.summary).toContain('<h2>PAKman failed in Read instellar.yml</h2>')
+    expect(ran.summary).toContain('<pre>instellar.yml has 2 errors</pre>')
+    expect(ran.summary).toContain('<h3>Config errors</h3>')
+    expect(ran.summary).toContain('10:7 build.destinations[0]: must be a relative path')
+    expect(ran.summary).toContain('<p>Nothing was published.</p>')
+  })
+
+  it('writes a job summary when it fails before any phase starts', async () => {
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
+    const ran = await runAction({ mode: 'bogus' }, github())
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toContain('::error::mode: bogus is not build or merge')
+    expect(ran.summary).toContain('<h2>PAKman failed before it started</h2>')
+    expect(ran.summary).toContain('<pre>mode: bogus is not build or merge</pre>')
+    expect(ran.summary).toContain('<p>Nothing was published.</p>')
   })
 
   it('annotates warnings without failing', async () => {

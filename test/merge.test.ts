@@ -11,9 +11,11 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { checkPaths, readIndex, trustedKeys } from '../src/apk/index.js'
 import {
   downloadBuildArtifacts,
+  mergeKeyName,
   mergeRepositories,
   publish,
   type Built,
+  type Manifest,
 } from '../src/publish/index.js'
 import { SHARED } from './helpers/corpus.js'
 import { useFakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
@@ -186,6 +188,48 @@ describe('the action in merge mode (node dist/index.js)', () => {
     expect(ran.summary).toContain('<h2>PAKman: one repository from 3 build jobs</h2>')
   }, 60_000)
 
+  it('takes the key name from the build jobs, not from the repository running the merge', async () => {
+    const { runAction } = await import('./helpers/action.js')
+    const ran = await runAction(
+      {
+        mode: 'merge',
+        'signing-key': privateKey,
+        'packages-dir': mkdtempSync(join(root, 'named-')),
+        upload: 'none',
+      },
+      // a fork or another repository running the merge: its name is not the key's
+      { ...github.env, GITHUB_WORKSPACE: root, RUNNER_TEMP: root, GITHUB_REPOSITORY: 'fork/other' },
+    )
+    expect(ran.code, ran.stdout).toBe(0)
+    expect(ran.outputs['key-name']).toBe(KEY_NAME)
+  }, 60_000)
+
+  it('refuses a signing-key-name that contradicts the build jobs or is a path', async () => {
+    const { runAction } = await import('./helpers/action.js')
+    for (const [name, message] of [
+      [
+        'acme-hello-app',
+        `::error::signing-key-name is acme-hello-app, but the build jobs signed as ${KEY_NAME} (pakman.json)`,
+      ],
+      ['../x', '::error::signing key name "../x" may hold letters, digits and @ . _ + - only'],
+    ] as const) {
+      const out = mkdtempSync(join(root, 'bad-name-'))
+      const ran = await runAction(
+        {
+          mode: 'merge',
+          'signing-key': privateKey,
+          'signing-key-name': name,
+          'packages-dir': out,
+          upload: 'none',
+        },
+        { ...github.env, GITHUB_WORKSPACE: root, RUNNER_TEMP: root },
+      )
+      expect(ran.code).toBe(1)
+      expect(ran.stdout).toContain(message)
+      expect(readdirSync(root).some((f) => f === 'x.rsa.pub')).toBe(false)
+    }
+  }, 60_000)
+
   it('refuses to merge without the signing key', async () => {
     const { runAction } = await import('./helpers/action.js')
     const ran = await runAction(
@@ -200,6 +244,43 @@ describe('the action in merge mode (node dist/index.js)', () => {
 })
 
 describe('merge input checks', () => {
+  const manifest = (keyName: string): Manifest => ({
+    package: 'app',
+    version: '1',
+    release: 0,
+    stack: 'alpine/3.20',
+    arch: 'x86_64',
+    keyName,
+  })
+
+  it('signs as the build jobs did; the inputs only where they name no key', () => {
+    expect(mergeKeyName([manifest('a'), manifest('a')], { defaultKeyName: 'b' })).toBe('a')
+    expect(mergeKeyName([manifest('a')], { keyName: 'a' })).toBe('a')
+    // older artifacts without a key name: the input, then the repository input's default name
+    expect(mergeKeyName([manifest('')], { keyName: 'k', defaultKeyName: 'd' })).toBe('k')
+    expect(mergeKeyName([manifest('')], { defaultKeyName: 'acme-hello-app' })).toBe(
+      'acme-hello-app',
+    )
+    expect(() => mergeKeyName([manifest('a'), manifest('b')], {})).toThrow(
+      'the build jobs signed with different keys (a, b in their pakman.json); merge only builds signed with one key',
+    )
+    expect(() => mergeKeyName([manifest('')], {})).toThrow(/merge needs signing-key-name/)
+  })
+
+  it('parses the key as a build does: RSA only, and a name that is no path', async () => {
+    const ec = (await import('node:crypto'))
+      .generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString()
+    const settings = { outputDir: mkdtempSync(join(root, 'out-')), mtime: 0, log: () => {} }
+    await expect(
+      mergeRepositories([], { ...settings, signingKey: ec, keyName: KEY_NAME }),
+    ).rejects.toThrow('the signing key is ec; abuild signs with RSA keys only')
+    await expect(
+      mergeRepositories([], { ...settings, signingKey: privateKey, keyName: '../x' }),
+    ).rejects.toThrow('signing key name "../x" may hold letters')
+  })
+
   it('refuses a manifest whose stack would leave the output directory', async () => {
     const dir = mkdtempSync(join(root, 'evil-'))
     writeFileSync(

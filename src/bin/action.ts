@@ -1,7 +1,9 @@
 import * as core from '@actions/core'
 import { run } from '../main.js'
 import { cleanUp } from '../post.js'
+import { runRecord } from '../reporter.js'
 import { state } from '../state.js'
+import { failureSummary } from '../summary.js'
 
 if (state.isPost) {
   await cleanUp()
@@ -16,6 +18,10 @@ if (state.isPost) {
   try {
     await run()
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error))
+    const message = error instanceof Error ? error.message : String(error)
+    core.setFailed(message)
+    await failureSummary(message, runRecord).catch((failure: unknown) =>
+      core.warning(`the job summary was not written: ${String(failure)}`),
+    )
   }
 }

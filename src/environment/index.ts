@@ -79,7 +79,15 @@ export async function prepareEnvironment(request: EnvironmentRequest): Promise<E
   let baseId = await docker.imageId(request.baseImage)
   if (!baseId) {
     log(`pulling ${request.baseImage}`)
-    await docker.pull(request.baseImage, request.platform)
+    try {
+      await docker.pull(request.baseImage, request.platform)
+    } catch (error) {
+      throw new Error(
+        `cannot pull the base image ${request.baseImage}: ${(error as Error).message.trim()}\n` +
+          'Give an image this machine can reach or already has: the image input of the action, --image in the CLI (a mirror, a private registry, a prepared image)',
+        { cause: error },
+      )
+    }
     baseId = await docker.imageId(request.baseImage)
     if (!baseId)
       throw new Error(`the base image ${request.baseImage} is not available after pulling it`)

@@ -48,13 +48,9 @@ export async function prepareSigningKey(
   /** The build user, who reads the files through a read-only mount. */
   owner?: { uid: number; gid: number },
 ): Promise<SigningKey> {
-  if (!KEY_NAME.test(input.name)) {
-    throw new KeyError(
-      `signing key name ${JSON.stringify(input.name)} may hold letters, digits and @ . _ + - only`,
-    )
-  }
+  checkKeyName(input.name)
   const ephemeral = !input.privateKey?.trim()
-  const privateKey = ephemeral ? await generateKey() : parsePrivateKey(input.privateKey!)
+  const privateKey = ephemeral ? await generateKey() : readPrivateKey(input.privateKey!)
   const publicKeyPem = createPublicKey(privateKey)
     .export({ type: 'spki', format: 'pem' })
     .toString()
@@ -94,7 +90,17 @@ export async function removeSigningKey(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true })
 }
 
-function parsePrivateKey(pem: string): KeyObject {
+/** Key names become file names (<name>.rsa.pub) and signature names: no paths, no surprises. */
+export function checkKeyName(name: string): void {
+  if (!KEY_NAME.test(name)) {
+    throw new KeyError(
+      `signing key name ${JSON.stringify(name)} may hold letters, digits and @ . _ + - only`,
+    )
+  }
+}
+
+/** The signing key as given (PEM, \n escapes allowed), checked to be an RSA private key. */
+export function readPrivateKey(pem: string): KeyObject {
   let key: KeyObject
   try {
     key = createPrivateKey(pem.replace(/\\n/g, '\n').trim())

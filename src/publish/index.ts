@@ -5,7 +5,7 @@ import { MANIFEST, type Manifest } from './manifest.js'
 import { GitHubReleaser, publishAssets, type AssetFile, type Releaser } from './release.js'
 
 export { uploadDirectory } from './artifact.js'
-export { MANIFEST, type Manifest } from './manifest.js'
+export { MANIFEST, mergeKeyName, readManifests, type Manifest } from './manifest.js'
 export { downloadBuildArtifacts, mergeRepositories, type Merged } from './merge.js'
 export {
   GitHubReleaser,
@@ -60,6 +60,7 @@ export async function publish(
   built: Built,
   settings: PublishSettings,
   log: (line: string) => void,
+  published: Published = {},
 ): Promise<Published> {
   if (settings.artifact) {
     const manifest: Manifest = {
@@ -84,6 +85,7 @@ export async function publish(
     },
     settings,
     log,
+    published,
   )
 }
 
@@ -94,13 +96,16 @@ export interface Output {
   assets: AssetFile[]
 }
 
-/** Uploads a directory as an artifact and its assets to the release, as the settings ask. */
+/**
+ * Uploads a directory as an artifact and its assets to the release, as the settings ask. Fills
+ * `published` as it goes, so a caller still knows what went out when a later step throws.
+ */
 export async function publishDirectory(
   output: Output,
   settings: PublishSettings,
   log: (line: string) => void,
+  published: Published = {},
 ): Promise<Published> {
-  const published: Published = {}
   if (settings.artifact) {
     const artifact = await uploadDirectory(output.artifactName, output.dir, log)
     log(`uploaded artifact ${output.artifactName} (id ${artifact.id}, ${artifact.size} bytes)`)

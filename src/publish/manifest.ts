@@ -1,3 +1,7 @@
+import { readFile } from 'node:fs/promises'
+import { basename, join } from 'node:path'
+import { checkKeyName } from '../keys/index.js'
+
 /** pakman.json: what a build artifact holds, so a merge job knows each one's stack and arch. */
 export const MANIFEST = 'pakman.json'
 
@@ -8,4 +12,53 @@ export interface Manifest {
   stack: string
   arch: string
   keyName: string
+}
+
+/** Each build artifact's pakman.json, in the order of the directories given. */
+export async function readManifests(dirs: readonly string[]): Promise<Manifest[]> {
+  return Promise.all(
+    dirs.map(async (dir) => {
+      try {
+        return JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as Manifest
+      } catch (error) {
+        throw new Error(
+          `${MANIFEST} in ${basename(dir)} is unreadable: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        )
+      }
+    }),
+  )
+}
+
+/**
+ * The key name a merge signs its indexes with. Each package's signature names the key it was made
+ * with, so it is the name the build jobs wrote into pakman.json (they must all agree); an input
+ * naming another key is an error, not a silent override. Without a manifest naming one (older
+ * builds), the input, then the repository's default name.
+ */
+export function mergeKeyName(
+  manifests: readonly Manifest[],
+  given: { keyName?: string; defaultKeyName?: string },
+): string {
+  if (given.keyName) checkKeyName(given.keyName)
+  const named = [...new Set(manifests.map((m) => m.keyName).filter(Boolean))]
+  if (named.length > 1) {
+    throw new Error(
+      `the build jobs signed with different keys (${named.join(', ')} in their ${MANIFEST}); merge only builds signed with one key`,
+    )
+  }
+  const [built] = named
+  if (built && given.keyName && given.keyName !== built) {
+    throw new Error(
+      `signing-key-name is ${given.keyName}, but the build jobs signed as ${built} (${MANIFEST}); drop the input or give them the same name`,
+    )
+  }
+  const name = built ?? given.keyName ?? given.defaultKeyName
+  if (!name)
+    throw new Error(
+      'merge needs signing-key-name: no build artifact names its key, and no repository is known',
+    )
+  return name
 }

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey } from 'node:crypto'
+import { createPublicKey } from 'node:crypto'
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
@@ -11,6 +11,7 @@ import {
   verifyPackage,
   type IndexedPackage,
 } from '../apk/index.js'
+import { checkKeyName, readPrivateKey } from '../keys/index.js'
 import { MANIFEST, type Manifest } from './manifest.js'
 
 /*
@@ -41,7 +42,9 @@ export async function mergeRepositories(
   artifactDirs: string[],
   settings: MergeSettings,
 ): Promise<Merged> {
-  const privateKey = createPrivateKey(settings.signingKey.replace(/\\n/g, '\n').trim())
+  // The same checks as a build's key: an RSA private key, a name that is only a file name.
+  checkKeyName(settings.keyName)
+  const privateKey = readPrivateKey(settings.signingKey)
   const publicKeyPem = createPublicKey(privateKey)
     .export({ type: 'spki', format: 'pem' })
     .toString()

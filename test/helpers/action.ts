@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { cleanEnv, runNode, type Ran } from './run.js'
@@ -29,10 +29,14 @@ export async function runAction(
       ...env,
     }),
   })
-  return {
-    ...ran,
-    outputs: parseOutputs(await readFile(outputFile, 'utf8')),
-    summary: await readFile(summaryFile, 'utf8'),
+  try {
+    return {
+      ...ran,
+      outputs: parseOutputs(await readFile(outputFile, 'utf8')),
+      summary: await readFile(summaryFile, 'utf8'),
+    }
+  } finally {
+    await rm(files, { recursive: true, force: true })
   }
 }
 

@@ -7552,7 +7552,15 @@ async function prepareEnvironment(request) {
   let baseId = await docker.imageId(request.baseImage);
   if (!baseId) {
     log2(`pulling ${request.baseImage}`);
-    await docker.pull(request.baseImage, request.platform);
+    try {
+      await docker.pull(request.baseImage, request.platform);
+    } catch (error62) {
+      throw new Error(
+        `cannot pull the base image ${request.baseImage}: ${error62.message.trim()}
+Give an image this machine can reach or already has: the image input of the action, --image in the CLI (a mirror, a private registry, a prepared image)`,
+        { cause: error62 }
+      );
+    }
     baseId = await docker.imageId(request.baseImage);
     if (!baseId)
       throw new Error(`the base image ${request.baseImage} is not available after pulling it`);
@@ -7639,13 +7647,9 @@ function secretsOf(privateKeyPem) {
   return [privateKeyPem.trim(), ...lines2];
 }
 async function prepareSigningKey(input2, parent, owner) {
-  if (!KEY_NAME.test(input2.name)) {
-    throw new KeyError(
-      `signing key name ${JSON.stringify(input2.name)} may hold letters, digits and @ . _ + - only`
-    );
-  }
+  checkKeyName(input2.name);
   const ephemeral = !input2.privateKey?.trim();
-  const privateKey = ephemeral ? await generateKey() : parsePrivateKey(input2.privateKey);
+  const privateKey = ephemeral ? await generateKey() : readPrivateKey(input2.privateKey);
   const publicKeyPem = createPublicKey(privateKey).export({ type: "spki", format: "pem" }).toString();
   if (input2.publicKey?.trim()) {
     let given;
@@ -7677,7 +7681,14 @@ async function prepareSigningKey(input2, parent, owner) {
 async function removeSigningKey(dir) {
   await rm3(dir, { recursive: true, force: true });
 }
-function parsePrivateKey(pem) {
+function checkKeyName(name2) {
+  if (!KEY_NAME.test(name2)) {
+    throw new KeyError(
+      `signing key name ${JSON.stringify(name2)} may hold letters, digits and @ . _ + - only`
+    );
+  }
+}
+function readPrivateKey(pem) {
   let key;
   try {
     key = createPrivateKey(pem.replace(/\\n/g, "\n").trim());
@@ -8163,7 +8174,7 @@ function tarEntry(name2, content, mtime) {
 
 // src/publish/index.ts
 import { writeFile as writeFile4 } from "node:fs/promises";
-import { basename as basename3, join as join8 } from "node:path";
+import { basename as basename4, join as join9 } from "node:path";
 
 // src/publish/artifact.ts
 import { readdir as readdir2 } from "node:fs/promises";
@@ -8191,10 +8202,49 @@ async function listFiles(dir) {
 }
 
 // src/publish/manifest.ts
+import { readFile as readFile2 } from "node:fs/promises";
+import { basename as basename2, join as join7 } from "node:path";
 var MANIFEST = "pakman.json";
+async function readManifests(dirs) {
+  return Promise.all(
+    dirs.map(async (dir) => {
+      try {
+        return JSON.parse(await readFile2(join7(dir, MANIFEST), "utf8"));
+      } catch (error62) {
+        throw new Error(
+          `${MANIFEST} in ${basename2(dir)} is unreadable: ${error62.message}`,
+          {
+            cause: error62
+          }
+        );
+      }
+    })
+  );
+}
+function mergeKeyName(manifests, given) {
+  if (given.keyName) checkKeyName(given.keyName);
+  const named = [...new Set(manifests.map((m) => m.keyName).filter(Boolean))];
+  if (named.length > 1) {
+    throw new Error(
+      `the build jobs signed with different keys (${named.join(", ")} in their ${MANIFEST}); merge only builds signed with one key`
+    );
+  }
+  const [built] = named;
+  if (built && given.keyName && given.keyName !== built) {
+    throw new Error(
+      `signing-key-name is ${given.keyName}, but the build jobs signed as ${built} (${MANIFEST}); drop the input or give them the same name`
+    );
+  }
+  const name2 = built ?? given.keyName ?? given.defaultKeyName;
+  if (!name2)
+    throw new Error(
+      "merge needs signing-key-name: no build artifact names its key, and no repository is known"
+    );
+  return name2;
+}
 
 // src/publish/release.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 async function publishAssets(releaser, tag, files, log2) {
   let release = await releaser.findByTag(tag);
   const created = !release;
@@ -8209,7 +8259,7 @@ async function publishAssets(releaser, tag, files, log2) {
       await releaser.deleteAsset(old);
       log2(`replacing ${file2.name}`);
     }
-    await releaser.uploadAsset(release, file2.name, await readFile2(file2.path));
+    await releaser.uploadAsset(release, file2.name, await readFile3(file2.path));
     log2(`uploaded ${file2.name}`);
   }
   if (created || release.draft) {
@@ -8320,54 +8370,55 @@ function toRelease(data) {
 }
 
 // src/publish/merge.ts
-import { createPrivateKey as createPrivateKey2, createPublicKey as createPublicKey3 } from "node:crypto";
-import { copyFile as copyFile2, mkdir as mkdir2, mkdtemp as mkdtemp3, readdir as readdir3, readFile as readFile3, rm as rm4, stat as stat3, writeFile as writeFile3 } from "node:fs/promises";
+import { createPublicKey as createPublicKey3 } from "node:crypto";
+import { copyFile as copyFile2, mkdir as mkdir2, mkdtemp as mkdtemp3, readdir as readdir3, readFile as readFile4, rm as rm4, stat as stat3, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
-import { basename as basename2, join as join7 } from "node:path";
+import { basename as basename3, join as join8 } from "node:path";
 async function mergeRepositories(artifactDirs, settings) {
-  const privateKey = createPrivateKey2(settings.signingKey.replace(/\\n/g, "\n").trim());
+  checkKeyName(settings.keyName);
+  const privateKey = readPrivateKey(settings.signingKey);
   const publicKeyPem = createPublicKey3(privateKey).export({ type: "spki", format: "pem" }).toString();
   const keyFile = `${settings.keyName}.rsa.pub`;
   const trusted = trustedKeys([[keyFile, publicKeyPem]]);
   const byDirectory = /* @__PURE__ */ new Map();
   const manifests = [];
   for (const dir of artifactDirs) {
-    const manifest = JSON.parse(await readFile3(join7(dir, MANIFEST), "utf8"));
+    const manifest = JSON.parse(await readFile4(join8(dir, MANIFEST), "utf8"));
     for (const part of [manifest.stack, manifest.arch]) {
       if (typeof part !== "string" || !/^[A-Za-z0-9._:@/-]+$/.test(part) || part.split("/").some((p) => p === ".." || p === "")) {
         throw new Error(
-          `${MANIFEST} in ${basename2(dir)} names an unusable stack or arch: ${JSON.stringify(part)}`
+          `${MANIFEST} in ${basename3(dir)} names an unusable stack or arch: ${JSON.stringify(part)}`
         );
       }
     }
     manifests.push(manifest);
     for (const file2 of await apkFiles(dir)) {
-      const bytes = await readFile3(file2.path);
+      const bytes = await readFile4(file2.path);
       const verdict = verifyPackage(bytes, trusted);
       if (verdict.verdict !== "OK") {
         throw new Error(
-          `${manifest.stack} ${manifest.arch} ${basename2(file2.path)}: ${verdict.verdict} with ${keyFile} (${verdict.reason}); merge only packages signed with the same key`
+          `${manifest.stack} ${manifest.arch} ${basename3(file2.path)}: ${verdict.verdict} with ${keyFile} (${verdict.reason}); merge only packages signed with the same key`
         );
       }
-      const target = join7(manifest.stack, file2.repo, file2.arch);
-      await mkdir2(join7(settings.outputDir, target), { recursive: true });
-      await copyFile2(file2.path, join7(settings.outputDir, target, basename2(file2.path)));
+      const target = join8(manifest.stack, file2.repo, file2.arch);
+      await mkdir2(join8(settings.outputDir, target), { recursive: true });
+      await copyFile2(file2.path, join8(settings.outputDir, target, basename3(file2.path)));
       const list2 = byDirectory.get(target) ?? [];
       list2.push({ pkg: readPackage(bytes), fileSize: bytes.length });
       byDirectory.set(target, list2);
     }
   }
   for (const [target, packages] of byDirectory) {
-    const arch = basename2(target);
+    const arch = basename3(target);
     const text = indexText(packages, arch);
     const member = indexMember(text, `${target} `, settings.mtime);
     await writeFile3(
-      join7(settings.outputDir, target, "APKINDEX.tar.gz"),
+      join8(settings.outputDir, target, "APKINDEX.tar.gz"),
       signMember(member, privateKey, keyFile, settings.mtime)
     );
     settings.log(`${target}: ${packages.length} packages, APKINDEX.tar.gz signed with ${keyFile}`);
   }
-  const publicKeyFile = join7(settings.outputDir, keyFile);
+  const publicKeyFile = join8(settings.outputDir, keyFile);
   await writeFile3(publicKeyFile, publicKeyPem);
   const count = [...byDirectory.values()].reduce((n, list2) => n + list2.length, 0);
   return { directories: [...byDirectory.keys()].sort(), packages: count, publicKeyFile, manifests };
@@ -8375,9 +8426,9 @@ async function mergeRepositories(artifactDirs, settings) {
 async function apkFiles(dir) {
   const entries = await readdir3(dir, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile() && e.name.endsWith(".apk")).map((e) => {
-    const parts = join7(e.parentPath, e.name).slice(dir.length + 1).split("/");
+    const parts = join8(e.parentPath, e.name).slice(dir.length + 1).split("/");
     return {
-      path: join7(e.parentPath, e.name),
+      path: join8(e.parentPath, e.name),
       repo: parts.at(-3) ?? "main",
       arch: parts.at(-2) ?? "noarch"
     };
@@ -8386,13 +8437,13 @@ async function apkFiles(dir) {
 async function downloadBuildArtifacts(log2) {
   const { DefaultArtifactClient } = await import("./artifact-NRZL6VGD.js");
   const client = new DefaultArtifactClient();
-  const root = await mkdtemp3(join7(process.env.RUNNER_TEMP || tmpdir3(), "pakman-merge-"));
+  const root = await mkdtemp3(join8(process.env.RUNNER_TEMP || tmpdir3(), "pakman-merge-"));
   const { artifacts } = await client.listArtifacts();
   const dirs = [];
   for (const artifact of artifacts) {
-    const path2 = join7(root, String(artifact.id));
+    const path2 = join8(root, String(artifact.id));
     await client.downloadArtifact(artifact.id, { path: path2 });
-    const isBuild = await stat3(join7(path2, MANIFEST)).then(
+    const isBuild = await stat3(join8(path2, MANIFEST)).then(
       () => true,
       () => false
     );
@@ -8409,7 +8460,7 @@ function stackSlug(stack) {
 function defaultArtifactName(built) {
   return `${built.packageName}-${stackSlug(built.stack)}-${built.arch}`;
 }
-async function publish(built, settings, log2) {
+async function publish(built, settings, log2, published = {}) {
   if (settings.artifact) {
     const manifest = {
       package: built.packageName,
@@ -8419,7 +8470,7 @@ async function publish(built, settings, log2) {
       arch: built.arch,
       keyName: built.keyName
     };
-    await writeFile4(join8(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}
+    await writeFile4(join9(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}
 `);
   }
   const prefix = `${stackSlug(built.stack)}-${built.arch}-`;
@@ -8428,16 +8479,16 @@ async function publish(built, settings, log2) {
       dir: built.packagesDir,
       artifactName: settings.artifactName ?? defaultArtifactName(built),
       assets: [
-        ...built.files.map((f) => ({ name: `${prefix}${basename3(f.relativePath)}`, path: f.path })),
-        { name: basename3(built.publicKeyFile), path: built.publicKeyFile }
+        ...built.files.map((f) => ({ name: `${prefix}${basename4(f.relativePath)}`, path: f.path })),
+        { name: basename4(built.publicKeyFile), path: built.publicKeyFile }
       ]
     },
     settings,
-    log2
+    log2,
+    published
   );
 }
-async function publishDirectory(output2, settings, log2) {
-  const published = {};
+async function publishDirectory(output2, settings, log2, published = {}) {
   if (settings.artifact) {
     const artifact = await uploadDirectory(output2.artifactName, output2.dir, log2);
     log2(`uploaded artifact ${output2.artifactName} (id ${artifact.id}, ${artifact.size} bytes)`);
@@ -8471,7 +8522,7 @@ function byPosition(a, b) {
 }
 
 // src/config/load.ts
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile5 } from "node:fs/promises";
 
 // src/config/legacy.ts
 var isPlain = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -28567,7 +28618,7 @@ function editDistance(a, b) {
 async function loadConfigFile(file2) {
   let text;
   try {
-    text = await readFile4(file2, "utf8");
+    text = await readFile5(file2, "utf8");
   } catch (error62) {
     const reason = error62.code === "ENOENT" ? "file not found" : error62.message;
     const source = new YamlSource(file2, "");
@@ -29015,13 +29066,13 @@ function lastLine(text) {
 
 // src/pipeline.ts
 import { execFile as execFile2 } from "node:child_process";
-import { chown as chown3, mkdir as mkdir4, readdir as readdir5, readFile as readFile6, realpath, rm as rm6, stat as stat6, writeFile as writeFile6 } from "node:fs/promises";
+import { chown as chown3, mkdir as mkdir4, readdir as readdir5, readFile as readFile7, realpath, rm as rm6, stat as stat6, writeFile as writeFile6 } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
-import { basename as basename4, join as join13, relative as relative2, resolve as resolve2, sep } from "node:path";
+import { basename as basename5, join as join14, relative as relative2, resolve as resolve2, sep } from "node:path";
 import { promisify as promisify3 } from "node:util";
 
 // src/build/index.ts
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 
 // src/build/scripts.ts
 var CONTAINER_PATHS = {
@@ -29131,7 +29182,7 @@ echo "installed $PAKMAN_PACKAGE"
 import { createHash as createHash3 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
 import { readdir as readdir4, stat as stat4 } from "node:fs/promises";
-import { join as join9, relative } from "node:path";
+import { join as join10, relative } from "node:path";
 async function collectBuiltFiles(packagesDir) {
   const files = [];
   for (const path2 of await walk(packagesDir)) {
@@ -29157,7 +29208,7 @@ async function walk(dir) {
   const entries = await readdir4(dir, { withFileTypes: true }).catch(() => []);
   const nested = await Promise.all(
     entries.map(
-      (e) => e.isDirectory() ? walk(join9(dir, e.name)) : Promise.resolve(e.isFile() ? [join9(dir, e.name)] : [])
+      (e) => e.isDirectory() ? walk(join10(dir, e.name)) : Promise.resolve(e.isFile() ? [join10(dir, e.name)] : [])
     )
   );
   return nested.flat();
@@ -29177,7 +29228,7 @@ function buildIdentity(workspaceOwner) {
 }
 
 // src/build/arch.ts
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile6 } from "node:fs/promises";
 var PLATFORMS = {
   x86_64: { platform: "linux/amd64", qemu: "qemu-x86_64" },
   x86: { platform: "linux/386", qemu: "qemu-i386" },
@@ -29211,7 +29262,7 @@ async function planArchitecture(arch, host = hostArchitecture(), binfmtDir = "/p
   const { platform, qemu } = PLATFORMS[arch];
   const native = arch === host || host === "x86_64" && arch === "x86" || host === "aarch64" && arch === "armv7";
   if (native) return { arch, platform, emulated: false };
-  const registered = await readFile5(`${binfmtDir}/${qemu}`, "utf8").then(
+  const registered = await readFile6(`${binfmtDir}/${qemu}`, "utf8").then(
     (entry) => !entry.startsWith("disabled"),
     () => false
   );
@@ -29245,7 +29296,7 @@ async function runContainerBuild(build) {
       // Only ever read: root packs it, nothing in the build writes it.
       { source: build.workspace, target: CONTAINER_PATHS.workspace, readOnly: true },
       {
-        source: join10(build.workspace, build.recipeDir),
+        source: join11(build.workspace, build.recipeDir),
         target: `${CONTAINER_PATHS.recipes}/${build.recipeDir.replace(/^\.apk\//, "")}`
       },
       { source: build.packagesDir, target: CONTAINER_PATHS.packages },
@@ -29308,7 +29359,7 @@ ${tail.slice(-12).join("\n")}`
 
 // src/recipe/index.ts
 import { access } from "node:fs/promises";
-import { join as join12 } from "node:path";
+import { join as join13 } from "node:path";
 
 // src/recipe/model.ts
 function buildModel(config2, inputs) {
@@ -29716,7 +29767,7 @@ function renderRecipe(loaded, context) {
 
 // src/recipe/write.ts
 import { chmod as chmod2, chown as chown2, mkdir as mkdir3, mkdtemp as mkdtemp4, rename as rename2, rm as rm5, stat as stat5, writeFile as writeFile5 } from "node:fs/promises";
-import { dirname as dirname3, join as join11, resolve } from "node:path";
+import { dirname as dirname3, join as join12, resolve } from "node:path";
 async function writeRecipe(workspace, recipe) {
   const target = resolve(workspace, recipe.dir);
   const owner = await stat5(workspace);
@@ -29725,10 +29776,10 @@ async function writeRecipe(workspace, recipe) {
   await mkdir3(dirname3(target), { recursive: true });
   for (let dir = dirname3(target); dir.startsWith(resolve(workspace, ".apk")); dir = dirname3(dir))
     await giveAway(dir);
-  const staging = await mkdtemp4(join11(dirname3(target), ".staging-"));
+  const staging = await mkdtemp4(join12(dirname3(target), ".staging-"));
   try {
     for (const file2 of recipe.files) {
-      const path2 = join11(staging, file2.name);
+      const path2 = join12(staging, file2.name);
       await writeFile5(path2, file2.content, { mode: file2.mode });
       await chmod2(path2, file2.mode);
       await giveAway(path2);
@@ -29847,7 +29898,7 @@ async function gitRemoteRepository(cwd) {
 async function bootstrap(workspace, loaded, context) {
   const recipe = renderRecipe(loaded, context);
   const diagnostics = [...recipe.diagnostics];
-  if (loaded.config.type === "static" && !await exists(join12(workspace, "nginx.conf"))) {
+  if (loaded.config.type === "static" && !await exists(join13(workspace, "nginx.conf"))) {
     diagnostics.push(
       loaded.source.diagnostic(
         "error",
@@ -29874,13 +29925,13 @@ async function renderStage(settings, reporter) {
   const loaded = await reporter.group("Read instellar.yml", async () => {
     const result = await loadConfigFile(settings.configFile);
     reporter.diagnostics(result.diagnostics);
+    if (!result.ok) {
+      const count = result.diagnostics.filter((d) => d.severity === "error").length;
+      const file2 = relative2(settings.workspace, settings.configFile) || settings.configFile;
+      throw new PipelineError(`${file2} has ${count} error${count === 1 ? "" : "s"}`);
+    }
     return result;
   });
-  if (!loaded.ok) {
-    const count = loaded.diagnostics.filter((d) => d.severity === "error").length;
-    const file2 = relative2(settings.workspace, settings.configFile) || settings.configFile;
-    throw new PipelineError(`${file2} has ${count} error${count === 1 ? "" : "s"}`);
-  }
   return reporter.group("Render the recipe", async () => {
     const context = await resolveContext({
       workspace: settings.workspace,
@@ -30044,7 +30095,7 @@ ${failed.map((c) => `${relative2(packagesDir, c.path)}: ${c.verdict} - ${c.reaso
         log: (line) => reporter.info(line)
       });
     });
-    const publicKeyFile = join13(packagesDir, `${keyName}.rsa.pub`);
+    const publicKeyFile = join14(packagesDir, `${keyName}.rsa.pub`);
     await writeFile6(publicKeyFile, key.publicKeyPem, { mode: 420 });
     return {
       rendered,
@@ -30082,7 +30133,7 @@ async function prepareOutputDir(dir, workspace, owner) {
     );
   }
   for (const entry of await readdir5(real)) {
-    await rm6(join13(real, entry), { recursive: true, force: true });
+    await rm6(join14(real, entry), { recursive: true, force: true });
   }
   if (process.getuid?.() === 0 && owner.uid !== 0) await chown3(real, owner.uid, owner.gid);
   return real;
@@ -30110,9 +30161,6 @@ async function mergeStage(settings, reporter) {
     );
   }
   const repository = parseRepository(settings.repository ?? "");
-  const keyName = settings.keyName ?? (repository ? defaultKeyName(repository) : void 0);
-  if (!keyName)
-    throw new PipelineError("merge needs signing-key-name, or GITHUB_REPOSITORY to derive it");
   const packagesDir = await prepareOutputDir(
     settings.packagesDir,
     settings.workspace,
@@ -30127,6 +30175,10 @@ async function mergeStage(settings, reporter) {
       throw new PipelineError(
         "no PAKman build artifacts in this run: run merge in a job that needs the build jobs"
       );
+    const keyName = mergeKeyName(await readManifests(downloaded.dirs), {
+      ...settings.keyName && { keyName: settings.keyName },
+      ...repository && { defaultKeyName: defaultKeyName(repository) }
+    });
     const merged = await reporter.group(
       "Merge",
       () => mergeRepositories(downloaded.dirs, {
@@ -30139,7 +30191,7 @@ async function mergeStage(settings, reporter) {
     );
     await reporter.group("Verify", async () => {
       const keys = trustedKeys([
-        [basename4(merged.publicKeyFile), await readFile6(merged.publicKeyFile, "utf8")]
+        [basename5(merged.publicKeyFile), await readFile7(merged.publicKeyFile, "utf8")]
       ]);
       const failed = (await checkPaths([packagesDir], keys)).filter((c) => c.verdict !== "OK");
       if (failed.length) {
@@ -30156,10 +30208,10 @@ ${failed.map((c) => `${c.path}: ${c.verdict} - ${c.reason}`).join("\n")}`
     for (const dir of merged.directories) {
       const parts = dir.split("/");
       const prefix = `${stackSlug(parts.slice(0, -2).join("/"))}-${parts.at(-1)}-`;
-      for (const file2 of (await readdir5(join13(packagesDir, dir))).sort())
-        assets.push({ name: `${prefix}${file2}`, path: join13(packagesDir, dir, file2) });
+      for (const file2 of (await readdir5(join14(packagesDir, dir))).sort())
+        assets.push({ name: `${prefix}${file2}`, path: join14(packagesDir, dir, file2) });
     }
-    assets.push({ name: basename4(merged.publicKeyFile), path: merged.publicKeyFile });
+    assets.push({ name: basename5(merged.publicKeyFile), path: merged.publicKeyFile });
     return { ...merged, packagesDir, keyName, assets };
   } finally {
     await downloaded.cleanup();
