@@ -4,12 +4,14 @@ import {
   DirectoryCache,
   buildStage,
   checkPaths,
-  formatDiagnostic,
   jsonSchema,
   loadConfigFile,
   renderStage,
   trustedKeys
-} from "./chunks/chunk-ZB2PDHJE.js";
+} from "./chunks/chunk-MMWXHZKH.js";
+import {
+  formatDiagnostic
+} from "./chunks/chunk-DPEI3XFT.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts
@@ -26,6 +28,9 @@ Usage:
                    [--signing-key FILE] [--signing-key-name NAME] [--packages-dir DIR] [--no-cache]
                    [--no-install-test]
   pakman verify     DIR-OR-FILE... --key NAME.rsa.pub [--key \u2026]
+  pakman push      [--packages-dir DIR] [--config F] [--workspace DIR] [--repository OWNER/NAME]
+                   [--stack alpine/3.N] [--sha SHA] [--ref REF] [--endpoint URL]
+                   [--concurrency N] [--dry-run]
   pakman schema
 
 check      validate the config; prints file:line:col: messages, exits 1 on errors
@@ -34,6 +39,12 @@ build      render, run abuild in an Alpine container, verify the packages and in
            in a clean container; prints each file written
 verify     check signatures, datahash, file checksums and each APKINDEX against its directory;
            trusts only the keys given (the file name is the key's name, as in /etc/apk/keys)
+push       deploy to Instellar/OpsMaru as the original's push does: upload the packages, the
+           indexes and a zip of them to the storage the platform names, create the deployment
+           for the commit and send kits, sizes, plans and page; --dry-run prints each call
+           instead. Tokens come from INSTELLAR_AUTH_TOKEN and INSTELLAR_PACKAGE_TOKEN only;
+           INSTELLAR_ENDPOINT (default https://opsmaru.com), WORKFLOW_SHA or GITHUB_SHA and
+           WORKFLOW_REF or GITHUB_REF fill in the flags not given
 schema     print the JSON Schema of instellar.yml
 
 Defaults come from GITHUB_WORKSPACE, GITHUB_REPOSITORY and GITHUB_RUN_NUMBER when set, else from
@@ -53,6 +64,11 @@ var OPTIONS = {
   "no-cache": { type: "boolean" },
   "no-install-test": { type: "boolean" },
   key: { type: "string", multiple: true },
+  sha: { type: "string" },
+  ref: { type: "string" },
+  endpoint: { type: "string" },
+  concurrency: { type: "string" },
+  "dry-run": { type: "boolean" },
   help: { type: "boolean", short: "h" }
 };
 async function main(argv, out = process.stdout, err = process.stderr) {
@@ -167,6 +183,8 @@ ${USAGE}
 `);
         return failed || !checks.length ? 1 : 0;
       }
+      case "push":
+        return await pushCommand(values, configFile, out, err);
       default:
         err.write(`pakman: unknown command ${command}
 
@@ -176,6 +194,63 @@ ${USAGE}
     }
   } catch (error) {
     err.write(`pakman: ${error.message}
+`);
+    return 1;
+  }
+}
+async function pushCommand(values, configFile, out, err) {
+  const env = process.env;
+  const concurrency = values.concurrency === void 0 ? void 0 : Number(values.concurrency);
+  if (concurrency !== void 0 && (!Number.isInteger(concurrency) || concurrency < 1)) {
+    err.write(`pakman: --concurrency must be a whole number above 0, not ${values.concurrency}
+`);
+    return 2;
+  }
+  const loaded = await loadConfigFile(configFile);
+  for (const d of loaded.diagnostics) err.write(`${formatDiagnostic(d)}
+`);
+  if (!loaded.ok) {
+    err.write(`pakman: push: ${configFile} has errors; nothing was deployed
+`);
+    return 1;
+  }
+  const { runPush, Secrets } = await import("./chunks/deploy-5PY3QXDU.js");
+  const authToken = env.INSTELLAR_AUTH_TOKEN;
+  const packageToken = env.INSTELLAR_PACKAGE_TOKEN;
+  const secrets = new Secrets(() => {
+  }, [authToken, packageToken]);
+  const dryRun = !!values["dry-run"];
+  try {
+    const pushed = await runPush({
+      packagesDir: values["packages-dir"] ?? join(homedir(), "packages"),
+      config: loaded.config,
+      repository: values.repository ?? env.GITHUB_REPOSITORY ?? "",
+      hash: values.sha ?? env.WORKFLOW_SHA ?? env.GITHUB_SHA,
+      ref: values.ref ?? env.WORKFLOW_REF ?? env.GITHUB_REF,
+      ...values.stack !== void 0 && { stack: values.stack },
+      ...(values.endpoint ?? env.INSTELLAR_ENDPOINT) && {
+        endpoint: values.endpoint ?? env.INSTELLAR_ENDPOINT
+      },
+      ...authToken && { authToken },
+      ...packageToken && { packageToken },
+      dryRun,
+      tempDir: tmpdir(),
+      ...concurrency && { concurrency },
+      secrets,
+      // dry-run lines are the command's output; progress goes to stderr
+      log: (line) => (dryRun && line.startsWith("would ") ? out : err).write(`${dryRun ? "" : "    "}${line}
+`),
+      notice: (message) => err.write(`pakman: notice: ${message}
+`)
+    });
+    if (!dryRun)
+      out.write(
+        `deployment ${pushed.deploymentId} (${pushed.created ? "created" : "already existed"}) ${pushed.ref} ${pushed.hash} ${pushed.archivePath}
+`
+      );
+    return 0;
+  } catch (error) {
+    err.write(`pakman: push: ${secrets.redact(error.message)}
 `);
     return 1;
   }

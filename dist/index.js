@@ -2,14 +2,16 @@ import { createRequire as __pakmanCreateRequire } from 'node:module';const requi
 import {
   ActionsCache,
   Docker,
+  PipelineError,
   buildStage,
+  loadConfigFile,
   mergeStage,
   publish,
   publishDirectory,
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-ZB2PDHJE.js";
+} from "./chunks/chunk-MMWXHZKH.js";
 import {
   error,
   getBooleanInput,
@@ -26,6 +28,7 @@ import {
   warning
 } from "./chunks/chunk-XMAN3V5Y.js";
 import "./chunks/chunk-KN4HR7WG.js";
+import "./chunks/chunk-DPEI3XFT.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/main.ts
@@ -40,6 +43,9 @@ function getInputs(env = process.env) {
   const signingKey = getInput("signing-key") || env.ABUILD_PRIVATE_KEY || void 0;
   const publicKey = env.ABUILD_PUBLIC_KEY || void 0;
   if (signingKey) for (const secret of secretsOf(signingKey)) setSecret(secret);
+  const authToken = getInput("instellar-auth-token") || env.INSTELLAR_AUTH_TOKEN || void 0;
+  const packageToken = getInput("instellar-package-token") || env.INSTELLAR_PACKAGE_TOKEN || void 0;
+  for (const token of [authToken, packageToken]) if (token) setSecret(token);
   return {
     config: optional("config") ?? "instellar.yml",
     workspace: optional("workspace") ?? env.GITHUB_WORKSPACE ?? process.cwd(),
@@ -63,6 +69,14 @@ function getInputs(env = process.env) {
       optional("release-tag") ?? env.GITHUB_REF?.match(/^refs\/tags\/(.+)$/)?.[1]
     ),
     ...optionalEntry("githubToken", optional("github-token") ?? env.GITHUB_TOKEN),
+    instellar: {
+      ...optionalEntry("authToken", authToken),
+      ...optionalEntry("packageToken", packageToken),
+      ...optionalEntry("endpoint", optional("instellar-endpoint") ?? env.INSTELLAR_ENDPOINT),
+      ...optionalEntry("sha", optional("workflow-sha") ?? env.WORKFLOW_SHA ?? env.GITHUB_SHA),
+      ...optionalEntry("ref", optional("workflow-ref") ?? env.WORKFLOW_REF ?? env.GITHUB_REF),
+      dryRun: flag("instellar-dry-run", false)
+    },
     mode: parseMode(optional("mode") ?? "build"),
     tempDir: env.RUNNER_TEMP || tmpdir()
   };
@@ -72,10 +86,16 @@ function optionalEntry(key, value) {
 }
 function parseUpload(text) {
   const values = text.split(",").map((v) => v.trim()).filter(Boolean);
-  const unknown = values.filter((v) => !["artifact", "release", "none"].includes(v));
+  const unknown = values.filter((v) => !["artifact", "release", "instellar", "none"].includes(v));
   if (unknown.length)
-    throw new Error(`upload: ${unknown.join(", ")} is not one of artifact, release, none`);
-  return { artifact: values.includes("artifact"), release: values.includes("release") };
+    throw new Error(
+      `upload: ${unknown.join(", ")} is not one of artifact, release, instellar, none`
+    );
+  return {
+    artifact: values.includes("artifact"),
+    release: values.includes("release"),
+    instellar: values.includes("instellar")
+  };
 }
 function parseMode(text) {
   if (text !== "build" && text !== "merge") throw new Error(`mode: ${text} is not build or merge`);
@@ -153,7 +173,7 @@ async function renderSummary(recipe, diagnostics) {
   addDiagnostics(diagnostics);
   await summary.write();
 }
-async function buildSummary(result, published = {}) {
+async function buildSummary(result, published = {}, pushed) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   const { recipe, loaded } = result.rendered;
   summary.addHeading(
@@ -189,10 +209,11 @@ async function buildSummary(result, published = {}) {
     ...result.phases.map((p) => [p.name, p.seconds.toFixed(2)])
   ]);
   addPublished(published);
+  if (pushed) addPushed(pushed);
   addDiagnostics([...loaded.diagnostics, ...recipe.diagnostics]);
   await summary.write();
 }
-async function mergeSummary(merged, published) {
+async function mergeSummary(merged, published, pushed) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   summary.addHeading(`PAKman: one repository from ${merged.manifests.length} build jobs`, 2).addTable([
     [
@@ -210,7 +231,43 @@ async function mergeSummary(merged, published) {
     true
   );
   addPublished(published);
+  if (pushed) addPushed(pushed);
   await summary.write();
+}
+function addPushed(pushed) {
+  const deployment = `${escape(String(pushed.deploymentId))} (${pushed.created ? "created" : "already existed"})`;
+  summary.addHeading("Instellar deployment", 3).addTable([
+    ["Deployment", "Ref", "Commit", "Stack", "Archive", "Configuration"].map((data) => ({
+      data,
+      header: true
+    })),
+    [
+      deployment,
+      `<code>${escape(pushed.ref)}</code>`,
+      `<code>${escape(pushed.hash)}</code>`,
+      escape(pushed.stack ?? "not set"),
+      `<code>${escape(pushed.archivePath)}</code>${pushed.source === "copied" ? " (reused: this commit was deployed before)" : ""}`,
+      {
+        created: "sent",
+        existing: "already there",
+        skipped: "none (no kits in instellar.yml)"
+      }[pushed.configuration]
+    ]
+  ]);
+  if (pushed.uploads.length) {
+    summary.addTable([
+      [
+        { data: `Uploaded to ${escape(pushed.storage ?? "storage")}`, header: true },
+        { data: "Size", header: true }
+      ],
+      ...pushed.uploads.map((u) => [`<code>${escape(u.key)}</code>`, formatBytes(u.size)])
+    ]);
+  } else {
+    summary.addRaw(
+      "<p>Nothing uploaded: the archive of the earlier deployment is reused.</p>",
+      true
+    );
+  }
 }
 function addPublished(published) {
   const where = [
@@ -240,6 +297,7 @@ async function run() {
   state.markMainStarted();
   const inputs = getInputs();
   const publishing = publishSettings(inputs);
+  checkPushInputs(inputs);
   const workspace = resolve(inputs.workspace);
   const reporter = actionReporter(workspace);
   const common = {
@@ -254,9 +312,9 @@ async function run() {
     return;
   }
   if (!inputs.build) {
-    const { recipe: recipe2, recipeDir: recipeDir2, loaded } = await renderStage(common, reporter);
+    const { recipe: recipe2, recipeDir: recipeDir2, loaded: loaded2 } = await renderStage(common, reporter);
     setRecipeOutputs(recipe2, recipeDir2);
-    await renderSummary(recipe2, [...loaded.diagnostics, ...recipe2.diagnostics]);
+    await renderSummary(recipe2, [...loaded2.diagnostics, ...recipe2.diagnostics]);
     return;
   }
   const result = await buildStage(
@@ -277,7 +335,7 @@ async function run() {
     },
     reporter
   );
-  const { recipe, recipeDir } = result.rendered;
+  const { recipe, recipeDir, loaded } = result.rendered;
   setRecipeOutputs(recipe, recipeDir);
   setOutput(
     "packages",
@@ -307,9 +365,11 @@ async function run() {
     )
   );
   setPublishedOutputs(published);
-  await buildSummary(result, published);
+  const pushed = inputs.upload.instellar ? await pushToInstellar(inputs, result.packagesDir, loaded.config) : void 0;
+  await buildSummary(result, published, pushed);
 }
 async function runMerge(inputs, workspace, publishing) {
+  const config = inputs.upload.instellar ? await deploymentConfig(inputs, workspace) : void 0;
   const merged = await mergeStage(
     {
       workspace,
@@ -338,7 +398,58 @@ async function runMerge(inputs, workspace, publishing) {
   setOutput("public-key", merged.publicKeyFile);
   setOutput("key-name", merged.keyName);
   setPublishedOutputs(published);
-  await mergeSummary(merged, published);
+  const pushed = config ? await pushToInstellar(inputs, merged.packagesDir, config) : void 0;
+  await mergeSummary(merged, published, pushed);
+}
+function checkPushInputs(inputs) {
+  if (!inputs.upload.instellar || inputs.instellar.dryRun) return;
+  const missing = [
+    !inputs.instellar.authToken && "instellar-auth-token (or INSTELLAR_AUTH_TOKEN)",
+    !inputs.instellar.packageToken && "instellar-package-token (or INSTELLAR_PACKAGE_TOKEN)"
+  ].filter(Boolean);
+  if (missing.length)
+    throw new Error(`upload: instellar needs ${missing.join(" and ")}: pass the repository secrets`);
+}
+async function deploymentConfig(inputs, workspace) {
+  const file = resolve(workspace, inputs.config);
+  const loaded = await loadConfigFile(file);
+  if (loaded.ok) return loaded.config;
+  actionReporter(workspace).diagnostics(loaded.diagnostics);
+  const missing = loaded.diagnostics.some((d) => d.message.includes("file not found"));
+  throw new PipelineError(
+    missing ? `upload: instellar reads kits, sizes, plans and page from ${inputs.config}, which is not in ${workspace}: add actions/checkout to this job` : `${inputs.config} has errors (see the annotations); nothing was deployed`
+  );
+}
+async function pushToInstellar(inputs, packagesDir, config) {
+  const { runPush, Secrets } = await import("./chunks/deploy-5PY3QXDU.js");
+  const { instellar } = inputs;
+  const pushed = await group(
+    instellar.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",
+    () => runPush({
+      packagesDir,
+      config,
+      repository: process.env.GITHUB_REPOSITORY ?? inputs.repository ?? "",
+      hash: instellar.sha,
+      ref: instellar.ref,
+      ...inputs.stack && { stack: inputs.stack },
+      ...instellar.endpoint && { endpoint: instellar.endpoint },
+      ...instellar.authToken && { authToken: instellar.authToken },
+      ...instellar.packageToken && { packageToken: instellar.packageToken },
+      dryRun: instellar.dryRun,
+      tempDir: inputs.tempDir,
+      secrets: new Secrets(
+        (value) => setSecret(value),
+        [instellar.authToken, instellar.packageToken]
+      ),
+      log: (line) => info(line),
+      notice: (message) => notice(message)
+    })
+  );
+  if (!instellar.dryRun) {
+    setOutput("deployment-id", String(pushed.deploymentId));
+    setOutput("archive-path", pushed.archivePath);
+  }
+  return pushed;
 }
 function publishSettings(inputs) {
   const releaseTag = inputs.upload.release ? inputs.releaseTag : void 0;

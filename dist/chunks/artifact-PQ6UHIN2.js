@@ -37,7 +37,7 @@ import {
   structuredMessageDecodingBrowser,
   structuredMessageDecodingStream,
   structuredMessageEncoding
-} from "./chunk-JYWMVCVD.js";
+} from "./chunk-4SSXSHJT.js";
 import {
   BearerCredentialHandler,
   HttpClient,

@@ -33,7 +33,7 @@ import {
   storageRetryPolicy,
   storageSharedKeyCredentialPolicy,
   stringifyXML
-} from "./chunk-JYWMVCVD.js";
+} from "./chunk-4SSXSHJT.js";
 import {
   BearerCredentialHandler,
   HttpClient,
