@@ -360,7 +360,8 @@ describe('faults', () => {
   })
 
   it('a storage answer without a field fails clearly', async () => {
-    const { region: _region, ...rest } = platform.storage
+    const rest = { ...platform.storage }
+    delete rest.region
     platform.storage = rest
     await expect(runPush(settings())).rejects.toThrow(
       'get the storage credentials (GET /publish/storage): the storage answer has no region',
@@ -465,7 +466,8 @@ describe('stacks and dry run', () => {
   })
 
   it('a merged tree with several stacks and none named is refused', async () => {
-    const { stack: _stack, ...config } = railsConfig
+    const config = { ...railsConfig }
+    delete config.stack
     await expect(runPush(settings({ packagesDir: mergedTree(), config }))).rejects.toThrow(
       'holds packages for several stacks (alpine/3.19, alpine/3.20); name the one to deploy',
     )
