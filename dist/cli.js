@@ -214,7 +214,7 @@ async function pushCommand(values, configFile, out, err) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-5PY3QXDU.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-ICFDQUSB.js");
   const authToken = env.INSTELLAR_AUTH_TOKEN;
   const packageToken = env.INSTELLAR_PACKAGE_TOKEN;
   const secrets = new Secrets(() => {

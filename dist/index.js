@@ -421,7 +421,7 @@ async function deploymentConfig(inputs, workspace) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config) {
-  const { runPush, Secrets } = await import("./chunks/deploy-5PY3QXDU.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-ICFDQUSB.js");
   const { instellar } = inputs;
   const pushed = await group(
     instellar.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",

@@ -7,11 +7,13 @@ import { parse } from 'yaml'
 import { loadConfigOrThrow } from '../src/config/index.js'
 import {
   archiveId,
+  collectPushFiles,
   DEFAULT_ENDPOINT,
   runPush,
   Secrets,
   type DeploymentConfig,
   type PushSettings,
+  writeArchive,
 } from '../src/deploy/index.js'
 import { CORPUS } from './helpers/corpus.js'
 import { startFakeInstellar, type FakeInstellar } from './helpers/fake-instellar.js'
@@ -497,5 +499,37 @@ describe('stacks and dry run', () => {
 
   it('the default endpoint is the original one', () => {
     expect(DEFAULT_ENDPOINT).toBe('https://opsmaru.com')
+  })
+})
+
+describe('the archive and the file list', () => {
+  it('the same files always make the same zip bytes', async () => {
+    const dir = buildTree()
+    const { files } = await collectPushFiles(dir)
+    const out = temp('pakman-push-zip-')
+    const entries = files.map((f) => ({ name: f.name, path: f.path }))
+    const size = await writeArchive(join(out, 'a.zip'), entries)
+    await writeArchive(join(out, 'b.zip'), entries)
+    const a = readFileSync(join(out, 'a.zip'))
+    expect(a.length).toBe(size)
+    expect(a.equals(readFileSync(join(out, 'b.zip')))).toBe(true)
+  })
+
+  it('refuses two repositories whose files would share an <arch>/<file> key', async () => {
+    const dir = temp('pakman-push-clash-')
+    for (const repo of ['acme', 'other']) {
+      mkdirSync(join(dir, repo, 'x86_64'), { recursive: true })
+      writeFileSync(join(dir, repo, 'x86_64/APKINDEX.tar.gz'), repo)
+      writeFileSync(join(dir, repo, `x86_64/${repo}-1.0-r0.apk`), repo)
+    }
+    await expect(collectPushFiles(dir)).rejects.toThrow(
+      'acme/x86_64/APKINDEX.tar.gz and other/x86_64/APKINDEX.tar.gz would both be uploaded as x86_64/APKINDEX.tar.gz',
+    )
+  })
+
+  it('names a missing packages directory', async () => {
+    await expect(collectPushFiles(join(temp('pakman-push-none-'), 'packages'))).rejects.toThrow(
+      /^no packages directory .*\/packages: build or merge first, or point packages-dir at it$/,
+    )
   })
 })

@@ -23,6 +23,8 @@ const UNIX_FILE = (0o100644 << 16) >>> 0
 
 /** Writes the zip to `target`; returns its size in bytes. */
 export async function writeArchive(target: string, entries: ArchiveEntry[]): Promise<number> {
+  if (entries.length > 0xffff)
+    throw new Error(`${entries.length} files are more than a zip without zip64 holds (65535)`)
   const out = await open(target, 'w')
   const central: Buffer[] = []
   let offset = 0

@@ -7,6 +7,7 @@ import {
   InstellarPlatform,
   type ConfigurationPayload,
   type Platform,
+  type StorageCredentials,
 } from './platform.js'
 import { push, type Pushed } from './push.js'
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.js'
@@ -62,7 +63,7 @@ export interface PushSettings {
   notice(message: string): void
   /** For tests: another platform or storage. */
   platform?: Platform
-  openStorage?: (credentials: import('./platform.js').StorageCredentials) => Storage
+  openStorage?: (credentials: StorageCredentials) => Storage
 }
 
 /** Checks the settings, collects the files and pushes (or, with dryRun, prints what it would do). */
@@ -136,8 +137,7 @@ export async function runPush(settings: PushSettings): Promise<Pushed> {
     settings.openStorage ??
     (settings.dryRun
       ? () => new DryRunStorage(log)
-      : (credentials: import('./platform.js').StorageCredentials) =>
-          new S3Storage(credentials, { retry, log, redact }))
+      : (credentials: StorageCredentials) => new S3Storage(credentials, { retry, log, redact }))
 
   try {
     return await push(

@@ -839,6 +839,8 @@ var DOS_TIME = 0;
 var UTF8_NAMES = 2048;
 var UNIX_FILE = 33188 << 16 >>> 0;
 async function writeArchive(target, entries) {
+  if (entries.length > 65535)
+    throw new Error(`${entries.length} files are more than a zip without zip64 holds (65535)`);
   const out = await open2(target, "w");
   const central = [];
   let offset = 0;
