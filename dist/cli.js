@@ -214,7 +214,7 @@ async function pushCommand(values, configFile, out, err) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-ICFDQUSB.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-GY2W6RUZ.js");
   const authToken = env.INSTELLAR_AUTH_TOKEN;
   const packageToken = env.INSTELLAR_PACKAGE_TOKEN;
   const secrets = new Secrets(() => {

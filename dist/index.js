@@ -236,7 +236,10 @@ async function mergeSummary(merged, published, pushed) {
 }
 function addPushed(pushed) {
   const deployment = `${escape(String(pushed.deploymentId))} (${pushed.created ? "created" : "already existed"})`;
-  summary.addHeading("Instellar deployment", 3).addTable([
+  summary.addHeading(
+    pushed.dryRun ? "Instellar deployment (dry run: nothing was sent)" : "Instellar deployment",
+    3
+  ).addTable([
     ["Deployment", "Ref", "Commit", "Stack", "Archive", "Configuration"].map((data) => ({
       data,
       header: true
@@ -421,7 +424,7 @@ async function deploymentConfig(inputs, workspace) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config) {
-  const { runPush, Secrets } = await import("./chunks/deploy-ICFDQUSB.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-GY2W6RUZ.js");
   const { instellar } = inputs;
   const pushed = await group(
     instellar.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",

@@ -113,24 +113,29 @@ export async function mergeSummary(
 /** The Instellar deployment: which one, for what, and every object uploaded with its size. */
 function addPushed(pushed: Pushed): void {
   const deployment = `${escape(String(pushed.deploymentId))} (${pushed.created ? 'created' : 'already existed'})`
-  core.summary.addHeading('Instellar deployment', 3).addTable([
-    ['Deployment', 'Ref', 'Commit', 'Stack', 'Archive', 'Configuration'].map((data) => ({
-      data,
-      header: true,
-    })),
-    [
-      deployment,
-      `<code>${escape(pushed.ref)}</code>`,
-      `<code>${escape(pushed.hash)}</code>`,
-      escape(pushed.stack ?? 'not set'),
-      `<code>${escape(pushed.archivePath)}</code>${pushed.source === 'copied' ? ' (reused: this commit was deployed before)' : ''}`,
-      {
-        created: 'sent',
-        existing: 'already there',
-        skipped: 'none (no kits in instellar.yml)',
-      }[pushed.configuration],
-    ],
-  ])
+  core.summary
+    .addHeading(
+      pushed.dryRun ? 'Instellar deployment (dry run: nothing was sent)' : 'Instellar deployment',
+      3,
+    )
+    .addTable([
+      ['Deployment', 'Ref', 'Commit', 'Stack', 'Archive', 'Configuration'].map((data) => ({
+        data,
+        header: true,
+      })),
+      [
+        deployment,
+        `<code>${escape(pushed.ref)}</code>`,
+        `<code>${escape(pushed.hash)}</code>`,
+        escape(pushed.stack ?? 'not set'),
+        `<code>${escape(pushed.archivePath)}</code>${pushed.source === 'copied' ? ' (reused: this commit was deployed before)' : ''}`,
+        {
+          created: 'sent',
+          existing: 'already there',
+          skipped: 'none (no kits in instellar.yml)',
+        }[pushed.configuration],
+      ],
+    ])
   if (pushed.uploads.length) {
     core.summary.addTable([
       [

@@ -206,6 +206,41 @@ describe('the action in merge mode with upload: instellar (node dist/index.js)',
     expect(await s3.keys()).toEqual([])
   }, 60_000)
 
+  it('instellar-dry-run: prints every call, needs no tokens, sends nothing', async () => {
+    const ran = await runAction(
+      {
+        mode: 'merge',
+        'signing-key': privateKey,
+        'signing-key-name': KEY_NAME,
+        'packages-dir': mkdtempSync(join(root, 'merged-')),
+        upload: 'instellar',
+        'instellar-dry-run': 'true',
+        'instellar-endpoint': platform.url,
+      },
+      {
+        ...github.env,
+        GITHUB_WORKSPACE: workspace,
+        RUNNER_TEMP: root,
+        GITHUB_REPOSITORY: 'acme/hello-app',
+        GITHUB_SHA: SHA,
+        GITHUB_REF: 'refs/heads/main',
+      },
+    )
+    expect(ran.code).toBe(0)
+    expect(ran.stdout).toContain('::group::Push to Instellar (dry run)\n')
+    expect(ran.stdout).toContain(`would POST ${platform.url}/publish/automation/callback`)
+    expect(ran.stdout).toContain(
+      `would upload s3://<bucket>/deployments/acme/hello-app/${SHA}/x86_64/APKINDEX.tar.gz`,
+    )
+    expect(ran.stdout).toContain(
+      `would POST ${platform.url}/publish/deployments/<id>/configurations`,
+    )
+    expect(ran.outputs['deployment-id']).toBeUndefined()
+    expect(ran.summary).toContain('<h3>Instellar deployment (dry run: nothing was sent)</h3>')
+    expect(platform.requests).toEqual([])
+    expect(s3.requests).toEqual([])
+  }, 60_000)
+
   it('refuses upload: instellar without the tokens before merging', async () => {
     const ran = await runAction(
       { mode: 'merge', 'signing-key': privateKey, upload: 'instellar' },

@@ -56,6 +56,8 @@ export interface Pushed {
   storage?: string
   uploads: Uploaded[]
   configuration: 'created' | 'existing' | 'skipped'
+  /** Nothing was sent: the calls were only printed. */
+  dryRun?: boolean
 }
 
 export async function push(plan: PushPlan, deps: PushDeps): Promise<Pushed> {
@@ -132,6 +134,7 @@ export async function push(plan: PushPlan, deps: PushDeps): Promise<Pushed> {
     ...(storage && { storage }),
     uploads,
     configuration,
+    ...(deps.dryRun && { dryRun: true }),
   }
 }
 

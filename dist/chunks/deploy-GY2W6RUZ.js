@@ -988,7 +988,8 @@ async function push(plan, deps) {
     archivePath,
     ...storage && { storage },
     uploads,
-    configuration
+    configuration,
+    ...deps.dryRun && { dryRun: true }
   };
 }
 async function uploadAll(storage, first, last, concurrency) {
