@@ -16,6 +16,9 @@ Usage:
                    [--signing-key FILE] [--signing-key-name NAME] [--packages-dir DIR] [--no-cache]
                    [--no-install-test]
   pakman verify     DIR-OR-FILE... --key NAME.rsa.pub [--key …]
+  pakman push      [--packages-dir DIR] [--config F] [--workspace DIR] [--repository OWNER/NAME]
+                   [--stack alpine/3.N] [--sha SHA] [--ref REF] [--endpoint URL]
+                   [--concurrency N] [--dry-run]
   pakman schema
 
 check      validate the config; prints file:line:col: messages, exits 1 on errors
@@ -24,6 +27,12 @@ build      render, run abuild in an Alpine container, verify the packages and in
            in a clean container; prints each file written
 verify     check signatures, datahash, file checksums and each APKINDEX against its directory;
            trusts only the keys given (the file name is the key's name, as in /etc/apk/keys)
+push       deploy to Instellar/OpsMaru as the original's push does: upload the packages, the
+           indexes and a zip of them to the storage the platform names, create the deployment
+           for the commit and send kits, sizes, plans and page; --dry-run prints each call
+           instead. Tokens come from INSTELLAR_AUTH_TOKEN and INSTELLAR_PACKAGE_TOKEN only;
+           INSTELLAR_ENDPOINT (default https://opsmaru.com), WORKFLOW_SHA or GITHUB_SHA and
+           WORKFLOW_REF or GITHUB_REF fill in the flags not given
 schema     print the JSON Schema of instellar.yml
 
 Defaults come from GITHUB_WORKSPACE, GITHUB_REPOSITORY and GITHUB_RUN_NUMBER when set, else from
@@ -44,6 +53,11 @@ const OPTIONS = {
   'no-cache': { type: 'boolean' },
   'no-install-test': { type: 'boolean' },
   key: { type: 'string', multiple: true },
+  sha: { type: 'string' },
+  ref: { type: 'string' },
+  endpoint: { type: 'string' },
+  concurrency: { type: 'string' },
+  'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
@@ -150,6 +164,8 @@ export async function main(
         err.write(`${checks.length} checked, ${failed} failed\n`)
         return failed || !checks.length ? 1 : 0
       }
+      case 'push':
+        return await pushCommand(values, configFile, out, err)
       default:
         err.write(`pakman: unknown command ${command}\n\n${USAGE}\n`)
         return 2
@@ -157,6 +173,72 @@ export async function main(
   } catch (error) {
     // Environment problems (no repository, unreadable workspace): one line, no stack trace.
     err.write(`pakman: ${(error as Error).message}\n`)
+    return 1
+  }
+}
+
+/** `pakman push`: the deploy stage, loaded only for this command. */
+async function pushCommand(
+  values: {
+    'packages-dir'?: string
+    repository?: string
+    stack?: string
+    sha?: string
+    ref?: string
+    endpoint?: string
+    concurrency?: string
+    'dry-run'?: boolean
+  },
+  configFile: string,
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+): Promise<number> {
+  const env = process.env
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency)
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
+    err.write(`pakman: --concurrency must be a whole number above 0, not ${values.concurrency}\n`)
+    return 2
+  }
+  const loaded = await loadConfigFile(configFile)
+  for (const d of loaded.diagnostics) err.write(`${formatDiagnostic(d)}\n`)
+  if (!loaded.ok) {
+    err.write(`pakman: push: ${configFile} has errors; nothing was deployed\n`)
+    return 1
+  }
+  const { runPush, Secrets } = await import('./deploy/index.js')
+  const authToken = env.INSTELLAR_AUTH_TOKEN
+  const packageToken = env.INSTELLAR_PACKAGE_TOKEN
+  const secrets = new Secrets(() => {}, [authToken, packageToken])
+  const dryRun = !!values['dry-run']
+  try {
+    const pushed = await runPush({
+      packagesDir: values['packages-dir'] ?? join(homedir(), 'packages'),
+      config: loaded.config,
+      repository: values.repository ?? env.GITHUB_REPOSITORY ?? '',
+      hash: values.sha ?? env.WORKFLOW_SHA ?? env.GITHUB_SHA,
+      ref: values.ref ?? env.WORKFLOW_REF ?? env.GITHUB_REF,
+      ...(values.stack !== undefined && { stack: values.stack }),
+      ...((values.endpoint ?? env.INSTELLAR_ENDPOINT) && {
+        endpoint: values.endpoint ?? env.INSTELLAR_ENDPOINT,
+      }),
+      ...(authToken && { authToken }),
+      ...(packageToken && { packageToken }),
+      dryRun,
+      tempDir: tmpdir(),
+      ...(concurrency && { concurrency }),
+      secrets,
+      // dry-run lines are the command's output; progress goes to stderr
+      log: (line) =>
+        (dryRun && line.startsWith('would ') ? out : err).write(`${dryRun ? '' : '    '}${line}\n`),
+      notice: (message) => err.write(`pakman: notice: ${message}\n`),
+    })
+    if (!dryRun)
+      out.write(
+        `deployment ${pushed.deploymentId} (${pushed.created ? 'created' : 'already existed'}) ${pushed.ref} ${pushed.hash} ${pushed.archivePath}\n`,
+      )
+    return 0
+  } catch (error) {
+    err.write(`pakman: push: ${secrets.redact((error as Error).message)}\n`)
     return 1
   }
 }

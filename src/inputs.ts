@@ -21,8 +21,10 @@ export interface Inputs {
   cache: boolean
   /** false skips the install test (verification of signatures and the index always runs). */
   verify: boolean
-  /** Where the build goes: a workflow artifact, release assets, both, or nowhere. */
-  upload: { artifact: boolean; release: boolean }
+  /** Where the build goes: a workflow artifact, release assets, an Instellar deployment, or nowhere. */
+  upload: { artifact: boolean; release: boolean; instellar: boolean }
+  /** upload: instellar — the platform, its tokens (masked when read) and what to deploy. */
+  instellar: InstellarInputs
   artifactName?: string
   /** The tag to release: the release-tag input, else the pushed tag. */
   releaseTag?: string
@@ -30,6 +32,16 @@ export interface Inputs {
   mode: 'build' | 'merge'
   /** Where secrets and scratch files go: RUNNER_TEMP, wiped by the runner after the job. */
   tempDir: string
+}
+
+export interface InstellarInputs {
+  authToken?: string
+  packageToken?: string
+  endpoint?: string
+  /** WORKFLOW_SHA, else GITHUB_SHA: a set but empty variable is kept, as the original did. */
+  sha?: string
+  ref?: string
+  dryRun: boolean
 }
 
 export function getInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
@@ -40,6 +52,11 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
   const signingKey = core.getInput('signing-key') || env.ABUILD_PRIVATE_KEY || undefined
   const publicKey = env.ABUILD_PUBLIC_KEY || undefined
   if (signingKey) for (const secret of secretsOf(signingKey)) core.setSecret(secret)
+  // The platform tokens are masked the moment they are read, before anything can print them.
+  const authToken = core.getInput('instellar-auth-token') || env.INSTELLAR_AUTH_TOKEN || undefined
+  const packageToken =
+    core.getInput('instellar-package-token') || env.INSTELLAR_PACKAGE_TOKEN || undefined
+  for (const token of [authToken, packageToken]) if (token) core.setSecret(token)
   return {
     config: optional('config') ?? 'instellar.yml',
     workspace: optional('workspace') ?? env.GITHUB_WORKSPACE ?? process.cwd(),
@@ -63,6 +80,14 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
       optional('release-tag') ?? env.GITHUB_REF?.match(/^refs\/tags\/(.+)$/)?.[1],
     ),
     ...optionalEntry('githubToken', optional('github-token') ?? env.GITHUB_TOKEN),
+    instellar: {
+      ...optionalEntry('authToken', authToken),
+      ...optionalEntry('packageToken', packageToken),
+      ...optionalEntry('endpoint', optional('instellar-endpoint') ?? env.INSTELLAR_ENDPOINT),
+      ...optionalEntry('sha', optional('workflow-sha') ?? env.WORKFLOW_SHA ?? env.GITHUB_SHA),
+      ...optionalEntry('ref', optional('workflow-ref') ?? env.WORKFLOW_REF ?? env.GITHUB_REF),
+      dryRun: flag('instellar-dry-run', false),
+    },
     mode: parseMode(optional('mode') ?? 'build'),
     tempDir: env.RUNNER_TEMP || tmpdir(),
   }
@@ -80,10 +105,16 @@ function parseUpload(text: string): Inputs['upload'] {
     .split(',')
     .map((v) => v.trim())
     .filter(Boolean)
-  const unknown = values.filter((v) => !['artifact', 'release', 'none'].includes(v))
+  const unknown = values.filter((v) => !['artifact', 'release', 'instellar', 'none'].includes(v))
   if (unknown.length)
-    throw new Error(`upload: ${unknown.join(', ')} is not one of artifact, release, none`)
-  return { artifact: values.includes('artifact'), release: values.includes('release') }
+    throw new Error(
+      `upload: ${unknown.join(', ')} is not one of artifact, release, instellar, none`,
+    )
+  return {
+    artifact: values.includes('artifact'),
+    release: values.includes('release'),
+    instellar: values.includes('instellar'),
+  }
 }
 
 function parseMode(text: string): Inputs['mode'] {

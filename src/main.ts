@@ -1,9 +1,11 @@
 import * as core from '@actions/core'
 import { resolve } from 'node:path'
+import { loadConfigFile, type InstellarConfig } from './config/index.js'
+import type { Pushed } from './deploy/index.js'
 import { ActionsCache } from './environment/index.js'
 import { getInputs, type Inputs } from './inputs.js'
 import { publish, publishDirectory, type Published, type PublishSettings } from './publish/index.js'
-import { buildStage, mergeStage, renderStage } from './pipeline.js'
+import { buildStage, mergeStage, PipelineError, renderStage } from './pipeline.js'
 import { actionReporter, runRecord } from './reporter.js'
 import { state } from './state.js'
 import { buildSummary, mergeSummary, renderSummary } from './summary.js'
@@ -13,6 +15,7 @@ export async function run(): Promise<void> {
   state.markMainStarted()
   const inputs = getInputs()
   const publishing = publishSettings(inputs) // a release without a tag fails before any build
+  checkPushInputs(inputs) // and a deploy without its tokens
   const workspace = resolve(inputs.workspace)
   const reporter = actionReporter(workspace)
   const common = {
@@ -53,7 +56,7 @@ export async function run(): Promise<void> {
     },
     reporter,
   )
-  const { recipe, recipeDir } = result.rendered
+  const { recipe, recipeDir, loaded } = result.rendered
   setRecipeOutputs(recipe, recipeDir)
   core.setOutput(
     'packages',
@@ -84,7 +87,10 @@ export async function run(): Promise<void> {
     ),
   )
   setPublishedOutputs(published)
-  await buildSummary(result, published)
+  const pushed = inputs.upload.instellar
+    ? await pushToInstellar(inputs, result.packagesDir, loaded.config)
+    : undefined
+  await buildSummary(result, published, pushed)
 }
 
 /** Merge mode: one signed repository from this run's build artifacts, then published. */
@@ -94,6 +100,9 @@ async function runMerge(
   publishing: PublishSettings,
 ): Promise<void> {
   const reporter = actionReporter(workspace)
+  // The deployment's kits come from instellar.yml: read it before merging, so a missing checkout
+  // fails at once rather than after the merge.
+  const config = inputs.upload.instellar ? await deploymentConfig(inputs, workspace) : undefined
   const merged = await mergeStage(
     {
       workspace,
@@ -124,7 +133,71 @@ async function runMerge(
   core.setOutput('public-key', merged.publicKeyFile)
   core.setOutput('key-name', merged.keyName)
   setPublishedOutputs(published)
-  await mergeSummary(merged, published)
+  const pushed = config ? await pushToInstellar(inputs, merged.packagesDir, config) : undefined
+  await mergeSummary(merged, published, pushed)
+}
+
+/** upload: instellar without the tokens fails before anything is built. */
+function checkPushInputs(inputs: Inputs): void {
+  if (!inputs.upload.instellar || inputs.instellar.dryRun) return
+  const missing = [
+    !inputs.instellar.authToken && 'instellar-auth-token (or INSTELLAR_AUTH_TOKEN)',
+    !inputs.instellar.packageToken && 'instellar-package-token (or INSTELLAR_PACKAGE_TOKEN)',
+  ].filter(Boolean)
+  if (missing.length)
+    throw new Error(`upload: instellar needs ${missing.join(' and ')}: pass the repository secrets`)
+}
+
+/** instellar.yml in a merge job, which has no build to have read it. */
+async function deploymentConfig(inputs: Inputs, workspace: string): Promise<InstellarConfig> {
+  const file = resolve(workspace, inputs.config)
+  const loaded = await loadConfigFile(file)
+  if (loaded.ok) return loaded.config
+  actionReporter(workspace).diagnostics(loaded.diagnostics)
+  const missing = loaded.diagnostics.some((d) => d.message.includes('file not found'))
+  throw new PipelineError(
+    missing
+      ? `upload: instellar reads kits, sizes, plans and page from ${inputs.config}, which is not in ${workspace}: add actions/checkout to this job`
+      : `${inputs.config} has errors (see the annotations); nothing was deployed`,
+  )
+}
+
+/** The deploy stage, loaded only when asked for (it brings its own S3 client). */
+async function pushToInstellar(
+  inputs: Inputs,
+  packagesDir: string,
+  config: InstellarConfig,
+): Promise<Pushed> {
+  const { runPush, Secrets } = await import('./deploy/index.js')
+  const { instellar } = inputs
+  const pushed = await core.group(
+    instellar.dryRun ? 'Push to Instellar (dry run)' : 'Push to Instellar',
+    () =>
+      runPush({
+        packagesDir,
+        config,
+        repository: process.env.GITHUB_REPOSITORY ?? inputs.repository ?? '',
+        hash: instellar.sha,
+        ref: instellar.ref,
+        ...(inputs.stack && { stack: inputs.stack }),
+        ...(instellar.endpoint && { endpoint: instellar.endpoint }),
+        ...(instellar.authToken && { authToken: instellar.authToken }),
+        ...(instellar.packageToken && { packageToken: instellar.packageToken }),
+        dryRun: instellar.dryRun,
+        tempDir: inputs.tempDir,
+        secrets: new Secrets(
+          (value) => core.setSecret(value),
+          [instellar.authToken, instellar.packageToken],
+        ),
+        log: (line) => core.info(line),
+        notice: (message) => core.notice(message),
+      }),
+  )
+  if (!instellar.dryRun) {
+    core.setOutput('deployment-id', String(pushed.deploymentId))
+    core.setOutput('archive-path', pushed.archivePath)
+  }
+  return pushed
 }
 
 /** Artifact and release settings from the inputs; a release needs a tag. */

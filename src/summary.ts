@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import type { Diagnostic } from './config/index.js'
+import type { Pushed } from './deploy/index.js'
 import type { BuildResult, MergeResult } from './pipeline.js'
 import type { Published } from './publish/index.js'
 import type { Recipe } from './recipe/index.js'
@@ -27,7 +28,11 @@ export async function renderSummary(
   await core.summary.write()
 }
 
-export async function buildSummary(result: BuildResult, published: Published = {}): Promise<void> {
+export async function buildSummary(
+  result: BuildResult,
+  published: Published = {},
+  pushed?: Pushed,
+): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const { recipe, loaded } = result.rendered
   core.summary
@@ -72,11 +77,16 @@ export async function buildSummary(result: BuildResult, published: Published = {
       ...result.phases.map((p) => [p.name, p.seconds.toFixed(2)]),
     ])
   addPublished(published)
+  if (pushed) addPushed(pushed)
   addDiagnostics([...loaded.diagnostics, ...recipe.diagnostics])
   await core.summary.write()
 }
 
-export async function mergeSummary(merged: MergeResult, published: Published): Promise<void> {
+export async function mergeSummary(
+  merged: MergeResult,
+  published: Published,
+  pushed?: Pushed,
+): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   core.summary
     .addHeading(`PAKman: one repository from ${merged.manifests.length} build jobs`, 2)
@@ -97,6 +107,7 @@ export async function mergeSummary(merged: MergeResult, published: Published): P
       true,
     )
   addPublished(published)
+  if (pushed) addPushed(pushed)
   await core.summary.write()
 }
 
@@ -129,6 +140,48 @@ export async function failureSummary(message: string, record: RunRecord): Promis
   if (record.published.artifactName || record.published.releaseUrl) addPublished(record.published)
   else core.summary.addRaw('<p>Nothing was published.</p>', true)
   await core.summary.write()
+}
+
+/** The Instellar deployment: which one, for what, and every object uploaded with its size. */
+function addPushed(pushed: Pushed): void {
+  const deployment = `${escape(String(pushed.deploymentId))} (${pushed.created ? 'created' : 'already existed'})`
+  core.summary
+    .addHeading(
+      pushed.dryRun ? 'Instellar deployment (dry run: nothing was sent)' : 'Instellar deployment',
+      3,
+    )
+    .addTable([
+      ['Deployment', 'Ref', 'Commit', 'Stack', 'Archive', 'Configuration'].map((data) => ({
+        data,
+        header: true,
+      })),
+      [
+        deployment,
+        `<code>${escape(pushed.ref)}</code>`,
+        `<code>${escape(pushed.hash)}</code>`,
+        escape(pushed.stack ?? 'not set'),
+        `<code>${escape(pushed.archivePath)}</code>${pushed.source === 'copied' ? ' (reused: this commit was deployed before)' : ''}`,
+        {
+          created: 'sent',
+          existing: 'already there',
+          skipped: 'none (no kits in instellar.yml)',
+        }[pushed.configuration],
+      ],
+    ])
+  if (pushed.uploads.length) {
+    core.summary.addTable([
+      [
+        { data: `Uploaded to ${escape(pushed.storage ?? 'storage')}`, header: true },
+        { data: 'Size', header: true },
+      ],
+      ...pushed.uploads.map((u) => [`<code>${escape(u.key)}</code>`, formatBytes(u.size)]),
+    ])
+  } else {
+    core.summary.addRaw(
+      '<p>Nothing uploaded: the archive of the earlier deployment is reused.</p>',
+      true,
+    )
+  }
 }
 
 function addPublished(published: Published): void {

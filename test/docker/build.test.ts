@@ -16,6 +16,8 @@ import { scratchDirs } from '../helpers/scratch.js'
 import { containersNamed, dockerAvailable, testImage } from '../helpers/docker.js'
 import { runAction } from '../helpers/action.js'
 import { startFakeGitHub } from '../helpers/fake-github.js'
+import { startFakeInstellar } from '../helpers/fake-instellar.js'
+import { startS3 } from '../helpers/s3.js'
 import { cleanEnv, ROOT, runNode } from '../helpers/run.js'
 
 /*
@@ -320,6 +322,74 @@ describe.runIf(docker)('pakman build in Docker', () => {
       '::error::the public key given does not belong to the signing key; packages signed with it would not verify',
     )
     expect(mismatch.stdout).not.toContain('::group::abuild')
+  })
+
+  it('deploys from a single build job with upload: instellar (platform fake and s3rver)', async () => {
+    const platform = await startFakeInstellar()
+    const s3 = await startS3()
+    try {
+      platform.storage = {
+        bucket: s3.bucket,
+        host: s3.host,
+        port: s3.port,
+        scheme: 'http',
+        region: s3.region,
+        credential: { access_key_id: s3.accessKeyId, secret_access_key: s3.secretAccessKey },
+      }
+      const kits =
+        'kits:\n  - name: web\n    main: true\n    ports:\n      - name: web\n        target: 4000\n        main: true\n'
+      const workspace = makeWorkspace(`${appConfig()}stack: alpine/3.20\n${kits}`)
+      keep(workspace)
+      const packages = temp('pakman-out-')
+      const sha = '0123456789abcdef0123456789abcdef01234567'
+      const ran = await runAction(
+        {
+          image,
+          'packages-dir': packages,
+          cache: 'false',
+          verify: 'false',
+          version: '2.0.1',
+          upload: 'instellar',
+          'instellar-endpoint': platform.url,
+        },
+        {
+          GITHUB_WORKSPACE: workspace,
+          GITHUB_REPOSITORY: 'octo/app',
+          GITHUB_RUN_NUMBER: '8',
+          GITHUB_SHA: sha,
+          GITHUB_REF: 'refs/heads/main',
+          INSTELLAR_AUTH_TOKEN: platform.authToken,
+          INSTELLAR_PACKAGE_TOKEN: platform.packageToken,
+          RUNNER_TEMP: temp('pakman-rt-'),
+        },
+      )
+      expect(ran.code).toBe(0)
+      expect(ran.outputs['deployment-id']).toBe('1')
+      const prefix = `deployments/octo/app/${sha}/x86_64`
+      const keys = await s3.keys()
+      expect(keys.filter((k) => k.startsWith('deployments/'))).toEqual([
+        `${prefix}/APKINDEX.tar.gz`,
+        `${prefix}/app-2.0.1-r8.apk`,
+        `${prefix}/app-openrc-2.0.1-r8.apk`,
+      ])
+      expect(await s3.object(`${prefix}/app-2.0.1-r8.apk`)).toEqual(
+        readFileSync(join(packages, 'octo/x86_64/app-2.0.1-r8.apk')),
+      )
+      expect(keys.filter((k) => k.startsWith('archives/'))).toEqual([ran.outputs['archive-path']])
+      expect(platform.deployments).toMatchObject([
+        { ref: 'refs/heads/main', hash: sha, stack: 'alpine/3.20' },
+      ])
+      expect(platform.deployments[0]!.configurations).toEqual([
+        { kits: [{ name: 'web', main: true, ports: [{ name: 'web', target: 4000, main: true }] }] },
+      ])
+      expect(ran.summary).toContain('<h3>Instellar deployment</h3>')
+      for (const secret of [platform.authToken, platform.packageToken, platform.sessionToken])
+        for (const line of ran.stdout.split('\n'))
+          if (line.includes(secret)) expect(line).toBe(`::add-mask::${secret}`)
+    } finally {
+      await platform.close()
+      await s3.close()
+    }
   })
 
   it('builds a workspace whose path has a comma and a space in it', async () => {

@@ -1,0 +1,192 @@
+import { createHash } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { writeArchive } from './archive.js'
+import { PushError } from './errors.js'
+import type { PushFile } from './files.js'
+import type { ConfigurationPayload, Platform, StorageCredentials } from './platform.js'
+import type { Storage, Uploaded } from './storage.js'
+
+/*
+ * `pakman push`, in the original's order: authenticate, look the commit up, then either reuse the
+ * existing deployment's archive for this ref (the "copy"), or get the storage credentials and
+ * upload every package, index and the zip; then create the deployment and send the configuration.
+ * Unlike the original: every failure stops the push with the step and the status; no deployment is
+ * created unless every upload succeeded; the archive key is derived from the commit, so a re-run
+ * after a failure overwrites its own archive instead of leaving a second one behind.
+ */
+
+export interface PushPlan {
+  /** Slugs of GITHUB_REPOSITORY's owner and name, as in the original's S3 keys. */
+  owner: string
+  repo: string
+  hash: string
+  ref: string
+  stack?: string
+  files: PushFile[]
+  /** The zip's file name; the original's default `packages.zip`. */
+  archiveName: string
+  /** undefined: instellar.yml has no kits, so no configuration is sent. */
+  configuration?: ConfigurationPayload
+}
+
+export interface PushDeps {
+  platform: Platform
+  openStorage(credentials: StorageCredentials): Storage | Promise<Storage>
+  log(line: string): void
+  notice(message: string): void
+  /** Where the zip is written before it is uploaded (and removed afterwards). */
+  tempDir: string
+  /** Files uploaded at once (the original: 2). */
+  concurrency?: number
+  /** The platform and storage only print: say nothing about results. */
+  dryRun?: boolean
+}
+
+export interface Pushed {
+  deploymentId: string | number
+  /** false when the platform answered that the deployment already existed (200). */
+  created: boolean
+  /** copied: the commit was deployed before, its archive is reused and nothing was uploaded. */
+  source: 'uploaded' | 'copied'
+  ref: string
+  hash: string
+  stack?: string
+  archivePath: string
+  storage?: string
+  uploads: Uploaded[]
+  configuration: 'created' | 'existing' | 'skipped'
+  /** Nothing was sent: the calls were only printed. */
+  dryRun?: boolean
+}
+
+export async function push(plan: PushPlan, deps: PushDeps): Promise<Pushed> {
+  const { platform } = deps
+  const log = deps.dryRun ? () => {} : deps.log
+  await platform.authenticate()
+  const existing = await platform.findDeployment(plan.hash)
+
+  let archivePath: string
+  let uploads: Uploaded[] = []
+  let storage: string | undefined
+  if (existing) {
+    if (!existing.archivePath) {
+      throw new PushError(
+        'look up the deployment',
+        `the platform has a deployment of ${plan.hash} without an archive_path, so it cannot be reused for ${plan.ref}`,
+      )
+    }
+    archivePath = existing.archivePath
+    log(`${plan.hash} was deployed before: reusing its archive ${archivePath} for ${plan.ref}`)
+  } else {
+    const store = await deps.openStorage(await platform.storage())
+    storage = store.location
+    archivePath = `archives/${archiveId(plan)}/${plan.archiveName}`
+    const scratch = await mkdtemp(join(deps.tempDir, 'pakman-push-'))
+    try {
+      const zip = join(scratch, plan.archiveName)
+      const size = await writeArchive(
+        zip,
+        plan.files.map((f) => ({ name: f.name, path: f.path })),
+      )
+      log(`${plan.archiveName}: ${plan.files.length} files, ${size} bytes`)
+      const prefix = `deployments/${plan.owner}/${plan.repo}/${plan.hash}`
+      uploads = await uploadAll(
+        store,
+        // the zip goes last: it exists in the bucket only when everything it refers to does
+        [...plan.files.map((f) => ({ key: `${prefix}/${f.leaf}`, path: f.path }))],
+        [{ key: archivePath, path: zip }],
+        deps.concurrency ?? 2,
+      )
+    } finally {
+      await rm(scratch, { recursive: true, force: true })
+    }
+  }
+
+  const { deployment, created } = await platform.createDeployment({
+    ref: plan.ref,
+    hash: plan.hash,
+    archive_path: archivePath,
+    ...(plan.stack && { stack: plan.stack }),
+  })
+  log(
+    `deployment ${deployment.id} ${created ? 'created' : 'already existed'} for ${plan.ref} (${plan.hash})`,
+  )
+
+  let configuration: Pushed['configuration'] = 'skipped'
+  if (plan.configuration) {
+    const result = await platform.createConfiguration(deployment, plan.configuration)
+    configuration = result.created ? 'created' : 'existing'
+    log(`configuration ${result.created ? 'created' : 'already existed'}`)
+  } else {
+    deps.notice(
+      'instellar.yml has no kits: no configuration was sent, so the platform keeps what it had',
+    )
+  }
+  return {
+    deploymentId: deployment.id,
+    created,
+    source: existing ? 'copied' : 'uploaded',
+    ref: plan.ref,
+    hash: plan.hash,
+    ...(plan.stack && { stack: plan.stack }),
+    archivePath,
+    ...(storage && { storage }),
+    uploads,
+    configuration,
+    ...(deps.dryRun && { dryRun: true }),
+  }
+}
+
+/**
+ * Uploads `first` with `concurrency` files at once, then `last`. The first failure stops the
+ * rest (each aborts its multipart upload) and is what the push fails with.
+ */
+async function uploadAll(
+  storage: Storage,
+  first: { key: string; path: string }[],
+  last: { key: string; path: string }[],
+  concurrency: number,
+): Promise<Uploaded[]> {
+  const stop = new AbortController()
+  const done: Uploaded[] = []
+  let failure: unknown
+  const run = async (queue: { key: string; path: string }[]) => {
+    let next = 0
+    const worker = async () => {
+      while (next < queue.length && !stop.signal.aborted) {
+        const item = queue[next++]!
+        try {
+          done.push(await storage.upload(item.key, item.path, stop.signal))
+        } catch (error) {
+          failure ??= error
+          stop.abort()
+        }
+      }
+    }
+    await Promise.all(
+      Array.from({ length: Math.max(1, Math.min(concurrency, queue.length)) }, worker),
+    )
+  }
+  await run(first)
+  if (!failure) await run(last)
+  if (failure) throw failure
+  const order = [...first, ...last].map((i) => i.key)
+  return done.sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key))
+}
+
+/**
+ * A UUID (version 5 layout) named by owner, repository, commit and stack: the same commit always
+ * gets the same archive key, so a re-run overwrites its archive rather than orphaning it.
+ */
+export function archiveId(plan: Pick<PushPlan, 'owner' | 'repo' | 'hash' | 'stack'>): string {
+  const name = ['pakman-archive', plan.owner, plan.repo, plan.hash, plan.stack ?? ''].join('\n')
+  const bytes = createHash('sha1').update(NAMESPACE).update(name).digest().subarray(0, 16)
+  bytes[6] = (bytes[6]! & 0x0f) | 0x50
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80
+  const hex = bytes.toString('hex')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}
+
+/** A fixed namespace for archiveId (random once, never changed: changing it moves every key). */
+const NAMESPACE = Buffer.from('6f1c1e0a9b7d4e2f8a3c5d7e9f0b1a2c', 'hex')

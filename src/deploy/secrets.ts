@@ -1,0 +1,30 @@
+/**
+ * Every secret the push reads or is given (the two tokens, the session token from the callback,
+ * the storage keys), registered the moment it is read: `onAdd` masks it in the Actions log, and
+ * `redact` takes it out of any text we write ourselves (errors, CLI output).
+ */
+export class Secrets {
+  private readonly values = new Set<string>()
+
+  /** `masked`: secrets the caller has masked already (onAdd is not called for them). */
+  constructor(
+    private readonly onAdd: (value: string) => void = () => {},
+    masked: (string | undefined)[] = [],
+  ) {
+    for (const value of masked) if (value) this.values.add(value)
+  }
+
+  add(value: string | undefined): void {
+    if (!value || this.values.has(value)) return
+    this.values.add(value)
+    this.onAdd(value)
+  }
+
+  redact(text: string): string {
+    let out = text
+    // longest first, so a secret that contains another is replaced whole
+    for (const value of [...this.values].sort((a, b) => b.length - a.length))
+      out = out.split(value).join('***')
+    return out
+  }
+}

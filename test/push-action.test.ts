@@ -1,0 +1,349 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { archiveId } from '../src/deploy/index.js'
+import { publish, type Built } from '../src/publish/index.js'
+import { runAction } from './helpers/action.js'
+import { CORPUS, SHARED } from './helpers/corpus.js'
+import { useFakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
+import { startFakeInstellar, type FakeInstellar } from './helpers/fake-instellar.js'
+import { cleanEnv, runNode } from './helpers/run.js'
+import { startS3, type FakeS3 } from './helpers/s3.js'
+
+/*
+ * The whole action (node dist/index.js) in merge mode with upload: artifact,instellar, against the
+ * loopback GitHub fake (build artifacts), the platform fake and s3rver; and `pakman push` from
+ * dist/cli.js. Secrets may appear only in ::add-mask:: commands, which the runner hides.
+ */
+const VECTORS = join(SHARED, 'vectors/apk')
+const KEY_NAME = 'pakman-test@example.invalid-6b08b41c'
+const privateKey = readFileSync(join(VECTORS, 'keys', `${KEY_NAME}.rsa`), 'utf8')
+const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
+const fake = useFakeGitHub('pakman-push-action-')
+const root = fake.root
+
+let github: FakeGitHub
+let platform: FakeInstellar
+let s3: FakeS3
+let workspace: string
+
+beforeAll(async () => {
+  github = fake.server()
+  platform = await startFakeInstellar()
+  s3 = await startS3()
+  // two build jobs of one stack, as a matrix over architectures leaves them
+  const job = (arch: string, packages: string[]): Built => {
+    const dir = mkdtempSync(join(root, 'job-'))
+    mkdirSync(join(dir, `acme/${arch}`), { recursive: true })
+    const files = packages.map((p) => {
+      const target = join(dir, `acme/${arch}`, p.split('/').at(-1)!)
+      copyFileSync(join(VECTORS, p), target)
+      return { relativePath: `acme/${arch}/${p.split('/').at(-1)}`, path: target }
+    })
+    writeFileSync(
+      join(dir, `${KEY_NAME}.rsa.pub`),
+      readFileSync(join(VECTORS, 'keys', `${KEY_NAME}.rsa.pub`)),
+    )
+    return {
+      packageName: 'hello-app',
+      version: '1.0.3',
+      release: 17,
+      stack: 'alpine/3.20',
+      arch,
+      keyName: KEY_NAME,
+      packagesDir: dir,
+      publicKeyFile: join(dir, `${KEY_NAME}.rsa.pub`),
+      files,
+    }
+  }
+  await publish(
+    job('x86_64', [
+      'good/acme/x86_64/hello-app-1.0.3-r17.apk',
+      'good/acme/x86_64/hello-app-openrc-1.0.3-r17.apk',
+    ]),
+    { artifact: true },
+    () => {},
+  )
+  await publish(
+    job('aarch64', ['good/noarch/x86_64/vector-notes-1.0-r0.apk']),
+    { artifact: true },
+    () => {},
+  )
+
+  workspace = mkdtempSync(join(root, 'checkout-'))
+  const rails = readFileSync(join(CORPUS, 'pakman-fixture__rails.yml'), 'utf8')
+  writeFileSync(
+    join(workspace, 'instellar.yml'),
+    rails.replace('stack: alpine/3.17', 'stack: alpine/3.20'),
+  )
+}, 60_000)
+afterAll(async () => {
+  await platform?.close()
+  await s3?.close()
+})
+beforeEach(async () => {
+  platform.reset()
+  await s3.clear()
+  platform.storage = {
+    bucket: s3.bucket,
+    host: s3.host,
+    port: String(s3.port), // a numeric string works as well as a number
+    scheme: 'http',
+    region: s3.region,
+    credential: { access_key_id: s3.accessKeyId, secret_access_key: s3.secretAccessKey },
+  }
+})
+
+const secrets = () => [
+  platform.authToken,
+  platform.packageToken,
+  platform.sessionToken,
+  s3.secretAccessKey,
+]
+
+/** Every line holding a secret is an ::add-mask:: command; nothing else shows one. */
+function expectMasked(text: string): void {
+  for (const line of text.split('\n'))
+    for (const secret of secrets())
+      if (line.includes(secret)) expect(line).toBe(`::add-mask::${secret}`)
+}
+
+describe('the action in merge mode with upload: instellar (node dist/index.js)', () => {
+  it('merges the build artifacts, uploads the repository to storage and creates the deployment', async () => {
+    const out = mkdtempSync(join(root, 'merged-'))
+    const ran = await runAction(
+      {
+        mode: 'merge',
+        'signing-key': privateKey,
+        'signing-key-name': KEY_NAME,
+        'packages-dir': out,
+        upload: 'artifact,instellar',
+        'instellar-auth-token': platform.authToken,
+        'instellar-package-token': platform.packageToken,
+        'instellar-endpoint': platform.url,
+      },
+      {
+        ...github.env,
+        GITHUB_WORKSPACE: workspace,
+        RUNNER_TEMP: root,
+        GITHUB_REPOSITORY: 'acme/hello-app',
+        GITHUB_SHA: SHA,
+        GITHUB_REF: 'refs/heads/main',
+        WORKFLOW_REF: 'main', // as the opsmaru docs' workflow_run variant passes it
+      },
+    )
+    expect(ran.code).toBe(0)
+    const archive = `archives/${archiveId({ owner: 'acme', repo: 'hello-app', hash: SHA, stack: 'alpine/3.20' })}/packages.zip`
+    expect(ran.outputs).toMatchObject({
+      'artifact-name': 'hello-app-repository',
+      'deployment-id': '1',
+      'archive-path': archive,
+    })
+    expect(ran.stdout).toContain('::group::Push to Instellar\n')
+    const prefix = `deployments/acme/hello-app/${SHA}`
+    expect(await s3.keys()).toEqual(
+      [
+        archive,
+        `${prefix}/aarch64/APKINDEX.tar.gz`,
+        `${prefix}/aarch64/vector-notes-1.0-r0.apk`,
+        `${prefix}/x86_64/APKINDEX.tar.gz`,
+        `${prefix}/x86_64/hello-app-1.0.3-r17.apk`,
+        `${prefix}/x86_64/hello-app-openrc-1.0.3-r17.apk`,
+      ].sort(),
+    )
+    // the merged, signed index is what was uploaded
+    expect(await s3.object(`${prefix}/x86_64/APKINDEX.tar.gz`)).toEqual(
+      readFileSync(join(out, 'alpine/3.20/acme/x86_64/APKINDEX.tar.gz')),
+    )
+    expect(platform.deployments).toMatchObject([
+      { id: 1, ref: 'main', hash: SHA, archive_path: archive, stack: 'alpine/3.20' },
+    ])
+    expect(platform.deployments[0]!.configurations).toHaveLength(1)
+
+    expect(ran.summary).toContain('<h3>Instellar deployment</h3>')
+    expect(ran.summary).toContain('1 (created)')
+    expect(ran.summary).toContain('<code>main</code>')
+    expect(ran.summary).toContain('alpine/3.20')
+    const size = readFileSync(join(out, 'alpine/3.20/acme/x86_64/hello-app-1.0.3-r17.apk')).length
+    expect(ran.summary).toContain(
+      `<code>${prefix}/x86_64/hello-app-1.0.3-r17.apk</code></td><td>${(size / 1024).toFixed(1)} KiB`,
+    )
+    expect(ran.summary).toContain(`<code>${archive}</code>`)
+
+    for (const secret of secrets()) expect(ran.stdout).toContain(`::add-mask::${secret}`)
+    expectMasked(ran.stdout)
+    expectMasked(ran.stderr)
+    expectMasked(ran.summary)
+    expect(Object.values(ran.outputs).join('\n')).not.toMatch(new RegExp(secrets().join('|')))
+  }, 60_000)
+
+  it('fails with the step and the status when the platform refuses the token, after merging nothing is deployed', async () => {
+    const ran = await runAction(
+      {
+        mode: 'merge',
+        'signing-key': privateKey,
+        'signing-key-name': KEY_NAME,
+        'packages-dir': mkdtempSync(join(root, 'merged-')),
+        upload: 'instellar',
+        'instellar-auth-token': 'a-token-the-platform-does-not-know',
+        'instellar-package-token': platform.packageToken,
+        'instellar-endpoint': platform.url,
+      },
+      {
+        ...github.env,
+        GITHUB_WORKSPACE: workspace,
+        RUNNER_TEMP: root,
+        GITHUB_REPOSITORY: 'acme/hello-app',
+        GITHUB_SHA: SHA,
+        GITHUB_REF: 'refs/heads/main',
+      },
+    )
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toContain(
+      '::error::authenticate (POST /publish/automation/callback): HTTP 404: the platform does not know INSTELLAR_AUTH_TOKEN',
+    )
+    expect(platform.routes()).toEqual(['POST /publish/automation/callback'])
+    expect(await s3.keys()).toEqual([])
+  }, 60_000)
+
+  it('instellar-dry-run: prints every call, needs no tokens, sends nothing', async () => {
+    const ran = await runAction(
+      {
+        mode: 'merge',
+        'signing-key': privateKey,
+        'signing-key-name': KEY_NAME,
+        'packages-dir': mkdtempSync(join(root, 'merged-')),
+        upload: 'instellar',
+        'instellar-dry-run': 'true',
+        'instellar-endpoint': platform.url,
+      },
+      {
+        ...github.env,
+        GITHUB_WORKSPACE: workspace,
+        RUNNER_TEMP: root,
+        GITHUB_REPOSITORY: 'acme/hello-app',
+        GITHUB_SHA: SHA,
+        GITHUB_REF: 'refs/heads/main',
+      },
+    )
+    expect(ran.code).toBe(0)
+    expect(ran.stdout).toContain('::group::Push to Instellar (dry run)\n')
+    expect(ran.stdout).toContain(`would POST ${platform.url}/publish/automation/callback`)
+    expect(ran.stdout).toContain(
+      `would upload s3://<bucket>/deployments/acme/hello-app/${SHA}/x86_64/APKINDEX.tar.gz`,
+    )
+    expect(ran.stdout).toContain(
+      `would POST ${platform.url}/publish/deployments/<id>/configurations`,
+    )
+    expect(ran.outputs['deployment-id']).toBeUndefined()
+    expect(ran.summary).toContain('<h3>Instellar deployment (dry run: nothing was sent)</h3>')
+    expect(platform.requests).toEqual([])
+    expect(s3.requests).toEqual([])
+  }, 60_000)
+
+  it('refuses upload: instellar without the tokens before merging', async () => {
+    const ran = await runAction(
+      { mode: 'merge', 'signing-key': privateKey, upload: 'instellar' },
+      { ...github.env, GITHUB_WORKSPACE: workspace, GITHUB_REPOSITORY: 'acme/hello-app' },
+    )
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toContain(
+      '::error::upload: instellar needs instellar-auth-token (or INSTELLAR_AUTH_TOKEN) and instellar-package-token (or INSTELLAR_PACKAGE_TOKEN): pass the repository secrets',
+    )
+    expect(ran.stdout).not.toContain('::group::Download build artifacts')
+  })
+})
+
+describe('pakman push (node dist/cli.js)', () => {
+  function packages(): string {
+    const dir = mkdtempSync(join(root, 'cli-packages-'))
+    mkdirSync(join(dir, 'acme/x86_64'), { recursive: true })
+    writeFileSync(join(dir, 'acme/x86_64/hello-app-1.0.3-r17.apk'), 'package')
+    writeFileSync(join(dir, 'acme/x86_64/APKINDEX.tar.gz'), 'index')
+    return dir
+  }
+  const env = () =>
+    cleanEnv({
+      INSTELLAR_AUTH_TOKEN: platform.authToken,
+      INSTELLAR_PACKAGE_TOKEN: platform.packageToken,
+      INSTELLAR_ENDPOINT: platform.url,
+      GITHUB_REPOSITORY: 'acme/hello-app',
+      GITHUB_SHA: SHA,
+      GITHUB_REF: 'refs/heads/main',
+    })
+
+  it('pushes, prints the deployment, and never prints a secret', async () => {
+    const ran = await runNode(
+      'dist/cli.js',
+      ['push', '--packages-dir', packages(), '--config', join(workspace, 'instellar.yml')],
+      { env: env() },
+    )
+    expect(ran.code).toBe(0)
+    expect(ran.stdout).toMatch(
+      new RegExp(
+        `^deployment 1 \\(created\\) refs/heads/main ${SHA} archives/[0-9a-f-]{36}/packages\\.zip\n$`,
+      ),
+    )
+    expect(ran.stderr).toContain(
+      `    uploaded deployments/acme/hello-app/${SHA}/x86_64/APKINDEX.tar.gz (5 bytes, 1 part)`,
+    )
+    for (const secret of secrets()) expect(ran.stdout + ran.stderr).not.toContain(secret)
+  })
+
+  it('exits 1 with the step and the status, and no secret, when the configuration is refused', async () => {
+    platform.fail('POST /publish/deployments/1/configurations', 1, {
+      status: 422,
+      body: { errors: { page: ['title is too long'] }, token: platform.sessionToken },
+    })
+    const ran = await runNode(
+      'dist/cli.js',
+      ['push', '--packages-dir', packages(), '--config', join(workspace, 'instellar.yml')],
+      { env: env() },
+    )
+    expect(ran.code).toBe(1)
+    expect(ran.stderr).toContain(
+      'pakman: push: send the configuration (POST /publish/deployments/1/configurations): HTTP 422: the platform refused the kits, sizes, plans or page of instellar.yml: {"errors":{"page":["title is too long"]},"token":"***"}',
+    )
+    expect(ran.stderr).not.toContain(' at ') // no stack trace
+    for (const secret of secrets()) expect(ran.stdout + ran.stderr).not.toContain(secret)
+  })
+
+  it('--dry-run prints the calls on stdout and makes none, without tokens', async () => {
+    const ran = await runNode(
+      'dist/cli.js',
+      [
+        'push',
+        '--dry-run',
+        '--packages-dir',
+        packages(),
+        '--config',
+        join(workspace, 'instellar.yml'),
+        '--ref',
+        'refs/tags/v1',
+      ],
+      { env: cleanEnv({ GITHUB_REPOSITORY: 'acme/hello-app', GITHUB_SHA: SHA }) },
+    )
+    expect(ran.code).toBe(0)
+    const lines = ran.stdout.trim().split('\n')
+    expect(lines.map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual([
+      'would POST',
+      'would GET',
+      'would GET',
+      'would upload',
+      'would upload',
+      'would upload',
+      'would POST',
+      'would POST',
+    ])
+    expect(lines[0]).toContain('https://opsmaru.com/publish/automation/callback')
+    expect(lines[6]).toContain('"ref":"refs/tags/v1"')
+    expect(platform.requests).toEqual([])
+    expect(s3.requests).toEqual([])
+  })
+
+  it('names a bad flag value without touching anything', async () => {
+    const ran = await runNode('dist/cli.js', ['push', '--concurrency', 'many'], { env: env() })
+    expect(ran).toMatchObject({ code: 2, stdout: '' })
+    expect(ran.stderr).toBe('pakman: --concurrency must be a whole number above 0, not many\n')
+  })
+})

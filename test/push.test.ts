@@ -1,0 +1,535 @@
+import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+import { loadConfigOrThrow } from '../src/config/index.js'
+import {
+  archiveId,
+  collectPushFiles,
+  DEFAULT_ENDPOINT,
+  runPush,
+  Secrets,
+  type DeploymentConfig,
+  type PushSettings,
+  writeArchive,
+} from '../src/deploy/index.js'
+import { CORPUS } from './helpers/corpus.js'
+import { startFakeInstellar, type FakeInstellar } from './helpers/fake-instellar.js'
+import { startS3, type FakeS3 } from './helpers/s3.js'
+import { scratchDirs } from './helpers/scratch.js'
+
+/*
+ * `pakman push` against a loopback fake of the platform and a real S3 server (s3rver, which checks
+ * every SigV4 signature) on 127.0.0.1: the first push, the copy path, each fault the notes list,
+ * re-runs after partial failures, the dry run, and that no secret reaches a log line or an error.
+ */
+
+const { temp } = scratchDirs()
+const SHA = '4f2a9c1e7b3d5f60718293a4b5c6d7e8f9012345'
+const RAILS = join(CORPUS, 'pakman-fixture__rails.yml')
+const FAST = { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 }
+
+let platform: FakeInstellar
+let s3: FakeS3
+let railsConfig: DeploymentConfig
+let big: Buffer
+
+beforeAll(async () => {
+  platform = await startFakeInstellar()
+  s3 = await startS3()
+  railsConfig = (await loadConfigOrThrow(RAILS)).config
+  big = randomBytes(11 * 1024 * 1024 + 123) // three 5 MiB parts
+})
+afterAll(async () => {
+  await platform?.close()
+  await s3?.close()
+})
+beforeEach(async () => {
+  platform.reset()
+  await s3.clear()
+  platform.storage = {
+    bucket: s3.bucket,
+    host: s3.host,
+    port: s3.port,
+    scheme: 'http://', // as in the original's tests, with ://
+    region: s3.region,
+    credential: { access_key_id: s3.accessKeyId, secret_access_key: s3.secretAccessKey },
+  }
+})
+
+/** A build job's tree: <repo>/<arch>/ with packages and an index, plus the key and pakman.json. */
+function buildTree(): string {
+  const dir = temp('pakman-push-packages-')
+  const put = (rel: string, data: string | Buffer) => {
+    mkdirSync(join(dir, rel, '..'), { recursive: true })
+    writeFileSync(join(dir, rel), data)
+  }
+  put('acme/x86_64/hello-app-1.0.0-r1.apk', 'x86 package')
+  put('acme/x86_64/hello-app-openrc-1.0.0-r1.apk', 'x86 openrc')
+  put('acme/x86_64/APKINDEX.tar.gz', 'x86 index')
+  put('acme/aarch64/hello-app-1.0.0-r1.apk', big)
+  put('acme/aarch64/APKINDEX.tar.gz', 'arm index')
+  put('acme-hello-app.rsa.pub', 'public key')
+  put('pakman.json', '{}')
+  return dir
+}
+
+function settings(overrides: Partial<PushSettings> = {}): PushSettings & {
+  lines: string[]
+  notices: string[]
+} {
+  const lines: string[] = []
+  const notices: string[] = []
+  return {
+    packagesDir: buildTree(),
+    config: railsConfig,
+    repository: 'Acme_Co/Hello.App',
+    hash: SHA,
+    ref: 'refs/heads/main',
+    endpoint: platform.url,
+    authToken: platform.authToken,
+    packageToken: platform.packageToken,
+    tempDir: temp('pakman-push-tmp-'),
+    retry: FAST,
+    secrets: new Secrets(() => {}, [platform.authToken, platform.packageToken]),
+    log: (line) => lines.push(line),
+    notice: (message) => notices.push(message),
+    lines,
+    notices,
+    ...overrides,
+  }
+}
+
+const PREFIX = `deployments/acme-co/hello-app/${SHA}`
+const ARCHIVE = `archives/${archiveId({ owner: 'acme-co', repo: 'hello-app', hash: SHA, stack: 'alpine/3.17' })}/packages.zip`
+
+describe('first push', () => {
+  it('authenticates, looks the commit up, uploads every package, index and the zip, then creates the deployment and its configuration', async () => {
+    const s = settings()
+    const pushed = await runPush(s)
+
+    expect(platform.routes()).toEqual([
+      'POST /publish/automation/callback',
+      `GET /publish/deployments/${SHA}`,
+      'GET /publish/storage',
+      'POST /publish/deployments',
+      'POST /publish/deployments/1/configurations',
+    ])
+    // the original's key layout: deployments/<org>/<repo>/<sha>/<arch>/<file>, slugs of GITHUB_REPOSITORY
+    expect(await s3.keys()).toEqual(
+      [
+        ARCHIVE,
+        `${PREFIX}/aarch64/APKINDEX.tar.gz`,
+        `${PREFIX}/aarch64/hello-app-1.0.0-r1.apk`,
+        `${PREFIX}/x86_64/APKINDEX.tar.gz`,
+        `${PREFIX}/x86_64/hello-app-1.0.0-r1.apk`,
+        `${PREFIX}/x86_64/hello-app-openrc-1.0.0-r1.apk`,
+      ].sort(),
+    )
+    expect((await s3.object(`${PREFIX}/aarch64/hello-app-1.0.0-r1.apk`)).equals(big)).toBe(true)
+    expect(await s3.object(`${PREFIX}/x86_64/APKINDEX.tar.gz`)).toEqual(Buffer.from('x86 index'))
+    // every file went through a multipart upload; the big one in three 5 MiB parts
+    const parts = s3.requests.filter(
+      (r) => r.method === 'PUT' && r.path.endsWith('aarch64/hello-app-1.0.0-r1.apk'),
+    )
+    expect(parts.map((r) => r.query.partNumber).sort()).toEqual(['1', '2', '3'])
+    expect(s3.requests.filter((r) => r.method === 'POST' && 'uploads' in r.query)).toHaveLength(6)
+    expect(s3.openUploads()).toEqual([])
+
+    // the zip holds <repo>/<arch>/<file>: the agent keeps the last two components
+    const zip = join(temp('pakman-push-zip-'), 'packages.zip')
+    writeFileSync(zip, await s3.object(ARCHIVE))
+    expect(execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim().split('\n')).toEqual([
+      'acme/aarch64/APKINDEX.tar.gz',
+      'acme/aarch64/hello-app-1.0.0-r1.apk',
+      'acme/x86_64/APKINDEX.tar.gz',
+      'acme/x86_64/hello-app-1.0.0-r1.apk',
+      'acme/x86_64/hello-app-openrc-1.0.0-r1.apk',
+    ])
+    expect(execFileSync('unzip', ['-tq', zip], { encoding: 'utf8' })).toMatch(/No errors detected/)
+    const unzipped = execFileSync('unzip', ['-p', zip, 'acme/aarch64/hello-app-1.0.0-r1.apk'], {
+      maxBuffer: 64 * 1024 * 1024,
+    })
+    expect(unzipped.equals(big)).toBe(true)
+
+    const [callback, lookup, , create, configure] = platform.requests
+    expect(callback!.body).toEqual({ auth_token: platform.authToken })
+    expect(callback!.headers.authorization).toBeUndefined()
+    for (const request of [lookup!, create!, configure!]) {
+      expect(request.headers.authorization).toBe(`Bearer ${platform.sessionToken}`)
+      expect(request.headers['x-instellar-package-token']).toBe(platform.packageToken)
+    }
+    expect(create!.headers['content-type']).toBe('application/json')
+    expect(create!.body).toEqual({
+      deployment: {
+        ref: 'refs/heads/main',
+        hash: SHA,
+        archive_path: ARCHIVE,
+        stack: 'alpine/3.17',
+      },
+    })
+
+    // kits, sizes, plans and page exactly as the YAML has them, types kept
+    const yaml = parse(readFileSync(RAILS, 'utf8')) as Record<string, unknown>
+    const payload = (configure!.body as { configuration: { payload: Record<string, unknown> } })
+      .configuration.payload
+    expect(payload).toEqual({
+      kits: yaml.kits,
+      sizes: yaml.sizes,
+      plans: yaml.plans,
+      page: yaml.page,
+    })
+    const kit = (
+      payload.kits as { ports: { target: unknown }[]; variables: { default_value?: unknown }[] }[]
+    )[0]!
+    expect(kit.ports[0]!.target).toBe(3000)
+    expect(kit.variables[2]!.default_value).toBe('1')
+
+    expect(pushed).toMatchObject({
+      deploymentId: 1,
+      created: true,
+      source: 'uploaded',
+      ref: 'refs/heads/main',
+      hash: SHA,
+      stack: 'alpine/3.17',
+      archivePath: ARCHIVE,
+      storage: `s3://${s3.bucket}`,
+      configuration: 'created',
+    })
+    expect(pushed.uploads.map((u) => [u.key, u.size])).toContainEqual([
+      `${PREFIX}/aarch64/hello-app-1.0.0-r1.apk`,
+      big.length,
+    ])
+    expect(pushed.uploads.at(-1)!.key).toBe(ARCHIVE) // the zip goes last
+    expect(s.lines).toContain(
+      'not uploaded (not a package or an index): acme-hello-app.rsa.pub, pakman.json',
+    )
+  })
+
+  it('derives the archive key from the commit, so a re-run reuses it', () => {
+    const one = archiveId({ owner: 'acme', repo: 'app', hash: SHA, stack: 'alpine/3.20' })
+    expect(one).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    expect(archiveId({ owner: 'acme', repo: 'app', hash: SHA, stack: 'alpine/3.20' })).toBe(one)
+    expect(archiveId({ owner: 'acme', repo: 'app', hash: 'ffff', stack: 'alpine/3.20' })).not.toBe(
+      one,
+    )
+    expect(archiveId({ owner: 'acme', repo: 'app', hash: SHA, stack: 'alpine/3.19' })).not.toBe(one)
+  })
+})
+
+describe('re-runs', () => {
+  it('the same SHA for another ref reuses the existing archive and uploads nothing (copy path)', async () => {
+    await runPush(settings())
+    platform.requests.length = 0
+    s3.requests.length = 0
+
+    const pushed = await runPush(settings({ ref: 'refs/tags/v1.0.0' }))
+    expect(platform.routes()).toEqual([
+      'POST /publish/automation/callback',
+      `GET /publish/deployments/${SHA}`,
+      'POST /publish/deployments',
+      'POST /publish/deployments/2/configurations',
+    ])
+    expect(s3.requests).toEqual([])
+    expect(platform.requests[2]!.body).toEqual({
+      deployment: {
+        ref: 'refs/tags/v1.0.0',
+        hash: SHA,
+        archive_path: ARCHIVE,
+        stack: 'alpine/3.17',
+      },
+    })
+    expect(pushed).toMatchObject({
+      source: 'copied',
+      created: true,
+      archivePath: ARCHIVE,
+      uploads: [],
+    })
+
+    // the same ref again: the platform answers 200, and so does the configuration
+    const again = await runPush(settings({ ref: 'refs/tags/v1.0.0' }))
+    expect(again).toMatchObject({ created: false, configuration: 'existing', deploymentId: 2 })
+  })
+
+  it('a failed deployment call leaves the uploads; the re-run finishes with one archive, not two', async () => {
+    platform.fail('POST /publish/deployments', FAST.attempts, { status: 500 })
+    await expect(runPush(settings())).rejects.toThrow(
+      'create the deployment (POST /publish/deployments): HTTP 500',
+    )
+    expect(platform.deployments).toEqual([])
+    expect((await s3.keys()).filter((k) => k.startsWith('archives/'))).toEqual([ARCHIVE])
+
+    const pushed = await runPush(settings())
+    expect(pushed.archivePath).toBe(ARCHIVE)
+    expect((await s3.keys()).filter((k) => k.startsWith('archives/'))).toEqual([ARCHIVE])
+    expect(platform.deployments).toMatchObject([{ hash: SHA, archive_path: ARCHIVE }])
+  })
+
+  it('an upload that fails mid-way creates nothing and aborts its multipart upload; the re-run finishes', async () => {
+    const part2 = (r: { method: string; path: string; query: Record<string, string> }) =>
+      r.method === 'PUT' &&
+      r.path.endsWith('aarch64/hello-app-1.0.0-r1.apk') &&
+      r.query.partNumber === '2'
+    s3.failNext(part2, 100)
+    const s = settings()
+    await expect(runPush(s)).rejects.toThrow(
+      `upload ${PREFIX}/aarch64/hello-app-1.0.0-r1.apk (part 2 of 3): PUT answered HTTP 500 (InternalError: injected failure)`,
+    )
+    expect(s3.requests.filter(part2)).toHaveLength(FAST.attempts) // 5xx retried, then given up
+    expect(platform.routes()).not.toContain('POST /publish/deployments')
+    expect(platform.deployments).toEqual([])
+    // aborted: DELETE ?uploadId went through s3rver's signature check, and no parts are left
+    expect(s3.requests.some((r) => r.method === 'DELETE' && 'uploadId' in r.query)).toBe(true)
+    expect(s3.openUploads()).toEqual([])
+    expect(await s3.keys()).not.toContain(`${PREFIX}/aarch64/hello-app-1.0.0-r1.apk`)
+    expect((await s3.keys()).filter((k) => k.startsWith('archives/'))).toEqual([]) // the zip goes last
+    expect(s.lines.join('\n')).toMatch(/aborted the multipart upload/)
+
+    await s3.clear()
+    const pushed = await runPush(settings())
+    expect(pushed.created).toBe(true)
+    expect((await s3.object(`${PREFIX}/aarch64/hello-app-1.0.0-r1.apk`)).equals(big)).toBe(true)
+  })
+})
+
+describe('faults', () => {
+  it('callback 404: fails naming the step and the status, and calls nothing else', async () => {
+    await expect(runPush(settings({ authToken: 'not-the-token' }))).rejects.toThrow(
+      'authenticate (POST /publish/automation/callback): HTTP 404: the platform does not know INSTELLAR_AUTH_TOKEN',
+    )
+    expect(platform.routes()).toEqual(['POST /publish/automation/callback'])
+    expect(s3.requests).toEqual([])
+  })
+
+  it('storage 5xx, then success: retried with backoff', async () => {
+    platform.fail('GET /publish/storage', 2, { status: 503 })
+    const s = settings()
+    const pushed = await runPush(s)
+    expect(pushed.created).toBe(true)
+    expect(platform.routes().filter((r) => r === 'GET /publish/storage')).toHaveLength(3)
+    expect(s.lines.join('\n')).toMatch(
+      /get the storage credentials \(GET \/publish\/storage\): HTTP 503: .*; trying again in \d+\.\ds \(attempt 2 of 4\)/,
+    )
+  })
+
+  it('429 and a dropped connection are retried', async () => {
+    platform.fail('POST /publish/automation/callback', 1, { status: 429 })
+    platform.fail(`GET /publish/deployments/${SHA}`, 1, 'drop')
+    const pushed = await runPush(settings())
+    expect(pushed.created).toBe(true)
+    expect(platform.routes().slice(0, 4)).toEqual([
+      'POST /publish/automation/callback',
+      'POST /publish/automation/callback',
+      `GET /publish/deployments/${SHA}`,
+      `GET /publish/deployments/${SHA}`,
+    ])
+  })
+
+  it('a 4xx is not retried', async () => {
+    platform.fail('GET /publish/storage', 5, {
+      status: 403,
+      body: { errors: { detail: 'Forbidden' } },
+    })
+    await expect(runPush(settings())).rejects.toThrow(
+      'get the storage credentials (GET /publish/storage): HTTP 403: {"errors":{"detail":"Forbidden"}}',
+    )
+    expect(platform.routes().filter((r) => r === 'GET /publish/storage')).toHaveLength(1)
+  })
+
+  it('a 5xx that does not go away fails after the attempts, with the status', async () => {
+    platform.fail('GET /publish/storage', 100, { status: 502 })
+    await expect(runPush(settings())).rejects.toThrow(/GET \/publish\/storage\): HTTP 502/)
+    expect(platform.routes().filter((r) => r === 'GET /publish/storage')).toHaveLength(
+      FAST.attempts,
+    )
+    expect(s3.requests).toEqual([])
+  })
+
+  it('a wrong storage secret: S3 refuses the signature (403), no retry, no deployment', async () => {
+    platform.storage = {
+      ...platform.storage,
+      credential: { access_key_id: s3.accessKeyId, secret_access_key: 'wrong-secret-0000' },
+    }
+    await expect(runPush(settings())).rejects.toThrow(/HTTP 403 \(SignatureDoesNotMatch/)
+    // one initiate per file in flight (two at once), none tried again, no part sent
+    const initiated = s3.requests.filter((r) => r.method === 'POST').map((r) => r.path)
+    expect(initiated.length).toBeLessThanOrEqual(2)
+    expect(new Set(initiated).size).toBe(initiated.length)
+    expect(s3.requests.filter((r) => r.method === 'PUT')).toEqual([])
+    expect(platform.deployments).toEqual([])
+  })
+
+  it('a storage answer without a field fails clearly', async () => {
+    const rest = { ...platform.storage }
+    delete rest.region
+    platform.storage = rest
+    await expect(runPush(settings())).rejects.toThrow(
+      'get the storage credentials (GET /publish/storage): the storage answer has no region',
+    )
+  })
+
+  it('configuration 422: a clear error with the body; the deployment stays, and a re-run sends it again', async () => {
+    platform.fail('POST /publish/deployments/1/configurations', 1, {
+      status: 422,
+      body: { errors: { kits: ['main kit must have a main port'] } },
+    })
+    await expect(runPush(settings())).rejects.toThrow(
+      'send the configuration (POST /publish/deployments/1/configurations): HTTP 422: the platform refused the kits, sizes, plans or page of instellar.yml: {"errors":{"kits":["main kit must have a main port"]}}',
+    )
+    expect(platform.routes().filter((r) => r.endsWith('/configurations'))).toHaveLength(1) // no retry
+    expect(platform.deployments).toHaveLength(1)
+
+    platform.requests.length = 0
+    const pushed = await runPush(settings())
+    expect(pushed).toMatchObject({ source: 'copied', created: false, configuration: 'created' })
+  })
+
+  it('no kits: no configuration call, and a notice', async () => {
+    const s = settings({ config: { stack: 'alpine/3.20', sizes: [] } })
+    const pushed = await runPush(s)
+    expect(platform.routes()).not.toContain('POST /publish/deployments/1/configurations')
+    expect(platform.routes().at(-1)).toBe('POST /publish/deployments')
+    expect(pushed.configuration).toBe('skipped')
+    expect(s.notices).toEqual([
+      'instellar.yml has no kits: no configuration was sent, so the platform keeps what it had',
+    ])
+  })
+
+  it('missing tokens, SHA or ref fail before any call', async () => {
+    await expect(runPush(settings({ packageToken: undefined }))).rejects.toThrow(
+      'push: INSTELLAR_PACKAGE_TOKEN must be set',
+    )
+    await expect(runPush(settings({ hash: '' }))).rejects.toThrow('set WORKFLOW_SHA or GITHUB_SHA')
+    await expect(runPush(settings({ ref: undefined }))).rejects.toThrow(
+      'set WORKFLOW_REF or GITHUB_REF',
+    )
+    expect(platform.requests).toEqual([])
+  })
+})
+
+describe('secrets', () => {
+  it('no token, session token or storage key appears in a log line, notice or error', async () => {
+    const secrets = [
+      platform.authToken,
+      platform.packageToken,
+      platform.sessionToken,
+      s3.secretAccessKey,
+      s3.accessKeyId,
+    ]
+    // a server that echoes the bearer token back in its error body
+    platform.fail('GET /publish/storage', 1, {
+      status: 500,
+      body: { errors: { detail: `bad token ${platform.sessionToken}` } },
+    })
+    platform.fail('POST /publish/deployments', 100, {
+      status: 400,
+      body: { echo: `${platform.packageToken} ${s3.secretAccessKey}` },
+    })
+    const s = settings()
+    const error = await runPush(s).then(
+      () => undefined,
+      (e: Error) => e,
+    )
+    expect(error?.message).toMatch(
+      /^create the deployment \(POST \/publish\/deployments\): HTTP 400: /,
+    )
+    expect(error?.message).toContain('***')
+    expect(s.lines.join('\n')).toContain('***') // the retried storage answer, redacted
+    for (const text of [...s.lines, ...s.notices, error!.message, error!.stack ?? ''])
+      for (const secret of secrets) expect(text).not.toContain(secret)
+  })
+})
+
+describe('stacks and dry run', () => {
+  function mergedTree(): string {
+    const dir = temp('pakman-push-merged-')
+    for (const stack of ['alpine/3.19', 'alpine/3.20']) {
+      mkdirSync(join(dir, stack, 'acme/x86_64'), { recursive: true })
+      writeFileSync(join(dir, stack, 'acme/x86_64/hello-app-1.0.0-r1.apk'), stack)
+      writeFileSync(join(dir, stack, 'acme/x86_64/APKINDEX.tar.gz'), `${stack} index`)
+    }
+    writeFileSync(join(dir, 'acme-hello-app.rsa.pub'), 'key')
+    return dir
+  }
+
+  it('a merged tree: the stack named in instellar.yml is deployed, the others are left out', async () => {
+    const pushed = await runPush(
+      settings({ packagesDir: mergedTree(), config: { ...railsConfig, stack: 'alpine/3.20' } }),
+    )
+    expect(pushed.stack).toBe('alpine/3.20')
+    expect(await s3.object(`${PREFIX}/x86_64/hello-app-1.0.0-r1.apk`)).toEqual(
+      Buffer.from('alpine/3.20'),
+    )
+    expect(platform.requests.find((r) => r.path === '/publish/deployments')!.body).toMatchObject({
+      deployment: { stack: 'alpine/3.20' },
+    })
+  })
+
+  it('a merged tree with several stacks and none named is refused', async () => {
+    const config = { ...railsConfig }
+    delete config.stack
+    await expect(runPush(settings({ packagesDir: mergedTree(), config }))).rejects.toThrow(
+      'holds packages for several stacks (alpine/3.19, alpine/3.20); name the one to deploy',
+    )
+    expect(platform.requests).toEqual([])
+  })
+
+  it('--dry-run prints every call it would make and touches nothing', async () => {
+    const s = settings({ dryRun: true, authToken: undefined, packageToken: undefined })
+    const pushed = await runPush(s)
+    expect(platform.requests).toEqual([])
+    expect(s3.requests).toEqual([])
+    const out = s.lines.join('\n')
+    for (const line of [
+      `would POST ${platform.url}/publish/automation/callback {"auth_token":"***"}`,
+      `would GET ${platform.url}/publish/deployments/${SHA}`,
+      `would GET ${platform.url}/publish/storage`,
+      `would upload s3://<bucket>/${PREFIX}/aarch64/hello-app-1.0.0-r1.apk (${big.length} bytes: POST ?uploads, 3 PUT ?partNumber, POST ?uploadId)`,
+      `would upload s3://<bucket>/${PREFIX}/x86_64/APKINDEX.tar.gz (9 bytes`,
+      `would upload s3://<bucket>/${ARCHIVE} (`,
+      `would POST ${platform.url}/publish/deployments {"deployment":{"ref":"refs/heads/main","hash":"${SHA}","archive_path":"${ARCHIVE}","stack":"alpine/3.17"}}`,
+      `would POST ${platform.url}/publish/deployments/<id>/configurations {"configuration":{"payload":{"kits":[{"name":"web"`,
+    ])
+      expect(out).toContain(line)
+    expect(s.lines.filter((l) => l.startsWith('would upload'))).toHaveLength(6)
+    expect(pushed.archivePath).toBe(ARCHIVE)
+  })
+
+  it('the default endpoint is the original one', () => {
+    expect(DEFAULT_ENDPOINT).toBe('https://opsmaru.com')
+  })
+})
+
+describe('the archive and the file list', () => {
+  it('the same files always make the same zip bytes', async () => {
+    const dir = buildTree()
+    const { files } = await collectPushFiles(dir)
+    const out = temp('pakman-push-zip-')
+    const entries = files.map((f) => ({ name: f.name, path: f.path }))
+    const size = await writeArchive(join(out, 'a.zip'), entries)
+    await writeArchive(join(out, 'b.zip'), entries)
+    const a = readFileSync(join(out, 'a.zip'))
+    expect(a.length).toBe(size)
+    expect(a.equals(readFileSync(join(out, 'b.zip')))).toBe(true)
+  })
+
+  it('refuses two repositories whose files would share an <arch>/<file> key', async () => {
+    const dir = temp('pakman-push-clash-')
+    for (const repo of ['acme', 'other']) {
+      mkdirSync(join(dir, repo, 'x86_64'), { recursive: true })
+      writeFileSync(join(dir, repo, 'x86_64/APKINDEX.tar.gz'), repo)
+      writeFileSync(join(dir, repo, `x86_64/${repo}-1.0-r0.apk`), repo)
+    }
+    await expect(collectPushFiles(dir)).rejects.toThrow(
+      'acme/x86_64/APKINDEX.tar.gz and other/x86_64/APKINDEX.tar.gz would both be uploaded as x86_64/APKINDEX.tar.gz',
+    )
+  })
+
+  it('names a missing packages directory', async () => {
+    await expect(collectPushFiles(join(temp('pakman-push-none-'), 'packages'))).rejects.toThrow(
+      /^no packages directory .*\/packages: build or merge first, or point packages-dir at it$/,
+    )
+  })
+})
