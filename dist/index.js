@@ -1,0 +1,560 @@
+import { createRequire as __pakmanCreateRequire } from 'node:module';const require = __pakmanCreateRequire(import.meta.url);
+import {
+  ActionsCache,
+  Docker,
+  PipelineError,
+  buildStage,
+  loadConfigFile,
+  mergeStage,
+  publish,
+  publishDirectory,
+  removeSigningKey,
+  renderStage,
+  secretsOf
+} from "./chunks/chunk-NRKR24IW.js";
+import {
+  error,
+  getBooleanInput,
+  getInput,
+  getState,
+  group,
+  info,
+  notice,
+  saveState,
+  setFailed,
+  setOutput,
+  setSecret,
+  summary,
+  warning
+} from "./chunks/chunk-XMAN3V5Y.js";
+import "./chunks/chunk-KN4HR7WG.js";
+import "./chunks/chunk-VKUUF6DT.js";
+import "./chunks/chunk-566SJ2D4.js";
+
+// src/main.ts
+import { resolve } from "node:path";
+
+// src/inputs.ts
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+function getInputs(env = process.env) {
+  const optional = (name) => getInput(name).trim() || void 0;
+  const flag = (name, fallback) => optional(name) === void 0 ? fallback : getBooleanInput(name);
+  const signingKey = getInput("signing-key") || env.ABUILD_PRIVATE_KEY || void 0;
+  const publicKey = env.ABUILD_PUBLIC_KEY || void 0;
+  if (signingKey) for (const secret of secretsOf(signingKey)) setSecret(secret);
+  const authToken = getInput("instellar-auth-token") || env.INSTELLAR_AUTH_TOKEN || void 0;
+  const packageToken = getInput("instellar-package-token") || env.INSTELLAR_PACKAGE_TOKEN || void 0;
+  for (const token of [authToken, packageToken]) if (token) setSecret(token);
+  return {
+    config: optional("config") ?? "instellar.yml",
+    workspace: optional("workspace") ?? env.GITHUB_WORKSPACE ?? process.cwd(),
+    ...optionalEntry("repository", optional("repository")),
+    ...optionalEntry("version", optional("version")),
+    ...optionalEntry("buildNumber", optional("build-number")),
+    build: flag("build", true),
+    ...optionalEntry("stack", optional("stack")),
+    ...optionalEntry("image", optional("image")),
+    ...optionalEntry("arch", optional("arch")),
+    packagesDir: optional("packages-dir") ?? join(homedir(), "packages"),
+    ...optionalEntry("signingKey", signingKey),
+    ...optionalEntry("signingKeyName", optional("signing-key-name")),
+    ...optionalEntry("publicKey", publicKey),
+    cache: flag("cache", true),
+    verify: flag("verify", true),
+    upload: parseUpload(optional("upload") ?? "artifact"),
+    ...optionalEntry("artifactName", optional("artifact-name")),
+    ...optionalEntry(
+      "releaseTag",
+      optional("release-tag") ?? env.GITHUB_REF?.match(/^refs\/tags\/(.+)$/)?.[1]
+    ),
+    ...optionalEntry("githubToken", optional("github-token") ?? env.GITHUB_TOKEN),
+    instellar: {
+      ...optionalEntry("authToken", authToken),
+      ...optionalEntry("packageToken", packageToken),
+      ...optionalEntry("endpoint", optional("instellar-endpoint") ?? env.INSTELLAR_ENDPOINT),
+      ...optionalEntry("sha", optional("workflow-sha") ?? env.WORKFLOW_SHA ?? env.GITHUB_SHA),
+      ...optionalEntry("ref", optional("workflow-ref") ?? env.WORKFLOW_REF ?? env.GITHUB_REF),
+      dryRun: flag("instellar-dry-run", false)
+    },
+    mode: parseMode(optional("mode") ?? "build"),
+    tempDir: env.RUNNER_TEMP || tmpdir()
+  };
+}
+function optionalEntry(key, value) {
+  return value === void 0 ? {} : { [key]: value };
+}
+function parseUpload(text) {
+  const values = text.split(",").map((v) => v.trim()).filter(Boolean);
+  const unknown = values.filter((v) => !["artifact", "release", "instellar", "none"].includes(v));
+  if (unknown.length)
+    throw new Error(
+      `upload: ${unknown.join(", ")} is not one of artifact, release, instellar, none`
+    );
+  return {
+    artifact: values.includes("artifact"),
+    release: values.includes("release"),
+    instellar: values.includes("instellar")
+  };
+}
+function parseMode(text) {
+  if (text !== "build" && text !== "merge") throw new Error(`mode: ${text} is not build or merge`);
+  return text;
+}
+
+// src/reporter.ts
+import { relative } from "node:path";
+var runRecord = { phases: [], diagnostics: [], published: {} };
+function actionReporter(workspace, record = runRecord) {
+  return {
+    group: async (name, fn) => {
+      record.phases.push(name);
+      try {
+        return await group(name, fn);
+      } catch (error2) {
+        record.failedPhase ??= name;
+        throw error2;
+      }
+    },
+    info: (line) => info(line),
+    warning: (message) => warning(message),
+    diagnostics: (list2) => {
+      record.diagnostics.push(...list2);
+      annotate(list2, workspace);
+    }
+  };
+}
+function annotate(diagnostics, workspace) {
+  for (const d of diagnostics) {
+    const file = relative(workspace, d.file) || d.file;
+    const properties = {
+      title: d.key ? `instellar.yml: ${d.key}` : "instellar.yml",
+      file,
+      startLine: d.line,
+      endLine: d.endLine,
+      // GitHub accepts columns only on single-line annotations.
+      ...d.line === d.endLine && {
+        startColumn: d.column,
+        endColumn: Math.max(d.column, d.endColumn)
+      }
+    };
+    const log = d.severity === "error" ? error : d.severity === "warning" ? warning : notice;
+    log(d.message, properties);
+  }
+}
+
+// src/state.ts
+var containers = [];
+var keyDir = "";
+var state = {
+  get isPost() {
+    return getState("isPost") === "true";
+  },
+  markMainStarted() {
+    saveState("isPost", "true");
+  },
+  addContainer(name) {
+    containers.push(name);
+    saveState("containers", containers.join("\n"));
+  },
+  setKeyDir(dir) {
+    keyDir = dir;
+    saveState("keyDir", dir);
+  },
+  /** In the main step: what this process recorded. In the post step: what the main step saved. */
+  leftovers() {
+    if (containers.length || keyDir) return { containers: [...containers], keyDir };
+    return {
+      containers: getState("containers").split("\n").filter(Boolean),
+      keyDir: getState("keyDir")
+    };
+  }
+};
+
+// src/summary.ts
+async function renderSummary(recipe, diagnostics) {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  summary.addHeading(`PAKman: ${recipe.packageName} ${recipe.version}-r${recipe.release}`, 2).addTable([
+    [
+      { data: "Package", header: true },
+      { data: "Version", header: true },
+      { data: "Recipe", header: true }
+    ],
+    [recipe.packageName, `${recipe.version}-r${recipe.release}`, `<code>${recipe.dir}</code>`]
+  ]).addDetails("Generated files", list(recipe.files.map((f) => f.name)));
+  addDiagnostics(diagnostics);
+  await summary.write();
+}
+async function buildSummary(result, published = {}, pushed) {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const { recipe, loaded } = result.rendered;
+  summary.addHeading(
+    `PAKman: ${recipe.packageName} ${recipe.version}-r${recipe.release} (${result.stack}, ${result.arch})`,
+    2
+  ).addTable([
+    ["File", "Version", "Arch", "Size", "SHA-256"].map((data) => ({ data, header: true })),
+    ...result.files.map((f) => [
+      `<code>${escape(f.relativePath)}</code>`,
+      f.version ?? "",
+      f.arch,
+      formatBytes(f.size),
+      `<code>${f.sha256}</code>`
+    ])
+  ]).addTable([
+    [
+      { data: "Stack", header: true },
+      { data: "Base image", header: true },
+      { data: "Signing key", header: true },
+      { data: "Environment", header: true }
+    ],
+    [
+      result.stack,
+      `<code>${escape(result.baseImage)}</code>`,
+      `<code>${escape(result.keyName)}.rsa.pub</code>${result.ephemeralKey ? " (throwaway key)" : ""}`,
+      { local: "already in Docker", cache: "cache hit", built: "cache miss: built" }[result.environment.source] + (result.environment.archiveBytes ? ` (${formatBytes(result.environment.archiveBytes)} cached)` : "")
+    ]
+  ]).addTable([
+    [
+      { data: "Phase", header: true },
+      { data: "Seconds", header: true }
+    ],
+    ...result.phases.map((p) => [p.name, p.seconds.toFixed(2)])
+  ]);
+  addPublished(published);
+  if (pushed) addPushed(pushed);
+  addDiagnostics([...loaded.diagnostics, ...recipe.diagnostics]);
+  await summary.write();
+}
+async function mergeSummary(merged, published, pushed) {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  summary.addHeading(`PAKman: one repository from ${merged.manifests.length} build jobs`, 2).addTable([
+    [
+      { data: "Directory", header: true },
+      { data: "Stack", header: true },
+      { data: "Arch", header: true }
+    ],
+    ...merged.directories.map((dir) => [
+      `<code>${escape(dir)}</code>`,
+      escape(dir.split("/").slice(0, -2).join("/")),
+      escape(dir.split("/").at(-1) ?? "")
+    ])
+  ]).addRaw(
+    `<p>${merged.packages} packages, indexes signed with <code>${escape(merged.keyName)}.rsa.pub</code></p>`,
+    true
+  );
+  addPublished(published);
+  if (pushed) addPushed(pushed);
+  await summary.write();
+}
+async function failureSummary(message, record) {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const failed = record.failedPhase;
+  summary.addHeading(
+    failed ? `PAKman failed in ${escape(failed)}` : "PAKman failed before it started",
+    2
+  ).addRaw(`<pre>${escape(message)}</pre>`, true);
+  if (record.phases.length) {
+    summary.addTable([
+      [
+        { data: "Phase", header: true },
+        { data: "Result", header: true }
+      ],
+      ...record.phases.map((phase) => [escape(phase), phase === failed ? "failed" : "done"])
+    ]);
+  }
+  const errors = record.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length) {
+    summary.addHeading("Config errors", 3).addList(errors.map((d) => escape(`${d.line}:${d.column} ${d.message}`)));
+  }
+  addDiagnostics(record.diagnostics.filter((d) => d.severity !== "error"));
+  if (record.published.artifactName || record.published.releaseUrl) addPublished(record.published);
+  else summary.addRaw("<p>Nothing was published.</p>", true);
+  await summary.write();
+}
+function addPushed(pushed) {
+  const deployment = `${escape(String(pushed.deploymentId))} (${pushed.created ? "created" : "already existed"})`;
+  summary.addHeading(
+    pushed.dryRun ? "Instellar deployment (dry run: nothing was sent)" : "Instellar deployment",
+    3
+  ).addTable([
+    ["Deployment", "Ref", "Commit", "Stack", "Archive", "Configuration"].map((data) => ({
+      data,
+      header: true
+    })),
+    [
+      deployment,
+      `<code>${escape(pushed.ref)}</code>`,
+      `<code>${escape(pushed.hash)}</code>`,
+      escape(pushed.stack ?? "not set"),
+      `<code>${escape(pushed.archivePath)}</code>${pushed.source === "copied" ? " (reused: this commit was deployed before)" : ""}`,
+      {
+        created: "sent",
+        existing: "already there",
+        skipped: "none (no kits in instellar.yml)"
+      }[pushed.configuration]
+    ]
+  ]);
+  if (pushed.uploads.length) {
+    summary.addTable([
+      [
+        { data: `Uploaded to ${escape(pushed.storage ?? "storage")}`, header: true },
+        { data: "Size", header: true }
+      ],
+      ...pushed.uploads.map((u) => [`<code>${escape(u.key)}</code>`, formatBytes(u.size)])
+    ]);
+  } else {
+    summary.addRaw(
+      "<p>Nothing uploaded: the archive of the earlier deployment is reused.</p>",
+      true
+    );
+  }
+}
+function addPublished(published) {
+  const where = [
+    published.artifactName && `artifact <code>${escape(published.artifactName)}</code>`,
+    published.releaseUrl && `<a href="${escape(published.releaseUrl)}">release</a>`
+  ].filter(Boolean);
+  if (where.length) summary.addRaw(`<p>Published: ${where.join(", ")}</p>`, true);
+}
+function addDiagnostics(diagnostics) {
+  const notable = diagnostics.filter((d) => d.severity !== "notice");
+  if (notable.length) {
+    summary.addHeading("Config warnings", 3).addList(notable.map((d) => escape(`${d.line}:${d.column} ${d.message}`)));
+  }
+}
+function list(items) {
+  return `<ul>${items.map((item) => `<li><code>${escape(item)}</code></li>`).join("")}</ul>`;
+}
+function formatBytes(bytes) {
+  return bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+}
+function escape(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+// src/main.ts
+async function run() {
+  state.markMainStarted();
+  const inputs = getInputs();
+  const publishing = publishSettings(inputs);
+  checkPushInputs(inputs);
+  const workspace = resolve(inputs.workspace);
+  const reporter = actionReporter(workspace);
+  const common = {
+    workspace,
+    configFile: resolve(workspace, inputs.config),
+    ...inputs.repository && { repository: inputs.repository },
+    ...inputs.version && { version: inputs.version },
+    ...inputs.buildNumber && { build: inputs.buildNumber }
+  };
+  if (inputs.mode === "merge") {
+    await runMerge(inputs, workspace, publishing);
+    return;
+  }
+  if (!inputs.build) {
+    const { recipe: recipe2, recipeDir: recipeDir2, loaded: loaded2 } = await renderStage(common, reporter);
+    setRecipeOutputs(recipe2, recipeDir2);
+    await renderSummary(recipe2, [...loaded2.diagnostics, ...recipe2.diagnostics]);
+    return;
+  }
+  const result = await buildStage(
+    {
+      ...common,
+      ...inputs.stack && { stack: inputs.stack },
+      ...inputs.image && { image: inputs.image },
+      ...inputs.arch && { arch: inputs.arch },
+      packagesDir: inputs.packagesDir,
+      ...inputs.signingKey && { signingKey: inputs.signingKey },
+      ...inputs.publicKey && { publicKey: inputs.publicKey },
+      ...inputs.signingKeyName && { keyName: inputs.signingKeyName },
+      keyParent: inputs.tempDir,
+      ...inputs.cache && { cache: new ActionsCache() },
+      installTest: inputs.verify,
+      onContainer: (name) => state.addContainer(name),
+      onKeyDir: (dir) => state.setKeyDir(dir)
+    },
+    reporter
+  );
+  const { recipe, recipeDir, loaded } = result.rendered;
+  setRecipeOutputs(recipe, recipeDir);
+  setOutput(
+    "packages",
+    JSON.stringify(result.files.filter((f) => f.kind === "package").map((f) => f.path))
+  );
+  setOutput("packages-dir", result.packagesDir);
+  setOutput("release", String(recipe.release));
+  setOutput("cache-hit", String(result.environment.source !== "built"));
+  setOutput("public-key", result.publicKeyFile);
+  setOutput("key-name", result.keyName);
+  const published = await reporter.group(
+    "Publish",
+    () => publish(
+      {
+        packageName: recipe.packageName,
+        version: recipe.version,
+        release: recipe.release,
+        stack: result.stack,
+        arch: result.arch,
+        keyName: result.keyName,
+        packagesDir: result.packagesDir,
+        publicKeyFile: result.publicKeyFile,
+        files: result.files
+      },
+      publishing,
+      (line) => info(line),
+      runRecord.published
+    )
+  );
+  setPublishedOutputs(published);
+  const pushed = inputs.upload.instellar ? await pushToInstellar(inputs, result.packagesDir, loaded.config) : void 0;
+  await buildSummary(result, published, pushed);
+}
+async function runMerge(inputs, workspace, publishing) {
+  const reporter = actionReporter(workspace);
+  const config = inputs.upload.instellar ? await deploymentConfig(inputs, workspace) : void 0;
+  const merged = await mergeStage(
+    {
+      workspace,
+      packagesDir: inputs.packagesDir,
+      ...inputs.signingKey && { signingKey: inputs.signingKey },
+      ...inputs.signingKeyName && { keyName: inputs.signingKeyName },
+      // The repository input names the packages (and so the default key), as in a build job.
+      ...(inputs.repository ?? process.env.GITHUB_REPOSITORY) && {
+        repository: inputs.repository ?? process.env.GITHUB_REPOSITORY
+      }
+    },
+    reporter
+  );
+  const published = await reporter.group(
+    "Publish",
+    () => publishDirectory(
+      {
+        dir: merged.packagesDir,
+        artifactName: inputs.artifactName ?? `${merged.manifests[0]?.package ?? "packages"}-repository`,
+        assets: merged.assets
+      },
+      publishing,
+      (line) => info(line),
+      runRecord.published
+    )
+  );
+  setOutput("packages-dir", merged.packagesDir);
+  setOutput("public-key", merged.publicKeyFile);
+  setOutput("key-name", merged.keyName);
+  setPublishedOutputs(published);
+  const pushed = config ? await pushToInstellar(inputs, merged.packagesDir, config) : void 0;
+  await mergeSummary(merged, published, pushed);
+}
+function checkPushInputs(inputs) {
+  if (!inputs.upload.instellar || inputs.instellar.dryRun) return;
+  const missing = [
+    !inputs.instellar.authToken && "instellar-auth-token (or INSTELLAR_AUTH_TOKEN)",
+    !inputs.instellar.packageToken && "instellar-package-token (or INSTELLAR_PACKAGE_TOKEN)"
+  ].filter(Boolean);
+  if (missing.length)
+    throw new Error(`upload: instellar needs ${missing.join(" and ")}: pass the repository secrets`);
+}
+async function deploymentConfig(inputs, workspace) {
+  const file = resolve(workspace, inputs.config);
+  const loaded = await loadConfigFile(file);
+  if (loaded.ok) return loaded.config;
+  actionReporter(workspace).diagnostics(loaded.diagnostics);
+  const missing = loaded.diagnostics.some((d) => d.message.includes("file not found"));
+  throw new PipelineError(
+    missing ? `upload: instellar reads kits, sizes, plans and page from ${inputs.config}, which is not in ${workspace}: add actions/checkout to this job` : `${inputs.config} has errors (see the annotations); nothing was deployed`
+  );
+}
+async function pushToInstellar(inputs, packagesDir, config) {
+  const { runPush, Secrets } = await import("./chunks/deploy-K5A4EJKJ.js");
+  const { instellar } = inputs;
+  const pushed = await group(
+    instellar.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",
+    () => runPush({
+      packagesDir,
+      config,
+      repository: process.env.GITHUB_REPOSITORY ?? inputs.repository ?? "",
+      hash: instellar.sha,
+      ref: instellar.ref,
+      ...inputs.stack && { stack: inputs.stack },
+      ...instellar.endpoint && { endpoint: instellar.endpoint },
+      ...instellar.authToken && { authToken: instellar.authToken },
+      ...instellar.packageToken && { packageToken: instellar.packageToken },
+      dryRun: instellar.dryRun,
+      tempDir: inputs.tempDir,
+      secrets: new Secrets(
+        (value) => setSecret(value),
+        [instellar.authToken, instellar.packageToken]
+      ),
+      log: (line) => info(line),
+      notice: (message) => notice(message)
+    })
+  );
+  if (!instellar.dryRun) {
+    setOutput("deployment-id", String(pushed.deploymentId));
+    setOutput("archive-path", pushed.archivePath);
+  }
+  return pushed;
+}
+function publishSettings(inputs) {
+  const releaseTag = inputs.upload.release ? inputs.releaseTag : void 0;
+  if (inputs.upload.release && !releaseTag) {
+    throw new Error("upload: release needs a tag: push a tag, or set release-tag");
+  }
+  return {
+    artifact: inputs.upload.artifact,
+    ...releaseTag && { releaseTag },
+    ...inputs.artifactName && { artifactName: inputs.artifactName },
+    ...inputs.githubToken && { token: inputs.githubToken },
+    repository: process.env.GITHUB_REPOSITORY ?? inputs.repository ?? ""
+  };
+}
+function setPublishedOutputs(published) {
+  if (published.artifactId !== void 0)
+    setOutput("artifact-id", String(published.artifactId));
+  if (published.artifactName) setOutput("artifact-name", published.artifactName);
+  if (published.releaseUrl) setOutput("release-url", published.releaseUrl);
+}
+function setRecipeOutputs(recipe, recipeDir) {
+  setOutput("recipe-dir", recipeDir);
+  setOutput("package-name", recipe.packageName);
+  setOutput("version", recipe.version);
+  setOutput("build-number", String(recipe.release));
+}
+
+// src/post.ts
+async function cleanUp() {
+  const { containers: containers2, keyDir: keyDir2 } = state.leftovers();
+  try {
+    const docker = new Docker();
+    for (const name of containers2) {
+      if (await docker.removeContainer(name)) info(`removed container ${name}`);
+    }
+    if (keyDir2) {
+      await removeSigningKey(keyDir2);
+      info("removed the signing key files");
+    }
+  } catch (error2) {
+    warning(`cleanup: ${error2.message}`);
+  }
+}
+
+// src/bin/action.ts
+if (state.isPost) {
+  await cleanUp();
+} else {
+  for (const signal of ["SIGTERM", "SIGINT"]) {
+    process.once(signal, () => {
+      error(`cancelled (${signal}); cleaning up`);
+      void cleanUp().finally(() => process.exit(signal === "SIGTERM" ? 143 : 130));
+    });
+  }
+  try {
+    await run();
+  } catch (error2) {
+    const message = error2 instanceof Error ? error2.message : String(error2);
+    setFailed(message);
+    await failureSummary(message, runRecord).catch(
+      (failure) => warning(`the job summary was not written: ${String(failure)}`)
+    );
+  }
+}
