@@ -406,7 +406,7 @@ async function run() {
     )
   );
   setPublishedOutputs(published);
-  const pushed = inputs.upload.instellar ? await pushToInstellar(inputs, result.packagesDir, loaded.config) : void 0;
+  const pushed = inputs.upload.instellar ? await pushToInstellar(inputs, result.packagesDir, loaded.config, reporter) : void 0;
   await buildSummary(result, published, pushed);
 }
 async function runMerge(inputs, workspace, publishing) {
@@ -442,7 +442,7 @@ async function runMerge(inputs, workspace, publishing) {
   setOutput("public-key", merged.publicKeyFile);
   setOutput("key-name", merged.keyName);
   setPublishedOutputs(published);
-  const pushed = config ? await pushToInstellar(inputs, merged.packagesDir, config) : void 0;
+  const pushed = config ? await pushToInstellar(inputs, merged.packagesDir, config, reporter) : void 0;
   await mergeSummary(merged, published, pushed);
 }
 function checkPushInputs(inputs) {
@@ -464,10 +464,10 @@ async function deploymentConfig(inputs, workspace) {
     missing ? `upload: instellar reads kits, sizes, plans and page from ${inputs.config}, which is not in ${workspace}: add actions/checkout to this job` : `${inputs.config} has errors (see the annotations); nothing was deployed`
   );
 }
-async function pushToInstellar(inputs, packagesDir, config) {
+async function pushToInstellar(inputs, packagesDir, config, reporter) {
   const { runPush, Secrets } = await import("./chunks/deploy-K5A4EJKJ.js");
   const { instellar } = inputs;
-  const pushed = await group(
+  const pushed = await reporter.group(
     instellar.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",
     () => runPush({
       packagesDir,

@@ -5,7 +5,7 @@ import type { Pushed } from './deploy/index.js'
 import { ActionsCache } from './environment/index.js'
 import { getInputs, type Inputs } from './inputs.js'
 import { publish, publishDirectory, type Published, type PublishSettings } from './publish/index.js'
-import { buildStage, mergeStage, PipelineError, renderStage } from './pipeline.js'
+import { buildStage, mergeStage, PipelineError, renderStage, type Reporter } from './pipeline.js'
 import { actionReporter, runRecord } from './reporter.js'
 import { state } from './state.js'
 import { buildSummary, mergeSummary, renderSummary } from './summary.js'
@@ -88,7 +88,7 @@ export async function run(): Promise<void> {
   )
   setPublishedOutputs(published)
   const pushed = inputs.upload.instellar
-    ? await pushToInstellar(inputs, result.packagesDir, loaded.config)
+    ? await pushToInstellar(inputs, result.packagesDir, loaded.config, reporter)
     : undefined
   await buildSummary(result, published, pushed)
 }
@@ -133,7 +133,9 @@ async function runMerge(
   core.setOutput('public-key', merged.publicKeyFile)
   core.setOutput('key-name', merged.keyName)
   setPublishedOutputs(published)
-  const pushed = config ? await pushToInstellar(inputs, merged.packagesDir, config) : undefined
+  const pushed = config
+    ? await pushToInstellar(inputs, merged.packagesDir, config, reporter)
+    : undefined
   await mergeSummary(merged, published, pushed)
 }
 
@@ -167,10 +169,11 @@ async function pushToInstellar(
   inputs: Inputs,
   packagesDir: string,
   config: InstellarConfig,
+  reporter: Reporter,
 ): Promise<Pushed> {
   const { runPush, Secrets } = await import('./deploy/index.js')
   const { instellar } = inputs
-  const pushed = await core.group(
+  const pushed = await reporter.group(
     instellar.dryRun ? 'Push to Instellar (dry run)' : 'Push to Instellar',
     () =>
       runPush({

@@ -1,0 +1,68 @@
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/*
+ * Around the whole test run:
+ * - dist/ is built from the current sources first: the end-to-end tests run dist/index.js and
+ *   dist/cli.js, so an edit in src/ without a rebuild cannot pass unnoticed.
+ * - every test, worker and process it starts gets a TMPDIR of its own; whatever is still in it at
+ *   the end is a leak, and fails the run.
+ * - Docker images and containers this run made (test images, environments) are removed; any other
+ *   image or container left behind fails the run.
+ */
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '../../..')
+
+interface DockerState {
+  images: Set<string>
+  containers: Set<string>
+}
+
+export default function setup(): () => void {
+  execFileSync(process.execPath, [join(ROOT, 'scripts/bundle.mjs')], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  })
+  const runTemp = mkdtempSync(join(tmpdir(), 'pakman-test-run-'))
+  process.env.TMPDIR = runTemp
+  const before = dockerState()
+
+  return () => {
+    const problems: string[] = []
+    const leftFiles = readdirSync(runTemp)
+    if (leftFiles.length)
+      problems.push(`temporary files left behind in ${runTemp}: ${leftFiles.join(', ')}`)
+    rmSync(runTemp, { recursive: true, force: true })
+
+    if (before) {
+      const after = dockerState()!
+      const newImages = [...after.images].filter((image) => !before.images.has(image))
+      // The run's own caches: test images (content-addressed) and build environments.
+      const ours = newImages.filter((image) => /^pakman(-test|-bench)?\/[a-z-]+:/.test(image))
+      if (ours.length) spawnSync('docker', ['image', 'rm', '--force', ...ours])
+      const leftImages = [...dockerState()!.images].filter((image) => !before.images.has(image))
+      if (leftImages.length) problems.push(`Docker images left behind: ${leftImages.join(', ')}`)
+      const leftContainers = [...after.containers].filter((c) => !before.containers.has(c))
+      if (leftContainers.length)
+        problems.push(`Docker containers left behind: ${leftContainers.join(', ')}`)
+    }
+    if (problems.length) throw new Error(`the test run did not clean up:\n${problems.join('\n')}`)
+  }
+}
+
+/** Tagged images and all containers; undefined without a Docker daemon. */
+function dockerState(): DockerState | undefined {
+  const images = spawnSync('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}'], {
+    encoding: 'utf8',
+  })
+  const containers = spawnSync('docker', ['ps', '--all', '--format', '{{.Names}}'], {
+    encoding: 'utf8',
+  })
+  if (images.status !== 0 || containers.status !== 0) return undefined
+  const lines = (text: string) =>
+    new Set(text.split('\n').filter((l) => l && !l.includes('<none>')))
+  return { images: lines(images.stdout), containers: lines(containers.stdout) }
+}
