@@ -401,6 +401,26 @@ describe.runIf(docker)('pakman build in Docker', () => {
     expect(ran.stdout).toContain('octo/x86_64/app-0.0.0-r0.apk')
   })
 
+  it('suggests the image option when the base image cannot be pulled', async () => {
+    const workspace = keep(makeWorkspace())
+    // A registry on a closed loopback port: the pull fails at once, and nothing leaves the machine.
+    const ran = await runNode(
+      'dist/cli.js',
+      [
+        'build',
+        ...['--workspace', workspace, '--repository', 'octo/app'],
+        ...['--image', '127.0.0.1:9/pakman/missing:1', '--packages-dir', temp('pakman-out-')],
+      ],
+      { env: cleanEnv({ XDG_CACHE_HOME: cacheHome }) },
+    )
+    expect(ran.code).toBe(1)
+    expect(ran.stderr).toContain(
+      'pakman: cannot pull the base image 127.0.0.1:9/pakman/missing:1: ',
+    )
+    expect(ran.stderr).toContain('--image in the CLI')
+    expect(ran.stderr).not.toMatch(/\n\s+at /)
+  })
+
   it('says clearly when Docker is missing or the daemon is down', async () => {
     const workspace = makeWorkspace()
     keep(workspace)
