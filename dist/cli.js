@@ -8,7 +8,7 @@ import {
   loadConfigFile,
   renderStage,
   trustedKeys
-} from "./chunks/chunk-NRKR24IW.js";
+} from "./chunks/chunk-JG2H3COX.js";
 import {
   formatDiagnostic
 } from "./chunks/chunk-VKUUF6DT.js";

@@ -11,7 +11,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-NRKR24IW.js";
+} from "./chunks/chunk-JG2H3COX.js";
 import {
   error,
   getBooleanInput,

@@ -1,4 +1,5 @@
 export { checkPaths, type FileCheck } from './repository.js'
+export { loadTrustedKeys, TrustError } from './trust.js'
 export {
   readIndex,
   readPackage,
