@@ -1,5 +1,9 @@
-export { checkPaths, type FileCheck } from './repository.js'
+export { checkPaths, type CheckOptions, type FileCheck } from './repository.js'
 export {
+  checkPackageFile,
+  MAX_CONTROL_BYTES,
+  MAX_INDEX_BYTES,
+  MAX_INFLATED_BYTES,
   readIndex,
   readPackage,
   trustedKeys,
@@ -7,6 +11,8 @@ export {
   verifyPackage,
   type ApkIndex,
   type ApkPackage,
+  type PackageCheck,
+  type PackageOptions,
   type TrustedKeys,
   type Verdict,
   type Verification,

@@ -3,12 +3,11 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import {
+  checkPackageFile,
   indexMember,
   indexText,
-  readPackage,
   signMember,
   trustedKeys,
-  verifyPackage,
   type IndexedPackage,
 } from '../apk/index.js'
 import { MANIFEST, type Manifest } from './manifest.js'
@@ -66,8 +65,8 @@ export async function mergeRepositories(
     }
     manifests.push(manifest)
     for (const file of await apkFiles(dir)) {
-      const bytes = await readFile(file.path)
-      const verdict = verifyPackage(bytes, trusted)
+      // One streaming pass gives the verdict and what the index needs, in bounded memory.
+      const verdict = await checkPackageFile(file.path, trusted)
       if (verdict.verdict !== 'OK') {
         throw new Error(
           `${manifest.stack} ${manifest.arch} ${basename(file.path)}: ${verdict.verdict} with ${keyFile} (${verdict.reason}); merge only packages signed with the same key`,
@@ -77,7 +76,10 @@ export async function mergeRepositories(
       await mkdir(join(settings.outputDir, target), { recursive: true })
       await copyFile(file.path, join(settings.outputDir, target, basename(file.path)))
       const list = byDirectory.get(target) ?? []
-      list.push({ pkg: readPackage(bytes), fileSize: bytes.length })
+      list.push({
+        pkg: { pkginfo: verdict.pkginfo!, identity: verdict.identity! },
+        fileSize: verdict.size,
+      })
       byDirectory.set(target, list)
     }
   }
