@@ -1,9 +1,8 @@
-#!/usr/bin/env node
 // Peak memory and time of `pakman verify` on one generated package per size given (in MB, of the
 // .apk on disk; default 600). The package is written streaming (bench/apk-writer.ts), signed with a
 // throwaway key, and verified by dist/cli.js in a child whose peak RSS is measured by /usr/bin/time
 // when present, else by polling /proc/<pid>/status (VmHWM).
-// Usage: node_modules/.bin/node bench/verify.mjs [--cli dist/cli.js] [MB ...]
+// Usage: node_modules/.bin/node bench/verify.ts [--cli dist/cli.js] [MB ...] (Node strips the types)
 import { spawn } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
 import { existsSync } from 'node:fs'
@@ -49,7 +48,10 @@ try {
 }
 
 /** Runs a command; its wall time and peak resident set in KiB. */
-async function measure(command, args) {
+async function measure(
+  command: string,
+  args: string[],
+): Promise<{ code: number | null; stdout: string; seconds: number; peakKiB: number }> {
   const timed = existsSync('/usr/bin/time')
   const started = performance.now()
   const child = timed
@@ -69,7 +71,7 @@ async function measure(command, args) {
         const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0)
         polled = Math.max(polled, hwm)
       }, 20)
-  const code = await new Promise((done) => child.on('close', done))
+  const code = await new Promise<number | null>((done) => child.on('close', done))
   clearInterval(poll)
   const seconds = (performance.now() - started) / 1000
   const reported = /pakman-bench-maxrss (\d+)/.exec(stderr)
