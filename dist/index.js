@@ -9,7 +9,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-ZYZ3KJMV.js";
+} from "./chunks/chunk-C3EM3V7N.js";
 import {
   error,
   getBooleanInput,

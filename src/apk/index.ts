@@ -9,6 +9,7 @@ export {
   trustedKeys,
   verifyIndex,
   verifyPackage,
+  verifyPackageStream,
   type ApkIndex,
   type ApkPackage,
   type PackageCheck,

@@ -342,10 +342,11 @@ class PackagePass implements MemberSink {
   }
 
   private entry(header: TarHeader): void {
-    if (header.size > this.maxInflated - this.inflated)
+    const left = this.maxInflated - this.inflated
+    if (header.size > left)
       throw new ArchiveError(
         'TOO_LARGE',
-        `${header.path} is ${header.size} bytes, more than the package may inflate to (MAX_INFLATED_BYTES)`,
+        `${header.path} is ${header.size} bytes, more than the ${left} left of the ${this.maxInflated} bytes a package may inflate to, the most PAKman reads (MAX_INFLATED_BYTES)`,
       )
     this.options.onEntry?.(header)
     const expected = header.pax['APK-TOOLS.checksum.SHA1']
