@@ -2,7 +2,8 @@
 // .apk on disk; default 600). The package is written streaming (bench/apk-writer.ts), signed with a
 // throwaway key, and verified by dist/cli.js in a child whose peak RSS is measured by /usr/bin/time
 // when present, else by polling /proc/<pid>/status (VmHWM).
-// Usage: node_modules/.bin/node bench/verify.ts [--cli dist/cli.js] [MB ...] (Node strips the types)
+// Usage: node_modules/.bin/node bench/verify.ts [--cli dist/cli.js ...] [--runs N] [MB ...]
+// (Node strips the types.)
 import { spawn } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
 import { existsSync } from 'node:fs'
@@ -13,10 +14,14 @@ import { parseArgs } from 'node:util'
 import { generatedFiles, writeApk } from './apk-writer.ts'
 
 const { values, positionals } = parseArgs({
-  options: { cli: { type: 'string', default: 'dist/cli.js' } },
+  options: {
+    // Several --cli compare builds (e.g. a copy of an older dist/) on the same package, in turn.
+    cli: { type: 'string', multiple: true, default: ['dist/cli.js'] },
+    runs: { type: 'string', default: '1' },
+  },
   allowPositionals: true,
 })
-const cli = resolve(values.cli)
+const clis = values.cli.map((c) => resolve(c))
 const sizes = positionals.length ? positionals.map(Number) : [600]
 const MB = 1024 * 1024
 
@@ -35,12 +40,18 @@ try {
       stopAfter: size * MB,
     })
     const made = (performance.now() - started) / 1000
-    const run = await measure(process.execPath, [cli, 'verify', '--key', keyFile, apk])
     console.log(
-      `${(written.size / MB).toFixed(0)} MB package (${(written.inflatedSize / MB).toFixed(0)} MB inflated, ${written.files} files, made in ${made.toFixed(1)}s): ` +
-        `peak RSS ${(run.peakKiB / 1024).toFixed(0)} MB, ${run.seconds.toFixed(2)}s, exit ${run.code}: ${run.stdout.trim().replace(work, '.')}`,
+      `${(written.size / MB).toFixed(0)} MB package (${(written.inflatedSize / MB).toFixed(0)} MB inflated, ${written.files} files, made in ${made.toFixed(1)}s)`,
     )
-    if (run.code !== 0) process.exitCode = 1
+    for (let i = 0; i < Number(values.runs); i++) {
+      for (const cli of clis) {
+        const run = await measure(process.execPath, [cli, 'verify', '--key', keyFile, apk])
+        console.log(
+          `  ${cli}: peak RSS ${(run.peakKiB / 1024).toFixed(0)} MB, ${run.seconds.toFixed(2)}s, exit ${run.code}: ${run.stdout.trim().replace(work, '.')}`,
+        )
+        if (run.code !== 0) process.exitCode = 1
+      }
+    }
     await rm(apk)
   }
 } finally {

@@ -9,7 +9,7 @@ import {
   loadConfigFile,
   renderStage,
   trustedKeys
-} from "./chunks/chunk-C3EM3V7N.js";
+} from "./chunks/chunk-NFJAVTGQ.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts

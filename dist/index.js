@@ -9,7 +9,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-C3EM3V7N.js";
+} from "./chunks/chunk-NFJAVTGQ.js";
 import {
   error,
   getBooleanInput,

@@ -66,10 +66,10 @@ export async function mergeRepositories(
     manifests.push(manifest)
     for (const file of await apkFiles(dir)) {
       // One streaming pass gives the verdict and what the index needs, in bounded memory.
-      const verdict = await checkPackageFile(file.path, trusted)
-      if (verdict.verdict !== 'OK') {
+      const checked = await checkPackageFile(file.path, trusted)
+      if (checked.verdict !== 'OK') {
         throw new Error(
-          `${manifest.stack} ${manifest.arch} ${basename(file.path)}: ${verdict.verdict} with ${keyFile} (${verdict.reason}); merge only packages signed with the same key`,
+          `${manifest.stack} ${manifest.arch} ${basename(file.path)}: ${checked.verdict} with ${keyFile} (${checked.reason}); merge only packages signed with the same key`,
         )
       }
       const target = join(manifest.stack, file.repo, file.arch)
@@ -77,8 +77,8 @@ export async function mergeRepositories(
       await copyFile(file.path, join(settings.outputDir, target, basename(file.path)))
       const list = byDirectory.get(target) ?? []
       list.push({
-        pkg: { pkginfo: verdict.pkginfo!, identity: verdict.identity! },
-        fileSize: verdict.size,
+        pkg: { pkginfo: checked.pkginfo!, identity: checked.identity! },
+        fileSize: checked.size,
       })
       byDirectory.set(target, list)
     }

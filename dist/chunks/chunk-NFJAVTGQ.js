@@ -8781,10 +8781,10 @@ async function mergeRepositories(artifactDirs, settings) {
     }
     manifests.push(manifest);
     for (const file2 of await apkFiles(dir)) {
-      const verdict = await checkPackageFile(file2.path, trusted);
-      if (verdict.verdict !== "OK") {
+      const checked = await checkPackageFile(file2.path, trusted);
+      if (checked.verdict !== "OK") {
         throw new Error(
-          `${manifest.stack} ${manifest.arch} ${basename2(file2.path)}: ${verdict.verdict} with ${keyFile} (${verdict.reason}); merge only packages signed with the same key`
+          `${manifest.stack} ${manifest.arch} ${basename2(file2.path)}: ${checked.verdict} with ${keyFile} (${checked.reason}); merge only packages signed with the same key`
         );
       }
       const target = join7(manifest.stack, file2.repo, file2.arch);
@@ -8792,8 +8792,8 @@ async function mergeRepositories(artifactDirs, settings) {
       await copyFile2(file2.path, join7(settings.outputDir, target, basename2(file2.path)));
       const list2 = byDirectory.get(target) ?? [];
       list2.push({
-        pkg: { pkginfo: verdict.pkginfo, identity: verdict.identity },
-        fileSize: verdict.size
+        pkg: { pkginfo: checked.pkginfo, identity: checked.identity },
+        fileSize: checked.size
       });
       byDirectory.set(target, list2);
     }
