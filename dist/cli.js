@@ -9,7 +9,7 @@ import {
   loadConfigFile,
   renderStage,
   trustedKeys
-} from "./chunks/chunk-NFJAVTGQ.js";
+} from "./chunks/chunk-ZA62KHUS.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts

@@ -9,7 +9,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-NFJAVTGQ.js";
+} from "./chunks/chunk-ZA62KHUS.js";
 import {
   error,
   getBooleanInput,

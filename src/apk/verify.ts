@@ -144,6 +144,7 @@ export function readPackage(file: Buffer, options: PackageOptions = {}): ApkPack
   }
 }
 
+/** Verifies a package held in memory with the same pass (the signature still first). */
 export function verifyPackage(
   file: Buffer,
   keys: TrustedKeys,
@@ -224,7 +225,7 @@ class PackagePass implements MemberSink {
 
   raw(chunk: Buffer): void {
     if (this.role === 'first' || this.role === 'control') {
-      this.keep(chunk.length, 'raw')
+      this.keep(chunk.length)
       this.raws.push(chunk)
     } else if (this.role === 'data') {
       this.dataHash?.update(chunk)
@@ -240,7 +241,7 @@ class PackagePass implements MemberSink {
         `the package inflates to more than ${this.maxInflated} bytes, the most PAKman reads (MAX_INFLATED_BYTES)`,
       )
     if (this.role === 'first' || this.role === 'control') {
-      this.keep(chunk.length, 'inflated')
+      this.keep(chunk.length)
       this.contents.push(chunk)
     } else if (this.role === 'data' && this.tarError === undefined) {
       // A damaged tar is reported after the gzip checks, which say more (as when read whole).
@@ -304,12 +305,12 @@ class PackagePass implements MemberSink {
     return { verdict: 'OK', reason: 'signature verified', signedBy: this.signedBy! }
   }
 
-  private keep(length: number, what: string): void {
+  private keep(length: number): void {
     this.kept += length
     if (this.kept > MAX_CONTROL_BYTES)
       throw new ArchiveError(
         'TOO_LARGE',
-        `the ${this.role === 'first' ? 'first' : 'control'} stream is more than ${MAX_CONTROL_BYTES} bytes ${what} together, the most PAKman reads (MAX_CONTROL_BYTES)`,
+        `the ${this.role === 'first' ? 'first' : 'control'} stream is more than ${MAX_CONTROL_BYTES} bytes, raw and inflated together, the most PAKman keeps before the signature is checked (MAX_CONTROL_BYTES)`,
       )
   }
 

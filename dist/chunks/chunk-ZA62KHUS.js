@@ -8217,7 +8217,7 @@ var PackagePass = class {
   }
   raw(chunk) {
     if (this.role === "first" || this.role === "control") {
-      this.keep(chunk.length, "raw");
+      this.keep(chunk.length);
       this.raws.push(chunk);
     } else if (this.role === "data") {
       this.dataHash?.update(chunk);
@@ -8232,7 +8232,7 @@ var PackagePass = class {
         `the package inflates to more than ${this.maxInflated} bytes, the most PAKman reads (MAX_INFLATED_BYTES)`
       );
     if (this.role === "first" || this.role === "control") {
-      this.keep(chunk.length, "inflated");
+      this.keep(chunk.length);
       this.contents.push(chunk);
     } else if (this.role === "data" && this.tarError === void 0) {
       try {
@@ -8288,12 +8288,12 @@ var PackagePass = class {
     if (this.checksumFailure) return { verdict: "BAD_SIGNATURE", reason: this.checksumFailure };
     return { verdict: "OK", reason: "signature verified", signedBy: this.signedBy };
   }
-  keep(length, what) {
+  keep(length) {
     this.kept += length;
     if (this.kept > MAX_CONTROL_BYTES)
       throw new ArchiveError(
         "TOO_LARGE",
-        `the ${this.role === "first" ? "first" : "control"} stream is more than ${MAX_CONTROL_BYTES} bytes ${what} together, the most PAKman reads (MAX_CONTROL_BYTES)`
+        `the ${this.role === "first" ? "first" : "control"} stream is more than ${MAX_CONTROL_BYTES} bytes, raw and inflated together, the most PAKman keeps before the signature is checked (MAX_CONTROL_BYTES)`
       );
   }
   readControl(raw, entries) {
