@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { Readable } from 'node:stream'
@@ -161,6 +162,39 @@ describe('the streaming pass on the vectors', () => {
       }
     },
   )
+
+  it('gives the in-memory verdict for any cut into pieces and any changed byte', async () => {
+    // The two gzip readers (whole Buffer, stream) against each other, on damaged files too.
+    const small = vectors
+      .filter((v) => v.rel.endsWith('.apk'))
+      .map((v) => readFileSync(v.path))
+      .filter((b) => b.length < 8192)
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat({ max: small.length - 1 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        fc.option(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 }))),
+        async (which, cuts, change) => {
+          const bytes = Buffer.from(small[which]!)
+          if (change) {
+            const i = change[0] % bytes.length
+            bytes[i] = bytes[i]! ^ change[1]
+          }
+          const at = [...new Set(cuts.map((c) => c % bytes.length))].sort((a, b) => a - b)
+          const parts = [0, ...at].map((start, i) =>
+            bytes.subarray(start, [...at, bytes.length][i]),
+          )
+          const streamed = await verifyPackageStream(Readable.from(parts), trustPakman)
+          const whole = verifyPackage(bytes, trustPakman)
+          expect({ verdict: streamed.verdict, reason: streamed.reason }).toEqual({
+            verdict: whole.verdict,
+            reason: whole.reason,
+          })
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
 
   it.each(
     vectors
