@@ -8,7 +8,7 @@ import {
   loadConfigFile,
   renderStage,
   trustedKeys
-} from "./chunks/chunk-JG2H3COX.js";
+} from "./chunks/chunk-KZVLS37J.js";
 import {
   formatDiagnostic
 } from "./chunks/chunk-VKUUF6DT.js";

@@ -11,7 +11,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-JG2H3COX.js";
+} from "./chunks/chunk-KZVLS37J.js";
 import {
   error,
   getBooleanInput,

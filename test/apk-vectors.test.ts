@@ -1,12 +1,16 @@
+import fc from 'fast-check'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import {
+  checkPackageFile,
   readIndex,
   readPackage,
   trustedKeys,
   verifyIndex,
   verifyPackage,
+  verifyPackageStream,
   type Verdict,
 } from '../src/apk/verify.js'
 import { SHARED } from './helpers/corpus.js'
@@ -122,6 +126,97 @@ describe('APK v2 vectors', () => {
     expect(index.entries.map((e) => e.fields)).toEqual(
       v.expect.apkindex.entries.map((e: { fields: unknown }) => e.fields),
     )
+  })
+})
+
+describe('the streaming pass on the vectors', () => {
+  /** The file as a stream of pieces of `size` bytes, so members and headers straddle pieces. */
+  const pieces = (bytes: Buffer, size: number) =>
+    Readable.from(
+      Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) =>
+        bytes.subarray(i * size, (i + 1) * size),
+      ),
+    )
+
+  it.each(vectors.filter((v) => v.rel.endsWith('.apk')).map((v) => [v.rel, v] as const))(
+    "%s: apk-tools' verdict, read from the file and in pieces of 1, 13 and 512 bytes",
+    async (_rel, v) => {
+      const bytes = readFileSync(v.path)
+      const wanted = expectedVerdict(v.expect)
+      const whole = verifyPackage(bytes, trustPakman)
+      const fromFile = await checkPackageFile(v.path, trustPakman)
+      expect(`${fromFile.verdict} (${fromFile.reason})`).toMatch(new RegExp(`^${wanted} `))
+      expect(fromFile).toMatchObject({ ...whole, size: bytes.length })
+      // One-byte pieces cost a zlib round trip per byte: only on the small files.
+      for (const size of bytes.length < 8192 ? [1, 13, 512] : [13, 512]) {
+        const streamed = await verifyPackageStream(pieces(bytes, size), trustPakman)
+        expect({ size, verdict: streamed.verdict, reason: streamed.reason }).toEqual({
+          size,
+          verdict: whole.verdict,
+          reason: whole.reason,
+        })
+      }
+      if (wanted === 'OK') {
+        expect((await checkPackageFile(v.path, trustNothing)).verdict).toBe('UNTRUSTED')
+        expect((await checkPackageFile(v.path, trustOther)).verdict).toBe('UNTRUSTED')
+      }
+    },
+  )
+
+  it('gives the in-memory verdict for any cut into pieces and any changed byte', async () => {
+    // The two gzip readers (whole Buffer, stream) against each other, on damaged files too.
+    const small = vectors
+      .filter((v) => v.rel.endsWith('.apk'))
+      .map((v) => readFileSync(v.path))
+      .filter((b) => b.length < 8192)
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat({ max: small.length - 1 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        fc.option(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 }))),
+        async (which, cuts, change) => {
+          const bytes = Buffer.from(small[which]!)
+          if (change) {
+            const i = change[0] % bytes.length
+            bytes[i] = bytes[i]! ^ change[1]
+          }
+          const at = [...new Set(cuts.map((c) => c % bytes.length))].sort((a, b) => a - b)
+          const parts = [0, ...at].map((start, i) =>
+            bytes.subarray(start, [...at, bytes.length][i]),
+          )
+          const streamed = await verifyPackageStream(Readable.from(parts), trustPakman)
+          const whole = verifyPackage(bytes, trustPakman)
+          expect({ verdict: streamed.verdict, reason: streamed.reason }).toEqual({
+            verdict: whole.verdict,
+            reason: whole.reason,
+          })
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
+  it.each(
+    vectors
+      .filter(
+        (v) =>
+          v.rel.endsWith('.apk') &&
+          v.expect.identity &&
+          v.expect.streams.every((s: { complete: boolean }) => s.complete),
+      )
+      .map((v) => [v.rel, v] as const),
+  )('%s: identity, .PKGINFO and listing from the same pass', async (_rel, v) => {
+    const listed: string[] = []
+    const checked = await checkPackageFile(v.path, trustPakman, {
+      onEntry: (entry) => listed.push(entry.path),
+    })
+    expect(checked.identity).toBe(v.expect.identity.apk_checksum_Q1)
+    expect(checked.pkginfo).toEqual(v.expect.pkginfo.pairs)
+    const data = v.expect.streams.find((s: { role: string }) => s.role === 'data')
+    // A signature that fails (or none trusted) ends the pass before the data is touched.
+    const signatureFailed =
+      checked.verdict === 'UNTRUSTED' || / signature by .* does not match$/.test(checked.reason)
+    expect(listed).toEqual(signatureFailed ? [] : data.entries.map((e: { path: string }) => e.path))
   })
 })
 

@@ -1,13 +1,20 @@
-export { checkPaths, type FileCheck } from './repository.js'
+export { checkPaths, type CheckOptions, type FileCheck } from './repository.js'
 export { loadTrustedKeys, TrustError } from './trust.js'
 export {
+  checkPackageFile,
+  MAX_CONTROL_BYTES,
+  MAX_INDEX_BYTES,
+  MAX_INFLATED_BYTES,
   readIndex,
   readPackage,
   trustedKeys,
   verifyIndex,
   verifyPackage,
+  verifyPackageStream,
   type ApkIndex,
   type ApkPackage,
+  type PackageCheck,
+  type PackageOptions,
   type TrustedKeys,
   type Verdict,
   type Verification,

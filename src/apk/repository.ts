@@ -1,12 +1,15 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import {
+  checkPackageFile,
+  MAX_INDEX_BYTES,
   readIndex,
-  readPackage,
   verifyIndex,
-  verifyPackage,
+  type PackageCheck,
+  type PackageOptions,
   type TrustedKeys,
   type Verdict,
+  type Verification,
 } from './verify.js'
 
 export interface FileCheck {
@@ -15,77 +18,101 @@ export interface FileCheck {
   reason: string
 }
 
+export type CheckOptions = Pick<PackageOptions, 'maxInflatedBytes'>
+
 /**
  * Checks files and repository directories: every package and index verifies against the trusted
  * keys, and each APKINDEX lists exactly the packages beside it, with matching checksums and sizes.
+ * Each package is read once, streaming, for its verdict and for what the listing compares.
  */
 export async function checkPaths(
   paths: readonly string[],
   keys: TrustedKeys,
+  options: CheckOptions = {},
 ): Promise<FileCheck[]> {
   const checks: FileCheck[] = []
   for (const path of paths) {
-    if ((await stat(path)).isDirectory()) checks.push(...(await checkTree(path, keys)))
-    else checks.push(await checkFile(path, keys))
+    if ((await stat(path)).isDirectory()) checks.push(...(await checkTree(path, keys, options)))
+    else if (basename(path) === 'APKINDEX.tar.gz') checks.push(await checkIndex(path, keys))
+    else checks.push(fileCheck(path, await checkPackageFile(path, keys, options)))
   }
   return checks
 }
 
-async function checkTree(dir: string, keys: TrustedKeys): Promise<FileCheck[]> {
+async function checkTree(
+  dir: string,
+  keys: TrustedKeys,
+  options: CheckOptions,
+): Promise<FileCheck[]> {
   const checks: FileCheck[] = []
   const entries = await readdir(dir, { withFileTypes: true })
   for (const entry of entries) {
-    if (entry.isDirectory()) checks.push(...(await checkTree(join(dir, entry.name), keys)))
+    if (entry.isDirectory()) checks.push(...(await checkTree(join(dir, entry.name), keys, options)))
   }
   const files = entries.filter((e) => e.isFile()).map((e) => e.name)
+  const packages = new Map<string, PackageCheck>()
   for (const name of files.filter((f) => f.endsWith('.apk') || f === 'APKINDEX.tar.gz').sort()) {
-    checks.push(await checkFile(join(dir, name), keys))
+    const path = join(dir, name)
+    if (name === 'APKINDEX.tar.gz') {
+      checks.push(await checkIndex(path, keys))
+      continue
+    }
+    const result = await checkPackageFile(path, keys, options)
+    packages.set(name, result)
+    checks.push(fileCheck(path, result))
   }
-  if (files.includes('APKINDEX.tar.gz')) checks.push(...(await checkListing(dir, files)))
+  if (files.includes('APKINDEX.tar.gz')) checks.push(...(await checkListing(dir, files, packages)))
   return checks
 }
 
-async function checkFile(path: string, keys: TrustedKeys): Promise<FileCheck> {
-  const bytes = await readFile(path)
-  const result =
-    basename(path) === 'APKINDEX.tar.gz' ? verifyIndex(bytes, keys) : verifyPackage(bytes, keys)
+function fileCheck(path: string, result: Verification): FileCheck {
   return { path, verdict: result.verdict, reason: result.reason }
 }
 
+async function checkIndex(path: string, keys: TrustedKeys): Promise<FileCheck> {
+  const { size } = await stat(path)
+  // Not even read into memory past the limit; readIndex refuses it too.
+  if (size > MAX_INDEX_BYTES)
+    return {
+      path,
+      verdict: 'TOO_LARGE',
+      reason: `the index is ${size} bytes, more than the ${MAX_INDEX_BYTES} PAKman reads (MAX_INDEX_BYTES)`,
+    }
+  return fileCheck(path, verifyIndex(await readFile(path), keys))
+}
+
 /** The index against the directory: nothing listed is missing or different, nothing present unlisted. */
-async function checkListing(dir: string, files: string[]): Promise<FileCheck[]> {
+async function checkListing(
+  dir: string,
+  files: string[],
+  packages: ReadonlyMap<string, PackageCheck>,
+): Promise<FileCheck[]> {
   const checks: FileCheck[] = []
+  const indexPath = join(dir, 'APKINDEX.tar.gz')
   let entries
   try {
-    entries = readIndex(await readFile(join(dir, 'APKINDEX.tar.gz'))).entries
+    if ((await stat(indexPath)).size > MAX_INDEX_BYTES) return checks // checkIndex said so
+    entries = readIndex(await readFile(indexPath)).entries
   } catch {
-    return checks // already reported by checkFile
+    return checks // already reported by checkIndex
   }
   const listed = new Set<string>()
   for (const entry of entries) {
     const name = `${entry.name}-${entry.version}.apk`
     const path = join(dir, name)
     listed.add(name)
-    if (!files.includes(name)) {
-      checks.push({
-        path,
-        verdict: 'MISSING',
-        reason: `listed in ${join(dir, 'APKINDEX.tar.gz')} but not present`,
-      })
+    const found = packages.get(name)
+    if (!files.includes(name) || !found) {
+      checks.push({ path, verdict: 'MISSING', reason: `listed in ${indexPath} but not present` })
       continue
     }
-    const bytes = await readFile(path)
-    let identity: string | undefined
-    try {
-      identity = readPackage(bytes).identity
-    } catch {
-      // unreadable: checkFile says why; the size can still be compared
-    }
-    if ((identity !== undefined && identity !== entry.checksum) || bytes.length !== entry.size) {
+    // An unreadable control stream leaves no identity (its verdict says why); the size still compares.
+    const { identity, size } = found
+    if ((identity !== undefined && identity !== entry.checksum) || size !== entry.size) {
       checks.push({
         path,
         verdict: 'MISMATCH',
-        reason: `the index says C:${entry.checksum} S:${entry.size}, the file is C:${identity ?? '(unreadable)'} S:${bytes.length}`,
+        reason: `the index says C:${entry.checksum} S:${entry.size}, the file is C:${identity ?? '(unreadable)'} S:${size}`,
       })
     }
   }

@@ -1,14 +1,38 @@
-import { createHash, createPublicKey, verify as rsaVerify, type KeyObject } from 'node:crypto'
-import { ArchiveError, splitGzipMembers, type GzipMember } from './streams.js'
-import { readTar, type TarEntry } from './tar.js'
+import {
+  createHash,
+  createPublicKey,
+  createVerify,
+  verify as rsaVerify,
+  type Hash,
+  type KeyObject,
+  type Verify,
+} from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import type { Readable } from 'node:stream'
+import {
+  ArchiveError,
+  gzipMembers,
+  readGzipMembers,
+  splitGzipMembers,
+  type GzipMember,
+  type MemberSink,
+} from './streams.js'
+import { readTar, TarReader, type TarEntry, type TarHeader } from './tar.js'
 
 /*
  * Verifies APK v2 packages and APKINDEX files the way apk-tools 2 does, and says why not in its
  * terms: OK, UNTRUSTED (no signature by a trusted key), BAD_SIGNATURE (a signature, datahash or
- * file checksum that does not match), IO_ERROR (a damaged stream), BAD_ARCHIVE (a cut-off file).
+ * file checksum that does not match), IO_ERROR (a damaged stream), BAD_ARCHIVE (a cut-off file);
+ * and TOO_LARGE, PAKman's own, for a file that inflates past what PAKman reads.
+ *
+ * A package is read in one pass, as apk reads it: the signature and control streams (small, kept
+ * whole) first, and the signature checked over the raw control stream before any data is touched;
+ * then the data stream, streamed once for its datahash, the SHA-1 of every file and the listing.
  */
 
-export type Verdict = 'OK' | 'UNTRUSTED' | 'BAD_SIGNATURE' | 'IO_ERROR' | 'BAD_ARCHIVE'
+export type Verdict =
+  'OK' | 'UNTRUSTED' | 'BAD_SIGNATURE' | 'IO_ERROR' | 'BAD_ARCHIVE' | 'TOO_LARGE'
 
 export interface Verification {
   verdict: Verdict
@@ -34,70 +58,314 @@ export interface ApkPackage {
   members: GzipMember[]
   signatures: Signature[]
   control: TarEntry[]
-  data: TarEntry[]
+  /** The data stream's entries, without their content. */
+  data: TarHeader[]
   /** `.PKGINFO` as [key, value] pairs in file order; keys repeat. */
   pkginfo: [string, string][]
   /** The package identity apk uses (index C:): Q1 + base64 SHA-1 of the raw control member. */
   identity: string
 }
 
+/**
+ * The most a package may inflate to, all streams together: far above any application package
+ * (the largest seen are under 2 GiB inflated), and a bound on the time a hostile one can take.
+ */
+export const MAX_INFLATED_BYTES = 8 * 1024 ** 3
+/** The signature and control streams are kept whole (raw and inflated) until the signature is checked. */
+export const MAX_CONTROL_BYTES = 16 * 1024 ** 2
+
+export interface PackageOptions {
+  /** Overrides MAX_INFLATED_BYTES. */
+  maxInflatedBytes?: number
+  /** Receives each data entry as the pass reaches it: the package's file listing. */
+  onEntry?: (entry: TarHeader) => void
+}
+
+/** A package file's verdict, with what the pass learned of it for an index. */
+export interface PackageCheck extends Verification {
+  /** The file's size in bytes (S: in an index). */
+  size: number
+  /** Q1 identity, once the control stream was read. */
+  identity?: string
+  pkginfo?: [string, string][]
+}
+
 const DIGESTS = { RSA: 'sha1', RSA256: 'sha256', RSA512: 'sha512' } as const
 
-export function readPackage(file: Buffer): ApkPackage {
-  const members = splitGzipMembers(file)
-  const first = readTar(members[0]?.content ?? Buffer.alloc(0))
-  const signed = first.length > 0 && first.every((e) => e.path.startsWith('.SIGN.'))
-  const [control, data] = signed ? [members[1], members[2]] : [members[0], members[1]]
-  if (!control) throw new ArchiveError('BAD_ARCHIVE', 'no control stream')
-  const controlEntries = readTar(control.content)
-  const pkginfoEntry = controlEntries.find((e) => e.path === '.PKGINFO')
-  if (!pkginfoEntry) throw new ArchiveError('BAD_ARCHIVE', 'no .PKGINFO in the control stream')
+/** Verifies a package file in one streaming pass; memory stays bounded whatever its size. */
+export async function checkPackageFile(
+  path: string,
+  keys: TrustedKeys,
+  options: PackageOptions = {},
+): Promise<PackageCheck> {
+  const { size } = await stat(path)
+  const source = createReadStream(path, { highWaterMark: 256 * 1024 })
+  return { ...(await verifyPackageStream(source, keys, options)), size }
+}
+
+/** The streaming pass over a package's bytes from any source (checkPackageFile's, and tests'). */
+export async function verifyPackageStream(
+  source: Readable,
+  keys: TrustedKeys,
+  options: PackageOptions = {},
+): Promise<Omit<PackageCheck, 'size'>> {
+  const pass = new PackagePass(keys, options)
+  let verification: Verification
+  try {
+    await readGzipMembers(source, pass)
+    verification = pass.finish()
+  } catch (error) {
+    // The file system's errors (unreadable, a directory) are not verdicts on the package.
+    if ((error as NodeJS.ErrnoException).syscall) throw error
+    verification = archiveFailure(error)
+  }
+  return { ...verification, identity: pass.identity, pkginfo: pass.pkginfo }
+}
+
+/** Reads a package held in memory (small files, tests) with the same pass, listing its data. */
+export function readPackage(file: Buffer, options: PackageOptions = {}): ApkPackage {
+  const data: TarHeader[] = []
+  const pass = new PackagePass(undefined, {
+    ...options,
+    onEntry: (entry) => {
+      data.push(entry)
+      options.onEntry?.(entry)
+    },
+  })
+  const members = runOnBuffer(file, pass, options)
+  pass.finish()
   return {
     members,
-    signatures: signed ? first.map(signatureOf) : [],
-    control: controlEntries,
-    data: data ? readTar(data.content) : [],
-    pkginfo: parseKeyValues(pkginfoEntry.content.toString('utf8')),
-    identity: `Q1${createHash('sha1').update(control.raw).digest('base64')}`,
+    signatures: pass.signatures,
+    control: pass.control!,
+    data,
+    pkginfo: pass.pkginfo!,
+    identity: pass.identity!,
   }
 }
 
-export function verifyPackage(file: Buffer, keys: TrustedKeys): Verification {
-  let pkg: ApkPackage
+/** Verifies a package held in memory with the same pass (the signature still first). */
+export function verifyPackage(
+  file: Buffer,
+  keys: TrustedKeys,
+  options: PackageOptions = {},
+): Verification {
+  const pass = new PackagePass(keys, options)
   try {
-    pkg = readPackage(file)
+    runOnBuffer(file, pass, options)
+    return pass.finish()
   } catch (error) {
     return archiveFailure(error)
   }
-  const signedIndex = pkg.signatures.length ? 1 : 0
-  const control = pkg.members[signedIndex]!
-  const data = pkg.members[signedIndex + 1]
-  const datahash = pkg.pkginfo.find(([key]) => key === 'datahash')?.[1]
-  // With datahash the signature covers the control stream only; without it, control and data.
-  const signedBytes = datahash || !data ? control.raw : Buffer.concat([control.raw, data.raw])
-  const signature = checkSignatures(pkg.signatures, signedBytes, keys)
-  if (signature.verdict !== 'OK') return signature
-  if (datahash) {
-    if (!data) return { verdict: 'BAD_ARCHIVE', reason: 'no data stream' }
-    const actual = createHash('sha256').update(data.raw).digest('hex')
-    if (actual !== datahash)
-      return {
-        verdict: 'BAD_SIGNATURE',
-        reason: `data stream sha256 ${actual} is not the datahash ${datahash}`,
-      }
+}
+
+/** Feeds a Buffer's members to the pass, one at a time, until it asks to stop. */
+function runOnBuffer(file: Buffer, pass: PackagePass, options: PackageOptions): GzipMember[] {
+  const members: GzipMember[] = []
+  for (const member of gzipMembers(file, options.maxInflatedBytes ?? MAX_INFLATED_BYTES)) {
+    members.push(member)
+    pass.start(members.length - 1)
+    pass.raw(member.raw)
+    pass.content(member.content)
+    if (!pass.end()) break
   }
-  for (const entry of pkg.data) {
-    const expected = entry.pax['APK-TOOLS.checksum.SHA1']
-    if (!expected) continue
-    const content = entry.type === 'symlink' ? entry.linknameField : entry.content
-    const actual = createHash('sha1').update(content).digest('hex')
-    if (actual !== expected)
-      return {
-        verdict: 'BAD_SIGNATURE',
-        reason: `${entry.path}: SHA-1 ${actual} is not the recorded ${expected}`,
-      }
+  return members
+}
+
+/**
+ * What one pass over a package's members does with them. Without keys it only reads (the listing
+ * for readPackage); with keys it stops at the first verdict it can give without the data: no
+ * trusted signature, or one that does not match.
+ */
+class PackagePass implements MemberSink {
+  signatures: Signature[] = []
+  control: TarEntry[] | undefined
+  pkginfo: [string, string][] | undefined
+  identity: string | undefined
+  private role: 'first' | 'control' | 'data' | 'after' = 'first'
+  private raws: Buffer[] = []
+  private contents: Buffer[] = []
+  private kept = 0
+  private inflated = 0
+  private readonly maxInflated: number
+  /** A verdict reached before the data (the signature's). */
+  private early: Verification | undefined
+  private signedBy: string | undefined
+  private datahash: string | undefined
+  private dataSeen = false
+  private dataHash: Hash | undefined
+  /** Without datahash the signature covers control and data: checked as the data streams past. */
+  private pending: { signature: Signature; verify: Verify }[] = []
+  private tar: TarReader | undefined
+  private tarError: unknown
+  private file: { header: TarHeader; expected: string; hash: Hash } | undefined
+  private checksumFailure: string | undefined
+
+  constructor(
+    private readonly keys: TrustedKeys | undefined,
+    private readonly options: PackageOptions,
+  ) {
+    this.maxInflated = options.maxInflatedBytes ?? MAX_INFLATED_BYTES
   }
-  return signature
+
+  start(index: number): void {
+    if (index === 0) this.role = 'first'
+    else if (!this.control) this.role = 'control'
+    else if (!this.dataSeen) {
+      this.role = 'data'
+      this.dataSeen = true
+      if (this.datahash) this.dataHash = createHash('sha256')
+      this.tar = new TarReader({
+        entry: (header) => this.entry(header),
+        body: (chunk) => this.file?.hash.update(chunk),
+        end: () => this.entryEnd(),
+      })
+    } else this.role = 'after'
+  }
+
+  raw(chunk: Buffer): void {
+    if (this.role === 'first' || this.role === 'control') {
+      this.keep(chunk.length)
+      this.raws.push(chunk)
+    } else if (this.role === 'data') {
+      this.dataHash?.update(chunk)
+      for (const { verify } of this.pending) verify.update(chunk)
+    }
+  }
+
+  content(chunk: Buffer): void {
+    this.inflated += chunk.length
+    if (this.inflated > this.maxInflated)
+      throw new ArchiveError(
+        'TOO_LARGE',
+        `the package inflates to more than ${this.maxInflated} bytes, the most PAKman reads (MAX_INFLATED_BYTES)`,
+      )
+    if (this.role === 'first' || this.role === 'control') {
+      this.keep(chunk.length)
+      this.contents.push(chunk)
+    } else if (this.role === 'data' && this.tarError === undefined) {
+      // A damaged tar is reported after the gzip checks, which say more (as when read whole).
+      try {
+        this.tar!.write(chunk)
+      } catch (error) {
+        if (error instanceof ArchiveError && error.kind === 'TOO_LARGE') throw error
+        this.tarError = error
+      }
+    }
+  }
+
+  end(): boolean {
+    if (this.role === 'first' || this.role === 'control') {
+      const raw = Buffer.concat(this.raws)
+      const content = Buffer.concat(this.contents)
+      this.raws = []
+      this.contents = []
+      this.kept = 0
+      const entries = readTar(content)
+      if (
+        this.role === 'first' &&
+        entries.length > 0 &&
+        entries.every((e) => e.path.startsWith('.SIGN.'))
+      ) {
+        this.signatures = entries.map(signatureOf)
+        return true
+      }
+      return this.readControl(raw, entries)
+    }
+    if (this.role === 'data' && this.tarError === undefined) {
+      try {
+        this.tar!.end()
+      } catch (error) {
+        this.tarError = error
+      }
+    }
+    return true
+  }
+
+  /** The verdict once the pass is over (or stopped early). */
+  finish(): Verification {
+    if (this.early) return this.early
+    if (!this.control) throw new ArchiveError('BAD_ARCHIVE', 'no control stream')
+    if (this.tarError !== undefined) throw this.tarError
+    if (!this.keys) return { verdict: 'OK', reason: 'read, not verified' }
+    for (const { signature, verify } of this.pending) {
+      if (!verify.verify(this.keys.get(signature.keyName)!, signature.bytes))
+        return signatureMismatch(signature)
+    }
+    if (this.datahash) {
+      if (!this.dataHash) return { verdict: 'BAD_ARCHIVE', reason: 'no data stream' }
+      const actual = this.dataHash.digest('hex')
+      if (actual !== this.datahash)
+        return {
+          verdict: 'BAD_SIGNATURE',
+          reason: `data stream sha256 ${actual} is not the datahash ${this.datahash}`,
+        }
+    }
+    if (this.checksumFailure) return { verdict: 'BAD_SIGNATURE', reason: this.checksumFailure }
+    return { verdict: 'OK', reason: 'signature verified', signedBy: this.signedBy! }
+  }
+
+  private keep(length: number): void {
+    this.kept += length
+    if (this.kept > MAX_CONTROL_BYTES)
+      throw new ArchiveError(
+        'TOO_LARGE',
+        `the ${this.role === 'first' ? 'first' : 'control'} stream is more than ${MAX_CONTROL_BYTES} bytes, raw and inflated together, the most PAKman keeps before the signature is checked (MAX_CONTROL_BYTES)`,
+      )
+  }
+
+  private readControl(raw: Buffer, entries: TarEntry[]): boolean {
+    const pkginfo = entries.find((e) => e.path === '.PKGINFO')
+    if (!pkginfo) throw new ArchiveError('BAD_ARCHIVE', 'no .PKGINFO in the control stream')
+    this.control = entries
+    this.pkginfo = parseKeyValues(pkginfo.content.toString('utf8'))
+    this.identity = `Q1${createHash('sha1').update(raw).digest('base64')}`
+    this.datahash = this.pkginfo.find(([key]) => key === 'datahash')?.[1] || undefined
+    if (!this.keys) return true
+    // With datahash the signature covers the control stream only; without it, control and data.
+    if (this.datahash) {
+      const verdict = checkSignatures(this.signatures, raw, this.keys)
+      if (verdict.verdict !== 'OK') this.early = verdict
+      this.signedBy = verdict.signedBy
+      return !this.early
+    }
+    const trusted = this.signatures.filter((s) => this.keys!.has(s.keyName))
+    if (!trusted.length) {
+      this.early = checkSignatures(this.signatures, raw, this.keys)
+      return false
+    }
+    this.pending = trusted.map((signature) => ({
+      signature,
+      verify: createVerify(DIGESTS[signature.algorithm]).update(raw),
+    }))
+    this.signedBy = trusted[0]!.keyName
+    return true
+  }
+
+  private entry(header: TarHeader): void {
+    const left = this.maxInflated - this.inflated
+    if (header.size > left)
+      throw new ArchiveError(
+        'TOO_LARGE',
+        `${header.path} is ${header.size} bytes, more than the ${left} left of the ${this.maxInflated} bytes a package may inflate to, the most PAKman reads (MAX_INFLATED_BYTES)`,
+      )
+    this.options.onEntry?.(header)
+    const expected = header.pax['APK-TOOLS.checksum.SHA1']
+    if (!expected) return
+    const hash = createHash('sha1')
+    // apk checksums a symlink's target as stored in the ustar linkname field.
+    if (header.type === 'symlink') hash.update(header.linknameField)
+    this.file = { header, expected, hash }
+  }
+
+  private entryEnd(): void {
+    const file = this.file
+    this.file = undefined
+    if (!file || this.checksumFailure) return
+    const actual = file.hash.digest('hex')
+    if (actual !== file.expected)
+      this.checksumFailure = `${file.header.path}: SHA-1 ${actual} is not the recorded ${file.expected}`
+  }
 }
 
 export interface ApkIndex {
@@ -117,8 +385,16 @@ export interface IndexEntry {
   arch: string
 }
 
+/** An index is read whole; a repository of thousands of packages has one of a few MiB. */
+export const MAX_INDEX_BYTES = 64 * 1024 ** 2
+
 export function readIndex(file: Buffer): ApkIndex {
-  const members = splitGzipMembers(file)
+  if (file.length > MAX_INDEX_BYTES)
+    throw new ArchiveError(
+      'TOO_LARGE',
+      `the index is ${file.length} bytes, more than the ${MAX_INDEX_BYTES} PAKman reads (MAX_INDEX_BYTES)`,
+    )
+  const members = splitGzipMembers(file, MAX_INDEX_BYTES)
   const first = readTar(members[0]?.content ?? Buffer.alloc(0))
   const signed = first.length > 0 && first.every((e) => e.path.startsWith('.SIGN.'))
   const body = members[signed ? 1 : 0]
@@ -184,14 +460,16 @@ function checkSignatures(signatures: Signature[], signed: Buffer, keys: TrustedK
       keys.get(signature.keyName)!,
       signature.bytes,
     )
-    if (!ok) {
-      return {
-        verdict: 'BAD_SIGNATURE',
-        reason: `the ${signature.algorithm} signature by ${signature.keyName} does not match`,
-      }
-    }
+    if (!ok) return signatureMismatch(signature)
   }
   return { verdict: 'OK', reason: 'signature verified', signedBy: trusted[0]!.keyName }
+}
+
+function signatureMismatch(signature: Signature): Verification {
+  return {
+    verdict: 'BAD_SIGNATURE',
+    reason: `the ${signature.algorithm} signature by ${signature.keyName} does not match`,
+  }
 }
 
 function signatureOf(entry: TarEntry): Signature {

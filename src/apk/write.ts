@@ -9,7 +9,8 @@ import type { ApkPackage } from './verify.js'
  */
 
 export interface IndexedPackage {
-  pkg: ApkPackage
+  /** What the index takes from a package: its .PKGINFO and identity. */
+  pkg: Pick<ApkPackage, 'pkginfo' | 'identity'>
   /** Size of the .apk file in bytes (S:). */
   fileSize: number
 }

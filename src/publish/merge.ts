@@ -3,12 +3,11 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import {
+  checkPackageFile,
   indexMember,
   indexText,
-  readPackage,
   signMember,
   trustedKeys,
-  verifyPackage,
   type IndexedPackage,
 } from '../apk/index.js'
 import { checkKeyName, readPrivateKey } from '../keys/index.js'
@@ -69,18 +68,21 @@ export async function mergeRepositories(
     }
     manifests.push(manifest)
     for (const file of await apkFiles(dir)) {
-      const bytes = await readFile(file.path)
-      const verdict = verifyPackage(bytes, trusted)
-      if (verdict.verdict !== 'OK') {
+      // One streaming pass gives the verdict and what the index needs, in bounded memory.
+      const checked = await checkPackageFile(file.path, trusted)
+      if (checked.verdict !== 'OK') {
         throw new Error(
-          `${manifest.stack} ${manifest.arch} ${basename(file.path)}: ${verdict.verdict} with ${keyFile} (${verdict.reason}); merge only packages signed with the same key`,
+          `${manifest.stack} ${manifest.arch} ${basename(file.path)}: ${checked.verdict} with ${keyFile} (${checked.reason}); merge only packages signed with the same key`,
         )
       }
       const target = join(manifest.stack, file.repo, file.arch)
       await mkdir(join(settings.outputDir, target), { recursive: true })
       await copyFile(file.path, join(settings.outputDir, target, basename(file.path)))
       const list = byDirectory.get(target) ?? []
-      list.push({ pkg: readPackage(bytes), fileSize: bytes.length })
+      list.push({
+        pkg: { pkginfo: checked.pkginfo!, identity: checked.identity! },
+        fileSize: checked.size,
+      })
       byDirectory.set(target, list)
     }
   }

@@ -8131,10 +8131,19 @@ async function generateKey() {
 }
 
 // src/apk/verify.ts
-import { createHash as createHash2, createPublicKey as createPublicKey2, verify as rsaVerify } from "node:crypto";
+import {
+  createHash as createHash2,
+  createPublicKey as createPublicKey2,
+  createVerify,
+  verify as rsaVerify
+} from "node:crypto";
+import { createReadStream } from "node:fs";
+import { stat as stat2 } from "node:fs/promises";
 
 // src/apk/streams.ts
-import { crc32, inflateRawSync } from "node:zlib";
+import { kMaxLength } from "node:buffer";
+import { pipeline } from "node:stream/promises";
+import { crc32, createInflateRaw, inflateRawSync } from "node:zlib";
 var ArchiveError = class extends Error {
   constructor(kind, message) {
     super(message);
@@ -8147,108 +8156,381 @@ var FHCRC = 2;
 var FEXTRA = 4;
 var FNAME = 8;
 var FCOMMENT = 16;
-function splitGzipMembers(file) {
-  const members = [];
-  let offset = 0;
-  while (offset < file.length) {
-    members.push(readMember(file, offset));
-    offset += members.at(-1).raw.length;
-  }
-  return members;
+var MAX_GZIP_HEADER = 64 * 1024;
+function splitGzipMembers(file, maxInflated = Infinity) {
+  return [...gzipMembers(file, maxInflated)];
 }
-function readMember(file, offset) {
-  const at = (n) => {
-    if (offset + n >= file.length)
-      throw new ArchiveError("BAD_ARCHIVE", `file ends inside the gzip header at ${offset}`);
-    return file[offset + n];
-  };
-  if (at(0) !== 31 || at(1) !== 139 || at(2) !== 8) {
-    throw new ArchiveError("BAD_ARCHIVE", `no gzip member at offset ${offset}`);
+function* gzipMembers(file, maxInflated = Infinity) {
+  let offset = 0;
+  let inflated = 0;
+  while (offset < file.length) {
+    const member = readMember(file, offset, maxInflated - inflated);
+    inflated += member.content.length;
+    yield member;
+    offset += member.raw.length;
   }
-  const flags = at(3);
-  let pos = offset + 10;
-  if (flags & FEXTRA) pos += 2 + file.readUInt16LE(pos);
-  if (flags & FNAME) pos = file.indexOf(0, pos) + 1;
-  if (flags & FCOMMENT) pos = file.indexOf(0, pos) + 1;
-  if (flags & FHCRC) pos += 2;
-  if (pos <= offset || pos > file.length)
+}
+function readMember(file, offset, maxInflated) {
+  const header = gzipHeaderLength(file.subarray(offset), offset);
+  if (header === void 0)
     throw new ArchiveError("BAD_ARCHIVE", `file ends inside the gzip header at ${offset}`);
+  const pos = offset + header;
   let content;
   let consumed;
   try {
-    const { buffer, engine } = inflateRawSync(file.subarray(pos), { info: true });
+    const { buffer, engine } = inflateRawSync(file.subarray(pos), {
+      info: true,
+      ...maxInflated < kMaxLength && { maxOutputLength: Math.max(1, maxInflated) }
+    });
     content = buffer;
     consumed = engine.bytesWritten;
   } catch (error) {
-    const message = error.message;
-    if (/unexpected end/i.test(message))
-      throw new ArchiveError("BAD_ARCHIVE", `file ends inside the gzip member at ${offset}`);
-    throw new ArchiveError("IO_ERROR", `gzip member at ${offset} is damaged: ${message}`);
+    if (error.code === "ERR_BUFFER_TOO_LARGE")
+      throw tooLarge(offset, maxInflated);
+    throw inflateError(error, offset);
   }
+  if (content.length > maxInflated) throw tooLarge(offset, maxInflated);
   const trailer = pos + consumed;
   if (trailer + 8 > file.length)
     throw new ArchiveError(
       "BAD_ARCHIVE",
       `file ends before the gzip trailer of the member at ${offset}`
     );
-  if (file.readUInt32LE(trailer) !== crc32(content) || file.readUInt32LE(trailer + 4) !== content.length % 2 ** 32) {
-    throw new ArchiveError("IO_ERROR", `gzip member at ${offset} fails its CRC or length check`);
-  }
+  checkTrailer(file.subarray(trailer, trailer + 8), crc32(content), content.length, offset);
   return { offset, raw: file.subarray(offset, trailer + 8), content };
 }
+function gzipHeaderLength(bytes, offset) {
+  const magic = [31, 139, 8];
+  for (let i = 0; i < magic.length && i < bytes.length; i++) {
+    if (bytes[i] !== magic[i])
+      throw new ArchiveError("BAD_ARCHIVE", `no gzip member at offset ${offset}`);
+  }
+  if (bytes.length < 10) return void 0;
+  const flags = bytes[3];
+  let pos = 10;
+  if (flags & FEXTRA) {
+    if (pos + 2 > bytes.length) return void 0;
+    pos += 2 + bytes.readUInt16LE(pos);
+  }
+  for (const flag of [FNAME, FCOMMENT]) {
+    if (!(flags & flag)) continue;
+    const nul = pos < bytes.length ? bytes.indexOf(0, pos) : -1;
+    if (nul < 0) return void 0;
+    pos = nul + 1;
+  }
+  if (flags & FHCRC) pos += 2;
+  return pos <= bytes.length ? pos : void 0;
+}
+function checkTrailer(trailer, crc, length, offset) {
+  if (trailer.readUInt32LE(0) !== crc || trailer.readUInt32LE(4) !== length % 2 ** 32) {
+    throw new ArchiveError("IO_ERROR", `gzip member at ${offset} fails its CRC or length check`);
+  }
+}
+function inflateError(error, offset) {
+  const message = error.message;
+  if (/unexpected end/i.test(message))
+    return new ArchiveError("BAD_ARCHIVE", `file ends inside the gzip member at ${offset}`);
+  return new ArchiveError("IO_ERROR", `gzip member at ${offset} is damaged: ${message}`);
+}
+function tooLarge(offset, limit) {
+  return new ArchiveError(
+    "TOO_LARGE",
+    `the gzip member at ${offset} inflates past the limit (${Math.max(0, limit)} bytes left of what the file may inflate to)`
+  );
+}
+async function readGzipMembers(source, sink) {
+  const reader = new GzipMemberReader(sink);
+  try {
+    await pipeline(source, async (chunks) => {
+      for await (const chunk of chunks) if (!await reader.write(chunk)) return;
+      await reader.end();
+    });
+  } finally {
+    reader.close();
+  }
+}
+var GzipMemberReader = class {
+  constructor(sink) {
+    this.sink = sink;
+  }
+  sink;
+  state = "header";
+  /** File offset of the first byte of the chunk being processed. */
+  position = 0;
+  /** Header or trailer bytes gathered from earlier chunks. */
+  pending = Buffer.alloc(0);
+  index = -1;
+  memberOffset = 0;
+  inflate;
+  /** Bytes written to the current inflate before the chunk being processed. */
+  fed = 0;
+  inflateEnded = false;
+  crc = 0;
+  length = 0;
+  /** An error from the sink or from zlib, raised where the reader next looks. */
+  failure;
+  wake;
+  stopped = false;
+  /** Takes the next chunk of the file; false once the sink asked to stop. */
+  async write(chunk) {
+    while (chunk.length && !this.stopped) {
+      if (this.state === "header") chunk = this.header(chunk);
+      else if (this.state === "body") chunk = await this.body(chunk);
+      else chunk = this.trailer(chunk);
+    }
+    return !this.stopped;
+  }
+  /** The file ended: anything but the end of a member is a cut-off file. */
+  async end() {
+    if (this.stopped) return;
+    if (this.state === "header") {
+      if (this.pending.length)
+        throw new ArchiveError(
+          "BAD_ARCHIVE",
+          `file ends inside the gzip header at ${this.memberOffset}`
+        );
+      return;
+    }
+    if (this.state === "body") {
+      const inflate = this.inflate;
+      await this.settle((done) => inflate.end(() => done()));
+      if (!this.inflateEnded) await this.settle((done) => inflate.once("end", () => done()));
+    }
+    throw new ArchiveError(
+      "BAD_ARCHIVE",
+      `file ends before the gzip trailer of the member at ${this.memberOffset}`
+    );
+  }
+  close() {
+    this.inflate?.destroy();
+    this.inflate = void 0;
+  }
+  header(chunk) {
+    if (!this.pending.length) this.memberOffset = this.position;
+    const bytes = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    const length = gzipHeaderLength(bytes, this.memberOffset);
+    if (length === void 0) {
+      if (bytes.length > MAX_GZIP_HEADER)
+        throw new ArchiveError(
+          "BAD_ARCHIVE",
+          `the gzip header at ${this.memberOffset} is longer than ${MAX_GZIP_HEADER} bytes`
+        );
+      this.pending = Buffer.from(bytes);
+      this.position += chunk.length;
+      return Buffer.alloc(0);
+    }
+    const fromChunk = length - this.pending.length;
+    this.index++;
+    this.sink.start(this.index, this.memberOffset);
+    this.sink.raw(bytes.subarray(0, length));
+    this.pending = Buffer.alloc(0);
+    this.position += fromChunk;
+    this.startInflate();
+    this.state = "body";
+    return chunk.subarray(fromChunk);
+  }
+  startInflate() {
+    const inflate = createInflateRaw({ chunkSize: 128 * 1024 });
+    this.inflate = inflate;
+    this.fed = 0;
+    this.inflateEnded = false;
+    this.crc = 0;
+    this.length = 0;
+    inflate.on("data", (content) => {
+      if (this.failure !== void 0) return;
+      try {
+        this.crc = crc32(content, this.crc);
+        this.length += content.length;
+        this.sink.content(content);
+      } catch (error) {
+        this.fail(error);
+        inflate.destroy();
+      }
+    });
+    inflate.on("end", () => {
+      this.inflateEnded = true;
+      this.wake?.();
+    });
+    inflate.on("error", (error) => this.fail(inflateError(error, this.memberOffset)));
+  }
+  fail(error) {
+    this.failure ??= error;
+    this.wake?.(this.failure);
+  }
+  /** Waits for zlib (a write taken, the end reached), raising whatever failed meanwhile. */
+  async settle(start) {
+    if (this.failure === void 0) {
+      await new Promise((resolve2, reject) => {
+        this.wake = (error) => error === void 0 ? void 0 : reject(error);
+        start(resolve2);
+      });
+      this.wake = void 0;
+    }
+    if (this.failure !== void 0) throw this.failure;
+  }
+  async body(chunk) {
+    const inflate = this.inflate;
+    await this.settle((done) => inflate.write(chunk, () => done()));
+    let used = inflate.bytesWritten - this.fed;
+    if (used === chunk.length && !this.inflateEnded) {
+      this.sink.raw(chunk);
+      this.fed += chunk.length;
+      this.position += chunk.length;
+      return Buffer.alloc(0);
+    }
+    if (!this.inflateEnded) await this.settle((done) => inflate.once("end", () => done()));
+    used = inflate.bytesWritten - this.fed;
+    this.sink.raw(chunk.subarray(0, used));
+    this.position += used;
+    this.close();
+    this.state = "trailer";
+    return chunk.subarray(used);
+  }
+  trailer(chunk) {
+    const take = chunk.subarray(0, 8 - this.pending.length);
+    this.pending = Buffer.concat([this.pending, take]);
+    this.position += take.length;
+    if (this.pending.length < 8) return chunk.subarray(take.length);
+    checkTrailer(this.pending, this.crc, this.length, this.memberOffset);
+    this.sink.raw(this.pending);
+    this.pending = Buffer.alloc(0);
+    this.state = "header";
+    if (!this.sink.end(this.index)) this.stopped = true;
+    return chunk.subarray(take.length);
+  }
+};
 
 // src/apk/tar.ts
 var BLOCK = 512;
+var MAX_TAR_META_BYTES = 1024 * 1024;
 function readTar(archive) {
   const entries = [];
-  let offset = 0;
-  let pax = {};
-  let longName;
-  let longLink;
-  while (offset + BLOCK <= archive.length) {
-    const header = archive.subarray(offset, offset + BLOCK);
-    if (header.every((b) => b === 0)) break;
-    if (!checksumOk(header)) throw new Error(`tar header at ${offset} has a bad checksum`);
-    const size = octal(header.subarray(124, 136));
-    const typeflag = String.fromCharCode(header[156]);
-    const body = archive.subarray(offset + BLOCK, offset + BLOCK + size);
-    if (body.length < size) throw new Error(`tar entry at ${offset} is cut short`);
-    offset += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
-    if (typeflag === "x") {
-      pax = { ...pax, ...parsePax(body) };
-      continue;
+  let chunks = [];
+  const reader = new TarReader({
+    entry: (header) => {
+      entries.push({ ...header, content: Buffer.alloc(0) });
+      chunks = [];
+    },
+    body: (chunk) => chunks.push(chunk),
+    end: () => {
+      entries.at(-1).content = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
     }
-    if (typeflag === "g") continue;
-    if (typeflag === "L") {
-      longName = cString(body);
-      continue;
-    }
-    if (typeflag === "K") {
-      longLink = cString(body);
-      continue;
-    }
-    const prefix = isUstar(header) ? cString(header.subarray(345, 500)) : "";
-    const name = cString(header.subarray(0, 100));
-    const linkname = header.subarray(157, 257);
-    entries.push({
-      path: pax.path ?? longName ?? (prefix ? `${prefix}/${name}` : name),
-      type: TYPES[typeflag] ?? "other",
-      mode: octal(header.subarray(100, 108)),
-      uid: octal(header.subarray(108, 116)),
-      gid: octal(header.subarray(116, 124)),
-      size,
-      mtime: octal(header.subarray(136, 148)),
-      linkTarget: pax.linkpath ?? longLink ?? (typeflag === "0" || typeflag === "\0" ? "" : cString(linkname)),
-      linknameField: trimNul(linkname),
-      pax,
-      content: body
-    });
-    pax = {};
-    longName = void 0;
-    longLink = void 0;
-  }
+  });
+  reader.write(archive);
+  reader.end();
   return entries;
 }
+var TarReader = class {
+  constructor(visitor) {
+    this.visitor = visitor;
+  }
+  visitor;
+  state = "header";
+  /** Archive offset of the next byte. */
+  offset = 0;
+  header = Buffer.alloc(BLOCK);
+  headerFill = 0;
+  entryOffset = 0;
+  remaining = 0;
+  padding = 0;
+  /** The body of a pax or GNU long-name entry, gathered to be parsed at its end. */
+  meta;
+  pax = {};
+  longName;
+  longLink;
+  write(chunk) {
+    let pos = 0;
+    while (pos < chunk.length && this.state !== "done") {
+      if (this.state === "header") {
+        const take = Math.min(BLOCK - this.headerFill, chunk.length - pos);
+        chunk.copy(this.header, this.headerFill, pos, pos + take);
+        this.headerFill += take;
+        pos += take;
+        this.offset += take;
+        if (this.headerFill === BLOCK) this.startEntry();
+      } else if (this.state === "body") {
+        const take = Math.min(this.remaining, chunk.length - pos);
+        const piece = chunk.subarray(pos, pos + take);
+        if (this.meta) this.meta.chunks.push(Buffer.from(piece));
+        else this.visitor.body(piece);
+        pos += take;
+        this.offset += take;
+        this.remaining -= take;
+        if (!this.remaining) this.endEntry();
+      } else {
+        const take = Math.min(this.padding, chunk.length - pos);
+        pos += take;
+        this.offset += take;
+        this.padding -= take;
+        if (!this.padding) this.state = "header";
+      }
+    }
+  }
+  /** The archive ended: an entry whose body is not all there is a cut-off archive. */
+  end() {
+    if (this.state === "body")
+      throw new ArchiveError("BAD_ARCHIVE", `tar entry at ${this.entryOffset} is cut short`);
+  }
+  startEntry() {
+    const header = this.header;
+    this.headerFill = 0;
+    this.entryOffset = this.offset - BLOCK;
+    if (header.every((b) => b === 0)) {
+      this.state = "done";
+      return;
+    }
+    if (!checksumOk(header))
+      throw new ArchiveError("BAD_ARCHIVE", `tar header at ${this.entryOffset} has a bad checksum`);
+    const size = octal(header.subarray(124, 136));
+    if (!Number.isSafeInteger(size) || size < 0)
+      throw new ArchiveError("BAD_ARCHIVE", `tar header at ${this.entryOffset} has no usable size`);
+    const typeflag = String.fromCharCode(header[156]);
+    this.remaining = size;
+    this.padding = (BLOCK - size % BLOCK) % BLOCK;
+    if ("xgLK".includes(typeflag)) {
+      if (size > MAX_TAR_META_BYTES)
+        throw new ArchiveError(
+          "BAD_ARCHIVE",
+          `tar header at ${this.entryOffset} announces ${size} bytes of extended header, more than the ${MAX_TAR_META_BYTES} read`
+        );
+      this.meta = { type: typeflag, chunks: [] };
+    } else {
+      const prefix = isUstar(header) ? cString(header.subarray(345, 500)) : "";
+      const name = cString(header.subarray(0, 100));
+      const linkname = header.subarray(157, 257);
+      this.visitor.entry({
+        path: this.pax.path ?? this.longName ?? (prefix ? `${prefix}/${name}` : name),
+        type: TYPES[typeflag] ?? "other",
+        mode: octal(header.subarray(100, 108)),
+        uid: octal(header.subarray(108, 116)),
+        gid: octal(header.subarray(116, 124)),
+        size,
+        mtime: octal(header.subarray(136, 148)),
+        linkTarget: this.pax.linkpath ?? this.longLink ?? (typeflag === "0" || typeflag === "\0" ? "" : cString(linkname)),
+        linknameField: Buffer.from(trimNul(linkname)),
+        pax: this.pax
+      });
+      this.pax = {};
+      this.longName = void 0;
+      this.longLink = void 0;
+    }
+    this.state = "body";
+    if (!size) this.endEntry();
+  }
+  endEntry() {
+    this.state = this.padding ? "padding" : "header";
+    const meta = this.meta;
+    this.meta = void 0;
+    if (!meta) {
+      this.visitor.end();
+      return;
+    }
+    const body = Buffer.concat(meta.chunks);
+    if (meta.type === "x") this.pax = { ...this.pax, ...parsePax(body) };
+    else if (meta.type === "L") this.longName = cString(body);
+    else if (meta.type === "K") this.longLink = cString(body);
+  }
+};
 var TYPES = {
   "0": "file",
   "\0": "file",
@@ -8301,63 +8583,208 @@ function trimNul(field) {
 function trustedKeys(entries) {
   return new Map([...entries].map(([name, pem]) => [name, createPublicKey2(pem)]));
 }
+var MAX_INFLATED_BYTES = 8 * 1024 ** 3;
+var MAX_CONTROL_BYTES = 16 * 1024 ** 2;
 var DIGESTS = { RSA: "sha1", RSA256: "sha256", RSA512: "sha512" };
-function readPackage(file) {
-  const members = splitGzipMembers(file);
-  const first = readTar(members[0]?.content ?? Buffer.alloc(0));
-  const signed = first.length > 0 && first.every((e) => e.path.startsWith(".SIGN."));
-  const [control, data] = signed ? [members[1], members[2]] : [members[0], members[1]];
-  if (!control) throw new ArchiveError("BAD_ARCHIVE", "no control stream");
-  const controlEntries = readTar(control.content);
-  const pkginfoEntry = controlEntries.find((e) => e.path === ".PKGINFO");
-  if (!pkginfoEntry) throw new ArchiveError("BAD_ARCHIVE", "no .PKGINFO in the control stream");
-  return {
-    members,
-    signatures: signed ? first.map(signatureOf) : [],
-    control: controlEntries,
-    data: data ? readTar(data.content) : [],
-    pkginfo: parseKeyValues(pkginfoEntry.content.toString("utf8")),
-    identity: `Q1${createHash2("sha1").update(control.raw).digest("base64")}`
-  };
+async function checkPackageFile(path, keys, options = {}) {
+  const { size } = await stat2(path);
+  const source = createReadStream(path, { highWaterMark: 256 * 1024 });
+  return { ...await verifyPackageStream(source, keys, options), size };
 }
-function verifyPackage(file, keys) {
-  let pkg;
+async function verifyPackageStream(source, keys, options = {}) {
+  const pass = new PackagePass(keys, options);
+  let verification;
   try {
-    pkg = readPackage(file);
+    await readGzipMembers(source, pass);
+    verification = pass.finish();
   } catch (error) {
-    return archiveFailure(error);
+    if (error.syscall) throw error;
+    verification = archiveFailure(error);
   }
-  const signedIndex = pkg.signatures.length ? 1 : 0;
-  const control = pkg.members[signedIndex];
-  const data = pkg.members[signedIndex + 1];
-  const datahash = pkg.pkginfo.find(([key]) => key === "datahash")?.[1];
-  const signedBytes = datahash || !data ? control.raw : Buffer.concat([control.raw, data.raw]);
-  const signature = checkSignatures(pkg.signatures, signedBytes, keys);
-  if (signature.verdict !== "OK") return signature;
-  if (datahash) {
-    if (!data) return { verdict: "BAD_ARCHIVE", reason: "no data stream" };
-    const actual = createHash2("sha256").update(data.raw).digest("hex");
-    if (actual !== datahash)
-      return {
-        verdict: "BAD_SIGNATURE",
-        reason: `data stream sha256 ${actual} is not the datahash ${datahash}`
-      };
-  }
-  for (const entry of pkg.data) {
-    const expected = entry.pax["APK-TOOLS.checksum.SHA1"];
-    if (!expected) continue;
-    const content = entry.type === "symlink" ? entry.linknameField : entry.content;
-    const actual = createHash2("sha1").update(content).digest("hex");
-    if (actual !== expected)
-      return {
-        verdict: "BAD_SIGNATURE",
-        reason: `${entry.path}: SHA-1 ${actual} is not the recorded ${expected}`
-      };
-  }
-  return signature;
+  return { ...verification, identity: pass.identity, pkginfo: pass.pkginfo };
 }
+var PackagePass = class {
+  constructor(keys, options) {
+    this.keys = keys;
+    this.options = options;
+    this.maxInflated = options.maxInflatedBytes ?? MAX_INFLATED_BYTES;
+  }
+  keys;
+  options;
+  signatures = [];
+  control;
+  pkginfo;
+  identity;
+  role = "first";
+  raws = [];
+  contents = [];
+  kept = 0;
+  inflated = 0;
+  maxInflated;
+  /** A verdict reached before the data (the signature's). */
+  early;
+  signedBy;
+  datahash;
+  dataSeen = false;
+  dataHash;
+  /** Without datahash the signature covers control and data: checked as the data streams past. */
+  pending = [];
+  tar;
+  tarError;
+  file;
+  checksumFailure;
+  start(index) {
+    if (index === 0) this.role = "first";
+    else if (!this.control) this.role = "control";
+    else if (!this.dataSeen) {
+      this.role = "data";
+      this.dataSeen = true;
+      if (this.datahash) this.dataHash = createHash2("sha256");
+      this.tar = new TarReader({
+        entry: (header) => this.entry(header),
+        body: (chunk) => this.file?.hash.update(chunk),
+        end: () => this.entryEnd()
+      });
+    } else this.role = "after";
+  }
+  raw(chunk) {
+    if (this.role === "first" || this.role === "control") {
+      this.keep(chunk.length);
+      this.raws.push(chunk);
+    } else if (this.role === "data") {
+      this.dataHash?.update(chunk);
+      for (const { verify } of this.pending) verify.update(chunk);
+    }
+  }
+  content(chunk) {
+    this.inflated += chunk.length;
+    if (this.inflated > this.maxInflated)
+      throw new ArchiveError(
+        "TOO_LARGE",
+        `the package inflates to more than ${this.maxInflated} bytes, the most PAKman reads (MAX_INFLATED_BYTES)`
+      );
+    if (this.role === "first" || this.role === "control") {
+      this.keep(chunk.length);
+      this.contents.push(chunk);
+    } else if (this.role === "data" && this.tarError === void 0) {
+      try {
+        this.tar.write(chunk);
+      } catch (error) {
+        if (error instanceof ArchiveError && error.kind === "TOO_LARGE") throw error;
+        this.tarError = error;
+      }
+    }
+  }
+  end() {
+    if (this.role === "first" || this.role === "control") {
+      const raw = Buffer.concat(this.raws);
+      const content = Buffer.concat(this.contents);
+      this.raws = [];
+      this.contents = [];
+      this.kept = 0;
+      const entries = readTar(content);
+      if (this.role === "first" && entries.length > 0 && entries.every((e) => e.path.startsWith(".SIGN."))) {
+        this.signatures = entries.map(signatureOf);
+        return true;
+      }
+      return this.readControl(raw, entries);
+    }
+    if (this.role === "data" && this.tarError === void 0) {
+      try {
+        this.tar.end();
+      } catch (error) {
+        this.tarError = error;
+      }
+    }
+    return true;
+  }
+  /** The verdict once the pass is over (or stopped early). */
+  finish() {
+    if (this.early) return this.early;
+    if (!this.control) throw new ArchiveError("BAD_ARCHIVE", "no control stream");
+    if (this.tarError !== void 0) throw this.tarError;
+    if (!this.keys) return { verdict: "OK", reason: "read, not verified" };
+    for (const { signature, verify } of this.pending) {
+      if (!verify.verify(this.keys.get(signature.keyName), signature.bytes))
+        return signatureMismatch(signature);
+    }
+    if (this.datahash) {
+      if (!this.dataHash) return { verdict: "BAD_ARCHIVE", reason: "no data stream" };
+      const actual = this.dataHash.digest("hex");
+      if (actual !== this.datahash)
+        return {
+          verdict: "BAD_SIGNATURE",
+          reason: `data stream sha256 ${actual} is not the datahash ${this.datahash}`
+        };
+    }
+    if (this.checksumFailure) return { verdict: "BAD_SIGNATURE", reason: this.checksumFailure };
+    return { verdict: "OK", reason: "signature verified", signedBy: this.signedBy };
+  }
+  keep(length) {
+    this.kept += length;
+    if (this.kept > MAX_CONTROL_BYTES)
+      throw new ArchiveError(
+        "TOO_LARGE",
+        `the ${this.role === "first" ? "first" : "control"} stream is more than ${MAX_CONTROL_BYTES} bytes, raw and inflated together, the most PAKman keeps before the signature is checked (MAX_CONTROL_BYTES)`
+      );
+  }
+  readControl(raw, entries) {
+    const pkginfo = entries.find((e) => e.path === ".PKGINFO");
+    if (!pkginfo) throw new ArchiveError("BAD_ARCHIVE", "no .PKGINFO in the control stream");
+    this.control = entries;
+    this.pkginfo = parseKeyValues(pkginfo.content.toString("utf8"));
+    this.identity = `Q1${createHash2("sha1").update(raw).digest("base64")}`;
+    this.datahash = this.pkginfo.find(([key]) => key === "datahash")?.[1] || void 0;
+    if (!this.keys) return true;
+    if (this.datahash) {
+      const verdict = checkSignatures(this.signatures, raw, this.keys);
+      if (verdict.verdict !== "OK") this.early = verdict;
+      this.signedBy = verdict.signedBy;
+      return !this.early;
+    }
+    const trusted = this.signatures.filter((s) => this.keys.has(s.keyName));
+    if (!trusted.length) {
+      this.early = checkSignatures(this.signatures, raw, this.keys);
+      return false;
+    }
+    this.pending = trusted.map((signature) => ({
+      signature,
+      verify: createVerify(DIGESTS[signature.algorithm]).update(raw)
+    }));
+    this.signedBy = trusted[0].keyName;
+    return true;
+  }
+  entry(header) {
+    const left = this.maxInflated - this.inflated;
+    if (header.size > left)
+      throw new ArchiveError(
+        "TOO_LARGE",
+        `${header.path} is ${header.size} bytes, more than the ${left} left of the ${this.maxInflated} bytes a package may inflate to, the most PAKman reads (MAX_INFLATED_BYTES)`
+      );
+    this.options.onEntry?.(header);
+    const expected = header.pax["APK-TOOLS.checksum.SHA1"];
+    if (!expected) return;
+    const hash = createHash2("sha1");
+    if (header.type === "symlink") hash.update(header.linknameField);
+    this.file = { header, expected, hash };
+  }
+  entryEnd() {
+    const file = this.file;
+    this.file = void 0;
+    if (!file || this.checksumFailure) return;
+    const actual = file.hash.digest("hex");
+    if (actual !== file.expected)
+      this.checksumFailure = `${file.header.path}: SHA-1 ${actual} is not the recorded ${file.expected}`;
+  }
+};
+var MAX_INDEX_BYTES = 64 * 1024 ** 2;
 function readIndex(file) {
-  const members = splitGzipMembers(file);
+  if (file.length > MAX_INDEX_BYTES)
+    throw new ArchiveError(
+      "TOO_LARGE",
+      `the index is ${file.length} bytes, more than the ${MAX_INDEX_BYTES} PAKman reads (MAX_INDEX_BYTES)`
+    );
+  const members = splitGzipMembers(file, MAX_INDEX_BYTES);
   const first = readTar(members[0]?.content ?? Buffer.alloc(0));
   const signed = first.length > 0 && first.every((e) => e.path.startsWith(".SIGN."));
   const body = members[signed ? 1 : 0];
@@ -8414,14 +8841,15 @@ function checkSignatures(signatures, signed, keys) {
       keys.get(signature.keyName),
       signature.bytes
     );
-    if (!ok) {
-      return {
-        verdict: "BAD_SIGNATURE",
-        reason: `the ${signature.algorithm} signature by ${signature.keyName} does not match`
-      };
-    }
+    if (!ok) return signatureMismatch(signature);
   }
   return { verdict: "OK", reason: "signature verified", signedBy: trusted[0].keyName };
+}
+function signatureMismatch(signature) {
+  return {
+    verdict: "BAD_SIGNATURE",
+    reason: `the ${signature.algorithm} signature by ${signature.keyName} does not match`
+  };
 }
 function signatureOf(entry) {
   const match = /^\.SIGN\.(RSA|RSA256|RSA512)\.(.+)$/.exec(entry.path);
@@ -8440,39 +8868,58 @@ function archiveFailure(error) {
 }
 
 // src/apk/repository.ts
-import { readdir, readFile as readFile2, stat as stat2 } from "node:fs/promises";
+import { readdir, readFile as readFile2, stat as stat3 } from "node:fs/promises";
 import { basename, dirname as dirname2, join as join5 } from "node:path";
-async function checkPaths(paths, keys) {
+async function checkPaths(paths, keys, options = {}) {
   const checks = [];
   for (const path of paths) {
-    if ((await stat2(path)).isDirectory()) checks.push(...await checkTree(path, keys));
-    else checks.push(await checkFile(path, keys));
+    if ((await stat3(path)).isDirectory()) checks.push(...await checkTree(path, keys, options));
+    else if (basename(path) === "APKINDEX.tar.gz") checks.push(await checkIndex(path, keys));
+    else checks.push(fileCheck(path, await checkPackageFile(path, keys, options)));
   }
   return checks;
 }
-async function checkTree(dir, keys) {
+async function checkTree(dir, keys, options) {
   const checks = [];
   const entries = await readdir(dir, { withFileTypes: true });
   for (const entry of entries) {
-    if (entry.isDirectory()) checks.push(...await checkTree(join5(dir, entry.name), keys));
+    if (entry.isDirectory()) checks.push(...await checkTree(join5(dir, entry.name), keys, options));
   }
   const files = entries.filter((e) => e.isFile()).map((e) => e.name);
+  const packages = /* @__PURE__ */ new Map();
   for (const name of files.filter((f) => f.endsWith(".apk") || f === "APKINDEX.tar.gz").sort()) {
-    checks.push(await checkFile(join5(dir, name), keys));
+    const path = join5(dir, name);
+    if (name === "APKINDEX.tar.gz") {
+      checks.push(await checkIndex(path, keys));
+      continue;
+    }
+    const result = await checkPackageFile(path, keys, options);
+    packages.set(name, result);
+    checks.push(fileCheck(path, result));
   }
-  if (files.includes("APKINDEX.tar.gz")) checks.push(...await checkListing(dir, files));
+  if (files.includes("APKINDEX.tar.gz")) checks.push(...await checkListing(dir, files, packages));
   return checks;
 }
-async function checkFile(path, keys) {
-  const bytes = await readFile2(path);
-  const result = basename(path) === "APKINDEX.tar.gz" ? verifyIndex(bytes, keys) : verifyPackage(bytes, keys);
+function fileCheck(path, result) {
   return { path, verdict: result.verdict, reason: result.reason };
 }
-async function checkListing(dir, files) {
+async function checkIndex(path, keys) {
+  const { size } = await stat3(path);
+  if (size > MAX_INDEX_BYTES)
+    return {
+      path,
+      verdict: "TOO_LARGE",
+      reason: `the index is ${size} bytes, more than the ${MAX_INDEX_BYTES} PAKman reads (MAX_INDEX_BYTES)`
+    };
+  return fileCheck(path, verifyIndex(await readFile2(path), keys));
+}
+async function checkListing(dir, files, packages) {
   const checks = [];
+  const indexPath = join5(dir, "APKINDEX.tar.gz");
   let entries;
   try {
-    entries = readIndex(await readFile2(join5(dir, "APKINDEX.tar.gz"))).entries;
+    if ((await stat3(indexPath)).size > MAX_INDEX_BYTES) return checks;
+    entries = readIndex(await readFile2(indexPath)).entries;
   } catch {
     return checks;
   }
@@ -8481,25 +8928,17 @@ async function checkListing(dir, files) {
     const name = `${entry.name}-${entry.version}.apk`;
     const path = join5(dir, name);
     listed.add(name);
-    if (!files.includes(name)) {
-      checks.push({
-        path,
-        verdict: "MISSING",
-        reason: `listed in ${join5(dir, "APKINDEX.tar.gz")} but not present`
-      });
+    const found = packages.get(name);
+    if (!files.includes(name) || !found) {
+      checks.push({ path, verdict: "MISSING", reason: `listed in ${indexPath} but not present` });
       continue;
     }
-    const bytes = await readFile2(path);
-    let identity;
-    try {
-      identity = readPackage(bytes).identity;
-    } catch {
-    }
-    if (identity !== void 0 && identity !== entry.checksum || bytes.length !== entry.size) {
+    const { identity, size } = found;
+    if (identity !== void 0 && identity !== entry.checksum || size !== entry.size) {
       checks.push({
         path,
         verdict: "MISMATCH",
-        reason: `the index says C:${entry.checksum} S:${entry.size}, the file is C:${identity ?? "(unreadable)"} S:${bytes.length}`
+        reason: `the index says C:${entry.checksum} S:${entry.size}, the file is C:${identity ?? "(unreadable)"} S:${size}`
       });
     }
   }
@@ -8792,7 +9231,7 @@ function toRelease(data) {
 
 // src/publish/merge.ts
 import { createPublicKey as createPublicKey3 } from "node:crypto";
-import { copyFile as copyFile2, mkdir as mkdir2, mkdtemp as mkdtemp3, readdir as readdir3, readFile as readFile5, rm as rm4, stat as stat3, writeFile as writeFile3 } from "node:fs/promises";
+import { copyFile as copyFile2, mkdir as mkdir2, mkdtemp as mkdtemp3, readdir as readdir3, readFile as readFile5, rm as rm4, stat as stat4, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
 import { basename as basename3, join as join8 } from "node:path";
 async function mergeRepositories(artifactDirs, settings) {
@@ -8814,18 +9253,20 @@ async function mergeRepositories(artifactDirs, settings) {
     }
     manifests.push(manifest);
     for (const file of await apkFiles(dir)) {
-      const bytes = await readFile5(file.path);
-      const verdict = verifyPackage(bytes, trusted);
-      if (verdict.verdict !== "OK") {
+      const checked = await checkPackageFile(file.path, trusted);
+      if (checked.verdict !== "OK") {
         throw new Error(
-          `${manifest.stack} ${manifest.arch} ${basename3(file.path)}: ${verdict.verdict} with ${keyFile} (${verdict.reason}); merge only packages signed with the same key`
+          `${manifest.stack} ${manifest.arch} ${basename3(file.path)}: ${checked.verdict} with ${keyFile} (${checked.reason}); merge only packages signed with the same key`
         );
       }
       const target = join8(manifest.stack, file.repo, file.arch);
       await mkdir2(join8(settings.outputDir, target), { recursive: true });
       await copyFile2(file.path, join8(settings.outputDir, target, basename3(file.path)));
       const list2 = byDirectory.get(target) ?? [];
-      list2.push({ pkg: readPackage(bytes), fileSize: bytes.length });
+      list2.push({
+        pkg: { pkginfo: checked.pkginfo, identity: checked.identity },
+        fileSize: checked.size
+      });
       byDirectory.set(target, list2);
     }
   }
@@ -8864,7 +9305,7 @@ async function downloadBuildArtifacts(log) {
   for (const artifact of artifacts) {
     const path = join8(root, String(artifact.id));
     await client.downloadArtifact(artifact.id, { path });
-    const isBuild = await stat3(join8(path, MANIFEST)).then(
+    const isBuild = await stat4(join8(path, MANIFEST)).then(
       () => true,
       () => false
     );
@@ -8933,8 +9374,8 @@ function requireValue(value, what) {
 
 // src/container/docker.ts
 import { spawn } from "node:child_process";
-import { createReadStream, createWriteStream } from "node:fs";
-import { pipeline } from "node:stream/promises";
+import { createReadStream as createReadStream2, createWriteStream } from "node:fs";
+import { pipeline as pipeline2 } from "node:stream/promises";
 var DockerError = class extends Error {
   name = "DockerError";
 };
@@ -9010,7 +9451,7 @@ var Docker = class {
   async saveImage(image, file, compressor) {
     const save = this.spawn(["save", image]);
     const compress = spawn(compressor[0], compressor.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
-    const written = pipeline(compress.stdout, createWriteStream(file, { mode: 384 }));
+    const written = pipeline2(compress.stdout, createWriteStream(file, { mode: 384 }));
     save.stdout.pipe(compress.stdin);
     const [saveCode, compressCode, saveErr, compressErr] = await Promise.all([
       exitCode(save),
@@ -9029,7 +9470,7 @@ var Docker = class {
       stdio: ["pipe", "pipe", "pipe"]
     });
     const load = this.spawn(["load"]);
-    const fed = pipeline(createReadStream(file), decompress.stdin);
+    const fed = pipeline2(createReadStream2(file), decompress.stdin);
     decompress.stdout.pipe(load.stdin);
     const [decompressCode, loadCode, decompressErr, loadOut, loadErr] = await Promise.all([
       exitCode(decompress),
@@ -9127,7 +9568,7 @@ function lastLine(text) {
 
 // src/pipeline.ts
 import { execFile } from "node:child_process";
-import { chown as chown2, mkdir as mkdir3, readdir as readdir5, readFile as readFile7, realpath, rm as rm5, stat as stat5, writeFile as writeFile5 } from "node:fs/promises";
+import { chown as chown2, mkdir as mkdir3, readdir as readdir5, readFile as readFile7, realpath, rm as rm5, stat as stat6, writeFile as writeFile5 } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
 import { basename as basename5, join as join12, relative as relative2, resolve, sep } from "node:path";
 import { promisify as promisify2 } from "node:util";
@@ -9241,8 +9682,8 @@ echo "installed $PAKMAN_PACKAGE"
 
 // src/build/packages.ts
 import { createHash as createHash3 } from "node:crypto";
-import { createReadStream as createReadStream2 } from "node:fs";
-import { readdir as readdir4, stat as stat4 } from "node:fs/promises";
+import { createReadStream as createReadStream3 } from "node:fs";
+import { readdir as readdir4, stat as stat5 } from "node:fs/promises";
 import { join as join10, relative } from "node:path";
 async function collectBuiltFiles(packagesDir) {
   const files = [];
@@ -9259,7 +9700,7 @@ async function collectBuiltFiles(packagesDir) {
       kind: isIndex ? "index" : "package",
       ...parsed && { name: parsed[1], version: parsed[2] },
       arch,
-      size: (await stat4(path)).size,
+      size: (await stat5(path)).size,
       sha256: await sha256File(path)
     });
   }
@@ -9277,7 +9718,7 @@ async function walk(dir) {
 function sha256File(path) {
   return new Promise((resolve2, reject) => {
     const hash = createHash3("sha256");
-    createReadStream2(path).on("data", (chunk) => hash.update(chunk)).on("end", () => resolve2(hash.digest("hex"))).on("error", reject);
+    createReadStream3(path).on("data", (chunk) => hash.update(chunk)).on("end", () => resolve2(hash.digest("hex"))).on("error", reject);
   });
 }
 
@@ -9495,7 +9936,7 @@ async function buildStage(settings, reporter) {
     throw new PipelineError(`stack ${stack} must look like alpine/3.19 or alpine/edge`);
   const baseImage = settings.image ?? `alpine:${stack.slice("alpine/".length)}`;
   const stackName = stack ?? settings.image;
-  const owner = await stat5(settings.workspace);
+  const owner = await stat6(settings.workspace);
   const identity = buildIdentity(owner);
   const packagesDir = await prepareOutputDir(settings.packagesDir, settings.workspace, owner);
   const keyName = settings.keyName ?? defaultKeyName(recipe.repository);
@@ -9665,7 +10106,7 @@ async function mergeStage(settings, reporter) {
   const packagesDir = await prepareOutputDir(
     settings.packagesDir,
     settings.workspace,
-    await stat5(settings.workspace)
+    await stat6(settings.workspace)
   );
   const downloaded = await reporter.group(
     "Download build artifacts",
