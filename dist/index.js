@@ -9,7 +9,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-QDNW5JN7.js";
+} from "./chunks/chunk-L6LGOLE3.js";
 import {
   error,
   getBooleanInput,

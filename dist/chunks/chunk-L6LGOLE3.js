@@ -3680,22 +3680,22 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name2, pos, code, message) {
+      constructor(name2, pos, code, message2) {
         super();
         this.name = name2;
         this.code = code;
-        this.message = message;
+        this.message = message2;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code, message2) {
+        super("YAMLParseError", pos, code, message2);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code, message2) {
+        super("YAMLWarning", pos, code, message2);
       }
     };
     var prettifyError2 = (src, lc) => (error62) => {
@@ -4375,8 +4375,8 @@ var require_compose_collection = __commonJS({
         const { anchor: anchor2, newlineAfterProp: nl } = props;
         const lastProp = anchor2 && tagToken ? anchor2.offset > tagToken.offset ? anchor2 : tagToken : anchor2 ?? tagToken;
         if (lastProp && (!nl || nl.offset < lastProp.offset)) {
-          const message = "Missing newline after block sequence props";
-          onError(lastProp, "MISSING_CHAR", message);
+          const message2 = "Missing newline after block sequence props";
+          onError(lastProp, "MISSING_CHAR", message2);
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
@@ -4448,15 +4448,15 @@ var require_resolve_block_scalar = __commonJS({
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
-            const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
-            onError(offset + indent.length, "MISSING_CHAR", message);
+            const message2 = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
+            onError(offset + indent.length, "MISSING_CHAR", message2);
           }
           if (header.indent === 0)
             trimIndent = indent.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
-            const message = "Block scalar values in collections must be indented";
-            onError(offset, "BAD_INDENT", message);
+            const message2 = "Block scalar values in collections must be indented";
+            onError(offset, "BAD_INDENT", message2);
           }
           break;
         }
@@ -4479,8 +4479,8 @@ var require_resolve_block_scalar = __commonJS({
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
           const src = header.indent ? "explicit indentation indicator" : "first line";
-          const message = `Block scalar lines must not be less indented than their ${src}`;
-          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
+          const message2 = `Block scalar lines must not be less indented than their ${src}`;
+          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message2);
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
@@ -4558,8 +4558,8 @@ var require_resolve_block_scalar = __commonJS({
             break;
           case "comment":
             if (strict && !hasSpace) {
-              const message = "Comments must be separated from other tokens by white space characters";
-              onError(token, "MISSING_CHAR", message);
+              const message2 = "Comments must be separated from other tokens by white space characters";
+              onError(token, "MISSING_CHAR", message2);
             }
             length += token.source.length;
             comment = token.source.substring(1);
@@ -4570,8 +4570,8 @@ var require_resolve_block_scalar = __commonJS({
             break;
           /* istanbul ignore next should not happen */
           default: {
-            const message = `Unexpected token in block scalar header: ${token.type}`;
-            onError(token, "UNEXPECTED_TOKEN", message);
+            const message2 = `Unexpected token in block scalar header: ${token.type}`;
+            onError(token, "UNEXPECTED_TOKEN", message2);
             const ts = token.source;
             if (ts && typeof ts === "string")
               length += ts.length;
@@ -4964,13 +4964,13 @@ var require_compose_node = __commonJS({
             if (anchor2)
               node2.anchor = anchor2.source.substring(1);
           } catch (error62) {
-            const message = error62 instanceof Error ? error62.message : String(error62);
-            onError(token, "RESOURCE_EXHAUSTION", message);
+            const message2 = error62 instanceof Error ? error62.message : String(error62);
+            onError(token, "RESOURCE_EXHAUSTION", message2);
           }
           break;
         default: {
-          const message = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
-          onError(token, "UNEXPECTED_TOKEN", message);
+          const message2 = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
+          onError(token, "UNEXPECTED_TOKEN", message2);
           isSrcToken = false;
         }
       }
@@ -5126,12 +5126,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning2) => {
+        this.onError = (source, code, message2, warning2) => {
           const pos = getErrorPos(source);
           if (warning2)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code, message2));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code, message2));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -5201,10 +5201,10 @@ ${cb}` : comment;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning2) => {
+            this.directives.add(token.source, (offset, message2, warning2) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message, warning2);
+              this.onError(pos, "BAD_DIRECTIVE", message2, warning2);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -5293,12 +5293,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code, message2) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code, message2);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code, message2);
         };
         switch (token.type) {
           case "scalar":
@@ -6458,8 +6458,8 @@ var require_parser = __commonJS({
         }
         const type = cst.tokenType(source);
         if (!type) {
-          const message = `Not a YAML token: ${source}`;
-          yield* this.pop({ type: "error", offset: this.offset, message, source });
+          const message2 = `Not a YAML token: ${source}`;
+          yield* this.pop({ type: "error", offset: this.offset, message: message2, source });
           this.offset += source.length;
         } else if (type === "scalar") {
           this.atNewLine = false;
@@ -6549,8 +6549,8 @@ var require_parser = __commonJS({
       *pop(error62) {
         const token = error62 ?? this.stack.pop();
         if (!token) {
-          const message = "Tried to pop an empty stack";
-          yield { type: "error", offset: this.offset, source: "", message };
+          const message2 = "Tried to pop an empty stack";
+          yield { type: "error", offset: this.offset, source: "", message: message2 };
         } else if (this.stack.length === 0) {
           yield token;
         } else {
@@ -7704,8 +7704,8 @@ import { createHash as createHash2, createPublicKey as createPublicKey2, verify 
 // src/apk/streams.ts
 import { crc32, inflateRawSync } from "node:zlib";
 var ArchiveError = class extends Error {
-  constructor(kind, message) {
-    super(message);
+  constructor(kind, message2) {
+    super(message2);
     this.kind = kind;
     this.name = "ArchiveError";
   }
@@ -7748,10 +7748,10 @@ function readMember(file2, offset) {
     content = buffer;
     consumed = engine.bytesWritten;
   } catch (error62) {
-    const message = error62.message;
-    if (/unexpected end/i.test(message))
+    const message2 = error62.message;
+    if (/unexpected end/i.test(message2))
       throw new ArchiveError("BAD_ARCHIVE", `file ends inside the gzip member at ${offset}`);
-    throw new ArchiveError("IO_ERROR", `gzip member at ${offset} is damaged: ${message}`);
+    throw new ArchiveError("IO_ERROR", `gzip member at ${offset} is damaged: ${message2}`);
   }
   const trailer = pos + consumed;
   if (trailer + 8 > file2.length)
@@ -8169,7 +8169,7 @@ import { basename as basename3, join as join8 } from "node:path";
 import { readdir as readdir2 } from "node:fs/promises";
 import { join as join6 } from "node:path";
 async function uploadDirectory(name2, dir, log2) {
-  const { DefaultArtifactClient } = await import("./artifact-NRZL6VGD.js");
+  const { DefaultArtifactClient } = await import("./artifact-WZMQJ5AR.js");
   const client = new DefaultArtifactClient();
   const files = await listFiles(dir);
   const upload = () => client.uploadArtifact(name2, files, dir, { compressionLevel: 0 });
@@ -8194,58 +8194,150 @@ async function listFiles(dir) {
 var MANIFEST = "pakman.json";
 
 // src/publish/release.ts
-import { readFile as readFile2 } from "node:fs/promises";
-async function publishAssets(releaser, tag, files, log2) {
-  let release = await releaser.findByTag(tag);
-  const created = !release;
-  if (!release) {
-    release = await releaser.createDraft(tag);
-    log2(`created draft release ${tag}`);
-  }
-  const existing = await releaser.listAssets(release);
-  for (const file2 of files) {
-    const old = existing.find((a) => a.name === file2.name);
-    if (old) {
-      await releaser.deleteAsset(old);
-      log2(`replacing ${file2.name}`);
+import { openAsBlob } from "node:fs";
+var AlreadyExistsError = class extends Error {
+};
+async function publishAssets(releaser, tag, files, log2, options = {}) {
+  let release;
+  try {
+    release = await findRelease(releaser, tag);
+    let publishes;
+    if (release) {
+      publishes = release.draft;
+      log2(`found ${release.draft ? "draft " : ""}release ${tag}`);
+    } else {
+      ;
+      ({ release, publishes } = await createRelease(releaser, tag, log2));
     }
-    await releaser.uploadAsset(release, file2.name, await readFile2(file2.path));
-    log2(`uploaded ${file2.name}`);
-  }
-  if (created || release.draft) {
-    release = await releaser.publish(release);
+    await uploadAll(releaser, release, files, log2, options.concurrency ?? 4);
+    if (!publishes) {
+      if (release.draft) log2(`release ${tag} is published by the job that created it`);
+      return release;
+    }
+    const current = await releaser.get(release);
+    if (!current.draft) return current;
+    const done = await releaser.publish(current);
     log2(`published release ${tag}`);
+    return done;
+  } catch (error62) {
+    const left = release?.draft ? `; it is left a draft, re-run the job to finish it` : "";
+    throw new Error(`release ${tag}: ${message(error62)}${left}`, { cause: error62 });
   }
-  return release;
+}
+async function findRelease(releaser, tag) {
+  return await releaser.findPublished(tag) ?? chooseRelease(await releaser.listByTag(tag));
+}
+function chooseRelease(releases) {
+  const byAge = [...releases].sort((a, b) => a.id - b.id);
+  return byAge.find((r) => !r.draft) ?? byAge[0];
+}
+async function createRelease(releaser, tag, log2) {
+  let mine;
+  try {
+    mine = await releaser.createDraft(tag);
+  } catch (error62) {
+    if (!(error62 instanceof AlreadyExistsError)) throw error62;
+    const theirs = await findRelease(releaser, tag);
+    if (!theirs) throw new Error(`release ${tag} exists, yet cannot be found`, { cause: error62 });
+    log2(`release ${tag} was created by another job meanwhile; adding to it`);
+    return { release: theirs, publishes: false };
+  }
+  const chosen = chooseRelease([
+    mine,
+    ...(await releaser.listByTag(tag)).filter((r) => r.id !== mine.id)
+  ]);
+  if (chosen.id === mine.id) {
+    log2(`created draft release ${tag}`);
+    return { release: mine, publishes: true };
+  }
+  await releaser.deleteRelease(mine);
+  log2(`release ${tag} was created by another job at the same time; adding to it`);
+  return { release: chosen, publishes: false };
+}
+async function uploadAll(releaser, release, files, log2, concurrency) {
+  const existing = new Map((await releaser.listAssets(release)).map((a) => [a.name, a]));
+  await eachLimited(files, concurrency, async (file2) => {
+    const old = existing.get(file2.name);
+    if (old) {
+      log2(`replacing ${file2.name}`);
+      await releaser.deleteAsset(old);
+    }
+    try {
+      await releaser.uploadAsset(release, file2);
+    } catch (error62) {
+      if (!(error62 instanceof AlreadyExistsError)) throw error62;
+      log2(`replacing ${file2.name}`);
+      const now = (await releaser.listAssets(release)).find((a) => a.name === file2.name);
+      if (now) await releaser.deleteAsset(now);
+      await releaser.uploadAsset(release, file2);
+    }
+    log2(`uploaded ${file2.name}`);
+  });
+}
+async function eachLimited(items, limit, task) {
+  let next = 0;
+  let failure2;
+  const worker = async () => {
+    while (!failure2 && next < items.length) {
+      const item = items[next++];
+      try {
+        await task(item);
+      } catch (error62) {
+        failure2 ??= { error: error62 };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure2) throw failure2.error;
+}
+function message(error62) {
+  return error62 instanceof Error ? error62.message : String(error62);
 }
 var GitHubReleaser = class _GitHubReleaser {
-  constructor(octokit, owner, repo, retryDelayMs = 1e3) {
+  constructor(octokit, owner, repo, retries = 3) {
     this.octokit = octokit;
     this.owner = owner;
     this.repo = repo;
-    this.retryDelayMs = retryDelayMs;
+    this.retries = retries;
   }
   octokit;
   owner;
   repo;
-  retryDelayMs;
-  static async create(token, repository, apiUrl = process.env.GITHUB_API_URL ?? "https://api.github.com") {
-    const { getOctokit } = await import("./github-ARPDD3TH.js");
+  retries;
+  static async create(token, repository, options = {}) {
     const [owner, repo] = repository.split("/");
-    return new _GitHubReleaser(getOctokit(token, { baseUrl: apiUrl }), owner, repo);
-  }
-  async findByTag(tag) {
-    const releases = await this.retry(
-      () => this.octokit.rest.repos.listReleases({ owner: this.owner, repo: this.repo, per_page: 100 })
+    if (!owner || !repo) throw new Error(`repository must be owner/name, not "${repository}"`);
+    return new _GitHubReleaser(
+      await createOctokit(token, options),
+      owner,
+      repo,
+      options.retries ?? 3
     );
-    const found = releases.data.find((r) => r.tag_name === tag);
-    return found && toRelease(found);
+  }
+  async findPublished(tag) {
+    try {
+      const { data } = await this.octokit.rest.repos.getReleaseByTag({ ...this.where, tag });
+      return toRelease(data);
+    } catch (error62) {
+      if (status(error62) === 404) return void 0;
+      throw apiError(`looking up release ${tag}`, error62, this.retries);
+    }
+  }
+  async listByTag(tag) {
+    const releases = await this.call(
+      "listing releases",
+      () => this.octokit.paginate(this.octokit.rest.repos.listReleases, {
+        ...this.where,
+        per_page: 100
+      })
+    );
+    return releases.filter((r) => r.tag_name === tag).map(toRelease);
   }
   async createDraft(tag) {
-    const { data } = await this.retry(
+    const { data } = await this.call(
+      `creating release ${tag}`,
       () => this.octokit.rest.repos.createRelease({
-        owner: this.owner,
-        repo: this.repo,
+        ...this.where,
         tag_name: tag,
         name: tag,
         draft: true
@@ -8253,32 +8345,45 @@ var GitHubReleaser = class _GitHubReleaser {
     );
     return toRelease(data);
   }
+  async get(release) {
+    const { data } = await this.call(
+      `reading release ${release.tag}`,
+      () => this.octokit.rest.repos.getRelease({ ...this.where, release_id: release.id })
+    );
+    return toRelease(data);
+  }
+  async deleteRelease(release) {
+    await this.call(
+      `deleting draft release ${release.tag} (${release.id})`,
+      () => this.octokit.rest.repos.deleteRelease({ ...this.where, release_id: release.id })
+    );
+  }
   async listAssets(release) {
-    const { data } = await this.retry(
-      () => this.octokit.rest.repos.listReleaseAssets({
-        owner: this.owner,
-        repo: this.repo,
+    const assets = await this.call(
+      `listing the assets of release ${release.tag}`,
+      () => this.octokit.paginate(this.octokit.rest.repos.listReleaseAssets, {
+        ...this.where,
         release_id: release.id,
         per_page: 100
       })
     );
-    return data.map((a) => ({ id: a.id, name: a.name }));
+    return assets.map((a) => ({ id: a.id, name: a.name }));
   }
   async deleteAsset(asset) {
-    await this.retry(
-      () => this.octokit.rest.repos.deleteReleaseAsset({
-        owner: this.owner,
-        repo: this.repo,
-        asset_id: asset.id
-      })
-    );
+    try {
+      await this.octokit.rest.repos.deleteReleaseAsset({ ...this.where, asset_id: asset.id });
+    } catch (error62) {
+      if (status(error62) !== 404) throw apiError(`deleting asset ${asset.name}`, error62, this.retries);
+    }
   }
-  async uploadAsset(release, name2, data) {
-    const response = await this.retry(
+  async uploadAsset(release, file2) {
+    const data = await openAsBlob(file2.path);
+    const response = await this.call(
+      `uploading ${file2.name}`,
       () => this.octokit.request({
         method: "POST",
         url: release.uploadUrl,
-        name: name2,
+        name: file2.name,
         data,
         headers: { "content-type": "application/octet-stream" }
       })
@@ -8287,28 +8392,91 @@ var GitHubReleaser = class _GitHubReleaser {
     return { id: asset.id, name: asset.name };
   }
   async publish(release) {
-    const { data } = await this.retry(
+    const { data } = await this.call(
+      `publishing release ${release.tag}`,
       () => this.octokit.rest.repos.updateRelease({
-        owner: this.owner,
-        repo: this.repo,
+        ...this.where,
         release_id: release.id,
         draft: false
       })
     );
     return toRelease(data);
   }
-  async retry(call3, attempts = 3) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await call3();
-      } catch (error62) {
-        const status = error62.status ?? 0;
-        if (status < 500 || attempt >= attempts) throw error62;
-        await new Promise((resolve3) => setTimeout(resolve3, this.retryDelayMs * attempt));
-      }
+  get where() {
+    return { owner: this.owner, repo: this.repo };
+  }
+  async call(what, request) {
+    try {
+      return await request();
+    } catch (error62) {
+      throw apiError(what, error62, this.retries);
     }
   }
 };
+async function createOctokit(token, options = {}) {
+  const [{ getOctokit }, { retry }, { throttling }, { default: Bottleneck }] = await Promise.all([
+    import("./github-SBRASMSG.js"),
+    import("./dist-bundle-M6RDEQDN.js"),
+    import("./dist-bundle-THW2IRK6.js"),
+    import("./light-CJZSGWNI.js")
+  ]);
+  const log2 = options.log ?? (() => {
+  });
+  const base = options.retryAfterBaseValue ?? 1e3;
+  const limit = options.rateLimitRetries ?? 3;
+  const maxWait = options.maxRateLimitWait ?? 600;
+  const onLimit = (kind) => (retryAfter, request, _, count) => {
+    const where = `${request.method} ${request.url}`;
+    if (count >= limit || retryAfter > maxWait) {
+      log2(
+        `GitHub's ${kind} stopped ${where}; not retrying (${count} retries, wait ${retryAfter}s)`
+      );
+      return false;
+    }
+    log2(`GitHub's ${kind} hit ${where}; retrying in ${retryAfter}s (${count + 1} of ${limit})`);
+    return true;
+  };
+  return getOctokit(
+    token,
+    {
+      baseUrl: options.apiUrl ?? process.env.GITHUB_API_URL ?? "https://api.github.com",
+      retry: {
+        retries: options.retries ?? 3,
+        retryAfterBaseValue: base,
+        doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451]
+      },
+      throttle: {
+        retryAfterBaseValue: base,
+        onRateLimit: onLimit("rate limit"),
+        onSecondaryRateLimit: onLimit("secondary rate limit"),
+        // Groups of their own: the plugin's defaults are shared by every Octokit in the process.
+        // They space out when writes start; uploads still overlap once started.
+        write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs ?? 1e3 }),
+        notifications: new Bottleneck.Group({
+          maxConcurrent: 1,
+          minTime: options.notifyingWriteIntervalMs ?? 3e3
+        })
+      }
+    },
+    retry,
+    throttling
+  );
+}
+function status(error62) {
+  return error62?.status;
+}
+function apiError(what, error62, retries) {
+  const failure2 = error62;
+  if (failure2.status === 422 && failure2.response?.data?.errors?.some((e) => e.code === "already_exists")) {
+    return new AlreadyExistsError(`${what}: already exists`, { cause: error62 });
+  }
+  if (failure2.status === void 0) return new Error(`${what}: ${message(error62)}`, { cause: error62 });
+  const attempts = failure2.status >= 500 ? ` after ${retries + 1} attempts` : "";
+  return new Error(
+    `${what} failed: HTTP ${failure2.status} (${failure2.message ?? "no message"})${attempts}`,
+    { cause: error62 }
+  );
+}
 function toRelease(data) {
   return {
     id: data.id,
@@ -8321,7 +8489,7 @@ function toRelease(data) {
 
 // src/publish/merge.ts
 import { createPrivateKey as createPrivateKey2, createPublicKey as createPublicKey3 } from "node:crypto";
-import { copyFile as copyFile2, mkdir as mkdir2, mkdtemp as mkdtemp3, readdir as readdir3, readFile as readFile3, rm as rm4, stat as stat3, writeFile as writeFile3 } from "node:fs/promises";
+import { copyFile as copyFile2, mkdir as mkdir2, mkdtemp as mkdtemp3, readdir as readdir3, readFile as readFile2, rm as rm4, stat as stat3, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
 import { basename as basename2, join as join7 } from "node:path";
 async function mergeRepositories(artifactDirs, settings) {
@@ -8332,7 +8500,7 @@ async function mergeRepositories(artifactDirs, settings) {
   const byDirectory = /* @__PURE__ */ new Map();
   const manifests = [];
   for (const dir of artifactDirs) {
-    const manifest = JSON.parse(await readFile3(join7(dir, MANIFEST), "utf8"));
+    const manifest = JSON.parse(await readFile2(join7(dir, MANIFEST), "utf8"));
     for (const part of [manifest.stack, manifest.arch]) {
       if (typeof part !== "string" || !/^[A-Za-z0-9._:@/-]+$/.test(part) || part.split("/").some((p) => p === ".." || p === "")) {
         throw new Error(
@@ -8342,7 +8510,7 @@ async function mergeRepositories(artifactDirs, settings) {
     }
     manifests.push(manifest);
     for (const file2 of await apkFiles(dir)) {
-      const bytes = await readFile3(file2.path);
+      const bytes = await readFile2(file2.path);
       const verdict = verifyPackage(bytes, trusted);
       if (verdict.verdict !== "OK") {
         throw new Error(
@@ -8384,7 +8552,7 @@ async function apkFiles(dir) {
   }).sort((a, b) => a.path.localeCompare(b.path));
 }
 async function downloadBuildArtifacts(log2) {
-  const { DefaultArtifactClient } = await import("./artifact-NRZL6VGD.js");
+  const { DefaultArtifactClient } = await import("./artifact-WZMQJ5AR.js");
   const client = new DefaultArtifactClient();
   const root = await mkdtemp3(join7(process.env.RUNNER_TEMP || tmpdir3(), "pakman-merge-"));
   const { artifacts } = await client.listArtifacts();
@@ -8447,7 +8615,8 @@ async function publishDirectory(output2, settings, log2) {
   if (settings.releaseTag) {
     const releaser = settings.releaser ?? await GitHubReleaser.create(
       requireValue(settings.token, "a GitHub token"),
-      requireValue(settings.repository, "the repository")
+      requireValue(settings.repository, "the repository"),
+      { log: log2 }
     );
     const release = await publishAssets(releaser, settings.releaseTag, output2.assets, log2);
     published.releaseUrl = release.url;
@@ -8471,14 +8640,14 @@ function byPosition(a, b) {
 }
 
 // src/config/load.ts
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 
 // src/config/legacy.ts
 var isPlain = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 var yamlList = (items) => `[${items.map((item) => `'${item}'`).join(", ")}]`;
 function upgradeLegacyKeys(config2, source) {
   const warnings = [];
-  const warn = (path2, message) => warnings.push(source.diagnostic("warning", path2, message, source.locateKey(path2)));
+  const warn = (path2, message2) => warnings.push(source.diagnostic("warning", path2, message2, source.locateKey(path2)));
   const build = config2.build;
   if (isPlain(build) && "destination" in build && !("destinations" in build)) {
     const old = build.destination;
@@ -9708,8 +9877,8 @@ function prefixIssues(path2, issues) {
     return iss;
   });
 }
-function unwrapMessage(message) {
-  return typeof message === "string" ? message : message?.message;
+function unwrapMessage(message2) {
+  return typeof message2 === "string" ? message2 : message2?.message;
 }
 function sizeCaps(defChecks) {
   const caps = [];
@@ -9739,7 +9908,7 @@ function finalizeIssue(iss, ctx, config2) {
       iss.schema = iss.inst;
   }
   const schemaError = iss.schema !== iss.inst ? iss.schema?._zod.def?.error : void 0;
-  const message = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx?.error?.(iss)) ?? unwrapMessage(config2.customError?.(iss)) ?? unwrapMessage(config2.localeError?.(iss)) ?? "Invalid input";
+  const message2 = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx?.error?.(iss)) ?? unwrapMessage(config2.customError?.(iss)) ?? unwrapMessage(config2.localeError?.(iss)) ?? "Invalid input";
   const full = {};
   for (const k of Object.keys(iss)) {
     if (k === "inst" || k === "schema" || k === "continue" || k === "input" || k === "__proto__")
@@ -9747,7 +9916,7 @@ function finalizeIssue(iss, ctx, config2) {
     full[k] = iss[k];
   }
   full.path ?? (full.path = []);
-  full.message = message;
+  full.message = message2;
   if (ctx?.reportInput) {
     full.input = iss.input;
   }
@@ -21486,8 +21655,8 @@ var globalRegistry = globalThis.__zod_globalRegistry;
 var INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
 var FALLBACK_FLAG = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
 var ZodCompileAsyncError = class extends Error {
-  constructor(message = "z.compile does not support async refinements, transforms, or checks") {
-    super(message);
+  constructor(message2 = "z.compile does not support async refinements, transforms, or checks") {
+    super(message2);
     this.name = "ZodCompileAsyncError";
   }
 };
@@ -24187,12 +24356,12 @@ function initializeContext(params) {
     external: params?.external ?? void 0
   };
 }
-function handleUnrepresentable(schema, ctx, json2, params, message) {
-  const result = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message }) : ctx.unrepresentable;
+function handleUnrepresentable(schema, ctx, json2, params, message2) {
+  const result = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message: message2 }) : ctx.unrepresentable;
   if (result === "any")
     return false;
   if (result === void 0 || result === "throw")
-    throw new Error(message);
+    throw new Error(message2);
   Object.assign(json2, result);
   return true;
 }
@@ -28446,11 +28615,11 @@ var YamlSource = class {
     for (const problem of [...this.doc.errors, ...this.doc.warnings]) {
       const start = this.lines.linePos(problem.pos[0]);
       const end = this.lines.linePos(Math.max(problem.pos[0], problem.pos[1]));
-      const message = problem.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, "");
+      const message2 = problem.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, "");
       this.diagnostics.push({
         severity: this.doc.errors.includes(problem) ? "error" : "warning",
         key: "",
-        message: `YAML: ${yamlMessage(problem.code, message)}`,
+        message: `YAML: ${yamlMessage(problem.code, message2)}`,
         file: file2,
         line: start.line,
         column: start.col,
@@ -28503,8 +28672,8 @@ var YamlSource = class {
   locateKey(path2) {
     return this.locate(path2, true);
   }
-  diagnostic(severity, path2, message, span = this.locate(path2)) {
-    return { severity, key: formatKeyPath(path2), message, file: this.file, ...span };
+  diagnostic(severity, path2, message2, span = this.locate(path2)) {
+    return { severity, key: formatKeyPath(path2), message: message2, file: this.file, ...span };
   }
 };
 function findPair(node2, segment) {
@@ -28525,9 +28694,9 @@ var YAML_HINTS = {
   BAD_INDENT: "indentation does not line up with the lines around it",
   MULTIPLE_DOCS: "only one YAML document is allowed; remove the extra ---"
 };
-function yamlMessage(code, message) {
+function yamlMessage(code, message2) {
   const hint = YAML_HINTS[code];
-  return hint ? `${message.replace(/\.$/, "")} (${hint})` : message;
+  return hint ? `${message2.replace(/\.$/, "")} (${hint})` : message2;
 }
 
 // src/config/suggest.ts
@@ -28567,7 +28736,7 @@ function editDistance(a, b) {
 async function loadConfigFile(file2) {
   let text;
   try {
-    text = await readFile4(file2, "utf8");
+    text = await readFile3(file2, "utf8");
   } catch (error62) {
     const reason = error62.code === "ENOENT" ? "file not found" : error62.message;
     const source = new YamlSource(file2, "");
@@ -28651,25 +28820,25 @@ function issueDiagnostic(source, root, issue2) {
   const path2 = issue2.path;
   const key = formatKeyPath(path2);
   const actual = valueAt(root, path2);
-  let message;
+  let message2;
   if (issue2.code === "invalid_type" && actual === void 0) {
     const [parent, missing] = [path2.slice(0, -1), path2.at(-1)];
-    message = parent.length ? `missing key ${String(missing)} in ${formatKeyPath(parent)}` : `missing key ${String(missing)} at the top level`;
+    message2 = parent.length ? `missing key ${String(missing)} in ${formatKeyPath(parent)}` : `missing key ${String(missing)} at the top level`;
     const hint = MISSING_HINTS[key.replace(/\[\d+\]/g, "[]")] ?? "";
-    return source.diagnostic("error", path2, `${message}${hint}`, source.locateKey(parent));
+    return source.diagnostic("error", path2, `${message2}${hint}`, source.locateKey(parent));
   }
   if (issue2.code === "invalid_type") {
-    message = `${key} must be ${article(issue2.expected)}, found ${describe3(actual)}`;
+    message2 = `${key} must be ${article(issue2.expected)}, found ${describe3(actual)}`;
   } else if (issue2.code === "invalid_value") {
-    message = `${key} must be one of ${issue2.values.map(String).join(", ")}, found ${describe3(actual)}`;
+    message2 = `${key} must be one of ${issue2.values.map(String).join(", ")}, found ${describe3(actual)}`;
   } else if (issue2.code === "too_small" && Array.isArray(actual)) {
-    message = `${key}: ${issue2.message.startsWith("Too small") ? "must not be empty" : issue2.message}`;
+    message2 = `${key}: ${issue2.message.startsWith("Too small") ? "must not be empty" : issue2.message}`;
   } else if (issue2.code === "invalid_union") {
-    message = `${key} must be a string, number or boolean, found ${describe3(actual)}`;
+    message2 = `${key} must be a string, number or boolean, found ${describe3(actual)}`;
   } else {
-    message = `${key}: ${issue2.message}${typeof actual === "string" ? ` (found ${JSON.stringify(actual)})` : ""}`;
+    message2 = `${key}: ${issue2.message}${typeof actual === "string" ? ` (found ${JSON.stringify(actual)})` : ""}`;
   }
-  return source.diagnostic("error", path2, message);
+  return source.diagnostic("error", path2, message2);
 }
 var MISSING_HINTS = {
   dependencies: " (dependencies.build lists the packages the build needs)",
@@ -28681,11 +28850,11 @@ var MISSING_HINTS = {
 };
 function crossFieldDiagnostics(config2, source) {
   const found = [];
-  const error62 = (path2, message, onKey = false) => found.push(
+  const error62 = (path2, message2, onKey = false) => found.push(
     source.diagnostic(
       "error",
       path2,
-      message,
+      message2,
       onKey ? source.locateKey(path2) : source.locate(path2)
     )
   );
@@ -29015,7 +29184,7 @@ function lastLine(text) {
 
 // src/pipeline.ts
 import { execFile as execFile2 } from "node:child_process";
-import { chown as chown3, mkdir as mkdir4, readdir as readdir5, readFile as readFile6, realpath, rm as rm6, stat as stat6, writeFile as writeFile6 } from "node:fs/promises";
+import { chown as chown3, mkdir as mkdir4, readdir as readdir5, readFile as readFile5, realpath, rm as rm6, stat as stat6, writeFile as writeFile6 } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
 import { basename as basename4, join as join13, relative as relative2, resolve as resolve2, sep } from "node:path";
 import { promisify as promisify3 } from "node:util";
@@ -29177,7 +29346,7 @@ function buildIdentity(workspaceOwner) {
 }
 
 // src/build/arch.ts
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 var PLATFORMS = {
   x86_64: { platform: "linux/amd64", qemu: "qemu-x86_64" },
   x86: { platform: "linux/386", qemu: "qemu-i386" },
@@ -29211,7 +29380,7 @@ async function planArchitecture(arch, host = hostArchitecture(), binfmtDir = "/p
   const { platform, qemu } = PLATFORMS[arch];
   const native = arch === host || host === "x86_64" && arch === "x86" || host === "aarch64" && arch === "armv7";
   if (native) return { arch, platform, emulated: false };
-  const registered = await readFile5(`${binfmtDir}/${qemu}`, "utf8").then(
+  const registered = await readFile4(`${binfmtDir}/${qemu}`, "utf8").then(
     (entry) => !entry.startsWith("disabled"),
     () => false
   );
@@ -29225,8 +29394,8 @@ async function planArchitecture(arch, host = hostArchitecture(), binfmtDir = "/p
 
 // src/build/index.ts
 var BuildError = class extends Error {
-  constructor(message, phase, tail) {
-    super(message);
+  constructor(message2, phase, tail) {
+    super(message2);
     this.phase = phase;
     this.tail = tail;
   }
@@ -29796,8 +29965,8 @@ function splitOnce(text, separator) {
   const at = text.indexOf(separator);
   return at < 0 ? [text] : [text.slice(0, at), text.slice(at + 1)];
 }
-function warning(message) {
-  return { severity: "warning", message };
+function warning(message2) {
+  return { severity: "warning", message: message2 };
 }
 function dropped(build, version2) {
   return {
@@ -29979,7 +30148,7 @@ async function buildStage(settings, reporter) {
         ...settings.cache && { cache: settings.cache },
         label: `${stackSlug(stackName)}-${arch}`,
         log: (line) => reporter.info(line),
-        warn: (message) => reporter.warning(message)
+        warn: (message2) => reporter.warning(message2)
       })
     );
     const sourceDateEpoch = await commitTime(settings.workspace);
@@ -30139,7 +30308,7 @@ async function mergeStage(settings, reporter) {
     );
     await reporter.group("Verify", async () => {
       const keys = trustedKeys([
-        [basename4(merged.publicKeyFile), await readFile6(merged.publicKeyFile, "utf8")]
+        [basename4(merged.publicKeyFile), await readFile5(merged.publicKeyFile, "utf8")]
       ]);
       const failed = (await checkPaths([packagesDir], keys)).filter((c) => c.verdict !== "OK");
       if (failed.length) {
