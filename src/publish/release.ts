@@ -84,7 +84,7 @@ export async function publishAssets(
       if (release.draft) log(`release ${tag} is published by the job that created it`)
       return release
     }
-    // Another job may have published it meanwhile; publishing twice would announce it twice.
+    // Another job that found the same draft may have published it meanwhile: nothing left to do.
     const current = await releaser.get(release)
     if (!current.draft) return current
     const done = await releaser.publish(current)
