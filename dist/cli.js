@@ -9,7 +9,7 @@ import {
   loadConfigFile,
   renderStage,
   trustedKeys
-} from "./chunks/chunk-L6LGOLE3.js";
+} from "./chunks/chunk-6IBFU7X4.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts

@@ -9,7 +9,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-L6LGOLE3.js";
+} from "./chunks/chunk-6IBFU7X4.js";
 import {
   error,
   getBooleanInput,

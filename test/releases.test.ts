@@ -220,6 +220,14 @@ describe('rate limits and server errors', () => {
     expect(lines.join('\n')).toMatch(/not retrying/)
   })
 
+  it('says a 403 that is no rate limit is about the token, without retrying it', async () => {
+    github.failNext('POST /repos/octo/app/releases', 1, 'forbidden')
+    await expect(publishAssets(await releaser(), 'v17', files('a.apk'), log)).rejects.toThrow(
+      'release v17: creating release v17 failed: HTTP 403 (Resource not accessible by integration); the token needs permission to write contents (permissions: contents: write)',
+    )
+    expect(github.requests.filter((r) => r.startsWith('POST /repos/'))).toHaveLength(1)
+  })
+
   it('retries a 500 with back-off and ends in a clear error when it does not go away', async () => {
     github.failNext('PATCH /repos/octo/app/releases/', Infinity)
     await expect(publishAssets(await releaser(), 'v13', files('a.apk'), log)).rejects.toThrow(
@@ -232,6 +240,17 @@ describe('rate limits and server errors', () => {
 })
 
 describe('uploads a few at a time', () => {
+  it('replaces an asset of the same name that appears after the listing', async () => {
+    const release = github.addRelease('v16')
+    // Another job uploads the same name between this job's listing and its upload.
+    github.beforeNext('POST /uploads/', () => {
+      release.assets.push({ id: 20_000, name: 'key.rsa.pub', size: 5, data: Buffer.from('other') })
+    })
+    await publishAssets(await releaser(), 'v16', files('key.rsa.pub'), log)
+    expect(release.assets.map((a) => a.data.toString())).toEqual(['contents of key.rsa.pub'])
+    expect(github.requests).toContain('DELETE /repos/octo/app/releases/assets/20000')
+  })
+
   it('keeps at most `concurrency` uploads in flight, and more than one', async () => {
     github.uploadDelayMs = 40
     const names = Array.from({ length: 10 }, (_, n) => `pkg-${n}.apk`)

@@ -426,8 +426,13 @@ function apiError(what: string, error: unknown, retries: number): Error {
   }
   if (failure.status === undefined) return new Error(`${what}: ${message(error)}`, { cause: error })
   const attempts = failure.status >= 500 ? ` after ${retries + 1} attempts` : ''
+  // A 403 that is no rate limit is almost always the token's permissions.
+  const hint =
+    failure.status === 403 && !/rate limit/i.test(failure.message ?? '')
+      ? '; the token needs permission to write contents (permissions: contents: write)'
+      : ''
   return new Error(
-    `${what} failed: HTTP ${failure.status} (${failure.message ?? 'no message'})${attempts}`,
+    `${what} failed: HTTP ${failure.status} (${failure.message ?? 'no message'})${attempts}${hint}`,
     { cause: error },
   )
 }

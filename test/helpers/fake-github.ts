@@ -47,9 +47,11 @@ export interface FakeRelease {
 
 /**
  * How an injected failure answers: a 500; GitHub's primary rate limit (403, no requests left until
- * `x-ratelimit-reset`); a secondary rate limit as a 403 or a 429, both with `retry-after`.
+ * `x-ratelimit-reset`); a secondary rate limit as a 403 or a 429, both with `retry-after`; a 403
+ * for a token without the permission.
  */
-export type Failure = 'server-error' | 'rate-limit' | 'secondary-403' | 'secondary-429'
+export type Failure =
+  'server-error' | 'rate-limit' | 'secondary-403' | 'secondary-429' | 'forbidden'
 
 /** "METHOD /path": a string matches the routes it starts, a RegExp those it matches. */
 export type Route = string | RegExp
@@ -182,6 +184,9 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   /** The answers GitHub gives, headers and messages as it sends them. */
   function fail(res: ServerResponse, failure: Failure, wait: number): void {
     if (failure === 'server-error') return send(res, 500, { msg: 'injected failure' })
+    if (failure === 'forbidden') {
+      return send(res, 403, { message: 'Resource not accessible by integration' })
+    }
     if (failure === 'rate-limit') {
       const reset = Math.ceil(Date.now() / 1000) + wait
       res.writeHead(403, {

@@ -8472,8 +8472,9 @@ function apiError(what, error62, retries) {
   }
   if (failure2.status === void 0) return new Error(`${what}: ${message(error62)}`, { cause: error62 });
   const attempts = failure2.status >= 500 ? ` after ${retries + 1} attempts` : "";
+  const hint = failure2.status === 403 && !/rate limit/i.test(failure2.message ?? "") ? "; the token needs permission to write contents (permissions: contents: write)" : "";
   return new Error(
-    `${what} failed: HTTP ${failure2.status} (${failure2.message ?? "no message"})${attempts}`,
+    `${what} failed: HTTP ${failure2.status} (${failure2.message ?? "no message"})${attempts}${hint}`,
     { cause: error62 }
   );
 }
