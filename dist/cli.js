@@ -8,7 +8,7 @@ import {
   loadConfigFile,
   renderStage,
   trustedKeys
-} from "./chunks/chunk-KZVLS37J.js";
+} from "./chunks/chunk-DMQBVZA4.js";
 import {
   formatDiagnostic
 } from "./chunks/chunk-VKUUF6DT.js";

@@ -11,7 +11,8 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-KZVLS37J.js";
+} from "./chunks/chunk-DMQBVZA4.js";
+import "./chunks/chunk-VKUUF6DT.js";
 import {
   error,
   getBooleanInput,
@@ -28,7 +29,6 @@ import {
   warning
 } from "./chunks/chunk-XMAN3V5Y.js";
 import "./chunks/chunk-KN4HR7WG.js";
-import "./chunks/chunk-VKUUF6DT.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/main.ts

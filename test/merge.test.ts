@@ -171,12 +171,15 @@ describe('the action in merge mode (node dist/index.js)', () => {
       'packages-dir': out,
       'key-name': KEY_NAME,
       'artifact-name': 'hello-app-repository',
-      'release-url': `${github.url}/octo/app/releases/tag/v1.0.3`,
+      // The fake answers for the repository asked about: GITHUB_REPOSITORY's.
+      'release-url': `${github.url}/acme/hello-app/releases/tag/v1.0.3`,
     })
     for (const group of ['Download build artifacts', 'Merge', 'Verify', 'Publish'])
       expect(ran.stdout).toContain(`::group::${group}\n`)
     expect(ran.stdout).toContain('5 packages in 3 directories verify')
-    const release = github.releases.find((r) => r.tag_name === 'v1.0.3')!
+    const release = github.releases.find(
+      (r) => r.repo === 'acme/hello-app' && r.tag_name === 'v1.0.3',
+    )!
     expect(release.draft).toBe(false)
     expect(release.assets.map((a) => a.name)).toEqual(
       expect.arrayContaining([

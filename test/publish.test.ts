@@ -17,6 +17,7 @@ beforeAll(() => {
 beforeEach(() => {
   github.artifacts.length = 0
   github.releases.length = 0
+  github.published.length = 0
 })
 
 function built(stack = 'alpine/3.20', arch = 'x86_64'): Built {
@@ -45,13 +46,14 @@ function built(stack = 'alpine/3.20', arch = 'x86_64'): Built {
 }
 
 const log: string[] = []
-const releaser = async () =>
-  new GitHubReleaser(
-    (await import('@actions/github')).getOctokit('t', { baseUrl: github.url }),
-    'octo',
-    'app',
-    1,
-  )
+// Back-off and write spacing in milliseconds rather than seconds, so retries take no time.
+const releaser = () =>
+  GitHubReleaser.create('t', 'octo/app', {
+    apiUrl: github.url,
+    retryAfterBaseValue: 1,
+    writeIntervalMs: 0,
+    notifyingWriteIntervalMs: 0,
+  })
 
 describe('workflow artifacts', () => {
   it('uploads the repository tree, the key and pakman.json under <package>-<stack>-<arch>', async () => {
@@ -144,8 +146,13 @@ describe('release assets', () => {
     github.failNext('POST /uploads/', Infinity)
     await expect(
       publish(built(), { artifact: false, releaseTag: 'v4', releaser: await releaser() }, () => {}),
-    ).rejects.toThrow(/injected failure|500/)
+    ).rejects.toThrow(
+      /^release v4: uploading .* failed: HTTP 500 .*after 4 attempts; it is left a draft, re-run the job to finish it$/,
+    )
     expect(github.releases).toMatchObject([{ tag_name: 'v4', draft: true }])
+    expect(github.published).toEqual([])
+    // Each upload that started was tried 4 times; none started after the first failed for good.
+    expect(github.requests.filter((r) => r.startsWith('POST /uploads/')).length % 4).toBe(0)
     github.failNext('POST /uploads/', 0)
     // the re-run finds its draft, fills it and publishes it
     await publish(

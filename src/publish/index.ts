@@ -8,8 +8,11 @@ export { uploadDirectory } from './artifact.js'
 export { MANIFEST, mergeKeyName, readManifests, type Manifest } from './manifest.js'
 export { downloadBuildArtifacts, mergeRepositories, type Merged } from './merge.js'
 export {
+  AlreadyExistsError,
+  createOctokit,
   GitHubReleaser,
   publishAssets,
+  type GitHubReleaserOptions,
   type Releaser,
   type Release,
   type Asset,
@@ -118,6 +121,7 @@ export async function publishDirectory(
       (await GitHubReleaser.create(
         requireValue(settings.token, 'a GitHub token'),
         requireValue(settings.repository, 'the repository'),
+        { log },
       ))
     const release = await publishAssets(releaser, settings.releaseTag, output.assets, log)
     published.releaseUrl = release.url

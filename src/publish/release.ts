@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises'
+import { openAsBlob } from 'node:fs'
 
 /*
  * Release assets. Releaser is the small interface in front of Octokit, so the release logic below
- * is plain code over it; GitHubReleaser is the Octokit implementation.
+ * is plain code over it; GitHubReleaser is the Octokit implementation, with @octokit/plugin-retry
+ * for server errors and @octokit/plugin-throttling for GitHub's rate limits.
  */
 
 export interface Release {
@@ -18,91 +19,251 @@ export interface Asset {
   name: string
 }
 
-export interface Releaser {
-  /** The release for a tag, drafts included; undefined when there is none. */
-  findByTag(tag: string): Promise<Release | undefined>
-  createDraft(tag: string): Promise<Release>
-  listAssets(release: Release): Promise<Asset[]>
-  deleteAsset(asset: Asset): Promise<void>
-  uploadAsset(release: Release, name: string, data: Buffer): Promise<Asset>
-  publish(release: Release): Promise<Release>
-}
-
 export interface AssetFile {
   /** The name on the release, unique across a matrix (stack and arch in it). */
   name: string
   path: string
 }
 
+/** GitHub answered 422 "already_exists": a release for the tag, or an asset of the name. */
+export class AlreadyExistsError extends Error {}
+
+export interface Releaser {
+  /** The published release for a tag (one request; GitHub's tag lookup does not see drafts). */
+  findPublished(tag: string): Promise<Release | undefined>
+  /** Every release for a tag, drafts included, read through all pages of the release list. */
+  listByTag(tag: string): Promise<Release[]>
+  /** Throws AlreadyExistsError when a published release has the tag. */
+  createDraft(tag: string): Promise<Release>
+  get(release: Release): Promise<Release>
+  deleteRelease(release: Release): Promise<void>
+  /** Every asset, through all pages. */
+  listAssets(release: Release): Promise<Asset[]>
+  deleteAsset(asset: Asset): Promise<void>
+  /** Throws AlreadyExistsError when the release has an asset of that name. */
+  uploadAsset(release: Release, file: AssetFile): Promise<Asset>
+  publish(release: Release): Promise<Release>
+}
+
+export interface PublishOptions {
+  /** Uploads in flight at once. */
+  concurrency?: number
+}
+
 /**
  * Puts files on the release for `tag`: creates it as a draft when missing, replaces assets of the
  * same name (a re-run), and publishes only at the end — so a failure leaves a draft, never a
  * half-filled published release (immutable releases accept assets only before publishing).
+ *
+ * Several jobs may release the same tag at once. GitHub refuses a second release for a published
+ * tag (422) but makes a second draft, so after creating one every job settles on the same release
+ * (a published one, else the oldest draft) and deletes its own if that lost. Only the job whose
+ * draft it is, or that found a draft left by an earlier run, publishes it, and only if it still is
+ * a draft then: one release, published once.
  */
 export async function publishAssets(
   releaser: Releaser,
   tag: string,
   files: AssetFile[],
   log: (line: string) => void,
+  options: PublishOptions = {},
 ): Promise<Release> {
-  let release = await releaser.findByTag(tag)
-  const created = !release
-  if (!release) {
-    release = await releaser.createDraft(tag)
-    log(`created draft release ${tag}`)
-  }
-  const existing = await releaser.listAssets(release)
-  for (const file of files) {
-    const old = existing.find((a) => a.name === file.name)
-    if (old) {
-      await releaser.deleteAsset(old)
-      log(`replacing ${file.name}`)
+  let release: Release | undefined
+  try {
+    release = await findRelease(releaser, tag)
+    // Whether this job publishes at the end.
+    let publishes: boolean
+    if (release) {
+      publishes = release.draft
+      log(`found ${release.draft ? 'draft ' : ''}release ${tag}`)
+    } else {
+      ;({ release, publishes } = await createRelease(releaser, tag, log))
     }
-    await releaser.uploadAsset(release, file.name, await readFile(file.path))
-    log(`uploaded ${file.name}`)
-  }
-  if (created || release.draft) {
-    release = await releaser.publish(release)
+    await uploadAll(releaser, release, files, log, options.concurrency ?? 4)
+    if (!publishes) {
+      if (release.draft) log(`release ${tag} is published by the job that created it`)
+      return release
+    }
+    // Another job that found the same draft may have published it meanwhile: nothing left to do.
+    const current = await releaser.get(release)
+    if (!current.draft) return current
+    const done = await releaser.publish(current)
     log(`published release ${tag}`)
+    return done
+  } catch (error) {
+    const left = release?.draft ? `; it is left a draft, re-run the job to finish it` : ''
+    throw new Error(`release ${tag}: ${message(error)}${left}`, { cause: error })
   }
-  return release
+}
+
+async function findRelease(releaser: Releaser, tag: string): Promise<Release | undefined> {
+  return (await releaser.findPublished(tag)) ?? chooseRelease(await releaser.listByTag(tag))
+}
+
+/** The one release every job settles on: a published one, else the oldest draft. */
+function chooseRelease(releases: Release[]): Release | undefined {
+  const byAge = [...releases].sort((a, b) => a.id - b.id)
+  return byAge.find((r) => !r.draft) ?? byAge[0]
+}
+
+async function createRelease(
+  releaser: Releaser,
+  tag: string,
+  log: (line: string) => void,
+): Promise<{ release: Release; publishes: boolean }> {
+  let mine: Release
+  try {
+    mine = await releaser.createDraft(tag)
+  } catch (error) {
+    if (!(error instanceof AlreadyExistsError)) throw error
+    // Published by another job since the lookup: upload into it.
+    const theirs = await findRelease(releaser, tag)
+    if (!theirs) throw new Error(`release ${tag} exists, yet cannot be found`, { cause: error })
+    log(`release ${tag} was created by another job meanwhile; adding to it`)
+    return { release: theirs, publishes: false }
+  }
+  const chosen = chooseRelease([
+    mine,
+    ...(await releaser.listByTag(tag)).filter((r) => r.id !== mine.id),
+  ])!
+  if (chosen.id === mine.id) {
+    log(`created draft release ${tag}`)
+    return { release: mine, publishes: true }
+  }
+  // Another job's draft is older: ours is still empty, so remove it and join theirs.
+  await releaser.deleteRelease(mine)
+  log(`release ${tag} was created by another job at the same time; adding to it`)
+  return { release: chosen, publishes: false }
+}
+
+/** Uploads `concurrency` files at a time, each replacing an asset of the same name. */
+async function uploadAll(
+  releaser: Releaser,
+  release: Release,
+  files: AssetFile[],
+  log: (line: string) => void,
+  concurrency: number,
+): Promise<void> {
+  const existing = new Map((await releaser.listAssets(release)).map((a) => [a.name, a]))
+  await eachLimited(files, concurrency, async (file) => {
+    const old = existing.get(file.name)
+    if (old) {
+      log(`replacing ${file.name}`)
+      await releaser.deleteAsset(old)
+    }
+    try {
+      await releaser.uploadAsset(release, file)
+    } catch (error) {
+      if (!(error instanceof AlreadyExistsError)) throw error
+      // Appeared since the listing (another job, or an upload whose answer was lost): replace it.
+      log(`replacing ${file.name}`)
+      const now = (await releaser.listAssets(release)).find((a) => a.name === file.name)
+      if (now) await releaser.deleteAsset(now)
+      await releaser.uploadAsset(release, file)
+    }
+    log(`uploaded ${file.name}`)
+  })
+}
+
+/**
+ * Runs `task` over `items`, at most `limit` at once. After a failure no new task starts; the
+ * running ones finish, then the first error is thrown.
+ */
+export async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0
+  let failure: { error: unknown } | undefined
+  const worker = async () => {
+    while (!failure && next < items.length) {
+      const item = items[next++]!
+      try {
+        await task(item)
+      } catch (error) {
+        failure ??= { error }
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker))
+  if (failure) throw failure.error
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }
 
 type Octokit = ReturnType<typeof import('@actions/github').getOctokit>
 
-/** Octokit behind Releaser, with a few retries on 5xx answers. */
+export interface GitHubReleaserOptions {
+  /** The REST API root; GITHUB_API_URL or api.github.com by default. */
+  apiUrl?: string
+  /** Where retries and rate-limit waits are told. */
+  log?: (line: string) => void
+  /** Milliseconds per unit of back-off and per second of a rate limit's wait; tests make it tiny. */
+  retryAfterBaseValue?: number
+  /** Retries of a request that failed with a server error (5xx). */
+  retries?: number
+  /** Retries of a request that hit a rate limit. */
+  rateLimitRetries?: number
+  /** The longest rate-limit wait, in seconds, worth taking; past it the request fails. */
+  maxRateLimitWait?: number
+  /** The least time between two writes (GitHub asks for a second, against secondary limits). */
+  writeIntervalMs?: number
+  /** The same for writes that notify people, such as creating a release (3 s by default). */
+  notifyingWriteIntervalMs?: number
+}
+
+/** Octokit behind Releaser. */
 export class GitHubReleaser implements Releaser {
   constructor(
     private readonly octokit: Octokit,
     private readonly owner: string,
     private readonly repo: string,
-    private readonly retryDelayMs = 1000,
+    /** Retries of a server error, as the Octokit was made with: for the error message. */
+    private readonly retries = 3,
   ) {}
 
   static async create(
     token: string,
     repository: string,
-    apiUrl = process.env.GITHUB_API_URL ?? 'https://api.github.com',
+    options: GitHubReleaserOptions = {},
   ): Promise<GitHubReleaser> {
-    const { getOctokit } = await import('@actions/github')
-    const [owner, repo] = repository.split('/') as [string, string]
-    return new GitHubReleaser(getOctokit(token, { baseUrl: apiUrl }), owner, repo)
+    const [owner, repo] = repository.split('/')
+    if (!owner || !repo) throw new Error(`repository must be owner/name, not "${repository}"`)
+    return new GitHubReleaser(
+      await createOctokit(token, options),
+      owner,
+      repo,
+      options.retries ?? 3,
+    )
   }
 
-  async findByTag(tag: string): Promise<Release | undefined> {
-    // getReleaseByTag does not see drafts; a re-run must find the draft it left.
-    const releases = await this.retry(() =>
-      this.octokit.rest.repos.listReleases({ owner: this.owner, repo: this.repo, per_page: 100 }),
+  async findPublished(tag: string): Promise<Release | undefined> {
+    try {
+      const { data } = await this.octokit.rest.repos.getReleaseByTag({ ...this.where, tag })
+      return toRelease(data)
+    } catch (error) {
+      if (status(error) === 404) return undefined
+      throw apiError(`looking up release ${tag}`, error, this.retries)
+    }
+  }
+
+  async listByTag(tag: string): Promise<Release[]> {
+    const releases = await this.call('listing releases', () =>
+      this.octokit.paginate(this.octokit.rest.repos.listReleases, {
+        ...this.where,
+        per_page: 100,
+      }),
     )
-    const found = releases.data.find((r) => r.tag_name === tag)
-    return found && toRelease(found)
+    return releases.filter((r) => r.tag_name === tag).map(toRelease)
   }
 
   async createDraft(tag: string): Promise<Release> {
-    const { data } = await this.retry(() =>
+    const { data } = await this.call(`creating release ${tag}`, () =>
       this.octokit.rest.repos.createRelease({
-        owner: this.owner,
-        repo: this.repo,
+        ...this.where,
         tag_name: tag,
         name: tag,
         draft: true,
@@ -111,34 +272,47 @@ export class GitHubReleaser implements Releaser {
     return toRelease(data)
   }
 
+  async get(release: Release): Promise<Release> {
+    const { data } = await this.call(`reading release ${release.tag}`, () =>
+      this.octokit.rest.repos.getRelease({ ...this.where, release_id: release.id }),
+    )
+    return toRelease(data)
+  }
+
+  async deleteRelease(release: Release): Promise<void> {
+    await this.call(`deleting draft release ${release.tag} (${release.id})`, () =>
+      this.octokit.rest.repos.deleteRelease({ ...this.where, release_id: release.id }),
+    )
+  }
+
   async listAssets(release: Release): Promise<Asset[]> {
-    const { data } = await this.retry(() =>
-      this.octokit.rest.repos.listReleaseAssets({
-        owner: this.owner,
-        repo: this.repo,
+    const assets = await this.call(`listing the assets of release ${release.tag}`, () =>
+      this.octokit.paginate(this.octokit.rest.repos.listReleaseAssets, {
+        ...this.where,
         release_id: release.id,
         per_page: 100,
       }),
     )
-    return data.map((a) => ({ id: a.id, name: a.name }))
+    return assets.map((a) => ({ id: a.id, name: a.name }))
   }
 
   async deleteAsset(asset: Asset): Promise<void> {
-    await this.retry(() =>
-      this.octokit.rest.repos.deleteReleaseAsset({
-        owner: this.owner,
-        repo: this.repo,
-        asset_id: asset.id,
-      }),
-    )
+    try {
+      await this.octokit.rest.repos.deleteReleaseAsset({ ...this.where, asset_id: asset.id })
+    } catch (error) {
+      // Already gone (another job replaced it too): what deleting was for.
+      if (status(error) !== 404) throw apiError(`deleting asset ${asset.name}`, error, this.retries)
+    }
   }
 
-  async uploadAsset(release: Release, name: string, data: Buffer): Promise<Asset> {
-    const response = await this.retry(() =>
+  async uploadAsset(release: Release, file: AssetFile): Promise<Asset> {
+    // A file-backed Blob: read from disk as it is sent, and again on a retry, never held whole.
+    const data = await openAsBlob(file.path)
+    const response = await this.call(`uploading ${file.name}`, () =>
       this.octokit.request({
         method: 'POST',
         url: release.uploadUrl,
-        name,
+        name: file.name,
         data,
         headers: { 'content-type': 'application/octet-stream' },
       }),
@@ -148,10 +322,9 @@ export class GitHubReleaser implements Releaser {
   }
 
   async publish(release: Release): Promise<Release> {
-    const { data } = await this.retry(() =>
+    const { data } = await this.call(`publishing release ${release.tag}`, () =>
       this.octokit.rest.repos.updateRelease({
-        owner: this.owner,
-        repo: this.repo,
+        ...this.where,
         release_id: release.id,
         draft: false,
       }),
@@ -159,17 +332,109 @@ export class GitHubReleaser implements Releaser {
     return toRelease(data)
   }
 
-  private async retry<T>(call: () => Promise<T>, attempts = 3): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await call()
-      } catch (error) {
-        const status = (error as { status?: number }).status ?? 0
-        if (status < 500 || attempt >= attempts) throw error
-        await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs * attempt))
-      }
+  private get where() {
+    return { owner: this.owner, repo: this.repo }
+  }
+
+  private async call<T>(what: string, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request()
+    } catch (error) {
+      throw apiError(what, error, this.retries)
     }
   }
+}
+
+/**
+ * Octokit from @actions/github with two plugins: retry (server errors, with back-off) and
+ * throttling (rate limits, waiting as long as GitHub says). Rate limits are left to throttling
+ * alone, so a 403 or 429 is never retried twice over.
+ */
+export async function createOctokit(
+  token: string,
+  options: GitHubReleaserOptions = {},
+): Promise<Octokit> {
+  const [{ getOctokit }, { retry }, { throttling }, { default: Bottleneck }] = await Promise.all([
+    import('@actions/github'),
+    import('@octokit/plugin-retry'),
+    import('@octokit/plugin-throttling'),
+    import('bottleneck/light.js'),
+  ])
+  const log = options.log ?? (() => {})
+  const base = options.retryAfterBaseValue ?? 1000
+  const limit = options.rateLimitRetries ?? 3
+  const maxWait = options.maxRateLimitWait ?? 600
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, request: { method: string; url: string }, _: unknown, count: number) => {
+      const where = `${request.method} ${request.url}`
+      if (count >= limit || retryAfter > maxWait) {
+        log(
+          `GitHub's ${kind} stopped ${where}; not retrying (${count} retries, wait ${retryAfter}s)`,
+        )
+        return false
+      }
+      log(`GitHub's ${kind} hit ${where}; retrying in ${retryAfter}s (${count + 1} of ${limit})`)
+      return true
+    }
+  return getOctokit(
+    token,
+    {
+      baseUrl: options.apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com',
+      retry: {
+        retries: options.retries ?? 3,
+        retryAfterBaseValue: base,
+        doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+      },
+      throttle: {
+        retryAfterBaseValue: base,
+        onRateLimit: onLimit('rate limit'),
+        onSecondaryRateLimit: onLimit('secondary rate limit'),
+        // Groups of their own: the plugin's defaults are shared by every Octokit in the process.
+        // They space out when writes start; uploads still overlap once started.
+        write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs ?? 1000 }),
+        notifications: new Bottleneck.Group({
+          maxConcurrent: 1,
+          minTime: options.notifyingWriteIntervalMs ?? 3000,
+        }),
+      },
+    },
+    retry,
+    throttling,
+  )
+}
+
+function status(error: unknown): number | undefined {
+  return (error as { status?: number } | undefined)?.status
+}
+
+/**
+ * An API failure as a sentence: what was being done, GitHub's status and message, and for a
+ * server error (which plugin-retry retries `retries` times) the attempts made.
+ */
+function apiError(what: string, error: unknown, retries: number): Error {
+  const failure = error as {
+    status?: number
+    message?: string
+    response?: { data?: { errors?: { code?: string }[] } }
+  }
+  if (
+    failure.status === 422 &&
+    failure.response?.data?.errors?.some((e) => e.code === 'already_exists')
+  ) {
+    return new AlreadyExistsError(`${what}: already exists`, { cause: error })
+  }
+  if (failure.status === undefined) return new Error(`${what}: ${message(error)}`, { cause: error })
+  const attempts = failure.status >= 500 ? ` after ${retries + 1} attempts` : ''
+  // A 403 that is no rate limit is almost always the token's permissions.
+  const hint =
+    failure.status === 403 && !/rate limit/i.test(failure.message ?? '')
+      ? '; the token needs permission to write contents (permissions: contents: write)'
+      : ''
+  return new Error(
+    `${what} failed: HTTP ${failure.status} (${failure.message ?? 'no message'})${attempts}${hint}`,
+    { cause: error },
+  )
 }
 
 function toRelease(data: {

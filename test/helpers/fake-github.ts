@@ -8,8 +8,10 @@ import * as vitestHooks from 'vitest'
 /*
  * A loopback server that speaks enough of GitHub's protocols for the real toolkit clients: the
  * Twirp CacheService (v2) and ArtifactService, the blob storage their signed URLs point at, and the
- * release REST endpoints Octokit calls. Listens on 127.0.0.1 only. `failNext(route, n)` makes the
- * next n requests to a route answer 500 (Infinity: always), to test retries and error handling.
+ * release REST endpoints Octokit calls, for any owner/repo, with GitHub's paging (30 a page by
+ * default, `per_page` up to 100, Link headers). Listens on 127.0.0.1 only. `failNext(route, n)`
+ * makes the next n requests to a route fail (a 500, or one of GitHub's rate-limit answers), to
+ * test retries and error handling.
  */
 
 interface CacheEntry {
@@ -26,12 +28,42 @@ export interface FakeArtifact {
   finalized: boolean
 }
 
+export interface FakeAsset {
+  id: number
+  name: string
+  size: number
+  data: Buffer
+}
+
 export interface FakeRelease {
   id: number
+  /** owner/repo it belongs to. */
+  repo: string
   tag_name: string
   name: string
   draft: boolean
-  assets: { id: number; name: string; size: number; data: Buffer }[]
+  assets: FakeAsset[]
+}
+
+/**
+ * How an injected failure answers: a 500; GitHub's primary rate limit (403, no requests left until
+ * `x-ratelimit-reset`); a secondary rate limit as a 403 or a 429, both with `retry-after`; a 403
+ * for a token without the permission.
+ */
+export type Failure =
+  'server-error' | 'rate-limit' | 'secondary-403' | 'secondary-429' | 'forbidden'
+
+/** "METHOD /path": a string matches the routes it starts, a RegExp those it matches. */
+export type Route = string | RegExp
+
+const matches = (route: string, pattern: Route) =>
+  typeof pattern === 'string' ? route.startsWith(pattern) : pattern.test(route)
+
+export interface FakeCall {
+  route: string
+  query: string
+  /** performance.now() when the request arrived. */
+  at: number
 }
 
 export interface FakeGitHub {
@@ -41,10 +73,30 @@ export interface FakeGitHub {
   entries: CacheEntry[]
   blobs: Map<string, Buffer>
   artifacts: FakeArtifact[]
+  /** Releases of every repository, oldest first. */
   releases: FakeRelease[]
+  /** Every time a release went from draft (or nothing) to published. */
+  published: { id: number; repo: string; tag_name: string }[]
+  /** "METHOD /path" of every request. */
   requests: string[]
-  /** Answers the next `times` requests whose "METHOD /path" starts with `route` with a 500. */
-  failNext(route: string, times: number): void
+  calls: FakeCall[]
+  /** Asset uploads: how many are in flight now, and the most there ever were at once. */
+  uploads: { inFlight: number; maxInFlight: number }
+  /** Holds every asset upload this long before answering, so overlapping uploads can be seen. */
+  uploadDelayMs: number
+  /**
+   * Answers the next `times` requests whose "METHOD /path" starts with `route` with `failure`
+   * (a 500 unless told). Rate-limit answers ask to wait `waitSeconds` (default 1).
+   */
+  failNext(route: Route, times: number, failure?: Failure, waitSeconds?: number): void
+  /** Holds requests to `route` until `count` of them have arrived, then answers them all. */
+  holdUntil(route: Route, count: number): void
+  /** Runs `action` when the next request to `route` arrives, before it is answered. */
+  beforeNext(route: Route, action: () => void): void
+  /** Forgets every failNext, holdUntil and beforeNext not used up. */
+  clearInjected(): void
+  /** Adds a release as if made earlier, in the repository `repo` (default octo/app). */
+  addRelease(tag: string, options?: { draft?: boolean; repo?: string }): FakeRelease
   close(): Promise<void>
 }
 
@@ -59,20 +111,52 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   const requests: string[] = []
   const artifacts: FakeArtifact[] = []
   const releases: FakeRelease[] = []
-  const failures = new Map<string, number>()
+  const published: FakeGitHub['published'] = []
+  const calls: FakeCall[] = []
+  const uploads = { inFlight: 0, maxInFlight: 0 }
+  const failures = new Map<Route, { left: number; failure: Failure; wait: number }>()
+  const gates = new Map<Route, { count: number; waiting: (() => void)[] }>()
+  const hooks = new Map<Route, () => void>()
   let nextId = 1
   let base = ''
+  const fake = { uploadDelayMs: 0 }
 
   const server: Server = createServer(async (req, res) => {
-    const body = await readBody(req)
     const url = new URL(req.url ?? '/', base)
     const route = `${req.method} ${url.pathname}`
     requests.push(route)
-    for (const [prefix, left] of failures) {
-      if (route.startsWith(prefix) && left > 0) {
-        failures.set(prefix, left - 1)
-        return send(res, 500, { msg: 'injected failure' })
+    calls.push({ route, query: url.search, at: performance.now() })
+    // Counted from arrival to answer, body included: what "in flight" means to the client.
+    const upload = route.startsWith('POST /uploads/')
+    if (upload) {
+      uploads.inFlight++
+      uploads.maxInFlight = Math.max(uploads.maxInFlight, uploads.inFlight)
+      res.on('close', () => uploads.inFlight--)
+    }
+    const body = await readBody(req)
+    for (const [prefix, gate] of gates) {
+      if (!matches(route, prefix)) continue
+      await new Promise<void>((resolve) => {
+        gate.waiting.push(resolve)
+        if (gate.waiting.length >= gate.count) {
+          gates.delete(prefix)
+          for (const release of gate.waiting) release()
+        }
+      })
+    }
+    for (const [prefix, action] of hooks) {
+      if (!matches(route, prefix)) continue
+      hooks.delete(prefix)
+      action()
+    }
+    for (const [prefix, injected] of failures) {
+      if (matches(route, prefix) && injected.left > 0) {
+        injected.left--
+        return fail(res, injected.failure, injected.wait)
       }
+    }
+    if (upload && fake.uploadDelayMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, fake.uploadDelayMs))
     }
     if (req.method === 'POST' && url.pathname.startsWith(TWIRP_ARTIFACT)) {
       return artifactTwirp(
@@ -96,6 +180,34 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     }
     send(res, 404, { msg: `no route ${req.method} ${url.pathname}` })
   })
+
+  /** The answers GitHub gives, headers and messages as it sends them. */
+  function fail(res: ServerResponse, failure: Failure, wait: number): void {
+    if (failure === 'server-error') return send(res, 500, { msg: 'injected failure' })
+    if (failure === 'forbidden') {
+      return send(res, 403, { message: 'Resource not accessible by integration' })
+    }
+    if (failure === 'rate-limit') {
+      const reset = Math.ceil(Date.now() / 1000) + wait
+      res.writeHead(403, {
+        'content-type': 'application/json',
+        'x-ratelimit-limit': '1000',
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': String(reset),
+      })
+      return void res.end(JSON.stringify({ message: 'API rate limit exceeded for installation.' }))
+    }
+    res.writeHead(failure === 'secondary-429' ? 429 : 403, {
+      'content-type': 'application/json',
+      'retry-after': String(wait),
+    })
+    res.end(
+      JSON.stringify({
+        message:
+          'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+      }),
+    )
+  }
 
   function twirp(call: string, input: Record<string, unknown>, res: ServerResponse): void {
     if (call === 'CreateCacheEntry') {
@@ -194,82 +306,135 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     send(res, 404, { code: 'bad_route', msg: call })
   }
 
-  function releasesApi(method: string, url: URL, body: Buffer, res: ServerResponse): void {
+  /** GitHub's paging: `per_page` (default 30, at most 100) and `page`, with a Link header. */
+  function sendPage(res: ServerResponse, url: URL, items: unknown[]): void {
+    const perPage = Math.min(Math.max(Number(url.searchParams.get('per_page')) || 30, 1), 100)
+    const page = Math.max(Number(url.searchParams.get('page')) || 1, 1)
+    const last = Math.max(Math.ceil(items.length / perPage), 1)
+    const link = (n: number, rel: string) => {
+      const target = new URL(url.pathname + url.search, base)
+      target.searchParams.set('per_page', String(perPage))
+      target.searchParams.set('page', String(n))
+      return `<${target.href}>; rel="${rel}"`
+    }
+    const links = [
+      ...(page > 1 ? [link(page - 1, 'prev')] : []),
+      ...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : []),
+      ...(page > 1 ? [link(1, 'first')] : []),
+    ]
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      ...(links.length > 0 && { link: links.join(', ') }),
+    })
+    res.end(JSON.stringify(items.slice((page - 1) * perPage, page * perPage)))
+  }
+
+  async function releasesApi(
+    method: string,
+    url: URL,
+    body: Buffer,
+    res: ServerResponse,
+  ): Promise<void> {
+    const path = url.pathname
+    const repoMatch = /^\/(?:uploads\/)?repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path)
+    if (!repoMatch) return send(res, 404, { message: `Not Found: ${method} ${path}` })
+    // Every owner/repo is served; each release belongs to the repository it was created in.
+    const repo = `${decodeURIComponent(repoMatch[1]!)}/${decodeURIComponent(repoMatch[2]!)}`
+    const rest = repoMatch[3] ?? ''
+    const inRepo = () => releases.filter((r) => r.repo === repo)
+    const byId = (id: string | undefined) => inRepo().find((r) => r.id === Number(id))
     const view = (r: FakeRelease) => ({
       id: r.id,
       tag_name: r.tag_name,
       name: r.name,
       draft: r.draft,
-      html_url: `${base}/octo/app/releases/${r.draft ? 'untagged' : 'tag'}/${r.tag_name}`,
-      upload_url: `${base}/uploads/repos/octo/app/releases/${r.id}/assets{?name,label}`,
-      assets: r.assets.map(({ id, name, size }) => ({ id, name, size })),
+      html_url: `${base}/${r.repo}/releases/${r.draft ? 'untagged' : 'tag'}/${r.tag_name}`,
+      upload_url: `${base}/uploads/repos/${r.repo}/releases/${r.id}/assets{?name,label}`,
+      assets: r.assets.map(assetView),
     })
-    const path = url.pathname
+    const assetView = ({ id, name, size }: FakeAsset) => ({ id, name, size, state: 'uploaded' })
+    const exists = (resource: string, field: string) =>
+      send(res, 422, {
+        message: 'Validation Failed',
+        errors: [{ resource, code: 'already_exists', field }],
+      })
     let match: RegExpExecArray | null
-    if (method === 'GET' && (match = /^\/repos\/[^/]+\/[^/]+\/releases\/tags\/(.+)$/.exec(path))) {
-      const release = releases.find(
-        (r) => r.tag_name === decodeURIComponent(match![1]!) && !r.draft,
-      )
+    if (path.startsWith('/uploads/')) {
+      match = /^\/releases\/(\d+)\/assets$/.exec(rest)
+      if (method !== 'POST' || !match) return send(res, 404, { message: 'Not Found' })
+      const release = byId(match[1])
+      const name = url.searchParams.get('name') ?? ''
+      if (!release) return send(res, 404, { message: 'Not Found' })
+      if (release.assets.some((a) => a.name === name)) return exists('ReleaseAsset', 'name')
+      const asset = { id: nextId++, name, size: body.length, data: body }
+      release.assets.push(asset)
+      return send(res, 201, assetView(asset))
+    }
+    if (method === 'GET' && (match = /^\/releases\/tags\/(.+)$/.exec(rest))) {
+      // As on GitHub, this endpoint does not return drafts.
+      const tag = decodeURIComponent(match[1]!)
+      const release = inRepo().find((r) => r.tag_name === tag && !r.draft)
       return release ? send(res, 200, view(release)) : send(res, 404, { message: 'Not Found' })
     }
-    if (method === 'GET' && /^\/repos\/[^/]+\/[^/]+\/releases$/.test(path)) {
-      return send(res, 200, releases.map(view))
+    if (rest === '/releases' && method === 'GET') {
+      // Newest first, as GitHub lists them.
+      return sendPage(res, url, inRepo().reverse().map(view))
     }
-    if (method === 'POST' && /^\/repos\/[^/]+\/[^/]+\/releases$/.test(path)) {
+    if (rest === '/releases' && method === 'POST') {
       const input = JSON.parse(body.toString()) as {
         tag_name: string
         name?: string
         draft?: boolean
       }
-      const release = {
+      // GitHub refuses a second release for a published tag, but happily makes a second draft.
+      if (inRepo().some((r) => r.tag_name === input.tag_name && !r.draft)) {
+        return exists('Release', 'tag_name')
+      }
+      const release: FakeRelease = {
         id: nextId++,
+        repo,
         tag_name: input.tag_name,
         name: input.name ?? input.tag_name,
         draft: !!input.draft,
         assets: [],
       }
       releases.push(release)
+      if (!release.draft) published.push({ id: release.id, repo, tag_name: release.tag_name })
       return send(res, 201, view(release))
     }
-    if ((match = /^\/repos\/[^/]+\/[^/]+\/releases\/(\d+)$/.exec(path))) {
-      const release = releases.find((r) => r.id === Number(match![1]))
+    if ((match = /^\/releases\/(\d+)$/.exec(rest))) {
+      const release = byId(match[1])
       if (!release) return send(res, 404, { message: 'Not Found' })
-      if (method === 'PATCH') Object.assign(release, JSON.parse(body.toString()))
+      if (method === 'DELETE') {
+        releases.splice(releases.indexOf(release), 1)
+        return void res.writeHead(204).end()
+      }
+      if (method === 'PATCH') {
+        const input = JSON.parse(body.toString()) as Partial<FakeRelease>
+        if (release.draft && input.draft === false) {
+          if (inRepo().some((r) => r.tag_name === release.tag_name && !r.draft)) {
+            return exists('Release', 'tag_name')
+          }
+          published.push({ id: release.id, repo, tag_name: release.tag_name })
+        }
+        for (const key of ['draft', 'name', 'tag_name'] as const) {
+          if (input[key] !== undefined) Object.assign(release, { [key]: input[key] })
+        }
+      }
       return send(res, 200, view(release))
     }
-    if (
-      method === 'GET' &&
-      (match = /^\/repos\/[^/]+\/[^/]+\/releases\/(\d+)\/assets$/.exec(path))
-    ) {
-      const release = releases.find((r) => r.id === Number(match![1]))
+    if (method === 'GET' && (match = /^\/releases\/(\d+)\/assets$/.exec(rest))) {
+      const release = byId(match[1])
       return release
-        ? send(res, 200, view(release).assets)
+        ? sendPage(res, url, release.assets.map(assetView))
         : send(res, 404, { message: 'Not Found' })
     }
-    if (
-      method === 'DELETE' &&
-      (match = /^\/repos\/[^/]+\/[^/]+\/releases\/assets\/(\d+)$/.exec(path))
-    ) {
-      for (const release of releases)
-        release.assets = release.assets.filter((a) => a.id !== Number(match![1]))
-      return void res.writeHead(204).end()
-    }
-    if (
-      method === 'POST' &&
-      (match = /^\/uploads\/repos\/[^/]+\/[^/]+\/releases\/(\d+)\/assets$/.exec(path))
-    ) {
-      const release = releases.find((r) => r.id === Number(match![1]))
-      const name = url.searchParams.get('name') ?? ''
+    if (method === 'DELETE' && (match = /^\/releases\/assets\/(\d+)$/.exec(rest))) {
+      const id = Number(match[1])
+      const release = inRepo().find((r) => r.assets.some((a) => a.id === id))
       if (!release) return send(res, 404, { message: 'Not Found' })
-      if (release.assets.some((a) => a.name === name)) {
-        return send(res, 422, {
-          message: 'Validation Failed',
-          errors: [{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }],
-        })
-      }
-      const asset = { id: nextId++, name, size: body.length, data: body }
-      release.assets.push(asset)
-      return send(res, 201, { id: asset.id, name, size: body.length })
+      release.assets = release.assets.filter((a) => a.id !== id)
+      return void res.writeHead(204).end()
     }
     send(res, 404, { message: `Not Found: ${method} ${path}` })
   }
@@ -325,8 +490,37 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     blobs,
     artifacts,
     releases,
+    published,
     requests,
-    failNext: (route, times) => void failures.set(route, times),
+    calls,
+    uploads,
+    get uploadDelayMs() {
+      return fake.uploadDelayMs
+    },
+    set uploadDelayMs(ms: number) {
+      fake.uploadDelayMs = ms
+    },
+    failNext: (route, times, failure = 'server-error', wait = 1) =>
+      void failures.set(route, { left: times, failure, wait }),
+    holdUntil: (route, count) => void gates.set(route, { count, waiting: [] }),
+    beforeNext: (route, action) => void hooks.set(route, action),
+    clearInjected: () => {
+      failures.clear()
+      gates.clear()
+      hooks.clear()
+    },
+    addRelease: (tag, options = {}) => {
+      const release: FakeRelease = {
+        id: nextId++,
+        repo: options.repo ?? 'octo/app',
+        tag_name: tag,
+        name: tag,
+        draft: !!options.draft,
+        assets: [],
+      }
+      releases.push(release)
+      return release
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   }
 }

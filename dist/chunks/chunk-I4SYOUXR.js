@@ -4,6 +4,9 @@ import {
   require_undici
 } from "./chunk-KN4HR7WG.js";
 import {
+  RequestError
+} from "./chunk-63X2E36P.js";
+import {
   __commonJS,
   __require,
   __toESM
@@ -1848,45 +1851,6 @@ var JSONParse = (text, reviver) => {
       return applyReviverIteratively(parsed, reviver);
     }
     throw error;
-  }
-};
-
-// node_modules/@octokit/request-error/dist-src/index.js
-var RequestError = class extends Error {
-  name;
-  /**
-   * http status code
-   */
-  status;
-  /**
-   * Request options that lead to the error.
-   */
-  request;
-  /**
-   * Response object if a response was received
-   */
-  response;
-  constructor(message, statusCode, options) {
-    super(message, { cause: options.cause });
-    this.name = "HttpError";
-    this.status = Number.parseInt(statusCode);
-    if (Number.isNaN(this.status)) {
-      this.status = 0;
-    }
-    if ("response" in options) {
-      this.response = options.response;
-    }
-    const requestCopy = Object.assign({}, options.request);
-    if (options.request.headers.authorization) {
-      requestCopy.headers = Object.assign({}, options.request.headers, {
-        authorization: options.request.headers.authorization.replace(
-          /(?<! ) .*$/,
-          " [REDACTED]"
-        )
-      });
-    }
-    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
-    this.request = requestCopy;
   }
 };
 
@@ -4947,7 +4911,6 @@ function getOctokit(token, options, ...additionalPlugins) {
 }
 
 export {
-  RequestError,
   defaults,
   context2 as context,
   getOctokit

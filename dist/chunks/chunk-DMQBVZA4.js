@@ -3697,22 +3697,22 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code, message2) {
         super();
         this.name = name;
         this.code = code;
-        this.message = message;
+        this.message = message2;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code, message2) {
+        super("YAMLParseError", pos, code, message2);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code, message2) {
+        super("YAMLWarning", pos, code, message2);
       }
     };
     var prettifyError = (src, lc) => (error) => {
@@ -4392,8 +4392,8 @@ var require_compose_collection = __commonJS({
         const { anchor, newlineAfterProp: nl } = props;
         const lastProp = anchor && tagToken ? anchor.offset > tagToken.offset ? anchor : tagToken : anchor ?? tagToken;
         if (lastProp && (!nl || nl.offset < lastProp.offset)) {
-          const message = "Missing newline after block sequence props";
-          onError(lastProp, "MISSING_CHAR", message);
+          const message2 = "Missing newline after block sequence props";
+          onError(lastProp, "MISSING_CHAR", message2);
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
@@ -4465,15 +4465,15 @@ var require_resolve_block_scalar = __commonJS({
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
-            const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
-            onError(offset + indent.length, "MISSING_CHAR", message);
+            const message2 = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
+            onError(offset + indent.length, "MISSING_CHAR", message2);
           }
           if (header.indent === 0)
             trimIndent = indent.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
-            const message = "Block scalar values in collections must be indented";
-            onError(offset, "BAD_INDENT", message);
+            const message2 = "Block scalar values in collections must be indented";
+            onError(offset, "BAD_INDENT", message2);
           }
           break;
         }
@@ -4496,8 +4496,8 @@ var require_resolve_block_scalar = __commonJS({
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
           const src = header.indent ? "explicit indentation indicator" : "first line";
-          const message = `Block scalar lines must not be less indented than their ${src}`;
-          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
+          const message2 = `Block scalar lines must not be less indented than their ${src}`;
+          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message2);
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
@@ -4575,8 +4575,8 @@ var require_resolve_block_scalar = __commonJS({
             break;
           case "comment":
             if (strict && !hasSpace) {
-              const message = "Comments must be separated from other tokens by white space characters";
-              onError(token, "MISSING_CHAR", message);
+              const message2 = "Comments must be separated from other tokens by white space characters";
+              onError(token, "MISSING_CHAR", message2);
             }
             length += token.source.length;
             comment = token.source.substring(1);
@@ -4587,8 +4587,8 @@ var require_resolve_block_scalar = __commonJS({
             break;
           /* istanbul ignore next should not happen */
           default: {
-            const message = `Unexpected token in block scalar header: ${token.type}`;
-            onError(token, "UNEXPECTED_TOKEN", message);
+            const message2 = `Unexpected token in block scalar header: ${token.type}`;
+            onError(token, "UNEXPECTED_TOKEN", message2);
             const ts = token.source;
             if (ts && typeof ts === "string")
               length += ts.length;
@@ -4981,13 +4981,13 @@ var require_compose_node = __commonJS({
             if (anchor)
               node.anchor = anchor.source.substring(1);
           } catch (error) {
-            const message = error instanceof Error ? error.message : String(error);
-            onError(token, "RESOURCE_EXHAUSTION", message);
+            const message2 = error instanceof Error ? error.message : String(error);
+            onError(token, "RESOURCE_EXHAUSTION", message2);
           }
           break;
         default: {
-          const message = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
-          onError(token, "UNEXPECTED_TOKEN", message);
+          const message2 = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
+          onError(token, "UNEXPECTED_TOKEN", message2);
           isSrcToken = false;
         }
       }
@@ -5143,12 +5143,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code, message2, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code, message2));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code, message2));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -5218,10 +5218,10 @@ ${cb}` : comment;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning) => {
+            this.directives.add(token.source, (offset, message2, warning) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message, warning);
+              this.onError(pos, "BAD_DIRECTIVE", message2, warning);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -5310,12 +5310,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code, message2) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code, message2);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code, message2);
         };
         switch (token.type) {
           case "scalar":
@@ -6475,8 +6475,8 @@ var require_parser = __commonJS({
         }
         const type = cst.tokenType(source);
         if (!type) {
-          const message = `Not a YAML token: ${source}`;
-          yield* this.pop({ type: "error", offset: this.offset, message, source });
+          const message2 = `Not a YAML token: ${source}`;
+          yield* this.pop({ type: "error", offset: this.offset, message: message2, source });
           this.offset += source.length;
         } else if (type === "scalar") {
           this.atNewLine = false;
@@ -6566,8 +6566,8 @@ var require_parser = __commonJS({
       *pop(error) {
         const token = error ?? this.stack.pop();
         if (!token) {
-          const message = "Tried to pop an empty stack";
-          yield { type: "error", offset: this.offset, source: "", message };
+          const message2 = "Tried to pop an empty stack";
+          yield { type: "error", offset: this.offset, source: "", message: message2 };
         } else if (this.stack.length === 0) {
           yield token;
         } else {
@@ -7361,7 +7361,7 @@ var isPlain = (value) => typeof value === "object" && value !== null && !Array.i
 var yamlList = (items) => `[${items.map((item) => `'${item}'`).join(", ")}]`;
 function upgradeLegacyKeys(config, source) {
   const warnings = [];
-  const warn = (path, message) => warnings.push(source.diagnostic("warning", path, message, source.locateKey(path)));
+  const warn = (path, message2) => warnings.push(source.diagnostic("warning", path, message2, source.locateKey(path)));
   const build = config.build;
   if (isPlain(build) && "destination" in build && !("destinations" in build)) {
     const old = build.destination;
@@ -7442,11 +7442,11 @@ var YamlSource = class {
     for (const problem of [...this.doc.errors, ...this.doc.warnings]) {
       const start = this.lines.linePos(problem.pos[0]);
       const end = this.lines.linePos(Math.max(problem.pos[0], problem.pos[1]));
-      const message = problem.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, "");
+      const message2 = problem.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, "");
       this.diagnostics.push({
         severity: this.doc.errors.includes(problem) ? "error" : "warning",
         key: "",
-        message: `YAML: ${yamlMessage(problem.code, message)}`,
+        message: `YAML: ${yamlMessage(problem.code, message2)}`,
         file,
         line: start.line,
         column: start.col,
@@ -7499,8 +7499,8 @@ var YamlSource = class {
   locateKey(path) {
     return this.locate(path, true);
   }
-  diagnostic(severity, path, message, span = this.locate(path)) {
-    return { severity, key: formatKeyPath(path), message, file: this.file, ...span };
+  diagnostic(severity, path, message2, span = this.locate(path)) {
+    return { severity, key: formatKeyPath(path), message: message2, file: this.file, ...span };
   }
 };
 function findPair(node, segment) {
@@ -7521,9 +7521,9 @@ var YAML_HINTS = {
   BAD_INDENT: "indentation does not line up with the lines around it",
   MULTIPLE_DOCS: "only one YAML document is allowed; remove the extra ---"
 };
-function yamlMessage(code, message) {
+function yamlMessage(code, message2) {
   const hint = YAML_HINTS[code];
-  return hint ? `${message.replace(/\.$/, "")} (${hint})` : message;
+  return hint ? `${message2.replace(/\.$/, "")} (${hint})` : message2;
 }
 
 // src/config/suggest.ts
@@ -7647,25 +7647,25 @@ function issueDiagnostic(source, root, issue) {
   const path = issue.path;
   const key = formatKeyPath(path);
   const actual = valueAt(root, path);
-  let message;
+  let message2;
   if (issue.code === "invalid_type" && actual === void 0) {
     const [parent, missing] = [path.slice(0, -1), path.at(-1)];
-    message = parent.length ? `missing key ${String(missing)} in ${formatKeyPath(parent)}` : `missing key ${String(missing)} at the top level`;
+    message2 = parent.length ? `missing key ${String(missing)} in ${formatKeyPath(parent)}` : `missing key ${String(missing)} at the top level`;
     const hint = MISSING_HINTS[key.replace(/\[\d+\]/g, "[]")] ?? "";
-    return source.diagnostic("error", path, `${message}${hint}`, source.locateKey(parent));
+    return source.diagnostic("error", path, `${message2}${hint}`, source.locateKey(parent));
   }
   if (issue.code === "invalid_type") {
-    message = `${key} must be ${article(issue.expected)}, found ${describe(actual)}`;
+    message2 = `${key} must be ${article(issue.expected)}, found ${describe(actual)}`;
   } else if (issue.code === "invalid_value") {
-    message = `${key} must be one of ${issue.values.map(String).join(", ")}, found ${describe(actual)}`;
+    message2 = `${key} must be one of ${issue.values.map(String).join(", ")}, found ${describe(actual)}`;
   } else if (issue.code === "too_small" && Array.isArray(actual)) {
-    message = `${key}: ${issue.message.startsWith("Too small") ? "must not be empty" : issue.message}`;
+    message2 = `${key}: ${issue.message.startsWith("Too small") ? "must not be empty" : issue.message}`;
   } else if (issue.code === "invalid_union") {
-    message = `${key} must be a string, number or boolean, found ${describe(actual)}`;
+    message2 = `${key} must be a string, number or boolean, found ${describe(actual)}`;
   } else {
-    message = `${key}: ${issue.message}${typeof actual === "string" ? ` (found ${JSON.stringify(actual)})` : ""}`;
+    message2 = `${key}: ${issue.message}${typeof actual === "string" ? ` (found ${JSON.stringify(actual)})` : ""}`;
   }
-  return source.diagnostic("error", path, message);
+  return source.diagnostic("error", path, message2);
 }
 var MISSING_HINTS = {
   dependencies: " (dependencies.build lists the packages the build needs)",
@@ -7677,11 +7677,11 @@ var MISSING_HINTS = {
 };
 function crossFieldDiagnostics(config, source) {
   const found = [];
-  const error = (path, message, onKey = false) => found.push(
+  const error = (path, message2, onKey = false) => found.push(
     source.diagnostic(
       "error",
       path,
-      message,
+      message2,
       onKey ? source.locateKey(path) : source.locate(path)
     )
   );
@@ -8145,8 +8145,8 @@ import { kMaxLength } from "node:buffer";
 import { pipeline } from "node:stream/promises";
 import { crc32, createInflateRaw, inflateRawSync } from "node:zlib";
 var ArchiveError = class extends Error {
-  constructor(kind, message) {
-    super(message);
+  constructor(kind, message2) {
+    super(message2);
     this.kind = kind;
     this.name = "ArchiveError";
   }
@@ -8227,10 +8227,10 @@ function checkTrailer(trailer, crc, length, offset) {
   }
 }
 function inflateError(error, offset) {
-  const message = error.message;
-  if (/unexpected end/i.test(message))
+  const message2 = error.message;
+  if (/unexpected end/i.test(message2))
     return new ArchiveError("BAD_ARCHIVE", `file ends inside the gzip member at ${offset}`);
-  return new ArchiveError("IO_ERROR", `gzip member at ${offset} is damaged: ${message}`);
+  return new ArchiveError("IO_ERROR", `gzip member at ${offset} is damaged: ${message2}`);
 }
 function tooLarge(offset, limit) {
   return new ArchiveError(
@@ -9040,7 +9040,7 @@ import { basename as basename4, join as join9 } from "node:path";
 import { readdir as readdir2 } from "node:fs/promises";
 import { join as join6 } from "node:path";
 async function uploadDirectory(name, dir, log) {
-  const { DefaultArtifactClient } = await import("./artifact-PQ6UHIN2.js");
+  const { DefaultArtifactClient } = await import("./artifact-23JOX2QZ.js");
   const client = new DefaultArtifactClient();
   const files = await listFiles(dir);
   const upload = () => client.uploadArtifact(name, files, dir, { compressionLevel: 0 });
@@ -9104,58 +9104,150 @@ function mergeKeyName(manifests, given) {
 }
 
 // src/publish/release.ts
-import { readFile as readFile4 } from "node:fs/promises";
-async function publishAssets(releaser, tag, files, log) {
-  let release = await releaser.findByTag(tag);
-  const created = !release;
-  if (!release) {
-    release = await releaser.createDraft(tag);
-    log(`created draft release ${tag}`);
-  }
-  const existing = await releaser.listAssets(release);
-  for (const file of files) {
-    const old = existing.find((a) => a.name === file.name);
-    if (old) {
-      await releaser.deleteAsset(old);
-      log(`replacing ${file.name}`);
+import { openAsBlob } from "node:fs";
+var AlreadyExistsError = class extends Error {
+};
+async function publishAssets(releaser, tag, files, log, options = {}) {
+  let release;
+  try {
+    release = await findRelease(releaser, tag);
+    let publishes;
+    if (release) {
+      publishes = release.draft;
+      log(`found ${release.draft ? "draft " : ""}release ${tag}`);
+    } else {
+      ;
+      ({ release, publishes } = await createRelease(releaser, tag, log));
     }
-    await releaser.uploadAsset(release, file.name, await readFile4(file.path));
-    log(`uploaded ${file.name}`);
-  }
-  if (created || release.draft) {
-    release = await releaser.publish(release);
+    await uploadAll(releaser, release, files, log, options.concurrency ?? 4);
+    if (!publishes) {
+      if (release.draft) log(`release ${tag} is published by the job that created it`);
+      return release;
+    }
+    const current = await releaser.get(release);
+    if (!current.draft) return current;
+    const done = await releaser.publish(current);
     log(`published release ${tag}`);
+    return done;
+  } catch (error) {
+    const left = release?.draft ? `; it is left a draft, re-run the job to finish it` : "";
+    throw new Error(`release ${tag}: ${message(error)}${left}`, { cause: error });
   }
-  return release;
+}
+async function findRelease(releaser, tag) {
+  return await releaser.findPublished(tag) ?? chooseRelease(await releaser.listByTag(tag));
+}
+function chooseRelease(releases) {
+  const byAge = [...releases].sort((a, b) => a.id - b.id);
+  return byAge.find((r) => !r.draft) ?? byAge[0];
+}
+async function createRelease(releaser, tag, log) {
+  let mine;
+  try {
+    mine = await releaser.createDraft(tag);
+  } catch (error) {
+    if (!(error instanceof AlreadyExistsError)) throw error;
+    const theirs = await findRelease(releaser, tag);
+    if (!theirs) throw new Error(`release ${tag} exists, yet cannot be found`, { cause: error });
+    log(`release ${tag} was created by another job meanwhile; adding to it`);
+    return { release: theirs, publishes: false };
+  }
+  const chosen = chooseRelease([
+    mine,
+    ...(await releaser.listByTag(tag)).filter((r) => r.id !== mine.id)
+  ]);
+  if (chosen.id === mine.id) {
+    log(`created draft release ${tag}`);
+    return { release: mine, publishes: true };
+  }
+  await releaser.deleteRelease(mine);
+  log(`release ${tag} was created by another job at the same time; adding to it`);
+  return { release: chosen, publishes: false };
+}
+async function uploadAll(releaser, release, files, log, concurrency) {
+  const existing = new Map((await releaser.listAssets(release)).map((a) => [a.name, a]));
+  await eachLimited(files, concurrency, async (file) => {
+    const old = existing.get(file.name);
+    if (old) {
+      log(`replacing ${file.name}`);
+      await releaser.deleteAsset(old);
+    }
+    try {
+      await releaser.uploadAsset(release, file);
+    } catch (error) {
+      if (!(error instanceof AlreadyExistsError)) throw error;
+      log(`replacing ${file.name}`);
+      const now = (await releaser.listAssets(release)).find((a) => a.name === file.name);
+      if (now) await releaser.deleteAsset(now);
+      await releaser.uploadAsset(release, file);
+    }
+    log(`uploaded ${file.name}`);
+  });
+}
+async function eachLimited(items, limit, task) {
+  let next = 0;
+  let failure;
+  const worker = async () => {
+    while (!failure && next < items.length) {
+      const item = items[next++];
+      try {
+        await task(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure) throw failure.error;
+}
+function message(error) {
+  return error instanceof Error ? error.message : String(error);
 }
 var GitHubReleaser = class _GitHubReleaser {
-  constructor(octokit, owner, repo, retryDelayMs = 1e3) {
+  constructor(octokit, owner, repo, retries = 3) {
     this.octokit = octokit;
     this.owner = owner;
     this.repo = repo;
-    this.retryDelayMs = retryDelayMs;
+    this.retries = retries;
   }
   octokit;
   owner;
   repo;
-  retryDelayMs;
-  static async create(token, repository, apiUrl = process.env.GITHUB_API_URL ?? "https://api.github.com") {
-    const { getOctokit } = await import("./github-ARPDD3TH.js");
+  retries;
+  static async create(token, repository, options = {}) {
     const [owner, repo] = repository.split("/");
-    return new _GitHubReleaser(getOctokit(token, { baseUrl: apiUrl }), owner, repo);
-  }
-  async findByTag(tag) {
-    const releases = await this.retry(
-      () => this.octokit.rest.repos.listReleases({ owner: this.owner, repo: this.repo, per_page: 100 })
+    if (!owner || !repo) throw new Error(`repository must be owner/name, not "${repository}"`);
+    return new _GitHubReleaser(
+      await createOctokit(token, options),
+      owner,
+      repo,
+      options.retries ?? 3
     );
-    const found = releases.data.find((r) => r.tag_name === tag);
-    return found && toRelease(found);
+  }
+  async findPublished(tag) {
+    try {
+      const { data } = await this.octokit.rest.repos.getReleaseByTag({ ...this.where, tag });
+      return toRelease(data);
+    } catch (error) {
+      if (status(error) === 404) return void 0;
+      throw apiError(`looking up release ${tag}`, error, this.retries);
+    }
+  }
+  async listByTag(tag) {
+    const releases = await this.call(
+      "listing releases",
+      () => this.octokit.paginate(this.octokit.rest.repos.listReleases, {
+        ...this.where,
+        per_page: 100
+      })
+    );
+    return releases.filter((r) => r.tag_name === tag).map(toRelease);
   }
   async createDraft(tag) {
-    const { data } = await this.retry(
+    const { data } = await this.call(
+      `creating release ${tag}`,
       () => this.octokit.rest.repos.createRelease({
-        owner: this.owner,
-        repo: this.repo,
+        ...this.where,
         tag_name: tag,
         name: tag,
         draft: true
@@ -9163,32 +9255,45 @@ var GitHubReleaser = class _GitHubReleaser {
     );
     return toRelease(data);
   }
+  async get(release) {
+    const { data } = await this.call(
+      `reading release ${release.tag}`,
+      () => this.octokit.rest.repos.getRelease({ ...this.where, release_id: release.id })
+    );
+    return toRelease(data);
+  }
+  async deleteRelease(release) {
+    await this.call(
+      `deleting draft release ${release.tag} (${release.id})`,
+      () => this.octokit.rest.repos.deleteRelease({ ...this.where, release_id: release.id })
+    );
+  }
   async listAssets(release) {
-    const { data } = await this.retry(
-      () => this.octokit.rest.repos.listReleaseAssets({
-        owner: this.owner,
-        repo: this.repo,
+    const assets = await this.call(
+      `listing the assets of release ${release.tag}`,
+      () => this.octokit.paginate(this.octokit.rest.repos.listReleaseAssets, {
+        ...this.where,
         release_id: release.id,
         per_page: 100
       })
     );
-    return data.map((a) => ({ id: a.id, name: a.name }));
+    return assets.map((a) => ({ id: a.id, name: a.name }));
   }
   async deleteAsset(asset) {
-    await this.retry(
-      () => this.octokit.rest.repos.deleteReleaseAsset({
-        owner: this.owner,
-        repo: this.repo,
-        asset_id: asset.id
-      })
-    );
+    try {
+      await this.octokit.rest.repos.deleteReleaseAsset({ ...this.where, asset_id: asset.id });
+    } catch (error) {
+      if (status(error) !== 404) throw apiError(`deleting asset ${asset.name}`, error, this.retries);
+    }
   }
-  async uploadAsset(release, name, data) {
-    const response = await this.retry(
+  async uploadAsset(release, file) {
+    const data = await openAsBlob(file.path);
+    const response = await this.call(
+      `uploading ${file.name}`,
       () => this.octokit.request({
         method: "POST",
         url: release.uploadUrl,
-        name,
+        name: file.name,
         data,
         headers: { "content-type": "application/octet-stream" }
       })
@@ -9197,28 +9302,92 @@ var GitHubReleaser = class _GitHubReleaser {
     return { id: asset.id, name: asset.name };
   }
   async publish(release) {
-    const { data } = await this.retry(
+    const { data } = await this.call(
+      `publishing release ${release.tag}`,
       () => this.octokit.rest.repos.updateRelease({
-        owner: this.owner,
-        repo: this.repo,
+        ...this.where,
         release_id: release.id,
         draft: false
       })
     );
     return toRelease(data);
   }
-  async retry(call, attempts = 3) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await call();
-      } catch (error) {
-        const status = error.status ?? 0;
-        if (status < 500 || attempt >= attempts) throw error;
-        await new Promise((resolve2) => setTimeout(resolve2, this.retryDelayMs * attempt));
-      }
+  get where() {
+    return { owner: this.owner, repo: this.repo };
+  }
+  async call(what, request) {
+    try {
+      return await request();
+    } catch (error) {
+      throw apiError(what, error, this.retries);
     }
   }
 };
+async function createOctokit(token, options = {}) {
+  const [{ getOctokit }, { retry }, { throttling }, { default: Bottleneck }] = await Promise.all([
+    import("./github-SBRASMSG.js"),
+    import("./dist-bundle-M6RDEQDN.js"),
+    import("./dist-bundle-THW2IRK6.js"),
+    import("./light-CJZSGWNI.js")
+  ]);
+  const log = options.log ?? (() => {
+  });
+  const base = options.retryAfterBaseValue ?? 1e3;
+  const limit = options.rateLimitRetries ?? 3;
+  const maxWait = options.maxRateLimitWait ?? 600;
+  const onLimit = (kind) => (retryAfter, request, _, count) => {
+    const where = `${request.method} ${request.url}`;
+    if (count >= limit || retryAfter > maxWait) {
+      log(
+        `GitHub's ${kind} stopped ${where}; not retrying (${count} retries, wait ${retryAfter}s)`
+      );
+      return false;
+    }
+    log(`GitHub's ${kind} hit ${where}; retrying in ${retryAfter}s (${count + 1} of ${limit})`);
+    return true;
+  };
+  return getOctokit(
+    token,
+    {
+      baseUrl: options.apiUrl ?? process.env.GITHUB_API_URL ?? "https://api.github.com",
+      retry: {
+        retries: options.retries ?? 3,
+        retryAfterBaseValue: base,
+        doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451]
+      },
+      throttle: {
+        retryAfterBaseValue: base,
+        onRateLimit: onLimit("rate limit"),
+        onSecondaryRateLimit: onLimit("secondary rate limit"),
+        // Groups of their own: the plugin's defaults are shared by every Octokit in the process.
+        // They space out when writes start; uploads still overlap once started.
+        write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs ?? 1e3 }),
+        notifications: new Bottleneck.Group({
+          maxConcurrent: 1,
+          minTime: options.notifyingWriteIntervalMs ?? 3e3
+        })
+      }
+    },
+    retry,
+    throttling
+  );
+}
+function status(error) {
+  return error?.status;
+}
+function apiError(what, error, retries) {
+  const failure = error;
+  if (failure.status === 422 && failure.response?.data?.errors?.some((e) => e.code === "already_exists")) {
+    return new AlreadyExistsError(`${what}: already exists`, { cause: error });
+  }
+  if (failure.status === void 0) return new Error(`${what}: ${message(error)}`, { cause: error });
+  const attempts = failure.status >= 500 ? ` after ${retries + 1} attempts` : "";
+  const hint = failure.status === 403 && !/rate limit/i.test(failure.message ?? "") ? "; the token needs permission to write contents (permissions: contents: write)" : "";
+  return new Error(
+    `${what} failed: HTTP ${failure.status} (${failure.message ?? "no message"})${attempts}${hint}`,
+    { cause: error }
+  );
+}
 function toRelease(data) {
   return {
     id: data.id,
@@ -9231,7 +9400,7 @@ function toRelease(data) {
 
 // src/publish/merge.ts
 import { createPublicKey as createPublicKey3 } from "node:crypto";
-import { copyFile as copyFile2, mkdir as mkdir2, mkdtemp as mkdtemp3, readdir as readdir3, readFile as readFile5, rm as rm4, stat as stat4, writeFile as writeFile3 } from "node:fs/promises";
+import { copyFile as copyFile2, mkdir as mkdir2, mkdtemp as mkdtemp3, readdir as readdir3, readFile as readFile4, rm as rm4, stat as stat4, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
 import { basename as basename3, join as join8 } from "node:path";
 async function mergeRepositories(artifactDirs, settings) {
@@ -9243,7 +9412,7 @@ async function mergeRepositories(artifactDirs, settings) {
   const byDirectory = /* @__PURE__ */ new Map();
   const manifests = [];
   for (const dir of artifactDirs) {
-    const manifest = JSON.parse(await readFile5(join8(dir, MANIFEST), "utf8"));
+    const manifest = JSON.parse(await readFile4(join8(dir, MANIFEST), "utf8"));
     for (const part of [manifest.stack, manifest.arch]) {
       if (typeof part !== "string" || !/^[A-Za-z0-9._:@/-]+$/.test(part) || part.split("/").some((p) => p === ".." || p === "")) {
         throw new Error(
@@ -9297,7 +9466,7 @@ async function apkFiles(dir) {
   }).sort((a, b) => a.path.localeCompare(b.path));
 }
 async function downloadBuildArtifacts(log) {
-  const { DefaultArtifactClient } = await import("./artifact-PQ6UHIN2.js");
+  const { DefaultArtifactClient } = await import("./artifact-23JOX2QZ.js");
   const client = new DefaultArtifactClient();
   const root = await mkdtemp3(join8(process.env.RUNNER_TEMP || tmpdir3(), "pakman-merge-"));
   const { artifacts } = await client.listArtifacts();
@@ -9360,7 +9529,8 @@ async function publishDirectory(output, settings, log, published = {}) {
   if (settings.releaseTag) {
     const releaser = settings.releaser ?? await GitHubReleaser.create(
       requireValue(settings.token, "a GitHub token"),
-      requireValue(settings.repository, "the repository")
+      requireValue(settings.repository, "the repository"),
+      { log }
     );
     const release = await publishAssets(releaser, settings.releaseTag, output.assets, log);
     published.releaseUrl = release.url;
@@ -9568,7 +9738,7 @@ function lastLine(text) {
 
 // src/pipeline.ts
 import { execFile } from "node:child_process";
-import { chown as chown2, mkdir as mkdir3, readdir as readdir5, readFile as readFile7, realpath, rm as rm5, stat as stat6, writeFile as writeFile5 } from "node:fs/promises";
+import { chown as chown2, mkdir as mkdir3, readdir as readdir5, readFile as readFile6, realpath, rm as rm5, stat as stat6, writeFile as writeFile5 } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
 import { basename as basename5, join as join12, relative as relative2, resolve, sep } from "node:path";
 import { promisify as promisify2 } from "node:util";
@@ -9730,7 +9900,7 @@ function buildIdentity(workspaceOwner) {
 }
 
 // src/build/arch.ts
-import { readFile as readFile6 } from "node:fs/promises";
+import { readFile as readFile5 } from "node:fs/promises";
 var PLATFORMS = {
   x86_64: { platform: "linux/amd64", qemu: "qemu-x86_64" },
   x86: { platform: "linux/386", qemu: "qemu-i386" },
@@ -9764,7 +9934,7 @@ async function planArchitecture(arch, host = hostArchitecture(), binfmtDir = "/p
   const { platform, qemu } = PLATFORMS[arch];
   const native = arch === host || host === "x86_64" && arch === "x86" || host === "aarch64" && arch === "armv7";
   if (native) return { arch, platform, emulated: false };
-  const registered = await readFile6(`${binfmtDir}/${qemu}`, "utf8").then(
+  const registered = await readFile5(`${binfmtDir}/${qemu}`, "utf8").then(
     (entry) => !entry.startsWith("disabled"),
     () => false
   );
@@ -9778,8 +9948,8 @@ async function planArchitecture(arch, host = hostArchitecture(), binfmtDir = "/p
 
 // src/build/index.ts
 var BuildError = class extends Error {
-  constructor(message, phase, tail) {
-    super(message);
+  constructor(message2, phase, tail) {
+    super(message2);
     this.phase = phase;
     this.tail = tail;
   }
@@ -9972,7 +10142,7 @@ async function buildStage(settings, reporter) {
         ...settings.cache && { cache: settings.cache },
         label: `${stackSlug(stackName)}-${arch}`,
         log: (line) => reporter.info(line),
-        warn: (message) => reporter.warning(message)
+        warn: (message2) => reporter.warning(message2)
       })
     );
     const sourceDateEpoch = await commitTime(settings.workspace);
@@ -10133,7 +10303,7 @@ async function mergeStage(settings, reporter) {
     );
     await reporter.group("Verify", async () => {
       const keys = trustedKeys([
-        [basename5(merged.publicKeyFile), await readFile7(merged.publicKeyFile, "utf8")]
+        [basename5(merged.publicKeyFile), await readFile6(merged.publicKeyFile, "utf8")]
       ]);
       const failed = (await checkPaths([packagesDir], keys)).filter((c) => c.verdict !== "OK");
       if (failed.length) {
