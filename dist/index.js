@@ -9,7 +9,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-QDNW5JN7.js";
+} from "./chunks/chunk-L7AZERL7.js";
 import {
   error,
   getBooleanInput,
@@ -86,6 +86,7 @@ function parseMode(text) {
 import { relative } from "node:path";
 function actionReporter(workspace) {
   return {
+    option: (name) => `the ${name} input`,
     group: (name, fn) => group(name, fn),
     info: (line) => info(line),
     warning: (message) => warning(message),

@@ -6,6 +6,7 @@ import type { Reporter } from './pipeline.js'
 /** Pipeline output for the Actions log: groups, and annotations on instellar.yml. */
 export function actionReporter(workspace: string): Reporter {
   return {
+    option: (name) => `the ${name} input`,
     group: (name, fn) => core.group(name, fn),
     info: (line) => core.info(line),
     warning: (message) => core.warning(message),

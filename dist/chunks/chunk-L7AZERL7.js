@@ -29017,7 +29017,7 @@ function lastLine(text) {
 import { execFile as execFile2 } from "node:child_process";
 import { chown as chown3, mkdir as mkdir4, readdir as readdir5, readFile as readFile6, realpath, rm as rm6, stat as stat6, writeFile as writeFile6 } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
-import { basename as basename4, join as join13, relative as relative2, resolve as resolve2, sep } from "node:path";
+import { basename as basename4, isAbsolute, join as join13, relative as relative2, resolve as resolve2, sep } from "node:path";
 import { promisify as promisify3 } from "node:util";
 
 // src/build/index.ts
@@ -29118,7 +29118,6 @@ function installTestScript() {
   return fileText(sh`
 #!/bin/sh
 set -eu
-echo "${PHASE_MARKER}install"
 mkdir -p /etc/apk/keys
 cp "${CONTAINER_PATHS.scripts}/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/
 apk add --no-cache openrc
@@ -29264,8 +29263,11 @@ async function runContainerBuild(build) {
     ...build.platform && { platform: build.platform },
     ...build.onContainer && { onContainer: build.onContainer },
     onLine: (line) => {
-      const marked = line.startsWith(PHASE_MARKER) ? line.slice(PHASE_MARKER.length).trim() : "";
-      if (marked && marked !== "finish") phase = marked;
+      if (line.startsWith(PHASE_MARKER)) {
+        const marked = line.slice(PHASE_MARKER.length).trim();
+        if (marked && marked !== "finish") phase = marked;
+        return;
+      }
       build.log(line);
     }
   });
@@ -29813,9 +29815,8 @@ async function resolveContext(options) {
   const notes = [];
   const repositoryText = options.repository ?? env.GITHUB_REPOSITORY ?? await gitRemoteRepository(options.workspace);
   if (!repositoryText) {
-    throw new Error(
-      "cannot tell the repository: pass --repository OWNER/NAME or set GITHUB_REPOSITORY"
-    );
+    const option = options.option?.("repository") ?? "the repository";
+    throw new Error(`cannot tell the repository: pass ${option} or set GITHUB_REPOSITORY`);
   }
   const repository = parseRepository(repositoryText);
   if (!repository)
@@ -29871,22 +29872,23 @@ var PipelineError = class extends Error {
   name = "PipelineError";
 };
 async function renderStage(settings, reporter) {
-  const loaded = await reporter.group("Read instellar.yml", async () => {
+  const configName = configLabel(settings);
+  const loaded = await reporter.group(`Read ${configName}`, async () => {
     const result = await loadConfigFile(settings.configFile);
     reporter.diagnostics(result.diagnostics);
     return result;
   });
   if (!loaded.ok) {
     const count = loaded.diagnostics.filter((d) => d.severity === "error").length;
-    const file2 = relative2(settings.workspace, settings.configFile) || settings.configFile;
-    throw new PipelineError(`${file2} has ${count} error${count === 1 ? "" : "s"}`);
+    throw new PipelineError(`${configName} has ${count} error${count === 1 ? "" : "s"}`);
   }
   return reporter.group("Render the recipe", async () => {
     const context = await resolveContext({
       workspace: settings.workspace,
       ...settings.repository && { repository: settings.repository },
       ...settings.version && { version: settings.version },
-      ...settings.build && { build: settings.build }
+      ...settings.build && { build: settings.build },
+      option: (name2) => reporter.option(name2)
     });
     for (const note of context.notes)
       if (note.severity === "warning") reporter.warning(note.message);
@@ -29902,6 +29904,10 @@ async function renderStage(settings, reporter) {
     for (const file2 of result.recipe.files) reporter.info(`${result.recipe.dir}/${file2.name}`);
     return { loaded, recipe: result.recipe, recipeDir: result.dir };
   });
+}
+function configLabel(settings) {
+  const rel = relative2(settings.workspace, resolve2(settings.configFile));
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : settings.configFile;
 }
 function architecturesFor(loaded, arch) {
   const allowed = loaded.config.architectures;
@@ -29925,7 +29931,9 @@ async function buildStage(settings, reporter) {
   const docker = settings.docker ?? new Docker();
   const arch = settings.arch ?? hostArchitecture();
   if (!isBuildArchitecture(arch))
-    throw new PipelineError(`arch ${arch} is not an Alpine architecture`);
+    throw new PipelineError(
+      `${arch} (${reporter.option("arch")}) is not an Alpine architecture (x86_64, aarch64, \u2026)`
+    );
   const plan = await planArchitecture(arch);
   await docker.ensureAvailable();
   const rendered = await timed(
@@ -29936,7 +29944,7 @@ async function buildStage(settings, reporter) {
   const stack = settings.stack ?? loaded.config.stack;
   if (!stack && !settings.image) {
     throw new PipelineError(
-      "no stack: set stack: alpine/3.x in instellar.yml, or the stack (or image) input"
+      `no stack: set stack: alpine/3.x in instellar.yml, or pass ${reporter.option("stack")} or ${reporter.option("image")}`
     );
   }
   if (stack && !STACK_PATTERN.test(stack))
@@ -29945,7 +29953,12 @@ async function buildStage(settings, reporter) {
   const stackName = stack ?? settings.image;
   const owner = await stat6(settings.workspace);
   const identity = buildIdentity(owner);
-  const packagesDir = await prepareOutputDir(settings.packagesDir, settings.workspace, owner);
+  const packagesDir = await prepareOutputDir(
+    settings.packagesDir,
+    settings.workspace,
+    owner,
+    reporter.option("packages-dir")
+  );
   const keyName = settings.keyName ?? defaultKeyName(recipe.repository);
   let key;
   try {
@@ -29962,7 +29975,7 @@ async function buildStage(settings, reporter) {
       settings.onKeyDir?.(prepared.dir);
       if (prepared.ephemeral) {
         reporter.warning(
-          `no signing key given: packages are signed with a throwaway key (${keyName}) made for this run; set the signing-key input to a secret to publish installable packages`
+          `no signing key given: packages are signed with a throwaway key (${keyName}) made for this run; pass your own key with ${reporter.option("signing-key")} to publish installable packages`
         );
       }
       reporter.info(`key ${keyName}.rsa.pub`);
@@ -30070,7 +30083,7 @@ function environmentDependencies(loaded, packageName2) {
     (d) => !d.startsWith("!") && !own2.has(d.replace(/[<>=~].*$/, ""))
   );
 }
-async function prepareOutputDir(dir, workspace, owner) {
+async function prepareOutputDir(dir, workspace, owner, option = "packages-dir") {
   const target = resolve2(dir);
   await mkdir4(target, { recursive: true });
   const real = await realpath(target);
@@ -30078,7 +30091,7 @@ async function prepareOutputDir(dir, workspace, owner) {
   const inside = (parent, child) => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
   if (protectedDirs.some((p) => inside(real, p))) {
     throw new PipelineError(
-      `packages-dir ${dir} would hold the workspace or the home directory; choose a directory of its own`
+      `the output directory ${dir} (${option}) would hold the workspace or the home directory; choose a directory of its own`
     );
   }
   for (const entry of await readdir5(real)) {
@@ -30116,7 +30129,8 @@ async function mergeStage(settings, reporter) {
   const packagesDir = await prepareOutputDir(
     settings.packagesDir,
     settings.workspace,
-    await stat6(settings.workspace)
+    await stat6(settings.workspace),
+    reporter.option("packages-dir")
   );
   const downloaded = await reporter.group(
     "Download build artifacts",
