@@ -9,7 +9,7 @@ import {
   loadConfigFile,
   renderStage,
   trustedKeys
-} from "./chunks/chunk-L7AZERL7.js";
+} from "./chunks/chunk-2XHGMLWC.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts

@@ -9,7 +9,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-L7AZERL7.js";
+} from "./chunks/chunk-2XHGMLWC.js";
 import {
   error,
   getBooleanInput,

@@ -120,7 +120,9 @@ export async function renderStage(settings: RenderSettings, reporter: Reporter):
     for (const note of context.notes)
       if (note.severity === 'warning') reporter.warning(note.message)
       else reporter.info(note.message)
-    const architectures = settings.arch ? architecturesFor(loaded, settings.arch) : undefined
+    const architectures = settings.arch
+      ? architecturesFor(loaded, settings.arch, configName)
+      : undefined
     const result = await bootstrap(settings.workspace, loaded, {
       ...context,
       ...(architectures && { architectures }),
@@ -140,11 +142,11 @@ function configLabel(settings: RenderSettings): string {
 }
 
 /** `architectures:` in the config limits what may be built; otherwise the recipe names this arch. */
-function architecturesFor(loaded: LoadedConfig, arch: string): string[] {
+function architecturesFor(loaded: LoadedConfig, arch: string, configName: string): string[] {
   const allowed = loaded.config.architectures
   if (allowed && !allowed.includes(arch as never) && !allowed.includes('noarch')) {
     throw new PipelineError(
-      `${arch} is not among the architectures instellar.yml allows (${allowed.join(', ')})`,
+      `${arch} is not among the architectures ${configName} allows (${allowed.join(', ')})`,
     )
   }
   return allowed ? [...allowed] : [arch]
@@ -215,7 +217,7 @@ export async function buildStage(
   const stack = settings.stack ?? loaded.config.stack
   if (!stack && !settings.image) {
     throw new PipelineError(
-      `no stack: set stack: alpine/3.x in instellar.yml, or pass ${reporter.option('stack')} or ${reporter.option('image')}`,
+      `no stack: set stack: alpine/3.x in ${configLabel(settings)}, or pass ${reporter.option('stack')} or ${reporter.option('image')}`,
     )
   }
   if (stack && !STACK_PATTERN.test(stack))
@@ -290,7 +292,7 @@ export async function buildStage(
       const found = await collectBuiltFiles(packagesDir)
       if (!found.some((f) => f.kind === 'package')) {
         throw new PipelineError(
-          `abuild wrote no packages for ${arch}: the APKBUILD's arch= does not include it (instellar.yml architectures: ${loaded.config.architectures?.join(', ') ?? 'not set'})`,
+          `abuild wrote no packages for ${arch}: the APKBUILD's arch= does not include it (${configLabel(settings)} architectures: ${loaded.config.architectures?.join(', ') ?? 'not set'})`,
         )
       }
       for (const file of found)

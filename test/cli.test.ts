@@ -312,6 +312,22 @@ describe('messages in the CLI name flags, not action inputs', () => {
     expect(ran.stderr).not.toContain('instellar.yml')
   })
 
+  it('names the --config file in messages about its content', async () => {
+    await writeFile(join(workspace, 'app.yml'), `architectures: [aarch64]\n${MINIMAL}`)
+    const ran = await cli(
+      [
+        'build',
+        ...['--config', 'app.yml', '--repository', 'octo/app', '--arch', 'x86_64'],
+        ...['--packages-dir', join(workspace, 'out'), '--no-cache'],
+      ],
+      { PAKMAN_DOCKER: await fakeDocker(workspace) },
+    )
+    expect(ran.code).toBe(1)
+    expect(ran.stderr).toMatch(
+      /^pakman: x86_64 is not among the architectures app\.yml allows \(aarch64\)$/m,
+    )
+  })
+
   it('a missing stack points at --stack and --image', async () => {
     await writeFile(join(workspace, 'instellar.yml'), MINIMAL) // MINIMAL has no stack:
     const ran = await cli(

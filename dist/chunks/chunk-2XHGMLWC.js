@@ -29216,7 +29216,7 @@ async function planArchitecture(arch, host = hostArchitecture(), binfmtDir = "/p
   );
   if (!registered) {
     throw new Error(
-      `cannot build ${arch} on this ${host} runner: it has no QEMU handler for ${arch} (${binfmtDir}/${qemu}). Run the job on a native ${arch} runner (for aarch64: runs-on: ubuntu-24.04-arm), or add docker/setup-qemu-action before PAKman to build under emulation`
+      `cannot build ${arch} on this ${host} machine: it has no QEMU handler for ${arch} (${binfmtDir}/${qemu}). Build on a native ${arch} machine (on GitHub, runs-on: ubuntu-24.04-arm for aarch64), or register QEMU handlers to build under emulation (in a workflow, docker/setup-qemu-action before PAKman; elsewhere, qemu-user-static and binfmt-support)`
     );
   }
   return { arch, platform, emulated: true };
@@ -29893,7 +29893,7 @@ async function renderStage(settings, reporter) {
     for (const note of context.notes)
       if (note.severity === "warning") reporter.warning(note.message);
       else reporter.info(note.message);
-    const architectures = settings.arch ? architecturesFor(loaded, settings.arch) : void 0;
+    const architectures = settings.arch ? architecturesFor(loaded, settings.arch, configName) : void 0;
     const result = await bootstrap(settings.workspace, loaded, {
       ...context,
       ...architectures && { architectures }
@@ -29909,11 +29909,11 @@ function configLabel(settings) {
   const rel = relative2(settings.workspace, resolve2(settings.configFile));
   return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : settings.configFile;
 }
-function architecturesFor(loaded, arch) {
+function architecturesFor(loaded, arch, configName) {
   const allowed = loaded.config.architectures;
   if (allowed && !allowed.includes(arch) && !allowed.includes("noarch")) {
     throw new PipelineError(
-      `${arch} is not among the architectures instellar.yml allows (${allowed.join(", ")})`
+      `${arch} is not among the architectures ${configName} allows (${allowed.join(", ")})`
     );
   }
   return allowed ? [...allowed] : [arch];
@@ -29944,7 +29944,7 @@ async function buildStage(settings, reporter) {
   const stack = settings.stack ?? loaded.config.stack;
   if (!stack && !settings.image) {
     throw new PipelineError(
-      `no stack: set stack: alpine/3.x in instellar.yml, or pass ${reporter.option("stack")} or ${reporter.option("image")}`
+      `no stack: set stack: alpine/3.x in ${configLabel(settings)}, or pass ${reporter.option("stack")} or ${reporter.option("image")}`
     );
   }
   if (stack && !STACK_PATTERN.test(stack))
@@ -30017,7 +30017,7 @@ async function buildStage(settings, reporter) {
       const found = await collectBuiltFiles(packagesDir);
       if (!found.some((f) => f.kind === "package")) {
         throw new PipelineError(
-          `abuild wrote no packages for ${arch}: the APKBUILD's arch= does not include it (instellar.yml architectures: ${loaded.config.architectures?.join(", ") ?? "not set"})`
+          `abuild wrote no packages for ${arch}: the APKBUILD's arch= does not include it (${configLabel(settings)} architectures: ${loaded.config.architectures?.join(", ") ?? "not set"})`
         );
       }
       for (const file2 of found)
