@@ -243,7 +243,7 @@ function parseCommand(name: string, args: string[]): Parsed {
   const toolVersion = "pakman --version, before any command, prints PAKman's version"
   for (const token of loose.tokens) {
     if (token.kind !== 'option') continue
-    if (!(token.name in options)) {
+    if (!Object.hasOwn(options, token.name)) {
       const hint = token.name === 'version' ? `; ${toolVersion}` : ''
       return {
         ok: false,

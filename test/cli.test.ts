@@ -234,6 +234,11 @@ describe('options per command', () => {
         ['verify', 'x.apk', '--key', 'k.rsa.pub', '--repository', 'octo/app'],
         'verify does not take --repository; it takes --key (see pakman help verify)',
       ],
+      // a name every object has is still not an option
+      [
+        ['check', '--toString'],
+        'check does not take --toString; it takes --config, --workspace (see pakman help check)',
+      ],
       [
         ['schema', '--config', 'x.yml'],
         'schema does not take --config; it takes no options (see pakman help schema)',
@@ -339,6 +344,19 @@ describe('messages in the CLI name flags, not action inputs', () => {
       /^pakman: no stack: set stack: alpine\/3\.x in instellar\.yml, or pass --stack alpine\/3\.N or --image REF$/m,
     )
     expect(ran.stderr).not.toMatch(/\binput\b/)
+  })
+
+  it('an output directory that would hold the workspace is refused, naming --packages-dir', async () => {
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
+    const ran = await cli(
+      ['build', '--repository', 'octo/app', '--stack', 'alpine/3.20', '--packages-dir', '.'],
+      { PAKMAN_DOCKER: await fakeDocker(workspace) },
+    )
+    expect(ran.code).toBe(1)
+    expect(ran.stderr).toMatch(
+      /^pakman: the output directory \. \(--packages-dir DIR\) would hold the workspace or the home directory; choose a directory of its own$/m,
+    )
+    expect(await readFile(join(workspace, 'instellar.yml'), 'utf8')).toBe(MINIMAL) // nothing removed
   })
 
   it('the throwaway-key warning points at --signing-key', async () => {
