@@ -8,10 +8,10 @@ import {
   loadConfigFile,
   renderStage,
   trustedKeys
-} from "./chunks/chunk-DMQBVZA4.js";
+} from "./chunks/chunk-HEXDZ37M.js";
 import {
   formatDiagnostic
-} from "./chunks/chunk-VKUUF6DT.js";
+} from "./chunks/chunk-UWMVOBAC.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts
@@ -19,89 +19,379 @@ import { readFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-var USAGE = `pakman: build Alpine packages from instellar.yml
 
-Usage:
-  pakman check     [--config instellar.yml]
-  pakman bootstrap [--config F] [--workspace DIR] [--repository OWNER/NAME] [--version V] [--build N]
-  pakman build     [bootstrap's flags] [--stack alpine/3.N] [--arch ARCH] [--image REF]
-                   [--signing-key FILE] [--signing-key-name NAME] [--packages-dir DIR] [--no-cache]
-                   [--no-install-test]
-  pakman verify     DIR-OR-FILE... --key NAME.rsa.pub [--key \u2026]
-  pakman push      [--packages-dir DIR] [--config F] [--workspace DIR] [--repository OWNER/NAME]
-                   [--stack alpine/3.N] [--sha SHA] [--ref REF] [--endpoint URL]
-                   [--concurrency N] [--dry-run]
-  pakman schema
-
-check      validate the config; prints file:line:col: messages, exits 1 on errors
-bootstrap  render the recipe into <workspace>/.apk/<owner>/<name>; prints the directory
-build      render, run abuild in an Alpine container, verify the packages and install the main one
-           in a clean container; prints each file written
-verify     check signatures, datahash, file checksums and each APKINDEX against its directory;
-           trusts only the keys given (the file name is the key's name, as in /etc/apk/keys)
-push       deploy to Instellar/OpsMaru as the original's push does: upload the packages, the
-           indexes and a zip of them to the storage the platform names, create the deployment
-           for the commit and send kits, sizes, plans and page; --dry-run prints each call
-           instead. Tokens come from INSTELLAR_AUTH_TOKEN and INSTELLAR_PACKAGE_TOKEN only;
-           INSTELLAR_ENDPOINT (default https://opsmaru.com), WORKFLOW_SHA or GITHUB_SHA and
-           WORKFLOW_REF or GITHUB_REF fill in the flags not given
-schema     print the JSON Schema of instellar.yml
-
-Defaults come from GITHUB_WORKSPACE, GITHUB_REPOSITORY and GITHUB_RUN_NUMBER when set, else from
-the current directory and git.`;
-var OPTIONS = {
-  config: { type: "string" },
-  workspace: { type: "string" },
-  repository: { type: "string" },
-  version: { type: "string" },
-  build: { type: "string" },
-  stack: { type: "string" },
-  arch: { type: "string" },
-  image: { type: "string" },
-  "signing-key": { type: "string" },
-  "signing-key-name": { type: "string" },
-  "packages-dir": { type: "string" },
-  "no-cache": { type: "boolean" },
-  "no-install-test": { type: "boolean" },
-  key: { type: "string", multiple: true },
-  sha: { type: "string" },
-  ref: { type: "string" },
-  endpoint: { type: "string" },
-  concurrency: { type: "string" },
-  "dry-run": { type: "boolean" },
-  help: { type: "boolean", short: "h" }
+// package.json
+var package_default = {
+  name: "pakman-action",
+  version: "0.1.0",
+  description: "GitHub Action that turns an application repository with instellar.yml into signed Alpine Linux packages",
+  license: "MIT",
+  private: true,
+  type: "module",
+  engines: {
+    node: ">=24"
+  },
+  bin: {
+    pakman: "dist/cli.js"
+  },
+  exports: {
+    ".": "./dist/index.js"
+  },
+  scripts: {
+    build: "node scripts/bundle.mjs",
+    typecheck: "tsc --noEmit",
+    lint: "eslint .",
+    format: "prettier --write .",
+    "format:check": "prettier --check .",
+    test: "vitest run",
+    check: "npm run typecheck && npm run lint && npm run format:check && npm run test"
+  },
+  dependencies: {
+    "@actions/artifact": "^6.2.1",
+    "@actions/cache": "^6.3.0",
+    "@actions/core": "^3.0.1",
+    "@actions/exec": "^3.0.0",
+    "@actions/github": "^9.1.1",
+    "@octokit/plugin-retry": "^8.1.1",
+    "@octokit/plugin-throttling": "^11.0.5",
+    aws4fetch: "^1.0.20",
+    bottleneck: "^2.19.5",
+    yaml: "^2.9.1",
+    zod: "^4.6.7"
+  },
+  devDependencies: {
+    "@20minutes/s3rver": "^5.0.0",
+    "@eslint/js": "^10.0.1",
+    "@types/node": "^24.19.4",
+    esbuild: "^0.28.2",
+    eslint: "^10.15.0",
+    "eslint-config-prettier": "^10.1.8",
+    "fast-check": "^4.11.0",
+    node: "^24.21.0",
+    prettier: "^3.10.1",
+    typescript: "~5.9",
+    "typescript-eslint": "^8.74.0",
+    vitest: "^5.1.2"
+  },
+  allowScripts: {
+    node: true,
+    esbuild: true
+  },
+  overrides: {
+    vite: "8.3.4"
+  }
 };
-async function main(argv, out = process.stdout, err = process.stderr) {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    err.write(`pakman: ${error.message}
 
-${USAGE}
+// src/cli.ts
+var VERSION = package_default.version;
+var FLAGS = {
+  config: {
+    type: "string",
+    value: "FILE",
+    help: "the config file (default: instellar.yml in the workspace)"
+  },
+  workspace: {
+    type: "string",
+    value: "DIR",
+    help: "the application repository (default: GITHUB_WORKSPACE, else the current directory)"
+  },
+  repository: {
+    type: "string",
+    value: "OWNER/NAME",
+    help: "the package is named after NAME (default: GITHUB_REPOSITORY, else the origin remote)"
+  },
+  pkgver: {
+    type: "string",
+    value: "VERSION",
+    help: "package version, a leading v dropped (default: git describe --tags --always)"
+  },
+  build: {
+    type: "string",
+    value: "N",
+    help: "build number, pkgrel (default: GITHUB_RUN_NUMBER, else 0)"
+  },
+  stack: { type: "string", value: "alpine/3.N", help: "overrides stack: in the config" },
+  arch: { type: "string", value: "ARCH", help: "Alpine architecture (default: this machine's)" },
+  image: { type: "string", value: "REF", help: "base image instead of alpine:<N>" },
+  "signing-key": {
+    type: "string",
+    value: "FILE",
+    help: "PEM RSA private key (default: a throwaway key, with a warning)"
+  },
+  "signing-key-name": {
+    type: "string",
+    value: "NAME",
+    help: "packages refer to NAME.rsa.pub (default: <owner>-<repo>)"
+  },
+  "packages-dir": { type: "string", value: "DIR", help: "output directory (default: ~/packages)" },
+  "no-cache": { type: "boolean", help: "do not keep the build environment in ~/.cache/pakman" },
+  "no-install-test": {
+    type: "boolean",
+    help: "skip installing the main package in a clean container"
+  },
+  key: {
+    type: "string",
+    value: "NAME.rsa.pub",
+    multiple: true,
+    help: "a public key to trust (its file name is its name); repeat for more"
+  },
+  sha: {
+    type: "string",
+    value: "SHA",
+    help: "the commit to deploy (default: WORKFLOW_SHA, else GITHUB_SHA)"
+  },
+  ref: {
+    type: "string",
+    value: "REF",
+    help: "the ref the deployment is for (default: WORKFLOW_REF, else GITHUB_REF)"
+  },
+  endpoint: {
+    type: "string",
+    value: "URL",
+    help: "the platform (default: INSTELLAR_ENDPOINT, else https://opsmaru.com)"
+  },
+  concurrency: { type: "string", value: "N", help: "files uploaded at once (default: 2)" },
+  "dry-run": { type: "boolean", help: "print every call it would make, and make none" }
+};
+var RENDER_FLAGS = ["config", "workspace", "repository", "pkgver", "build"];
+var COMMANDS = {
+  check: {
+    flags: ["config", "workspace"],
+    summary: "validate the config; prints file:line:col: messages, exits 1 on errors"
+  },
+  bootstrap: {
+    flags: RENDER_FLAGS,
+    summary: "render the recipe into <workspace>/.apk/<owner>/<name>; prints the directory"
+  },
+  build: {
+    flags: [
+      ...RENDER_FLAGS,
+      ...["stack", "arch", "image", "signing-key", "signing-key-name", "packages-dir"],
+      ...["no-cache", "no-install-test"]
+    ],
+    summary: "render, run abuild in an Alpine container, verify the packages and install the main one in a clean container; prints each file written"
+  },
+  verify: {
+    operands: "DIR-OR-FILE...",
+    flags: ["key"],
+    required: ["key"],
+    summary: "check signatures, datahash, file checksums and each APKINDEX against its directory; trusts only the keys given (the file name is the key name, as in /etc/apk/keys)"
+  },
+  push: {
+    flags: [
+      ...["packages-dir", "config", "workspace", "repository", "stack"],
+      ...["sha", "ref", "endpoint", "concurrency", "dry-run"]
+    ],
+    summary: "deploy to Instellar/OpsMaru as the original's push does: upload the packages, the indexes and a zip of them to the storage the platform names, create the deployment for the commit and send kits, sizes, plans and page; --dry-run prints each call instead. Tokens come from INSTELLAR_AUTH_TOKEN and INSTELLAR_PACKAGE_TOKEN only, never flags"
+  },
+  schema: { flags: [], summary: "print the JSON Schema of instellar.yml" },
+  help: {
+    operands: "[COMMAND]",
+    flags: [],
+    summary: "print this help, or the options of one command"
+  }
+};
+var DEPRECATED_VERSION = { type: "string", value: "VERSION", help: "" };
+var TAKES_DEPRECATED_VERSION = /* @__PURE__ */ new Set(["bootstrap", "build"]);
+var HELP_FLAG = { type: "boolean", short: "h" };
+var CLI_FLAG = {
+  config: "config",
+  workspace: "workspace",
+  repository: "repository",
+  version: "pkgver",
+  "build-number": "build",
+  stack: "stack",
+  image: "image",
+  arch: "arch",
+  "packages-dir": "packages-dir",
+  "signing-key": "signing-key",
+  "signing-key-name": "signing-key-name",
+  cache: "no-cache",
+  verify: "no-install-test"
+};
+function spell(name) {
+  const flag = FLAGS[name];
+  return flag.value ? `--${name} ${flag.value}` : `--${name}`;
+}
+function synopsis(name, indent) {
+  const command = COMMANDS[name];
+  const parts = [
+    ...command.operands ? [command.operands] : [],
+    ...command.flags.map(
+      (f) => !command.required?.includes(f) ? `[${spell(f)}]` : `${spell(f)}${"multiple" in FLAGS[f] ? ` [--${f} \u2026]` : ""}`
+    )
+  ];
+  const head = `pakman ${name.padEnd(9)} `;
+  const lines = [`${indent}${head}`];
+  for (const part of parts) {
+    const line = lines.at(-1);
+    if (line.length + part.length > 100 && line.trim().length > head.trim().length) {
+      lines.push(`${indent}${" ".repeat(head.length)}${part}`);
+    } else lines[lines.length - 1] = `${line}${line.endsWith(" ") ? "" : " "}${part}`;
+  }
+  return lines.map((l) => l.trimEnd()).join("\n");
+}
+function wrap(text, indent) {
+  const lines = [""];
+  for (const word of text.split(" ")) {
+    const line = lines.at(-1);
+    if (line && indent.length + line.length + word.length + 1 > 100) lines.push(word);
+    else lines[lines.length - 1] = line ? `${line} ${word}` : word;
+  }
+  return lines.join(`
+${indent}`);
+}
+function usage() {
+  const names = Object.keys(COMMANDS);
+  return [
+    `pakman ${VERSION}: build signed Alpine packages from instellar.yml`,
+    "",
+    "Usage:",
+    ...names.map((n) => synopsis(n, "  ")),
+    "  pakman --version",
+    "",
+    ...names.map((n) => `${n.padEnd(10)} ${wrap(COMMANDS[n].summary, " ".repeat(11))}`),
+    "",
+    "Options go after the command; `pakman help COMMAND` explains them.",
+    "Defaults come from GITHUB_WORKSPACE, GITHUB_REPOSITORY and GITHUB_RUN_NUMBER when set, else",
+    "from the current directory and git."
+  ].join("\n");
+}
+function commandUsage(name) {
+  const command = COMMANDS[name];
+  const rows = [
+    ...command.flags.map((f) => [spell(f), FLAGS[f].help]),
+    ["-h, --help", "print this help"]
+  ];
+  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+  return [
+    `Usage:
+${synopsis(name, "  ")}`,
+    "",
+    wrap(command.summary, ""),
+    "",
+    "Options:",
+    ...rows.map(([left, help]) => `  ${left.padEnd(width)}${wrap(help, " ".repeat(width + 2))}`)
+  ].join("\n");
+}
+function parseCommand(name, args) {
+  const command = COMMANDS[name];
+  const options = { help: HELP_FLAG };
+  for (const flag of command.flags) options[flag] = FLAGS[flag];
+  if (TAKES_DEPRECATED_VERSION.has(name)) options.version = DEPRECATED_VERSION;
+  const takes = command.flags.length ? `it takes ${command.flags.map((f) => `--${f}`).join(", ")}` : "it takes no options";
+  const loose = parseArgs({
+    args,
+    options: { ...FLAGS, version: DEPRECATED_VERSION, help: HELP_FLAG },
+    strict: false,
+    allowPositionals: true,
+    tokens: true
+  });
+  const toolVersion = "pakman --version, before any command, prints PAKman's version";
+  for (const token of loose.tokens) {
+    if (token.kind !== "option") continue;
+    if (!Object.hasOwn(options, token.name)) {
+      const hint = token.name === "version" ? `; ${toolVersion}` : "";
+      return {
+        ok: false,
+        message: `${name} does not take ${token.rawName}; ${takes} (see pakman help ${name})${hint}`
+      };
+    }
+    if (token.name === "version" && token.value === void 0) {
+      return {
+        ok: false,
+        message: `--version after a command is the old spelling of --pkgver VERSION and needs a value; ${toolVersion}`
+      };
+    }
+  }
+  try {
+    const { values, positionals } = parseArgs({
+      args,
+      options,
+      strict: true,
+      allowPositionals: true
+    });
+    if (positionals.length && !command.operands) {
+      return { ok: false, message: `${name} takes no arguments, got ${positionals[0]}` };
+    }
+    return { ok: true, values, operands: positionals };
+  } catch (error) {
+    return { ok: false, message: `${error.message} (see pakman help ${name})` };
+  }
+}
+async function main(argv, out = process.stdout, err = process.stderr) {
+  const [first, ...rest] = argv;
+  if (first === void 0) {
+    err.write(`${usage()}
 `);
     return 2;
   }
-  const { values, positionals } = parsed;
-  const [command, ...extra] = positionals;
-  if (values.help || !command) {
-    ;
-    (values.help ? out : err).write(`${USAGE}
+  if (first === "--version" || first === "-V") {
+    if (rest.length) {
+      err.write(`pakman: ${first} takes nothing after it, got ${rest[0]}
 `);
-    return values.help ? 0 : 2;
+      return 2;
+    }
+    out.write(`${VERSION}
+`);
+    return 0;
   }
-  if (extra.length && command !== "verify") {
-    err.write(`pakman: unexpected argument ${extra[0]}
+  if (first === "help" || first === "--help" || first === "-h") {
+    const [topic, ...more] = rest;
+    if (more.length) {
+      err.write(`pakman: help takes one command, got ${rest.join(" ")}
+`);
+      return 2;
+    }
+    if (topic !== void 0 && !Object.hasOwn(COMMANDS, topic)) {
+      err.write(`pakman: unknown command ${topic}; the commands are ${commandList()}
+`);
+      return 2;
+    }
+    out.write(`${topic === void 0 ? usage() : commandUsage(topic)}
+`);
+    return 0;
+  }
+  if (!Object.hasOwn(COMMANDS, first)) {
+    const why = first.startsWith("-") ? `the command comes first: pakman COMMAND [options], and ${first} is not one of pakman's own options (--help, --version)` : `unknown command ${first}`;
+    err.write(`pakman: ${why}
+
+${usage()}
 `);
     return 2;
   }
+  const command = first;
+  const parsed = parseCommand(command, rest);
+  if (!parsed.ok) {
+    err.write(`pakman: ${parsed.message}
+`);
+    return 2;
+  }
+  const values = parsed.values;
+  const extra = parsed.operands;
+  if (values.help) {
+    out.write(`${commandUsage(command)}
+`);
+    return 0;
+  }
+  if (values.version !== void 0) {
+    if (values.pkgver !== void 0) {
+      err.write("pakman: --version is the old spelling of --pkgver; give only --pkgver\n");
+      return 2;
+    }
+    err.write(
+      `pakman: warning: --version VERSION after a command is deprecated and goes away in the next release; use --pkgver ${values.version}
+`
+    );
+  }
+  const pkgver = values.pkgver ?? values.version;
   const workspace = resolve(values.workspace ?? process.env.GITHUB_WORKSPACE ?? ".");
   const configFile = values.config ?? displayPath(resolve(workspace, "instellar.yml"));
   const renderSettings = {
     workspace,
     configFile,
     ...values.repository !== void 0 && { repository: values.repository },
-    ...values.version !== void 0 && { version: values.version },
+    ...pkgver !== void 0 && { version: pkgver },
     ...values.build !== void 0 && { build: values.build }
   };
   const report = (diagnostics) => {
@@ -186,11 +476,7 @@ ${USAGE}
       case "push":
         return await pushCommand(values, configFile, out, err);
       default:
-        err.write(`pakman: unknown command ${command}
-
-${USAGE}
-`);
-        return 2;
+        throw new Error(`no handler for ${command}`);
     }
   } catch (error) {
     err.write(`pakman: ${error.message}
@@ -214,7 +500,7 @@ async function pushCommand(values, configFile, out, err) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-K5A4EJKJ.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-A2XULKAK.js");
   const authToken = env.INSTELLAR_AUTH_TOKEN;
   const packageToken = env.INSTELLAR_PACKAGE_TOKEN;
   const secrets = new Secrets(() => {
@@ -255,12 +541,16 @@ async function pushCommand(values, configFile, out, err) {
     return 1;
   }
 }
+function commandList() {
+  return Object.keys(COMMANDS).join(", ");
+}
 function displayPath(path) {
   const rel = relative(process.cwd(), path);
   return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
 }
 function terminalReporter(err) {
   return {
+    option: (name) => spell(CLI_FLAG[name]),
     group: async (name, fn) => {
       err.write(`==> ${name}
 `);

@@ -11,8 +11,8 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-DMQBVZA4.js";
-import "./chunks/chunk-VKUUF6DT.js";
+} from "./chunks/chunk-HEXDZ37M.js";
+import "./chunks/chunk-UWMVOBAC.js";
 import {
   error,
   getBooleanInput,
@@ -107,6 +107,7 @@ import { relative } from "node:path";
 var runRecord = { phases: [], diagnostics: [], published: {} };
 function actionReporter(workspace, record = runRecord) {
   return {
+    option: (name) => `the ${name} input`,
     group: async (name, fn) => {
       record.phases.push(name);
       try {
@@ -465,7 +466,7 @@ async function deploymentConfig(inputs, workspace) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-K5A4EJKJ.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-A2XULKAK.js");
   const { instellar } = inputs;
   const pushed = await reporter.group(
     instellar.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { chown, mkdir, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import type { Stats } from 'node:fs'
-import { basename, join, relative, resolve, sep } from 'node:path'
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { promisify } from 'node:util'
 import {
   buildIdentity,
@@ -48,7 +48,28 @@ import {
  * action inputs or argv.
  */
 
+/** Settings a user gives, by their action input names; each front end spells them its own way. */
+export type OptionKey =
+  | 'config'
+  | 'workspace'
+  | 'repository'
+  | 'version'
+  | 'build-number'
+  | 'stack'
+  | 'image'
+  | 'arch'
+  | 'packages-dir'
+  | 'signing-key'
+  | 'signing-key-name'
+  | 'cache'
+  | 'verify'
+
 export interface Reporter {
+  /**
+   * How this front end names a setting in messages ("the signing-key input", "--signing-key FILE"),
+   * so shared messages tell the user what to change in the language they gave it in.
+   */
+  option(name: OptionKey): string
   /** Runs one phase, shown as a collapsible group in the Actions log. */
   group<T>(name: string, fn: () => Promise<T>): Promise<T>
   info(line: string): void
@@ -79,13 +100,13 @@ export interface Rendered {
 }
 
 export async function renderStage(settings: RenderSettings, reporter: Reporter): Promise<Rendered> {
-  const loaded = await reporter.group('Read instellar.yml', async () => {
+  const configName = configLabel(settings)
+  const loaded = await reporter.group(`Read ${configName}`, async () => {
     const result = await loadConfigFile(settings.configFile)
     reporter.diagnostics(result.diagnostics)
     if (!result.ok) {
       const count = result.diagnostics.filter((d) => d.severity === 'error').length
-      const file = relative(settings.workspace, settings.configFile) || settings.configFile
-      throw new PipelineError(`${file} has ${count} error${count === 1 ? '' : 's'}`)
+      throw new PipelineError(`${configName} has ${count} error${count === 1 ? '' : 's'}`)
     }
     return result
   })
@@ -95,12 +116,15 @@ export async function renderStage(settings: RenderSettings, reporter: Reporter):
       ...(settings.repository && { repository: settings.repository }),
       ...(settings.version && { version: settings.version }),
       ...(settings.build && { build: settings.build }),
+      option: (name) => reporter.option(name),
     })
     // A 0.0.0 fallback or a dropped pre-release changes what apk installs: annotate it.
     for (const note of context.notes)
       if (note.severity === 'warning') reporter.warning(note.message)
       else reporter.info(note.message)
-    const architectures = settings.arch ? architecturesFor(loaded, settings.arch) : undefined
+    const architectures = settings.arch
+      ? architecturesFor(loaded, settings.arch, configName)
+      : undefined
     const result = await bootstrap(settings.workspace, loaded, {
       ...context,
       ...(architectures && { architectures }),
@@ -113,12 +137,18 @@ export async function renderStage(settings: RenderSettings, reporter: Reporter):
   })
 }
 
+/** The config file as the user knows it: relative to the workspace when inside it, else as given. */
+function configLabel(settings: RenderSettings): string {
+  const rel = relative(settings.workspace, resolve(settings.configFile))
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : settings.configFile
+}
+
 /** `architectures:` in the config limits what may be built; otherwise the recipe names this arch. */
-function architecturesFor(loaded: LoadedConfig, arch: string): string[] {
+function architecturesFor(loaded: LoadedConfig, arch: string, configName: string): string[] {
   const allowed = loaded.config.architectures
   if (allowed && !allowed.includes(arch as never) && !allowed.includes('noarch')) {
     throw new PipelineError(
-      `${arch} is not among the architectures instellar.yml allows (${allowed.join(', ')})`,
+      `${arch} is not among the architectures ${configName} allows (${allowed.join(', ')})`,
     )
   }
   return allowed ? [...allowed] : [arch]
@@ -176,7 +206,9 @@ export async function buildStage(
 
   const arch = settings.arch ?? hostArchitecture()
   if (!isBuildArchitecture(arch))
-    throw new PipelineError(`arch ${arch} is not an Alpine architecture`)
+    throw new PipelineError(
+      `${arch} (${reporter.option('arch')}) is not an Alpine architecture (x86_64, aarch64, …)`,
+    )
   const plan = await planArchitecture(arch)
   await docker.ensureAvailable()
 
@@ -187,7 +219,7 @@ export async function buildStage(
   const stack = settings.stack ?? loaded.config.stack
   if (!stack && !settings.image) {
     throw new PipelineError(
-      'no stack: set stack: alpine/3.x in instellar.yml, or the stack (or image) input',
+      `no stack: set stack: alpine/3.x in ${configLabel(settings)}, or pass ${reporter.option('stack')} or ${reporter.option('image')}`,
     )
   }
   if (stack && !STACK_PATTERN.test(stack))
@@ -197,7 +229,12 @@ export async function buildStage(
 
   const owner = await stat(settings.workspace)
   const identity = buildIdentity(owner)
-  const packagesDir = await prepareOutputDir(settings.packagesDir, settings.workspace, owner)
+  const packagesDir = await prepareOutputDir(
+    settings.packagesDir,
+    settings.workspace,
+    owner,
+    reporter.option('packages-dir'),
+  )
   const keyName = settings.keyName ?? defaultKeyName(recipe.repository)
   let key: SigningKey | undefined
   try {
@@ -214,7 +251,7 @@ export async function buildStage(
       settings.onKeyDir?.(prepared.dir)
       if (prepared.ephemeral) {
         reporter.warning(
-          `no signing key given: packages are signed with a throwaway key (${keyName}) made for this run; set the signing-key input to a secret to publish installable packages`,
+          `no signing key given: packages are signed with a throwaway key (${keyName}) made for this run; pass your own key with ${reporter.option('signing-key')} to publish installable packages`,
         )
       }
       reporter.info(`key ${keyName}.rsa.pub`)
@@ -257,7 +294,7 @@ export async function buildStage(
       const found = await collectBuiltFiles(packagesDir)
       if (!found.some((f) => f.kind === 'package')) {
         throw new PipelineError(
-          `abuild wrote no packages for ${arch}: the APKBUILD's arch= does not include it (instellar.yml architectures: ${loaded.config.architectures?.join(', ') ?? 'not set'})`,
+          `abuild wrote no packages for ${arch}: the APKBUILD's arch= does not include it (${configLabel(settings)} architectures: ${loaded.config.architectures?.join(', ') ?? 'not set'})`,
         )
       }
       for (const file of found)
@@ -331,6 +368,8 @@ export async function prepareOutputDir(
   dir: string,
   workspace: string,
   owner: Pick<Stats, 'uid' | 'gid'>,
+  /** How the user set the directory, for the error below. */
+  option = 'packages-dir',
 ): Promise<string> {
   const target = resolve(dir)
   await mkdir(target, { recursive: true })
@@ -340,7 +379,7 @@ export async function prepareOutputDir(
     child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep)
   if (protectedDirs.some((p) => inside(real, p))) {
     throw new PipelineError(
-      `packages-dir ${dir} would hold the workspace or the home directory; choose a directory of its own`,
+      `the output directory ${dir} (${option}) would hold the workspace or the home directory; choose a directory of its own`,
     )
   }
   for (const entry of await readdir(real)) {
@@ -387,7 +426,10 @@ export interface MergeResult extends Merged {
   assets: AssetFile[]
 }
 
-/** Merge mode: this run's build artifacts → one signed repository, verified before it goes anywhere. */
+/**
+ * Merge mode: this run's build artifacts → one signed repository, verified before it goes anywhere.
+ * Only the action runs it, so its messages name the action's inputs.
+ */
 export async function mergeStage(
   settings: MergeStageSettings,
   reporter: Reporter,
@@ -402,6 +444,7 @@ export async function mergeStage(
     settings.packagesDir,
     settings.workspace,
     await stat(settings.workspace),
+    reporter.option('packages-dir'),
   )
   const downloaded = await reporter.group('Download build artifacts', () =>
     downloadBuildArtifacts((l) => reporter.info(l)),

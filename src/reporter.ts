@@ -20,6 +20,7 @@ export const runRecord: RunRecord = { phases: [], diagnostics: [], published: {}
 /** Pipeline output for the Actions log: groups, and annotations on instellar.yml. */
 export function actionReporter(workspace: string, record: RunRecord = runRecord): Reporter {
   return {
+    option: (name) => `the ${name} input`,
     group: async (name, fn) => {
       record.phases.push(name)
       try {

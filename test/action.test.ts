@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { edit, MINIMAL } from './fixtures/minimal.js'
 import { runAction } from './helpers/action.js'
+import { fakeDocker } from './helpers/fake-docker.js'
 
 let workspace: string
 beforeEach(async () => {
@@ -104,11 +105,31 @@ describe('the action (node dist/index.js)', () => {
     expect(beta.stdout).not.toContain('::warning::') // no version warning (config ones have a title)
   })
 
-  it('reads the config from the config input', async () => {
+  it('reads the config from the config input, and names it in the log', async () => {
     await writeFile(join(workspace, 'pakman.yml'), MINIMAL)
     const ran = await runAction({ config: 'pakman.yml' }, github())
     expect(ran.code).toBe(0)
     expect(ran.outputs['package-name']).toBe('app')
+    expect(ran.stdout).toContain('::group::Read pakman.yml\n')
+    expect(ran.stdout).not.toContain('::group::Read instellar.yml')
+  })
+
+  it('names its inputs, not CLI flags, in messages from the shared pipeline', async () => {
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL) // MINIMAL has no stack:
+    // A stand-in docker with no images: builds stop at the environment, after the key phase.
+    const env = { ...github(), INPUT_BUILD: 'true', PAKMAN_DOCKER: await fakeDocker(workspace) }
+    const inputs = { 'packages-dir': join(workspace, 'out'), cache: 'false' }
+    const noStack = await runAction(inputs, env)
+    expect(noStack.code).toBe(1)
+    expect(noStack.stdout).toContain(
+      '::error::no stack: set stack: alpine/3.x in instellar.yml, or pass the stack input or the image input\n',
+    )
+    const noKey = await runAction({ ...inputs, stack: 'alpine/3.20' }, env)
+    expect(noKey.code).toBe(1)
+    expect(noKey.stdout).toContain(
+      '::warning::no signing key given: packages are signed with a throwaway key (octo-app) made for this run; pass your own key with the signing-key input to publish installable packages\n',
+    )
+    expect(noStack.stdout + noKey.stdout).not.toMatch(/ --(stack|image|signing-key)\b/)
   })
 
   it('fails with a one-line message when the config is missing', async () => {

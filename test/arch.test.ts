@@ -30,15 +30,15 @@ describe('architectures', () => {
 
   it('fails early, naming both remedies, when QEMU is not registered', async () => {
     await expect(planArchitecture('aarch64', 'x86_64', binfmt)).rejects.toThrow(
-      `cannot build aarch64 on this x86_64 runner: it has no QEMU handler for aarch64 (${binfmt}/qemu-aarch64). ` +
-        'Run the job on a native aarch64 runner (for aarch64: runs-on: ubuntu-24.04-arm), or add docker/setup-qemu-action before PAKman to build under emulation',
+      `cannot build aarch64 on this x86_64 machine: it has no QEMU handler for aarch64 (${binfmt}/qemu-aarch64). ` +
+        'Build on a native aarch64 machine (on GitHub, runs-on: ubuntu-24.04-arm for aarch64), or register QEMU handlers to build under emulation (in a workflow, docker/setup-qemu-action before PAKman; elsewhere, qemu-user-static and binfmt-support)',
     )
   })
 
   it('fails the same way when the QEMU handler is registered but disabled', async () => {
     writeFileSync(join(binfmt, 'qemu-aarch64'), 'disabled\ninterpreter /usr/bin/qemu-aarch64\n')
     await expect(planArchitecture('aarch64', 'x86_64', binfmt)).rejects.toThrow(
-      'cannot build aarch64 on this x86_64 runner: it has no QEMU handler for aarch64',
+      'cannot build aarch64 on this x86_64 machine: it has no QEMU handler for aarch64',
     )
   })
 

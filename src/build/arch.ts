@@ -64,10 +64,12 @@ export async function planArchitecture(
     () => false,
   )
   if (!registered) {
+    // Said for both front ends: a workflow's remedies and a machine's.
     throw new Error(
-      `cannot build ${arch} on this ${host} runner: it has no QEMU handler for ${arch} (${binfmtDir}/${qemu}). ` +
-        `Run the job on a native ${arch} runner (for aarch64: runs-on: ubuntu-24.04-arm), or add ` +
-        'docker/setup-qemu-action before PAKman to build under emulation',
+      `cannot build ${arch} on this ${host} machine: it has no QEMU handler for ${arch} (${binfmtDir}/${qemu}). ` +
+        `Build on a native ${arch} machine (on GitHub, runs-on: ubuntu-24.04-arm for aarch64), or register ` +
+        'QEMU handlers to build under emulation (in a workflow, docker/setup-qemu-action before PAKman; ' +
+        'elsewhere, qemu-user-static and binfmt-support)',
     )
   }
   return { arch, platform, emulated: true }

@@ -75,9 +75,13 @@ export async function runContainerBuild(build: ContainerBuild): Promise<void> {
     ...(build.platform && { platform: build.platform }),
     ...(build.onContainer && { onContainer: build.onContainer }),
     onLine: (line) => {
-      // finish only hands files back; a failure is reported against the phase before it.
-      const marked = line.startsWith(PHASE_MARKER) ? line.slice(PHASE_MARKER.length).trim() : ''
-      if (marked && marked !== 'finish') phase = marked
+      // Phase markers are for PAKman, not for the log: take the phase, show nothing.
+      if (line.startsWith(PHASE_MARKER)) {
+        const marked = line.slice(PHASE_MARKER.length).trim()
+        // finish only hands files back; a failure is reported against the phase before it.
+        if (marked && marked !== 'finish') phase = marked
+        return
+      }
       build.log(line)
     },
   })

@@ -121,7 +121,6 @@ export function installTestScript(): string {
   return fileText(sh`
 #!/bin/sh
 set -eu
-echo "${PHASE_MARKER}install"
 mkdir -p /etc/apk/keys
 cp "${CONTAINER_PATHS.scripts}/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/
 apk add --no-cache openrc

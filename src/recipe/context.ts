@@ -15,6 +15,8 @@ export interface ContextOptions {
   /** Overrides GITHUB_RUN_NUMBER. */
   build?: string
   env?: NodeJS.ProcessEnv
+  /** Names a setting the way the caller's front end does (a flag, an input) in messages. */
+  option?: (name: 'repository') => string
 }
 
 export interface ResolvedContext extends RecipeContext {
@@ -29,9 +31,8 @@ export async function resolveContext(options: ContextOptions): Promise<ResolvedC
   const repositoryText =
     options.repository ?? env.GITHUB_REPOSITORY ?? (await gitRemoteRepository(options.workspace))
   if (!repositoryText) {
-    throw new Error(
-      'cannot tell the repository: pass --repository OWNER/NAME or set GITHUB_REPOSITORY',
-    )
+    const option = options.option?.('repository') ?? 'the repository'
+    throw new Error(`cannot tell the repository: pass ${option} or set GITHUB_REPOSITORY`)
   }
   const repository: Repository | undefined = parseRepository(repositoryText)
   if (!repository)

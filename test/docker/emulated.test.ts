@@ -31,7 +31,7 @@ describe.runIf(docker && emulation)('an aarch64 build under QEMU', () => {
       [
         'build',
         ...['--workspace', workspace, '--repository', 'octo/app', '--image', image],
-        ...['--arch', 'aarch64', '--packages-dir', packages, '--version', '2.1.0'],
+        ...['--arch', 'aarch64', '--packages-dir', packages, '--pkgver', '2.1.0'],
       ],
       { env: cleanEnv({ XDG_CACHE_HOME: temp('pakman-cache-') }) },
     )

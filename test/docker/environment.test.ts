@@ -30,6 +30,7 @@ function recorder() {
   const lines: string[] = []
   const warnings: string[] = []
   const reporter: Reporter = {
+    option: (name) => `--${name}`,
     group: async (name, fn) => {
       lines.push(`## ${name}`)
       return fn()

@@ -165,7 +165,7 @@ async function buildAndCheck(stack: TestStack, scenario: Scenario): Promise<void
       image,
       '--packages-dir',
       packages,
-      '--version',
+      '--pkgver',
       '1.4.0',
       '--build',
       '3',

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { basename, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { basename, join } from 'node:path'
+import { SHARED } from './shared.js'
 
 /** The shared corpus sits beside the checkout, in development and in CI alike. */
-export const SHARED = resolve(fileURLToPath(import.meta.url), '../../../../shared')
+export { SHARED }
 export const CORPUS = join(SHARED, 'corpus/instellar')
 export const HISTORY = join(CORPUS, 'history')
 

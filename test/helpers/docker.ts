@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { SHARED } from './shared.js'
 
 /*
  * Docker for tests: nothing is pulled where ../shared is present. Test images are the official
@@ -15,7 +16,6 @@ import { fileURLToPath } from 'node:url'
 const HERE = fileURLToPath(import.meta.url)
 const STAND_INS = resolve(HERE, '../../docker/stand-ins')
 const MAKE_IMAGE = resolve(HERE, '../../docker/make-image.sh')
-export const SHARED = resolve(HERE, '../../../../shared')
 const ALPINE = join(SHARED, 'alpine')
 /** A local apk repository of real packages signed with a test key (../shared/vectors/apk). */
 const VECTOR_REPOSITORY = join(SHARED, 'vectors/apk/good/manual')

@@ -16,7 +16,7 @@ import {
   sh,
   singleQuoted,
   word
-} from "./chunk-VKUUF6DT.js";
+} from "./chunk-UWMVOBAC.js";
 import {
   __commonJS,
   __require,
@@ -9740,7 +9740,7 @@ function lastLine(text) {
 import { execFile } from "node:child_process";
 import { chown as chown2, mkdir as mkdir3, readdir as readdir5, readFile as readFile6, realpath, rm as rm5, stat as stat6, writeFile as writeFile5 } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
-import { basename as basename5, join as join12, relative as relative2, resolve, sep } from "node:path";
+import { basename as basename5, isAbsolute, join as join12, relative as relative2, resolve, sep } from "node:path";
 import { promisify as promisify2 } from "node:util";
 
 // src/build/index.ts
@@ -9841,7 +9841,6 @@ function installTestScript() {
   return fileText(sh`
 #!/bin/sh
 set -eu
-echo "${PHASE_MARKER}install"
 mkdir -p /etc/apk/keys
 cp "${CONTAINER_PATHS.scripts}/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/
 apk add --no-cache openrc
@@ -9940,7 +9939,7 @@ async function planArchitecture(arch, host = hostArchitecture(), binfmtDir = "/p
   );
   if (!registered) {
     throw new Error(
-      `cannot build ${arch} on this ${host} runner: it has no QEMU handler for ${arch} (${binfmtDir}/${qemu}). Run the job on a native ${arch} runner (for aarch64: runs-on: ubuntu-24.04-arm), or add docker/setup-qemu-action before PAKman to build under emulation`
+      `cannot build ${arch} on this ${host} machine: it has no QEMU handler for ${arch} (${binfmtDir}/${qemu}). Build on a native ${arch} machine (on GitHub, runs-on: ubuntu-24.04-arm for aarch64), or register QEMU handlers to build under emulation (in a workflow, docker/setup-qemu-action before PAKman; elsewhere, qemu-user-static and binfmt-support)`
     );
   }
   return { arch, platform, emulated: true };
@@ -9987,8 +9986,11 @@ async function runContainerBuild(build) {
     ...build.platform && { platform: build.platform },
     ...build.onContainer && { onContainer: build.onContainer },
     onLine: (line) => {
-      const marked = line.startsWith(PHASE_MARKER) ? line.slice(PHASE_MARKER.length).trim() : "";
-      if (marked && marked !== "finish") phase = marked;
+      if (line.startsWith(PHASE_MARKER)) {
+        const marked = line.slice(PHASE_MARKER.length).trim();
+        if (marked && marked !== "finish") phase = marked;
+        return;
+      }
       build.log(line);
     }
   });
@@ -10034,13 +10036,13 @@ var PipelineError = class extends Error {
   name = "PipelineError";
 };
 async function renderStage(settings, reporter) {
-  const loaded = await reporter.group("Read instellar.yml", async () => {
+  const configName = configLabel(settings);
+  const loaded = await reporter.group(`Read ${configName}`, async () => {
     const result = await loadConfigFile(settings.configFile);
     reporter.diagnostics(result.diagnostics);
     if (!result.ok) {
       const count = result.diagnostics.filter((d) => d.severity === "error").length;
-      const file = relative2(settings.workspace, settings.configFile) || settings.configFile;
-      throw new PipelineError(`${file} has ${count} error${count === 1 ? "" : "s"}`);
+      throw new PipelineError(`${configName} has ${count} error${count === 1 ? "" : "s"}`);
     }
     return result;
   });
@@ -10049,12 +10051,13 @@ async function renderStage(settings, reporter) {
       workspace: settings.workspace,
       ...settings.repository && { repository: settings.repository },
       ...settings.version && { version: settings.version },
-      ...settings.build && { build: settings.build }
+      ...settings.build && { build: settings.build },
+      option: (name) => reporter.option(name)
     });
     for (const note of context.notes)
       if (note.severity === "warning") reporter.warning(note.message);
       else reporter.info(note.message);
-    const architectures = settings.arch ? architecturesFor(loaded, settings.arch) : void 0;
+    const architectures = settings.arch ? architecturesFor(loaded, settings.arch, configName) : void 0;
     const result = await bootstrap(settings.workspace, loaded, {
       ...context,
       ...architectures && { architectures }
@@ -10066,11 +10069,15 @@ async function renderStage(settings, reporter) {
     return { loaded, recipe: result.recipe, recipeDir: result.dir };
   });
 }
-function architecturesFor(loaded, arch) {
+function configLabel(settings) {
+  const rel = relative2(settings.workspace, resolve(settings.configFile));
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : settings.configFile;
+}
+function architecturesFor(loaded, arch, configName) {
   const allowed = loaded.config.architectures;
   if (allowed && !allowed.includes(arch) && !allowed.includes("noarch")) {
     throw new PipelineError(
-      `${arch} is not among the architectures instellar.yml allows (${allowed.join(", ")})`
+      `${arch} is not among the architectures ${configName} allows (${allowed.join(", ")})`
     );
   }
   return allowed ? [...allowed] : [arch];
@@ -10088,7 +10095,9 @@ async function buildStage(settings, reporter) {
   const docker = settings.docker ?? new Docker();
   const arch = settings.arch ?? hostArchitecture();
   if (!isBuildArchitecture(arch))
-    throw new PipelineError(`arch ${arch} is not an Alpine architecture`);
+    throw new PipelineError(
+      `${arch} (${reporter.option("arch")}) is not an Alpine architecture (x86_64, aarch64, \u2026)`
+    );
   const plan = await planArchitecture(arch);
   await docker.ensureAvailable();
   const rendered = await timed(
@@ -10099,7 +10108,7 @@ async function buildStage(settings, reporter) {
   const stack = settings.stack ?? loaded.config.stack;
   if (!stack && !settings.image) {
     throw new PipelineError(
-      "no stack: set stack: alpine/3.x in instellar.yml, or the stack (or image) input"
+      `no stack: set stack: alpine/3.x in ${configLabel(settings)}, or pass ${reporter.option("stack")} or ${reporter.option("image")}`
     );
   }
   if (stack && !STACK_PATTERN.test(stack))
@@ -10108,7 +10117,12 @@ async function buildStage(settings, reporter) {
   const stackName = stack ?? settings.image;
   const owner = await stat6(settings.workspace);
   const identity = buildIdentity(owner);
-  const packagesDir = await prepareOutputDir(settings.packagesDir, settings.workspace, owner);
+  const packagesDir = await prepareOutputDir(
+    settings.packagesDir,
+    settings.workspace,
+    owner,
+    reporter.option("packages-dir")
+  );
   const keyName = settings.keyName ?? defaultKeyName(recipe.repository);
   let key;
   try {
@@ -10125,7 +10139,7 @@ async function buildStage(settings, reporter) {
       settings.onKeyDir?.(prepared.dir);
       if (prepared.ephemeral) {
         reporter.warning(
-          `no signing key given: packages are signed with a throwaway key (${keyName}) made for this run; set the signing-key input to a secret to publish installable packages`
+          `no signing key given: packages are signed with a throwaway key (${keyName}) made for this run; pass your own key with ${reporter.option("signing-key")} to publish installable packages`
         );
       }
       reporter.info(`key ${keyName}.rsa.pub`);
@@ -10167,7 +10181,7 @@ async function buildStage(settings, reporter) {
       const found = await collectBuiltFiles(packagesDir);
       if (!found.some((f) => f.kind === "package")) {
         throw new PipelineError(
-          `abuild wrote no packages for ${arch}: the APKBUILD's arch= does not include it (instellar.yml architectures: ${loaded.config.architectures?.join(", ") ?? "not set"})`
+          `abuild wrote no packages for ${arch}: the APKBUILD's arch= does not include it (${configLabel(settings)} architectures: ${loaded.config.architectures?.join(", ") ?? "not set"})`
         );
       }
       for (const file of found)
@@ -10233,7 +10247,7 @@ function environmentDependencies(loaded, packageName) {
     (d) => !d.startsWith("!") && !own.has(d.replace(/[<>=~].*$/, ""))
   );
 }
-async function prepareOutputDir(dir, workspace, owner) {
+async function prepareOutputDir(dir, workspace, owner, option = "packages-dir") {
   const target = resolve(dir);
   await mkdir3(target, { recursive: true });
   const real = await realpath(target);
@@ -10241,7 +10255,7 @@ async function prepareOutputDir(dir, workspace, owner) {
   const inside = (parent, child) => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
   if (protectedDirs.some((p) => inside(real, p))) {
     throw new PipelineError(
-      `packages-dir ${dir} would hold the workspace or the home directory; choose a directory of its own`
+      `the output directory ${dir} (${option}) would hold the workspace or the home directory; choose a directory of its own`
     );
   }
   for (const entry of await readdir5(real)) {
@@ -10276,7 +10290,8 @@ async function mergeStage(settings, reporter) {
   const packagesDir = await prepareOutputDir(
     settings.packagesDir,
     settings.workspace,
-    await stat6(settings.workspace)
+    await stat6(settings.workspace),
+    reporter.option("packages-dir")
   );
   const downloaded = await reporter.group(
     "Download build artifacts",

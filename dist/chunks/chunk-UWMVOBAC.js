@@ -20466,9 +20466,8 @@ async function resolveContext(options) {
   const notes = [];
   const repositoryText = options.repository ?? env.GITHUB_REPOSITORY ?? await gitRemoteRepository(options.workspace);
   if (!repositoryText) {
-    throw new Error(
-      "cannot tell the repository: pass --repository OWNER/NAME or set GITHUB_REPOSITORY"
-    );
+    const option = options.option?.("repository") ?? "the repository";
+    throw new Error(`cannot tell the repository: pass ${option} or set GITHUB_REPOSITORY`);
   }
   const repository = parseRepository(repositoryText);
   if (!repository)

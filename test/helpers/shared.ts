@@ -1,0 +1,27 @@
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** ../shared beside the checkout: Alpine rootfs tarballs, the instellar.yml corpus, APK vectors. */
+export const SHARED = resolve(fileURLToPath(import.meta.url), '../../../../shared')
+
+/**
+ * Test files that cannot run at all without ../shared (they read its corpus, vectors or the
+ * aarch64 rootfs). On a clone without it they are left out, with a line saying so; under CI they
+ * run, and fail, because CI always has it. Files that read it only in part decide for themselves.
+ */
+export const NEEDS_SHARED = [
+  'test/apk-vectors.test.ts',
+  'test/corpus.test.ts',
+  'test/fuzz.test.ts',
+  'test/golden.test.ts',
+  'test/history.test.ts',
+  'test/merge.test.ts',
+  'test/docker/emulated.test.ts',
+  'test/docker/environment.test.ts',
+]
+
+/** True when the tests that need ../shared should be left out rather than fail. */
+export function sharedMissing(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !existsSync(SHARED) && !env.CI
+}
