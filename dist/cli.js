@@ -8,7 +8,7 @@ import {
   loadConfigFile,
   renderStage,
   trustedKeys
-} from "./chunks/chunk-HEXDZ37M.js";
+} from "./chunks/chunk-IWEMMX4U.js";
 import {
   formatDiagnostic
 } from "./chunks/chunk-UWMVOBAC.js";

@@ -11,7 +11,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-HEXDZ37M.js";
+} from "./chunks/chunk-IWEMMX4U.js";
 import "./chunks/chunk-UWMVOBAC.js";
 import {
   error,

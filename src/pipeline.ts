@@ -269,6 +269,7 @@ export async function buildStage(
         label: `${stackSlug(stackName)}-${arch}`,
         log: (line) => reporter.info(line),
         warn: (message) => reporter.warning(message),
+        imageOption: reporter.option('image'),
       }),
     )
 

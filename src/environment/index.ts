@@ -34,6 +34,8 @@ export interface EnvironmentRequest {
   label: string
   log: (line: string) => void
   warn: (message: string) => void
+  /** How the front end names the image setting, for the message when the pull fails. */
+  imageOption?: string
 }
 
 export interface Environment {
@@ -84,7 +86,7 @@ export async function prepareEnvironment(request: EnvironmentRequest): Promise<E
     } catch (error) {
       throw new Error(
         `cannot pull the base image ${request.baseImage}: ${(error as Error).message.trim()}\n` +
-          'Give an image this machine can reach or already has: the image input of the action, --image in the CLI (a mirror, a private registry, a prepared image)',
+          `Give an image this machine can reach or already has with ${request.imageOption ?? 'the image setting'} (a mirror, a private registry, a prepared image)`,
         { cause: error },
       )
     }

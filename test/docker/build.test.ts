@@ -427,7 +427,7 @@ describe.runIf(docker)('pakman build in Docker', () => {
     expect(ran.stderr).toContain(
       'pakman: cannot pull the base image 127.0.0.1:9/pakman/missing:1: ',
     )
-    expect(ran.stderr).toContain('--image in the CLI')
+    expect(ran.stderr).toContain('with --image REF (a mirror')
     expect(ran.stderr).not.toMatch(/\n\s+at /)
   })
 

@@ -7978,7 +7978,7 @@ async function prepareEnvironment(request) {
     } catch (error) {
       throw new Error(
         `cannot pull the base image ${request.baseImage}: ${error.message.trim()}
-Give an image this machine can reach or already has: the image input of the action, --image in the CLI (a mirror, a private registry, a prepared image)`,
+Give an image this machine can reach or already has with ${request.imageOption ?? "the image setting"} (a mirror, a private registry, a prepared image)`,
         { cause: error }
       );
     }
@@ -10156,7 +10156,8 @@ async function buildStage(settings, reporter) {
         ...settings.cache && { cache: settings.cache },
         label: `${stackSlug(stackName)}-${arch}`,
         log: (line) => reporter.info(line),
-        warn: (message2) => reporter.warning(message2)
+        warn: (message2) => reporter.warning(message2),
+        imageOption: reporter.option("image")
       })
     );
     const sourceDateEpoch = await commitTime(settings.workspace);
