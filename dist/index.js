@@ -9,7 +9,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-QDNW5JN7.js";
+} from "./chunks/chunk-YT2RC2IV.js";
 import {
   error,
   getBooleanInput,

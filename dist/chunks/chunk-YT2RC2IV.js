@@ -7603,7 +7603,7 @@ async function prepareEnvironment(request) {
   return environment2;
 }
 async function buildEnvironment(request, image) {
-  request.log(`building the environment from ${request.baseImage}`);
+  request.log(`building the environment ${image} from ${request.baseImage}`);
   const packages = environmentPackages(request.packages).map(listEntry);
   await runScript(
     {
@@ -28897,19 +28897,18 @@ var Docker = class {
   /** Writes `docker save` of an image to a file through a compressor command (e.g. zstd). */
   async saveImage(image, file2, compressor) {
     const save = this.spawn(["save", image]);
+    save.stdin.end();
     const compress = spawn(compressor[0], compressor.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
-    const written = pipeline(compress.stdout, createWriteStream(file2, { mode: 384 }));
-    save.stdout.pipe(compress.stdin);
-    const [saveCode, compressCode, saveErr, compressErr] = await Promise.all([
-      exitCode(save),
-      exitCode(compress),
-      collect(save.stderr),
-      collect(compress.stderr)
-    ]);
-    await written;
-    if (saveCode !== 0) throw new DockerError(`docker save ${image} failed: ${lastLine(saveErr)}`);
-    if (compressCode !== 0)
-      throw new DockerError(`${compressor[0]} failed: ${lastLine(compressErr)}`);
+    await settlePiped(
+      [
+        { child: save, failure: `docker save ${image} failed` },
+        { child: compress, failure: `${compressor[0]} failed` }
+      ],
+      [
+        pipeline(save.stdout, compress.stdin),
+        pipeline(compress.stdout, createWriteStream(file2, { mode: 384 }))
+      ]
+    );
   }
   /** `docker load` from a file through a decompressor; returns the image reference loaded. */
   async loadImage(file2, decompressor) {
@@ -28917,21 +28916,20 @@ var Docker = class {
       stdio: ["pipe", "pipe", "pipe"]
     });
     const load = this.spawn(["load"]);
-    const fed = pipeline(createReadStream(file2), decompress.stdin);
-    decompress.stdout.pipe(load.stdin);
-    const [decompressCode, loadCode, decompressErr, loadOut, loadErr] = await Promise.all([
-      exitCode(decompress),
-      exitCode(load),
-      collect(decompress.stderr),
-      collect(load.stdout),
-      collect(load.stderr),
-      fed.catch(() => void 0)
-    ]);
-    if (decompressCode !== 0)
-      throw new DockerError(`${decompressor[0]} could not read ${file2}: ${lastLine(decompressErr)}`);
-    if (loadCode !== 0) throw new DockerError(`docker load failed: ${lastLine(loadErr)}`);
-    const loaded = /Loaded image(?: ID)?: (\S+)/.exec(loadOut)?.[1];
-    if (!loaded) throw new DockerError(`docker load printed no image: ${lastLine(loadOut)}`);
+    const loadOut = collect(load.stdout);
+    await settlePiped(
+      [
+        { child: decompress, failure: `${decompressor[0]} could not read ${file2}` },
+        { child: load, failure: "docker load failed" }
+      ],
+      [
+        pipeline(createReadStream(file2), decompress.stdin),
+        pipeline(decompress.stdout, load.stdin)
+      ]
+    );
+    const out = await loadOut;
+    const loaded = /Loaded image(?: ID)?: (\S+)/.exec(out)?.[1];
+    if (!loaded) throw new DockerError(`docker load printed no image: ${lastLine(out)}`);
     return loaded;
   }
   async removeImage(image) {
@@ -28993,6 +28991,35 @@ function runOptions(spec) {
 }
 function csvField(field) {
   return /[",]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
+}
+async function settlePiped(stages, pipes) {
+  const stderr = stages.map((stage) => collect(stage.child.stderr));
+  const failures = [];
+  const fail = (error62, own2) => {
+    failures.push({ error: error62, own: own2 });
+    for (const { child } of stages) {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }
+  };
+  await Promise.all([
+    ...stages.map(async (stage, i) => {
+      let code;
+      try {
+        code = await exitCode(stage.child);
+      } catch (error62) {
+        fail(new DockerError(`${stage.failure}: ${error62.message}`), true);
+        return;
+      }
+      if (code === 0) return;
+      const reason = lastLine(await stderr[i]) || `exit ${code}`;
+      fail(new DockerError(`${stage.failure}: ${reason}`), stage.child.signalCode === null);
+    }),
+    ...pipes.map(
+      (piped) => piped.catch((error62) => fail(new DockerError(`a pipe broke: ${error62.message}`), false))
+    )
+  ]);
+  const first = failures.find((f) => f.own) ?? failures[0];
+  if (first) throw first.error;
 }
 function exitCode(child) {
   return new Promise((resolve3, reject) => {
