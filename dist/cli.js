@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createRequire as __pakmanCreateRequire } from 'node:module';const require = __pakmanCreateRequire(import.meta.url);
 import {
+  DEFAULT_OUTPUT,
   DirectoryCache,
   buildStage,
   checkPaths,
@@ -9,12 +10,12 @@ import {
   loadConfigFile,
   renderStage,
   trustedKeys
-} from "./chunks/chunk-YT2RC2IV.js";
+} from "./chunks/chunk-HTJI7KWJ.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts
 import { readFile } from "node:fs/promises";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 var USAGE = `pakman: build Alpine packages from instellar.yml
@@ -31,7 +32,9 @@ Usage:
 check      validate the config; prints file:line:col: messages, exits 1 on errors
 bootstrap  render the recipe into <workspace>/.apk/<owner>/<name>; prints the directory
 build      render, run abuild in an Alpine container, verify the packages and install the main one
-           in a clean container; prints each file written
+           in a clean container; prints each file written. Packages go to --packages-dir
+           (default <workspace>/.pakman/packages), replaced only after a build that succeeded;
+           a directory that holds files PAKman did not write is refused
 verify     check signatures, datahash, file checksums and each APKINDEX against its directory;
            trusts only the keys given (the file name is the key's name, as in /etc/apk/keys)
 schema     print the JSON Schema of instellar.yml
@@ -125,7 +128,9 @@ ${USAGE}
             ...values["signing-key-name"] !== void 0 && {
               keyName: values["signing-key-name"]
             },
-            packagesDir: values["packages-dir"] ?? join(homedir(), "packages"),
+            // A directory of PAKman's own in the workspace, never abuild's ~/packages.
+            packagesDir: values["packages-dir"] ?? join(workspace, DEFAULT_OUTPUT),
+            packagesDirOption: "--packages-dir",
             keyParent: tmpdir(),
             ...!values["no-cache"] && { cache: new DirectoryCache() },
             installTest: !values["no-install-test"]

@@ -9,7 +9,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-YT2RC2IV.js";
+} from "./chunks/chunk-HTJI7KWJ.js";
 import {
   error,
   getBooleanInput,
@@ -266,6 +266,7 @@ async function run() {
       ...inputs.image && { image: inputs.image },
       ...inputs.arch && { arch: inputs.arch },
       packagesDir: inputs.packagesDir,
+      packagesDirOption: "the packages-dir input",
       ...inputs.signingKey && { signingKey: inputs.signingKey },
       ...inputs.publicKey && { publicKey: inputs.publicKey },
       ...inputs.signingKeyName && { keyName: inputs.signingKeyName },
@@ -314,6 +315,7 @@ async function runMerge(inputs, workspace, publishing) {
     {
       workspace,
       packagesDir: inputs.packagesDir,
+      packagesDirOption: "the packages-dir input",
       ...inputs.signingKey && { signingKey: inputs.signingKey },
       ...inputs.signingKeyName && { keyName: inputs.signingKeyName },
       ...(process.env.GITHUB_REPOSITORY ?? inputs.repository) && {

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises'
-import { homedir, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { basename, isAbsolute, join, relative, resolve } from 'node:path'
 import { checkPaths, trustedKeys } from './apk/index.js'
 import { parseArgs } from 'node:util'
 import { formatDiagnostic, jsonSchema, loadConfigFile, type Diagnostic } from './config/index.js'
 import { DirectoryCache } from './environment/index.js'
+import { DEFAULT_OUTPUT } from './output.js'
 import { buildStage, renderStage, type Reporter } from './pipeline.js'
 
 const USAGE = `pakman: build Alpine packages from instellar.yml
@@ -21,7 +22,9 @@ Usage:
 check      validate the config; prints file:line:col: messages, exits 1 on errors
 bootstrap  render the recipe into <workspace>/.apk/<owner>/<name>; prints the directory
 build      render, run abuild in an Alpine container, verify the packages and install the main one
-           in a clean container; prints each file written
+           in a clean container; prints each file written. Packages go to --packages-dir
+           (default <workspace>/.pakman/packages), replaced only after a build that succeeded;
+           a directory that holds files PAKman did not write is refused
 verify     check signatures, datahash, file checksums and each APKINDEX against its directory;
            trusts only the keys given (the file name is the key's name, as in /etc/apk/keys)
 schema     print the JSON Schema of instellar.yml
@@ -113,7 +116,9 @@ export async function main(
             ...(values['signing-key-name'] !== undefined && {
               keyName: values['signing-key-name'],
             }),
-            packagesDir: values['packages-dir'] ?? join(homedir(), 'packages'),
+            // A directory of PAKman's own in the workspace, never abuild's ~/packages.
+            packagesDir: values['packages-dir'] ?? join(workspace, DEFAULT_OUTPUT),
+            packagesDirOption: '--packages-dir',
             keyParent: tmpdir(),
             ...(!values['no-cache'] && { cache: new DirectoryCache() }),
             installTest: !values['no-install-test'],

@@ -42,6 +42,7 @@ export async function run(): Promise<void> {
       ...(inputs.image && { image: inputs.image }),
       ...(inputs.arch && { arch: inputs.arch }),
       packagesDir: inputs.packagesDir,
+      packagesDirOption: 'the packages-dir input',
       ...(inputs.signingKey && { signingKey: inputs.signingKey }),
       ...(inputs.publicKey && { publicKey: inputs.publicKey }),
       ...(inputs.signingKeyName && { keyName: inputs.signingKeyName }),
@@ -96,6 +97,7 @@ async function runMerge(
     {
       workspace,
       packagesDir: inputs.packagesDir,
+      packagesDirOption: 'the packages-dir input',
       ...(inputs.signingKey && { signingKey: inputs.signingKey }),
       ...(inputs.signingKeyName && { keyName: inputs.signingKeyName }),
       ...((process.env.GITHUB_REPOSITORY ?? inputs.repository) && {

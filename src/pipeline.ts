@@ -1,8 +1,6 @@
 import { execFile } from 'node:child_process'
-import { chown, mkdir, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises'
-import { homedir } from 'node:os'
-import type { Stats } from 'node:fs'
-import { basename, join, relative, resolve, sep } from 'node:path'
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { basename, join, relative } from 'node:path'
 import { promisify } from 'node:util'
 import {
   buildIdentity,
@@ -22,6 +20,7 @@ import {
 } from './config/index.js'
 import { checkPaths, trustedKeys } from './apk/index.js'
 import { runInstallTest } from './build/install-test.js'
+import { claimOutputDir, emptyOutputDir, OutputDirError, stageOutput } from './output.js'
 import { Docker } from './container/docker.js'
 import { prepareEnvironment, type Environment, type ImageCache } from './environment/index.js'
 import { prepareSigningKey, removeSigningKey, type SigningKey } from './keys/index.js'
@@ -128,6 +127,8 @@ export interface BuildSettings extends RenderSettings {
   /** Replaces the stack's base image (mirrors, private registries, prepared images). */
   image?: string
   packagesDir: string
+  /** How the caller's users set packagesDir, for messages: `--packages-dir`, `the packages-dir input`. */
+  packagesDirOption?: string
   signingKey?: string
   publicKey?: string
   keyName?: string
@@ -176,6 +177,13 @@ export async function buildStage(
   if (!isBuildArchitecture(arch))
     throw new PipelineError(`arch ${arch} is not an Alpine architecture`)
   const plan = await planArchitecture(arch)
+  // Refused before anything runs: a directory PAKman did not write is never touched.
+  const owner = await stat(settings.workspace)
+  const outputDir = await claimOutputDir(
+    settings.packagesDir,
+    settings.workspace,
+    settings.packagesDirOption ?? 'packages-dir',
+  ).catch(rethrowOutput)
   await docker.ensureAvailable()
 
   const rendered = await timed('Render', () =>
@@ -193,11 +201,13 @@ export async function buildStage(
   const baseImage = settings.image ?? `alpine:${stack!.slice('alpine/'.length)}`
   const stackName = stack ?? settings.image!
 
-  const owner = await stat(settings.workspace)
   const identity = buildIdentity(owner)
-  const packagesDir = await prepareOutputDir(settings.packagesDir, settings.workspace, owner)
+  // The build writes beside the output and is swapped in only once it verified (and installed).
+  const staging = await stageOutput(outputDir, owner)
+  const packagesDir = staging.dir
   const keyName = settings.keyName ?? defaultKeyName(recipe.repository)
   let key: SigningKey | undefined
+  let committed = false
   try {
     key = await timed('Signing key', async () => {
       const prepared = await prepareSigningKey(
@@ -295,8 +305,9 @@ export async function buildStage(
         log: (line) => reporter.info(line),
       })
     })
-    const publicKeyFile = join(packagesDir, `${keyName}.rsa.pub`)
-    await writeFile(publicKeyFile, key.publicKeyPem, { mode: 0o644 })
+    await writeFile(join(packagesDir, `${keyName}.rsa.pub`), key.publicKeyPem, { mode: 0o644 })
+    await staging.commit()
+    committed = true
     return {
       rendered,
       stack: stackName,
@@ -304,14 +315,16 @@ export async function buildStage(
       baseImage,
       keyName,
       ephemeralKey: key.ephemeral,
-      publicKeyFile,
-      packagesDir,
-      files,
+      publicKeyFile: join(outputDir, `${keyName}.rsa.pub`),
+      packagesDir: outputDir,
+      // Where they are now: the same relative paths, in the output directory.
+      files: files.map((f) => ({ ...f, path: join(outputDir, f.relativePath) })),
       environment,
       phases,
     }
   } finally {
     if (key) await removeSigningKey(key.dir)
+    if (!committed) await staging.discard()
   }
 }
 
@@ -324,29 +337,10 @@ function environmentDependencies(loaded: LoadedConfig, packageName: string): str
   )
 }
 
-/** The output directory starts empty, so an index never picks up packages from an earlier run. */
-export async function prepareOutputDir(
-  dir: string,
-  workspace: string,
-  owner: Pick<Stats, 'uid' | 'gid'>,
-): Promise<string> {
-  const target = resolve(dir)
-  await mkdir(target, { recursive: true })
-  const real = await realpath(target)
-  const protectedDirs = [sep, homedir(), await realpath(workspace)]
-  const inside = (parent: string, child: string) =>
-    child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep)
-  if (protectedDirs.some((p) => inside(real, p))) {
-    throw new PipelineError(
-      `packages-dir ${dir} would hold the workspace or the home directory; choose a directory of its own`,
-    )
-  }
-  for (const entry of await readdir(real)) {
-    await rm(join(real, entry), { recursive: true, force: true })
-  }
-  // The build user carries the workspace owner's ids; when PAKman runs as root, hand it the directory.
-  if (process.getuid?.() === 0 && owner.uid !== 0) await chown(real, owner.uid, owner.gid)
-  return real
+/** The output directory's refusals are the user's to fix: PipelineErrors, shown as such. */
+function rethrowOutput(error: unknown): never {
+  if (error instanceof OutputDirError) throw new PipelineError(error.message)
+  throw error
 }
 
 /** SOURCE_DATE_EPOCH: the commit time, so two builds of one commit give the same packages. */
@@ -373,6 +367,7 @@ function nestedReporter(reporter: Reporter): Reporter {
 export interface MergeStageSettings {
   workspace: string
   packagesDir: string
+  packagesDirOption?: string
   signingKey?: string
   keyName?: string
   repository?: string
@@ -399,11 +394,13 @@ export async function mergeStage(
   const keyName = settings.keyName ?? (repository ? defaultKeyName(repository) : undefined)
   if (!keyName)
     throw new PipelineError('merge needs signing-key-name, or GITHUB_REPOSITORY to derive it')
-  const packagesDir = await prepareOutputDir(
+  const packagesDir = await claimOutputDir(
     settings.packagesDir,
     settings.workspace,
-    await stat(settings.workspace),
-  )
+    settings.packagesDirOption ?? 'packages-dir',
+  ).catch(rethrowOutput)
+  // The merged repository is written in place: an empty (or PAKman's own) directory.
+  await emptyOutputDir(packagesDir)
   const downloaded = await reporter.group('Download build artifacts', () =>
     downloadBuildArtifacts((l) => reporter.info(l)),
   )

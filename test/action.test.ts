@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -93,6 +93,24 @@ describe('the action (node dist/index.js)', () => {
     const ran = await runAction({ config: 'pakman.yml' }, github())
     expect(ran.code).toBe(0)
     expect(ran.outputs['package-name']).toBe('app')
+  })
+
+  it('refuses a packages-dir with files PAKman did not write, naming the input', async () => {
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
+    const dir = join(workspace, 'mine')
+    await mkdir(dir)
+    await writeFile(join(dir, 'mytool-1.0-r0.apk'), 'my own package')
+    const ran = await runAction(
+      { 'packages-dir': dir },
+      { ...github(), INPUT_BUILD: 'true', PAKMAN_DOCKER: '/nonexistent/docker' },
+    )
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toContain(
+      `::error::the packages-dir input ${dir} holds files PAKman did not write (mytool-1.0-r0.apk).`,
+    )
+    expect(ran.stdout).toContain('Set the packages-dir input to a new or empty directory')
+    expect(await readdir(dir)).toEqual(['mytool-1.0-r0.apk'])
+    expect(await readFile(join(dir, 'mytool-1.0-r0.apk'), 'utf8')).toBe('my own package')
   })
 
   it('fails with a one-line message when the config is missing', async () => {

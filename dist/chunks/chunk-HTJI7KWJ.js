@@ -7698,6 +7698,90 @@ async function generateKey() {
   return privateKey;
 }
 
+// src/output.ts
+import {
+  chmod as chmod2,
+  chown as chown2,
+  mkdir as mkdir2,
+  mkdtemp as mkdtemp3,
+  readdir,
+  realpath,
+  rename as rename2,
+  rm as rm4,
+  stat as stat2,
+  writeFile as writeFile3
+} from "node:fs/promises";
+import { homedir as homedir2 } from "node:os";
+import { basename, dirname as dirname2, join as join5, resolve, sep } from "node:path";
+
+// src/publish/manifest.ts
+var MANIFEST = "pakman.json";
+
+// src/output.ts
+var OUTPUT_MARKER = ".pakman-output";
+var DEFAULT_OUTPUT = join5(".pakman", "packages");
+var OutputDirError = class extends Error {
+  name = "OutputDirError";
+};
+async function claimOutputDir(dir, workspace, option) {
+  const target = resolve(dir);
+  const existing = await stat2(target).catch(() => void 0);
+  if (existing && !existing.isDirectory())
+    throw new OutputDirError(`${option} ${dir} is not a directory; name a directory for packages`);
+  await mkdir2(target, { recursive: true });
+  const real = await realpath(target);
+  const protectedDirs = [sep, homedir2(), await realpath(workspace)];
+  const inside = (parent, child) => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+  if (protectedDirs.some((p) => inside(real, p))) {
+    throw new OutputDirError(
+      `${option} ${dir} would hold the workspace or the home directory; choose a directory of its own`
+    );
+  }
+  const entries = await readdir(real);
+  const ours = entries.includes(OUTPUT_MARKER) || entries.includes(MANIFEST);
+  if (entries.length && !ours) {
+    const shown = entries.sort().slice(0, 5).join(", ") + (entries.length > 5 ? ", \u2026" : "");
+    throw new OutputDirError(
+      `${option} ${dir} holds files PAKman did not write (${shown}). PAKman replaces the contents of its output directory, so it only uses one that is empty or that it wrote before (it holds ${OUTPUT_MARKER}). Set ${option} to a new or empty directory, or move those files away; nothing was changed.`
+    );
+  }
+  await writeFile3(join5(real, OUTPUT_MARKER), markerText(), { mode: 420 });
+  return real;
+}
+function markerText() {
+  return "This directory is output of PAKman; each build replaces what is in it.\n";
+}
+async function emptyOutputDir(real) {
+  for (const entry of await readdir(real)) {
+    if (entry !== OUTPUT_MARKER) await rm4(join5(real, entry), { recursive: true, force: true });
+  }
+}
+async function stageOutput(real, owner) {
+  const parent = dirname2(real);
+  const dir = await mkdtemp3(join5(parent, `.${basename(real)}.pakman-staging-`));
+  await writeFile3(join5(dir, OUTPUT_MARKER), markerText(), { mode: 420 });
+  await chmod2(dir, (await stat2(real)).mode & 4095);
+  if (process.getuid?.() === 0 && owner.uid !== 0) await chown2(dir, owner.uid, owner.gid);
+  const discard = () => rm4(dir, { recursive: true, force: true });
+  return {
+    dir,
+    discard,
+    async commit() {
+      const old = `${dir}-old`;
+      try {
+        await rename2(real, old);
+      } catch {
+        await emptyOutputDir(real);
+        for (const entry of await readdir(dir)) await rename2(join5(dir, entry), join5(real, entry));
+        await discard();
+        return;
+      }
+      await rename2(dir, real);
+      await rm4(old, { recursive: true, force: true });
+    }
+  };
+}
+
 // src/apk/verify.ts
 import { createHash as createHash2, createPublicKey as createPublicKey2, verify as rsaVerify } from "node:crypto";
 
@@ -8008,52 +8092,52 @@ function archiveFailure(error62) {
 }
 
 // src/apk/repository.ts
-import { readdir, readFile, stat as stat2 } from "node:fs/promises";
-import { basename, dirname as dirname2, join as join5 } from "node:path";
+import { readdir as readdir2, readFile, stat as stat3 } from "node:fs/promises";
+import { basename as basename2, dirname as dirname3, join as join6 } from "node:path";
 async function checkPaths(paths, keys) {
   const checks = [];
   for (const path2 of paths) {
-    if ((await stat2(path2)).isDirectory()) checks.push(...await checkTree(path2, keys));
+    if ((await stat3(path2)).isDirectory()) checks.push(...await checkTree(path2, keys));
     else checks.push(await checkFile(path2, keys));
   }
   return checks;
 }
 async function checkTree(dir, keys) {
   const checks = [];
-  const entries = await readdir(dir, { withFileTypes: true });
+  const entries = await readdir2(dir, { withFileTypes: true });
   for (const entry of entries) {
-    if (entry.isDirectory()) checks.push(...await checkTree(join5(dir, entry.name), keys));
+    if (entry.isDirectory()) checks.push(...await checkTree(join6(dir, entry.name), keys));
   }
   const files = entries.filter((e) => e.isFile()).map((e) => e.name);
   for (const name2 of files.filter((f) => f.endsWith(".apk") || f === "APKINDEX.tar.gz").sort()) {
-    checks.push(await checkFile(join5(dir, name2), keys));
+    checks.push(await checkFile(join6(dir, name2), keys));
   }
   if (files.includes("APKINDEX.tar.gz")) checks.push(...await checkListing(dir, files));
   return checks;
 }
 async function checkFile(path2, keys) {
   const bytes = await readFile(path2);
-  const result = basename(path2) === "APKINDEX.tar.gz" ? verifyIndex(bytes, keys) : verifyPackage(bytes, keys);
+  const result = basename2(path2) === "APKINDEX.tar.gz" ? verifyIndex(bytes, keys) : verifyPackage(bytes, keys);
   return { path: path2, verdict: result.verdict, reason: result.reason };
 }
 async function checkListing(dir, files) {
   const checks = [];
   let entries;
   try {
-    entries = readIndex(await readFile(join5(dir, "APKINDEX.tar.gz"))).entries;
+    entries = readIndex(await readFile(join6(dir, "APKINDEX.tar.gz"))).entries;
   } catch {
     return checks;
   }
   const listed = /* @__PURE__ */ new Set();
   for (const entry of entries) {
     const name2 = `${entry.name}-${entry.version}.apk`;
-    const path2 = join5(dir, name2);
+    const path2 = join6(dir, name2);
     listed.add(name2);
     if (!files.includes(name2)) {
       checks.push({
         path: path2,
         verdict: "MISSING",
-        reason: `listed in ${join5(dir, "APKINDEX.tar.gz")} but not present`
+        reason: `listed in ${join6(dir, "APKINDEX.tar.gz")} but not present`
       });
       continue;
     }
@@ -8073,9 +8157,9 @@ async function checkListing(dir, files) {
   }
   for (const name2 of files.filter((f) => f.endsWith(".apk") && !listed.has(f))) {
     checks.push({
-      path: join5(dir, name2),
+      path: join6(dir, name2),
       verdict: "NOT_LISTED",
-      reason: `not in ${join5(dirname2(join5(dir, name2)), "APKINDEX.tar.gz")}`
+      reason: `not in ${join6(dirname3(join6(dir, name2)), "APKINDEX.tar.gz")}`
     });
   }
   return checks;
@@ -8162,12 +8246,12 @@ function tarEntry(name2, content, mtime) {
 }
 
 // src/publish/index.ts
-import { writeFile as writeFile4 } from "node:fs/promises";
-import { basename as basename3, join as join8 } from "node:path";
+import { writeFile as writeFile5 } from "node:fs/promises";
+import { basename as basename4, join as join9 } from "node:path";
 
 // src/publish/artifact.ts
-import { readdir as readdir2 } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { readdir as readdir3 } from "node:fs/promises";
+import { join as join7 } from "node:path";
 async function uploadDirectory(name2, dir, log2) {
   const { DefaultArtifactClient } = await import("./artifact-NRZL6VGD.js");
   const client = new DefaultArtifactClient();
@@ -8186,12 +8270,9 @@ async function uploadDirectory(name2, dir, log2) {
   return { id: response.id, size: response.size ?? 0 };
 }
 async function listFiles(dir) {
-  const entries = await readdir2(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => join6(e.parentPath, e.name)).sort();
+  const entries = await readdir3(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile() && e.name !== OUTPUT_MARKER).map((e) => join7(e.parentPath, e.name)).sort();
 }
-
-// src/publish/manifest.ts
-var MANIFEST = "pakman.json";
 
 // src/publish/release.ts
 import { readFile as readFile2 } from "node:fs/promises";
@@ -8321,9 +8402,9 @@ function toRelease(data) {
 
 // src/publish/merge.ts
 import { createPrivateKey as createPrivateKey2, createPublicKey as createPublicKey3 } from "node:crypto";
-import { copyFile as copyFile2, mkdir as mkdir2, mkdtemp as mkdtemp3, readdir as readdir3, readFile as readFile3, rm as rm4, stat as stat3, writeFile as writeFile3 } from "node:fs/promises";
+import { copyFile as copyFile2, mkdir as mkdir3, mkdtemp as mkdtemp4, readdir as readdir4, readFile as readFile3, rm as rm5, stat as stat4, writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
-import { basename as basename2, join as join7 } from "node:path";
+import { basename as basename3, join as join8 } from "node:path";
 async function mergeRepositories(artifactDirs, settings) {
   const privateKey = createPrivateKey2(settings.signingKey.replace(/\\n/g, "\n").trim());
   const publicKeyPem = createPublicKey3(privateKey).export({ type: "spki", format: "pem" }).toString();
@@ -8332,11 +8413,11 @@ async function mergeRepositories(artifactDirs, settings) {
   const byDirectory = /* @__PURE__ */ new Map();
   const manifests = [];
   for (const dir of artifactDirs) {
-    const manifest = JSON.parse(await readFile3(join7(dir, MANIFEST), "utf8"));
+    const manifest = JSON.parse(await readFile3(join8(dir, MANIFEST), "utf8"));
     for (const part of [manifest.stack, manifest.arch]) {
       if (typeof part !== "string" || !/^[A-Za-z0-9._:@/-]+$/.test(part) || part.split("/").some((p) => p === ".." || p === "")) {
         throw new Error(
-          `${MANIFEST} in ${basename2(dir)} names an unusable stack or arch: ${JSON.stringify(part)}`
+          `${MANIFEST} in ${basename3(dir)} names an unusable stack or arch: ${JSON.stringify(part)}`
         );
       }
     }
@@ -8346,38 +8427,38 @@ async function mergeRepositories(artifactDirs, settings) {
       const verdict = verifyPackage(bytes, trusted);
       if (verdict.verdict !== "OK") {
         throw new Error(
-          `${manifest.stack} ${manifest.arch} ${basename2(file2.path)}: ${verdict.verdict} with ${keyFile} (${verdict.reason}); merge only packages signed with the same key`
+          `${manifest.stack} ${manifest.arch} ${basename3(file2.path)}: ${verdict.verdict} with ${keyFile} (${verdict.reason}); merge only packages signed with the same key`
         );
       }
-      const target = join7(manifest.stack, file2.repo, file2.arch);
-      await mkdir2(join7(settings.outputDir, target), { recursive: true });
-      await copyFile2(file2.path, join7(settings.outputDir, target, basename2(file2.path)));
+      const target = join8(manifest.stack, file2.repo, file2.arch);
+      await mkdir3(join8(settings.outputDir, target), { recursive: true });
+      await copyFile2(file2.path, join8(settings.outputDir, target, basename3(file2.path)));
       const list2 = byDirectory.get(target) ?? [];
       list2.push({ pkg: readPackage(bytes), fileSize: bytes.length });
       byDirectory.set(target, list2);
     }
   }
   for (const [target, packages] of byDirectory) {
-    const arch = basename2(target);
+    const arch = basename3(target);
     const text = indexText(packages, arch);
     const member = indexMember(text, `${target} `, settings.mtime);
-    await writeFile3(
-      join7(settings.outputDir, target, "APKINDEX.tar.gz"),
+    await writeFile4(
+      join8(settings.outputDir, target, "APKINDEX.tar.gz"),
       signMember(member, privateKey, keyFile, settings.mtime)
     );
     settings.log(`${target}: ${packages.length} packages, APKINDEX.tar.gz signed with ${keyFile}`);
   }
-  const publicKeyFile = join7(settings.outputDir, keyFile);
-  await writeFile3(publicKeyFile, publicKeyPem);
+  const publicKeyFile = join8(settings.outputDir, keyFile);
+  await writeFile4(publicKeyFile, publicKeyPem);
   const count = [...byDirectory.values()].reduce((n, list2) => n + list2.length, 0);
   return { directories: [...byDirectory.keys()].sort(), packages: count, publicKeyFile, manifests };
 }
 async function apkFiles(dir) {
-  const entries = await readdir3(dir, { recursive: true, withFileTypes: true });
+  const entries = await readdir4(dir, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile() && e.name.endsWith(".apk")).map((e) => {
-    const parts = join7(e.parentPath, e.name).slice(dir.length + 1).split("/");
+    const parts = join8(e.parentPath, e.name).slice(dir.length + 1).split("/");
     return {
-      path: join7(e.parentPath, e.name),
+      path: join8(e.parentPath, e.name),
       repo: parts.at(-3) ?? "main",
       arch: parts.at(-2) ?? "noarch"
     };
@@ -8386,20 +8467,20 @@ async function apkFiles(dir) {
 async function downloadBuildArtifacts(log2) {
   const { DefaultArtifactClient } = await import("./artifact-NRZL6VGD.js");
   const client = new DefaultArtifactClient();
-  const root = await mkdtemp3(join7(process.env.RUNNER_TEMP || tmpdir3(), "pakman-merge-"));
+  const root = await mkdtemp4(join8(process.env.RUNNER_TEMP || tmpdir3(), "pakman-merge-"));
   const { artifacts } = await client.listArtifacts();
   const dirs = [];
   for (const artifact of artifacts) {
-    const path2 = join7(root, String(artifact.id));
+    const path2 = join8(root, String(artifact.id));
     await client.downloadArtifact(artifact.id, { path: path2 });
-    const isBuild = await stat3(join7(path2, MANIFEST)).then(
+    const isBuild = await stat4(join8(path2, MANIFEST)).then(
       () => true,
       () => false
     );
     log2(`${artifact.name}: ${isBuild ? "packages" : "not a PAKman build, skipped"}`);
     if (isBuild) dirs.push(path2);
   }
-  return { dirs, cleanup: () => rm4(root, { recursive: true, force: true }) };
+  return { dirs, cleanup: () => rm5(root, { recursive: true, force: true }) };
 }
 
 // src/publish/index.ts
@@ -8419,7 +8500,7 @@ async function publish(built, settings, log2) {
       arch: built.arch,
       keyName: built.keyName
     };
-    await writeFile4(join8(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}
+    await writeFile5(join9(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}
 `);
   }
   const prefix = `${stackSlug(built.stack)}-${built.arch}-`;
@@ -8428,8 +8509,8 @@ async function publish(built, settings, log2) {
       dir: built.packagesDir,
       artifactName: settings.artifactName ?? defaultArtifactName(built),
       assets: [
-        ...built.files.map((f) => ({ name: `${prefix}${basename3(f.relativePath)}`, path: f.path })),
-        { name: basename3(built.publicKeyFile), path: built.publicKeyFile }
+        ...built.files.map((f) => ({ name: `${prefix}${basename4(f.relativePath)}`, path: f.path })),
+        { name: basename4(built.publicKeyFile), path: built.publicKeyFile }
       ]
     },
     settings,
@@ -29042,13 +29123,12 @@ function lastLine(text) {
 
 // src/pipeline.ts
 import { execFile as execFile2 } from "node:child_process";
-import { chown as chown3, mkdir as mkdir4, readdir as readdir5, readFile as readFile6, realpath, rm as rm6, stat as stat6, writeFile as writeFile6 } from "node:fs/promises";
-import { homedir as homedir2 } from "node:os";
-import { basename as basename4, join as join13, relative as relative2, resolve as resolve2, sep } from "node:path";
+import { readdir as readdir6, readFile as readFile6, stat as stat7, writeFile as writeFile7 } from "node:fs/promises";
+import { basename as basename5, join as join14, relative as relative2 } from "node:path";
 import { promisify as promisify3 } from "node:util";
 
 // src/build/index.ts
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 
 // src/build/scripts.ts
 var CONTAINER_PATHS = {
@@ -29126,7 +29206,8 @@ phase snapshot
 # The recipe's snapshot() in two hands: abuild must not run as root, and the build user may not
 # be able to read the workspace (a root-owned checkout, a 0700 directory), so root packs it, as
 # snapshot() would, and the build user does the rest. Root runs tar only, no code from the app.
-(cd "${CONTAINER_PATHS.workspace}" && tar --exclude=.apk -cf "$recipe/$PAKMAN_SNAPSHOT" .) || status=$?
+# .pakman holds PAKman's output (the CLI's default packages directory): never part of the source.
+(cd "${CONTAINER_PATHS.workspace}" && tar --exclude=.apk --exclude=.pakman -cf "$recipe/$PAKMAN_SNAPSHOT" .) || status=$?
 if [ "$status" -eq 0 ]; then
 	chown "$PAKMAN_UID:$PAKMAN_GID" "$recipe/$PAKMAN_SNAPSHOT"
 	as_builder "abuild clean && abuild deps && abuild checksum" || status=$?
@@ -29157,8 +29238,8 @@ echo "installed $PAKMAN_PACKAGE"
 // src/build/packages.ts
 import { createHash as createHash3 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
-import { readdir as readdir4, stat as stat4 } from "node:fs/promises";
-import { join as join9, relative } from "node:path";
+import { readdir as readdir5, stat as stat5 } from "node:fs/promises";
+import { join as join10, relative } from "node:path";
 async function collectBuiltFiles(packagesDir) {
   const files = [];
   for (const path2 of await walk(packagesDir)) {
@@ -29174,17 +29255,17 @@ async function collectBuiltFiles(packagesDir) {
       kind: isIndex ? "index" : "package",
       ...parsed && { name: parsed[1], version: parsed[2] },
       arch,
-      size: (await stat4(path2)).size,
+      size: (await stat5(path2)).size,
       sha256: await sha256File(path2)
     });
   }
   return files.sort((a, b) => a.relativePath.localeCompare(b.relativePath));
 }
 async function walk(dir) {
-  const entries = await readdir4(dir, { withFileTypes: true }).catch(() => []);
+  const entries = await readdir5(dir, { withFileTypes: true }).catch(() => []);
   const nested = await Promise.all(
     entries.map(
-      (e) => e.isDirectory() ? walk(join9(dir, e.name)) : Promise.resolve(e.isFile() ? [join9(dir, e.name)] : [])
+      (e) => e.isDirectory() ? walk(join10(dir, e.name)) : Promise.resolve(e.isFile() ? [join10(dir, e.name)] : [])
     )
   );
   return nested.flat();
@@ -29272,7 +29353,7 @@ async function runContainerBuild(build) {
       // Only ever read: root packs it, nothing in the build writes it.
       { source: build.workspace, target: CONTAINER_PATHS.workspace, readOnly: true },
       {
-        source: join10(build.workspace, build.recipeDir),
+        source: join11(build.workspace, build.recipeDir),
         target: `${CONTAINER_PATHS.recipes}/${build.recipeDir.replace(/^\.apk\//, "")}`
       },
       { source: build.packagesDir, target: CONTAINER_PATHS.packages },
@@ -29335,7 +29416,7 @@ ${tail.slice(-12).join("\n")}`
 
 // src/recipe/index.ts
 import { access } from "node:fs/promises";
-import { join as join12 } from "node:path";
+import { join as join13 } from "node:path";
 
 // src/recipe/model.ts
 function buildModel(config2, inputs) {
@@ -29469,7 +29550,7 @@ snapshot() {
 	abuild clean
 	abuild deps
 	cd "$startdir" || return 1
-	tar --exclude=.apk -cf "$pkgname-$pkgver.tar" -C "$root" .
+	tar --exclude=.apk --exclude=.pakman -cf "$pkgname-$pkgver.tar" -C "$root" .
 	abuild checksum
 }
 
@@ -29742,34 +29823,34 @@ function renderRecipe(loaded, context) {
 }
 
 // src/recipe/write.ts
-import { chmod as chmod2, chown as chown2, mkdir as mkdir3, mkdtemp as mkdtemp4, rename as rename2, rm as rm5, stat as stat5, writeFile as writeFile5 } from "node:fs/promises";
-import { dirname as dirname3, join as join11, resolve } from "node:path";
+import { chmod as chmod3, chown as chown3, mkdir as mkdir4, mkdtemp as mkdtemp5, rename as rename3, rm as rm6, stat as stat6, writeFile as writeFile6 } from "node:fs/promises";
+import { dirname as dirname4, join as join12, resolve as resolve2 } from "node:path";
 async function writeRecipe(workspace, recipe) {
-  const target = resolve(workspace, recipe.dir);
-  const owner = await stat5(workspace);
+  const target = resolve2(workspace, recipe.dir);
+  const owner = await stat6(workspace);
   const handOver = process.getuid?.() === 0 && owner.uid !== 0;
-  const giveAway = (path2) => handOver ? chown2(path2, owner.uid, owner.gid) : Promise.resolve();
-  await mkdir3(dirname3(target), { recursive: true });
-  for (let dir = dirname3(target); dir.startsWith(resolve(workspace, ".apk")); dir = dirname3(dir))
+  const giveAway = (path2) => handOver ? chown3(path2, owner.uid, owner.gid) : Promise.resolve();
+  await mkdir4(dirname4(target), { recursive: true });
+  for (let dir = dirname4(target); dir.startsWith(resolve2(workspace, ".apk")); dir = dirname4(dir))
     await giveAway(dir);
-  const staging = await mkdtemp4(join11(dirname3(target), ".staging-"));
+  const staging = await mkdtemp5(join12(dirname4(target), ".staging-"));
   try {
     for (const file2 of recipe.files) {
-      const path2 = join11(staging, file2.name);
-      await writeFile5(path2, file2.content, { mode: file2.mode });
-      await chmod2(path2, file2.mode);
+      const path2 = join12(staging, file2.name);
+      await writeFile6(path2, file2.content, { mode: file2.mode });
+      await chmod3(path2, file2.mode);
       await giveAway(path2);
     }
-    await chmod2(staging, 493);
+    await chmod3(staging, 493);
     await giveAway(staging);
     const previous = `${staging}.old`;
-    await rename2(target, previous).catch((error62) => {
+    await rename3(target, previous).catch((error62) => {
       if (error62.code !== "ENOENT") throw error62;
     });
-    await rename2(staging, target);
-    await rm5(previous, { recursive: true, force: true });
+    await rename3(staging, target);
+    await rm6(previous, { recursive: true, force: true });
   } catch (error62) {
-    await rm5(staging, { recursive: true, force: true });
+    await rm6(staging, { recursive: true, force: true });
     throw error62;
   }
   return target;
@@ -29874,7 +29955,7 @@ async function gitRemoteRepository(cwd) {
 async function bootstrap(workspace, loaded, context) {
   const recipe = renderRecipe(loaded, context);
   const diagnostics = [...recipe.diagnostics];
-  if (loaded.config.type === "static" && !await exists(join12(workspace, "nginx.conf"))) {
+  if (loaded.config.type === "static" && !await exists(join13(workspace, "nginx.conf"))) {
     diagnostics.push(
       loaded.source.diagnostic(
         "error",
@@ -29954,6 +30035,12 @@ async function buildStage(settings, reporter) {
   if (!isBuildArchitecture(arch))
     throw new PipelineError(`arch ${arch} is not an Alpine architecture`);
   const plan = await planArchitecture(arch);
+  const owner = await stat7(settings.workspace);
+  const outputDir = await claimOutputDir(
+    settings.packagesDir,
+    settings.workspace,
+    settings.packagesDirOption ?? "packages-dir"
+  ).catch(rethrowOutput);
   await docker.ensureAvailable();
   const rendered = await timed(
     "Render",
@@ -29970,11 +30057,12 @@ async function buildStage(settings, reporter) {
     throw new PipelineError(`stack ${stack} must look like alpine/3.19 or alpine/edge`);
   const baseImage = settings.image ?? `alpine:${stack.slice("alpine/".length)}`;
   const stackName = stack ?? settings.image;
-  const owner = await stat6(settings.workspace);
   const identity = buildIdentity(owner);
-  const packagesDir = await prepareOutputDir(settings.packagesDir, settings.workspace, owner);
+  const staging = await stageOutput(outputDir, owner);
+  const packagesDir = staging.dir;
   const keyName = settings.keyName ?? defaultKeyName(recipe.repository);
   let key;
+  let committed = false;
   try {
     key = await timed("Signing key", async () => {
       const prepared = await prepareSigningKey(
@@ -30071,8 +30159,9 @@ ${failed.map((c) => `${relative2(packagesDir, c.path)}: ${c.verdict} - ${c.reaso
         log: (line) => reporter.info(line)
       });
     });
-    const publicKeyFile = join13(packagesDir, `${keyName}.rsa.pub`);
-    await writeFile6(publicKeyFile, key.publicKeyPem, { mode: 420 });
+    await writeFile7(join14(packagesDir, `${keyName}.rsa.pub`), key.publicKeyPem, { mode: 420 });
+    await staging.commit();
+    committed = true;
     return {
       rendered,
       stack: stackName,
@@ -30080,14 +30169,16 @@ ${failed.map((c) => `${relative2(packagesDir, c.path)}: ${c.verdict} - ${c.reaso
       baseImage,
       keyName,
       ephemeralKey: key.ephemeral,
-      publicKeyFile,
-      packagesDir,
-      files,
+      publicKeyFile: join14(outputDir, `${keyName}.rsa.pub`),
+      packagesDir: outputDir,
+      // Where they are now: the same relative paths, in the output directory.
+      files: files.map((f) => ({ ...f, path: join14(outputDir, f.relativePath) })),
       environment: environment2,
       phases
     };
   } finally {
     if (key) await removeSigningKey(key.dir);
+    if (!committed) await staging.discard();
   }
 }
 function environmentDependencies(loaded, packageName2) {
@@ -30097,22 +30188,9 @@ function environmentDependencies(loaded, packageName2) {
     (d) => !d.startsWith("!") && !own2.has(d.replace(/[<>=~].*$/, ""))
   );
 }
-async function prepareOutputDir(dir, workspace, owner) {
-  const target = resolve2(dir);
-  await mkdir4(target, { recursive: true });
-  const real = await realpath(target);
-  const protectedDirs = [sep, homedir2(), await realpath(workspace)];
-  const inside = (parent, child) => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
-  if (protectedDirs.some((p) => inside(real, p))) {
-    throw new PipelineError(
-      `packages-dir ${dir} would hold the workspace or the home directory; choose a directory of its own`
-    );
-  }
-  for (const entry of await readdir5(real)) {
-    await rm6(join13(real, entry), { recursive: true, force: true });
-  }
-  if (process.getuid?.() === 0 && owner.uid !== 0) await chown3(real, owner.uid, owner.gid);
-  return real;
+function rethrowOutput(error62) {
+  if (error62 instanceof OutputDirError) throw new PipelineError(error62.message);
+  throw error62;
 }
 async function commitTime(workspace) {
   try {
@@ -30140,11 +30218,12 @@ async function mergeStage(settings, reporter) {
   const keyName = settings.keyName ?? (repository ? defaultKeyName(repository) : void 0);
   if (!keyName)
     throw new PipelineError("merge needs signing-key-name, or GITHUB_REPOSITORY to derive it");
-  const packagesDir = await prepareOutputDir(
+  const packagesDir = await claimOutputDir(
     settings.packagesDir,
     settings.workspace,
-    await stat6(settings.workspace)
-  );
+    settings.packagesDirOption ?? "packages-dir"
+  ).catch(rethrowOutput);
+  await emptyOutputDir(packagesDir);
   const downloaded = await reporter.group(
     "Download build artifacts",
     () => downloadBuildArtifacts((l) => reporter.info(l))
@@ -30166,7 +30245,7 @@ async function mergeStage(settings, reporter) {
     );
     await reporter.group("Verify", async () => {
       const keys = trustedKeys([
-        [basename4(merged.publicKeyFile), await readFile6(merged.publicKeyFile, "utf8")]
+        [basename5(merged.publicKeyFile), await readFile6(merged.publicKeyFile, "utf8")]
       ]);
       const failed = (await checkPaths([packagesDir], keys)).filter((c) => c.verdict !== "OK");
       if (failed.length) {
@@ -30183,10 +30262,10 @@ ${failed.map((c) => `${c.path}: ${c.verdict} - ${c.reason}`).join("\n")}`
     for (const dir of merged.directories) {
       const parts = dir.split("/");
       const prefix = `${stackSlug(parts.slice(0, -2).join("/"))}-${parts.at(-1)}-`;
-      for (const file2 of (await readdir5(join13(packagesDir, dir))).sort())
-        assets.push({ name: `${prefix}${file2}`, path: join13(packagesDir, dir, file2) });
+      for (const file2 of (await readdir6(join14(packagesDir, dir))).sort())
+        assets.push({ name: `${prefix}${file2}`, path: join14(packagesDir, dir, file2) });
     }
-    assets.push({ name: basename4(merged.publicKeyFile), path: merged.publicKeyFile });
+    assets.push({ name: basename5(merged.publicKeyFile), path: merged.publicKeyFile });
     return { ...merged, packagesDir, keyName, assets };
   } finally {
     await downloaded.cleanup();
@@ -30198,6 +30277,7 @@ export {
   ActionsCache,
   secretsOf,
   removeSigningKey,
+  DEFAULT_OUTPUT,
   trustedKeys,
   checkPaths,
   publish,
