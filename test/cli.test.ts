@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { STAGES } from '../src/config/index.js'
 import { SHARED } from './helpers/corpus.js'
@@ -186,10 +186,9 @@ describe('pakman build: the output directory', () => {
         `pakman: --packages-dir ${dir} holds files PAKman did not write (main, notes.txt). PAKman replaces the contents of its output directory, so it only uses one that is empty or that it wrote before (it holds .pakman-output). Set --packages-dir to a new or empty directory, or move those files away; nothing was changed.\n`,
       )
       expect(await contents(dir)).toEqual(before)
-      // Nothing was made beside it either (no staging directory).
-      expect((await readdir(join(dir, '..'))).filter((f) => f.includes('pakman-staging'))).toEqual(
-        [],
-      )
+      // Nothing was made beside it either (no staging directory of its own).
+      const staging = `.${basename(dir)}.pakman-staging-`
+      expect((await readdir(join(dir, '..'))).filter((f) => f.startsWith(staging))).toEqual([])
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
