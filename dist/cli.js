@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createRequire as __pakmanCreateRequire } from 'node:module';const require = __pakmanCreateRequire(import.meta.url);
 import {
+  DEFAULT_OUTPUT,
   DirectoryCache,
   buildStage,
   checkPaths,
@@ -8,15 +9,15 @@ import {
   loadConfigFile,
   renderStage,
   trustedKeys
-} from "./chunks/chunk-IWEMMX4U.js";
+} from "./chunks/chunk-3IQAUDXK.js";
 import {
   formatDiagnostic
-} from "./chunks/chunk-UWMVOBAC.js";
+} from "./chunks/chunk-D5IVJXEY.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts
 import { readFile } from "node:fs/promises";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
@@ -123,7 +124,11 @@ var FLAGS = {
     value: "NAME",
     help: "packages refer to NAME.rsa.pub (default: <owner>-<repo>)"
   },
-  "packages-dir": { type: "string", value: "DIR", help: "output directory (default: ~/packages)" },
+  "packages-dir": {
+    type: "string",
+    value: "DIR",
+    help: "output directory (default: <workspace>/.pakman/packages); one holding files PAKman did not write is refused"
+  },
   "no-cache": { type: "boolean", help: "do not keep the build environment in ~/.cache/pakman" },
   "no-install-test": {
     type: "boolean",
@@ -169,7 +174,7 @@ var COMMANDS = {
       ...["stack", "arch", "image", "signing-key", "signing-key-name", "packages-dir"],
       ...["no-cache", "no-install-test"]
     ],
-    summary: "render, run abuild in an Alpine container, verify the packages and install the main one in a clean container; prints each file written"
+    summary: "render, run abuild in an Alpine container, verify the packages and install the main one in a clean container; prints each file written. The output replaces what --packages-dir held only after a build that succeeded"
   },
   verify: {
     operands: "DIR-OR-FILE...",
@@ -431,7 +436,9 @@ ${usage()}
             ...values["signing-key-name"] !== void 0 && {
               keyName: values["signing-key-name"]
             },
-            packagesDir: values["packages-dir"] ?? join(homedir(), "packages"),
+            // A directory of PAKman's own in the workspace, never abuild's ~/packages.
+            packagesDir: values["packages-dir"] ?? join(workspace, DEFAULT_OUTPUT),
+            packagesDirOption: "--packages-dir",
             keyParent: tmpdir(),
             ...!values["no-cache"] && { cache: new DirectoryCache() },
             installTest: !values["no-install-test"]
@@ -474,7 +481,7 @@ ${usage()}
         return failed || !checks.length ? 1 : 0;
       }
       case "push":
-        return await pushCommand(values, configFile, out, err);
+        return await pushCommand(values, workspace, configFile, out, err);
       default:
         throw new Error(`no handler for ${command}`);
     }
@@ -484,7 +491,7 @@ ${usage()}
     return 1;
   }
 }
-async function pushCommand(values, configFile, out, err) {
+async function pushCommand(values, workspace, configFile, out, err) {
   const env = process.env;
   const concurrency = values.concurrency === void 0 ? void 0 : Number(values.concurrency);
   if (concurrency !== void 0 && (!Number.isInteger(concurrency) || concurrency < 1)) {
@@ -500,7 +507,7 @@ async function pushCommand(values, configFile, out, err) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-A2XULKAK.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-CAU5SPTB.js");
   const authToken = env.INSTELLAR_AUTH_TOKEN;
   const packageToken = env.INSTELLAR_PACKAGE_TOKEN;
   const secrets = new Secrets(() => {
@@ -508,7 +515,7 @@ async function pushCommand(values, configFile, out, err) {
   const dryRun = !!values["dry-run"];
   try {
     const pushed = await runPush({
-      packagesDir: values["packages-dir"] ?? join(homedir(), "packages"),
+      packagesDir: values["packages-dir"] ?? join(workspace, DEFAULT_OUTPUT),
       config: loaded.config,
       repository: values.repository ?? env.GITHUB_REPOSITORY ?? "",
       hash: values.sha ?? env.WORKFLOW_SHA ?? env.GITHUB_SHA,

@@ -11,8 +11,8 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-IWEMMX4U.js";
-import "./chunks/chunk-UWMVOBAC.js";
+} from "./chunks/chunk-3IQAUDXK.js";
+import "./chunks/chunk-D5IVJXEY.js";
 import {
   error,
   getBooleanInput,
@@ -365,6 +365,7 @@ async function run() {
       ...inputs.image && { image: inputs.image },
       ...inputs.arch && { arch: inputs.arch },
       packagesDir: inputs.packagesDir,
+      packagesDirOption: "the packages-dir input",
       ...inputs.signingKey && { signingKey: inputs.signingKey },
       ...inputs.publicKey && { publicKey: inputs.publicKey },
       ...inputs.signingKeyName && { keyName: inputs.signingKeyName },
@@ -417,6 +418,7 @@ async function runMerge(inputs, workspace, publishing) {
     {
       workspace,
       packagesDir: inputs.packagesDir,
+      packagesDirOption: "the packages-dir input",
       ...inputs.signingKey && { signingKey: inputs.signingKey },
       ...inputs.signingKeyName && { keyName: inputs.signingKeyName },
       // The repository input names the packages (and so the default key), as in a build job.
@@ -466,7 +468,7 @@ async function deploymentConfig(inputs, workspace) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-A2XULKAK.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-CAU5SPTB.js");
   const { instellar } = inputs;
   const pushed = await reporter.group(
     instellar.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",

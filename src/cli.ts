@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises'
-import { homedir, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { basename, isAbsolute, join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import packageJson from '../package.json' with { type: 'json' }
 import { checkPaths, trustedKeys } from './apk/index.js'
 import { formatDiagnostic, jsonSchema, loadConfigFile, type Diagnostic } from './config/index.js'
 import { DirectoryCache } from './environment/index.js'
+import { DEFAULT_OUTPUT } from './output.js'
 import { buildStage, renderStage, type OptionKey, type Reporter } from './pipeline.js'
 
 /** PAKman's own version; esbuild inlines package.json into dist/cli.js, so it travels with it. */
@@ -58,7 +59,11 @@ const FLAGS = {
     value: 'NAME',
     help: 'packages refer to NAME.rsa.pub (default: <owner>-<repo>)',
   },
-  'packages-dir': { type: 'string', value: 'DIR', help: 'output directory (default: ~/packages)' },
+  'packages-dir': {
+    type: 'string',
+    value: 'DIR',
+    help: 'output directory (default: <workspace>/.pakman/packages); one holding files PAKman did not write is refused',
+  },
   'no-cache': { type: 'boolean', help: 'do not keep the build environment in ~/.cache/pakman' },
   'no-install-test': {
     type: 'boolean',
@@ -118,7 +123,7 @@ const COMMANDS: Record<string, Command> = {
       ...(['no-cache', 'no-install-test'] as const),
     ],
     summary:
-      'render, run abuild in an Alpine container, verify the packages and install the main one in a clean container; prints each file written',
+      'render, run abuild in an Alpine container, verify the packages and install the main one in a clean container; prints each file written. The output replaces what --packages-dir held only after a build that succeeded',
   },
   verify: {
     operands: 'DIR-OR-FILE...',
@@ -408,7 +413,9 @@ export async function main(
             ...(values['signing-key-name'] !== undefined && {
               keyName: values['signing-key-name'],
             }),
-            packagesDir: values['packages-dir'] ?? join(homedir(), 'packages'),
+            // A directory of PAKman's own in the workspace, never abuild's ~/packages.
+            packagesDir: values['packages-dir'] ?? join(workspace, DEFAULT_OUTPUT),
+            packagesDirOption: '--packages-dir',
             keyParent: tmpdir(),
             ...(!values['no-cache'] && { cache: new DirectoryCache() }),
             installTest: !values['no-install-test'],
@@ -446,7 +453,7 @@ export async function main(
         return failed || !checks.length ? 1 : 0
       }
       case 'push':
-        return await pushCommand(values, configFile, out, err)
+        return await pushCommand(values, workspace, configFile, out, err)
       default:
         // every name in COMMANDS is handled above; help returned before parsing
         throw new Error(`no handler for ${command}`)
@@ -470,6 +477,7 @@ async function pushCommand(
     concurrency?: string
     'dry-run'?: boolean
   },
+  workspace: string,
   configFile: string,
   out: NodeJS.WritableStream,
   err: NodeJS.WritableStream,
@@ -493,7 +501,7 @@ async function pushCommand(
   const dryRun = !!values['dry-run']
   try {
     const pushed = await runPush({
-      packagesDir: values['packages-dir'] ?? join(homedir(), 'packages'),
+      packagesDir: values['packages-dir'] ?? join(workspace, DEFAULT_OUTPUT),
       config: loaded.config,
       repository: values.repository ?? env.GITHUB_REPOSITORY ?? '',
       hash: values.sha ?? env.WORKFLOW_SHA ?? env.GITHUB_SHA,

@@ -45,6 +45,7 @@ export async function run(): Promise<void> {
       ...(inputs.image && { image: inputs.image }),
       ...(inputs.arch && { arch: inputs.arch }),
       packagesDir: inputs.packagesDir,
+      packagesDirOption: 'the packages-dir input',
       ...(inputs.signingKey && { signingKey: inputs.signingKey }),
       ...(inputs.publicKey && { publicKey: inputs.publicKey }),
       ...(inputs.signingKeyName && { keyName: inputs.signingKeyName }),
@@ -107,6 +108,7 @@ async function runMerge(
     {
       workspace,
       packagesDir: inputs.packagesDir,
+      packagesDirOption: 'the packages-dir input',
       ...(inputs.signingKey && { signingKey: inputs.signingKey }),
       ...(inputs.signingKeyName && { keyName: inputs.signingKeyName }),
       // The repository input names the packages (and so the default key), as in a build job.

@@ -1,8 +1,6 @@
 import { execFile } from 'node:child_process'
-import { chown, mkdir, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises'
-import { homedir } from 'node:os'
-import type { Stats } from 'node:fs'
-import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { basename, isAbsolute, join, relative, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import {
   buildIdentity,
@@ -22,6 +20,7 @@ import {
 } from './config/index.js'
 import { checkPaths, trustedKeys } from './apk/index.js'
 import { runInstallTest } from './build/install-test.js'
+import { claimOutputDir, emptyOutputDir, OutputDirError, stageOutput } from './output.js'
 import { Docker } from './container/docker.js'
 import { prepareEnvironment, type Environment, type ImageCache } from './environment/index.js'
 import { prepareSigningKey, removeSigningKey, type SigningKey } from './keys/index.js'
@@ -160,6 +159,8 @@ export interface BuildSettings extends RenderSettings {
   /** Replaces the stack's base image (mirrors, private registries, prepared images). */
   image?: string
   packagesDir: string
+  /** How the caller's users set packagesDir, for messages: `--packages-dir`, `the packages-dir input`. */
+  packagesDirOption?: string
   signingKey?: string
   publicKey?: string
   keyName?: string
@@ -210,6 +211,13 @@ export async function buildStage(
       `${arch} (${reporter.option('arch')}) is not an Alpine architecture (x86_64, aarch64, …)`,
     )
   const plan = await planArchitecture(arch)
+  // Refused before anything runs: a directory PAKman did not write is never touched.
+  const owner = await stat(settings.workspace)
+  const outputDir = await claimOutputDir(
+    settings.packagesDir,
+    settings.workspace,
+    settings.packagesDirOption ?? 'packages-dir',
+  ).catch(rethrowOutput)
   await docker.ensureAvailable()
 
   const rendered = await timed('Render', () =>
@@ -227,16 +235,13 @@ export async function buildStage(
   const baseImage = settings.image ?? `alpine:${stack!.slice('alpine/'.length)}`
   const stackName = stack ?? settings.image!
 
-  const owner = await stat(settings.workspace)
   const identity = buildIdentity(owner)
-  const packagesDir = await prepareOutputDir(
-    settings.packagesDir,
-    settings.workspace,
-    owner,
-    reporter.option('packages-dir'),
-  )
+  // The build writes beside the output and is swapped in only once it verified (and installed).
+  const staging = await stageOutput(outputDir, owner)
+  const packagesDir = staging.dir
   const keyName = settings.keyName ?? defaultKeyName(recipe.repository)
   let key: SigningKey | undefined
+  let committed = false
   try {
     key = await timed('Signing key', async () => {
       const prepared = await prepareSigningKey(
@@ -335,8 +340,9 @@ export async function buildStage(
         log: (line) => reporter.info(line),
       })
     })
-    const publicKeyFile = join(packagesDir, `${keyName}.rsa.pub`)
-    await writeFile(publicKeyFile, key.publicKeyPem, { mode: 0o644 })
+    await writeFile(join(packagesDir, `${keyName}.rsa.pub`), key.publicKeyPem, { mode: 0o644 })
+    await staging.commit()
+    committed = true
     return {
       rendered,
       stack: stackName,
@@ -344,14 +350,16 @@ export async function buildStage(
       baseImage,
       keyName,
       ephemeralKey: key.ephemeral,
-      publicKeyFile,
-      packagesDir,
-      files,
+      publicKeyFile: join(outputDir, `${keyName}.rsa.pub`),
+      packagesDir: outputDir,
+      // Where they are now: the same relative paths, in the output directory.
+      files: files.map((f) => ({ ...f, path: join(outputDir, f.relativePath) })),
       environment,
       phases,
     }
   } finally {
     if (key) await removeSigningKey(key.dir)
+    if (!committed) await staging.discard()
   }
 }
 
@@ -364,31 +372,10 @@ function environmentDependencies(loaded: LoadedConfig, packageName: string): str
   )
 }
 
-/** The output directory starts empty, so an index never picks up packages from an earlier run. */
-export async function prepareOutputDir(
-  dir: string,
-  workspace: string,
-  owner: Pick<Stats, 'uid' | 'gid'>,
-  /** How the user set the directory, for the error below. */
-  option = 'packages-dir',
-): Promise<string> {
-  const target = resolve(dir)
-  await mkdir(target, { recursive: true })
-  const real = await realpath(target)
-  const protectedDirs = [sep, homedir(), await realpath(workspace)]
-  const inside = (parent: string, child: string) =>
-    child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep)
-  if (protectedDirs.some((p) => inside(real, p))) {
-    throw new PipelineError(
-      `the output directory ${dir} (${option}) would hold the workspace or the home directory; choose a directory of its own`,
-    )
-  }
-  for (const entry of await readdir(real)) {
-    await rm(join(real, entry), { recursive: true, force: true })
-  }
-  // The build user carries the workspace owner's ids; when PAKman runs as root, hand it the directory.
-  if (process.getuid?.() === 0 && owner.uid !== 0) await chown(real, owner.uid, owner.gid)
-  return real
+/** The output directory's refusals are the user's to fix: PipelineErrors, shown as such. */
+function rethrowOutput(error: unknown): never {
+  if (error instanceof OutputDirError) throw new PipelineError(error.message)
+  throw error
 }
 
 /** SOURCE_DATE_EPOCH: the commit time, so two builds of one commit give the same packages. */
@@ -415,6 +402,7 @@ function nestedReporter(reporter: Reporter): Reporter {
 export interface MergeStageSettings {
   workspace: string
   packagesDir: string
+  packagesDirOption?: string
   signingKey?: string
   keyName?: string
   repository?: string
@@ -441,12 +429,13 @@ export async function mergeStage(
     )
   }
   const repository = parseRepository(settings.repository ?? '')
-  const packagesDir = await prepareOutputDir(
+  const packagesDir = await claimOutputDir(
     settings.packagesDir,
     settings.workspace,
-    await stat(settings.workspace),
-    reporter.option('packages-dir'),
-  )
+    settings.packagesDirOption ?? 'packages-dir',
+  ).catch(rethrowOutput)
+  // The merged repository is written in place: an empty (or PAKman's own) directory.
+  await emptyOutputDir(packagesDir)
   const downloaded = await reporter.group('Download build artifacts', () =>
     downloadBuildArtifacts((l) => reporter.info(l)),
   )

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -130,6 +130,24 @@ describe('the action (node dist/index.js)', () => {
       '::warning::no signing key given: packages are signed with a throwaway key (octo-app) made for this run; pass your own key with the signing-key input to publish installable packages\n',
     )
     expect(noStack.stdout + noKey.stdout).not.toMatch(/ --(stack|image|signing-key)\b/)
+  })
+
+  it('refuses a packages-dir with files PAKman did not write, naming the input', async () => {
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
+    const dir = join(workspace, 'mine')
+    await mkdir(dir)
+    await writeFile(join(dir, 'mytool-1.0-r0.apk'), 'my own package')
+    const ran = await runAction(
+      { 'packages-dir': dir },
+      { ...github(), INPUT_BUILD: 'true', PAKMAN_DOCKER: '/nonexistent/docker' },
+    )
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toContain(
+      `::error::the packages-dir input ${dir} holds files PAKman did not write (mytool-1.0-r0.apk).`,
+    )
+    expect(ran.stdout).toContain('Set the packages-dir input to a new or empty directory')
+    expect(await readdir(dir)).toEqual(['mytool-1.0-r0.apk'])
+    expect(await readFile(join(dir, 'mytool-1.0-r0.apk'), 'utf8')).toBe('my own package')
   })
 
   it('fails with a one-line message when the config is missing', async () => {

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { STAGES } from '../src/config/index.js'
 import { SHARED } from './helpers/corpus.js'
@@ -375,6 +375,90 @@ describe('messages in the CLI name flags, not action inputs', () => {
       'pakman: warning: no signing key given: packages are signed with a throwaway key (octo-app) made for this run; pass your own key with --signing-key FILE to publish installable packages\n',
     )
     expect(ran.stderr).not.toMatch(/\binput\b/)
+  })
+})
+
+describe('pakman build: the output directory', () => {
+  /** Files a packager keeps in a directory, with their bytes, to check nothing changed. */
+  const foreign = async (dir?: string) => {
+    dir ??= await mkdtemp(join(tmpdir(), 'pakman-mine-'))
+    await mkdir(join(dir, 'main/x86_64'), { recursive: true })
+    await writeFile(join(dir, 'main/x86_64/mytool-1.0-r0.apk'), 'my own package')
+    await writeFile(join(dir, 'notes.txt'), 'keep me')
+    return dir
+  }
+  const contents = async (dir: string) =>
+    Object.fromEntries(
+      await Promise.all(
+        (await readdir(dir, { recursive: true, withFileTypes: true }))
+          .filter((e) => e.isFile())
+          .map(async (e) => {
+            const path = join(e.parentPath, e.name)
+            return [path.slice(dir.length + 1), await readFile(path, 'utf8')]
+          }),
+      ),
+    )
+
+  it('refuses a directory with files PAKman did not write, before anything runs, and leaves it as it was', async () => {
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
+    const dir = await foreign()
+    try {
+      const before = await contents(dir)
+      // No Docker here: the refusal comes first, so it is the same with or without a daemon.
+      const ran = await cli(['build', '--repository', 'octo/app', '--packages-dir', dir], {
+        PAKMAN_DOCKER: '/nonexistent/docker',
+      })
+      expect(ran.code).toBe(1)
+      expect(ran.stderr).toBe(
+        `pakman: --packages-dir ${dir} holds files PAKman did not write (main, notes.txt). PAKman replaces the contents of its output directory, so it only uses one that is empty or that it wrote before (it holds .pakman-output). Set --packages-dir to a new or empty directory, or move those files away; nothing was changed.\n`,
+      )
+      expect(await contents(dir)).toEqual(before)
+      // Nothing was made beside it either (no staging directory of its own).
+      const staging = `.${basename(dir)}.pakman-staging-`
+      expect((await readdir(join(dir, '..'))).filter((f) => f.startsWith(staging))).toEqual([])
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('takes a directory that is empty, or marked by PAKman, as far as the Docker check', async () => {
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
+    const marked = await mkdtemp(join(tmpdir(), 'pakman-marked-'))
+    try {
+      await writeFile(join(marked, '.pakman-output'), '')
+      await writeFile(join(marked, 'old.apk'), 'from an earlier run')
+      for (const dir of [marked, join(workspace, 'new/out')]) {
+        const ran = await cli(['build', '--repository', 'octo/app', '--packages-dir', dir], {
+          PAKMAN_DOCKER: '/nonexistent/docker',
+        })
+        expect(ran.stderr).toBe(
+          'pakman: docker is not installed (no /nonexistent/docker on PATH); PAKman builds packages in a Docker container\n',
+        )
+      }
+      // A build that did not happen replaces nothing.
+      expect(await readFile(join(marked, 'old.apk'), 'utf8')).toBe('from an earlier run')
+    } finally {
+      await rm(marked, { recursive: true, force: true })
+    }
+  })
+
+  it("defaults to .pakman/packages in the workspace, not abuild's ~/packages", async () => {
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
+    // abuild's REPODEST, with a packager's own packages in it: the old default, emptied.
+    const home = await mkdtemp(join(tmpdir(), 'pakman-home-'))
+    const abuildPackages = await foreign(join(home, 'packages'))
+    try {
+      const before = await contents(abuildPackages)
+      const ran = await cli(['build', '--repository', 'octo/app'], {
+        HOME: home,
+        PAKMAN_DOCKER: '/nonexistent/docker',
+      })
+      expect(ran.stderr).toContain('pakman: docker is not installed')
+      expect(await readdir(join(workspace, '.pakman/packages'))).toEqual(['.pakman-output'])
+      expect(await contents(abuildPackages)).toEqual(before)
+    } finally {
+      await rm(home, { recursive: true, force: true })
+    }
   })
 })
 

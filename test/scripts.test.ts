@@ -36,7 +36,7 @@ describe('the shell that runs inside the containers', () => {
       'REPODEST="/pakman/packages"',
       'cp "/pakman/keys/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/',
       // root packs the workspace; abuild itself only ever runs as the build user, without -F
-      '(cd "/pakman/workspace" && tar --exclude=.apk -cf "$recipe/$PAKMAN_SNAPSHOT" .)',
+      '(cd "/pakman/workspace" && tar --exclude=.apk --exclude=.pakman -cf "$recipe/$PAKMAN_SNAPSHOT" .)',
       'as_builder "abuild clean && abuild deps && abuild checksum"',
       'as_builder "abuild -r"',
       'su -p -s /bin/sh "$user" -c "cd \'$recipe\' && $1"',

@@ -95,7 +95,8 @@ phase snapshot
 # The recipe's snapshot() in two hands: abuild must not run as root, and the build user may not
 # be able to read the workspace (a root-owned checkout, a 0700 directory), so root packs it, as
 # snapshot() would, and the build user does the rest. Root runs tar only, no code from the app.
-(cd "${CONTAINER_PATHS.workspace}" && tar --exclude=.apk -cf "$recipe/$PAKMAN_SNAPSHOT" .) || status=$?
+# .pakman holds PAKman's output (the CLI's default packages directory): never part of the source.
+(cd "${CONTAINER_PATHS.workspace}" && tar --exclude=.apk --exclude=.pakman -cf "$recipe/$PAKMAN_SNAPSHOT" .) || status=$?
 if [ "$status" -eq 0 ]; then
 	chown "$PAKMAN_UID:$PAKMAN_GID" "$recipe/$PAKMAN_SNAPSHOT"
 	as_builder "abuild clean && abuild deps && abuild checksum" || status=$?

@@ -109,19 +109,18 @@ export class Docker {
   /** Writes `docker save` of an image to a file through a compressor command (e.g. zstd). */
   async saveImage(image: string, file: string, compressor: string[]): Promise<void> {
     const save = this.spawn(['save', image])
+    save.stdin!.end()
     const compress = spawn(compressor[0]!, compressor.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] })
-    const written = pipeline(compress.stdout!, createWriteStream(file, { mode: 0o600 }))
-    save.stdout!.pipe(compress.stdin!)
-    const [saveCode, compressCode, saveErr, compressErr] = await Promise.all([
-      exitCode(save),
-      exitCode(compress),
-      collect(save.stderr!),
-      collect(compress.stderr!),
-    ])
-    await written
-    if (saveCode !== 0) throw new DockerError(`docker save ${image} failed: ${lastLine(saveErr)}`)
-    if (compressCode !== 0)
-      throw new DockerError(`${compressor[0]} failed: ${lastLine(compressErr)}`)
+    await settlePiped(
+      [
+        { child: save, failure: `docker save ${image} failed` },
+        { child: compress, failure: `${compressor[0]} failed` },
+      ],
+      [
+        pipeline(save.stdout!, compress.stdin!),
+        pipeline(compress.stdout!, createWriteStream(file, { mode: 0o600 })),
+      ],
+    )
   }
 
   /** `docker load` from a file through a decompressor; returns the image reference loaded. */
@@ -130,21 +129,20 @@ export class Docker {
       stdio: ['pipe', 'pipe', 'pipe'],
     })
     const load = this.spawn(['load'])
-    const fed = pipeline(createReadStream(file), decompress.stdin!)
-    decompress.stdout!.pipe(load.stdin!)
-    const [decompressCode, loadCode, decompressErr, loadOut, loadErr] = await Promise.all([
-      exitCode(decompress),
-      exitCode(load),
-      collect(decompress.stderr!),
-      collect(load.stdout!),
-      collect(load.stderr!),
-      fed.catch(() => undefined),
-    ])
-    if (decompressCode !== 0)
-      throw new DockerError(`${decompressor[0]} could not read ${file}: ${lastLine(decompressErr)}`)
-    if (loadCode !== 0) throw new DockerError(`docker load failed: ${lastLine(loadErr)}`)
-    const loaded = /Loaded image(?: ID)?: (\S+)/.exec(loadOut)?.[1]
-    if (!loaded) throw new DockerError(`docker load printed no image: ${lastLine(loadOut)}`)
+    const loadOut = collect(load.stdout!)
+    await settlePiped(
+      [
+        { child: decompress, failure: `${decompressor[0]} could not read ${file}` },
+        { child: load, failure: 'docker load failed' },
+      ],
+      [
+        pipeline(createReadStream(file), decompress.stdin!),
+        pipeline(decompress.stdout!, load.stdin!),
+      ],
+    )
+    const out = await loadOut
+    const loaded = /Loaded image(?: ID)?: (\S+)/.exec(out)?.[1]
+    if (!loaded) throw new DockerError(`docker load printed no image: ${lastLine(out)}`)
     return loaded
   }
 
@@ -220,6 +218,50 @@ function runOptions(spec: RunSpec): string[] {
 /** --mount is a CSV line: a field with a comma or a quote is quoted, quotes doubled. */
 function csvField(field: string): string {
   return /[",]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field
+}
+
+interface PipedStage {
+  child: ChildProcess
+  /** The message's start when this process fails, e.g. "zstd failed". */
+  failure: string
+}
+
+/**
+ * Waits for processes joined by pipes (each pipe a stream/promises pipeline, so a broken pipe
+ * rejects instead of throwing an unhandled EPIPE). The first failure - a non-zero exit, a process
+ * that cannot start, a pipe that breaks because its reader exited early - kills every process
+ * still running, so no end is left writing into or waiting on one that is gone. The error thrown
+ * is the one of a process that failed by itself, with its last stderr line, when there is one.
+ */
+async function settlePiped(stages: PipedStage[], pipes: Promise<void>[]): Promise<void> {
+  const stderr = stages.map((stage) => collect(stage.child.stderr!))
+  const failures: { error: DockerError; own: boolean }[] = []
+  const fail = (error: DockerError, own: boolean) => {
+    failures.push({ error, own })
+    for (const { child } of stages) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    }
+  }
+  await Promise.all([
+    ...stages.map(async (stage, i) => {
+      let code: number
+      try {
+        code = await exitCode(stage.child)
+      } catch (error) {
+        fail(new DockerError(`${stage.failure}: ${(error as Error).message}`), true)
+        return
+      }
+      if (code === 0) return
+      const reason = lastLine(await stderr[i]!) || `exit ${code}`
+      // Exited with a code of its own rather than by our kill: this is the cause.
+      fail(new DockerError(`${stage.failure}: ${reason}`), stage.child.signalCode === null)
+    }),
+    ...pipes.map((piped) =>
+      piped.catch((error: Error) => fail(new DockerError(`a pipe broke: ${error.message}`), false)),
+    ),
+  ])
+  const first = failures.find((f) => f.own) ?? failures[0]
+  if (first) throw first.error
 }
 
 function exitCode(child: ChildProcess): Promise<number> {

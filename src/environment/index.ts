@@ -144,7 +144,7 @@ export async function prepareEnvironment(request: EnvironmentRequest): Promise<E
 }
 
 async function buildEnvironment(request: EnvironmentRequest, image: string): Promise<void> {
-  request.log(`building the environment from ${request.baseImage}`)
+  request.log(`building the environment ${image} from ${request.baseImage}`)
   const packages = environmentPackages(request.packages).map(listEntry)
   await runScript(
     {

@@ -1,4 +1,5 @@
 import { readdir } from 'node:fs/promises'
+import { OUTPUT_MARKER } from '../output.js'
 import { join } from 'node:path'
 
 /** Uploads a directory as one workflow artifact, through the real @actions/artifact client. */
@@ -35,8 +36,11 @@ export async function uploadDirectory(
 
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true })
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name))
-    .sort()
+  return (
+    entries
+      // The output marker is for PAKman on this machine, not part of what is published.
+      .filter((e) => e.isFile() && e.name !== OUTPUT_MARKER)
+      .map((e) => join(e.parentPath, e.name))
+      .sort()
+  )
 }

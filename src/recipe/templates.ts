@@ -51,7 +51,7 @@ snapshot() {
 	abuild clean
 	abuild deps
 	cd "$startdir" || return 1
-	tar --exclude=.apk -cf "$pkgname-$pkgver.tar" -C "$root" .
+	tar --exclude=.apk --exclude=.pakman -cf "$pkgname-$pkgver.tar" -C "$root" .
 	abuild checksum
 }
 

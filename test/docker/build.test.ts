@@ -1,15 +1,15 @@
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
 import {
   chownSync,
-  existsSync,
+  mkdirSync,
   readdirSync,
   readFileSync,
   renameSync,
   statSync,
   writeFileSync,
 } from 'node:fs'
-import { join } from 'node:path'
+import { basename, join, relative } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { appConfig, makeWorkspace } from '../fixtures/workspace.js'
 import { scratchDirs } from '../helpers/scratch.js'
@@ -163,7 +163,7 @@ describe.runIf(docker)('pakman build in Docker', () => {
       /pakman: the build failed in the build phase \(exit 3\); last lines:\n[\s\S]*boom: missing header/,
     )
     expect(ran.stderr).not.toMatch(/\n\s+at /)
-    expect(readdirSync(packages)).toEqual([])
+    expect(readdirSync(packages)).toEqual(['.pakman-output'])
     expect(containersNamed('pakman-build-')).toEqual([])
   })
 
@@ -186,14 +186,72 @@ describe.runIf(docker)('pakman build in Docker', () => {
     expect(ran.stderr).not.toContain('==> abuild')
   })
 
-  it('empties the output directory first, so the index never sees old packages', async () => {
-    const workspace = makeWorkspace()
-    keep(workspace)
+  it('replaces its own output from an earlier run, so the index never sees old packages', async () => {
+    const workspace = keep(makeWorkspace())
     const packages = temp('pakman-out-')
-    writeFileSync(join(packages, 'stale-1.0-r0.apk'), 'old')
-    const ran = await build(workspace, packages)
+    expect((await build(workspace, packages, ['--no-install-test'])).code).toBe(0)
+    expect(readdirSync(packages)).toContain('.pakman-output')
+    writeFileSync(join(packages, 'octo/x86_64/stale-1.0-r0.apk'), 'old')
+    const ran = await build(workspace, packages, ['--version', '1.1.0', '--no-install-test'])
     expect(ran.code).toBe(0)
-    expect(existsSync(join(packages, 'stale-1.0-r0.apk'))).toBe(false)
+    expect(readdirSync(join(packages, 'octo/x86_64')).sort()).toEqual([
+      'APKINDEX.tar.gz',
+      'app-1.1.0-r0.apk',
+      'app-openrc-1.1.0-r0.apk',
+    ])
+    expect(readdirSync(packages).sort()).toEqual(['.pakman-output', 'octo', 'octo-app.rsa.pub'])
+    expect(stagingBeside(packages)).toEqual([])
+  })
+
+  it('leaves the earlier output as it was when a build fails', async () => {
+    const packages = temp('pakman-out-')
+    const first = await build(keep(makeWorkspace()), packages, ['--no-install-test'])
+    expect(first.code).toBe(0)
+    const before = snapshotOf(packages)
+    expect(Object.keys(before)).toContain('octo/x86_64/app-0.0.0-r0.apk')
+    // Fails in abuild, after the packages directory was prepared and the build had begun.
+    const failing = keep(makeWorkspace(appConfig('echo "boom" >&2\nexit 3')))
+    const ran = await build(failing, packages, ['--version', '2.0.0'])
+    expect(ran.code).toBe(1)
+    expect(ran.stderr).toContain('pakman: the build failed in the build phase (exit 3)')
+    expect(snapshotOf(packages)).toEqual(before)
+    expect(stagingBeside(packages)).toEqual([])
+  })
+
+  it('refuses a directory with files PAKman did not write, and leaves it untouched', async () => {
+    const packages = temp('pakman-out-')
+    mkdirSync(join(packages, 'main/x86_64'), { recursive: true })
+    writeFileSync(join(packages, 'main/x86_64/mytool-1.0-r0.apk'), 'my own package')
+    const before = snapshotOf(packages)
+    const ran = await build(keep(makeWorkspace()), packages)
+    expect(ran.code).toBe(1)
+    expect(ran.stderr).toContain(
+      `pakman: --packages-dir ${packages} holds files PAKman did not write (main).`,
+    )
+    expect(ran.stderr).not.toContain('==> abuild')
+    expect(snapshotOf(packages)).toEqual(before)
+  })
+
+  it('writes to <workspace>/.pakman/packages by default, which the snapshot leaves out', async () => {
+    const workspace = keep(makeWorkspace())
+    const output = join(workspace, '.pakman/packages')
+    const run = () =>
+      runNode(
+        'dist/cli.js',
+        ['build', '--workspace', workspace, '--repository', 'octo/app', '--image', image],
+        { env: cleanEnv({ XDG_CACHE_HOME: cacheHome }) },
+      )
+    const first = await run()
+    expect(first.code).toBe(0)
+    expect(first.stdout).toContain(`${output}/octo/x86_64/app-0.0.0-r0.apk\n`)
+    // The second build's snapshot is packed while the first one's packages are in the workspace.
+    const second = await run()
+    expect(second.code).toBe(0)
+    const members = execFileSync('tar', ['-tf', join(workspace, '.apk/octo/app/app-0.0.0.tar')], {
+      encoding: 'utf8',
+    }).split('\n')
+    expect(members).toContain('./bin/app')
+    expect(members.filter((m) => m.includes('.pakman') || m.endsWith('.apk'))).toEqual([])
   })
 
   it('signs with a given key and publishes its public key', async () => {
@@ -450,6 +508,22 @@ describe.runIf(docker)('pakman build in Docker', () => {
     )
   })
 })
+
+/** Every file under `dir` (dot files too) with its bytes, to compare before and after. */
+function snapshotOf(dir: string): Record<string, string> {
+  const files: Record<string, string> = {}
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name)
+    if (entry.isFile()) files[relative(dir, path)] = readFileSync(path).toString('base64')
+  }
+  return files
+}
+
+/** Staging directories a build left next to its output (there should be none). */
+function stagingBeside(dir: string): string[] {
+  const prefix = `.${basename(dir)}.pakman-staging-`
+  return readdirSync(join(dir, '..')).filter((name) => name.startsWith(prefix))
+}
 
 function chownTree(dir: string, uid: number, gid: number): void {
   chownSync(dir, uid, gid)

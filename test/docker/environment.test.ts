@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Docker } from '../../src/container/docker.js'
@@ -14,6 +14,7 @@ import { buildStage, type Reporter } from '../../src/pipeline.js'
 import { appConfig, makeWorkspace } from '../fixtures/workspace.js'
 import { scratchDirs } from '../helpers/scratch.js'
 import { dockerAvailable, PREPARED_PACKAGES, testImage } from '../helpers/docker.js'
+import { cleanEnv, runNode } from '../helpers/run.js'
 
 /*
  * The environment image and its cache against a real Docker engine: miss → build → save, then
@@ -204,4 +205,121 @@ describe.runIf(docker)('the build environment image', () => {
     // the scan would have found it: the needle is in the key it was made from
     expect(needles.every((n) => Buffer.from(privateKey).includes(n))).toBe(true)
   })
+})
+
+/*
+ * The cache's pipes failing halfway, through `pakman build` (dist/cli.js) as a user runs it: a
+ * compressor that stops reading and exits (a full disk), and a `docker load` that exits after a
+ * few bytes. Before, the first crashed the process with an unhandled EPIPE and the second hung
+ * until the job's timeout. Both must warn, build the environment, and finish the build quickly.
+ */
+describe.runIf(docker)('the environment cache when a piped process exits early', () => {
+  const engine = new Docker()
+  let base: string
+  let cacheHome: string
+  let image = ''
+
+  beforeAll(async () => {
+    // A base of its own, so the environment image and cache entry belong to these tests only.
+    base = testImage({ setup: 'echo pakman-pipe-test >/etc/pakman-pipe-test' })
+    // One plain build names the environment image; removed (with a leftover of an aborted run)
+    // so that each test starts without it in Docker, and the cache directory starts empty.
+    cacheHome = temp('pakman-pipecache-')
+    image = environmentIn((await build({})).stderr)
+    await engine.removeImage(image)
+    cacheHome = temp('pakman-pipecache-')
+  })
+  afterAll(async () => {
+    if (image) await engine.removeImage(image)
+  })
+
+  /** The environment image a build names in its log ("building the environment …", "… is already in Docker"). */
+  const environmentIn = (stderr: string) => {
+    const found = /environment (pakman\/environment:\S+)/.exec(stderr)?.[1]
+    if (!found) throw new Error(`the build named no environment image:\n${stderr}`)
+    return found
+  }
+  const entries = () =>
+    existsSync(join(cacheHome, 'pakman')) ? readdirSync(join(cacheHome, 'pakman')) : []
+  const build = async (env: NodeJS.ProcessEnv) => {
+    const workspace = keep(makeWorkspace())
+    const started = Date.now()
+    const ran = await runNode(
+      'dist/cli.js',
+      [
+        'build',
+        '--workspace',
+        workspace,
+        '--repository',
+        'octo/app',
+        '--image',
+        base,
+        '--packages-dir',
+        temp('pakman-out-'),
+        '--no-install-test',
+      ],
+      // A TMPDIR of its own: the archive path is fixed under it, and other test files build too.
+      { env: cleanEnv({ XDG_CACHE_HOME: cacheHome, TMPDIR: temp('pakman-tmp-'), ...env }) },
+    )
+    return { ...ran, seconds: (Date.now() - started) / 1000 }
+  }
+  /** A directory holding one executable script, to put first on PATH or name in PAKMAN_DOCKER. */
+  const standIn = (name: string, body: string) => {
+    const dir = temp('pakman-standin-')
+    writeFileSync(join(dir, name), `#!/bin/sh\n${body}\n`)
+    chmodSync(join(dir, name), 0o755)
+    return join(dir, name)
+  }
+
+  it('warns "not cached" and finishes the build when the compressor exits early', async () => {
+    const zstd = execFileSync('sh', ['-c', 'command -v zstd'], { encoding: 'utf8' }).trim()
+    // Decompression is the real zstd; compression reads 100 bytes and fails, as on a full disk.
+    const fake = standIn(
+      'zstd',
+      `case " $* " in *" -d "*) exec ${zstd} "$@" ;; esac
+head -c 100 >/dev/null
+echo "zstd: error 70 : Write error : No space left on device" >&2
+exit 1`,
+    )
+    const ran = await build({ PATH: `${join(fake, '..')}:${process.env.PATH}` })
+    expect(ran.stderr).toContain(
+      'pakman: warning: the environment was not cached: zstd failed: zstd: error 70 : Write error : No space left on device',
+    )
+    expect(ran.stderr).toContain('==> Done (environment: built)')
+    expect(ran.code).toBe(0)
+    expect(ran.seconds).toBeLessThan(45)
+    expect(entries()).toEqual([])
+    expect(environmentIn(ran.stderr)).toBe(image)
+    // Removed, so the next test's first build saves an entry of its own.
+    await engine.removeImage(image)
+  })
+
+  it('warns "unusable, building it again" and finishes when docker load exits early', async () => {
+    // First a real entry in the cache, then the image removed so the next build restores it.
+    const saved = await build({})
+    expect(saved.code).toBe(0)
+    const [entry] = entries()
+    expect(entry).toMatch(/\.tar\.zst$/)
+    const key = entry!.slice(0, -'.tar.zst'.length)
+    expect(environmentImage(key)).toBe(image)
+    await engine.removeImage(image)
+    // docker itself, except that `load` reads a little of the archive and exits with an error.
+    const fakeDocker = standIn(
+      'docker',
+      `if [ "$1" = load ]; then
+	head -c 1000 >/dev/null
+	echo "Error response from daemon: unexpected EOF" >&2
+	exit 1
+fi
+exec docker "$@"`,
+    )
+    const ran = await build({ PAKMAN_DOCKER: fakeDocker })
+    expect(ran.stderr).toContain(
+      `pakman: warning: the cached environment ${key} is unusable (docker load failed: Error response from daemon: unexpected EOF); building it again`,
+    )
+    expect(ran.stderr).toContain('==> Done (environment: built)')
+    expect(ran.code).toBe(0)
+    expect(ran.seconds).toBeLessThan(45)
+    expect(await engine.imageId(image)).toBeDefined()
+  }, 120_000) // two builds: one to fill the cache, one that cannot load it
 })

@@ -16,7 +16,7 @@ import {
   sh,
   singleQuoted,
   word
-} from "./chunk-UWMVOBAC.js";
+} from "./chunk-D5IVJXEY.js";
 import {
   __commonJS,
   __require,
@@ -8032,7 +8032,7 @@ Give an image this machine can reach or already has with ${request.imageOption ?
   return environment;
 }
 async function buildEnvironment(request, image) {
-  request.log(`building the environment from ${request.baseImage}`);
+  request.log(`building the environment ${image} from ${request.baseImage}`);
   const packages = environmentPackages(request.packages).map(listEntry);
   await runScript(
     {
@@ -8130,6 +8130,129 @@ async function generateKey() {
   return privateKey;
 }
 
+// src/output.ts
+import {
+  chmod as chmod2,
+  chown as chown2,
+  mkdir as mkdir2,
+  mkdtemp as mkdtemp3,
+  readdir,
+  realpath,
+  rename as rename2,
+  rm as rm4,
+  stat as stat2,
+  writeFile as writeFile3
+} from "node:fs/promises";
+import { homedir as homedir2 } from "node:os";
+import { basename as basename2, dirname as dirname2, join as join6, resolve, sep } from "node:path";
+
+// src/publish/manifest.ts
+import { readFile as readFile2 } from "node:fs/promises";
+import { basename, join as join5 } from "node:path";
+var MANIFEST = "pakman.json";
+async function readManifests(dirs) {
+  return Promise.all(
+    dirs.map(async (dir) => {
+      try {
+        return JSON.parse(await readFile2(join5(dir, MANIFEST), "utf8"));
+      } catch (error) {
+        throw new Error(
+          `${MANIFEST} in ${basename(dir)} is unreadable: ${error.message}`,
+          {
+            cause: error
+          }
+        );
+      }
+    })
+  );
+}
+function mergeKeyName(manifests, given) {
+  if (given.keyName) checkKeyName(given.keyName);
+  const named = [...new Set(manifests.map((m) => m.keyName).filter(Boolean))];
+  if (named.length > 1) {
+    throw new Error(
+      `the build jobs signed with different keys (${named.join(", ")} in their ${MANIFEST}); merge only builds signed with one key`
+    );
+  }
+  const [built] = named;
+  if (built && given.keyName && given.keyName !== built) {
+    throw new Error(
+      `signing-key-name is ${given.keyName}, but the build jobs signed as ${built} (${MANIFEST}); drop the input or give them the same name`
+    );
+  }
+  const name = built ?? given.keyName ?? given.defaultKeyName;
+  if (!name)
+    throw new Error(
+      "merge needs signing-key-name: no build artifact names its key, and no repository is known"
+    );
+  return name;
+}
+
+// src/output.ts
+var OUTPUT_MARKER = ".pakman-output";
+var DEFAULT_OUTPUT = join6(".pakman", "packages");
+var OutputDirError = class extends Error {
+  name = "OutputDirError";
+};
+async function claimOutputDir(dir, workspace, option) {
+  const target = resolve(dir);
+  const existing = await stat2(target).catch(() => void 0);
+  if (existing && !existing.isDirectory())
+    throw new OutputDirError(`${option} ${dir} is not a directory; name a directory for packages`);
+  await mkdir2(target, { recursive: true });
+  const real = await realpath(target);
+  const protectedDirs = [sep, homedir2(), await realpath(workspace)];
+  const inside = (parent, child) => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+  if (protectedDirs.some((p) => inside(real, p))) {
+    throw new OutputDirError(
+      `${option} ${dir} would hold the workspace or the home directory; choose a directory of its own`
+    );
+  }
+  const entries = await readdir(real);
+  const ours = entries.includes(OUTPUT_MARKER) || entries.includes(MANIFEST);
+  if (entries.length && !ours) {
+    const shown = entries.sort().slice(0, 5).join(", ") + (entries.length > 5 ? ", \u2026" : "");
+    throw new OutputDirError(
+      `${option} ${dir} holds files PAKman did not write (${shown}). PAKman replaces the contents of its output directory, so it only uses one that is empty or that it wrote before (it holds ${OUTPUT_MARKER}). Set ${option} to a new or empty directory, or move those files away; nothing was changed.`
+    );
+  }
+  await writeFile3(join6(real, OUTPUT_MARKER), markerText(), { mode: 420 });
+  return real;
+}
+function markerText() {
+  return "This directory is output of PAKman; each build replaces what is in it.\n";
+}
+async function emptyOutputDir(real) {
+  for (const entry of await readdir(real)) {
+    if (entry !== OUTPUT_MARKER) await rm4(join6(real, entry), { recursive: true, force: true });
+  }
+}
+async function stageOutput(real, owner) {
+  const parent = dirname2(real);
+  const dir = await mkdtemp3(join6(parent, `.${basename2(real)}.pakman-staging-`));
+  await writeFile3(join6(dir, OUTPUT_MARKER), markerText(), { mode: 420 });
+  await chmod2(dir, (await stat2(real)).mode & 4095);
+  if (process.getuid?.() === 0 && owner.uid !== 0) await chown2(dir, owner.uid, owner.gid);
+  const discard = () => rm4(dir, { recursive: true, force: true });
+  return {
+    dir,
+    discard,
+    async commit() {
+      const old = `${dir}-old`;
+      try {
+        await rename2(real, old);
+      } catch {
+        await emptyOutputDir(real);
+        for (const entry of await readdir(dir)) await rename2(join6(dir, entry), join6(real, entry));
+        await discard();
+        return;
+      }
+      await rename2(dir, real);
+      await rm4(old, { recursive: true, force: true });
+    }
+  };
+}
+
 // src/apk/verify.ts
 import {
   createHash as createHash2,
@@ -8138,7 +8261,7 @@ import {
   verify as rsaVerify
 } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { stat as stat2 } from "node:fs/promises";
+import { stat as stat3 } from "node:fs/promises";
 
 // src/apk/streams.ts
 import { kMaxLength } from "node:buffer";
@@ -8360,9 +8483,9 @@ var GzipMemberReader = class {
   /** Waits for zlib (a write taken, the end reached), raising whatever failed meanwhile. */
   async settle(start) {
     if (this.failure === void 0) {
-      await new Promise((resolve2, reject) => {
+      await new Promise((resolve3, reject) => {
         this.wake = (error) => error === void 0 ? void 0 : reject(error);
-        start(resolve2);
+        start(resolve3);
       });
       this.wake = void 0;
     }
@@ -8587,7 +8710,7 @@ var MAX_INFLATED_BYTES = 8 * 1024 ** 3;
 var MAX_CONTROL_BYTES = 16 * 1024 ** 2;
 var DIGESTS = { RSA: "sha1", RSA256: "sha256", RSA512: "sha512" };
 async function checkPackageFile(path, keys, options = {}) {
-  const { size } = await stat2(path);
+  const { size } = await stat3(path);
   const source = createReadStream(path, { highWaterMark: 256 * 1024 });
   return { ...await verifyPackageStream(source, keys, options), size };
 }
@@ -8868,27 +8991,27 @@ function archiveFailure(error) {
 }
 
 // src/apk/repository.ts
-import { readdir, readFile as readFile2, stat as stat3 } from "node:fs/promises";
-import { basename, dirname as dirname2, join as join5 } from "node:path";
+import { readdir as readdir2, readFile as readFile3, stat as stat4 } from "node:fs/promises";
+import { basename as basename3, dirname as dirname3, join as join7 } from "node:path";
 async function checkPaths(paths, keys, options = {}) {
   const checks = [];
   for (const path of paths) {
-    if ((await stat3(path)).isDirectory()) checks.push(...await checkTree(path, keys, options));
-    else if (basename(path) === "APKINDEX.tar.gz") checks.push(await checkIndex(path, keys));
+    if ((await stat4(path)).isDirectory()) checks.push(...await checkTree(path, keys, options));
+    else if (basename3(path) === "APKINDEX.tar.gz") checks.push(await checkIndex(path, keys));
     else checks.push(fileCheck(path, await checkPackageFile(path, keys, options)));
   }
   return checks;
 }
 async function checkTree(dir, keys, options) {
   const checks = [];
-  const entries = await readdir(dir, { withFileTypes: true });
+  const entries = await readdir2(dir, { withFileTypes: true });
   for (const entry of entries) {
-    if (entry.isDirectory()) checks.push(...await checkTree(join5(dir, entry.name), keys, options));
+    if (entry.isDirectory()) checks.push(...await checkTree(join7(dir, entry.name), keys, options));
   }
   const files = entries.filter((e) => e.isFile()).map((e) => e.name);
   const packages = /* @__PURE__ */ new Map();
   for (const name of files.filter((f) => f.endsWith(".apk") || f === "APKINDEX.tar.gz").sort()) {
-    const path = join5(dir, name);
+    const path = join7(dir, name);
     if (name === "APKINDEX.tar.gz") {
       checks.push(await checkIndex(path, keys));
       continue;
@@ -8904,29 +9027,29 @@ function fileCheck(path, result) {
   return { path, verdict: result.verdict, reason: result.reason };
 }
 async function checkIndex(path, keys) {
-  const { size } = await stat3(path);
+  const { size } = await stat4(path);
   if (size > MAX_INDEX_BYTES)
     return {
       path,
       verdict: "TOO_LARGE",
       reason: `the index is ${size} bytes, more than the ${MAX_INDEX_BYTES} PAKman reads (MAX_INDEX_BYTES)`
     };
-  return fileCheck(path, verifyIndex(await readFile2(path), keys));
+  return fileCheck(path, verifyIndex(await readFile3(path), keys));
 }
 async function checkListing(dir, files, packages) {
   const checks = [];
-  const indexPath = join5(dir, "APKINDEX.tar.gz");
+  const indexPath = join7(dir, "APKINDEX.tar.gz");
   let entries;
   try {
-    if ((await stat3(indexPath)).size > MAX_INDEX_BYTES) return checks;
-    entries = readIndex(await readFile2(indexPath)).entries;
+    if ((await stat4(indexPath)).size > MAX_INDEX_BYTES) return checks;
+    entries = readIndex(await readFile3(indexPath)).entries;
   } catch {
     return checks;
   }
   const listed = /* @__PURE__ */ new Set();
   for (const entry of entries) {
     const name = `${entry.name}-${entry.version}.apk`;
-    const path = join5(dir, name);
+    const path = join7(dir, name);
     listed.add(name);
     const found = packages.get(name);
     if (!files.includes(name) || !found) {
@@ -8944,9 +9067,9 @@ async function checkListing(dir, files, packages) {
   }
   for (const name of files.filter((f) => f.endsWith(".apk") && !listed.has(f))) {
     checks.push({
-      path: join5(dir, name),
+      path: join7(dir, name),
       verdict: "NOT_LISTED",
-      reason: `not in ${join5(dirname2(join5(dir, name)), "APKINDEX.tar.gz")}`
+      reason: `not in ${join7(dirname3(join7(dir, name)), "APKINDEX.tar.gz")}`
     });
   }
   return checks;
@@ -9033,12 +9156,12 @@ function tarEntry(name, content, mtime) {
 }
 
 // src/publish/index.ts
-import { writeFile as writeFile4 } from "node:fs/promises";
-import { basename as basename4, join as join9 } from "node:path";
+import { writeFile as writeFile5 } from "node:fs/promises";
+import { basename as basename5, join as join10 } from "node:path";
 
 // src/publish/artifact.ts
-import { readdir as readdir2 } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { readdir as readdir3 } from "node:fs/promises";
+import { join as join8 } from "node:path";
 async function uploadDirectory(name, dir, log) {
   const { DefaultArtifactClient } = await import("./artifact-23JOX2QZ.js");
   const client = new DefaultArtifactClient();
@@ -9057,50 +9180,8 @@ async function uploadDirectory(name, dir, log) {
   return { id: response.id, size: response.size ?? 0 };
 }
 async function listFiles(dir) {
-  const entries = await readdir2(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => join6(e.parentPath, e.name)).sort();
-}
-
-// src/publish/manifest.ts
-import { readFile as readFile3 } from "node:fs/promises";
-import { basename as basename2, join as join7 } from "node:path";
-var MANIFEST = "pakman.json";
-async function readManifests(dirs) {
-  return Promise.all(
-    dirs.map(async (dir) => {
-      try {
-        return JSON.parse(await readFile3(join7(dir, MANIFEST), "utf8"));
-      } catch (error) {
-        throw new Error(
-          `${MANIFEST} in ${basename2(dir)} is unreadable: ${error.message}`,
-          {
-            cause: error
-          }
-        );
-      }
-    })
-  );
-}
-function mergeKeyName(manifests, given) {
-  if (given.keyName) checkKeyName(given.keyName);
-  const named = [...new Set(manifests.map((m) => m.keyName).filter(Boolean))];
-  if (named.length > 1) {
-    throw new Error(
-      `the build jobs signed with different keys (${named.join(", ")} in their ${MANIFEST}); merge only builds signed with one key`
-    );
-  }
-  const [built] = named;
-  if (built && given.keyName && given.keyName !== built) {
-    throw new Error(
-      `signing-key-name is ${given.keyName}, but the build jobs signed as ${built} (${MANIFEST}); drop the input or give them the same name`
-    );
-  }
-  const name = built ?? given.keyName ?? given.defaultKeyName;
-  if (!name)
-    throw new Error(
-      "merge needs signing-key-name: no build artifact names its key, and no repository is known"
-    );
-  return name;
+  const entries = await readdir3(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile() && e.name !== OUTPUT_MARKER).map((e) => join8(e.parentPath, e.name)).sort();
 }
 
 // src/publish/release.ts
@@ -9400,9 +9481,9 @@ function toRelease(data) {
 
 // src/publish/merge.ts
 import { createPublicKey as createPublicKey3 } from "node:crypto";
-import { copyFile as copyFile2, mkdir as mkdir2, mkdtemp as mkdtemp3, readdir as readdir3, readFile as readFile4, rm as rm4, stat as stat4, writeFile as writeFile3 } from "node:fs/promises";
+import { copyFile as copyFile2, mkdir as mkdir3, mkdtemp as mkdtemp4, readdir as readdir4, readFile as readFile4, rm as rm5, stat as stat5, writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
-import { basename as basename3, join as join8 } from "node:path";
+import { basename as basename4, join as join9 } from "node:path";
 async function mergeRepositories(artifactDirs, settings) {
   checkKeyName(settings.keyName);
   const privateKey = readPrivateKey(settings.signingKey);
@@ -9412,11 +9493,11 @@ async function mergeRepositories(artifactDirs, settings) {
   const byDirectory = /* @__PURE__ */ new Map();
   const manifests = [];
   for (const dir of artifactDirs) {
-    const manifest = JSON.parse(await readFile4(join8(dir, MANIFEST), "utf8"));
+    const manifest = JSON.parse(await readFile4(join9(dir, MANIFEST), "utf8"));
     for (const part of [manifest.stack, manifest.arch]) {
       if (typeof part !== "string" || !/^[A-Za-z0-9._:@/-]+$/.test(part) || part.split("/").some((p) => p === ".." || p === "")) {
         throw new Error(
-          `${MANIFEST} in ${basename3(dir)} names an unusable stack or arch: ${JSON.stringify(part)}`
+          `${MANIFEST} in ${basename4(dir)} names an unusable stack or arch: ${JSON.stringify(part)}`
         );
       }
     }
@@ -9425,12 +9506,12 @@ async function mergeRepositories(artifactDirs, settings) {
       const checked = await checkPackageFile(file.path, trusted);
       if (checked.verdict !== "OK") {
         throw new Error(
-          `${manifest.stack} ${manifest.arch} ${basename3(file.path)}: ${checked.verdict} with ${keyFile} (${checked.reason}); merge only packages signed with the same key`
+          `${manifest.stack} ${manifest.arch} ${basename4(file.path)}: ${checked.verdict} with ${keyFile} (${checked.reason}); merge only packages signed with the same key`
         );
       }
-      const target = join8(manifest.stack, file.repo, file.arch);
-      await mkdir2(join8(settings.outputDir, target), { recursive: true });
-      await copyFile2(file.path, join8(settings.outputDir, target, basename3(file.path)));
+      const target = join9(manifest.stack, file.repo, file.arch);
+      await mkdir3(join9(settings.outputDir, target), { recursive: true });
+      await copyFile2(file.path, join9(settings.outputDir, target, basename4(file.path)));
       const list2 = byDirectory.get(target) ?? [];
       list2.push({
         pkg: { pkginfo: checked.pkginfo, identity: checked.identity },
@@ -9440,26 +9521,26 @@ async function mergeRepositories(artifactDirs, settings) {
     }
   }
   for (const [target, packages] of byDirectory) {
-    const arch = basename3(target);
+    const arch = basename4(target);
     const text = indexText(packages, arch);
     const member = indexMember(text, `${target} `, settings.mtime);
-    await writeFile3(
-      join8(settings.outputDir, target, "APKINDEX.tar.gz"),
+    await writeFile4(
+      join9(settings.outputDir, target, "APKINDEX.tar.gz"),
       signMember(member, privateKey, keyFile, settings.mtime)
     );
     settings.log(`${target}: ${packages.length} packages, APKINDEX.tar.gz signed with ${keyFile}`);
   }
-  const publicKeyFile = join8(settings.outputDir, keyFile);
-  await writeFile3(publicKeyFile, publicKeyPem);
+  const publicKeyFile = join9(settings.outputDir, keyFile);
+  await writeFile4(publicKeyFile, publicKeyPem);
   const count = [...byDirectory.values()].reduce((n, list2) => n + list2.length, 0);
   return { directories: [...byDirectory.keys()].sort(), packages: count, publicKeyFile, manifests };
 }
 async function apkFiles(dir) {
-  const entries = await readdir3(dir, { recursive: true, withFileTypes: true });
+  const entries = await readdir4(dir, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile() && e.name.endsWith(".apk")).map((e) => {
-    const parts = join8(e.parentPath, e.name).slice(dir.length + 1).split("/");
+    const parts = join9(e.parentPath, e.name).slice(dir.length + 1).split("/");
     return {
-      path: join8(e.parentPath, e.name),
+      path: join9(e.parentPath, e.name),
       repo: parts.at(-3) ?? "main",
       arch: parts.at(-2) ?? "noarch"
     };
@@ -9468,20 +9549,20 @@ async function apkFiles(dir) {
 async function downloadBuildArtifacts(log) {
   const { DefaultArtifactClient } = await import("./artifact-23JOX2QZ.js");
   const client = new DefaultArtifactClient();
-  const root = await mkdtemp3(join8(process.env.RUNNER_TEMP || tmpdir3(), "pakman-merge-"));
+  const root = await mkdtemp4(join9(process.env.RUNNER_TEMP || tmpdir3(), "pakman-merge-"));
   const { artifacts } = await client.listArtifacts();
   const dirs = [];
   for (const artifact of artifacts) {
-    const path = join8(root, String(artifact.id));
+    const path = join9(root, String(artifact.id));
     await client.downloadArtifact(artifact.id, { path });
-    const isBuild = await stat4(join8(path, MANIFEST)).then(
+    const isBuild = await stat5(join9(path, MANIFEST)).then(
       () => true,
       () => false
     );
     log(`${artifact.name}: ${isBuild ? "packages" : "not a PAKman build, skipped"}`);
     if (isBuild) dirs.push(path);
   }
-  return { dirs, cleanup: () => rm4(root, { recursive: true, force: true }) };
+  return { dirs, cleanup: () => rm5(root, { recursive: true, force: true }) };
 }
 
 // src/publish/index.ts
@@ -9501,7 +9582,7 @@ async function publish(built, settings, log, published = {}) {
       arch: built.arch,
       keyName: built.keyName
     };
-    await writeFile4(join9(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}
+    await writeFile5(join10(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}
 `);
   }
   const prefix = `${stackSlug(built.stack)}-${built.arch}-`;
@@ -9510,8 +9591,8 @@ async function publish(built, settings, log, published = {}) {
       dir: built.packagesDir,
       artifactName: settings.artifactName ?? defaultArtifactName(built),
       assets: [
-        ...built.files.map((f) => ({ name: `${prefix}${basename4(f.relativePath)}`, path: f.path })),
-        { name: basename4(built.publicKeyFile), path: built.publicKeyFile }
+        ...built.files.map((f) => ({ name: `${prefix}${basename5(f.relativePath)}`, path: f.path })),
+        { name: basename5(built.publicKeyFile), path: built.publicKeyFile }
       ]
     },
     settings,
@@ -9620,19 +9701,18 @@ var Docker = class {
   /** Writes `docker save` of an image to a file through a compressor command (e.g. zstd). */
   async saveImage(image, file, compressor) {
     const save = this.spawn(["save", image]);
+    save.stdin.end();
     const compress = spawn(compressor[0], compressor.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
-    const written = pipeline2(compress.stdout, createWriteStream(file, { mode: 384 }));
-    save.stdout.pipe(compress.stdin);
-    const [saveCode, compressCode, saveErr, compressErr] = await Promise.all([
-      exitCode(save),
-      exitCode(compress),
-      collect(save.stderr),
-      collect(compress.stderr)
-    ]);
-    await written;
-    if (saveCode !== 0) throw new DockerError(`docker save ${image} failed: ${lastLine(saveErr)}`);
-    if (compressCode !== 0)
-      throw new DockerError(`${compressor[0]} failed: ${lastLine(compressErr)}`);
+    await settlePiped(
+      [
+        { child: save, failure: `docker save ${image} failed` },
+        { child: compress, failure: `${compressor[0]} failed` }
+      ],
+      [
+        pipeline2(save.stdout, compress.stdin),
+        pipeline2(compress.stdout, createWriteStream(file, { mode: 384 }))
+      ]
+    );
   }
   /** `docker load` from a file through a decompressor; returns the image reference loaded. */
   async loadImage(file, decompressor) {
@@ -9640,21 +9720,20 @@ var Docker = class {
       stdio: ["pipe", "pipe", "pipe"]
     });
     const load = this.spawn(["load"]);
-    const fed = pipeline2(createReadStream2(file), decompress.stdin);
-    decompress.stdout.pipe(load.stdin);
-    const [decompressCode, loadCode, decompressErr, loadOut, loadErr] = await Promise.all([
-      exitCode(decompress),
-      exitCode(load),
-      collect(decompress.stderr),
-      collect(load.stdout),
-      collect(load.stderr),
-      fed.catch(() => void 0)
-    ]);
-    if (decompressCode !== 0)
-      throw new DockerError(`${decompressor[0]} could not read ${file}: ${lastLine(decompressErr)}`);
-    if (loadCode !== 0) throw new DockerError(`docker load failed: ${lastLine(loadErr)}`);
-    const loaded = /Loaded image(?: ID)?: (\S+)/.exec(loadOut)?.[1];
-    if (!loaded) throw new DockerError(`docker load printed no image: ${lastLine(loadOut)}`);
+    const loadOut = collect(load.stdout);
+    await settlePiped(
+      [
+        { child: decompress, failure: `${decompressor[0]} could not read ${file}` },
+        { child: load, failure: "docker load failed" }
+      ],
+      [
+        pipeline2(createReadStream2(file), decompress.stdin),
+        pipeline2(decompress.stdout, load.stdin)
+      ]
+    );
+    const out = await loadOut;
+    const loaded = /Loaded image(?: ID)?: (\S+)/.exec(out)?.[1];
+    if (!loaded) throw new DockerError(`docker load printed no image: ${lastLine(out)}`);
     return loaded;
   }
   async removeImage(image) {
@@ -9717,19 +9796,48 @@ function runOptions(spec) {
 function csvField(field) {
   return /[",]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
 }
+async function settlePiped(stages, pipes) {
+  const stderr = stages.map((stage) => collect(stage.child.stderr));
+  const failures = [];
+  const fail = (error, own) => {
+    failures.push({ error, own });
+    for (const { child } of stages) {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }
+  };
+  await Promise.all([
+    ...stages.map(async (stage, i) => {
+      let code;
+      try {
+        code = await exitCode(stage.child);
+      } catch (error) {
+        fail(new DockerError(`${stage.failure}: ${error.message}`), true);
+        return;
+      }
+      if (code === 0) return;
+      const reason = lastLine(await stderr[i]) || `exit ${code}`;
+      fail(new DockerError(`${stage.failure}: ${reason}`), stage.child.signalCode === null);
+    }),
+    ...pipes.map(
+      (piped) => piped.catch((error) => fail(new DockerError(`a pipe broke: ${error.message}`), false))
+    )
+  ]);
+  const first = failures.find((f) => f.own) ?? failures[0];
+  if (first) throw first.error;
+}
 function exitCode(child) {
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     child.on("error", reject);
-    child.on("close", (code, signal) => resolve2(code ?? (signal ? 128 : 1)));
+    child.on("close", (code, signal) => resolve3(code ?? (signal ? 128 : 1)));
   });
 }
 function collect(stream) {
-  return new Promise((resolve2) => {
+  return new Promise((resolve3) => {
     let text = "";
     stream.setEncoding("utf8");
     stream.on("data", (chunk) => text += chunk);
-    stream.on("end", () => resolve2(text));
-    stream.on("error", () => resolve2(text));
+    stream.on("end", () => resolve3(text));
+    stream.on("error", () => resolve3(text));
   });
 }
 function lastLine(text) {
@@ -9738,13 +9846,12 @@ function lastLine(text) {
 
 // src/pipeline.ts
 import { execFile } from "node:child_process";
-import { chown as chown2, mkdir as mkdir3, readdir as readdir5, readFile as readFile6, realpath, rm as rm5, stat as stat6, writeFile as writeFile5 } from "node:fs/promises";
-import { homedir as homedir2 } from "node:os";
-import { basename as basename5, isAbsolute, join as join12, relative as relative2, resolve, sep } from "node:path";
+import { readdir as readdir6, readFile as readFile6, stat as stat7, writeFile as writeFile6 } from "node:fs/promises";
+import { basename as basename6, isAbsolute, join as join13, relative as relative2, resolve as resolve2 } from "node:path";
 import { promisify as promisify2 } from "node:util";
 
 // src/build/index.ts
-import { join as join11 } from "node:path";
+import { join as join12 } from "node:path";
 
 // src/build/scripts.ts
 var CONTAINER_PATHS = {
@@ -9822,7 +9929,8 @@ phase snapshot
 # The recipe's snapshot() in two hands: abuild must not run as root, and the build user may not
 # be able to read the workspace (a root-owned checkout, a 0700 directory), so root packs it, as
 # snapshot() would, and the build user does the rest. Root runs tar only, no code from the app.
-(cd "${CONTAINER_PATHS.workspace}" && tar --exclude=.apk -cf "$recipe/$PAKMAN_SNAPSHOT" .) || status=$?
+# .pakman holds PAKman's output (the CLI's default packages directory): never part of the source.
+(cd "${CONTAINER_PATHS.workspace}" && tar --exclude=.apk --exclude=.pakman -cf "$recipe/$PAKMAN_SNAPSHOT" .) || status=$?
 if [ "$status" -eq 0 ]; then
 	chown "$PAKMAN_UID:$PAKMAN_GID" "$recipe/$PAKMAN_SNAPSHOT"
 	as_builder "abuild clean && abuild deps && abuild checksum" || status=$?
@@ -9852,8 +9960,8 @@ echo "installed $PAKMAN_PACKAGE"
 // src/build/packages.ts
 import { createHash as createHash3 } from "node:crypto";
 import { createReadStream as createReadStream3 } from "node:fs";
-import { readdir as readdir4, stat as stat5 } from "node:fs/promises";
-import { join as join10, relative } from "node:path";
+import { readdir as readdir5, stat as stat6 } from "node:fs/promises";
+import { join as join11, relative } from "node:path";
 async function collectBuiltFiles(packagesDir) {
   const files = [];
   for (const path of await walk(packagesDir)) {
@@ -9869,25 +9977,25 @@ async function collectBuiltFiles(packagesDir) {
       kind: isIndex ? "index" : "package",
       ...parsed && { name: parsed[1], version: parsed[2] },
       arch,
-      size: (await stat5(path)).size,
+      size: (await stat6(path)).size,
       sha256: await sha256File(path)
     });
   }
   return files.sort((a, b) => a.relativePath.localeCompare(b.relativePath));
 }
 async function walk(dir) {
-  const entries = await readdir4(dir, { withFileTypes: true }).catch(() => []);
+  const entries = await readdir5(dir, { withFileTypes: true }).catch(() => []);
   const nested = await Promise.all(
     entries.map(
-      (e) => e.isDirectory() ? walk(join10(dir, e.name)) : Promise.resolve(e.isFile() ? [join10(dir, e.name)] : [])
+      (e) => e.isDirectory() ? walk(join11(dir, e.name)) : Promise.resolve(e.isFile() ? [join11(dir, e.name)] : [])
     )
   );
   return nested.flat();
 }
 function sha256File(path) {
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     const hash = createHash3("sha256");
-    createReadStream3(path).on("data", (chunk) => hash.update(chunk)).on("end", () => resolve2(hash.digest("hex"))).on("error", reject);
+    createReadStream3(path).on("data", (chunk) => hash.update(chunk)).on("end", () => resolve3(hash.digest("hex"))).on("error", reject);
   });
 }
 
@@ -9967,7 +10075,7 @@ async function runContainerBuild(build) {
       // Only ever read: root packs it, nothing in the build writes it.
       { source: build.workspace, target: CONTAINER_PATHS.workspace, readOnly: true },
       {
-        source: join11(build.workspace, build.recipeDir),
+        source: join12(build.workspace, build.recipeDir),
         target: `${CONTAINER_PATHS.recipes}/${build.recipeDir.replace(/^\.apk\//, "")}`
       },
       { source: build.packagesDir, target: CONTAINER_PATHS.packages },
@@ -10070,7 +10178,7 @@ async function renderStage(settings, reporter) {
   });
 }
 function configLabel(settings) {
-  const rel = relative2(settings.workspace, resolve(settings.configFile));
+  const rel = relative2(settings.workspace, resolve2(settings.configFile));
   return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : settings.configFile;
 }
 function architecturesFor(loaded, arch, configName) {
@@ -10099,6 +10207,12 @@ async function buildStage(settings, reporter) {
       `${arch} (${reporter.option("arch")}) is not an Alpine architecture (x86_64, aarch64, \u2026)`
     );
   const plan = await planArchitecture(arch);
+  const owner = await stat7(settings.workspace);
+  const outputDir = await claimOutputDir(
+    settings.packagesDir,
+    settings.workspace,
+    settings.packagesDirOption ?? "packages-dir"
+  ).catch(rethrowOutput);
   await docker.ensureAvailable();
   const rendered = await timed(
     "Render",
@@ -10115,16 +10229,12 @@ async function buildStage(settings, reporter) {
     throw new PipelineError(`stack ${stack} must look like alpine/3.19 or alpine/edge`);
   const baseImage = settings.image ?? `alpine:${stack.slice("alpine/".length)}`;
   const stackName = stack ?? settings.image;
-  const owner = await stat6(settings.workspace);
   const identity = buildIdentity(owner);
-  const packagesDir = await prepareOutputDir(
-    settings.packagesDir,
-    settings.workspace,
-    owner,
-    reporter.option("packages-dir")
-  );
+  const staging = await stageOutput(outputDir, owner);
+  const packagesDir = staging.dir;
   const keyName = settings.keyName ?? defaultKeyName(recipe.repository);
   let key;
+  let committed = false;
   try {
     key = await timed("Signing key", async () => {
       const prepared = await prepareSigningKey(
@@ -10222,8 +10332,9 @@ ${failed.map((c) => `${relative2(packagesDir, c.path)}: ${c.verdict} - ${c.reaso
         log: (line) => reporter.info(line)
       });
     });
-    const publicKeyFile = join12(packagesDir, `${keyName}.rsa.pub`);
-    await writeFile5(publicKeyFile, key.publicKeyPem, { mode: 420 });
+    await writeFile6(join13(packagesDir, `${keyName}.rsa.pub`), key.publicKeyPem, { mode: 420 });
+    await staging.commit();
+    committed = true;
     return {
       rendered,
       stack: stackName,
@@ -10231,14 +10342,16 @@ ${failed.map((c) => `${relative2(packagesDir, c.path)}: ${c.verdict} - ${c.reaso
       baseImage,
       keyName,
       ephemeralKey: key.ephemeral,
-      publicKeyFile,
-      packagesDir,
-      files,
+      publicKeyFile: join13(outputDir, `${keyName}.rsa.pub`),
+      packagesDir: outputDir,
+      // Where they are now: the same relative paths, in the output directory.
+      files: files.map((f) => ({ ...f, path: join13(outputDir, f.relativePath) })),
       environment,
       phases
     };
   } finally {
     if (key) await removeSigningKey(key.dir);
+    if (!committed) await staging.discard();
   }
 }
 function environmentDependencies(loaded, packageName) {
@@ -10248,22 +10361,9 @@ function environmentDependencies(loaded, packageName) {
     (d) => !d.startsWith("!") && !own.has(d.replace(/[<>=~].*$/, ""))
   );
 }
-async function prepareOutputDir(dir, workspace, owner, option = "packages-dir") {
-  const target = resolve(dir);
-  await mkdir3(target, { recursive: true });
-  const real = await realpath(target);
-  const protectedDirs = [sep, homedir2(), await realpath(workspace)];
-  const inside = (parent, child) => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
-  if (protectedDirs.some((p) => inside(real, p))) {
-    throw new PipelineError(
-      `the output directory ${dir} (${option}) would hold the workspace or the home directory; choose a directory of its own`
-    );
-  }
-  for (const entry of await readdir5(real)) {
-    await rm5(join12(real, entry), { recursive: true, force: true });
-  }
-  if (process.getuid?.() === 0 && owner.uid !== 0) await chown2(real, owner.uid, owner.gid);
-  return real;
+function rethrowOutput(error) {
+  if (error instanceof OutputDirError) throw new PipelineError(error.message);
+  throw error;
 }
 async function commitTime(workspace) {
   try {
@@ -10288,12 +10388,12 @@ async function mergeStage(settings, reporter) {
     );
   }
   const repository = parseRepository(settings.repository ?? "");
-  const packagesDir = await prepareOutputDir(
+  const packagesDir = await claimOutputDir(
     settings.packagesDir,
     settings.workspace,
-    await stat6(settings.workspace),
-    reporter.option("packages-dir")
-  );
+    settings.packagesDirOption ?? "packages-dir"
+  ).catch(rethrowOutput);
+  await emptyOutputDir(packagesDir);
   const downloaded = await reporter.group(
     "Download build artifacts",
     () => downloadBuildArtifacts((l) => reporter.info(l))
@@ -10319,7 +10419,7 @@ async function mergeStage(settings, reporter) {
     );
     await reporter.group("Verify", async () => {
       const keys = trustedKeys([
-        [basename5(merged.publicKeyFile), await readFile6(merged.publicKeyFile, "utf8")]
+        [basename6(merged.publicKeyFile), await readFile6(merged.publicKeyFile, "utf8")]
       ]);
       const failed = (await checkPaths([packagesDir], keys)).filter((c) => c.verdict !== "OK");
       if (failed.length) {
@@ -10336,10 +10436,10 @@ ${failed.map((c) => `${c.path}: ${c.verdict} - ${c.reason}`).join("\n")}`
     for (const dir of merged.directories) {
       const parts = dir.split("/");
       const prefix = `${stackSlug(parts.slice(0, -2).join("/"))}-${parts.at(-1)}-`;
-      for (const file of (await readdir5(join12(packagesDir, dir))).sort())
-        assets.push({ name: `${prefix}${file}`, path: join12(packagesDir, dir, file) });
+      for (const file of (await readdir6(join13(packagesDir, dir))).sort())
+        assets.push({ name: `${prefix}${file}`, path: join13(packagesDir, dir, file) });
     }
-    assets.push({ name: basename5(merged.publicKeyFile), path: merged.publicKeyFile });
+    assets.push({ name: basename6(merged.publicKeyFile), path: merged.publicKeyFile });
     return { ...merged, packagesDir, keyName, assets };
   } finally {
     await downloaded.cleanup();
@@ -10353,6 +10453,7 @@ export {
   ActionsCache,
   secretsOf,
   removeSigningKey,
+  DEFAULT_OUTPUT,
   trustedKeys,
   checkPaths,
   publish,
