@@ -9,7 +9,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-QDNW5JN7.js";
+} from "./chunks/chunk-KDV4O4ZR.js";
 import {
   error,
   getBooleanInput,

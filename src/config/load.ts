@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import type { z } from 'zod'
 import { byPosition, ConfigError, hasErrors, type Diagnostic } from './diagnostics.js'
 import { upgradeLegacyKeys } from './legacy.js'
-import { CLOSED_MAPS, instellarSchema, type InstellarConfig } from './schema.js'
+import { CLOSED_MAPS, instellarSchema, OPENRC_RESERVED, type InstellarConfig } from './schema.js'
 import { formatKeyPath, YamlSource, type KeyPath } from './source.js'
 import { closestKey } from './suggest.js'
 
@@ -227,21 +227,6 @@ function crossFieldDiagnostics(config: InstellarConfig, source: YamlSource): Dia
   }
   return found
 }
-
-/** Names openrc-run defines itself; an extra command with one of these names would shadow it. */
-const OPENRC_RESERVED = new Set([
-  'start',
-  'stop',
-  'restart',
-  'status',
-  'zap',
-  'describe',
-  'depend',
-  'start_pre',
-  'start_post',
-  'stop_pre',
-  'stop_post',
-])
 
 function knownKeys(path: KeyPath): string[] {
   let schema: unknown = instellarSchema

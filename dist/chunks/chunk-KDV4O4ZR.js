@@ -28264,7 +28264,9 @@ var BINARY = /^[A-Za-z0-9_+][A-Za-z0-9._+-]*$/;
 var ABSOLUTE_DIR = /^(?:\/[A-Za-z0-9_+][A-Za-z0-9._+-]*)+\/?$/;
 var CALL = /^(?:[A-Za-z0-9_@%+=:,./^-]+|'[A-Za-z0-9_@%+=:,./^ -]*')(?: +(?:[A-Za-z0-9_@%+=:,./^-]+|'[A-Za-z0-9_@%+=:,./^ -]*'))*$/;
 var APK_DEPENDENCY = /^!?(?:[a-z]+:)?[A-Za-z0-9_][A-Za-z0-9._+-]*(?:(?:[<>]=?|=|~|><)[A-Za-z0-9._+*-]+)?$/;
-var DESTINATION = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._*?[\]+@=,%-]+(?:\/[A-Za-z0-9._*?[\]+@=,%-]+)*\/?$/;
+var DESTINATION_PATH = "(?!\\/)(?!.*(?:^|\\/)\\.\\.(?:\\/|$))[A-Za-z0-9._*?[\\]+@=,%-]+(?:\\/[A-Za-z0-9._*?[\\]+@=,%-]+)*";
+var DESTINATION = new RegExp(`^${DESTINATION_PATH}\\/?$`);
+var LEGACY_DESTINATION = new RegExp(`^${DESTINATION_PATH}\\/*$`);
 var STAGES = [
   "pre-install",
   "post-install",
@@ -28352,10 +28354,11 @@ var variableSchema = external_exports.strictObject({
   driver_options: external_exports.record(external_exports.string(), external_exports.unknown()).optional(),
   required: external_exports.boolean().optional()
 });
+var port = external_exports.number().int().min(1).max(65535);
 var portSchema = external_exports.strictObject({
   name: external_exports.string(),
-  target: external_exports.number().int(),
-  source: external_exports.number().int().optional(),
+  target: port,
+  source: port.optional(),
   main: external_exports.boolean().optional(),
   proxy_protocol: external_exports.boolean().optional()
 });
@@ -28425,6 +28428,19 @@ var instellarSchema = external_exports.strictObject({
   plans: external_exports.array(planSchema).optional(),
   page: pageSchema.optional()
 });
+var OPENRC_RESERVED = /* @__PURE__ */ new Set([
+  "start",
+  "stop",
+  "restart",
+  "status",
+  "zap",
+  "describe",
+  "depend",
+  "start_pre",
+  "start_post",
+  "stop_pre",
+  "stop_post"
+]);
 var CLOSED_MAPS = /* @__PURE__ */ new Set(["hook"]);
 
 // src/config/source.ts
@@ -28745,19 +28761,6 @@ function crossFieldDiagnostics(config2, source) {
   }
   return found;
 }
-var OPENRC_RESERVED = /* @__PURE__ */ new Set([
-  "start",
-  "stop",
-  "restart",
-  "status",
-  "zap",
-  "describe",
-  "depend",
-  "start_pre",
-  "start_post",
-  "stop_pre",
-  "stop_post"
-]);
 function knownKeys(path2) {
   let schema = instellarSchema;
   for (const segment of path2) {
@@ -28811,12 +28814,183 @@ function article(expected) {
 }
 
 // src/config/json-schema.ts
+var notA = (type) => ({ not: { type } });
+var ifString = (pattern) => ({
+  anyOf: [notA("string"), { type: "string", pattern: pattern.source }]
+});
+var hasStringKey = (key, minLength = 0) => ({
+  type: "object",
+  required: [key],
+  properties: { [key]: { type: "string", minLength } }
+});
 function jsonSchema() {
+  const schema = external_exports.toJSONSchema(instellarSchema, { target: "draft-2020-12" });
+  openMaps(schema, "");
+  const properties = schema.properties;
+  const build = properties.build;
+  const run3 = properties.run;
+  const buildProperties = build.properties;
+  const runProperties = run3.properties;
+  buildProperties.destination = {
+    description: "2021 schema, read as destinations: [<destination>/*]; write destinations instead"
+  };
+  build.allOf = [
+    {
+      if: { not: { type: "object", required: ["destinations"] } },
+      then: {
+        properties: {
+          destination: {
+            anyOf: [
+              { type: "string", pattern: LEGACY_DESTINATION.source },
+              buildProperties.destinations,
+              { not: { type: ["string", "array"] } }
+            ]
+          }
+        }
+      }
+    }
+  ];
+  run3.required = run3.required.filter((key) => key !== "services");
+  runProperties.binary = { description: "2021 schema: the program of the service" };
+  for (const key of ["process", "start", "stop", "command"])
+    runProperties[key] = { description: "2021 schema: see run.services and run.commands" };
+  run3.allOf = [{ if: { type: "object", required: ["services"] }, else: legacyRun() }];
+  const commandName = runProperties.commands.items.properties.name;
+  commandName.not = { enum: [...OPENRC_RESERVED] };
+  addUniqueNameNote(runProperties.services);
+  addUniqueNameNote(runProperties.commands);
+  schema.allOf = [
+    {
+      // Without package:, something must say what goes into the package.
+      if: { not: { type: "object", required: ["package"] } },
+      then: {
+        properties: {
+          build: {
+            anyOf: [
+              { type: "object", required: ["destinations"] },
+              {
+                type: "object",
+                required: ["destination"],
+                properties: { destination: { type: ["string", "array"] } }
+              }
+            ]
+          }
+        }
+      }
+    },
+    {
+      if: { type: "object", required: ["type"], properties: { type: { const: "custom" } } },
+      then: { type: "object", required: ["package"] }
+    }
+  ];
   return {
-    ...external_exports.toJSONSchema(instellarSchema, { target: "draft-2020-12" }),
+    ...schema,
     title: "instellar.yml",
     description: "PAKman build and deployment configuration"
   };
+}
+function legacyRun() {
+  const processCall = {
+    type: "object",
+    required: ["process"],
+    properties: { process: hasStringKey("call") }
+  };
+  return {
+    type: "object",
+    // Something to start: process.call, start.call, or a command map (started with `start`).
+    anyOf: [
+      processCall,
+      { type: "object", required: ["start"], properties: { start: hasStringKey("call") } },
+      { type: "object", required: ["command"], properties: { command: { type: "object" } } }
+    ],
+    properties: {
+      binary: ifString(BINARY),
+      command: {
+        anyOf: [
+          notA("object"),
+          {
+            type: "object",
+            // Each variation becomes a command `<prefix> <argument>`, named after its key.
+            properties: {
+              variations: {
+                anyOf: [
+                  notA("object"),
+                  {
+                    type: "object",
+                    propertyNames: {
+                      pattern: SHELL_IDENTIFIER.source,
+                      not: { enum: [...OPENRC_RESERVED] }
+                    }
+                  }
+                ]
+              }
+            },
+            if: hasStringKey("call", 1),
+            then: {
+              type: "object",
+              properties: {
+                call: { type: "string", pattern: CALL.source },
+                variations: {
+                  anyOf: [
+                    notA("object"),
+                    {
+                      type: "object",
+                      additionalProperties: { anyOf: [ifString(CALL), { const: "" }] }
+                    }
+                  ]
+                }
+              }
+            },
+            else: {
+              type: "object",
+              properties: {
+                variations: {
+                  anyOf: [
+                    notA("object"),
+                    {
+                      type: "object",
+                      additionalProperties: { type: "string", pattern: CALL.source }
+                    }
+                  ]
+                }
+              }
+            }
+          }
+        ]
+      }
+    },
+    // process.call wins over start.call; whichever is used becomes the service's start call.
+    if: processCall,
+    then: {
+      type: "object",
+      properties: {
+        process: { type: "object", properties: { call: { type: "string", pattern: CALL.source } } }
+      }
+    },
+    else: {
+      type: "object",
+      properties: {
+        start: {
+          anyOf: [notA("object"), { type: "object", properties: { call: ifString(CALL) } }]
+        }
+      }
+    }
+  };
+}
+function addUniqueNameNote(list2) {
+  list2.description = "Each name may appear once (pakman check reports a repeat; JSON Schema cannot express it)";
+}
+function openMaps(node2, path2) {
+  if (typeof node2 !== "object" || node2 === null) return;
+  const schema = node2;
+  if (schema.additionalProperties === false && !CLOSED_MAPS.has(path2))
+    delete schema.additionalProperties;
+  const properties = schema.properties;
+  for (const [key, child] of Object.entries(properties ?? {}))
+    openMaps(child, path2 ? `${path2}.${key}` : key);
+  if (schema.items) openMaps(schema.items, `${path2}[]`);
+  for (const list2 of ["anyOf", "oneOf", "allOf"])
+    for (const child of schema[list2] ?? []) openMaps(child, path2);
 }
 
 // src/container/docker.ts
