@@ -9,7 +9,7 @@ import {
   loadConfigFile,
   renderStage,
   trustedKeys
-} from "./chunks/chunk-KDV4O4ZR.js";
+} from "./chunks/chunk-N6AH25HB.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts

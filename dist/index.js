@@ -9,7 +9,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-KDV4O4ZR.js";
+} from "./chunks/chunk-N6AH25HB.js";
 import {
   error,
   getBooleanInput,

@@ -5715,7 +5715,7 @@ var require_lexer = __commonJS({
     var flowIndicatorChars = new Set(",[]{}");
     var invalidAnchorChars = new Set(" ,[]{}\n\r	");
     var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
-    var Lexer = class {
+    var Lexer2 = class {
       constructor() {
         this.atEnd = false;
         this.blockScalarIndent = -1;
@@ -6278,7 +6278,7 @@ var require_lexer = __commonJS({
         return yield* this.pushToIndex(i, false);
       }
     };
-    exports.Lexer = Lexer;
+    exports.Lexer = Lexer2;
   }
 });
 
@@ -6410,7 +6410,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -7183,7 +7183,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser;
+    exports.Parser = Parser2;
   }
 });
 
@@ -8471,7 +8471,9 @@ function byPosition(a, b) {
 }
 
 // src/config/load.ts
-import { readFile as readFile4 } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open as open2, stat as stat4 } from "node:fs/promises";
+import { join as join9 } from "node:path";
 
 // src/config/legacy.ts
 var isPlain = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -28454,19 +28456,47 @@ var YamlSource = class {
   constructor(file2, text) {
     this.file = file2;
     this.text = text;
+    const scanned = scan(text);
+    if (scanned.tooDeep !== void 0) {
+      this.doc = (0, import_yaml.parseDocument)("", { lineCounter: this.lines });
+      for (const end of text.matchAll(/\n/g)) this.lines.addNewLine(end.index + 1);
+      const at = this.lines.linePos(scanned.tooDeep);
+      this.diagnostics.push({
+        severity: "error",
+        key: "",
+        message: `YAML: nested deeper than ${MAX_DEPTH} levels here; instellar.yml needs far fewer, so this is not a config PAKman can read`,
+        file: file2,
+        line: at.line,
+        column: at.col,
+        endLine: at.line,
+        endColumn: at.col
+      });
+      return;
+    }
     this.doc = (0, import_yaml.parseDocument)(text, {
       lineCounter: this.lines,
       prettyErrors: false,
       uniqueKeys: true
     });
+    const used = /* @__PURE__ */ new Set();
     for (const problem of [...this.doc.errors, ...this.doc.warnings]) {
       const start = this.lines.linePos(problem.pos[0]);
       const end = this.lines.linePos(Math.max(problem.pos[0], problem.pos[1]));
       const message = problem.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, "");
+      const wanted = /closing (["'])quote/.exec(message)?.[1] ?? OPENER_OF[/end with an? ([\]}])/.exec(message)?.[1] ?? ""];
+      const opener = scanned.unclosed.findLast(
+        (o) => o.char === wanted && o.offset <= problem.pos[0] && !used.has(o)
+      );
+      let opened = "";
+      if (opener) {
+        used.add(opener);
+        const at = this.lines.linePos(opener.offset);
+        opened = ` (the ${opener.char} opened at ${at.line}:${at.col} is never closed)`;
+      }
       this.diagnostics.push({
         severity: this.doc.errors.includes(problem) ? "error" : "warning",
         key: "",
-        message: `YAML: ${yamlMessage(problem.code, message)}`,
+        message: `YAML: ${yamlMessage(problem.code, message)}${opened}`,
         file: file2,
         line: start.line,
         column: start.col,
@@ -28545,6 +28575,37 @@ function yamlMessage(code, message) {
   const hint = YAML_HINTS[code];
   return hint ? `${message.replace(/\.$/, "")} (${hint})` : message;
 }
+var MAX_DEPTH = 64;
+var OPENER_OF = { "]": "[", "}": "{" };
+function scan(text) {
+  const parser = new import_yaml.Parser();
+  const flow = [];
+  const unclosed = [];
+  let atScalar = false;
+  for (const token of new import_yaml.Lexer().lex(text)) {
+    const offset = parser.offset;
+    const type = atScalar ? "scalar-source" : import_yaml.CST.tokenType(token);
+    atScalar = type === "scalar";
+    if (type === "flow-seq-start" || type === "flow-map-start") flow.push({ char: token, offset });
+    else if (type === "flow-seq-end" || type === "flow-map-end") {
+      if (flow.at(-1)?.char === OPENER_OF[token]) flow.pop();
+    } else if (type === "flow-error-end") unclosed.push(...flow.splice(0));
+    else if ((type === "double-quoted-scalar" || type === "single-quoted-scalar") && !isClosedQuote(token))
+      unclosed.push({ char: token[0], offset });
+    Array.from(parser.next(token));
+    if (parser.stack.filter(import_yaml.CST.isCollection).length > MAX_DEPTH)
+      return { tooDeep: offset, unclosed };
+  }
+  unclosed.push(...flow);
+  return { unclosed };
+}
+function isClosedQuote(token) {
+  const quote = token[0];
+  const body = token.slice(1);
+  if (quote === '"') return /(?:^|[^\\])(?:\\\\)*"$/.test(body);
+  const trailing = /'*$/.exec(body)[0].length;
+  return trailing % 2 === 1;
+}
 
 // src/config/suggest.ts
 function closestKey(unknown2, known) {
@@ -28580,34 +28641,70 @@ function editDistance(a, b) {
 }
 
 // src/config/load.ts
+var MAX_CONFIG_BYTES = 1024 * 1024;
 async function loadConfigFile(file2) {
-  let text;
+  const read = await readConfigText(file2);
+  if (typeof read === "string") return parseConfig(read, file2);
+  const source = new YamlSource(file2, "");
+  return {
+    ok: false,
+    source,
+    diagnostics: [source.diagnostic("error", [], `cannot read config: ${read.reason}`)]
+  };
+}
+async function readConfigText(file2) {
+  const kindOf = (info) => info.isFIFO() ? "a FIFO" : info.isCharacterDevice() ? "a character device" : info.isBlockDevice() ? "a block device" : info.isSocket() ? "a socket" : "not a regular file";
   try {
-    text = await readFile4(file2, "utf8");
+    const info = await stat4(file2);
+    if (info.isDirectory())
+      return {
+        reason: `${file2} is a directory; expected the YAML file itself, such as ${join9(file2, "instellar.yml")}`
+      };
+    if (!info.isFile()) return { reason: `${file2} is ${kindOf(info)}, not a regular file` };
+    if (info.size > MAX_CONFIG_BYTES) return { reason: tooLarge(info.size) };
+    const handle = await open2(file2, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const opened = await handle.stat();
+      if (!opened.isFile()) return { reason: `${file2} is ${kindOf(opened)}, not a regular file` };
+      const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+      let length = 0;
+      for (; ; ) {
+        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+        if (!bytesRead) break;
+        length += bytesRead;
+        if (length === buffer.length) return { reason: tooLarge(MAX_CONFIG_BYTES, true) };
+      }
+      return buffer.toString("utf8", 0, length);
+    } finally {
+      await handle.close();
+    }
   } catch (error62) {
-    const reason = error62.code === "ENOENT" ? "file not found" : error62.message;
-    const source = new YamlSource(file2, "");
+    const code = error62.code;
     return {
-      ok: false,
-      source,
-      diagnostics: [source.diagnostic("error", [], `cannot read config: ${reason}`)]
+      reason: code === "ENOENT" ? "file not found" : code === "EACCES" ? "permission denied" : code === "ENOTDIR" ? `a part of ${file2} is not a directory` : error62.message
     };
   }
-  return parseConfig(text, file2);
+}
+function tooLarge(bytes, atLeast = false) {
+  return `the file has ${atLeast ? "more than" : bytes} bytes, over the ${MAX_CONFIG_BYTES / 1024 / 1024} MiB (${MAX_CONFIG_BYTES} bytes) a config may have; instellar.yml is usually a few KiB`;
 }
 function parseConfig(text, file2) {
+  if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) {
+    const source2 = new YamlSource(file2, "");
+    return {
+      ok: false,
+      source: source2,
+      diagnostics: [
+        source2.diagnostic("error", [], `cannot read config: ${tooLarge(Buffer.byteLength(text))}`)
+      ]
+    };
+  }
   const source = new YamlSource(file2, text);
   const diagnostics = [...source.diagnostics];
   const fail = () => ({ ok: false, source, diagnostics: diagnostics.sort(byPosition) });
   if (hasErrors(diagnostics)) return fail();
   if (source.isEmpty) {
-    diagnostics.push(
-      source.diagnostic(
-        "error",
-        [],
-        "the file is empty; instellar.yml needs at least dependencies, build and run"
-      )
-    );
+    diagnostics.push(source.diagnostic("error", [], EMPTY_FILE_MESSAGE));
     return fail();
   }
   if (!source.isMap) {
@@ -28649,6 +28746,7 @@ function parseConfig(text, file2) {
   if (hasErrors(diagnostics)) return fail();
   return { ok: true, config: config2, source, diagnostics: diagnostics.sort(byPosition) };
 }
+var EMPTY_FILE_MESSAGE = "the file is empty; instellar.yml needs at least dependencies.build (build-time packages, may be []) and build.command, and build.destinations unless package: is set";
 function unknownKeyDiagnostic(source, parent, key) {
   const path2 = [...parent, key];
   const known = knownKeys(parent);
@@ -29189,13 +29287,13 @@ function lastLine(text) {
 
 // src/pipeline.ts
 import { execFile as execFile2 } from "node:child_process";
-import { chown as chown3, mkdir as mkdir4, readdir as readdir5, readFile as readFile6, realpath, rm as rm6, stat as stat6, writeFile as writeFile6 } from "node:fs/promises";
+import { chown as chown3, mkdir as mkdir4, readdir as readdir5, readFile as readFile5, realpath, rm as rm6, stat as stat7, writeFile as writeFile6 } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
-import { basename as basename4, join as join13, relative as relative2, resolve as resolve2, sep } from "node:path";
+import { basename as basename4, join as join14, relative as relative2, resolve as resolve2, sep } from "node:path";
 import { promisify as promisify3 } from "node:util";
 
 // src/build/index.ts
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 
 // src/build/scripts.ts
 var CONTAINER_PATHS = {
@@ -29304,8 +29402,8 @@ echo "installed $PAKMAN_PACKAGE"
 // src/build/packages.ts
 import { createHash as createHash3 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
-import { readdir as readdir4, stat as stat4 } from "node:fs/promises";
-import { join as join9, relative } from "node:path";
+import { readdir as readdir4, stat as stat5 } from "node:fs/promises";
+import { join as join10, relative } from "node:path";
 async function collectBuiltFiles(packagesDir) {
   const files = [];
   for (const path2 of await walk(packagesDir)) {
@@ -29321,7 +29419,7 @@ async function collectBuiltFiles(packagesDir) {
       kind: isIndex ? "index" : "package",
       ...parsed && { name: parsed[1], version: parsed[2] },
       arch,
-      size: (await stat4(path2)).size,
+      size: (await stat5(path2)).size,
       sha256: await sha256File(path2)
     });
   }
@@ -29331,7 +29429,7 @@ async function walk(dir) {
   const entries = await readdir4(dir, { withFileTypes: true }).catch(() => []);
   const nested = await Promise.all(
     entries.map(
-      (e) => e.isDirectory() ? walk(join9(dir, e.name)) : Promise.resolve(e.isFile() ? [join9(dir, e.name)] : [])
+      (e) => e.isDirectory() ? walk(join10(dir, e.name)) : Promise.resolve(e.isFile() ? [join10(dir, e.name)] : [])
     )
   );
   return nested.flat();
@@ -29351,7 +29449,7 @@ function buildIdentity(workspaceOwner) {
 }
 
 // src/build/arch.ts
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 var PLATFORMS = {
   x86_64: { platform: "linux/amd64", qemu: "qemu-x86_64" },
   x86: { platform: "linux/386", qemu: "qemu-i386" },
@@ -29385,7 +29483,7 @@ async function planArchitecture(arch, host = hostArchitecture(), binfmtDir = "/p
   const { platform, qemu } = PLATFORMS[arch];
   const native = arch === host || host === "x86_64" && arch === "x86" || host === "aarch64" && arch === "armv7";
   if (native) return { arch, platform, emulated: false };
-  const registered = await readFile5(`${binfmtDir}/${qemu}`, "utf8").then(
+  const registered = await readFile4(`${binfmtDir}/${qemu}`, "utf8").then(
     (entry) => !entry.startsWith("disabled"),
     () => false
   );
@@ -29419,7 +29517,7 @@ async function runContainerBuild(build) {
       // Only ever read: root packs it, nothing in the build writes it.
       { source: build.workspace, target: CONTAINER_PATHS.workspace, readOnly: true },
       {
-        source: join10(build.workspace, build.recipeDir),
+        source: join11(build.workspace, build.recipeDir),
         target: `${CONTAINER_PATHS.recipes}/${build.recipeDir.replace(/^\.apk\//, "")}`
       },
       { source: build.packagesDir, target: CONTAINER_PATHS.packages },
@@ -29482,7 +29580,7 @@ ${tail.slice(-12).join("\n")}`
 
 // src/recipe/index.ts
 import { access } from "node:fs/promises";
-import { join as join12 } from "node:path";
+import { join as join13 } from "node:path";
 
 // src/recipe/model.ts
 function buildModel(config2, inputs) {
@@ -29889,20 +29987,20 @@ function renderRecipe(loaded, context) {
 }
 
 // src/recipe/write.ts
-import { chmod as chmod2, chown as chown2, mkdir as mkdir3, mkdtemp as mkdtemp4, rename as rename2, rm as rm5, stat as stat5, writeFile as writeFile5 } from "node:fs/promises";
-import { dirname as dirname3, join as join11, resolve } from "node:path";
+import { chmod as chmod2, chown as chown2, mkdir as mkdir3, mkdtemp as mkdtemp4, rename as rename2, rm as rm5, stat as stat6, writeFile as writeFile5 } from "node:fs/promises";
+import { dirname as dirname3, join as join12, resolve } from "node:path";
 async function writeRecipe(workspace, recipe) {
   const target = resolve(workspace, recipe.dir);
-  const owner = await stat5(workspace);
+  const owner = await stat6(workspace);
   const handOver = process.getuid?.() === 0 && owner.uid !== 0;
   const giveAway = (path2) => handOver ? chown2(path2, owner.uid, owner.gid) : Promise.resolve();
   await mkdir3(dirname3(target), { recursive: true });
   for (let dir = dirname3(target); dir.startsWith(resolve(workspace, ".apk")); dir = dirname3(dir))
     await giveAway(dir);
-  const staging = await mkdtemp4(join11(dirname3(target), ".staging-"));
+  const staging = await mkdtemp4(join12(dirname3(target), ".staging-"));
   try {
     for (const file2 of recipe.files) {
-      const path2 = join11(staging, file2.name);
+      const path2 = join12(staging, file2.name);
       await writeFile5(path2, file2.content, { mode: file2.mode });
       await chmod2(path2, file2.mode);
       await giveAway(path2);
@@ -30021,7 +30119,7 @@ async function gitRemoteRepository(cwd) {
 async function bootstrap(workspace, loaded, context) {
   const recipe = renderRecipe(loaded, context);
   const diagnostics = [...recipe.diagnostics];
-  if (loaded.config.type === "static" && !await exists(join12(workspace, "nginx.conf"))) {
+  if (loaded.config.type === "static" && !await exists(join13(workspace, "nginx.conf"))) {
     diagnostics.push(
       loaded.source.diagnostic(
         "error",
@@ -30117,7 +30215,7 @@ async function buildStage(settings, reporter) {
     throw new PipelineError(`stack ${stack} must look like alpine/3.19 or alpine/edge`);
   const baseImage = settings.image ?? `alpine:${stack.slice("alpine/".length)}`;
   const stackName = stack ?? settings.image;
-  const owner = await stat6(settings.workspace);
+  const owner = await stat7(settings.workspace);
   const identity = buildIdentity(owner);
   const packagesDir = await prepareOutputDir(settings.packagesDir, settings.workspace, owner);
   const keyName = settings.keyName ?? defaultKeyName(recipe.repository);
@@ -30218,7 +30316,7 @@ ${failed.map((c) => `${relative2(packagesDir, c.path)}: ${c.verdict} - ${c.reaso
         log: (line) => reporter.info(line)
       });
     });
-    const publicKeyFile = join13(packagesDir, `${keyName}.rsa.pub`);
+    const publicKeyFile = join14(packagesDir, `${keyName}.rsa.pub`);
     await writeFile6(publicKeyFile, key.publicKeyPem, { mode: 420 });
     return {
       rendered,
@@ -30256,7 +30354,7 @@ async function prepareOutputDir(dir, workspace, owner) {
     );
   }
   for (const entry of await readdir5(real)) {
-    await rm6(join13(real, entry), { recursive: true, force: true });
+    await rm6(join14(real, entry), { recursive: true, force: true });
   }
   if (process.getuid?.() === 0 && owner.uid !== 0) await chown3(real, owner.uid, owner.gid);
   return real;
@@ -30290,7 +30388,7 @@ async function mergeStage(settings, reporter) {
   const packagesDir = await prepareOutputDir(
     settings.packagesDir,
     settings.workspace,
-    await stat6(settings.workspace)
+    await stat7(settings.workspace)
   );
   const downloaded = await reporter.group(
     "Download build artifacts",
@@ -30313,7 +30411,7 @@ async function mergeStage(settings, reporter) {
     );
     await reporter.group("Verify", async () => {
       const keys = trustedKeys([
-        [basename4(merged.publicKeyFile), await readFile6(merged.publicKeyFile, "utf8")]
+        [basename4(merged.publicKeyFile), await readFile5(merged.publicKeyFile, "utf8")]
       ]);
       const failed = (await checkPaths([packagesDir], keys)).filter((c) => c.verdict !== "OK");
       if (failed.length) {
@@ -30330,8 +30428,8 @@ ${failed.map((c) => `${c.path}: ${c.verdict} - ${c.reason}`).join("\n")}`
     for (const dir of merged.directories) {
       const parts = dir.split("/");
       const prefix = `${stackSlug(parts.slice(0, -2).join("/"))}-${parts.at(-1)}-`;
-      for (const file2 of (await readdir5(join13(packagesDir, dir))).sort())
-        assets.push({ name: `${prefix}${file2}`, path: join13(packagesDir, dir, file2) });
+      for (const file2 of (await readdir5(join14(packagesDir, dir))).sort())
+        assets.push({ name: `${prefix}${file2}`, path: join14(packagesDir, dir, file2) });
     }
     assets.push({ name: basename4(merged.publicKeyFile), path: merged.publicKeyFile });
     return { ...merged, packagesDir, keyName, assets };
