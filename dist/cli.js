@@ -4,12 +4,12 @@ import {
   DirectoryCache,
   buildStage,
   checkPaths,
+  checkStage,
   formatDiagnostic,
   jsonSchema,
-  loadConfigFile,
   renderStage,
   trustedKeys
-} from "./chunks/chunk-N6AH25HB.js";
+} from "./chunks/chunk-YFZ5HVQB.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts
@@ -20,7 +20,7 @@ import { parseArgs } from "node:util";
 var USAGE = `pakman: build Alpine packages from instellar.yml
 
 Usage:
-  pakman check     [--config instellar.yml]
+  pakman check     [--config F] [--workspace DIR] [--repository OWNER/NAME] [--version V] [--build N]
   pakman bootstrap [--config F] [--workspace DIR] [--repository OWNER/NAME] [--version V] [--build N]
   pakman build     [bootstrap's flags] [--stack alpine/3.N] [--arch ARCH] [--image REF]
                    [--signing-key FILE] [--signing-key-name NAME] [--packages-dir DIR] [--no-cache]
@@ -28,7 +28,9 @@ Usage:
   pakman verify     DIR-OR-FILE... --key NAME.rsa.pub [--key \u2026]
   pakman schema
 
-check      validate the config; prints file:line:col: messages, exits 1 on errors
+check      validate the config and everything bootstrap would refuse (nginx.conf for type: static,
+           the package name from the repository), writing nothing; prints file:line:col:
+           messages, exits 1 on errors
 bootstrap  render the recipe into <workspace>/.apk/<owner>/<name>; prints the directory
 build      render, run abuild in an Alpine container, verify the packages and install the main one
            in a clean container; prints each file written
@@ -99,9 +101,9 @@ ${USAGE}
 `);
         return 0;
       case "check": {
-        const loaded = await loadConfigFile(configFile);
-        report(loaded.diagnostics);
-        if (!loaded.ok) return 1;
+        const checked = await checkStage(renderSettings);
+        report(checked.diagnostics);
+        if (!checked.ok) return 1;
         out.write(`${configFile}: ok
 `);
         return 0;

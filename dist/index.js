@@ -9,7 +9,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-N6AH25HB.js";
+} from "./chunks/chunk-YFZ5HVQB.js";
 import {
   error,
   getBooleanInput,

@@ -3,14 +3,14 @@ import { homedir, tmpdir } from 'node:os'
 import { basename, isAbsolute, join, relative, resolve } from 'node:path'
 import { checkPaths, trustedKeys } from './apk/index.js'
 import { parseArgs } from 'node:util'
-import { formatDiagnostic, jsonSchema, loadConfigFile, type Diagnostic } from './config/index.js'
+import { formatDiagnostic, jsonSchema, type Diagnostic } from './config/index.js'
 import { DirectoryCache } from './environment/index.js'
-import { buildStage, renderStage, type Reporter } from './pipeline.js'
+import { buildStage, checkStage, renderStage, type Reporter } from './pipeline.js'
 
 const USAGE = `pakman: build Alpine packages from instellar.yml
 
 Usage:
-  pakman check     [--config instellar.yml]
+  pakman check     [--config F] [--workspace DIR] [--repository OWNER/NAME] [--version V] [--build N]
   pakman bootstrap [--config F] [--workspace DIR] [--repository OWNER/NAME] [--version V] [--build N]
   pakman build     [bootstrap's flags] [--stack alpine/3.N] [--arch ARCH] [--image REF]
                    [--signing-key FILE] [--signing-key-name NAME] [--packages-dir DIR] [--no-cache]
@@ -18,7 +18,9 @@ Usage:
   pakman verify     DIR-OR-FILE... --key NAME.rsa.pub [--key …]
   pakman schema
 
-check      validate the config; prints file:line:col: messages, exits 1 on errors
+check      validate the config and everything bootstrap would refuse (nginx.conf for type: static,
+           the package name from the repository), writing nothing; prints file:line:col:
+           messages, exits 1 on errors
 bootstrap  render the recipe into <workspace>/.apk/<owner>/<name>; prints the directory
 build      render, run abuild in an Alpine container, verify the packages and install the main one
            in a clean container; prints each file written
@@ -89,9 +91,9 @@ export async function main(
         out.write(`${JSON.stringify(jsonSchema(), null, 2)}\n`)
         return 0
       case 'check': {
-        const loaded = await loadConfigFile(configFile)
-        report(loaded.diagnostics)
-        if (!loaded.ok) return 1
+        const checked = await checkStage(renderSettings)
+        report(checked.diagnostics)
+        if (!checked.ok) return 1
         out.write(`${configFile}: ok\n`)
         return 0
       }

@@ -13,6 +13,7 @@ import {
   runContainerBuild,
   type BuiltFile,
 } from './build/index.js'
+import { byPosition } from './config/diagnostics.js'
 import {
   hasErrors,
   loadConfigFile,
@@ -36,6 +37,7 @@ import {
   bootstrap,
   defaultKeyName,
   parseRepository,
+  planRecipe,
   resolveContext,
   type Recipe,
 } from './recipe/index.js'
@@ -74,6 +76,31 @@ export interface Rendered {
   recipe: Recipe
   /** Absolute path of the recipe directory. */
   recipeDir: string
+}
+
+export interface Checked {
+  ok: boolean
+  /** The config's own problems and the recipe's, in file order. */
+  diagnostics: Diagnostic[]
+}
+
+/**
+ * `pakman check`: the config, then the same context and refusals as bootstrap (planRecipe), without
+ * writing. A context bootstrap cannot work out (no repository, a bad build number) throws the same
+ * error bootstrap does.
+ */
+export async function checkStage(settings: RenderSettings): Promise<Checked> {
+  const loaded = await loadConfigFile(settings.configFile)
+  if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics }
+  const context = await resolveContext({
+    workspace: settings.workspace,
+    ...(settings.repository && { repository: settings.repository }),
+    ...(settings.version && { version: settings.version }),
+    ...(settings.build && { build: settings.build }),
+  })
+  const planned = await planRecipe(settings.workspace, loaded, context)
+  const diagnostics = [...loaded.diagnostics, ...planned.diagnostics].sort(byPosition)
+  return { ok: !hasErrors(diagnostics), diagnostics }
 }
 
 export async function renderStage(settings: RenderSettings, reporter: Reporter): Promise<Rendered> {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -22,10 +22,33 @@ const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
 
 describe('pakman check', () => {
   it('says ok for a valid file', async () => {
-    await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
-    const ran = await cli(['check'])
+    // s6 among the runtime dependencies, so the recipe has nothing to warn about either.
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL.replace('- app-openrc', '- s6'))
+    const ran = await cli(['check', '--repository', 'octo/app'])
     expect(ran).toMatchObject({ code: 0, stderr: '' })
     expect(ran.stdout).toBe('instellar.yml: ok\n')
+  })
+
+  it('reports what the recipe would warn about, as bootstrap does', async () => {
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
+    const ran = await cli(['check', '--repository', 'octo/shop'])
+    expect(ran.code).toBe(0)
+    expect(ran.stderr).toMatch(
+      /^instellar\.yml:12:9: warning: run\.name app differs from the package name shop/m,
+    )
+  })
+
+  it('looks for nginx.conf in --workspace', async () => {
+    const other = join(workspace, 'site')
+    await mkdir(other)
+    await writeFile(
+      join(other, 'instellar.yml'),
+      `type: static\n${MINIMAL.replace(/^run:[\s\S]*?(?=^hook:)/m, '')}`,
+    )
+    const args = ['check', '--workspace', other, '--repository', 'octo/app']
+    expect((await cli(args)).stderr).toContain('but there is no nginx.conf')
+    await writeFile(join(other, 'nginx.conf'), 'server {}\n')
+    expect(await cli(args)).toMatchObject({ code: 0, stderr: '' })
   })
 
   it('prints file:line:col lines and exits 1', async () => {
@@ -148,6 +171,62 @@ describe('pakman bootstrap', () => {
     expect(ran.stderr).toContain(
       'instellar.yml:1:7: error: type: static installs nginx.conf from the repository root as /etc/<name>/default.conf, but there is no nginx.conf',
     )
+  })
+})
+
+describe('pakman check refuses what bootstrap refuses', () => {
+  const static_ = `type: static\n${MINIMAL}`
+  // Each case: the config, files in the workspace, flags and environment shared by both commands.
+  it.each<[string, string, Record<string, string>, string[], NodeJS.ProcessEnv?]>([
+    ['a valid config', MINIMAL, {}, ['--repository', 'octo/app']],
+    ['type: static without nginx.conf', static_, {}, ['--repository', 'octo/app']],
+    [
+      'type: static with nginx.conf',
+      static_,
+      { 'nginx.conf': 'server {}\n' },
+      ['--repository', 'octo/app'],
+    ],
+    ['no repository to name the package', MINIMAL, {}, []],
+    ['a repository that is not OWNER/NAME', MINIMAL, {}, ['--repository', 'app']],
+    ['a repository name that gives no package name', MINIMAL, {}, ['--repository', 'octo/___']],
+    [
+      'a build number that is not a number',
+      MINIMAL,
+      {},
+      ['--repository', 'octo/app', '--build', 'x'],
+    ],
+    [
+      'a bad GITHUB_RUN_NUMBER',
+      MINIMAL,
+      {},
+      [],
+      { GITHUB_REPOSITORY: 'octo/app', GITHUB_RUN_NUMBER: '-1' },
+    ],
+    [
+      'a workspace that does not exist',
+      MINIMAL,
+      {},
+      ['--repository', 'octo/app', '--workspace', 'nowhere', '--config', 'instellar.yml'],
+    ],
+    ['config errors', edit('- dist', '- /etc'), {}, ['--repository', 'octo/app']],
+  ])('%s', async (_what, config, files, flags, env = {}) => {
+    await writeFile(join(workspace, 'instellar.yml'), config)
+    for (const [name, content] of Object.entries(files))
+      await writeFile(join(workspace, name), content)
+    const checked = await cli(['check', ...flags], env)
+    const bootstrapped = await cli(['bootstrap', ...flags], env)
+    // Problems only: bootstrap also prints its phase headings and the files it wrote.
+    const problems = (stderr: string) =>
+      stderr.split('\n').filter((l) => /: error: |^pakman: (?!warning)/.test(l))
+    expect({ code: checked.code, problems: problems(checked.stderr) }).toEqual({
+      code: bootstrapped.code,
+      problems: problems(bootstrapped.stderr).filter(
+        (l) =>
+          !l.startsWith('pakman: the recipe was not written') &&
+          !/^pakman: .* has \d+ errors?$/.test(l),
+      ),
+    })
+    expect(checked.stdout).toBe(checked.code === 0 ? 'instellar.yml: ok\n' : '')
   })
 })
 

@@ -8470,78 +8470,6 @@ function byPosition(a, b) {
   return a.line - b.line || a.column - b.column || a.message.localeCompare(b.message);
 }
 
-// src/config/load.ts
-import { constants } from "node:fs";
-import { open as open2, stat as stat4 } from "node:fs/promises";
-import { join as join9 } from "node:path";
-
-// src/config/legacy.ts
-var isPlain = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
-var yamlList = (items) => `[${items.map((item) => `'${item}'`).join(", ")}]`;
-function upgradeLegacyKeys(config2, source) {
-  const warnings = [];
-  const warn = (path2, message) => warnings.push(source.diagnostic("warning", path2, message, source.locateKey(path2)));
-  const build = config2.build;
-  if (isPlain(build) && "destination" in build && !("destinations" in build)) {
-    const old = build.destination;
-    const destinations = typeof old === "string" ? [`${old.replace(/\/+$/, "")}/*`] : Array.isArray(old) ? old : void 0;
-    if (destinations) {
-      delete build.destination;
-      build.destinations = destinations;
-      warn(
-        ["build", "destination"],
-        `build.destination is the 2021 schema; write "destinations: ${yamlList(destinations.map(String))}" instead (built that way for now)`
-      );
-    }
-  }
-  const run3 = config2.run;
-  if (!isPlain(run3) || "services" in run3) return warnings;
-  const appName = typeof run3.name === "string" ? run3.name : "app";
-  const binary2 = typeof run3.binary === "string" ? run3.binary : appName;
-  const startCall = callOf(run3.process) ?? callOf(run3.start);
-  if (startCall === void 0 && !isPlain(run3.command)) return warnings;
-  const services = [{ name: "web", binary: binary2, start: { call: startCall ?? "start" } }];
-  const commands = [];
-  if (isPlain(run3.command)) {
-    const prefix = callOf(run3.command);
-    const variations = isPlain(run3.command.variations) ? run3.command.variations : {};
-    for (const [name2, argument] of Object.entries(variations)) {
-      const words2 = [prefix, argument].filter((w) => typeof w === "string" && w !== "");
-      commands.push({ name: name2, binary: binary2, call: words2.join(" ") });
-    }
-  }
-  const legacy = LEGACY_RUN_KEYS.filter((key) => key in run3);
-  for (const key of legacy) delete run3[key];
-  run3.services = services;
-  if (commands.length) run3.commands = commands;
-  warn(
-    ["run"],
-    `run uses the 2021 schema (${legacy.join(", ")}); built as if it said:
-${renderRun(appName, services, commands)}`
-  );
-  return warnings;
-}
-var LEGACY_RUN_KEYS = ["process", "start", "stop", "command", "binary"];
-function callOf(value) {
-  return isPlain(value) && typeof value.call === "string" ? value.call : void 0;
-}
-function renderRun(appName, services, commands) {
-  const lines2 = ["run:", `  name: ${appName}`, "  services:"];
-  for (const s of services) {
-    lines2.push(`    - name: ${s.name}`, `      binary: ${s.binary}`, "      start:");
-    lines2.push(`        call: ${JSON.stringify(s.start.call)}`);
-  }
-  if (commands.length) lines2.push("  commands:");
-  for (const c of commands) {
-    lines2.push(
-      `    - name: ${c.name}`,
-      `      binary: ${c.binary}`,
-      `      call: ${JSON.stringify(c.call)}`
-    );
-  }
-  return lines2.join("\n");
-}
-
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
@@ -28445,6 +28373,258 @@ var OPENRC_RESERVED = /* @__PURE__ */ new Set([
 ]);
 var CLOSED_MAPS = /* @__PURE__ */ new Set(["hook"]);
 
+// src/config/json-schema.ts
+var notA = (type) => ({ not: { type } });
+var ifString = (pattern) => ({
+  anyOf: [notA("string"), { type: "string", pattern: pattern.source }]
+});
+var hasStringKey = (key, minLength = 0) => ({
+  type: "object",
+  required: [key],
+  properties: { [key]: { type: "string", minLength } }
+});
+function jsonSchema() {
+  const schema = external_exports.toJSONSchema(instellarSchema, { target: "draft-2020-12" });
+  openMaps(schema, "");
+  const properties = schema.properties;
+  const build = properties.build;
+  const run3 = properties.run;
+  const buildProperties = build.properties;
+  const runProperties = run3.properties;
+  buildProperties.destination = {
+    description: "2021 schema, read as destinations: [<destination>/*]; write destinations instead"
+  };
+  build.allOf = [
+    {
+      if: { not: { type: "object", required: ["destinations"] } },
+      then: {
+        properties: {
+          destination: {
+            anyOf: [
+              { type: "string", pattern: LEGACY_DESTINATION.source },
+              buildProperties.destinations,
+              { not: { type: ["string", "array"] } }
+            ]
+          }
+        }
+      }
+    }
+  ];
+  run3.required = run3.required.filter((key) => key !== "services");
+  runProperties.binary = { description: "2021 schema: the program of the service" };
+  for (const key of ["process", "start", "stop", "command"])
+    runProperties[key] = { description: "2021 schema: see run.services and run.commands" };
+  run3.allOf = [{ if: { type: "object", required: ["services"] }, else: legacyRun() }];
+  const commandName = runProperties.commands.items.properties.name;
+  commandName.not = { enum: [...OPENRC_RESERVED] };
+  addUniqueNameNote(runProperties.services);
+  addUniqueNameNote(runProperties.commands);
+  schema.allOf = [
+    {
+      // Without package:, something must say what goes into the package.
+      if: { not: { type: "object", required: ["package"] } },
+      then: {
+        properties: {
+          build: {
+            anyOf: [
+              { type: "object", required: ["destinations"] },
+              {
+                type: "object",
+                required: ["destination"],
+                properties: { destination: { type: ["string", "array"] } }
+              }
+            ]
+          }
+        }
+      }
+    },
+    {
+      if: { type: "object", required: ["type"], properties: { type: { const: "custom" } } },
+      then: { type: "object", required: ["package"] }
+    }
+  ];
+  return {
+    ...schema,
+    title: "instellar.yml",
+    description: "PAKman build and deployment configuration"
+  };
+}
+function legacyRun() {
+  const processCall = {
+    type: "object",
+    required: ["process"],
+    properties: { process: hasStringKey("call") }
+  };
+  return {
+    type: "object",
+    // Something to start: process.call, start.call, or a command map (started with `start`).
+    anyOf: [
+      processCall,
+      { type: "object", required: ["start"], properties: { start: hasStringKey("call") } },
+      { type: "object", required: ["command"], properties: { command: { type: "object" } } }
+    ],
+    properties: {
+      binary: ifString(BINARY),
+      command: {
+        anyOf: [
+          notA("object"),
+          {
+            type: "object",
+            // Each variation becomes a command `<prefix> <argument>`, named after its key.
+            properties: {
+              variations: {
+                anyOf: [
+                  notA("object"),
+                  {
+                    type: "object",
+                    propertyNames: {
+                      pattern: SHELL_IDENTIFIER.source,
+                      not: { enum: [...OPENRC_RESERVED] }
+                    }
+                  }
+                ]
+              }
+            },
+            if: hasStringKey("call", 1),
+            then: {
+              type: "object",
+              properties: {
+                call: { type: "string", pattern: CALL.source },
+                variations: {
+                  anyOf: [
+                    notA("object"),
+                    {
+                      type: "object",
+                      additionalProperties: { anyOf: [ifString(CALL), { const: "" }] }
+                    }
+                  ]
+                }
+              }
+            },
+            else: {
+              type: "object",
+              properties: {
+                variations: {
+                  anyOf: [
+                    notA("object"),
+                    {
+                      type: "object",
+                      additionalProperties: { type: "string", pattern: CALL.source }
+                    }
+                  ]
+                }
+              }
+            }
+          }
+        ]
+      }
+    },
+    // process.call wins over start.call; whichever is used becomes the service's start call.
+    if: processCall,
+    then: {
+      type: "object",
+      properties: {
+        process: { type: "object", properties: { call: { type: "string", pattern: CALL.source } } }
+      }
+    },
+    else: {
+      type: "object",
+      properties: {
+        start: {
+          anyOf: [notA("object"), { type: "object", properties: { call: ifString(CALL) } }]
+        }
+      }
+    }
+  };
+}
+function addUniqueNameNote(list2) {
+  list2.description = "Each name may appear once (pakman check reports a repeat; JSON Schema cannot express it)";
+}
+function openMaps(node2, path2) {
+  if (typeof node2 !== "object" || node2 === null) return;
+  const schema = node2;
+  if (schema.additionalProperties === false && !CLOSED_MAPS.has(path2))
+    delete schema.additionalProperties;
+  const properties = schema.properties;
+  for (const [key, child] of Object.entries(properties ?? {}))
+    openMaps(child, path2 ? `${path2}.${key}` : key);
+  if (schema.items) openMaps(schema.items, `${path2}[]`);
+  for (const list2 of ["anyOf", "oneOf", "allOf"])
+    for (const child of schema[list2] ?? []) openMaps(child, path2);
+}
+
+// src/config/load.ts
+import { constants } from "node:fs";
+import { open as open2, stat as stat4 } from "node:fs/promises";
+import { join as join9 } from "node:path";
+
+// src/config/legacy.ts
+var isPlain = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+var yamlList = (items) => `[${items.map((item) => `'${item}'`).join(", ")}]`;
+function upgradeLegacyKeys(config2, source) {
+  const warnings = [];
+  const warn = (path2, message) => warnings.push(source.diagnostic("warning", path2, message, source.locateKey(path2)));
+  const build = config2.build;
+  if (isPlain(build) && "destination" in build && !("destinations" in build)) {
+    const old = build.destination;
+    const destinations = typeof old === "string" ? [`${old.replace(/\/+$/, "")}/*`] : Array.isArray(old) ? old : void 0;
+    if (destinations) {
+      delete build.destination;
+      build.destinations = destinations;
+      warn(
+        ["build", "destination"],
+        `build.destination is the 2021 schema; write "destinations: ${yamlList(destinations.map(String))}" instead (built that way for now)`
+      );
+    }
+  }
+  const run3 = config2.run;
+  if (!isPlain(run3) || "services" in run3) return warnings;
+  const appName = typeof run3.name === "string" ? run3.name : "app";
+  const binary2 = typeof run3.binary === "string" ? run3.binary : appName;
+  const startCall = callOf(run3.process) ?? callOf(run3.start);
+  if (startCall === void 0 && !isPlain(run3.command)) return warnings;
+  const services = [{ name: "web", binary: binary2, start: { call: startCall ?? "start" } }];
+  const commands = [];
+  if (isPlain(run3.command)) {
+    const prefix = callOf(run3.command);
+    const variations = isPlain(run3.command.variations) ? run3.command.variations : {};
+    for (const [name2, argument] of Object.entries(variations)) {
+      const words2 = [prefix, argument].filter((w) => typeof w === "string" && w !== "");
+      commands.push({ name: name2, binary: binary2, call: words2.join(" ") });
+    }
+  }
+  const legacy = LEGACY_RUN_KEYS.filter((key) => key in run3);
+  for (const key of legacy) delete run3[key];
+  run3.services = services;
+  if (commands.length) run3.commands = commands;
+  warn(
+    ["run"],
+    `run uses the 2021 schema (${legacy.join(", ")}); built as if it said:
+${renderRun(appName, services, commands)}`
+  );
+  return warnings;
+}
+var LEGACY_RUN_KEYS = ["process", "start", "stop", "command", "binary"];
+function callOf(value) {
+  return isPlain(value) && typeof value.call === "string" ? value.call : void 0;
+}
+function renderRun(appName, services, commands) {
+  const lines2 = ["run:", `  name: ${appName}`, "  services:"];
+  for (const s of services) {
+    lines2.push(`    - name: ${s.name}`, `      binary: ${s.binary}`, "      start:");
+    lines2.push(`        call: ${JSON.stringify(s.start.call)}`);
+  }
+  if (commands.length) lines2.push("  commands:");
+  for (const c of commands) {
+    lines2.push(
+      `    - name: ${c.name}`,
+      `      binary: ${c.binary}`,
+      `      call: ${JSON.stringify(c.call)}`
+    );
+  }
+  return lines2.join("\n");
+}
+
 // src/config/source.ts
 var import_yaml = __toESM(require_dist(), 1);
 function formatKeyPath(path2) {
@@ -28911,186 +29091,6 @@ function article(expected) {
   return names[expected] ?? expected;
 }
 
-// src/config/json-schema.ts
-var notA = (type) => ({ not: { type } });
-var ifString = (pattern) => ({
-  anyOf: [notA("string"), { type: "string", pattern: pattern.source }]
-});
-var hasStringKey = (key, minLength = 0) => ({
-  type: "object",
-  required: [key],
-  properties: { [key]: { type: "string", minLength } }
-});
-function jsonSchema() {
-  const schema = external_exports.toJSONSchema(instellarSchema, { target: "draft-2020-12" });
-  openMaps(schema, "");
-  const properties = schema.properties;
-  const build = properties.build;
-  const run3 = properties.run;
-  const buildProperties = build.properties;
-  const runProperties = run3.properties;
-  buildProperties.destination = {
-    description: "2021 schema, read as destinations: [<destination>/*]; write destinations instead"
-  };
-  build.allOf = [
-    {
-      if: { not: { type: "object", required: ["destinations"] } },
-      then: {
-        properties: {
-          destination: {
-            anyOf: [
-              { type: "string", pattern: LEGACY_DESTINATION.source },
-              buildProperties.destinations,
-              { not: { type: ["string", "array"] } }
-            ]
-          }
-        }
-      }
-    }
-  ];
-  run3.required = run3.required.filter((key) => key !== "services");
-  runProperties.binary = { description: "2021 schema: the program of the service" };
-  for (const key of ["process", "start", "stop", "command"])
-    runProperties[key] = { description: "2021 schema: see run.services and run.commands" };
-  run3.allOf = [{ if: { type: "object", required: ["services"] }, else: legacyRun() }];
-  const commandName = runProperties.commands.items.properties.name;
-  commandName.not = { enum: [...OPENRC_RESERVED] };
-  addUniqueNameNote(runProperties.services);
-  addUniqueNameNote(runProperties.commands);
-  schema.allOf = [
-    {
-      // Without package:, something must say what goes into the package.
-      if: { not: { type: "object", required: ["package"] } },
-      then: {
-        properties: {
-          build: {
-            anyOf: [
-              { type: "object", required: ["destinations"] },
-              {
-                type: "object",
-                required: ["destination"],
-                properties: { destination: { type: ["string", "array"] } }
-              }
-            ]
-          }
-        }
-      }
-    },
-    {
-      if: { type: "object", required: ["type"], properties: { type: { const: "custom" } } },
-      then: { type: "object", required: ["package"] }
-    }
-  ];
-  return {
-    ...schema,
-    title: "instellar.yml",
-    description: "PAKman build and deployment configuration"
-  };
-}
-function legacyRun() {
-  const processCall = {
-    type: "object",
-    required: ["process"],
-    properties: { process: hasStringKey("call") }
-  };
-  return {
-    type: "object",
-    // Something to start: process.call, start.call, or a command map (started with `start`).
-    anyOf: [
-      processCall,
-      { type: "object", required: ["start"], properties: { start: hasStringKey("call") } },
-      { type: "object", required: ["command"], properties: { command: { type: "object" } } }
-    ],
-    properties: {
-      binary: ifString(BINARY),
-      command: {
-        anyOf: [
-          notA("object"),
-          {
-            type: "object",
-            // Each variation becomes a command `<prefix> <argument>`, named after its key.
-            properties: {
-              variations: {
-                anyOf: [
-                  notA("object"),
-                  {
-                    type: "object",
-                    propertyNames: {
-                      pattern: SHELL_IDENTIFIER.source,
-                      not: { enum: [...OPENRC_RESERVED] }
-                    }
-                  }
-                ]
-              }
-            },
-            if: hasStringKey("call", 1),
-            then: {
-              type: "object",
-              properties: {
-                call: { type: "string", pattern: CALL.source },
-                variations: {
-                  anyOf: [
-                    notA("object"),
-                    {
-                      type: "object",
-                      additionalProperties: { anyOf: [ifString(CALL), { const: "" }] }
-                    }
-                  ]
-                }
-              }
-            },
-            else: {
-              type: "object",
-              properties: {
-                variations: {
-                  anyOf: [
-                    notA("object"),
-                    {
-                      type: "object",
-                      additionalProperties: { type: "string", pattern: CALL.source }
-                    }
-                  ]
-                }
-              }
-            }
-          }
-        ]
-      }
-    },
-    // process.call wins over start.call; whichever is used becomes the service's start call.
-    if: processCall,
-    then: {
-      type: "object",
-      properties: {
-        process: { type: "object", properties: { call: { type: "string", pattern: CALL.source } } }
-      }
-    },
-    else: {
-      type: "object",
-      properties: {
-        start: {
-          anyOf: [notA("object"), { type: "object", properties: { call: ifString(CALL) } }]
-        }
-      }
-    }
-  };
-}
-function addUniqueNameNote(list2) {
-  list2.description = "Each name may appear once (pakman check reports a repeat; JSON Schema cannot express it)";
-}
-function openMaps(node2, path2) {
-  if (typeof node2 !== "object" || node2 === null) return;
-  const schema = node2;
-  if (schema.additionalProperties === false && !CLOSED_MAPS.has(path2))
-    delete schema.additionalProperties;
-  const properties = schema.properties;
-  for (const [key, child] of Object.entries(properties ?? {}))
-    openMaps(child, path2 ? `${path2}.${key}` : key);
-  if (schema.items) openMaps(schema.items, `${path2}[]`);
-  for (const list2 of ["anyOf", "oneOf", "allOf"])
-    for (const child of schema[list2] ?? []) openMaps(child, path2);
-}
-
 // src/container/docker.ts
 import { spawn } from "node:child_process";
 import { createReadStream, createWriteStream } from "node:fs";
@@ -29287,7 +29287,7 @@ function lastLine(text) {
 
 // src/pipeline.ts
 import { execFile as execFile2 } from "node:child_process";
-import { chown as chown3, mkdir as mkdir4, readdir as readdir5, readFile as readFile5, realpath, rm as rm6, stat as stat7, writeFile as writeFile6 } from "node:fs/promises";
+import { chown as chown3, mkdir as mkdir4, readdir as readdir5, readFile as readFile5, realpath, rm as rm6, stat as stat8, writeFile as writeFile6 } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
 import { basename as basename4, join as join14, relative as relative2, resolve as resolve2, sep } from "node:path";
 import { promisify as promisify3 } from "node:util";
@@ -29579,7 +29579,7 @@ ${tail.slice(-12).join("\n")}`
 }
 
 // src/recipe/index.ts
-import { access } from "node:fs/promises";
+import { access, stat as stat7 } from "node:fs/promises";
 import { join as join13 } from "node:path";
 
 // src/recipe/model.ts
@@ -30116,18 +30116,23 @@ async function gitRemoteRepository(cwd) {
 }
 
 // src/recipe/index.ts
-async function bootstrap(workspace, loaded, context) {
+async function planRecipe(workspace, loaded, context) {
   const recipe = renderRecipe(loaded, context);
   const diagnostics = [...recipe.diagnostics];
-  if (loaded.config.type === "static" && !await exists(join13(workspace, "nginx.conf"))) {
-    diagnostics.push(
-      loaded.source.diagnostic(
-        "error",
-        ["type"],
-        "type: static installs nginx.conf from the repository root as /etc/<name>/default.conf, but there is no nginx.conf"
-      )
+  const refuse = (path2, message) => diagnostics.push(loaded.source.diagnostic("error", path2, message));
+  const info = await stat7(workspace).catch(() => void 0);
+  if (!info?.isDirectory()) {
+    refuse([], `the workspace ${workspace} is not a directory`);
+  } else if (loaded.config.type === "static" && !await exists(join13(workspace, "nginx.conf"))) {
+    refuse(
+      ["type"],
+      "type: static installs nginx.conf from the repository root as /etc/<name>/default.conf, but there is no nginx.conf"
     );
   }
+  return { recipe, diagnostics };
+}
+async function bootstrap(workspace, loaded, context) {
+  const { recipe, diagnostics } = await planRecipe(workspace, loaded, context);
   if (hasErrors(diagnostics)) return { recipe, diagnostics };
   return { recipe, dir: await writeRecipe(workspace, recipe), diagnostics };
 }
@@ -30142,6 +30147,19 @@ async function exists(path2) {
 var PipelineError = class extends Error {
   name = "PipelineError";
 };
+async function checkStage(settings) {
+  const loaded = await loadConfigFile(settings.configFile);
+  if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics };
+  const context = await resolveContext({
+    workspace: settings.workspace,
+    ...settings.repository && { repository: settings.repository },
+    ...settings.version && { version: settings.version },
+    ...settings.build && { build: settings.build }
+  });
+  const planned = await planRecipe(settings.workspace, loaded, context);
+  const diagnostics = [...loaded.diagnostics, ...planned.diagnostics].sort(byPosition);
+  return { ok: !hasErrors(diagnostics), diagnostics };
+}
 async function renderStage(settings, reporter) {
   const loaded = await reporter.group("Read instellar.yml", async () => {
     const result = await loadConfigFile(settings.configFile);
@@ -30215,7 +30233,7 @@ async function buildStage(settings, reporter) {
     throw new PipelineError(`stack ${stack} must look like alpine/3.19 or alpine/edge`);
   const baseImage = settings.image ?? `alpine:${stack.slice("alpine/".length)}`;
   const stackName = stack ?? settings.image;
-  const owner = await stat7(settings.workspace);
+  const owner = await stat8(settings.workspace);
   const identity = buildIdentity(owner);
   const packagesDir = await prepareOutputDir(settings.packagesDir, settings.workspace, owner);
   const keyName = settings.keyName ?? defaultKeyName(recipe.repository);
@@ -30388,7 +30406,7 @@ async function mergeStage(settings, reporter) {
   const packagesDir = await prepareOutputDir(
     settings.packagesDir,
     settings.workspace,
-    await stat7(settings.workspace)
+    await stat8(settings.workspace)
   );
   const downloaded = await reporter.group(
     "Download build artifacts",
@@ -30448,9 +30466,9 @@ export {
   publish,
   publishDirectory,
   formatDiagnostic,
-  loadConfigFile,
   jsonSchema,
   Docker,
+  checkStage,
   renderStage,
   buildStage,
   mergeStage
