@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { STAGES } from '../src/config/index.js'
+import { jsonSchema, STAGES } from '../src/config/index.js'
 import { SHARED } from './helpers/corpus.js'
 import { edit, MINIMAL } from './fixtures/minimal.js'
 import { cleanEnv, runNode } from './helpers/run.js'
@@ -238,6 +238,10 @@ describe('pakman schema', () => {
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema')
     expect(schema.required).toEqual(['dependencies', 'build'])
     expect(Object.keys(schema.properties.hook.properties)).toEqual([...STAGES])
+    // The CLI prints the schema the agreement tests check (dist is built from these sources).
+    expect(schema).toEqual(jsonSchema())
+    const port = schema.properties.kits.items.properties.ports.items.properties.target
+    expect(port).toMatchObject({ type: 'integer', minimum: 1, maximum: 65535 })
   })
 })
 

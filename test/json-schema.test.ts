@@ -1,6 +1,8 @@
+import fc from 'fast-check'
+import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { Ajv2020 } from 'ajv/dist/2020.js'
-import { parseDocument } from 'yaml'
+import { isMap, isSeq, parseDocument } from 'yaml'
 import { afterAll, describe, expect, it } from 'vitest'
 import { jsonSchema, loadConfigFile, parseConfig } from '../src/config/index.js'
 import { currentFiles, historyFiles } from './helpers/corpus.js'
@@ -125,4 +127,118 @@ describe('the cases where schema and check used to disagree', () => {
     ).run!
     expect(run.properties.services!.description).toMatch(/JSON Schema cannot express it/)
   })
+})
+
+describe('schema and check agree on mutated corpus files', () => {
+  const texts = currentFiles().map((f) => readFileSync(f.path, 'utf8'))
+  // The 2021 legacy example is mutated too, so the rules for the old keys get exercised.
+  texts.push(
+    `dependencies:\n  build: [elixir]\nbuild:\n  command: mix release\n  destination: _build/prod/rel/app\nrun:\n  name: app\n  binary: app\n  process:\n    call: start\n  command:\n    call: eval\n    variations:\n      migrate: App.Release.migrate\n`,
+  )
+
+  /** Every node path in a document, so a mutation can pick one. */
+  function paths(node: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+    const found = [prefix]
+    if (isMap(node))
+      for (const pair of node.items) {
+        const key = (pair.key as { value?: unknown } | null)?.value
+        if (typeof key === 'string') found.push(...paths(pair.value, [...prefix, key]))
+      }
+    else if (isSeq(node))
+      node.items.forEach((item, i) => found.push(...paths(item, [...prefix, i])))
+    return found
+  }
+
+  const value = fc.oneof(
+    fc.constantFrom(
+      null,
+      true,
+      0,
+      1,
+      65535,
+      65536,
+      -1,
+      3.5,
+      '',
+      'web',
+      'stop',
+      'a b',
+      'dist/',
+      '../x',
+      '$(id)',
+      [],
+      {},
+      ['x'],
+      { call: 'x' },
+    ),
+    fc.string({ maxLength: 8 }),
+    fc.integer(),
+  )
+  const mutation = fc
+    .tuple(
+      fc.constantFrom(...texts),
+      fc.array(fc.tuple(fc.nat(), fc.constantFrom('drop', 'replace', 'add'), value), {
+        minLength: 1,
+        maxLength: 3,
+      }),
+    )
+    .map(([text, edits]) => {
+      const doc = parseDocument(text)
+      for (const [pick, action, v] of edits) {
+        const all = paths(doc.contents)
+        const path = all[pick % all.length]!
+        if (action === 'drop' && path.length) doc.deleteIn(path)
+        else if (action === 'replace' && path.length) doc.setIn(path, v)
+        else if (action === 'add' && isMap(doc.getIn(path, true)))
+          // A key that is known somewhere in the schema, so closed and legacy rules are reached.
+          doc.setIn(
+            [
+              ...path,
+              [
+                'destination',
+                'destinations',
+                'package',
+                'type',
+                'services',
+                'process',
+                'start',
+                'command',
+                'variations',
+                'call',
+                'target',
+                'post-instal',
+              ][pick % 12]!,
+            ],
+            v,
+          )
+      }
+      return String(doc)
+    })
+
+  it(
+    'gives one verdict, but for names used twice (which JSON Schema cannot express)',
+    { timeout: 120_000 },
+    () => {
+      const seen = { valid: 0, invalid: 0, duplicateNames: 0 }
+      fc.assert(
+        fc.property(mutation, (text) => {
+          const result = parseConfig(text, 'instellar.yml')
+          const errors = result.diagnostics.filter((d) => d.severity === 'error')
+          if (errors.length && errors.every((d) => /is already used by/.test(d.message))) {
+            seen.duplicateNames++
+            return
+          }
+          const check = result.ok ? 'valid' : 'invalid'
+          seen[check]++
+          expect({ text, schema: schemaVerdict(text) }).toEqual({ text, schema: check })
+        }),
+        { numRuns: Number(process.env.FUZZ_RUNS ?? 2000) },
+      )
+      console.log(
+        `json-schema vs check (mutations): ${seen.valid} valid, ${seen.invalid} invalid, ${seen.duplicateNames} duplicate names`,
+      )
+      expect(seen.valid).toBeGreaterThan(0)
+      expect(seen.invalid).toBeGreaterThan(0)
+    },
+  )
 })
