@@ -68,6 +68,24 @@ describe('pakman check', () => {
     })
   })
 
+  it('names a directory given as the config, not EISDIR', async () => {
+    const ran = await cli(['check', '--config', '.'])
+    expect(ran).toMatchObject({
+      code: 1,
+      stderr:
+        '.:1:1: error: cannot read config: . is a directory; expected the YAML file itself, such as instellar.yml\n',
+    })
+  })
+
+  it('refuses /dev/zero at once, with one line', async () => {
+    const ran = await cli(['check', '--config', '/dev/zero'])
+    expect(ran).toMatchObject({
+      code: 1,
+      stderr:
+        '/dev/zero:1:1: error: cannot read config: /dev/zero is a character device, not a regular file\n',
+    })
+  })
+
   it('rejects unknown commands and flags with usage', async () => {
     expect((await cli(['frobnicate'])).code).toBe(2)
     const ran = await cli(['check', '--colour'])

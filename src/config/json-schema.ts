@@ -16,6 +16,9 @@ import {
  * - the 2021 keys that legacy.ts rewrites (build.destination, run.process/start/command/binary);
  * - the cross-field rules of load.ts that JSON Schema can express.
  * Not expressible here, so only check reports them: a service or command name used twice.
+ * Approximated for the 2021 run.command: its call and each variation are held to the call pattern
+ * one by one (check joins them first), and run.commands is still checked where the variations
+ * replace it. No corpus or history file comes near either.
  */
 
 type Json = Record<string, unknown>
