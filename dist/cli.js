@@ -9,7 +9,7 @@ import {
   jsonSchema,
   renderStage,
   trustedKeys
-} from "./chunks/chunk-YFZ5HVQB.js";
+} from "./chunks/chunk-WILNW4VN.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts

@@ -9,7 +9,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-YFZ5HVQB.js";
+} from "./chunks/chunk-WILNW4VN.js";
 import {
   error,
   getBooleanInput,

@@ -39,6 +39,7 @@ import {
   parseRepository,
   planRecipe,
   resolveContext,
+  type ContextOptions,
   type Recipe,
 } from './recipe/index.js'
 
@@ -78,6 +79,16 @@ export interface Rendered {
   recipeDir: string
 }
 
+/** check and bootstrap work out repository, version and build number from the same settings. */
+function contextOptions(settings: RenderSettings): ContextOptions {
+  return {
+    workspace: settings.workspace,
+    ...(settings.repository && { repository: settings.repository }),
+    ...(settings.version && { version: settings.version }),
+    ...(settings.build && { build: settings.build }),
+  }
+}
+
 export interface Checked {
   ok: boolean
   /** The config's own problems and the recipe's, in file order. */
@@ -92,12 +103,7 @@ export interface Checked {
 export async function checkStage(settings: RenderSettings): Promise<Checked> {
   const loaded = await loadConfigFile(settings.configFile)
   if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics }
-  const context = await resolveContext({
-    workspace: settings.workspace,
-    ...(settings.repository && { repository: settings.repository }),
-    ...(settings.version && { version: settings.version }),
-    ...(settings.build && { build: settings.build }),
-  })
+  const context = await resolveContext(contextOptions(settings))
   const planned = await planRecipe(settings.workspace, loaded, context)
   const diagnostics = [...loaded.diagnostics, ...planned.diagnostics].sort(byPosition)
   return { ok: !hasErrors(diagnostics), diagnostics }
@@ -115,12 +121,7 @@ export async function renderStage(settings: RenderSettings, reporter: Reporter):
     throw new PipelineError(`${file} has ${count} error${count === 1 ? '' : 's'}`)
   }
   return reporter.group('Render the recipe', async () => {
-    const context = await resolveContext({
-      workspace: settings.workspace,
-      ...(settings.repository && { repository: settings.repository }),
-      ...(settings.version && { version: settings.version }),
-      ...(settings.build && { build: settings.build }),
-    })
+    const context = await resolveContext(contextOptions(settings))
     // A 0.0.0 fallback or a dropped pre-release changes what apk installs: annotate it.
     for (const note of context.notes)
       if (note.severity === 'warning') reporter.warning(note.message)

@@ -30147,15 +30147,18 @@ async function exists(path2) {
 var PipelineError = class extends Error {
   name = "PipelineError";
 };
-async function checkStage(settings) {
-  const loaded = await loadConfigFile(settings.configFile);
-  if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics };
-  const context = await resolveContext({
+function contextOptions(settings) {
+  return {
     workspace: settings.workspace,
     ...settings.repository && { repository: settings.repository },
     ...settings.version && { version: settings.version },
     ...settings.build && { build: settings.build }
-  });
+  };
+}
+async function checkStage(settings) {
+  const loaded = await loadConfigFile(settings.configFile);
+  if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics };
+  const context = await resolveContext(contextOptions(settings));
   const planned = await planRecipe(settings.workspace, loaded, context);
   const diagnostics = [...loaded.diagnostics, ...planned.diagnostics].sort(byPosition);
   return { ok: !hasErrors(diagnostics), diagnostics };
@@ -30172,12 +30175,7 @@ async function renderStage(settings, reporter) {
     throw new PipelineError(`${file2} has ${count} error${count === 1 ? "" : "s"}`);
   }
   return reporter.group("Render the recipe", async () => {
-    const context = await resolveContext({
-      workspace: settings.workspace,
-      ...settings.repository && { repository: settings.repository },
-      ...settings.version && { version: settings.version },
-      ...settings.build && { build: settings.build }
-    });
+    const context = await resolveContext(contextOptions(settings));
     for (const note of context.notes)
       if (note.severity === "warning") reporter.warning(note.message);
       else reporter.info(note.message);
