@@ -5,14 +5,15 @@ import {
   DirectoryCache,
   buildStage,
   checkPaths,
+  checkStage,
   jsonSchema,
   loadConfigFile,
   renderStage,
   trustedKeys
-} from "./chunks/chunk-3IQAUDXK.js";
+} from "./chunks/chunk-777MJKOP.js";
 import {
   formatDiagnostic
-} from "./chunks/chunk-D5IVJXEY.js";
+} from "./chunks/chunk-TDJQGQYB.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts
@@ -64,6 +65,7 @@ var package_default = {
     "@20minutes/s3rver": "^5.0.0",
     "@eslint/js": "^10.0.1",
     "@types/node": "^24.19.4",
+    ajv: "^8.20.0",
     esbuild: "^0.28.2",
     eslint: "^10.15.0",
     "eslint-config-prettier": "^10.1.8",
@@ -161,8 +163,8 @@ var FLAGS = {
 var RENDER_FLAGS = ["config", "workspace", "repository", "pkgver", "build"];
 var COMMANDS = {
   check: {
-    flags: ["config", "workspace"],
-    summary: "validate the config; prints file:line:col: messages, exits 1 on errors"
+    flags: RENDER_FLAGS,
+    summary: "validate the config and everything bootstrap would refuse (nginx.conf for type: static, the package name from the repository), writing nothing; prints file:line:col: messages, exits 1 on errors"
   },
   bootstrap: {
     flags: RENDER_FLAGS,
@@ -410,9 +412,9 @@ ${usage()}
 `);
         return 0;
       case "check": {
-        const loaded = await loadConfigFile(configFile);
-        report(loaded.diagnostics);
-        if (!loaded.ok) return 1;
+        const checked = await checkStage(renderSettings, terminalReporter(err).option);
+        report(checked.diagnostics);
+        if (!checked.ok) return 1;
         out.write(`${configFile}: ok
 `);
         return 0;
@@ -507,7 +509,7 @@ async function pushCommand(values, workspace, configFile, out, err) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-CAU5SPTB.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-IFBIAEBR.js");
   const authToken = env.INSTELLAR_AUTH_TOKEN;
   const packageToken = env.INSTELLAR_PACKAGE_TOKEN;
   const secrets = new Secrets(() => {

@@ -11,8 +11,8 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-3IQAUDXK.js";
-import "./chunks/chunk-D5IVJXEY.js";
+} from "./chunks/chunk-777MJKOP.js";
+import "./chunks/chunk-TDJQGQYB.js";
 import {
   error,
   getBooleanInput,
@@ -468,7 +468,7 @@ async function deploymentConfig(inputs, workspace) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-CAU5SPTB.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-IFBIAEBR.js");
   const { instellar } = inputs;
   const pushed = await reporter.group(
     instellar.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",

@@ -7,7 +7,7 @@ import { checkPaths, trustedKeys } from './apk/index.js'
 import { formatDiagnostic, jsonSchema, loadConfigFile, type Diagnostic } from './config/index.js'
 import { DirectoryCache } from './environment/index.js'
 import { DEFAULT_OUTPUT } from './output.js'
-import { buildStage, renderStage, type OptionKey, type Reporter } from './pipeline.js'
+import { buildStage, checkStage, renderStage, type OptionKey, type Reporter } from './pipeline.js'
 
 /** PAKman's own version; esbuild inlines package.json into dist/cli.js, so it travels with it. */
 export const VERSION: string = packageJson.version
@@ -109,8 +109,9 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   check: {
-    flags: ['config', 'workspace'],
-    summary: 'validate the config; prints file:line:col: messages, exits 1 on errors',
+    flags: RENDER_FLAGS,
+    summary:
+      'validate the config and everything bootstrap would refuse (nginx.conf for type: static, the package name from the repository), writing nothing; prints file:line:col: messages, exits 1 on errors',
   },
   bootstrap: {
     flags: RENDER_FLAGS,
@@ -389,9 +390,9 @@ export async function main(
         out.write(`${JSON.stringify(jsonSchema(), null, 2)}\n`)
         return 0
       case 'check': {
-        const loaded = await loadConfigFile(configFile)
-        report(loaded.diagnostics)
-        if (!loaded.ok) return 1
+        const checked = await checkStage(renderSettings, terminalReporter(err).option)
+        report(checked.diagnostics)
+        if (!checked.ok) return 1
         out.write(`${configFile}: ok\n`)
         return 0
       }

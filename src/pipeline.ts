@@ -11,6 +11,7 @@ import {
   runContainerBuild,
   type BuiltFile,
 } from './build/index.js'
+import { byPosition } from './config/diagnostics.js'
 import {
   hasErrors,
   loadConfigFile,
@@ -37,7 +38,9 @@ import {
   bootstrap,
   defaultKeyName,
   parseRepository,
+  planRecipe,
   resolveContext,
+  type ContextOptions,
   type Recipe,
 } from './recipe/index.js'
 
@@ -98,6 +101,40 @@ export interface Rendered {
   recipeDir: string
 }
 
+/** check and bootstrap work out repository, version and build number from the same settings. */
+function contextOptions(settings: RenderSettings, option: Reporter['option']): ContextOptions {
+  return {
+    workspace: settings.workspace,
+    ...(settings.repository && { repository: settings.repository }),
+    ...(settings.version && { version: settings.version }),
+    ...(settings.build && { build: settings.build }),
+    option,
+  }
+}
+
+export interface Checked {
+  ok: boolean
+  /** The config's own problems and the recipe's, in file order. */
+  diagnostics: Diagnostic[]
+}
+
+/**
+ * `pakman check`: the config, then the same context and refusals as bootstrap (planRecipe), without
+ * writing. A context bootstrap cannot work out (no repository, a bad build number) throws the same
+ * error bootstrap does.
+ */
+export async function checkStage(
+  settings: RenderSettings,
+  option: Reporter['option'],
+): Promise<Checked> {
+  const loaded = await loadConfigFile(settings.configFile)
+  if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics }
+  const context = await resolveContext(contextOptions(settings, option))
+  const planned = await planRecipe(settings.workspace, loaded, context)
+  const diagnostics = [...loaded.diagnostics, ...planned.diagnostics].sort(byPosition)
+  return { ok: !hasErrors(diagnostics), diagnostics }
+}
+
 export async function renderStage(settings: RenderSettings, reporter: Reporter): Promise<Rendered> {
   const configName = configLabel(settings)
   const loaded = await reporter.group(`Read ${configName}`, async () => {
@@ -110,13 +147,7 @@ export async function renderStage(settings: RenderSettings, reporter: Reporter):
     return result
   })
   return reporter.group('Render the recipe', async () => {
-    const context = await resolveContext({
-      workspace: settings.workspace,
-      ...(settings.repository && { repository: settings.repository }),
-      ...(settings.version && { version: settings.version }),
-      ...(settings.build && { build: settings.build }),
-      option: (name) => reporter.option(name),
-    })
+    const context = await resolveContext(contextOptions(settings, reporter.option))
     // A 0.0.0 fallback or a dropped pre-release changes what apk installs: annotate it.
     for (const note of context.notes)
       if (note.severity === 'warning') reporter.warning(note.message)

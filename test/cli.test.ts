@@ -4,7 +4,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { STAGES } from '../src/config/index.js'
+import { jsonSchema, STAGES } from '../src/config/index.js'
 import { SHARED } from './helpers/corpus.js'
 import { edit, MINIMAL } from './fixtures/minimal.js'
 import { fakeDocker } from './helpers/fake-docker.js'
@@ -25,10 +25,33 @@ const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
 
 describe('pakman check', () => {
   it('says ok for a valid file', async () => {
-    await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
-    const ran = await cli(['check'])
+    // s6 among the runtime dependencies, so the recipe has nothing to warn about either.
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL.replace('- app-openrc', '- s6'))
+    const ran = await cli(['check', '--repository', 'octo/app'])
     expect(ran).toMatchObject({ code: 0, stderr: '' })
     expect(ran.stdout).toBe('instellar.yml: ok\n')
+  })
+
+  it('reports what the recipe would warn about, as bootstrap does', async () => {
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
+    const ran = await cli(['check', '--repository', 'octo/shop'])
+    expect(ran.code).toBe(0)
+    expect(ran.stderr).toMatch(
+      /^instellar\.yml:12:9: warning: run\.name app differs from the package name shop/m,
+    )
+  })
+
+  it('looks for nginx.conf in --workspace', async () => {
+    const other = join(workspace, 'site')
+    await mkdir(other)
+    await writeFile(
+      join(other, 'instellar.yml'),
+      `type: static\n${MINIMAL.replace(/^run:[\s\S]*?(?=^hook:)/m, '')}`,
+    )
+    const args = ['check', '--workspace', other, '--repository', 'octo/app']
+    expect((await cli(args)).stderr).toContain('but there is no nginx.conf')
+    await writeFile(join(other, 'nginx.conf'), 'server {}\n')
+    expect(await cli(args)).toMatchObject({ code: 0, stderr: '' })
   })
 
   it('prints file:line:col lines and exits 1', async () => {
@@ -45,6 +68,24 @@ describe('pakman check', () => {
     expect(ran).toMatchObject({
       code: 1,
       stderr: 'nope.yml:1:1: error: cannot read config: file not found\n',
+    })
+  })
+
+  it('names a directory given as the config, not EISDIR', async () => {
+    const ran = await cli(['check', '--config', '.'])
+    expect(ran).toMatchObject({
+      code: 1,
+      stderr:
+        '.:1:1: error: cannot read config: . is a directory; expected the YAML file itself, such as instellar.yml\n',
+    })
+  })
+
+  it('refuses /dev/zero at once, with one line', async () => {
+    const ran = await cli(['check', '--config', '/dev/zero'])
+    expect(ran).toMatchObject({
+      code: 1,
+      stderr:
+        '/dev/zero:1:1: error: cannot read config: /dev/zero is a character device, not a regular file\n',
     })
   })
 
@@ -237,7 +278,7 @@ describe('options per command', () => {
       // a name every object has is still not an option
       [
         ['check', '--toString'],
-        'check does not take --toString; it takes --config, --workspace (see pakman help check)',
+        'check does not take --toString; it takes --config, --workspace, --repository, --pkgver, --build (see pakman help check)',
       ],
       [
         ['schema', '--config', 'x.yml'],
@@ -245,7 +286,7 @@ describe('options per command', () => {
       ],
       [
         ['check', '--version'],
-        "check does not take --version; it takes --config, --workspace (see pakman help check); pakman --version, before any command, prints PAKman's version",
+        "check does not take --version; it takes --config, --workspace, --repository, --pkgver, --build (see pakman help check); pakman --version, before any command, prints PAKman's version",
       ],
     ]
     for (const [args, message] of cases) {
@@ -462,6 +503,62 @@ describe('pakman build: the output directory', () => {
   })
 })
 
+describe('pakman check refuses what bootstrap refuses', () => {
+  const static_ = `type: static\n${MINIMAL}`
+  // Each case: the config, files in the workspace, flags and environment shared by both commands.
+  it.each<[string, string, Record<string, string>, string[], NodeJS.ProcessEnv?]>([
+    ['a valid config', MINIMAL, {}, ['--repository', 'octo/app']],
+    ['type: static without nginx.conf', static_, {}, ['--repository', 'octo/app']],
+    [
+      'type: static with nginx.conf',
+      static_,
+      { 'nginx.conf': 'server {}\n' },
+      ['--repository', 'octo/app'],
+    ],
+    ['no repository to name the package', MINIMAL, {}, []],
+    ['a repository that is not OWNER/NAME', MINIMAL, {}, ['--repository', 'app']],
+    ['a repository name that gives no package name', MINIMAL, {}, ['--repository', 'octo/___']],
+    [
+      'a build number that is not a number',
+      MINIMAL,
+      {},
+      ['--repository', 'octo/app', '--build', 'x'],
+    ],
+    [
+      'a bad GITHUB_RUN_NUMBER',
+      MINIMAL,
+      {},
+      [],
+      { GITHUB_REPOSITORY: 'octo/app', GITHUB_RUN_NUMBER: '-1' },
+    ],
+    [
+      'a workspace that does not exist',
+      MINIMAL,
+      {},
+      ['--repository', 'octo/app', '--workspace', 'nowhere', '--config', 'instellar.yml'],
+    ],
+    ['config errors', edit('- dist', '- /etc'), {}, ['--repository', 'octo/app']],
+  ])('%s', async (_what, config, files, flags, env = {}) => {
+    await writeFile(join(workspace, 'instellar.yml'), config)
+    for (const [name, content] of Object.entries(files))
+      await writeFile(join(workspace, name), content)
+    const checked = await cli(['check', ...flags], env)
+    const bootstrapped = await cli(['bootstrap', ...flags], env)
+    // Problems only: bootstrap also prints its phase headings and the files it wrote.
+    const problems = (stderr: string) =>
+      stderr.split('\n').filter((l) => /: error: |^pakman: (?!warning)/.test(l))
+    expect({ code: checked.code, problems: problems(checked.stderr) }).toEqual({
+      code: bootstrapped.code,
+      problems: problems(bootstrapped.stderr).filter(
+        (l) =>
+          !l.startsWith('pakman: the recipe was not written') &&
+          !/^pakman: .* has \d+ errors?$/.test(l),
+      ),
+    })
+    expect(checked.stdout).toBe(checked.code === 0 ? 'instellar.yml: ok\n' : '')
+  })
+})
+
 describe('pakman schema', () => {
   it('prints a JSON Schema that knows the keys', async () => {
     const ran = await cli(['schema'])
@@ -470,6 +567,10 @@ describe('pakman schema', () => {
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema')
     expect(schema.required).toEqual(['dependencies', 'build'])
     expect(Object.keys(schema.properties.hook.properties)).toEqual([...STAGES])
+    // The CLI prints the schema the agreement tests check (dist is built from these sources).
+    expect(schema).toEqual(jsonSchema())
+    const port = schema.properties.kits.items.properties.ports.items.properties.target
+    expect(port).toMatchObject({ type: 'integer', minimum: 1, maximum: 65535 })
   })
 })
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { formatDiagnostic, parseConfig } from '../src/config/index.js'
+import { formatDiagnostic, instellarSchema, parseConfig } from '../src/config/index.js'
+import { EMPTY_FILE_MESSAGE } from '../src/config/load.js'
+import { MAX_DEPTH } from '../src/config/source.js'
 import { edit, MINIMAL } from './fixtures/minimal.js'
 
 const check = (text: string) => {
@@ -13,16 +15,8 @@ describe('bad instellar.yml: every problem at its line and column', () => {
   })
 
   it.each([
-    [
-      'an empty file',
-      '',
-      'instellar.yml:1:1: error: the file is empty; instellar.yml needs at least dependencies, build and run',
-    ],
-    [
-      'only comments',
-      '# nothing yet\n',
-      'instellar.yml:1:1: error: the file is empty; instellar.yml needs at least dependencies, build and run',
-    ],
+    ['an empty file', '', `instellar.yml:1:1: error: ${EMPTY_FILE_MESSAGE}`],
+    ['only comments', '# nothing yet\n', `instellar.yml:1:1: error: ${EMPTY_FILE_MESSAGE}`],
     [
       'a list',
       '- a\n- b\n',
@@ -43,6 +37,104 @@ describe('bad instellar.yml: every problem at its line and column', () => {
     expect(lines[0]).toMatch(
       /^instellar\.yml:3:1: error: YAML: Flow sequence in block collection must be sufficiently indented and end with a \]/,
     )
+  })
+
+  it('says where an unclosed bracket opened', () => {
+    const { lines } = check('dependencies:\n  build: [nodejs\nbuild: {}\n')
+    expect(lines[0]).toMatch(
+      /^instellar\.yml:3:1: .* end with a \] .*\(the \[ opened at 2:10 is never closed\)$/,
+    )
+    expect(check('run: {name: app\nbuild: {}\n').lines[0]).toMatch(
+      /^instellar\.yml:2:1: .*end with a \}.* \(the \{ opened at 1:6 is never closed\)$/,
+    )
+  })
+
+  it.each([
+    ['a double quote', 'run:\n  name: "app\nbuild:\n  command: x\n', '"'],
+    ['a single quote', "run:\n  name: 'app\nbuild:\n  command: x\n", "'"],
+    [
+      "a single quote whose last ' is an escaped ''",
+      "run:\n  name: 'app''\nbuild:\n  command: x\n",
+      "'",
+    ],
+  ])('says where %s opened', (_what, text, quote) => {
+    expect(check(text).lines).toEqual([
+      `instellar.yml:5:1: error: YAML: Missing closing ${quote}quote (the ${quote} opened at 2:9 is never closed)`,
+    ])
+  })
+
+  it('pairs each error with its own opener when several are open', () => {
+    const { lines } = check('a: ["x, y]\nb: 1\n')
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^instellar\.yml:3:1: .*end with a \].*\(the \[ opened at 1:4 is never closed\)$/,
+      ),
+      'instellar.yml:3:1: error: YAML: Missing closing "quote (the " opened at 1:5 is never closed)',
+    ])
+  })
+
+  it('adds no opener to errors that have none', () => {
+    expect(check('a: "closed"\nb: [1, 2]\n\tc: 1\n').lines.join('\n')).not.toMatch(/opened at/)
+  })
+
+  it('names exactly what an empty file lacks', () => {
+    // The keys the message names, each given a value: that is a valid config, and each is needed.
+    const topLevel = Object.keys(instellarSchema.shape)
+    const named = [...EMPTY_FILE_MESSAGE.matchAll(/\b([a-z]+)\.([a-z]+)\b/g)]
+      .map((m) => [m[1]!, m[2]!])
+      .filter(([parent]) => topLevel.includes(parent!))
+    expect(named.length).toBeGreaterThan(1)
+    const value: Record<string, string> = { build: '[]', command: 'make', destinations: '[dist]' }
+    const yaml = (keys: string[][]) => {
+      const parents = [...new Set(keys.map(([parent]) => parent!))]
+      return parents
+        .map(
+          (p) =>
+            `${p}:\n${keys
+              .filter(([q]) => q === p)
+              .map(([, k]) => `  ${k}: ${value[k!]}\n`)
+              .join('')}`,
+        )
+        .join('')
+    }
+    expect(check(yaml(named))).toEqual({ ok: true, lines: [] })
+    for (const dropped of named) {
+      const rest = named.filter((key) => key !== dropped)
+      expect(check(yaml(rest)).ok, `without ${dropped.join('.')}`).toBe(false)
+    }
+    // run is optional, so the message must not ask for it.
+    expect(EMPTY_FILE_MESSAGE).not.toMatch(/\brun\b/)
+  })
+
+  it.each([
+    ['flow sequences', 50_000, (n: number) => `dependencies: ${'['.repeat(n)}${']'.repeat(n)}\n`],
+    ['flow maps', 50_000, (n: number) => `kits: ${'{a: '.repeat(n)}1${'}'.repeat(n)}\n`],
+    [
+      'block sequences on one line',
+      50_000,
+      (n: number) => `dependencies:\n  build:\n    ${'- '.repeat(n)}x\n`,
+    ],
+    [
+      'indented maps', // n levels take n²/2 bytes, so fewer of them
+      1_400,
+      (n: number) => `${Array.from({ length: n }, (_, i) => `${' '.repeat(i)}k:`).join('\n')} 1\n`,
+    ],
+  ])('refuses %s nested past the limit, at a line, without recursing', (_what, deep, nested) => {
+    // 50,000 levels of brackets exhaust the stack when composed; the limit stops it first.
+    for (const depth of [MAX_DEPTH + 1, deep]) {
+      const text = nested(depth)
+      const { ok, lines } = check(text)
+      expect(ok).toBe(false)
+      expect(lines).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^instellar\\.yml:\\d+:\\d+: error: YAML: nested deeper than ${MAX_DEPTH} levels here`,
+          ),
+        ),
+      ])
+    }
+    // Below the limit it is read as YAML (and then judged as a config).
+    expect(check(nested(MAX_DEPTH - 2)).lines.join('\n')).not.toMatch(/nested deeper/)
   })
 
   it('reports tab indentation', () => {

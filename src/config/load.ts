@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises'
+import { constants, type Stats } from 'node:fs'
+import { open, stat } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { z } from 'zod'
 import { byPosition, ConfigError, hasErrors, type Diagnostic } from './diagnostics.js'
 import { upgradeLegacyKeys } from './legacy.js'
-import { CLOSED_MAPS, instellarSchema, type InstellarConfig } from './schema.js'
+import { CLOSED_MAPS, instellarSchema, OPENRC_RESERVED, type InstellarConfig } from './schema.js'
 import { formatKeyPath, YamlSource, type KeyPath } from './source.js'
 import { closestKey } from './suggest.js'
 
@@ -17,40 +19,99 @@ export interface LoadedConfig {
 export type LoadResult =
   ({ ok: true } & LoadedConfig) | { ok: false; diagnostics: Diagnostic[]; source: YamlSource }
 
+/** instellar.yml is a few KiB; anything near this is not one, and must not be read whole. */
+export const MAX_CONFIG_BYTES = 1024 * 1024
+
 export async function loadConfigFile(file: string): Promise<LoadResult> {
-  let text: string
+  const read = await readConfigText(file)
+  if (typeof read === 'string') return parseConfig(read, file)
+  const source = new YamlSource(file, '')
+  return {
+    ok: false,
+    source,
+    diagnostics: [source.diagnostic('error', [], `cannot read config: ${read.reason}`)],
+  }
+}
+
+/**
+ * Reads at most MAX_CONFIG_BYTES (+1 to notice more), and only from a regular file: a FIFO would
+ * block the open and a device such as /dev/zero never ends.
+ */
+async function readConfigText(file: string): Promise<string | { reason: string }> {
+  const kindOf = (info: Stats) =>
+    info.isFIFO()
+      ? 'a FIFO'
+      : info.isCharacterDevice()
+        ? 'a character device'
+        : info.isBlockDevice()
+          ? 'a block device'
+          : info.isSocket()
+            ? 'a socket'
+            : 'not a regular file'
   try {
-    text = await readFile(file, 'utf8')
+    const info = await stat(file)
+    if (info.isDirectory())
+      return {
+        reason: `${file} is a directory; expected the YAML file itself, such as ${join(file, 'instellar.yml')}`,
+      }
+    if (!info.isFile()) return { reason: `${file} is ${kindOf(info)}, not a regular file` }
+    if (info.size > MAX_CONFIG_BYTES) return { reason: tooLarge(info.size) }
+    // O_NONBLOCK: should the path have become a FIFO since stat, open must not wait for a writer.
+    const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK)
+    try {
+      const opened = await handle.stat()
+      if (!opened.isFile()) return { reason: `${file} is ${kindOf(opened)}, not a regular file` }
+      const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1)
+      let length = 0
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length)
+        if (!bytesRead) break
+        length += bytesRead
+        if (length === buffer.length) return { reason: tooLarge(MAX_CONFIG_BYTES, true) }
+      }
+      return buffer.toString('utf8', 0, length)
+    } finally {
+      await handle.close()
+    }
   } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT'
-        ? 'file not found'
-        : (error as Error).message
-    const source = new YamlSource(file, '')
+    const code = (error as NodeJS.ErrnoException).code
     return {
-      ok: false,
-      source,
-      diagnostics: [source.diagnostic('error', [], `cannot read config: ${reason}`)],
+      reason:
+        code === 'ENOENT'
+          ? 'file not found'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : code === 'ENOTDIR'
+              ? `a part of ${file} is not a directory`
+              : (error as Error).message,
     }
   }
-  return parseConfig(text, file)
+}
+
+function tooLarge(bytes: number, atLeast = false): string {
+  return `the file has ${atLeast ? 'more than' : bytes} bytes, over the ${MAX_CONFIG_BYTES / 1024 / 1024} MiB (${MAX_CONFIG_BYTES} bytes) a config may have; instellar.yml is usually a few KiB`
 }
 
 /** Parses and validates, collecting every problem in one pass. Never throws on bad input. */
 export function parseConfig(text: string, file: string): LoadResult {
+  if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) {
+    // Same limit as loadConfigFile, for text that did not come through it.
+    const source = new YamlSource(file, '')
+    return {
+      ok: false,
+      source,
+      diagnostics: [
+        source.diagnostic('error', [], `cannot read config: ${tooLarge(Buffer.byteLength(text))}`),
+      ],
+    }
+  }
   const source = new YamlSource(file, text)
   const diagnostics = [...source.diagnostics]
   const fail = (): LoadResult => ({ ok: false, source, diagnostics: diagnostics.sort(byPosition) })
 
   if (hasErrors(diagnostics)) return fail()
   if (source.isEmpty) {
-    diagnostics.push(
-      source.diagnostic(
-        'error',
-        [],
-        'the file is empty; instellar.yml needs at least dependencies, build and run',
-      ),
-    )
+    diagnostics.push(source.diagnostic('error', [], EMPTY_FILE_MESSAGE))
     return fail()
   }
   if (!source.isMap) {
@@ -96,6 +157,10 @@ export function parseConfig(text: string, file: string): LoadResult {
   if (hasErrors(diagnostics)) return fail()
   return { ok: true, config, source, diagnostics: diagnostics.sort(byPosition) }
 }
+
+/** Names what is required (run is optional: a package may have no service, or be type: static). */
+export const EMPTY_FILE_MESSAGE =
+  'the file is empty; instellar.yml needs at least dependencies.build (build-time packages, may be []) and build.command, and build.destinations unless package: is set'
 
 /** For callers that want the config or an exception carrying every problem. */
 export async function loadConfigOrThrow(file: string): Promise<LoadedConfig> {
@@ -227,21 +292,6 @@ function crossFieldDiagnostics(config: InstellarConfig, source: YamlSource): Dia
   }
   return found
 }
-
-/** Names openrc-run defines itself; an extra command with one of these names would shadow it. */
-const OPENRC_RESERVED = new Set([
-  'start',
-  'stop',
-  'restart',
-  'status',
-  'zap',
-  'describe',
-  'depend',
-  'start_pre',
-  'start_post',
-  'stop_pre',
-  'stop_post',
-])
 
 function knownKeys(path: KeyPath): string[] {
   let schema: unknown = instellarSchema

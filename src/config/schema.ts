@@ -12,9 +12,9 @@ import { z } from 'zod'
 /** Package, service and user names: what apk, OpenRC, s6 and adduser all accept. */
 const NAME = /^[a-z0-9][a-z0-9._-]*$/
 /** openrc `extra_commands` entries become shell function names. */
-const SHELL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
+export const SHELL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 /** A program name looked up in `path` or the app's bin/ directory: one path segment. */
-const BINARY = /^[A-Za-z0-9_+][A-Za-z0-9._+-]*$/
+export const BINARY = /^[A-Za-z0-9_+][A-Za-z0-9._+-]*$/
 /** An absolute directory made of plain segments. */
 const ABSOLUTE_DIR = /^(?:\/[A-Za-z0-9_+][A-Za-z0-9._+-]*)+\/?$/
 /**
@@ -22,14 +22,20 @@ const ABSOLUTE_DIR = /^(?:\/[A-Za-z0-9_+][A-Za-z0-9._+-]*)+\/?$/
  * double quotes, backslashes, globs, comments or command separators, so the words mean the same
  * inside the double-quoted initd call and the s6 run script.
  */
-const CALL =
+export const CALL =
   /^(?:[A-Za-z0-9_@%+=:,./^-]+|'[A-Za-z0-9_@%+=:,./^ -]*')(?: +(?:[A-Za-z0-9_@%+=:,./^-]+|'[A-Za-z0-9_@%+=:,./^ -]*'))*$/
 /** An apk dependency: optional `!` (conflict), optional provider prefix, optional version rule. */
 const APK_DEPENDENCY =
   /^!?(?:[a-z]+:)?[A-Za-z0-9_][A-Za-z0-9._+-]*(?:(?:[<>]=?|=|~|><)[A-Za-z0-9._+*-]+)?$/
 /** A path relative to the build directory; globs allowed, expanded by the shell at package time. */
-const DESTINATION =
-  /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._*?[\]+@=,%-]+(?:\/[A-Za-z0-9._*?[\]+@=,%-]+)*\/?$/
+const DESTINATION_PATH =
+  '(?!\\/)(?!.*(?:^|\\/)\\.\\.(?:\\/|$))[A-Za-z0-9._*?[\\]+@=,%-]+(?:\\/[A-Za-z0-9._*?[\\]+@=,%-]+)*'
+const DESTINATION = new RegExp(`^${DESTINATION_PATH}\\/?$`)
+/**
+ * The 2021 `build.destination: dir`, which is built as `dir/*` (see legacy.ts): the same path with
+ * any number of trailing slashes, since they are stripped before `/*` is added.
+ */
+export const LEGACY_DESTINATION = new RegExp(`^${DESTINATION_PATH}\\/*$`)
 
 export const STAGES = [
   'pre-install',
@@ -152,10 +158,13 @@ const variableSchema = z.strictObject({
   required: z.boolean().optional(),
 })
 
+/** A TCP or UDP port number: 0 is not one a service can listen on. */
+const port = z.number().int().min(1).max(65535)
+
 const portSchema = z.strictObject({
   name: z.string(),
-  target: z.number().int(),
-  source: z.number().int().optional(),
+  target: port,
+  source: port.optional(),
   main: z.boolean().optional(),
   proxy_protocol: z.boolean().optional(),
 })
@@ -245,6 +254,21 @@ export type InstellarConfig = z.infer<typeof instellarSchema>
 export type RunConfig = z.infer<typeof runSchema>
 export type ServiceConfig = z.infer<typeof serviceSchema>
 export type CommandConfig = z.infer<typeof commandSchema>
+
+/** Names openrc-run defines itself; an extra command with one of these names would shadow it. */
+export const OPENRC_RESERVED: ReadonlySet<string> = new Set([
+  'start',
+  'stop',
+  'restart',
+  'status',
+  'zap',
+  'describe',
+  'depend',
+  'start_pre',
+  'start_post',
+  'stop_pre',
+  'stop_post',
+])
 
 /** Maps whose keys are fixed by PAKman itself: an unknown key there is an error, not a typo warning. */
 export const CLOSED_MAPS = new Set(['hook'])

@@ -1,6 +1,11 @@
 import { createRequire as __pakmanCreateRequire } from 'node:module';const require = __pakmanCreateRequire(import.meta.url);
 import {
+  BINARY,
+  CALL,
   CLOSED_MAPS,
+  LEGACY_DESTINATION,
+  OPENRC_RESERVED,
+  SHELL_IDENTIFIER,
   STACK_PATTERN,
   bootstrap,
   byPosition,
@@ -12,11 +17,12 @@ import {
   list,
   listEntry,
   parseRepository,
+  planRecipe,
   resolveContext,
   sh,
   singleQuoted,
   word
-} from "./chunk-D5IVJXEY.js";
+} from "./chunk-TDJQGQYB.js";
 import {
   __commonJS,
   __require,
@@ -5732,7 +5738,7 @@ var require_lexer = __commonJS({
     var flowIndicatorChars = new Set(",[]{}");
     var invalidAnchorChars = new Set(" ,[]{}\n\r	");
     var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
-    var Lexer = class {
+    var Lexer2 = class {
       constructor() {
         this.atEnd = false;
         this.blockScalarIndent = -1;
@@ -6295,7 +6301,7 @@ var require_lexer = __commonJS({
         return yield* this.pushToIndex(i, false);
       }
     };
-    exports.Lexer = Lexer;
+    exports.Lexer = Lexer2;
   }
 });
 
@@ -6427,7 +6433,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -7200,7 +7206,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser;
+    exports.Parser = Parser2;
   }
 });
 
@@ -7354,7 +7360,9 @@ var require_dist = __commonJS({
 });
 
 // src/config/load.ts
-import { readFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open, stat } from "node:fs/promises";
+import { join } from "node:path";
 
 // src/config/legacy.ts
 var isPlain = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -7434,19 +7442,47 @@ var YamlSource = class {
   constructor(file, text) {
     this.file = file;
     this.text = text;
+    const scanned = scan(text);
+    if (scanned.tooDeep !== void 0) {
+      this.doc = (0, import_yaml.parseDocument)("", { lineCounter: this.lines });
+      for (const end of text.matchAll(/\n/g)) this.lines.addNewLine(end.index + 1);
+      const at = this.lines.linePos(scanned.tooDeep);
+      this.diagnostics.push({
+        severity: "error",
+        key: "",
+        message: `YAML: nested deeper than ${MAX_DEPTH} levels here; instellar.yml needs far fewer, so this is not a config PAKman can read`,
+        file,
+        line: at.line,
+        column: at.col,
+        endLine: at.line,
+        endColumn: at.col
+      });
+      return;
+    }
     this.doc = (0, import_yaml.parseDocument)(text, {
       lineCounter: this.lines,
       prettyErrors: false,
       uniqueKeys: true
     });
+    const used = /* @__PURE__ */ new Set();
     for (const problem of [...this.doc.errors, ...this.doc.warnings]) {
       const start = this.lines.linePos(problem.pos[0]);
       const end = this.lines.linePos(Math.max(problem.pos[0], problem.pos[1]));
       const message2 = problem.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, "");
+      const wanted = /closing (["'])quote/.exec(message2)?.[1] ?? OPENER_OF[/end with an? ([\]}])/.exec(message2)?.[1] ?? ""];
+      const opener = scanned.unclosed.findLast(
+        (o) => o.char === wanted && o.offset <= problem.pos[0] && !used.has(o)
+      );
+      let opened = "";
+      if (opener) {
+        used.add(opener);
+        const at = this.lines.linePos(opener.offset);
+        opened = ` (the ${opener.char} opened at ${at.line}:${at.col} is never closed)`;
+      }
       this.diagnostics.push({
         severity: this.doc.errors.includes(problem) ? "error" : "warning",
         key: "",
-        message: `YAML: ${yamlMessage(problem.code, message2)}`,
+        message: `YAML: ${yamlMessage(problem.code, message2)}${opened}`,
         file,
         line: start.line,
         column: start.col,
@@ -7525,6 +7561,37 @@ function yamlMessage(code, message2) {
   const hint = YAML_HINTS[code];
   return hint ? `${message2.replace(/\.$/, "")} (${hint})` : message2;
 }
+var MAX_DEPTH = 64;
+var OPENER_OF = { "]": "[", "}": "{" };
+function scan(text) {
+  const parser = new import_yaml.Parser();
+  const flow = [];
+  const unclosed = [];
+  let atScalar = false;
+  for (const token of new import_yaml.Lexer().lex(text)) {
+    const offset = parser.offset;
+    const type = atScalar ? "scalar-source" : import_yaml.CST.tokenType(token);
+    atScalar = type === "scalar";
+    if (type === "flow-seq-start" || type === "flow-map-start") flow.push({ char: token, offset });
+    else if (type === "flow-seq-end" || type === "flow-map-end") {
+      if (flow.at(-1)?.char === OPENER_OF[token]) flow.pop();
+    } else if (type === "flow-error-end") unclosed.push(...flow.splice(0));
+    else if ((type === "double-quoted-scalar" || type === "single-quoted-scalar") && !isClosedQuote(token))
+      unclosed.push({ char: token[0], offset });
+    Array.from(parser.next(token));
+    if (parser.stack.filter(import_yaml.CST.isCollection).length > MAX_DEPTH)
+      return { tooDeep: offset, unclosed };
+  }
+  unclosed.push(...flow);
+  return { unclosed };
+}
+function isClosedQuote(token) {
+  const quote = token[0];
+  const body = token.slice(1);
+  if (quote === '"') return /(?:^|[^\\])(?:\\\\)*"$/.test(body);
+  const trailing = /'*$/.exec(body)[0].length;
+  return trailing % 2 === 1;
+}
 
 // src/config/suggest.ts
 function closestKey(unknown, known) {
@@ -7560,34 +7627,70 @@ function editDistance(a, b) {
 }
 
 // src/config/load.ts
+var MAX_CONFIG_BYTES = 1024 * 1024;
 async function loadConfigFile(file) {
-  let text;
+  const read = await readConfigText(file);
+  if (typeof read === "string") return parseConfig(read, file);
+  const source = new YamlSource(file, "");
+  return {
+    ok: false,
+    source,
+    diagnostics: [source.diagnostic("error", [], `cannot read config: ${read.reason}`)]
+  };
+}
+async function readConfigText(file) {
+  const kindOf = (info) => info.isFIFO() ? "a FIFO" : info.isCharacterDevice() ? "a character device" : info.isBlockDevice() ? "a block device" : info.isSocket() ? "a socket" : "not a regular file";
   try {
-    text = await readFile(file, "utf8");
+    const info = await stat(file);
+    if (info.isDirectory())
+      return {
+        reason: `${file} is a directory; expected the YAML file itself, such as ${join(file, "instellar.yml")}`
+      };
+    if (!info.isFile()) return { reason: `${file} is ${kindOf(info)}, not a regular file` };
+    if (info.size > MAX_CONFIG_BYTES) return { reason: tooLarge(info.size) };
+    const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const opened = await handle.stat();
+      if (!opened.isFile()) return { reason: `${file} is ${kindOf(opened)}, not a regular file` };
+      const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+      let length = 0;
+      for (; ; ) {
+        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+        if (!bytesRead) break;
+        length += bytesRead;
+        if (length === buffer.length) return { reason: tooLarge(MAX_CONFIG_BYTES, true) };
+      }
+      return buffer.toString("utf8", 0, length);
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
-    const reason = error.code === "ENOENT" ? "file not found" : error.message;
-    const source = new YamlSource(file, "");
+    const code = error.code;
     return {
-      ok: false,
-      source,
-      diagnostics: [source.diagnostic("error", [], `cannot read config: ${reason}`)]
+      reason: code === "ENOENT" ? "file not found" : code === "EACCES" ? "permission denied" : code === "ENOTDIR" ? `a part of ${file} is not a directory` : error.message
     };
   }
-  return parseConfig(text, file);
+}
+function tooLarge(bytes, atLeast = false) {
+  return `the file has ${atLeast ? "more than" : bytes} bytes, over the ${MAX_CONFIG_BYTES / 1024 / 1024} MiB (${MAX_CONFIG_BYTES} bytes) a config may have; instellar.yml is usually a few KiB`;
 }
 function parseConfig(text, file) {
+  if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) {
+    const source2 = new YamlSource(file, "");
+    return {
+      ok: false,
+      source: source2,
+      diagnostics: [
+        source2.diagnostic("error", [], `cannot read config: ${tooLarge(Buffer.byteLength(text))}`)
+      ]
+    };
+  }
   const source = new YamlSource(file, text);
   const diagnostics = [...source.diagnostics];
   const fail = () => ({ ok: false, source, diagnostics: diagnostics.sort(byPosition) });
   if (hasErrors(diagnostics)) return fail();
   if (source.isEmpty) {
-    diagnostics.push(
-      source.diagnostic(
-        "error",
-        [],
-        "the file is empty; instellar.yml needs at least dependencies, build and run"
-      )
-    );
+    diagnostics.push(source.diagnostic("error", [], EMPTY_FILE_MESSAGE));
     return fail();
   }
   if (!source.isMap) {
@@ -7629,6 +7732,7 @@ function parseConfig(text, file) {
   if (hasErrors(diagnostics)) return fail();
   return { ok: true, config, source, diagnostics: diagnostics.sort(byPosition) };
 }
+var EMPTY_FILE_MESSAGE = "the file is empty; instellar.yml needs at least dependencies.build (build-time packages, may be []) and build.command, and build.destinations unless package: is set";
 function unknownKeyDiagnostic(source, parent, key) {
   const path = [...parent, key];
   const known = knownKeys(parent);
@@ -7741,19 +7845,6 @@ function crossFieldDiagnostics(config, source) {
   }
   return found;
 }
-var OPENRC_RESERVED = /* @__PURE__ */ new Set([
-  "start",
-  "stop",
-  "restart",
-  "status",
-  "zap",
-  "describe",
-  "depend",
-  "start_pre",
-  "start_post",
-  "stop_pre",
-  "stop_post"
-]);
 function knownKeys(path) {
   let schema = instellarSchema;
   for (const segment of path) {
@@ -7807,20 +7898,191 @@ function article(expected) {
 }
 
 // src/config/json-schema.ts
+var notA = (type) => ({ not: { type } });
+var ifString = (pattern) => ({
+  anyOf: [notA("string"), { type: "string", pattern: pattern.source }]
+});
+var hasStringKey = (key, minLength = 0) => ({
+  type: "object",
+  required: [key],
+  properties: { [key]: { type: "string", minLength } }
+});
 function jsonSchema() {
+  const schema = external_exports.toJSONSchema(instellarSchema, { target: "draft-2020-12" });
+  openMaps(schema, "");
+  const properties = schema.properties;
+  const build = properties.build;
+  const run = properties.run;
+  const buildProperties = build.properties;
+  const runProperties = run.properties;
+  buildProperties.destination = {
+    description: "2021 schema, read as destinations: [<destination>/*]; write destinations instead"
+  };
+  build.allOf = [
+    {
+      if: { not: { type: "object", required: ["destinations"] } },
+      then: {
+        properties: {
+          destination: {
+            anyOf: [
+              { type: "string", pattern: LEGACY_DESTINATION.source },
+              buildProperties.destinations,
+              { not: { type: ["string", "array"] } }
+            ]
+          }
+        }
+      }
+    }
+  ];
+  run.required = run.required.filter((key) => key !== "services");
+  runProperties.binary = { description: "2021 schema: the program of the service" };
+  for (const key of ["process", "start", "stop", "command"])
+    runProperties[key] = { description: "2021 schema: see run.services and run.commands" };
+  run.allOf = [{ if: { type: "object", required: ["services"] }, else: legacyRun() }];
+  const commandName = runProperties.commands.items.properties.name;
+  commandName.not = { enum: [...OPENRC_RESERVED] };
+  addUniqueNameNote(runProperties.services);
+  addUniqueNameNote(runProperties.commands);
+  schema.allOf = [
+    {
+      // Without package:, something must say what goes into the package.
+      if: { not: { type: "object", required: ["package"] } },
+      then: {
+        properties: {
+          build: {
+            anyOf: [
+              { type: "object", required: ["destinations"] },
+              {
+                type: "object",
+                required: ["destination"],
+                properties: { destination: { type: ["string", "array"] } }
+              }
+            ]
+          }
+        }
+      }
+    },
+    {
+      if: { type: "object", required: ["type"], properties: { type: { const: "custom" } } },
+      then: { type: "object", required: ["package"] }
+    }
+  ];
   return {
-    ...external_exports.toJSONSchema(instellarSchema, { target: "draft-2020-12" }),
+    ...schema,
     title: "instellar.yml",
     description: "PAKman build and deployment configuration"
   };
 }
+function legacyRun() {
+  const processCall = {
+    type: "object",
+    required: ["process"],
+    properties: { process: hasStringKey("call") }
+  };
+  return {
+    type: "object",
+    // Something to start: process.call, start.call, or a command map (started with `start`).
+    anyOf: [
+      processCall,
+      { type: "object", required: ["start"], properties: { start: hasStringKey("call") } },
+      { type: "object", required: ["command"], properties: { command: { type: "object" } } }
+    ],
+    properties: {
+      binary: ifString(BINARY),
+      command: {
+        anyOf: [
+          notA("object"),
+          {
+            type: "object",
+            // Each variation becomes a command `<prefix> <argument>`, named after its key.
+            properties: {
+              variations: {
+                anyOf: [
+                  notA("object"),
+                  {
+                    type: "object",
+                    propertyNames: {
+                      pattern: SHELL_IDENTIFIER.source,
+                      not: { enum: [...OPENRC_RESERVED] }
+                    }
+                  }
+                ]
+              }
+            },
+            if: hasStringKey("call", 1),
+            then: {
+              type: "object",
+              properties: {
+                call: { type: "string", pattern: CALL.source },
+                variations: {
+                  anyOf: [
+                    notA("object"),
+                    {
+                      type: "object",
+                      additionalProperties: { anyOf: [ifString(CALL), { const: "" }] }
+                    }
+                  ]
+                }
+              }
+            },
+            else: {
+              type: "object",
+              properties: {
+                variations: {
+                  anyOf: [
+                    notA("object"),
+                    {
+                      type: "object",
+                      additionalProperties: { type: "string", pattern: CALL.source }
+                    }
+                  ]
+                }
+              }
+            }
+          }
+        ]
+      }
+    },
+    // process.call wins over start.call; whichever is used becomes the service's start call.
+    if: processCall,
+    then: {
+      type: "object",
+      properties: {
+        process: { type: "object", properties: { call: { type: "string", pattern: CALL.source } } }
+      }
+    },
+    else: {
+      type: "object",
+      properties: {
+        start: {
+          anyOf: [notA("object"), { type: "object", properties: { call: ifString(CALL) } }]
+        }
+      }
+    }
+  };
+}
+function addUniqueNameNote(list2) {
+  list2.description = "Each name may appear once (pakman check reports a repeat; JSON Schema cannot express it)";
+}
+function openMaps(node, path) {
+  if (typeof node !== "object" || node === null) return;
+  const schema = node;
+  if (schema.additionalProperties === false && !CLOSED_MAPS.has(path))
+    delete schema.additionalProperties;
+  const properties = schema.properties;
+  for (const [key, child] of Object.entries(properties ?? {}))
+    openMaps(child, path ? `${path}.${key}` : key);
+  if (schema.items) openMaps(schema.items, `${path}[]`);
+  for (const list2 of ["anyOf", "oneOf", "allOf"])
+    for (const child of schema[list2] ?? []) openMaps(child, path);
+}
 
 // src/environment/cache.ts
-import { copyFile, mkdir, rename, stat } from "node:fs/promises";
+import { copyFile, mkdir, rename, stat as stat2 } from "node:fs/promises";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join as join2 } from "node:path";
 var DirectoryCache = class {
-  constructor(dir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "pakman")) {
+  constructor(dir = join2(process.env.XDG_CACHE_HOME ?? join2(homedir(), ".cache"), "pakman")) {
     this.dir = dir;
     this.description = `directory ${dir}`;
   }
@@ -7829,7 +8091,7 @@ var DirectoryCache = class {
   async restore(key, file) {
     const entry = this.entry(key);
     try {
-      await stat(entry);
+      await stat2(entry);
     } catch {
       return { hit: false };
     }
@@ -7843,10 +8105,10 @@ var DirectoryCache = class {
     const partial = `${entry}.partial-${process.pid}`;
     await copyFile(file, partial);
     await rename(partial, entry);
-    return { saved: true, bytes: (await stat(entry)).size };
+    return { saved: true, bytes: (await stat2(entry)).size };
   }
   entry(key) {
-    return join(this.dir, `${key}.tar.zst`);
+    return join2(this.dir, `${key}.tar.zst`);
   }
 };
 var ActionsCache = class {
@@ -7872,7 +8134,7 @@ var ActionsCache = class {
           saved: false,
           reason: "the cache service did not accept the entry (see the log above)"
         };
-      return { saved: true, bytes: (await stat(file)).size };
+      return { saved: true, bytes: (await stat2(file)).size };
     } catch (error) {
       return { saved: false, reason: error.message };
     }
@@ -7883,22 +8145,22 @@ var ActionsCache = class {
 import { createHash } from "node:crypto";
 import { rm as rm2 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 
 // src/container/script.ts
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 var SCRIPT_DIR = "/pakman/scripts";
 async function runScript(run, then) {
-  const dir = await mkdtemp(join2(tmpdir(), `${run.prefix}-`));
+  const dir = await mkdtemp(join3(tmpdir(), `${run.prefix}-`));
   const name = `${run.prefix}-${randomBytes(6).toString("hex")}`;
   const tail = [];
   try {
-    await writeFile(join2(dir, "script.sh"), run.script, { mode: 493 });
+    await writeFile(join3(dir, "script.sh"), run.script, { mode: 493 });
     for (const [file, content] of Object.entries(run.files ?? {}))
-      await writeFile(join2(dir, file), content, { mode: 420 });
+      await writeFile(join3(dir, file), content, { mode: 420 });
     run.onContainer?.(name);
     const spec = {
       image: run.image,
@@ -7967,7 +8229,7 @@ function environmentKey(baseImageId, packages, label) {
 function environmentImage(key) {
   return `pakman/environment:${key.slice(-24)}`;
 }
-var ARCHIVE_PATH = join3(tmpdir2(), "pakman-environment.tar.zst");
+var ARCHIVE_PATH = join4(tmpdir2(), "pakman-environment.tar.zst");
 async function prepareEnvironment(request) {
   const { docker, log, warn } = request;
   let baseId = await docker.imageId(request.baseImage);
@@ -8057,7 +8319,7 @@ async function buildEnvironment(request, image) {
 // src/keys/index.ts
 import { createPrivateKey, createPublicKey, generateKeyPair } from "node:crypto";
 import { chmod, chown, mkdtemp as mkdtemp2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 import { promisify } from "node:util";
 var KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9@._+-]*$/;
 var KeyError = class extends Error {
@@ -8085,9 +8347,9 @@ async function prepareSigningKey(input, parent, owner) {
       );
     }
   }
-  const dir = await mkdtemp2(join4(parent, "pakman-key-"));
+  const dir = await mkdtemp2(join5(parent, "pakman-key-"));
   await chmod(dir, 448);
-  const privateKeyFile = join4(dir, `${input.name}.rsa`);
+  const privateKeyFile = join5(dir, `${input.name}.rsa`);
   const publicKeyFile = `${privateKeyFile}.pub`;
   const privatePem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
   await writeFile2(privateKeyFile, privatePem, { mode: 384 });
@@ -8140,21 +8402,21 @@ import {
   realpath,
   rename as rename2,
   rm as rm4,
-  stat as stat2,
+  stat as stat3,
   writeFile as writeFile3
 } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
-import { basename as basename2, dirname as dirname2, join as join6, resolve, sep } from "node:path";
+import { basename as basename2, dirname as dirname2, join as join7, resolve, sep } from "node:path";
 
 // src/publish/manifest.ts
-import { readFile as readFile2 } from "node:fs/promises";
-import { basename, join as join5 } from "node:path";
+import { readFile } from "node:fs/promises";
+import { basename, join as join6 } from "node:path";
 var MANIFEST = "pakman.json";
 async function readManifests(dirs) {
   return Promise.all(
     dirs.map(async (dir) => {
       try {
-        return JSON.parse(await readFile2(join5(dir, MANIFEST), "utf8"));
+        return JSON.parse(await readFile(join6(dir, MANIFEST), "utf8"));
       } catch (error) {
         throw new Error(
           `${MANIFEST} in ${basename(dir)} is unreadable: ${error.message}`,
@@ -8190,13 +8452,13 @@ function mergeKeyName(manifests, given) {
 
 // src/output.ts
 var OUTPUT_MARKER = ".pakman-output";
-var DEFAULT_OUTPUT = join6(".pakman", "packages");
+var DEFAULT_OUTPUT = join7(".pakman", "packages");
 var OutputDirError = class extends Error {
   name = "OutputDirError";
 };
 async function claimOutputDir(dir, workspace, option) {
   const target = resolve(dir);
-  const existing = await stat2(target).catch(() => void 0);
+  const existing = await stat3(target).catch(() => void 0);
   if (existing && !existing.isDirectory())
     throw new OutputDirError(`${option} ${dir} is not a directory; name a directory for packages`);
   await mkdir2(target, { recursive: true });
@@ -8216,7 +8478,7 @@ async function claimOutputDir(dir, workspace, option) {
       `${option} ${dir} holds files PAKman did not write (${shown}). PAKman replaces the contents of its output directory, so it only uses one that is empty or that it wrote before (it holds ${OUTPUT_MARKER}). Set ${option} to a new or empty directory, or move those files away; nothing was changed.`
     );
   }
-  await writeFile3(join6(real, OUTPUT_MARKER), markerText(), { mode: 420 });
+  await writeFile3(join7(real, OUTPUT_MARKER), markerText(), { mode: 420 });
   return real;
 }
 function markerText() {
@@ -8224,14 +8486,14 @@ function markerText() {
 }
 async function emptyOutputDir(real) {
   for (const entry of await readdir(real)) {
-    if (entry !== OUTPUT_MARKER) await rm4(join6(real, entry), { recursive: true, force: true });
+    if (entry !== OUTPUT_MARKER) await rm4(join7(real, entry), { recursive: true, force: true });
   }
 }
 async function stageOutput(real, owner) {
   const parent = dirname2(real);
-  const dir = await mkdtemp3(join6(parent, `.${basename2(real)}.pakman-staging-`));
-  await writeFile3(join6(dir, OUTPUT_MARKER), markerText(), { mode: 420 });
-  await chmod2(dir, (await stat2(real)).mode & 4095);
+  const dir = await mkdtemp3(join7(parent, `.${basename2(real)}.pakman-staging-`));
+  await writeFile3(join7(dir, OUTPUT_MARKER), markerText(), { mode: 420 });
+  await chmod2(dir, (await stat3(real)).mode & 4095);
   if (process.getuid?.() === 0 && owner.uid !== 0) await chown2(dir, owner.uid, owner.gid);
   const discard = () => rm4(dir, { recursive: true, force: true });
   return {
@@ -8243,7 +8505,7 @@ async function stageOutput(real, owner) {
         await rename2(real, old);
       } catch {
         await emptyOutputDir(real);
-        for (const entry of await readdir(dir)) await rename2(join6(dir, entry), join6(real, entry));
+        for (const entry of await readdir(dir)) await rename2(join7(dir, entry), join7(real, entry));
         await discard();
         return;
       }
@@ -8261,7 +8523,7 @@ import {
   verify as rsaVerify
 } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { stat as stat3 } from "node:fs/promises";
+import { stat as stat4 } from "node:fs/promises";
 
 // src/apk/streams.ts
 import { kMaxLength } from "node:buffer";
@@ -8309,10 +8571,10 @@ function readMember(file, offset, maxInflated) {
     consumed = engine.bytesWritten;
   } catch (error) {
     if (error.code === "ERR_BUFFER_TOO_LARGE")
-      throw tooLarge(offset, maxInflated);
+      throw tooLarge2(offset, maxInflated);
     throw inflateError(error, offset);
   }
-  if (content.length > maxInflated) throw tooLarge(offset, maxInflated);
+  if (content.length > maxInflated) throw tooLarge2(offset, maxInflated);
   const trailer = pos + consumed;
   if (trailer + 8 > file.length)
     throw new ArchiveError(
@@ -8355,7 +8617,7 @@ function inflateError(error, offset) {
     return new ArchiveError("BAD_ARCHIVE", `file ends inside the gzip member at ${offset}`);
   return new ArchiveError("IO_ERROR", `gzip member at ${offset} is damaged: ${message2}`);
 }
-function tooLarge(offset, limit) {
+function tooLarge2(offset, limit) {
   return new ArchiveError(
     "TOO_LARGE",
     `the gzip member at ${offset} inflates past the limit (${Math.max(0, limit)} bytes left of what the file may inflate to)`
@@ -8710,7 +8972,7 @@ var MAX_INFLATED_BYTES = 8 * 1024 ** 3;
 var MAX_CONTROL_BYTES = 16 * 1024 ** 2;
 var DIGESTS = { RSA: "sha1", RSA256: "sha256", RSA512: "sha512" };
 async function checkPackageFile(path, keys, options = {}) {
-  const { size } = await stat3(path);
+  const { size } = await stat4(path);
   const source = createReadStream(path, { highWaterMark: 256 * 1024 });
   return { ...await verifyPackageStream(source, keys, options), size };
 }
@@ -8991,12 +9253,12 @@ function archiveFailure(error) {
 }
 
 // src/apk/repository.ts
-import { readdir as readdir2, readFile as readFile3, stat as stat4 } from "node:fs/promises";
-import { basename as basename3, dirname as dirname3, join as join7 } from "node:path";
+import { readdir as readdir2, readFile as readFile2, stat as stat5 } from "node:fs/promises";
+import { basename as basename3, dirname as dirname3, join as join8 } from "node:path";
 async function checkPaths(paths, keys, options = {}) {
   const checks = [];
   for (const path of paths) {
-    if ((await stat4(path)).isDirectory()) checks.push(...await checkTree(path, keys, options));
+    if ((await stat5(path)).isDirectory()) checks.push(...await checkTree(path, keys, options));
     else if (basename3(path) === "APKINDEX.tar.gz") checks.push(await checkIndex(path, keys));
     else checks.push(fileCheck(path, await checkPackageFile(path, keys, options)));
   }
@@ -9006,12 +9268,12 @@ async function checkTree(dir, keys, options) {
   const checks = [];
   const entries = await readdir2(dir, { withFileTypes: true });
   for (const entry of entries) {
-    if (entry.isDirectory()) checks.push(...await checkTree(join7(dir, entry.name), keys, options));
+    if (entry.isDirectory()) checks.push(...await checkTree(join8(dir, entry.name), keys, options));
   }
   const files = entries.filter((e) => e.isFile()).map((e) => e.name);
   const packages = /* @__PURE__ */ new Map();
   for (const name of files.filter((f) => f.endsWith(".apk") || f === "APKINDEX.tar.gz").sort()) {
-    const path = join7(dir, name);
+    const path = join8(dir, name);
     if (name === "APKINDEX.tar.gz") {
       checks.push(await checkIndex(path, keys));
       continue;
@@ -9027,29 +9289,29 @@ function fileCheck(path, result) {
   return { path, verdict: result.verdict, reason: result.reason };
 }
 async function checkIndex(path, keys) {
-  const { size } = await stat4(path);
+  const { size } = await stat5(path);
   if (size > MAX_INDEX_BYTES)
     return {
       path,
       verdict: "TOO_LARGE",
       reason: `the index is ${size} bytes, more than the ${MAX_INDEX_BYTES} PAKman reads (MAX_INDEX_BYTES)`
     };
-  return fileCheck(path, verifyIndex(await readFile3(path), keys));
+  return fileCheck(path, verifyIndex(await readFile2(path), keys));
 }
 async function checkListing(dir, files, packages) {
   const checks = [];
-  const indexPath = join7(dir, "APKINDEX.tar.gz");
+  const indexPath = join8(dir, "APKINDEX.tar.gz");
   let entries;
   try {
-    if ((await stat4(indexPath)).size > MAX_INDEX_BYTES) return checks;
-    entries = readIndex(await readFile3(indexPath)).entries;
+    if ((await stat5(indexPath)).size > MAX_INDEX_BYTES) return checks;
+    entries = readIndex(await readFile2(indexPath)).entries;
   } catch {
     return checks;
   }
   const listed = /* @__PURE__ */ new Set();
   for (const entry of entries) {
     const name = `${entry.name}-${entry.version}.apk`;
-    const path = join7(dir, name);
+    const path = join8(dir, name);
     listed.add(name);
     const found = packages.get(name);
     if (!files.includes(name) || !found) {
@@ -9067,9 +9329,9 @@ async function checkListing(dir, files, packages) {
   }
   for (const name of files.filter((f) => f.endsWith(".apk") && !listed.has(f))) {
     checks.push({
-      path: join7(dir, name),
+      path: join8(dir, name),
       verdict: "NOT_LISTED",
-      reason: `not in ${join7(dirname3(join7(dir, name)), "APKINDEX.tar.gz")}`
+      reason: `not in ${join8(dirname3(join8(dir, name)), "APKINDEX.tar.gz")}`
     });
   }
   return checks;
@@ -9157,11 +9419,11 @@ function tarEntry(name, content, mtime) {
 
 // src/publish/index.ts
 import { writeFile as writeFile5 } from "node:fs/promises";
-import { basename as basename5, join as join10 } from "node:path";
+import { basename as basename5, join as join11 } from "node:path";
 
 // src/publish/artifact.ts
 import { readdir as readdir3 } from "node:fs/promises";
-import { join as join8 } from "node:path";
+import { join as join9 } from "node:path";
 async function uploadDirectory(name, dir, log) {
   const { DefaultArtifactClient } = await import("./artifact-23JOX2QZ.js");
   const client = new DefaultArtifactClient();
@@ -9181,7 +9443,7 @@ async function uploadDirectory(name, dir, log) {
 }
 async function listFiles(dir) {
   const entries = await readdir3(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile() && e.name !== OUTPUT_MARKER).map((e) => join8(e.parentPath, e.name)).sort();
+  return entries.filter((e) => e.isFile() && e.name !== OUTPUT_MARKER).map((e) => join9(e.parentPath, e.name)).sort();
 }
 
 // src/publish/release.ts
@@ -9481,9 +9743,9 @@ function toRelease(data) {
 
 // src/publish/merge.ts
 import { createPublicKey as createPublicKey3 } from "node:crypto";
-import { copyFile as copyFile2, mkdir as mkdir3, mkdtemp as mkdtemp4, readdir as readdir4, readFile as readFile4, rm as rm5, stat as stat5, writeFile as writeFile4 } from "node:fs/promises";
+import { copyFile as copyFile2, mkdir as mkdir3, mkdtemp as mkdtemp4, readdir as readdir4, readFile as readFile3, rm as rm5, stat as stat6, writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
-import { basename as basename4, join as join9 } from "node:path";
+import { basename as basename4, join as join10 } from "node:path";
 async function mergeRepositories(artifactDirs, settings) {
   checkKeyName(settings.keyName);
   const privateKey = readPrivateKey(settings.signingKey);
@@ -9493,7 +9755,7 @@ async function mergeRepositories(artifactDirs, settings) {
   const byDirectory = /* @__PURE__ */ new Map();
   const manifests = [];
   for (const dir of artifactDirs) {
-    const manifest = JSON.parse(await readFile4(join9(dir, MANIFEST), "utf8"));
+    const manifest = JSON.parse(await readFile3(join10(dir, MANIFEST), "utf8"));
     for (const part of [manifest.stack, manifest.arch]) {
       if (typeof part !== "string" || !/^[A-Za-z0-9._:@/-]+$/.test(part) || part.split("/").some((p) => p === ".." || p === "")) {
         throw new Error(
@@ -9509,9 +9771,9 @@ async function mergeRepositories(artifactDirs, settings) {
           `${manifest.stack} ${manifest.arch} ${basename4(file.path)}: ${checked.verdict} with ${keyFile} (${checked.reason}); merge only packages signed with the same key`
         );
       }
-      const target = join9(manifest.stack, file.repo, file.arch);
-      await mkdir3(join9(settings.outputDir, target), { recursive: true });
-      await copyFile2(file.path, join9(settings.outputDir, target, basename4(file.path)));
+      const target = join10(manifest.stack, file.repo, file.arch);
+      await mkdir3(join10(settings.outputDir, target), { recursive: true });
+      await copyFile2(file.path, join10(settings.outputDir, target, basename4(file.path)));
       const list2 = byDirectory.get(target) ?? [];
       list2.push({
         pkg: { pkginfo: checked.pkginfo, identity: checked.identity },
@@ -9525,12 +9787,12 @@ async function mergeRepositories(artifactDirs, settings) {
     const text = indexText(packages, arch);
     const member = indexMember(text, `${target} `, settings.mtime);
     await writeFile4(
-      join9(settings.outputDir, target, "APKINDEX.tar.gz"),
+      join10(settings.outputDir, target, "APKINDEX.tar.gz"),
       signMember(member, privateKey, keyFile, settings.mtime)
     );
     settings.log(`${target}: ${packages.length} packages, APKINDEX.tar.gz signed with ${keyFile}`);
   }
-  const publicKeyFile = join9(settings.outputDir, keyFile);
+  const publicKeyFile = join10(settings.outputDir, keyFile);
   await writeFile4(publicKeyFile, publicKeyPem);
   const count = [...byDirectory.values()].reduce((n, list2) => n + list2.length, 0);
   return { directories: [...byDirectory.keys()].sort(), packages: count, publicKeyFile, manifests };
@@ -9538,9 +9800,9 @@ async function mergeRepositories(artifactDirs, settings) {
 async function apkFiles(dir) {
   const entries = await readdir4(dir, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile() && e.name.endsWith(".apk")).map((e) => {
-    const parts = join9(e.parentPath, e.name).slice(dir.length + 1).split("/");
+    const parts = join10(e.parentPath, e.name).slice(dir.length + 1).split("/");
     return {
-      path: join9(e.parentPath, e.name),
+      path: join10(e.parentPath, e.name),
       repo: parts.at(-3) ?? "main",
       arch: parts.at(-2) ?? "noarch"
     };
@@ -9549,13 +9811,13 @@ async function apkFiles(dir) {
 async function downloadBuildArtifacts(log) {
   const { DefaultArtifactClient } = await import("./artifact-23JOX2QZ.js");
   const client = new DefaultArtifactClient();
-  const root = await mkdtemp4(join9(process.env.RUNNER_TEMP || tmpdir3(), "pakman-merge-"));
+  const root = await mkdtemp4(join10(process.env.RUNNER_TEMP || tmpdir3(), "pakman-merge-"));
   const { artifacts } = await client.listArtifacts();
   const dirs = [];
   for (const artifact of artifacts) {
-    const path = join9(root, String(artifact.id));
+    const path = join10(root, String(artifact.id));
     await client.downloadArtifact(artifact.id, { path });
-    const isBuild = await stat5(join9(path, MANIFEST)).then(
+    const isBuild = await stat6(join10(path, MANIFEST)).then(
       () => true,
       () => false
     );
@@ -9582,7 +9844,7 @@ async function publish(built, settings, log, published = {}) {
       arch: built.arch,
       keyName: built.keyName
     };
-    await writeFile5(join10(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}
+    await writeFile5(join11(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}
 `);
   }
   const prefix = `${stackSlug(built.stack)}-${built.arch}-`;
@@ -9846,12 +10108,12 @@ function lastLine(text) {
 
 // src/pipeline.ts
 import { execFile } from "node:child_process";
-import { readdir as readdir6, readFile as readFile6, stat as stat7, writeFile as writeFile6 } from "node:fs/promises";
-import { basename as basename6, isAbsolute, join as join13, relative as relative2, resolve as resolve2 } from "node:path";
+import { readdir as readdir6, readFile as readFile5, stat as stat8, writeFile as writeFile6 } from "node:fs/promises";
+import { basename as basename6, isAbsolute, join as join14, relative as relative2, resolve as resolve2 } from "node:path";
 import { promisify as promisify2 } from "node:util";
 
 // src/build/index.ts
-import { join as join12 } from "node:path";
+import { join as join13 } from "node:path";
 
 // src/build/scripts.ts
 var CONTAINER_PATHS = {
@@ -9960,8 +10222,8 @@ echo "installed $PAKMAN_PACKAGE"
 // src/build/packages.ts
 import { createHash as createHash3 } from "node:crypto";
 import { createReadStream as createReadStream3 } from "node:fs";
-import { readdir as readdir5, stat as stat6 } from "node:fs/promises";
-import { join as join11, relative } from "node:path";
+import { readdir as readdir5, stat as stat7 } from "node:fs/promises";
+import { join as join12, relative } from "node:path";
 async function collectBuiltFiles(packagesDir) {
   const files = [];
   for (const path of await walk(packagesDir)) {
@@ -9977,7 +10239,7 @@ async function collectBuiltFiles(packagesDir) {
       kind: isIndex ? "index" : "package",
       ...parsed && { name: parsed[1], version: parsed[2] },
       arch,
-      size: (await stat6(path)).size,
+      size: (await stat7(path)).size,
       sha256: await sha256File(path)
     });
   }
@@ -9987,7 +10249,7 @@ async function walk(dir) {
   const entries = await readdir5(dir, { withFileTypes: true }).catch(() => []);
   const nested = await Promise.all(
     entries.map(
-      (e) => e.isDirectory() ? walk(join11(dir, e.name)) : Promise.resolve(e.isFile() ? [join11(dir, e.name)] : [])
+      (e) => e.isDirectory() ? walk(join12(dir, e.name)) : Promise.resolve(e.isFile() ? [join12(dir, e.name)] : [])
     )
   );
   return nested.flat();
@@ -10007,7 +10269,7 @@ function buildIdentity(workspaceOwner) {
 }
 
 // src/build/arch.ts
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 var PLATFORMS = {
   x86_64: { platform: "linux/amd64", qemu: "qemu-x86_64" },
   x86: { platform: "linux/386", qemu: "qemu-i386" },
@@ -10041,7 +10303,7 @@ async function planArchitecture(arch, host = hostArchitecture(), binfmtDir = "/p
   const { platform, qemu } = PLATFORMS[arch];
   const native = arch === host || host === "x86_64" && arch === "x86" || host === "aarch64" && arch === "armv7";
   if (native) return { arch, platform, emulated: false };
-  const registered = await readFile5(`${binfmtDir}/${qemu}`, "utf8").then(
+  const registered = await readFile4(`${binfmtDir}/${qemu}`, "utf8").then(
     (entry) => !entry.startsWith("disabled"),
     () => false
   );
@@ -10075,7 +10337,7 @@ async function runContainerBuild(build) {
       // Only ever read: root packs it, nothing in the build writes it.
       { source: build.workspace, target: CONTAINER_PATHS.workspace, readOnly: true },
       {
-        source: join12(build.workspace, build.recipeDir),
+        source: join13(build.workspace, build.recipeDir),
         target: `${CONTAINER_PATHS.recipes}/${build.recipeDir.replace(/^\.apk\//, "")}`
       },
       { source: build.packagesDir, target: CONTAINER_PATHS.packages },
@@ -10143,6 +10405,23 @@ ${tail.slice(-12).join("\n")}`
 var PipelineError = class extends Error {
   name = "PipelineError";
 };
+function contextOptions(settings, option) {
+  return {
+    workspace: settings.workspace,
+    ...settings.repository && { repository: settings.repository },
+    ...settings.version && { version: settings.version },
+    ...settings.build && { build: settings.build },
+    option
+  };
+}
+async function checkStage(settings, option) {
+  const loaded = await loadConfigFile(settings.configFile);
+  if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics };
+  const context = await resolveContext(contextOptions(settings, option));
+  const planned = await planRecipe(settings.workspace, loaded, context);
+  const diagnostics = [...loaded.diagnostics, ...planned.diagnostics].sort(byPosition);
+  return { ok: !hasErrors(diagnostics), diagnostics };
+}
 async function renderStage(settings, reporter) {
   const configName = configLabel(settings);
   const loaded = await reporter.group(`Read ${configName}`, async () => {
@@ -10155,13 +10434,7 @@ async function renderStage(settings, reporter) {
     return result;
   });
   return reporter.group("Render the recipe", async () => {
-    const context = await resolveContext({
-      workspace: settings.workspace,
-      ...settings.repository && { repository: settings.repository },
-      ...settings.version && { version: settings.version },
-      ...settings.build && { build: settings.build },
-      option: (name) => reporter.option(name)
-    });
+    const context = await resolveContext(contextOptions(settings, reporter.option));
     for (const note of context.notes)
       if (note.severity === "warning") reporter.warning(note.message);
       else reporter.info(note.message);
@@ -10207,7 +10480,7 @@ async function buildStage(settings, reporter) {
       `${arch} (${reporter.option("arch")}) is not an Alpine architecture (x86_64, aarch64, \u2026)`
     );
   const plan = await planArchitecture(arch);
-  const owner = await stat7(settings.workspace);
+  const owner = await stat8(settings.workspace);
   const outputDir = await claimOutputDir(
     settings.packagesDir,
     settings.workspace,
@@ -10332,7 +10605,7 @@ ${failed.map((c) => `${relative2(packagesDir, c.path)}: ${c.verdict} - ${c.reaso
         log: (line) => reporter.info(line)
       });
     });
-    await writeFile6(join13(packagesDir, `${keyName}.rsa.pub`), key.publicKeyPem, { mode: 420 });
+    await writeFile6(join14(packagesDir, `${keyName}.rsa.pub`), key.publicKeyPem, { mode: 420 });
     await staging.commit();
     committed = true;
     return {
@@ -10342,10 +10615,10 @@ ${failed.map((c) => `${relative2(packagesDir, c.path)}: ${c.verdict} - ${c.reaso
       baseImage,
       keyName,
       ephemeralKey: key.ephemeral,
-      publicKeyFile: join13(outputDir, `${keyName}.rsa.pub`),
+      publicKeyFile: join14(outputDir, `${keyName}.rsa.pub`),
       packagesDir: outputDir,
       // Where they are now: the same relative paths, in the output directory.
-      files: files.map((f) => ({ ...f, path: join13(outputDir, f.relativePath) })),
+      files: files.map((f) => ({ ...f, path: join14(outputDir, f.relativePath) })),
       environment,
       phases
     };
@@ -10419,7 +10692,7 @@ async function mergeStage(settings, reporter) {
     );
     await reporter.group("Verify", async () => {
       const keys = trustedKeys([
-        [basename6(merged.publicKeyFile), await readFile6(merged.publicKeyFile, "utf8")]
+        [basename6(merged.publicKeyFile), await readFile5(merged.publicKeyFile, "utf8")]
       ]);
       const failed = (await checkPaths([packagesDir], keys)).filter((c) => c.verdict !== "OK");
       if (failed.length) {
@@ -10436,8 +10709,8 @@ ${failed.map((c) => `${c.path}: ${c.verdict} - ${c.reason}`).join("\n")}`
     for (const dir of merged.directories) {
       const parts = dir.split("/");
       const prefix = `${stackSlug(parts.slice(0, -2).join("/"))}-${parts.at(-1)}-`;
-      for (const file of (await readdir6(join13(packagesDir, dir))).sort())
-        assets.push({ name: `${prefix}${file}`, path: join13(packagesDir, dir, file) });
+      for (const file of (await readdir6(join14(packagesDir, dir))).sort())
+        assets.push({ name: `${prefix}${file}`, path: join14(packagesDir, dir, file) });
     }
     assets.push({ name: basename6(merged.publicKeyFile), path: merged.publicKeyFile });
     return { ...merged, packagesDir, keyName, assets };
@@ -10460,6 +10733,7 @@ export {
   publishDirectory,
   Docker,
   PipelineError,
+  checkStage,
   renderStage,
   buildStage,
   mergeStage

@@ -26,7 +26,7 @@ function defaultKeyName(repository) {
 }
 
 // src/recipe/index.ts
-import { access } from "node:fs/promises";
+import { access, stat as stat2 } from "node:fs/promises";
 import { join as join2 } from "node:path";
 
 // src/config/diagnostics.ts
@@ -19764,7 +19764,9 @@ var BINARY = /^[A-Za-z0-9_+][A-Za-z0-9._+-]*$/;
 var ABSOLUTE_DIR = /^(?:\/[A-Za-z0-9_+][A-Za-z0-9._+-]*)+\/?$/;
 var CALL = /^(?:[A-Za-z0-9_@%+=:,./^-]+|'[A-Za-z0-9_@%+=:,./^ -]*')(?: +(?:[A-Za-z0-9_@%+=:,./^-]+|'[A-Za-z0-9_@%+=:,./^ -]*'))*$/;
 var APK_DEPENDENCY = /^!?(?:[a-z]+:)?[A-Za-z0-9_][A-Za-z0-9._+-]*(?:(?:[<>]=?|=|~|><)[A-Za-z0-9._+*-]+)?$/;
-var DESTINATION = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._*?[\]+@=,%-]+(?:\/[A-Za-z0-9._*?[\]+@=,%-]+)*\/?$/;
+var DESTINATION_PATH = "(?!\\/)(?!.*(?:^|\\/)\\.\\.(?:\\/|$))[A-Za-z0-9._*?[\\]+@=,%-]+(?:\\/[A-Za-z0-9._*?[\\]+@=,%-]+)*";
+var DESTINATION = new RegExp(`^${DESTINATION_PATH}\\/?$`);
+var LEGACY_DESTINATION = new RegExp(`^${DESTINATION_PATH}\\/*$`);
 var STAGES = [
   "pre-install",
   "post-install",
@@ -19852,10 +19854,11 @@ var variableSchema = external_exports.strictObject({
   driver_options: external_exports.record(external_exports.string(), external_exports.unknown()).optional(),
   required: external_exports.boolean().optional()
 });
+var port = external_exports.number().int().min(1).max(65535);
 var portSchema = external_exports.strictObject({
   name: external_exports.string(),
-  target: external_exports.number().int(),
-  source: external_exports.number().int().optional(),
+  target: port,
+  source: port.optional(),
   main: external_exports.boolean().optional(),
   proxy_protocol: external_exports.boolean().optional()
 });
@@ -19925,6 +19928,19 @@ var instellarSchema = external_exports.strictObject({
   plans: external_exports.array(planSchema).optional(),
   page: pageSchema.optional()
 });
+var OPENRC_RESERVED = /* @__PURE__ */ new Set([
+  "start",
+  "stop",
+  "restart",
+  "status",
+  "zap",
+  "describe",
+  "depend",
+  "start_pre",
+  "start_post",
+  "stop_pre",
+  "stop_post"
+]);
 var CLOSED_MAPS = /* @__PURE__ */ new Set(["hook"]);
 
 // src/recipe/shell.ts
@@ -20496,18 +20512,23 @@ async function gitRemoteRepository(cwd) {
 }
 
 // src/recipe/index.ts
-async function bootstrap(workspace, loaded, context) {
+async function planRecipe(workspace, loaded, context) {
   const recipe = renderRecipe(loaded, context);
   const diagnostics = [...recipe.diagnostics];
-  if (loaded.config.type === "static" && !await exists(join2(workspace, "nginx.conf"))) {
-    diagnostics.push(
-      loaded.source.diagnostic(
-        "error",
-        ["type"],
-        "type: static installs nginx.conf from the repository root as /etc/<name>/default.conf, but there is no nginx.conf"
-      )
+  const refuse = (path2, message) => diagnostics.push(loaded.source.diagnostic("error", path2, message));
+  const info = await stat2(workspace).catch(() => void 0);
+  if (!info?.isDirectory()) {
+    refuse([], `the workspace ${workspace} is not a directory`);
+  } else if (loaded.config.type === "static" && !await exists(join2(workspace, "nginx.conf"))) {
+    refuse(
+      ["type"],
+      "type: static installs nginx.conf from the repository root as /etc/<name>/default.conf, but there is no nginx.conf"
     );
   }
+  return { recipe, diagnostics };
+}
+async function bootstrap(workspace, loaded, context) {
+  const { recipe, diagnostics } = await planRecipe(workspace, loaded, context);
   if (hasErrors(diagnostics)) return { recipe, diagnostics };
   return { recipe, dir: await writeRecipe(workspace, recipe), diagnostics };
 }
@@ -20523,8 +20544,13 @@ export {
   hasErrors,
   byPosition,
   external_exports,
+  SHELL_IDENTIFIER,
+  BINARY,
+  CALL,
+  LEGACY_DESTINATION,
   STACK_PATTERN,
   instellarSchema,
+  OPENRC_RESERVED,
   CLOSED_MAPS,
   word,
   listEntry,
@@ -20536,5 +20562,6 @@ export {
   parseRepository,
   defaultKeyName,
   resolveContext,
+  planRecipe,
   bootstrap
 };
