@@ -8,18 +8,18 @@ import {
   checkStage,
   jsonSchema,
   loadConfigFile,
-  renderStage,
-  trustedKeys
-} from "./chunks/chunk-777MJKOP.js";
+  loadTrustedKeys,
+  renderStage
+} from "./chunks/chunk-TCTG5ESM.js";
 import {
   formatDiagnostic
 } from "./chunks/chunk-TDJQGQYB.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, isAbsolute, join, relative, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 // package.json
@@ -463,24 +463,40 @@ ${usage()}
           );
           return 2;
         }
-        const keys = trustedKeys(
-          await Promise.all(
-            values.key.map(async (file) => [
-              basename(file),
-              await readFile(file, "utf8")
-            ])
-          )
-        );
+        let keys;
+        try {
+          keys = await loadTrustedKeys(values.key.map((file) => file));
+        } catch (error) {
+          err.write(`pakman: --key ${error.message}
+`);
+          return 2;
+        }
+        for (const path of extra) {
+          if (!await stat(path).catch(() => void 0)) {
+            err.write(
+              `pakman: verify: ${path} does not exist; give .apk files, indexes or directories
+`
+            );
+            return 2;
+          }
+        }
         const checks = await checkPaths(extra, keys);
         for (const check of checks)
           out.write(
             `${check.path}: ${check.verdict}${check.verdict === "OK" ? "" : ` - ${check.reason}`}
 `
           );
+        if (!checks.length) {
+          err.write(
+            `pakman: verify: no .apk file or APKINDEX.tar.gz in ${extra.join(", ")}; nothing was checked
+`
+          );
+          return 1;
+        }
         const failed = checks.filter((c) => c.verdict !== "OK").length;
         err.write(`${checks.length} checked, ${failed} failed
 `);
-        return failed || !checks.length ? 1 : 0;
+        return failed ? 1 : 0;
       }
       case "push":
         return await pushCommand(values, workspace, configFile, out, err);

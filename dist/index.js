@@ -11,7 +11,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-777MJKOP.js";
+} from "./chunks/chunk-TCTG5ESM.js";
 import "./chunks/chunk-TDJQGQYB.js";
 import {
   error,

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { basename, isAbsolute, join, relative, resolve } from 'node:path'
+import { isAbsolute, join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import packageJson from '../package.json' with { type: 'json' }
-import { checkPaths, trustedKeys } from './apk/index.js'
+import { checkPaths, loadTrustedKeys } from './apk/index.js'
 import { formatDiagnostic, jsonSchema, loadConfigFile, type Diagnostic } from './config/index.js'
 import { DirectoryCache } from './environment/index.js'
 import { DEFAULT_OUTPUT } from './output.js'
@@ -436,22 +436,36 @@ export async function main(
           )
           return 2
         }
-        const keys = trustedKeys(
-          await Promise.all(
-            values.key.map(async (file): Promise<[string, string]> => [
-              basename(file),
-              await readFile(file, 'utf8'),
-            ]),
-          ),
-        )
+        // Each --key must be a public key file; a private key or any other file is named.
+        let keys
+        try {
+          keys = await loadTrustedKeys(values.key.map((file) => file))
+        } catch (error) {
+          err.write(`pakman: --key ${(error as Error).message}\n`)
+          return 2
+        }
+        for (const path of extra) {
+          if (!(await stat(path).catch(() => undefined))) {
+            err.write(
+              `pakman: verify: ${path} does not exist; give .apk files, indexes or directories\n`,
+            )
+            return 2
+          }
+        }
         const checks = await checkPaths(extra, keys)
         for (const check of checks)
           out.write(
             `${check.path}: ${check.verdict}${check.verdict === 'OK' ? '' : ` - ${check.reason}`}\n`,
           )
+        if (!checks.length) {
+          err.write(
+            `pakman: verify: no .apk file or APKINDEX.tar.gz in ${extra.join(', ')}; nothing was checked\n`,
+          )
+          return 1
+        }
         const failed = checks.filter((c) => c.verdict !== 'OK').length
         err.write(`${checks.length} checked, ${failed} failed\n`)
-        return failed || !checks.length ? 1 : 0
+        return failed ? 1 : 0
       }
       case 'push':
         return await pushCommand(values, workspace, configFile, out, err)

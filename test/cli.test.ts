@@ -617,4 +617,47 @@ describe('pakman verify', () => {
   it('needs a key', async () => {
     expect((await cli(['verify', vectors])).code).toBe(2)
   })
+
+  it('names a --key that is a private key or no key at all, and checks nothing', async () => {
+    const { generateKeyPairSync } = await import('node:crypto')
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    const privateFile = join(workspace, 'ops.rsa')
+    await writeFile(privateFile, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }))
+    const notes = join(workspace, 'notes.txt')
+    await writeFile(notes, 'not a key\n')
+    const asPrivate = await cli(['verify', workspace, '--key', privateFile])
+    expect(asPrivate).toMatchObject({ code: 2, stdout: '' })
+    expect(asPrivate.stderr).toBe(
+      `pakman: --key ${privateFile} is a private key: give the public key (NAME.rsa.pub, e.g. from openssl pkey -pubout), named as the packages' signatures name it\n`,
+    )
+    const asNotes = await cli(['verify', workspace, '--key', notes])
+    expect(asNotes.stderr).toBe(
+      `pakman: --key ${notes} is not a PEM public key (expected -----BEGIN PUBLIC KEY-----)\n`,
+    )
+  })
+
+  it('says so when there is nothing to verify, or a path is missing', async () => {
+    const keyFile = join(workspace, 'ops.rsa.pub')
+    const { generateKeyPairSync } = await import('node:crypto')
+    await writeFile(
+      keyFile,
+      generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({
+        type: 'spki',
+        format: 'pem',
+      }),
+    )
+    const empty = join(workspace, 'empty')
+    await mkdir(empty)
+    expect(await cli(['verify', empty, '--key', keyFile])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `pakman: verify: no .apk file or APKINDEX.tar.gz in ${empty}; nothing was checked\n`,
+    })
+    const missing = join(workspace, 'nope')
+    expect(await cli(['verify', missing, '--key', keyFile])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `pakman: verify: ${missing} does not exist; give .apk files, indexes or directories\n`,
+    })
+  })
 })

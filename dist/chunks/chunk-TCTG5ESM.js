@@ -8515,6 +8515,10 @@ async function stageOutput(real, owner) {
   };
 }
 
+// src/apk/repository.ts
+import { readdir as readdir2, readFile as readFile2, stat as stat5 } from "node:fs/promises";
+import { basename as basename3, dirname as dirname3, join as join8 } from "node:path";
+
 // src/apk/verify.ts
 import {
   createHash as createHash2,
@@ -9253,8 +9257,6 @@ function archiveFailure(error) {
 }
 
 // src/apk/repository.ts
-import { readdir as readdir2, readFile as readFile2, stat as stat5 } from "node:fs/promises";
-import { basename as basename3, dirname as dirname3, join as join8 } from "node:path";
 async function checkPaths(paths, keys, options = {}) {
   const checks = [];
   for (const path of paths) {
@@ -9335,6 +9337,50 @@ async function checkListing(dir, files, packages) {
     });
   }
   return checks;
+}
+
+// src/apk/trust.ts
+import { createPrivateKey as createPrivateKey2, createPublicKey as createPublicKey3 } from "node:crypto";
+import { readFile as readFile3, stat as stat6 } from "node:fs/promises";
+import { basename as basename4 } from "node:path";
+var TrustError = class extends Error {
+  name = "TrustError";
+};
+async function loadTrustedKeys(files) {
+  const keys = /* @__PURE__ */ new Map();
+  for (const file of files) {
+    const info = await stat6(file).catch(() => void 0);
+    if (!info?.isFile()) {
+      throw new TrustError(
+        `${file} is ${info ? "not a file" : "missing"}: expected a public key file NAME.rsa.pub`
+      );
+    }
+    if (info.size > 64 * 1024)
+      throw new TrustError(`${file} is ${info.size} bytes: too large for a PEM public key`);
+    const pem = await readFile3(file, "utf8");
+    keys.set(basename4(file), publicKeyOf(file, pem));
+  }
+  return keys;
+}
+function publicKeyOf(file, pem) {
+  if (/-----BEGIN (RSA |ENCRYPTED )?PRIVATE KEY-----/.test(pem)) {
+    let privateKey = true;
+    try {
+      createPrivateKey2(pem);
+    } catch {
+      privateKey = /ENCRYPTED/.test(pem);
+    }
+    if (privateKey) {
+      throw new TrustError(
+        `${file} is a private key: give the public key (NAME.rsa.pub, e.g. from openssl pkey -pubout), named as the packages' signatures name it`
+      );
+    }
+  }
+  try {
+    return createPublicKey3(pem);
+  } catch {
+    throw new TrustError(`${file} is not a PEM public key (expected -----BEGIN PUBLIC KEY-----)`);
+  }
 }
 
 // src/apk/write.ts
@@ -9419,7 +9465,7 @@ function tarEntry(name, content, mtime) {
 
 // src/publish/index.ts
 import { writeFile as writeFile5 } from "node:fs/promises";
-import { basename as basename5, join as join11 } from "node:path";
+import { basename as basename6, join as join11 } from "node:path";
 
 // src/publish/artifact.ts
 import { readdir as readdir3 } from "node:fs/promises";
@@ -9742,24 +9788,24 @@ function toRelease(data) {
 }
 
 // src/publish/merge.ts
-import { createPublicKey as createPublicKey3 } from "node:crypto";
-import { copyFile as copyFile2, mkdir as mkdir3, mkdtemp as mkdtemp4, readdir as readdir4, readFile as readFile3, rm as rm5, stat as stat6, writeFile as writeFile4 } from "node:fs/promises";
+import { createPublicKey as createPublicKey4 } from "node:crypto";
+import { copyFile as copyFile2, mkdir as mkdir3, mkdtemp as mkdtemp4, readdir as readdir4, readFile as readFile4, rm as rm5, stat as stat7, writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
-import { basename as basename4, join as join10 } from "node:path";
+import { basename as basename5, join as join10 } from "node:path";
 async function mergeRepositories(artifactDirs, settings) {
   checkKeyName(settings.keyName);
   const privateKey = readPrivateKey(settings.signingKey);
-  const publicKeyPem = createPublicKey3(privateKey).export({ type: "spki", format: "pem" }).toString();
+  const publicKeyPem = createPublicKey4(privateKey).export({ type: "spki", format: "pem" }).toString();
   const keyFile = `${settings.keyName}.rsa.pub`;
   const trusted = trustedKeys([[keyFile, publicKeyPem]]);
   const byDirectory = /* @__PURE__ */ new Map();
   const manifests = [];
   for (const dir of artifactDirs) {
-    const manifest = JSON.parse(await readFile3(join10(dir, MANIFEST), "utf8"));
+    const manifest = JSON.parse(await readFile4(join10(dir, MANIFEST), "utf8"));
     for (const part of [manifest.stack, manifest.arch]) {
       if (typeof part !== "string" || !/^[A-Za-z0-9._:@/-]+$/.test(part) || part.split("/").some((p) => p === ".." || p === "")) {
         throw new Error(
-          `${MANIFEST} in ${basename4(dir)} names an unusable stack or arch: ${JSON.stringify(part)}`
+          `${MANIFEST} in ${basename5(dir)} names an unusable stack or arch: ${JSON.stringify(part)}`
         );
       }
     }
@@ -9768,12 +9814,12 @@ async function mergeRepositories(artifactDirs, settings) {
       const checked = await checkPackageFile(file.path, trusted);
       if (checked.verdict !== "OK") {
         throw new Error(
-          `${manifest.stack} ${manifest.arch} ${basename4(file.path)}: ${checked.verdict} with ${keyFile} (${checked.reason}); merge only packages signed with the same key`
+          `${manifest.stack} ${manifest.arch} ${basename5(file.path)}: ${checked.verdict} with ${keyFile} (${checked.reason}); merge only packages signed with the same key`
         );
       }
       const target = join10(manifest.stack, file.repo, file.arch);
       await mkdir3(join10(settings.outputDir, target), { recursive: true });
-      await copyFile2(file.path, join10(settings.outputDir, target, basename4(file.path)));
+      await copyFile2(file.path, join10(settings.outputDir, target, basename5(file.path)));
       const list2 = byDirectory.get(target) ?? [];
       list2.push({
         pkg: { pkginfo: checked.pkginfo, identity: checked.identity },
@@ -9783,7 +9829,7 @@ async function mergeRepositories(artifactDirs, settings) {
     }
   }
   for (const [target, packages] of byDirectory) {
-    const arch = basename4(target);
+    const arch = basename5(target);
     const text = indexText(packages, arch);
     const member = indexMember(text, `${target} `, settings.mtime);
     await writeFile4(
@@ -9817,7 +9863,7 @@ async function downloadBuildArtifacts(log) {
   for (const artifact of artifacts) {
     const path = join10(root, String(artifact.id));
     await client.downloadArtifact(artifact.id, { path });
-    const isBuild = await stat6(join10(path, MANIFEST)).then(
+    const isBuild = await stat7(join10(path, MANIFEST)).then(
       () => true,
       () => false
     );
@@ -9853,8 +9899,8 @@ async function publish(built, settings, log, published = {}) {
       dir: built.packagesDir,
       artifactName: settings.artifactName ?? defaultArtifactName(built),
       assets: [
-        ...built.files.map((f) => ({ name: `${prefix}${basename5(f.relativePath)}`, path: f.path })),
-        { name: basename5(built.publicKeyFile), path: built.publicKeyFile }
+        ...built.files.map((f) => ({ name: `${prefix}${basename6(f.relativePath)}`, path: f.path })),
+        { name: basename6(built.publicKeyFile), path: built.publicKeyFile }
       ]
     },
     settings,
@@ -10108,8 +10154,8 @@ function lastLine(text) {
 
 // src/pipeline.ts
 import { execFile } from "node:child_process";
-import { readdir as readdir6, readFile as readFile5, stat as stat8, writeFile as writeFile6 } from "node:fs/promises";
-import { basename as basename6, isAbsolute, join as join14, relative as relative2, resolve as resolve2 } from "node:path";
+import { readdir as readdir6, readFile as readFile6, stat as stat9, writeFile as writeFile6 } from "node:fs/promises";
+import { basename as basename7, isAbsolute, join as join14, relative as relative2, resolve as resolve2 } from "node:path";
 import { promisify as promisify2 } from "node:util";
 
 // src/build/index.ts
@@ -10222,7 +10268,7 @@ echo "installed $PAKMAN_PACKAGE"
 // src/build/packages.ts
 import { createHash as createHash3 } from "node:crypto";
 import { createReadStream as createReadStream3 } from "node:fs";
-import { readdir as readdir5, stat as stat7 } from "node:fs/promises";
+import { readdir as readdir5, stat as stat8 } from "node:fs/promises";
 import { join as join12, relative } from "node:path";
 async function collectBuiltFiles(packagesDir) {
   const files = [];
@@ -10239,7 +10285,7 @@ async function collectBuiltFiles(packagesDir) {
       kind: isIndex ? "index" : "package",
       ...parsed && { name: parsed[1], version: parsed[2] },
       arch,
-      size: (await stat7(path)).size,
+      size: (await stat8(path)).size,
       sha256: await sha256File(path)
     });
   }
@@ -10269,7 +10315,7 @@ function buildIdentity(workspaceOwner) {
 }
 
 // src/build/arch.ts
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile5 } from "node:fs/promises";
 var PLATFORMS = {
   x86_64: { platform: "linux/amd64", qemu: "qemu-x86_64" },
   x86: { platform: "linux/386", qemu: "qemu-i386" },
@@ -10303,7 +10349,7 @@ async function planArchitecture(arch, host = hostArchitecture(), binfmtDir = "/p
   const { platform, qemu } = PLATFORMS[arch];
   const native = arch === host || host === "x86_64" && arch === "x86" || host === "aarch64" && arch === "armv7";
   if (native) return { arch, platform, emulated: false };
-  const registered = await readFile4(`${binfmtDir}/${qemu}`, "utf8").then(
+  const registered = await readFile5(`${binfmtDir}/${qemu}`, "utf8").then(
     (entry) => !entry.startsWith("disabled"),
     () => false
   );
@@ -10480,7 +10526,7 @@ async function buildStage(settings, reporter) {
       `${arch} (${reporter.option("arch")}) is not an Alpine architecture (x86_64, aarch64, \u2026)`
     );
   const plan = await planArchitecture(arch);
-  const owner = await stat8(settings.workspace);
+  const owner = await stat9(settings.workspace);
   const outputDir = await claimOutputDir(
     settings.packagesDir,
     settings.workspace,
@@ -10692,7 +10738,7 @@ async function mergeStage(settings, reporter) {
     );
     await reporter.group("Verify", async () => {
       const keys = trustedKeys([
-        [basename6(merged.publicKeyFile), await readFile5(merged.publicKeyFile, "utf8")]
+        [basename7(merged.publicKeyFile), await readFile6(merged.publicKeyFile, "utf8")]
       ]);
       const failed = (await checkPaths([packagesDir], keys)).filter((c) => c.verdict !== "OK");
       if (failed.length) {
@@ -10712,7 +10758,7 @@ ${failed.map((c) => `${c.path}: ${c.verdict} - ${c.reason}`).join("\n")}`
       for (const file of (await readdir6(join14(packagesDir, dir))).sort())
         assets.push({ name: `${prefix}${file}`, path: join14(packagesDir, dir, file) });
     }
-    assets.push({ name: basename6(merged.publicKeyFile), path: merged.publicKeyFile });
+    assets.push({ name: basename7(merged.publicKeyFile), path: merged.publicKeyFile });
     return { ...merged, packagesDir, keyName, assets };
   } finally {
     await downloaded.cleanup();
@@ -10727,8 +10773,8 @@ export {
   secretsOf,
   removeSigningKey,
   DEFAULT_OUTPUT,
-  trustedKeys,
   checkPaths,
+  loadTrustedKeys,
   publish,
   publishDirectory,
   Docker,
