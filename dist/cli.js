@@ -10,7 +10,7 @@ import {
   loadConfigFile,
   loadTrustedKeys,
   renderStage
-} from "./chunks/chunk-TCTG5ESM.js";
+} from "./chunks/chunk-EWSPT4RK.js";
 import {
   formatDiagnostic
 } from "./chunks/chunk-TDJQGQYB.js";
@@ -433,7 +433,7 @@ ${usage()}
             ...values.arch !== void 0 && { arch: values.arch },
             ...values.image !== void 0 && { image: values.image },
             ...values["signing-key"] !== void 0 && {
-              signingKey: await readFile(values["signing-key"], "utf8")
+              signingKey: await readKeyFile(values["signing-key"])
             },
             ...values["signing-key-name"] !== void 0 && {
               keyName: values["signing-key-name"]
@@ -508,6 +508,15 @@ ${usage()}
 `);
     return 1;
   }
+}
+async function readKeyFile(path) {
+  const info = await stat(path).catch(() => void 0);
+  if (!info?.isFile() || info.size > 64 * 1024) {
+    throw new Error(
+      `--signing-key ${path} is ${!info ? "missing" : !info.isFile() ? "not a file" : "too large for a key"}: expected a PEM RSA private key file`
+    );
+  }
+  return readFile(path, "utf8");
 }
 async function pushCommand(values, workspace, configFile, out, err) {
   const env = process.env;

@@ -11,7 +11,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-TCTG5ESM.js";
+} from "./chunks/chunk-EWSPT4RK.js";
 import "./chunks/chunk-TDJQGQYB.js";
 import {
   error,
@@ -146,6 +146,7 @@ function annotate(diagnostics, workspace) {
 
 // src/state.ts
 var containers = [];
+var scratch = [];
 var keyDir = "";
 var state = {
   get isPost() {
@@ -158,16 +159,22 @@ var state = {
     containers.push(name);
     saveState("containers", containers.join("\n"));
   },
+  addScratchDir(dir) {
+    scratch.push(dir);
+    saveState("scratch", scratch.join("\n"));
+  },
   setKeyDir(dir) {
     keyDir = dir;
     saveState("keyDir", dir);
   },
   /** In the main step: what this process recorded. In the post step: what the main step saved. */
   leftovers() {
-    if (containers.length || keyDir) return { containers: [...containers], keyDir };
+    if (containers.length || keyDir || scratch.length)
+      return { containers: [...containers], keyDir, scratch: [...scratch] };
     return {
       containers: getState("containers").split("\n").filter(Boolean),
-      keyDir: getState("keyDir")
+      keyDir: getState("keyDir"),
+      scratch: getState("scratch").split("\n").filter(Boolean)
     };
   }
 };
@@ -372,7 +379,11 @@ async function run() {
       keyParent: inputs.tempDir,
       ...inputs.cache && { cache: new ActionsCache() },
       installTest: inputs.verify,
-      onContainer: (name) => state.addContainer(name),
+      onContainer: (name, scratchDir) => {
+        state.addContainer(name);
+        state.addScratchDir(scratchDir);
+      },
+      onScratchDir: (dir) => state.addScratchDir(dir),
       onKeyDir: (dir) => state.setKeyDir(dir)
     },
     reporter
@@ -525,13 +536,15 @@ function setRecipeOutputs(recipe, recipeDir) {
 }
 
 // src/post.ts
+import { rm } from "node:fs/promises";
 async function cleanUp() {
-  const { containers: containers2, keyDir: keyDir2 } = state.leftovers();
+  const { containers: containers2, keyDir: keyDir2, scratch: scratch2 } = state.leftovers();
   try {
     const docker = new Docker();
     for (const name of containers2) {
       if (await docker.removeContainer(name)) info(`removed container ${name}`);
     }
+    for (const dir of scratch2) await rm(dir, { recursive: true, force: true });
     if (keyDir2) {
       await removeSigningKey(keyDir2);
       info("removed the signing key files");

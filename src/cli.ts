@@ -409,7 +409,7 @@ export async function main(
             ...(values.arch !== undefined && { arch: values.arch }),
             ...(values.image !== undefined && { image: values.image }),
             ...(values['signing-key'] !== undefined && {
-              signingKey: await readFile(values['signing-key'], 'utf8'),
+              signingKey: await readKeyFile(values['signing-key']),
             }),
             ...(values['signing-key-name'] !== undefined && {
               keyName: values['signing-key-name'],
@@ -478,6 +478,17 @@ export async function main(
     err.write(`pakman: ${(error as Error).message}\n`)
     return 1
   }
+}
+
+/** The --signing-key file; a path that is no readable file is named with what was expected. */
+async function readKeyFile(path: string): Promise<string> {
+  const info = await stat(path).catch(() => undefined)
+  if (!info?.isFile() || info.size > 64 * 1024) {
+    throw new Error(
+      `--signing-key ${path} is ${!info ? 'missing' : !info.isFile() ? 'not a file' : 'too large for a key'}: expected a PEM RSA private key file`,
+    )
+  }
+  return readFile(path, 'utf8')
 }
 
 /** `pakman push`: the deploy stage, loaded only for this command. */

@@ -52,7 +52,11 @@ export async function run(): Promise<void> {
       keyParent: inputs.tempDir,
       ...(inputs.cache && { cache: new ActionsCache() }),
       installTest: inputs.verify,
-      onContainer: (name) => state.addContainer(name),
+      onContainer: (name, scratchDir) => {
+        state.addContainer(name)
+        state.addScratchDir(scratchDir)
+      },
+      onScratchDir: (dir) => state.addScratchDir(dir),
       onKeyDir: (dir) => state.setKeyDir(dir),
     },
     reporter,

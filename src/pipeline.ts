@@ -202,7 +202,9 @@ export interface BuildSettings extends RenderSettings {
   installTest?: boolean
   docker?: Docker
   /** Told about things to clean up if the run is cancelled (the action saves them for post). */
-  onContainer?: (name: string) => void
+  onContainer?: (name: string, scratchDir: string) => void
+  /** Told about a directory to remove if the run is cancelled (the staged output). */
+  onScratchDir?: (dir: string) => void
   onKeyDir?: (dir: string) => void
 }
 
@@ -269,6 +271,7 @@ export async function buildStage(
   const identity = buildIdentity(owner)
   // The build writes beside the output and is swapped in only once it verified (and installed).
   const staging = await stageOutput(outputDir, owner)
+  settings.onScratchDir?.(staging.dir)
   const packagesDir = staging.dir
   const keyName = settings.keyName ?? defaultKeyName(recipe.repository)
   let key: SigningKey | undefined

@@ -94,7 +94,7 @@ describe('pakman check', () => {
     const ran = await cli(['check', '--colour'])
     expect(ran.code).toBe(2)
     expect(ran.stderr).toBe(
-      'pakman: check does not take --colour; it takes --config, --workspace (see pakman help check)\n',
+      'pakman: check does not take --colour; it takes --config, --workspace, --repository, --pkgver, --build (see pakman help check)\n',
     )
   })
 })
@@ -265,7 +265,7 @@ describe('options per command', () => {
     const cases: [string[], string][] = [
       [
         ['check', '--signing-key', 'key.pem'],
-        'check does not take --signing-key; it takes --config, --workspace (see pakman help check)',
+        'check does not take --signing-key; it takes --config, --workspace, --repository, --pkgver, --build (see pakman help check)',
       ],
       [
         ['bootstrap', '--repository', 'octo/app', '--stack', 'alpine/3.20'],
@@ -395,7 +395,7 @@ describe('messages in the CLI name flags, not action inputs', () => {
     )
     expect(ran.code).toBe(1)
     expect(ran.stderr).toMatch(
-      /^pakman: the output directory \. \(--packages-dir DIR\) would hold the workspace or the home directory; choose a directory of its own$/m,
+      /^pakman: --packages-dir \. would hold the workspace or the home directory; choose a directory of its own$/m,
     )
     expect(await readFile(join(workspace, 'instellar.yml'), 'utf8')).toBe(MINIMAL) // nothing removed
   })
@@ -571,6 +571,20 @@ describe('pakman schema', () => {
     expect(schema).toEqual(jsonSchema())
     const port = schema.properties.kits.items.properties.ports.items.properties.target
     expect(port).toMatchObject({ type: 'integer', minimum: 1, maximum: 65535 })
+  })
+})
+
+describe('bad paths in flags', () => {
+  it('names a --signing-key that is missing or a directory, before anything runs', async () => {
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
+    const missing = join(workspace, 'nope.rsa')
+    const ran = await cli(['build', '--repository', 'octo/app', '--signing-key', missing])
+    expect(ran).toMatchObject({ code: 1, stdout: '' })
+    expect(ran.stderr).toBe(
+      `pakman: --signing-key ${missing} is missing: expected a PEM RSA private key file\n`,
+    )
+    const dir = await cli(['build', '--repository', 'octo/app', '--signing-key', workspace])
+    expect(dir.stderr).toContain(`--signing-key ${workspace} is not a file`)
   })
 })
 

@@ -29,7 +29,7 @@ export interface ContainerBuild {
   identity: BuildIdentity
   sourceDateEpoch: number
   /** Called with the container's name before it starts, so it can be removed on cancellation. */
-  onContainer?: (name: string) => void
+  onContainer?: (name: string, scratchDir: string) => void
   log: (line: string) => void
 }
 

@@ -14,7 +14,7 @@ export interface InstallTest {
   packageSpec: string
   keyName: string
   publicKeyPem: string
-  onContainer?: (name: string) => void
+  onContainer?: (name: string, scratchDir: string) => void
   log: (line: string) => void
 }
 

@@ -20,7 +20,8 @@ export interface ScriptRun {
   platform?: string
   /** Keep the container after it exits, for `then` (docker commit). */
   keep?: boolean
-  onContainer?: (name: string) => void
+  /** Told the container's name and the host directory its script is in, before it starts. */
+  onContainer?: (name: string, scratchDir: string) => void
   onLine: (line: string) => void
 }
 
@@ -45,7 +46,7 @@ export async function runScript(
     await writeFile(join(dir, 'script.sh'), run.script, { mode: 0o755 })
     for (const [file, content] of Object.entries(run.files ?? {}))
       await writeFile(join(dir, file), content, { mode: 0o644 })
-    run.onContainer?.(name)
+    run.onContainer?.(name, dir)
     const spec = {
       image: run.image,
       name,

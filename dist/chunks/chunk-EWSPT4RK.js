@@ -8161,7 +8161,7 @@ async function runScript(run, then) {
     await writeFile(join3(dir, "script.sh"), run.script, { mode: 493 });
     for (const [file, content] of Object.entries(run.files ?? {}))
       await writeFile(join3(dir, file), content, { mode: 420 });
-    run.onContainer?.(name);
+    run.onContainer?.(name, dir);
     const spec = {
       image: run.image,
       name,
@@ -10550,6 +10550,7 @@ async function buildStage(settings, reporter) {
   const stackName = stack ?? settings.image;
   const identity = buildIdentity(owner);
   const staging = await stageOutput(outputDir, owner);
+  settings.onScratchDir?.(staging.dir);
   const packagesDir = staging.dir;
   const keyName = settings.keyName ?? defaultKeyName(recipe.repository);
   let key;
