@@ -1,7 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
 import {
-  chownSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -11,7 +10,7 @@ import {
 } from 'node:fs'
 import { basename, join, relative } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { appConfig, makeWorkspace } from '../fixtures/workspace.js'
+import { appConfig, chownTree, makeWorkspace } from '../fixtures/workspace.js'
 import { scratchDirs } from '../helpers/scratch.js'
 import { containersNamed, dockerAvailable, testImage } from '../helpers/docker.js'
 import { runAction } from '../helpers/action.js'
@@ -523,15 +522,6 @@ function snapshotOf(dir: string): Record<string, string> {
 function stagingBeside(dir: string): string[] {
   const prefix = `.${basename(dir)}.pakman-staging-`
   return readdirSync(join(dir, '..')).filter((name) => name.startsWith(prefix))
-}
-
-function chownTree(dir: string, uid: number, gid: number): void {
-  chownSync(dir, uid, gid)
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) chownTree(path, uid, gid)
-    else chownSync(path, uid, gid)
-  }
 }
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {

@@ -1,7 +1,7 @@
-import { chownSync, readdirSync, renameSync, statSync } from 'node:fs'
+import { chownSync, renameSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { makeWorkspace } from '../fixtures/workspace.js'
+import { chownTree, makeWorkspace } from '../fixtures/workspace.js'
 import {
   dockerAvailable,
   realApkInstall,
@@ -203,13 +203,4 @@ async function buildAndCheck(stack: TestStack, scenario: Scenario): Promise<void
   for (const path of written)
     expect(statSync(path), path).toMatchObject({ uid: owner.uid, gid: owner.gid })
   results.push(`  ${stack.padEnd(5)} ${scenario.name}: built, apk verify OK, installed`)
-}
-
-function chownTree(dir: string, uid: number, gid: number): void {
-  chownSync(dir, uid, gid)
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) chownTree(path, uid, gid)
-    else chownSync(path, uid, gid)
-  }
 }

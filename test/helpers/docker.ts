@@ -121,32 +121,14 @@ export function realApkVerify(
   publicKey: { name: string; file: string },
   platform?: string,
 ): { code: number; lines: string[] } {
-  const ran = spawnSync(
-    'docker',
-    [
-      'run',
-      ...(platform ? ['--platform', platform] : []),
-      '--rm',
-      '--network',
-      'none',
-      '-v',
-      `${dir}:/repo:ro`,
-      '-v',
-      `${publicKey.file}:/etc/apk/keys/${publicKey.name}:ro`,
-      '-w',
-      '/repo',
-      '--entrypoint',
-      '/bin/sh',
-      image,
-      '-c',
-      'find . -name "*.apk" -o -name APKINDEX.tar.gz | sed "s|^\\./||" | sort | xargs apk verify',
-    ],
-    { encoding: 'utf8' },
+  const ran = runWithRepository(
+    image,
+    dir,
+    publicKey,
+    'cd /repo && find . -name "*.apk" -o -name APKINDEX.tar.gz | sed "s|^\\./||" | sort | xargs apk verify',
+    platform,
   )
-  return {
-    code: ran.status ?? -1,
-    lines: `${ran.stdout}${ran.stderr}`.split('\n').filter(Boolean),
-  }
+  return { code: ran.code, lines: ran.output.split('\n').filter(Boolean) }
 }
 
 /**
@@ -161,22 +143,30 @@ export function realApkInstall(
   spec: string,
   inspect: string,
 ): { code: number; output: string } {
+  return runWithRepository(
+    image,
+    dir,
+    publicKey,
+    `apk add --no-cache --repository "/repo/${repository}" "${spec}" && ${inspect}`,
+  )
+}
+
+/** Runs `script` in a fresh, network-less container of `image` with `dir` at /repo (read-only) and the key trusted. */
+function runWithRepository(
+  image: string,
+  dir: string,
+  publicKey: { name: string; file: string },
+  script: string,
+  platform?: string,
+): { code: number; output: string } {
   const ran = spawnSync(
     'docker',
     [
       'run',
-      '--rm',
-      '--network',
-      'none',
-      '-v',
-      `${dir}:/repo:ro`,
-      '-v',
-      `${publicKey.file}:/etc/apk/keys/${publicKey.name}:ro`,
-      '--entrypoint',
-      '/bin/sh',
-      image,
-      '-c',
-      `apk add --no-cache --repository "/repo/${repository}" "${spec}" && ${inspect}`,
+      ...(platform ? ['--platform', platform] : []),
+      ...['--rm', '--network', 'none', '-v', `${dir}:/repo:ro`],
+      ...['-v', `${publicKey.file}:/etc/apk/keys/${publicKey.name}:ro`],
+      ...['--entrypoint', '/bin/sh', image, '-c', script],
     ],
     { encoding: 'utf8' },
   )
