@@ -534,7 +534,7 @@ async function pushCommand(values, workspace, configFile, out, err) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-IFBIAEBR.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-FUASKDCG.js");
   const authToken = env.INSTELLAR_AUTH_TOKEN;
   const packageToken = env.INSTELLAR_PACKAGE_TOKEN;
   const secrets = new Secrets(() => {

@@ -479,7 +479,7 @@ async function deploymentConfig(inputs, workspace) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-IFBIAEBR.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-FUASKDCG.js");
   const { instellar } = inputs;
   const pushed = await reporter.group(
     instellar.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",

@@ -66,10 +66,15 @@ export class S3Storage implements Storage {
     const url = `${this.base}/${key.split('/').map(encodeURIComponent).join('/')}`
     const step = `upload ${key}`
 
-    const initiated = await this.send(step, 'POST', `${url}?uploads`, undefined, signal)
+    // Not cancelled by `signal`: an upload the server has opened must be known, so it can be aborted.
+    const initiated = await this.send(step, 'POST', `${url}?uploads`)
     const uploadId = xmlValue(initiated, 'UploadId')
     if (!uploadId) throw new PushError(step, `no UploadId in the answer: ${excerpt(initiated)}`)
     const target = `${url}?uploadId=${encodeURIComponent(uploadId)}`
+    if (signal?.aborted) {
+      await this.abort(step, target)
+      throw new PushError(step, 'stopped: another upload failed')
+    }
 
     // The first failure stops the other parts; the upload is then aborted, once all have stopped.
     const stop = new AbortController()

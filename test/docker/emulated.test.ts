@@ -16,7 +16,7 @@ import { scratchDirs } from '../helpers/scratch.js'
 const docker = dockerAvailable()
 const QEMU = '/proc/sys/fs/binfmt_misc/qemu-aarch64'
 const emulation = existsSync(QEMU)
-if (!emulation && process.env.CI) {
+if (!emulation && process.env.PAKMAN_SHARED_REQUIRED) {
   throw new Error(`CI needs QEMU user emulation for aarch64 (${QEMU}); .ci/run registers it`)
 }
 const { temp, keep } = scratchDirs()

@@ -377,10 +377,14 @@ var S3Storage = class {
     const count = Math.max(1, Math.ceil(size / partSize));
     const url = `${this.base}/${key.split("/").map(encodeURIComponent).join("/")}`;
     const step = `upload ${key}`;
-    const initiated = await this.send(step, "POST", `${url}?uploads`, void 0, signal);
+    const initiated = await this.send(step, "POST", `${url}?uploads`);
     const uploadId = xmlValue(initiated, "UploadId");
     if (!uploadId) throw new PushError(step, `no UploadId in the answer: ${excerpt(initiated)}`);
     const target = `${url}?uploadId=${encodeURIComponent(uploadId)}`;
+    if (signal?.aborted) {
+      await this.abort(step, target);
+      throw new PushError(step, "stopped: another upload failed");
+    }
     const stop = new AbortController();
     const partSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
     let failure;
