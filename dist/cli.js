@@ -10,7 +10,7 @@ import {
   loadConfigFile,
   loadTrustedKeys,
   renderStage
-} from "./chunks/chunk-EWSPT4RK.js";
+} from "./chunks/chunk-64HLZF2A.js";
 import {
   formatDiagnostic
 } from "./chunks/chunk-TDJQGQYB.js";

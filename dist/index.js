@@ -11,7 +11,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-EWSPT4RK.js";
+} from "./chunks/chunk-64HLZF2A.js";
 import "./chunks/chunk-TDJQGQYB.js";
 import {
   error,

@@ -260,7 +260,12 @@ async function settlePiped(stages: PipedStage[], pipes: Promise<void>[]): Promis
       piped.catch((error: Error) => fail(new DockerError(`a pipe broke: ${error.message}`), false)),
     ),
   ])
-  const first = failures.find((f) => f.own) ?? failures[0]
+  // A stage that failed writing into a stage that had already died says so (broken pipe): the
+  // other stage's own failure is the cause, whichever process happened to exit first.
+  const echo = (f: { error: DockerError }) =>
+    /broken pipe|EPIPE|connection reset by peer/i.test(f.error.message)
+  const first =
+    failures.find((f) => f.own && !echo(f)) ?? failures.find((f) => f.own) ?? failures[0]
   if (first) throw first.error
 }
 

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
  * - every test, worker and process it starts gets a TMPDIR of its own; whatever is still in it at
  *   the end is a leak, and fails the run.
  * - Docker images and containers this run made (test images, environments) are removed; any other
- *   image or container left behind fails the run.
+ *   image or container left behind fails the run. Not while another test run shares the daemon.
  */
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..')
@@ -21,11 +21,17 @@ interface DockerState {
   containers: Set<string>
 }
 
+/** Test runs in progress on this machine register here; they share one Docker daemon. */
+const RUNS = join(tmpdir(), 'pakman-test-runs')
+
 export default function setup(): () => void {
   execFileSync(process.execPath, [join(ROOT, 'scripts/bundle.mjs')], {
     cwd: ROOT,
     stdio: 'inherit',
   })
+  mkdirSync(RUNS, { recursive: true })
+  const registration = join(RUNS, String(process.pid))
+  writeFileSync(registration, '')
   const runTemp = mkdtempSync(join(tmpdir(), 'pakman-test-run-'))
   process.env.TMPDIR = runTemp
   const before = dockerState()
@@ -37,7 +43,13 @@ export default function setup(): () => void {
       problems.push(`temporary files left behind in ${runTemp}: ${leftFiles.join(', ')}`)
     rmSync(runTemp, { recursive: true, force: true })
 
-    if (before) {
+    rmSync(registration, { force: true })
+    // Another run on the same daemon may be using images made during this one, and making its
+    // own containers: Docker is left alone then (a lone run, as in CI, always checks it).
+    const others = readdirSync(RUNS).filter((pid) => alive(Number(pid)))
+    if (others.length)
+      process.stderr.write(`test runs ${others.join(', ')} are still going: Docker not cleaned\n`)
+    if (before && !others.length) {
       const after = dockerState()!
       const newImages = [...after.images].filter((image) => !before.images.has(image))
       // The run's own caches: test images (content-addressed) and build environments.
@@ -50,6 +62,15 @@ export default function setup(): () => void {
         problems.push(`Docker containers left behind: ${leftContainers.join(', ')}`)
     }
     if (problems.length) throw new Error(`the test run did not clean up:\n${problems.join('\n')}`)
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
   }
 }
 

@@ -10130,7 +10130,8 @@ async function settlePiped(stages, pipes) {
       (piped) => piped.catch((error) => fail(new DockerError(`a pipe broke: ${error.message}`), false))
     )
   ]);
-  const first = failures.find((f) => f.own) ?? failures[0];
+  const echo = (f) => /broken pipe|EPIPE|connection reset by peer/i.test(f.error.message);
+  const first = failures.find((f) => f.own && !echo(f)) ?? failures.find((f) => f.own) ?? failures[0];
   if (first) throw first.error;
 }
 function exitCode(child) {
