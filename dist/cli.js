@@ -10,10 +10,10 @@ import {
   loadConfigFile,
   loadTrustedKeys,
   renderStage
-} from "./chunks/chunk-EWSPT4RK.js";
+} from "./chunks/chunk-NEWHODIK.js";
 import {
   formatDiagnostic
-} from "./chunks/chunk-TDJQGQYB.js";
+} from "./chunks/chunk-DLANMMG5.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts
@@ -534,7 +534,7 @@ async function pushCommand(values, workspace, configFile, out, err) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-FUASKDCG.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-OR5C3APV.js");
   const authToken = env.INSTELLAR_AUTH_TOKEN;
   const packageToken = env.INSTELLAR_PACKAGE_TOKEN;
   const secrets = new Secrets(() => {

@@ -11,8 +11,8 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-EWSPT4RK.js";
-import "./chunks/chunk-TDJQGQYB.js";
+} from "./chunks/chunk-NEWHODIK.js";
+import "./chunks/chunk-DLANMMG5.js";
 import {
   error,
   getBooleanInput,
@@ -479,7 +479,7 @@ async function deploymentConfig(inputs, workspace) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-FUASKDCG.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-OR5C3APV.js");
   const { instellar } = inputs;
   const pushed = await reporter.group(
     instellar.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { buildScript } from '../src/build/scripts.js'
 import { environmentScript } from '../src/environment/script.js'
-import { listEntry } from '../src/recipe/shell.js'
+import { listEntry } from '../src/shell/index.js'
 
 const shellcheck = (text: string) =>
   spawnSync('shellcheck', ['-'], { input: text, encoding: 'utf8' })

@@ -1,5 +1,5 @@
 import { SCRIPT_DIR } from '../container/script.js'
-import { fileText, sh, word } from '../recipe/shell.js'
+import { fileText, sh, word } from '../shell/index.js'
 
 /*
  * Shell that runs inside the containers. The scripts are fixed text: every value they need comes

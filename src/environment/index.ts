@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { runScript } from '../container/script.js'
 import { environmentScript } from './script.js'
 import type { Docker } from '../container/docker.js'
-import { listEntry } from '../recipe/shell.js'
+import { listEntry } from '../shell/index.js'
 import type { ImageCache } from './cache.js'
 
 export { ActionsCache, DirectoryCache, type ImageCache } from './cache.js'

@@ -19757,12 +19757,69 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/shell/index.ts
+var SAFE_WORD = /^[A-Za-z0-9_@%+=:,./^-]+$/;
+function word(value) {
+  const text = String(value);
+  if (!SAFE_WORD.test(text))
+    throw new Error(`unsafe value for a shell word: ${JSON.stringify(text)}`);
+  return text;
+}
+var CALL = /^(?:[A-Za-z0-9_@%+=:,./^-]+|'[A-Za-z0-9_@%+=:,./^ -]*')(?: +(?:[A-Za-z0-9_@%+=:,./^-]+|'[A-Za-z0-9_@%+=:,./^ -]*'))*$/;
+function words(value) {
+  if (!CALL.test(value)) {
+    throw new Error(`unsafe value for shell arguments: ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+function listEntry(value) {
+  if (!/^[A-Za-z0-9_@%+=:,./^!<>~*-]+$/.test(value)) {
+    throw new Error(`unsafe value for a quoted list: ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+function singleQuoted(entry) {
+  return `'${entry}'`;
+}
+function glob(value) {
+  if (!/^[A-Za-z0-9_@%+=:,./^*?[\]-]+$/.test(value) || value.startsWith("/") || /(^|\/)\.\.(\/|$)/.test(value)) {
+    throw new Error(`unsafe path pattern: ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+function verbatim(block) {
+  return { verbatim: block.replace(/\n+$/, "") };
+}
+function sh(strings, ...values) {
+  let out = strings[0];
+  values.forEach((value, i) => {
+    out += render(value) + strings[i + 1];
+  });
+  return { script: out };
+}
+function render(fragment) {
+  if (typeof fragment === "string") return fragment;
+  if (Array.isArray(fragment)) return fragment.map(render).join("");
+  if ("verbatim" in fragment) return fragment.verbatim;
+  return fragment.script;
+}
+function list(items) {
+  return items.join(" ");
+}
+function lines(items) {
+  return { script: items.map((item) => item.script).join("\n") };
+}
+function fileText(script) {
+  const text = script.script.replace(/^\n/, "");
+  return text.endsWith("\n") ? text : `${text}
+`;
+}
+
 // src/config/schema.ts
 var NAME = /^[a-z0-9][a-z0-9._-]*$/;
 var SHELL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 var BINARY = /^[A-Za-z0-9_+][A-Za-z0-9._+-]*$/;
 var ABSOLUTE_DIR = /^(?:\/[A-Za-z0-9_+][A-Za-z0-9._+-]*)+\/?$/;
-var CALL = /^(?:[A-Za-z0-9_@%+=:,./^-]+|'[A-Za-z0-9_@%+=:,./^ -]*')(?: +(?:[A-Za-z0-9_@%+=:,./^-]+|'[A-Za-z0-9_@%+=:,./^ -]*'))*$/;
 var APK_DEPENDENCY = /^!?(?:[a-z]+:)?[A-Za-z0-9_][A-Za-z0-9._+-]*(?:(?:[<>]=?|=|~|><)[A-Za-z0-9._+*-]+)?$/;
 var DESTINATION_PATH = "(?!\\/)(?!.*(?:^|\\/)\\.\\.(?:\\/|$))[A-Za-z0-9._*?[\\]+@=,%-]+(?:\\/[A-Za-z0-9._*?[\\]+@=,%-]+)*";
 var DESTINATION = new RegExp(`^${DESTINATION_PATH}\\/?$`);
@@ -19942,64 +19999,6 @@ var OPENRC_RESERVED = /* @__PURE__ */ new Set([
   "stop_post"
 ]);
 var CLOSED_MAPS = /* @__PURE__ */ new Set(["hook"]);
-
-// src/recipe/shell.ts
-var SAFE_WORD = /^[A-Za-z0-9_@%+=:,./^-]+$/;
-function word(value) {
-  const text = String(value);
-  if (!SAFE_WORD.test(text))
-    throw new Error(`unsafe value for a shell word: ${JSON.stringify(text)}`);
-  return text;
-}
-function words(value) {
-  const token = `(?:[A-Za-z0-9_@%+=:,./^-]+|'[A-Za-z0-9_@%+=:,./^ -]*')`;
-  if (!new RegExp(`^${token}(?: +${token})*$`).test(value)) {
-    throw new Error(`unsafe value for shell arguments: ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-function listEntry(value) {
-  if (!/^[A-Za-z0-9_@%+=:,./^!<>~*-]+$/.test(value)) {
-    throw new Error(`unsafe value for a quoted list: ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-function singleQuoted(entry) {
-  return `'${entry}'`;
-}
-function glob(value) {
-  if (!/^[A-Za-z0-9_@%+=:,./^*?[\]-]+$/.test(value) || value.startsWith("/") || /(^|\/)\.\.(\/|$)/.test(value)) {
-    throw new Error(`unsafe path pattern: ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-function verbatim(block) {
-  return { verbatim: block.replace(/\n+$/, "") };
-}
-function sh(strings, ...values) {
-  let out = strings[0];
-  values.forEach((value, i) => {
-    out += render(value) + strings[i + 1];
-  });
-  return { script: out };
-}
-function render(fragment) {
-  if (typeof fragment === "string") return fragment;
-  if (Array.isArray(fragment)) return fragment.map(render).join("");
-  if ("verbatim" in fragment) return fragment.verbatim;
-  return fragment.script;
-}
-function list(items) {
-  return items.join(" ");
-}
-function lines(items) {
-  return { script: items.map((item) => item.script).join("\n") };
-}
-function fileText(script) {
-  const text = script.script.replace(/^\n/, "");
-  return text.endsWith("\n") ? text : `${text}
-`;
-}
 
 // src/recipe/model.ts
 function buildModel(config2, inputs) {
@@ -20544,20 +20543,20 @@ export {
   hasErrors,
   byPosition,
   external_exports,
-  SHELL_IDENTIFIER,
-  BINARY,
-  CALL,
-  LEGACY_DESTINATION,
-  STACK_PATTERN,
-  instellarSchema,
-  OPENRC_RESERVED,
-  CLOSED_MAPS,
   word,
+  CALL,
   listEntry,
   singleQuoted,
   sh,
   list,
   fileText,
+  SHELL_IDENTIFIER,
+  BINARY,
+  LEGACY_DESTINATION,
+  STACK_PATTERN,
+  instellarSchema,
+  OPENRC_RESERVED,
+  CLOSED_MAPS,
   slugify,
   parseRepository,
   defaultKeyName,

@@ -22,7 +22,7 @@ import {
   sh,
   singleQuoted,
   word
-} from "./chunk-TDJQGQYB.js";
+} from "./chunk-DLANMMG5.js";
 import {
   __commonJS,
   __require,
