@@ -10,7 +10,7 @@ import {
   loadConfigFile,
   loadTrustedKeys,
   renderStage
-} from "./chunks/chunk-NEWHODIK.js";
+} from "./chunks/chunk-P273US43.js";
 import {
   formatDiagnostic
 } from "./chunks/chunk-DLANMMG5.js";

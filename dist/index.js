@@ -11,7 +11,7 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-NEWHODIK.js";
+} from "./chunks/chunk-P273US43.js";
 import "./chunks/chunk-DLANMMG5.js";
 import {
   error,

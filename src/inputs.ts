@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { homedir, tmpdir } from 'node:os'
-import { secretsOf } from './keys/index.js'
+import { secretsOf } from './signing/index.js'
 import { join } from 'node:path'
 
 /** The action's inputs, read in one place. Names match action.yml. */

@@ -24,7 +24,7 @@ import { runInstallTest } from './build/install-test.js'
 import { claimOutputDir, emptyOutputDir, OutputDirError, stageOutput } from './output.js'
 import { Docker } from './container/docker.js'
 import { prepareEnvironment, type Environment, type ImageCache } from './environment/index.js'
-import { prepareSigningKey, removeSigningKey, type SigningKey } from './keys/index.js'
+import { prepareSigningKey, removeSigningKey, type SigningKey } from './signing/index.js'
 import {
   downloadBuildArtifacts,
   mergeKeyName,

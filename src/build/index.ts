@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import type { Docker } from '../container/docker.js'
-import type { SigningKey } from '../keys/index.js'
+import type { SigningKey } from '../signing/index.js'
 import type { BuildIdentity } from './identity.js'
 import { runScript } from '../container/script.js'
 import { buildScript, CONTAINER_PATHS, PHASE_MARKER } from './scripts.js'

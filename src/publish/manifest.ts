@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import { checkKeyName } from '../keys/index.js'
+import { checkKeyName } from '../signing/index.js'
 
 /** pakman.json: what a build artifact holds, so a merge job knows each one's stack and arch. */
 export const MANIFEST = 'pakman.json'

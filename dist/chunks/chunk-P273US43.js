@@ -2890,8 +2890,8 @@ var require_int2 = __commonJS({
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     function intResolve(str, offset, radix, { intAsBigInt }) {
-      const sign = str[0];
-      if (sign === "-" || sign === "+")
+      const sign2 = str[0];
+      if (sign2 === "-" || sign2 === "+")
         offset += 1;
       str = str.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
@@ -2907,10 +2907,10 @@ var require_int2 = __commonJS({
             break;
         }
         const n2 = BigInt(str);
-        return sign === "-" ? BigInt(-1) * n2 : n2;
+        return sign2 === "-" ? BigInt(-1) * n2 : n2;
       }
       const n = parseInt(str, radix);
-      return sign === "-" ? -1 * n : n;
+      return sign2 === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
@@ -3057,11 +3057,11 @@ var require_timestamp = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
-      const sign = str[0];
-      const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
+      const sign2 = str[0];
+      const parts = sign2 === "-" || sign2 === "+" ? str.substring(1) : str;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
-      return sign === "-" ? num(-1) * res : res;
+      return sign2 === "-" ? num(-1) * res : res;
     }
     function stringifySexagesimal(node) {
       let { value } = node;
@@ -3070,9 +3070,9 @@ var require_timestamp = __commonJS({
         num = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node);
-      let sign = "";
+      let sign2 = "";
       if (value < 0) {
-        sign = "-";
+        sign2 = "-";
         value *= num(-1);
       }
       const _60 = num(60);
@@ -3087,7 +3087,7 @@ var require_timestamp = __commonJS({
           parts.unshift(value);
         }
       }
-      return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+      return sign2 + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
       identify: (value) => typeof value === "bigint" || Number.isInteger(value),
@@ -8316,7 +8316,7 @@ async function buildEnvironment(request, image) {
   );
 }
 
-// src/keys/index.ts
+// src/signing/key.ts
 import { createPrivateKey, createPublicKey, generateKeyPair } from "node:crypto";
 import { chmod, chown, mkdtemp as mkdtemp2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join5 } from "node:path";
@@ -8333,7 +8333,7 @@ async function prepareSigningKey(input, parent, owner) {
   checkKeyName(input.name);
   const ephemeral = !input.privateKey?.trim();
   const privateKey = ephemeral ? await generateKey() : readPrivateKey(input.privateKey);
-  const publicKeyPem = createPublicKey(privateKey).export({ type: "spki", format: "pem" }).toString();
+  const publicKeyPem = publicKeyOf(privateKey);
   if (input.publicKey?.trim()) {
     let given;
     try {
@@ -8371,6 +8371,9 @@ function checkKeyName(name) {
     );
   }
 }
+function publicKeyOf(privateKey) {
+  return createPublicKey(privateKey).export({ type: "spki", format: "pem" }).toString();
+}
 function readPrivateKey(pem) {
   let key;
   try {
@@ -8392,132 +8395,9 @@ async function generateKey() {
   return privateKey;
 }
 
-// src/output.ts
-import {
-  chmod as chmod2,
-  chown as chown2,
-  mkdir as mkdir2,
-  mkdtemp as mkdtemp3,
-  readdir,
-  realpath,
-  rename as rename2,
-  rm as rm4,
-  stat as stat3,
-  writeFile as writeFile3
-} from "node:fs/promises";
-import { homedir as homedir2 } from "node:os";
-import { basename as basename2, dirname as dirname2, join as join7, resolve, sep } from "node:path";
-
-// src/publish/manifest.ts
-import { readFile } from "node:fs/promises";
-import { basename, join as join6 } from "node:path";
-var MANIFEST = "pakman.json";
-async function readManifests(dirs) {
-  return Promise.all(
-    dirs.map(async (dir) => {
-      try {
-        return JSON.parse(await readFile(join6(dir, MANIFEST), "utf8"));
-      } catch (error) {
-        throw new Error(
-          `${MANIFEST} in ${basename(dir)} is unreadable: ${error.message}`,
-          {
-            cause: error
-          }
-        );
-      }
-    })
-  );
-}
-function mergeKeyName(manifests, given) {
-  if (given.keyName) checkKeyName(given.keyName);
-  const named = [...new Set(manifests.map((m) => m.keyName).filter(Boolean))];
-  if (named.length > 1) {
-    throw new Error(
-      `the build jobs signed with different keys (${named.join(", ")} in their ${MANIFEST}); merge only builds signed with one key`
-    );
-  }
-  const [built] = named;
-  if (built && given.keyName && given.keyName !== built) {
-    throw new Error(
-      `signing-key-name is ${given.keyName}, but the build jobs signed as ${built} (${MANIFEST}); drop the input or give them the same name`
-    );
-  }
-  const name = built ?? given.keyName ?? given.defaultKeyName;
-  if (!name)
-    throw new Error(
-      "merge needs signing-key-name: no build artifact names its key, and no repository is known"
-    );
-  return name;
-}
-
-// src/output.ts
-var OUTPUT_MARKER = ".pakman-output";
-var DEFAULT_OUTPUT = join7(".pakman", "packages");
-var OutputDirError = class extends Error {
-  name = "OutputDirError";
-};
-async function claimOutputDir(dir, workspace, option) {
-  const target = resolve(dir);
-  const existing = await stat3(target).catch(() => void 0);
-  if (existing && !existing.isDirectory())
-    throw new OutputDirError(`${option} ${dir} is not a directory; name a directory for packages`);
-  await mkdir2(target, { recursive: true });
-  const real = await realpath(target);
-  const protectedDirs = [sep, homedir2(), await realpath(workspace)];
-  const inside = (parent, child) => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
-  if (protectedDirs.some((p) => inside(real, p))) {
-    throw new OutputDirError(
-      `${option} ${dir} would hold the workspace or the home directory; choose a directory of its own`
-    );
-  }
-  const entries = await readdir(real);
-  const ours = entries.includes(OUTPUT_MARKER) || entries.includes(MANIFEST);
-  if (entries.length && !ours) {
-    const shown = entries.sort().slice(0, 5).join(", ") + (entries.length > 5 ? ", \u2026" : "");
-    throw new OutputDirError(
-      `${option} ${dir} holds files PAKman did not write (${shown}). PAKman replaces the contents of its output directory, so it only uses one that is empty or that it wrote before (it holds ${OUTPUT_MARKER}). Set ${option} to a new or empty directory, or move those files away; nothing was changed.`
-    );
-  }
-  await writeFile3(join7(real, OUTPUT_MARKER), markerText(), { mode: 420 });
-  return real;
-}
-function markerText() {
-  return "This directory is output of PAKman; each build replaces what is in it.\n";
-}
-async function emptyOutputDir(real) {
-  for (const entry of await readdir(real)) {
-    if (entry !== OUTPUT_MARKER) await rm4(join7(real, entry), { recursive: true, force: true });
-  }
-}
-async function stageOutput(real, owner) {
-  const parent = dirname2(real);
-  const dir = await mkdtemp3(join7(parent, `.${basename2(real)}.pakman-staging-`));
-  await writeFile3(join7(dir, OUTPUT_MARKER), markerText(), { mode: 420 });
-  await chmod2(dir, (await stat3(real)).mode & 4095);
-  if (process.getuid?.() === 0 && owner.uid !== 0) await chown2(dir, owner.uid, owner.gid);
-  const discard = () => rm4(dir, { recursive: true, force: true });
-  return {
-    dir,
-    discard,
-    async commit() {
-      const old = `${dir}-old`;
-      try {
-        await rename2(real, old);
-      } catch {
-        await emptyOutputDir(real);
-        for (const entry of await readdir(dir)) await rename2(join7(dir, entry), join7(real, entry));
-        await discard();
-        return;
-      }
-      await rename2(dir, real);
-      await rm4(old, { recursive: true, force: true });
-    }
-  };
-}
-
 // src/apk/repository.ts
-import { readdir as readdir2, readFile as readFile2, stat as stat5 } from "node:fs/promises";
-import { basename as basename3, dirname as dirname3, join as join8 } from "node:path";
+import { readdir, readFile, stat as stat4 } from "node:fs/promises";
+import { basename, dirname as dirname2, join as join6 } from "node:path";
 
 // src/apk/verify.ts
 import {
@@ -8527,7 +8407,7 @@ import {
   verify as rsaVerify
 } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { stat as stat4 } from "node:fs/promises";
+import { stat as stat3 } from "node:fs/promises";
 
 // src/apk/streams.ts
 import { kMaxLength } from "node:buffer";
@@ -8976,7 +8856,7 @@ var MAX_INFLATED_BYTES = 8 * 1024 ** 3;
 var MAX_CONTROL_BYTES = 16 * 1024 ** 2;
 var DIGESTS = { RSA: "sha1", RSA256: "sha256", RSA512: "sha512" };
 async function checkPackageFile(path, keys, options = {}) {
-  const { size } = await stat4(path);
+  const { size } = await stat3(path);
   const source = createReadStream(path, { highWaterMark: 256 * 1024 });
   return { ...await verifyPackageStream(source, keys, options), size };
 }
@@ -9260,22 +9140,22 @@ function archiveFailure(error) {
 async function checkPaths(paths, keys, options = {}) {
   const checks = [];
   for (const path of paths) {
-    if ((await stat5(path)).isDirectory()) checks.push(...await checkTree(path, keys, options));
-    else if (basename3(path) === "APKINDEX.tar.gz") checks.push(await checkIndex(path, keys));
+    if ((await stat4(path)).isDirectory()) checks.push(...await checkTree(path, keys, options));
+    else if (basename(path) === "APKINDEX.tar.gz") checks.push(await checkIndex(path, keys));
     else checks.push(fileCheck(path, await checkPackageFile(path, keys, options)));
   }
   return checks;
 }
 async function checkTree(dir, keys, options) {
   const checks = [];
-  const entries = await readdir2(dir, { withFileTypes: true });
+  const entries = await readdir(dir, { withFileTypes: true });
   for (const entry of entries) {
-    if (entry.isDirectory()) checks.push(...await checkTree(join8(dir, entry.name), keys, options));
+    if (entry.isDirectory()) checks.push(...await checkTree(join6(dir, entry.name), keys, options));
   }
   const files = entries.filter((e) => e.isFile()).map((e) => e.name);
   const packages = /* @__PURE__ */ new Map();
   for (const name of files.filter((f) => f.endsWith(".apk") || f === "APKINDEX.tar.gz").sort()) {
-    const path = join8(dir, name);
+    const path = join6(dir, name);
     if (name === "APKINDEX.tar.gz") {
       checks.push(await checkIndex(path, keys));
       continue;
@@ -9291,29 +9171,29 @@ function fileCheck(path, result) {
   return { path, verdict: result.verdict, reason: result.reason };
 }
 async function checkIndex(path, keys) {
-  const { size } = await stat5(path);
+  const { size } = await stat4(path);
   if (size > MAX_INDEX_BYTES)
     return {
       path,
       verdict: "TOO_LARGE",
       reason: `the index is ${size} bytes, more than the ${MAX_INDEX_BYTES} PAKman reads (MAX_INDEX_BYTES)`
     };
-  return fileCheck(path, verifyIndex(await readFile2(path), keys));
+  return fileCheck(path, verifyIndex(await readFile(path), keys));
 }
 async function checkListing(dir, files, packages) {
   const checks = [];
-  const indexPath = join8(dir, "APKINDEX.tar.gz");
+  const indexPath = join6(dir, "APKINDEX.tar.gz");
   let entries;
   try {
-    if ((await stat5(indexPath)).size > MAX_INDEX_BYTES) return checks;
-    entries = readIndex(await readFile2(indexPath)).entries;
+    if ((await stat4(indexPath)).size > MAX_INDEX_BYTES) return checks;
+    entries = readIndex(await readFile(indexPath)).entries;
   } catch {
     return checks;
   }
   const listed = /* @__PURE__ */ new Set();
   for (const entry of entries) {
     const name = `${entry.name}-${entry.version}.apk`;
-    const path = join8(dir, name);
+    const path = join6(dir, name);
     listed.add(name);
     const found = packages.get(name);
     if (!files.includes(name) || !found) {
@@ -9331,9 +9211,9 @@ async function checkListing(dir, files, packages) {
   }
   for (const name of files.filter((f) => f.endsWith(".apk") && !listed.has(f))) {
     checks.push({
-      path: join8(dir, name),
+      path: join6(dir, name),
       verdict: "NOT_LISTED",
-      reason: `not in ${join8(dirname3(join8(dir, name)), "APKINDEX.tar.gz")}`
+      reason: `not in ${join6(dirname2(join6(dir, name)), "APKINDEX.tar.gz")}`
     });
   }
   return checks;
@@ -9341,15 +9221,15 @@ async function checkListing(dir, files, packages) {
 
 // src/apk/trust.ts
 import { createPrivateKey as createPrivateKey2, createPublicKey as createPublicKey3 } from "node:crypto";
-import { readFile as readFile3, stat as stat6 } from "node:fs/promises";
-import { basename as basename4 } from "node:path";
+import { readFile as readFile2, stat as stat5 } from "node:fs/promises";
+import { basename as basename2 } from "node:path";
 var TrustError = class extends Error {
   name = "TrustError";
 };
 async function loadTrustedKeys(files) {
   const keys = /* @__PURE__ */ new Map();
   for (const file of files) {
-    const info = await stat6(file).catch(() => void 0);
+    const info = await stat5(file).catch(() => void 0);
     if (!info?.isFile()) {
       throw new TrustError(
         `${file} is ${info ? "not a file" : "missing"}: expected a public key file NAME.rsa.pub`
@@ -9357,12 +9237,12 @@ async function loadTrustedKeys(files) {
     }
     if (info.size > 64 * 1024)
       throw new TrustError(`${file} is ${info.size} bytes: too large for a PEM public key`);
-    const pem = await readFile3(file, "utf8");
-    keys.set(basename4(file), publicKeyOf(file, pem));
+    const pem = await readFile2(file, "utf8");
+    keys.set(basename2(file), publicKeyOf2(file, pem));
   }
   return keys;
 }
-function publicKeyOf(file, pem) {
+function publicKeyOf2(file, pem) {
   if (/-----BEGIN (RSA |ENCRYPTED )?PRIVATE KEY-----/.test(pem)) {
     let privateKey = true;
     try {
@@ -9384,7 +9264,6 @@ function publicKeyOf(file, pem) {
 }
 
 // src/apk/write.ts
-import { sign as rsaSign } from "node:crypto";
 import { gzipSync } from "node:zlib";
 var FIELDS = [
   ["P", "pkgname"],
@@ -9439,10 +9318,8 @@ function indexMember(text, description, mtime) {
   ]);
   return gzipSync(tar, { level: 9 });
 }
-function signMember(member, key, keyName, mtime, algorithm = "RSA") {
-  const signature = rsaSign(algorithm === "RSA" ? "sha1" : "sha256", member, key);
-  const tar = tarEntry(`.SIGN.${algorithm}.${keyName}`, signature, mtime);
-  return Buffer.concat([gzipSync(tar, { level: 9 }), member]);
+function signatureMember(name, signature, mtime) {
+  return gzipSync(tarEntry(name, signature, mtime), { level: 9 });
 }
 function tarEntry(name, content, mtime) {
   const header = Buffer.alloc(512);
@@ -9461,6 +9338,136 @@ function tarEntry(name, content, mtime) {
   header.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148);
   const padding = Buffer.alloc((512 - content.length % 512) % 512);
   return Buffer.concat([header, content, padding]);
+}
+
+// src/signing/sign.ts
+import { sign } from "node:crypto";
+function signMember(member, key, keyName, mtime, algorithm = "RSA") {
+  const signature = sign(algorithm === "RSA" ? "sha1" : "sha256", member, key);
+  return Buffer.concat([signatureMember(`.SIGN.${algorithm}.${keyName}`, signature, mtime), member]);
+}
+
+// src/output.ts
+import {
+  chmod as chmod2,
+  chown as chown2,
+  mkdir as mkdir2,
+  mkdtemp as mkdtemp3,
+  readdir as readdir2,
+  realpath,
+  rename as rename2,
+  rm as rm4,
+  stat as stat6,
+  writeFile as writeFile3
+} from "node:fs/promises";
+import { homedir as homedir2 } from "node:os";
+import { basename as basename4, dirname as dirname3, join as join8, resolve, sep } from "node:path";
+
+// src/publish/manifest.ts
+import { readFile as readFile3 } from "node:fs/promises";
+import { basename as basename3, join as join7 } from "node:path";
+var MANIFEST = "pakman.json";
+async function readManifests(dirs) {
+  return Promise.all(
+    dirs.map(async (dir) => {
+      try {
+        return JSON.parse(await readFile3(join7(dir, MANIFEST), "utf8"));
+      } catch (error) {
+        throw new Error(
+          `${MANIFEST} in ${basename3(dir)} is unreadable: ${error.message}`,
+          {
+            cause: error
+          }
+        );
+      }
+    })
+  );
+}
+function mergeKeyName(manifests, given) {
+  if (given.keyName) checkKeyName(given.keyName);
+  const named = [...new Set(manifests.map((m) => m.keyName).filter(Boolean))];
+  if (named.length > 1) {
+    throw new Error(
+      `the build jobs signed with different keys (${named.join(", ")} in their ${MANIFEST}); merge only builds signed with one key`
+    );
+  }
+  const [built] = named;
+  if (built && given.keyName && given.keyName !== built) {
+    throw new Error(
+      `signing-key-name is ${given.keyName}, but the build jobs signed as ${built} (${MANIFEST}); drop the input or give them the same name`
+    );
+  }
+  const name = built ?? given.keyName ?? given.defaultKeyName;
+  if (!name)
+    throw new Error(
+      "merge needs signing-key-name: no build artifact names its key, and no repository is known"
+    );
+  return name;
+}
+
+// src/output.ts
+var OUTPUT_MARKER = ".pakman-output";
+var DEFAULT_OUTPUT = join8(".pakman", "packages");
+var OutputDirError = class extends Error {
+  name = "OutputDirError";
+};
+async function claimOutputDir(dir, workspace, option) {
+  const target = resolve(dir);
+  const existing = await stat6(target).catch(() => void 0);
+  if (existing && !existing.isDirectory())
+    throw new OutputDirError(`${option} ${dir} is not a directory; name a directory for packages`);
+  await mkdir2(target, { recursive: true });
+  const real = await realpath(target);
+  const protectedDirs = [sep, homedir2(), await realpath(workspace)];
+  const inside = (parent, child) => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+  if (protectedDirs.some((p) => inside(real, p))) {
+    throw new OutputDirError(
+      `${option} ${dir} would hold the workspace or the home directory; choose a directory of its own`
+    );
+  }
+  const entries = await readdir2(real);
+  const ours = entries.includes(OUTPUT_MARKER) || entries.includes(MANIFEST);
+  if (entries.length && !ours) {
+    const shown = entries.sort().slice(0, 5).join(", ") + (entries.length > 5 ? ", \u2026" : "");
+    throw new OutputDirError(
+      `${option} ${dir} holds files PAKman did not write (${shown}). PAKman replaces the contents of its output directory, so it only uses one that is empty or that it wrote before (it holds ${OUTPUT_MARKER}). Set ${option} to a new or empty directory, or move those files away; nothing was changed.`
+    );
+  }
+  await writeFile3(join8(real, OUTPUT_MARKER), markerText(), { mode: 420 });
+  return real;
+}
+function markerText() {
+  return "This directory is output of PAKman; each build replaces what is in it.\n";
+}
+async function emptyOutputDir(real) {
+  for (const entry of await readdir2(real)) {
+    if (entry !== OUTPUT_MARKER) await rm4(join8(real, entry), { recursive: true, force: true });
+  }
+}
+async function stageOutput(real, owner) {
+  const parent = dirname3(real);
+  const dir = await mkdtemp3(join8(parent, `.${basename4(real)}.pakman-staging-`));
+  await writeFile3(join8(dir, OUTPUT_MARKER), markerText(), { mode: 420 });
+  await chmod2(dir, (await stat6(real)).mode & 4095);
+  if (process.getuid?.() === 0 && owner.uid !== 0) await chown2(dir, owner.uid, owner.gid);
+  const discard = () => rm4(dir, { recursive: true, force: true });
+  return {
+    dir,
+    discard,
+    async commit() {
+      const old = `${dir}-old`;
+      try {
+        await rename2(real, old);
+      } catch {
+        await emptyOutputDir(real);
+        for (const entry of await readdir2(dir)) await rename2(join8(dir, entry), join8(real, entry));
+        await discard();
+        return;
+      }
+      await rename2(dir, real);
+      await rm4(old, { recursive: true, force: true });
+    }
+  };
 }
 
 // src/publish/index.ts
@@ -9788,14 +9795,13 @@ function toRelease(data) {
 }
 
 // src/publish/merge.ts
-import { createPublicKey as createPublicKey4 } from "node:crypto";
 import { copyFile as copyFile2, mkdir as mkdir3, mkdtemp as mkdtemp4, readdir as readdir4, readFile as readFile4, rm as rm5, stat as stat7, writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
 import { basename as basename5, join as join10 } from "node:path";
 async function mergeRepositories(artifactDirs, settings) {
   checkKeyName(settings.keyName);
   const privateKey = readPrivateKey(settings.signingKey);
-  const publicKeyPem = createPublicKey4(privateKey).export({ type: "spki", format: "pem" }).toString();
+  const publicKeyPem = publicKeyOf(privateKey);
   const keyFile = `${settings.keyName}.rsa.pub`;
   const trusted = trustedKeys([[keyFile, publicKeyPem]]);
   const byDirectory = /* @__PURE__ */ new Map();
@@ -10773,9 +10779,9 @@ export {
   ActionsCache,
   secretsOf,
   removeSigningKey,
-  DEFAULT_OUTPUT,
   checkPaths,
   loadTrustedKeys,
+  DEFAULT_OUTPUT,
   publish,
   publishDirectory,
   Docker,

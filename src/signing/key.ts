@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 
 /*
- * Signing keys for abuild. The private key is only ever a file: mode 0600 in a directory of its
+ * Signing keys: for abuild, which signs the packages inside the container, and for merge, which signs
+ * the indexes here. The private key is only ever a file: mode 0600 in a directory of its
  * own, mounted read-only into the build container, and deleted afterwards. It never goes into an
  * environment variable, an image, a cache entry, an artifact or a log.
  */
@@ -51,9 +52,7 @@ export async function prepareSigningKey(
   checkKeyName(input.name)
   const ephemeral = !input.privateKey?.trim()
   const privateKey = ephemeral ? await generateKey() : readPrivateKey(input.privateKey!)
-  const publicKeyPem = createPublicKey(privateKey)
-    .export({ type: 'spki', format: 'pem' })
-    .toString()
+  const publicKeyPem = publicKeyOf(privateKey)
   if (input.publicKey?.trim()) {
     let given: string
     try {
@@ -97,6 +96,11 @@ export function checkKeyName(name: string): void {
       `signing key name ${JSON.stringify(name)} may hold letters, digits and @ . _ + - only`,
     )
   }
+}
+
+/** The PEM (SPKI) public key that belongs to a private key. */
+export function publicKeyOf(privateKey: KeyObject): string {
+  return createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString()
 }
 
 /** The signing key as given (PEM, \n escapes allowed), checked to be an RSA private key. */
