@@ -10,10 +10,10 @@ import {
   loadConfigFile,
   loadTrustedKeys,
   renderStage
-} from "./chunks/chunk-P273US43.js";
+} from "./chunks/chunk-VHG7FB7I.js";
 import {
   formatDiagnostic
-} from "./chunks/chunk-DLANMMG5.js";
+} from "./chunks/chunk-7T4XACQO.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts
@@ -534,7 +534,7 @@ async function pushCommand(values, workspace, configFile, out, err) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-OR5C3APV.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-E5BG6IQW.js");
   const authToken = env.INSTELLAR_AUTH_TOKEN;
   const packageToken = env.INSTELLAR_PACKAGE_TOKEN;
   const secrets = new Secrets(() => {

@@ -11,8 +11,8 @@ import {
   removeSigningKey,
   renderStage,
   secretsOf
-} from "./chunks/chunk-P273US43.js";
-import "./chunks/chunk-DLANMMG5.js";
+} from "./chunks/chunk-VHG7FB7I.js";
+import "./chunks/chunk-7T4XACQO.js";
 import {
   error,
   getBooleanInput,
@@ -479,7 +479,7 @@ async function deploymentConfig(inputs, workspace) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-OR5C3APV.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-E5BG6IQW.js");
   const { instellar } = inputs;
   const pushed = await reporter.group(
     instellar.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",

@@ -3,7 +3,6 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { basename, isAbsolute, join, relative, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import {
-  buildIdentity,
   collectBuiltFiles,
   hostArchitecture,
   isBuildArchitecture,
@@ -21,6 +20,7 @@ import {
 } from './config/index.js'
 import { checkPaths, trustedKeys } from './apk/index.js'
 import { runInstallTest } from './build/install-test.js'
+import { buildIdentity } from './ownership/index.js'
 import { claimOutputDir, emptyOutputDir, OutputDirError, stageOutput } from './output.js'
 import { Docker } from './container/docker.js'
 import { prepareEnvironment, type Environment, type ImageCache } from './environment/index.js'

@@ -56,7 +56,7 @@ describe('the shell that runs inside the containers', () => {
 
 describe('who builds', () => {
   it('is the workspace owner, or uid/gid 1000 for a root-owned workspace', async () => {
-    const { buildIdentity } = await import('../src/build/identity.js')
+    const { buildIdentity } = await import('../src/ownership/index.js')
     expect(buildIdentity({ uid: 1001, gid: 118 })).toEqual({
       uid: 1001,
       gid: 118,

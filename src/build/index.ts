@@ -1,12 +1,11 @@
 import { join } from 'node:path'
 import type { Docker } from '../container/docker.js'
 import type { SigningKey } from '../signing/index.js'
-import type { BuildIdentity } from './identity.js'
+import type { BuildIdentity } from '../ownership/index.js'
 import { runScript } from '../container/script.js'
 import { buildScript, CONTAINER_PATHS, PHASE_MARKER } from './scripts.js'
 
 export { collectBuiltFiles, type BuiltFile } from './packages.js'
-export { buildIdentity, type BuildIdentity } from './identity.js'
 export {
   hostArchitecture,
   isBuildArchitecture,

@@ -1,7 +1,8 @@
 import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto'
-import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { handOver, type Owner } from '../ownership/index.js'
 
 /*
  * Signing keys: for abuild, which signs the packages inside the container, and for merge, which signs
@@ -47,7 +48,7 @@ export async function prepareSigningKey(
   input: KeyInput,
   parent: string,
   /** The build user, who reads the files through a read-only mount. */
-  owner?: { uid: number; gid: number },
+  owner?: Owner,
 ): Promise<SigningKey> {
   checkKeyName(input.name)
   const ephemeral = !input.privateKey?.trim()
@@ -78,10 +79,8 @@ export async function prepareSigningKey(
   await writeFile(publicKeyFile, publicKeyPem, { mode: 0o644 })
   await chmod(privateKeyFile, 0o600)
   await chmod(publicKeyFile, 0o644)
-  if (owner && process.getuid?.() === 0) {
-    // Running as root: hand the files to the build user so it can read them through the mount.
-    for (const path of [dir, privateKeyFile, publicKeyFile]) await chown(path, owner.uid, owner.gid)
-  }
+  // The build user reads the files through the mount.
+  if (owner) for (const path of [dir, privateKeyFile, publicKeyFile]) await handOver(path, owner)
   return { name: input.name, dir, privateKeyFile, publicKeyFile, publicKeyPem, ephemeral }
 }
 

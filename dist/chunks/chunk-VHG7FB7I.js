@@ -8,10 +8,12 @@ import {
   SHELL_IDENTIFIER,
   STACK_PATTERN,
   bootstrap,
+  buildIdentity,
   byPosition,
   defaultKeyName,
   external_exports,
   fileText,
+  handOver,
   hasErrors,
   instellarSchema,
   list,
@@ -22,7 +24,7 @@ import {
   sh,
   singleQuoted,
   word
-} from "./chunk-DLANMMG5.js";
+} from "./chunk-7T4XACQO.js";
 import {
   __commonJS,
   __require,
@@ -8318,7 +8320,7 @@ async function buildEnvironment(request, image) {
 
 // src/signing/key.ts
 import { createPrivateKey, createPublicKey, generateKeyPair } from "node:crypto";
-import { chmod, chown, mkdtemp as mkdtemp2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
+import { chmod, mkdtemp as mkdtemp2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join5 } from "node:path";
 import { promisify } from "node:util";
 var KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9@._+-]*$/;
@@ -8356,9 +8358,7 @@ async function prepareSigningKey(input, parent, owner) {
   await writeFile2(publicKeyFile, publicKeyPem, { mode: 420 });
   await chmod(privateKeyFile, 384);
   await chmod(publicKeyFile, 420);
-  if (owner && process.getuid?.() === 0) {
-    for (const path of [dir, privateKeyFile, publicKeyFile]) await chown(path, owner.uid, owner.gid);
-  }
+  if (owner) for (const path of [dir, privateKeyFile, publicKeyFile]) await handOver(path, owner);
   return { name: input.name, dir, privateKeyFile, publicKeyFile, publicKeyPem, ephemeral };
 }
 async function removeSigningKey(dir) {
@@ -9350,7 +9350,6 @@ function signMember(member, key, keyName, mtime, algorithm = "RSA") {
 // src/output.ts
 import {
   chmod as chmod2,
-  chown as chown2,
   mkdir as mkdir2,
   mkdtemp as mkdtemp3,
   readdir as readdir2,
@@ -9449,7 +9448,7 @@ async function stageOutput(real, owner) {
   const dir = await mkdtemp3(join8(parent, `.${basename4(real)}.pakman-staging-`));
   await writeFile3(join8(dir, OUTPUT_MARKER), markerText(), { mode: 420 });
   await chmod2(dir, (await stat6(real)).mode & 4095);
-  if (process.getuid?.() === 0 && owner.uid !== 0) await chown2(dir, owner.uid, owner.gid);
+  await handOver(dir, owner);
   const discard = () => rm4(dir, { recursive: true, force: true });
   return {
     dir,
@@ -10311,13 +10310,6 @@ function sha256File(path) {
     const hash = createHash3("sha256");
     createReadStream3(path).on("data", (chunk) => hash.update(chunk)).on("end", () => resolve3(hash.digest("hex"))).on("error", reject);
   });
-}
-
-// src/build/identity.ts
-var UNPRIVILEGED = 1e3;
-function buildIdentity(workspaceOwner) {
-  const owner = { uid: workspaceOwner.uid, gid: workspaceOwner.gid };
-  return owner.uid === 0 ? { uid: UNPRIVILEGED, gid: UNPRIVILEGED, owner } : { uid: owner.uid, gid: owner.gid, owner };
 }
 
 // src/build/arch.ts

@@ -20383,13 +20383,25 @@ function renderRecipe(loaded, context) {
 }
 
 // src/recipe/write.ts
-import { chmod, chown, mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
+
+// src/ownership/index.ts
+import { chown } from "node:fs/promises";
+var UNPRIVILEGED = 1e3;
+function buildIdentity(workspaceOwner) {
+  const owner = { uid: workspaceOwner.uid, gid: workspaceOwner.gid };
+  return owner.uid === 0 ? { uid: UNPRIVILEGED, gid: UNPRIVILEGED, owner } : { uid: owner.uid, gid: owner.gid, owner };
+}
+async function handOver(path2, owner) {
+  if (process.getuid?.() === 0 && owner.uid !== 0) await chown(path2, owner.uid, owner.gid);
+}
+
+// src/recipe/write.ts
 async function writeRecipe(workspace, recipe) {
   const target = resolve(workspace, recipe.dir);
   const owner = await stat(workspace);
-  const handOver = process.getuid?.() === 0 && owner.uid !== 0;
-  const giveAway = (path2) => handOver ? chown(path2, owner.uid, owner.gid) : Promise.resolve();
+  const giveAway = (path2) => handOver(path2, owner);
   await mkdir(dirname(target), { recursive: true });
   for (let dir = dirname(target); dir.startsWith(resolve(workspace, ".apk")); dir = dirname(dir))
     await giveAway(dir);
@@ -20557,6 +20569,8 @@ export {
   instellarSchema,
   OPENRC_RESERVED,
   CLOSED_MAPS,
+  buildIdentity,
+  handOver,
   slugify,
   parseRepository,
   defaultKeyName,
