@@ -21,6 +21,7 @@ import {
 import { checkPaths, trustedKeys } from './apk/index.js'
 import { runInstallTest } from './build/install-test.js'
 import { buildIdentity } from './ownership/index.js'
+import { runEnvironment } from './github/index.js'
 import { claimOutputDir, emptyOutputDir, OutputDirError, stageOutput } from './output.js'
 import { Docker } from './container/docker.js'
 import { prepareEnvironment, type Environment, type ImageCache } from './environment/index.js'
@@ -108,6 +109,7 @@ function contextOptions(settings: RenderSettings, option: Reporter['option']): C
     ...(settings.repository && { repository: settings.repository }),
     ...(settings.version && { version: settings.version }),
     ...(settings.build && { build: settings.build }),
+    run: runEnvironment(),
     option,
   }
 }
@@ -440,6 +442,10 @@ export interface MergeStageSettings {
   signingKey?: string
   keyName?: string
   repository?: string
+  /** Scratch space for the downloaded artifacts (RUNNER_TEMP). */
+  tempDir?: string
+  /** SOURCE_DATE_EPOCH as set: the merged indexes' timestamps; now when unset or not a number. */
+  sourceDateEpoch?: string
 }
 
 export interface MergeResult extends Merged {
@@ -471,7 +477,7 @@ export async function mergeStage(
   // The merged repository is written in place: an empty (or PAKman's own) directory.
   await emptyOutputDir(packagesDir)
   const downloaded = await reporter.group('Download build artifacts', () =>
-    downloadBuildArtifacts((l) => reporter.info(l)),
+    downloadBuildArtifacts((l) => reporter.info(l), settings.tempDir),
   )
   try {
     if (!downloaded.dirs.length)
@@ -487,7 +493,7 @@ export async function mergeStage(
         outputDir: packagesDir,
         signingKey: settings.signingKey!,
         keyName,
-        mtime: Number(process.env.SOURCE_DATE_EPOCH) || Math.floor(Date.now() / 1000),
+        mtime: Number(settings.sourceDateEpoch) || Math.floor(Date.now() / 1000),
         log: (l) => reporter.info(l),
       }),
     )

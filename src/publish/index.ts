@@ -39,6 +39,8 @@ export interface PublishSettings {
   artifactName?: string
   token?: string
   repository?: string
+  /** The REST API root (GITHUB_API_URL); api.github.com when not given. */
+  apiUrl?: string
   /** For tests: a Releaser instead of Octokit. */
   releaser?: Releaser
 }
@@ -121,7 +123,7 @@ export async function publishDirectory(
       (await GitHubReleaser.create(
         requireValue(settings.token, 'a GitHub token'),
         requireValue(settings.repository, 'the repository'),
-        { log },
+        { log, ...(settings.apiUrl && { apiUrl: settings.apiUrl }) },
       ))
     const release = await publishAssets(releaser, settings.releaseTag, output.assets, log)
     published.releaseUrl = release.url

@@ -120,10 +120,12 @@ async function apkFiles(dir: string): Promise<{ path: string; repo: string; arch
 /** Downloads every artifact of this run that PAKman's build jobs made (those with pakman.json). */
 export async function downloadBuildArtifacts(
   log: (line: string) => void,
+  /** Where the downloads go: RUNNER_TEMP in the action. */
+  tempDir: string = tmpdir(),
 ): Promise<{ dirs: string[]; cleanup: () => Promise<void> }> {
   const { DefaultArtifactClient } = await import('@actions/artifact')
   const client = new DefaultArtifactClient()
-  const root = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'pakman-merge-'))
+  const root = await mkdtemp(join(tempDir, 'pakman-merge-'))
   const { artifacts } = await client.listArtifacts()
   const dirs: string[] = []
   for (const artifact of artifacts) {
