@@ -9,11 +9,12 @@ import {
   jsonSchema,
   loadConfigFile,
   loadTrustedKeys,
-  renderStage
-} from "./chunks/chunk-VHG7FB7I.js";
+  renderStage,
+  runEnvironment
+} from "./chunks/chunk-WQO6YR2T.js";
 import {
   formatDiagnostic
-} from "./chunks/chunk-7T4XACQO.js";
+} from "./chunks/chunk-5I64YUK7.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts
@@ -392,7 +393,7 @@ ${usage()}
     );
   }
   const pkgver = values.pkgver ?? values.version;
-  const workspace = resolve(values.workspace ?? process.env.GITHUB_WORKSPACE ?? ".");
+  const workspace = resolve(values.workspace ?? runEnvironment().workspace ?? ".");
   const configFile = values.config ?? displayPath(resolve(workspace, "instellar.yml"));
   const renderSettings = {
     workspace,
@@ -519,7 +520,7 @@ async function readKeyFile(path) {
   return readFile(path, "utf8");
 }
 async function pushCommand(values, workspace, configFile, out, err) {
-  const env = process.env;
+  const env = runEnvironment();
   const concurrency = values.concurrency === void 0 ? void 0 : Number(values.concurrency);
   if (concurrency !== void 0 && (!Number.isInteger(concurrency) || concurrency < 1)) {
     err.write(`pakman: --concurrency must be a whole number above 0, not ${values.concurrency}
@@ -534,9 +535,9 @@ async function pushCommand(values, workspace, configFile, out, err) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-E5BG6IQW.js");
-  const authToken = env.INSTELLAR_AUTH_TOKEN;
-  const packageToken = env.INSTELLAR_PACKAGE_TOKEN;
+  const { runPush, Secrets } = await import("./chunks/deploy-B2EBWYKP.js");
+  const authToken = env.instellarAuthToken;
+  const packageToken = env.instellarPackageToken;
   const secrets = new Secrets(() => {
   }, [authToken, packageToken]);
   const dryRun = !!values["dry-run"];
@@ -544,12 +545,12 @@ async function pushCommand(values, workspace, configFile, out, err) {
     const pushed = await runPush({
       packagesDir: values["packages-dir"] ?? join(workspace, DEFAULT_OUTPUT),
       config: loaded.config,
-      repository: values.repository ?? env.GITHUB_REPOSITORY ?? "",
-      hash: values.sha ?? env.WORKFLOW_SHA ?? env.GITHUB_SHA,
-      ref: values.ref ?? env.WORKFLOW_REF ?? env.GITHUB_REF,
+      repository: values.repository ?? env.repository ?? "",
+      hash: values.sha ?? env.workflowSha ?? env.sha,
+      ref: values.ref ?? env.workflowRef ?? env.ref,
       ...values.stack !== void 0 && { stack: values.stack },
-      ...(values.endpoint ?? env.INSTELLAR_ENDPOINT) && {
-        endpoint: values.endpoint ?? env.INSTELLAR_ENDPOINT
+      ...(values.endpoint ?? env.instellarEndpoint) && {
+        endpoint: values.endpoint ?? env.instellarEndpoint
       },
       ...authToken && { authToken },
       ...packageToken && { packageToken },

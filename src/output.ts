@@ -12,7 +12,7 @@ import {
 } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { basename, dirname, join, resolve, sep } from 'node:path'
-import { MANIFEST } from './publish/manifest.js'
+import { MANIFEST } from './publish/index.js'
 import { handOver } from './ownership/index.js'
 
 /*

@@ -4,14 +4,15 @@ import { basename, isAbsolute, join, relative, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import {
   collectBuiltFiles,
+  runInstallTest,
   hostArchitecture,
   isBuildArchitecture,
   planArchitecture,
   runContainerBuild,
   type BuiltFile,
 } from './build/index.js'
-import { byPosition } from './config/diagnostics.js'
 import {
+  byPosition,
   hasErrors,
   loadConfigFile,
   STACK_PATTERN,
@@ -19,11 +20,10 @@ import {
   type LoadedConfig,
 } from './config/index.js'
 import { checkPaths, trustedKeys } from './apk/index.js'
-import { runInstallTest } from './build/install-test.js'
 import { buildIdentity } from './ownership/index.js'
 import { runEnvironment } from './github/index.js'
 import { claimOutputDir, emptyOutputDir, OutputDirError, stageOutput } from './output.js'
-import { Docker } from './container/docker.js'
+import { Docker } from './container/index.js'
 import { prepareEnvironment, type Environment, type ImageCache } from './environment/index.js'
 import { prepareSigningKey, removeSigningKey, type SigningKey } from './signing/index.js'
 import {
@@ -32,9 +32,9 @@ import {
   mergeRepositories,
   readManifests,
   stackSlug,
+  type AssetFile,
   type Merged,
 } from './publish/index.js'
-import type { AssetFile } from './publish/release.js'
 import {
   bootstrap,
   defaultKeyName,

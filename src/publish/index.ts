@@ -16,6 +16,7 @@ export {
   type Releaser,
   type Release,
   type Asset,
+  type AssetFile,
 } from './release.js'
 
 /** What a build produced, as publishing needs it. */

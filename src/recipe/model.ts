@@ -1,5 +1,5 @@
-import type { InstellarConfig, Stage } from '../config/schema.js'
-import { STAGES } from '../config/schema.js'
+import type { InstellarConfig, Stage } from '../config/index.js'
+import { STAGES } from '../config/index.js'
 import { glob, listEntry, verbatim, word, words, type Verbatim, type Word } from '../shell/index.js'
 
 /**

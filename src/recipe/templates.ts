@@ -1,4 +1,4 @@
-import type { Stage } from '../config/schema.js'
+import type { Stage } from '../config/index.js'
 import type { RecipeModel, ServiceModel } from './model.js'
 import { shellcheckExclusions } from './shellcheck.js'
 import { fileText, list, lines, sh, word, type Script, type Word } from '../shell/index.js'

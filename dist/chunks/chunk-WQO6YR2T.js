@@ -24,7 +24,7 @@ import {
   sh,
   singleQuoted,
   word
-} from "./chunk-7T4XACQO.js";
+} from "./chunk-5I64YUK7.js";
 import {
   __commonJS,
   __require,
@@ -8079,12 +8079,37 @@ function openMaps(node, path) {
     for (const child of schema[list2] ?? []) openMaps(child, path);
 }
 
+// src/github/context.ts
+function runEnvironment(env = process.env) {
+  return {
+    repository: env.GITHUB_REPOSITORY,
+    workspace: env.GITHUB_WORKSPACE,
+    runNumber: env.GITHUB_RUN_NUMBER,
+    ref: env.GITHUB_REF,
+    sha: env.GITHUB_SHA,
+    workflowRef: env.WORKFLOW_REF,
+    workflowSha: env.WORKFLOW_SHA,
+    token: env.GITHUB_TOKEN,
+    apiUrl: env.GITHUB_API_URL,
+    stepSummary: env.GITHUB_STEP_SUMMARY,
+    runnerTemp: env.RUNNER_TEMP,
+    sourceDateEpoch: env.SOURCE_DATE_EPOCH,
+    abuildPrivateKey: env.ABUILD_PRIVATE_KEY,
+    abuildPublicKey: env.ABUILD_PUBLIC_KEY,
+    instellarAuthToken: env.INSTELLAR_AUTH_TOKEN,
+    instellarPackageToken: env.INSTELLAR_PACKAGE_TOKEN,
+    instellarEndpoint: env.INSTELLAR_ENDPOINT,
+    docker: env.PAKMAN_DOCKER,
+    cacheHome: env.XDG_CACHE_HOME
+  };
+}
+
 // src/environment/cache.ts
 import { copyFile, mkdir, rename, stat as stat2 } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join as join2 } from "node:path";
 var DirectoryCache = class {
-  constructor(dir = join2(process.env.XDG_CACHE_HOME ?? join2(homedir(), ".cache"), "pakman")) {
+  constructor(dir = join2(runEnvironment().cacheHome ?? join2(homedir(), ".cache"), "pakman")) {
     this.dir = dir;
     this.description = `directory ${dir}`;
   }
@@ -9744,7 +9769,7 @@ async function createOctokit(token, options = {}) {
   return getOctokit(
     token,
     {
-      baseUrl: options.apiUrl ?? process.env.GITHUB_API_URL ?? "https://api.github.com",
+      baseUrl: options.apiUrl ?? "https://api.github.com",
       retry: {
         retries: options.retries ?? 3,
         retryAfterBaseValue: base,
@@ -9859,10 +9884,10 @@ async function apkFiles(dir) {
     };
   }).sort((a, b) => a.path.localeCompare(b.path));
 }
-async function downloadBuildArtifacts(log) {
+async function downloadBuildArtifacts(log, tempDir = tmpdir3()) {
   const { DefaultArtifactClient } = await import("./artifact-23JOX2QZ.js");
   const client = new DefaultArtifactClient();
-  const root = await mkdtemp4(join10(process.env.RUNNER_TEMP || tmpdir3(), "pakman-merge-"));
+  const root = await mkdtemp4(join10(tempDir, "pakman-merge-"));
   const { artifacts } = await client.listArtifacts();
   const dirs = [];
   for (const artifact of artifacts) {
@@ -9924,7 +9949,7 @@ async function publishDirectory(output, settings, log, published = {}) {
     const releaser = settings.releaser ?? await GitHubReleaser.create(
       requireValue(settings.token, "a GitHub token"),
       requireValue(settings.repository, "the repository"),
-      { log }
+      { log, ...settings.apiUrl && { apiUrl: settings.apiUrl } }
     );
     const release = await publishAssets(releaser, settings.releaseTag, output.assets, log);
     published.releaseUrl = release.url;
@@ -9944,7 +9969,7 @@ var DockerError = class extends Error {
   name = "DockerError";
 };
 var Docker = class {
-  constructor(binary = process.env.PAKMAN_DOCKER ?? "docker") {
+  constructor(binary = runEnvironment().docker ?? "docker") {
     this.binary = binary;
   }
   binary;
@@ -10455,6 +10480,7 @@ function contextOptions(settings, option) {
     ...settings.repository && { repository: settings.repository },
     ...settings.version && { version: settings.version },
     ...settings.build && { build: settings.build },
+    run: runEnvironment(),
     option
   };
 }
@@ -10714,7 +10740,7 @@ async function mergeStage(settings, reporter) {
   await emptyOutputDir(packagesDir);
   const downloaded = await reporter.group(
     "Download build artifacts",
-    () => downloadBuildArtifacts((l) => reporter.info(l))
+    () => downloadBuildArtifacts((l) => reporter.info(l), settings.tempDir)
   );
   try {
     if (!downloaded.dirs.length)
@@ -10731,7 +10757,7 @@ async function mergeStage(settings, reporter) {
         outputDir: packagesDir,
         signingKey: settings.signingKey,
         keyName,
-        mtime: Number(process.env.SOURCE_DATE_EPOCH) || Math.floor(Date.now() / 1e3),
+        mtime: Number(settings.sourceDateEpoch) || Math.floor(Date.now() / 1e3),
         log: (l) => reporter.info(l)
       })
     );
@@ -10767,6 +10793,7 @@ ${failed.map((c) => `${c.path}: ${c.verdict} - ${c.reason}`).join("\n")}`
 export {
   loadConfigFile,
   jsonSchema,
+  runEnvironment,
   DirectoryCache,
   ActionsCache,
   secretsOf,

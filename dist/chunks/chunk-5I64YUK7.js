@@ -20489,9 +20489,9 @@ function dropped(build, version2) {
 // src/recipe/context.ts
 var run2 = promisify(execFile);
 async function resolveContext(options) {
-  const env = options.env ?? process.env;
+  const run3 = options.run ?? {};
   const notes = [];
-  const repositoryText = options.repository ?? env.GITHUB_REPOSITORY ?? await gitRemoteRepository(options.workspace);
+  const repositoryText = options.repository ?? run3.repository ?? await gitRemoteRepository(options.workspace);
   if (!repositoryText) {
     const option = options.option?.("repository") ?? "the repository";
     throw new Error(`cannot tell the repository: pass ${option} or set GITHUB_REPOSITORY`);
@@ -20502,7 +20502,7 @@ async function resolveContext(options) {
   const described = options.version ?? await git(options.workspace, ["describe", "--tags", "--always"]);
   const { version: version2, note } = resolveVersion(described);
   if (note) notes.push(note);
-  const buildText = options.build ?? env.GITHUB_RUN_NUMBER ?? "0";
+  const buildText = options.build ?? run3.runNumber ?? "0";
   if (!/^\d{1,9}$/.test(buildText.trim())) {
     throw new Error(`build number must be a whole number, got ${JSON.stringify(buildText)}`);
   }
