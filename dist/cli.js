@@ -6,15 +6,15 @@ import {
   buildStage,
   checkPaths,
   checkStage,
-  jsonSchema,
-  loadConfigFile,
   loadTrustedKeys,
   renderStage,
   runEnvironment
-} from "./chunks/chunk-WQO6YR2T.js";
+} from "./chunks/chunk-5MK3YJZ7.js";
 import {
-  formatDiagnostic
-} from "./chunks/chunk-5I64YUK7.js";
+  formatDiagnostic,
+  jsonSchema,
+  loadConfigFile
+} from "./chunks/chunk-MRPMDVWJ.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts
@@ -53,7 +53,6 @@ var package_default = {
     "@actions/artifact": "^6.2.1",
     "@actions/cache": "^6.3.0",
     "@actions/core": "^3.0.1",
-    "@actions/exec": "^3.0.0",
     "@actions/github": "^9.1.1",
     "@octokit/plugin-retry": "^8.1.1",
     "@octokit/plugin-throttling": "^11.0.5",
@@ -535,7 +534,7 @@ async function pushCommand(values, workspace, configFile, out, err) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-B2EBWYKP.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-UNG5MLBT.js");
   const authToken = env.instellarAuthToken;
   const packageToken = env.instellarPackageToken;
   const secrets = new Secrets(() => {

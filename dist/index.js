@@ -4,7 +4,6 @@ import {
   Docker,
   PipelineError,
   buildStage,
-  loadConfigFile,
   mergeStage,
   publish,
   publishDirectory,
@@ -12,8 +11,10 @@ import {
   renderStage,
   runEnvironment,
   secretsOf
-} from "./chunks/chunk-WQO6YR2T.js";
-import "./chunks/chunk-5I64YUK7.js";
+} from "./chunks/chunk-5MK3YJZ7.js";
+import {
+  loadConfigFile
+} from "./chunks/chunk-MRPMDVWJ.js";
 import {
   error,
   getBooleanInput,
@@ -485,7 +486,7 @@ async function deploymentConfig(inputs, workspace) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-B2EBWYKP.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-UNG5MLBT.js");
   const { instellar } = inputs;
   const pushed = await reporter.group(
     instellar.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",
