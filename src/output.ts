@@ -12,7 +12,6 @@ import {
 } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { basename, dirname, join, resolve, sep } from 'node:path'
-import { MANIFEST } from './publish/index.js'
 import { handOver } from './ownership/index.js'
 
 /*
@@ -23,6 +22,12 @@ import { handOver } from './ownership/index.js'
 
 /** Written into every output directory PAKman creates or uses. */
 export const OUTPUT_MARKER = '.pakman-output'
+
+/**
+ * pakman.json, which a build writes beside its packages (see publish/), so a merge job knows each
+ * artifact's stack and arch. Its presence also marks a directory as PAKman's own.
+ */
+export const MANIFEST = 'pakman.json'
 
 /** The CLI's default output, under the workspace; the build's snapshot excludes `.pakman`. */
 export const DEFAULT_OUTPUT = join('.pakman', 'packages')
