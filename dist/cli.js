@@ -9,7 +9,7 @@ import {
   loadTrustedKeys,
   renderStage,
   runEnvironment
-} from "./chunks/chunk-5MK3YJZ7.js";
+} from "./chunks/chunk-675BBB67.js";
 import {
   formatDiagnostic,
   jsonSchema,

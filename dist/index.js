@@ -11,7 +11,7 @@ import {
   renderStage,
   runEnvironment,
   secretsOf
-} from "./chunks/chunk-5MK3YJZ7.js";
+} from "./chunks/chunk-675BBB67.js";
 import {
   loadConfigFile
 } from "./chunks/chunk-MRPMDVWJ.js";

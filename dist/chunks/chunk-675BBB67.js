@@ -1536,25 +1536,89 @@ function signMember(member, key, keyName, mtime, algorithm = "RSA") {
 // src/output.ts
 import {
   chmod as chmod2,
-  mkdir as mkdir3,
-  mkdtemp as mkdtemp4,
-  readdir as readdir4,
+  mkdir as mkdir2,
+  mkdtemp as mkdtemp3,
+  readdir as readdir2,
   realpath,
   rename as rename2,
-  rm as rm5,
-  stat as stat6,
-  writeFile as writeFile5
+  rm as rm4,
+  stat as stat5,
+  writeFile as writeFile3
 } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
-import { basename as basename6, dirname as dirname3, join as join10, resolve, sep } from "node:path";
+import { basename as basename3, dirname as dirname3, join as join6, resolve, sep } from "node:path";
+var OUTPUT_MARKER = ".pakman-output";
+var MANIFEST = "pakman.json";
+var DEFAULT_OUTPUT = join6(".pakman", "packages");
+var OutputDirError = class extends Error {
+  name = "OutputDirError";
+};
+async function claimOutputDir(dir, workspace, option) {
+  const target = resolve(dir);
+  const existing = await stat5(target).catch(() => void 0);
+  if (existing && !existing.isDirectory())
+    throw new OutputDirError(`${option} ${dir} is not a directory; name a directory for packages`);
+  await mkdir2(target, { recursive: true });
+  const real = await realpath(target);
+  const protectedDirs = [sep, homedir2(), await realpath(workspace)];
+  const inside = (parent, child) => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+  if (protectedDirs.some((p) => inside(real, p))) {
+    throw new OutputDirError(
+      `${option} ${dir} would hold the workspace or the home directory; choose a directory of its own`
+    );
+  }
+  const entries = await readdir2(real);
+  const ours = entries.includes(OUTPUT_MARKER) || entries.includes(MANIFEST);
+  if (entries.length && !ours) {
+    const shown = entries.sort().slice(0, 5).join(", ") + (entries.length > 5 ? ", \u2026" : "");
+    throw new OutputDirError(
+      `${option} ${dir} holds files PAKman did not write (${shown}). PAKman replaces the contents of its output directory, so it only uses one that is empty or that it wrote before (it holds ${OUTPUT_MARKER}). Set ${option} to a new or empty directory, or move those files away; nothing was changed.`
+    );
+  }
+  await writeFile3(join6(real, OUTPUT_MARKER), markerText(), { mode: 420 });
+  return real;
+}
+function markerText() {
+  return "This directory is output of PAKman; each build replaces what is in it.\n";
+}
+async function emptyOutputDir(real) {
+  for (const entry of await readdir2(real)) {
+    if (entry !== OUTPUT_MARKER) await rm4(join6(real, entry), { recursive: true, force: true });
+  }
+}
+async function stageOutput(real, owner) {
+  const parent = dirname3(real);
+  const dir = await mkdtemp3(join6(parent, `.${basename3(real)}.pakman-staging-`));
+  await writeFile3(join6(dir, OUTPUT_MARKER), markerText(), { mode: 420 });
+  await chmod2(dir, (await stat5(real)).mode & 4095);
+  await handOver(dir, owner);
+  const discard = () => rm4(dir, { recursive: true, force: true });
+  return {
+    dir,
+    discard,
+    async commit() {
+      const old = `${dir}-old`;
+      try {
+        await rename2(real, old);
+      } catch {
+        await emptyOutputDir(real);
+        for (const entry of await readdir2(dir)) await rename2(join6(dir, entry), join6(real, entry));
+        await discard();
+        return;
+      }
+      await rename2(dir, real);
+      await rm4(old, { recursive: true, force: true });
+    }
+  };
+}
 
 // src/publish/index.ts
-import { writeFile as writeFile4 } from "node:fs/promises";
-import { basename as basename5, join as join9 } from "node:path";
+import { writeFile as writeFile5 } from "node:fs/promises";
+import { basename as basename6, join as join10 } from "node:path";
 
 // src/publish/artifact.ts
-import { readdir as readdir2 } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { readdir as readdir3 } from "node:fs/promises";
+import { join as join7 } from "node:path";
 async function uploadDirectory(name, dir, log) {
   const { DefaultArtifactClient } = await import("./artifact-23JOX2QZ.js");
   const client = new DefaultArtifactClient();
@@ -1573,22 +1637,21 @@ async function uploadDirectory(name, dir, log) {
   return { id: response.id, size: response.size ?? 0 };
 }
 async function listFiles(dir) {
-  const entries = await readdir2(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile() && e.name !== OUTPUT_MARKER).map((e) => join6(e.parentPath, e.name)).sort();
+  const entries = await readdir3(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile() && e.name !== OUTPUT_MARKER).map((e) => join7(e.parentPath, e.name)).sort();
 }
 
 // src/publish/manifest.ts
 import { readFile as readFile3 } from "node:fs/promises";
-import { basename as basename3, join as join7 } from "node:path";
-var MANIFEST = "pakman.json";
+import { basename as basename4, join as join8 } from "node:path";
 async function readManifests(dirs) {
   return Promise.all(
     dirs.map(async (dir) => {
       try {
-        return JSON.parse(await readFile3(join7(dir, MANIFEST), "utf8"));
+        return JSON.parse(await readFile3(join8(dir, MANIFEST), "utf8"));
       } catch (error) {
         throw new Error(
-          `${MANIFEST} in ${basename3(dir)} is unreadable: ${error.message}`,
+          `${MANIFEST} in ${basename4(dir)} is unreadable: ${error.message}`,
           {
             cause: error
           }
@@ -1915,9 +1978,9 @@ function toRelease(data) {
 }
 
 // src/publish/merge.ts
-import { copyFile as copyFile2, mkdir as mkdir2, mkdtemp as mkdtemp3, readdir as readdir3, readFile as readFile4, rm as rm4, stat as stat5, writeFile as writeFile3 } from "node:fs/promises";
+import { copyFile as copyFile2, mkdir as mkdir3, mkdtemp as mkdtemp4, readdir as readdir4, readFile as readFile4, rm as rm5, stat as stat6, writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
-import { basename as basename4, join as join8 } from "node:path";
+import { basename as basename5, join as join9 } from "node:path";
 async function mergeRepositories(artifactDirs, settings) {
   checkKeyName(settings.keyName);
   const privateKey = readPrivateKey(settings.signingKey);
@@ -1927,11 +1990,11 @@ async function mergeRepositories(artifactDirs, settings) {
   const byDirectory = /* @__PURE__ */ new Map();
   const manifests = [];
   for (const dir of artifactDirs) {
-    const manifest = JSON.parse(await readFile4(join8(dir, MANIFEST), "utf8"));
+    const manifest = JSON.parse(await readFile4(join9(dir, MANIFEST), "utf8"));
     for (const part of [manifest.stack, manifest.arch]) {
       if (typeof part !== "string" || !/^[A-Za-z0-9._:@/-]+$/.test(part) || part.split("/").some((p) => p === ".." || p === "")) {
         throw new Error(
-          `${MANIFEST} in ${basename4(dir)} names an unusable stack or arch: ${JSON.stringify(part)}`
+          `${MANIFEST} in ${basename5(dir)} names an unusable stack or arch: ${JSON.stringify(part)}`
         );
       }
     }
@@ -1940,12 +2003,12 @@ async function mergeRepositories(artifactDirs, settings) {
       const checked = await checkPackageFile(file.path, trusted);
       if (checked.verdict !== "OK") {
         throw new Error(
-          `${manifest.stack} ${manifest.arch} ${basename4(file.path)}: ${checked.verdict} with ${keyFile} (${checked.reason}); merge only packages signed with the same key`
+          `${manifest.stack} ${manifest.arch} ${basename5(file.path)}: ${checked.verdict} with ${keyFile} (${checked.reason}); merge only packages signed with the same key`
         );
       }
-      const target = join8(manifest.stack, file.repo, file.arch);
-      await mkdir2(join8(settings.outputDir, target), { recursive: true });
-      await copyFile2(file.path, join8(settings.outputDir, target, basename4(file.path)));
+      const target = join9(manifest.stack, file.repo, file.arch);
+      await mkdir3(join9(settings.outputDir, target), { recursive: true });
+      await copyFile2(file.path, join9(settings.outputDir, target, basename5(file.path)));
       const list2 = byDirectory.get(target) ?? [];
       list2.push({
         pkg: { pkginfo: checked.pkginfo, identity: checked.identity },
@@ -1955,26 +2018,26 @@ async function mergeRepositories(artifactDirs, settings) {
     }
   }
   for (const [target, packages] of byDirectory) {
-    const arch = basename4(target);
+    const arch = basename5(target);
     const text = indexText(packages, arch);
     const member = indexMember(text, `${target} `, settings.mtime);
-    await writeFile3(
-      join8(settings.outputDir, target, "APKINDEX.tar.gz"),
+    await writeFile4(
+      join9(settings.outputDir, target, "APKINDEX.tar.gz"),
       signMember(member, privateKey, keyFile, settings.mtime)
     );
     settings.log(`${target}: ${packages.length} packages, APKINDEX.tar.gz signed with ${keyFile}`);
   }
-  const publicKeyFile = join8(settings.outputDir, keyFile);
-  await writeFile3(publicKeyFile, publicKeyPem);
+  const publicKeyFile = join9(settings.outputDir, keyFile);
+  await writeFile4(publicKeyFile, publicKeyPem);
   const count = [...byDirectory.values()].reduce((n, list2) => n + list2.length, 0);
   return { directories: [...byDirectory.keys()].sort(), packages: count, publicKeyFile, manifests };
 }
 async function apkFiles(dir) {
-  const entries = await readdir3(dir, { recursive: true, withFileTypes: true });
+  const entries = await readdir4(dir, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile() && e.name.endsWith(".apk")).map((e) => {
-    const parts = join8(e.parentPath, e.name).slice(dir.length + 1).split("/");
+    const parts = join9(e.parentPath, e.name).slice(dir.length + 1).split("/");
     return {
-      path: join8(e.parentPath, e.name),
+      path: join9(e.parentPath, e.name),
       repo: parts.at(-3) ?? "main",
       arch: parts.at(-2) ?? "noarch"
     };
@@ -1983,20 +2046,20 @@ async function apkFiles(dir) {
 async function downloadBuildArtifacts(log, tempDir = tmpdir3()) {
   const { DefaultArtifactClient } = await import("./artifact-23JOX2QZ.js");
   const client = new DefaultArtifactClient();
-  const root = await mkdtemp3(join8(tempDir, "pakman-merge-"));
+  const root = await mkdtemp4(join9(tempDir, "pakman-merge-"));
   const { artifacts } = await client.listArtifacts();
   const dirs = [];
   for (const artifact of artifacts) {
-    const path = join8(root, String(artifact.id));
+    const path = join9(root, String(artifact.id));
     await client.downloadArtifact(artifact.id, { path });
-    const isBuild = await stat5(join8(path, MANIFEST)).then(
+    const isBuild = await stat6(join9(path, MANIFEST)).then(
       () => true,
       () => false
     );
     log(`${artifact.name}: ${isBuild ? "packages" : "not a PAKman build, skipped"}`);
     if (isBuild) dirs.push(path);
   }
-  return { dirs, cleanup: () => rm4(root, { recursive: true, force: true }) };
+  return { dirs, cleanup: () => rm5(root, { recursive: true, force: true }) };
 }
 
 // src/publish/index.ts
@@ -2016,7 +2079,7 @@ async function publish(built, settings, log, published = {}) {
       arch: built.arch,
       keyName: built.keyName
     };
-    await writeFile4(join9(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}
+    await writeFile5(join10(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}
 `);
   }
   const prefix = `${stackSlug(built.stack)}-${built.arch}-`;
@@ -2025,8 +2088,8 @@ async function publish(built, settings, log, published = {}) {
       dir: built.packagesDir,
       artifactName: settings.artifactName ?? defaultArtifactName(built),
       assets: [
-        ...built.files.map((f) => ({ name: `${prefix}${basename5(f.relativePath)}`, path: f.path })),
-        { name: basename5(built.publicKeyFile), path: built.publicKeyFile }
+        ...built.files.map((f) => ({ name: `${prefix}${basename6(f.relativePath)}`, path: f.path })),
+        { name: basename6(built.publicKeyFile), path: built.publicKeyFile }
       ]
     },
     settings,
@@ -2055,71 +2118,6 @@ async function publishDirectory(output, settings, log, published = {}) {
 function requireValue(value, what) {
   if (!value) throw new Error(`releasing needs ${what}`);
   return value;
-}
-
-// src/output.ts
-var OUTPUT_MARKER = ".pakman-output";
-var DEFAULT_OUTPUT = join10(".pakman", "packages");
-var OutputDirError = class extends Error {
-  name = "OutputDirError";
-};
-async function claimOutputDir(dir, workspace, option) {
-  const target = resolve(dir);
-  const existing = await stat6(target).catch(() => void 0);
-  if (existing && !existing.isDirectory())
-    throw new OutputDirError(`${option} ${dir} is not a directory; name a directory for packages`);
-  await mkdir3(target, { recursive: true });
-  const real = await realpath(target);
-  const protectedDirs = [sep, homedir2(), await realpath(workspace)];
-  const inside = (parent, child) => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
-  if (protectedDirs.some((p) => inside(real, p))) {
-    throw new OutputDirError(
-      `${option} ${dir} would hold the workspace or the home directory; choose a directory of its own`
-    );
-  }
-  const entries = await readdir4(real);
-  const ours = entries.includes(OUTPUT_MARKER) || entries.includes(MANIFEST);
-  if (entries.length && !ours) {
-    const shown = entries.sort().slice(0, 5).join(", ") + (entries.length > 5 ? ", \u2026" : "");
-    throw new OutputDirError(
-      `${option} ${dir} holds files PAKman did not write (${shown}). PAKman replaces the contents of its output directory, so it only uses one that is empty or that it wrote before (it holds ${OUTPUT_MARKER}). Set ${option} to a new or empty directory, or move those files away; nothing was changed.`
-    );
-  }
-  await writeFile5(join10(real, OUTPUT_MARKER), markerText(), { mode: 420 });
-  return real;
-}
-function markerText() {
-  return "This directory is output of PAKman; each build replaces what is in it.\n";
-}
-async function emptyOutputDir(real) {
-  for (const entry of await readdir4(real)) {
-    if (entry !== OUTPUT_MARKER) await rm5(join10(real, entry), { recursive: true, force: true });
-  }
-}
-async function stageOutput(real, owner) {
-  const parent = dirname3(real);
-  const dir = await mkdtemp4(join10(parent, `.${basename6(real)}.pakman-staging-`));
-  await writeFile5(join10(dir, OUTPUT_MARKER), markerText(), { mode: 420 });
-  await chmod2(dir, (await stat6(real)).mode & 4095);
-  await handOver(dir, owner);
-  const discard = () => rm5(dir, { recursive: true, force: true });
-  return {
-    dir,
-    discard,
-    async commit() {
-      const old = `${dir}-old`;
-      try {
-        await rename2(real, old);
-      } catch {
-        await emptyOutputDir(real);
-        for (const entry of await readdir4(dir)) await rename2(join10(dir, entry), join10(real, entry));
-        await discard();
-        return;
-      }
-      await rename2(dir, real);
-      await rm5(old, { recursive: true, force: true });
-    }
-  };
 }
 
 // src/pipeline.ts
