@@ -14,8 +14,27 @@ export default tseslint.config(
     },
   },
   {
-    // The CLI and scripts talk to a terminal; the action logs through @actions/core.
-    files: ['src/cli/**', 'scripts/**', 'bench/**', 'test/**'],
+    // Each folder of src/ is entered through its index.ts alone: from outside the folder,
+    // `../<folder>/<file>.js` (or `./<folder>/<file>.js` from src/) is refused.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\.?/(?:\\.\\./)*[a-z-]+/(?!index\\.js$)[^/]+$',
+              message: "Import another folder through its index.js, the folder's only door.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Scripts, benchmarks and tests talk to a terminal; the action logs through @actions/core, and
+    // the CLI writes to the streams it is given.
+    files: ['scripts/**', 'bench/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },
 )

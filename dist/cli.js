@@ -6,14 +6,15 @@ import {
   buildStage,
   checkPaths,
   checkStage,
-  jsonSchema,
-  loadConfigFile,
   loadTrustedKeys,
-  renderStage
-} from "./chunks/chunk-64HLZF2A.js";
+  renderStage,
+  runEnvironment
+} from "./chunks/chunk-5XX6LWSN.js";
 import {
-  formatDiagnostic
-} from "./chunks/chunk-TDJQGQYB.js";
+  formatDiagnostic,
+  jsonSchema,
+  loadConfigFile
+} from "./chunks/chunk-MRPMDVWJ.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts
@@ -52,7 +53,6 @@ var package_default = {
     "@actions/artifact": "^6.2.1",
     "@actions/cache": "^6.3.0",
     "@actions/core": "^3.0.1",
-    "@actions/exec": "^3.0.0",
     "@actions/github": "^9.1.1",
     "@octokit/plugin-retry": "^8.1.1",
     "@octokit/plugin-throttling": "^11.0.5",
@@ -392,7 +392,7 @@ ${usage()}
     );
   }
   const pkgver = values.pkgver ?? values.version;
-  const workspace = resolve(values.workspace ?? process.env.GITHUB_WORKSPACE ?? ".");
+  const workspace = resolve(values.workspace ?? runEnvironment().workspace ?? ".");
   const configFile = values.config ?? displayPath(resolve(workspace, "instellar.yml"));
   const renderSettings = {
     workspace,
@@ -519,7 +519,7 @@ async function readKeyFile(path) {
   return readFile(path, "utf8");
 }
 async function pushCommand(values, workspace, configFile, out, err) {
-  const env = process.env;
+  const env = runEnvironment();
   const concurrency = values.concurrency === void 0 ? void 0 : Number(values.concurrency);
   if (concurrency !== void 0 && (!Number.isInteger(concurrency) || concurrency < 1)) {
     err.write(`pakman: --concurrency must be a whole number above 0, not ${values.concurrency}
@@ -534,9 +534,9 @@ async function pushCommand(values, workspace, configFile, out, err) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-FUASKDCG.js");
-  const authToken = env.INSTELLAR_AUTH_TOKEN;
-  const packageToken = env.INSTELLAR_PACKAGE_TOKEN;
+  const { runPush, Secrets } = await import("./chunks/deploy-UNG5MLBT.js");
+  const authToken = env.instellarAuthToken;
+  const packageToken = env.instellarPackageToken;
   const secrets = new Secrets(() => {
   }, [authToken, packageToken]);
   const dryRun = !!values["dry-run"];
@@ -544,12 +544,12 @@ async function pushCommand(values, workspace, configFile, out, err) {
     const pushed = await runPush({
       packagesDir: values["packages-dir"] ?? join(workspace, DEFAULT_OUTPUT),
       config: loaded.config,
-      repository: values.repository ?? env.GITHUB_REPOSITORY ?? "",
-      hash: values.sha ?? env.WORKFLOW_SHA ?? env.GITHUB_SHA,
-      ref: values.ref ?? env.WORKFLOW_REF ?? env.GITHUB_REF,
+      repository: values.repository ?? env.repository ?? "",
+      hash: values.sha ?? env.workflowSha ?? env.sha,
+      ref: values.ref ?? env.workflowRef ?? env.ref,
       ...values.stack !== void 0 && { stack: values.stack },
-      ...(values.endpoint ?? env.INSTELLAR_ENDPOINT) && {
-        endpoint: values.endpoint ?? env.INSTELLAR_ENDPOINT
+      ...(values.endpoint ?? env.instellarEndpoint) && {
+        endpoint: values.endpoint ?? env.instellarEndpoint
       },
       ...authToken && { authToken },
       ...packageToken && { packageToken },

@@ -4,15 +4,17 @@ import {
   Docker,
   PipelineError,
   buildStage,
-  loadConfigFile,
   mergeStage,
   publish,
   publishDirectory,
   removeSigningKey,
   renderStage,
+  runEnvironment,
   secretsOf
-} from "./chunks/chunk-64HLZF2A.js";
-import "./chunks/chunk-TDJQGQYB.js";
+} from "./chunks/chunk-5XX6LWSN.js";
+import {
+  loadConfigFile
+} from "./chunks/chunk-MRPMDVWJ.js";
 import {
   error,
   getBooleanInput,
@@ -37,18 +39,18 @@ import { resolve } from "node:path";
 // src/inputs.ts
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-function getInputs(env = process.env) {
+function getInputs(env = runEnvironment()) {
   const optional = (name) => getInput(name).trim() || void 0;
   const flag = (name, fallback) => optional(name) === void 0 ? fallback : getBooleanInput(name);
-  const signingKey = getInput("signing-key") || env.ABUILD_PRIVATE_KEY || void 0;
-  const publicKey = env.ABUILD_PUBLIC_KEY || void 0;
+  const signingKey = getInput("signing-key") || env.abuildPrivateKey || void 0;
+  const publicKey = env.abuildPublicKey || void 0;
   if (signingKey) for (const secret of secretsOf(signingKey)) setSecret(secret);
-  const authToken = getInput("instellar-auth-token") || env.INSTELLAR_AUTH_TOKEN || void 0;
-  const packageToken = getInput("instellar-package-token") || env.INSTELLAR_PACKAGE_TOKEN || void 0;
+  const authToken = getInput("instellar-auth-token") || env.instellarAuthToken || void 0;
+  const packageToken = getInput("instellar-package-token") || env.instellarPackageToken || void 0;
   for (const token of [authToken, packageToken]) if (token) setSecret(token);
   return {
     config: optional("config") ?? "instellar.yml",
-    workspace: optional("workspace") ?? env.GITHUB_WORKSPACE ?? process.cwd(),
+    workspace: optional("workspace") ?? env.workspace ?? process.cwd(),
     ...optionalEntry("repository", optional("repository")),
     ...optionalEntry("version", optional("version")),
     ...optionalEntry("buildNumber", optional("build-number")),
@@ -66,19 +68,22 @@ function getInputs(env = process.env) {
     ...optionalEntry("artifactName", optional("artifact-name")),
     ...optionalEntry(
       "releaseTag",
-      optional("release-tag") ?? env.GITHUB_REF?.match(/^refs\/tags\/(.+)$/)?.[1]
+      optional("release-tag") ?? env.ref?.match(/^refs\/tags\/(.+)$/)?.[1]
     ),
-    ...optionalEntry("githubToken", optional("github-token") ?? env.GITHUB_TOKEN),
+    ...optionalEntry("githubToken", optional("github-token") ?? env.token),
     instellar: {
       ...optionalEntry("authToken", authToken),
       ...optionalEntry("packageToken", packageToken),
-      ...optionalEntry("endpoint", optional("instellar-endpoint") ?? env.INSTELLAR_ENDPOINT),
-      ...optionalEntry("sha", optional("workflow-sha") ?? env.WORKFLOW_SHA ?? env.GITHUB_SHA),
-      ...optionalEntry("ref", optional("workflow-ref") ?? env.WORKFLOW_REF ?? env.GITHUB_REF),
+      ...optionalEntry("endpoint", optional("instellar-endpoint") ?? env.instellarEndpoint),
+      ...optionalEntry("sha", optional("workflow-sha") ?? env.workflowSha ?? env.sha),
+      ...optionalEntry("ref", optional("workflow-ref") ?? env.workflowRef ?? env.ref),
       dryRun: flag("instellar-dry-run", false)
     },
     mode: parseMode(optional("mode") ?? "build"),
-    tempDir: env.RUNNER_TEMP || tmpdir()
+    tempDir: env.runnerTemp || tmpdir(),
+    ...optionalEntry("runRepository", env.repository),
+    ...optionalEntry("apiUrl", env.apiUrl),
+    ...optionalEntry("sourceDateEpoch", env.sourceDateEpoch)
   };
 }
 function optionalEntry(key, value) {
@@ -181,7 +186,7 @@ var state = {
 
 // src/summary.ts
 async function renderSummary(recipe, diagnostics) {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  if (!runEnvironment().stepSummary) return;
   summary.addHeading(`PAKman: ${recipe.packageName} ${recipe.version}-r${recipe.release}`, 2).addTable([
     [
       { data: "Package", header: true },
@@ -194,7 +199,7 @@ async function renderSummary(recipe, diagnostics) {
   await summary.write();
 }
 async function buildSummary(result, published = {}, pushed) {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  if (!runEnvironment().stepSummary) return;
   const { recipe, loaded } = result.rendered;
   summary.addHeading(
     `PAKman: ${recipe.packageName} ${recipe.version}-r${recipe.release} (${result.stack}, ${result.arch})`,
@@ -234,7 +239,7 @@ async function buildSummary(result, published = {}, pushed) {
   await summary.write();
 }
 async function mergeSummary(merged, published, pushed) {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  if (!runEnvironment().stepSummary) return;
   summary.addHeading(`PAKman: one repository from ${merged.manifests.length} build jobs`, 2).addTable([
     [
       { data: "Directory", header: true },
@@ -255,7 +260,7 @@ async function mergeSummary(merged, published, pushed) {
   await summary.write();
 }
 async function failureSummary(message, record) {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  if (!runEnvironment().stepSummary) return;
   const failed = record.failedPhase;
   summary.addHeading(
     failed ? `PAKman failed in ${escape(failed)}` : "PAKman failed before it started",
@@ -433,9 +438,11 @@ async function runMerge(inputs, workspace, publishing) {
       ...inputs.signingKey && { signingKey: inputs.signingKey },
       ...inputs.signingKeyName && { keyName: inputs.signingKeyName },
       // The repository input names the packages (and so the default key), as in a build job.
-      ...(inputs.repository ?? process.env.GITHUB_REPOSITORY) && {
-        repository: inputs.repository ?? process.env.GITHUB_REPOSITORY
-      }
+      ...(inputs.repository ?? inputs.runRepository) && {
+        repository: inputs.repository ?? inputs.runRepository
+      },
+      tempDir: inputs.tempDir,
+      ...inputs.sourceDateEpoch !== void 0 && { sourceDateEpoch: inputs.sourceDateEpoch }
     },
     reporter
   );
@@ -479,14 +486,14 @@ async function deploymentConfig(inputs, workspace) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-FUASKDCG.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-UNG5MLBT.js");
   const { instellar } = inputs;
   const pushed = await reporter.group(
     instellar.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",
     () => runPush({
       packagesDir,
       config,
-      repository: process.env.GITHUB_REPOSITORY ?? inputs.repository ?? "",
+      repository: inputs.runRepository ?? inputs.repository ?? "",
       hash: instellar.sha,
       ref: instellar.ref,
       ...inputs.stack && { stack: inputs.stack },
@@ -519,7 +526,8 @@ function publishSettings(inputs) {
     ...releaseTag && { releaseTag },
     ...inputs.artifactName && { artifactName: inputs.artifactName },
     ...inputs.githubToken && { token: inputs.githubToken },
-    repository: process.env.GITHUB_REPOSITORY ?? inputs.repository ?? ""
+    repository: inputs.runRepository ?? inputs.repository ?? "",
+    ...inputs.apiUrl && { apiUrl: inputs.apiUrl }
   };
 }
 function setPublishedOutputs(published) {

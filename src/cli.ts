@@ -6,6 +6,7 @@ import packageJson from '../package.json' with { type: 'json' }
 import { checkPaths, loadTrustedKeys } from './apk/index.js'
 import { formatDiagnostic, jsonSchema, loadConfigFile, type Diagnostic } from './config/index.js'
 import { DirectoryCache } from './environment/index.js'
+import { runEnvironment } from './github/index.js'
 import { DEFAULT_OUTPUT } from './output.js'
 import { buildStage, checkStage, renderStage, type OptionKey, type Reporter } from './pipeline.js'
 
@@ -371,7 +372,7 @@ export async function main(
     )
   }
   const pkgver = values.pkgver ?? values.version
-  const workspace = resolve(values.workspace ?? process.env.GITHUB_WORKSPACE ?? '.')
+  const workspace = resolve(values.workspace ?? runEnvironment().workspace ?? '.')
   const configFile = values.config ?? displayPath(resolve(workspace, 'instellar.yml'))
   const renderSettings = {
     workspace,
@@ -508,7 +509,7 @@ async function pushCommand(
   out: NodeJS.WritableStream,
   err: NodeJS.WritableStream,
 ): Promise<number> {
-  const env = process.env
+  const env = runEnvironment()
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency)
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
     err.write(`pakman: --concurrency must be a whole number above 0, not ${values.concurrency}\n`)
@@ -521,20 +522,20 @@ async function pushCommand(
     return 1
   }
   const { runPush, Secrets } = await import('./deploy/index.js')
-  const authToken = env.INSTELLAR_AUTH_TOKEN
-  const packageToken = env.INSTELLAR_PACKAGE_TOKEN
+  const authToken = env.instellarAuthToken
+  const packageToken = env.instellarPackageToken
   const secrets = new Secrets(() => {}, [authToken, packageToken])
   const dryRun = !!values['dry-run']
   try {
     const pushed = await runPush({
       packagesDir: values['packages-dir'] ?? join(workspace, DEFAULT_OUTPUT),
       config: loaded.config,
-      repository: values.repository ?? env.GITHUB_REPOSITORY ?? '',
-      hash: values.sha ?? env.WORKFLOW_SHA ?? env.GITHUB_SHA,
-      ref: values.ref ?? env.WORKFLOW_REF ?? env.GITHUB_REF,
+      repository: values.repository ?? env.repository ?? '',
+      hash: values.sha ?? env.workflowSha ?? env.sha,
+      ref: values.ref ?? env.workflowRef ?? env.ref,
       ...(values.stack !== undefined && { stack: values.stack }),
-      ...((values.endpoint ?? env.INSTELLAR_ENDPOINT) && {
-        endpoint: values.endpoint ?? env.INSTELLAR_ENDPOINT,
+      ...((values.endpoint ?? env.instellarEndpoint) && {
+        endpoint: values.endpoint ?? env.instellarEndpoint,
       }),
       ...(authToken && { authToken }),
       ...(packageToken && { packageToken }),

@@ -1,7 +1,8 @@
 import * as core from '@actions/core'
 import { homedir, tmpdir } from 'node:os'
-import { secretsOf } from './keys/index.js'
+import { secretsOf } from './signing/index.js'
 import { join } from 'node:path'
+import { runEnvironment, type RunEnvironment } from './github/index.js'
 
 /** The action's inputs, read in one place. Names match action.yml. */
 export interface Inputs {
@@ -32,6 +33,12 @@ export interface Inputs {
   mode: 'build' | 'merge'
   /** Where secrets and scratch files go: RUNNER_TEMP, wiped by the runner after the job. */
   tempDir: string
+  /** The run's own repository (GITHUB_REPOSITORY), where releases and deployments go. */
+  runRepository?: string
+  /** The REST API root (GITHUB_API_URL). */
+  apiUrl?: string
+  /** SOURCE_DATE_EPOCH as set, for the merged indexes' timestamps. */
+  sourceDateEpoch?: string
 }
 
 export interface InstellarInputs {
@@ -44,22 +51,22 @@ export interface InstellarInputs {
   dryRun: boolean
 }
 
-export function getInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
+export function getInputs(env: RunEnvironment = runEnvironment()): Inputs {
   const optional = (name: string) => core.getInput(name).trim() || undefined
   const flag = (name: string, fallback: boolean) =>
     optional(name) === undefined ? fallback : core.getBooleanInput(name)
   // The original PAKman took the key pair from these variables; keep accepting them.
-  const signingKey = core.getInput('signing-key') || env.ABUILD_PRIVATE_KEY || undefined
-  const publicKey = env.ABUILD_PUBLIC_KEY || undefined
+  const signingKey = core.getInput('signing-key') || env.abuildPrivateKey || undefined
+  const publicKey = env.abuildPublicKey || undefined
   if (signingKey) for (const secret of secretsOf(signingKey)) core.setSecret(secret)
   // The platform tokens are masked the moment they are read, before anything can print them.
-  const authToken = core.getInput('instellar-auth-token') || env.INSTELLAR_AUTH_TOKEN || undefined
+  const authToken = core.getInput('instellar-auth-token') || env.instellarAuthToken || undefined
   const packageToken =
-    core.getInput('instellar-package-token') || env.INSTELLAR_PACKAGE_TOKEN || undefined
+    core.getInput('instellar-package-token') || env.instellarPackageToken || undefined
   for (const token of [authToken, packageToken]) if (token) core.setSecret(token)
   return {
     config: optional('config') ?? 'instellar.yml',
-    workspace: optional('workspace') ?? env.GITHUB_WORKSPACE ?? process.cwd(),
+    workspace: optional('workspace') ?? env.workspace ?? process.cwd(),
     ...optionalEntry('repository', optional('repository')),
     ...optionalEntry('version', optional('version')),
     ...optionalEntry('buildNumber', optional('build-number')),
@@ -77,19 +84,22 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     ...optionalEntry('artifactName', optional('artifact-name')),
     ...optionalEntry(
       'releaseTag',
-      optional('release-tag') ?? env.GITHUB_REF?.match(/^refs\/tags\/(.+)$/)?.[1],
+      optional('release-tag') ?? env.ref?.match(/^refs\/tags\/(.+)$/)?.[1],
     ),
-    ...optionalEntry('githubToken', optional('github-token') ?? env.GITHUB_TOKEN),
+    ...optionalEntry('githubToken', optional('github-token') ?? env.token),
     instellar: {
       ...optionalEntry('authToken', authToken),
       ...optionalEntry('packageToken', packageToken),
-      ...optionalEntry('endpoint', optional('instellar-endpoint') ?? env.INSTELLAR_ENDPOINT),
-      ...optionalEntry('sha', optional('workflow-sha') ?? env.WORKFLOW_SHA ?? env.GITHUB_SHA),
-      ...optionalEntry('ref', optional('workflow-ref') ?? env.WORKFLOW_REF ?? env.GITHUB_REF),
+      ...optionalEntry('endpoint', optional('instellar-endpoint') ?? env.instellarEndpoint),
+      ...optionalEntry('sha', optional('workflow-sha') ?? env.workflowSha ?? env.sha),
+      ...optionalEntry('ref', optional('workflow-ref') ?? env.workflowRef ?? env.ref),
       dryRun: flag('instellar-dry-run', false),
     },
     mode: parseMode(optional('mode') ?? 'build'),
-    tempDir: env.RUNNER_TEMP || tmpdir(),
+    tempDir: env.runnerTemp || tmpdir(),
+    ...optionalEntry('runRepository', env.repository),
+    ...optionalEntry('apiUrl', env.apiUrl),
+    ...optionalEntry('sourceDateEpoch', env.sourceDateEpoch),
   }
 }
 

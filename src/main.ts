@@ -116,9 +116,11 @@ async function runMerge(
       ...(inputs.signingKey && { signingKey: inputs.signingKey }),
       ...(inputs.signingKeyName && { keyName: inputs.signingKeyName }),
       // The repository input names the packages (and so the default key), as in a build job.
-      ...((inputs.repository ?? process.env.GITHUB_REPOSITORY) && {
-        repository: inputs.repository ?? process.env.GITHUB_REPOSITORY,
+      ...((inputs.repository ?? inputs.runRepository) && {
+        repository: inputs.repository ?? inputs.runRepository,
       }),
+      tempDir: inputs.tempDir,
+      ...(inputs.sourceDateEpoch !== undefined && { sourceDateEpoch: inputs.sourceDateEpoch }),
     },
     reporter,
   )
@@ -185,7 +187,7 @@ async function pushToInstellar(
       runPush({
         packagesDir,
         config,
-        repository: process.env.GITHUB_REPOSITORY ?? inputs.repository ?? '',
+        repository: inputs.runRepository ?? inputs.repository ?? '',
         hash: instellar.sha,
         ref: instellar.ref,
         ...(inputs.stack && { stack: inputs.stack }),
@@ -220,7 +222,8 @@ function publishSettings(inputs: Inputs): PublishSettings {
     ...(releaseTag && { releaseTag }),
     ...(inputs.artifactName && { artifactName: inputs.artifactName }),
     ...(inputs.githubToken && { token: inputs.githubToken }),
-    repository: process.env.GITHUB_REPOSITORY ?? inputs.repository ?? '',
+    repository: inputs.runRepository ?? inputs.repository ?? '',
+    ...(inputs.apiUrl && { apiUrl: inputs.apiUrl }),
   }
 }
 

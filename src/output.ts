@@ -1,7 +1,6 @@
 import type { Stats } from 'node:fs'
 import {
   chmod,
-  chown,
   mkdir,
   mkdtemp,
   readdir,
@@ -13,7 +12,7 @@ import {
 } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { basename, dirname, join, resolve, sep } from 'node:path'
-import { MANIFEST } from './publish/manifest.js'
+import { handOver } from './ownership/index.js'
 
 /*
  * The output directory. PAKman replaces what is in it, so it only ever takes a directory that is
@@ -23,6 +22,12 @@ import { MANIFEST } from './publish/manifest.js'
 
 /** Written into every output directory PAKman creates or uses. */
 export const OUTPUT_MARKER = '.pakman-output'
+
+/**
+ * pakman.json, which a build writes beside its packages (see publish/), so a merge job knows each
+ * artifact's stack and arch. Its presence also marks a directory as PAKman's own.
+ */
+export const MANIFEST = 'pakman.json'
 
 /** The CLI's default output, under the workspace; the build's snapshot excludes `.pakman`. */
 export const DEFAULT_OUTPUT = join('.pakman', 'packages')
@@ -104,8 +109,8 @@ export async function stageOutput(
   await writeFile(join(dir, OUTPUT_MARKER), markerText(), { mode: 0o644 })
   // mkdtemp makes it 0700: give it the output's own mode, which it takes the place of.
   await chmod(dir, (await stat(real)).mode & 0o7777)
-  // The build user carries the workspace owner's ids; when PAKman runs as root, hand it the directory.
-  if (process.getuid?.() === 0 && owner.uid !== 0) await chown(dir, owner.uid, owner.gid)
+  // The build user carries the workspace owner's ids and writes here.
+  await handOver(dir, owner)
   const discard = () => rm(dir, { recursive: true, force: true })
   return {
     dir,

@@ -3,16 +3,16 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { basename, isAbsolute, join, relative, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import {
-  buildIdentity,
   collectBuiltFiles,
+  runInstallTest,
   hostArchitecture,
   isBuildArchitecture,
   planArchitecture,
   runContainerBuild,
   type BuiltFile,
 } from './build/index.js'
-import { byPosition } from './config/diagnostics.js'
 import {
+  byPosition,
   hasErrors,
   loadConfigFile,
   STACK_PATTERN,
@@ -20,20 +20,21 @@ import {
   type LoadedConfig,
 } from './config/index.js'
 import { checkPaths, trustedKeys } from './apk/index.js'
-import { runInstallTest } from './build/install-test.js'
+import { buildIdentity } from './ownership/index.js'
+import { runEnvironment } from './github/index.js'
 import { claimOutputDir, emptyOutputDir, OutputDirError, stageOutput } from './output.js'
-import { Docker } from './container/docker.js'
+import { Docker } from './container/index.js'
 import { prepareEnvironment, type Environment, type ImageCache } from './environment/index.js'
-import { prepareSigningKey, removeSigningKey, type SigningKey } from './keys/index.js'
+import { prepareSigningKey, removeSigningKey, type SigningKey } from './signing/index.js'
 import {
   downloadBuildArtifacts,
   mergeKeyName,
   mergeRepositories,
   readManifests,
   stackSlug,
+  type AssetFile,
   type Merged,
 } from './publish/index.js'
-import type { AssetFile } from './publish/release.js'
 import {
   bootstrap,
   defaultKeyName,
@@ -108,6 +109,7 @@ function contextOptions(settings: RenderSettings, option: Reporter['option']): C
     ...(settings.repository && { repository: settings.repository }),
     ...(settings.version && { version: settings.version }),
     ...(settings.build && { build: settings.build }),
+    run: runEnvironment(),
     option,
   }
 }
@@ -440,6 +442,10 @@ export interface MergeStageSettings {
   signingKey?: string
   keyName?: string
   repository?: string
+  /** Scratch space for the downloaded artifacts (RUNNER_TEMP). */
+  tempDir?: string
+  /** SOURCE_DATE_EPOCH as set: the merged indexes' timestamps; now when unset or not a number. */
+  sourceDateEpoch?: string
 }
 
 export interface MergeResult extends Merged {
@@ -471,7 +477,7 @@ export async function mergeStage(
   // The merged repository is written in place: an empty (or PAKman's own) directory.
   await emptyOutputDir(packagesDir)
   const downloaded = await reporter.group('Download build artifacts', () =>
-    downloadBuildArtifacts((l) => reporter.info(l)),
+    downloadBuildArtifacts((l) => reporter.info(l), settings.tempDir),
   )
   try {
     if (!downloaded.dirs.length)
@@ -487,7 +493,7 @@ export async function mergeStage(
         outputDir: packagesDir,
         signingKey: settings.signingKey!,
         keyName,
-        mtime: Number(process.env.SOURCE_DATE_EPOCH) || Math.floor(Date.now() / 1000),
+        mtime: Number(settings.sourceDateEpoch) || Math.floor(Date.now() / 1000),
         log: (l) => reporter.info(l),
       }),
     )

@@ -5,6 +5,7 @@ import type { BuildResult, MergeResult } from './pipeline.js'
 import type { Published } from './publish/index.js'
 import type { Recipe } from './recipe/index.js'
 import type { RunRecord } from './reporter.js'
+import { runEnvironment } from './github/index.js'
 
 /** Job summaries: what was produced, and what the config should fix. */
 
@@ -12,7 +13,7 @@ export async function renderSummary(
   recipe: Recipe,
   diagnostics: readonly Diagnostic[],
 ): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return
+  if (!runEnvironment().stepSummary) return
   core.summary
     .addHeading(`PAKman: ${recipe.packageName} ${recipe.version}-r${recipe.release}`, 2)
     .addTable([
@@ -33,7 +34,7 @@ export async function buildSummary(
   published: Published = {},
   pushed?: Pushed,
 ): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return
+  if (!runEnvironment().stepSummary) return
   const { recipe, loaded } = result.rendered
   core.summary
     .addHeading(
@@ -87,7 +88,7 @@ export async function mergeSummary(
   published: Published,
   pushed?: Pushed,
 ): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return
+  if (!runEnvironment().stepSummary) return
   core.summary
     .addHeading(`PAKman: one repository from ${merged.manifests.length} build jobs`, 2)
     .addTable([
@@ -113,7 +114,7 @@ export async function mergeSummary(
 
 /** A failed run: the phase it failed in, the error, the config problems, what did go out. */
 export async function failureSummary(message: string, record: RunRecord): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return
+  if (!runEnvironment().stepSummary) return
   const failed = record.failedPhase
   core.summary
     .addHeading(

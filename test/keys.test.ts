@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { KeyError, prepareSigningKey, removeSigningKey, secretsOf } from '../src/keys/index.js'
+import { KeyError, prepareSigningKey, removeSigningKey, secretsOf } from '../src/signing/index.js'
 
 const parent = mkdtempSync(join(tmpdir(), 'pakman-keys-test-'))
 afterAll(() => rmSync(parent, { recursive: true, force: true }))

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { defaultKeyName, parseRepository, recipePath, slugify } from '../src/recipe/naming.js'
 import { resolveVersion } from '../src/recipe/version.js'
-import { glob, listEntry, word, words } from '../src/recipe/shell.js'
+import { glob, listEntry, word, words } from '../src/shell/index.js'
 
 describe('slugify, as the original computes package names', () => {
   it.each([

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { buildScript } from '../src/build/scripts.js'
 import { environmentScript } from '../src/environment/script.js'
-import { listEntry } from '../src/recipe/shell.js'
+import { listEntry } from '../src/shell/index.js'
 
 const shellcheck = (text: string) =>
   spawnSync('shellcheck', ['-'], { input: text, encoding: 'utf8' })
@@ -56,7 +56,7 @@ describe('the shell that runs inside the containers', () => {
 
 describe('who builds', () => {
   it('is the workspace owner, or uid/gid 1000 for a root-owned workspace', async () => {
-    const { buildIdentity } = await import('../src/build/identity.js')
+    const { buildIdentity } = await import('../src/ownership/index.js')
     expect(buildIdentity({ uid: 1001, gid: 118 })).toEqual({
       uid: 1001,
       gid: 118,

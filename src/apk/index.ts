@@ -19,4 +19,4 @@ export {
   type Verdict,
   type Verification,
 } from './verify.js'
-export { indexMember, indexText, signMember, type IndexedPackage } from './write.js'
+export { indexMember, indexText, signatureMember, type IndexedPackage } from './write.js'

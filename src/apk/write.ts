@@ -1,11 +1,10 @@
-import { sign as rsaSign, type KeyObject } from 'node:crypto'
 import { gzipSync } from 'node:zlib'
 import type { ApkPackage } from './verify.js'
 
 /*
  * Writes APKINDEX.tar.gz the way `apk index` and `abuild-sign` do: a gzip member with DESCRIPTION
  * and APKINDEX, preceded by a signature member whose .SIGN.RSA.<key> entry signs the raw bytes of
- * the index member.
+ * the index member (signing/ signs; this file lays out the bytes).
  */
 
 export interface IndexedPackage {
@@ -71,18 +70,13 @@ export function indexMember(text: string, description: string, mtime: number): B
   return gzipSync(tar, { level: 9 })
 }
 
-/** Prepends a signature member (RSA = PKCS#1 v1.5 over SHA-1, as abuild-sign does by default). */
-export function signMember(
-  member: Buffer,
-  key: KeyObject,
-  keyName: string,
-  mtime: number,
-  algorithm: 'RSA' | 'RSA256' = 'RSA',
-): Buffer {
-  const signature = rsaSign(algorithm === 'RSA' ? 'sha1' : 'sha256', member, key)
+/**
+ * The signature member that goes in front of a signed member: one entry, `name` (such as
+ * .SIGN.RSA.<key>), holding the signature. signing/ makes the signature.
+ */
+export function signatureMember(name: string, signature: Buffer, mtime: number): Buffer {
   // The signature tar is "cut": no end-of-archive blocks, as abuild-tar --cut writes it.
-  const tar = tarEntry(`.SIGN.${algorithm}.${keyName}`, signature, mtime)
-  return Buffer.concat([gzipSync(tar, { level: 9 }), member])
+  return gzipSync(tarEntry(name, signature, mtime), { level: 9 })
 }
 
 function tarEntry(name: string, content: Buffer, mtime: number): Buffer {

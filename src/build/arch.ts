@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import type { Architecture } from '../config/schema.js'
+import type { Architecture } from '../config/index.js'
 
 /** apk architecture → Docker platform, and the binfmt entry QEMU registers for it. */
 const PLATFORMS: Record<Exclude<Architecture, 'noarch'>, { platform: string; qemu: string }> = {

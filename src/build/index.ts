@@ -1,12 +1,12 @@
 import { join } from 'node:path'
-import type { Docker } from '../container/docker.js'
-import type { SigningKey } from '../keys/index.js'
-import type { BuildIdentity } from './identity.js'
-import { runScript } from '../container/script.js'
+import type { Docker } from '../container/index.js'
+import type { SigningKey } from '../signing/index.js'
+import type { BuildIdentity } from '../ownership/index.js'
+import { runScript } from '../container/index.js'
 import { buildScript, CONTAINER_PATHS, PHASE_MARKER } from './scripts.js'
 
 export { collectBuiltFiles, type BuiltFile } from './packages.js'
-export { buildIdentity, type BuildIdentity } from './identity.js'
+export { runInstallTest, type InstallTest } from './install-test.js'
 export {
   hostArchitecture,
   isBuildArchitecture,

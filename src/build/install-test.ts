@@ -1,5 +1,5 @@
-import type { Docker } from '../container/docker.js'
-import { runScript } from '../container/script.js'
+import type { Docker } from '../container/index.js'
+import { runScript } from '../container/index.js'
 import { CONTAINER_PATHS, installTestScript } from './scripts.js'
 
 export interface InstallTest {

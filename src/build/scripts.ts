@@ -1,9 +1,9 @@
-import { SCRIPT_DIR } from '../container/script.js'
-import { fileText, sh, word } from '../recipe/shell.js'
+import { SCRIPT_DIR } from '../container/index.js'
+import { fileText, sh, word } from '../shell/index.js'
 
 /*
  * Shell that runs inside the containers. The scripts are fixed text: every value they need comes
- * in through environment variables that the host checks first (see BuildEnvironment in run.ts),
+ * in through environment variables that the host checks first (see runContainerBuild in index.ts),
  * so nothing from instellar.yml is pasted into them except package names, which are checked words.
  */
 
@@ -94,7 +94,8 @@ status=0
 phase snapshot
 # The recipe's snapshot() in two hands: abuild must not run as root, and the build user may not
 # be able to read the workspace (a root-owned checkout, a 0700 directory), so root packs it, as
-# snapshot() would, and the build user does the rest. Root runs tar only, no code from the app.
+# snapshot() would, and the build user does the rest. Root runs tar here; the app's own shell (the
+# APKBUILD, with the config's source: block) is sourced by abuild, as the build user only.
 # .pakman holds PAKman's output (the CLI's default packages directory): never part of the source.
 (cd "${CONTAINER_PATHS.workspace}" && tar --exclude=.apk --exclude=.pakman -cf "$recipe/$PAKMAN_SNAPSHOT" .) || status=$?
 if [ "$status" -eq 0 ]; then

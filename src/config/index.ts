@@ -5,7 +5,13 @@ export {
   type LoadedConfig,
   type LoadResult,
 } from './load.js'
-export { ConfigError, formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.js'
+export {
+  byPosition,
+  ConfigError,
+  formatDiagnostic,
+  hasErrors,
+  type Diagnostic,
+} from './diagnostics.js'
 export {
   instellarSchema,
   ARCHITECTURES,

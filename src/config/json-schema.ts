@@ -1,7 +1,7 @@
 import { z } from 'zod'
+import { CALL } from '../shell/index.js'
 import {
   BINARY,
-  CALL,
   CLOSED_MAPS,
   instellarSchema,
   LEGACY_DESTINATION,

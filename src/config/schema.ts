@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { CALL } from '../shell/index.js'
 
 /*
  * The whole of instellar.yml as one zod schema.
@@ -17,13 +18,6 @@ export const SHELL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 export const BINARY = /^[A-Za-z0-9_+][A-Za-z0-9._+-]*$/
 /** An absolute directory made of plain segments. */
 const ABSOLUTE_DIR = /^(?:\/[A-Za-z0-9_+][A-Za-z0-9._+-]*)+\/?$/
-/**
- * Arguments appended to a command line: plain words and single-quoted words. No `$`, backticks,
- * double quotes, backslashes, globs, comments or command separators, so the words mean the same
- * inside the double-quoted initd call and the s6 run script.
- */
-export const CALL =
-  /^(?:[A-Za-z0-9_@%+=:,./^-]+|'[A-Za-z0-9_@%+=:,./^ -]*')(?: +(?:[A-Za-z0-9_@%+=:,./^-]+|'[A-Za-z0-9_@%+=:,./^ -]*'))*$/
 /** An apk dependency: optional `!` (conflict), optional provider prefix, optional version rule. */
 const APK_DEPENDENCY =
   /^!?(?:[a-z]+:)?[A-Za-z0-9_][A-Za-z0-9._+-]*(?:(?:[<>]=?|=|~|><)[A-Za-z0-9._+*-]+)?$/

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { pipeline } from 'node:stream/promises'
+import { runEnvironment } from '../github/index.js'
 
 /** A bind mount: host path → container path. */
 export interface Mount {
@@ -33,7 +34,7 @@ export class DockerError extends Error {
  * to it. Methods throw DockerError with docker's own message when a command fails.
  */
 export class Docker {
-  constructor(private readonly binary = process.env.PAKMAN_DOCKER ?? 'docker') {}
+  constructor(private readonly binary = runEnvironment().docker ?? 'docker') {}
 
   /** Fails with a clear message when docker is missing or the daemon does not answer. */
   async ensureAvailable(): Promise<{ serverVersion: string; architecture: string }> {

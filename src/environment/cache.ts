@@ -1,6 +1,7 @@
 import { copyFile, mkdir, rename, stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { runEnvironment } from '../github/index.js'
 
 /**
  * Where saved environment images are kept between runs. Both backends store one file per key;
@@ -19,7 +20,7 @@ export class DirectoryCache implements ImageCache {
   readonly description: string
 
   constructor(
-    private readonly dir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'pakman'),
+    private readonly dir = join(runEnvironment().cacheHome ?? join(homedir(), '.cache'), 'pakman'),
   ) {
     this.description = `directory ${dir}`
   }

@@ -1,4 +1,4 @@
-import { fileText, list, sh, singleQuoted, type Word } from '../recipe/shell.js'
+import { fileText, list, sh, singleQuoted, type Word } from '../shell/index.js'
 
 /**
  * Turns the base image into the build environment: installs each package that is not there yet,

@@ -16,6 +16,7 @@ export {
   type Releaser,
   type Release,
   type Asset,
+  type AssetFile,
 } from './release.js'
 
 /** What a build produced, as publishing needs it. */
@@ -39,6 +40,8 @@ export interface PublishSettings {
   artifactName?: string
   token?: string
   repository?: string
+  /** The REST API root (GITHUB_API_URL); api.github.com when not given. */
+  apiUrl?: string
   /** For tests: a Releaser instead of Octokit. */
   releaser?: Releaser
 }
@@ -121,7 +124,7 @@ export async function publishDirectory(
       (await GitHubReleaser.create(
         requireValue(settings.token, 'a GitHub token'),
         requireValue(settings.repository, 'the repository'),
-        { log },
+        { log, ...(settings.apiUrl && { apiUrl: settings.apiUrl }) },
       ))
     const release = await publishAssets(releaser, settings.releaseTag, output.assets, log)
     published.releaseUrl = release.url

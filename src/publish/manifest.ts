@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import { checkKeyName } from '../keys/index.js'
+import { MANIFEST } from '../output.js'
+import { checkKeyName } from '../signing/index.js'
 
-/** pakman.json: what a build artifact holds, so a merge job knows each one's stack and arch. */
-export const MANIFEST = 'pakman.json'
+export { MANIFEST }
 
 export interface Manifest {
   package: string

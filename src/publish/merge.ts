@@ -1,4 +1,3 @@
-import { createPublicKey } from 'node:crypto'
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
@@ -6,11 +5,10 @@ import {
   checkPackageFile,
   indexMember,
   indexText,
-  signMember,
   trustedKeys,
   type IndexedPackage,
 } from '../apk/index.js'
-import { checkKeyName, readPrivateKey } from '../keys/index.js'
+import { checkKeyName, publicKeyOf, readPrivateKey, signMember } from '../signing/index.js'
 import { MANIFEST, type Manifest } from './manifest.js'
 
 /*
@@ -44,9 +42,7 @@ export async function mergeRepositories(
   // The same checks as a build's key: an RSA private key, a name that is only a file name.
   checkKeyName(settings.keyName)
   const privateKey = readPrivateKey(settings.signingKey)
-  const publicKeyPem = createPublicKey(privateKey)
-    .export({ type: 'spki', format: 'pem' })
-    .toString()
+  const publicKeyPem = publicKeyOf(privateKey)
   const keyFile = `${settings.keyName}.rsa.pub`
   const trusted = trustedKeys([[keyFile, publicKeyPem]])
   const byDirectory = new Map<string, IndexedPackage[]>()
@@ -124,10 +120,12 @@ async function apkFiles(dir: string): Promise<{ path: string; repo: string; arch
 /** Downloads every artifact of this run that PAKman's build jobs made (those with pakman.json). */
 export async function downloadBuildArtifacts(
   log: (line: string) => void,
+  /** Where the downloads go: RUNNER_TEMP in the action. */
+  tempDir: string = tmpdir(),
 ): Promise<{ dirs: string[]; cleanup: () => Promise<void> }> {
   const { DefaultArtifactClient } = await import('@actions/artifact')
   const client = new DefaultArtifactClient()
-  const root = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'pakman-merge-'))
+  const root = await mkdtemp(join(tempDir, 'pakman-merge-'))
   const { artifacts } = await client.listArtifacts()
   const dirs: string[] = []
   for (const artifact of artifacts) {

@@ -197,7 +197,7 @@ function message(error: unknown): string {
 type Octokit = ReturnType<typeof import('@actions/github').getOctokit>
 
 export interface GitHubReleaserOptions {
-  /** The REST API root; GITHUB_API_URL or api.github.com by default. */
+  /** The REST API root; api.github.com by default. */
   apiUrl?: string
   /** Where retries and rate-limit waits are told. */
   log?: (line: string) => void
@@ -380,7 +380,7 @@ export async function createOctokit(
   return getOctokit(
     token,
     {
-      baseUrl: options.apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com',
+      baseUrl: options.apiUrl ?? 'https://api.github.com',
       retry: {
         retries: options.retries ?? 3,
         retryAfterBaseValue: base,

@@ -14,7 +14,8 @@ export interface ContextOptions {
   version?: string
   /** Overrides GITHUB_RUN_NUMBER. */
   build?: string
-  env?: NodeJS.ProcessEnv
+  /** The run's GITHUB_REPOSITORY and GITHUB_RUN_NUMBER, the defaults for the two above. */
+  run?: { repository?: string; runNumber?: string }
   /** Names a setting the way the caller's front end does (a flag, an input) in messages. */
   option?: (name: 'repository') => string
 }
@@ -26,10 +27,10 @@ export interface ResolvedContext extends RecipeContext {
 
 /** Works out repository, version and build number from flags, the GitHub environment, then git. */
 export async function resolveContext(options: ContextOptions): Promise<ResolvedContext> {
-  const env = options.env ?? process.env
+  const run = options.run ?? {}
   const notes: VersionNote[] = []
   const repositoryText =
-    options.repository ?? env.GITHUB_REPOSITORY ?? (await gitRemoteRepository(options.workspace))
+    options.repository ?? run.repository ?? (await gitRemoteRepository(options.workspace))
   if (!repositoryText) {
     const option = options.option?.('repository') ?? 'the repository'
     throw new Error(`cannot tell the repository: pass ${option} or set GITHUB_REPOSITORY`)
@@ -43,7 +44,7 @@ export async function resolveContext(options: ContextOptions): Promise<ResolvedC
   const { version, note } = resolveVersion(described)
   if (note) notes.push(note)
 
-  const buildText = options.build ?? env.GITHUB_RUN_NUMBER ?? '0'
+  const buildText = options.build ?? run.runNumber ?? '0'
   if (!/^\d{1,9}$/.test(buildText.trim())) {
     throw new Error(`build number must be a whole number, got ${JSON.stringify(buildText)}`)
   }

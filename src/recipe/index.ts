@@ -1,7 +1,7 @@
 import { access, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { hasErrors, type Diagnostic } from '../config/diagnostics.js'
-import type { LoadedConfig } from '../config/load.js'
+import { hasErrors, type Diagnostic } from '../config/index.js'
+import type { LoadedConfig } from '../config/index.js'
 import { renderRecipe, type Recipe, type RecipeContext } from './render.js'
 import { writeRecipe } from './write.js'
 

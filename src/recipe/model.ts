@@ -1,6 +1,6 @@
-import type { InstellarConfig, Stage } from '../config/schema.js'
-import { STAGES } from '../config/schema.js'
-import { glob, listEntry, verbatim, word, words, type Verbatim, type Word } from './shell.js'
+import type { InstellarConfig, Stage } from '../config/index.js'
+import { STAGES } from '../config/index.js'
+import { glob, listEntry, verbatim, word, words, type Verbatim, type Word } from '../shell/index.js'
 
 /**
  * Everything the templates need, already checked: the only bridge between the config's plain

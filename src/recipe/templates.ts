@@ -1,7 +1,7 @@
-import type { Stage } from '../config/schema.js'
+import type { Stage } from '../config/index.js'
 import type { RecipeModel, ServiceModel } from './model.js'
 import { shellcheckExclusions } from './shellcheck.js'
-import { fileText, list, lines, sh, word, type Script, type Word } from './shell.js'
+import { fileText, list, lines, sh, word, type Script, type Word } from '../shell/index.js'
 
 /*
  * The generated files, one function each. Layout on install matches the original PAKman:

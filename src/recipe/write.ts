@@ -1,5 +1,6 @@
-import { chmod, chown, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
+import { handOver } from '../ownership/index.js'
 import type { Recipe } from './render.js'
 
 /**
@@ -10,9 +11,7 @@ import type { Recipe } from './render.js'
 export async function writeRecipe(workspace: string, recipe: Recipe): Promise<string> {
   const target = resolve(workspace, recipe.dir)
   const owner = await stat(workspace)
-  const handOver = process.getuid?.() === 0 && owner.uid !== 0
-  const giveAway = (path: string) =>
-    handOver ? chown(path, owner.uid, owner.gid) : Promise.resolve()
+  const giveAway = (path: string) => handOver(path, owner)
   await mkdir(dirname(target), { recursive: true })
   for (let dir = dirname(target); dir.startsWith(resolve(workspace, '.apk')); dir = dirname(dir))
     await giveAway(dir)

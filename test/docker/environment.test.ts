@@ -9,7 +9,7 @@ import {
   environmentKey,
   prepareEnvironment,
 } from '../../src/environment/index.js'
-import { secretsOf } from '../../src/keys/index.js'
+import { secretsOf } from '../../src/signing/index.js'
 import { buildStage, type Reporter } from '../../src/pipeline.js'
 import { appConfig, makeWorkspace } from '../fixtures/workspace.js'
 import { scratchDirs } from '../helpers/scratch.js'

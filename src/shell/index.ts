@@ -30,12 +30,16 @@ export function word(value: string | number): Word {
 }
 
 /**
- * A value that is a sequence of words, some of them 'single-quoted' (a service's start.call).
- * The same check as the schema's CALL pattern, repeated here so this module stands on its own.
+ * Arguments appended to a command line: plain words and single-quoted words. No `$`, backticks,
+ * double quotes, backslashes, globs, comments or command separators, so the words mean the same
+ * inside the double-quoted initd call and the s6 run script. The config schema holds `call` to it.
  */
+export const CALL =
+  /^(?:[A-Za-z0-9_@%+=:,./^-]+|'[A-Za-z0-9_@%+=:,./^ -]*')(?: +(?:[A-Za-z0-9_@%+=:,./^-]+|'[A-Za-z0-9_@%+=:,./^ -]*'))*$/
+
+/** A value that is a sequence of words, some of them 'single-quoted' (a service's start.call). */
 export function words(value: string): Word {
-  const token = `(?:[A-Za-z0-9_@%+=:,./^-]+|'[A-Za-z0-9_@%+=:,./^ -]*')`
-  if (!new RegExp(`^${token}(?: +${token})*$`).test(value)) {
+  if (!CALL.test(value)) {
     throw new Error(`unsafe value for shell arguments: ${JSON.stringify(value)}`)
   }
   return value as Word

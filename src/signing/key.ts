@@ -1,10 +1,12 @@
 import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto'
-import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { handOver, type Owner } from '../ownership/index.js'
 
 /*
- * Signing keys for abuild. The private key is only ever a file: mode 0600 in a directory of its
+ * Signing keys: for abuild, which signs the packages inside the container, and for merge, which signs
+ * the indexes here. The private key is only ever a file: mode 0600 in a directory of its
  * own, mounted read-only into the build container, and deleted afterwards. It never goes into an
  * environment variable, an image, a cache entry, an artifact or a log.
  */
@@ -46,14 +48,12 @@ export async function prepareSigningKey(
   input: KeyInput,
   parent: string,
   /** The build user, who reads the files through a read-only mount. */
-  owner?: { uid: number; gid: number },
+  owner?: Owner,
 ): Promise<SigningKey> {
   checkKeyName(input.name)
   const ephemeral = !input.privateKey?.trim()
   const privateKey = ephemeral ? await generateKey() : readPrivateKey(input.privateKey!)
-  const publicKeyPem = createPublicKey(privateKey)
-    .export({ type: 'spki', format: 'pem' })
-    .toString()
+  const publicKeyPem = publicKeyOf(privateKey)
   if (input.publicKey?.trim()) {
     let given: string
     try {
@@ -79,10 +79,8 @@ export async function prepareSigningKey(
   await writeFile(publicKeyFile, publicKeyPem, { mode: 0o644 })
   await chmod(privateKeyFile, 0o600)
   await chmod(publicKeyFile, 0o644)
-  if (owner && process.getuid?.() === 0) {
-    // Running as root: hand the files to the build user so it can read them through the mount.
-    for (const path of [dir, privateKeyFile, publicKeyFile]) await chown(path, owner.uid, owner.gid)
-  }
+  // The build user reads the files through the mount.
+  if (owner) for (const path of [dir, privateKeyFile, publicKeyFile]) await handOver(path, owner)
   return { name: input.name, dir, privateKeyFile, publicKeyFile, publicKeyPem, ephemeral }
 }
 
@@ -97,6 +95,11 @@ export function checkKeyName(name: string): void {
       `signing key name ${JSON.stringify(name)} may hold letters, digits and @ . _ + - only`,
     )
   }
+}
+
+/** The PEM (SPKI) public key that belongs to a private key. */
+export function publicKeyOf(privateKey: KeyObject): string {
+  return createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString()
 }
 
 /** The signing key as given (PEM, \n escapes allowed), checked to be an RSA private key. */

@@ -1,0 +1,2 @@
+export { Docker, DockerError, type Mount, type RunSpec } from './docker.js'
+export { runScript, SCRIPT_DIR, type ScriptResult, type ScriptRun } from './script.js'

@@ -1,0 +1,1 @@
+export { runEnvironment, type RunEnvironment } from './context.js'
