@@ -9,12 +9,12 @@ import {
   loadTrustedKeys,
   renderStage,
   runEnvironment
-} from "./chunks/chunk-5XX6LWSN.js";
+} from "./chunks/chunk-I35B4MEI.js";
 import {
   formatDiagnostic,
   jsonSchema,
   loadConfigFile
-} from "./chunks/chunk-MRPMDVWJ.js";
+} from "./chunks/chunk-XS4JV4FG.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts
@@ -534,7 +534,7 @@ async function pushCommand(values, workspace, configFile, out, err) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-UNG5MLBT.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-WMYDSXSW.js");
   const authToken = env.instellarAuthToken;
   const packageToken = env.instellarPackageToken;
   const secrets = new Secrets(() => {

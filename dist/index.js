@@ -11,10 +11,10 @@ import {
   renderStage,
   runEnvironment,
   secretsOf
-} from "./chunks/chunk-5XX6LWSN.js";
+} from "./chunks/chunk-I35B4MEI.js";
 import {
   loadConfigFile
-} from "./chunks/chunk-MRPMDVWJ.js";
+} from "./chunks/chunk-XS4JV4FG.js";
 import {
   error,
   getBooleanInput,
@@ -486,7 +486,7 @@ async function deploymentConfig(inputs, workspace) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-UNG5MLBT.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-WMYDSXSW.js");
   const { instellar } = inputs;
   const pushed = await reporter.group(
     instellar.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",

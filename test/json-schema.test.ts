@@ -83,6 +83,10 @@ describe('the cases where schema and check used to disagree', () => {
     ],
     ['port 1', withPort('1')],
     ['port 65535', withPort('65535')],
+    [
+      'a 2021 variation with spaces before it (joined after the call)',
+      legacyRun.replace('migrate: App.Release.migrate', 'migrate: " +"'),
+    ],
   ])('both accept %s', (_what, text) => {
     expect([schemaVerdict(text), checkVerdict(text)]).toEqual(['valid', 'valid'])
   })
@@ -109,6 +113,10 @@ describe('the cases where schema and check used to disagree', () => {
     ['port 65536', withPort('65536')],
     ['port -80', withPort('-80')],
     ['an empty file', ''],
+    [
+      'a 2021 variation with spaces after it',
+      legacyRun.replace('migrate: App.Release.migrate', 'migrate: "+ "'),
+    ],
   ])('both reject %s', (_what, text) => {
     expect([schemaVerdict(text), checkVerdict(text)]).toEqual(['invalid', 'invalid'])
   })

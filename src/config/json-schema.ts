@@ -158,7 +158,13 @@ function legacyRun(): Json {
                     notA('object'),
                     {
                       type: 'object',
-                      additionalProperties: { anyOf: [ifString(CALL), { const: '' }] },
+                      // joined as `<call> <argument>`: spaces before the argument do no harm
+                      additionalProperties: {
+                        anyOf: [
+                          ifString(new RegExp(CALL.source.replace(/^\^/, '^ *'))),
+                          { const: '' },
+                        ],
+                      },
                     },
                   ],
                 },

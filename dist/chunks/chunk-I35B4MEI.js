@@ -17,7 +17,7 @@ import {
   sh,
   singleQuoted,
   word
-} from "./chunk-MRPMDVWJ.js";
+} from "./chunk-XS4JV4FG.js";
 
 // src/github/context.ts
 function runEnvironment(env = process.env) {

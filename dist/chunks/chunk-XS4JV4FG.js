@@ -27993,7 +27993,13 @@ function legacyRun() {
                     notA("object"),
                     {
                       type: "object",
-                      additionalProperties: { anyOf: [ifString(CALL), { const: "" }] }
+                      // joined as `<call> <argument>`: spaces before the argument do no harm
+                      additionalProperties: {
+                        anyOf: [
+                          ifString(new RegExp(CALL.source.replace(/^\^/, "^ *"))),
+                          { const: "" }
+                        ]
+                      }
                     }
                   ]
                 }
