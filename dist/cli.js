@@ -9,7 +9,7 @@ import {
   loadTrustedKeys,
   renderStage,
   runEnvironment
-} from "./chunks/chunk-I35B4MEI.js";
+} from "./chunks/chunk-NYT6KR6W.js";
 import {
   formatDiagnostic,
   jsonSchema,

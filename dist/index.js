@@ -11,7 +11,7 @@ import {
   renderStage,
   runEnvironment,
   secretsOf
-} from "./chunks/chunk-I35B4MEI.js";
+} from "./chunks/chunk-NYT6KR6W.js";
 import {
   loadConfigFile
 } from "./chunks/chunk-XS4JV4FG.js";

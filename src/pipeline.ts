@@ -28,9 +28,7 @@ import { prepareEnvironment, type Environment, type ImageCache } from './environ
 import { prepareSigningKey, removeSigningKey, type SigningKey } from './signing/index.js'
 import {
   downloadBuildArtifacts,
-  mergeKeyName,
   mergeRepositories,
-  readManifests,
   stackSlug,
   type AssetFile,
   type Merged,
@@ -450,7 +448,6 @@ export interface MergeStageSettings {
 
 export interface MergeResult extends Merged {
   packagesDir: string
-  keyName: string
   /** Release assets: every file, named <stack>-<arch>-<file>, and the public key. */
   assets: AssetFile[]
 }
@@ -484,15 +481,12 @@ export async function mergeStage(
       throw new PipelineError(
         'no PAKman build artifacts in this run: run merge in a job that needs the build jobs',
       )
-    const keyName = mergeKeyName(await readManifests(downloaded.dirs), {
-      ...(settings.keyName && { keyName: settings.keyName }),
-      ...(repository && { defaultKeyName: defaultKeyName(repository) }),
-    })
     const merged = await reporter.group('Merge', () =>
       mergeRepositories(downloaded.dirs, {
         outputDir: packagesDir,
         signingKey: settings.signingKey!,
-        keyName,
+        ...(settings.keyName && { keyName: settings.keyName }),
+        ...(repository && { defaultKeyName: defaultKeyName(repository) }),
         mtime: Number(settings.sourceDateEpoch) || Math.floor(Date.now() / 1000),
         log: (l) => reporter.info(l),
       }),
@@ -519,7 +513,7 @@ export async function mergeStage(
         assets.push({ name: `${prefix}${file}`, path: join(packagesDir, dir, file) })
     }
     assets.push({ name: basename(merged.publicKeyFile), path: merged.publicKeyFile })
-    return { ...merged, packagesDir, keyName, assets }
+    return { ...merged, packagesDir, assets }
   } finally {
     await downloaded.cleanup()
   }

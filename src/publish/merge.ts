@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import {
@@ -9,7 +9,7 @@ import {
   type IndexedPackage,
 } from '../apk/index.js'
 import { checkKeyName, publicKeyOf, readPrivateKey, signMember } from '../signing/index.js'
-import { MANIFEST, type Manifest } from './manifest.js'
+import { MANIFEST, mergeKeyName, readManifests, type Manifest } from './manifest.js'
 
 /*
  * Merge mode: the package artifacts of this run's build jobs become one repository,
@@ -21,7 +21,10 @@ export interface MergeSettings {
   /** Where the merged repository is written (emptied first by the caller). */
   outputDir: string
   signingKey: string
-  keyName: string
+  /** signing-key-name, when given: it must name the key the build jobs signed with. */
+  keyName?: string
+  /** The repository's default key name, for artifacts whose pakman.json names no key. */
+  defaultKeyName?: string
   /** Index timestamps (SOURCE_DATE_EPOCH). */
   mtime: number
   log: (line: string) => void
@@ -31,6 +34,8 @@ export interface Merged {
   directories: string[]
   packages: number
   publicKeyFile: string
+  /** The key the indexes were signed as: the build jobs' (see mergeKeyName). */
+  keyName: string
   manifests: Manifest[]
 }
 
@@ -40,16 +45,17 @@ export async function mergeRepositories(
   settings: MergeSettings,
 ): Promise<Merged> {
   // The same checks as a build's key: an RSA private key, a name that is only a file name.
-  checkKeyName(settings.keyName)
   const privateKey = readPrivateKey(settings.signingKey)
+  const manifests = await readManifests(artifactDirs)
+  const keyName = mergeKeyName(manifests, settings)
+  checkKeyName(keyName)
   const publicKeyPem = publicKeyOf(privateKey)
-  const keyFile = `${settings.keyName}.rsa.pub`
+  const keyFile = `${keyName}.rsa.pub`
   const trusted = trustedKeys([[keyFile, publicKeyPem]])
   const byDirectory = new Map<string, IndexedPackage[]>()
-  const manifests: Manifest[] = []
 
-  for (const dir of artifactDirs) {
-    const manifest = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as Manifest
+  for (const [i, dir] of artifactDirs.entries()) {
+    const manifest = manifests[i]!
     // The stack and arch become directories: nothing that could climb out of the output.
     for (const part of [manifest.stack, manifest.arch]) {
       if (
@@ -62,7 +68,6 @@ export async function mergeRepositories(
         )
       }
     }
-    manifests.push(manifest)
     for (const file of await apkFiles(dir)) {
       // One streaming pass gives the verdict and what the index needs, in bounded memory.
       const checked = await checkPackageFile(file.path, trusted)
@@ -96,7 +101,13 @@ export async function mergeRepositories(
   const publicKeyFile = join(settings.outputDir, keyFile)
   await writeFile(publicKeyFile, publicKeyPem)
   const count = [...byDirectory.values()].reduce((n, list) => n + list.length, 0)
-  return { directories: [...byDirectory.keys()].sort(), packages: count, publicKeyFile, manifests }
+  return {
+    directories: [...byDirectory.keys()].sort(),
+    packages: count,
+    publicKeyFile,
+    keyName,
+    manifests,
+  }
 }
 
 /** The .apk files of an artifact, with the <repo>/<arch> they sit in. */

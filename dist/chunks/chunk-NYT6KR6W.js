@@ -1979,19 +1979,20 @@ function toRelease(data) {
 }
 
 // src/publish/merge.ts
-import { copyFile as copyFile2, mkdir as mkdir3, mkdtemp as mkdtemp4, readdir as readdir4, readFile as readFile4, rm as rm5, stat as stat6, writeFile as writeFile4 } from "node:fs/promises";
+import { copyFile as copyFile2, mkdir as mkdir3, mkdtemp as mkdtemp4, readdir as readdir4, rm as rm5, stat as stat6, writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
 import { basename as basename5, join as join9 } from "node:path";
 async function mergeRepositories(artifactDirs, settings) {
-  checkKeyName(settings.keyName);
   const privateKey = readPrivateKey(settings.signingKey);
+  const manifests = await readManifests(artifactDirs);
+  const keyName = mergeKeyName(manifests, settings);
+  checkKeyName(keyName);
   const publicKeyPem = publicKeyOf(privateKey);
-  const keyFile = `${settings.keyName}.rsa.pub`;
+  const keyFile = `${keyName}.rsa.pub`;
   const trusted = trustedKeys([[keyFile, publicKeyPem]]);
   const byDirectory = /* @__PURE__ */ new Map();
-  const manifests = [];
-  for (const dir of artifactDirs) {
-    const manifest = JSON.parse(await readFile4(join9(dir, MANIFEST), "utf8"));
+  for (const [i, dir] of artifactDirs.entries()) {
+    const manifest = manifests[i];
     for (const part of [manifest.stack, manifest.arch]) {
       if (typeof part !== "string" || !/^[A-Za-z0-9._:@/-]+$/.test(part) || part.split("/").some((p) => p === ".." || p === "")) {
         throw new Error(
@@ -1999,7 +2000,6 @@ async function mergeRepositories(artifactDirs, settings) {
         );
       }
     }
-    manifests.push(manifest);
     for (const file of await apkFiles(dir)) {
       const checked = await checkPackageFile(file.path, trusted);
       if (checked.verdict !== "OK") {
@@ -2031,7 +2031,13 @@ async function mergeRepositories(artifactDirs, settings) {
   const publicKeyFile = join9(settings.outputDir, keyFile);
   await writeFile4(publicKeyFile, publicKeyPem);
   const count = [...byDirectory.values()].reduce((n, list2) => n + list2.length, 0);
-  return { directories: [...byDirectory.keys()].sort(), packages: count, publicKeyFile, manifests };
+  return {
+    directories: [...byDirectory.keys()].sort(),
+    packages: count,
+    publicKeyFile,
+    keyName,
+    manifests
+  };
 }
 async function apkFiles(dir) {
   const entries = await readdir4(dir, { recursive: true, withFileTypes: true });
@@ -2123,7 +2129,7 @@ function requireValue(value, what) {
 
 // src/pipeline.ts
 import { execFile } from "node:child_process";
-import { readdir as readdir6, readFile as readFile6, stat as stat8, writeFile as writeFile6 } from "node:fs/promises";
+import { readdir as readdir6, readFile as readFile5, stat as stat8, writeFile as writeFile6 } from "node:fs/promises";
 import { basename as basename7, isAbsolute, join as join13, relative as relative2, resolve as resolve2 } from "node:path";
 import { promisify as promisify2 } from "node:util";
 
@@ -2304,7 +2310,7 @@ ${tail.slice(-12).join("\n")}`
 }
 
 // src/build/arch.ts
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 var PLATFORMS = {
   x86_64: { platform: "linux/amd64", qemu: "qemu-x86_64" },
   x86: { platform: "linux/386", qemu: "qemu-i386" },
@@ -2338,7 +2344,7 @@ async function planArchitecture(arch, host = hostArchitecture(), binfmtDir = "/p
   const { platform, qemu } = PLATFORMS[arch];
   const native = arch === host || host === "x86_64" && arch === "x86" || host === "aarch64" && arch === "armv7";
   if (native) return { arch, platform, emulated: false };
-  const registered = await readFile5(`${binfmtDir}/${qemu}`, "utf8").then(
+  const registered = await readFile4(`${binfmtDir}/${qemu}`, "utf8").then(
     (entry) => !entry.startsWith("disabled"),
     () => false
   );
@@ -2687,23 +2693,20 @@ async function mergeStage(settings, reporter) {
       throw new PipelineError(
         "no PAKman build artifacts in this run: run merge in a job that needs the build jobs"
       );
-    const keyName = mergeKeyName(await readManifests(downloaded.dirs), {
-      ...settings.keyName && { keyName: settings.keyName },
-      ...repository && { defaultKeyName: defaultKeyName(repository) }
-    });
     const merged = await reporter.group(
       "Merge",
       () => mergeRepositories(downloaded.dirs, {
         outputDir: packagesDir,
         signingKey: settings.signingKey,
-        keyName,
+        ...settings.keyName && { keyName: settings.keyName },
+        ...repository && { defaultKeyName: defaultKeyName(repository) },
         mtime: Number(settings.sourceDateEpoch) || Math.floor(Date.now() / 1e3),
         log: (l) => reporter.info(l)
       })
     );
     await reporter.group("Verify", async () => {
       const keys = trustedKeys([
-        [basename7(merged.publicKeyFile), await readFile6(merged.publicKeyFile, "utf8")]
+        [basename7(merged.publicKeyFile), await readFile5(merged.publicKeyFile, "utf8")]
       ]);
       const failed = (await checkPaths([packagesDir], keys)).filter((c) => c.verdict !== "OK");
       if (failed.length) {
@@ -2724,7 +2727,7 @@ ${failed.map((c) => `${c.path}: ${c.verdict} - ${c.reason}`).join("\n")}`
         assets.push({ name: `${prefix}${file}`, path: join13(packagesDir, dir, file) });
     }
     assets.push({ name: basename7(merged.publicKeyFile), path: merged.publicKeyFile });
-    return { ...merged, packagesDir, keyName, assets };
+    return { ...merged, packagesDir, assets };
   } finally {
     await downloaded.cleanup();
   }
