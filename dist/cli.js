@@ -9,7 +9,7 @@ import {
   loadTrustedKeys,
   renderStage,
   runEnvironment
-} from "./chunks/chunk-NYT6KR6W.js";
+} from "./chunks/chunk-YLW6HJKQ.js";
 import {
   formatDiagnostic,
   jsonSchema,
@@ -440,7 +440,6 @@ ${usage()}
             },
             // A directory of PAKman's own in the workspace, never abuild's ~/packages.
             packagesDir: values["packages-dir"] ?? join(workspace, DEFAULT_OUTPUT),
-            packagesDirOption: "--packages-dir",
             keyParent: tmpdir(),
             ...!values["no-cache"] && { cache: new DirectoryCache() },
             installTest: !values["no-install-test"]

@@ -11,7 +11,7 @@ import {
   renderStage,
   runEnvironment,
   secretsOf
-} from "./chunks/chunk-NYT6KR6W.js";
+} from "./chunks/chunk-YLW6HJKQ.js";
 import {
   loadConfigFile
 } from "./chunks/chunk-XS4JV4FG.js";
@@ -377,7 +377,6 @@ async function run() {
       ...inputs.image && { image: inputs.image },
       ...inputs.arch && { arch: inputs.arch },
       packagesDir: inputs.packagesDir,
-      packagesDirOption: "the packages-dir input",
       ...inputs.signingKey && { signingKey: inputs.signingKey },
       ...inputs.publicKey && { publicKey: inputs.publicKey },
       ...inputs.signingKeyName && { keyName: inputs.signingKeyName },
@@ -434,7 +433,6 @@ async function runMerge(inputs, workspace, publishing) {
     {
       workspace,
       packagesDir: inputs.packagesDir,
-      packagesDirOption: "the packages-dir input",
       ...inputs.signingKey && { signingKey: inputs.signingKey },
       ...inputs.signingKeyName && { keyName: inputs.signingKeyName },
       // The repository input names the packages (and so the default key), as in a build job.

@@ -417,7 +417,6 @@ export async function main(
             }),
             // A directory of PAKman's own in the workspace, never abuild's ~/packages.
             packagesDir: values['packages-dir'] ?? join(workspace, DEFAULT_OUTPUT),
-            packagesDirOption: '--packages-dir',
             keyParent: tmpdir(),
             ...(!values['no-cache'] && { cache: new DirectoryCache() }),
             installTest: !values['no-install-test'],

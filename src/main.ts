@@ -45,7 +45,6 @@ export async function run(): Promise<void> {
       ...(inputs.image && { image: inputs.image }),
       ...(inputs.arch && { arch: inputs.arch }),
       packagesDir: inputs.packagesDir,
-      packagesDirOption: 'the packages-dir input',
       ...(inputs.signingKey && { signingKey: inputs.signingKey }),
       ...(inputs.publicKey && { publicKey: inputs.publicKey }),
       ...(inputs.signingKeyName && { keyName: inputs.signingKeyName }),
@@ -112,7 +111,6 @@ async function runMerge(
     {
       workspace,
       packagesDir: inputs.packagesDir,
-      packagesDirOption: 'the packages-dir input',
       ...(inputs.signingKey && { signingKey: inputs.signingKey }),
       ...(inputs.signingKeyName && { keyName: inputs.signingKeyName }),
       // The repository input names the packages (and so the default key), as in a build job.

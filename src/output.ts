@@ -49,7 +49,9 @@ export async function claimOutputDir(
   const target = resolve(dir)
   const existing = await stat(target).catch(() => undefined)
   if (existing && !existing.isDirectory())
-    throw new OutputDirError(`${option} ${dir} is not a directory; name a directory for packages`)
+    throw new OutputDirError(
+      `the output directory ${dir} (${option}) is not a directory; name a directory for packages`,
+    )
   await mkdir(target, { recursive: true })
   const real = await realpath(target)
   const protectedDirs = [sep, homedir(), await realpath(workspace)]
@@ -57,7 +59,7 @@ export async function claimOutputDir(
     child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep)
   if (protectedDirs.some((p) => inside(real, p))) {
     throw new OutputDirError(
-      `${option} ${dir} would hold the workspace or the home directory; choose a directory of its own`,
+      `the output directory ${dir} (${option}) would hold the workspace or the home directory; choose a directory of its own`,
     )
   }
   const entries = await readdir(real)
@@ -66,7 +68,7 @@ export async function claimOutputDir(
   if (entries.length && !ours) {
     const shown = entries.sort().slice(0, 5).join(', ') + (entries.length > 5 ? ', …' : '')
     throw new OutputDirError(
-      `${option} ${dir} holds files PAKman did not write (${shown}). PAKman replaces the ` +
+      `the output directory ${dir} (${option}) holds files PAKman did not write (${shown}). PAKman replaces the ` +
         `contents of its output directory, so it only uses one that is empty or that it wrote ` +
         `before (it holds ${OUTPUT_MARKER}). Set ${option} to a new or empty directory, or move ` +
         `those files away; nothing was changed.`,

@@ -190,8 +190,6 @@ export interface BuildSettings extends RenderSettings {
   /** Replaces the stack's base image (mirrors, private registries, prepared images). */
   image?: string
   packagesDir: string
-  /** How the caller's users set packagesDir, for messages: `--packages-dir`, `the packages-dir input`. */
-  packagesDirOption?: string
   signingKey?: string
   publicKey?: string
   keyName?: string
@@ -249,7 +247,7 @@ export async function buildStage(
   const outputDir = await claimOutputDir(
     settings.packagesDir,
     settings.workspace,
-    settings.packagesDirOption ?? 'packages-dir',
+    reporter.option('packages-dir'),
   ).catch(rethrowOutput)
   await docker.ensureAvailable()
 
@@ -436,7 +434,6 @@ function nestedReporter(reporter: Reporter): Reporter {
 export interface MergeStageSettings {
   workspace: string
   packagesDir: string
-  packagesDirOption?: string
   signingKey?: string
   keyName?: string
   repository?: string
@@ -469,7 +466,7 @@ export async function mergeStage(
   const packagesDir = await claimOutputDir(
     settings.packagesDir,
     settings.workspace,
-    settings.packagesDirOption ?? 'packages-dir',
+    reporter.option('packages-dir'),
   ).catch(rethrowOutput)
   // The merged repository is written in place: an empty (or PAKman's own) directory.
   await emptyOutputDir(packagesDir)

@@ -143,7 +143,7 @@ describe('the action (node dist/index.js)', () => {
     )
     expect(ran.code).toBe(1)
     expect(ran.stdout).toContain(
-      `::error::the packages-dir input ${dir} holds files PAKman did not write (mytool-1.0-r0.apk).`,
+      `::error::the output directory ${dir} (the packages-dir input) holds files PAKman did not write (mytool-1.0-r0.apk).`,
     )
     expect(ran.stdout).toContain('Set the packages-dir input to a new or empty directory')
     expect(await readdir(dir)).toEqual(['mytool-1.0-r0.apk'])

@@ -395,7 +395,7 @@ describe('messages in the CLI name flags, not action inputs', () => {
     )
     expect(ran.code).toBe(1)
     expect(ran.stderr).toMatch(
-      /^pakman: --packages-dir \. would hold the workspace or the home directory; choose a directory of its own$/m,
+      /^pakman: the output directory \. \(--packages-dir DIR\) would hold the workspace or the home directory; choose a directory of its own$/m,
     )
     expect(await readFile(join(workspace, 'instellar.yml'), 'utf8')).toBe(MINIMAL) // nothing removed
   })
@@ -451,7 +451,7 @@ describe('pakman build: the output directory', () => {
       })
       expect(ran.code).toBe(1)
       expect(ran.stderr).toBe(
-        `pakman: --packages-dir ${dir} holds files PAKman did not write (main, notes.txt). PAKman replaces the contents of its output directory, so it only uses one that is empty or that it wrote before (it holds .pakman-output). Set --packages-dir to a new or empty directory, or move those files away; nothing was changed.\n`,
+        `pakman: the output directory ${dir} (--packages-dir DIR) holds files PAKman did not write (main, notes.txt). PAKman replaces the contents of its output directory, so it only uses one that is empty or that it wrote before (it holds .pakman-output). Set --packages-dir DIR to a new or empty directory, or move those files away; nothing was changed.\n`,
       )
       expect(await contents(dir)).toEqual(before)
       // Nothing was made beside it either (no staging directory of its own).

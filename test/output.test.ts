@@ -34,11 +34,11 @@ describe('claimOutputDir', () => {
   it('refuses a file, the workspace and a parent of it, naming the option', async () => {
     await writeFile(join(root, 'file'), 'x')
     await expect(claimOutputDir(join(root, 'file'), workspace, 'opt')).rejects.toThrow(
-      `opt ${join(root, 'file')} is not a directory`,
+      `the output directory ${join(root, 'file')} (opt) is not a directory`,
     )
     for (const dir of [workspace, root])
       await expect(claimOutputDir(dir, workspace, 'opt')).rejects.toThrow(
-        `opt ${dir} would hold the workspace or the home directory`,
+        `the output directory ${dir} (opt) would hold the workspace or the home directory`,
       )
   })
 
@@ -47,7 +47,7 @@ describe('claimOutputDir', () => {
     await mkdir(dir)
     for (const name of ['a', 'b', 'c', 'd', 'e', 'f']) await writeFile(join(dir, name), name)
     await expect(claimOutputDir(dir, workspace, 'opt')).rejects.toThrow(
-      `opt ${dir} holds files PAKman did not write (a, b, c, d, e, …).`,
+      `the output directory ${dir} (opt) holds files PAKman did not write (a, b, c, d, e, …).`,
     )
     expect(await readdir(dir)).toHaveLength(6) // no marker written into it
   })

@@ -218,7 +218,7 @@ describe.runIf(docker)('pakman build in Docker', () => {
     const ran = await build(keep(makeWorkspace()), packages)
     expect(ran.code).toBe(1)
     expect(ran.stderr).toContain(
-      `pakman: --packages-dir ${packages} holds files PAKman did not write (main).`,
+      `pakman: the output directory ${packages} (--packages-dir DIR) holds files PAKman did not write (main).`,
     )
     expect(ran.stderr).not.toContain('==> abuild')
     expect(snapshotOf(packages)).toEqual(before)

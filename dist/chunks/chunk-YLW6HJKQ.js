@@ -1558,14 +1558,16 @@ async function claimOutputDir(dir, workspace, option) {
   const target = resolve(dir);
   const existing = await stat5(target).catch(() => void 0);
   if (existing && !existing.isDirectory())
-    throw new OutputDirError(`${option} ${dir} is not a directory; name a directory for packages`);
+    throw new OutputDirError(
+      `the output directory ${dir} (${option}) is not a directory; name a directory for packages`
+    );
   await mkdir2(target, { recursive: true });
   const real = await realpath(target);
   const protectedDirs = [sep, homedir2(), await realpath(workspace)];
   const inside = (parent, child) => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
   if (protectedDirs.some((p) => inside(real, p))) {
     throw new OutputDirError(
-      `${option} ${dir} would hold the workspace or the home directory; choose a directory of its own`
+      `the output directory ${dir} (${option}) would hold the workspace or the home directory; choose a directory of its own`
     );
   }
   const entries = await readdir2(real);
@@ -1573,7 +1575,7 @@ async function claimOutputDir(dir, workspace, option) {
   if (entries.length && !ours) {
     const shown = entries.sort().slice(0, 5).join(", ") + (entries.length > 5 ? ", \u2026" : "");
     throw new OutputDirError(
-      `${option} ${dir} holds files PAKman did not write (${shown}). PAKman replaces the contents of its output directory, so it only uses one that is empty or that it wrote before (it holds ${OUTPUT_MARKER}). Set ${option} to a new or empty directory, or move those files away; nothing was changed.`
+      `the output directory ${dir} (${option}) holds files PAKman did not write (${shown}). PAKman replaces the contents of its output directory, so it only uses one that is empty or that it wrote before (it holds ${OUTPUT_MARKER}). Set ${option} to a new or empty directory, or move those files away; nothing was changed.`
     );
   }
   await writeFile3(join6(real, OUTPUT_MARKER), markerText(), { mode: 420 });
@@ -2500,7 +2502,7 @@ async function buildStage(settings, reporter) {
   const outputDir = await claimOutputDir(
     settings.packagesDir,
     settings.workspace,
-    settings.packagesDirOption ?? "packages-dir"
+    reporter.option("packages-dir")
   ).catch(rethrowOutput);
   await docker.ensureAvailable();
   const rendered = await timed(
@@ -2681,7 +2683,7 @@ async function mergeStage(settings, reporter) {
   const packagesDir = await claimOutputDir(
     settings.packagesDir,
     settings.workspace,
-    settings.packagesDirOption ?? "packages-dir"
+    reporter.option("packages-dir")
   ).catch(rethrowOutput);
   await emptyOutputDir(packagesDir);
   const downloaded = await reporter.group(
