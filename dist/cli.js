@@ -9,12 +9,12 @@ import {
   loadTrustedKeys,
   renderStage,
   runEnvironment
-} from "./chunks/chunk-YLW6HJKQ.js";
+} from "./chunks/chunk-736B44AQ.js";
 import {
   formatDiagnostic,
   jsonSchema,
   loadConfigFile
-} from "./chunks/chunk-XS4JV4FG.js";
+} from "./chunks/chunk-RSJCIKLK.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts
@@ -533,7 +533,7 @@ async function pushCommand(values, workspace, configFile, out, err) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-WMYDSXSW.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-7G2BIC47.js");
   const authToken = env.instellarAuthToken;
   const packageToken = env.instellarPackageToken;
   const secrets = new Secrets(() => {

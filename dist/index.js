@@ -11,10 +11,10 @@ import {
   renderStage,
   runEnvironment,
   secretsOf
-} from "./chunks/chunk-YLW6HJKQ.js";
+} from "./chunks/chunk-736B44AQ.js";
 import {
   loadConfigFile
-} from "./chunks/chunk-XS4JV4FG.js";
+} from "./chunks/chunk-RSJCIKLK.js";
 import {
   error,
   getBooleanInput,
@@ -484,7 +484,7 @@ async function deploymentConfig(inputs, workspace) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-WMYDSXSW.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-7G2BIC47.js");
   const { instellar } = inputs;
   const pushed = await reporter.group(
     instellar.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",

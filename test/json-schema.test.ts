@@ -84,6 +84,12 @@ describe('the cases where schema and check used to disagree', () => {
     ['port 1', withPort('1')],
     ['port 65535', withPort('65535')],
     [
+      'a 2021 command call that no variation uses (check never reads it)',
+      legacyRun
+        .replace('call: eval', 'call: " "')
+        .replace(/ {4}variations:[\s\S]*$/, '    variations: {}\n'),
+    ],
+    [
       'a 2021 variation with spaces before it (joined after the call)',
       legacyRun.replace('migrate: App.Release.migrate', 'migrate: " +"'),
     ],

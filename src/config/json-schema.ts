@@ -148,7 +148,17 @@ function legacyRun(): Json {
                 ],
               },
             },
-            if: hasStringKey('call', 1),
+            // check only ever uses the call joined to a variation: without one, it is not checked
+            if: {
+              allOf: [
+                hasStringKey('call', 1),
+                {
+                  type: 'object',
+                  required: ['variations'],
+                  properties: { variations: { type: 'object', minProperties: 1 } },
+                },
+              ],
+            },
             then: {
               type: 'object',
               properties: {

@@ -17,7 +17,7 @@ import {
   sh,
   singleQuoted,
   word
-} from "./chunk-XS4JV4FG.js";
+} from "./chunk-RSJCIKLK.js";
 
 // src/github/context.ts
 function runEnvironment(env = process.env) {
