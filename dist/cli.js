@@ -3,18 +3,20 @@ import { createRequire as __pakmanCreateRequire } from 'node:module';const requi
 import {
   DEFAULT_OUTPUT,
   DirectoryCache,
-  buildStage,
+  build,
+  check,
   checkPaths,
-  checkStage,
   loadTrustedKeys,
-  renderStage,
+  render,
   runEnvironment
-} from "./chunks/chunk-736B44AQ.js";
+} from "./chunks/chunk-PDEIUXCU.js";
 import {
   formatDiagnostic,
   jsonSchema,
   loadConfigFile
-} from "./chunks/chunk-RSJCIKLK.js";
+} from "./chunks/chunk-4PYVXJWB.js";
+import "./chunks/chunk-XMAN3V5Y.js";
+import "./chunks/chunk-KN4HR7WG.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli.ts
@@ -412,7 +414,7 @@ ${usage()}
 `);
         return 0;
       case "check": {
-        const checked = await checkStage(renderSettings, terminalReporter(err).option);
+        const checked = await check(renderSettings, terminalReporter(err).option);
         report(checked.diagnostics);
         if (!checked.ok) return 1;
         out.write(`${configFile}: ok
@@ -420,13 +422,13 @@ ${usage()}
         return 0;
       }
       case "bootstrap": {
-        const rendered = await renderStage(renderSettings, terminalReporter(err));
+        const rendered = await render(renderSettings, terminalReporter(err));
         out.write(`${rendered.recipeDir}
 `);
         return 0;
       }
       case "build": {
-        const result = await buildStage(
+        const result = await build(
           {
             ...renderSettings,
             ...values.stack !== void 0 && { stack: values.stack },
@@ -480,9 +482,9 @@ ${usage()}
           }
         }
         const checks = await checkPaths(extra, keys);
-        for (const check of checks)
+        for (const check2 of checks)
           out.write(
-            `${check.path}: ${check.verdict}${check.verdict === "OK" ? "" : ` - ${check.reason}`}
+            `${check2.path}: ${check2.verdict}${check2.verdict === "OK" ? "" : ` - ${check2.reason}`}
 `
           );
         if (!checks.length) {
@@ -533,7 +535,7 @@ async function pushCommand(values, workspace, configFile, out, err) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-7G2BIC47.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-GQ7EEE45.js");
   const authToken = env.instellarAuthToken;
   const packageToken = env.instellarPackageToken;
   const secrets = new Secrets(() => {

@@ -2,23 +2,21 @@ import { createRequire as __pakmanCreateRequire } from 'node:module';const requi
 import {
   ActionsCache,
   Docker,
-  PipelineError,
-  buildStage,
-  mergeStage,
+  build,
+  getInputs,
+  merge,
   publish,
   publishDirectory,
   removeSigningKey,
-  renderStage,
-  runEnvironment,
-  secretsOf
-} from "./chunks/chunk-736B44AQ.js";
+  render,
+  runEnvironment
+} from "./chunks/chunk-PDEIUXCU.js";
 import {
+  PipelineError,
   loadConfigFile
-} from "./chunks/chunk-RSJCIKLK.js";
+} from "./chunks/chunk-4PYVXJWB.js";
 import {
   error,
-  getBooleanInput,
-  getInput,
   getState,
   group,
   info,
@@ -33,81 +31,45 @@ import {
 import "./chunks/chunk-KN4HR7WG.js";
 import "./chunks/chunk-566SJ2D4.js";
 
-// src/main.ts
+// src/action/main.ts
 import { resolve } from "node:path";
 
-// src/inputs.ts
-import { homedir, tmpdir } from "node:os";
-import { join } from "node:path";
-function getInputs(env = runEnvironment()) {
-  const optional = (name) => getInput(name).trim() || void 0;
-  const flag = (name, fallback) => optional(name) === void 0 ? fallback : getBooleanInput(name);
-  const signingKey = getInput("signing-key") || env.abuildPrivateKey || void 0;
-  const publicKey = env.abuildPublicKey || void 0;
-  if (signingKey) for (const secret of secretsOf(signingKey)) setSecret(secret);
-  const authToken = getInput("instellar-auth-token") || env.instellarAuthToken || void 0;
-  const packageToken = getInput("instellar-package-token") || env.instellarPackageToken || void 0;
-  for (const token of [authToken, packageToken]) if (token) setSecret(token);
-  return {
-    config: optional("config") ?? "instellar.yml",
-    workspace: optional("workspace") ?? env.workspace ?? process.cwd(),
-    ...optionalEntry("repository", optional("repository")),
-    ...optionalEntry("version", optional("version")),
-    ...optionalEntry("buildNumber", optional("build-number")),
-    build: flag("build", true),
-    ...optionalEntry("stack", optional("stack")),
-    ...optionalEntry("image", optional("image")),
-    ...optionalEntry("arch", optional("arch")),
-    packagesDir: optional("packages-dir") ?? join(homedir(), "packages"),
-    ...optionalEntry("signingKey", signingKey),
-    ...optionalEntry("signingKeyName", optional("signing-key-name")),
-    ...optionalEntry("publicKey", publicKey),
-    cache: flag("cache", true),
-    verify: flag("verify", true),
-    upload: parseUpload(optional("upload") ?? "artifact"),
-    ...optionalEntry("artifactName", optional("artifact-name")),
-    ...optionalEntry(
-      "releaseTag",
-      optional("release-tag") ?? env.ref?.match(/^refs\/tags\/(.+)$/)?.[1]
-    ),
-    ...optionalEntry("githubToken", optional("github-token") ?? env.token),
-    instellar: {
-      ...optionalEntry("authToken", authToken),
-      ...optionalEntry("packageToken", packageToken),
-      ...optionalEntry("endpoint", optional("instellar-endpoint") ?? env.instellarEndpoint),
-      ...optionalEntry("sha", optional("workflow-sha") ?? env.workflowSha ?? env.sha),
-      ...optionalEntry("ref", optional("workflow-ref") ?? env.workflowRef ?? env.ref),
-      dryRun: flag("instellar-dry-run", false)
-    },
-    mode: parseMode(optional("mode") ?? "build"),
-    tempDir: env.runnerTemp || tmpdir(),
-    ...optionalEntry("runRepository", env.repository),
-    ...optionalEntry("apiUrl", env.apiUrl),
-    ...optionalEntry("sourceDateEpoch", env.sourceDateEpoch)
-  };
+// src/action/outputs.ts
+function setRecipeOutputs({ recipe, recipeDir }) {
+  setOutput("recipe-dir", recipeDir);
+  setOutput("package-name", recipe.packageName);
+  setOutput("version", recipe.version);
+  setOutput("build-number", String(recipe.release));
 }
-function optionalEntry(key, value) {
-  return value === void 0 ? {} : { [key]: value };
+function setBuildOutputs(result) {
+  setRecipeOutputs(result.rendered);
+  setOutput(
+    "packages",
+    JSON.stringify(result.files.filter((f) => f.kind === "package").map((f) => f.path))
+  );
+  setOutput("packages-dir", result.packagesDir);
+  setOutput("release", String(result.rendered.recipe.release));
+  setOutput("cache-hit", String(result.environment.source !== "built"));
+  setOutput("public-key", result.publicKeyFile);
+  setOutput("key-name", result.keyName);
 }
-function parseUpload(text) {
-  const values = text.split(",").map((v) => v.trim()).filter(Boolean);
-  const unknown = values.filter((v) => !["artifact", "release", "instellar", "none"].includes(v));
-  if (unknown.length)
-    throw new Error(
-      `upload: ${unknown.join(", ")} is not one of artifact, release, instellar, none`
-    );
-  return {
-    artifact: values.includes("artifact"),
-    release: values.includes("release"),
-    instellar: values.includes("instellar")
-  };
+function setMergeOutputs(merged) {
+  setOutput("packages-dir", merged.packagesDir);
+  setOutput("public-key", merged.publicKeyFile);
+  setOutput("key-name", merged.keyName);
 }
-function parseMode(text) {
-  if (text !== "build" && text !== "merge") throw new Error(`mode: ${text} is not build or merge`);
-  return text;
+function setPublishedOutputs(published) {
+  if (published.artifactId !== void 0)
+    setOutput("artifact-id", String(published.artifactId));
+  if (published.artifactName) setOutput("artifact-name", published.artifactName);
+  if (published.releaseUrl) setOutput("release-url", published.releaseUrl);
+}
+function setPushedOutputs(pushed) {
+  setOutput("deployment-id", String(pushed.deploymentId));
+  setOutput("archive-path", pushed.archivePath);
 }
 
-// src/reporter.ts
+// src/action/reporter.ts
 import { relative } from "node:path";
 var runRecord = { phases: [], diagnostics: [], published: {} };
 function actionReporter(workspace, record = runRecord) {
@@ -149,7 +111,7 @@ function annotate(diagnostics, workspace) {
   }
 }
 
-// src/state.ts
+// src/action/state.ts
 var containers = [];
 var scratch = [];
 var keyDir = "";
@@ -184,7 +146,7 @@ var state = {
   }
 };
 
-// src/summary.ts
+// src/action/summary.ts
 async function renderSummary(recipe, diagnostics) {
   if (!runEnvironment().stepSummary) return;
   summary.addHeading(`PAKman: ${recipe.packageName} ${recipe.version}-r${recipe.release}`, 2).addTable([
@@ -345,7 +307,7 @@ function escape(text) {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-// src/main.ts
+// src/action/main.ts
 async function run() {
   state.markMainStarted();
   const inputs = getInputs();
@@ -353,26 +315,29 @@ async function run() {
   checkPushInputs(inputs);
   const workspace = resolve(inputs.workspace);
   const reporter = actionReporter(workspace);
-  const common = {
+  if (inputs.mode === "merge") return runMerge(inputs, workspace, publishing, reporter);
+  if (!inputs.build) return runRender(inputs, workspace, reporter);
+  return runBuild(inputs, workspace, publishing, reporter);
+}
+function renderSettings(inputs, workspace) {
+  return {
     workspace,
     configFile: resolve(workspace, inputs.config),
     ...inputs.repository && { repository: inputs.repository },
     ...inputs.version && { version: inputs.version },
     ...inputs.buildNumber && { build: inputs.buildNumber }
   };
-  if (inputs.mode === "merge") {
-    await runMerge(inputs, workspace, publishing);
-    return;
-  }
-  if (!inputs.build) {
-    const { recipe: recipe2, recipeDir: recipeDir2, loaded: loaded2 } = await renderStage(common, reporter);
-    setRecipeOutputs(recipe2, recipeDir2);
-    await renderSummary(recipe2, [...loaded2.diagnostics, ...recipe2.diagnostics]);
-    return;
-  }
-  const result = await buildStage(
+}
+async function runRender(inputs, workspace, reporter) {
+  const rendered = await render(renderSettings(inputs, workspace), reporter);
+  setRecipeOutputs(rendered);
+  const { recipe, loaded } = rendered;
+  await renderSummary(recipe, [...loaded.diagnostics, ...recipe.diagnostics]);
+}
+async function runBuild(inputs, workspace, publishing, reporter) {
+  const result = await build(
     {
-      ...common,
+      ...renderSettings(inputs, workspace),
       ...inputs.stack && { stack: inputs.stack },
       ...inputs.image && { image: inputs.image },
       ...inputs.arch && { arch: inputs.arch },
@@ -383,6 +348,7 @@ async function run() {
       keyParent: inputs.tempDir,
       ...inputs.cache && { cache: new ActionsCache() },
       installTest: inputs.verify,
+      // Recorded for the post step, which removes them when the run is cancelled.
       onContainer: (name, scratchDir) => {
         state.addContainer(name);
         state.addScratchDir(scratchDir);
@@ -392,17 +358,8 @@ async function run() {
     },
     reporter
   );
-  const { recipe, recipeDir, loaded } = result.rendered;
-  setRecipeOutputs(recipe, recipeDir);
-  setOutput(
-    "packages",
-    JSON.stringify(result.files.filter((f) => f.kind === "package").map((f) => f.path))
-  );
-  setOutput("packages-dir", result.packagesDir);
-  setOutput("release", String(recipe.release));
-  setOutput("cache-hit", String(result.environment.source !== "built"));
-  setOutput("public-key", result.publicKeyFile);
-  setOutput("key-name", result.keyName);
+  setBuildOutputs(result);
+  const { recipe, loaded } = result.rendered;
   const published = await reporter.group(
     "Publish",
     () => publish(
@@ -426,10 +383,9 @@ async function run() {
   const pushed = inputs.upload.instellar ? await pushToInstellar(inputs, result.packagesDir, loaded.config, reporter) : void 0;
   await buildSummary(result, published, pushed);
 }
-async function runMerge(inputs, workspace, publishing) {
-  const reporter = actionReporter(workspace);
-  const config = inputs.upload.instellar ? await deploymentConfig(inputs, workspace) : void 0;
-  const merged = await mergeStage(
+async function runMerge(inputs, workspace, publishing, reporter) {
+  const config = inputs.upload.instellar ? await deploymentConfig(inputs, workspace, reporter) : void 0;
+  const merged = await merge(
     {
       workspace,
       packagesDir: inputs.packagesDir,
@@ -457,9 +413,7 @@ async function runMerge(inputs, workspace, publishing) {
       runRecord.published
     )
   );
-  setOutput("packages-dir", merged.packagesDir);
-  setOutput("public-key", merged.publicKeyFile);
-  setOutput("key-name", merged.keyName);
+  setMergeOutputs(merged);
   setPublishedOutputs(published);
   const pushed = config ? await pushToInstellar(inputs, merged.packagesDir, config, reporter) : void 0;
   await mergeSummary(merged, published, pushed);
@@ -473,18 +427,18 @@ function checkPushInputs(inputs) {
   if (missing.length)
     throw new Error(`upload: instellar needs ${missing.join(" and ")}: pass the repository secrets`);
 }
-async function deploymentConfig(inputs, workspace) {
+async function deploymentConfig(inputs, workspace, reporter) {
   const file = resolve(workspace, inputs.config);
   const loaded = await loadConfigFile(file);
   if (loaded.ok) return loaded.config;
-  actionReporter(workspace).diagnostics(loaded.diagnostics);
+  reporter.diagnostics(loaded.diagnostics);
   const missing = loaded.diagnostics.some((d) => d.message.includes("file not found"));
   throw new PipelineError(
     missing ? `upload: instellar reads kits, sizes, plans and page from ${inputs.config}, which is not in ${workspace}: add actions/checkout to this job` : `${inputs.config} has errors (see the annotations); nothing was deployed`
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-7G2BIC47.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-GQ7EEE45.js");
   const { instellar } = inputs;
   const pushed = await reporter.group(
     instellar.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",
@@ -508,10 +462,7 @@ async function pushToInstellar(inputs, packagesDir, config, reporter) {
       notice: (message) => notice(message)
     })
   );
-  if (!instellar.dryRun) {
-    setOutput("deployment-id", String(pushed.deploymentId));
-    setOutput("archive-path", pushed.archivePath);
-  }
+  if (!instellar.dryRun) setPushedOutputs(pushed);
   return pushed;
 }
 function publishSettings(inputs) {
@@ -528,20 +479,8 @@ function publishSettings(inputs) {
     ...inputs.apiUrl && { apiUrl: inputs.apiUrl }
   };
 }
-function setPublishedOutputs(published) {
-  if (published.artifactId !== void 0)
-    setOutput("artifact-id", String(published.artifactId));
-  if (published.artifactName) setOutput("artifact-name", published.artifactName);
-  if (published.releaseUrl) setOutput("release-url", published.releaseUrl);
-}
-function setRecipeOutputs(recipe, recipeDir) {
-  setOutput("recipe-dir", recipeDir);
-  setOutput("package-name", recipe.packageName);
-  setOutput("version", recipe.version);
-  setOutput("build-number", String(recipe.release));
-}
 
-// src/post.ts
+// src/action/post.ts
 import { rm } from "node:fs/promises";
 async function cleanUp() {
   const { containers: containers2, keyDir: keyDir2, scratch: scratch2 } = state.leftovers();

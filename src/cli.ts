@@ -7,8 +7,9 @@ import { checkPaths, loadTrustedKeys } from './apk/index.js'
 import { formatDiagnostic, jsonSchema, loadConfigFile, type Diagnostic } from './config/index.js'
 import { DirectoryCache } from './environment/index.js'
 import { runEnvironment } from './github/index.js'
-import { DEFAULT_OUTPUT } from './output.js'
-import { buildStage, checkStage, renderStage, type OptionKey, type Reporter } from './pipeline.js'
+import * as pipeline from './pipeline/index.js'
+import { DEFAULT_OUTPUT } from './publish/index.js'
+import type { OptionKey, Reporter } from './report/index.js'
 
 /** PAKman's own version; esbuild inlines package.json into dist/cli.js, so it travels with it. */
 export const VERSION: string = packageJson.version
@@ -391,19 +392,19 @@ export async function main(
         out.write(`${JSON.stringify(jsonSchema(), null, 2)}\n`)
         return 0
       case 'check': {
-        const checked = await checkStage(renderSettings, terminalReporter(err).option)
+        const checked = await pipeline.check(renderSettings, terminalReporter(err).option)
         report(checked.diagnostics)
         if (!checked.ok) return 1
         out.write(`${configFile}: ok\n`)
         return 0
       }
       case 'bootstrap': {
-        const rendered = await renderStage(renderSettings, terminalReporter(err))
+        const rendered = await pipeline.render(renderSettings, terminalReporter(err))
         out.write(`${rendered.recipeDir}\n`)
         return 0
       }
       case 'build': {
-        const result = await buildStage(
+        const result = await pipeline.build(
           {
             ...renderSettings,
             ...(values.stack !== undefined && { stack: values.stack }),

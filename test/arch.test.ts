@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { hostArchitecture, planArchitecture } from '../src/build/arch.js'
+import { hostArchitecture, planArchitecture } from '../src/environment/arch.js'
 
 const binfmt = mkdtempSync(join(tmpdir(), 'pakman-binfmt-'))
 afterAll(() => rmSync(binfmt, { recursive: true, force: true }))

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { BuildError, runContainerBuild } from '../src/build/index.js'
-import { buildScript, installTestScript, PHASE_MARKER } from '../src/build/scripts.js'
+import { BuildError, runAbuild } from '../src/abuild/index.js'
+import { buildScript, PHASE_MARKER } from '../src/abuild/scripts.js'
+import { installTestScript } from '../src/verify/index.js'
 import type { Docker, RunSpec } from '../src/container/docker.js'
 
 /*
  * What the build container prints reaches the user's log (the CLI's stderr, the Actions log)
- * through runContainerBuild's log callback. The build script's phase markers are PAKman's own
+ * through runAbuild's log callback. The build script's phase markers are PAKman's own
  * bookkeeping: they must be consumed there, never shown. A stand-in Docker replays what the real
  * script prints, with the markers of the phases the real script has, so no engine is needed.
  */
@@ -28,7 +29,7 @@ function replaying(lines: string[], code: number): Docker {
 async function build(body: Record<string, string[]>, code: number) {
   const printed = PHASES.flatMap((phase) => [`${PHASE_MARKER}${phase}`, ...(body[phase] ?? [])])
   const logged: string[] = []
-  const run = runContainerBuild({
+  const run = runAbuild({
     docker: replaying(printed, code),
     image: 'pakman-env:test',
     workspace: '/w',

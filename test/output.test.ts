@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { claimOutputDir, OUTPUT_MARKER, stageOutput } from '../src/output.js'
+import { claimOutputDir, OUTPUT_MARKER, stageOutput } from '../src/publish/output.js'
 
 let root: string
 let workspace: string

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { buildScript } from '../src/build/scripts.js'
+import { buildScript } from '../src/abuild/scripts.js'
 import { environmentScript } from '../src/environment/script.js'
 import { listEntry } from '../src/shell/index.js'
 

@@ -1,9 +1,5 @@
 import * as core from '@actions/core'
-import { run } from '../main.js'
-import { cleanUp } from '../post.js'
-import { runRecord } from '../reporter.js'
-import { state } from '../state.js'
-import { failureSummary } from '../summary.js'
+import { cleanUp, failureSummary, run, runRecord, state } from '../action/index.js'
 
 if (state.isPost) {
   await cleanUp()

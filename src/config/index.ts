@@ -5,6 +5,7 @@ export {
   type LoadedConfig,
   type LoadResult,
 } from './load.js'
+export { configLabel, readConfig } from './read.js'
 export {
   byPosition,
   ConfigError,

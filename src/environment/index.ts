@@ -9,6 +9,19 @@ import { listEntry } from '../shell/index.js'
 import type { ImageCache } from './cache.js'
 
 export { ActionsCache, DirectoryCache, type ImageCache } from './cache.js'
+export {
+  hostArchitecture,
+  isBuildArchitecture,
+  planArchitecture,
+  type ArchitecturePlan,
+  type BuildArchitecture,
+} from './arch.js'
+export {
+  buildTarget,
+  environmentDependencies,
+  targetArchitecture,
+  type BuildTarget,
+} from './target.js'
 
 /**
  * The build environment: the stack's base image plus alpine-sdk, pigz and the app's build and

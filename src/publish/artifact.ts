@@ -1,5 +1,5 @@
 import { readdir } from 'node:fs/promises'
-import { OUTPUT_MARKER } from '../output.js'
+import { OUTPUT_MARKER } from './output.js'
 import { join } from 'node:path'
 
 /** Uploads a directory as one workflow artifact, through the real @actions/artifact client. */

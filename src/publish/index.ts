@@ -1,12 +1,22 @@
-import { writeFile } from 'node:fs/promises'
+import { readdir, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { uploadDirectory } from './artifact.js'
 import { MANIFEST, type Manifest } from './manifest.js'
+import type { Merged } from './merge.js'
 import { GitHubReleaser, publishAssets, type AssetFile, type Releaser } from './release.js'
 
 export { uploadDirectory } from './artifact.js'
 export { MANIFEST, mergeKeyName, readManifests, type Manifest } from './manifest.js'
 export { downloadBuildArtifacts, mergeRepositories, type Merged } from './merge.js'
+export {
+  claimOutputDir,
+  DEFAULT_OUTPUT,
+  emptyOutputDir,
+  OUTPUT_MARKER,
+  OutputDirError,
+  stageOutput,
+  type Staging,
+} from './output.js'
 export {
   AlreadyExistsError,
   createOctokit,
@@ -57,6 +67,30 @@ export function stackSlug(stack: string): string {
   return stack.replace(/[^A-Za-z0-9.]+/g, '-').replace(/^-|-$/g, '')
 }
 
+/**
+ * A release asset's name: release assets share one flat namespace across a matrix, so the stack
+ * and arch go in front of the file name (alpine-3.20-x86_64-app-1.0.0-r1.apk).
+ */
+export function assetName(stack: string, arch: string, file: string): string {
+  return `${stackSlug(stack)}-${arch}-${basename(file)}`
+}
+
+/** The assets of a merged repository: every file of each <stack>/<repo>/<arch>, and the key. */
+export async function repositoryAssets(
+  dir: string,
+  merged: Pick<Merged, 'directories' | 'publicKeyFile'>,
+): Promise<AssetFile[]> {
+  const assets: AssetFile[] = []
+  for (const sub of merged.directories) {
+    const parts = sub.split('/')
+    const stack = parts.slice(0, -2).join('/')
+    for (const file of (await readdir(join(dir, sub))).sort())
+      assets.push({ name: assetName(stack, parts.at(-1)!, file), path: join(dir, sub, file) })
+  }
+  assets.push({ name: basename(merged.publicKeyFile), path: merged.publicKeyFile })
+  return assets
+}
+
 export function defaultArtifactName(built: Pick<Built, 'packageName' | 'stack' | 'arch'>): string {
   return `${built.packageName}-${stackSlug(built.stack)}-${built.arch}`
 }
@@ -79,13 +113,15 @@ export async function publish(
     }
     await writeFile(join(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`)
   }
-  const prefix = `${stackSlug(built.stack)}-${built.arch}-`
   return publishDirectory(
     {
       dir: built.packagesDir,
       artifactName: settings.artifactName ?? defaultArtifactName(built),
       assets: [
-        ...built.files.map((f) => ({ name: `${prefix}${basename(f.relativePath)}`, path: f.path })),
+        ...built.files.map((f) => ({
+          name: assetName(built.stack, built.arch, f.relativePath),
+          path: f.path,
+        })),
         { name: basename(built.publicKeyFile), path: built.publicKeyFile },
       ],
     },

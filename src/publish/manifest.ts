@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import { MANIFEST } from '../output.js'
+import { MANIFEST } from './output.js'
 import { checkKeyName } from '../signing/index.js'
 
 export { MANIFEST }

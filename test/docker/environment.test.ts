@@ -10,7 +10,8 @@ import {
   prepareEnvironment,
 } from '../../src/environment/index.js'
 import { secretsOf } from '../../src/signing/index.js'
-import { buildStage, type Reporter } from '../../src/pipeline.js'
+import { build } from '../../src/pipeline/index.js'
+import type { Reporter } from '../../src/report/index.js'
 import { appConfig, makeWorkspace } from '../fixtures/workspace.js'
 import { scratchDirs } from '../helpers/scratch.js'
 import { dockerAvailable, PREPARED_PACKAGES, testImage } from '../helpers/docker.js'
@@ -155,7 +156,7 @@ describe.runIf(docker)('the build environment image', () => {
       .toString()
     const { lines, warnings, reporter } = recorder()
 
-    const result = await buildStage(
+    const result = await build(
       {
         workspace,
         configFile: join(workspace, 'instellar.yml'),

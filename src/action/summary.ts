@@ -1,11 +1,11 @@
 import * as core from '@actions/core'
-import type { Diagnostic } from './config/index.js'
-import type { Pushed } from './deploy/index.js'
-import type { BuildResult, MergeResult } from './pipeline.js'
-import type { Published } from './publish/index.js'
-import type { Recipe } from './recipe/index.js'
+import type { Diagnostic } from '../config/index.js'
+import type { Pushed } from '../deploy/index.js'
+import type { BuildResult, MergeResult } from '../pipeline/index.js'
+import type { Published } from '../publish/index.js'
+import type { Recipe } from '../recipe/index.js'
 import type { RunRecord } from './reporter.js'
-import { runEnvironment } from './github/index.js'
+import { runEnvironment } from '../github/index.js'
 
 /** Job summaries: what was produced, and what the config should fix. */
 

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { rm } from 'node:fs/promises'
-import { Docker } from './container/index.js'
-import { removeSigningKey } from './signing/index.js'
+import { Docker } from '../container/index.js'
+import { removeSigningKey } from '../signing/index.js'
 import { state } from './state.js'
 
 /**

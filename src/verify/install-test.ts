@@ -1,6 +1,9 @@
-import type { Docker } from '../container/index.js'
-import { runScript } from '../container/index.js'
-import { CONTAINER_PATHS, installTestScript } from './scripts.js'
+import { runScript, SCRIPT_DIR, type Docker } from '../container/index.js'
+import { fileText, sh, word } from '../shell/index.js'
+
+/** Where the output repository and the run's files appear in the install container. */
+const PACKAGES = word('/pakman/packages')
+const SCRIPTS = word(SCRIPT_DIR)
 
 export interface InstallTest {
   docker: Docker
@@ -18,6 +21,24 @@ export interface InstallTest {
   log: (line: string) => void
 }
 
+/**
+ * The install test: a fresh container of the base image made to look like a deployment target
+ * (OpenRC, since generated hooks call rc-update and rc-service), trusting only the run's key,
+ * installs the main package from the output repository; apk runs its install scripts.
+ * In: PAKMAN_KEY_NAME PAKMAN_REPOSITORY (the repository directory) PAKMAN_PACKAGE (name=version).
+ */
+export function installTestScript(): string {
+  return fileText(sh`
+#!/bin/sh
+set -eu
+mkdir -p /etc/apk/keys
+cp "${SCRIPTS}/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/
+apk add --no-cache openrc
+apk add --no-cache --repository "${PACKAGES}/$PAKMAN_REPOSITORY" "$PAKMAN_PACKAGE"
+echo "installed $PAKMAN_PACKAGE"
+`)
+}
+
 /** Installs the main package in a clean container; throws with apk's last words when that fails. */
 export async function runInstallTest(test: InstallTest): Promise<void> {
   const { code, tail } = await runScript({
@@ -26,7 +47,7 @@ export async function runInstallTest(test: InstallTest): Promise<void> {
     prefix: 'pakman-install',
     script: installTestScript(),
     files: { [`${test.keyName}.rsa.pub`]: test.publicKeyPem },
-    mounts: [{ source: test.packagesDir, target: CONTAINER_PATHS.packages, readOnly: true }],
+    mounts: [{ source: test.packagesDir, target: PACKAGES, readOnly: true }],
     env: {
       PAKMAN_KEY_NAME: test.keyName,
       PAKMAN_REPOSITORY: test.repository,

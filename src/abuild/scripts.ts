@@ -3,7 +3,7 @@ import { fileText, sh, word } from '../shell/index.js'
 
 /*
  * Shell that runs inside the containers. The scripts are fixed text: every value they need comes
- * in through environment variables that the host checks first (see runContainerBuild in index.ts),
+ * in through environment variables that the host checks first (see runAbuild in index.ts),
  * so nothing from instellar.yml is pasted into them except package names, which are checked words.
  */
 
@@ -110,23 +110,5 @@ fi
 phase finish
 chown -R "$PAKMAN_OWNER" "$recipe" "${CONTAINER_PATHS.packages}"
 exit "$status"
-`)
-}
-
-/**
- * The install test: a fresh container of the base image made to look like a deployment target
- * (OpenRC, since generated hooks call rc-update and rc-service), trusting only the run's key,
- * installs the main package from the output repository; apk runs its install scripts.
- * In: PAKMAN_KEY_NAME PAKMAN_REPOSITORY (the repository directory) PAKMAN_PACKAGE (name=version).
- */
-export function installTestScript(): string {
-  return fileText(sh`
-#!/bin/sh
-set -eu
-mkdir -p /etc/apk/keys
-cp "${CONTAINER_PATHS.scripts}/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/
-apk add --no-cache openrc
-apk add --no-cache --repository "${CONTAINER_PATHS.packages}/$PAKMAN_REPOSITORY" "$PAKMAN_PACKAGE"
-echo "installed $PAKMAN_PACKAGE"
 `)
 }

@@ -12,7 +12,7 @@ import {
 } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { basename, dirname, join, resolve, sep } from 'node:path'
-import { handOver } from './ownership/index.js'
+import { handOver } from '../ownership/index.js'
 
 /*
  * The output directory. PAKman replaces what is in it, so it only ever takes a directory that is

@@ -1,21 +1,20 @@
+import { execFile } from 'node:child_process'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import type { Docker } from '../container/index.js'
 import type { SigningKey } from '../signing/index.js'
 import type { BuildIdentity } from '../ownership/index.js'
 import { runScript } from '../container/index.js'
 import { buildScript, CONTAINER_PATHS, PHASE_MARKER } from './scripts.js'
 
-export { collectBuiltFiles, type BuiltFile } from './packages.js'
-export { runInstallTest, type InstallTest } from './install-test.js'
-export {
-  hostArchitecture,
-  isBuildArchitecture,
-  planArchitecture,
-  type ArchitecturePlan,
-  type BuildArchitecture,
-} from './arch.js'
+export { collectBuiltFiles, collectPackages, type BuiltFile } from './packages.js'
 
-export interface ContainerBuild {
+/*
+ * The abuild stage: the recipe built and signed by the real abuild, inside a container of the
+ * build environment, as an unprivileged user; then the files it wrote, listed.
+ */
+
+export interface AbuildRun {
   docker: Docker
   image: string
   platform?: string
@@ -27,7 +26,8 @@ export interface ContainerBuild {
   packagesDir: string
   key: SigningKey
   identity: BuildIdentity
-  sourceDateEpoch: number
+  /** Defaults to the workspace's last commit time, so two builds of one commit give the same packages. */
+  sourceDateEpoch?: number
   /** Called with the container's name before it starts, so it can be removed on cancellation. */
   onContainer?: (name: string, scratchDir: string) => void
   log: (line: string) => void
@@ -45,7 +45,8 @@ export class BuildError extends Error {
 }
 
 /** Runs abuild in a container of the environment image; throws BuildError naming the failed phase. */
-export async function runContainerBuild(build: ContainerBuild): Promise<void> {
+export async function runAbuild(build: AbuildRun): Promise<void> {
+  const sourceDateEpoch = build.sourceDateEpoch ?? (await commitTime(build.workspace))
   let phase = 'start'
   const { code, tail } = await runScript({
     docker: build.docker,
@@ -70,7 +71,7 @@ export async function runContainerBuild(build: ContainerBuild): Promise<void> {
       PAKMAN_RECIPE: build.recipeDir,
       PAKMAN_SNAPSHOT: build.snapshot,
       PAKMAN_KEY_NAME: build.key.name,
-      SOURCE_DATE_EPOCH: String(build.sourceDateEpoch),
+      SOURCE_DATE_EPOCH: String(sourceDateEpoch),
     },
     ...(build.platform && { platform: build.platform }),
     ...(build.onContainer && { onContainer: build.onContainer }),
@@ -93,4 +94,20 @@ export async function runContainerBuild(build: ContainerBuild): Promise<void> {
       shown,
     )
   }
+}
+
+/** SOURCE_DATE_EPOCH: the commit time of the workspace, or now when it is not a git checkout. */
+async function commitTime(workspace: string): Promise<number> {
+  try {
+    const { stdout } = await promisify(execFile)(
+      'git',
+      ['-c', `safe.directory=*`, 'log', '-1', '--format=%ct'],
+      { cwd: workspace },
+    )
+    const seconds = Number(stdout.trim())
+    if (Number.isInteger(seconds) && seconds > 0) return seconds
+  } catch {
+    // not a git checkout: fall through
+  }
+  return Math.floor(Date.now() / 1000)
 }

@@ -1,16 +1,24 @@
 import * as core from '@actions/core'
 import { resolve } from 'node:path'
-import { loadConfigFile, type InstellarConfig } from './config/index.js'
-import type { Pushed } from './deploy/index.js'
-import { ActionsCache } from './environment/index.js'
-import { getInputs, type Inputs } from './inputs.js'
-import { publish, publishDirectory, type Published, type PublishSettings } from './publish/index.js'
-import { buildStage, mergeStage, PipelineError, renderStage, type Reporter } from './pipeline.js'
+import { loadConfigFile, type InstellarConfig } from '../config/index.js'
+import type { Pushed } from '../deploy/index.js'
+import { ActionsCache } from '../environment/index.js'
+import { getInputs, type Inputs } from '../github/index.js'
+import * as pipeline from '../pipeline/index.js'
+import { publish, publishDirectory, type PublishSettings } from '../publish/index.js'
+import { PipelineError, type Reporter } from '../report/index.js'
+import {
+  setBuildOutputs,
+  setMergeOutputs,
+  setPublishedOutputs,
+  setPushedOutputs,
+  setRecipeOutputs,
+} from './outputs.js'
 import { actionReporter, runRecord } from './reporter.js'
 import { state } from './state.js'
 import { buildSummary, mergeSummary, renderSummary } from './summary.js'
 
-/** The action's main step: the pipeline's phases, then outputs and the job summary. */
+/** The action's main step: the inputs checked, one pipeline run, then outputs and the summary. */
 export async function run(): Promise<void> {
   state.markMainStarted()
   const inputs = getInputs()
@@ -18,29 +26,38 @@ export async function run(): Promise<void> {
   checkPushInputs(inputs) // and a deploy without its tokens
   const workspace = resolve(inputs.workspace)
   const reporter = actionReporter(workspace)
-  const common = {
+  if (inputs.mode === 'merge') return runMerge(inputs, workspace, publishing, reporter)
+  if (!inputs.build) return runRender(inputs, workspace, reporter)
+  return runBuild(inputs, workspace, publishing, reporter)
+}
+
+function renderSettings(inputs: Inputs, workspace: string): pipeline.RenderSettings {
+  return {
     workspace,
     configFile: resolve(workspace, inputs.config),
     ...(inputs.repository && { repository: inputs.repository }),
     ...(inputs.version && { version: inputs.version }),
     ...(inputs.buildNumber && { build: inputs.buildNumber }),
   }
+}
 
-  if (inputs.mode === 'merge') {
-    await runMerge(inputs, workspace, publishing)
-    return
-  }
+/** build: false: the recipe only, for workflows that run abuild themselves. */
+async function runRender(inputs: Inputs, workspace: string, reporter: Reporter): Promise<void> {
+  const rendered = await pipeline.render(renderSettings(inputs, workspace), reporter)
+  setRecipeOutputs(rendered)
+  const { recipe, loaded } = rendered
+  await renderSummary(recipe, [...loaded.diagnostics, ...recipe.diagnostics])
+}
 
-  if (!inputs.build) {
-    const { recipe, recipeDir, loaded } = await renderStage(common, reporter)
-    setRecipeOutputs(recipe, recipeDir)
-    await renderSummary(recipe, [...loaded.diagnostics, ...recipe.diagnostics])
-    return
-  }
-
-  const result = await buildStage(
+async function runBuild(
+  inputs: Inputs,
+  workspace: string,
+  publishing: PublishSettings,
+  reporter: Reporter,
+): Promise<void> {
+  const result = await pipeline.build(
     {
-      ...common,
+      ...renderSettings(inputs, workspace),
       ...(inputs.stack && { stack: inputs.stack }),
       ...(inputs.image && { image: inputs.image }),
       ...(inputs.arch && { arch: inputs.arch }),
@@ -51,6 +68,7 @@ export async function run(): Promise<void> {
       keyParent: inputs.tempDir,
       ...(inputs.cache && { cache: new ActionsCache() }),
       installTest: inputs.verify,
+      // Recorded for the post step, which removes them when the run is cancelled.
       onContainer: (name, scratchDir) => {
         state.addContainer(name)
         state.addScratchDir(scratchDir)
@@ -60,18 +78,8 @@ export async function run(): Promise<void> {
     },
     reporter,
   )
-  const { recipe, recipeDir, loaded } = result.rendered
-  setRecipeOutputs(recipe, recipeDir)
-  core.setOutput(
-    'packages',
-    JSON.stringify(result.files.filter((f) => f.kind === 'package').map((f) => f.path)),
-  )
-  core.setOutput('packages-dir', result.packagesDir)
-  core.setOutput('release', String(recipe.release))
-  core.setOutput('cache-hit', String(result.environment.source !== 'built'))
-  core.setOutput('public-key', result.publicKeyFile)
-  core.setOutput('key-name', result.keyName)
-
+  setBuildOutputs(result)
+  const { recipe, loaded } = result.rendered
   const published = await reporter.group('Publish', () =>
     publish(
       {
@@ -102,12 +110,14 @@ async function runMerge(
   inputs: Inputs,
   workspace: string,
   publishing: PublishSettings,
+  reporter: Reporter,
 ): Promise<void> {
-  const reporter = actionReporter(workspace)
   // The deployment's kits come from instellar.yml: read it before merging, so a missing checkout
   // fails at once rather than after the merge.
-  const config = inputs.upload.instellar ? await deploymentConfig(inputs, workspace) : undefined
-  const merged = await mergeStage(
+  const config = inputs.upload.instellar
+    ? await deploymentConfig(inputs, workspace, reporter)
+    : undefined
+  const merged = await pipeline.merge(
     {
       workspace,
       packagesDir: inputs.packagesDir,
@@ -135,9 +145,7 @@ async function runMerge(
       runRecord.published,
     ),
   )
-  core.setOutput('packages-dir', merged.packagesDir)
-  core.setOutput('public-key', merged.publicKeyFile)
-  core.setOutput('key-name', merged.keyName)
+  setMergeOutputs(merged)
   setPublishedOutputs(published)
   const pushed = config
     ? await pushToInstellar(inputs, merged.packagesDir, config, reporter)
@@ -157,11 +165,15 @@ function checkPushInputs(inputs: Inputs): void {
 }
 
 /** instellar.yml in a merge job, which has no build to have read it. */
-async function deploymentConfig(inputs: Inputs, workspace: string): Promise<InstellarConfig> {
+async function deploymentConfig(
+  inputs: Inputs,
+  workspace: string,
+  reporter: Reporter,
+): Promise<InstellarConfig> {
   const file = resolve(workspace, inputs.config)
   const loaded = await loadConfigFile(file)
   if (loaded.ok) return loaded.config
-  actionReporter(workspace).diagnostics(loaded.diagnostics)
+  reporter.diagnostics(loaded.diagnostics)
   const missing = loaded.diagnostics.some((d) => d.message.includes('file not found'))
   throw new PipelineError(
     missing
@@ -177,7 +189,7 @@ async function pushToInstellar(
   config: InstellarConfig,
   reporter: Reporter,
 ): Promise<Pushed> {
-  const { runPush, Secrets } = await import('./deploy/index.js')
+  const { runPush, Secrets } = await import('../deploy/index.js')
   const { instellar } = inputs
   const pushed = await reporter.group(
     instellar.dryRun ? 'Push to Instellar (dry run)' : 'Push to Instellar',
@@ -202,10 +214,7 @@ async function pushToInstellar(
         notice: (message) => core.notice(message),
       }),
   )
-  if (!instellar.dryRun) {
-    core.setOutput('deployment-id', String(pushed.deploymentId))
-    core.setOutput('archive-path', pushed.archivePath)
-  }
+  if (!instellar.dryRun) setPushedOutputs(pushed)
   return pushed
 }
 
@@ -223,21 +232,4 @@ function publishSettings(inputs: Inputs): PublishSettings {
     repository: inputs.runRepository ?? inputs.repository ?? '',
     ...(inputs.apiUrl && { apiUrl: inputs.apiUrl }),
   }
-}
-
-function setPublishedOutputs(published: Published): void {
-  if (published.artifactId !== undefined)
-    core.setOutput('artifact-id', String(published.artifactId))
-  if (published.artifactName) core.setOutput('artifact-name', published.artifactName)
-  if (published.releaseUrl) core.setOutput('release-url', published.releaseUrl)
-}
-
-function setRecipeOutputs(
-  recipe: { packageName: string; version: string; release: number },
-  recipeDir: string,
-): void {
-  core.setOutput('recipe-dir', recipeDir)
-  core.setOutput('package-name', recipe.packageName)
-  core.setOutput('version', recipe.version)
-  core.setOutput('build-number', String(recipe.release))
 }

@@ -40,6 +40,25 @@ export async function collectBuiltFiles(packagesDir: string): Promise<BuiltFile[
   return files.sort((a, b) => a.relativePath.localeCompare(b.relativePath))
 }
 
+/**
+ * The collect phase: what abuild wrote, each file logged with its size and digest. No package at
+ * all means the recipe's arch= left this architecture out, which is said with the config's list.
+ */
+export async function collectPackages(
+  packagesDir: string,
+  expected: { arch: string; configLabel: string; architectures?: readonly string[] },
+  log: (line: string) => void,
+): Promise<BuiltFile[]> {
+  const found = await collectBuiltFiles(packagesDir)
+  if (!found.some((f) => f.kind === 'package')) {
+    throw new Error(
+      `abuild wrote no packages for ${expected.arch}: the APKBUILD's arch= does not include it (${expected.configLabel} architectures: ${expected.architectures?.join(', ') ?? 'not set'})`,
+    )
+  }
+  for (const file of found) log(`${file.relativePath} ${file.size} bytes sha256:${file.sha256}`)
+  return found
+}
+
 async function walk(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
   const nested = await Promise.all(

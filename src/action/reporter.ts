@@ -1,8 +1,8 @@
 import * as core from '@actions/core'
 import { relative } from 'node:path'
-import type { Diagnostic } from './config/index.js'
-import type { Reporter } from './pipeline.js'
-import type { Published } from './publish/index.js'
+import type { Diagnostic } from '../config/index.js'
+import type { Reporter } from '../report/index.js'
+import type { Published } from '../publish/index.js'
 
 /** What the action did so far: the job summary of a failed run is written from it. */
 export interface RunRecord {

@@ -7358,10 +7358,6 @@ function defaultKeyName(repository) {
   return `${slugify(repository.owner)}-${slugify(repository.name)}`;
 }
 
-// src/recipe/index.ts
-import { access, stat as stat3 } from "node:fs/promises";
-import { join as join3 } from "node:path";
-
 // src/config/load.ts
 import { constants } from "node:fs";
 import { open as open2, stat } from "node:fs/promises";
@@ -7377,6 +7373,17 @@ function hasErrors(diagnostics) {
 function byPosition(a, b) {
   return a.line - b.line || a.column - b.column || a.message.localeCompare(b.message);
 }
+var ConfigError = class extends Error {
+  constructor(diagnostics, summary) {
+    const errors = diagnostics.filter((d) => d.severity === "error");
+    const listed = errors.length === 1 ? formatDiagnostic(errors[0]) : `${errors.length} problems in ${errors[0]?.file ?? "the config"}:
+` + errors.map(formatDiagnostic).join("\n");
+    super(summary ?? listed);
+    this.diagnostics = diagnostics;
+    this.name = "ConfigError";
+  }
+  diagnostics;
+};
 
 // src/config/legacy.ts
 var isPlain = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -12512,7 +12519,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve2) {
+function isRecursive(inst, stack, resolve3) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -12522,7 +12529,7 @@ function isRecursive(inst, stack, resolve2) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve2);
+      const answer = isRecursive(child, stack, resolve3);
       if (answer > result)
         result = answer;
     }
@@ -12533,7 +12540,7 @@ function isRecursive(inst, stack, resolve2) {
       const desc = Object.getOwnPropertyDescriptor(sh2, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -12597,7 +12604,7 @@ function isRecursive(inst, stack, resolve2) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -27871,6 +27878,20 @@ function article(expected) {
   return names[expected] ?? expected;
 }
 
+// src/config/read.ts
+import { isAbsolute, relative, resolve } from "node:path";
+function configLabel(workspace, configFile) {
+  const rel = relative(workspace, resolve(configFile));
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : configFile;
+}
+async function readConfig(configFile, label, report) {
+  const result = await loadConfigFile(configFile);
+  report(result.diagnostics);
+  if (result.ok) return result;
+  const count = result.diagnostics.filter((d) => d.severity === "error").length;
+  throw new ConfigError(result.diagnostics, `${label} has ${count} error${count === 1 ? "" : "s"}`);
+}
+
 // src/config/json-schema.ts
 var notA = (type) => ({ not: { type } });
 var ifString = (pattern) => ({
@@ -28449,52 +28470,6 @@ function renderRecipe(loaded, context) {
   return recipe(files);
 }
 
-// src/recipe/write.ts
-import { chmod, mkdir, mkdtemp, rename, rm, stat as stat2, writeFile } from "node:fs/promises";
-import { dirname, join as join2, resolve } from "node:path";
-
-// src/ownership/index.ts
-import { chown } from "node:fs/promises";
-var UNPRIVILEGED = 1e3;
-function buildIdentity(workspaceOwner) {
-  const owner = { uid: workspaceOwner.uid, gid: workspaceOwner.gid };
-  return owner.uid === 0 ? { uid: UNPRIVILEGED, gid: UNPRIVILEGED, owner } : { uid: owner.uid, gid: owner.gid, owner };
-}
-async function handOver(path2, owner) {
-  if (process.getuid?.() === 0 && owner.uid !== 0) await chown(path2, owner.uid, owner.gid);
-}
-
-// src/recipe/write.ts
-async function writeRecipe(workspace, recipe) {
-  const target = resolve(workspace, recipe.dir);
-  const owner = await stat2(workspace);
-  const giveAway = (path2) => handOver(path2, owner);
-  await mkdir(dirname(target), { recursive: true });
-  for (let dir = dirname(target); dir.startsWith(resolve(workspace, ".apk")); dir = dirname(dir))
-    await giveAway(dir);
-  const staging = await mkdtemp(join2(dirname(target), ".staging-"));
-  try {
-    for (const file2 of recipe.files) {
-      const path2 = join2(staging, file2.name);
-      await writeFile(path2, file2.content, { mode: file2.mode });
-      await chmod(path2, file2.mode);
-      await giveAway(path2);
-    }
-    await chmod(staging, 493);
-    await giveAway(staging);
-    const previous = `${staging}.old`;
-    await rename(target, previous).catch((error62) => {
-      if (error62.code !== "ENOENT") throw error62;
-    });
-    await rename(staging, target);
-    await rm(previous, { recursive: true, force: true });
-  } catch (error62) {
-    await rm(staging, { recursive: true, force: true });
-    throw error62;
-  }
-  return target;
-}
-
 // src/recipe/context.ts
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -28589,7 +28564,57 @@ async function gitRemoteRepository(cwd) {
   return match ? `${match[1]}/${match[2]}` : void 0;
 }
 
-// src/recipe/index.ts
+// src/recipe/plan.ts
+import { access, stat as stat3 } from "node:fs/promises";
+import { join as join3 } from "node:path";
+
+// src/recipe/write.ts
+import { chmod, mkdir, mkdtemp, rename, rm, stat as stat2, writeFile } from "node:fs/promises";
+import { dirname, join as join2, resolve as resolve2 } from "node:path";
+
+// src/ownership/index.ts
+import { chown } from "node:fs/promises";
+var UNPRIVILEGED = 1e3;
+function buildIdentity(workspaceOwner) {
+  const owner = { uid: workspaceOwner.uid, gid: workspaceOwner.gid };
+  return owner.uid === 0 ? { uid: UNPRIVILEGED, gid: UNPRIVILEGED, owner } : { uid: owner.uid, gid: owner.gid, owner };
+}
+async function handOver(path2, owner) {
+  if (process.getuid?.() === 0 && owner.uid !== 0) await chown(path2, owner.uid, owner.gid);
+}
+
+// src/recipe/write.ts
+async function writeRecipe(workspace, recipe) {
+  const target = resolve2(workspace, recipe.dir);
+  const owner = await stat2(workspace);
+  const giveAway = (path2) => handOver(path2, owner);
+  await mkdir(dirname(target), { recursive: true });
+  for (let dir = dirname(target); dir.startsWith(resolve2(workspace, ".apk")); dir = dirname(dir))
+    await giveAway(dir);
+  const staging = await mkdtemp(join2(dirname(target), ".staging-"));
+  try {
+    for (const file2 of recipe.files) {
+      const path2 = join2(staging, file2.name);
+      await writeFile(path2, file2.content, { mode: file2.mode });
+      await chmod(path2, file2.mode);
+      await giveAway(path2);
+    }
+    await chmod(staging, 493);
+    await giveAway(staging);
+    const previous = `${staging}.old`;
+    await rename(target, previous).catch((error62) => {
+      if (error62.code !== "ENOENT") throw error62;
+    });
+    await rename(staging, target);
+    await rm(previous, { recursive: true, force: true });
+  } catch (error62) {
+    await rm(staging, { recursive: true, force: true });
+    throw error62;
+  }
+  return target;
+}
+
+// src/recipe/plan.ts
 async function planRecipe(workspace, loaded, context) {
   const recipe = renderRecipe(loaded, context);
   const diagnostics = [...recipe.diagnostics];
@@ -28617,6 +28642,38 @@ async function exists(path2) {
   );
 }
 
+// src/report/index.ts
+var PipelineError = class extends Error {
+  name = "PipelineError";
+};
+
+// src/recipe/stage.ts
+async function renderRecipeStage(loaded, options, reporter) {
+  const context = await resolveContext(options);
+  for (const note of context.notes)
+    if (note.severity === "warning") reporter.warning(note.message);
+    else reporter.info(note.message);
+  const architectures = options.arch ? architecturesFor(loaded, options.arch, options.configLabel) : void 0;
+  const result = await bootstrap(options.workspace, loaded, {
+    ...context,
+    ...architectures && { architectures }
+  });
+  reporter.diagnostics(result.diagnostics);
+  if (!result.dir || hasErrors(result.diagnostics))
+    throw new PipelineError("the recipe was not written because of the errors above");
+  for (const file2 of result.recipe.files) reporter.info(`${result.recipe.dir}/${file2.name}`);
+  return { recipe: result.recipe, dir: result.dir };
+}
+function architecturesFor(loaded, arch, configLabel2) {
+  const allowed = loaded.config.architectures;
+  if (allowed && !allowed.includes(arch) && !allowed.includes("noarch")) {
+    throw new PipelineError(
+      `${arch} is not among the architectures ${configLabel2} allows (${allowed.join(", ")})`
+    );
+  }
+  return allowed ? [...allowed] : [arch];
+}
+
 export {
   formatDiagnostic,
   hasErrors,
@@ -28629,13 +28686,16 @@ export {
   fileText,
   STACK_PATTERN,
   loadConfigFile,
+  configLabel,
+  readConfig,
   jsonSchema,
   buildIdentity,
   handOver,
+  PipelineError,
   slugify,
   parseRepository,
   defaultKeyName,
   resolveContext,
   planRecipe,
-  bootstrap
+  renderRecipeStage
 };

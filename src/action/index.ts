@@ -1,0 +1,5 @@
+export { run } from './main.js'
+export { cleanUp } from './post.js'
+export { runRecord } from './reporter.js'
+export { state } from './state.js'
+export { failureSummary } from './summary.js'

@@ -1,0 +1,44 @@
+import * as core from '@actions/core'
+import type { Pushed } from '../deploy/index.js'
+import type { BuildResult, MergeResult, Rendered } from '../pipeline/index.js'
+import type { Published } from '../publish/index.js'
+
+/* The action's outputs, set in one place; names match action.yml. */
+
+export function setRecipeOutputs({ recipe, recipeDir }: Rendered): void {
+  core.setOutput('recipe-dir', recipeDir)
+  core.setOutput('package-name', recipe.packageName)
+  core.setOutput('version', recipe.version)
+  core.setOutput('build-number', String(recipe.release))
+}
+
+export function setBuildOutputs(result: BuildResult): void {
+  setRecipeOutputs(result.rendered)
+  core.setOutput(
+    'packages',
+    JSON.stringify(result.files.filter((f) => f.kind === 'package').map((f) => f.path)),
+  )
+  core.setOutput('packages-dir', result.packagesDir)
+  core.setOutput('release', String(result.rendered.recipe.release))
+  core.setOutput('cache-hit', String(result.environment.source !== 'built'))
+  core.setOutput('public-key', result.publicKeyFile)
+  core.setOutput('key-name', result.keyName)
+}
+
+export function setMergeOutputs(merged: MergeResult): void {
+  core.setOutput('packages-dir', merged.packagesDir)
+  core.setOutput('public-key', merged.publicKeyFile)
+  core.setOutput('key-name', merged.keyName)
+}
+
+export function setPublishedOutputs(published: Published): void {
+  if (published.artifactId !== undefined)
+    core.setOutput('artifact-id', String(published.artifactId))
+  if (published.artifactName) core.setOutput('artifact-name', published.artifactName)
+  if (published.releaseUrl) core.setOutput('release-url', published.releaseUrl)
+}
+
+export function setPushedOutputs(pushed: Pushed): void {
+  core.setOutput('deployment-id', String(pushed.deploymentId))
+  core.setOutput('archive-path', pushed.archivePath)
+}

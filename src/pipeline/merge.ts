@@ -1,0 +1,84 @@
+import { readFile } from 'node:fs/promises'
+import { basename } from 'node:path'
+import {
+  claimOutputDir,
+  downloadBuildArtifacts,
+  emptyOutputDir,
+  mergeRepositories,
+  repositoryAssets,
+  type AssetFile,
+  type Merged,
+} from '../publish/index.js'
+import { defaultKeyName, parseRepository } from '../recipe/index.js'
+import { PipelineError, type Reporter } from '../report/index.js'
+import { verifyRepository } from '../verify/index.js'
+
+export interface MergeSettings {
+  workspace: string
+  packagesDir: string
+  signingKey?: string
+  keyName?: string
+  repository?: string
+  /** Scratch space for the downloaded artifacts (RUNNER_TEMP). */
+  tempDir?: string
+  /** SOURCE_DATE_EPOCH as set: the merged indexes' timestamps; now when unset or not a number. */
+  sourceDateEpoch?: string
+}
+
+export interface MergeResult extends Merged {
+  packagesDir: string
+  /** Release assets: every file, named <stack>-<arch>-<file>, and the public key. */
+  assets: AssetFile[]
+}
+
+/**
+ * Merge mode: this run's build artifacts → one signed repository, verified before it goes anywhere.
+ * Only the action runs it, so its messages name the action's inputs.
+ */
+export async function merge(settings: MergeSettings, reporter: Reporter): Promise<MergeResult> {
+  if (!settings.signingKey?.trim()) {
+    throw new PipelineError(
+      'merge needs signing-key: the key the build jobs signed with, which also signs the merged indexes',
+    )
+  }
+  const repository = parseRepository(settings.repository ?? '')
+  const packagesDir = await claimOutputDir(
+    settings.packagesDir,
+    settings.workspace,
+    reporter.option('packages-dir'),
+  )
+  // The merged repository is written in place: an empty (or PAKman's own) directory.
+  await emptyOutputDir(packagesDir)
+  const downloaded = await reporter.group('Download build artifacts', () =>
+    downloadBuildArtifacts((l) => reporter.info(l), settings.tempDir),
+  )
+  try {
+    if (!downloaded.dirs.length)
+      throw new PipelineError(
+        'no PAKman build artifacts in this run: run merge in a job that needs the build jobs',
+      )
+    const merged = await reporter.group('Merge', () =>
+      mergeRepositories(downloaded.dirs, {
+        outputDir: packagesDir,
+        signingKey: settings.signingKey!,
+        ...(settings.keyName && { keyName: settings.keyName }),
+        ...(repository && { defaultKeyName: defaultKeyName(repository) }),
+        mtime: Number(settings.sourceDateEpoch) || Math.floor(Date.now() / 1000),
+        log: (l) => reporter.info(l),
+      }),
+    )
+    await reporter.group('Verify', async () => {
+      const key = {
+        name: basename(merged.publicKeyFile, '.rsa.pub'),
+        pem: await readFile(merged.publicKeyFile, 'utf8'),
+      }
+      await verifyRepository(packagesDir, key, 'the merged repository does not verify')
+      reporter.info(
+        `${merged.packages} packages in ${merged.directories.length} directories verify`,
+      )
+    })
+    return { ...merged, packagesDir, assets: await repositoryAssets(packagesDir, merged) }
+  } finally {
+    await downloaded.cleanup()
+  }
+}

@@ -1,0 +1,87 @@
+import { relative } from 'node:path'
+import { checkPaths, trustedKeys } from '../apk/index.js'
+import type { Docker } from '../container/index.js'
+import { runInstallTest } from './install-test.js'
+
+export { installTestScript, runInstallTest, type InstallTest } from './install-test.js'
+
+/*
+ * The verify stage: nothing leaves a job unless every package and index verifies against the
+ * run's key, and (for a build) the main package installs in a clean container of the base image.
+ */
+
+export interface SigningPublicKey {
+  /** The key's name, as the packages' signatures refer to it: NAME.rsa.pub. */
+  name: string
+  pem: string
+}
+
+/**
+ * Checks every package and index under `dir` against `key` alone; throws listing each that fails
+ * (paths relative to `dir`), headed by `failure` ("the packages do not verify").
+ */
+export async function verifyRepository(
+  dir: string,
+  key: SigningPublicKey,
+  failure: string,
+  log?: (line: string) => void,
+): Promise<number> {
+  const checks = await checkPaths([dir], trustedKeys([[`${key.name}.rsa.pub`, key.pem]]))
+  for (const check of checks) log?.(`${relative(dir, check.path)}: ${check.verdict}`)
+  const failed = checks.filter((c) => c.verdict !== 'OK')
+  if (failed.length) {
+    const lines = failed.map((c) => `${relative(dir, c.path)}: ${c.verdict} - ${c.reason}`)
+    throw new Error(`${failure}:\n${lines.join('\n')}`)
+  }
+  return checks.length
+}
+
+/** A file abuild wrote, as the install test looks for the main package among them. */
+export interface WrittenFile {
+  kind: 'package' | 'index'
+  name?: string
+  version?: string
+  /** <repo>/<arch>/<file>, relative to the packages directory. */
+  relativePath: string
+}
+
+export interface BuildVerification {
+  packagesDir: string
+  key: SigningPublicKey
+  files: readonly WrittenFile[]
+  /** The package the install test installs (its subpackages come along as dependencies). */
+  mainPackage: string
+  /** Install the main package in a clean container after the signatures check out. */
+  installTest?: {
+    docker: Docker
+    /** The stack's base image, not the build environment. */
+    image: string
+    platform?: string
+    onContainer?: (name: string, scratchDir: string) => void
+  }
+  log: (line: string) => void
+}
+
+/** The verify phase of a build. */
+export async function verifyBuild(verification: BuildVerification): Promise<void> {
+  const { packagesDir, key, installTest: test, log } = verification
+  await verifyRepository(packagesDir, key, 'the packages do not verify', log)
+  if (!test) return
+  const main = verification.files.find(
+    (f) => f.kind === 'package' && f.name === verification.mainPackage,
+  )
+  if (!main)
+    throw new Error(`no package named ${verification.mainPackage} among the files abuild wrote`)
+  await runInstallTest({
+    docker: test.docker,
+    image: test.image,
+    ...(test.platform && { platform: test.platform }),
+    packagesDir,
+    repository: main.relativePath.split('/')[0]!,
+    packageSpec: `${main.name}=${main.version}`,
+    keyName: key.name,
+    publicKeyPem: key.pem,
+    ...(test.onContainer && { onContainer: test.onContainer }),
+    log,
+  })
+}
