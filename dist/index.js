@@ -10,11 +10,11 @@ import {
   removeSigningKey,
   render,
   runEnvironment
-} from "./chunks/chunk-PDEIUXCU.js";
+} from "./chunks/chunk-TY7JZCHN.js";
 import {
   PipelineError,
   loadConfigFile
-} from "./chunks/chunk-4PYVXJWB.js";
+} from "./chunks/chunk-OM5ILW3B.js";
 import {
   error,
   getState,
@@ -360,24 +360,11 @@ async function runBuild(inputs, workspace, publishing, reporter) {
   );
   setBuildOutputs(result);
   const { recipe, loaded } = result.rendered;
+  const { packageName, version, release } = recipe;
+  const built = { ...result, packageName, version, release };
   const published = await reporter.group(
     "Publish",
-    () => publish(
-      {
-        packageName: recipe.packageName,
-        version: recipe.version,
-        release: recipe.release,
-        stack: result.stack,
-        arch: result.arch,
-        keyName: result.keyName,
-        packagesDir: result.packagesDir,
-        publicKeyFile: result.publicKeyFile,
-        files: result.files
-      },
-      publishing,
-      (line) => info(line),
-      runRecord.published
-    )
+    () => publish(built, publishing, (line) => info(line), runRecord.published)
   );
   setPublishedOutputs(published);
   const pushed = inputs.upload.instellar ? await pushToInstellar(inputs, result.packagesDir, loaded.config, reporter) : void 0;
@@ -438,7 +425,7 @@ async function deploymentConfig(inputs, workspace, reporter) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-GQ7EEE45.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-XAQEC4FI.js");
   const { instellar } = inputs;
   const pushed = await reporter.group(
     instellar.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",

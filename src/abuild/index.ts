@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import type { Docker } from '../container/index.js'
 import type { SigningKey } from '../signing/index.js'
 import type { BuildIdentity } from '../ownership/index.js'
-import { runScript } from '../container/index.js'
+import { runScript, type ContainerContext } from '../container/index.js'
 import { buildScript, CONTAINER_PATHS, PHASE_MARKER } from './scripts.js'
 
 export { collectBuiltFiles, collectPackages, type BuiltFile } from './packages.js'
@@ -14,10 +13,9 @@ export { collectBuiltFiles, collectPackages, type BuiltFile } from './packages.j
  * build environment, as an unprivileged user; then the files it wrote, listed.
  */
 
-export interface AbuildRun {
-  docker: Docker
+export interface AbuildRun extends ContainerContext {
+  /** The build environment's image. */
   image: string
-  platform?: string
   workspace: string
   /** Relative to the workspace: .apk/<owner>/<name>. */
   recipeDir: string
@@ -28,9 +26,6 @@ export interface AbuildRun {
   identity: BuildIdentity
   /** Defaults to the workspace's last commit time, so two builds of one commit give the same packages. */
   sourceDateEpoch?: number
-  /** Called with the container's name before it starts, so it can be removed on cancellation. */
-  onContainer?: (name: string, scratchDir: string) => void
-  log: (line: string) => void
 }
 
 export class BuildError extends Error {

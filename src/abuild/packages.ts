@@ -46,13 +46,13 @@ export async function collectBuiltFiles(packagesDir: string): Promise<BuiltFile[
  */
 export async function collectPackages(
   packagesDir: string,
-  expected: { arch: string; configLabel: string; architectures?: readonly string[] },
+  expected: { arch: string; configName: string; architectures?: readonly string[] },
   log: (line: string) => void,
 ): Promise<BuiltFile[]> {
   const found = await collectBuiltFiles(packagesDir)
   if (!found.some((f) => f.kind === 'package')) {
     throw new Error(
-      `abuild wrote no packages for ${expected.arch}: the APKBUILD's arch= does not include it (${expected.configLabel} architectures: ${expected.architectures?.join(', ') ?? 'not set'})`,
+      `abuild wrote no packages for ${expected.arch}: the APKBUILD's arch= does not include it (${expected.configName} architectures: ${expected.architectures?.join(', ') ?? 'not set'})`,
     )
   }
   for (const file of found) log(`${file.relativePath} ${file.size} bytes sha256:${file.sha256}`)

@@ -80,23 +80,10 @@ async function runBuild(
   )
   setBuildOutputs(result)
   const { recipe, loaded } = result.rendered
+  const { packageName, version, release } = recipe
+  const built = { ...result, packageName, version, release }
   const published = await reporter.group('Publish', () =>
-    publish(
-      {
-        packageName: recipe.packageName,
-        version: recipe.version,
-        release: recipe.release,
-        stack: result.stack,
-        arch: result.arch,
-        keyName: result.keyName,
-        packagesDir: result.packagesDir,
-        publicKeyFile: result.publicKeyFile,
-        files: result.files,
-      },
-      publishing,
-      (line) => core.info(line),
-      runRecord.published,
-    ),
+    publish(built, publishing, (line) => core.info(line), runRecord.published),
   )
   setPublishedOutputs(published)
   const pushed = inputs.upload.instellar

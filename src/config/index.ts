@@ -16,7 +16,9 @@ export {
 export {
   instellarSchema,
   ARCHITECTURES,
+  STACK_FORM,
   STACK_PATTERN,
+  stackSlug,
   STAGES,
   type InstellarConfig,
   type Architecture,

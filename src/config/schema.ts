@@ -47,6 +47,12 @@ export type Stage = (typeof STAGES)[number]
  * Alpine release needs no PAKman release. The generated scripts cover 3.18-3.24 and edge.
  */
 export const STACK_PATTERN = /^alpine\/(?:3\.\d{1,2}|edge)$/
+export const STACK_FORM = 'alpine/3.19 or alpine/edge'
+
+/** `alpine/3.20` → `alpine-3.20`: a stack (or an image) as part of a file, artifact or cache name. */
+export function stackSlug(stack: string): string {
+  return stack.replace(/[^A-Za-z0-9.]+/g, '-').replace(/^-|-$/g, '')
+}
 
 export const ARCHITECTURES = [
   'x86_64',
@@ -229,7 +235,7 @@ export const instellarSchema = z.strictObject({
   dependencies: dependenciesSchema,
   stack: z
     .string()
-    .regex(STACK_PATTERN, { error: 'must look like alpine/3.19 or alpine/edge' })
+    .regex(STACK_PATTERN, { error: `must look like ${STACK_FORM}` })
     .optional(),
   architectures: z.array(z.enum(ARCHITECTURES)).min(1).optional(),
   type: z.enum(['static', 'custom']).optional(),

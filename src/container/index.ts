@@ -1,2 +1,8 @@
 export { Docker, DockerError, type Mount, type RunSpec } from './docker.js'
-export { runScript, SCRIPT_DIR, type ScriptResult, type ScriptRun } from './script.js'
+export {
+  runScript,
+  SCRIPT_DIR,
+  type ContainerContext,
+  type ScriptResult,
+  type ScriptRun,
+} from './script.js'

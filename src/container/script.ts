@@ -7,6 +7,19 @@ import type { Docker, Mount } from './docker.js'
 /** Where the script (and any files given with it) appear inside the container. */
 export const SCRIPT_DIR = '/pakman/scripts'
 
+/**
+ * What each stage that runs containers is handed: the engine, the platform to emulate, and where
+ * the container's name (for cleanup on cancellation) and its output lines go.
+ */
+export interface ContainerContext {
+  docker: Docker
+  /** Docker's --platform; set only when the architecture runs under QEMU. */
+  platform?: string
+  /** Told the container's name and its script directory before it starts. */
+  onContainer?: (name: string, scratchDir: string) => void
+  log: (line: string) => void
+}
+
 export interface ScriptRun {
   docker: Docker
   image: string

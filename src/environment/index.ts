@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runScript } from '../container/index.js'
+import { runScript, type ContainerContext } from '../container/index.js'
 import { environmentScript } from './script.js'
-import type { Docker } from '../container/index.js'
 import { listEntry } from '../shell/index.js'
 import type { ImageCache } from './cache.js'
 
@@ -35,17 +34,14 @@ export const ENVIRONMENT_RECIPE_VERSION = 1
 /** Always installed: abuild and its tools; pigz, which abuild uses to compress in parallel. */
 const BASE_PACKAGES = ['alpine-sdk', 'pigz']
 
-export interface EnvironmentRequest {
-  docker: Docker
+export interface EnvironmentRequest extends ContainerContext {
   baseImage: string
-  platform?: string
   /** Build and runtime dependencies, without the package's own subpackages. */
   packages: readonly string[]
   /** Undefined: no cache (input cache: false). */
   cache?: ImageCache
   /** A stable name for the key, e.g. alpine-3.19-x86_64. */
   label: string
-  log: (line: string) => void
   warn: (message: string) => void
   /** How the front end names the image setting, for the message when the pull fails. */
   imageOption?: string
@@ -167,6 +163,7 @@ async function buildEnvironment(request: EnvironmentRequest, image: string): Pro
       script: environmentScript(packages),
       keep: true,
       ...(request.platform && { platform: request.platform }),
+      ...(request.onContainer && { onContainer: request.onContainer }),
       onLine: request.log,
     },
     async (container, { code }) => {

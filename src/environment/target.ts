@@ -1,4 +1,4 @@
-import { STACK_PATTERN, type InstellarConfig } from '../config/index.js'
+import { STACK_FORM, STACK_PATTERN, stackSlug, type InstellarConfig } from '../config/index.js'
 import { PipelineError, type OptionName } from '../report/index.js'
 import {
   hostArchitecture,
@@ -15,6 +15,8 @@ export interface BuildTarget {
   /** The stack (alpine/3.20), or the image when only an image was given: names and labels. */
   stack: string
   baseImage: string
+  /** Stack and arch as one name (alpine-3.20-x86_64), for cache keys and artifacts. */
+  label: string
 }
 
 /** The architecture asked for (this machine's by default), refused early when it cannot run here. */
@@ -45,11 +47,13 @@ export function buildTarget(
     )
   }
   if (stack && !STACK_PATTERN.test(stack))
-    throw new PipelineError(`stack ${stack} must look like alpine/3.19 or alpine/edge`)
+    throw new PipelineError(`stack ${stack} must look like ${STACK_FORM}`)
+  const name = stack ?? settings.image!
   return {
     ...architecture,
-    stack: stack ?? settings.image!,
+    stack: name,
     baseImage: settings.image ?? `alpine:${stack!.slice('alpine/'.length)}`,
+    label: `${stackSlug(name)}-${architecture.arch}`,
   }
 }
 

@@ -1,18 +1,19 @@
-import { stat, writeFile } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { collectPackages, runAbuild, type BuiltFile } from '../abuild/index.js'
 import { configLabel } from '../config/index.js'
-import { Docker } from '../container/index.js'
+import { Docker, type ContainerContext } from '../container/index.js'
 import {
   buildTarget,
   environmentDependencies,
   prepareEnvironment,
   targetArchitecture,
+  type BuildTarget,
   type Environment,
   type ImageCache,
 } from '../environment/index.js'
 import { buildIdentity, type BuildIdentity } from '../ownership/index.js'
-import { claimOutputDir, stackSlug, stageOutput } from '../publish/index.js'
+import { claimOutputDir, stageOutput } from '../publish/index.js'
 import { defaultKeyName } from '../recipe/index.js'
 import type { Reporter } from '../report/index.js'
 import { prepareSigningKey, removeSigningKey, type SigningKey } from '../signing/index.js'
@@ -41,11 +42,8 @@ export interface BuildSettings extends RenderSettings {
   onKeyDir?: (dir: string) => void
 }
 
-export interface BuildResult {
+export interface BuildResult extends BuildTarget {
   rendered: Rendered
-  stack: string
-  arch: string
-  baseImage: string
   keyName: string
   ephemeralKey: boolean
   publicKeyFile: string
@@ -58,13 +56,83 @@ export interface BuildResult {
 
 /**
  * A build: render → signing key → environment → abuild → collect → verify, written beside the
- * output directory and swapped in only when every phase passed. Everything that can be refused
- * (the architecture, the output directory, Docker) is refused before anything is written.
+ * output directory and swapped in only when every phase passed.
  */
 export async function build(settings: BuildSettings, reporter: Reporter): Promise<BuildResult> {
+  const phases = timedPhases(reporter)
+  const started = await start(settings, reporter, phases)
+  const { rendered, target, identity, containers, keyName, staging } = started
+  const { loaded, recipe } = rendered
+  let key: SigningKey | undefined
+  try {
+    key = await phases.run('Signing key', () => signingKey(settings, keyName, identity, reporter))
+    const environment = await phases.run('Build environment', () =>
+      prepareEnvironment({
+        ...containers,
+        baseImage: target.baseImage,
+        label: target.label,
+        packages: environmentDependencies(loaded.config.dependencies, recipe.packageName),
+        ...(settings.cache && { cache: settings.cache }),
+        warn: (message) => reporter.warning(message),
+        imageOption: reporter.option('image'),
+      }),
+    )
+    await phases.run('abuild', () =>
+      runAbuild({
+        ...containers,
+        image: environment.image,
+        workspace: settings.workspace,
+        recipeDir: recipe.dir,
+        snapshot: recipe.snapshot,
+        packagesDir: staging.dir,
+        key: key!,
+        identity,
+      }),
+    )
+    const { configName } = started
+    const expected = { arch: target.arch, configName, architectures: loaded.config.architectures }
+    const files = await phases.run('Collect packages', () =>
+      collectPackages(staging.dir, expected, containers.log),
+    )
+    const publicKey = { name: keyName, pem: key.publicKeyPem }
+    await phases.run('Verify', () =>
+      verifyBuild({
+        packagesDir: staging.dir,
+        key: publicKey,
+        files,
+        mainPackage: recipe.packageName,
+        ...(settings.installTest && { installTestImage: target.baseImage }),
+        containers,
+      }),
+    )
+    await staging.commit({ [`${keyName}.rsa.pub`]: publicKey.pem })
+    const outputDir = started.outputDir
+    return {
+      rendered,
+      ...target,
+      keyName,
+      ephemeralKey: key.ephemeral,
+      publicKeyFile: join(outputDir, `${keyName}.rsa.pub`),
+      packagesDir: outputDir,
+      // Where they are now: the same relative paths, in the output directory.
+      files: files.map((f) => ({ ...f, path: join(outputDir, f.relativePath) })),
+      environment,
+      phases: phases.seconds,
+    }
+  } finally {
+    if (key) await removeSigningKey(key.dir)
+    await staging.discard() // nothing is left to remove after a commit
+  }
+}
+
+/**
+ * Up to the first file written: what can be refused (the architecture, the output directory,
+ * Docker) is refused first; then the recipe is rendered, the stack's image chosen and the output
+ * staged.
+ */
+async function start(settings: BuildSettings, reporter: Reporter, phases: TimedPhases) {
   const { option } = reporter
   const docker = settings.docker ?? new Docker()
-  const phases = timedPhases(reporter)
   const architecture = await targetArchitecture(settings.arch, option)
   const owner = await stat(settings.workspace)
   const outputDir = await claimOutputDir(
@@ -77,91 +145,21 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
   const rendered = await phases.run('Render', () =>
     render({ ...settings, arch: architecture.arch }, inline(reporter)),
   )
-  const { loaded, recipe } = rendered
-  const label = configLabel(settings.workspace, settings.configFile)
-  const target = buildTarget(architecture, settings, { ...loaded.config, label }, option)
+  const configName = configLabel(settings.workspace, settings.configFile)
+  const config = { ...rendered.loaded.config, label: configName }
+  const target = buildTarget(architecture, settings, config, option)
+  const containers: ContainerContext = {
+    docker,
+    ...(target.platform && { platform: target.platform }),
+    ...(settings.onContainer && { onContainer: settings.onContainer }),
+    log: (line) => reporter.info(line),
+  }
+  const keyName = settings.keyName ?? defaultKeyName(rendered.recipe.repository)
   const identity = buildIdentity(owner)
+  // Last, so that nothing after it can fail before build's finally discards it.
   const staging = await stageOutput(outputDir, owner)
   settings.onScratchDir?.(staging.dir)
-  const keyName = settings.keyName ?? defaultKeyName(recipe.repository)
-  const onContainer = settings.onContainer && { onContainer: settings.onContainer }
-  const log = (line: string) => reporter.info(line)
-  let key: SigningKey | undefined
-  let committed = false
-  try {
-    key = await phases.run('Signing key', () => signingKey(settings, keyName, identity, reporter))
-    const environment = await phases.run('Build environment', () =>
-      prepareEnvironment({
-        docker,
-        baseImage: target.baseImage,
-        ...(target.platform && { platform: target.platform }),
-        packages: environmentDependencies(loaded.config.dependencies, recipe.packageName),
-        ...(settings.cache && { cache: settings.cache }),
-        label: `${stackSlug(target.stack)}-${target.arch}`,
-        log,
-        warn: (message) => reporter.warning(message),
-        imageOption: option('image'),
-      }),
-    )
-    const abuildRun = { docker, workspace: settings.workspace, identity, log, ...onContainer }
-    await phases.run('abuild', () =>
-      runAbuild({
-        ...abuildRun,
-        image: environment.image,
-        ...(target.platform && { platform: target.platform }),
-        recipeDir: recipe.dir,
-        snapshot: recipe.snapshot,
-        packagesDir: staging.dir,
-        key: key!,
-      }),
-    )
-    const files = await phases.run('Collect packages', () =>
-      collectPackages(
-        staging.dir,
-        { arch: target.arch, configLabel: label, architectures: loaded.config.architectures },
-        log,
-      ),
-    )
-    const publicKey = { name: keyName, pem: key.publicKeyPem }
-    await phases.run('Verify', () =>
-      verifyBuild({
-        packagesDir: staging.dir,
-        key: publicKey,
-        files,
-        mainPackage: recipe.packageName,
-        ...(settings.installTest && {
-          installTest: {
-            docker,
-            image: target.baseImage,
-            ...(target.platform && { platform: target.platform }),
-            ...onContainer,
-          },
-        }),
-        log,
-      }),
-    )
-    const publicKeyFile = `${keyName}.rsa.pub`
-    await writeFile(join(staging.dir, publicKeyFile), publicKey.pem, { mode: 0o644 })
-    await staging.commit()
-    committed = true
-    return {
-      rendered,
-      stack: target.stack,
-      arch: target.arch,
-      baseImage: target.baseImage,
-      keyName,
-      ephemeralKey: key.ephemeral,
-      publicKeyFile: join(outputDir, publicKeyFile),
-      packagesDir: outputDir,
-      // Where they are now: the same relative paths, in the output directory.
-      files: files.map((f) => ({ ...f, path: join(outputDir, f.relativePath) })),
-      environment,
-      phases: phases.seconds,
-    }
-  } finally {
-    if (key) await removeSigningKey(key.dir)
-    if (!committed) await staging.discard()
-  }
+  return { rendered, configName, target, containers, outputDir, staging, keyName, identity }
 }
 
 /** The key abuild signs with: the user's, or a throwaway one with a warning saying so. */
@@ -189,6 +187,8 @@ async function signingKey(
   reporter.info(`key ${keyName}.rsa.pub`)
   return prepared
 }
+
+type TimedPhases = ReturnType<typeof timedPhases>
 
 /** Runs each phase as a group and keeps its time, for the summary and the CLI's last line. */
 function timedPhases(reporter: Reporter) {

@@ -3,6 +3,7 @@ import { basename, join } from 'node:path'
 import { uploadDirectory } from './artifact.js'
 import { MANIFEST, type Manifest } from './manifest.js'
 import type { Merged } from './merge.js'
+import { stackSlug } from '../config/index.js'
 import { GitHubReleaser, publishAssets, type AssetFile, type Releaser } from './release.js'
 
 export { uploadDirectory } from './artifact.js'
@@ -60,11 +61,6 @@ export interface Published {
   artifactId?: number
   artifactName?: string
   releaseUrl?: string
-}
-
-/** `alpine/3.20` → `alpine-3.20`: names for artifacts and assets. */
-export function stackSlug(stack: string): string {
-  return stack.replace(/[^A-Za-z0-9.]+/g, '-').replace(/^-|-$/g, '')
 }
 
 /**

@@ -92,9 +92,9 @@ export async function emptyOutputDir(real: string): Promise<void> {
 export interface Staging {
   /** Where the build writes: next to the output, so the swap is a rename on one file system. */
   dir: string
-  /** Puts the staging directory's contents in place of the output's. */
-  commit(): Promise<void>
-  /** Removes the staging directory; the output is as it was. */
+  /** Adds `files` (name → text, 0644), then puts the staging directory in place of the output. */
+  commit(files?: Record<string, string>): Promise<void>
+  /** Removes the staging directory unless it was committed; the output is as it was. */
   discard(): Promise<void>
 }
 
@@ -117,7 +117,9 @@ export async function stageOutput(
   return {
     dir,
     discard,
-    async commit() {
+    async commit(files = {}) {
+      for (const [name, text] of Object.entries(files))
+        await writeFile(join(dir, name), text, { mode: 0o644 })
       const old = `${dir}-old`
       try {
         await rename(real, old)

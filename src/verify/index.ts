@@ -1,6 +1,6 @@
 import { relative } from 'node:path'
 import { checkPaths, trustedKeys } from '../apk/index.js'
-import type { Docker } from '../container/index.js'
+import type { ContainerContext } from '../container/index.js'
 import { runInstallTest } from './install-test.js'
 
 export { installTestScript, runInstallTest, type InstallTest } from './install-test.js'
@@ -51,37 +51,28 @@ export interface BuildVerification {
   files: readonly WrittenFile[]
   /** The package the install test installs (its subpackages come along as dependencies). */
   mainPackage: string
-  /** Install the main package in a clean container after the signatures check out. */
-  installTest?: {
-    docker: Docker
-    /** The stack's base image, not the build environment. */
-    image: string
-    platform?: string
-    onContainer?: (name: string, scratchDir: string) => void
-  }
-  log: (line: string) => void
+  /** Where the install test runs: a clean container of this image (the stack's base image). */
+  installTestImage?: string
+  containers: ContainerContext
 }
 
-/** The verify phase of a build. */
+/** The verify phase of a build: signatures and indexes, then the install test when asked for. */
 export async function verifyBuild(verification: BuildVerification): Promise<void> {
-  const { packagesDir, key, installTest: test, log } = verification
-  await verifyRepository(packagesDir, key, 'the packages do not verify', log)
-  if (!test) return
+  const { packagesDir, key, containers } = verification
+  await verifyRepository(packagesDir, key, 'the packages do not verify', containers.log)
+  if (!verification.installTestImage) return
   const main = verification.files.find(
     (f) => f.kind === 'package' && f.name === verification.mainPackage,
   )
   if (!main)
     throw new Error(`no package named ${verification.mainPackage} among the files abuild wrote`)
   await runInstallTest({
-    docker: test.docker,
-    image: test.image,
-    ...(test.platform && { platform: test.platform }),
+    ...containers,
+    image: verification.installTestImage,
     packagesDir,
     repository: main.relativePath.split('/')[0]!,
     packageSpec: `${main.name}=${main.version}`,
     keyName: key.name,
     publicKeyPem: key.pem,
-    ...(test.onContainer && { onContainer: test.onContainer }),
-    log,
   })
 }

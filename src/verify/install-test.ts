@@ -1,15 +1,13 @@
-import { runScript, SCRIPT_DIR, type Docker } from '../container/index.js'
+import { runScript, SCRIPT_DIR, type ContainerContext } from '../container/index.js'
 import { fileText, sh, word } from '../shell/index.js'
 
 /** Where the output repository and the run's files appear in the install container. */
 const PACKAGES = word('/pakman/packages')
 const SCRIPTS = word(SCRIPT_DIR)
 
-export interface InstallTest {
-  docker: Docker
+export interface InstallTest extends ContainerContext {
   /** The stack's base image (or the image input): not the build environment. */
   image: string
-  platform?: string
   packagesDir: string
   /** Repository directory under packagesDir (abuild's <repo>). */
   repository: string
@@ -17,8 +15,6 @@ export interface InstallTest {
   packageSpec: string
   keyName: string
   publicKeyPem: string
-  onContainer?: (name: string, scratchDir: string) => void
-  log: (line: string) => void
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createRequire as __pakmanCreateRequire } from 'node:module';const require = __pakmanCreateRequire(import.meta.url);
 import {
   PipelineError,
+  STACK_FORM,
   STACK_PATTERN,
   buildIdentity,
   byPosition,
@@ -19,8 +20,9 @@ import {
   resolveContext,
   sh,
   singleQuoted,
+  stackSlug,
   word
-} from "./chunk-4PYVXJWB.js";
+} from "./chunk-OM5ILW3B.js";
 import {
   getBooleanInput,
   getInput,
@@ -361,11 +363,11 @@ var GzipMemberReader = class {
     this.wake?.(this.failure);
   }
   /** Waits for zlib (a write taken, the end reached), raising whatever failed meanwhile. */
-  async settle(start) {
+  async settle(start2) {
     if (this.failure === void 0) {
       await new Promise((resolve2, reject) => {
         this.wake = (error) => error === void 0 ? void 0 : reject(error);
-        start(resolve2);
+        start2(resolve2);
       });
       this.wake = void 0;
     }
@@ -1572,11 +1574,13 @@ function buildTarget(architecture, settings, config, option) {
     );
   }
   if (stack && !STACK_PATTERN.test(stack))
-    throw new PipelineError(`stack ${stack} must look like alpine/3.19 or alpine/edge`);
+    throw new PipelineError(`stack ${stack} must look like ${STACK_FORM}`);
+  const name = stack ?? settings.image;
   return {
     ...architecture,
-    stack: stack ?? settings.image,
-    baseImage: settings.image ?? `alpine:${stack.slice("alpine/".length)}`
+    stack: name,
+    baseImage: settings.image ?? `alpine:${stack.slice("alpine/".length)}`,
+    label: `${stackSlug(name)}-${architecture.arch}`
   };
 }
 function environmentDependencies(dependencies, packageName) {
@@ -1681,6 +1685,7 @@ async function buildEnvironment(request, image) {
       script: environmentScript(packages),
       keep: true,
       ...request.platform && { platform: request.platform },
+      ...request.onContainer && { onContainer: request.onContainer },
       onLine: request.log
     },
     async (container, { code }) => {
@@ -1758,7 +1763,9 @@ async function stageOutput(real, owner) {
   return {
     dir,
     discard,
-    async commit() {
+    async commit(files = {}) {
+      for (const [name, text] of Object.entries(files))
+        await writeFile3(join7(dir, name), text, { mode: 420 });
       const old = `${dir}-old`;
       try {
         await rename2(real, old);
@@ -2231,9 +2238,6 @@ async function downloadBuildArtifacts(log, tempDir = tmpdir4()) {
 }
 
 // src/publish/index.ts
-function stackSlug(stack) {
-  return stack.replace(/[^A-Za-z0-9.]+/g, "-").replace(/^-|-$/g, "");
-}
 function assetName(stack, arch, file) {
   return `${stackSlug(stack)}-${arch}-${basename6(file)}`;
 }
@@ -2345,7 +2349,7 @@ function contextOptions(settings, option) {
 }
 
 // src/pipeline/build.ts
-import { stat as stat8, writeFile as writeFile6 } from "node:fs/promises";
+import { stat as stat8 } from "node:fs/promises";
 import { join as join14 } from "node:path";
 
 // src/abuild/index.ts
@@ -2477,7 +2481,7 @@ async function collectPackages(packagesDir, expected, log) {
   const found = await collectBuiltFiles(packagesDir);
   if (!found.some((f) => f.kind === "package")) {
     throw new Error(
-      `abuild wrote no packages for ${expected.arch}: the APKBUILD's arch= does not include it (${expected.configLabel} architectures: ${expected.architectures?.join(", ") ?? "not set"})`
+      `abuild wrote no packages for ${expected.arch}: the APKBUILD's arch= does not include it (${expected.configName} architectures: ${expected.architectures?.join(", ") ?? "not set"})`
     );
   }
   for (const file of found) log(`${file.relativePath} ${file.size} bytes sha256:${file.sha256}`);
@@ -2628,33 +2632,99 @@ ${lines.join("\n")}`);
   return checks.length;
 }
 async function verifyBuild(verification) {
-  const { packagesDir, key, installTest: test, log } = verification;
-  await verifyRepository(packagesDir, key, "the packages do not verify", log);
-  if (!test) return;
+  const { packagesDir, key, containers } = verification;
+  await verifyRepository(packagesDir, key, "the packages do not verify", containers.log);
+  if (!verification.installTestImage) return;
   const main = verification.files.find(
     (f) => f.kind === "package" && f.name === verification.mainPackage
   );
   if (!main)
     throw new Error(`no package named ${verification.mainPackage} among the files abuild wrote`);
   await runInstallTest({
-    docker: test.docker,
-    image: test.image,
-    ...test.platform && { platform: test.platform },
+    ...containers,
+    image: verification.installTestImage,
     packagesDir,
     repository: main.relativePath.split("/")[0],
     packageSpec: `${main.name}=${main.version}`,
     keyName: key.name,
-    publicKeyPem: key.pem,
-    ...test.onContainer && { onContainer: test.onContainer },
-    log
+    publicKeyPem: key.pem
   });
 }
 
 // src/pipeline/build.ts
 async function build(settings, reporter) {
+  const phases = timedPhases(reporter);
+  const started = await start(settings, reporter, phases);
+  const { rendered, target, identity, containers, keyName, staging } = started;
+  const { loaded, recipe } = rendered;
+  let key;
+  try {
+    key = await phases.run("Signing key", () => signingKey(settings, keyName, identity, reporter));
+    const environment = await phases.run(
+      "Build environment",
+      () => prepareEnvironment({
+        ...containers,
+        baseImage: target.baseImage,
+        label: target.label,
+        packages: environmentDependencies(loaded.config.dependencies, recipe.packageName),
+        ...settings.cache && { cache: settings.cache },
+        warn: (message2) => reporter.warning(message2),
+        imageOption: reporter.option("image")
+      })
+    );
+    await phases.run(
+      "abuild",
+      () => runAbuild({
+        ...containers,
+        image: environment.image,
+        workspace: settings.workspace,
+        recipeDir: recipe.dir,
+        snapshot: recipe.snapshot,
+        packagesDir: staging.dir,
+        key,
+        identity
+      })
+    );
+    const { configName } = started;
+    const expected = { arch: target.arch, configName, architectures: loaded.config.architectures };
+    const files = await phases.run(
+      "Collect packages",
+      () => collectPackages(staging.dir, expected, containers.log)
+    );
+    const publicKey = { name: keyName, pem: key.publicKeyPem };
+    await phases.run(
+      "Verify",
+      () => verifyBuild({
+        packagesDir: staging.dir,
+        key: publicKey,
+        files,
+        mainPackage: recipe.packageName,
+        ...settings.installTest && { installTestImage: target.baseImage },
+        containers
+      })
+    );
+    await staging.commit({ [`${keyName}.rsa.pub`]: publicKey.pem });
+    const outputDir = started.outputDir;
+    return {
+      rendered,
+      ...target,
+      keyName,
+      ephemeralKey: key.ephemeral,
+      publicKeyFile: join14(outputDir, `${keyName}.rsa.pub`),
+      packagesDir: outputDir,
+      // Where they are now: the same relative paths, in the output directory.
+      files: files.map((f) => ({ ...f, path: join14(outputDir, f.relativePath) })),
+      environment,
+      phases: phases.seconds
+    };
+  } finally {
+    if (key) await removeSigningKey(key.dir);
+    await staging.discard();
+  }
+}
+async function start(settings, reporter, phases) {
   const { option } = reporter;
   const docker = settings.docker ?? new Docker();
-  const phases = timedPhases(reporter);
   const architecture = await targetArchitecture(settings.arch, option);
   const owner = await stat8(settings.workspace);
   const outputDir = await claimOutputDir(
@@ -2667,95 +2737,20 @@ async function build(settings, reporter) {
     "Render",
     () => render({ ...settings, arch: architecture.arch }, inline(reporter))
   );
-  const { loaded, recipe } = rendered;
-  const label = configLabel(settings.workspace, settings.configFile);
-  const target = buildTarget(architecture, settings, { ...loaded.config, label }, option);
+  const configName = configLabel(settings.workspace, settings.configFile);
+  const config = { ...rendered.loaded.config, label: configName };
+  const target = buildTarget(architecture, settings, config, option);
+  const containers = {
+    docker,
+    ...target.platform && { platform: target.platform },
+    ...settings.onContainer && { onContainer: settings.onContainer },
+    log: (line) => reporter.info(line)
+  };
+  const keyName = settings.keyName ?? defaultKeyName(rendered.recipe.repository);
   const identity = buildIdentity(owner);
   const staging = await stageOutput(outputDir, owner);
   settings.onScratchDir?.(staging.dir);
-  const keyName = settings.keyName ?? defaultKeyName(recipe.repository);
-  const onContainer = settings.onContainer && { onContainer: settings.onContainer };
-  const log = (line) => reporter.info(line);
-  let key;
-  let committed = false;
-  try {
-    key = await phases.run("Signing key", () => signingKey(settings, keyName, identity, reporter));
-    const environment = await phases.run(
-      "Build environment",
-      () => prepareEnvironment({
-        docker,
-        baseImage: target.baseImage,
-        ...target.platform && { platform: target.platform },
-        packages: environmentDependencies(loaded.config.dependencies, recipe.packageName),
-        ...settings.cache && { cache: settings.cache },
-        label: `${stackSlug(target.stack)}-${target.arch}`,
-        log,
-        warn: (message2) => reporter.warning(message2),
-        imageOption: option("image")
-      })
-    );
-    const abuildRun = { docker, workspace: settings.workspace, identity, log, ...onContainer };
-    await phases.run(
-      "abuild",
-      () => runAbuild({
-        ...abuildRun,
-        image: environment.image,
-        ...target.platform && { platform: target.platform },
-        recipeDir: recipe.dir,
-        snapshot: recipe.snapshot,
-        packagesDir: staging.dir,
-        key
-      })
-    );
-    const files = await phases.run(
-      "Collect packages",
-      () => collectPackages(
-        staging.dir,
-        { arch: target.arch, configLabel: label, architectures: loaded.config.architectures },
-        log
-      )
-    );
-    const publicKey = { name: keyName, pem: key.publicKeyPem };
-    await phases.run(
-      "Verify",
-      () => verifyBuild({
-        packagesDir: staging.dir,
-        key: publicKey,
-        files,
-        mainPackage: recipe.packageName,
-        ...settings.installTest && {
-          installTest: {
-            docker,
-            image: target.baseImage,
-            ...target.platform && { platform: target.platform },
-            ...onContainer
-          }
-        },
-        log
-      })
-    );
-    const publicKeyFile = `${keyName}.rsa.pub`;
-    await writeFile6(join14(staging.dir, publicKeyFile), publicKey.pem, { mode: 420 });
-    await staging.commit();
-    committed = true;
-    return {
-      rendered,
-      stack: target.stack,
-      arch: target.arch,
-      baseImage: target.baseImage,
-      keyName,
-      ephemeralKey: key.ephemeral,
-      publicKeyFile: join14(outputDir, publicKeyFile),
-      packagesDir: outputDir,
-      // Where they are now: the same relative paths, in the output directory.
-      files: files.map((f) => ({ ...f, path: join14(outputDir, f.relativePath) })),
-      environment,
-      phases: phases.seconds
-    };
-  } finally {
-    if (key) await removeSigningKey(key.dir);
-    if (!committed) await staging.discard();
-  }
+  return { rendered, configName, target, containers, outputDir, staging, keyName, identity };
 }
 async function signingKey(settings, keyName, identity, reporter) {
   const prepared = await prepareSigningKey(

@@ -27245,6 +27245,10 @@ var STAGES = [
   "post-deinstall"
 ];
 var STACK_PATTERN = /^alpine\/(?:3\.\d{1,2}|edge)$/;
+var STACK_FORM = "alpine/3.19 or alpine/edge";
+function stackSlug(stack) {
+  return stack.replace(/[^A-Za-z0-9.]+/g, "-").replace(/^-|-$/g, "");
+}
 var ARCHITECTURES = [
   "x86_64",
   "x86",
@@ -27384,7 +27388,7 @@ var pageSchema = external_exports.strictObject({
 });
 var instellarSchema = external_exports.strictObject({
   dependencies: dependenciesSchema,
-  stack: external_exports.string().regex(STACK_PATTERN, { error: "must look like alpine/3.19 or alpine/edge" }).optional(),
+  stack: external_exports.string().regex(STACK_PATTERN, { error: `must look like ${STACK_FORM}` }).optional(),
   architectures: external_exports.array(external_exports.enum(ARCHITECTURES)).min(1).optional(),
   type: external_exports.enum(["static", "custom"]).optional(),
   build: buildSchema,
@@ -28685,6 +28689,8 @@ export {
   list,
   fileText,
   STACK_PATTERN,
+  STACK_FORM,
+  stackSlug,
   loadConfigFile,
   configLabel,
   readConfig,
