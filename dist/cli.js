@@ -9,12 +9,12 @@ import {
   loadTrustedKeys,
   render,
   runEnvironment
-} from "./chunks/chunk-TY7JZCHN.js";
+} from "./chunks/chunk-CH5P6VRY.js";
 import {
   formatDiagnostic,
   jsonSchema,
   loadConfigFile
-} from "./chunks/chunk-OM5ILW3B.js";
+} from "./chunks/chunk-2WPNVAIK.js";
 import "./chunks/chunk-XMAN3V5Y.js";
 import "./chunks/chunk-KN4HR7WG.js";
 import "./chunks/chunk-566SJ2D4.js";
@@ -535,7 +535,7 @@ async function pushCommand(values, workspace, configFile, out, err) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-XAQEC4FI.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-RWVYEO7D.js");
   const authToken = env.instellarAuthToken;
   const packageToken = env.instellarPackageToken;
   const secrets = new Secrets(() => {

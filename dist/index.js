@@ -10,11 +10,11 @@ import {
   removeSigningKey,
   render,
   runEnvironment
-} from "./chunks/chunk-TY7JZCHN.js";
+} from "./chunks/chunk-CH5P6VRY.js";
 import {
   PipelineError,
   loadConfigFile
-} from "./chunks/chunk-OM5ILW3B.js";
+} from "./chunks/chunk-2WPNVAIK.js";
 import {
   error,
   getState,
@@ -425,7 +425,7 @@ async function deploymentConfig(inputs, workspace, reporter) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-XAQEC4FI.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-RWVYEO7D.js");
   const { instellar } = inputs;
   const pushed = await reporter.group(
     instellar.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",

@@ -16,6 +16,7 @@ export {
 export {
   instellarSchema,
   ARCHITECTURES,
+  NAME,
   STACK_FORM,
   STACK_PATTERN,
   stackSlug,

@@ -11,8 +11,8 @@ import { CALL } from '../shell/index.js'
  */
 
 /** Package, service and user names: what apk, OpenRC, s6 and adduser all accept. */
-const NAME = /^[a-z0-9][a-z0-9._-]*$/
-/** openrc `extra_commands` entries become shell function names. */
+export const NAME = /^[a-z0-9][a-z0-9._-]*$/
+/** openrc `extra_commands` entries become shell function names; variables, shell variables. */
 export const SHELL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 /** A program name looked up in `path` or the app's bin/ directory: one path segment. */
 export const BINARY = /^[A-Za-z0-9_+][A-Za-z0-9._+-]*$/
@@ -149,7 +149,7 @@ export const hookSchema = z.strictObject(
 const scalar = z.union([z.string(), z.number(), z.boolean()])
 
 const variableSchema = z.strictObject({
-  key: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+  key: z.string().regex(SHELL_IDENTIFIER, {
     error: 'must be an environment variable name',
   }),
   default_value: scalar.optional(),

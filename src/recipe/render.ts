@@ -1,6 +1,4 @@
-import type { Diagnostic } from '../config/index.js'
-import type { LoadedConfig } from '../config/index.js'
-import type { Stage } from '../config/index.js'
+import { NAME, type Diagnostic, type LoadedConfig, type Stage } from '../config/index.js'
 import { buildModel, type RecipeInputs } from './model.js'
 import { packageName, recipePath, type Repository } from './naming.js'
 import * as templates from './templates.js'
@@ -50,7 +48,7 @@ export function renderRecipe(loaded: LoadedConfig, context: RecipeContext): Reci
     files,
     diagnostics,
   })
-  if (!/^[a-z0-9]/.test(name)) {
+  if (!NAME.test(name)) {
     diagnostics.push(
       source.diagnostic(
         'error',

@@ -22,7 +22,7 @@ import {
   singleQuoted,
   stackSlug,
   word
-} from "./chunk-OM5ILW3B.js";
+} from "./chunk-2WPNVAIK.js";
 import {
   getBooleanInput,
   getInput,

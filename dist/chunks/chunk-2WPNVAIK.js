@@ -27319,7 +27319,7 @@ var hookSchema = external_exports.strictObject(
 );
 var scalar = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()]);
 var variableSchema = external_exports.strictObject({
-  key: external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+  key: external_exports.string().regex(SHELL_IDENTIFIER, {
     error: "must be an environment variable name"
   }),
   default_value: scalar.optional(),
@@ -28396,7 +28396,7 @@ function renderRecipe(loaded, context) {
     files: files2,
     diagnostics
   });
-  if (!/^[a-z0-9]/.test(name2)) {
+  if (!NAME.test(name2)) {
     diagnostics.push(
       source.diagnostic(
         "error",
