@@ -5,12 +5,12 @@ import { basename, join, relative } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { appConfig, chownTree, makeWorkspace } from '../fixtures/workspace.js'
 import { scratchDirs } from '../helpers/scratch.js'
-import { containersNamed, dockerAvailable, testImage } from '../helpers/docker.js'
+import { containersNamed, dockerAvailable, pakmanBuild, testImage } from '../helpers/docker.js'
 import { runAction } from '../helpers/action.js'
 import { startFakeGitHub } from '../helpers/fake-github.js'
 import { startFakeInstellar } from '../helpers/fake-instellar.js'
 import { startS3 } from '../helpers/s3.js'
-import { cleanEnv, ROOT, runNode } from '../helpers/run.js'
+import { cleanEnv, ROOT } from '../helpers/run.js'
 
 /*
  * The real container layer end to end against a real Docker engine: `pakman build` and the action
@@ -37,22 +37,10 @@ describe.runIf(docker)('pakman build in Docker', () => {
     extra: string[] = [],
     env: NodeJS.ProcessEnv = {},
   ) =>
-    runNode(
-      'dist/cli.js',
-      [
-        'build',
-        '--workspace',
-        workspace,
-        '--repository',
-        'octo/app',
-        '--image',
-        image,
-        '--packages-dir',
-        packagesDir,
-        ...extra,
-      ],
-      { env: cleanEnv({ XDG_CACHE_HOME: cacheHome, ...env }) },
-    )
+    pakmanBuild(workspace, image, ['--packages-dir', packagesDir, ...extra], {
+      XDG_CACHE_HOME: cacheHome,
+      ...env,
+    })
 
   it('builds packages as the workspace owner, with the key mounted read-only', async () => {
     const workspace = makeWorkspace()
@@ -227,12 +215,7 @@ describe.runIf(docker)('pakman build in Docker', () => {
   it('writes to <workspace>/.pakman/packages by default, which the snapshot leaves out', async () => {
     const workspace = keep(makeWorkspace())
     const output = join(workspace, '.pakman/packages')
-    const run = () =>
-      runNode(
-        'dist/cli.js',
-        ['build', '--workspace', workspace, '--repository', 'octo/app', '--image', image],
-        { env: cleanEnv({ XDG_CACHE_HOME: cacheHome }) },
-      )
+    const run = () => pakmanBuild(workspace, image, [], { XDG_CACHE_HOME: cacheHome })
     const first = await run()
     expect(first.code).toBe(0)
     expect(first.stdout).toContain(`${output}/octo/x86_64/app-0.0.0-r0.apk\n`)
@@ -464,14 +447,11 @@ describe.runIf(docker)('pakman build in Docker', () => {
   it('suggests the image option when the base image cannot be pulled', async () => {
     const workspace = keep(makeWorkspace())
     // A registry on a closed loopback port: the pull fails at once, and nothing leaves the machine.
-    const ran = await runNode(
-      'dist/cli.js',
-      [
-        'build',
-        ...['--workspace', workspace, '--repository', 'octo/app'],
-        ...['--image', '127.0.0.1:9/pakman/missing:1', '--packages-dir', temp('pakman-out-')],
-      ],
-      { env: cleanEnv({ XDG_CACHE_HOME: cacheHome }) },
+    const ran = await pakmanBuild(
+      workspace,
+      '127.0.0.1:9/pakman/missing:1',
+      ['--packages-dir', temp('pakman-out-')],
+      { XDG_CACHE_HOME: cacheHome },
     )
     expect(ran.code).toBe(1)
     expect(ran.stderr).toContain(

@@ -2,8 +2,7 @@ import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { appConfig, makeWorkspace } from '../fixtures/workspace.js'
-import { dockerAvailable, realApkVerify, testImage } from '../helpers/docker.js'
-import { cleanEnv, runNode } from '../helpers/run.js'
+import { dockerAvailable, pakmanBuild, realApkVerify, testImage } from '../helpers/docker.js'
 import { scratchDirs } from '../helpers/scratch.js'
 
 /*
@@ -26,14 +25,11 @@ describe.runIf(docker && emulation)('an aarch64 build under QEMU', () => {
     const image = testImage({ stack: '3.20', arch: 'aarch64' })
     const workspace = keep(makeWorkspace(`architectures: [aarch64]\n${appConfig()}`))
     const packages = temp('pakman-out-')
-    const ran = await runNode(
-      'dist/cli.js',
-      [
-        'build',
-        ...['--workspace', workspace, '--repository', 'octo/app', '--image', image],
-        ...['--arch', 'aarch64', '--packages-dir', packages, '--pkgver', '2.1.0'],
-      ],
-      { env: cleanEnv({ XDG_CACHE_HOME: temp('pakman-cache-') }) },
+    const ran = await pakmanBuild(
+      workspace,
+      image,
+      ['--arch', 'aarch64', '--packages-dir', packages, '--pkgver', '2.1.0'],
+      { XDG_CACHE_HOME: temp('pakman-cache-') },
     )
     expect(ran.code, ran.stderr).toBe(0)
     expect(readdirSync(join(packages, 'octo'))).toEqual(['aarch64'])

@@ -14,8 +14,7 @@ import { build } from '../../src/pipeline/index.js'
 import type { Reporter } from '../../src/report/index.js'
 import { appConfig, makeWorkspace } from '../fixtures/workspace.js'
 import { scratchDirs } from '../helpers/scratch.js'
-import { dockerAvailable, PREPARED_PACKAGES, testImage } from '../helpers/docker.js'
-import { cleanEnv, runNode } from '../helpers/run.js'
+import { dockerAvailable, pakmanBuild, PREPARED_PACKAGES, testImage } from '../helpers/docker.js'
 
 /*
  * The environment image and its cache against a real Docker engine: miss → build → save, then
@@ -245,22 +244,12 @@ describe.runIf(docker)('the environment cache when a piped process exits early',
   const build = async (env: NodeJS.ProcessEnv) => {
     const workspace = keep(makeWorkspace())
     const started = Date.now()
-    const ran = await runNode(
-      'dist/cli.js',
-      [
-        'build',
-        '--workspace',
-        workspace,
-        '--repository',
-        'octo/app',
-        '--image',
-        base,
-        '--packages-dir',
-        temp('pakman-out-'),
-        '--no-install-test',
-      ],
+    const ran = await pakmanBuild(
+      workspace,
+      base,
+      ['--packages-dir', temp('pakman-out-'), '--no-install-test'],
       // A TMPDIR of its own: the archive path is fixed under it, and other test files build too.
-      { env: cleanEnv({ XDG_CACHE_HOME: cacheHome, TMPDIR: temp('pakman-tmp-'), ...env }) },
+      { XDG_CACHE_HOME: cacheHome, TMPDIR: temp('pakman-tmp-'), ...env },
     )
     return { ...ran, seconds: (Date.now() - started) / 1000 }
   }

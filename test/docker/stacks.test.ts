@@ -4,13 +4,13 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { chownTree, makeWorkspace } from '../fixtures/workspace.js'
 import {
   dockerAvailable,
+  pakmanBuild,
   realApkInstall,
   realApkVerify,
   TEST_STACKS,
   testImage,
   type TestStack,
 } from '../helpers/docker.js'
-import { cleanEnv, runNode } from '../helpers/run.js'
 import { scratchDirs } from '../helpers/scratch.js'
 
 /*
@@ -115,14 +115,11 @@ describe.runIf(docker)('the pre-install script on the s6 layouts', () => {
       })
       const workspace = keep(makeWorkspace())
       const packages = temp('pakman-out-')
-      const ran = await runNode(
-        'dist/cli.js',
-        [
-          'build',
-          ...['--workspace', workspace, '--repository', 'octo/app', '--image', image],
-          ...['--packages-dir', packages, '--no-install-test'],
-        ],
-        { env: cleanEnv({ XDG_CACHE_HOME: temp('pakman-cache-') }) },
+      const ran = await pakmanBuild(
+        workspace,
+        image,
+        ['--packages-dir', packages, '--no-install-test'],
+        { XDG_CACHE_HOME: temp('pakman-cache-') },
       )
       expect(ran.code, ran.stderr).toBe(0)
       const installed = realApkInstall(
@@ -153,24 +150,11 @@ async function buildAndCheck(stack: TestStack, scenario: Scenario): Promise<void
   const packages = temp('pakman-out-')
   if (scenario.owner) chownSync(packages, ...scenario.owner)
 
-  const ran = await runNode(
-    'dist/cli.js',
-    [
-      'build',
-      '--workspace',
-      workspace,
-      '--repository',
-      'octo/app',
-      '--image',
-      image,
-      '--packages-dir',
-      packages,
-      '--pkgver',
-      '1.4.0',
-      '--build',
-      '3',
-    ],
-    { env: cleanEnv({ XDG_CACHE_HOME: temp('pakman-cache-') }) },
+  const ran = await pakmanBuild(
+    workspace,
+    image,
+    ['--packages-dir', packages, '--pkgver', '1.4.0', '--build', '3'],
+    { XDG_CACHE_HOME: temp('pakman-cache-') },
   )
   const context = `${stack}, ${scenario.name}:\n${ran.stderr}`
   expect(ran.code, context).toBe(0)

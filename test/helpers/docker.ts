@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { cleanEnv, runNode, type Ran } from './run.js'
 import { SHARED } from './shared.js'
 
 /*
@@ -181,4 +182,21 @@ export function containersNamed(prefix: string): string[] {
     { encoding: 'utf8' },
   )
   return out.split('\n').filter(Boolean)
+}
+
+/**
+ * `pakman build` of the test app (repository octo/app) in `image`, run as a user runs it
+ * (dist/cli.js); `args` adds options, `env` adds to an environment without GitHub's variables.
+ */
+export function pakmanBuild(
+  workspace: string,
+  image: string,
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<Ran> {
+  return runNode(
+    'dist/cli.js',
+    ['build', '--workspace', workspace, '--repository', 'octo/app', '--image', image, ...args],
+    { env: cleanEnv(env) },
+  )
 }
