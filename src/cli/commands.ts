@@ -1,0 +1,264 @@
+import { parseArgs } from 'node:util'
+import type { OptionKey } from '../pipeline.js'
+
+/*
+ * What the pakman command accepts: every option, which commands take which, and the parsing of one
+ * command's arguments against them. Help text and messages are built from these tables.
+ */
+
+interface Flag {
+  type: 'string' | 'boolean'
+  /** What the value looks like in usage lines. */
+  value?: string
+  multiple?: boolean
+  help: string
+}
+
+export const FLAGS = {
+  config: {
+    type: 'string',
+    value: 'FILE',
+    help: 'the config file (default: instellar.yml in the workspace)',
+  },
+  workspace: {
+    type: 'string',
+    value: 'DIR',
+    help: 'the application repository (default: GITHUB_WORKSPACE, else the current directory)',
+  },
+  repository: {
+    type: 'string',
+    value: 'OWNER/NAME',
+    help: 'the package is named after NAME (default: GITHUB_REPOSITORY, else the origin remote)',
+  },
+  pkgver: {
+    type: 'string',
+    value: 'VERSION',
+    help: 'package version, a leading v dropped (default: git describe --tags --always)',
+  },
+  build: {
+    type: 'string',
+    value: 'N',
+    help: 'build number, pkgrel (default: GITHUB_RUN_NUMBER, else 0)',
+  },
+  stack: { type: 'string', value: 'alpine/3.N', help: 'overrides stack: in the config' },
+  arch: { type: 'string', value: 'ARCH', help: "Alpine architecture (default: this machine's)" },
+  image: { type: 'string', value: 'REF', help: 'base image instead of alpine:<N>' },
+  'signing-key': {
+    type: 'string',
+    value: 'FILE',
+    help: 'PEM RSA private key (default: a throwaway key, with a warning)',
+  },
+  'signing-key-name': {
+    type: 'string',
+    value: 'NAME',
+    help: 'packages refer to NAME.rsa.pub (default: <owner>-<repo>)',
+  },
+  'packages-dir': {
+    type: 'string',
+    value: 'DIR',
+    help: 'output directory (default: <workspace>/.pakman/packages); one holding files PAKman did not write is refused',
+  },
+  'no-cache': { type: 'boolean', help: 'do not keep the build environment in ~/.cache/pakman' },
+  'no-install-test': {
+    type: 'boolean',
+    help: 'skip installing the main package in a clean container',
+  },
+  key: {
+    type: 'string',
+    value: 'NAME.rsa.pub',
+    multiple: true,
+    help: 'a public key to trust (its file name is its name); repeat for more',
+  },
+  sha: {
+    type: 'string',
+    value: 'SHA',
+    help: 'the commit to deploy (default: WORKFLOW_SHA, else GITHUB_SHA)',
+  },
+  ref: {
+    type: 'string',
+    value: 'REF',
+    help: 'the ref the deployment is for (default: WORKFLOW_REF, else GITHUB_REF)',
+  },
+  endpoint: {
+    type: 'string',
+    value: 'URL',
+    help: 'the platform (default: INSTELLAR_ENDPOINT, else https://opsmaru.com)',
+  },
+  concurrency: { type: 'string', value: 'N', help: 'files uploaded at once (default: 2)' },
+  'dry-run': { type: 'boolean', help: 'print every call it would make, and make none' },
+} satisfies Record<string, Flag>
+
+export type FlagName = keyof typeof FLAGS
+
+const RENDER_FLAGS: FlagName[] = ['config', 'workspace', 'repository', 'pkgver', 'build']
+
+interface Command {
+  /** What follows the command besides options. */
+  operands?: string
+  flags: FlagName[]
+  /** Flags the command cannot do without, shown without brackets. */
+  required?: FlagName[]
+  summary: string
+}
+
+export const COMMANDS: Record<string, Command> = {
+  check: {
+    flags: RENDER_FLAGS,
+    summary:
+      'validate the config and everything bootstrap would refuse (nginx.conf for type: static, the package name from the repository), writing nothing; prints file:line:col: messages, exits 1 on errors',
+  },
+  bootstrap: {
+    flags: RENDER_FLAGS,
+    summary: 'render the recipe into <workspace>/.apk/<owner>/<name>; prints the directory',
+  },
+  build: {
+    flags: [
+      ...RENDER_FLAGS,
+      ...(['stack', 'arch', 'image', 'signing-key', 'signing-key-name', 'packages-dir'] as const),
+      ...(['no-cache', 'no-install-test'] as const),
+    ],
+    summary:
+      'render, run abuild in an Alpine container, verify the packages and install the main one in a clean container; prints each file written. The output replaces what --packages-dir held only after a build that succeeded',
+  },
+  verify: {
+    operands: 'DIR-OR-FILE...',
+    flags: ['key'],
+    required: ['key'],
+    summary:
+      'check signatures, datahash, file checksums and each APKINDEX against its directory; trusts only the keys given (the file name is the key name, as in /etc/apk/keys)',
+  },
+  push: {
+    flags: [
+      ...(['packages-dir', 'config', 'workspace', 'repository', 'stack'] as const),
+      ...(['sha', 'ref', 'endpoint', 'concurrency', 'dry-run'] as const),
+    ],
+    summary:
+      "deploy to Instellar/OpsMaru as the original's push does: upload the packages, the indexes and a zip of them to the storage the platform names, create the deployment for the commit and send kits, sizes, plans and page; --dry-run prints each call instead. Tokens come from INSTELLAR_AUTH_TOKEN and INSTELLAR_PACKAGE_TOKEN only, never flags",
+  },
+  schema: { flags: [], summary: 'print the JSON Schema of instellar.yml' },
+  help: {
+    operands: '[COMMAND]',
+    flags: [],
+    summary: 'print this help, or the options of one command',
+  },
+}
+
+/** One command's option values, typed after FLAGS; `version` is the deprecated spelling of pkgver. */
+export type Values = {
+  [K in FlagName]?: (typeof FLAGS)[K] extends { multiple: true }
+    ? string[]
+    : (typeof FLAGS)[K]['type'] extends 'boolean'
+      ? boolean
+      : string
+} & { version?: string; help?: boolean }
+
+/** The streams a command writes to: its output, and everything else. */
+export interface Io {
+  out: NodeJS.WritableStream
+  err: NodeJS.WritableStream
+}
+
+/** `--version VALUE` after a command was pkgver before --pkgver; it is accepted, with a warning, until the next release. */
+const DEPRECATED_VERSION: Flag = { type: 'string', value: 'VERSION', help: '' }
+const TAKES_DEPRECATED_VERSION = new Set(['bootstrap', 'build'])
+const HELP_FLAG = { type: 'boolean', short: 'h' } as const
+
+/** The CLI's spelling of each setting the pipeline may name in a message. */
+export const CLI_FLAG: Record<OptionKey, FlagName> = {
+  config: 'config',
+  workspace: 'workspace',
+  repository: 'repository',
+  version: 'pkgver',
+  'build-number': 'build',
+  stack: 'stack',
+  image: 'image',
+  arch: 'arch',
+  'packages-dir': 'packages-dir',
+  'signing-key': 'signing-key',
+  'signing-key-name': 'signing-key-name',
+  cache: 'no-cache',
+  verify: 'no-install-test',
+}
+
+/** `--flag VALUE` as usage lines and messages show it. */
+export function spell(name: FlagName): string {
+  const flag: Flag = FLAGS[name]
+  return flag.value ? `--${name} ${flag.value}` : `--${name}`
+}
+
+/**
+ * Warns that `--version VALUE` after a command is deprecated, or refuses it beside --pkgver
+ * (false). Main asks only after answering --help, so help still wins over a refused --version.
+ */
+export function acceptDeprecatedVersion(values: Values, err: NodeJS.WritableStream): boolean {
+  if (values.version === undefined) return true
+  if (values.pkgver !== undefined) {
+    err.write('pakman: --version is the old spelling of --pkgver; give only --pkgver\n')
+    return false
+  }
+  err.write(
+    `pakman: warning: --version VERSION after a command is deprecated and goes away in the next release; use --pkgver ${values.version}\n`,
+  )
+  return true
+}
+
+type Parsed =
+  | {
+      ok: true
+      values: Values
+      operands: string[]
+    }
+  | { ok: false; message: string }
+
+/** Parses a command's arguments against the options that command takes, and no others. */
+export function parseCommand(name: string, args: string[]): Parsed {
+  const command = COMMANDS[name]!
+  const options: Record<string, Flag | typeof HELP_FLAG> = { help: HELP_FLAG }
+  for (const flag of command.flags) options[flag] = FLAGS[flag]
+  if (TAKES_DEPRECATED_VERSION.has(name)) options.version = DEPRECATED_VERSION
+  const takes = command.flags.length
+    ? `it takes ${command.flags.map((f) => `--${f}`).join(', ')}`
+    : 'it takes no options'
+
+  // A loose pass first: an option this command does not take gets a message naming both, and
+  // options of every command are known, so their values are not mistaken for operands.
+  const loose = parseArgs({
+    args,
+    options: { ...FLAGS, version: DEPRECATED_VERSION, help: HELP_FLAG },
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  })
+  const toolVersion = "pakman --version, before any command, prints PAKman's version"
+  for (const token of loose.tokens) {
+    if (token.kind !== 'option') continue
+    if (!Object.hasOwn(options, token.name)) {
+      const hint = token.name === 'version' ? `; ${toolVersion}` : ''
+      return {
+        ok: false,
+        message: `${name} does not take ${token.rawName}; ${takes} (see pakman help ${name})${hint}`,
+      }
+    }
+    if (token.name === 'version' && token.value === undefined) {
+      return {
+        ok: false,
+        message: `--version after a command is the old spelling of --pkgver VERSION and needs a value; ${toolVersion}`,
+      }
+    }
+  }
+  try {
+    const { values, positionals } = parseArgs({
+      args,
+      options,
+      strict: true,
+      allowPositionals: true,
+    })
+    if (positionals.length && !command.operands) {
+      return { ok: false, message: `${name} takes no arguments, got ${positionals[0]}` }
+    }
+    // parseArgs types values loosely; options came from FLAGS, so they have FLAGS' types
+    return { ok: true, values: values as Values, operands: positionals }
+  } catch (error) {
+    return { ok: false, message: `${(error as Error).message} (see pakman help ${name})` }
+  }
+}

@@ -1,0 +1,192 @@
+import { readFile, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { isAbsolute, join, relative, resolve } from 'node:path'
+import { checkPaths, loadTrustedKeys } from '../apk/index.js'
+import { formatDiagnostic, jsonSchema, loadConfigFile } from '../config/index.js'
+import { DirectoryCache } from '../environment/index.js'
+import { runEnvironment } from '../github/index.js'
+import { DEFAULT_OUTPUT } from '../output.js'
+import { buildStage, checkStage, renderStage } from '../pipeline.js'
+import type { Io, Values } from './commands.js'
+import { terminalReporter } from './reporter.js'
+
+/**
+ * A command's work once its arguments are parsed: returns the exit status; a throw is an
+ * environment problem, which main prints as one line.
+ */
+export type Handler = (values: Values, operands: string[], io: Io) => Promise<number>
+
+/** Every command but help, which main answers before parsing. */
+export const HANDLERS: Record<string, Handler> = { schema, check, bootstrap, build, verify, push }
+
+async function schema(_values: Values, _operands: string[], { out }: Io): Promise<number> {
+  out.write(`${JSON.stringify(jsonSchema(), null, 2)}\n`)
+  return 0
+}
+
+async function check(values: Values, _operands: string[], { out, err }: Io): Promise<number> {
+  const settings = renderSettings(values)
+  const checked = await checkStage(settings, terminalReporter(err).option)
+  for (const d of checked.diagnostics) err.write(`${formatDiagnostic(d)}\n`)
+  if (!checked.ok) return 1
+  out.write(`${settings.configFile}: ok\n`)
+  return 0
+}
+
+async function bootstrap(values: Values, _operands: string[], { out, err }: Io): Promise<number> {
+  const rendered = await renderStage(renderSettings(values), terminalReporter(err))
+  out.write(`${rendered.recipeDir}\n`)
+  return 0
+}
+
+async function build(values: Values, _operands: string[], { out, err }: Io): Promise<number> {
+  const settings = renderSettings(values)
+  const result = await buildStage(
+    {
+      ...settings,
+      ...(values.stack !== undefined && { stack: values.stack }),
+      ...(values.arch !== undefined && { arch: values.arch }),
+      ...(values.image !== undefined && { image: values.image }),
+      ...(values['signing-key'] !== undefined && {
+        signingKey: await readKeyFile(values['signing-key']),
+      }),
+      ...(values['signing-key-name'] !== undefined && {
+        keyName: values['signing-key-name'],
+      }),
+      // A directory of PAKman's own in the workspace, never abuild's ~/packages.
+      packagesDir: values['packages-dir'] ?? join(settings.workspace, DEFAULT_OUTPUT),
+      keyParent: tmpdir(),
+      ...(!values['no-cache'] && { cache: new DirectoryCache() }),
+      installTest: !values['no-install-test'],
+    },
+    terminalReporter(err),
+  )
+  for (const file of result.files) out.write(`${file.path}\n`)
+  out.write(`${result.publicKeyFile}\n`)
+  const times = result.phases.map((p) => `${p.name} ${p.seconds.toFixed(2)}s`).join(', ')
+  err.write(`==> Done (environment: ${result.environment.source}): ${times}\n`)
+  return 0
+}
+
+async function verify(values: Values, operands: string[], { out, err }: Io): Promise<number> {
+  if (!operands.length || !values.key?.length) {
+    err.write('pakman: verify needs files or directories and at least one --key NAME.rsa.pub\n')
+    return 2
+  }
+  // Each --key must be a public key file; a private key or any other file is named.
+  let keys
+  try {
+    keys = await loadTrustedKeys(values.key.map((file) => file))
+  } catch (error) {
+    err.write(`pakman: --key ${(error as Error).message}\n`)
+    return 2
+  }
+  for (const path of operands) {
+    if (!(await stat(path).catch(() => undefined))) {
+      err.write(`pakman: verify: ${path} does not exist; give .apk files, indexes or directories\n`)
+      return 2
+    }
+  }
+  const checks = await checkPaths(operands, keys)
+  for (const check of checks)
+    out.write(
+      `${check.path}: ${check.verdict}${check.verdict === 'OK' ? '' : ` - ${check.reason}`}\n`,
+    )
+  if (!checks.length) {
+    err.write(
+      `pakman: verify: no .apk file or APKINDEX.tar.gz in ${operands.join(', ')}; nothing was checked\n`,
+    )
+    return 1
+  }
+  const failed = checks.filter((c) => c.verdict !== 'OK').length
+  err.write(`${checks.length} checked, ${failed} failed\n`)
+  return failed ? 1 : 0
+}
+
+/** `pakman push`: the deploy stage, loaded only for this command. */
+async function push(values: Values, _operands: string[], { out, err }: Io): Promise<number> {
+  const { workspace, configFile } = workspaceAndConfig(values)
+  const env = runEnvironment()
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency)
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
+    err.write(`pakman: --concurrency must be a whole number above 0, not ${values.concurrency}\n`)
+    return 2
+  }
+  const loaded = await loadConfigFile(configFile)
+  for (const d of loaded.diagnostics) err.write(`${formatDiagnostic(d)}\n`)
+  if (!loaded.ok) {
+    err.write(`pakman: push: ${configFile} has errors; nothing was deployed\n`)
+    return 1
+  }
+  const { runPush, Secrets } = await import('../deploy/index.js')
+  const authToken = env.instellarAuthToken
+  const packageToken = env.instellarPackageToken
+  const secrets = new Secrets(() => {}, [authToken, packageToken])
+  const dryRun = !!values['dry-run']
+  try {
+    const pushed = await runPush({
+      packagesDir: values['packages-dir'] ?? join(workspace, DEFAULT_OUTPUT),
+      config: loaded.config,
+      repository: values.repository ?? env.repository ?? '',
+      hash: values.sha ?? env.workflowSha ?? env.sha,
+      ref: values.ref ?? env.workflowRef ?? env.ref,
+      ...(values.stack !== undefined && { stack: values.stack }),
+      ...((values.endpoint ?? env.instellarEndpoint) && {
+        endpoint: values.endpoint ?? env.instellarEndpoint,
+      }),
+      ...(authToken && { authToken }),
+      ...(packageToken && { packageToken }),
+      dryRun,
+      tempDir: tmpdir(),
+      ...(concurrency && { concurrency }),
+      secrets,
+      // dry-run lines are the command's output; progress goes to stderr
+      log: (line) =>
+        (dryRun && line.startsWith('would ') ? out : err).write(`${dryRun ? '' : '    '}${line}\n`),
+      notice: (message) => err.write(`pakman: notice: ${message}\n`),
+    })
+    if (!dryRun)
+      out.write(
+        `deployment ${pushed.deploymentId} (${pushed.created ? 'created' : 'already existed'}) ${pushed.ref} ${pushed.hash} ${pushed.archivePath}\n`,
+      )
+    return 0
+  } catch (error) {
+    err.write(`pakman: push: ${secrets.redact((error as Error).message)}\n`)
+    return 1
+  }
+}
+
+/** --workspace and --config, or their defaults: GITHUB_WORKSPACE or here, and its instellar.yml. */
+function workspaceAndConfig(values: Values): { workspace: string; configFile: string } {
+  const workspace = resolve(values.workspace ?? runEnvironment().workspace ?? '.')
+  const configFile = values.config ?? displayPath(resolve(workspace, 'instellar.yml'))
+  return { workspace, configFile }
+}
+
+/** What check, bootstrap and build render from; --version is the deprecated --pkgver. */
+function renderSettings(values: Values) {
+  const pkgver = values.pkgver ?? values.version
+  return {
+    ...workspaceAndConfig(values),
+    ...(values.repository !== undefined && { repository: values.repository }),
+    ...(pkgver !== undefined && { version: pkgver }),
+    ...(values.build !== undefined && { build: values.build }),
+  }
+}
+
+/** Paths under the current directory print relative, the way compilers print them. */
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path)
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path
+}
+
+/** The --signing-key file; a path that is no readable file is named with what was expected. */
+async function readKeyFile(path: string): Promise<string> {
+  const info = await stat(path).catch(() => undefined)
+  if (!info?.isFile() || info.size > 64 * 1024) {
+    throw new Error(
+      `--signing-key ${path} is ${!info ? 'missing' : !info.isFile() ? 'not a file' : 'too large for a key'}: expected a PEM RSA private key file`,
+    )
+  }
+  return readFile(path, 'utf8')
+}

@@ -1,0 +1,19 @@
+import { formatDiagnostic } from '../config/index.js'
+import type { Reporter } from '../pipeline.js'
+import { CLI_FLAG, spell } from './commands.js'
+
+/** Pipeline output for a terminal: phases as headings, everything on stderr, settings as flags. */
+export function terminalReporter(err: NodeJS.WritableStream): Reporter {
+  return {
+    option: (name) => spell(CLI_FLAG[name]),
+    group: async (name, fn) => {
+      err.write(`==> ${name}\n`)
+      return fn()
+    },
+    info: (line) => err.write(`    ${line}\n`),
+    warning: (message) => err.write(`pakman: warning: ${message}\n`),
+    diagnostics: (list) => {
+      for (const d of list) err.write(`${formatDiagnostic(d)}\n`)
+    },
+  }
+}
