@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import type { OptionKey } from '../pipeline.js'
+import type { OptionKey } from '../report/index.js'
 
 /*
  * What the pakman command accepts: every option, which commands take which, and the parsing of one

@@ -5,8 +5,8 @@ import { checkPaths, loadTrustedKeys } from '../apk/index.js'
 import { formatDiagnostic, jsonSchema, loadConfigFile } from '../config/index.js'
 import { DirectoryCache } from '../environment/index.js'
 import { runEnvironment } from '../github/index.js'
-import { DEFAULT_OUTPUT } from '../output.js'
-import { buildStage, checkStage, renderStage } from '../pipeline.js'
+import { DEFAULT_OUTPUT } from '../publish/index.js'
+import * as pipeline from '../pipeline/index.js'
 import type { Io, Values } from './commands.js'
 import { terminalReporter } from './reporter.js'
 
@@ -26,7 +26,7 @@ async function schema(_values: Values, _operands: string[], { out }: Io): Promis
 
 async function check(values: Values, _operands: string[], { out, err }: Io): Promise<number> {
   const settings = renderSettings(values)
-  const checked = await checkStage(settings, terminalReporter(err).option)
+  const checked = await pipeline.check(settings, terminalReporter(err).option)
   for (const d of checked.diagnostics) err.write(`${formatDiagnostic(d)}\n`)
   if (!checked.ok) return 1
   out.write(`${settings.configFile}: ok\n`)
@@ -34,14 +34,14 @@ async function check(values: Values, _operands: string[], { out, err }: Io): Pro
 }
 
 async function bootstrap(values: Values, _operands: string[], { out, err }: Io): Promise<number> {
-  const rendered = await renderStage(renderSettings(values), terminalReporter(err))
+  const rendered = await pipeline.render(renderSettings(values), terminalReporter(err))
   out.write(`${rendered.recipeDir}\n`)
   return 0
 }
 
 async function build(values: Values, _operands: string[], { out, err }: Io): Promise<number> {
   const settings = renderSettings(values)
-  const result = await buildStage(
+  const result = await pipeline.build(
     {
       ...settings,
       ...(values.stack !== undefined && { stack: values.stack }),

@@ -1,5 +1,5 @@
 import { formatDiagnostic } from '../config/index.js'
-import type { Reporter } from '../pipeline.js'
+import type { Reporter } from '../report/index.js'
 import { CLI_FLAG, spell } from './commands.js'
 
 /** Pipeline output for a terminal: phases as headings, everything on stderr, settings as flags. */

@@ -1,5 +1,5 @@
 import { NAME, type Diagnostic, type LoadedConfig, type Stage } from '../config/index.js'
-import { buildModel, type RecipeInputs } from './model.js'
+import { buildModel, type RecipeInputs, type RecipeModel } from './model.js'
 import { packageName, recipePath, type Repository } from './naming.js'
 import * as templates from './templates.js'
 
@@ -35,66 +35,11 @@ export interface RecipeContext {
 
 /** Renders the recipe in memory; nothing touches the disk here. */
 export function renderRecipe(loaded: LoadedConfig, context: RecipeContext): Recipe {
-  const { config, source } = loaded
   const name = packageName(context.repository)
-  const diagnostics: Diagnostic[] = []
-  const recipe = (files: RecipeFile[]): Recipe => ({
-    repository: context.repository,
-    dir: recipePath(context.repository),
-    packageName: name,
-    version: context.version,
-    release: context.release,
-    snapshot: `${name}-${context.version}.tar`,
-    files,
-    diagnostics,
-  })
-  if (!NAME.test(name)) {
-    diagnostics.push(
-      source.diagnostic(
-        'error',
-        [],
-        `the repository name ${context.repository.name} gives no usable package name (${JSON.stringify(name)})`,
-      ),
-    )
-    return recipe([])
-  }
+  if (!NAME.test(name))
+    return assembleRecipe(context, name, [], [unusableNameError(loaded, context.repository, name)])
 
-  if (config.run && config.run.name !== name && config.type !== 'static') {
-    diagnostics.push(
-      source.diagnostic(
-        'warning',
-        ['run', 'name'],
-        `run.name ${config.run.name} differs from the package name ${name} (from the repository ${context.repository.owner}/${context.repository.name}); ` +
-          `the service files, account and /var/lib directory will all be named ${name}. Set run.name: ${name} to match`,
-      ),
-    )
-  }
-  config.dependencies.runtime?.forEach((dependency, i) => {
-    const openrcOf = /^(.+)-openrc$/.exec(dependency)?.[1]
-    if (openrcOf && openrcOf !== name && !['s6', 'nginx', 'openrc'].includes(openrcOf)) {
-      diagnostics.push(
-        source.diagnostic(
-          'warning',
-          ['dependencies', 'runtime', i],
-          `${dependency} is not this package's service subpackage (${name}-openrc); apk will look for a package named ${dependency}`,
-        ),
-      )
-    }
-  })
-
-  // The service runs under s6 on every stack, and pre-install's /bin/s6-svscan link (Alpine
-  // 3.21/3.22) only works when apk installs s6 first, which it does for a dependency.
-  const runtime = config.dependencies.runtime ?? []
-  if (config.run && !config.type && !runtime.some((d) => d.replace(/[<>=~].*$/, '') === 's6')) {
-    diagnostics.push(
-      source.diagnostic(
-        'warning',
-        config.dependencies.runtime ? ['dependencies', 'runtime'] : ['dependencies'],
-        'run: services are supervised by s6, but s6 is not in dependencies.runtime; add it, or the service cannot start',
-      ),
-    )
-  }
-
+  const diagnostics = configWarnings(loaded, context.repository, name)
   const inputs: RecipeInputs = {
     owner: context.repository.owner,
     repo: context.repository.name,
@@ -103,7 +48,92 @@ export function renderRecipe(loaded: LoadedConfig, context: RecipeContext): Reci
     release: context.release,
     ...(context.architectures && { architectures: context.architectures }),
   }
-  const model = buildModel(config, inputs)
+  const model = buildModel(loaded.config, inputs)
+  return assembleRecipe(context, name, recipeFiles(model, name), diagnostics)
+}
+
+function assembleRecipe(
+  context: RecipeContext,
+  name: string,
+  files: RecipeFile[],
+  diagnostics: Diagnostic[],
+): Recipe {
+  return {
+    repository: context.repository,
+    dir: recipePath(context.repository),
+    packageName: name,
+    version: context.version,
+    release: context.release,
+    snapshot: `${name}-${context.version}.tar`,
+    files,
+    diagnostics,
+  }
+}
+
+function unusableNameError(loaded: LoadedConfig, repository: Repository, name: string): Diagnostic {
+  return loaded.source.diagnostic(
+    'error',
+    [],
+    `the repository name ${repository.name} gives no usable package name (${JSON.stringify(name)})`,
+  )
+}
+
+/** What in instellar.yml will not do what it seems to, given the package name. */
+function configWarnings(loaded: LoadedConfig, repository: Repository, name: string): Diagnostic[] {
+  return [
+    runNameWarning(loaded, repository, name),
+    ...foreignOpenrcWarnings(loaded, name),
+    missingS6Warning(loaded),
+  ].filter((warning) => warning !== undefined)
+}
+
+function runNameWarning(
+  { config, source }: LoadedConfig,
+  repository: Repository,
+  name: string,
+): Diagnostic | undefined {
+  if (!config.run || config.run.name === name || config.type === 'static') return undefined
+  return source.diagnostic(
+    'warning',
+    ['run', 'name'],
+    `run.name ${config.run.name} differs from the package name ${name} (from the repository ${repository.owner}/${repository.name}); ` +
+      `the service files, account and /var/lib directory will all be named ${name}. Set run.name: ${name} to match`,
+  )
+}
+
+/** Runtime dependencies `<other>-openrc` that look meant as this package's own subpackage. */
+function foreignOpenrcWarnings({ config, source }: LoadedConfig, name: string): Diagnostic[] {
+  const warnings: Diagnostic[] = []
+  config.dependencies.runtime?.forEach((dependency, i) => {
+    const openrcOf = /^(.+)-openrc$/.exec(dependency)?.[1]
+    if (openrcOf && openrcOf !== name && !['s6', 'nginx', 'openrc'].includes(openrcOf)) {
+      warnings.push(
+        source.diagnostic(
+          'warning',
+          ['dependencies', 'runtime', i],
+          `${dependency} is not this package's service subpackage (${name}-openrc); apk will look for a package named ${dependency}`,
+        ),
+      )
+    }
+  })
+  return warnings
+}
+
+// The service runs under s6 on every stack, and pre-install's /bin/s6-svscan link (Alpine
+// 3.21/3.22) only works when apk installs s6 first, which it does for a dependency.
+function missingS6Warning({ config, source }: LoadedConfig): Diagnostic | undefined {
+  const runtime = config.dependencies.runtime ?? []
+  if (!config.run || config.type || runtime.some((d) => d.replace(/[<>=~].*$/, '') === 's6'))
+    return undefined
+  return source.diagnostic(
+    'warning',
+    config.dependencies.runtime ? ['dependencies', 'runtime'] : ['dependencies'],
+    'run: services are supervised by s6, but s6 is not in dependencies.runtime; add it, or the service cannot start',
+  )
+}
+
+/** The APKBUILD, pre-install, the other install hooks used, and with a service its files. */
+function recipeFiles(model: RecipeModel, name: string): RecipeFile[] {
   const file = (
     suffix: string,
     content: string,
@@ -135,5 +165,5 @@ export function renderRecipe(loaded: LoadedConfig, context: RecipeContext): Reci
       file('profile', templates.profile(model), 'sh', 0o755),
     )
   }
-  return recipe(files)
+  return files
 }
