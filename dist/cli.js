@@ -9,86 +9,18 @@ import {
   loadTrustedKeys,
   render,
   runEnvironment
-} from "./chunks/chunk-CH5P6VRY.js";
+} from "./chunks/chunk-XNT2P7TN.js";
 import {
   formatDiagnostic,
   jsonSchema,
   loadConfigFile
-} from "./chunks/chunk-2WPNVAIK.js";
+} from "./chunks/chunk-3J7LPBOT.js";
 import "./chunks/chunk-XMAN3V5Y.js";
 import "./chunks/chunk-KN4HR7WG.js";
 import "./chunks/chunk-566SJ2D4.js";
 
-// src/cli.ts
-import { readFile, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { isAbsolute, join, relative, resolve } from "node:path";
+// src/cli/commands.ts
 import { parseArgs } from "node:util";
-
-// package.json
-var package_default = {
-  name: "pakman-action",
-  version: "0.1.0",
-  description: "GitHub Action that turns an application repository with instellar.yml into signed Alpine Linux packages",
-  license: "MIT",
-  private: true,
-  type: "module",
-  engines: {
-    node: ">=24"
-  },
-  bin: {
-    pakman: "dist/cli.js"
-  },
-  exports: {
-    ".": "./dist/index.js"
-  },
-  scripts: {
-    build: "node scripts/bundle.mjs",
-    typecheck: "tsc --noEmit",
-    lint: "eslint .",
-    format: "prettier --write .",
-    "format:check": "prettier --check .",
-    test: "vitest run",
-    check: "npm run typecheck && npm run lint && npm run format:check && npm run test"
-  },
-  dependencies: {
-    "@actions/artifact": "^6.2.1",
-    "@actions/cache": "^6.3.0",
-    "@actions/core": "^3.0.1",
-    "@actions/github": "^9.1.1",
-    "@octokit/plugin-retry": "^8.1.1",
-    "@octokit/plugin-throttling": "^11.0.5",
-    aws4fetch: "^1.0.20",
-    bottleneck: "^2.19.5",
-    yaml: "^2.9.1",
-    zod: "^4.6.7"
-  },
-  devDependencies: {
-    "@20minutes/s3rver": "^5.0.0",
-    "@eslint/js": "^10.0.1",
-    "@types/node": "^24.19.4",
-    ajv: "^8.20.0",
-    esbuild: "^0.28.2",
-    eslint: "^10.15.0",
-    "eslint-config-prettier": "^10.1.8",
-    "fast-check": "^4.11.0",
-    node: "^24.21.0",
-    prettier: "^3.10.1",
-    typescript: "~5.9",
-    "typescript-eslint": "^8.74.0",
-    vitest: "^5.1.2"
-  },
-  allowScripts: {
-    node: true,
-    esbuild: true
-  },
-  overrides: {
-    vite: "8.3.4"
-  }
-};
-
-// src/cli.ts
-var VERSION = package_default.version;
 var FLAGS = {
   config: {
     type: "string",
@@ -222,6 +154,333 @@ function spell(name) {
   const flag = FLAGS[name];
   return flag.value ? `--${name} ${flag.value}` : `--${name}`;
 }
+function acceptDeprecatedVersion(values, err) {
+  if (values.version === void 0) return true;
+  if (values.pkgver !== void 0) {
+    err.write("pakman: --version is the old spelling of --pkgver; give only --pkgver\n");
+    return false;
+  }
+  err.write(
+    `pakman: warning: --version VERSION after a command is deprecated and goes away in the next release; use --pkgver ${values.version}
+`
+  );
+  return true;
+}
+function parseCommand(name, args) {
+  const command = COMMANDS[name];
+  const options = { help: HELP_FLAG };
+  for (const flag of command.flags) options[flag] = FLAGS[flag];
+  if (TAKES_DEPRECATED_VERSION.has(name)) options.version = DEPRECATED_VERSION;
+  const takes = command.flags.length ? `it takes ${command.flags.map((f) => `--${f}`).join(", ")}` : "it takes no options";
+  const loose = parseArgs({
+    args,
+    options: { ...FLAGS, version: DEPRECATED_VERSION, help: HELP_FLAG },
+    strict: false,
+    allowPositionals: true,
+    tokens: true
+  });
+  const toolVersion = "pakman --version, before any command, prints PAKman's version";
+  for (const token of loose.tokens) {
+    if (token.kind !== "option") continue;
+    if (!Object.hasOwn(options, token.name)) {
+      const hint = token.name === "version" ? `; ${toolVersion}` : "";
+      return {
+        ok: false,
+        message: `${name} does not take ${token.rawName}; ${takes} (see pakman help ${name})${hint}`
+      };
+    }
+    if (token.name === "version" && token.value === void 0) {
+      return {
+        ok: false,
+        message: `--version after a command is the old spelling of --pkgver VERSION and needs a value; ${toolVersion}`
+      };
+    }
+  }
+  try {
+    const { values, positionals } = parseArgs({
+      args,
+      options,
+      strict: true,
+      allowPositionals: true
+    });
+    if (positionals.length && !command.operands) {
+      return { ok: false, message: `${name} takes no arguments, got ${positionals[0]}` };
+    }
+    return { ok: true, values, operands: positionals };
+  } catch (error) {
+    return { ok: false, message: `${error.message} (see pakman help ${name})` };
+  }
+}
+
+// src/cli/handlers.ts
+import { readFile, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { isAbsolute, join, relative, resolve } from "node:path";
+
+// src/cli/reporter.ts
+function terminalReporter(err) {
+  return {
+    option: (name) => spell(CLI_FLAG[name]),
+    group: async (name, fn) => {
+      err.write(`==> ${name}
+`);
+      return fn();
+    },
+    info: (line) => err.write(`    ${line}
+`),
+    warning: (message) => err.write(`pakman: warning: ${message}
+`),
+    diagnostics: (list) => {
+      for (const d of list) err.write(`${formatDiagnostic(d)}
+`);
+    }
+  };
+}
+
+// src/cli/handlers.ts
+var HANDLERS = { schema, check: check2, bootstrap, build: build2, verify, push };
+async function schema(_values, _operands, { out }) {
+  out.write(`${JSON.stringify(jsonSchema(), null, 2)}
+`);
+  return 0;
+}
+async function check2(values, _operands, { out, err }) {
+  const settings = renderSettings(values);
+  const checked = await check(settings, terminalReporter(err).option);
+  for (const d of checked.diagnostics) err.write(`${formatDiagnostic(d)}
+`);
+  if (!checked.ok) return 1;
+  out.write(`${settings.configFile}: ok
+`);
+  return 0;
+}
+async function bootstrap(values, _operands, { out, err }) {
+  const rendered = await render(renderSettings(values), terminalReporter(err));
+  out.write(`${rendered.recipeDir}
+`);
+  return 0;
+}
+async function build2(values, _operands, { out, err }) {
+  const settings = renderSettings(values);
+  const result = await build(
+    {
+      ...settings,
+      ...values.stack !== void 0 && { stack: values.stack },
+      ...values.arch !== void 0 && { arch: values.arch },
+      ...values.image !== void 0 && { image: values.image },
+      ...values["signing-key"] !== void 0 && {
+        signingKey: await readKeyFile(values["signing-key"])
+      },
+      ...values["signing-key-name"] !== void 0 && {
+        keyName: values["signing-key-name"]
+      },
+      // A directory of PAKman's own in the workspace, never abuild's ~/packages.
+      packagesDir: values["packages-dir"] ?? join(settings.workspace, DEFAULT_OUTPUT),
+      keyParent: tmpdir(),
+      ...!values["no-cache"] && { cache: new DirectoryCache() },
+      installTest: !values["no-install-test"]
+    },
+    terminalReporter(err)
+  );
+  for (const file of result.files) out.write(`${file.path}
+`);
+  out.write(`${result.publicKeyFile}
+`);
+  const times = result.phases.map((p) => `${p.name} ${p.seconds.toFixed(2)}s`).join(", ");
+  err.write(`==> Done (environment: ${result.environment.source}): ${times}
+`);
+  return 0;
+}
+async function verify(values, operands, { out, err }) {
+  if (!operands.length || !values.key?.length) {
+    err.write("pakman: verify needs files or directories and at least one --key NAME.rsa.pub\n");
+    return 2;
+  }
+  let keys;
+  try {
+    keys = await loadTrustedKeys(values.key.map((file) => file));
+  } catch (error) {
+    err.write(`pakman: --key ${error.message}
+`);
+    return 2;
+  }
+  for (const path of operands) {
+    if (!await stat(path).catch(() => void 0)) {
+      err.write(`pakman: verify: ${path} does not exist; give .apk files, indexes or directories
+`);
+      return 2;
+    }
+  }
+  const checks = await checkPaths(operands, keys);
+  for (const check3 of checks)
+    out.write(
+      `${check3.path}: ${check3.verdict}${check3.verdict === "OK" ? "" : ` - ${check3.reason}`}
+`
+    );
+  if (!checks.length) {
+    err.write(
+      `pakman: verify: no .apk file or APKINDEX.tar.gz in ${operands.join(", ")}; nothing was checked
+`
+    );
+    return 1;
+  }
+  const failed = checks.filter((c) => c.verdict !== "OK").length;
+  err.write(`${checks.length} checked, ${failed} failed
+`);
+  return failed ? 1 : 0;
+}
+async function push(values, _operands, { out, err }) {
+  const { workspace, configFile } = workspaceAndConfig(values);
+  const env = runEnvironment();
+  const concurrency = values.concurrency === void 0 ? void 0 : Number(values.concurrency);
+  if (concurrency !== void 0 && (!Number.isInteger(concurrency) || concurrency < 1)) {
+    err.write(`pakman: --concurrency must be a whole number above 0, not ${values.concurrency}
+`);
+    return 2;
+  }
+  const loaded = await loadConfigFile(configFile);
+  for (const d of loaded.diagnostics) err.write(`${formatDiagnostic(d)}
+`);
+  if (!loaded.ok) {
+    err.write(`pakman: push: ${configFile} has errors; nothing was deployed
+`);
+    return 1;
+  }
+  const { runPush, Secrets } = await import("./chunks/deploy-WKNI72TD.js");
+  const authToken = env.instellarAuthToken;
+  const packageToken = env.instellarPackageToken;
+  const secrets = new Secrets(() => {
+  }, [authToken, packageToken]);
+  const dryRun = !!values["dry-run"];
+  try {
+    const pushed = await runPush({
+      packagesDir: values["packages-dir"] ?? join(workspace, DEFAULT_OUTPUT),
+      config: loaded.config,
+      repository: values.repository ?? env.repository ?? "",
+      hash: values.sha ?? env.workflowSha ?? env.sha,
+      ref: values.ref ?? env.workflowRef ?? env.ref,
+      ...values.stack !== void 0 && { stack: values.stack },
+      ...(values.endpoint ?? env.instellarEndpoint) && {
+        endpoint: values.endpoint ?? env.instellarEndpoint
+      },
+      ...authToken && { authToken },
+      ...packageToken && { packageToken },
+      dryRun,
+      tempDir: tmpdir(),
+      ...concurrency && { concurrency },
+      secrets,
+      // dry-run lines are the command's output; progress goes to stderr
+      log: (line) => (dryRun && line.startsWith("would ") ? out : err).write(`${dryRun ? "" : "    "}${line}
+`),
+      notice: (message) => err.write(`pakman: notice: ${message}
+`)
+    });
+    if (!dryRun)
+      out.write(
+        `deployment ${pushed.deploymentId} (${pushed.created ? "created" : "already existed"}) ${pushed.ref} ${pushed.hash} ${pushed.archivePath}
+`
+      );
+    return 0;
+  } catch (error) {
+    err.write(`pakman: push: ${secrets.redact(error.message)}
+`);
+    return 1;
+  }
+}
+function workspaceAndConfig(values) {
+  const workspace = resolve(values.workspace ?? runEnvironment().workspace ?? ".");
+  const configFile = values.config ?? displayPath(resolve(workspace, "instellar.yml"));
+  return { workspace, configFile };
+}
+function renderSettings(values) {
+  const pkgver = values.pkgver ?? values.version;
+  return {
+    ...workspaceAndConfig(values),
+    ...values.repository !== void 0 && { repository: values.repository },
+    ...pkgver !== void 0 && { version: pkgver },
+    ...values.build !== void 0 && { build: values.build }
+  };
+}
+function displayPath(path) {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
+}
+async function readKeyFile(path) {
+  const info = await stat(path).catch(() => void 0);
+  if (!info?.isFile() || info.size > 64 * 1024) {
+    throw new Error(
+      `--signing-key ${path} is ${!info ? "missing" : !info.isFile() ? "not a file" : "too large for a key"}: expected a PEM RSA private key file`
+    );
+  }
+  return readFile(path, "utf8");
+}
+
+// package.json
+var package_default = {
+  name: "pakman-action",
+  version: "0.1.0",
+  description: "GitHub Action that turns an application repository with instellar.yml into signed Alpine Linux packages",
+  license: "MIT",
+  private: true,
+  type: "module",
+  engines: {
+    node: ">=24"
+  },
+  bin: {
+    pakman: "dist/cli.js"
+  },
+  exports: {
+    ".": "./dist/index.js"
+  },
+  scripts: {
+    build: "node scripts/bundle.mjs",
+    typecheck: "tsc --noEmit",
+    lint: "eslint .",
+    format: "prettier --write .",
+    "format:check": "prettier --check .",
+    test: "vitest run",
+    check: "npm run typecheck && npm run lint && npm run format:check && npm run test"
+  },
+  dependencies: {
+    "@actions/artifact": "^6.2.1",
+    "@actions/cache": "^6.3.0",
+    "@actions/core": "^3.0.1",
+    "@actions/github": "^9.1.1",
+    "@octokit/plugin-retry": "^8.1.1",
+    "@octokit/plugin-throttling": "^11.0.5",
+    aws4fetch: "^1.0.20",
+    bottleneck: "^2.19.5",
+    yaml: "^2.9.1",
+    zod: "^4.6.7"
+  },
+  devDependencies: {
+    "@20minutes/s3rver": "^5.0.0",
+    "@eslint/js": "^10.0.1",
+    "@types/node": "^24.19.4",
+    ajv: "^8.20.0",
+    esbuild: "^0.28.2",
+    eslint: "^10.15.0",
+    "eslint-config-prettier": "^10.1.8",
+    "fast-check": "^4.11.0",
+    node: "^24.21.0",
+    prettier: "^3.10.1",
+    typescript: "~5.9",
+    "typescript-eslint": "^8.74.0",
+    vitest: "^5.1.2"
+  },
+  allowScripts: {
+    node: true,
+    esbuild: true
+  },
+  overrides: {
+    vite: "8.3.4"
+  }
+};
+
+// src/cli/version.ts
+var VERSION = package_default.version;
+
+// src/cli/help.ts
 function synopsis(name, indent) {
   const command = COMMANDS[name];
   const parts = [
@@ -283,323 +542,79 @@ ${synopsis(name, "  ")}`,
     ...rows.map(([left, help]) => `  ${left.padEnd(width)}${wrap(help, " ".repeat(width + 2))}`)
   ].join("\n");
 }
-function parseCommand(name, args) {
-  const command = COMMANDS[name];
-  const options = { help: HELP_FLAG };
-  for (const flag of command.flags) options[flag] = FLAGS[flag];
-  if (TAKES_DEPRECATED_VERSION.has(name)) options.version = DEPRECATED_VERSION;
-  const takes = command.flags.length ? `it takes ${command.flags.map((f) => `--${f}`).join(", ")}` : "it takes no options";
-  const loose = parseArgs({
-    args,
-    options: { ...FLAGS, version: DEPRECATED_VERSION, help: HELP_FLAG },
-    strict: false,
-    allowPositionals: true,
-    tokens: true
-  });
-  const toolVersion = "pakman --version, before any command, prints PAKman's version";
-  for (const token of loose.tokens) {
-    if (token.kind !== "option") continue;
-    if (!Object.hasOwn(options, token.name)) {
-      const hint = token.name === "version" ? `; ${toolVersion}` : "";
-      return {
-        ok: false,
-        message: `${name} does not take ${token.rawName}; ${takes} (see pakman help ${name})${hint}`
-      };
-    }
-    if (token.name === "version" && token.value === void 0) {
-      return {
-        ok: false,
-        message: `--version after a command is the old spelling of --pkgver VERSION and needs a value; ${toolVersion}`
-      };
-    }
-  }
-  try {
-    const { values, positionals } = parseArgs({
-      args,
-      options,
-      strict: true,
-      allowPositionals: true
-    });
-    if (positionals.length && !command.operands) {
-      return { ok: false, message: `${name} takes no arguments, got ${positionals[0]}` };
-    }
-    return { ok: true, values, operands: positionals };
-  } catch (error) {
-    return { ok: false, message: `${error.message} (see pakman help ${name})` };
-  }
+function unknownCommand(first) {
+  const why = first.startsWith("-") ? `the command comes first: pakman COMMAND [options], and ${first} is not one of pakman's own options (--help, --version)` : `unknown command ${first}`;
+  return `pakman: ${why}
+
+${usage()}`;
 }
+function helpCommand(args, { out, err }) {
+  const [topic, ...more] = args;
+  if (more.length) {
+    err.write(`pakman: help takes one command, got ${args.join(" ")}
+`);
+    return 2;
+  }
+  if (topic !== void 0 && !Object.hasOwn(COMMANDS, topic)) {
+    err.write(`pakman: unknown command ${topic}; the commands are ${commandList()}
+`);
+    return 2;
+  }
+  out.write(`${topic === void 0 ? usage() : commandUsage(topic)}
+`);
+  return 0;
+}
+function commandList() {
+  return Object.keys(COMMANDS).join(", ");
+}
+
+// src/cli/index.ts
 async function main(argv, out = process.stdout, err = process.stderr) {
+  const io = { out, err };
   const [first, ...rest] = argv;
   if (first === void 0) {
     err.write(`${usage()}
 `);
     return 2;
   }
-  if (first === "--version" || first === "-V") {
-    if (rest.length) {
-      err.write(`pakman: ${first} takes nothing after it, got ${rest[0]}
-`);
-      return 2;
-    }
-    out.write(`${VERSION}
-`);
-    return 0;
-  }
-  if (first === "help" || first === "--help" || first === "-h") {
-    const [topic, ...more] = rest;
-    if (more.length) {
-      err.write(`pakman: help takes one command, got ${rest.join(" ")}
-`);
-      return 2;
-    }
-    if (topic !== void 0 && !Object.hasOwn(COMMANDS, topic)) {
-      err.write(`pakman: unknown command ${topic}; the commands are ${commandList()}
-`);
-      return 2;
-    }
-    out.write(`${topic === void 0 ? usage() : commandUsage(topic)}
-`);
-    return 0;
-  }
+  if (first === "--version" || first === "-V") return versionCommand(first, rest, io);
+  if (first === "help" || first === "--help" || first === "-h") return helpCommand(rest, io);
   if (!Object.hasOwn(COMMANDS, first)) {
-    const why = first.startsWith("-") ? `the command comes first: pakman COMMAND [options], and ${first} is not one of pakman's own options (--help, --version)` : `unknown command ${first}`;
-    err.write(`pakman: ${why}
-
-${usage()}
+    err.write(`${unknownCommand(first)}
 `);
     return 2;
   }
-  const command = first;
-  const parsed = parseCommand(command, rest);
+  const parsed = parseCommand(first, rest);
   if (!parsed.ok) {
     err.write(`pakman: ${parsed.message}
 `);
     return 2;
   }
-  const values = parsed.values;
-  const extra = parsed.operands;
-  if (values.help) {
-    out.write(`${commandUsage(command)}
+  if (parsed.values.help) {
+    out.write(`${commandUsage(first)}
 `);
     return 0;
   }
-  if (values.version !== void 0) {
-    if (values.pkgver !== void 0) {
-      err.write("pakman: --version is the old spelling of --pkgver; give only --pkgver\n");
-      return 2;
-    }
-    err.write(
-      `pakman: warning: --version VERSION after a command is deprecated and goes away in the next release; use --pkgver ${values.version}
-`
-    );
-  }
-  const pkgver = values.pkgver ?? values.version;
-  const workspace = resolve(values.workspace ?? runEnvironment().workspace ?? ".");
-  const configFile = values.config ?? displayPath(resolve(workspace, "instellar.yml"));
-  const renderSettings = {
-    workspace,
-    configFile,
-    ...values.repository !== void 0 && { repository: values.repository },
-    ...pkgver !== void 0 && { version: pkgver },
-    ...values.build !== void 0 && { build: values.build }
-  };
-  const report = (diagnostics) => {
-    for (const d of diagnostics) err.write(`${formatDiagnostic(d)}
-`);
-  };
+  if (!acceptDeprecatedVersion(parsed.values, err)) return 2;
   try {
-    switch (command) {
-      case "schema":
-        out.write(`${JSON.stringify(jsonSchema(), null, 2)}
-`);
-        return 0;
-      case "check": {
-        const checked = await check(renderSettings, terminalReporter(err).option);
-        report(checked.diagnostics);
-        if (!checked.ok) return 1;
-        out.write(`${configFile}: ok
-`);
-        return 0;
-      }
-      case "bootstrap": {
-        const rendered = await render(renderSettings, terminalReporter(err));
-        out.write(`${rendered.recipeDir}
-`);
-        return 0;
-      }
-      case "build": {
-        const result = await build(
-          {
-            ...renderSettings,
-            ...values.stack !== void 0 && { stack: values.stack },
-            ...values.arch !== void 0 && { arch: values.arch },
-            ...values.image !== void 0 && { image: values.image },
-            ...values["signing-key"] !== void 0 && {
-              signingKey: await readKeyFile(values["signing-key"])
-            },
-            ...values["signing-key-name"] !== void 0 && {
-              keyName: values["signing-key-name"]
-            },
-            // A directory of PAKman's own in the workspace, never abuild's ~/packages.
-            packagesDir: values["packages-dir"] ?? join(workspace, DEFAULT_OUTPUT),
-            keyParent: tmpdir(),
-            ...!values["no-cache"] && { cache: new DirectoryCache() },
-            installTest: !values["no-install-test"]
-          },
-          terminalReporter(err)
-        );
-        for (const file of result.files) out.write(`${file.path}
-`);
-        out.write(`${result.publicKeyFile}
-`);
-        const times = result.phases.map((p) => `${p.name} ${p.seconds.toFixed(2)}s`).join(", ");
-        err.write(`==> Done (environment: ${result.environment.source}): ${times}
-`);
-        return 0;
-      }
-      case "verify": {
-        if (!extra.length || !values.key?.length) {
-          err.write(
-            "pakman: verify needs files or directories and at least one --key NAME.rsa.pub\n"
-          );
-          return 2;
-        }
-        let keys;
-        try {
-          keys = await loadTrustedKeys(values.key.map((file) => file));
-        } catch (error) {
-          err.write(`pakman: --key ${error.message}
-`);
-          return 2;
-        }
-        for (const path of extra) {
-          if (!await stat(path).catch(() => void 0)) {
-            err.write(
-              `pakman: verify: ${path} does not exist; give .apk files, indexes or directories
-`
-            );
-            return 2;
-          }
-        }
-        const checks = await checkPaths(extra, keys);
-        for (const check2 of checks)
-          out.write(
-            `${check2.path}: ${check2.verdict}${check2.verdict === "OK" ? "" : ` - ${check2.reason}`}
-`
-          );
-        if (!checks.length) {
-          err.write(
-            `pakman: verify: no .apk file or APKINDEX.tar.gz in ${extra.join(", ")}; nothing was checked
-`
-          );
-          return 1;
-        }
-        const failed = checks.filter((c) => c.verdict !== "OK").length;
-        err.write(`${checks.length} checked, ${failed} failed
-`);
-        return failed ? 1 : 0;
-      }
-      case "push":
-        return await pushCommand(values, workspace, configFile, out, err);
-      default:
-        throw new Error(`no handler for ${command}`);
-    }
+    const handler = HANDLERS[first];
+    if (!handler) throw new Error(`no handler for ${first}`);
+    return await handler(parsed.values, parsed.operands, io);
   } catch (error) {
     err.write(`pakman: ${error.message}
 `);
     return 1;
   }
 }
-async function readKeyFile(path) {
-  const info = await stat(path).catch(() => void 0);
-  if (!info?.isFile() || info.size > 64 * 1024) {
-    throw new Error(
-      `--signing-key ${path} is ${!info ? "missing" : !info.isFile() ? "not a file" : "too large for a key"}: expected a PEM RSA private key file`
-    );
-  }
-  return readFile(path, "utf8");
-}
-async function pushCommand(values, workspace, configFile, out, err) {
-  const env = runEnvironment();
-  const concurrency = values.concurrency === void 0 ? void 0 : Number(values.concurrency);
-  if (concurrency !== void 0 && (!Number.isInteger(concurrency) || concurrency < 1)) {
-    err.write(`pakman: --concurrency must be a whole number above 0, not ${values.concurrency}
+function versionCommand(flag, args, { out, err }) {
+  if (args.length) {
+    err.write(`pakman: ${flag} takes nothing after it, got ${args[0]}
 `);
     return 2;
   }
-  const loaded = await loadConfigFile(configFile);
-  for (const d of loaded.diagnostics) err.write(`${formatDiagnostic(d)}
+  out.write(`${VERSION}
 `);
-  if (!loaded.ok) {
-    err.write(`pakman: push: ${configFile} has errors; nothing was deployed
-`);
-    return 1;
-  }
-  const { runPush, Secrets } = await import("./chunks/deploy-RWVYEO7D.js");
-  const authToken = env.instellarAuthToken;
-  const packageToken = env.instellarPackageToken;
-  const secrets = new Secrets(() => {
-  }, [authToken, packageToken]);
-  const dryRun = !!values["dry-run"];
-  try {
-    const pushed = await runPush({
-      packagesDir: values["packages-dir"] ?? join(workspace, DEFAULT_OUTPUT),
-      config: loaded.config,
-      repository: values.repository ?? env.repository ?? "",
-      hash: values.sha ?? env.workflowSha ?? env.sha,
-      ref: values.ref ?? env.workflowRef ?? env.ref,
-      ...values.stack !== void 0 && { stack: values.stack },
-      ...(values.endpoint ?? env.instellarEndpoint) && {
-        endpoint: values.endpoint ?? env.instellarEndpoint
-      },
-      ...authToken && { authToken },
-      ...packageToken && { packageToken },
-      dryRun,
-      tempDir: tmpdir(),
-      ...concurrency && { concurrency },
-      secrets,
-      // dry-run lines are the command's output; progress goes to stderr
-      log: (line) => (dryRun && line.startsWith("would ") ? out : err).write(`${dryRun ? "" : "    "}${line}
-`),
-      notice: (message) => err.write(`pakman: notice: ${message}
-`)
-    });
-    if (!dryRun)
-      out.write(
-        `deployment ${pushed.deploymentId} (${pushed.created ? "created" : "already existed"}) ${pushed.ref} ${pushed.hash} ${pushed.archivePath}
-`
-      );
-    return 0;
-  } catch (error) {
-    err.write(`pakman: push: ${secrets.redact(error.message)}
-`);
-    return 1;
-  }
-}
-function commandList() {
-  return Object.keys(COMMANDS).join(", ");
-}
-function displayPath(path) {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
-}
-function terminalReporter(err) {
-  return {
-    option: (name) => spell(CLI_FLAG[name]),
-    group: async (name, fn) => {
-      err.write(`==> ${name}
-`);
-      return fn();
-    },
-    info: (line) => err.write(`    ${line}
-`),
-    warning: (message) => err.write(`pakman: warning: ${message}
-`),
-    diagnostics: (list) => {
-      for (const d of list) err.write(`${formatDiagnostic(d)}
-`);
-    }
-  };
+  return 0;
 }
 
 // src/bin/cli.ts

@@ -10,11 +10,11 @@ import {
   removeSigningKey,
   render,
   runEnvironment
-} from "./chunks/chunk-CH5P6VRY.js";
+} from "./chunks/chunk-XNT2P7TN.js";
 import {
   PipelineError,
   loadConfigFile
-} from "./chunks/chunk-2WPNVAIK.js";
+} from "./chunks/chunk-3J7LPBOT.js";
 import {
   error,
   getState,
@@ -425,7 +425,7 @@ async function deploymentConfig(inputs, workspace, reporter) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-RWVYEO7D.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-WKNI72TD.js");
   const { instellar } = inputs;
   const pushed = await reporter.group(
     instellar.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",

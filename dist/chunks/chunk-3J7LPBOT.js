@@ -7336,28 +7336,6 @@ var require_dist = __commonJS({
   }
 });
 
-// src/recipe/naming.ts
-function slugify(text) {
-  return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/['`]/g, "").split(/[\s!-/:-@[-`{-~]+/).filter(Boolean).join("-").toLowerCase().replace(/[^a-z0-9-]/g, "");
-}
-var GITHUB_NAME = /^[A-Za-z0-9_.-]+$/;
-function parseRepository(text) {
-  const [owner, name2, ...rest] = text.trim().split("/");
-  if (rest.length || !owner || !name2 || !GITHUB_NAME.test(owner) || !GITHUB_NAME.test(name2.replace(/\.git$/, ""))) {
-    return void 0;
-  }
-  return { owner, name: name2.replace(/\.git$/, "") };
-}
-function packageName(repository) {
-  return slugify(repository.name);
-}
-function recipePath(repository) {
-  return `.apk/${slugify(repository.owner)}/${slugify(repository.name)}`;
-}
-function defaultKeyName(repository) {
-  return `${slugify(repository.owner)}-${slugify(repository.name)}`;
-}
-
 // src/config/load.ts
 import { constants } from "node:fs";
 import { open as open2, stat } from "node:fs/promises";
@@ -8104,7 +8082,7 @@ __export(util_exports, {
   safeExtend: () => safeExtend,
   shallowClone: () => shallowClone,
   sizeCaps: () => sizeCaps,
-  slugify: () => slugify2,
+  slugify: () => slugify,
   stringifyPrimitive: () => stringifyPrimitive,
   toZod: () => toZod,
   uint8ArrayToBase64: () => uint8ArrayToBase64,
@@ -8296,7 +8274,7 @@ function randomString(length = 10) {
 function esc(str) {
   return JSON.stringify(str);
 }
-function slugify2(input2) {
+function slugify(input2) {
   return input2.toLowerCase().trim().replace(/[^\w\s-]/g, "").replace(/[\s_-]+/g, "-").replace(/^-+|-+$/g, "");
 }
 var captureStackTrace = "captureStackTrace" in Error ? Error.captureStackTrace : (..._args) => {
@@ -22706,7 +22684,7 @@ function _toUpperCase() {
 }
 // @__NO_SIDE_EFFECTS__
 function _slugify() {
-  return /* @__PURE__ */ _overwrite((input2) => slugify2(input2));
+  return /* @__PURE__ */ _overwrite((input2) => slugify(input2));
 }
 // @__NO_SIDE_EFFECTS__
 function _array(Class2, element, params) {
@@ -28092,6 +28070,33 @@ function openMaps(node2, path2) {
     for (const child of schema[list2] ?? []) openMaps(child, path2);
 }
 
+// src/report/index.ts
+var PipelineError = class extends Error {
+  name = "PipelineError";
+};
+
+// src/recipe/naming.ts
+function slugify2(text) {
+  return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/['`]/g, "").split(/[\s!-/:-@[-`{-~]+/).filter(Boolean).join("-").toLowerCase().replace(/[^a-z0-9-]/g, "");
+}
+var GITHUB_NAME = /^[A-Za-z0-9_.-]+$/;
+function parseRepository(text) {
+  const [owner, name2, ...rest] = text.trim().split("/");
+  if (rest.length || !owner || !name2 || !GITHUB_NAME.test(owner) || !GITHUB_NAME.test(name2.replace(/\.git$/, ""))) {
+    return void 0;
+  }
+  return { owner, name: name2.replace(/\.git$/, "") };
+}
+function packageName(repository) {
+  return slugify2(repository.name);
+}
+function recipePath(repository) {
+  return `.apk/${slugify2(repository.owner)}/${slugify2(repository.name)}`;
+}
+function defaultKeyName(repository) {
+  return `${slugify2(repository.owner)}-${slugify2(repository.name)}`;
+}
+
 // src/recipe/model.ts
 function buildModel(config2, inputs) {
   const name2 = word(inputs.name);
@@ -28383,60 +28388,10 @@ function call2(command, args) {
 
 // src/recipe/render.ts
 function renderRecipe(loaded, context) {
-  const { config: config2, source } = loaded;
   const name2 = packageName(context.repository);
-  const diagnostics = [];
-  const recipe = (files2) => ({
-    repository: context.repository,
-    dir: recipePath(context.repository),
-    packageName: name2,
-    version: context.version,
-    release: context.release,
-    snapshot: `${name2}-${context.version}.tar`,
-    files: files2,
-    diagnostics
-  });
-  if (!NAME.test(name2)) {
-    diagnostics.push(
-      source.diagnostic(
-        "error",
-        [],
-        `the repository name ${context.repository.name} gives no usable package name (${JSON.stringify(name2)})`
-      )
-    );
-    return recipe([]);
-  }
-  if (config2.run && config2.run.name !== name2 && config2.type !== "static") {
-    diagnostics.push(
-      source.diagnostic(
-        "warning",
-        ["run", "name"],
-        `run.name ${config2.run.name} differs from the package name ${name2} (from the repository ${context.repository.owner}/${context.repository.name}); the service files, account and /var/lib directory will all be named ${name2}. Set run.name: ${name2} to match`
-      )
-    );
-  }
-  config2.dependencies.runtime?.forEach((dependency2, i) => {
-    const openrcOf = /^(.+)-openrc$/.exec(dependency2)?.[1];
-    if (openrcOf && openrcOf !== name2 && !["s6", "nginx", "openrc"].includes(openrcOf)) {
-      diagnostics.push(
-        source.diagnostic(
-          "warning",
-          ["dependencies", "runtime", i],
-          `${dependency2} is not this package's service subpackage (${name2}-openrc); apk will look for a package named ${dependency2}`
-        )
-      );
-    }
-  });
-  const runtime = config2.dependencies.runtime ?? [];
-  if (config2.run && !config2.type && !runtime.some((d) => d.replace(/[<>=~].*$/, "") === "s6")) {
-    diagnostics.push(
-      source.diagnostic(
-        "warning",
-        config2.dependencies.runtime ? ["dependencies", "runtime"] : ["dependencies"],
-        "run: services are supervised by s6, but s6 is not in dependencies.runtime; add it, or the service cannot start"
-      )
-    );
-  }
+  if (!NAME.test(name2))
+    return assembleRecipe(context, name2, [], [unusableNameError(loaded, context.repository, name2)]);
+  const diagnostics = configWarnings(loaded, context.repository, name2);
   const inputs = {
     owner: context.repository.owner,
     repo: context.repository.name,
@@ -28445,7 +28400,70 @@ function renderRecipe(loaded, context) {
     release: context.release,
     ...context.architectures && { architectures: context.architectures }
   };
-  const model = buildModel(config2, inputs);
+  const model = buildModel(loaded.config, inputs);
+  return assembleRecipe(context, name2, recipeFiles(model, name2), diagnostics);
+}
+function assembleRecipe(context, name2, files, diagnostics) {
+  return {
+    repository: context.repository,
+    dir: recipePath(context.repository),
+    packageName: name2,
+    version: context.version,
+    release: context.release,
+    snapshot: `${name2}-${context.version}.tar`,
+    files,
+    diagnostics
+  };
+}
+function unusableNameError(loaded, repository, name2) {
+  return loaded.source.diagnostic(
+    "error",
+    [],
+    `the repository name ${repository.name} gives no usable package name (${JSON.stringify(name2)})`
+  );
+}
+function configWarnings(loaded, repository, name2) {
+  return [
+    runNameWarning(loaded, repository, name2),
+    ...foreignOpenrcWarnings(loaded, name2),
+    missingS6Warning(loaded)
+  ].filter((warning2) => warning2 !== void 0);
+}
+function runNameWarning({ config: config2, source }, repository, name2) {
+  if (!config2.run || config2.run.name === name2 || config2.type === "static") return void 0;
+  return source.diagnostic(
+    "warning",
+    ["run", "name"],
+    `run.name ${config2.run.name} differs from the package name ${name2} (from the repository ${repository.owner}/${repository.name}); the service files, account and /var/lib directory will all be named ${name2}. Set run.name: ${name2} to match`
+  );
+}
+function foreignOpenrcWarnings({ config: config2, source }, name2) {
+  const warnings = [];
+  config2.dependencies.runtime?.forEach((dependency2, i) => {
+    const openrcOf = /^(.+)-openrc$/.exec(dependency2)?.[1];
+    if (openrcOf && openrcOf !== name2 && !["s6", "nginx", "openrc"].includes(openrcOf)) {
+      warnings.push(
+        source.diagnostic(
+          "warning",
+          ["dependencies", "runtime", i],
+          `${dependency2} is not this package's service subpackage (${name2}-openrc); apk will look for a package named ${dependency2}`
+        )
+      );
+    }
+  });
+  return warnings;
+}
+function missingS6Warning({ config: config2, source }) {
+  const runtime = config2.dependencies.runtime ?? [];
+  if (!config2.run || config2.type || runtime.some((d) => d.replace(/[<>=~].*$/, "") === "s6"))
+    return void 0;
+  return source.diagnostic(
+    "warning",
+    config2.dependencies.runtime ? ["dependencies", "runtime"] : ["dependencies"],
+    "run: services are supervised by s6, but s6 is not in dependencies.runtime; add it, or the service cannot start"
+  );
+}
+function recipeFiles(model, name2) {
   const file2 = (suffix, content, shell, mode = 420) => ({
     name: suffix === "APKBUILD" ? suffix : `${name2}.${suffix}`,
     content,
@@ -28471,7 +28489,7 @@ function renderRecipe(loaded, context) {
       file2("profile", profile(model), "sh", 493)
     );
   }
-  return recipe(files);
+  return files;
 }
 
 // src/recipe/context.ts
@@ -28646,11 +28664,6 @@ async function exists(path2) {
   );
 }
 
-// src/report/index.ts
-var PipelineError = class extends Error {
-  name = "PipelineError";
-};
-
 // src/recipe/stage.ts
 async function renderRecipeStage(loaded, options, reporter) {
   const context = await resolveContext(options);
@@ -28698,7 +28711,7 @@ export {
   buildIdentity,
   handOver,
   PipelineError,
-  slugify,
+  slugify2 as slugify,
   parseRepository,
   defaultKeyName,
   resolveContext,

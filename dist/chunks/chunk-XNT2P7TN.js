@@ -22,7 +22,7 @@ import {
   singleQuoted,
   stackSlug,
   word
-} from "./chunk-2WPNVAIK.js";
+} from "./chunk-3J7LPBOT.js";
 import {
   getBooleanInput,
   getInput,
@@ -130,6 +130,9 @@ async function generateKey() {
   const { privateKey } = await promisify(generateKeyPair)("rsa", { modulusLength: 4096 });
   return privateKey;
 }
+
+// src/signing/sign.ts
+import { sign } from "node:crypto";
 
 // src/apk/repository.ts
 import { readdir, readFile, stat as stat2 } from "node:fs/promises";
@@ -1077,7 +1080,6 @@ function tarEntry(name, content, mtime) {
 }
 
 // src/signing/sign.ts
-import { sign } from "node:crypto";
 function signMember(member, key, keyName, mtime, algorithm = "RSA") {
   const signature = sign(algorithm === "RSA" ? "sha1" : "sha256", member, key);
   return Buffer.concat([signatureMember(`.SIGN.${algorithm}.${keyName}`, signature, mtime), member]);
@@ -1698,6 +1700,13 @@ async function buildEnvironment(request, image) {
   );
 }
 
+// src/publish/index.ts
+import { readdir as readdir5, writeFile as writeFile5 } from "node:fs/promises";
+import { basename as basename6, join as join11 } from "node:path";
+
+// src/publish/artifact.ts
+import { readdir as readdir3 } from "node:fs/promises";
+
 // src/publish/output.ts
 import {
   chmod as chmod2,
@@ -1781,12 +1790,7 @@ async function stageOutput(real, owner) {
   };
 }
 
-// src/publish/index.ts
-import { readdir as readdir5, writeFile as writeFile5 } from "node:fs/promises";
-import { basename as basename6, join as join11 } from "node:path";
-
 // src/publish/artifact.ts
-import { readdir as readdir3 } from "node:fs/promises";
 import { join as join8 } from "node:path";
 async function uploadDirectory(name, dir, log) {
   const { DefaultArtifactClient } = await import("./artifact-23JOX2QZ.js");

@@ -2,7 +2,7 @@ import { createRequire as __pakmanCreateRequire } from 'node:module';const requi
 import {
   parseRepository,
   slugify
-} from "./chunk-2WPNVAIK.js";
+} from "./chunk-3J7LPBOT.js";
 import "./chunk-566SJ2D4.js";
 
 // src/deploy/dry-run.ts
@@ -582,66 +582,6 @@ var DryRunStorage = class {
   }
 };
 
-// src/deploy/files.ts
-import { readdir, stat as stat3 } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
-var isPackageFile = (name) => name.endsWith(".apk") || name === "APKINDEX.tar.gz";
-async function collectPushFiles(dir, stack) {
-  let entries;
-  try {
-    entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  } catch (error) {
-    const code = error.code;
-    throw new Error(
-      code === "ENOENT" ? `no packages directory ${dir}: build or merge first, or point packages-dir at it` : `cannot read ${dir}: ${error.message}`,
-      { cause: error }
-    );
-  }
-  const groups = /* @__PURE__ */ new Map();
-  const skipped = [];
-  for (const entry of entries) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    const parts = relative(dir, path).split(sep);
-    if (parts.length < 2 || !isPackageFile(entry.name)) {
-      skipped.push(parts.join("/"));
-      continue;
-    }
-    const prefix = parts.slice(0, -3).join("/");
-    const list = groups.get(prefix) ?? [];
-    list.push({
-      name: parts.slice(-3).join("/"),
-      leaf: parts.slice(-2).join("/"),
-      path,
-      size: (await stat3(path)).size
-    });
-    groups.set(prefix, list);
-  }
-  const found = [...groups.keys()].sort();
-  let chosen;
-  if (stack !== void 0 && groups.has(stack)) chosen = stack;
-  else if (found.length === 1 && (found[0] === "" || stack === void 0)) chosen = found[0];
-  if (chosen === void 0) {
-    if (!found.length) throw new Error(`no packages in ${dir}`);
-    throw new Error(
-      stack === void 0 ? `${dir} holds packages for several stacks (${found.join(", ")}); name the one to deploy with the stack input or stack: in instellar.yml` : `${dir} has no packages for stack ${stack} (it has ${found.map((f) => f || "a single build").join(", ")})`
-    );
-  }
-  const files = groups.get(chosen).sort((a, b) => a.name.localeCompare(b.name));
-  if (!files.some((f) => f.leaf.endsWith(".apk"))) throw new Error(`no .apk packages in ${dir}`);
-  const seen = /* @__PURE__ */ new Map();
-  for (const file of files) {
-    const other = seen.get(file.leaf);
-    if (other)
-      throw new Error(
-        `${other} and ${file.name} would both be uploaded as ${file.leaf}: a deployment holds one repository per architecture`
-      );
-    seen.set(file.leaf, file.name);
-  }
-  for (const prefix of found) if (prefix !== chosen) skipped.push(`${prefix}/ (another stack)`);
-  return { files, ...chosen && { stackDir: chosen }, skipped: skipped.sort() };
-}
-
 // src/deploy/platform.ts
 var DEFAULT_ENDPOINT = "https://opsmaru.com";
 var InstellarPlatform = class {
@@ -826,6 +766,137 @@ function field(body, path) {
     node = node[key];
   }
   return node;
+}
+
+// src/deploy/clients.ts
+function pushDeps(settings, endpoint) {
+  const redact = (text) => settings.secrets.redact(text);
+  const log = (line) => settings.log(redact(line));
+  return {
+    ...pushClients(settings, endpoint, log, redact),
+    log,
+    notice: (message) => settings.notice(redact(message)),
+    tempDir: settings.tempDir,
+    ...settings.concurrency && { concurrency: settings.concurrency },
+    ...settings.dryRun && { dryRun: true }
+  };
+}
+function pushClients(settings, endpoint, log, redact) {
+  const retry = settings.retry ?? DEFAULT_RETRY;
+  if (settings.dryRun)
+    return {
+      platform: settings.platform ?? new DryRunPlatform(endpoint, log),
+      openStorage: settings.openStorage ?? (() => new DryRunStorage(log))
+    };
+  return {
+    platform: settings.platform ?? new InstellarPlatform({
+      endpoint,
+      // checkPushSettings refused a real push without them.
+      authToken: settings.authToken,
+      packageToken: settings.packageToken,
+      secrets: settings.secrets,
+      retry,
+      log
+    }),
+    openStorage: settings.openStorage ?? ((credentials) => new S3Storage(credentials, { retry, log, redact }))
+  };
+}
+
+// src/deploy/files.ts
+import { readdir, stat as stat3 } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+var isPackageFile = (name) => name.endsWith(".apk") || name === "APKINDEX.tar.gz";
+async function collectPushFiles(dir, stack) {
+  let entries;
+  try {
+    entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  } catch (error) {
+    const code = error.code;
+    throw new Error(
+      code === "ENOENT" ? `no packages directory ${dir}: build or merge first, or point packages-dir at it` : `cannot read ${dir}: ${error.message}`,
+      { cause: error }
+    );
+  }
+  const groups = /* @__PURE__ */ new Map();
+  const skipped = [];
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    const parts = relative(dir, path).split(sep);
+    if (parts.length < 2 || !isPackageFile(entry.name)) {
+      skipped.push(parts.join("/"));
+      continue;
+    }
+    const prefix = parts.slice(0, -3).join("/");
+    const list = groups.get(prefix) ?? [];
+    list.push({
+      name: parts.slice(-3).join("/"),
+      leaf: parts.slice(-2).join("/"),
+      path,
+      size: (await stat3(path)).size
+    });
+    groups.set(prefix, list);
+  }
+  const found = [...groups.keys()].sort();
+  let chosen;
+  if (stack !== void 0 && groups.has(stack)) chosen = stack;
+  else if (found.length === 1 && (found[0] === "" || stack === void 0)) chosen = found[0];
+  if (chosen === void 0) {
+    if (!found.length) throw new Error(`no packages in ${dir}`);
+    throw new Error(
+      stack === void 0 ? `${dir} holds packages for several stacks (${found.join(", ")}); name the one to deploy with the stack input or stack: in instellar.yml` : `${dir} has no packages for stack ${stack} (it has ${found.map((f) => f || "a single build").join(", ")})`
+    );
+  }
+  const files = groups.get(chosen).sort((a, b) => a.name.localeCompare(b.name));
+  if (!files.some((f) => f.leaf.endsWith(".apk"))) throw new Error(`no .apk packages in ${dir}`);
+  const seen = /* @__PURE__ */ new Map();
+  for (const file of files) {
+    const other = seen.get(file.leaf);
+    if (other)
+      throw new Error(
+        `${other} and ${file.name} would both be uploaded as ${file.leaf}: a deployment holds one repository per architecture`
+      );
+    seen.set(file.leaf, file.name);
+  }
+  for (const prefix of found) if (prefix !== chosen) skipped.push(`${prefix}/ (another stack)`);
+  return { files, ...chosen && { stackDir: chosen }, skipped: skipped.sort() };
+}
+
+// src/deploy/plan.ts
+async function planPush(settings, checked) {
+  const requested = settings.stack ?? settings.config.stack;
+  const collected = await collectPushFiles(settings.packagesDir, requested).catch(
+    (error) => {
+      throw new PushError("collect the packages", error.message);
+    }
+  );
+  const stack = requested ?? collected.stackDir;
+  if (collected.skipped.length)
+    settings.log(`not uploaded (not a package or an index): ${collected.skipped.join(", ")}`);
+  const configuration = configurationPayload(settings.config);
+  return {
+    owner: slugify(checked.repository.owner),
+    repo: slugify(checked.repository.name),
+    hash: checked.hash,
+    ref: checked.ref,
+    ...stack && { stack },
+    files: collected.files,
+    archiveName: "packages.zip",
+    ...configuration && { configuration }
+  };
+}
+function configurationPayload(config) {
+  const { kits, sizes, plans, page } = config;
+  if (!Array.isArray(kits)) return void 0;
+  return {
+    kits,
+    ...present(sizes) && { sizes },
+    ...present(plans) && { plans },
+    ...present(page) && { page }
+  };
+}
+function present(value) {
+  return value !== void 0 && value !== null && value !== false;
 }
 
 // src/deploy/push.ts
@@ -1033,6 +1104,40 @@ function archiveId(plan) {
 }
 var NAMESPACE = Buffer.from("6f1c1e0a9b7d4e2f8a3c5d7e9f0b1a2c", "hex");
 
+// src/deploy/settings.ts
+function checkPushSettings(settings) {
+  const repository = parseRepository(settings.repository);
+  if (!repository)
+    throw new PushError(
+      "push",
+      `the repository must be OWNER/NAME, not ${JSON.stringify(settings.repository)} (set GITHUB_REPOSITORY)`
+    );
+  const hash2 = settings.hash?.trim();
+  if (!hash2 || !/^[A-Za-z0-9._-]+$/.test(hash2))
+    throw new PushError(
+      "push",
+      `the commit must be a SHA, not ${JSON.stringify(settings.hash ?? "")} (set WORKFLOW_SHA or GITHUB_SHA)`
+    );
+  const ref = settings.ref?.trim();
+  if (!ref) throw new PushError("push", "no ref to deploy (set WORKFLOW_REF or GITHUB_REF)");
+  const endpoint = settings.endpoint?.trim() || DEFAULT_ENDPOINT;
+  if (!/^https?:\/\/[^/]/.test(endpoint))
+    throw new PushError("push", `the endpoint ${JSON.stringify(endpoint)} is not an http(s) URL`);
+  if (!settings.dryRun) checkTokens(settings);
+  return { repository, hash: hash2, ref, endpoint };
+}
+function checkTokens(settings) {
+  const missing = [
+    !settings.authToken && "INSTELLAR_AUTH_TOKEN",
+    !settings.packageToken && "INSTELLAR_PACKAGE_TOKEN"
+  ].filter(Boolean);
+  if (missing.length)
+    throw new PushError(
+      "push",
+      `${missing.join(" and ")} must be set (repository secrets, passed as inputs or in env)`
+    );
+}
+
 // src/deploy/secrets.ts
 var Secrets = class {
   /** `masked`: secrets the caller has masked already (onAdd is not called for them). */
@@ -1058,91 +1163,15 @@ var Secrets = class {
 
 // src/deploy/index.ts
 async function runPush(settings) {
-  const repository = parseRepository(settings.repository);
-  if (!repository)
-    throw new PushError(
-      "push",
-      `the repository must be OWNER/NAME, not ${JSON.stringify(settings.repository)} (set GITHUB_REPOSITORY)`
-    );
-  const hash2 = settings.hash?.trim();
-  if (!hash2 || !/^[A-Za-z0-9._-]+$/.test(hash2))
-    throw new PushError(
-      "push",
-      `the commit must be a SHA, not ${JSON.stringify(settings.hash ?? "")} (set WORKFLOW_SHA or GITHUB_SHA)`
-    );
-  const ref = settings.ref?.trim();
-  if (!ref) throw new PushError("push", "no ref to deploy (set WORKFLOW_REF or GITHUB_REF)");
-  const endpoint = settings.endpoint?.trim() || DEFAULT_ENDPOINT;
-  if (!/^https?:\/\/[^/]/.test(endpoint))
-    throw new PushError("push", `the endpoint ${JSON.stringify(endpoint)} is not an http(s) URL`);
-  if (!settings.dryRun) {
-    const missing = [
-      !settings.authToken && "INSTELLAR_AUTH_TOKEN",
-      !settings.packageToken && "INSTELLAR_PACKAGE_TOKEN"
-    ].filter(Boolean);
-    if (missing.length)
-      throw new PushError(
-        "push",
-        `${missing.join(" and ")} must be set (repository secrets, passed as inputs or in env)`
-      );
-  }
-  const requested = settings.stack ?? settings.config.stack;
-  const collected = await collectPushFiles(settings.packagesDir, requested).catch(
-    (error) => {
-      throw new PushError("collect the packages", error.message);
-    }
-  );
-  const stack = requested ?? collected.stackDir;
-  if (collected.skipped.length)
-    settings.log(`not uploaded (not a package or an index): ${collected.skipped.join(", ")}`);
-  const { kits, sizes, plans, page } = settings.config;
-  const configuration = Array.isArray(kits) ? {
-    kits,
-    ...present(sizes) && { sizes },
-    ...present(plans) && { plans },
-    ...present(page) && { page }
-  } : void 0;
-  const retry = settings.retry ?? DEFAULT_RETRY;
-  const redact = (text) => settings.secrets.redact(text);
-  const log = (line) => settings.log(redact(line));
-  const platform = settings.platform ?? (settings.dryRun ? new DryRunPlatform(endpoint, log) : new InstellarPlatform({
-    endpoint,
-    authToken: settings.authToken,
-    packageToken: settings.packageToken,
-    secrets: settings.secrets,
-    retry,
-    log
-  }));
-  const openStorage = settings.openStorage ?? (settings.dryRun ? () => new DryRunStorage(log) : (credentials) => new S3Storage(credentials, { retry, log, redact }));
+  const checked = checkPushSettings(settings);
+  const plan = await planPush(settings, checked);
+  const deps = pushDeps(settings, checked.endpoint);
   try {
-    return await push(
-      {
-        owner: slugify(repository.owner),
-        repo: slugify(repository.name),
-        hash: hash2,
-        ref,
-        ...stack && { stack },
-        files: collected.files,
-        archiveName: "packages.zip",
-        ...configuration && { configuration }
-      },
-      {
-        platform,
-        openStorage,
-        log,
-        notice: (message) => settings.notice(redact(message)),
-        tempDir: settings.tempDir,
-        ...settings.concurrency && { concurrency: settings.concurrency },
-        ...settings.dryRun && { dryRun: true }
-      }
-    );
+    return await push(plan, deps);
   } catch (error) {
-    if (error instanceof Error) error.message = redact(error.message);
+    if (error instanceof Error) error.message = settings.secrets.redact(error.message);
     throw error;
   }
-}
-function present(value) {
-  return value !== void 0 && value !== null && value !== false;
 }
 export {
   DEFAULT_ENDPOINT,
