@@ -132,6 +132,9 @@ var COMMANDS = {
     summary: "print this help, or the options of one command"
   }
 };
+function isCommand(name) {
+  return Object.hasOwn(COMMANDS, name);
+}
 var DEPRECATED_VERSION = { type: "string", value: "VERSION", help: "" };
 var TAKES_DEPRECATED_VERSION = /* @__PURE__ */ new Set(["bootstrap", "build"]);
 var HELP_FLAG = { type: "boolean", short: "h" };
@@ -238,7 +241,14 @@ function terminalReporter(err) {
 }
 
 // src/cli/handlers.ts
-var HANDLERS = { schema, check: check2, bootstrap, build: build2, verify, push };
+var HANDLERS = {
+  schema,
+  check: check2,
+  bootstrap,
+  build: build2,
+  verify,
+  push
+};
 async function schema(_values, _operands, { out }) {
   out.write(`${JSON.stringify(jsonSchema(), null, 2)}
 `);
@@ -298,7 +308,7 @@ async function verify(values, operands, { out, err }) {
   }
   let keys;
   try {
-    keys = await loadTrustedKeys(values.key.map((file) => file));
+    keys = await loadTrustedKeys(values.key);
   } catch (error) {
     err.write(`pakman: --key ${error.message}
 `);
@@ -555,7 +565,7 @@ function helpCommand(args, { out, err }) {
 `);
     return 2;
   }
-  if (topic !== void 0 && !Object.hasOwn(COMMANDS, topic)) {
+  if (topic !== void 0 && !isCommand(topic)) {
     err.write(`pakman: unknown command ${topic}; the commands are ${commandList()}
 `);
     return 2;
@@ -579,7 +589,7 @@ async function main(argv, out = process.stdout, err = process.stderr) {
   }
   if (first === "--version" || first === "-V") return versionCommand(first, rest, io);
   if (first === "help" || first === "--help" || first === "-h") return helpCommand(rest, io);
-  if (!Object.hasOwn(COMMANDS, first)) {
+  if (!isCommand(first) || first === "help") {
     err.write(`${unknownCommand(first)}
 `);
     return 2;
@@ -597,9 +607,7 @@ async function main(argv, out = process.stdout, err = process.stderr) {
   }
   if (!acceptDeprecatedVersion(parsed.values, err)) return 2;
   try {
-    const handler = HANDLERS[first];
-    if (!handler) throw new Error(`no handler for ${first}`);
-    return await handler(parsed.values, parsed.operands, io);
+    return await HANDLERS[first](parsed.values, parsed.operands, io);
   } catch (error) {
     err.write(`pakman: ${error.message}
 `);

@@ -1,3 +1,8 @@
+/*
+ * Stage 4, abuild: the recipe built and signed by the real abuild, inside a container of the
+ * build environment, as an unprivileged user; then the files it wrote, listed.
+ */
+
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -7,11 +12,6 @@ import { runScript, type ContainerContext } from '../container/index.js'
 import { buildScript, CONTAINER_PATHS, PHASE_MARKER } from './scripts.js'
 
 export { collectBuiltFiles, collectPackages, type BuiltFile } from './packages.js'
-
-/*
- * The abuild stage: the recipe built and signed by the real abuild, inside a container of the
- * build environment, as an unprivileged user; then the files it wrote, listed.
- */
 
 export interface AbuildRun extends ContainerContext {
   /** The build environment's image. */

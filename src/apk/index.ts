@@ -1,3 +1,8 @@
+/*
+ * The APK v2 format, read and written: packages and APKINDEX streamed and verified as apk-tools
+ * does, index members laid out for signing, repository directories checked whole.
+ */
+
 export { checkPaths, type CheckOptions, type FileCheck } from './repository.js'
 export { loadTrustedKeys, TrustError } from './trust.js'
 export {

@@ -92,7 +92,7 @@ export type FlagName = keyof typeof FLAGS
 
 const RENDER_FLAGS: FlagName[] = ['config', 'workspace', 'repository', 'pkgver', 'build']
 
-interface Command {
+export interface Command {
   /** What follows the command besides options. */
   operands?: string
   flags: FlagName[]
@@ -101,7 +101,7 @@ interface Command {
   summary: string
 }
 
-export const COMMANDS: Record<string, Command> = {
+export const COMMANDS = {
   check: {
     flags: RENDER_FLAGS,
     summary:
@@ -141,6 +141,12 @@ export const COMMANDS: Record<string, Command> = {
     flags: [],
     summary: 'print this help, or the options of one command',
   },
+} satisfies Record<string, Command>
+
+export type CommandName = keyof typeof COMMANDS
+
+export function isCommand(name: string): name is CommandName {
+  return Object.hasOwn(COMMANDS, name)
 }
 
 /** One command's option values, typed after FLAGS; `version` is the deprecated spelling of pkgver. */
@@ -211,8 +217,8 @@ type Parsed =
   | { ok: false; message: string }
 
 /** Parses a command's arguments against the options that command takes, and no others. */
-export function parseCommand(name: string, args: string[]): Parsed {
-  const command = COMMANDS[name]!
+export function parseCommand(name: CommandName, args: string[]): Parsed {
+  const command: Command = COMMANDS[name]
   const options: Record<string, Flag | typeof HELP_FLAG> = { help: HELP_FLAG }
   for (const flag of command.flags) options[flag] = FLAGS[flag]
   if (TAKES_DEPRECATED_VERSION.has(name)) options.version = DEPRECATED_VERSION

@@ -7,7 +7,7 @@ import { DirectoryCache } from '../environment/index.js'
 import { runEnvironment } from '../github/index.js'
 import { DEFAULT_OUTPUT } from '../publish/index.js'
 import * as pipeline from '../pipeline/index.js'
-import type { Io, Values } from './commands.js'
+import type { CommandName, Io, Values } from './commands.js'
 import { terminalReporter } from './reporter.js'
 
 /**
@@ -17,7 +17,14 @@ import { terminalReporter } from './reporter.js'
 export type Handler = (values: Values, operands: string[], io: Io) => Promise<number>
 
 /** Every command but help, which main answers before parsing. */
-export const HANDLERS: Record<string, Handler> = { schema, check, bootstrap, build, verify, push }
+export const HANDLERS: Record<Exclude<CommandName, 'help'>, Handler> = {
+  schema,
+  check,
+  bootstrap,
+  build,
+  verify,
+  push,
+}
 
 async function schema(_values: Values, _operands: string[], { out }: Io): Promise<number> {
   out.write(`${JSON.stringify(jsonSchema(), null, 2)}\n`)
@@ -76,7 +83,7 @@ async function verify(values: Values, operands: string[], { out, err }: Io): Pro
   // Each --key must be a public key file; a private key or any other file is named.
   let keys
   try {
-    keys = await loadTrustedKeys(values.key.map((file) => file))
+    keys = await loadTrustedKeys(values.key)
   } catch (error) {
     err.write(`pakman: --key ${(error as Error).message}\n`)
     return 2

@@ -1,9 +1,17 @@
-import { COMMANDS, FLAGS, spell, type Io } from './commands.js'
+import {
+  COMMANDS,
+  FLAGS,
+  isCommand,
+  spell,
+  type Command,
+  type CommandName,
+  type Io,
+} from './commands.js'
 import { VERSION } from './version.js'
 
 /** `pakman build [--config FILE] …`, wrapped under the command as usage lines are. */
-function synopsis(name: string, indent: string): string {
-  const command = COMMANDS[name]!
+function synopsis(name: CommandName, indent: string): string {
+  const command: Command = COMMANDS[name]
   const parts = [
     ...(command.operands ? [command.operands] : []),
     ...command.flags.map((f) =>
@@ -35,7 +43,7 @@ function wrap(text: string, indent: string): string {
 }
 
 export function usage(): string {
-  const names = Object.keys(COMMANDS)
+  const names = Object.keys(COMMANDS) as CommandName[]
   return [
     `pakman ${VERSION}: build signed Alpine packages from instellar.yml`,
     '',
@@ -43,7 +51,7 @@ export function usage(): string {
     ...names.map((n) => synopsis(n, '  ')),
     '  pakman --version',
     '',
-    ...names.map((n) => `${n.padEnd(10)} ${wrap(COMMANDS[n]!.summary, ' '.repeat(11))}`),
+    ...names.map((n) => `${n.padEnd(10)} ${wrap(COMMANDS[n].summary, ' '.repeat(11))}`),
     '',
     'Options go after the command; `pakman help COMMAND` explains them.',
     'Defaults come from GITHUB_WORKSPACE, GITHUB_REPOSITORY and GITHUB_RUN_NUMBER when set, else',
@@ -51,8 +59,8 @@ export function usage(): string {
   ].join('\n')
 }
 
-export function commandUsage(name: string): string {
-  const command = COMMANDS[name]!
+export function commandUsage(name: CommandName): string {
+  const command: Command = COMMANDS[name]
   const rows: [string, string][] = [
     ...command.flags.map((f): [string, string] => [spell(f), FLAGS[f].help]),
     ['-h, --help', 'print this help'],
@@ -83,7 +91,7 @@ export function helpCommand(args: string[], { out, err }: Io): number {
     err.write(`pakman: help takes one command, got ${args.join(' ')}\n`)
     return 2
   }
-  if (topic !== undefined && !Object.hasOwn(COMMANDS, topic)) {
+  if (topic !== undefined && !isCommand(topic)) {
     err.write(`pakman: unknown command ${topic}; the commands are ${commandList()}\n`)
     return 2
   }

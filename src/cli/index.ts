@@ -1,4 +1,9 @@
-import { acceptDeprecatedVersion, COMMANDS, parseCommand, type Io } from './commands.js'
+/*
+ * The pakman command: the same pipeline as the action, its options spelled as flags, its output
+ * on stdout and its progress and messages on stderr.
+ */
+
+import { acceptDeprecatedVersion, isCommand, parseCommand, type Io } from './commands.js'
 import { HANDLERS } from './handlers.js'
 import { commandUsage, helpCommand, unknownCommand, usage } from './help.js'
 import { VERSION } from './version.js'
@@ -19,7 +24,8 @@ export async function main(
   }
   if (first === '--version' || first === '-V') return versionCommand(first, rest, io)
   if (first === 'help' || first === '--help' || first === '-h') return helpCommand(rest, io)
-  if (!Object.hasOwn(COMMANDS, first)) {
+  // help was answered above; the check only tells the compiler so
+  if (!isCommand(first) || first === 'help') {
     err.write(`${unknownCommand(first)}\n`)
     return 2
   }
@@ -34,10 +40,7 @@ export async function main(
   }
   if (!acceptDeprecatedVersion(parsed.values, err)) return 2
   try {
-    const handler = HANDLERS[first]
-    // every name in COMMANDS has a handler; help returned before parsing
-    if (!handler) throw new Error(`no handler for ${first}`)
-    return await handler(parsed.values, parsed.operands, io)
+    return await HANDLERS[first](parsed.values, parsed.operands, io)
   } catch (error) {
     // Environment problems (no repository, unreadable workspace): one line, no stack trace.
     err.write(`pakman: ${(error as Error).message}\n`)

@@ -1,3 +1,8 @@
+/*
+ * Stage 1, instellar.yml: YAML read with positions, checked by one zod schema (and a JSON Schema
+ * derived from it), older layouts upgraded, every problem a diagnostic at its file, line and column.
+ */
+
 export {
   loadConfigFile,
   loadConfigOrThrow,

@@ -1,3 +1,8 @@
+/*
+ * The Docker engine through its command line, and generated scripts run in throwaway containers
+ * that are always removed.
+ */
+
 export { Docker, DockerError, type Mount, type RunSpec } from './docker.js'
 export {
   runScript,

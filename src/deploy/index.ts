@@ -1,3 +1,8 @@
+/*
+ * Stage 7, upload: instellar and pakman push: the packages to the storage the platform names, the
+ * deployment for the commit, and the kits of instellar.yml. Loaded only when asked for.
+ */
+
 import { pushDeps } from './clients.js'
 import { planPush } from './plan.js'
 import { push, type Pushed } from './push.js'

@@ -1,3 +1,8 @@
+/*
+ * Stage 3, where a build runs: the architecture (native or under QEMU), the stack's base image,
+ * and the build environment image made from it, cached between runs.
+ */
+
 import { createHash } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'

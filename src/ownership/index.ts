@@ -1,11 +1,11 @@
-import type { Stats } from 'node:fs'
-import { chown } from 'node:fs/promises'
-
 /*
  * Who owns what PAKman writes. abuild never runs as root, and the files PAKman leaves in the
  * workspace (the recipe, the packages, the output directory) belong to the workspace's owner, also
  * when PAKman itself runs as root. Decided here, and nowhere else.
  */
+
+import type { Stats } from 'node:fs'
+import { chown } from 'node:fs/promises'
 
 /** A user and group to hand files to. */
 export interface Owner {

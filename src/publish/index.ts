@@ -1,3 +1,8 @@
+/*
+ * Stage 6, where packages go: the output directory, a workflow artifact, release assets, and in
+ * merge mode one repository made from the build jobs' artifacts.
+ */
+
 import { readdir, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { uploadDirectory } from './artifact.js'

@@ -1,3 +1,8 @@
+/*
+ * Stage 2, the recipe: package name, version and build number worked out, the APKBUILD and
+ * service files rendered from templates, and written into the workspace.
+ */
+
 export { renderRecipe, type Recipe, type RecipeContext, type RecipeFile } from './render.js'
 export { resolveContext, type ContextOptions } from './context.js'
 export {

@@ -1,9 +1,9 @@
-import type { Diagnostic } from '../config/index.js'
-
 /*
  * How a stage talks to the person running it. The action and the CLI each supply a Reporter; the
  * stages only know this interface, so one message reads right in an Actions log and a terminal.
  */
+
+import type { Diagnostic } from '../config/index.js'
 
 /** Settings a user gives, by their action input names; each front end spells them its own way. */
 export type OptionKey =

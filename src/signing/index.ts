@@ -2,6 +2,7 @@
  * Every key and signature operation: the signing key checked, derived and written for abuild (which
  * signs the packages in the container), and the merged indexes signed here.
  */
+
 export {
   checkKeyName,
   KeyError,

@@ -1,14 +1,14 @@
+/*
+ * Stage 5, verify: nothing leaves a job unless every package and index verifies against the
+ * run's key, and (for a build) the main package installs in a clean container of the base image.
+ */
+
 import { relative } from 'node:path'
 import { checkPaths, trustedKeys } from '../apk/index.js'
 import type { ContainerContext } from '../container/index.js'
 import { runInstallTest } from './install-test.js'
 
 export { installTestScript, runInstallTest, type InstallTest } from './install-test.js'
-
-/*
- * The verify stage: nothing leaves a job unless every package and index verifies against the
- * run's key, and (for a build) the main package installs in a clean container of the base image.
- */
 
 export interface SigningPublicKey {
   /** The key's name, as the packages' signatures refer to it: NAME.rsa.pub. */
