@@ -9,7 +9,7 @@ import {
   loadTrustedKeys,
   render,
   runEnvironment
-} from "./chunks/chunk-XNT2P7TN.js";
+} from "./chunks/chunk-UTFSRLTL.js";
 import {
   formatDiagnostic,
   jsonSchema,

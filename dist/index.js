@@ -10,7 +10,7 @@ import {
   removeSigningKey,
   render,
   runEnvironment
-} from "./chunks/chunk-XNT2P7TN.js";
+} from "./chunks/chunk-UTFSRLTL.js";
 import {
   PipelineError,
   loadConfigFile

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { ActionsCache } from '../src/environment/cache.js'
+import { ActionsCache, DirectoryCache } from '../src/environment/cache.js'
 import { useFakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
 
 /* The GitHub Actions cache backend: the real @actions/cache client against the loopback server. */
@@ -40,5 +40,18 @@ describe('ActionsCache', () => {
     expect(second.saved).toBe(false)
     expect(second.reason).toBeTruthy()
     expect(github.entries.filter((e) => e.key === 'pakman-env-dup')).toHaveLength(1)
+  })
+})
+
+describe('where the image archive is written', () => {
+  it('is one fixed path for the Actions cache, which versions entries by their paths', () => {
+    expect(new ActionsCache().archivePath()).toBe(new ActionsCache().archivePath())
+  })
+
+  it('is a path of its own per run for a directory cache, so builds at once never share it', () => {
+    const cache = new DirectoryCache(join(dir, 'entries'))
+    const paths = new Set([cache.archivePath(), cache.archivePath(), cache.archivePath()])
+    expect(paths.size).toBe(3)
+    for (const path of paths) expect(path).toMatch(/pakman-environment-[0-9a-f]{12}\.tar\.zst$/)
   })
 })

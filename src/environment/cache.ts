@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto'
 import { copyFile, mkdir, rename, stat } from 'node:fs/promises'
-import { homedir } from 'node:os'
+import { homedir, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { runEnvironment } from '../github/index.js'
 
@@ -9,6 +10,8 @@ import { runEnvironment } from '../github/index.js'
  */
 export interface ImageCache {
   readonly description: string
+  /** The local path this run writes the image archive to and restores it at. */
+  archivePath(): string
   /** Puts the entry for `key` at `file`; false on a miss. Errors become misses, with a reason. */
   restore(key: string, file: string): Promise<{ hit: boolean; reason?: string }>
   /** Stores `file` under `key`; returns the bytes stored, or a reason it was not. */
@@ -23,6 +26,11 @@ export class DirectoryCache implements ImageCache {
     private readonly dir = join(runEnvironment().cacheHome ?? join(homedir(), '.cache'), 'pakman'),
   ) {
     this.description = `directory ${dir}`
+  }
+
+  /** A path of its own for each run, so builds running at once on one machine never share it. */
+  archivePath(): string {
+    return join(tmpdir(), `pakman-environment-${randomBytes(6).toString('hex')}.tar.zst`)
   }
 
   async restore(key: string, file: string): Promise<{ hit: boolean; reason?: string }> {
@@ -57,6 +65,11 @@ export class DirectoryCache implements ImageCache {
 /** The GitHub Actions cache, through the real @actions/cache client. */
 export class ActionsCache implements ImageCache {
   readonly description = 'GitHub Actions cache'
+
+  /** Always the same: @actions/cache versions entries by the exact paths given. */
+  archivePath(): string {
+    return join(tmpdir(), 'pakman-environment.tar.zst')
+  }
 
   async restore(key: string, file: string): Promise<{ hit: boolean; reason?: string }> {
     const cache = await import('@actions/cache')

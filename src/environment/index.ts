@@ -5,8 +5,6 @@
 
 import { createHash } from 'node:crypto'
 import { rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { runScript, type ContainerContext } from '../container/index.js'
 import { environmentScript } from './script.js'
 import { listEntry } from '../shell/index.js'
@@ -87,9 +85,6 @@ export function environmentImage(key: string): string {
   return `pakman/environment:${key.slice(-24)}`
 }
 
-/** The archive path is fixed: @actions/cache versions entries by the exact paths given. */
-export const ARCHIVE_PATH = join(tmpdir(), 'pakman-environment.tar.zst')
-
 export async function prepareEnvironment(request: EnvironmentRequest): Promise<Environment> {
   const { docker, log, warn } = request
   let baseId = await docker.imageId(request.baseImage)
@@ -116,15 +111,16 @@ export async function prepareEnvironment(request: EnvironmentRequest): Promise<E
     return { image, key, source: 'local' }
   }
 
-  if (request.cache) {
-    const restored = await request.cache.restore(key, ARCHIVE_PATH)
+  const archive = request.cache?.archivePath()
+  if (request.cache && archive) {
+    const restored = await request.cache.restore(key, archive)
     if (restored.reason)
       warn(
         `could not read the environment from the ${request.cache.description}: ${restored.reason}`,
       )
     if (restored.hit) {
       try {
-        const loaded = await docker.loadImage(ARCHIVE_PATH, ['zstd', '-d', '-q', '-c'])
+        const loaded = await docker.loadImage(archive, ['zstd', '-d', '-q', '-c'])
         if (loaded !== image) await docker.tag(loaded, image)
         log(`environment ${image} restored from the ${request.cache.description}`)
         return { image, key, source: 'cache' }
@@ -133,17 +129,17 @@ export async function prepareEnvironment(request: EnvironmentRequest): Promise<E
           `the cached environment ${key} is unusable (${(error as Error).message}); building it again`,
         )
       } finally {
-        await rm(ARCHIVE_PATH, { force: true })
+        await rm(archive, { force: true })
       }
     }
   }
 
   await buildEnvironment(request, image)
   const environment: Environment = { image, key, source: 'built' }
-  if (request.cache) {
+  if (request.cache && archive) {
     try {
-      await docker.saveImage(image, ARCHIVE_PATH, ['zstd', '-T0', '-3', '-q', '-c'])
-      const saved = await request.cache.save(key, ARCHIVE_PATH)
+      await docker.saveImage(image, archive, ['zstd', '-T0', '-3', '-q', '-c'])
+      const saved = await request.cache.save(key, archive)
       if (saved.saved) {
         environment.archiveBytes = saved.bytes
         log(`environment saved to the ${request.cache.description} (${saved.bytes} bytes)`)
@@ -151,7 +147,7 @@ export async function prepareEnvironment(request: EnvironmentRequest): Promise<E
     } catch (error) {
       warn(`the environment was not cached: ${(error as Error).message}`)
     } finally {
-      await rm(ARCHIVE_PATH, { force: true })
+      await rm(archive, { force: true })
     }
   }
   return environment

@@ -243,15 +243,16 @@ describe.runIf(docker)('the environment cache when a piped process exits early',
     existsSync(join(cacheHome, 'pakman')) ? readdirSync(join(cacheHome, 'pakman')) : []
   const build = async (env: NodeJS.ProcessEnv) => {
     const workspace = keep(makeWorkspace())
+    const tmp = temp('pakman-tmp-')
     const started = Date.now()
     const ran = await pakmanBuild(
       workspace,
       base,
       ['--packages-dir', temp('pakman-out-'), '--no-install-test'],
-      // A TMPDIR of its own: the archive path is fixed under it, and other test files build too.
-      { XDG_CACHE_HOME: cacheHome, TMPDIR: temp('pakman-tmp-'), ...env },
+      // A TMPDIR of its own, to see that the build leaves nothing there (no image archive).
+      { XDG_CACHE_HOME: cacheHome, TMPDIR: tmp, ...env },
     )
-    return { ...ran, seconds: (Date.now() - started) / 1000 }
+    return { ...ran, seconds: (Date.now() - started) / 1000, leftInTmp: readdirSync(tmp) }
   }
   /** A directory holding one executable script, to put first on PATH or name in PAKMAN_DOCKER. */
   const standIn = (name: string, body: string) => {
@@ -278,6 +279,7 @@ exit 1`,
     expect(ran.stderr).toContain('==> Done (environment: built)')
     expect(ran.code).toBe(0)
     expect(ran.seconds).toBeLessThan(45)
+    expect(ran.leftInTmp).toEqual([])
     expect(entries()).toEqual([])
     expect(environmentIn(ran.stderr)).toBe(image)
     // Removed, so the next test's first build saves an entry of its own.
@@ -288,6 +290,7 @@ exit 1`,
     // First a real entry in the cache, then the image removed so the next build restores it.
     const saved = await build({})
     expect(saved.code).toBe(0)
+    expect(saved.leftInTmp).toEqual([])
     const [entry] = entries()
     expect(entry).toMatch(/\.tar\.zst$/)
     const key = entry!.slice(0, -'.tar.zst'.length)
@@ -310,6 +313,7 @@ exec docker "$@"`,
     expect(ran.stderr).toContain('==> Done (environment: built)')
     expect(ran.code).toBe(0)
     expect(ran.seconds).toBeLessThan(45)
+    expect(ran.leftInTmp).toEqual([])
     expect(await engine.imageId(image)).toBeDefined()
   }, 120_000) // two builds: one to fill the cache, one that cannot load it
 })

@@ -1417,8 +1417,9 @@ async function runScript(run, then) {
 }
 
 // src/environment/cache.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
 import { copyFile, mkdir, rename, stat as stat4 } from "node:fs/promises";
-import { homedir as homedir2 } from "node:os";
+import { homedir as homedir2, tmpdir as tmpdir3 } from "node:os";
 import { dirname as dirname2, join as join5 } from "node:path";
 var DirectoryCache = class {
   constructor(dir = join5(runEnvironment().cacheHome ?? join5(homedir2(), ".cache"), "pakman")) {
@@ -1427,6 +1428,10 @@ var DirectoryCache = class {
   }
   dir;
   description;
+  /** A path of its own for each run, so builds running at once on one machine never share it. */
+  archivePath() {
+    return join5(tmpdir3(), `pakman-environment-${randomBytes2(6).toString("hex")}.tar.zst`);
+  }
   async restore(key, file) {
     const entry = this.entry(key);
     try {
@@ -1452,6 +1457,10 @@ var DirectoryCache = class {
 };
 var ActionsCache = class {
   description = "GitHub Actions cache";
+  /** Always the same: @actions/cache versions entries by the exact paths given. */
+  archivePath() {
+    return join5(tmpdir3(), "pakman-environment.tar.zst");
+  }
   async restore(key, file) {
     const cache = await import("./cache-SJAB6F7D.js");
     if (!cache.isFeatureAvailable()) return { hit: false };
@@ -1483,8 +1492,6 @@ var ActionsCache = class {
 // src/environment/index.ts
 import { createHash as createHash2 } from "node:crypto";
 import { rm as rm3 } from "node:fs/promises";
-import { tmpdir as tmpdir3 } from "node:os";
-import { join as join6 } from "node:path";
 
 // src/environment/script.ts
 function environmentScript(packages) {
@@ -1612,7 +1619,6 @@ function environmentKey(baseImageId, packages, label) {
 function environmentImage(key) {
   return `pakman/environment:${key.slice(-24)}`;
 }
-var ARCHIVE_PATH = join6(tmpdir3(), "pakman-environment.tar.zst");
 async function prepareEnvironment(request) {
   const { docker, log, warn } = request;
   let baseId = await docker.imageId(request.baseImage);
@@ -1637,15 +1643,16 @@ Give an image this machine can reach or already has with ${request.imageOption ?
     log(`environment ${image} is already in Docker`);
     return { image, key, source: "local" };
   }
-  if (request.cache) {
-    const restored = await request.cache.restore(key, ARCHIVE_PATH);
+  const archive = request.cache?.archivePath();
+  if (request.cache && archive) {
+    const restored = await request.cache.restore(key, archive);
     if (restored.reason)
       warn(
         `could not read the environment from the ${request.cache.description}: ${restored.reason}`
       );
     if (restored.hit) {
       try {
-        const loaded = await docker.loadImage(ARCHIVE_PATH, ["zstd", "-d", "-q", "-c"]);
+        const loaded = await docker.loadImage(archive, ["zstd", "-d", "-q", "-c"]);
         if (loaded !== image) await docker.tag(loaded, image);
         log(`environment ${image} restored from the ${request.cache.description}`);
         return { image, key, source: "cache" };
@@ -1654,16 +1661,16 @@ Give an image this machine can reach or already has with ${request.imageOption ?
           `the cached environment ${key} is unusable (${error.message}); building it again`
         );
       } finally {
-        await rm3(ARCHIVE_PATH, { force: true });
+        await rm3(archive, { force: true });
       }
     }
   }
   await buildEnvironment(request, image);
   const environment = { image, key, source: "built" };
-  if (request.cache) {
+  if (request.cache && archive) {
     try {
-      await docker.saveImage(image, ARCHIVE_PATH, ["zstd", "-T0", "-3", "-q", "-c"]);
-      const saved = await request.cache.save(key, ARCHIVE_PATH);
+      await docker.saveImage(image, archive, ["zstd", "-T0", "-3", "-q", "-c"]);
+      const saved = await request.cache.save(key, archive);
       if (saved.saved) {
         environment.archiveBytes = saved.bytes;
         log(`environment saved to the ${request.cache.description} (${saved.bytes} bytes)`);
@@ -1671,7 +1678,7 @@ Give an image this machine can reach or already has with ${request.imageOption ?
     } catch (error) {
       warn(`the environment was not cached: ${error.message}`);
     } finally {
-      await rm3(ARCHIVE_PATH, { force: true });
+      await rm3(archive, { force: true });
     }
   }
   return environment;
@@ -1702,7 +1709,7 @@ async function buildEnvironment(request, image) {
 
 // src/publish/index.ts
 import { readdir as readdir5, writeFile as writeFile5 } from "node:fs/promises";
-import { basename as basename6, join as join11 } from "node:path";
+import { basename as basename6, join as join10 } from "node:path";
 
 // src/publish/artifact.ts
 import { readdir as readdir3 } from "node:fs/promises";
@@ -1720,10 +1727,10 @@ import {
   writeFile as writeFile3
 } from "node:fs/promises";
 import { homedir as homedir3 } from "node:os";
-import { basename as basename3, dirname as dirname3, join as join7, resolve, sep } from "node:path";
+import { basename as basename3, dirname as dirname3, join as join6, resolve, sep } from "node:path";
 var OUTPUT_MARKER = ".pakman-output";
 var MANIFEST = "pakman.json";
-var DEFAULT_OUTPUT = join7(".pakman", "packages");
+var DEFAULT_OUTPUT = join6(".pakman", "packages");
 var OutputDirError = class extends Error {
   name = "OutputDirError";
 };
@@ -1751,7 +1758,7 @@ async function claimOutputDir(dir, workspace, option) {
       `the output directory ${dir} (${option}) holds files PAKman did not write (${shown}). PAKman replaces the contents of its output directory, so it only uses one that is empty or that it wrote before (it holds ${OUTPUT_MARKER}). Set ${option} to a new or empty directory, or move those files away; nothing was changed.`
     );
   }
-  await writeFile3(join7(real, OUTPUT_MARKER), markerText(), { mode: 420 });
+  await writeFile3(join6(real, OUTPUT_MARKER), markerText(), { mode: 420 });
   return real;
 }
 function markerText() {
@@ -1759,13 +1766,13 @@ function markerText() {
 }
 async function emptyOutputDir(real) {
   for (const entry of await readdir2(real)) {
-    if (entry !== OUTPUT_MARKER) await rm4(join7(real, entry), { recursive: true, force: true });
+    if (entry !== OUTPUT_MARKER) await rm4(join6(real, entry), { recursive: true, force: true });
   }
 }
 async function stageOutput(real, owner) {
   const parent = dirname3(real);
-  const dir = await mkdtemp3(join7(parent, `.${basename3(real)}.pakman-staging-`));
-  await writeFile3(join7(dir, OUTPUT_MARKER), markerText(), { mode: 420 });
+  const dir = await mkdtemp3(join6(parent, `.${basename3(real)}.pakman-staging-`));
+  await writeFile3(join6(dir, OUTPUT_MARKER), markerText(), { mode: 420 });
   await chmod2(dir, (await stat5(real)).mode & 4095);
   await handOver(dir, owner);
   const discard = () => rm4(dir, { recursive: true, force: true });
@@ -1774,13 +1781,13 @@ async function stageOutput(real, owner) {
     discard,
     async commit(files = {}) {
       for (const [name, text] of Object.entries(files))
-        await writeFile3(join7(dir, name), text, { mode: 420 });
+        await writeFile3(join6(dir, name), text, { mode: 420 });
       const old = `${dir}-old`;
       try {
         await rename2(real, old);
       } catch {
         await emptyOutputDir(real);
-        for (const entry of await readdir2(dir)) await rename2(join7(dir, entry), join7(real, entry));
+        for (const entry of await readdir2(dir)) await rename2(join6(dir, entry), join6(real, entry));
         await discard();
         return;
       }
@@ -1791,7 +1798,7 @@ async function stageOutput(real, owner) {
 }
 
 // src/publish/artifact.ts
-import { join as join8 } from "node:path";
+import { join as join7 } from "node:path";
 async function uploadDirectory(name, dir, log) {
   const { DefaultArtifactClient } = await import("./artifact-23JOX2QZ.js");
   const client = new DefaultArtifactClient();
@@ -1811,17 +1818,17 @@ async function uploadDirectory(name, dir, log) {
 }
 async function listFiles(dir) {
   const entries = await readdir3(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile() && e.name !== OUTPUT_MARKER).map((e) => join8(e.parentPath, e.name)).sort();
+  return entries.filter((e) => e.isFile() && e.name !== OUTPUT_MARKER).map((e) => join7(e.parentPath, e.name)).sort();
 }
 
 // src/publish/manifest.ts
 import { readFile as readFile4 } from "node:fs/promises";
-import { basename as basename4, join as join9 } from "node:path";
+import { basename as basename4, join as join8 } from "node:path";
 async function readManifests(dirs) {
   return Promise.all(
     dirs.map(async (dir) => {
       try {
-        return JSON.parse(await readFile4(join9(dir, MANIFEST), "utf8"));
+        return JSON.parse(await readFile4(join8(dir, MANIFEST), "utf8"));
       } catch (error) {
         throw new Error(
           `${MANIFEST} in ${basename4(dir)} is unreadable: ${error.message}`,
@@ -2153,7 +2160,7 @@ function toRelease(data) {
 // src/publish/merge.ts
 import { copyFile as copyFile2, mkdir as mkdir3, mkdtemp as mkdtemp4, readdir as readdir4, rm as rm5, stat as stat6, writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
-import { basename as basename5, join as join10 } from "node:path";
+import { basename as basename5, join as join9 } from "node:path";
 async function mergeRepositories(artifactDirs, settings) {
   const privateKey = readPrivateKey(settings.signingKey);
   const manifests = await readManifests(artifactDirs);
@@ -2179,9 +2186,9 @@ async function mergeRepositories(artifactDirs, settings) {
           `${manifest.stack} ${manifest.arch} ${basename5(file.path)}: ${checked.verdict} with ${keyFile} (${checked.reason}); merge only packages signed with the same key`
         );
       }
-      const target = join10(manifest.stack, file.repo, file.arch);
-      await mkdir3(join10(settings.outputDir, target), { recursive: true });
-      await copyFile2(file.path, join10(settings.outputDir, target, basename5(file.path)));
+      const target = join9(manifest.stack, file.repo, file.arch);
+      await mkdir3(join9(settings.outputDir, target), { recursive: true });
+      await copyFile2(file.path, join9(settings.outputDir, target, basename5(file.path)));
       const list2 = byDirectory.get(target) ?? [];
       list2.push({
         pkg: { pkginfo: checked.pkginfo, identity: checked.identity },
@@ -2195,12 +2202,12 @@ async function mergeRepositories(artifactDirs, settings) {
     const text = indexText(packages, arch);
     const member = indexMember(text, `${target} `, settings.mtime);
     await writeFile4(
-      join10(settings.outputDir, target, "APKINDEX.tar.gz"),
+      join9(settings.outputDir, target, "APKINDEX.tar.gz"),
       signMember(member, privateKey, keyFile, settings.mtime)
     );
     settings.log(`${target}: ${packages.length} packages, APKINDEX.tar.gz signed with ${keyFile}`);
   }
-  const publicKeyFile = join10(settings.outputDir, keyFile);
+  const publicKeyFile = join9(settings.outputDir, keyFile);
   await writeFile4(publicKeyFile, publicKeyPem);
   const count = [...byDirectory.values()].reduce((n, list2) => n + list2.length, 0);
   return {
@@ -2214,9 +2221,9 @@ async function mergeRepositories(artifactDirs, settings) {
 async function apkFiles(dir) {
   const entries = await readdir4(dir, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile() && e.name.endsWith(".apk")).map((e) => {
-    const parts = join10(e.parentPath, e.name).slice(dir.length + 1).split("/");
+    const parts = join9(e.parentPath, e.name).slice(dir.length + 1).split("/");
     return {
-      path: join10(e.parentPath, e.name),
+      path: join9(e.parentPath, e.name),
       repo: parts.at(-3) ?? "main",
       arch: parts.at(-2) ?? "noarch"
     };
@@ -2225,13 +2232,13 @@ async function apkFiles(dir) {
 async function downloadBuildArtifacts(log, tempDir = tmpdir4()) {
   const { DefaultArtifactClient } = await import("./artifact-23JOX2QZ.js");
   const client = new DefaultArtifactClient();
-  const root = await mkdtemp4(join10(tempDir, "pakman-merge-"));
+  const root = await mkdtemp4(join9(tempDir, "pakman-merge-"));
   const { artifacts } = await client.listArtifacts();
   const dirs = [];
   for (const artifact of artifacts) {
-    const path = join10(root, String(artifact.id));
+    const path = join9(root, String(artifact.id));
     await client.downloadArtifact(artifact.id, { path });
-    const isBuild = await stat6(join10(path, MANIFEST)).then(
+    const isBuild = await stat6(join9(path, MANIFEST)).then(
       () => true,
       () => false
     );
@@ -2250,8 +2257,8 @@ async function repositoryAssets(dir, merged) {
   for (const sub of merged.directories) {
     const parts = sub.split("/");
     const stack = parts.slice(0, -2).join("/");
-    for (const file of (await readdir5(join11(dir, sub))).sort())
-      assets.push({ name: assetName(stack, parts.at(-1), file), path: join11(dir, sub, file) });
+    for (const file of (await readdir5(join10(dir, sub))).sort())
+      assets.push({ name: assetName(stack, parts.at(-1), file), path: join10(dir, sub, file) });
   }
   assets.push({ name: basename6(merged.publicKeyFile), path: merged.publicKeyFile });
   return assets;
@@ -2269,7 +2276,7 @@ async function publish(built, settings, log, published = {}) {
       arch: built.arch,
       keyName: built.keyName
     };
-    await writeFile5(join11(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}
+    await writeFile5(join10(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}
 `);
   }
   return publishDirectory(
@@ -2354,11 +2361,11 @@ function contextOptions(settings, option) {
 
 // src/pipeline/build.ts
 import { stat as stat8 } from "node:fs/promises";
-import { join as join14 } from "node:path";
+import { join as join13 } from "node:path";
 
 // src/abuild/index.ts
 import { execFile } from "node:child_process";
-import { join as join13 } from "node:path";
+import { join as join12 } from "node:path";
 import { promisify as promisify2 } from "node:util";
 
 // src/abuild/scripts.ts
@@ -2459,7 +2466,7 @@ exit "$status"
 import { createHash as createHash3 } from "node:crypto";
 import { createReadStream as createReadStream3 } from "node:fs";
 import { readdir as readdir6, stat as stat7 } from "node:fs/promises";
-import { join as join12, relative } from "node:path";
+import { join as join11, relative } from "node:path";
 async function collectBuiltFiles(packagesDir) {
   const files = [];
   for (const path of await walk(packagesDir)) {
@@ -2495,7 +2502,7 @@ async function walk(dir) {
   const entries = await readdir6(dir, { withFileTypes: true }).catch(() => []);
   const nested = await Promise.all(
     entries.map(
-      (e) => e.isDirectory() ? walk(join12(dir, e.name)) : Promise.resolve(e.isFile() ? [join12(dir, e.name)] : [])
+      (e) => e.isDirectory() ? walk(join11(dir, e.name)) : Promise.resolve(e.isFile() ? [join11(dir, e.name)] : [])
     )
   );
   return nested.flat();
@@ -2530,7 +2537,7 @@ async function runAbuild(build2) {
       // Only ever read: root packs it, nothing in the build writes it.
       { source: build2.workspace, target: CONTAINER_PATHS.workspace, readOnly: true },
       {
-        source: join13(build2.workspace, build2.recipeDir),
+        source: join12(build2.workspace, build2.recipeDir),
         target: `${CONTAINER_PATHS.recipes}/${build2.recipeDir.replace(/^\.apk\//, "")}`
       },
       { source: build2.packagesDir, target: CONTAINER_PATHS.packages },
@@ -2714,10 +2721,10 @@ async function build(settings, reporter) {
       ...target,
       keyName,
       ephemeralKey: key.ephemeral,
-      publicKeyFile: join14(outputDir, `${keyName}.rsa.pub`),
+      publicKeyFile: join13(outputDir, `${keyName}.rsa.pub`),
       packagesDir: outputDir,
       // Where they are now: the same relative paths, in the output directory.
-      files: files.map((f) => ({ ...f, path: join14(outputDir, f.relativePath) })),
+      files: files.map((f) => ({ ...f, path: join13(outputDir, f.relativePath) })),
       environment,
       phases: phases.seconds
     };
