@@ -7,9 +7,10 @@ import {
   check,
   checkPaths,
   loadTrustedKeys,
+  readKeyFile,
   render,
   runEnvironment
-} from "./chunks/chunk-UTFSRLTL.js";
+} from "./chunks/chunk-7LDIG736.js";
 import {
   formatDiagnostic,
   jsonSchema,
@@ -216,7 +217,7 @@ function parseCommand(name, args) {
 }
 
 // src/cli/handlers.ts
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
 
@@ -279,7 +280,11 @@ async function build2(values, _operands, { out, err }) {
       ...values.arch !== void 0 && { arch: values.arch },
       ...values.image !== void 0 && { image: values.image },
       ...values["signing-key"] !== void 0 && {
-        signingKey: await readKeyFile(values["signing-key"])
+        signingKey: await readKeyFile(
+          values["signing-key"],
+          `--signing-key ${values["signing-key"]}`,
+          "a PEM RSA private key file"
+        )
       },
       ...values["signing-key-name"] !== void 0 && {
         keyName: values["signing-key-name"]
@@ -414,15 +419,6 @@ function renderSettings(values) {
 function displayPath(path) {
   const rel = relative(process.cwd(), path);
   return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
-}
-async function readKeyFile(path) {
-  const info = await stat(path).catch(() => void 0);
-  if (!info?.isFile() || info.size > 64 * 1024) {
-    throw new Error(
-      `--signing-key ${path} is ${!info ? "missing" : !info.isFile() ? "not a file" : "too large for a key"}: expected a PEM RSA private key file`
-    );
-  }
-  return readFile(path, "utf8");
 }
 
 // package.json

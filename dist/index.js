@@ -10,7 +10,7 @@ import {
   removeSigningKey,
   render,
   runEnvironment
-} from "./chunks/chunk-UTFSRLTL.js";
+} from "./chunks/chunk-7LDIG736.js";
 import {
   PipelineError,
   loadConfigFile

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadTrustedKeys } from '../src/apk/index.js'
+import { loadTrustedKeys } from '../src/signing/index.js'
 import { scratchDirs } from './helpers/scratch.js'
 
 const dir = scratchDirs().temp('pakman-trust-')
@@ -41,5 +41,10 @@ describe('keys given to pakman verify', () => {
       `${join(dir, 'nope.pub')} is missing: expected a public key file NAME.rsa.pub`,
     )
     await expect(loadTrustedKeys([dir])).rejects.toThrow(`${dir} is not a file`)
+    // A file far larger than any PEM key is not read at all.
+    const large = write('large.rsa.pub', 'x'.repeat(70 * 1024))
+    await expect(loadTrustedKeys([large])).rejects.toThrow(
+      `${large} is ${70 * 1024} bytes, too large for a key: expected a public key file NAME.rsa.pub`,
+    )
   })
 })

@@ -4,7 +4,6 @@
  */
 
 export { checkPaths, type CheckOptions, type FileCheck } from './repository.js'
-export { loadTrustedKeys, TrustError } from './trust.js'
 export {
   checkPackageFile,
   MAX_CONTROL_BYTES,

@@ -1,7 +1,8 @@
-import { readFile, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { isAbsolute, join, relative, resolve } from 'node:path'
-import { checkPaths, loadTrustedKeys } from '../apk/index.js'
+import { checkPaths } from '../apk/index.js'
+import { loadTrustedKeys, readKeyFile } from '../signing/index.js'
 import { formatDiagnostic, jsonSchema, loadConfigFile } from '../config/index.js'
 import { DirectoryCache } from '../environment/index.js'
 import { runEnvironment } from '../github/index.js'
@@ -55,7 +56,11 @@ async function build(values: Values, _operands: string[], { out, err }: Io): Pro
       ...(values.arch !== undefined && { arch: values.arch }),
       ...(values.image !== undefined && { image: values.image }),
       ...(values['signing-key'] !== undefined && {
-        signingKey: await readKeyFile(values['signing-key']),
+        signingKey: await readKeyFile(
+          values['signing-key'],
+          `--signing-key ${values['signing-key']}`,
+          'a PEM RSA private key file',
+        ),
       }),
       ...(values['signing-key-name'] !== undefined && {
         keyName: values['signing-key-name'],
@@ -185,15 +190,4 @@ function renderSettings(values: Values) {
 function displayPath(path: string): string {
   const rel = relative(process.cwd(), path)
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path
-}
-
-/** The --signing-key file; a path that is no readable file is named with what was expected. */
-async function readKeyFile(path: string): Promise<string> {
-  const info = await stat(path).catch(() => undefined)
-  if (!info?.isFile() || info.size > 64 * 1024) {
-    throw new Error(
-      `--signing-key ${path} is ${!info ? 'missing' : !info.isFile() ? 'not a file' : 'too large for a key'}: expected a PEM RSA private key file`,
-    )
-  }
-  return readFile(path, 'utf8')
 }

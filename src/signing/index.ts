@@ -1,6 +1,7 @@
 /*
- * Every key and signature operation: the signing key checked, derived and written for abuild (which
- * signs the packages in the container), and the merged indexes signed here.
+ * Every key and signature operation: key files read and checked, the signing key derived and
+ * written for abuild (which signs the packages in the container), the keys a check trusts, and the
+ * merged indexes signed here.
  */
 
 export {
@@ -8,6 +9,7 @@ export {
   KeyError,
   prepareSigningKey,
   publicKeyOf,
+  readKeyFile,
   readPrivateKey,
   removeSigningKey,
   secretsOf,
@@ -15,3 +17,4 @@ export {
   type SigningKey,
 } from './key.js'
 export { signMember } from './sign.js'
+export { loadTrustedKeys, TrustError } from './trust.js'

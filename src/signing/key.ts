@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto'
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { handOver, type Owner } from '../ownership/index.js'
@@ -35,6 +35,26 @@ const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9@._+-]*$/
 
 export class KeyError extends Error {
   override name = 'KeyError'
+}
+
+/** A PEM key is a few KiB; a larger file is something else, and is not read. */
+const MAX_KEY_FILE_BYTES = 64 * 1024
+
+/**
+ * A key file's text: a regular file of a key's size, else a KeyError saying what `label` (a path,
+ * or the option that named it) is and what was `expected` there.
+ */
+export async function readKeyFile(file: string, label: string, expected: string): Promise<string> {
+  const info = await stat(file).catch(() => undefined)
+  const problem = !info
+    ? 'missing'
+    : !info.isFile()
+      ? 'not a file'
+      : info.size > MAX_KEY_FILE_BYTES
+        ? `${info.size} bytes, too large for a key`
+        : undefined
+  if (problem) throw new KeyError(`${label} is ${problem}: expected ${expected}`)
+  return readFile(file, 'utf8')
 }
 
 /** The secret strings a log must never show: the PEM and each of its lines. */

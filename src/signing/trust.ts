@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
-import { readFile, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
-import type { TrustedKeys } from './verify.js'
+import type { TrustedKeys } from '../apk/index.js'
+import { readKeyFile } from './key.js'
 
 /** A key file that cannot be trusted as given; the message names the file and what was expected. */
 export class TrustError extends Error {
@@ -17,21 +17,13 @@ export class TrustError extends Error {
 export async function loadTrustedKeys(files: readonly string[]): Promise<TrustedKeys> {
   const keys = new Map<string, KeyObject>()
   for (const file of files) {
-    const info = await stat(file).catch(() => undefined)
-    if (!info?.isFile()) {
-      throw new TrustError(
-        `${file} is ${info ? 'not a file' : 'missing'}: expected a public key file NAME.rsa.pub`,
-      )
-    }
-    if (info.size > 64 * 1024)
-      throw new TrustError(`${file} is ${info.size} bytes: too large for a PEM public key`)
-    const pem = await readFile(file, 'utf8')
-    keys.set(basename(file), publicKeyOf(file, pem))
+    const pem = await readKeyFile(file, file, 'a public key file NAME.rsa.pub')
+    keys.set(basename(file), trustedPublicKey(file, pem))
   }
   return keys
 }
 
-function publicKeyOf(file: string, pem: string): KeyObject {
+function trustedPublicKey(file: string, pem: string): KeyObject {
   if (/-----BEGIN (RSA |ENCRYPTED )?PRIVATE KEY-----/.test(pem)) {
     let privateKey = true
     try {

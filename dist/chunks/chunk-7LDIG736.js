@@ -56,13 +56,20 @@ function runEnvironment(env = process.env) {
 
 // src/signing/key.ts
 import { createPrivateKey, createPublicKey, generateKeyPair } from "node:crypto";
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 var KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9@._+-]*$/;
 var KeyError = class extends Error {
   name = "KeyError";
 };
+var MAX_KEY_FILE_BYTES = 64 * 1024;
+async function readKeyFile(file, label, expected) {
+  const info = await stat(file).catch(() => void 0);
+  const problem = !info ? "missing" : !info.isFile() ? "not a file" : info.size > MAX_KEY_FILE_BYTES ? `${info.size} bytes, too large for a key` : void 0;
+  if (problem) throw new KeyError(`${label} is ${problem}: expected ${expected}`);
+  return readFile(file, "utf8");
+}
 function secretsOf(privateKeyPem) {
   const lines = privateKeyPem.split(/\r?\n/).filter((l) => l.length >= 16 && !l.startsWith("-----"));
   return [privateKeyPem.trim(), ...lines];
@@ -135,7 +142,7 @@ async function generateKey() {
 import { sign } from "node:crypto";
 
 // src/apk/repository.ts
-import { readdir, readFile, stat as stat2 } from "node:fs/promises";
+import { readdir, readFile as readFile2, stat as stat3 } from "node:fs/promises";
 import { basename, dirname, join as join2 } from "node:path";
 
 // src/apk/verify.ts
@@ -146,7 +153,7 @@ import {
   verify as rsaVerify
 } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { stat as stat2 } from "node:fs/promises";
 
 // src/apk/streams.ts
 import { kMaxLength } from "node:buffer";
@@ -595,7 +602,7 @@ var MAX_INFLATED_BYTES = 8 * 1024 ** 3;
 var MAX_CONTROL_BYTES = 16 * 1024 ** 2;
 var DIGESTS = { RSA: "sha1", RSA256: "sha256", RSA512: "sha512" };
 async function checkPackageFile(path, keys, options = {}) {
-  const { size } = await stat(path);
+  const { size } = await stat2(path);
   const source = createReadStream(path, { highWaterMark: 256 * 1024 });
   return { ...await verifyPackageStream(source, keys, options), size };
 }
@@ -879,7 +886,7 @@ function archiveFailure(error) {
 async function checkPaths(paths, keys, options = {}) {
   const checks = [];
   for (const path of paths) {
-    if ((await stat2(path)).isDirectory()) checks.push(...await checkTree(path, keys, options));
+    if ((await stat3(path)).isDirectory()) checks.push(...await checkTree(path, keys, options));
     else if (basename(path) === "APKINDEX.tar.gz") checks.push(await checkIndex(path, keys));
     else checks.push(fileCheck(path, await checkPackageFile(path, keys, options)));
   }
@@ -910,22 +917,22 @@ function fileCheck(path, result) {
   return { path, verdict: result.verdict, reason: result.reason };
 }
 async function checkIndex(path, keys) {
-  const { size } = await stat2(path);
+  const { size } = await stat3(path);
   if (size > MAX_INDEX_BYTES)
     return {
       path,
       verdict: "TOO_LARGE",
       reason: `the index is ${size} bytes, more than the ${MAX_INDEX_BYTES} PAKman reads (MAX_INDEX_BYTES)`
     };
-  return fileCheck(path, verifyIndex(await readFile(path), keys));
+  return fileCheck(path, verifyIndex(await readFile2(path), keys));
 }
 async function checkListing(dir, files, packages) {
   const checks = [];
   const indexPath = join2(dir, "APKINDEX.tar.gz");
   let entries;
   try {
-    if ((await stat2(indexPath)).size > MAX_INDEX_BYTES) return checks;
-    entries = readIndex(await readFile(indexPath)).entries;
+    if ((await stat3(indexPath)).size > MAX_INDEX_BYTES) return checks;
+    entries = readIndex(await readFile2(indexPath)).entries;
   } catch {
     return checks;
   }
@@ -956,50 +963,6 @@ async function checkListing(dir, files, packages) {
     });
   }
   return checks;
-}
-
-// src/apk/trust.ts
-import { createPrivateKey as createPrivateKey2, createPublicKey as createPublicKey3 } from "node:crypto";
-import { readFile as readFile2, stat as stat3 } from "node:fs/promises";
-import { basename as basename2 } from "node:path";
-var TrustError = class extends Error {
-  name = "TrustError";
-};
-async function loadTrustedKeys(files) {
-  const keys = /* @__PURE__ */ new Map();
-  for (const file of files) {
-    const info = await stat3(file).catch(() => void 0);
-    if (!info?.isFile()) {
-      throw new TrustError(
-        `${file} is ${info ? "not a file" : "missing"}: expected a public key file NAME.rsa.pub`
-      );
-    }
-    if (info.size > 64 * 1024)
-      throw new TrustError(`${file} is ${info.size} bytes: too large for a PEM public key`);
-    const pem = await readFile2(file, "utf8");
-    keys.set(basename2(file), publicKeyOf2(file, pem));
-  }
-  return keys;
-}
-function publicKeyOf2(file, pem) {
-  if (/-----BEGIN (RSA |ENCRYPTED )?PRIVATE KEY-----/.test(pem)) {
-    let privateKey = true;
-    try {
-      createPrivateKey2(pem);
-    } catch {
-      privateKey = /ENCRYPTED/.test(pem);
-    }
-    if (privateKey) {
-      throw new TrustError(
-        `${file} is a private key: give the public key (NAME.rsa.pub, e.g. from openssl pkey -pubout), named as the packages' signatures name it`
-      );
-    }
-  }
-  try {
-    return createPublicKey3(pem);
-  } catch {
-    throw new TrustError(`${file} is not a PEM public key (expected -----BEGIN PUBLIC KEY-----)`);
-  }
 }
 
 // src/apk/write.ts
@@ -1083,6 +1046,41 @@ function tarEntry(name, content, mtime) {
 function signMember(member, key, keyName, mtime, algorithm = "RSA") {
   const signature = sign(algorithm === "RSA" ? "sha1" : "sha256", member, key);
   return Buffer.concat([signatureMember(`.SIGN.${algorithm}.${keyName}`, signature, mtime), member]);
+}
+
+// src/signing/trust.ts
+import { createPrivateKey as createPrivateKey2, createPublicKey as createPublicKey3 } from "node:crypto";
+import { basename as basename2 } from "node:path";
+var TrustError = class extends Error {
+  name = "TrustError";
+};
+async function loadTrustedKeys(files) {
+  const keys = /* @__PURE__ */ new Map();
+  for (const file of files) {
+    const pem = await readKeyFile(file, file, "a public key file NAME.rsa.pub");
+    keys.set(basename2(file), trustedPublicKey(file, pem));
+  }
+  return keys;
+}
+function trustedPublicKey(file, pem) {
+  if (/-----BEGIN (RSA |ENCRYPTED )?PRIVATE KEY-----/.test(pem)) {
+    let privateKey = true;
+    try {
+      createPrivateKey2(pem);
+    } catch {
+      privateKey = /ENCRYPTED/.test(pem);
+    }
+    if (privateKey) {
+      throw new TrustError(
+        `${file} is a private key: give the public key (NAME.rsa.pub, e.g. from openssl pkey -pubout), named as the packages' signatures name it`
+      );
+    }
+  }
+  try {
+    return createPublicKey3(pem);
+  } catch {
+    throw new TrustError(`${file} is not a PEM public key (expected -----BEGIN PUBLIC KEY-----)`);
+  }
 }
 
 // src/github/inputs.ts
@@ -2854,6 +2852,7 @@ async function merge(settings, reporter) {
 
 export {
   runEnvironment,
+  readKeyFile,
   removeSigningKey,
   checkPaths,
   loadTrustedKeys,
