@@ -361,12 +361,15 @@ async function push(values, _operands, { out, err }) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-WKNI72TD.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-HEPMABRD.js");
   const authToken = env.instellarAuthToken;
   const packageToken = env.instellarPackageToken;
   const secrets = new Secrets(() => {
   }, [authToken, packageToken]);
   const dryRun = !!values["dry-run"];
+  const cancel = new AbortController();
+  const interrupted = () => cancel.abort("the push was interrupted");
+  process.once("SIGINT", interrupted);
   try {
     const pushed = await runPush({
       packagesDir: values["packages-dir"] ?? join(workspace, DEFAULT_OUTPUT),
@@ -388,7 +391,8 @@ async function push(values, _operands, { out, err }) {
       log: (line) => (dryRun && line.startsWith("would ") ? out : err).write(`${dryRun ? "" : "    "}${line}
 `),
       notice: (message) => err.write(`pakman: notice: ${message}
-`)
+`),
+      signal: cancel.signal
     });
     if (!dryRun)
       out.write(
@@ -399,7 +403,9 @@ async function push(values, _operands, { out, err }) {
   } catch (error) {
     err.write(`pakman: push: ${secrets.redact(error.message)}
 `);
-    return 1;
+    return cancel.signal.aborted ? 130 : 1;
+  } finally {
+    process.off("SIGINT", interrupted);
   }
 }
 function workspaceAndConfig(values) {

@@ -115,6 +115,8 @@ function annotate(diagnostics, workspace) {
 var containers = [];
 var scratch = [];
 var keyDir = "";
+var stoppers = [];
+var STOP_WAIT_MS = 5e3;
 var state = {
   get isPost() {
     return getState("isPost") === "true";
@@ -133,6 +135,15 @@ var state = {
   setKeyDir(dir) {
     keyDir = dir;
     saveState("keyDir", dir);
+  },
+  /** Work in flight for stopRunning to end: the stopper asks it to stop, and settles once it has. */
+  onCancel(stopper) {
+    stoppers.push(stopper);
+  },
+  /** A cancelled main step: stops the work in flight, waiting a few seconds at most. */
+  async stopRunning() {
+    const waited = new Promise((resolve2) => setTimeout(resolve2, STOP_WAIT_MS).unref());
+    await Promise.race([Promise.allSettled(stoppers.map((stop) => stop())), waited]);
   },
   /** In the main step: what this process recorded. In the post step: what the main step saved. */
   leftovers() {
@@ -425,29 +436,43 @@ async function deploymentConfig(inputs, workspace, reporter) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-WKNI72TD.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-HEPMABRD.js");
   const { instellar } = inputs;
+  const cancel = new AbortController();
   const pushed = await reporter.group(
     instellar.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",
-    () => runPush({
-      packagesDir,
-      config,
-      repository: inputs.runRepository ?? inputs.repository ?? "",
-      hash: instellar.sha,
-      ref: instellar.ref,
-      ...inputs.stack && { stack: inputs.stack },
-      ...instellar.endpoint && { endpoint: instellar.endpoint },
-      ...instellar.authToken && { authToken: instellar.authToken },
-      ...instellar.packageToken && { packageToken: instellar.packageToken },
-      dryRun: instellar.dryRun,
-      tempDir: inputs.tempDir,
-      secrets: new Secrets(
-        (value) => setSecret(value),
-        [instellar.authToken, instellar.packageToken]
-      ),
-      log: (line) => info(line),
-      notice: (message) => notice(message)
-    })
+    () => {
+      const pushing = runPush({
+        packagesDir,
+        config,
+        repository: inputs.runRepository ?? inputs.repository ?? "",
+        hash: instellar.sha,
+        ref: instellar.ref,
+        ...inputs.stack && { stack: inputs.stack },
+        ...instellar.endpoint && { endpoint: instellar.endpoint },
+        ...instellar.authToken && { authToken: instellar.authToken },
+        ...instellar.packageToken && { packageToken: instellar.packageToken },
+        dryRun: instellar.dryRun,
+        tempDir: inputs.tempDir,
+        secrets: new Secrets(
+          (value) => setSecret(value),
+          [instellar.authToken, instellar.packageToken]
+        ),
+        log: (line) => info(line),
+        notice: (message) => notice(message),
+        signal: cancel.signal
+      });
+      state.onCancel(() => {
+        cancel.abort("the run was cancelled");
+        return pushing.then(
+          () => {
+          },
+          () => {
+          }
+        );
+      });
+      return pushing;
+    }
   );
   if (!instellar.dryRun) setPushedOutputs(pushed);
   return pushed;
@@ -493,7 +518,7 @@ if (state.isPost) {
   for (const signal of ["SIGTERM", "SIGINT"]) {
     process.once(signal, () => {
       error(`cancelled (${signal}); cleaning up`);
-      void cleanUp().finally(() => process.exit(signal === "SIGTERM" ? 143 : 130));
+      void state.stopRunning().then(cleanUp).finally(() => process.exit(signal === "SIGTERM" ? 143 : 130));
     });
   }
   try {

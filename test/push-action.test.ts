@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -108,29 +109,40 @@ function expectMasked(text: string): void {
       if (line.includes(secret)) expect(line).toBe(`::add-mask::${secret}`)
 }
 
+/** The inputs of a merge job that deploys, with `overrides` on top. */
+function mergeInputs(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    mode: 'merge',
+    'signing-key': privateKey,
+    'signing-key-name': KEY_NAME,
+    'packages-dir': mkdtempSync(join(root, 'merged-')),
+    upload: 'instellar',
+    'instellar-auth-token': platform.authToken,
+    'instellar-package-token': platform.packageToken,
+    'instellar-endpoint': platform.url,
+    ...overrides,
+  }
+}
+
+/** What the runner sets for a merge job of acme/hello-app at SHA on main. */
+function runnerEnv(): NodeJS.ProcessEnv {
+  return {
+    ...github.env,
+    GITHUB_WORKSPACE: workspace,
+    RUNNER_TEMP: root,
+    GITHUB_REPOSITORY: 'acme/hello-app',
+    GITHUB_SHA: SHA,
+    GITHUB_REF: 'refs/heads/main',
+  }
+}
+
 describe('the action in merge mode with upload: instellar (node dist/index.js)', () => {
   it('merges the build artifacts, uploads the repository to storage and creates the deployment', async () => {
     const out = mkdtempSync(join(root, 'merged-'))
     const ran = await runAction(
-      {
-        mode: 'merge',
-        'signing-key': privateKey,
-        'signing-key-name': KEY_NAME,
-        'packages-dir': out,
-        upload: 'artifact,instellar',
-        'instellar-auth-token': platform.authToken,
-        'instellar-package-token': platform.packageToken,
-        'instellar-endpoint': platform.url,
-      },
-      {
-        ...github.env,
-        GITHUB_WORKSPACE: workspace,
-        RUNNER_TEMP: root,
-        GITHUB_REPOSITORY: 'acme/hello-app',
-        GITHUB_SHA: SHA,
-        GITHUB_REF: 'refs/heads/main',
-        WORKFLOW_REF: 'main', // as the opsmaru docs' workflow_run variant passes it
-      },
+      mergeInputs({ 'packages-dir': out, upload: 'artifact,instellar' }),
+      // WORKFLOW_REF as the opsmaru docs' workflow_run variant passes it
+      { ...runnerEnv(), WORKFLOW_REF: 'main' },
     )
     expect(ran.code).toBe(0)
     const archive = `archives/${archiveId({ owner: 'acme', repo: 'hello-app', hash: SHA, stack: 'alpine/3.20' })}/packages.zip`
@@ -179,24 +191,8 @@ describe('the action in merge mode with upload: instellar (node dist/index.js)',
 
   it('fails with the step and the status when the platform refuses the token, after merging nothing is deployed', async () => {
     const ran = await runAction(
-      {
-        mode: 'merge',
-        'signing-key': privateKey,
-        'signing-key-name': KEY_NAME,
-        'packages-dir': mkdtempSync(join(root, 'merged-')),
-        upload: 'instellar',
-        'instellar-auth-token': 'a-token-the-platform-does-not-know',
-        'instellar-package-token': platform.packageToken,
-        'instellar-endpoint': platform.url,
-      },
-      {
-        ...github.env,
-        GITHUB_WORKSPACE: workspace,
-        RUNNER_TEMP: root,
-        GITHUB_REPOSITORY: 'acme/hello-app',
-        GITHUB_SHA: SHA,
-        GITHUB_REF: 'refs/heads/main',
-      },
+      mergeInputs({ 'instellar-auth-token': 'a-token-the-platform-does-not-know' }),
+      runnerEnv(),
     )
     expect(ran.code).toBe(1)
     expect(ran.stdout).toContain(
@@ -204,6 +200,23 @@ describe('the action in merge mode with upload: instellar (node dist/index.js)',
     )
     expect(platform.routes()).toEqual(['POST /publish/automation/callback'])
     expect(await s3.keys()).toEqual([])
+  }, 60_000)
+
+  it('a cancelled run (SIGTERM) aborts the uploads in flight and creates no deployment', async () => {
+    const part = s3.holdNext((r) => r.method === 'PUT' && 'uploadId' in r.query)
+    let child: ChildProcess | undefined
+    const running = runAction(mergeInputs(), runnerEnv(), (spawned) => (child = spawned))
+    await part.reached
+    child!.kill('SIGTERM')
+    const ran = await running
+    part.release()
+    expect(ran.code).toBe(143)
+    expect(ran.stdout).toContain('cancelled (SIGTERM); cleaning up')
+    expect(ran.stdout).toMatch(/stopped: the run was cancelled/)
+    expect(ran.stdout).toMatch(/aborted the multipart upload/)
+    expect(s3.openUploads()).toEqual([])
+    expect(platform.deployments).toEqual([])
+    expectMasked(ran.stdout)
   }, 60_000)
 
   it('instellar-dry-run: prints every call, needs no tokens, sends nothing', async () => {
@@ -288,6 +301,25 @@ describe('pakman push (node dist/cli.js)', () => {
       `    uploaded deployments/acme/hello-app/${SHA}/x86_64/APKINDEX.tar.gz (5 bytes, 1 part)`,
     )
     for (const secret of secrets()) expect(ran.stdout + ran.stderr).not.toContain(secret)
+  })
+
+  it('Ctrl-C (SIGINT) aborts the uploads in flight, creates no deployment and exits 130', async () => {
+    const part = s3.holdNext((r) => r.method === 'PUT' && 'uploadId' in r.query)
+    let child: ChildProcess | undefined
+    const running = runNode(
+      'dist/cli.js',
+      ['push', '--packages-dir', packages(), '--config', join(workspace, 'instellar.yml')],
+      { env: env(), onSpawn: (spawned) => (child = spawned) },
+    )
+    await part.reached
+    child!.kill('SIGINT')
+    const ran = await running
+    part.release()
+    expect(ran.code).toBe(130)
+    expect(ran.stderr).toMatch(/^pakman: push: upload .+: stopped: the push was interrupted$/m)
+    expect(ran.stderr).toMatch(/aborted the multipart upload/)
+    expect(s3.openUploads()).toEqual([])
+    expect(platform.deployments).toEqual([])
   })
 
   it('exits 1 with the step and the status, and no secret, when the configuration is refused', async () => {

@@ -294,6 +294,57 @@ describe('re-runs', () => {
   })
 })
 
+describe('a cancelled push', () => {
+  it('stops mid-upload, aborts every multipart upload it opened, and creates nothing; the re-run finishes', async () => {
+    // Part 2 of the big package waits at the server until the run has been cancelled.
+    const part2 = s3.holdNext(
+      (r) =>
+        r.method === 'PUT' &&
+        r.path.endsWith('aarch64/hello-app-1.0.0-r1.apk') &&
+        r.query.partNumber === '2',
+    )
+    const cancel = new AbortController()
+    const s = settings({ signal: cancel.signal })
+    const pushing = runPush(s)
+    await part2.reached
+    cancel.abort('the run was cancelled')
+    // whichever upload stopped first names the failure; every one stopped for this reason
+    await expect(pushing).rejects.toThrow(
+      /^upload deployments\/.+: stopped: the run was cancelled$/,
+    )
+    part2.release()
+    expect(s.lines).toContain(
+      `upload ${PREFIX}/aarch64/hello-app-1.0.0-r1.apk: aborted the multipart upload`,
+    )
+
+    expect(s3.openUploads()).toEqual([])
+    expect(s3.requests.some((r) => r.method === 'DELETE' && 'uploadId' in r.query)).toBe(true)
+    expect(platform.routes()).not.toContain('POST /publish/deployments')
+    expect(platform.deployments).toEqual([])
+    expect((await s3.keys()).filter((k) => k.startsWith('archives/'))).toEqual([])
+
+    await s3.clear()
+    const pushed = await runPush(settings())
+    expect(pushed.created).toBe(true)
+    expect(s3.openUploads()).toEqual([])
+  })
+
+  it('creates no deployment when cancelled after the uploads', async () => {
+    const cancel = new AbortController()
+    // Cancelled as the last upload (the zip) completes, before the deployment is created.
+    const zip = s3.holdNext(
+      (r) => r.method === 'POST' && 'uploadId' in r.query && r.path.endsWith('packages.zip'),
+    )
+    const pushing = runPush(settings({ signal: cancel.signal }))
+    await zip.reached
+    cancel.abort('the run was cancelled')
+    zip.release()
+    await expect(pushing).rejects.toThrow(/stopped: the run was cancelled/)
+    expect(platform.deployments).toEqual([])
+    expect(s3.openUploads()).toEqual([])
+  })
+})
+
 describe('faults', () => {
   it('callback 404: fails naming the step and the status, and calls nothing else', async () => {
     await expect(runPush(settings({ authToken: 'not-the-token' }))).rejects.toThrow(

@@ -178,10 +178,11 @@ async function pushToInstellar(
 ): Promise<Pushed> {
   const { runPush, Secrets } = await import('../deploy/index.js')
   const { instellar } = inputs
+  const cancel = new AbortController()
   const pushed = await reporter.group(
     instellar.dryRun ? 'Push to Instellar (dry run)' : 'Push to Instellar',
-    () =>
-      runPush({
+    () => {
+      const pushing = runPush({
         packagesDir,
         config,
         repository: inputs.runRepository ?? inputs.repository ?? '',
@@ -199,7 +200,18 @@ async function pushToInstellar(
         ),
         log: (line) => core.info(line),
         notice: (message) => core.notice(message),
-      }),
+        signal: cancel.signal,
+      })
+      // A cancelled run aborts the uploads in flight rather than leaving them open in the bucket.
+      state.onCancel(() => {
+        cancel.abort('the run was cancelled')
+        return pushing.then(
+          () => {},
+          () => {},
+        )
+      })
+      return pushing
+    },
   )
   if (!instellar.dryRun) setPushedOutputs(pushed)
   return pushed

@@ -9,6 +9,11 @@ import * as core from '@actions/core'
 const containers: string[] = []
 const scratch: string[] = []
 let keyDir = ''
+/** Work in flight in this process that a cancelled run stops before it goes (a push). */
+const stoppers: (() => Promise<void>)[] = []
+
+/** How long a cancelled run waits for work in flight to stop; the runner kills it soon after. */
+const STOP_WAIT_MS = 5000
 
 export const state = {
   get isPost(): boolean {
@@ -28,6 +33,15 @@ export const state = {
   setKeyDir(dir: string): void {
     keyDir = dir
     core.saveState('keyDir', dir)
+  },
+  /** Work in flight for stopRunning to end: the stopper asks it to stop, and settles once it has. */
+  onCancel(stopper: () => Promise<void>): void {
+    stoppers.push(stopper)
+  },
+  /** A cancelled main step: stops the work in flight, waiting a few seconds at most. */
+  async stopRunning(): Promise<void> {
+    const waited = new Promise<void>((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())
+    await Promise.race([Promise.allSettled(stoppers.map((stop) => stop())), waited])
   },
   /** In the main step: what this process recorded. In the post step: what the main step saved. */
   leftovers(): { containers: string[]; keyDir: string; scratch: string[] } {

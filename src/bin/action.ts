@@ -4,11 +4,15 @@ import { cleanUp, failureSummary, run, runRecord, state } from '../action/index.
 if (state.isPost) {
   await cleanUp()
 } else {
-  // A cancelled job gets SIGTERM: remove the container and the key before going.
+  // A cancelled job gets SIGINT, then SIGTERM: stop a push in flight (its open uploads are
+  // aborted), then remove the containers and the key before going.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       core.error(`cancelled (${signal}); cleaning up`)
-      void cleanUp().finally(() => process.exit(signal === 'SIGTERM' ? 143 : 130))
+      void state
+        .stopRunning()
+        .then(cleanUp)
+        .finally(() => process.exit(signal === 'SIGTERM' ? 143 : 130))
     })
   }
   try {

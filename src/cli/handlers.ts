@@ -135,6 +135,10 @@ async function push(values: Values, _operands: string[], { out, err }: Io): Prom
   const packageToken = env.instellarPackageToken
   const secrets = new Secrets(() => {}, [authToken, packageToken])
   const dryRun = !!values['dry-run']
+  // Ctrl-C stops the uploads in flight and aborts them, rather than leaving them open.
+  const cancel = new AbortController()
+  const interrupted = () => cancel.abort('the push was interrupted')
+  process.once('SIGINT', interrupted)
   try {
     const pushed = await runPush({
       packagesDir: values['packages-dir'] ?? join(workspace, DEFAULT_OUTPUT),
@@ -156,6 +160,7 @@ async function push(values: Values, _operands: string[], { out, err }: Io): Prom
       log: (line) =>
         (dryRun && line.startsWith('would ') ? out : err).write(`${dryRun ? '' : '    '}${line}\n`),
       notice: (message) => err.write(`pakman: notice: ${message}\n`),
+      signal: cancel.signal,
     })
     if (!dryRun)
       out.write(
@@ -164,7 +169,9 @@ async function push(values: Values, _operands: string[], { out, err }: Io): Prom
     return 0
   } catch (error) {
     err.write(`pakman: push: ${secrets.redact((error as Error).message)}\n`)
-    return 1
+    return cancel.signal.aborted ? 130 : 1
+  } finally {
+    process.off('SIGINT', interrupted)
   }
 }
 

@@ -16,6 +16,7 @@ export function pushDeps(settings: PushSettings, endpoint: string): PushDeps {
     tempDir: settings.tempDir,
     ...(settings.concurrency && { concurrency: settings.concurrency }),
     ...(settings.dryRun && { dryRun: true }),
+    ...(settings.signal && { signal: settings.signal }),
   }
 }
 

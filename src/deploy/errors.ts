@@ -48,3 +48,11 @@ export function describeNetworkError(error: unknown): string {
   const cause = e?.cause?.code ?? e?.cause?.message
   return `connection failed (${cause ?? e?.message ?? String(error)})`
 }
+
+/**
+ * Why an upload stopped, from the signal that stopped it: the reason its owner gave ("the run was
+ * cancelled", "another upload failed"), else a sibling part or upload failed.
+ */
+export function stopReason(signal: AbortSignal): string {
+  return typeof signal.reason === 'string' ? signal.reason : 'another upload failed'
+}

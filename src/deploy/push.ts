@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeArchive } from './archive.js'
-import { PushError } from './errors.js'
+import { PushError, stopReason } from './errors.js'
 import type { PushFile } from './files.js'
 import type { ConfigurationPayload, Platform, StorageCredentials } from './platform.js'
 import type { Storage, Uploaded } from './storage.js'
@@ -41,6 +41,8 @@ export interface PushDeps {
   concurrency?: number
   /** The platform and storage only print: say nothing about results. */
   dryRun?: boolean
+  /** Cancels the push: uploads in flight stop and abort, and nothing more is created. */
+  signal?: AbortSignal
 }
 
 export interface Pushed {
@@ -97,12 +99,14 @@ export async function push(plan: PushPlan, deps: PushDeps): Promise<Pushed> {
         [...plan.files.map((f) => ({ key: `${prefix}/${f.leaf}`, path: f.path }))],
         [{ key: archivePath, path: zip }],
         deps.concurrency ?? 2,
+        deps.signal,
       )
     } finally {
       await rm(scratch, { recursive: true, force: true })
     }
   }
 
+  stopIfCancelled('create the deployment', deps.signal)
   const { deployment, created } = await platform.createDeployment({
     ref: plan.ref,
     hash: plan.hash,
@@ -115,6 +119,7 @@ export async function push(plan: PushPlan, deps: PushDeps): Promise<Pushed> {
 
   let configuration: Pushed['configuration'] = 'skipped'
   if (plan.configuration) {
+    stopIfCancelled('send the configuration', deps.signal)
     const result = await platform.createConfiguration(deployment, plan.configuration)
     configuration = result.created ? 'created' : 'existing'
     log(`configuration ${result.created ? 'created' : 'already existed'}`)
@@ -138,29 +143,36 @@ export async function push(plan: PushPlan, deps: PushDeps): Promise<Pushed> {
   }
 }
 
+/** A cancelled push goes no further: nothing is created after the run was cancelled. */
+function stopIfCancelled(step: string, signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new PushError(step, `stopped: ${stopReason(signal)}`)
+}
+
 /**
- * Uploads `first` with `concurrency` files at once, then `last`. The first failure stops the
- * rest (each aborts its multipart upload) and is what the push fails with.
+ * Uploads `first` with `concurrency` files at once, then `last`. The first failure, or `cancel`,
+ * stops the rest (each aborts its multipart upload); the failure is what the push fails with.
  */
 async function uploadAll(
   storage: Storage,
   first: { key: string; path: string }[],
   last: { key: string; path: string }[],
   concurrency: number,
+  cancel?: AbortSignal,
 ): Promise<Uploaded[]> {
   const stop = new AbortController()
+  const signal = cancel ? AbortSignal.any([cancel, stop.signal]) : stop.signal
   const done: Uploaded[] = []
   let failure: unknown
   const run = async (queue: { key: string; path: string }[]) => {
     let next = 0
     const worker = async () => {
-      while (next < queue.length && !stop.signal.aborted) {
+      while (next < queue.length && !signal.aborted) {
         const item = queue[next++]!
         try {
-          done.push(await storage.upload(item.key, item.path, stop.signal))
+          done.push(await storage.upload(item.key, item.path, signal))
         } catch (error) {
           failure ??= error
-          stop.abort()
+          stop.abort('another upload failed')
         }
       }
     }
@@ -171,6 +183,7 @@ async function uploadAll(
   await run(first)
   if (!failure) await run(last)
   if (failure) throw failure
+  stopIfCancelled('upload', cancel) // none failed, but a cancel between uploads left some out
   const order = [...first, ...last].map((i) => i.key)
   return done.sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key))
 }

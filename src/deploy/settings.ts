@@ -35,6 +35,8 @@ export interface PushSettings {
   secrets: Secrets
   log(line: string): void
   notice(message: string): void
+  /** Cancels the push: uploads in flight stop and abort, and nothing more is created. */
+  signal?: AbortSignal
   /** For tests: another platform or storage. */
   platform?: Platform
   openStorage?: (credentials: StorageCredentials) => Storage

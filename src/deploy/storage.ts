@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { open, stat } from 'node:fs/promises'
 import { AwsClient } from 'aws4fetch'
-import { describeNetworkError, excerpt, PushError } from './errors.js'
+import { describeNetworkError, excerpt, PushError, stopReason } from './errors.js'
 import { isTransientStatus, retryAfterMs, withRetry, type RetryPolicy } from './retry.js'
 import type { StorageCredentials } from './platform.js'
 
@@ -73,7 +73,7 @@ export class S3Storage implements Storage {
     const target = `${url}?uploadId=${encodeURIComponent(uploadId)}`
     if (signal?.aborted) {
       await this.abort(step, target)
-      throw new PushError(step, 'stopped: another upload failed')
+      throw new PushError(step, `stopped: ${stopReason(signal)}`)
     }
 
     // The first failure stops the other parts; the upload is then aborted, once all have stopped.
@@ -107,7 +107,7 @@ export class S3Storage implements Storage {
         Array.from({ length: Math.min(count, this.options.partConcurrency ?? 4) }, worker),
       )
       if (!failure && signal?.aborted)
-        failure = new PushError(step, 'stopped: another upload failed')
+        failure = new PushError(step, `stopped: ${stopReason(signal)}`)
       if (!failure) {
         const body = `<CompleteMultipartUpload>${etags
           .map(
@@ -189,7 +189,7 @@ export class S3Storage implements Storage {
             signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
           })
         } catch (error) {
-          if (signal?.aborted) throw new PushError(step, 'stopped: another upload failed')
+          if (signal?.aborted) throw new PushError(step, `stopped: ${stopReason(signal)}`)
           throw new PushError(step, redact(describeNetworkError(error)), { transient: true })
         }
         const text = await response.text().catch(() => '')

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { ChildProcess } from 'node:child_process'
 import { cleanEnv, runNode, type Ran } from './run.js'
 
 export interface ActionRun extends Ran {
@@ -12,6 +13,7 @@ export interface ActionRun extends Ran {
 export async function runAction(
   inputs: Record<string, string>,
   env: NodeJS.ProcessEnv = {},
+  onSpawn?: (child: ChildProcess) => void,
 ): Promise<ActionRun> {
   const files = await mkdtemp(join(tmpdir(), 'pakman-runner-'))
   const outputFile = join(files, 'output')
@@ -28,6 +30,7 @@ export async function runAction(
       ...inputEnv,
       ...env,
     }),
+    ...(onSpawn && { onSpawn }),
   })
   try {
     return {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -14,7 +14,12 @@ export interface Ran {
 export function runNode(
   script: string,
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    cwd?: string
+    env?: NodeJS.ProcessEnv
+    /** Handed the process as it starts, e.g. to signal it as the runner does on cancellation. */
+    onSpawn?: (child: ChildProcess) => void
+  } = {},
 ): Promise<Ran> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [resolve(ROOT, script), ...args], {
@@ -22,6 +27,7 @@ export function runNode(
       env: options.env ?? cleanEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
     })
+    options.onSpawn?.(child)
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk) => (stdout += chunk))

@@ -10,8 +10,10 @@ import { join } from 'node:path'
  * every request's SigV4 header signature against the key pair registered here and implements
  * multipart uploads (initiate, parts, complete). Two things are added in front of it:
  *  - AbortMultipartUpload (DELETE ?uploadId), which s3rver lacks; it goes through s3rver's own
- *    signature check and removes the upload's parts, as S3 does;
- *  - fault injection: `failNext(match, times)` answers matching requests with a 500 S3 error.
+ *    signature check and removes the upload's parts, as S3 does; a part sent to an upload that
+ *    is gone gets NoSuchUpload, as from S3, where s3rver would open the upload again;
+ *  - fault injection: `failNext(match, times)` answers matching requests with a 500 S3 error;
+ *  - `holdNext(match)` keeps the next matching request waiting until released, to act mid-upload.
  */
 
 const require = createRequire(import.meta.url)
@@ -51,6 +53,8 @@ export interface FakeS3 {
   requests: S3Request[]
   /** Answers the next `times` requests that `match` accepts with a 500 InternalError. */
   failNext(match: (request: S3Request) => boolean, times: number): void
+  /** Holds the next request `match` accepts: `reached` when it arrives, served after `release`. */
+  holdNext(match: (request: S3Request) => boolean): { reached: Promise<void>; release(): void }
   /** Keys of the stored objects, sorted. */
   keys(): Promise<string[]>
   object(key: string): Promise<Buffer>
@@ -83,12 +87,19 @@ export async function startS3(
   })
   const requests: S3Request[] = []
   const failures: { match: (r: S3Request) => boolean; left: number }[] = []
+  const holds: { match: (r: S3Request) => boolean; arrived(): void; released: Promise<void> }[] = []
   const uploadsDir = () => server.store.getResourcePath(bucket, undefined, 'uploads')
   const check = authentication()
 
   const front: Middleware = async (ctx, next) => {
     const request = { method: ctx.method, path: ctx.path, query: { ...ctx.query } }
     requests.push(request)
+    const hold = holds.findIndex((h) => h.match(request))
+    if (hold >= 0) {
+      const [held] = holds.splice(hold, 1)
+      held!.arrived()
+      await held!.released
+    }
     const failure = failures.find((f) => f.left > 0 && f.match(request))
     if (failure) {
       failure.left--
@@ -99,22 +110,23 @@ export async function startS3(
       return
     }
     const match = /^\/([^/]+)\/(.+)$/.exec(ctx.path)
+    const uploadGone = async () =>
+      stat(join(uploadsDir(), ctx.query.uploadId!)).then(
+        () => false,
+        () => true,
+      )
+    if (ctx.method === 'PUT' && 'uploadId' in ctx.query && (await uploadGone())) {
+      noSuchUpload(ctx)
+      return
+    }
     if (ctx.method === 'DELETE' && 'uploadId' in ctx.query && match) {
       ctx.params = { bucket: decodeURIComponent(match[1]!), key: decodeURIComponent(match[2]!) }
       await check(ctx, async () => {
-        const dir = join(uploadsDir(), ctx.query.uploadId!)
-        const exists = await stat(dir).then(
-          () => true,
-          () => false,
-        )
-        if (!exists) {
-          ctx.status = 404
-          ctx.type = 'application/xml'
-          ctx.body =
-            '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message></Error>'
+        if (await uploadGone()) {
+          noSuchUpload(ctx)
           return
         }
-        await rm(dir, { recursive: true, force: true })
+        await rm(join(uploadsDir(), ctx.query.uploadId!), { recursive: true, force: true })
         ctx.status = 204
         ctx.body = null
       })
@@ -134,6 +146,14 @@ export async function startS3(
     ...credentials,
     requests,
     failNext: (match, times) => void failures.push({ match, left: times }),
+    holdNext: (match) => {
+      let arrived = () => {}
+      let release = () => {}
+      const reached = new Promise<void>((resolve) => (arrived = resolve))
+      const released = new Promise<void>((resolve) => (release = resolve))
+      holds.push({ match, arrived, released })
+      return { reached, release }
+    },
     keys: async () => {
       const root = join(directory, bucket)
       const found: string[] = []
@@ -163,4 +183,11 @@ export async function startS3(
       rmSync(directory, { recursive: true, force: true })
     },
   }
+}
+
+function noSuchUpload(ctx: KoaContext): void {
+  ctx.status = 404
+  ctx.type = 'application/xml'
+  ctx.body =
+    '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message></Error>'
 }

@@ -316,6 +316,9 @@ function describeNetworkError(error) {
   const cause = e?.cause?.code ?? e?.cause?.message;
   return `connection failed (${cause ?? e?.message ?? String(error)})`;
 }
+function stopReason(signal) {
+  return typeof signal.reason === "string" ? signal.reason : "another upload failed";
+}
 
 // src/deploy/retry.ts
 var DEFAULT_RETRY = { attempts: 5, baseDelayMs: 1e3, maxDelayMs: 2e4 };
@@ -383,7 +386,7 @@ var S3Storage = class {
     const target = `${url}?uploadId=${encodeURIComponent(uploadId)}`;
     if (signal?.aborted) {
       await this.abort(step, target);
-      throw new PushError(step, "stopped: another upload failed");
+      throw new PushError(step, `stopped: ${stopReason(signal)}`);
     }
     const stop = new AbortController();
     const partSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
@@ -415,7 +418,7 @@ var S3Storage = class {
         Array.from({ length: Math.min(count, this.options.partConcurrency ?? 4) }, worker)
       );
       if (!failure && signal?.aborted)
-        failure = new PushError(step, "stopped: another upload failed");
+        failure = new PushError(step, `stopped: ${stopReason(signal)}`);
       if (!failure) {
         const body = `<CompleteMultipartUpload>${etags.map(
           (etag, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${xmlEscape(etag)}</ETag></Part>`
@@ -476,7 +479,7 @@ var S3Storage = class {
             signal: signal ? AbortSignal.any([signal, timeout]) : timeout
           });
         } catch (error) {
-          if (signal?.aborted) throw new PushError(step, "stopped: another upload failed");
+          if (signal?.aborted) throw new PushError(step, `stopped: ${stopReason(signal)}`);
           throw new PushError(step, redact(describeNetworkError(error)), { transient: true });
         }
         const text = await response.text().catch(() => "");
@@ -778,7 +781,8 @@ function pushDeps(settings, endpoint) {
     notice: (message) => settings.notice(redact(message)),
     tempDir: settings.tempDir,
     ...settings.concurrency && { concurrency: settings.concurrency },
-    ...settings.dryRun && { dryRun: true }
+    ...settings.dryRun && { dryRun: true },
+    ...settings.signal && { signal: settings.signal }
   };
 }
 function pushClients(settings, endpoint, log, redact) {
@@ -1028,12 +1032,14 @@ async function push(plan, deps) {
         // the zip goes last: it exists in the bucket only when everything it refers to does
         [...plan.files.map((f) => ({ key: `${prefix}/${f.leaf}`, path: f.path }))],
         [{ key: archivePath, path: zip }],
-        deps.concurrency ?? 2
+        deps.concurrency ?? 2,
+        deps.signal
       );
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
   }
+  stopIfCancelled("create the deployment", deps.signal);
   const { deployment, created } = await platform.createDeployment({
     ref: plan.ref,
     hash: plan.hash,
@@ -1045,6 +1051,7 @@ async function push(plan, deps) {
   );
   let configuration = "skipped";
   if (plan.configuration) {
+    stopIfCancelled("send the configuration", deps.signal);
     const result = await platform.createConfiguration(deployment, plan.configuration);
     configuration = result.created ? "created" : "existing";
     log(`configuration ${result.created ? "created" : "already existed"}`);
@@ -1067,20 +1074,24 @@ async function push(plan, deps) {
     ...deps.dryRun && { dryRun: true }
   };
 }
-async function uploadAll(storage, first, last, concurrency) {
+function stopIfCancelled(step, signal) {
+  if (signal?.aborted) throw new PushError(step, `stopped: ${stopReason(signal)}`);
+}
+async function uploadAll(storage, first, last, concurrency, cancel) {
   const stop = new AbortController();
+  const signal = cancel ? AbortSignal.any([cancel, stop.signal]) : stop.signal;
   const done = [];
   let failure;
   const run = async (queue) => {
     let next = 0;
     const worker = async () => {
-      while (next < queue.length && !stop.signal.aborted) {
+      while (next < queue.length && !signal.aborted) {
         const item = queue[next++];
         try {
-          done.push(await storage.upload(item.key, item.path, stop.signal));
+          done.push(await storage.upload(item.key, item.path, signal));
         } catch (error) {
           failure ??= error;
-          stop.abort();
+          stop.abort("another upload failed");
         }
       }
     };
@@ -1091,6 +1102,7 @@ async function uploadAll(storage, first, last, concurrency) {
   await run(first);
   if (!failure) await run(last);
   if (failure) throw failure;
+  stopIfCancelled("upload", cancel);
   const order = [...first, ...last].map((i) => i.key);
   return done.sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key));
 }
