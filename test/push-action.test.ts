@@ -220,25 +220,11 @@ describe('the action in merge mode with upload: instellar (node dist/index.js)',
   }, 60_000)
 
   it('instellar-dry-run: prints every call, needs no tokens, sends nothing', async () => {
-    const ran = await runAction(
-      {
-        mode: 'merge',
-        'signing-key': privateKey,
-        'signing-key-name': KEY_NAME,
-        'packages-dir': mkdtempSync(join(root, 'merged-')),
-        upload: 'instellar',
-        'instellar-dry-run': 'true',
-        'instellar-endpoint': platform.url,
-      },
-      {
-        ...github.env,
-        GITHUB_WORKSPACE: workspace,
-        RUNNER_TEMP: root,
-        GITHUB_REPOSITORY: 'acme/hello-app',
-        GITHUB_SHA: SHA,
-        GITHUB_REF: 'refs/heads/main',
-      },
-    )
+    // no tokens: a dry run needs none
+    const inputs = mergeInputs({ 'instellar-dry-run': 'true' })
+    delete inputs['instellar-auth-token']
+    delete inputs['instellar-package-token']
+    const ran = await runAction(inputs, runnerEnv())
     expect(ran.code).toBe(0)
     expect(ran.stdout).toContain('::group::Push to Instellar (dry run)\n')
     expect(ran.stdout).toContain(`would POST ${platform.url}/publish/automation/callback`)
