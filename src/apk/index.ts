@@ -3,7 +3,7 @@
  * does, index members laid out for signing, repository directories checked whole.
  */
 
-export { checkPaths, type CheckOptions, type FileCheck } from './repository.js'
+export { checkPaths, type FileCheck } from './repository.js'
 export {
   checkPackageFile,
   MAX_CONTROL_BYTES,

@@ -1,12 +1,12 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { basename, join } from 'node:path'
 import {
   checkPackageFile,
   MAX_INDEX_BYTES,
   readIndex,
   verifyIndex,
+  type IndexEntry,
   type PackageCheck,
-  type PackageOptions,
   type TrustedKeys,
   type Verdict,
   type Verification,
@@ -18,50 +18,48 @@ export interface FileCheck {
   reason: string
 }
 
-export type CheckOptions = Pick<PackageOptions, 'maxInflatedBytes'>
-
 /**
  * Checks files and repository directories: every package and index verifies against the trusted
  * keys, and each APKINDEX lists exactly the packages beside it, with matching checksums and sizes.
- * Each package is read once, streaming, for its verdict and for what the listing compares.
+ * Each package is read once, streaming, for its verdict and for what the listing compares; each
+ * index once, for its verdict and its entries.
  */
 export async function checkPaths(
   paths: readonly string[],
   keys: TrustedKeys,
-  options: CheckOptions = {},
 ): Promise<FileCheck[]> {
   const checks: FileCheck[] = []
   for (const path of paths) {
-    if ((await stat(path)).isDirectory()) checks.push(...(await checkTree(path, keys, options)))
-    else if (basename(path) === 'APKINDEX.tar.gz') checks.push(await checkIndex(path, keys))
-    else checks.push(fileCheck(path, await checkPackageFile(path, keys, options)))
+    if ((await stat(path)).isDirectory()) checks.push(...(await checkTree(path, keys)))
+    else if (basename(path) === 'APKINDEX.tar.gz') checks.push((await checkIndex(path, keys)).check)
+    else checks.push(fileCheck(path, await checkPackageFile(path, keys)))
   }
   return checks
 }
 
-async function checkTree(
-  dir: string,
-  keys: TrustedKeys,
-  options: CheckOptions,
-): Promise<FileCheck[]> {
+async function checkTree(dir: string, keys: TrustedKeys): Promise<FileCheck[]> {
   const checks: FileCheck[] = []
   const entries = await readdir(dir, { withFileTypes: true })
   for (const entry of entries) {
-    if (entry.isDirectory()) checks.push(...(await checkTree(join(dir, entry.name), keys, options)))
+    if (entry.isDirectory()) checks.push(...(await checkTree(join(dir, entry.name), keys)))
   }
   const files = entries.filter((e) => e.isFile()).map((e) => e.name)
   const packages = new Map<string, PackageCheck>()
+  let listing: IndexEntry[] | undefined
   for (const name of files.filter((f) => f.endsWith('.apk') || f === 'APKINDEX.tar.gz').sort()) {
     const path = join(dir, name)
     if (name === 'APKINDEX.tar.gz') {
-      checks.push(await checkIndex(path, keys))
+      const index = await checkIndex(path, keys)
+      checks.push(index.check)
+      listing = index.entries
       continue
     }
-    const result = await checkPackageFile(path, keys, options)
+    const result = await checkPackageFile(path, keys)
     packages.set(name, result)
     checks.push(fileCheck(path, result))
   }
-  if (files.includes('APKINDEX.tar.gz')) checks.push(...(await checkListing(dir, files, packages)))
+  // An index that could not be read has no listing to compare; its own check says why.
+  if (listing) checks.push(...checkListing(dir, files, listing, packages))
   return checks
 }
 
@@ -69,40 +67,47 @@ function fileCheck(path: string, result: Verification): FileCheck {
   return { path, verdict: result.verdict, reason: result.reason }
 }
 
-async function checkIndex(path: string, keys: TrustedKeys): Promise<FileCheck> {
+/** The index's verdict, and its entries when it could be read. */
+async function checkIndex(
+  path: string,
+  keys: TrustedKeys,
+): Promise<{ check: FileCheck; entries?: IndexEntry[] }> {
   const { size } = await stat(path)
   // Not even read into memory past the limit; readIndex refuses it too.
   if (size > MAX_INDEX_BYTES)
     return {
-      path,
-      verdict: 'TOO_LARGE',
-      reason: `the index is ${size} bytes, more than the ${MAX_INDEX_BYTES} PAKman reads (MAX_INDEX_BYTES)`,
+      check: {
+        path,
+        verdict: 'TOO_LARGE',
+        reason: `the index is ${size} bytes, more than the ${MAX_INDEX_BYTES} PAKman reads (MAX_INDEX_BYTES)`,
+      },
     }
-  return fileCheck(path, verifyIndex(await readFile(path), keys))
+  const bytes = await readFile(path)
+  const check = fileCheck(path, verifyIndex(bytes, keys))
+  try {
+    return { check, entries: readIndex(bytes).entries }
+  } catch {
+    return { check } // unreadable: the verdict says why
+  }
 }
 
 /** The index against the directory: nothing listed is missing or different, nothing present unlisted. */
-async function checkListing(
+function checkListing(
   dir: string,
   files: string[],
+  entries: IndexEntry[],
   packages: ReadonlyMap<string, PackageCheck>,
-): Promise<FileCheck[]> {
+): FileCheck[] {
   const checks: FileCheck[] = []
   const indexPath = join(dir, 'APKINDEX.tar.gz')
-  let entries
-  try {
-    if ((await stat(indexPath)).size > MAX_INDEX_BYTES) return checks // checkIndex said so
-    entries = readIndex(await readFile(indexPath)).entries
-  } catch {
-    return checks // already reported by checkIndex
-  }
   const listed = new Set<string>()
   for (const entry of entries) {
     const name = `${entry.name}-${entry.version}.apk`
     const path = join(dir, name)
     listed.add(name)
+    // Every .apk beside the index was checked, so one not in `packages` is not there.
     const found = packages.get(name)
-    if (!files.includes(name) || !found) {
+    if (!found) {
       checks.push({ path, verdict: 'MISSING', reason: `listed in ${indexPath} but not present` })
       continue
     }
@@ -117,11 +122,7 @@ async function checkListing(
     }
   }
   for (const name of files.filter((f) => f.endsWith('.apk') && !listed.has(f))) {
-    checks.push({
-      path: join(dir, name),
-      verdict: 'NOT_LISTED',
-      reason: `not in ${join(dirname(join(dir, name)), 'APKINDEX.tar.gz')}`,
-    })
+    checks.push({ path: join(dir, name), verdict: 'NOT_LISTED', reason: `not in ${indexPath}` })
   }
   return checks
 }
