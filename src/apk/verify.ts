@@ -192,10 +192,10 @@ class PackagePass implements MemberSink {
   private early: Verification | undefined
   private signedBy: string | undefined
   private datahash: string | undefined
-  private dataSeen = false
   private dataHash: Hash | undefined
   /** Without datahash the signature covers control and data: checked as the data streams past. */
   private pending: { signature: Signature; verify: Verify }[] = []
+  /** Set at the data stream's start: any member after it is 'after'. */
   private tar: TarReader | undefined
   private tarError: unknown
   private file: { header: TarHeader; expected: string; hash: Hash } | undefined
@@ -211,9 +211,8 @@ class PackagePass implements MemberSink {
   start(index: number): void {
     if (index === 0) this.role = 'first'
     else if (!this.control) this.role = 'control'
-    else if (!this.dataSeen) {
+    else if (!this.tar) {
       this.role = 'data'
-      this.dataSeen = true
       if (this.datahash) this.dataHash = createHash('sha256')
       this.tar = new TarReader({
         entry: (header) => this.entry(header),
