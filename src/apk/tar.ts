@@ -34,7 +34,7 @@ export interface TarVisitor {
 
 const BLOCK = 512
 /** Pax and GNU long-name bodies are kept whole to be parsed; apk's are well under this. */
-export const MAX_TAR_META_BYTES = 1024 * 1024
+const MAX_TAR_META_BYTES = 1024 * 1024
 
 export function readTar(archive: Buffer): TarEntry[] {
   const entries: TarEntry[] = []
