@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto'
+import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { copyFileSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -104,15 +104,7 @@ describe('a package verified in one streaming pass', () => {
       Buffer.concat([...tarEntry({ path: 'a.txt', content: Buffer.from('hello\n') })]),
     )
     const control = controlMember('pkgname = old\npkgver = 1-r0\n')
-    const signature = (bytes: Buffer) =>
-      gzipSync(
-        Buffer.concat(
-          tarEntry({
-            path: `.SIGN.RSA.${KEY_NAME}`,
-            content: sign('sha1', bytes, key.privateKey),
-          }),
-        ),
-      )
+    const signature = (bytes: Buffer) => signatureMember(bytes, key.privateKey, KEY_NAME)
     const good = Buffer.concat([signature(Buffer.concat([control, data])), control, data])
     const stream = (bytes: Buffer) => verifyPackageStream(Readable.from([bytes]), trusted)
     expect(await stream(good)).toMatchObject({ verdict: 'OK', signedBy: KEY_NAME })
