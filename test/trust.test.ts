@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadTrustedKeys } from '../src/signing/index.js'
+import { KeyError, loadTrustedKeys } from '../src/signing/index.js'
 import { scratchDirs } from './helpers/scratch.js'
 
 const dir = scratchDirs().temp('pakman-trust-')
@@ -30,6 +30,7 @@ describe('keys given to pakman verify', () => {
     await expect(loadTrustedKeys([file])).rejects.toThrow(
       `${file} is a private key: give the public key (NAME.rsa.pub`,
     )
+    await expect(loadTrustedKeys([file])).rejects.toThrow(KeyError)
   })
 
   it('names a file that is not a key, missing or a directory', async () => {
@@ -37,6 +38,8 @@ describe('keys given to pakman verify', () => {
     await expect(loadTrustedKeys([notes])).rejects.toThrow(
       `${notes} is not a PEM public key (expected -----BEGIN PUBLIC KEY-----)`,
     )
+    // One error class for every refusal, whichever step refused.
+    await expect(loadTrustedKeys([notes])).rejects.toThrow(KeyError)
     await expect(loadTrustedKeys([join(dir, 'nope.pub')])).rejects.toThrow(
       `${join(dir, 'nope.pub')} is missing: expected a public key file NAME.rsa.pub`,
     )

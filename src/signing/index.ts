@@ -17,4 +17,4 @@ export {
   type SigningKey,
 } from './key.js'
 export { signMember } from './sign.js'
-export { loadTrustedKeys, TrustError } from './trust.js'
+export { loadTrustedKeys } from './trust.js'

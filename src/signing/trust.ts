@@ -1,18 +1,13 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
 import { basename } from 'node:path'
 import type { TrustedKeys } from '../apk/index.js'
-import { readKeyFile } from './key.js'
-
-/** A key file that cannot be trusted as given; the message names the file and what was expected. */
-export class TrustError extends Error {
-  override name = 'TrustError'
-}
+import { KeyError, readKeyFile } from './key.js'
 
 /**
  * Public key files as apk trusts them (/etc/apk/keys/<name>.rsa.pub): the file name is the name
  * signatures refer to. A private key is refused with a hint rather than silently turned into its
  * public half, so a key never travels where only public keys belong; anything else that is not a
- * PEM public key is refused naming the file.
+ * PEM public key is refused naming the file. Every refusal is a KeyError, as readKeyFile's are.
  */
 export async function loadTrustedKeys(files: readonly string[]): Promise<TrustedKeys> {
   const keys = new Map<string, KeyObject>()
@@ -32,7 +27,7 @@ function trustedPublicKey(file: string, pem: string): KeyObject {
       privateKey = /ENCRYPTED/.test(pem)
     }
     if (privateKey) {
-      throw new TrustError(
+      throw new KeyError(
         `${file} is a private key: give the public key (NAME.rsa.pub, e.g. from openssl pkey -pubout), named as the packages' signatures name it`,
       )
     }
@@ -40,6 +35,6 @@ function trustedPublicKey(file: string, pem: string): KeyObject {
   try {
     return createPublicKey(pem)
   } catch {
-    throw new TrustError(`${file} is not a PEM public key (expected -----BEGIN PUBLIC KEY-----)`)
+    throw new KeyError(`${file} is not a PEM public key (expected -----BEGIN PUBLIC KEY-----)`)
   }
 }
