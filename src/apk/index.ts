@@ -5,6 +5,7 @@
 
 export { checkPaths, type FileCheck } from './repository.js'
 export {
+  checkIndexFile,
   checkPackageFile,
   MAX_CONTROL_BYTES,
   MAX_INDEX_BYTES,
@@ -17,6 +18,7 @@ export {
   verifyPackageStream,
   type ApkIndex,
   type ApkPackage,
+  type IndexCheck,
   type PackageCheck,
   type PackageOptions,
   type TrustedKeys,

@@ -1,10 +1,8 @@
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { readdir, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import {
+  checkIndexFile,
   checkPackageFile,
-  MAX_INDEX_BYTES,
-  readIndex,
-  verifyIndex,
   type IndexEntry,
   type PackageCheck,
   type TrustedKeys,
@@ -31,7 +29,8 @@ export async function checkPaths(
   const checks: FileCheck[] = []
   for (const path of paths) {
     if ((await stat(path)).isDirectory()) checks.push(...(await checkTree(path, keys)))
-    else if (basename(path) === 'APKINDEX.tar.gz') checks.push((await checkIndex(path, keys)).check)
+    else if (basename(path) === 'APKINDEX.tar.gz')
+      checks.push(fileCheck(path, await checkIndexFile(path, keys)))
     else checks.push(fileCheck(path, await checkPackageFile(path, keys)))
   }
   return checks
@@ -49,8 +48,8 @@ async function checkTree(dir: string, keys: TrustedKeys): Promise<FileCheck[]> {
   for (const name of files.filter((f) => f.endsWith('.apk') || f === 'APKINDEX.tar.gz').sort()) {
     const path = join(dir, name)
     if (name === 'APKINDEX.tar.gz') {
-      const index = await checkIndex(path, keys)
-      checks.push(index.check)
+      const index = await checkIndexFile(path, keys)
+      checks.push(fileCheck(path, index))
       listing = index.entries
       continue
     }
@@ -58,37 +57,13 @@ async function checkTree(dir: string, keys: TrustedKeys): Promise<FileCheck[]> {
     packages.set(name, result)
     checks.push(fileCheck(path, result))
   }
-  // An index that could not be read has no listing to compare; its own check says why.
+  // An index that could not be read has no listing to compare; its own verdict says why.
   if (listing) checks.push(...checkListing(dir, files, listing, packages))
   return checks
 }
 
 function fileCheck(path: string, result: Verification): FileCheck {
   return { path, verdict: result.verdict, reason: result.reason }
-}
-
-/** The index's verdict, and its entries when it could be read. */
-async function checkIndex(
-  path: string,
-  keys: TrustedKeys,
-): Promise<{ check: FileCheck; entries?: IndexEntry[] }> {
-  const { size } = await stat(path)
-  // Not even read into memory past the limit; readIndex refuses it too.
-  if (size > MAX_INDEX_BYTES)
-    return {
-      check: {
-        path,
-        verdict: 'TOO_LARGE',
-        reason: `the index is ${size} bytes, more than the ${MAX_INDEX_BYTES} PAKman reads (MAX_INDEX_BYTES)`,
-      },
-    }
-  const bytes = await readFile(path)
-  const check = fileCheck(path, verifyIndex(bytes, keys))
-  try {
-    return { check, entries: readIndex(bytes).entries }
-  } catch {
-    return { check } // unreadable: the verdict says why
-  }
 }
 
 /** The index against the directory: nothing listed is missing or different, nothing present unlisted. */

@@ -8,7 +8,7 @@ import {
   type Verify,
 } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import {
   ArchiveError,
@@ -387,12 +387,15 @@ export interface IndexEntry {
 /** An index is read whole; a repository of thousands of packages has one of a few MiB. */
 export const MAX_INDEX_BYTES = 64 * 1024 ** 2
 
+function indexTooLarge(size: number): ArchiveError {
+  return new ArchiveError(
+    'TOO_LARGE',
+    `the index is ${size} bytes, more than the ${MAX_INDEX_BYTES} PAKman reads (MAX_INDEX_BYTES)`,
+  )
+}
+
 export function readIndex(file: Buffer): ApkIndex {
-  if (file.length > MAX_INDEX_BYTES)
-    throw new ArchiveError(
-      'TOO_LARGE',
-      `the index is ${file.length} bytes, more than the ${MAX_INDEX_BYTES} PAKman reads (MAX_INDEX_BYTES)`,
-    )
+  if (file.length > MAX_INDEX_BYTES) throw indexTooLarge(file.length)
   const members = splitGzipMembers(file, MAX_INDEX_BYTES)
   const first = readTar(members[0]?.content ?? Buffer.alloc(0))
   const signed = first.length > 0 && first.every((e) => e.path.startsWith('.SIGN.'))
@@ -416,6 +419,30 @@ export function verifyIndex(file: Buffer, keys: TrustedKeys): Verification {
   } catch (error) {
     return archiveFailure(error)
   }
+  return indexSignatures(index, keys)
+}
+
+/** An index file's verdict, with its entries when it could be read (a listing to compare). */
+export interface IndexCheck extends Verification {
+  entries?: IndexEntry[]
+}
+
+/** Verifies an index file, read once; one past MAX_INDEX_BYTES is not even read into memory. */
+export async function checkIndexFile(path: string, keys: TrustedKeys): Promise<IndexCheck> {
+  const { size } = await stat(path)
+  if (size > MAX_INDEX_BYTES) return archiveFailure(indexTooLarge(size))
+  // The file system's errors (unreadable) are not verdicts on the index: they throw.
+  const bytes = await readFile(path)
+  let index: ApkIndex
+  try {
+    index = readIndex(bytes)
+  } catch (error) {
+    return archiveFailure(error)
+  }
+  return { ...indexSignatures(index, keys), entries: index.entries }
+}
+
+function indexSignatures(index: ApkIndex, keys: TrustedKeys): Verification {
   return checkSignatures(
     index.signatures,
     index.members[index.signatures.length ? 1 : 0]!.raw,
