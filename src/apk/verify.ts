@@ -123,16 +123,10 @@ export async function verifyPackageStream(
 }
 
 /** Reads a package held in memory (small files, tests) with the same pass, listing its data. */
-export function readPackage(file: Buffer, options: PackageOptions = {}): ApkPackage {
+export function readPackage(file: Buffer): ApkPackage {
   const data: TarHeader[] = []
-  const pass = new PackagePass(undefined, {
-    ...options,
-    onEntry: (entry) => {
-      data.push(entry)
-      options.onEntry?.(entry)
-    },
-  })
-  const members = runOnBuffer(file, pass, options)
+  const pass = new PackagePass(undefined, { onEntry: (entry) => data.push(entry) })
+  const members = runOnBuffer(file, pass)
   pass.finish()
   return {
     members,
@@ -152,7 +146,7 @@ export function verifyPackage(
 ): Verification {
   const pass = new PackagePass(keys, options)
   try {
-    runOnBuffer(file, pass, options)
+    runOnBuffer(file, pass)
     return pass.finish()
   } catch (error) {
     return archiveFailure(error)
@@ -160,9 +154,9 @@ export function verifyPackage(
 }
 
 /** Feeds a Buffer's members to the pass, one at a time, until it asks to stop. */
-function runOnBuffer(file: Buffer, pass: PackagePass, options: PackageOptions): GzipMember[] {
+function runOnBuffer(file: Buffer, pass: PackagePass): GzipMember[] {
   const members: GzipMember[] = []
-  for (const member of gzipMembers(file, options.maxInflatedBytes ?? MAX_INFLATED_BYTES)) {
+  for (const member of gzipMembers(file, pass.maxInflated)) {
     members.push(member)
     pass.start(members.length - 1)
     pass.raw(member.raw)
@@ -187,7 +181,7 @@ class PackagePass implements MemberSink {
   private contents: Buffer[] = []
   private kept = 0
   private inflated = 0
-  private readonly maxInflated: number
+  readonly maxInflated: number
   /** A verdict reached before the data (the signature's). */
   private early: Verification | undefined
   private signedBy: string | undefined
