@@ -1,9 +1,12 @@
 import { readFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import { MANIFEST } from './output.js'
 import { checkKeyName } from '../signing/index.js'
 
-export { MANIFEST }
+/**
+ * pakman.json: what a build artifact holds, so a merge job knows each one's stack and arch. Its
+ * presence also marks an output directory as PAKman's own (see output.ts).
+ */
+export const MANIFEST = 'pakman.json'
 
 export interface Manifest {
   package: string
