@@ -350,10 +350,7 @@ export class GitHubReleaser implements Releaser {
  * throttling (rate limits, waiting as long as GitHub says). Rate limits are left to throttling
  * alone, so a 403 or 429 is never retried twice over.
  */
-export async function createOctokit(
-  token: string,
-  options: GitHubReleaserOptions = {},
-): Promise<Octokit> {
+async function createOctokit(token: string, options: GitHubReleaserOptions = {}): Promise<Octokit> {
   const [{ getOctokit }, { retry }, { throttling }, { default: Bottleneck }] = await Promise.all([
     import('@actions/github'),
     import('@octokit/plugin-retry'),
