@@ -268,6 +268,10 @@ describe('merge input checks', () => {
       'the build jobs signed with different keys (a, b in their pakman.json); merge only builds signed with one key',
     )
     expect(() => mergeKeyName([manifest('')], {})).toThrow(/merge needs signing-key-name/)
+    // a name from an artifact's pakman.json becomes a file name too
+    expect(() => mergeKeyName([manifest('../k')], {})).toThrow(
+      'signing key name "../k" may hold letters',
+    )
   })
 
   it('parses the key as a build does: RSA only, and a name that is no path', async () => {
