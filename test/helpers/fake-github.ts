@@ -93,8 +93,12 @@ export interface FakeGitHub {
   holdUntil(route: Route, count: number): void
   /** Runs `action` when the next request to `route` arrives, before it is answered. */
   beforeNext(route: Route, action: () => void): void
-  /** Forgets every failNext, holdUntil and beforeNext not used up. */
-  clearInjected(): void
+  /**
+   * Back to a fresh server for a test of artifacts and releases: no artifact, release or request
+   * recorded, no upload delay, no failNext, holdUntil or beforeNext left. The cache's entries and
+   * blobs are kept.
+   */
+  reset(): void
   /** Adds a release as if made earlier, in the repository `repo` (default octo/app). */
   addRelease(tag: string, options?: { draft?: boolean; repo?: string }): FakeRelease
   close(): Promise<void>
@@ -180,6 +184,13 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     }
     send(res, 404, { msg: `no route ${req.method} ${url.pathname}` })
   })
+
+  /** Forgets every failNext, holdUntil and beforeNext not used up. */
+  function clearInjected(): void {
+    failures.clear()
+    gates.clear()
+    hooks.clear()
+  }
 
   /** The answers GitHub gives, headers and messages as it sends them. */
   function fail(res: ServerResponse, failure: Failure, wait: number): void {
@@ -504,10 +515,11 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       void failures.set(route, { left: times, failure, wait }),
     holdUntil: (route, count) => void gates.set(route, { count, waiting: [] }),
     beforeNext: (route, action) => void hooks.set(route, action),
-    clearInjected: () => {
-      failures.clear()
-      gates.clear()
-      hooks.clear()
+    reset: () => {
+      for (const list of [artifacts, releases, published, requests, calls]) list.length = 0
+      uploads.maxInFlight = 0
+      fake.uploadDelayMs = 0
+      clearInjected()
     },
     addRelease: (tag, options = {}) => {
       const release: FakeRelease = {
