@@ -196,6 +196,9 @@ function message(error: unknown): string {
 
 type Octokit = ReturnType<typeof import('@actions/github').getOctokit>
 
+/** plugin-retry's retries of a server error; the error message counts the attempts from it. */
+const SERVER_ERROR_RETRIES = 3
+
 export interface GitHubReleaserOptions {
   /** The REST API root; api.github.com by default. */
   apiUrl?: string
@@ -222,7 +225,7 @@ export class GitHubReleaser implements Releaser {
     private readonly owner: string,
     private readonly repo: string,
     /** Retries of a server error, as the Octokit was made with: for the error message. */
-    private readonly retries = 3,
+    private readonly retries = SERVER_ERROR_RETRIES,
   ) {}
 
   static async create(
@@ -236,7 +239,7 @@ export class GitHubReleaser implements Releaser {
       await createOctokit(token, options),
       owner,
       repo,
-      options.retries ?? 3,
+      options.retries ?? SERVER_ERROR_RETRIES,
     )
   }
 
@@ -379,7 +382,7 @@ async function createOctokit(token: string, options: GitHubReleaserOptions = {})
     {
       baseUrl: options.apiUrl ?? 'https://api.github.com',
       retry: {
-        retries: options.retries ?? 3,
+        retries: options.retries ?? SERVER_ERROR_RETRIES,
         retryAfterBaseValue: base,
         doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
       },
