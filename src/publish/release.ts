@@ -1,4 +1,5 @@
 import { openAsBlob } from 'node:fs'
+import { parseRepository } from '../recipe/index.js'
 
 /*
  * Release assets. Releaser is the small interface in front of Octokit, so the release logic below
@@ -233,12 +234,12 @@ export class GitHubReleaser implements Releaser {
     repository: string,
     options: GitHubReleaserOptions = {},
   ): Promise<GitHubReleaser> {
-    const [owner, repo] = repository.split('/')
-    if (!owner || !repo) throw new Error(`repository must be owner/name, not "${repository}"`)
+    const parsed = parseRepository(repository)
+    if (!parsed) throw new Error(`repository must be owner/name, not "${repository}"`)
     return new GitHubReleaser(
       await createOctokit(token, options),
-      owner,
-      repo,
+      parsed.owner,
+      parsed.name,
       options.retries ?? SERVER_ERROR_RETRIES,
     )
   }
