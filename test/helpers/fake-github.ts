@@ -77,8 +77,8 @@ export interface FakeGitHub {
   releases: FakeRelease[]
   /** Every time a release went from draft (or nothing) to published. */
   published: { id: number; repo: string; tag_name: string }[]
-  /** "METHOD /path" of every request. */
-  requests: string[]
+  /** "METHOD /path" of every request: the routes of `calls`. */
+  readonly requests: string[]
   calls: FakeCall[]
   /** Asset uploads: how many are in flight now, and the most there ever were at once. */
   uploads: { inFlight: number; maxInFlight: number }
@@ -112,7 +112,6 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   const blobs = new Map<string, Buffer>()
   const blocks = new Map<string, Buffer>()
   const contentTypes = new Map<string, string>()
-  const requests: string[] = []
   const artifacts: FakeArtifact[] = []
   const releases: FakeRelease[] = []
   const published: FakeGitHub['published'] = []
@@ -128,7 +127,6 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', base)
     const route = `${req.method} ${url.pathname}`
-    requests.push(route)
     calls.push({ route, query: url.search, at: performance.now() })
     // Counted from arrival to answer, body included: what "in flight" means to the client.
     const upload = route.startsWith('POST /uploads/')
@@ -502,7 +500,10 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     artifacts,
     releases,
     published,
-    requests,
+    // Derived from calls, so the two cannot disagree.
+    get requests() {
+      return calls.map((c) => c.route)
+    },
     calls,
     uploads,
     get uploadDelayMs() {
@@ -516,7 +517,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     holdUntil: (route, count) => void gates.set(route, { count, waiting: [] }),
     beforeNext: (route, action) => void hooks.set(route, action),
     reset: () => {
-      for (const list of [artifacts, releases, published, requests, calls]) list.length = 0
+      for (const list of [artifacts, releases, published, calls]) list.length = 0
       uploads.maxInFlight = 0
       fake.uploadDelayMs = 0
       clearInjected()
