@@ -329,9 +329,9 @@ describe('a cancelled push', () => {
     expect(s3.openUploads()).toEqual([])
   })
 
-  it('creates no deployment when cancelled after the uploads', async () => {
+  it('creates no deployment when cancelled while the zip upload completes', async () => {
     const cancel = new AbortController()
-    // Cancelled as the last upload (the zip) completes, before the deployment is created.
+    // Cancelled while the zip's completing request is held at the server.
     const zip = s3.holdNext(
       (r) => r.method === 'POST' && 'uploadId' in r.query && r.path.endsWith('packages.zip'),
     )
