@@ -145,26 +145,27 @@ describe('merge mode', () => {
 })
 
 describe('the action in merge mode (node dist/index.js)', () => {
+  /** The action in merge mode with the build jobs' key, as a job of this run on the fake server. */
+  const runMerge = async (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) => {
+    const { runAction } = await import('./helpers/action.js')
+    return runAction(
+      { mode: 'merge', 'signing-key': privateKey, ...inputs },
+      { ...github.env, GITHUB_WORKSPACE: root, RUNNER_TEMP: root, ...env },
+    )
+  }
+
   // Uses the three build artifacts the first describe uploaded to the same server.
   it('downloads the build artifacts, merges, verifies and publishes one repository', async () => {
-    const { runAction } = await import('./helpers/action.js')
     const out = mkdtempSync(join(root, 'action-merged-'))
-    const ran = await runAction(
+    const ran = await runMerge(
       {
-        mode: 'merge',
-        'signing-key': privateKey,
         'signing-key-name': KEY_NAME,
         'packages-dir': out,
         upload: 'artifact,release',
         'release-tag': 'v1.0.3',
         'github-token': 'test-token',
       },
-      {
-        ...github.env,
-        GITHUB_WORKSPACE: root,
-        RUNNER_TEMP: root,
-        GITHUB_REPOSITORY: 'acme/hello-app',
-      },
+      { GITHUB_REPOSITORY: 'acme/hello-app' },
     )
     expect(ran.code).toBe(0)
     expect(ran.outputs).toMatchObject({
@@ -192,23 +193,16 @@ describe('the action in merge mode (node dist/index.js)', () => {
   }, 60_000)
 
   it('takes the key name from the build jobs, not from the repository running the merge', async () => {
-    const { runAction } = await import('./helpers/action.js')
-    const ran = await runAction(
-      {
-        mode: 'merge',
-        'signing-key': privateKey,
-        'packages-dir': mkdtempSync(join(root, 'named-')),
-        upload: 'none',
-      },
+    const ran = await runMerge(
+      { 'packages-dir': mkdtempSync(join(root, 'named-')), upload: 'none' },
       // a fork or another repository running the merge: its name is not the key's
-      { ...github.env, GITHUB_WORKSPACE: root, RUNNER_TEMP: root, GITHUB_REPOSITORY: 'fork/other' },
+      { GITHUB_REPOSITORY: 'fork/other' },
     )
     expect(ran.code, ran.stdout).toBe(0)
     expect(ran.outputs['key-name']).toBe(KEY_NAME)
   }, 60_000)
 
   it('refuses a signing-key-name that contradicts the build jobs or is a path', async () => {
-    const { runAction } = await import('./helpers/action.js')
     for (const [name, message] of [
       [
         'acme-hello-app',
@@ -217,16 +211,7 @@ describe('the action in merge mode (node dist/index.js)', () => {
       ['../x', '::error::signing key name "../x" may hold letters, digits and @ . _ + - only'],
     ] as const) {
       const out = mkdtempSync(join(root, 'bad-name-'))
-      const ran = await runAction(
-        {
-          mode: 'merge',
-          'signing-key': privateKey,
-          'signing-key-name': name,
-          'packages-dir': out,
-          upload: 'none',
-        },
-        { ...github.env, GITHUB_WORKSPACE: root, RUNNER_TEMP: root },
-      )
+      const ran = await runMerge({ 'signing-key-name': name, 'packages-dir': out, upload: 'none' })
       expect(ran.code).toBe(1)
       expect(ran.stdout).toContain(message)
       expect(readdirSync(root).some((f) => f === 'x.rsa.pub')).toBe(false)
@@ -268,6 +253,10 @@ describe('merge input checks', () => {
       'the build jobs signed with different keys (a, b in their pakman.json); merge only builds signed with one key',
     )
     expect(() => mergeKeyName([manifest('')], {})).toThrow(/merge needs signing-key-name/)
+    // a name from an artifact's pakman.json becomes a file name too
+    expect(() => mergeKeyName([manifest('../k')], {})).toThrow(
+      'signing key name "../k" may hold letters',
+    )
   })
 
   it('parses the key as a build does: RSA only, and a name that is no path', async () => {

@@ -329,9 +329,9 @@ describe('a cancelled push', () => {
     expect(s3.openUploads()).toEqual([])
   })
 
-  it('creates no deployment when cancelled after the uploads', async () => {
+  it('creates no deployment when cancelled while the zip upload completes', async () => {
     const cancel = new AbortController()
-    // Cancelled as the last upload (the zip) completes, before the deployment is created.
+    // Cancelled while the zip's completing request is held at the server.
     const zip = s3.holdNext(
       (r) => r.method === 'POST' && 'uploadId' in r.query && r.path.endsWith('packages.zip'),
     )
@@ -342,6 +342,37 @@ describe('a cancelled push', () => {
     await expect(pushing).rejects.toThrow(/stopped: the run was cancelled/)
     expect(platform.deployments).toEqual([])
     expect(s3.openUploads()).toEqual([])
+  })
+
+  /** Settings whose push is cancelled the moment it logs a line that `at` matches. */
+  function cancelledAt(at: RegExp, overrides: Partial<PushSettings> = {}) {
+    const cancel = new AbortController()
+    const s = settings({ signal: cancel.signal, ...overrides })
+    const log = s.log
+    s.log = (line) => {
+      log(line)
+      if (at.test(line)) cancel.abort('the run was cancelled')
+    }
+    return s
+  }
+
+  it('stops before the deployment when cancelled once the last upload has completed', async () => {
+    const s = cancelledAt(/^uploaded archives\//)
+    await expect(runPush(s)).rejects.toThrow(/^upload: stopped: the run was cancelled$/)
+    expect(await s3.keys()).toContain(ARCHIVE) // every upload finished
+    expect(platform.routes()).not.toContain('POST /publish/deployments')
+    expect(s3.openUploads()).toEqual([])
+  })
+
+  it('reusing an archive, creates no deployment when cancelled', async () => {
+    await runPush(settings())
+    platform.requests.length = 0
+    const s = cancelledAt(/was deployed before/, { ref: 'refs/tags/v1.0.0' })
+    await expect(runPush(s)).rejects.toThrow(
+      /^create the deployment: stopped: the run was cancelled$/,
+    )
+    expect(platform.routes()).not.toContain('POST /publish/deployments')
+    expect(platform.deployments).toHaveLength(1) // the first push's alone
   })
 })
 

@@ -16,13 +16,7 @@ beforeAll(() => {
   github = fake.server()
 })
 beforeEach(() => {
-  github.releases.length = 0
-  github.published.length = 0
-  github.requests.length = 0
-  github.calls.length = 0
-  github.uploads.maxInFlight = 0
-  github.uploadDelayMs = 0
-  github.clearInjected()
+  github.reset()
 })
 
 let lines: string[] = []

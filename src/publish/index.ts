@@ -12,20 +12,17 @@ import { stackSlug } from '../config/index.js'
 import { GitHubReleaser, publishAssets, type AssetFile, type Releaser } from './release.js'
 
 export { uploadDirectory } from './artifact.js'
-export { MANIFEST, mergeKeyName, readManifests, type Manifest } from './manifest.js'
+export { MANIFEST, mergeKeyName, type Manifest } from './manifest.js'
 export { downloadBuildArtifacts, mergeRepositories, type Merged } from './merge.js'
 export {
   claimOutputDir,
   DEFAULT_OUTPUT,
   emptyOutputDir,
   OUTPUT_MARKER,
-  OutputDirError,
   stageOutput,
   type Staging,
 } from './output.js'
 export {
-  AlreadyExistsError,
-  createOctokit,
   GitHubReleaser,
   publishAssets,
   type GitHubReleaserOptions,
@@ -72,7 +69,7 @@ export interface Published {
  * A release asset's name: release assets share one flat namespace across a matrix, so the stack
  * and arch go in front of the file name (alpine-3.20-x86_64-app-1.0.0-r1.apk).
  */
-export function assetName(stack: string, arch: string, file: string): string {
+function assetName(stack: string, arch: string, file: string): string {
   return `${stackSlug(stack)}-${arch}-${basename(file)}`
 }
 

@@ -1,9 +1,12 @@
 import { readFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import { MANIFEST } from './output.js'
 import { checkKeyName } from '../signing/index.js'
 
-export { MANIFEST }
+/**
+ * pakman.json: what a build artifact holds, so a merge job knows each one's stack and arch. Its
+ * presence also marks an output directory as PAKman's own (see output.ts).
+ */
+export const MANIFEST = 'pakman.json'
 
 export interface Manifest {
   package: string
@@ -36,12 +39,13 @@ export async function readManifests(dirs: readonly string[]): Promise<Manifest[]
  * The key name a merge signs its indexes with. Each package's signature names the key it was made
  * with, so it is the name the build jobs wrote into pakman.json (they must all agree); an input
  * naming another key is an error, not a silent override. Without a manifest naming one (older
- * builds), the input, then the repository's default name.
+ * builds), the input, then the repository's default name. The name returned is a checked one.
  */
 export function mergeKeyName(
   manifests: readonly Manifest[],
   given: { keyName?: string; defaultKeyName?: string },
 ): string {
+  // The input first: a path given as the name is refused as such, not as a contradiction.
   if (given.keyName) checkKeyName(given.keyName)
   const named = [...new Set(manifests.map((m) => m.keyName).filter(Boolean))]
   if (named.length > 1) {
@@ -60,5 +64,7 @@ export function mergeKeyName(
     throw new Error(
       'merge needs signing-key-name: no build artifact names its key, and no repository is known',
     )
+  // The name becomes a file name; a manifest's comes from an artifact, so it is checked too.
+  checkKeyName(name)
   return name
 }

@@ -8,7 +8,7 @@ import {
   trustedKeys,
   type IndexedPackage,
 } from '../apk/index.js'
-import { checkKeyName, publicKeyOf, readPrivateKey, signMember } from '../signing/index.js'
+import { publicKeyOf, readPrivateKey, signMember } from '../signing/index.js'
 import { MANIFEST, mergeKeyName, readManifests, type Manifest } from './manifest.js'
 
 /*
@@ -48,7 +48,6 @@ export async function mergeRepositories(
   const privateKey = readPrivateKey(settings.signingKey)
   const manifests = await readManifests(artifactDirs)
   const keyName = mergeKeyName(manifests, settings)
-  checkKeyName(keyName)
   const publicKeyPem = publicKeyOf(privateKey)
   const keyFile = `${keyName}.rsa.pub`
   const trusted = trustedKeys([[keyFile, publicKeyPem]])

@@ -13,6 +13,7 @@ import {
 import { homedir } from 'node:os'
 import { basename, dirname, join, resolve, sep } from 'node:path'
 import { handOver } from '../ownership/index.js'
+import { MANIFEST } from './manifest.js'
 
 /*
  * The output directory. PAKman replaces what is in it, so it only ever takes a directory that is
@@ -22,12 +23,6 @@ import { handOver } from '../ownership/index.js'
 
 /** Written into every output directory PAKman creates or uses. */
 export const OUTPUT_MARKER = '.pakman-output'
-
-/**
- * pakman.json, which a build writes beside its packages (see publish/), so a merge job knows each
- * artifact's stack and arch. Its presence also marks a directory as PAKman's own.
- */
-export const MANIFEST = 'pakman.json'
 
 /** The CLI's default output, under the workspace; the build's snapshot excludes `.pakman`. */
 export const DEFAULT_OUTPUT = join('.pakman', 'packages')

@@ -1,4 +1,5 @@
 import { openAsBlob } from 'node:fs'
+import { parseRepository } from '../recipe/index.js'
 
 /*
  * Release assets. Releaser is the small interface in front of Octokit, so the release logic below
@@ -196,6 +197,9 @@ function message(error: unknown): string {
 
 type Octokit = ReturnType<typeof import('@actions/github').getOctokit>
 
+/** plugin-retry's retries of a server error; the error message counts the attempts from it. */
+const SERVER_ERROR_RETRIES = 3
+
 export interface GitHubReleaserOptions {
   /** The REST API root; api.github.com by default. */
   apiUrl?: string
@@ -222,7 +226,7 @@ export class GitHubReleaser implements Releaser {
     private readonly owner: string,
     private readonly repo: string,
     /** Retries of a server error, as the Octokit was made with: for the error message. */
-    private readonly retries = 3,
+    private readonly retries = SERVER_ERROR_RETRIES,
   ) {}
 
   static async create(
@@ -230,13 +234,13 @@ export class GitHubReleaser implements Releaser {
     repository: string,
     options: GitHubReleaserOptions = {},
   ): Promise<GitHubReleaser> {
-    const [owner, repo] = repository.split('/')
-    if (!owner || !repo) throw new Error(`repository must be owner/name, not "${repository}"`)
+    const parsed = parseRepository(repository)
+    if (!parsed) throw new Error(`repository must be owner/name, not "${repository}"`)
     return new GitHubReleaser(
       await createOctokit(token, options),
-      owner,
-      repo,
-      options.retries ?? 3,
+      parsed.owner,
+      parsed.name,
+      options.retries ?? SERVER_ERROR_RETRIES,
     )
   }
 
@@ -350,10 +354,7 @@ export class GitHubReleaser implements Releaser {
  * throttling (rate limits, waiting as long as GitHub says). Rate limits are left to throttling
  * alone, so a 403 or 429 is never retried twice over.
  */
-export async function createOctokit(
-  token: string,
-  options: GitHubReleaserOptions = {},
-): Promise<Octokit> {
+async function createOctokit(token: string, options: GitHubReleaserOptions = {}): Promise<Octokit> {
   const [{ getOctokit }, { retry }, { throttling }, { default: Bottleneck }] = await Promise.all([
     import('@actions/github'),
     import('@octokit/plugin-retry'),
@@ -382,7 +383,7 @@ export async function createOctokit(
     {
       baseUrl: options.apiUrl ?? 'https://api.github.com',
       retry: {
-        retries: options.retries ?? 3,
+        retries: options.retries ?? SERVER_ERROR_RETRIES,
         retryAfterBaseValue: base,
         doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
       },

@@ -77,8 +77,8 @@ export interface FakeGitHub {
   releases: FakeRelease[]
   /** Every time a release went from draft (or nothing) to published. */
   published: { id: number; repo: string; tag_name: string }[]
-  /** "METHOD /path" of every request. */
-  requests: string[]
+  /** "METHOD /path" of every request: the routes of `calls`. */
+  readonly requests: string[]
   calls: FakeCall[]
   /** Asset uploads: how many are in flight now, and the most there ever were at once. */
   uploads: { inFlight: number; maxInFlight: number }
@@ -93,8 +93,12 @@ export interface FakeGitHub {
   holdUntil(route: Route, count: number): void
   /** Runs `action` when the next request to `route` arrives, before it is answered. */
   beforeNext(route: Route, action: () => void): void
-  /** Forgets every failNext, holdUntil and beforeNext not used up. */
-  clearInjected(): void
+  /**
+   * Back to a fresh server for a test of artifacts and releases: no artifact, release or request
+   * recorded, no upload delay, no failNext, holdUntil or beforeNext left. The cache's entries and
+   * blobs are kept.
+   */
+  reset(): void
   /** Adds a release as if made earlier, in the repository `repo` (default octo/app). */
   addRelease(tag: string, options?: { draft?: boolean; repo?: string }): FakeRelease
   close(): Promise<void>
@@ -108,7 +112,6 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   const blobs = new Map<string, Buffer>()
   const blocks = new Map<string, Buffer>()
   const contentTypes = new Map<string, string>()
-  const requests: string[] = []
   const artifacts: FakeArtifact[] = []
   const releases: FakeRelease[] = []
   const published: FakeGitHub['published'] = []
@@ -124,7 +127,6 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', base)
     const route = `${req.method} ${url.pathname}`
-    requests.push(route)
     calls.push({ route, query: url.search, at: performance.now() })
     // Counted from arrival to answer, body included: what "in flight" means to the client.
     const upload = route.startsWith('POST /uploads/')
@@ -180,6 +182,13 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     }
     send(res, 404, { msg: `no route ${req.method} ${url.pathname}` })
   })
+
+  /** Forgets every failNext, holdUntil and beforeNext not used up. */
+  function clearInjected(): void {
+    failures.clear()
+    gates.clear()
+    hooks.clear()
+  }
 
   /** The answers GitHub gives, headers and messages as it sends them. */
   function fail(res: ServerResponse, failure: Failure, wait: number): void {
@@ -491,7 +500,10 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     artifacts,
     releases,
     published,
-    requests,
+    // Derived from calls, so the two cannot disagree.
+    get requests() {
+      return calls.map((c) => c.route)
+    },
     calls,
     uploads,
     get uploadDelayMs() {
@@ -504,10 +516,11 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       void failures.set(route, { left: times, failure, wait }),
     holdUntil: (route, count) => void gates.set(route, { count, waiting: [] }),
     beforeNext: (route, action) => void hooks.set(route, action),
-    clearInjected: () => {
-      failures.clear()
-      gates.clear()
-      hooks.clear()
+    reset: () => {
+      for (const list of [artifacts, releases, published, calls]) list.length = 0
+      uploads.maxInFlight = 0
+      fake.uploadDelayMs = 0
+      clearInjected()
     },
     addRelease: (tag, options = {}) => {
       const release: FakeRelease = {
