@@ -17,11 +17,12 @@ const APK_VERSION = /^\d+(?:\.\d+)*[a-z]?(?:_(?:alpha|beta|pre|rc|cvs|svn|git|hg
 const SEMVER_PREFIX = /^(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)/
 /** What `git describe` appends when HEAD is N commits past the tag: `-4-gabc1234`. */
 const DESCRIBE_SUFFIX = /-\d+-g[0-9a-f]{4,}$/
+/** Why a checkout may see no tag at all. */
+const SHALLOW = 'actions/checkout fetches tags only with fetch-depth: 0'
 /**
  * Semver pre-releases with an Alpine suffix that also sorts before the release: `rc.1`, `rc1`,
  * `beta.2`, `alpha`. apk orders _alpha < _beta < _pre < _rc < (release), as semver orders these.
  */
-const SHALLOW = 'actions/checkout fetches tags only with fetch-depth: 0'
 const PRE_RELEASE = /^(alpha|beta|pre|rc)(?:[.-]?(\d+))?$/i
 
 /**
