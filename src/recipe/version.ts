@@ -55,25 +55,25 @@ export function resolveVersion(describe: string | undefined): ResolvedVersion {
     }
   }
   const base = APK_VERSION.test(core) ? core : prefix
-  const cut = base === core ? undefined : `${core} is not a version apk accepts; using ${prefix}`
+  const cut = base !== core
+  const cutMessage = (version: string) => `${core} is not a version apk accepts; using ${version}`
 
+  let version = base
   if (preRelease !== undefined) {
     const match = PRE_RELEASE.exec(preRelease)
     if (!match) {
       return {
         version: base,
         note: warning(
-          `${cut ? `${cut}. ` : ''}pre-release ${preRelease} of ${withoutBuild} has no Alpine equivalent; using ${base}, the same version as the release`,
+          `${cut ? `${cutMessage(base)}. ` : ''}pre-release ${preRelease} of ${withoutBuild} has no Alpine equivalent; using ${base}, the same version as the release`,
         ),
       }
     }
-    const version = `${base}_${match[1]!.toLowerCase()}${match[2] ?? ''}`
-    if (cut)
-      return { version, note: warning(`${core} is not a version apk accepts; using ${version}`) }
-    return build === undefined ? { version } : { version, note: dropped(build, version) }
+    version = `${base}_${match[1]!.toLowerCase()}${match[2] ?? ''}`
   }
-  if (cut) return { version: base, note: warning(cut) }
-  return build === undefined ? { version: base } : { version: base, note: dropped(build, base) }
+  // A cut tag's warning says it all; build metadata is only mentioned when nothing else is.
+  if (cut) return { version, note: warning(cutMessage(version)) }
+  return build === undefined ? { version } : { version, note: dropped(build, version) }
 }
 
 function splitOnce(text: string, separator: string): [string, string?] {
