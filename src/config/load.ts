@@ -24,12 +24,16 @@ export const MAX_CONFIG_BYTES = 1024 * 1024
 
 export async function loadConfigFile(file: string): Promise<LoadResult> {
   const read = await readConfigText(file)
-  if (typeof read === 'string') return parseConfig(read, file)
+  return typeof read === 'string' ? parseConfig(read, file) : unreadable(file, read.reason)
+}
+
+/** A file that cannot be read has no text for positions: the problem stands at 1:1. */
+function unreadable(file: string, reason: string): LoadResult {
   const source = new YamlSource(file, '')
   return {
     ok: false,
     source,
-    diagnostics: [source.diagnostic('error', [], `cannot read config: ${read.reason}`)],
+    diagnostics: [source.diagnostic('error', [], `cannot read config: ${reason}`)],
   }
 }
 
@@ -94,17 +98,9 @@ function tooLarge(bytes: number, atLeast = false): string {
 
 /** Parses and validates, collecting every problem in one pass. Never throws on bad input. */
 export function parseConfig(text: string, file: string): LoadResult {
-  if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) {
-    // Same limit as loadConfigFile, for text that did not come through it.
-    const source = new YamlSource(file, '')
-    return {
-      ok: false,
-      source,
-      diagnostics: [
-        source.diagnostic('error', [], `cannot read config: ${tooLarge(Buffer.byteLength(text))}`),
-      ],
-    }
-  }
+  // Same limit as loadConfigFile, for text that did not come through it.
+  const bytes = Buffer.byteLength(text)
+  if (bytes > MAX_CONFIG_BYTES) return unreadable(file, tooLarge(bytes))
   const source = new YamlSource(file, text)
   const diagnostics = [...source.diagnostics]
   const fail = (): LoadResult => ({ ok: false, source, diagnostics: diagnostics.sort(byPosition) })
