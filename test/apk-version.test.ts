@@ -12,7 +12,8 @@ import { SHARED } from './helpers/corpus.js'
  * only if `apk version --check <pkgver>-r0` does, and apk orders versions with `apk version -t`.
  */
 const TARBALL = join(SHARED, 'alpine/alpine-minirootfs-3.20.3-x86_64.tar.gz')
-const usable = arch() === 'x64' && existsSync(TARBALL)
+// Where ../shared is required (.ci/run), a missing tarball fails here instead of skipping quietly.
+const usable = arch() === 'x64' && (existsSync(TARBALL) || !!process.env.PAKMAN_SHARED_REQUIRED)
 if (!usable) console.log(`apk-version: skipped (needs x86_64 and ${TARBALL})`)
 
 const root = usable ? mkdtempSync(join(tmpdir(), 'pakman-apk-')) : ''

@@ -81,6 +81,13 @@ describe('pkgver from git describe', () => {
       '1.2.3_beta1',
       '1.2.3.rc1 is not a version apk accepts; using 1.2.3_beta1',
     ],
+    [
+      '1.2.3.rc1-preview.1',
+      '1.2.3',
+      '1.2.3.rc1 is not a version apk accepts; using 1.2.3. pre-release preview.1 of 1.2.3.rc1-preview.1 has no Alpine equivalent; using 1.2.3, the same version as the release',
+    ],
+    // the cut is the warning; build metadata is not mentioned beside it
+    ['1.2.3.rc1+build.5', '1.2.3', '1.2.3.rc1 is not a version apk accepts; using 1.2.3'],
     // no usable tag: 0.0.0
     [
       'abcdef0',
@@ -106,7 +113,13 @@ describe('pkgver from git describe', () => {
         message: 'build metadata +build.5 is not part of pkgver; using 1.2.3',
       },
     })
-    expect(resolveVersion('1.2.3-rc.1+exp')).toMatchObject({ version: '1.2.3_rc1' })
+    expect(resolveVersion('1.2.3-rc.1+exp')).toEqual({
+      version: '1.2.3_rc1',
+      note: {
+        severity: 'info',
+        message: 'build metadata +exp is not part of pkgver; using 1.2.3_rc1',
+      },
+    })
   })
 })
 

@@ -28,6 +28,10 @@ const notA = (type: string): Json => ({ not: { type } })
 const ifString = (pattern: RegExp): Json => ({
   anyOf: [notA('string'), { type: 'string', pattern: pattern.source }],
 })
+/** An object that must match `schema` when it is one, as ifString does for strings. */
+const ifObject = (schema: Json): Json => ({
+  anyOf: [notA('object'), { type: 'object', ...schema }],
+})
 const hasStringKey = (key: string, minLength = 0): Json => ({
   type: 'object',
   required: [key],
@@ -128,75 +132,48 @@ function legacyRun(): Json {
     ],
     properties: {
       binary: ifString(BINARY),
-      command: {
-        anyOf: [
-          notA('object'),
-          {
-            type: 'object',
-            // Each variation becomes a command `<prefix> <argument>`, named after its key.
-            properties: {
-              variations: {
-                anyOf: [
-                  notA('object'),
-                  {
-                    type: 'object',
-                    propertyNames: {
-                      pattern: SHELL_IDENTIFIER.source,
-                      not: { enum: [...OPENRC_RESERVED] },
-                    },
-                  },
-                ],
-              },
+      command: ifObject({
+        // Each variation becomes a command `<prefix> <argument>`, named after its key.
+        properties: {
+          variations: ifObject({
+            propertyNames: {
+              pattern: SHELL_IDENTIFIER.source,
+              not: { enum: [...OPENRC_RESERVED] },
             },
-            // check only ever uses the call joined to a variation: without one, it is not checked
-            if: {
-              allOf: [
-                hasStringKey('call', 1),
-                {
-                  type: 'object',
-                  required: ['variations'],
-                  properties: { variations: { type: 'object', minProperties: 1 } },
-                },
-              ],
-            },
-            then: {
+          }),
+        },
+        // check only ever uses the call joined to a variation: without one, it is not checked
+        if: {
+          allOf: [
+            hasStringKey('call', 1),
+            {
               type: 'object',
-              properties: {
-                call: { type: 'string', pattern: CALL.source },
-                variations: {
-                  anyOf: [
-                    notA('object'),
-                    {
-                      type: 'object',
-                      // joined as `<call> <argument>`: spaces before the argument do no harm
-                      additionalProperties: {
-                        anyOf: [
-                          ifString(new RegExp(CALL.source.replace(/^\^/, '^ *'))),
-                          { const: '' },
-                        ],
-                      },
-                    },
-                  ],
-                },
-              },
+              required: ['variations'],
+              properties: { variations: { type: 'object', minProperties: 1 } },
             },
-            else: {
-              type: 'object',
-              properties: {
-                variations: {
-                  anyOf: [
-                    notA('object'),
-                    {
-                      type: 'object',
-                      additionalProperties: { type: 'string', pattern: CALL.source },
-                    },
-                  ],
-                },
+          ],
+        },
+        then: {
+          type: 'object',
+          properties: {
+            call: { type: 'string', pattern: CALL.source },
+            variations: ifObject({
+              // joined as `<call> <argument>`: spaces before the argument do no harm
+              additionalProperties: {
+                anyOf: [ifString(new RegExp(CALL.source.replace(/^\^/, '^ *'))), { const: '' }],
               },
-            },
+            }),
           },
-        ],
-      },
+        },
+        else: {
+          type: 'object',
+          properties: {
+            variations: ifObject({
+              additionalProperties: { type: 'string', pattern: CALL.source },
+            }),
+          },
+        },
+      }),
     },
     // process.call wins over start.call; whichever is used becomes the service's start call.
     if: processCall,
@@ -209,9 +186,7 @@ function legacyRun(): Json {
     else: {
       type: 'object',
       properties: {
-        start: {
-          anyOf: [notA('object'), { type: 'object', properties: { call: ifString(CALL) } }],
-        },
+        start: ifObject({ properties: { call: ifString(CALL) } }),
       },
     },
   }

@@ -24,12 +24,16 @@ export const MAX_CONFIG_BYTES = 1024 * 1024
 
 export async function loadConfigFile(file: string): Promise<LoadResult> {
   const read = await readConfigText(file)
-  if (typeof read === 'string') return parseConfig(read, file)
+  return typeof read === 'string' ? parseConfig(read, file) : unreadable(file, read.reason)
+}
+
+/** A file that cannot be read has no text for positions: the problem stands at 1:1. */
+function unreadable(file: string, reason: string): LoadResult {
   const source = new YamlSource(file, '')
   return {
     ok: false,
     source,
-    diagnostics: [source.diagnostic('error', [], `cannot read config: ${read.reason}`)],
+    diagnostics: [source.diagnostic('error', [], `cannot read config: ${reason}`)],
   }
 }
 
@@ -38,29 +42,19 @@ export async function loadConfigFile(file: string): Promise<LoadResult> {
  * block the open and a device such as /dev/zero never ends.
  */
 async function readConfigText(file: string): Promise<string | { reason: string }> {
-  const kindOf = (info: Stats) =>
-    info.isFIFO()
-      ? 'a FIFO'
-      : info.isCharacterDevice()
-        ? 'a character device'
-        : info.isBlockDevice()
-          ? 'a block device'
-          : info.isSocket()
-            ? 'a socket'
-            : 'not a regular file'
   try {
     const info = await stat(file)
     if (info.isDirectory())
       return {
         reason: `${file} is a directory; expected the YAML file itself, such as ${join(file, 'instellar.yml')}`,
       }
-    if (!info.isFile()) return { reason: `${file} is ${kindOf(info)}, not a regular file` }
+    if (!info.isFile()) return { reason: notRegular(file, info) }
     if (info.size > MAX_CONFIG_BYTES) return { reason: tooLarge(info.size) }
     // O_NONBLOCK: should the path have become a FIFO since stat, open must not wait for a writer.
     const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK)
     try {
       const opened = await handle.stat()
-      if (!opened.isFile()) return { reason: `${file} is ${kindOf(opened)}, not a regular file` }
+      if (!opened.isFile()) return { reason: notRegular(file, opened) }
       const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1)
       let length = 0
       for (;;) {
@@ -75,17 +69,27 @@ async function readConfigText(file: string): Promise<string | { reason: string }
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    return {
-      reason:
-        code === 'ENOENT'
-          ? 'file not found'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : code === 'ENOTDIR'
-              ? `a part of ${file} is not a directory`
-              : (error as Error).message,
+    const reasons: Record<string, string> = {
+      ENOENT: 'file not found',
+      EACCES: 'permission denied',
+      ENOTDIR: `a part of ${file} is not a directory`,
     }
+    return { reason: reasons[code ?? ''] ?? (error as Error).message }
   }
+}
+
+/** One message for whatever is not a regular file, checked before open and again after it. */
+function notRegular(file: string, info: Stats): string {
+  const kind = info.isFIFO()
+    ? 'a FIFO'
+    : info.isCharacterDevice()
+      ? 'a character device'
+      : info.isBlockDevice()
+        ? 'a block device'
+        : info.isSocket()
+          ? 'a socket'
+          : 'not a regular file'
+  return `${file} is ${kind}, not a regular file`
 }
 
 function tooLarge(bytes: number, atLeast = false): string {
@@ -94,17 +98,9 @@ function tooLarge(bytes: number, atLeast = false): string {
 
 /** Parses and validates, collecting every problem in one pass. Never throws on bad input. */
 export function parseConfig(text: string, file: string): LoadResult {
-  if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) {
-    // Same limit as loadConfigFile, for text that did not come through it.
-    const source = new YamlSource(file, '')
-    return {
-      ok: false,
-      source,
-      diagnostics: [
-        source.diagnostic('error', [], `cannot read config: ${tooLarge(Buffer.byteLength(text))}`),
-      ],
-    }
-  }
+  // Same limit as loadConfigFile, for text that did not come through it.
+  const bytes = Buffer.byteLength(text)
+  if (bytes > MAX_CONFIG_BYTES) return unreadable(file, tooLarge(bytes))
   const source = new YamlSource(file, text)
   const diagnostics = [...source.diagnostics]
   const fail = (): LoadResult => ({ ok: false, source, diagnostics: diagnostics.sort(byPosition) })

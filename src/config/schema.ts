@@ -41,7 +41,6 @@ export const STAGES = [
 ] as const
 export type Stage = (typeof STAGES)[number]
 
-/** apk architecture names (abuild's CARCH values) plus `noarch`. */
 /**
  * `alpine/3.N` or `alpine/edge`: any release branch (3.18-3.24 today, and later ones), so a new
  * Alpine release needs no PAKman release. The generated scripts cover 3.18-3.24 and edge.
@@ -54,6 +53,7 @@ export function stackSlug(stack: string): string {
   return stack.replace(/[^A-Za-z0-9.]+/g, '-').replace(/^-|-$/g, '')
 }
 
+/** apk architecture names (abuild's CARCH values) plus `noarch`. */
 export const ARCHITECTURES = [
   'x86_64',
   'x86',

@@ -17,11 +17,12 @@ const APK_VERSION = /^\d+(?:\.\d+)*[a-z]?(?:_(?:alpha|beta|pre|rc|cvs|svn|git|hg
 const SEMVER_PREFIX = /^(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)/
 /** What `git describe` appends when HEAD is N commits past the tag: `-4-gabc1234`. */
 const DESCRIBE_SUFFIX = /-\d+-g[0-9a-f]{4,}$/
+/** Why a checkout may see no tag at all. */
+const SHALLOW = 'actions/checkout fetches tags only with fetch-depth: 0'
 /**
  * Semver pre-releases with an Alpine suffix that also sorts before the release: `rc.1`, `rc1`,
  * `beta.2`, `alpha`. apk orders _alpha < _beta < _pre < _rc < (release), as semver orders these.
  */
-const SHALLOW = 'actions/checkout fetches tags only with fetch-depth: 0'
 const PRE_RELEASE = /^(alpha|beta|pre|rc)(?:[.-]?(\d+))?$/i
 
 /**
@@ -54,25 +55,25 @@ export function resolveVersion(describe: string | undefined): ResolvedVersion {
     }
   }
   const base = APK_VERSION.test(core) ? core : prefix
-  const cut = base === core ? undefined : `${core} is not a version apk accepts; using ${prefix}`
+  const cut = base !== core
+  const cutMessage = (version: string) => `${core} is not a version apk accepts; using ${version}`
 
+  let version = base
   if (preRelease !== undefined) {
     const match = PRE_RELEASE.exec(preRelease)
     if (!match) {
       return {
         version: base,
         note: warning(
-          `${cut ? `${cut}. ` : ''}pre-release ${preRelease} of ${withoutBuild} has no Alpine equivalent; using ${base}, the same version as the release`,
+          `${cut ? `${cutMessage(base)}. ` : ''}pre-release ${preRelease} of ${withoutBuild} has no Alpine equivalent; using ${base}, the same version as the release`,
         ),
       }
     }
-    const version = `${base}_${match[1]!.toLowerCase()}${match[2] ?? ''}`
-    if (cut)
-      return { version, note: warning(`${core} is not a version apk accepts; using ${version}`) }
-    return build === undefined ? { version } : { version, note: dropped(build, version) }
+    version = `${base}_${match[1]!.toLowerCase()}${match[2] ?? ''}`
   }
-  if (cut) return { version: base, note: warning(cut) }
-  return build === undefined ? { version: base } : { version: base, note: dropped(build, base) }
+  // A cut tag's warning says it all; build metadata is only mentioned when nothing else is.
+  if (cut) return { version, note: warning(cutMessage(version)) }
+  return build === undefined ? { version } : { version, note: dropped(build, version) }
 }
 
 function splitOnce(text: string, separator: string): [string, string?] {
