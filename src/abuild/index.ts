@@ -11,7 +11,7 @@ import type { BuildIdentity } from '../ownership/index.js'
 import { runScript, type ContainerContext } from '../container/index.js'
 import { buildScript, CONTAINER_PATHS, PHASE_MARKER } from './scripts.js'
 
-export { collectBuiltFiles, collectPackages, type BuiltFile } from './packages.js'
+export { collectPackages, type BuiltFile } from './packages.js'
 
 export interface AbuildRun extends ContainerContext {
   /** The build environment's image. */

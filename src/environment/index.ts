@@ -12,13 +12,6 @@ import type { ImageCache } from './cache.js'
 
 export { ActionsCache, DirectoryCache, type ImageCache } from './cache.js'
 export {
-  hostArchitecture,
-  isBuildArchitecture,
-  planArchitecture,
-  type ArchitecturePlan,
-  type BuildArchitecture,
-} from './arch.js'
-export {
   buildTarget,
   environmentDependencies,
   targetArchitecture,
