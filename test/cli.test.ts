@@ -379,9 +379,10 @@ describe('messages in the CLI name flags, not action inputs', () => {
 
   it('an output directory that would hold the workspace is refused, naming --packages-dir', async () => {
     await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
+    // No docker at all: the output directory is refused before Docker is needed.
     const ran = await cli(
       ['build', '--repository', 'octo/app', '--stack', 'alpine/3.20', '--packages-dir', '.'],
-      { PAKMAN_DOCKER: await fakeDocker(workspace) },
+      { PAKMAN_DOCKER: '/nonexistent/docker' },
     )
     expect(ran.code).toBe(1)
     expect(ran.stderr).toMatch(
