@@ -23,6 +23,9 @@ afterEach(async () => {
 const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   runNode('dist/cli.js', args, { cwd: workspace, env: cleanEnv(env) })
 
+/** How the CLI refuses what it was given: exit 2, nothing on stdout, one pakman: line on stderr. */
+const refused = (message: string) => ({ code: 2, stdout: '', stderr: `pakman: ${message}\n` })
+
 describe('pakman check', () => {
   it('says ok for a valid file', async () => {
     // s6 among the runtime dependencies, so the recipe has nothing to warn about either.
@@ -248,11 +251,9 @@ describe('pakman itself', () => {
   })
 
   it('an unknown help topic, or no command at all, is an error', async () => {
-    expect(await cli(['help', 'nope'])).toEqual({
-      code: 2,
-      stdout: '',
-      stderr: `pakman: unknown command nope; the commands are ${COMMANDS.join(', ')}\n`,
-    })
+    expect(await cli(['help', 'nope'])).toEqual(
+      refused(`unknown command nope; the commands are ${COMMANDS.join(', ')}`),
+    )
     const bare = await cli([])
     expect(bare).toMatchObject({ code: 2, stdout: '' })
     expect(bare.stderr).toMatch(/^pakman \S+: build signed Alpine packages/)
@@ -290,11 +291,7 @@ describe('options per command', () => {
       ],
     ]
     for (const [args, message] of cases) {
-      expect(await cli(args), args.join(' ')).toEqual({
-        code: 2,
-        stdout: '',
-        stderr: `pakman: ${message}\n`,
-      })
+      expect(await cli(args), args.join(' ')).toEqual(refused(message))
     }
     // refused before doing anything: bootstrap wrote no recipe
     await expect(readdir(join(workspace, '.apk'))).rejects.toThrow(/ENOENT/)
@@ -304,11 +301,7 @@ describe('options per command', () => {
     const early = await cli(['--config', 'app.yml', 'check'])
     expect(early.code).toBe(2)
     expect(early.stderr).toMatch(/^pakman: the command comes first: pakman COMMAND \[options\]/)
-    expect(await cli(['schema', 'extra'])).toEqual({
-      code: 2,
-      stdout: '',
-      stderr: 'pakman: schema takes no arguments, got extra\n',
-    })
+    expect(await cli(['schema', 'extra'])).toEqual(refused('schema takes no arguments, got extra'))
   })
 })
 
@@ -335,17 +328,14 @@ describe('--pkgver, and --version after a command (deprecated)', () => {
         'pakman: warning: --version VERSION after a command is deprecated and goes away in the next release; use --pkgver 1.2.0\n' +
         'pakman: sparc (--arch ARCH) is not an Alpine architecture (x86_64, aarch64, …)\n',
     })
-    expect(await cli(['build', '--version'])).toEqual({
-      code: 2,
-      stdout: '',
-      stderr:
-        "pakman: --version after a command is the old spelling of --pkgver VERSION and needs a value; pakman --version, before any command, prints PAKman's version\n",
-    })
-    expect(await cli(['bootstrap', '--pkgver', '1.0.0', '--version', '1.0.0'])).toEqual({
-      code: 2,
-      stdout: '',
-      stderr: 'pakman: --version is the old spelling of --pkgver; give only --pkgver\n',
-    })
+    expect(await cli(['build', '--version'])).toEqual(
+      refused(
+        "--version after a command is the old spelling of --pkgver VERSION and needs a value; pakman --version, before any command, prints PAKman's version",
+      ),
+    )
+    expect(await cli(['bootstrap', '--pkgver', '1.0.0', '--version', '1.0.0'])).toEqual(
+      refused('--version is the old spelling of --pkgver; give only --pkgver'),
+    )
   })
 })
 
@@ -389,9 +379,10 @@ describe('messages in the CLI name flags, not action inputs', () => {
 
   it('an output directory that would hold the workspace is refused, naming --packages-dir', async () => {
     await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
+    // No docker at all: the output directory is refused before Docker is needed.
     const ran = await cli(
       ['build', '--repository', 'octo/app', '--stack', 'alpine/3.20', '--packages-dir', '.'],
-      { PAKMAN_DOCKER: await fakeDocker(workspace) },
+      { PAKMAN_DOCKER: '/nonexistent/docker' },
     )
     expect(ran.code).toBe(1)
     expect(ran.stderr).toMatch(
@@ -668,10 +659,8 @@ describe('pakman verify', () => {
       stderr: `pakman: verify: no .apk file or APKINDEX.tar.gz in ${empty}; nothing was checked\n`,
     })
     const missing = join(workspace, 'nope')
-    expect(await cli(['verify', missing, '--key', keyFile])).toEqual({
-      code: 2,
-      stdout: '',
-      stderr: `pakman: verify: ${missing} does not exist; give .apk files, indexes or directories\n`,
-    })
+    expect(await cli(['verify', missing, '--key', keyFile])).toEqual(
+      refused(`verify: ${missing} does not exist; give .apk files, indexes or directories`),
+    )
   })
 })

@@ -11,7 +11,7 @@ import type { BuildIdentity } from '../ownership/index.js'
 import { runScript, type ContainerContext } from '../container/index.js'
 import { buildScript, CONTAINER_PATHS, PHASE_MARKER } from './scripts.js'
 
-export { collectBuiltFiles, collectPackages, type BuiltFile } from './packages.js'
+export { collectPackages, type BuiltFile } from './packages.js'
 
 export interface AbuildRun extends ContainerContext {
   /** The build environment's image. */
@@ -43,8 +43,21 @@ export class BuildError extends Error {
 export async function runAbuild(build: AbuildRun): Promise<void> {
   const sourceDateEpoch = build.sourceDateEpoch ?? (await commitTime(build.workspace))
   let phase = 'start'
-  const { code, tail } = await runScript({
-    docker: build.docker,
+  // The same engine, platform and cleanup hook; only the lines go through the phase filter.
+  const context: ContainerContext = {
+    ...build,
+    log: (line) => {
+      // Phase markers are for PAKman, not for the log: take the phase, show nothing.
+      if (line.startsWith(PHASE_MARKER)) {
+        const marked = line.slice(PHASE_MARKER.length).trim()
+        // finish only hands files back; a failure is reported against the phase before it.
+        if (marked && marked !== 'finish') phase = marked
+        return
+      }
+      build.log(line)
+    },
+  }
+  const { code, tail } = await runScript(context, {
     image: build.image,
     prefix: 'pakman-build',
     script: buildScript(),
@@ -67,18 +80,6 @@ export async function runAbuild(build: AbuildRun): Promise<void> {
       PAKMAN_SNAPSHOT: build.snapshot,
       PAKMAN_KEY_NAME: build.key.name,
       SOURCE_DATE_EPOCH: String(sourceDateEpoch),
-    },
-    ...(build.platform && { platform: build.platform }),
-    ...(build.onContainer && { onContainer: build.onContainer }),
-    onLine: (line) => {
-      // Phase markers are for PAKman, not for the log: take the phase, show nothing.
-      if (line.startsWith(PHASE_MARKER)) {
-        const marked = line.slice(PHASE_MARKER.length).trim()
-        // finish only hands files back; a failure is reported against the phase before it.
-        if (marked && marked !== 'finish') phase = marked
-        return
-      }
-      build.log(line)
     },
   })
   if (code !== 0) {

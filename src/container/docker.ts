@@ -37,10 +37,10 @@ export class Docker {
   constructor(private readonly binary = runEnvironment().docker ?? 'docker') {}
 
   /** Fails with a clear message when docker is missing or the daemon does not answer. */
-  async ensureAvailable(): Promise<{ serverVersion: string; architecture: string }> {
+  async ensureAvailable(): Promise<void> {
     let result: Captured
     try {
-      result = await this.capture(['version', '--format', '{{.Server.Version}} {{.Server.Arch}}'])
+      result = await this.capture(['version', '--format', '{{.Server.Version}}'])
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
         throw new DockerError(
@@ -53,8 +53,6 @@ export class Docker {
       const reason = lastLine(result.stderr) || 'no answer'
       throw new DockerError(`the Docker daemon is not reachable: ${reason}`)
     }
-    const [serverVersion = '', architecture = ''] = result.stdout.trim().split(' ')
-    return { serverVersion, architecture }
   }
 
   /** The image's ID (a content digest), or undefined when it is not present locally. */

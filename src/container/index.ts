@@ -3,11 +3,5 @@
  * that are always removed.
  */
 
-export { Docker, DockerError, type Mount, type RunSpec } from './docker.js'
-export {
-  runScript,
-  SCRIPT_DIR,
-  type ContainerContext,
-  type ScriptResult,
-  type ScriptRun,
-} from './script.js'
+export { Docker } from './docker.js'
+export { runScript, SCRIPT_DIR, type ContainerContext } from './script.js'

@@ -20,8 +20,8 @@ export interface ContainerContext {
   log: (line: string) => void
 }
 
+/** What runs: the image, the script and what it is given. Where it runs is the ContainerContext. */
 export interface ScriptRun {
-  docker: Docker
   image: string
   /** Container names are <prefix>-<random>, so leftovers are easy to find. */
   prefix: string
@@ -30,12 +30,8 @@ export interface ScriptRun {
   files?: Record<string, string>
   mounts?: Mount[]
   env?: Record<string, string>
-  platform?: string
   /** Keep the container after it exits, for `then` (docker commit). */
   keep?: boolean
-  /** Told the container's name and the host directory its script is in, before it starts. */
-  onContainer?: (name: string, scratchDir: string) => void
-  onLine: (line: string) => void
 }
 
 export interface ScriptResult {
@@ -49,6 +45,7 @@ export interface ScriptResult {
  * which sees it stopped) and the temporary directory the script was mounted from.
  */
 export async function runScript(
+  context: ContainerContext,
   run: ScriptRun,
   then?: (name: string, result: ScriptResult) => Promise<void>,
 ): Promise<ScriptResult> {
@@ -59,26 +56,27 @@ export async function runScript(
     await writeFile(join(dir, 'script.sh'), run.script, { mode: 0o755 })
     for (const [file, content] of Object.entries(run.files ?? {}))
       await writeFile(join(dir, file), content, { mode: 0o644 })
-    run.onContainer?.(name, dir)
+    context.onContainer?.(name, dir)
     const spec = {
       image: run.image,
       name,
       command: ['/bin/sh', `${SCRIPT_DIR}/script.sh`],
       mounts: [...(run.mounts ?? []), { source: dir, target: SCRIPT_DIR, readOnly: true }],
       ...(run.env && { env: run.env }),
-      ...(run.platform && { platform: run.platform }),
+      ...(context.platform && { platform: context.platform }),
       onLine: (line: string) => {
         tail.push(line)
         if (tail.length > 25) tail.shift()
-        run.onLine(line)
+        context.log(line)
       },
     }
-    const code = await (run.keep ? run.docker.runToCommit(spec) : run.docker.run(spec))
+    const { docker } = context
+    const code = await (run.keep ? docker.runToCommit(spec) : docker.run(spec))
     const result = { code, tail }
     await then?.(name, result)
     return result
   } finally {
-    await run.docker.removeContainer(name)
+    await context.docker.removeContainer(name)
     await rm(dir, { recursive: true, force: true })
   }
 }

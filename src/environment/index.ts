@@ -12,13 +12,6 @@ import type { ImageCache } from './cache.js'
 
 export { ActionsCache, DirectoryCache, type ImageCache } from './cache.js'
 export {
-  hostArchitecture,
-  isBuildArchitecture,
-  planArchitecture,
-  type ArchitecturePlan,
-  type BuildArchitecture,
-} from './arch.js'
-export {
   buildTarget,
   environmentDependencies,
   targetArchitecture,
@@ -157,15 +150,12 @@ async function buildEnvironment(request: EnvironmentRequest, image: string): Pro
   request.log(`building the environment ${image} from ${request.baseImage}`)
   const packages = environmentPackages(request.packages).map(listEntry)
   await runScript(
+    request,
     {
-      docker: request.docker,
       image: request.baseImage,
       prefix: 'pakman-env',
       script: environmentScript(packages),
       keep: true,
-      ...(request.platform && { platform: request.platform }),
-      ...(request.onContainer && { onContainer: request.onContainer }),
-      onLine: request.log,
     },
     async (container, { code }) => {
       if (code !== 0)

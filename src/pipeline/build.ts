@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { collectPackages, runAbuild, type BuiltFile } from '../abuild/index.js'
-import { configLabel } from '../config/index.js'
 import { Docker, type ContainerContext } from '../container/index.js'
 import {
   buildTarget,
@@ -89,8 +88,11 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
         identity,
       }),
     )
-    const { configName } = started
-    const expected = { arch: target.arch, configName, architectures: loaded.config.architectures }
+    const expected = {
+      arch: target.arch,
+      configName: rendered.configLabel,
+      architectures: loaded.config.architectures,
+    }
     const files = await phases.run('Collect packages', () =>
       collectPackages(staging.dir, expected, containers.log),
     )
@@ -145,8 +147,7 @@ async function start(settings: BuildSettings, reporter: Reporter, phases: TimedP
   const rendered = await phases.run('Render', () =>
     render({ ...settings, arch: architecture.arch }, inline(reporter)),
   )
-  const configName = configLabel(settings.workspace, settings.configFile)
-  const config = { ...rendered.loaded.config, label: configName }
+  const config = { ...rendered.loaded.config, label: rendered.configLabel }
   const target = buildTarget(architecture, settings, config, option)
   const containers: ContainerContext = {
     docker,
@@ -159,7 +160,7 @@ async function start(settings: BuildSettings, reporter: Reporter, phases: TimedP
   // Last, so that nothing after it can fail before build's finally discards it.
   const staging = await stageOutput(outputDir, owner)
   settings.onScratchDir?.(staging.dir)
-  return { rendered, configName, target, containers, outputDir, staging, keyName, identity }
+  return { rendered, target, containers, outputDir, staging, keyName, identity }
 }
 
 /** The key abuild signs with: the user's, or a throwaway one with a warning saying so. */

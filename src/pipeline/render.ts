@@ -21,6 +21,8 @@ export interface RenderSettings {
 }
 
 export interface Rendered {
+  /** The config file as messages name it (configLabel), worked out once for the whole build. */
+  configLabel: string
   loaded: LoadedConfig
   recipe: Recipe
   /** Absolute path of the recipe directory. */
@@ -64,7 +66,7 @@ export async function render(settings: RenderSettings, reporter: Reporter): Prom
       reporter,
     ),
   )
-  return { loaded, recipe: written.recipe, recipeDir: written.dir }
+  return { configLabel: label, loaded, recipe: written.recipe, recipeDir: written.dir }
 }
 
 /** check and render work out repository, version and build number from the same settings. */

@@ -8,7 +8,7 @@ import { checkPaths, trustedKeys } from '../apk/index.js'
 import type { ContainerContext } from '../container/index.js'
 import { runInstallTest } from './install-test.js'
 
-export { installTestScript, runInstallTest, type InstallTest } from './install-test.js'
+export { installTestScript } from './install-test.js'
 
 export interface SigningPublicKey {
   /** The key's name, as the packages' signatures refer to it: NAME.rsa.pub. */

@@ -37,8 +37,7 @@ echo "installed $PAKMAN_PACKAGE"
 
 /** Installs the main package in a clean container; throws with apk's last words when that fails. */
 export async function runInstallTest(test: InstallTest): Promise<void> {
-  const { code, tail } = await runScript({
-    docker: test.docker,
+  const { code, tail } = await runScript(test, {
     image: test.image,
     prefix: 'pakman-install',
     script: installTestScript(),
@@ -49,9 +48,6 @@ export async function runInstallTest(test: InstallTest): Promise<void> {
       PAKMAN_REPOSITORY: test.repository,
       PAKMAN_PACKAGE: test.packageSpec,
     },
-    ...(test.platform && { platform: test.platform }),
-    ...(test.onContainer && { onContainer: test.onContainer }),
-    onLine: test.log,
   })
   if (code !== 0) {
     throw new Error(

@@ -12,7 +12,7 @@ export async function fakeDocker(dir: string): Promise<string> {
     file,
     [
       '#!/bin/sh',
-      'if [ "$1" = version ]; then echo "27.0.0 amd64"; exit 0; fi',
+      'if [ "$1" = version ]; then echo "27.0.0"; exit 0; fi',
       'echo "fake docker cannot $1" >&2',
       'exit 1',
       '',
