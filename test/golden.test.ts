@@ -43,7 +43,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { loadConfigOrThrow } from '../src/config/index.js'
+import { readConfig } from '../src/config/index.js'
 import { parseRepository, renderRecipe } from '../src/recipe/index.js'
 import { CORPUS } from './helpers/corpus.js'
 
@@ -54,7 +54,8 @@ const REPOSITORY: Record<string, string> = { caddy: 'upmaru/uplink-caddy' }
 
 describe('golden recipes for the original PAKman fixtures', () => {
   it.each(FIXTURES)('%s', async (fixture) => {
-    const loaded = await loadConfigOrThrow(join(CORPUS, `pakman-fixture__${fixture}.yml`))
+    const file = join(CORPUS, `pakman-fixture__${fixture}.yml`)
+    const loaded = await readConfig(file, file, () => {})
     const repository = parseRepository(REPOSITORY[fixture] ?? `upmaru/${fixture}`)!
     const recipe = renderRecipe(loaded, { repository, version: '0.1.0', release: 1 })
     const dir = join(GOLDEN, fixture)

@@ -6,7 +6,7 @@ import { ActionsCache } from '../environment/index.js'
 import { getInputs, type Inputs } from '../github/index.js'
 import * as pipeline from '../pipeline/index.js'
 import { publish, publishDirectory, type PublishSettings } from '../publish/index.js'
-import { PipelineError, type Reporter } from '../report/index.js'
+import type { Reporter } from '../report/index.js'
 import {
   setBuildOutputs,
   setMergeOutputs,
@@ -162,7 +162,7 @@ async function deploymentConfig(
   if (loaded.ok) return loaded.config
   reporter.diagnostics(loaded.diagnostics)
   const missing = loaded.diagnostics.some((d) => d.message.includes('file not found'))
-  throw new PipelineError(
+  throw new Error(
     missing
       ? `upload: instellar reads kits, sizes, plans and page from ${inputs.config}, which is not in ${workspace}: add actions/checkout to this job`
       : `${inputs.config} has errors (see the annotations); nothing was deployed`,

@@ -24,21 +24,3 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
 export function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.line - b.line || a.column - b.column || a.message.localeCompare(b.message)
 }
-
-/** Thrown when the config cannot be used; carries every problem found, not only the first. */
-export class ConfigError extends Error {
-  constructor(
-    readonly diagnostics: readonly Diagnostic[],
-    /** A one-line summary, for callers that have shown each problem already. */
-    summary?: string,
-  ) {
-    const errors = diagnostics.filter((d) => d.severity === 'error')
-    const listed =
-      errors.length === 1
-        ? formatDiagnostic(errors[0]!)
-        : `${errors.length} problems in ${errors[0]?.file ?? 'the config'}:\n` +
-          errors.map(formatDiagnostic).join('\n')
-    super(summary ?? listed)
-    this.name = 'ConfigError'
-  }
-}

@@ -3,21 +3,9 @@
  * derived from it), older layouts upgraded, every problem a diagnostic at its file, line and column.
  */
 
-export {
-  loadConfigFile,
-  loadConfigOrThrow,
-  parseConfig,
-  type LoadedConfig,
-  type LoadResult,
-} from './load.js'
+export { loadConfigFile, parseConfig, type LoadedConfig, type LoadResult } from './load.js'
 export { configLabel, readConfig } from './read.js'
-export {
-  byPosition,
-  ConfigError,
-  formatDiagnostic,
-  hasErrors,
-  type Diagnostic,
-} from './diagnostics.js'
+export { byPosition, formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.js'
 export {
   instellarSchema,
   ARCHITECTURES,

@@ -2,7 +2,7 @@ import { constants, type Stats } from 'node:fs'
 import { open, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { z } from 'zod'
-import { byPosition, ConfigError, hasErrors, type Diagnostic } from './diagnostics.js'
+import { byPosition, hasErrors, type Diagnostic } from './diagnostics.js'
 import { upgradeLegacyKeys } from './legacy.js'
 import { CLOSED_MAPS, instellarSchema, OPENRC_RESERVED, type InstellarConfig } from './schema.js'
 import { formatKeyPath, YamlSource, type KeyPath } from './source.js'
@@ -157,13 +157,6 @@ export function parseConfig(text: string, file: string): LoadResult {
 /** Names what is required (run is optional: a package may have no service, or be type: static). */
 export const EMPTY_FILE_MESSAGE =
   'the file is empty; instellar.yml needs at least dependencies.build (build-time packages, may be []) and build.command, and build.destinations unless package: is set'
-
-/** For callers that want the config or an exception carrying every problem. */
-export async function loadConfigOrThrow(file: string): Promise<LoadedConfig> {
-  const result = await loadConfigFile(file)
-  if (!result.ok) throw new ConfigError(result.diagnostics)
-  return result
-}
 
 function unknownKeyDiagnostic(source: YamlSource, parent: KeyPath, key: string): Diagnostic {
   const path = [...parent, key]

@@ -1,5 +1,5 @@
 import { isAbsolute, relative, resolve } from 'node:path'
-import { ConfigError, type Diagnostic } from './diagnostics.js'
+import type { Diagnostic } from './diagnostics.js'
 import { loadConfigFile, type LoadedConfig } from './load.js'
 
 /** The config file as the user knows it: relative to the workspace when inside it, else as given. */
@@ -10,7 +10,7 @@ export function configLabel(workspace: string, configFile: string): string {
 
 /**
  * The first phase of a build: the config, every problem handed to `report` (annotations, or
- * file:line:col lines), and a ConfigError counting the errors when it cannot be used.
+ * file:line:col lines), and an error counting them when it cannot be used.
  */
 export async function readConfig(
   configFile: string,
@@ -21,5 +21,5 @@ export async function readConfig(
   report(result.diagnostics)
   if (result.ok) return result
   const count = result.diagnostics.filter((d) => d.severity === 'error').length
-  throw new ConfigError(result.diagnostics, `${label} has ${count} error${count === 1 ? '' : 's'}`)
+  throw new Error(`${label} has ${count} error${count === 1 ? '' : 's'}`)
 }

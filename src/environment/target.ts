@@ -1,5 +1,5 @@
 import { STACK_FORM, STACK_PATTERN, stackSlug, type InstellarConfig } from '../config/index.js'
-import { PipelineError, type OptionName } from '../report/index.js'
+import type { OptionName } from '../report/index.js'
 import {
   hostArchitecture,
   isBuildArchitecture,
@@ -26,7 +26,7 @@ export async function targetArchitecture(
 ): Promise<Pick<BuildTarget, 'arch' | 'platform'>> {
   const wanted = arch ?? hostArchitecture()
   if (!isBuildArchitecture(wanted))
-    throw new PipelineError(
+    throw new Error(
       `${wanted} (${option('arch')}) is not an Alpine architecture (x86_64, aarch64, …)`,
     )
   const plan = await planArchitecture(wanted)
@@ -42,12 +42,12 @@ export function buildTarget(
 ): BuildTarget {
   const stack = settings.stack ?? config.stack
   if (!stack && !settings.image) {
-    throw new PipelineError(
+    throw new Error(
       `no stack: set stack: alpine/3.x in ${config.label}, or pass ${option('stack')} or ${option('image')}`,
     )
   }
   if (stack && !STACK_PATTERN.test(stack))
-    throw new PipelineError(`stack ${stack} must look like ${STACK_FORM}`)
+    throw new Error(`stack ${stack} must look like ${STACK_FORM}`)
   const name = stack ?? settings.image!
   return {
     ...architecture,

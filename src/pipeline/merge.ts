@@ -10,7 +10,7 @@ import {
   type Merged,
 } from '../publish/index.js'
 import { defaultKeyName, parseRepository } from '../recipe/index.js'
-import { PipelineError, type Reporter } from '../report/index.js'
+import type { Reporter } from '../report/index.js'
 import { verifyRepository } from '../verify/index.js'
 
 export interface MergeSettings {
@@ -37,7 +37,7 @@ export interface MergeResult extends Merged {
  */
 export async function merge(settings: MergeSettings, reporter: Reporter): Promise<MergeResult> {
   if (!settings.signingKey?.trim()) {
-    throw new PipelineError(
+    throw new Error(
       'merge needs signing-key: the key the build jobs signed with, which also signs the merged indexes',
     )
   }
@@ -54,7 +54,7 @@ export async function merge(settings: MergeSettings, reporter: Reporter): Promis
   )
   try {
     if (!downloaded.dirs.length)
-      throw new PipelineError(
+      throw new Error(
         'no PAKman build artifacts in this run: run merge in a job that needs the build jobs',
       )
     const merged = await reporter.group('Merge', () =>

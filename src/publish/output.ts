@@ -27,10 +27,6 @@ export const OUTPUT_MARKER = '.pakman-output'
 /** The CLI's default output, under the workspace; the build's snapshot excludes `.pakman`. */
 export const DEFAULT_OUTPUT = join('.pakman', 'packages')
 
-export class OutputDirError extends Error {
-  override name = 'OutputDirError'
-}
-
 /**
  * Makes `dir` (when missing) and checks that PAKman may replace what is in it; returns its real
  * path, marked. `option` names the setting in the caller's words (`--packages-dir`, the
@@ -44,7 +40,7 @@ export async function claimOutputDir(
   const target = resolve(dir)
   const existing = await stat(target).catch(() => undefined)
   if (existing && !existing.isDirectory())
-    throw new OutputDirError(
+    throw new Error(
       `the output directory ${dir} (${option}) is not a directory; name a directory for packages`,
     )
   await mkdir(target, { recursive: true })
@@ -53,7 +49,7 @@ export async function claimOutputDir(
   const inside = (parent: string, child: string) =>
     child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep)
   if (protectedDirs.some((p) => inside(real, p))) {
-    throw new OutputDirError(
+    throw new Error(
       `the output directory ${dir} (${option}) would hold the workspace or the home directory; choose a directory of its own`,
     )
   }
@@ -62,7 +58,7 @@ export async function claimOutputDir(
   const ours = entries.includes(OUTPUT_MARKER) || entries.includes(MANIFEST)
   if (entries.length && !ours) {
     const shown = entries.sort().slice(0, 5).join(', ') + (entries.length > 5 ? ', …' : '')
-    throw new OutputDirError(
+    throw new Error(
       `the output directory ${dir} (${option}) holds files PAKman did not write (${shown}). PAKman replaces the ` +
         `contents of its output directory, so it only uses one that is empty or that it wrote ` +
         `before (it holds ${OUTPUT_MARKER}). Set ${option} to a new or empty directory, or move ` +

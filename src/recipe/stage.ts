@@ -1,5 +1,5 @@
 import { hasErrors, type LoadedConfig } from '../config/index.js'
-import { PipelineError, type Reporter } from '../report/index.js'
+import type { Reporter } from '../report/index.js'
 import { resolveContext, type ContextOptions } from './context.js'
 import { bootstrap } from './plan.js'
 import type { Recipe } from './render.js'
@@ -33,7 +33,7 @@ export async function renderRecipeStage(
   })
   reporter.diagnostics(result.diagnostics)
   if (!result.dir || hasErrors(result.diagnostics))
-    throw new PipelineError('the recipe was not written because of the errors above')
+    throw new Error('the recipe was not written because of the errors above')
   for (const file of result.recipe.files) reporter.info(`${result.recipe.dir}/${file.name}`)
   return { recipe: result.recipe, dir: result.dir }
 }
@@ -42,7 +42,7 @@ export async function renderRecipeStage(
 function architecturesFor(loaded: LoadedConfig, arch: string, configLabel: string): string[] {
   const allowed = loaded.config.architectures
   if (allowed && !allowed.includes(arch as never) && !allowed.includes('noarch')) {
-    throw new PipelineError(
+    throw new Error(
       `${arch} is not among the architectures ${configLabel} allows (${allowed.join(', ')})`,
     )
   }

@@ -36,8 +36,3 @@ export interface Reporter {
   /** Config problems, each pinned to its file and line. */
   diagnostics(list: readonly Diagnostic[]): void
 }
-
-/** A failure that is the user's to fix (bad settings, a config with errors): shown as its message. */
-export class PipelineError extends Error {
-  override name = 'PipelineError'
-}
