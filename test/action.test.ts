@@ -112,6 +112,11 @@ describe('the action (node dist/index.js)', () => {
     expect(ran.outputs['package-name']).toBe('app')
     expect(ran.stdout).toContain('::group::Read pakman.yml\n')
     expect(ran.stdout).not.toContain('::group::Read instellar.yml')
+    // its annotations are titled with that file too
+    await writeFile(join(workspace, 'pakman.yml'), `${MINIMAL}stak: alpine/3.20\n`)
+    const annotated = await runAction({ config: 'pakman.yml' }, github())
+    expect(annotated.stdout).toMatch(/::warning title=pakman\.yml%3A stak,file=pakman\.yml,/)
+    expect(annotated.stdout).not.toContain('title=instellar.yml')
   })
 
   it('names its inputs, not CLI flags, in messages from the shared pipeline', async () => {

@@ -43,7 +43,8 @@ function annotate(diagnostics: readonly Diagnostic[], workspace: string): void {
   for (const d of diagnostics) {
     const file = relative(workspace, d.file) || d.file
     const properties: core.AnnotationProperties = {
-      title: d.key ? `instellar.yml: ${d.key}` : 'instellar.yml',
+      // the config file actually read, which the config input may name otherwise
+      title: d.key ? `${file}: ${d.key}` : file,
       file,
       startLine: d.line,
       endLine: d.endLine,

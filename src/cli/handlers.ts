@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { isAbsolute, join, relative, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { checkPaths } from '../apk/index.js'
 import { loadTrustedKeys, readKeyFile } from '../signing/index.js'
-import { formatDiagnostic, jsonSchema, loadConfigFile } from '../config/index.js'
+import { configLabel, formatDiagnostic, jsonSchema, loadConfigFile } from '../config/index.js'
 import { DirectoryCache } from '../environment/index.js'
 import { runEnvironment } from '../github/index.js'
 import { DEFAULT_OUTPUT } from '../publish/index.js'
@@ -178,7 +178,9 @@ async function push(values: Values, _operands: string[], { out, err }: Io): Prom
 /** --workspace and --config, or their defaults: GITHUB_WORKSPACE or here, and its instellar.yml. */
 function workspaceAndConfig(values: Values): { workspace: string; configFile: string } {
   const workspace = resolve(values.workspace ?? runEnvironment().workspace ?? '.')
-  const configFile = values.config ?? displayPath(resolve(workspace, 'instellar.yml'))
+  // printed relative to the current directory when under it, the way compilers print paths
+  const configFile =
+    values.config ?? configLabel(process.cwd(), resolve(workspace, 'instellar.yml'))
   return { workspace, configFile }
 }
 
@@ -191,10 +193,4 @@ function renderSettings(values: Values) {
     ...(pkgver !== undefined && { version: pkgver }),
     ...(values.build !== undefined && { build: values.build }),
   }
-}
-
-/** Paths under the current directory print relative, the way compilers print them. */
-function displayPath(path: string): string {
-  const rel = relative(process.cwd(), path)
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path
 }

@@ -9,6 +9,7 @@ export { byPosition, formatDiagnostic, hasErrors, type Diagnostic } from './diag
 export {
   instellarSchema,
   ARCHITECTURES,
+  dependencyName,
   NAME,
   STACK_FORM,
   STACK_PATTERN,

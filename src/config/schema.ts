@@ -21,6 +21,12 @@ const ABSOLUTE_DIR = /^(?:\/[A-Za-z0-9_+][A-Za-z0-9._+-]*)+\/?$/
 /** An apk dependency: optional `!` (conflict), optional provider prefix, optional version rule. */
 const APK_DEPENDENCY =
   /^!?(?:[a-z]+:)?[A-Za-z0-9_][A-Za-z0-9._+-]*(?:(?:[<>]=?|=|~|><)[A-Za-z0-9._+*-]+)?$/
+
+/** The package an apk dependency names, without its version rule (`s6>=2.11` → `s6`). */
+export function dependencyName(dependency: string): string {
+  return dependency.replace(/[<>=~].*$/, '')
+}
+
 /** A path relative to the build directory; globs allowed, expanded by the shell at package time. */
 const DESTINATION_PATH =
   '(?!\\/)(?!.*(?:^|\\/)\\.\\.(?:\\/|$))[A-Za-z0-9._*?[\\]+@=,%-]+(?:\\/[A-Za-z0-9._*?[\\]+@=,%-]+)*'

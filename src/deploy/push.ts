@@ -172,7 +172,7 @@ async function uploadAll(
           done.push(await storage.upload(item.key, item.path, signal))
         } catch (error) {
           failure ??= error
-          stop.abort('another upload failed')
+          stop.abort() // the others stop with 'another upload failed' (stopReason)
         }
       }
     }

@@ -1,4 +1,10 @@
-import { STACK_FORM, STACK_PATTERN, stackSlug, type InstellarConfig } from '../config/index.js'
+import {
+  dependencyName,
+  STACK_FORM,
+  STACK_PATTERN,
+  stackSlug,
+  type InstellarConfig,
+} from '../config/index.js'
 import type { OptionName } from '../report/index.js'
 import {
   hostArchitecture,
@@ -64,7 +70,5 @@ export function environmentDependencies(
 ): string[] {
   const { build, runtime = [] } = dependencies
   const own = new Set([packageName, `${packageName}-openrc`])
-  return [...build, ...runtime].filter(
-    (d) => !d.startsWith('!') && !own.has(d.replace(/[<>=~].*$/, '')),
-  )
+  return [...build, ...runtime].filter((d) => !d.startsWith('!') && !own.has(dependencyName(d)))
 }

@@ -1,4 +1,10 @@
-import { NAME, type Diagnostic, type LoadedConfig, type Stage } from '../config/index.js'
+import {
+  dependencyName,
+  NAME,
+  type Diagnostic,
+  type LoadedConfig,
+  type Stage,
+} from '../config/index.js'
 import { buildModel, type RecipeInputs, type RecipeModel } from './model.js'
 import { packageName, recipePath, type Repository } from './naming.js'
 import * as templates from './templates.js'
@@ -123,7 +129,7 @@ function foreignOpenrcWarnings({ config, source }: LoadedConfig, name: string): 
 // 3.21/3.22) only works when apk installs s6 first, which it does for a dependency.
 function missingS6Warning({ config, source }: LoadedConfig): Diagnostic | undefined {
   const runtime = config.dependencies.runtime ?? []
-  if (!config.run || config.type || runtime.some((d) => d.replace(/[<>=~].*$/, '') === 's6'))
+  if (!config.run || config.type || runtime.some((d) => dependencyName(d) === 's6'))
     return undefined
   return source.diagnostic(
     'warning',
