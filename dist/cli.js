@@ -10,12 +10,13 @@ import {
   readKeyFile,
   render,
   runEnvironment
-} from "./chunks/chunk-7LDIG736.js";
+} from "./chunks/chunk-UZVKFWRN.js";
 import {
+  configLabel,
   formatDiagnostic,
   jsonSchema,
   loadConfigFile
-} from "./chunks/chunk-3J7LPBOT.js";
+} from "./chunks/chunk-EMOSF2GG.js";
 import "./chunks/chunk-XMAN3V5Y.js";
 import "./chunks/chunk-KN4HR7WG.js";
 import "./chunks/chunk-566SJ2D4.js";
@@ -219,7 +220,7 @@ function parseCommand(name, args) {
 // src/cli/handlers.ts
 import { stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 
 // src/cli/reporter.ts
 function terminalReporter(err) {
@@ -361,7 +362,7 @@ async function push(values, _operands, { out, err }) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-HEPMABRD.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-CTGQKYW2.js");
   const authToken = env.instellarAuthToken;
   const packageToken = env.instellarPackageToken;
   const secrets = new Secrets(() => {
@@ -410,7 +411,7 @@ async function push(values, _operands, { out, err }) {
 }
 function workspaceAndConfig(values) {
   const workspace = resolve(values.workspace ?? runEnvironment().workspace ?? ".");
-  const configFile = values.config ?? displayPath(resolve(workspace, "instellar.yml"));
+  const configFile = values.config ?? configLabel(process.cwd(), resolve(workspace, "instellar.yml"));
   return { workspace, configFile };
 }
 function renderSettings(values) {
@@ -421,10 +422,6 @@ function renderSettings(values) {
     ...pkgver !== void 0 && { version: pkgver },
     ...values.build !== void 0 && { build: values.build }
   };
-}
-function displayPath(path) {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
 }
 
 // package.json

@@ -10,11 +10,10 @@ import {
   removeSigningKey,
   render,
   runEnvironment
-} from "./chunks/chunk-7LDIG736.js";
+} from "./chunks/chunk-UZVKFWRN.js";
 import {
-  PipelineError,
   loadConfigFile
-} from "./chunks/chunk-3J7LPBOT.js";
+} from "./chunks/chunk-EMOSF2GG.js";
 import {
   error,
   getState,
@@ -96,7 +95,8 @@ function annotate(diagnostics, workspace) {
   for (const d of diagnostics) {
     const file = relative(workspace, d.file) || d.file;
     const properties = {
-      title: d.key ? `instellar.yml: ${d.key}` : "instellar.yml",
+      // the config file actually read, which the config input may name otherwise
+      title: d.key ? `${file}: ${d.key}` : file,
       file,
       startLine: d.line,
       endLine: d.endLine,
@@ -431,12 +431,12 @@ async function deploymentConfig(inputs, workspace, reporter) {
   if (loaded.ok) return loaded.config;
   reporter.diagnostics(loaded.diagnostics);
   const missing = loaded.diagnostics.some((d) => d.message.includes("file not found"));
-  throw new PipelineError(
+  throw new Error(
     missing ? `upload: instellar reads kits, sizes, plans and page from ${inputs.config}, which is not in ${workspace}: add actions/checkout to this job` : `${inputs.config} has errors (see the annotations); nothing was deployed`
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-HEPMABRD.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-CTGQKYW2.js");
   const { instellar } = inputs;
   const cancel = new AbortController();
   const pushed = await reporter.group(

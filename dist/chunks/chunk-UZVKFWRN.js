@@ -1,12 +1,12 @@
 import { createRequire as __pakmanCreateRequire } from 'node:module';const require = __pakmanCreateRequire(import.meta.url);
 import {
-  PipelineError,
   STACK_FORM,
   STACK_PATTERN,
   buildIdentity,
   byPosition,
   configLabel,
   defaultKeyName,
+  dependencyName,
   fileText,
   handOver,
   hasErrors,
@@ -22,7 +22,7 @@ import {
   singleQuoted,
   stackSlug,
   word
-} from "./chunk-3J7LPBOT.js";
+} from "./chunk-EMOSF2GG.js";
 import {
   getBooleanInput,
   getInput,
@@ -142,8 +142,8 @@ async function generateKey() {
 import { sign } from "node:crypto";
 
 // src/apk/repository.ts
-import { readdir, readFile as readFile2, stat as stat3 } from "node:fs/promises";
-import { basename, dirname, join as join2 } from "node:path";
+import { readdir, stat as stat3 } from "node:fs/promises";
+import { basename, join as join2 } from "node:path";
 
 // src/apk/verify.ts
 import {
@@ -153,7 +153,7 @@ import {
   verify as rsaVerify
 } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { stat as stat2 } from "node:fs/promises";
+import { readFile as readFile2, stat as stat2 } from "node:fs/promises";
 
 // src/apk/streams.ts
 import { kMaxLength } from "node:buffer";
@@ -640,10 +640,10 @@ var PackagePass = class {
   early;
   signedBy;
   datahash;
-  dataSeen = false;
   dataHash;
   /** Without datahash the signature covers control and data: checked as the data streams past. */
   pending = [];
+  /** Set at the data stream's start: any member after it is 'after'. */
   tar;
   tarError;
   file;
@@ -651,9 +651,8 @@ var PackagePass = class {
   start(index) {
     if (index === 0) this.role = "first";
     else if (!this.control) this.role = "control";
-    else if (!this.dataSeen) {
+    else if (!this.tar) {
       this.role = "data";
-      this.dataSeen = true;
       if (this.datahash) this.dataHash = createHash("sha256");
       this.tar = new TarReader({
         entry: (header) => this.entry(header),
@@ -793,12 +792,14 @@ var PackagePass = class {
   }
 };
 var MAX_INDEX_BYTES = 64 * 1024 ** 2;
+function indexTooLarge(size) {
+  return new ArchiveError(
+    "TOO_LARGE",
+    `the index is ${size} bytes, more than the ${MAX_INDEX_BYTES} PAKman reads (MAX_INDEX_BYTES)`
+  );
+}
 function readIndex(file) {
-  if (file.length > MAX_INDEX_BYTES)
-    throw new ArchiveError(
-      "TOO_LARGE",
-      `the index is ${file.length} bytes, more than the ${MAX_INDEX_BYTES} PAKman reads (MAX_INDEX_BYTES)`
-    );
+  if (file.length > MAX_INDEX_BYTES) throw indexTooLarge(file.length);
   const members = splitGzipMembers(file, MAX_INDEX_BYTES);
   const first = readTar(members[0]?.content ?? Buffer.alloc(0));
   const signed = first.length > 0 && first.every((e) => e.path.startsWith(".SIGN."));
@@ -814,13 +815,19 @@ function readIndex(file) {
     entries: parseIndexText(text)
   };
 }
-function verifyIndex(file, keys) {
+async function checkIndexFile(path, keys) {
+  const { size } = await stat2(path);
+  if (size > MAX_INDEX_BYTES) return archiveFailure(indexTooLarge(size));
+  const bytes = await readFile2(path);
   let index;
   try {
-    index = readIndex(file);
+    index = readIndex(bytes);
   } catch (error) {
     return archiveFailure(error);
   }
+  return { ...indexSignatures(index, keys), entries: index.entries };
+}
+function indexSignatures(index, keys) {
   return checkSignatures(
     index.signatures,
     index.members[index.signatures.length ? 1 : 0].raw,
@@ -883,66 +890,53 @@ function archiveFailure(error) {
 }
 
 // src/apk/repository.ts
-async function checkPaths(paths, keys, options = {}) {
+async function checkPaths(paths, keys) {
   const checks = [];
   for (const path of paths) {
-    if ((await stat3(path)).isDirectory()) checks.push(...await checkTree(path, keys, options));
-    else if (basename(path) === "APKINDEX.tar.gz") checks.push(await checkIndex(path, keys));
-    else checks.push(fileCheck(path, await checkPackageFile(path, keys, options)));
+    if ((await stat3(path)).isDirectory()) checks.push(...await checkTree(path, keys));
+    else if (basename(path) === "APKINDEX.tar.gz")
+      checks.push(fileCheck(path, await checkIndexFile(path, keys)));
+    else checks.push(fileCheck(path, await checkPackageFile(path, keys)));
   }
   return checks;
 }
-async function checkTree(dir, keys, options) {
+async function checkTree(dir, keys) {
   const checks = [];
   const entries = await readdir(dir, { withFileTypes: true });
   for (const entry of entries) {
-    if (entry.isDirectory()) checks.push(...await checkTree(join2(dir, entry.name), keys, options));
+    if (entry.isDirectory()) checks.push(...await checkTree(join2(dir, entry.name), keys));
   }
   const files = entries.filter((e) => e.isFile()).map((e) => e.name);
   const packages = /* @__PURE__ */ new Map();
+  let listing;
   for (const name of files.filter((f) => f.endsWith(".apk") || f === "APKINDEX.tar.gz").sort()) {
     const path = join2(dir, name);
     if (name === "APKINDEX.tar.gz") {
-      checks.push(await checkIndex(path, keys));
+      const index = await checkIndexFile(path, keys);
+      checks.push(fileCheck(path, index));
+      listing = index.entries;
       continue;
     }
-    const result = await checkPackageFile(path, keys, options);
+    const result = await checkPackageFile(path, keys);
     packages.set(name, result);
     checks.push(fileCheck(path, result));
   }
-  if (files.includes("APKINDEX.tar.gz")) checks.push(...await checkListing(dir, files, packages));
+  if (listing) checks.push(...checkListing(dir, files, listing, packages));
   return checks;
 }
 function fileCheck(path, result) {
   return { path, verdict: result.verdict, reason: result.reason };
 }
-async function checkIndex(path, keys) {
-  const { size } = await stat3(path);
-  if (size > MAX_INDEX_BYTES)
-    return {
-      path,
-      verdict: "TOO_LARGE",
-      reason: `the index is ${size} bytes, more than the ${MAX_INDEX_BYTES} PAKman reads (MAX_INDEX_BYTES)`
-    };
-  return fileCheck(path, verifyIndex(await readFile2(path), keys));
-}
-async function checkListing(dir, files, packages) {
+function checkListing(dir, files, entries, packages) {
   const checks = [];
   const indexPath = join2(dir, "APKINDEX.tar.gz");
-  let entries;
-  try {
-    if ((await stat3(indexPath)).size > MAX_INDEX_BYTES) return checks;
-    entries = readIndex(await readFile2(indexPath)).entries;
-  } catch {
-    return checks;
-  }
   const listed = /* @__PURE__ */ new Set();
   for (const entry of entries) {
     const name = `${entry.name}-${entry.version}.apk`;
     const path = join2(dir, name);
     listed.add(name);
     const found = packages.get(name);
-    if (!files.includes(name) || !found) {
+    if (!found) {
       checks.push({ path, verdict: "MISSING", reason: `listed in ${indexPath} but not present` });
       continue;
     }
@@ -956,11 +950,7 @@ async function checkListing(dir, files, packages) {
     }
   }
   for (const name of files.filter((f) => f.endsWith(".apk") && !listed.has(f))) {
-    checks.push({
-      path: join2(dir, name),
-      verdict: "NOT_LISTED",
-      reason: `not in ${join2(dirname(join2(dir, name)), "APKINDEX.tar.gz")}`
-    });
+    checks.push({ path: join2(dir, name), verdict: "NOT_LISTED", reason: `not in ${indexPath}` });
   }
   return checks;
 }
@@ -1051,9 +1041,6 @@ function signMember(member, key, keyName, mtime, algorithm = "RSA") {
 // src/signing/trust.ts
 import { createPrivateKey as createPrivateKey2, createPublicKey as createPublicKey3 } from "node:crypto";
 import { basename as basename2 } from "node:path";
-var TrustError = class extends Error {
-  name = "TrustError";
-};
 async function loadTrustedKeys(files) {
   const keys = /* @__PURE__ */ new Map();
   for (const file of files) {
@@ -1071,7 +1058,7 @@ function trustedPublicKey(file, pem) {
       privateKey = /ENCRYPTED/.test(pem);
     }
     if (privateKey) {
-      throw new TrustError(
+      throw new KeyError(
         `${file} is a private key: give the public key (NAME.rsa.pub, e.g. from openssl pkey -pubout), named as the packages' signatures name it`
       );
     }
@@ -1079,7 +1066,7 @@ function trustedPublicKey(file, pem) {
   try {
     return createPublicKey3(pem);
   } catch {
-    throw new TrustError(`${file} is not a PEM public key (expected -----BEGIN PUBLIC KEY-----)`);
+    throw new KeyError(`${file} is not a PEM public key (expected -----BEGIN PUBLIC KEY-----)`);
   }
 }
 
@@ -1170,7 +1157,7 @@ var Docker = class {
   async ensureAvailable() {
     let result;
     try {
-      result = await this.capture(["version", "--format", "{{.Server.Version}} {{.Server.Arch}}"]);
+      result = await this.capture(["version", "--format", "{{.Server.Version}}"]);
     } catch (error) {
       if (error.code === "ENOENT") {
         throw new DockerError(
@@ -1183,8 +1170,6 @@ var Docker = class {
       const reason = lastLine(result.stderr) || "no answer";
       throw new DockerError(`the Docker daemon is not reachable: ${reason}`);
     }
-    const [serverVersion = "", architecture = ""] = result.stdout.trim().split(" ");
-    return { serverVersion, architecture };
   }
   /** The image's ID (a content digest), or undefined when it is not present locally. */
   async imageId(reference) {
@@ -1382,7 +1367,7 @@ import { mkdtemp as mkdtemp2, rm as rm2, writeFile as writeFile2 } from "node:fs
 import { tmpdir as tmpdir2 } from "node:os";
 import { join as join4 } from "node:path";
 var SCRIPT_DIR = "/pakman/scripts";
-async function runScript(run, then) {
+async function runScript(context, run, then) {
   const dir = await mkdtemp2(join4(tmpdir2(), `${run.prefix}-`));
   const name = `${run.prefix}-${randomBytes(6).toString("hex")}`;
   const tail = [];
@@ -1390,26 +1375,27 @@ async function runScript(run, then) {
     await writeFile2(join4(dir, "script.sh"), run.script, { mode: 493 });
     for (const [file, content] of Object.entries(run.files ?? {}))
       await writeFile2(join4(dir, file), content, { mode: 420 });
-    run.onContainer?.(name, dir);
+    context.onContainer?.(name, dir);
     const spec = {
       image: run.image,
       name,
       command: ["/bin/sh", `${SCRIPT_DIR}/script.sh`],
       mounts: [...run.mounts ?? [], { source: dir, target: SCRIPT_DIR, readOnly: true }],
       ...run.env && { env: run.env },
-      ...run.platform && { platform: run.platform },
+      ...context.platform && { platform: context.platform },
       onLine: (line) => {
         tail.push(line);
         if (tail.length > 25) tail.shift();
-        run.onLine(line);
+        context.log(line);
       }
     };
-    const code = await (run.keep ? run.docker.runToCommit(spec) : run.docker.run(spec));
+    const { docker } = context;
+    const code = await (run.keep ? docker.runToCommit(spec) : docker.run(spec));
     const result = { code, tail };
     await then?.(name, result);
     return result;
   } finally {
-    await run.docker.removeContainer(name);
+    await context.docker.removeContainer(name);
     await rm2(dir, { recursive: true, force: true });
   }
 }
@@ -1418,7 +1404,7 @@ async function runScript(run, then) {
 import { randomBytes as randomBytes2 } from "node:crypto";
 import { copyFile, mkdir, rename, stat as stat4 } from "node:fs/promises";
 import { homedir as homedir2, tmpdir as tmpdir3 } from "node:os";
-import { dirname as dirname2, join as join5 } from "node:path";
+import { dirname, join as join5 } from "node:path";
 var DirectoryCache = class {
   constructor(dir = join5(runEnvironment().cacheHome ?? join5(homedir2(), ".cache"), "pakman")) {
     this.dir = dir;
@@ -1437,7 +1423,7 @@ var DirectoryCache = class {
     } catch {
       return { hit: false };
     }
-    await mkdir(dirname2(file), { recursive: true });
+    await mkdir(dirname(file), { recursive: true });
     await copyFile(entry, file);
     return { hit: true };
   }
@@ -1567,7 +1553,7 @@ async function planArchitecture(arch, host = hostArchitecture(), binfmtDir = "/p
 async function targetArchitecture(arch, option) {
   const wanted = arch ?? hostArchitecture();
   if (!isBuildArchitecture(wanted))
-    throw new PipelineError(
+    throw new Error(
       `${wanted} (${option("arch")}) is not an Alpine architecture (x86_64, aarch64, \u2026)`
     );
   const plan = await planArchitecture(wanted);
@@ -1576,12 +1562,12 @@ async function targetArchitecture(arch, option) {
 function buildTarget(architecture, settings, config, option) {
   const stack = settings.stack ?? config.stack;
   if (!stack && !settings.image) {
-    throw new PipelineError(
+    throw new Error(
       `no stack: set stack: alpine/3.x in ${config.label}, or pass ${option("stack")} or ${option("image")}`
     );
   }
   if (stack && !STACK_PATTERN.test(stack))
-    throw new PipelineError(`stack ${stack} must look like ${STACK_FORM}`);
+    throw new Error(`stack ${stack} must look like ${STACK_FORM}`);
   const name = stack ?? settings.image;
   return {
     ...architecture,
@@ -1593,9 +1579,7 @@ function buildTarget(architecture, settings, config, option) {
 function environmentDependencies(dependencies, packageName) {
   const { build: build2, runtime = [] } = dependencies;
   const own = /* @__PURE__ */ new Set([packageName, `${packageName}-openrc`]);
-  return [...build2, ...runtime].filter(
-    (d) => !d.startsWith("!") && !own.has(d.replace(/[<>=~].*$/, ""))
-  );
+  return [...build2, ...runtime].filter((d) => !d.startsWith("!") && !own.has(dependencyName(d)));
 }
 
 // src/environment/index.ts
@@ -1685,15 +1669,12 @@ async function buildEnvironment(request, image) {
   request.log(`building the environment ${image} from ${request.baseImage}`);
   const packages = environmentPackages(request.packages).map(listEntry);
   await runScript(
+    request,
     {
-      docker: request.docker,
       image: request.baseImage,
       prefix: "pakman-env",
       script: environmentScript(packages),
-      keep: true,
-      ...request.platform && { platform: request.platform },
-      ...request.onContainer && { onContainer: request.onContainer },
-      onLine: request.log
+      keep: true
     },
     async (container, { code }) => {
       if (code !== 0)
@@ -1725,111 +1706,20 @@ import {
   writeFile as writeFile3
 } from "node:fs/promises";
 import { homedir as homedir3 } from "node:os";
-import { basename as basename3, dirname as dirname3, join as join6, resolve, sep } from "node:path";
-var OUTPUT_MARKER = ".pakman-output";
-var MANIFEST = "pakman.json";
-var DEFAULT_OUTPUT = join6(".pakman", "packages");
-var OutputDirError = class extends Error {
-  name = "OutputDirError";
-};
-async function claimOutputDir(dir, workspace, option) {
-  const target = resolve(dir);
-  const existing = await stat5(target).catch(() => void 0);
-  if (existing && !existing.isDirectory())
-    throw new OutputDirError(
-      `the output directory ${dir} (${option}) is not a directory; name a directory for packages`
-    );
-  await mkdir2(target, { recursive: true });
-  const real = await realpath(target);
-  const protectedDirs = [sep, homedir3(), await realpath(workspace)];
-  const inside = (parent, child) => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
-  if (protectedDirs.some((p) => inside(real, p))) {
-    throw new OutputDirError(
-      `the output directory ${dir} (${option}) would hold the workspace or the home directory; choose a directory of its own`
-    );
-  }
-  const entries = await readdir2(real);
-  const ours = entries.includes(OUTPUT_MARKER) || entries.includes(MANIFEST);
-  if (entries.length && !ours) {
-    const shown = entries.sort().slice(0, 5).join(", ") + (entries.length > 5 ? ", \u2026" : "");
-    throw new OutputDirError(
-      `the output directory ${dir} (${option}) holds files PAKman did not write (${shown}). PAKman replaces the contents of its output directory, so it only uses one that is empty or that it wrote before (it holds ${OUTPUT_MARKER}). Set ${option} to a new or empty directory, or move those files away; nothing was changed.`
-    );
-  }
-  await writeFile3(join6(real, OUTPUT_MARKER), markerText(), { mode: 420 });
-  return real;
-}
-function markerText() {
-  return "This directory is output of PAKman; each build replaces what is in it.\n";
-}
-async function emptyOutputDir(real) {
-  for (const entry of await readdir2(real)) {
-    if (entry !== OUTPUT_MARKER) await rm4(join6(real, entry), { recursive: true, force: true });
-  }
-}
-async function stageOutput(real, owner) {
-  const parent = dirname3(real);
-  const dir = await mkdtemp3(join6(parent, `.${basename3(real)}.pakman-staging-`));
-  await writeFile3(join6(dir, OUTPUT_MARKER), markerText(), { mode: 420 });
-  await chmod2(dir, (await stat5(real)).mode & 4095);
-  await handOver(dir, owner);
-  const discard = () => rm4(dir, { recursive: true, force: true });
-  return {
-    dir,
-    discard,
-    async commit(files = {}) {
-      for (const [name, text] of Object.entries(files))
-        await writeFile3(join6(dir, name), text, { mode: 420 });
-      const old = `${dir}-old`;
-      try {
-        await rename2(real, old);
-      } catch {
-        await emptyOutputDir(real);
-        for (const entry of await readdir2(dir)) await rename2(join6(dir, entry), join6(real, entry));
-        await discard();
-        return;
-      }
-      await rename2(dir, real);
-      await rm4(old, { recursive: true, force: true });
-    }
-  };
-}
-
-// src/publish/artifact.ts
-import { join as join7 } from "node:path";
-async function uploadDirectory(name, dir, log) {
-  const { DefaultArtifactClient } = await import("./artifact-23JOX2QZ.js");
-  const client = new DefaultArtifactClient();
-  const files = await listFiles(dir);
-  const upload = () => client.uploadArtifact(name, files, dir, { compressionLevel: 0 });
-  let response;
-  try {
-    response = await upload();
-  } catch (error) {
-    if (!/already exists/i.test(error.message)) throw error;
-    log(`an artifact named ${name} exists from an earlier attempt; replacing it`);
-    await client.deleteArtifact(name);
-    response = await upload();
-  }
-  if (!response.id) throw new Error(`the artifact service did not confirm the upload of ${name}`);
-  return { id: response.id, size: response.size ?? 0 };
-}
-async function listFiles(dir) {
-  const entries = await readdir3(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile() && e.name !== OUTPUT_MARKER).map((e) => join7(e.parentPath, e.name)).sort();
-}
+import { basename as basename4, dirname as dirname2, join as join7, resolve, sep } from "node:path";
 
 // src/publish/manifest.ts
 import { readFile as readFile4 } from "node:fs/promises";
-import { basename as basename4, join as join8 } from "node:path";
+import { basename as basename3, join as join6 } from "node:path";
+var MANIFEST = "pakman.json";
 async function readManifests(dirs) {
   return Promise.all(
     dirs.map(async (dir) => {
       try {
-        return JSON.parse(await readFile4(join8(dir, MANIFEST), "utf8"));
+        return JSON.parse(await readFile4(join6(dir, MANIFEST), "utf8"));
       } catch (error) {
         throw new Error(
-          `${MANIFEST} in ${basename4(dir)} is unreadable: ${error.message}`,
+          `${MANIFEST} in ${basename3(dir)} is unreadable: ${error.message}`,
           {
             cause: error
           }
@@ -1857,7 +1747,98 @@ function mergeKeyName(manifests, given) {
     throw new Error(
       "merge needs signing-key-name: no build artifact names its key, and no repository is known"
     );
+  checkKeyName(name);
   return name;
+}
+
+// src/publish/output.ts
+var OUTPUT_MARKER = ".pakman-output";
+var DEFAULT_OUTPUT = join7(".pakman", "packages");
+async function claimOutputDir(dir, workspace, option) {
+  const target = resolve(dir);
+  const existing = await stat5(target).catch(() => void 0);
+  if (existing && !existing.isDirectory())
+    throw new Error(
+      `the output directory ${dir} (${option}) is not a directory; name a directory for packages`
+    );
+  await mkdir2(target, { recursive: true });
+  const real = await realpath(target);
+  const protectedDirs = [sep, homedir3(), await realpath(workspace)];
+  const inside = (parent, child) => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+  if (protectedDirs.some((p) => inside(real, p))) {
+    throw new Error(
+      `the output directory ${dir} (${option}) would hold the workspace or the home directory; choose a directory of its own`
+    );
+  }
+  const entries = await readdir2(real);
+  const ours = entries.includes(OUTPUT_MARKER) || entries.includes(MANIFEST);
+  if (entries.length && !ours) {
+    const shown = entries.sort().slice(0, 5).join(", ") + (entries.length > 5 ? ", \u2026" : "");
+    throw new Error(
+      `the output directory ${dir} (${option}) holds files PAKman did not write (${shown}). PAKman replaces the contents of its output directory, so it only uses one that is empty or that it wrote before (it holds ${OUTPUT_MARKER}). Set ${option} to a new or empty directory, or move those files away; nothing was changed.`
+    );
+  }
+  await writeFile3(join7(real, OUTPUT_MARKER), markerText(), { mode: 420 });
+  return real;
+}
+function markerText() {
+  return "This directory is output of PAKman; each build replaces what is in it.\n";
+}
+async function emptyOutputDir(real) {
+  for (const entry of await readdir2(real)) {
+    if (entry !== OUTPUT_MARKER) await rm4(join7(real, entry), { recursive: true, force: true });
+  }
+}
+async function stageOutput(real, owner) {
+  const parent = dirname2(real);
+  const dir = await mkdtemp3(join7(parent, `.${basename4(real)}.pakman-staging-`));
+  await writeFile3(join7(dir, OUTPUT_MARKER), markerText(), { mode: 420 });
+  await chmod2(dir, (await stat5(real)).mode & 4095);
+  await handOver(dir, owner);
+  const discard = () => rm4(dir, { recursive: true, force: true });
+  return {
+    dir,
+    discard,
+    async commit(files = {}) {
+      for (const [name, text] of Object.entries(files))
+        await writeFile3(join7(dir, name), text, { mode: 420 });
+      const old = `${dir}-old`;
+      try {
+        await rename2(real, old);
+      } catch {
+        await emptyOutputDir(real);
+        for (const entry of await readdir2(dir)) await rename2(join7(dir, entry), join7(real, entry));
+        await discard();
+        return;
+      }
+      await rename2(dir, real);
+      await rm4(old, { recursive: true, force: true });
+    }
+  };
+}
+
+// src/publish/artifact.ts
+import { join as join8 } from "node:path";
+async function uploadDirectory(name, dir, log) {
+  const { DefaultArtifactClient } = await import("./artifact-23JOX2QZ.js");
+  const client = new DefaultArtifactClient();
+  const files = await listFiles(dir);
+  const upload = () => client.uploadArtifact(name, files, dir, { compressionLevel: 0 });
+  let response;
+  try {
+    response = await upload();
+  } catch (error) {
+    if (!/already exists/i.test(error.message)) throw error;
+    log(`an artifact named ${name} exists from an earlier attempt; replacing it`);
+    await client.deleteArtifact(name);
+    response = await upload();
+  }
+  if (!response.id) throw new Error(`the artifact service did not confirm the upload of ${name}`);
+  return { id: response.id, size: response.size ?? 0 };
+}
+async function listFiles(dir) {
+  const entries = await readdir3(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile() && e.name !== OUTPUT_MARKER).map((e) => join8(e.parentPath, e.name)).sort();
 }
 
 // src/publish/release.ts
@@ -1960,8 +1941,9 @@ async function eachLimited(items, limit, task) {
 function message(error) {
   return error instanceof Error ? error.message : String(error);
 }
+var SERVER_ERROR_RETRIES = 3;
 var GitHubReleaser = class _GitHubReleaser {
-  constructor(octokit, owner, repo, retries = 3) {
+  constructor(octokit, owner, repo, retries = SERVER_ERROR_RETRIES) {
     this.octokit = octokit;
     this.owner = owner;
     this.repo = repo;
@@ -1972,13 +1954,13 @@ var GitHubReleaser = class _GitHubReleaser {
   repo;
   retries;
   static async create(token, repository, options = {}) {
-    const [owner, repo] = repository.split("/");
-    if (!owner || !repo) throw new Error(`repository must be owner/name, not "${repository}"`);
+    const parsed = parseRepository(repository);
+    if (!parsed) throw new Error(`repository must be owner/name, not "${repository}"`);
     return new _GitHubReleaser(
       await createOctokit(token, options),
-      owner,
-      repo,
-      options.retries ?? 3
+      parsed.owner,
+      parsed.name,
+      options.retries ?? SERVER_ERROR_RETRIES
     );
   }
   async findPublished(tag) {
@@ -2108,7 +2090,7 @@ async function createOctokit(token, options = {}) {
     {
       baseUrl: options.apiUrl ?? "https://api.github.com",
       retry: {
-        retries: options.retries ?? 3,
+        retries: options.retries ?? SERVER_ERROR_RETRIES,
         retryAfterBaseValue: base,
         doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451]
       },
@@ -2163,7 +2145,6 @@ async function mergeRepositories(artifactDirs, settings) {
   const privateKey = readPrivateKey(settings.signingKey);
   const manifests = await readManifests(artifactDirs);
   const keyName = mergeKeyName(manifests, settings);
-  checkKeyName(keyName);
   const publicKeyPem = publicKeyOf(privateKey);
   const keyFile = `${keyName}.rsa.pub`;
   const trusted = trustedKeys([[keyFile, publicKeyPem]]);
@@ -2344,7 +2325,7 @@ async function render(settings, reporter) {
       reporter
     )
   );
-  return { loaded, recipe: written.recipe, recipeDir: written.dir };
+  return { configLabel: label, loaded, recipe: written.recipe, recipeDir: written.dir };
 }
 function contextOptions(settings, option) {
   return {
@@ -2526,8 +2507,18 @@ var BuildError = class extends Error {
 async function runAbuild(build2) {
   const sourceDateEpoch = build2.sourceDateEpoch ?? await commitTime(build2.workspace);
   let phase = "start";
-  const { code, tail } = await runScript({
-    docker: build2.docker,
+  const context = {
+    ...build2,
+    log: (line) => {
+      if (line.startsWith(PHASE_MARKER)) {
+        const marked = line.slice(PHASE_MARKER.length).trim();
+        if (marked && marked !== "finish") phase = marked;
+        return;
+      }
+      build2.log(line);
+    }
+  };
+  const { code, tail } = await runScript(context, {
     image: build2.image,
     prefix: "pakman-build",
     script: buildScript(),
@@ -2550,16 +2541,6 @@ async function runAbuild(build2) {
       PAKMAN_SNAPSHOT: build2.snapshot,
       PAKMAN_KEY_NAME: build2.key.name,
       SOURCE_DATE_EPOCH: String(sourceDateEpoch)
-    },
-    ...build2.platform && { platform: build2.platform },
-    ...build2.onContainer && { onContainer: build2.onContainer },
-    onLine: (line) => {
-      if (line.startsWith(PHASE_MARKER)) {
-        const marked = line.slice(PHASE_MARKER.length).trim();
-        if (marked && marked !== "finish") phase = marked;
-        return;
-      }
-      build2.log(line);
     }
   });
   if (code !== 0) {
@@ -2604,8 +2585,7 @@ echo "installed $PAKMAN_PACKAGE"
 `);
 }
 async function runInstallTest(test) {
-  const { code, tail } = await runScript({
-    docker: test.docker,
+  const { code, tail } = await runScript(test, {
     image: test.image,
     prefix: "pakman-install",
     script: installTestScript(),
@@ -2615,10 +2595,7 @@ async function runInstallTest(test) {
       PAKMAN_KEY_NAME: test.keyName,
       PAKMAN_REPOSITORY: test.repository,
       PAKMAN_PACKAGE: test.packageSpec
-    },
-    ...test.platform && { platform: test.platform },
-    ...test.onContainer && { onContainer: test.onContainer },
-    onLine: test.log
+    }
   });
   if (code !== 0) {
     throw new Error(
@@ -2694,8 +2671,11 @@ async function build(settings, reporter) {
         identity
       })
     );
-    const { configName } = started;
-    const expected = { arch: target.arch, configName, architectures: loaded.config.architectures };
+    const expected = {
+      arch: target.arch,
+      configName: rendered.configLabel,
+      architectures: loaded.config.architectures
+    };
     const files = await phases.run(
       "Collect packages",
       () => collectPackages(staging.dir, expected, containers.log)
@@ -2746,8 +2726,7 @@ async function start(settings, reporter, phases) {
     "Render",
     () => render({ ...settings, arch: architecture.arch }, inline(reporter))
   );
-  const configName = configLabel(settings.workspace, settings.configFile);
-  const config = { ...rendered.loaded.config, label: configName };
+  const config = { ...rendered.loaded.config, label: rendered.configLabel };
   const target = buildTarget(architecture, settings, config, option);
   const containers = {
     docker,
@@ -2759,7 +2738,7 @@ async function start(settings, reporter, phases) {
   const identity = buildIdentity(owner);
   const staging = await stageOutput(outputDir, owner);
   settings.onScratchDir?.(staging.dir);
-  return { rendered, configName, target, containers, outputDir, staging, keyName, identity };
+  return { rendered, target, containers, outputDir, staging, keyName, identity };
 }
 async function signingKey(settings, keyName, identity, reporter) {
   const prepared = await prepareSigningKey(
@@ -2803,7 +2782,7 @@ import { readFile as readFile5 } from "node:fs/promises";
 import { basename as basename7 } from "node:path";
 async function merge(settings, reporter) {
   if (!settings.signingKey?.trim()) {
-    throw new PipelineError(
+    throw new Error(
       "merge needs signing-key: the key the build jobs signed with, which also signs the merged indexes"
     );
   }
@@ -2820,7 +2799,7 @@ async function merge(settings, reporter) {
   );
   try {
     if (!downloaded.dirs.length)
-      throw new PipelineError(
+      throw new Error(
         "no PAKman build artifacts in this run: run merge in a job that needs the build jobs"
       );
     const merged = await reporter.group(

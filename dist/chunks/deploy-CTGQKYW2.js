@@ -2,7 +2,7 @@ import { createRequire as __pakmanCreateRequire } from 'node:module';const requi
 import {
   parseRepository,
   slugify
-} from "./chunk-3J7LPBOT.js";
+} from "./chunk-EMOSF2GG.js";
 import "./chunk-566SJ2D4.js";
 
 // src/deploy/dry-run.ts
@@ -1091,7 +1091,7 @@ async function uploadAll(storage, first, last, concurrency, cancel) {
           done.push(await storage.upload(item.key, item.path, signal));
         } catch (error) {
           failure ??= error;
-          stop.abort("another upload failed");
+          stop.abort();
         }
       }
     };

@@ -7351,17 +7351,6 @@ function hasErrors(diagnostics) {
 function byPosition(a, b) {
   return a.line - b.line || a.column - b.column || a.message.localeCompare(b.message);
 }
-var ConfigError = class extends Error {
-  constructor(diagnostics, summary) {
-    const errors = diagnostics.filter((d) => d.severity === "error");
-    const listed = errors.length === 1 ? formatDiagnostic(errors[0]) : `${errors.length} problems in ${errors[0]?.file ?? "the config"}:
-` + errors.map(formatDiagnostic).join("\n");
-    super(summary ?? listed);
-    this.diagnostics = diagnostics;
-    this.name = "ConfigError";
-  }
-  diagnostics;
-};
 
 // src/config/legacy.ts
 var isPlain = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -27211,6 +27200,9 @@ var SHELL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 var BINARY = /^[A-Za-z0-9_+][A-Za-z0-9._+-]*$/;
 var ABSOLUTE_DIR = /^(?:\/[A-Za-z0-9_+][A-Za-z0-9._+-]*)+\/?$/;
 var APK_DEPENDENCY = /^!?(?:[a-z]+:)?[A-Za-z0-9_][A-Za-z0-9._+-]*(?:(?:[<>]=?|=|~|><)[A-Za-z0-9._+*-]+)?$/;
+function dependencyName(dependency2) {
+  return dependency2.replace(/[<>=~].*$/, "");
+}
 var DESTINATION_PATH = "(?!\\/)(?!.*(?:^|\\/)\\.\\.(?:\\/|$))[A-Za-z0-9._*?[\\]+@=,%-]+(?:\\/[A-Za-z0-9._*?[\\]+@=,%-]+)*";
 var DESTINATION = new RegExp(`^${DESTINATION_PATH}\\/?$`);
 var LEGACY_DESTINATION = new RegExp(`^${DESTINATION_PATH}\\/*$`);
@@ -27593,28 +27585,29 @@ function editDistance(a, b) {
 var MAX_CONFIG_BYTES = 1024 * 1024;
 async function loadConfigFile(file2) {
   const read = await readConfigText(file2);
-  if (typeof read === "string") return parseConfig(read, file2);
+  return typeof read === "string" ? parseConfig(read, file2) : unreadable(file2, read.reason);
+}
+function unreadable(file2, reason) {
   const source = new YamlSource(file2, "");
   return {
     ok: false,
     source,
-    diagnostics: [source.diagnostic("error", [], `cannot read config: ${read.reason}`)]
+    diagnostics: [source.diagnostic("error", [], `cannot read config: ${reason}`)]
   };
 }
 async function readConfigText(file2) {
-  const kindOf = (info) => info.isFIFO() ? "a FIFO" : info.isCharacterDevice() ? "a character device" : info.isBlockDevice() ? "a block device" : info.isSocket() ? "a socket" : "not a regular file";
   try {
     const info = await stat(file2);
     if (info.isDirectory())
       return {
         reason: `${file2} is a directory; expected the YAML file itself, such as ${join(file2, "instellar.yml")}`
       };
-    if (!info.isFile()) return { reason: `${file2} is ${kindOf(info)}, not a regular file` };
+    if (!info.isFile()) return { reason: notRegular(file2, info) };
     if (info.size > MAX_CONFIG_BYTES) return { reason: tooLarge(info.size) };
     const handle = await open2(file2, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
       const opened = await handle.stat();
-      if (!opened.isFile()) return { reason: `${file2} is ${kindOf(opened)}, not a regular file` };
+      if (!opened.isFile()) return { reason: notRegular(file2, opened) };
       const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
       let length = 0;
       for (; ; ) {
@@ -27629,25 +27622,24 @@ async function readConfigText(file2) {
     }
   } catch (error62) {
     const code = error62.code;
-    return {
-      reason: code === "ENOENT" ? "file not found" : code === "EACCES" ? "permission denied" : code === "ENOTDIR" ? `a part of ${file2} is not a directory` : error62.message
+    const reasons = {
+      ENOENT: "file not found",
+      EACCES: "permission denied",
+      ENOTDIR: `a part of ${file2} is not a directory`
     };
+    return { reason: reasons[code ?? ""] ?? error62.message };
   }
+}
+function notRegular(file2, info) {
+  const kind = info.isFIFO() ? "a FIFO" : info.isCharacterDevice() ? "a character device" : info.isBlockDevice() ? "a block device" : info.isSocket() ? "a socket" : "not a regular file";
+  return `${file2} is ${kind}, not a regular file`;
 }
 function tooLarge(bytes, atLeast = false) {
   return `the file has ${atLeast ? "more than" : bytes} bytes, over the ${MAX_CONFIG_BYTES / 1024 / 1024} MiB (${MAX_CONFIG_BYTES} bytes) a config may have; instellar.yml is usually a few KiB`;
 }
 function parseConfig(text, file2) {
-  if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) {
-    const source2 = new YamlSource(file2, "");
-    return {
-      ok: false,
-      source: source2,
-      diagnostics: [
-        source2.diagnostic("error", [], `cannot read config: ${tooLarge(Buffer.byteLength(text))}`)
-      ]
-    };
-  }
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_CONFIG_BYTES) return unreadable(file2, tooLarge(bytes));
   const source = new YamlSource(file2, text);
   const diagnostics = [...source.diagnostics];
   const fail = () => ({ ok: false, source, diagnostics: diagnostics.sort(byPosition) });
@@ -27871,13 +27863,16 @@ async function readConfig(configFile, label, report) {
   report(result.diagnostics);
   if (result.ok) return result;
   const count = result.diagnostics.filter((d) => d.severity === "error").length;
-  throw new ConfigError(result.diagnostics, `${label} has ${count} error${count === 1 ? "" : "s"}`);
+  throw new Error(`${label} has ${count} error${count === 1 ? "" : "s"}`);
 }
 
 // src/config/json-schema.ts
 var notA = (type) => ({ not: { type } });
 var ifString = (pattern) => ({
   anyOf: [notA("string"), { type: "string", pattern: pattern.source }]
+});
+var ifObject = (schema) => ({
+  anyOf: [notA("object"), { type: "object", ...schema }]
 });
 var hasStringKey = (key, minLength = 0) => ({
   type: "object",
@@ -27966,75 +27961,48 @@ function legacyRun() {
     ],
     properties: {
       binary: ifString(BINARY),
-      command: {
-        anyOf: [
-          notA("object"),
-          {
-            type: "object",
-            // Each variation becomes a command `<prefix> <argument>`, named after its key.
-            properties: {
-              variations: {
-                anyOf: [
-                  notA("object"),
-                  {
-                    type: "object",
-                    propertyNames: {
-                      pattern: SHELL_IDENTIFIER.source,
-                      not: { enum: [...OPENRC_RESERVED] }
-                    }
-                  }
-                ]
-              }
-            },
-            // check only ever uses the call joined to a variation: without one, it is not checked
-            if: {
-              allOf: [
-                hasStringKey("call", 1),
-                {
-                  type: "object",
-                  required: ["variations"],
-                  properties: { variations: { type: "object", minProperties: 1 } }
-                }
-              ]
-            },
-            then: {
-              type: "object",
-              properties: {
-                call: { type: "string", pattern: CALL.source },
-                variations: {
-                  anyOf: [
-                    notA("object"),
-                    {
-                      type: "object",
-                      // joined as `<call> <argument>`: spaces before the argument do no harm
-                      additionalProperties: {
-                        anyOf: [
-                          ifString(new RegExp(CALL.source.replace(/^\^/, "^ *"))),
-                          { const: "" }
-                        ]
-                      }
-                    }
-                  ]
-                }
-              }
-            },
-            else: {
-              type: "object",
-              properties: {
-                variations: {
-                  anyOf: [
-                    notA("object"),
-                    {
-                      type: "object",
-                      additionalProperties: { type: "string", pattern: CALL.source }
-                    }
-                  ]
-                }
-              }
+      command: ifObject({
+        // Each variation becomes a command `<prefix> <argument>`, named after its key.
+        properties: {
+          variations: ifObject({
+            propertyNames: {
+              pattern: SHELL_IDENTIFIER.source,
+              not: { enum: [...OPENRC_RESERVED] }
             }
+          })
+        },
+        // check only ever uses the call joined to a variation: without one, it is not checked
+        if: {
+          allOf: [
+            hasStringKey("call", 1),
+            {
+              type: "object",
+              required: ["variations"],
+              properties: { variations: { type: "object", minProperties: 1 } }
+            }
+          ]
+        },
+        then: {
+          type: "object",
+          properties: {
+            call: { type: "string", pattern: CALL.source },
+            variations: ifObject({
+              // joined as `<call> <argument>`: spaces before the argument do no harm
+              additionalProperties: {
+                anyOf: [ifString(new RegExp(CALL.source.replace(/^\^/, "^ *"))), { const: "" }]
+              }
+            })
           }
-        ]
-      }
+        },
+        else: {
+          type: "object",
+          properties: {
+            variations: ifObject({
+              additionalProperties: { type: "string", pattern: CALL.source }
+            })
+          }
+        }
+      })
     },
     // process.call wins over start.call; whichever is used becomes the service's start call.
     if: processCall,
@@ -28047,9 +28015,7 @@ function legacyRun() {
     else: {
       type: "object",
       properties: {
-        start: {
-          anyOf: [notA("object"), { type: "object", properties: { call: ifString(CALL) } }]
-        }
+        start: ifObject({ properties: { call: ifString(CALL) } })
       }
     }
   };
@@ -28069,11 +28035,6 @@ function openMaps(node2, path2) {
   for (const list2 of ["anyOf", "oneOf", "allOf"])
     for (const child of schema[list2] ?? []) openMaps(child, path2);
 }
-
-// src/report/index.ts
-var PipelineError = class extends Error {
-  name = "PipelineError";
-};
 
 // src/recipe/naming.ts
 function slugify2(text) {
@@ -28455,7 +28416,7 @@ function foreignOpenrcWarnings({ config: config2, source }, name2) {
 }
 function missingS6Warning({ config: config2, source }) {
   const runtime = config2.dependencies.runtime ?? [];
-  if (!config2.run || config2.type || runtime.some((d) => d.replace(/[<>=~].*$/, "") === "s6"))
+  if (!config2.run || config2.type || runtime.some((d) => dependencyName(d) === "s6"))
     return void 0;
   return source.diagnostic(
     "warning",
@@ -28517,24 +28478,23 @@ function resolveVersion(describe4) {
     };
   }
   const base = APK_VERSION.test(core) ? core : prefix;
-  const cut = base === core ? void 0 : `${core} is not a version apk accepts; using ${prefix}`;
+  const cut = base !== core;
+  const cutMessage = (version3) => `${core} is not a version apk accepts; using ${version3}`;
+  let version2 = base;
   if (preRelease !== void 0) {
     const match = PRE_RELEASE.exec(preRelease);
     if (!match) {
       return {
         version: base,
         note: warning(
-          `${cut ? `${cut}. ` : ""}pre-release ${preRelease} of ${withoutBuild} has no Alpine equivalent; using ${base}, the same version as the release`
+          `${cut ? `${cutMessage(base)}. ` : ""}pre-release ${preRelease} of ${withoutBuild} has no Alpine equivalent; using ${base}, the same version as the release`
         )
       };
     }
-    const version2 = `${base}_${match[1].toLowerCase()}${match[2] ?? ""}`;
-    if (cut)
-      return { version: version2, note: warning(`${core} is not a version apk accepts; using ${version2}`) };
-    return build === void 0 ? { version: version2 } : { version: version2, note: dropped(build, version2) };
+    version2 = `${base}_${match[1].toLowerCase()}${match[2] ?? ""}`;
   }
-  if (cut) return { version: base, note: warning(cut) };
-  return build === void 0 ? { version: base } : { version: base, note: dropped(build, base) };
+  if (cut) return { version: version2, note: warning(cutMessage(version2)) };
+  return build === void 0 ? { version: version2 } : { version: version2, note: dropped(build, version2) };
 }
 function splitOnce(text, separator) {
   const at = text.indexOf(separator);
@@ -28677,14 +28637,14 @@ async function renderRecipeStage(loaded, options, reporter) {
   });
   reporter.diagnostics(result.diagnostics);
   if (!result.dir || hasErrors(result.diagnostics))
-    throw new PipelineError("the recipe was not written because of the errors above");
+    throw new Error("the recipe was not written because of the errors above");
   for (const file2 of result.recipe.files) reporter.info(`${result.recipe.dir}/${file2.name}`);
   return { recipe: result.recipe, dir: result.dir };
 }
 function architecturesFor(loaded, arch, configLabel2) {
   const allowed = loaded.config.architectures;
   if (allowed && !allowed.includes(arch) && !allowed.includes("noarch")) {
-    throw new PipelineError(
+    throw new Error(
       `${arch} is not among the architectures ${configLabel2} allows (${allowed.join(", ")})`
     );
   }
@@ -28701,6 +28661,7 @@ export {
   sh,
   list,
   fileText,
+  dependencyName,
   STACK_PATTERN,
   STACK_FORM,
   stackSlug,
@@ -28710,7 +28671,6 @@ export {
   jsonSchema,
   buildIdentity,
   handOver,
-  PipelineError,
   slugify2 as slugify,
   parseRepository,
   defaultKeyName,
