@@ -295,6 +295,16 @@ describe('bad instellar.yml: every problem at its line and column', () => {
     expect(check(edit('name: migrate', 'name: stop')).lines).toEqual([
       "instellar.yml:14:13: error: command name stop would replace OpenRC's own stop; choose another name",
     ])
+    expect(check(edit('name: migrate', 'name: link_service_dir')).lines).toEqual([
+      "instellar.yml:14:13: error: command name link_service_dir would replace PAKman's own link_service_dir; choose another name",
+    ])
+  })
+
+  it('takes run.unprivileged as a boolean only', () => {
+    expect(check(edit('run:\n', 'run:\n  unprivileged: true\n')).lines).toEqual([])
+    expect(check(edit('run:\n', 'run:\n  unprivileged: yes please\n')).lines).toEqual([
+      'instellar.yml:12:17: error: run.unprivileged must be true or false, found the string "yes please"',
+    ])
   })
 
   it('rejects a repeated service name', () => {

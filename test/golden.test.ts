@@ -38,6 +38,14 @@
  * 10. Versions (src/recipe/version.ts): a leading v is accepted (v1.2.3 → 1.2.3; the original fell
  *     back to 0.0.0), and a semver pre-release becomes an Alpine suffix (1.2.3-rc.1 → 1.2.3_rc1;
  *     the original kept only 1.2.3, the release's version).
+ * 11. depends= adds what the generated service files run and the config does not list (bash, curl,
+ *     jq, s6, execline), after the config's own list; the original installed a package whose
+ *     service could not start when the config forgot one.
+ * 12. The initd also makes the /var/svc.d link before stop, removes in start_pre a scan-directory
+ *     link nothing supervises (the original's, after an upgrade), and on OpenRC up to 0.62 ends
+ *     the supervisor and logger after stop (s6-svunlink), as 0.63 does. A service package gets a
+ *     pre-deinstall that removes what running it left untracked by apk (merged with a user's
+ *     pre-deinstall hook like pre-install), so `apk del` leaves no /var/lib/<name>/service behind.
  */
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'

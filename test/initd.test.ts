@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -12,7 +12,7 @@ import { MINIMAL } from './fixtures/minimal.js'
  * sources sh/s6.sh before the service script; each case below stands in for what that file leaves
  * behind (read in OpenRC's source at 0.62.6, 0.63 and 0.63.2): up to 0.62 s6_service_path is set
  * to its default /var/svc.d/$RC_SVCNAME; 0.63.2 defines _s6_have_legacy_servicedir; 0.63 neither.
- * The real backends are not run here (no OpenRC on this machine).
+ * The real OpenRC 0.56 and 0.64.1 run the whole package in test/docker/openrc.test.ts.
  */
 const loaded = parseConfig(MINIMAL, 'instellar.yml')
 if (!loaded.ok) throw new Error('MINIMAL does not parse')
@@ -75,6 +75,50 @@ printf 'path=%s\\ncommand=%s\\nlogger=%s\\n' "\${s6_service_path:-}" "\${command
     expect(ran.stdout).toMatch(
       /^mkdir -p \/var\/svc\.d\nln -sfn \/var\/lib\/app\/service \/var\/svc\.d\/app\n/,
     )
+  })
+
+  it('stop_pre makes the same link, for a host whose service the original package started', () => {
+    const ran = run(
+      BACKENDS['0.62 and older'],
+      'mkdir() { echo "mkdir $*"; }\nln() { echo "ln $*"; }\nstop_pre',
+    )
+    expect(ran.stdout).toMatch(
+      /^mkdir -p \/var\/svc\.d\nln -sfn \/var\/lib\/app\/service \/var\/svc\.d\/app\n/,
+    )
+  })
+
+  it('start_pre removes a scan-directory link that nothing supervises, and only that', () => {
+    // s6-svok (a hyphenated name, so not a shell function) stands in on PATH: exit 0 = supervised
+    const scan = join(dir, 's6-scan')
+    const bin = join(dir, 'bin')
+    mkdirSync(bin, { recursive: true })
+    const outcome = (supervised: boolean) => {
+      writeFileSync(join(bin, 's6-svok'), `#!/bin/sh\nexit ${supervised ? 0 : 1}\n`, {
+        mode: 0o755,
+      })
+      return run(
+        BACKENDS['0.63.2 and newer'],
+        `RC_SVCDIR="${dir}"\nPATH="${bin}:$PATH"\nmkdir -p "${scan}"\nln -sfn /nowhere "${scan}/app"
+link_service_dir() { :; }\nstart_pre\n[ -L "${scan}/app" ] && echo kept || echo removed`,
+      ).stdout
+    }
+    expect(outcome(false)).toMatch(/^removed\n/)
+    expect(outcome(true)).toMatch(/^kept\n/)
+  })
+
+  it('OpenRC 0.62 and older: stop also ends the supervisor and logger, as 0.63 does', () => {
+    mkdirSync(join(dir, 'bin'), { recursive: true })
+    writeFileSync(join(dir, 'bin/s6-svunlink'), '#!/bin/sh\necho "s6-svunlink $*"\n', {
+      mode: 0o755,
+    })
+    const old = run(
+      BACKENDS['0.62 and older'],
+      `RC_SVCDIR=/run/openrc\nPATH="${dir}/bin:$PATH"\nstop_post`,
+    )
+    expect(old.stdout).toMatch(/^s6-svunlink \/run\/openrc\/s6-scan app\n/)
+    // 0.63 and later do that themselves: the script defines no stop_post there
+    const newer = run(BACKENDS['0.63.2 and newer'], 'command -v stop_post || echo none')
+    expect(newer.stdout).toMatch(/^none\n/)
   })
 
   it('depend needs the network and s6-svscan', () => {

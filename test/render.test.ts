@@ -28,7 +28,7 @@ describe('recipe rendering', () => {
     expect(preInstall).not.toContain('exit 0')
     expect(preInstall).toContain('# pre-install hook from instellar.yml\nmkdir -p /srv/app\n')
     expect(file(recipe, 'APKBUILD')).toContain(
-      'install="\n$pkgname.pre-install\n$pkgname.post-install\n"',
+      'install="\n$pkgname.pre-install\n$pkgname.post-install\n$pkgname.pre-deinstall\n"',
     )
     expect(recipe.files.filter((f) => f.name === 'app.pre-install')).toHaveLength(1)
     expect(lintRecipeFile(recipe.files.find((f) => f.name === 'app.pre-install')!)).toEqual([])
@@ -40,7 +40,7 @@ describe('recipe rendering', () => {
       'hook:\n  pre-upgrade: |\n    rc-service app stop\n  post-deinstall: |\n    rc-update del app\n',
     )
     expect(file(render(text), 'APKBUILD')).toContain(
-      'install="\n$pkgname.pre-install\n$pkgname.post-deinstall\n$pkgname.post-install\n$pkgname.pre-upgrade\n"',
+      'install="\n$pkgname.pre-install\n$pkgname.post-deinstall\n$pkgname.post-install\n$pkgname.pre-deinstall\n$pkgname.pre-upgrade\n"',
     )
   })
 
@@ -93,16 +93,53 @@ describe('recipe rendering', () => {
     expect(recipe.diagnostics.map(formatDiagnostic)).toEqual([
       'instellar.yml:12:9: warning: run.name app differs from the package name uplink-caddy (from the repository upmaru/uplink-caddy); the service files, account and /var/lib directory will all be named uplink-caddy. Set run.name: uplink-caddy to match',
       "instellar.yml:5:7: warning: app-openrc is not this package's service subpackage (uplink-caddy-openrc); apk will look for a package named app-openrc",
-      'instellar.yml:5:5: warning: run: services are supervised by s6, but s6 is not in dependencies.runtime; add it, or the service cannot start',
     ])
   })
 
-  it('warns about a service without s6 among the runtime dependencies, and only then', () => {
-    const warned = (text: string) =>
-      render(text).diagnostics.filter((d) => d.message.includes('supervised by s6'))
-    expect(warned(MINIMAL)).toHaveLength(1)
-    expect(warned(edit('    - app-openrc\n', '    - app-openrc\n    - s6>=2.11\n'))).toEqual([])
-    expect(warned(MINIMAL.replace(/run:[\s\S]*?hook:/, 'hook:'))).toEqual([])
+  it('depends on what the generated service files run, after the list as written', () => {
+    const depends = (text: string) => /^depends="(.*)"$/m.exec(file(render(text), 'APKBUILD'))![1]
+    expect(depends(MINIMAL)).toBe('app-openrc bash curl jq s6 execline')
+    // the user's list stays as written (a repeated entry once); a name in any form counts
+    expect(
+      depends(edit('    - app-openrc\n', '    - s6>=2.11\n    - jq\n    - app-openrc\n    - jq\n')),
+    ).toBe('s6>=2.11 jq app-openrc bash curl execline')
+    // without a service nothing is added; a static site gets nginx
+    const noRun = MINIMAL.replace(/run:[\s\S]*?hook:/, 'hook:')
+    expect(depends(noRun)).toBe('app-openrc')
+    expect(depends(`type: static\n${noRun}`)).toBe('app-openrc nginx')
+  })
+
+  it('runs the service and its commands as root unless run.unprivileged', () => {
+    const root = render(MINIMAL)
+    expect(root.serviceUser).toBe('root')
+    expect(file(root, 'app.run')).toContain('\t\texec /usr/bin/node server.js 2>&1\n')
+    expect(file(root, 'app.env-exec')).toContain('\nexec bash -c "$@"\n')
+
+    const own = render(edit('run:\n', 'run:\n  unprivileged: true\n'))
+    expect(own.serviceUser).toBe('app')
+    const run = file(own, 'app.run')
+    expect(run).toContain('\nexport HOME=/var/lib/app\n')
+    expect(run).toContain('\t\texec s6-setuidgid app /usr/bin/node server.js 2>&1\n')
+    // the variables are read as root first: the LXD socket
+    expect(run.indexOf('source /var/lib/app/bin/environment')).toBeLessThan(
+      run.indexOf('s6-setuidgid'),
+    )
+    expect(file(own, 'app.env-exec')).toContain('\nexec s6-setuidgid app bash -c "$@"\n')
+    for (const f of own.files) expect(lintRecipeFile(f), f.name).toEqual([])
+    expect(render(MINIMAL.replace(/run:[\s\S]*?hook:/, 'hook:')).serviceUser).toBeUndefined()
+  })
+
+  it('cleans up on removal what running the service left, before a user pre-deinstall hook', () => {
+    const recipe = render(edit('hook:\n', 'hook:\n  pre-deinstall: |\n    echo bye\n'))
+    const script = file(recipe, 'app.pre-deinstall')
+    expect(script).toMatch(/^#!\/bin\/sh\nif \[ "\$\(readlink \/var\/svc\.d\/app\)" = /)
+    expect(script).toContain(
+      'if [ -L /var/lib/app/service/app ]; then\n\trm -f /var/lib/app/service/app\n',
+    )
+    expect(script).toContain('if ! s6-svok /var/lib/app/service 2>/dev/null; then\n')
+    expect(script).toMatch(/\nfi\n\n# pre-deinstall hook from instellar.yml\necho bye\n$/)
+    expect(recipe.files.filter((f) => f.name === 'app.pre-deinstall')).toHaveLength(1)
+    expect(lintRecipeFile(recipe.files.find((f) => f.name === 'app.pre-deinstall')!)).toEqual([])
   })
 
   it.each(['3.18', '3.19', '3.20', '3.21', '3.22', '3.23', '3.24', 'edge'])(

@@ -21,8 +21,14 @@ export async function renderSummary(
         { data: 'Package', header: true },
         { data: 'Version', header: true },
         { data: 'Recipe', header: true },
+        ...serviceUserHeader(recipe),
       ],
-      [recipe.packageName, `${recipe.version}-r${recipe.release}`, `<code>${recipe.dir}</code>`],
+      [
+        recipe.packageName,
+        `${recipe.version}-r${recipe.release}`,
+        `<code>${recipe.dir}</code>`,
+        ...serviceUserCell(recipe),
+      ],
     ])
     .addDetails('Generated files', list(recipe.files.map((f) => f.name)))
   addDiagnostics(diagnostics)
@@ -57,6 +63,7 @@ export async function buildSummary(
         { data: 'Base image', header: true },
         { data: 'Signing key', header: true },
         { data: 'Environment', header: true },
+        ...serviceUserHeader(recipe),
       ],
       [
         result.stack,
@@ -68,6 +75,7 @@ export async function buildSummary(
           (result.environment.archiveBytes
             ? ` (${formatBytes(result.environment.archiveBytes)} cached)`
             : ''),
+        ...serviceUserCell(recipe),
       ],
     ])
     .addTable([
@@ -110,6 +118,18 @@ export async function mergeSummary(
   addPublished(published)
   if (pushed) addPushed(pushed)
   await core.summary.write()
+}
+
+/** Who the service runs as (run.unprivileged), for packages that have one. */
+function serviceUserHeader(recipe: Recipe): { data: string; header: true }[] {
+  return recipe.serviceUser ? [{ data: 'Service runs as', header: true }] : []
+}
+
+function serviceUserCell(recipe: Recipe): string[] {
+  if (!recipe.serviceUser) return []
+  return [
+    recipe.serviceUser === 'root' ? 'root' : `${escape(recipe.serviceUser)} (its own account)`,
+  ]
 }
 
 /** A failed run: the phase it failed in, the error, the config problems, what did go out. */

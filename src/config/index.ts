@@ -10,6 +10,7 @@ export {
   instellarSchema,
   ARCHITECTURES,
   dependencyName,
+  LINK_SERVICE_DIR,
   NAME,
   STACK_FORM,
   STACK_PATTERN,

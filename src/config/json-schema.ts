@@ -5,7 +5,7 @@ import {
   CLOSED_MAPS,
   instellarSchema,
   LEGACY_DESTINATION,
-  OPENRC_RESERVED,
+  INITD_FUNCTIONS,
   SHELL_IDENTIFIER,
 } from './schema.js'
 
@@ -80,7 +80,7 @@ export function jsonSchema(): Json {
   const commandName = (
     ((runProperties.commands as Json).items as Json).properties as Record<string, Json>
   ).name!
-  commandName.not = { enum: [...OPENRC_RESERVED] }
+  commandName.not = { enum: [...INITD_FUNCTIONS.keys()] }
   addUniqueNameNote(runProperties.services!)
   addUniqueNameNote(runProperties.commands!)
 
@@ -138,7 +138,7 @@ function legacyRun(): Json {
           variations: ifObject({
             propertyNames: {
               pattern: SHELL_IDENTIFIER.source,
-              not: { enum: [...OPENRC_RESERVED] },
+              not: { enum: [...INITD_FUNCTIONS.keys()] },
             },
           }),
         },

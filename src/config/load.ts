@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { z } from 'zod'
 import { byPosition, hasErrors, type Diagnostic } from './diagnostics.js'
 import { upgradeLegacyKeys } from './legacy.js'
-import { CLOSED_MAPS, instellarSchema, OPENRC_RESERVED, type InstellarConfig } from './schema.js'
+import { CLOSED_MAPS, INITD_FUNCTIONS, instellarSchema, type InstellarConfig } from './schema.js'
 import { formatKeyPath, YamlSource, type KeyPath } from './source.js'
 import { closestKey } from './suggest.js'
 
@@ -249,10 +249,11 @@ function crossFieldDiagnostics(config: InstellarConfig, source: YamlSource): Dia
       })
     }
     config.run.commands?.forEach((command, i) => {
-      if (OPENRC_RESERVED.has(command.name)) {
+      const owner = INITD_FUNCTIONS.get(command.name)
+      if (owner) {
         error(
           ['run', 'commands', i, 'name'],
-          `command name ${command.name} would replace OpenRC's own ${command.name}; choose another name`,
+          `command name ${command.name} would replace ${owner} own ${command.name}; choose another name`,
         )
       }
     })

@@ -10,6 +10,9 @@ import { CALL } from '../shell/index.js'
  * pasted verbatim into the APKBUILD.
  */
 
+/** The helper PAKman's init script defines (src/recipe/templates.ts). */
+export const LINK_SERVICE_DIR = 'link_service_dir'
+
 /** Package, service and user names: what apk, OpenRC, s6 and adduser all accept. */
 export const NAME = /^[a-z0-9][a-z0-9._-]*$/
 /** openrc `extra_commands` entries become shell function names; variables, shell variables. */
@@ -141,6 +144,11 @@ export const runSchema = z.strictObject({
   name: name,
   commands: z.array(commandSchema).optional(),
   services: z.array(serviceSchema).min(1, { error: 'must list at least one service' }),
+  /**
+   * Services and commands run as the package's own account instead of root. Off by default: the
+   * original's packages run as root, and a fleet upgrading from them must keep doing so.
+   */
+  unprivileged: z.boolean().optional(),
 })
 
 export const hookSchema = z.strictObject(
@@ -261,19 +269,25 @@ export type RunConfig = z.infer<typeof runSchema>
 export type ServiceConfig = z.infer<typeof serviceSchema>
 export type CommandConfig = z.infer<typeof commandSchema>
 
-/** Names openrc-run defines itself; an extra command with one of these names would shadow it. */
-export const OPENRC_RESERVED: ReadonlySet<string> = new Set([
-  'start',
-  'stop',
-  'restart',
-  'status',
-  'zap',
-  'describe',
-  'depend',
-  'start_pre',
-  'start_post',
-  'stop_pre',
-  'stop_post',
+/**
+ * Function names the init script already has, and whose they are: openrc-run's own, and the one
+ * PAKman's script defines. An extra command with one of these names would replace it.
+ */
+export const INITD_FUNCTIONS: ReadonlyMap<string, "OpenRC's" | "PAKman's"> = new Map([
+  ...[
+    'start',
+    'stop',
+    'restart',
+    'status',
+    'zap',
+    'describe',
+    'depend',
+    'start_pre',
+    'start_post',
+    'stop_pre',
+    'stop_post',
+  ].map((name) => [name, "OpenRC's"] as const),
+  [LINK_SERVICE_DIR, "PAKman's"],
 ])
 
 /** Maps whose keys are fixed by PAKman itself: an unknown key there is an error, not a typo warning. */

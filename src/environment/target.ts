@@ -1,10 +1,5 @@
-import {
-  dependencyName,
-  STACK_FORM,
-  STACK_PATTERN,
-  stackSlug,
-  type InstellarConfig,
-} from '../config/index.js'
+import { dependencyName, STACK_FORM, STACK_PATTERN, stackSlug } from '../config/index.js'
+import type { Recipe } from '../recipe/index.js'
 import type { OptionName } from '../report/index.js'
 import {
   hostArchitecture,
@@ -63,12 +58,15 @@ export function buildTarget(
   }
 }
 
-/** Build and runtime dependencies, minus the package itself, its subpackages and conflicts. */
+/**
+ * The recipe's build and runtime dependencies (abuild deps installs both), minus the package
+ * itself, its subpackages and conflicts.
+ */
 export function environmentDependencies(
-  dependencies: InstellarConfig['dependencies'],
+  dependencies: Recipe['dependencies'],
   packageName: string,
 ): string[] {
-  const { build, runtime = [] } = dependencies
+  const { build, runtime } = dependencies
   const own = new Set([packageName, `${packageName}-openrc`])
   return [...build, ...runtime].filter((d) => !d.startsWith('!') && !own.has(dependencyName(d)))
 }

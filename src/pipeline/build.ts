@@ -70,7 +70,7 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
         ...containers,
         baseImage: target.baseImage,
         label: target.label,
-        packages: environmentDependencies(loaded.config.dependencies, recipe.packageName),
+        packages: environmentDependencies(recipe.dependencies, recipe.packageName),
         ...(settings.cache && { cache: settings.cache }),
         warn: (message) => reporter.warning(message),
         imageOption: reporter.option('image'),

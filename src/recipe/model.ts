@@ -1,5 +1,5 @@
 import type { InstellarConfig, Stage } from '../config/index.js'
-import { STAGES } from '../config/index.js'
+import { dependencyName, STAGES } from '../config/index.js'
 import { glob, listEntry, verbatim, word, words, type Verbatim, type Word } from '../shell/index.js'
 
 /**
@@ -30,6 +30,39 @@ export interface ServiceModel {
   /** The default process (`*)` branch) is the first. */
   processes: { name: Word; command: Word; call?: Word }[]
   commands: { name: Word; command: Word; call?: Word }[]
+  /** The package's own account when `run.unprivileged`; undefined: root, as the original. */
+  account?: Word
+}
+
+export type RecipeKind = RecipeModel['kind']
+
+export function recipeKind(config: InstellarConfig): RecipeKind {
+  if (config.type === 'static') return 'static'
+  if (config.type === 'custom') return 'custom'
+  return config.run ? 'service' : 'files'
+}
+
+/**
+ * What the generated files themselves run, so a package installs complete whatever the config
+ * lists: a service's run, environment and env-exec scripts are bash and call curl and jq; s6
+ * supervises it (s6-log, s6-permafailon, s6-setuidgid); finish and log/run are execline scripts.
+ * A static site is served by nginx.
+ */
+const GENERATED_NEEDS: Record<RecipeKind, readonly string[]> = {
+  service: ['bash', 'curl', 'jq', 's6', 'execline'],
+  static: ['nginx'],
+  custom: [],
+  files: [],
+}
+
+/**
+ * depends=: the config's runtime list as written (a repeated entry once), then what the
+ * generated files need and the list does not name, in any form (`s6>=2.11` names s6).
+ */
+export function runtimeDepends(config: InstellarConfig): string[] {
+  const written = [...new Set(config.dependencies.runtime ?? [])]
+  const named = new Set(written.map((d) => dependencyName(d.replace(/^!/, ''))))
+  return [...written, ...GENERATED_NEEDS[recipeKind(config)].filter((d) => !named.has(d))]
 }
 
 export interface RecipeInputs {
@@ -43,25 +76,17 @@ export interface RecipeInputs {
 
 export function buildModel(config: InstellarConfig, inputs: RecipeInputs): RecipeModel {
   const name = word(inputs.name)
-  const kind =
-    config.type === 'static'
-      ? 'static'
-      : config.type === 'custom'
-        ? 'custom'
-        : config.run
-          ? 'service'
-          : 'files'
+  const kind = recipeKind(config)
   const options = ['!check']
   if (!config.dependencies.trace) options.push('!tracedeps')
   if (config.build.strip_binary === false) options.push('!strip')
 
-  const runtime = [...(config.dependencies.runtime ?? [])]
-  if (kind === 'static' && !runtime.includes('nginx')) runtime.push('nginx')
-
   // The original lists hooks in Elixir map order, which is sorted by name; pre-install is always
-  // first because PAKman writes one itself (merged with the user's, see templates).
+  // first because PAKman writes one itself (merged with the user's, see templates), and a service
+  // gets a pre-deinstall of PAKman's too (its clean-up, merged the same way).
+  const own = new Set<Stage>(kind === 'service' ? ['pre-deinstall'] : [])
   const stages = STAGES.filter(
-    (stage) => stage !== 'pre-install' && config.hook?.[stage] !== undefined,
+    (stage) => stage !== 'pre-install' && (own.has(stage) || config.hook?.[stage] !== undefined),
   )
   const hooks: Partial<Record<Stage, Verbatim>> = {}
   for (const stage of STAGES) {
@@ -80,7 +105,7 @@ export function buildModel(config: InstellarConfig, inputs: RecipeInputs): Recip
     url: word(`https://github.com/${inputs.owner}/${inputs.repo}`),
     architectures: (config.architectures ?? inputs.architectures ?? ['x86_64']).map(word),
     options: options.map(listEntry),
-    depends: runtime.map(listEntry),
+    depends: runtimeDepends(config).map(listEntry),
     makedepends: config.dependencies.build.map(listEntry),
     kind,
     installScripts: ['pre-install', ...stages.sort()],
@@ -102,6 +127,7 @@ export function buildModel(config: InstellarConfig, inputs: RecipeInputs): Recip
         command: commandPath(c.binary, c.path),
         ...(c.call ? { call: words(c.call) } : {}),
       })),
+      ...(config.run.unprivileged && { account: name }),
     }
   }
   return model

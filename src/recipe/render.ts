@@ -1,10 +1,4 @@
-import {
-  dependencyName,
-  NAME,
-  type Diagnostic,
-  type LoadedConfig,
-  type Stage,
-} from '../config/index.js'
+import { NAME, type Diagnostic, type LoadedConfig } from '../config/index.js'
 import { buildModel, type RecipeInputs, type RecipeModel } from './model.js'
 import { packageName, recipePath, type Repository } from './naming.js'
 import * as templates from './templates.js'
@@ -28,6 +22,10 @@ export interface Recipe {
   /** The workspace snapshot the APKBUILD takes as its first source: `$pkgname-$pkgver.tar`. */
   snapshot: string
   files: RecipeFile[]
+  /** depends= and makedepends= as the APKBUILD lists them (the build environment installs both). */
+  dependencies: { build: string[]; runtime: string[] }
+  /** Who a service's processes and one-off commands run as; undefined without a service. */
+  serviceUser?: string
   diagnostics: Diagnostic[]
 }
 
@@ -43,7 +41,9 @@ export interface RecipeContext {
 export function renderRecipe(loaded: LoadedConfig, context: RecipeContext): Recipe {
   const name = packageName(context.repository)
   if (!NAME.test(name))
-    return assembleRecipe(context, name, [], [unusableNameError(loaded, context.repository, name)])
+    return assembleRecipe(context, name, undefined, [
+      unusableNameError(loaded, context.repository, name),
+    ])
 
   const diagnostics = configWarnings(loaded, context.repository, name)
   const inputs: RecipeInputs = {
@@ -55,13 +55,13 @@ export function renderRecipe(loaded: LoadedConfig, context: RecipeContext): Reci
     ...(context.architectures && { architectures: context.architectures }),
   }
   const model = buildModel(loaded.config, inputs)
-  return assembleRecipe(context, name, recipeFiles(model, name), diagnostics)
+  return assembleRecipe(context, name, model, diagnostics)
 }
 
 function assembleRecipe(
   context: RecipeContext,
   name: string,
-  files: RecipeFile[],
+  model: RecipeModel | undefined,
   diagnostics: Diagnostic[],
 ): Recipe {
   return {
@@ -71,7 +71,9 @@ function assembleRecipe(
     version: context.version,
     release: context.release,
     snapshot: `${name}-${context.version}.tar`,
-    files,
+    files: model ? recipeFiles(model, name) : [],
+    dependencies: { build: [...(model?.makedepends ?? [])], runtime: [...(model?.depends ?? [])] },
+    ...(model?.service && { serviceUser: model.service.account ?? 'root' }),
     diagnostics,
   }
 }
@@ -86,11 +88,9 @@ function unusableNameError(loaded: LoadedConfig, repository: Repository, name: s
 
 /** What in instellar.yml will not do what it seems to, given the package name. */
 function configWarnings(loaded: LoadedConfig, repository: Repository, name: string): Diagnostic[] {
-  return [
-    runNameWarning(loaded, repository, name),
-    ...foreignOpenrcWarnings(loaded, name),
-    missingS6Warning(loaded),
-  ].filter((warning) => warning !== undefined)
+  return [runNameWarning(loaded, repository, name), ...foreignOpenrcWarnings(loaded, name)].filter(
+    (warning) => warning !== undefined,
+  )
 }
 
 function runNameWarning(
@@ -125,19 +125,6 @@ function foreignOpenrcWarnings({ config, source }: LoadedConfig, name: string): 
   return warnings
 }
 
-// The service runs under s6 on every stack, and pre-install's /bin/s6-svscan link (Alpine
-// 3.21/3.22) only works when apk installs s6 first, which it does for a dependency.
-function missingS6Warning({ config, source }: LoadedConfig): Diagnostic | undefined {
-  const runtime = config.dependencies.runtime ?? []
-  if (!config.run || config.type || runtime.some((d) => dependencyName(d) === 's6'))
-    return undefined
-  return source.diagnostic(
-    'warning',
-    config.dependencies.runtime ? ['dependencies', 'runtime'] : ['dependencies'],
-    'run: services are supervised by s6, but s6 is not in dependencies.runtime; add it, or the service cannot start',
-  )
-}
-
 /** The APKBUILD, pre-install, the other install hooks used, and with a service its files. */
 function recipeFiles(model: RecipeModel, name: string): RecipeFile[] {
   const file = (
@@ -153,12 +140,8 @@ function recipeFiles(model: RecipeModel, name: string): RecipeFile[] {
   })
 
   const files: RecipeFile[] = [file('APKBUILD', templates.apkbuild(model), 'apkbuild')]
-  files.push(file('pre-install', templates.preInstall(model), 'sh', 0o755))
   for (const stage of model.installScripts) {
-    if (stage !== 'pre-install')
-      files.push(
-        file(stage, templates.hook(model, stage as Exclude<Stage, 'pre-install'>), 'sh', 0o755),
-      )
+    files.push(file(stage, templates.installScript(model, stage), 'sh', 0o755))
   }
   if (model.service) {
     files.push(
@@ -167,7 +150,7 @@ function recipeFiles(model: RecipeModel, name: string): RecipeFile[] {
       file('finish', templates.finish(), 'execline', 0o755),
       file('log', templates.log(model), 'execline', 0o755),
       file('environment', templates.environment(), 'bash', 0o755),
-      file('env-exec', templates.envExec(model), 'bash', 0o755),
+      file('env-exec', templates.envExec(model, model.service), 'bash', 0o755),
       file('profile', templates.profile(model), 'sh', 0o755),
     )
   }

@@ -1,4 +1,4 @@
-import type { Stage } from '../config/index.js'
+import { LINK_SERVICE_DIR, type Stage } from '../config/index.js'
 import type { RecipeModel, ServiceModel } from './model.js'
 import { shellcheckExclusions } from './shellcheck.js'
 import { fileText, list, lines, sh, word, type Script, type Word } from '../shell/index.js'
@@ -88,46 +88,84 @@ ${installs}`
 }
 
 /**
- * The account the app runs as, created before apk unpacks files owned by it. First, for Alpine
- * 3.21 and 3.22: s6 moved to /usr/bin there, but their OpenRC (0.55-0.62) still starts
- * /bin/s6-svscan, so without a link no s6 service starts. Needs s6 installed first (a dependency).
+ * One install script: what PAKman needs done at that stage (preInstall, preDeinstall), then the
+ * config's hook for it. The stages with a script are model.installScripts.
  */
-export function preInstall(m: RecipeModel): string {
-  const userHook = m.hooks['pre-install']
+export function installScript(m: RecipeModel, stage: Stage): string {
+  const own =
+    stage === 'pre-install'
+      ? preInstall(m)
+      : stage === 'pre-deinstall' && m.service
+        ? preDeinstall(m)
+        : undefined
+  const userHook = m.hooks[stage]
+  const hookText =
+    userHook &&
+    sh`# ${word(stage)} hook from instellar.yml
+${userHook}`
+  if (!own)
+    return fileText(sh`
+#!/bin/sh
+${hookText!}
+`)
   return fileText(sh`
 #!/bin/sh
-if [ ! -e /bin/s6-svscan ] && [ -e /usr/bin/s6-svscan ]; then
-	ln -sf /usr/bin/s6-svscan /bin/s6-svscan
-fi
-addgroup -S ${m.name} 2>/dev/null
-adduser -S -D -H -h /var/lib/${m.name} -s /sbin/nologin -G ${m.name} -g ${m.name} ${m.name} 2>/dev/null
+${own}
 ${
-  userHook
+  hookText
     ? sh`
-# pre-install hook from instellar.yml
-${userHook}`
+${hookText}`
     : sh`exit 0`
 }
 `)
 }
 
-export function hook(m: RecipeModel, stage: Exclude<Stage, 'pre-install'>): string {
-  return fileText(sh`
-#!/bin/sh
-# ${word(stage)} hook from instellar.yml
-${m.hooks[stage]!}
-`)
+/**
+ * The account the app runs as, created before apk unpacks files owned by it. First, for Alpine
+ * 3.21 and 3.22: s6 moved to /usr/bin there, but their OpenRC (0.55-0.62) still starts
+ * /bin/s6-svscan, so without a link no s6 service starts. Needs s6 installed first (a dependency).
+ */
+function preInstall(m: RecipeModel): Script {
+  return sh`if [ ! -e /bin/s6-svscan ] && [ -e /usr/bin/s6-svscan ]; then
+	ln -sf /usr/bin/s6-svscan /bin/s6-svscan
+fi
+addgroup -S ${m.name} 2>/dev/null
+adduser -S -D -H -h /var/lib/${m.name} -s /sbin/nologin -G ${m.name} -g ${m.name} ${m.name} 2>/dev/null`
+}
+
+/**
+ * What running the service left that apk does not track, so removal leaves no directory behind:
+ * the /var/svc.d link the init script made, the <name> link OpenRC up to 0.62 puts into the
+ * service directory when it starts a service already linked in its scan directory, and s6's
+ * state in the service directory once nothing supervises it. A running app is left alone.
+ */
+function preDeinstall(m: RecipeModel): Script {
+  const service = `/var/lib/${m.name}/service` as Word
+  return sh`if [ "$(readlink /var/svc.d/${m.name})" = ${service} ]; then
+	rm -f /var/svc.d/${m.name}
+fi
+if [ -L ${service}/${m.name} ]; then
+	rm -f ${service}/${m.name}
+fi
+if ! s6-svok ${service} 2>/dev/null; then
+	rm -rf ${service}/supervise ${service}/event ${service}/log/supervise ${service}/log/event
+fi`
 }
 
 /**
  * OpenRC supervises the app with s6 and adds one function per run.commands entry. The service
- * directory is /var/svc.d/<name>, linked to /var/lib/<name>/service by start_pre (at run time, so
- * a custom package() that installs the service files gets it too). OpenRC's s6 backend starts
- * that directory as it is up to 0.62 (its default s6_service_path) and from 0.63.2 (when command=
- * is empty). 0.63 and 0.63.1 (Alpine 3.23) only start service directories they build from
- * command=, so there the run and log scripts are handed over that way. s6.sh is sourced before
- * this script: up to 0.62 it has already set s6_service_path, and from 0.63.2 it defines
+ * directory is /var/svc.d/<name>, linked to /var/lib/<name>/service at run time (so a custom
+ * package() that installs the service files gets it too). OpenRC's s6 backend starts that
+ * directory as it is up to 0.62 (its default s6_service_path) and from 0.63.1 (its compatibility
+ * mode, when command= is empty). 0.63 (Alpine 3.23) only starts service directories it builds
+ * from command=, so there the run and log scripts are handed over that way. s6.sh is sourced
+ * before this script: up to 0.62 it has already set s6_service_path, and from 0.63.1 it defines
  * _s6_have_legacy_servicedir, which tells the three apart.
+ *
+ * A host upgraded from the original's package with the service running (see the README, "Stacks")
+ * has no /var/svc.d link yet, so stop makes it too; and the original's own link in the scan
+ * directory, when nothing supervises it (0.63 and later never started it), would stop OpenRC from
+ * linking the service there, so start removes it.
  */
 export function initd(m: RecipeModel, service: ServiceModel): string {
   const commands = service.commands.map(
@@ -147,10 +185,14 @@ description="${m.name} service"
 extra_commands="${list(service.commands.map((c) => c.name))}"
 supervisor="s6"
 
-# OpenRC up to 0.62 starts s6_service_path; from 0.63.2, /var/svc.d/$name when command= is empty;
-# 0.63 and 0.63.1 only a service directory built from command= (without the finish script).
+# OpenRC up to 0.62 starts s6_service_path; from 0.63.1, /var/svc.d/$name when command= is empty;
+# 0.63 only a service directory built from command= (without the finish script).
 if [ -n "\${s6_service_path:-}" ]; then
 	s6_service_path="/var/svc.d/${m.name}"
+	# Up to 0.62 stop leaves the supervisor and the logger running; end them, as 0.63 does.
+	stop_post() {
+		s6-svunlink "$RC_SVCDIR/s6-scan" ${m.name}
+	}
 elif ! command -v _s6_have_legacy_servicedir >/dev/null; then
 	command="/var/lib/${m.name}/service/run"
 	output_logger="/var/lib/${m.name}/service/log/run"
@@ -160,22 +202,36 @@ depend() {
 	need net s6-svscan
 }
 
-start_pre() {
+${word(LINK_SERVICE_DIR)}() {
 	if [ ! -e /var/svc.d/${m.name} ]; then
 		mkdir -p /var/svc.d
 		ln -sfn /var/lib/${m.name}/service /var/svc.d/${m.name}
 	fi
 }
+
+start_pre() {
+	${word(LINK_SERVICE_DIR)}
+	if [ -L "$RC_SVCDIR/s6-scan/${m.name}" ] && ! s6-svok "$RC_SVCDIR/s6-scan/${m.name}" 2>/dev/null; then
+		rm -f "$RC_SVCDIR/s6-scan/${m.name}"
+	fi
+}
+
+stop_pre() {
+	${word(LINK_SERVICE_DIR)}
+}
 ${lines(commands)}
 `)
 }
 
-/** s6 run script: SERVICE_MODE picks the process; the first service is the default. */
+/**
+ * s6 run script: SERVICE_MODE picks the process; the first service is the default. The variables
+ * are read as root (the LXD socket), then the process runs as the package's account if asked.
+ */
 export function run(m: RecipeModel, service: ServiceModel): string {
   const [first] = service.processes
   const branch = (pattern: Word, p: ServiceModel['processes'][number]) => sh`
 	${pattern})
-		exec ${call(p.command, p.call)} 2>&1
+		exec ${asAccount(service)}${call(p.command, p.call)} 2>&1
 		;;`
   const named = service.processes.slice(1).map((p) => branch(p.name, p))
   return fileText(sh`
@@ -183,7 +239,12 @@ export function run(m: RecipeModel, service: ServiceModel): string {
 # shellcheck source=/dev/null
 source /var/lib/${m.name}/bin/environment
 cd /var/lib/${m.name} || exit 1
-
+${
+  service.account
+    ? sh`export HOME=/var/lib/${m.name}
+`
+    : sh``
+}
 case "\${SERVICE_MODE:-}" in${lines(named)}${branch('*' as Word, first!)}
 esac
 `)
@@ -256,16 +317,24 @@ done < <(jq -j 'to_entries[] | "\\(.key)=\\(.value)\\u0000"' <<<"$variables")
 `)
 }
 
-/** Runs one command line in the app's directory with its variables: env-exec "bin/app eval 'X'". */
-export function envExec(m: RecipeModel): string {
+/**
+ * Runs one command line in the app's directory with its variables: env-exec "bin/app eval 'X'",
+ * as the same user as the service.
+ */
+export function envExec(m: RecipeModel, service: ServiceModel): string {
   return fileText(sh`
 #!/bin/bash
 set -e
 # shellcheck source=/dev/null
 source /var/lib/${m.name}/bin/environment
 cd /var/lib/${m.name}
-exec bash -c "$@"
+exec ${asAccount(service)}bash -c "$@"
 `)
+}
+
+/** What runs a process as the package's account (s6-setuidgid), or nothing: root. */
+function asAccount(service: ServiceModel): Word {
+  return (service.account ? `s6-setuidgid ${service.account} ` : '') as Word
 }
 
 /** Puts the app's bin/ on PATH for login shells (written for parity; the APKBUILD does not install it). */
