@@ -10,15 +10,15 @@ import {
   readKeyFile,
   render,
   runEnvironment
-} from "./chunks/chunk-UZVKFWRN.js";
+} from "./chunks/chunk-OH4LZSQG.js";
 import {
   configLabel,
   formatDiagnostic,
   jsonSchema,
   loadConfigFile
-} from "./chunks/chunk-EMOSF2GG.js";
-import "./chunks/chunk-XMAN3V5Y.js";
-import "./chunks/chunk-KN4HR7WG.js";
+} from "./chunks/chunk-XL47KNW4.js";
+import "./chunks/chunk-OVXRMTMZ.js";
+import "./chunks/chunk-LUJVQ22K.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli/commands.ts
@@ -362,7 +362,7 @@ async function push(values, _operands, { out, err }) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-CTGQKYW2.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-ED3BNJ3R.js");
   const authToken = env.instellarAuthToken;
   const packageToken = env.instellarPackageToken;
   const secrets = new Secrets(() => {

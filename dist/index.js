@@ -10,10 +10,10 @@ import {
   removeSigningKey,
   render,
   runEnvironment
-} from "./chunks/chunk-UZVKFWRN.js";
+} from "./chunks/chunk-OH4LZSQG.js";
 import {
   loadConfigFile
-} from "./chunks/chunk-EMOSF2GG.js";
+} from "./chunks/chunk-XL47KNW4.js";
 import {
   error,
   getState,
@@ -26,8 +26,8 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-XMAN3V5Y.js";
-import "./chunks/chunk-KN4HR7WG.js";
+} from "./chunks/chunk-OVXRMTMZ.js";
+import "./chunks/chunk-LUJVQ22K.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/action/main.ts
@@ -164,9 +164,15 @@ async function renderSummary(recipe, diagnostics) {
     [
       { data: "Package", header: true },
       { data: "Version", header: true },
-      { data: "Recipe", header: true }
+      { data: "Recipe", header: true },
+      ...serviceUserHeader(recipe)
     ],
-    [recipe.packageName, `${recipe.version}-r${recipe.release}`, `<code>${recipe.dir}</code>`]
+    [
+      recipe.packageName,
+      `${recipe.version}-r${recipe.release}`,
+      `<code>${recipe.dir}</code>`,
+      ...serviceUserCell(recipe)
+    ]
   ]).addDetails("Generated files", list(recipe.files.map((f) => f.name)));
   addDiagnostics(diagnostics);
   await summary.write();
@@ -191,13 +197,15 @@ async function buildSummary(result, published = {}, pushed) {
       { data: "Stack", header: true },
       { data: "Base image", header: true },
       { data: "Signing key", header: true },
-      { data: "Environment", header: true }
+      { data: "Environment", header: true },
+      ...serviceUserHeader(recipe)
     ],
     [
       result.stack,
       `<code>${escape(result.baseImage)}</code>`,
       `<code>${escape(result.keyName)}.rsa.pub</code>${result.ephemeralKey ? " (throwaway key)" : ""}`,
-      { local: "already in Docker", cache: "cache hit", built: "cache miss: built" }[result.environment.source] + (result.environment.archiveBytes ? ` (${formatBytes(result.environment.archiveBytes)} cached)` : "")
+      { local: "already in Docker", cache: "cache hit", built: "cache miss: built" }[result.environment.source] + (result.environment.archiveBytes ? ` (${formatBytes(result.environment.archiveBytes)} cached)` : ""),
+      ...serviceUserCell(recipe)
     ]
   ]).addTable([
     [
@@ -231,6 +239,15 @@ async function mergeSummary(merged, published, pushed) {
   addPublished(published);
   if (pushed) addPushed(pushed);
   await summary.write();
+}
+function serviceUserHeader(recipe) {
+  return recipe.serviceUser ? [{ data: "Service runs as", header: true }] : [];
+}
+function serviceUserCell(recipe) {
+  if (!recipe.serviceUser) return [];
+  return [
+    recipe.serviceUser === "root" ? "root" : `${escape(recipe.serviceUser)} (its own account)`
+  ];
 }
 async function failureSummary(message, record) {
   if (!runEnvironment().stepSummary) return;
@@ -436,7 +453,7 @@ async function deploymentConfig(inputs, workspace, reporter) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-CTGQKYW2.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-ED3BNJ3R.js");
   const { instellar } = inputs;
   const cancel = new AbortController();
   const pushed = await reporter.group(

@@ -35,7 +35,16 @@ const ROOTFS: Record<string, string> = {
 }
 
 /** What a deployment target and a prepared build image have; registered as empty packages. */
-export const PREPARED_PACKAGES = ['alpine-sdk', 'pigz', 'openrc', 'bash', 's6', 'jq', 'curl']
+export const PREPARED_PACKAGES = [
+  'alpine-sdk',
+  'pigz',
+  'openrc',
+  'bash',
+  's6',
+  'execline',
+  'jq',
+  'curl',
+]
 
 /** True when a Docker daemon answers. Under CI a missing daemon fails the Docker tests instead. */
 export function dockerAvailable(): boolean {
