@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
 import { formatDiagnostic, instellarSchema, parseConfig } from '../src/config/index.js'
 import { EMPTY_FILE_MESSAGE } from '../src/config/load.js'
 import { MAX_DEPTH } from '../src/config/source.js'
+import { UNKNOWN_KEY_WARNINGS, WITH_UNKNOWN_KEYS } from './fixtures/deployment.js'
 import { edit, MINIMAL } from './fixtures/minimal.js'
 
 const check = (text: string) => {
@@ -364,6 +366,53 @@ describe('bad instellar.yml: every problem at its line and column', () => {
         'run:\n  name: app\n  services:\n    - name: web\n      binary: app\n      start:\n        call: "start"\n' +
         '  commands:\n    - name: migrate\n      binary: app\n      call: "eval App.Release.migrate"',
     )
+  })
+
+  it('keeps unknown keys at any depth of kits, sizes, plans and page, with their YAML types, and warns about each', () => {
+    const result = parseConfig(WITH_UNKNOWN_KEYS, 'instellar.yml')
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual(UNKNOWN_KEY_WARNINGS)
+    expect(result.ok).toBe(true)
+    if (!result.ok) return
+    const yaml = parse(WITH_UNKNOWN_KEYS) as Record<string, unknown>
+    const { kits, sizes, plans, page } = result.config
+    expect({ kits, sizes, plans, page }).toEqual({
+      kits: yaml.kits,
+      sizes: yaml.sizes,
+      plans: yaml.plans,
+      page: yaml.page,
+    })
+    expect(sizes![0]).toEqual({
+      name: 'medium',
+      allocation: { cpu: 1, memory: 1, memory_unit: 'GiB', disk: { size: 16, unit: 'GiB' } },
+      gpu: null,
+    })
+  })
+
+  it('still checks the known keys beside unknown ones', () => {
+    const text = edit('      memory: 1\n', '      memory: "1 GiB"\n', WITH_UNKNOWN_KEYS)
+    const { ok, lines } = check(text)
+    expect(ok).toBe(false)
+    expect(lines.filter((line) => line.includes('sizes[0].allocation'))).toEqual([
+      'instellar.yml:62:15: error: sizes[0].allocation.memory must be a number, found the string "1 GiB"',
+      'instellar.yml:63:7: warning: unknown key memory_unit in sizes[0].allocation is sent to the platform unchecked',
+      'instellar.yml:64:7: warning: unknown key disk in sizes[0].allocation is sent to the platform unchecked',
+    ])
+  })
+
+  it('drops unknown keys outside the deployment sections: they go nowhere', () => {
+    const text = `${edit('binary: node', 'binary: node\n      colour: blue', WITH_UNKNOWN_KEYS)}stak: alpine/3.19\n`
+    const result = parseConfig(text, 'instellar.yml')
+    expect(result.ok).toBe(true)
+    if (!result.ok) return
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual(
+      expect.arrayContaining([
+        'instellar.yml:20:7: warning: unknown key colour in run.services[0] is ignored',
+        'instellar.yml:86:1: warning: unknown key stak at the top level is ignored; did you mean stack?',
+      ]),
+    )
+    expect(result.config.run!.services[0]).not.toHaveProperty('colour')
+    expect(result.config).not.toHaveProperty('stak')
+    expect(result.config.kits![0]).toHaveProperty('healthcheck.codes', [200, 204])
   })
 
   it('keeps deployment settings exactly as written', () => {

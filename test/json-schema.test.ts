@@ -6,6 +6,7 @@ import { isMap, isSeq, parseDocument } from 'yaml'
 import { afterAll, describe, expect, it } from 'vitest'
 import { jsonSchema, loadConfigFile, parseConfig } from '../src/config/index.js'
 import { currentFiles, historyFiles } from './helpers/corpus.js'
+import { WITH_UNKNOWN_KEYS } from './fixtures/deployment.js'
 import { edit, MINIMAL } from './fixtures/minimal.js'
 
 /*
@@ -77,6 +78,7 @@ describe('the cases where schema and check used to disagree', () => {
     ['the 2021 run section', legacyRun],
     ['an unknown key (a warning in check)', `${MINIMAL}stak: alpine/3.19\n`],
     ['an unknown key in a list item', edit('binary: node', 'binary: node\n      colour: blue')],
+    ['unknown keys at any depth of kits, sizes, plans and page (sent on)', WITH_UNKNOWN_KEYS],
     [
       'no destinations when package: replaces packaging',
       `${edit('  destinations:\n    - dist\n', '')}package: make install\n`,
@@ -115,6 +117,10 @@ describe('the cases where schema and check used to disagree', () => {
     ['a command named after an OpenRC command', edit('name: migrate', 'name: restart')],
     ['type: custom without package', `type: custom\n${MINIMAL}`],
     ['an unknown hook (a closed map)', edit('post-install:', 'post-instal:')],
+    [
+      'a known key of the wrong type beside unknown ones',
+      edit('      memory: 1\n', '      memory: "1 GiB"\n', WITH_UNKNOWN_KEYS),
+    ],
     ['port 0', withPort('0')],
     ['port 65536', withPort('65536')],
     ['port -80', withPort('-80')],

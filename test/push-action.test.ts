@@ -2,8 +2,10 @@ import type { ChildProcess } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
 import { archiveId } from '../src/deploy/index.js'
 import { publish, type Built } from '../src/publish/index.js'
+import { WITH_UNKNOWN_KEYS } from './fixtures/deployment.js'
 import { runAction } from './helpers/action.js'
 import { CORPUS, SHARED } from './helpers/corpus.js'
 import { useFakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
@@ -27,6 +29,8 @@ let github: FakeGitHub
 let platform: FakeInstellar
 let s3: FakeS3
 let workspace: string
+/** A checkout whose kits, sizes, plans and page hold keys PAKman does not know. */
+let unknownKeysWorkspace: string
 
 beforeAll(async () => {
   github = fake.server()
@@ -77,6 +81,8 @@ beforeAll(async () => {
     join(workspace, 'instellar.yml'),
     rails.replace('stack: alpine/3.17', 'stack: alpine/3.20'),
   )
+  unknownKeysWorkspace = mkdtempSync(join(root, 'checkout-'))
+  writeFileSync(join(unknownKeysWorkspace, 'instellar.yml'), WITH_UNKNOWN_KEYS)
 }, 60_000)
 afterAll(async () => {
   await platform?.close()
@@ -94,6 +100,13 @@ beforeEach(async () => {
     credential: { access_key_id: s3.accessKeyId, secret_access_key: s3.secretAccessKey },
   }
 })
+
+const yaml = parse(WITH_UNKNOWN_KEYS) as Record<string, unknown>
+/** The configuration WITH_UNKNOWN_KEYS must send: its four sections as the YAML has them. */
+const asWritten = { kits: yaml.kits, sizes: yaml.sizes, plans: yaml.plans, page: yaml.page }
+/** One of the warnings about those keys, as an annotation. */
+const MEMORY_UNIT_ANNOTATION =
+  '::warning title=instellar.yml%3A sizes[0].allocation.memory_unit,file=instellar.yml,line=63,endLine=63,col=7,endColumn=18::unknown key memory_unit in sizes[0].allocation is sent to the platform unchecked'
 
 const secrets = () => [
   platform.authToken,
@@ -240,6 +253,28 @@ describe('the action in merge mode with upload: instellar (node dist/index.js)',
     expect(s3.requests).toEqual([])
   }, 60_000)
 
+  it('sends the keys PAKman does not know in kits, sizes, plans and page as written, and warns about them', async () => {
+    const ran = await runAction(mergeInputs(), {
+      ...runnerEnv(),
+      GITHUB_WORKSPACE: unknownKeysWorkspace,
+    })
+    expect(ran.code).toBe(0)
+    expect(ran.stdout).toContain(MEMORY_UNIT_ANNOTATION)
+    expect(platform.deployments[0]!.configurations).toEqual([asWritten])
+  }, 60_000)
+
+  it('instellar-dry-run prints the same configuration, unknown keys included', async () => {
+    const ran = await runAction(mergeInputs({ 'instellar-dry-run': 'true' }), {
+      ...runnerEnv(),
+      GITHUB_WORKSPACE: unknownKeysWorkspace,
+    })
+    expect(ran.code).toBe(0)
+    expect(ran.stdout).toContain(
+      `would POST ${platform.url}/publish/deployments/<id>/configurations ${JSON.stringify({ configuration: { payload: asWritten } })}\n`,
+    )
+    expect(platform.requests).toEqual([])
+  }, 60_000)
+
   it('refuses upload: instellar without the tokens before merging', async () => {
     const ran = await runAction(
       { mode: 'merge', 'signing-key': privateKey, upload: 'instellar' },
@@ -357,6 +392,32 @@ describe('pakman push (node dist/cli.js)', () => {
     expect(lines[6]).toContain('"ref":"refs/tags/v1"')
     expect(platform.requests).toEqual([])
     expect(s3.requests).toEqual([])
+  })
+
+  it('sends the keys PAKman does not know as written, warns about them, and --dry-run prints the same', async () => {
+    const config = join(unknownKeysWorkspace, 'instellar.yml')
+    const ran = await runNode(
+      'dist/cli.js',
+      ['push', '--packages-dir', packages(), '--config', config],
+      { env: env() },
+    )
+    expect(ran.code).toBe(0)
+    expect(ran.stderr).toContain(
+      `${config}:63:7: warning: unknown key memory_unit in sizes[0].allocation is sent to the platform unchecked\n`,
+    )
+    expect(platform.deployments[0]!.configurations).toEqual([asWritten])
+
+    const dry = await runNode(
+      'dist/cli.js',
+      ['push', '--dry-run', '--packages-dir', packages(), '--config', config],
+      {
+        env: cleanEnv({ GITHUB_REPOSITORY: 'acme/hello-app', GITHUB_SHA: SHA, GITHUB_REF: 'main' }),
+      },
+    )
+    expect(dry.code).toBe(0)
+    expect(dry.stdout.trim().split('\n').at(-1)).toBe(
+      `would POST https://opsmaru.com/publish/deployments/<id>/configurations ${JSON.stringify({ configuration: { payload: asWritten } })}`,
+    )
   })
 
   it('names a bad flag value without touching anything', async () => {

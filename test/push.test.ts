@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { readConfig } from '../src/config/index.js'
+import { formatDiagnostic, readConfig } from '../src/config/index.js'
 import {
   archiveId,
   collectPushFiles,
@@ -15,6 +15,7 @@ import {
   type PushSettings,
   writeArchive,
 } from '../src/deploy/index.js'
+import { UNKNOWN_KEY_WARNINGS, WITH_UNKNOWN_KEYS } from './fixtures/deployment.js'
 import { CORPUS } from './helpers/corpus.js'
 import { startFakeInstellar, type FakeInstellar } from './helpers/fake-instellar.js'
 import { startS3, type FakeS3 } from './helpers/s3.js'
@@ -216,6 +217,99 @@ describe('first push', () => {
       one,
     )
     expect(archiveId({ owner: 'acme', repo: 'app', hash: SHA, stack: 'alpine/3.19' })).not.toBe(one)
+  })
+})
+
+describe('keys PAKman does not know in kits, sizes, plans and page', () => {
+  /** WITH_UNKNOWN_KEYS read as push reads it, and what check said about it. */
+  async function unknownKeysConfig(): Promise<{ config: DeploymentConfig; warnings: string[] }> {
+    const file = join(temp('pakman-push-config-'), 'instellar.yml')
+    writeFileSync(file, WITH_UNKNOWN_KEYS)
+    const warnings: string[] = []
+    const { config } = await readConfig(file, 'instellar.yml', (diagnostics) =>
+      warnings.push(...diagnostics.map((d) => formatDiagnostic({ ...d, file: 'instellar.yml' }))),
+    )
+    return { config, warnings }
+  }
+  interface Sent {
+    kits: (Record<'healthcheck' | 'orchestration', unknown> &
+      Record<'ports' | 'variables' | 'forks', unknown[]>)[]
+    sizes: unknown[]
+    plans: unknown[]
+    page: unknown
+  }
+  const yaml = parse(WITH_UNKNOWN_KEYS) as Record<string, unknown>
+  const asWritten = { kits: yaml.kits, sizes: yaml.sizes, plans: yaml.plans, page: yaml.page }
+
+  it('reach the platform as written, at every depth and with their YAML types, and are warned about', async () => {
+    const { config, warnings } = await unknownKeysConfig()
+    expect(warnings).toEqual(UNKNOWN_KEY_WARNINGS)
+    await runPush(settings({ config }))
+
+    const configure = platform.requests.find((r) => r.path.endsWith('/configurations'))!
+    expect(configure.body).toEqual({ configuration: { payload: asWritten } })
+    // The same, spelt out rather than taken from the YAML parser.
+    const { kits, sizes, plans, page } = (configure.body as { configuration: { payload: Sent } })
+      .configuration.payload
+    expect(kits[0]!.healthcheck).toEqual({
+      path: '/up',
+      interval: 10,
+      enabled: true,
+      grace: null,
+      codes: [200, 204],
+    })
+    expect(kits[0]!.ports[0]).toEqual({
+      name: 'web',
+      target: 3000,
+      protocol: 'tcp',
+      tls: { enabled: false, ciphers: [] },
+    })
+    expect(kits[0]!.variables[0]).toEqual({
+      key: 'RAILS_SERVE_STATIC_FILES',
+      default_value: '1',
+      secret: false,
+    })
+    expect(kits[0]!.forks[0]).toEqual({
+      name: 'worker',
+      descrption: 'the typo of a known key',
+      variables: [{ key: 'SERVICE_MODE', default_value: 'worker', visible: 'no' }],
+    })
+    expect(kits[0]!.orchestration).toEqual({ upgrade: 'rolling', batch: { size: 2, pause: 1.5 } })
+    expect(sizes[0]).toEqual({
+      name: 'medium',
+      allocation: { cpu: 1, memory: 1, memory_unit: 'GiB', disk: { size: 16, unit: 'GiB' } },
+      gpu: null,
+    })
+    expect(plans[0]).toEqual({
+      name: 'basic',
+      featured: true,
+      layers: [{ channel_slug: 'develop', kit_slug: 'web', size_slug: 'medium', replicas: 2 }],
+      pricings: [
+        {
+          amount: 1500,
+          currency: 'USD',
+          billing_period: 'monthly',
+          trial: { days: 14, card_required: false },
+        },
+      ],
+    })
+    expect(page).toEqual({
+      title: 'SomeApp',
+      logo: null,
+      links: [{ label: 'Docs', url: 'https://example.com/docs' }],
+      seo: { index: false, keywords: ['rails', '1.0', 2] },
+    })
+  })
+
+  it('--dry-run prints the same payload', async () => {
+    const { config } = await unknownKeysConfig()
+    const s = settings({ config, dryRun: true, authToken: undefined, packageToken: undefined })
+    await runPush(s)
+    const prefix = `would POST ${platform.url}/publish/deployments/<id>/configurations `
+    const printed = s.lines.filter((line) => line.startsWith(prefix))
+    expect(printed).toEqual([
+      `${prefix}${JSON.stringify({ configuration: { payload: asWritten } })}`,
+    ])
   })
 })
 

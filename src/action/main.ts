@@ -159,8 +159,9 @@ async function deploymentConfig(
 ): Promise<InstellarConfig> {
   const file = resolve(workspace, inputs.config)
   const loaded = await loadConfigFile(file)
-  if (loaded.ok) return loaded.config
+  // Warnings too: this job sends kits, sizes, plans and page, with any key PAKman does not know.
   reporter.diagnostics(loaded.diagnostics)
+  if (loaded.ok) return loaded.config
   const missing = loaded.diagnostics.some((d) => d.message.includes('file not found'))
   throw new Error(
     missing

@@ -12,7 +12,8 @@ import {
 /*
  * The JSON Schema is derived from the zod schema, then given what `check` does beyond it, so that
  * both give the same verdict:
- * - unknown keys are warned about and ignored by check, so maps stay open (except CLOSED_MAPS);
+ * - unknown keys are warned about by check (and ignored, or in kits, sizes, plans and page sent
+ *   to the platform), so maps stay open (except CLOSED_MAPS);
  * - the 2021 keys that legacy.ts rewrites (build.destination, run.process/start/command/binary);
  * - the cross-field rules of load.ts that JSON Schema can express.
  * Not expressible here, so only check reports them: a service or command name used twice.
@@ -198,8 +199,8 @@ function addUniqueNameNote(list: Json): void {
 }
 
 /**
- * check warns about an unknown key and ignores it, except in the maps whose keys PAKman fixes;
- * so only those stay closed. `path` is the dotted key path, with `[]` for list items.
+ * check warns about an unknown key and goes on, except in the maps whose keys PAKman fixes; so
+ * only those stay closed. `path` is the dotted key path, with `[]` for list items.
  */
 function openMaps(node: unknown, path: string): void {
   if (typeof node !== 'object' || node === null) return

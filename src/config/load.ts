@@ -4,7 +4,14 @@ import { join } from 'node:path'
 import type { z } from 'zod'
 import { byPosition, hasErrors, type Diagnostic } from './diagnostics.js'
 import { upgradeLegacyKeys } from './legacy.js'
-import { CLOSED_MAPS, INITD_FUNCTIONS, instellarSchema, type InstellarConfig } from './schema.js'
+import {
+  CLOSED_MAPS,
+  DEPLOYMENT_SECTIONS,
+  INITD_FUNCTIONS,
+  instellarSchema,
+  type DeploymentSection,
+  type InstellarConfig,
+} from './schema.js'
 import { formatKeyPath, YamlSource, type KeyPath } from './source.js'
 import { closestKey } from './suggest.js'
 
@@ -124,6 +131,8 @@ export function parseConfig(text: string, file: string): LoadResult {
   if (value === undefined) return { ok: false, source, diagnostics: source.diagnostics }
 
   diagnostics.push(...upgradeLegacyKeys(value, source))
+  // Copied before unknown keys are dropped below: the platform gets these sections as written.
+  const deployment = deploymentSections(value)
 
   let parsed = instellarSchema.safeParse(value)
   if (!parsed.success) {
@@ -139,7 +148,7 @@ export function parseConfig(text: string, file: string): LoadResult {
       }
     }
     if (hasErrors(diagnostics)) return fail()
-    // Only unknown keys: they were warned about; drop them and take the rest.
+    // Only unknown keys: they were warned about; drop them to check the rest.
     for (const path of unknownKeys) removeAt(value, path)
     parsed = instellarSchema.safeParse(value)
     if (!parsed.success) {
@@ -148,7 +157,8 @@ export function parseConfig(text: string, file: string): LoadResult {
     }
   }
 
-  const config = parsed.data
+  // The checked sections and the copies differ only in the unknown keys.
+  const config: InstellarConfig = { ...parsed.data, ...deployment }
   diagnostics.push(...crossFieldDiagnostics(config, source))
   if (hasErrors(diagnostics)) return fail()
   return { ok: true, config, source, diagnostics: diagnostics.sort(byPosition) }
@@ -158,12 +168,26 @@ export function parseConfig(text: string, file: string): LoadResult {
 export const EMPTY_FILE_MESSAGE =
   'the file is empty; instellar.yml needs at least dependencies.build (build-time packages, may be []) and build.command, and build.destinations unless package: is set'
 
+/** The deployment sections the file has, deep copies: `value` then loses its unknown keys. */
+function deploymentSections(
+  value: Record<string, unknown>,
+): Pick<InstellarConfig, DeploymentSection> {
+  const present = DEPLOYMENT_SECTIONS.filter((section) => Object.hasOwn(value, section))
+  // Their shape is checked by the schema before the copies are used.
+  return Object.fromEntries(
+    present.map((section) => [section, structuredClone(value[section])]),
+  ) as Pick<InstellarConfig, DeploymentSection>
+}
+
 function unknownKeyDiagnostic(source: YamlSource, parent: KeyPath, key: string): Diagnostic {
   const path = [...parent, key]
   const known = knownKeys(parent)
   const guess = closestKey(key, known)
   const where = parent.length ? `in ${formatKeyPath(parent)}` : 'at the top level'
   const closed = CLOSED_MAPS.has(formatKeyPath(parent))
+  const fate = DEPLOYMENT_SECTIONS.some((section) => section === parent[0])
+    ? 'is sent to the platform unchecked'
+    : 'is ignored'
   const hint = guess
     ? `; did you mean ${guess}?`
     : closed
@@ -172,7 +196,7 @@ function unknownKeyDiagnostic(source: YamlSource, parent: KeyPath, key: string):
   return source.diagnostic(
     closed ? 'error' : 'warning',
     path,
-    closed ? `unknown key ${key} ${where}${hint}` : `unknown key ${key} ${where} is ignored${hint}`,
+    closed ? `unknown key ${key} ${where}${hint}` : `unknown key ${key} ${where} ${fate}${hint}`,
     source.locateKey(path),
   )
 }

@@ -158,7 +158,11 @@ export const hookSchema = z.strictObject(
   >,
 )
 
-/* Deployment settings for Instellar. PAKman only checks their shape and passes them on as written. */
+/*
+ * Deployment settings for Instellar. PAKman checks the keys it knows and sends the sections as
+ * written: the platform's schema moves faster than PAKman's, so a key unknown here is warned about
+ * and sent all the same, as the original sends them.
+ */
 
 const scalar = z.union([z.string(), z.number(), z.boolean()])
 
@@ -264,7 +268,20 @@ export const instellarSchema = z.strictObject({
   page: pageSchema.optional(),
 })
 
-export type InstellarConfig = z.infer<typeof instellarSchema>
+/** The sections sent to the platform as written, unknown keys included (see load.ts). */
+export const DEPLOYMENT_SECTIONS = ['kits', 'sizes', 'plans', 'page'] as const
+export type DeploymentSection = (typeof DEPLOYMENT_SECTIONS)[number]
+
+/** A deployment section's map as the YAML holds it: the known keys checked, any other kept. */
+type AsWritten = Record<string, unknown>
+
+export type InstellarConfig = Omit<z.infer<typeof instellarSchema>, DeploymentSection> & {
+  kits?: AsWritten[]
+  sizes?: AsWritten[]
+  plans?: AsWritten[]
+  page?: AsWritten
+}
+
 export type RunConfig = z.infer<typeof runSchema>
 export type ServiceConfig = z.infer<typeof serviceSchema>
 export type CommandConfig = z.infer<typeof commandSchema>
