@@ -436,22 +436,36 @@ describe('messages in the CLI name flags, not action inputs', () => {
     expect(await readFile(join(workspace, 'instellar.yml'), 'utf8')).toBe(MINIMAL) // nothing removed
   })
 
-  it('the throwaway-key warning points at --signing-key', async () => {
+  it('the throwaway-key warning points at --signing-key, and names a key of its own', async () => {
     await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
-    const ran = await cli(
-      [
-        'build',
-        ...['--repository', 'octo/app', '--stack', 'alpine/3.20'],
-        ...['--packages-dir', join(workspace, 'out'), '--no-cache'],
-      ],
-      { PAKMAN_DOCKER: await fakeDocker(workspace) },
-    )
-    // the stand-in docker has no images, so the build stops after the key phase
-    expect(ran.code).toBe(1)
-    expect(ran.stderr).toContain(
-      'pakman: warning: no signing key given: packages are signed with a throwaway key (octo-app) made for this run; pass your own key with --signing-key FILE to publish installable packages\n',
-    )
-    expect(ran.stderr).not.toMatch(/\binput\b/)
+    const docker = await fakeDocker(workspace)
+    const build = (extra: string[] = []) =>
+      cli(
+        [
+          'build',
+          ...['--repository', 'octo/app', '--stack', 'alpine/3.20'],
+          ...['--packages-dir', join(workspace, 'out'), '--no-cache', ...extra],
+        ],
+        { PAKMAN_DOCKER: docker },
+      )
+    const warning = (name: string) =>
+      `pakman: warning: no signing key given: packages are signed with a throwaway key (${name}) made for this run; pass your own key with --signing-key FILE to publish installable packages\n`
+    const keyNames: string[] = []
+    for (const run of [1, 2]) {
+      const ran = await build()
+      // the stand-in docker has no images, so the build stops after the key phase
+      expect(ran.code, `run ${run}`).toBe(1)
+      expect(ran.stderr).not.toMatch(/\binput\b/)
+      const name = /throwaway key \((\S+)\)/.exec(ran.stderr)?.[1] ?? ''
+      expect(ran.stderr).toContain(warning(name))
+      expect(name).toMatch(/^octo-app-throwaway-[0-9a-f]{8}$/)
+      keyNames.push(name)
+    }
+    // each run's key is another key, so it has another name: a host trusting one is not misled
+    expect(keyNames[0]).not.toBe(keyNames[1])
+    // a name asked for is the name used, throwaway key or not
+    const named = await build(['--signing-key-name', 'ops'])
+    expect(named.stderr).toContain(warning('ops'))
   })
 })
 
