@@ -5,8 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { edit, MINIMAL } from './fixtures/minimal.js'
 import { runAction } from './helpers/action.js'
 import { fakeDocker } from './helpers/fake-docker.js'
+import { chownTree, commitAll, RUNNER_USER } from './fixtures/workspace.js'
 
 let workspace: string
+const isRoot = process.getuid?.() === 0
 beforeEach(async () => {
   workspace = await mkdtemp(join(tmpdir(), 'pakman-action-'))
 })
@@ -91,10 +93,12 @@ describe('the action (node dist/index.js)', () => {
 
   it('annotates a version it could not take from a tag as a warning', async () => {
     await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
-    const noTag = await runAction({}, github())
-    expect(noTag.code).toBe(0)
-    expect(noTag.stdout).toMatch(/^::warning::no tag found \(.*fetch-depth: 0\); using 0\.0\.0$/m)
-    expect(noTag.outputs.version).toBe('0.0.0')
+    const noGit = await runAction({}, github())
+    expect(noGit.code).toBe(0)
+    expect(noGit.stdout).toContain(
+      '::warning::git describe failed: not a git repository (or any of the parent directories): .git; using 0.0.0\n',
+    )
+    expect(noGit.outputs.version).toBe('0.0.0')
 
     const preview = await runAction({}, { ...github(), INPUT_VERSION: 'v2.0.0-preview.1' })
     expect(preview.stdout).toContain(
@@ -103,6 +107,20 @@ describe('the action (node dist/index.js)', () => {
     const beta = await runAction({}, { ...github(), INPUT_VERSION: 'v2.0.0-beta.1' })
     expect(beta.outputs.version).toBe('2.0.0_beta1')
     expect(beta.stdout).not.toContain('::warning::') // no version warning (config ones have a title)
+  })
+
+  // A container job: the action runs as root, the checkout belongs to the runner user (1001).
+  it.runIf(isRoot)('takes the version from the tag in a checkout another user owns', async () => {
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
+    commitAll(workspace, { tag: 'v1.4.2' })
+    chownTree(workspace, RUNNER_USER, RUNNER_USER)
+    const ran = await runAction({}, github())
+    expect(ran.code).toBe(0)
+    expect(ran.outputs.version).toBe('1.4.2')
+    expect(ran.stdout).not.toContain('::warning::')
+    expect(await readFile(join(workspace, '.apk/octo/app/APKBUILD'), 'utf8')).toContain(
+      'pkgver=1.4.2\n',
+    )
   })
 
   it('reads the config from the config input, and names it in the log', async () => {
@@ -131,8 +149,8 @@ describe('the action (node dist/index.js)', () => {
     )
     const noKey = await runAction({ ...inputs, stack: 'alpine/3.20' }, env)
     expect(noKey.code).toBe(1)
-    expect(noKey.stdout).toContain(
-      '::warning::no signing key given: packages are signed with a throwaway key (octo-app) made for this run; pass your own key with the signing-key input to publish installable packages\n',
+    expect(noKey.stdout).toMatch(
+      /^::warning::no signing key given: packages are signed with a throwaway key \(octo-app-throwaway-[0-9a-f]{8}\) made for this run; pass your own key with the signing-key input to publish installable packages$/m,
     )
     expect(noStack.stdout + noKey.stdout).not.toMatch(/ --(stack|image|signing-key)\b/)
   })

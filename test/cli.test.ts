@@ -8,10 +8,12 @@ import { jsonSchema, STAGES } from '../src/config/index.js'
 import { SHARED } from './helpers/corpus.js'
 import { edit, MINIMAL } from './fixtures/minimal.js'
 import { fakeDocker } from './helpers/fake-docker.js'
+import { chownTree, commitAll, RUNNER_USER } from './fixtures/workspace.js'
 import { cleanEnv, ROOT, runNode } from './helpers/run.js'
 import { sharedMissing } from './helpers/shared.js'
 
 let workspace: string
+const isRoot = process.getuid?.() === 0
 
 beforeEach(async () => {
   workspace = await mkdtemp(join(tmpdir(), 'pakman-cli-'))
@@ -133,9 +135,9 @@ describe('pakman bootstrap', () => {
       GITHUB_RUN_NUMBER: '41',
     })
     expect(ran).toMatchObject({ code: 0, stdout: `${join(workspace, '.apk/octo/shop')}\n` })
-    // No tag is a warning (an annotation in the action), not a plain log line.
+    // No version from git is a warning (an annotation in the action), not a plain log line.
     expect(ran.stderr).toContain(
-      '==> Render the recipe\npakman: warning: no tag found (actions/checkout fetches tags only with fetch-depth: 0); using 0.0.0\n',
+      '==> Render the recipe\npakman: warning: git describe failed: not a git repository (or any of the parent directories): .git; using 0.0.0\n',
     )
     expect(await readFile(join(workspace, '.apk/octo/shop/APKBUILD'), 'utf8')).toContain(
       'pkgver=0.0.0\npkgrel=41\n',
@@ -169,6 +171,49 @@ describe('pakman bootstrap', () => {
     })
     expect(await readFile(join(workspace, '.apk/octo/tool/APKBUILD'), 'utf8')).toContain(
       'pkgver=1.5.0\npkgrel=0\n',
+    )
+  })
+
+  // sudo pakman, a runner as root: git, which refuses another user's repository, runs as its owner.
+  it.runIf(isRoot)(
+    'as root, takes the repository and version from git in a workspace another user owns',
+    async () => {
+      const config = MINIMAL.replace('- app-openrc', '- s6').replaceAll('app', 'tool')
+      await writeFile(join(workspace, 'instellar.yml'), config)
+      commitAll(workspace, { tag: 'v1.4.2', origin: 'git@github.com:octo/tool.git' })
+      chownTree(workspace, RUNNER_USER, RUNNER_USER)
+      const ran = await cli(['bootstrap'])
+      expect(ran).toMatchObject({
+        code: 0,
+        stderr: expect.not.stringMatching(/warning|error|note/),
+        stdout: `${join(workspace, '.apk/octo/tool')}\n`,
+      })
+      expect(await readFile(join(workspace, '.apk/octo/tool/APKBUILD'), 'utf8')).toContain(
+        'pkgver=1.4.2\npkgrel=0\n',
+      )
+    },
+  )
+
+  it.runIf(isRoot)("names git's own reason when git cannot read the version", async () => {
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
+    commitAll(workspace, { tag: 'v1.4.2' })
+    // The checkout is the runner user's, its .git another user's: git refuses it even as the owner.
+    chownTree(workspace, RUNNER_USER, RUNNER_USER)
+    chownTree(join(workspace, '.git'), RUNNER_USER + 1, RUNNER_USER + 1)
+    const ran = await cli(['bootstrap', '--repository', 'octo/app'])
+    expect(ran.code).toBe(0)
+    expect(ran.stderr).toContain(
+      `pakman: warning: git describe failed: detected dubious ownership in repository at '${workspace}'; using 0.0.0\n`,
+    )
+    expect(ran.stderr).not.toContain('fetch-depth')
+  })
+
+  it('says so when there is no git to ask for the version', async () => {
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
+    const ran = await cli(['bootstrap', '--repository', 'octo/app'], { PATH: '/nonexistent' })
+    expect(ran.code).toBe(0)
+    expect(ran.stderr).toContain(
+      'pakman: warning: git describe failed: git is not installed (no git on PATH); using 0.0.0\n',
     )
   })
 
@@ -391,22 +436,36 @@ describe('messages in the CLI name flags, not action inputs', () => {
     expect(await readFile(join(workspace, 'instellar.yml'), 'utf8')).toBe(MINIMAL) // nothing removed
   })
 
-  it('the throwaway-key warning points at --signing-key', async () => {
+  it('the throwaway-key warning points at --signing-key, and names a key of its own', async () => {
     await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
-    const ran = await cli(
-      [
-        'build',
-        ...['--repository', 'octo/app', '--stack', 'alpine/3.20'],
-        ...['--packages-dir', join(workspace, 'out'), '--no-cache'],
-      ],
-      { PAKMAN_DOCKER: await fakeDocker(workspace) },
-    )
-    // the stand-in docker has no images, so the build stops after the key phase
-    expect(ran.code).toBe(1)
-    expect(ran.stderr).toContain(
-      'pakman: warning: no signing key given: packages are signed with a throwaway key (octo-app) made for this run; pass your own key with --signing-key FILE to publish installable packages\n',
-    )
-    expect(ran.stderr).not.toMatch(/\binput\b/)
+    const docker = await fakeDocker(workspace)
+    const build = (extra: string[] = []) =>
+      cli(
+        [
+          'build',
+          ...['--repository', 'octo/app', '--stack', 'alpine/3.20'],
+          ...['--packages-dir', join(workspace, 'out'), '--no-cache', ...extra],
+        ],
+        { PAKMAN_DOCKER: docker },
+      )
+    const warning = (name: string) =>
+      `pakman: warning: no signing key given: packages are signed with a throwaway key (${name}) made for this run; pass your own key with --signing-key FILE to publish installable packages\n`
+    const keyNames: string[] = []
+    for (const run of [1, 2]) {
+      const ran = await build()
+      // the stand-in docker has no images, so the build stops after the key phase
+      expect(ran.code, `run ${run}`).toBe(1)
+      expect(ran.stderr).not.toMatch(/\binput\b/)
+      const name = /throwaway key \((\S+)\)/.exec(ran.stderr)?.[1] ?? ''
+      expect(ran.stderr).toContain(warning(name))
+      expect(name).toMatch(/^octo-app-throwaway-[0-9a-f]{8}$/)
+      keyNames.push(name)
+    }
+    // each run's key is another key, so it has another name: a host trusting one is not misled
+    expect(keyNames[0]).not.toBe(keyNames[1])
+    // a name asked for is the name used, throwaway key or not
+    const named = await build(['--signing-key-name', 'ops'])
+    expect(named.stderr).toContain(warning('ops'))
   })
 })
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -49,6 +50,32 @@ describe('signing keys', () => {
     const key = await prepareSigningKey({ name: 'tmp' }, parent)
     expect(key.ephemeral).toBe(true)
     expect(readFileSync(key.privateKeyFile, 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----/)
+  })
+
+  it('names a throwaway key as one, after its own public key, unless the name was asked for', async () => {
+    const made = await Promise.all(
+      [1, 2].map(() => prepareSigningKey({ name: 'octo-app', nameIsDefault: true }, parent)),
+    )
+    for (const key of made) {
+      // The fingerprint as the README tells a host to work it out from the .rsa.pub file.
+      const fingerprint = execFileSync(
+        'sh',
+        [
+          '-c',
+          'openssl pkey -pubin -in "$1" -outform DER | sha256sum | cut -c1-8',
+          'sh',
+          key.publicKeyFile,
+        ],
+        { encoding: 'utf8' },
+      ).trim()
+      expect(key.name).toBe(`octo-app-throwaway-${fingerprint}`)
+      expect(readdirSync(key.dir).sort()).toEqual([`${key.name}.rsa`, `${key.name}.rsa.pub`])
+    }
+    expect(made[0]!.name).not.toBe(made[1]!.name)
+    // a given key keeps the default name; a name asked for is kept for a throwaway key too
+    const given = { name: 'octo-app', nameIsDefault: true, privateKey: pkcs1 }
+    expect((await prepareSigningKey(given, parent)).name).toBe('octo-app')
+    expect((await prepareSigningKey({ name: 'ops' }, parent)).name).toBe('ops')
   })
 
   it.each([

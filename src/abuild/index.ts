@@ -3,11 +3,9 @@
  * build environment, as an unprivileged user; then the files it wrote, listed.
  */
 
-import { execFile } from 'node:child_process'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import type { SigningKey } from '../signing/index.js'
-import type { BuildIdentity } from '../ownership/index.js'
+import { gitInWorkspace, type BuildIdentity } from '../ownership/index.js'
 import { runScript, type ContainerContext } from '../container/index.js'
 import { buildScript, CONTAINER_PATHS, PHASE_MARKER } from './scripts.js'
 
@@ -92,18 +90,9 @@ export async function runAbuild(build: AbuildRun): Promise<void> {
   }
 }
 
-/** SOURCE_DATE_EPOCH: the commit time of the workspace, or now when it is not a git checkout. */
-async function commitTime(workspace: string): Promise<number> {
-  try {
-    const { stdout } = await promisify(execFile)(
-      'git',
-      ['-c', `safe.directory=*`, 'log', '-1', '--format=%ct'],
-      { cwd: workspace },
-    )
-    const seconds = Number(stdout.trim())
-    if (Number.isInteger(seconds) && seconds > 0) return seconds
-  } catch {
-    // not a git checkout: fall through
-  }
-  return Math.floor(Date.now() / 1000)
+/** SOURCE_DATE_EPOCH: the commit time of the workspace, or now when git cannot tell it. */
+export async function commitTime(workspace: string): Promise<number> {
+  const lastCommit = await gitInWorkspace(workspace, ['log', '-1', '--format=%ct'])
+  const seconds = lastCommit.ok ? Number(lastCommit.stdout) : NaN
+  return Number.isInteger(seconds) && seconds > 0 ? seconds : Math.floor(Date.now() / 1000)
 }

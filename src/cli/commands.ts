@@ -51,7 +51,7 @@ export const FLAGS = {
   'signing-key-name': {
     type: 'string',
     value: 'NAME',
-    help: 'packages refer to NAME.rsa.pub (default: <owner>-<repo>)',
+    help: 'packages refer to NAME.rsa.pub (default: <owner>-<repo>; a throwaway key: <owner>-<repo>-throwaway-<fingerprint>)',
   },
   'packages-dir': {
     type: 'string',

@@ -1,11 +1,14 @@
 /*
- * Who owns what PAKman writes. abuild never runs as root, and the files PAKman leaves in the
- * workspace (the recipe, the packages, the output directory) belong to the workspace's owner, also
- * when PAKman itself runs as root. Decided here, and nowhere else.
+ * Who owns what PAKman writes, and who runs what in the workspace. abuild never runs as root; the
+ * files PAKman leaves in the workspace (the recipe, the packages, the output directory) belong to
+ * the workspace's owner, and git reads the workspace as its owner, also when PAKman itself runs as
+ * root. Decided here, and nowhere else.
  */
 
+import { execFile } from 'node:child_process'
 import type { Stats } from 'node:fs'
-import { chown } from 'node:fs/promises'
+import { chown, stat } from 'node:fs/promises'
+import { promisify } from 'node:util'
 
 /** A user and group to hand files to. */
 export interface Owner {
@@ -40,5 +43,68 @@ export function buildIdentity(workspaceOwner: Pick<Stats, 'uid' | 'gid'>): Build
  * user the files are already the caller's, and chown could not give them away anyway.
  */
 export async function handOver(path: string, owner: Owner): Promise<void> {
-  if (process.getuid?.() === 0 && owner.uid !== 0) await chown(path, owner.uid, owner.gid)
+  if (rootActsFor(owner)) await chown(path, owner.uid, owner.gid)
+}
+
+/** PAKman runs as root on files another user owns: it acts for that user, not as root. */
+function rootActsFor(owner: Owner): boolean {
+  return process.getuid?.() === 0 && owner.uid !== 0
+}
+
+/** What git printed, or git's own reason for failing (the first fatal line it wrote). */
+export type GitAnswer = { ok: true; stdout: string } | { ok: false; reason: string }
+
+/**
+ * Runs git in the workspace, as the workspace's owner when PAKman runs as root (sudo, a runner or a
+ * container job as root): git refuses another user's repository ("dubious ownership"), and trusting
+ * it for root (safe.directory) would let that user's repository config run commands as root.
+ */
+export async function gitInWorkspace(
+  workspace: string,
+  args: readonly string[],
+): Promise<GitAnswer> {
+  let owner: Owner
+  try {
+    const info = await stat(workspace)
+    owner = { uid: info.uid, gid: info.gid }
+  } catch (error) {
+    return { ok: false, reason: `cannot read the workspace ${workspace} (${errorCode(error)})` }
+  }
+  const asOwner = rootActsFor(owner) && { ...owner, env: ownerEnvironment() }
+  try {
+    const { stdout } = await promisify(execFile)('git', args, { cwd: workspace, ...asOwner })
+    return { ok: true, stdout: stdout.trim() }
+  } catch (error) {
+    return { ok: false, reason: gitReason(error) }
+  }
+}
+
+/**
+ * git as the workspace owner reads no one's personal config: root's is not the owner's (and git may
+ * refuse an unreadable /root), and the owner's home is often unknown (a container job's uid 1001 has
+ * no account). What PAKman asks (a tag, a commit time, a remote) is the repository's, not a user's.
+ */
+function ownerEnvironment(): NodeJS.ProcessEnv {
+  const environment: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: '/nonexistent',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+  }
+  delete environment.XDG_CONFIG_HOME
+  return environment
+}
+
+function gitReason(error: unknown): string {
+  const failure = error as { code?: unknown; stderr?: string; message?: string }
+  if (failure.code === 'ENOENT') return 'git is not installed (no git on PATH)'
+  const lines = (failure.stderr ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+  const fatal = lines.find((line) => line.startsWith('fatal: '))
+  return fatal?.slice('fatal: '.length) ?? lines[0] ?? failure.message ?? String(error)
+}
+
+function errorCode(error: unknown): string {
+  return (error as { code?: string }).code ?? String(error)
 }

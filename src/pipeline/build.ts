@@ -13,7 +13,7 @@ import {
 } from '../environment/index.js'
 import { buildIdentity, type BuildIdentity } from '../ownership/index.js'
 import { claimOutputDir, stageOutput } from '../publish/index.js'
-import { defaultKeyName } from '../recipe/index.js'
+import { defaultKeyName, type Repository } from '../recipe/index.js'
 import type { Reporter } from '../report/index.js'
 import { prepareSigningKey, removeSigningKey, type SigningKey } from '../signing/index.js'
 import { verifyBuild } from '../verify/index.js'
@@ -60,11 +60,14 @@ export interface BuildResult extends BuildTarget {
 export async function build(settings: BuildSettings, reporter: Reporter): Promise<BuildResult> {
   const phases = timedPhases(reporter)
   const started = await start(settings, reporter, phases)
-  const { rendered, target, identity, containers, keyName, staging } = started
+  const { rendered, target, identity, containers, staging } = started
   const { loaded, recipe } = rendered
   let key: SigningKey | undefined
   try {
-    key = await phases.run('Signing key', () => signingKey(settings, keyName, identity, reporter))
+    key = await phases.run('Signing key', () =>
+      signingKey(settings, recipe.repository, identity, reporter),
+    )
+    const keyName = key.name
     const environment = await phases.run('Build environment', () =>
       prepareEnvironment({
         ...containers,
@@ -155,24 +158,27 @@ async function start(settings: BuildSettings, reporter: Reporter, phases: TimedP
     ...(settings.onContainer && { onContainer: settings.onContainer }),
     log: (line) => reporter.info(line),
   }
-  const keyName = settings.keyName ?? defaultKeyName(rendered.recipe.repository)
   const identity = buildIdentity(owner)
   // Last, so that nothing after it can fail before build's finally discards it.
   const staging = await stageOutput(outputDir, owner)
   settings.onScratchDir?.(staging.dir)
-  return { rendered, target, containers, outputDir, staging, keyName, identity }
+  return { rendered, target, containers, outputDir, staging, identity }
 }
 
-/** The key abuild signs with: the user's, or a throwaway one with a warning saying so. */
+/**
+ * The key abuild signs with: the user's, or a throwaway one with a warning saying so. Named as
+ * asked (signing-key-name), else <owner>-<repo>, which a throwaway key extends (see signing/).
+ */
 async function signingKey(
   settings: BuildSettings,
-  keyName: string,
+  repository: Repository,
   identity: BuildIdentity,
   reporter: Reporter,
 ): Promise<SigningKey> {
   const prepared = await prepareSigningKey(
     {
-      name: keyName,
+      name: settings.keyName ?? defaultKeyName(repository),
+      nameIsDefault: settings.keyName === undefined,
       ...(settings.signingKey && { privateKey: settings.signingKey }),
       ...(settings.publicKey && { publicKey: settings.publicKey }),
     },
@@ -182,10 +188,10 @@ async function signingKey(
   settings.onKeyDir?.(prepared.dir)
   if (prepared.ephemeral) {
     reporter.warning(
-      `no signing key given: packages are signed with a throwaway key (${keyName}) made for this run; pass your own key with ${reporter.option('signing-key')} to publish installable packages`,
+      `no signing key given: packages are signed with a throwaway key (${prepared.name}) made for this run; pass your own key with ${reporter.option('signing-key')} to publish installable packages`,
     )
   }
-  reporter.info(`key ${keyName}.rsa.pub`)
+  reporter.info(`key ${prepared.name}.rsa.pub`)
   return prepared
 }
 

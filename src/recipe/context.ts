@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
+import { gitInWorkspace } from '../ownership/index.js'
 import { parseRepository, type Repository } from './naming.js'
-import { resolveVersion, type VersionNote } from './version.js'
+import { resolveVersion, versionWithoutGit, type VersionNote } from './version.js'
 import type { RecipeContext } from './render.js'
-
-const run = promisify(execFile)
 
 export interface ContextOptions {
   workspace: string
@@ -39,9 +36,7 @@ export async function resolveContext(options: ContextOptions): Promise<ResolvedC
   if (!repository)
     throw new Error(`repository must be OWNER/NAME, got ${JSON.stringify(repositoryText)}`)
 
-  const described =
-    options.version ?? (await git(options.workspace, ['describe', '--tags', '--always']))
-  const { version, note } = resolveVersion(described)
+  const { version, note } = await versionOf(options)
   if (note) notes.push(note)
 
   const buildText = options.build ?? run.runNumber ?? '0'
@@ -51,18 +46,16 @@ export async function resolveContext(options: ContextOptions): Promise<ResolvedC
   return { repository, version, release: Number(buildText.trim()), notes }
 }
 
-async function git(cwd: string, args: string[]): Promise<string | undefined> {
-  try {
-    const { stdout } = await run('git', args, { cwd })
-    return stdout.trim() || undefined
-  } catch {
-    return undefined
-  }
+/** pkgver from the version given, else from `git describe`; when git fails, its reason says why. */
+async function versionOf(options: ContextOptions) {
+  if (options.version !== undefined) return resolveVersion(options.version)
+  const described = await gitInWorkspace(options.workspace, ['describe', '--tags', '--always'])
+  return described.ok ? resolveVersion(described.stdout) : versionWithoutGit(described.reason)
 }
 
-async function gitRemoteRepository(cwd: string): Promise<string | undefined> {
-  const url = await git(cwd, ['remote', 'get-url', 'origin'])
+async function gitRemoteRepository(workspace: string): Promise<string | undefined> {
+  const remote = await gitInWorkspace(workspace, ['remote', 'get-url', 'origin'])
   // git@github.com:owner/name.git, https://github.com/owner/name(.git), ssh://…/owner/name
-  const match = url && /[/:]([^/:]+)\/([^/]+?)(?:\.git)?\/?$/.exec(url)
+  const match = remote.ok && /[/:]([^/:]+)\/([^/]+?)(?:\.git)?\/?$/.exec(remote.stdout)
   return match ? `${match[1]}/${match[2]}` : undefined
 }

@@ -76,6 +76,11 @@ export function resolveVersion(describe: string | undefined): ResolvedVersion {
   return build === undefined ? { version } : { version, note: dropped(build, version) }
 }
 
+/** pkgver when `git describe` failed: 0.0.0, with git's own reason rather than a guess at one. */
+export function versionWithoutGit(reason: string): ResolvedVersion {
+  return { version: '0.0.0', note: warning(`git describe failed: ${reason}; using 0.0.0`) }
+}
+
 function splitOnce(text: string, separator: string): [string, string?] {
   const at = text.indexOf(separator)
   return at < 0 ? [text] : [text.slice(0, at), text.slice(at + 1)]

@@ -1,4 +1,10 @@
-import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto'
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPair,
+  type KeyObject,
+} from 'node:crypto'
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -18,6 +24,8 @@ export interface KeyInput {
   publicKey?: string
   /** Key name: the files are <name>.rsa and <name>.rsa.pub, and signatures refer to the latter. */
   name: string
+  /** `name` is the default, not one asked for: a throwaway key then gets a name of its own. */
+  nameIsDefault?: boolean
 }
 
 export interface SigningKey {
@@ -90,9 +98,12 @@ export async function prepareSigningKey(
     }
   }
 
+  const name =
+    ephemeral && input.nameIsDefault ? throwawayKeyName(input.name, publicKeyPem) : input.name
+
   const dir = await mkdtemp(join(parent, 'pakman-key-'))
   await chmod(dir, 0o700)
-  const privateKeyFile = join(dir, `${input.name}.rsa`)
+  const privateKeyFile = join(dir, `${name}.rsa`)
   const publicKeyFile = `${privateKeyFile}.pub`
   const privatePem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
   await writeFile(privateKeyFile, privatePem, { mode: 0o600 })
@@ -101,11 +112,22 @@ export async function prepareSigningKey(
   await chmod(publicKeyFile, 0o644)
   // The build user reads the files through the mount.
   if (owner) for (const path of [dir, privateKeyFile, publicKeyFile]) await handOver(path, owner)
-  return { name: input.name, dir, privateKeyFile, publicKeyFile, publicKeyPem, ephemeral }
+  return { name, dir, privateKeyFile, publicKeyFile, publicKeyPem, ephemeral }
 }
 
 export async function removeSigningKey(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true })
+}
+
+/**
+ * A throwaway key's name says so, and differs per key: each run makes a new key, and a host that
+ * trusted one run's <owner>-<repo>.rsa.pub would refuse the next run's packages with no hint why.
+ * The suffix is the first 8 hex digits of the SHA-256 of the public key (DER), so the name can be
+ * checked against the .rsa.pub file itself.
+ */
+function throwawayKeyName(base: string, publicKeyPem: string): string {
+  const der = createPublicKey(publicKeyPem).export({ type: 'spki', format: 'der' })
+  return `${base}-throwaway-${createHash('sha256').update(der).digest('hex').slice(0, 8)}`
 }
 
 /** Key names become file names (<name>.rsa.pub) and signature names: no paths, no surprises. */

@@ -5,7 +5,13 @@ import { basename, join, relative } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { appConfig, chownTree, makeWorkspace } from '../fixtures/workspace.js'
 import { scratchDirs } from '../helpers/scratch.js'
-import { containersNamed, dockerAvailable, pakmanBuild, testImage } from '../helpers/docker.js'
+import {
+  builtPublicKey,
+  containersNamed,
+  dockerAvailable,
+  pakmanBuild,
+  testImage,
+} from '../helpers/docker.js'
 import { runAction } from '../helpers/action.js'
 import { startFakeGitHub } from '../helpers/fake-github.js'
 import { startFakeInstellar } from '../helpers/fake-instellar.js'
@@ -59,12 +65,11 @@ describe.runIf(docker)('pakman build in Docker', () => {
     expect(ran.stderr).not.toContain('pakman-phase')
 
     const apk = join(packages, 'octo/x86_64/app-1.2.0-r5.apk')
+    // no key given: a throwaway key, named as one, after its fingerprint
+    const key = builtPublicKey(packages)
+    expect(key.name).toMatch(/^octo-app-throwaway-[0-9a-f]{8}\.rsa\.pub$/)
     expect(ran.stdout.split('\n')).toEqual(
-      expect.arrayContaining([
-        join(packages, 'octo/x86_64/APKINDEX.tar.gz'),
-        apk,
-        join(packages, 'octo-app.rsa.pub'),
-      ]),
+      expect.arrayContaining([join(packages, 'octo/x86_64/APKINDEX.tar.gz'), apk, key.file]),
     )
     // abuild ran as an unprivileged user carrying the workspace owner's ids
     const owner = isRoot ? '1234:2345' : `${process.getuid?.()}:${process.getgid?.()}`
@@ -82,11 +87,9 @@ describe.runIf(docker)('pakman build in Docker', () => {
     expect(ran.stderr).toMatch(/environment: .*SOURCE_DATE_EPOCH/)
     expect(ran.stderr).not.toMatch(/environment: .*(PRIVATE|PRIVKEY|SIGNING)/)
     expect(ran.stderr).toContain(
-      'pakman: warning: no signing key given: packages are signed with a throwaway key (octo-app) made for this run; pass your own key with --signing-key FILE',
+      `pakman: warning: no signing key given: packages are signed with a throwaway key (${basename(key.name, '.rsa.pub')}) made for this run; pass your own key with --signing-key FILE`,
     )
-    expect(readFileSync(join(packages, 'octo-app.rsa.pub'), 'utf8')).toMatch(
-      /^-----BEGIN PUBLIC KEY-----/,
-    )
+    expect(readFileSync(key.file, 'utf8')).toMatch(/^-----BEGIN PUBLIC KEY-----/)
     // verified against the run's key, then installed in a clean container of the base image
     expect(ran.stderr).toContain('==> Verify\n    octo/x86_64/APKINDEX.tar.gz: OK\n')
     // the real apk installed it with its dependencies and ran its scripts
@@ -171,6 +174,7 @@ describe.runIf(docker)('pakman build in Docker', () => {
     const packages = temp('pakman-out-')
     expect((await build(workspace, packages, ['--no-install-test'])).code).toBe(0)
     expect(readdirSync(packages)).toContain('.pakman-output')
+    const firstKey = builtPublicKey(packages).name
     writeFileSync(join(packages, 'octo/x86_64/stale-1.0-r0.apk'), 'old')
     const ran = await build(workspace, packages, ['--version', '1.1.0', '--no-install-test'])
     expect(ran.code).toBe(0)
@@ -179,7 +183,10 @@ describe.runIf(docker)('pakman build in Docker', () => {
       'app-1.1.0-r0.apk',
       'app-openrc-1.1.0-r0.apk',
     ])
-    expect(readdirSync(packages).sort()).toEqual(['.pakman-output', 'octo', 'octo-app.rsa.pub'])
+    // the second run's throwaway key only: another key, so another name
+    const secondKey = builtPublicKey(packages).name
+    expect(secondKey).not.toBe(firstKey)
+    expect(readdirSync(packages).sort()).toEqual(['.pakman-output', 'octo', secondKey])
     expect(stagingBeside(packages)).toEqual([])
   })
 

@@ -2,7 +2,13 @@ import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { appConfig, makeWorkspace } from '../fixtures/workspace.js'
-import { dockerAvailable, pakmanBuild, realApkVerify, testImage } from '../helpers/docker.js'
+import {
+  builtPublicKey,
+  dockerAvailable,
+  pakmanBuild,
+  realApkVerify,
+  testImage,
+} from '../helpers/docker.js'
 import { scratchDirs } from '../helpers/scratch.js'
 
 /*
@@ -38,12 +44,7 @@ describe.runIf(docker && emulation)('an aarch64 build under QEMU', () => {
     expect(ran.stderr).toContain('Executing app-2.1.0-r0.pre-install')
     expect(ran.stderr).toContain('installed app=2.1.0-r0')
 
-    const verified = realApkVerify(
-      image,
-      packages,
-      { name: 'octo-app.rsa.pub', file: join(packages, 'octo-app.rsa.pub') },
-      'linux/arm64',
-    )
+    const verified = realApkVerify(image, packages, builtPublicKey(packages), 'linux/arm64')
     expect(verified.lines).toEqual([
       'octo/aarch64/APKINDEX.tar.gz: 0 - OK',
       'octo/aarch64/app-2.1.0-r0.apk: 0 - OK',

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { chownTree, makeWorkspace } from '../fixtures/workspace.js'
 import {
+  builtPublicKey,
   dockerAvailable,
   pakmanBuild,
   realApkInstall,
@@ -125,7 +126,7 @@ describe.runIf(docker)('the pre-install script on the s6 layouts', () => {
       const installed = realApkInstall(
         image,
         packages,
-        { name: 'octo-app.rsa.pub', file: join(packages, 'octo-app.rsa.pub') },
+        builtPublicKey(packages),
         'octo',
         'app',
         'readlink /bin/s6-svscan || echo no link; grep "^app:" /etc/passwd',
@@ -167,10 +168,7 @@ async function buildAndCheck(stack: TestStack, scenario: Scenario): Promise<void
   expect(ran.stderr, context).toContain('installed app=1.4.0-r3')
 
   // the real apk verify of this stack accepts everything PAKman verified
-  const verified = realApkVerify(image, packages, {
-    name: 'octo-app.rsa.pub',
-    file: join(packages, 'octo-app.rsa.pub'),
-  })
+  const verified = realApkVerify(image, packages, builtPublicKey(packages))
   expect(verified.lines).toEqual([
     'octo/x86_64/APKINDEX.tar.gz: 0 - OK',
     'octo/x86_64/app-1.4.0-r3.apk: 0 - OK',

@@ -183,6 +183,16 @@ function runWithRepository(
   return { code: ran.status ?? -1, output: `${ran.stdout}${ran.stderr}` }
 }
 
+/**
+ * The one public key a build wrote beside its packages, as apk trusts it: a throwaway key is named
+ * `octo-app-throwaway-<fingerprint>.rsa.pub`, another name each run.
+ */
+export function builtPublicKey(packagesDir: string): { name: string; file: string } {
+  const keys = readdirSync(packagesDir).filter((name) => name.endsWith('.rsa.pub'))
+  if (keys.length !== 1) throw new Error(`expected one .rsa.pub in ${packagesDir}, found ${keys}`)
+  return { name: keys[0]!, file: join(packagesDir, keys[0]!) }
+}
+
 /** Names of running or stopped containers whose name starts with `prefix`. */
 export function containersNamed(prefix: string): string[] {
   const out = execFileSync(

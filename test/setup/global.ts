@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -33,6 +33,8 @@ export default function setup(): () => void {
   const registration = join(RUNS, String(process.pid))
   writeFileSync(registration, '')
   const runTemp = mkdtempSync(join(tmpdir(), 'pakman-test-run-'))
+  // Tests hand workspaces to other users (uid 1001, as a runner's checkout), who must reach them.
+  chmodSync(runTemp, 0o711)
   process.env.TMPDIR = runTemp
   const before = dockerState()
 
