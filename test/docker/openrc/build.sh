@@ -11,7 +11,8 @@
 #
 # An image is tagged with a hash of this directory, so an existing one is used as it is. Building
 # one downloads Debian's packages with a private apt state (the machine's apt configuration is
-# not touched) and keeps them, unpacked, under the cache directory for the next image and run.
+# not touched) and keeps them, unpacked, in a tar under the cache directory, named by a hash of
+# the package list and of the code that makes it, for the next image and run.
 # Environment (optional):
 #   PAKMAN_TEST_CACHE  cache directory (default /var/cache/pakman-test, else ~/.cache/pakman-test)
 #   PAKMAN_SHARED      the shared directory with alpine/ (default: ../shared beside the checkout)
@@ -51,8 +52,7 @@ variant() { # VARIANT: sets alpine, rootfs, suite, openrc, svscan (its s6-svscan
   rootfs="$shared/alpine/alpine-minirootfs-${alpine#edge-}-x86_64.tar.gz"
 }
 
-key="$(cd "$here" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)"
-work="$cache/openrc-$key"
+key="$(cd "$here" && find . -type f ! -name README.md -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)"
 
 # The machine's own Debian mirror, from either format of apt's source lists.
 debian_uri() {
@@ -70,12 +70,16 @@ debian_uri() {
   echo "$uri"
 }
 
-# SUITE: downloads the suite's packages (with everything they depend on) and unpacks them all
-# into $work/SUITE.tar, once.
+# SUITE: sets $debian to the tar of the suite's packages, with everything they depend on,
+# unpacked; downloads and makes it when the cache has none.
 fetch_suite() {
-  local suite="$1" apt="$work/apt-$1" tree="$work/$1.tree" deb packages
+  local suite="$1" apt tree deb packages
   if [[ "$suite" == trixie ]]; then packages=("${trixie_packages[@]}"); else packages=("${sid_packages[@]}"); fi
-  [[ -f "$work/$suite.tar" ]] && return
+  debian="$cache/openrc-debian-$suite-$({ printf '%s\n' "${packages[@]}"; declare -f fetch_suite debian_uri; } |
+    sha256sum | cut -c1-12).tar"
+  [[ -f "$debian" ]] && return
+  apt="$debian.apt"
+  tree="$debian.tree"
   echo "build.sh: downloading Debian $suite's ${packages[*]}" >&2
   rm -rf "$apt" "$tree"
   mkdir -p "$apt/sources" "$apt/lists/partial" "$apt/archives/partial" "$apt/state" "$tree"
@@ -97,8 +101,8 @@ fetch_suite() {
     dpkg-deb -f "$deb" Package Version | paste -sd' ' >>"$tree/debian-packages"
   done
   rm -rf "${tree:?}/usr/share"
-  tar -C "$tree" -cf "$work/$suite.tar.part" .
-  mv "$work/$suite.tar.part" "$work/$suite.tar"
+  tar -C "$tree" -cf "$debian.part" .
+  mv "$debian.part" "$debian"
   rm -rf "$apt" "$tree"
 }
 
@@ -106,7 +110,7 @@ fetch_suite() {
 assemble() {
   local x="$2/debian" root="$2/root" program name
   mkdir -p "$x" "$root"/{bin,sbin,lib,lib64,usr/bin,usr/lib,usr/share/pakman-test}
-  tar -C "$x" -xf "$work/$suite.tar"
+  tar -C "$x" -xf "$debian"
 
   # glibc and the closure's libraries stay in Debian's multiarch directory, clear of musl's.
   cp -a "$x/usr/lib/x86_64-linux-gnu" "$root/usr/lib/"
@@ -199,8 +203,7 @@ for name in "$@"; do
   reference="pakman-test/openrc:$name-$key"
   if ! docker image inspect "$reference" >/dev/null 2>&1; then
     # One build at a time: test files may ask for the same image at once.
-    mkdir -p "$work"
-    exec 9>"$work/lock"
+    exec 9>"$cache/openrc.lock"
     flock 9
     docker image inspect "$reference" >/dev/null 2>&1 || build "$name" "$reference"
     exec 9>&-
