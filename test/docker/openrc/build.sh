@@ -175,8 +175,10 @@ assemble() {
   } >"$2/Dockerfile"
 }
 
+context="" # the build's Docker context, removed however the script ends
+trap '[[ -z "$context" ]] || rm -rf "$context"' EXIT
+
 build() { # VARIANT REFERENCE
-  local context
   [[ -f "$rootfs" ]] || {
     echo "build.sh: $rootfs is missing (the shared Alpine rootfs tarballs)" >&2
     exit 1
@@ -191,10 +193,10 @@ build() { # VARIANT REFERENCE
   assemble "$1" "$context"
   if ! DOCKER_BUILDKIT=0 docker build --quiet --network none -t "$2" "$context" >"$context/log" 2>&1; then
     cat "$context/log" >&2
-    rm -rf "$context"
     exit 1
   fi
   rm -rf "$context"
+  context=""
 }
 
 (($#)) || set -- 0.56-bin 0.56-usrbin 0.64.1-usrbin
