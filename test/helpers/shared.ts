@@ -20,6 +20,7 @@ export const NEEDS_SHARED = [
   'test/merge.test.ts',
   'test/docker/emulated.test.ts',
   'test/docker/environment.test.ts',
+  'test/docker/openrc.test.ts',
 ]
 
 /** True when the tests that need ../shared should be left out rather than fail. */
