@@ -71,6 +71,11 @@ export interface Host {
   copyIn(source: string, target: string): Promise<void>
   /** What busybox init and OpenRC printed since the host started. */
   console(): Promise<string>
+  /**
+   * Stops the host as a shutdown does (busybox init runs `openrc shutdown`) and boots it again
+   * with a fresh /run, as after a reboot; waits for the default runlevel.
+   */
+  reboot(): Promise<void>
   /** Removes the container. */
   remove(): Promise<void>
 }
@@ -78,17 +83,18 @@ export interface Host {
 let started = 0
 
 /**
- * Starts a host of `variant` with no network and waits until OpenRC has reached the default
- * runlevel. `docker` adds arguments to `docker run` (e.g. `-v`).
+ * Starts a host of `variant` and waits until OpenRC has reached the default runlevel. It has no
+ * network, or with `network: 'host'` this machine's, to reach a loopback server of the test's.
+ * `docker` adds arguments to `docker run` (e.g. `-v`).
  */
 export async function startHost(
   variant: OpenrcVariant,
-  options: { docker?: string[] } = {},
+  options: { docker?: string[]; network?: 'none' | 'host' } = {},
 ): Promise<Host> {
   const image = openrcHost(variant)
   const name = `pakman-test-openrc-${process.pid}-${++started}`
   await docker([
-    ...['run', '-d', '--name', name, '--network', 'none'],
+    ...['run', '-d', '--name', name, '--network', options.network ?? 'none'],
     ...['--tmpfs', '/run:exec', '--tmpfs', '/sys/fs/cgroup'],
     ...(options.docker ?? []),
     image,
@@ -105,19 +111,31 @@ export async function startHost(
       const ran = await docker(['logs', name])
       return ran.stdout + ran.stderr
     },
+    reboot: async () => {
+      const ran = await docker(['restart', '--time', '20', name])
+      if (ran.code) throw new Error(`docker restart ${name}: ${ran.stderr}`)
+      await booted(host)
+    },
     remove: async () => {
       await docker(['rm', '--force', '--volumes', name])
     },
   }
-  // Booted: the default runlevel is reached and busybox init runs no openrc any more.
-  const booted =
+  await booted(host)
+  return host
+}
+
+/** Waits until the default runlevel is reached and busybox init runs no openrc any more. */
+async function booted(host: Host): Promise<void> {
+  const check =
     '[ "$(cat /run/openrc/softlevel 2>/dev/null)" = default ] && ! ps -o args | grep -q "^/sbin/openrc "'
   for (let waited = 0; ; waited += 100) {
-    if ((await host.sh(booted)).code === 0) return host
+    if ((await host.sh(check)).code === 0) return
     if (waited > 30_000) {
       const log = await host.console()
       await host.remove()
-      throw new Error(`the ${variant} host did not reach the default runlevel in 30 s:\n${log}`)
+      throw new Error(
+        `the ${host.variant} host did not reach the default runlevel in 30 s:\n${log}`,
+      )
     }
     await new Promise((done) => setTimeout(done, 100))
   }
