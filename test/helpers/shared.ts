@@ -20,6 +20,7 @@ export const NEEDS_SHARED = [
   'test/merge.test.ts',
   'test/docker/emulated.test.ts',
   'test/docker/environment.test.ts',
+  'test/docker/hosts.test.ts',
   'test/docker/openrc.test.ts',
 ]
 
