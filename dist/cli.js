@@ -10,13 +10,13 @@ import {
   readKeyFile,
   render,
   runEnvironment
-} from "./chunks/chunk-OH4LZSQG.js";
+} from "./chunks/chunk-UKRC46YT.js";
 import {
   configLabel,
   formatDiagnostic,
   jsonSchema,
   loadConfigFile
-} from "./chunks/chunk-XL47KNW4.js";
+} from "./chunks/chunk-342ZQTZY.js";
 import "./chunks/chunk-OVXRMTMZ.js";
 import "./chunks/chunk-LUJVQ22K.js";
 import "./chunks/chunk-566SJ2D4.js";
@@ -60,7 +60,7 @@ var FLAGS = {
   "signing-key-name": {
     type: "string",
     value: "NAME",
-    help: "packages refer to NAME.rsa.pub (default: <owner>-<repo>)"
+    help: "packages refer to NAME.rsa.pub (default: <owner>-<repo>; a throwaway key: <owner>-<repo>-throwaway-<fingerprint>)"
   },
   "packages-dir": {
     type: "string",
@@ -362,7 +362,7 @@ async function push(values, _operands, { out, err }) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-ED3BNJ3R.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-TAFI7FCM.js");
   const authToken = env.instellarAuthToken;
   const packageToken = env.instellarPackageToken;
   const secrets = new Secrets(() => {

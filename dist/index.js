@@ -10,10 +10,10 @@ import {
   removeSigningKey,
   render,
   runEnvironment
-} from "./chunks/chunk-OH4LZSQG.js";
+} from "./chunks/chunk-UKRC46YT.js";
 import {
   loadConfigFile
-} from "./chunks/chunk-XL47KNW4.js";
+} from "./chunks/chunk-342ZQTZY.js";
 import {
   error,
   getState,
@@ -445,15 +445,15 @@ function checkPushInputs(inputs) {
 async function deploymentConfig(inputs, workspace, reporter) {
   const file = resolve(workspace, inputs.config);
   const loaded = await loadConfigFile(file);
-  if (loaded.ok) return loaded.config;
   reporter.diagnostics(loaded.diagnostics);
+  if (loaded.ok) return loaded.config;
   const missing = loaded.diagnostics.some((d) => d.message.includes("file not found"));
   throw new Error(
     missing ? `upload: instellar reads kits, sizes, plans and page from ${inputs.config}, which is not in ${workspace}: add actions/checkout to this job` : `${inputs.config} has errors (see the annotations); nothing was deployed`
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-ED3BNJ3R.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-TAFI7FCM.js");
   const { instellar } = inputs;
   const cancel = new AbortController();
   const pushed = await reporter.group(

@@ -23,8 +23,8 @@
  *     wrote <run.name>.initd while source= said $pkgname.initd); a warning says so.
  *  5. The initd hands the service to OpenRC's s6 backend in the way each OpenRC expects (Alpine
  *     3.18-3.24 and edge): /var/svc.d/<name>, linked to /var/lib/<name>/service by start_pre, is
- *     started through s6_service_path up to 0.62 and by 0.63.2's compatibility mode; 0.63/0.63.1
- *     (3.23) get command= and output_logger= instead. The original links the service directory
+ *     started through s6_service_path up to 0.62 and by the compatibility mode from 0.63.1; 0.63
+ *     (3.23) gets command= and output_logger= instead. The original links the service directory
  *     into the scan directory itself in start_pre, which 0.63 and later do not start (their
  *     s6-svlink then finds the name taken). See the README, "Stacks".
  *  6. pre-install no longer runs a stray one-argument `addgroup <name>` after adduser.

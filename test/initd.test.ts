@@ -11,8 +11,9 @@ import { MINIMAL } from './fixtures/minimal.js'
  * How the init script picks its way of handing the service to s6, per OpenRC s6 backend. openrc-run
  * sources sh/s6.sh before the service script; each case below stands in for what that file leaves
  * behind (read in OpenRC's source at 0.62.6, 0.63 and 0.63.2): up to 0.62 s6_service_path is set
- * to its default /var/svc.d/$RC_SVCNAME; 0.63.2 defines _s6_have_legacy_servicedir; 0.63 neither.
- * The real OpenRC 0.56 and 0.64.1 run the whole package in test/docker/openrc.test.ts.
+ * to its default /var/svc.d/$RC_SVCNAME; from 0.63.1 (OpenRC commit 16e1acd1) s6.sh defines
+ * _s6_have_legacy_servicedir; 0.63 neither. The real OpenRC 0.56 and 0.64.1 run the whole
+ * package in test/docker/hosts.test.ts.
  */
 const loaded = parseConfig(MINIMAL, 'instellar.yml')
 if (!loaded.ok) throw new Error('MINIMAL does not parse')
@@ -29,8 +30,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 const BACKENDS = {
   '0.62 and older': 's6_service_path="/var/svc.d/${RC_SVCNAME}"',
-  '0.63.2 and newer': '_s6_have_legacy_servicedir() { :; }',
-  '0.63 and 0.63.1': '',
+  '0.63.1 and newer': '_s6_have_legacy_servicedir() { :; }',
+  '0.63': '',
 }
 
 const SHELLS: Record<string, string[]> = { 'busybox sh': ['busybox', 'sh'], dash: ['dash'] }
@@ -51,15 +52,15 @@ printf 'path=%s\\ncommand=%s\\nlogger=%s\\n' "\${s6_service_path:-}" "\${command
     })
   })
 
-  it('OpenRC 0.63.2 and newer: command= stays empty, so /var/svc.d/app is used', () => {
-    expect(run(BACKENDS['0.63.2 and newer'])).toMatchObject({
+  it('OpenRC 0.63.1 and newer: command= stays empty, so /var/svc.d/app is used', () => {
+    expect(run(BACKENDS['0.63.1 and newer'])).toMatchObject({
       status: 0,
       stdout: 'path=\ncommand=\nlogger=\n',
     })
   })
 
-  it('OpenRC 0.63 and 0.63.1: hands the run and log scripts over as command= and output_logger=', () => {
-    expect(run(BACKENDS['0.63 and 0.63.1'])).toMatchObject({
+  it('OpenRC 0.63: hands the run and log scripts over as command= and output_logger=', () => {
+    expect(run(BACKENDS['0.63'])).toMatchObject({
       status: 0,
       stdout: 'path=\ncommand=/var/lib/app/service/run\nlogger=/var/lib/app/service/log/run\n',
     })
@@ -68,7 +69,7 @@ printf 'path=%s\\ncommand=%s\\nlogger=%s\\n' "\${s6_service_path:-}" "\${command
   it('start_pre links /var/svc.d/app to the packaged service directory when it is missing', () => {
     // mkdir and ln stand in as functions, so nothing outside the test directory is touched.
     const ran = run(
-      BACKENDS['0.63.2 and newer'],
+      BACKENDS['0.63.1 and newer'],
       'mkdir() { echo "mkdir $*"; }\nln() { echo "ln $*"; }\nstart_pre',
     )
     expect(ran.status).toBe(0)
@@ -97,7 +98,7 @@ printf 'path=%s\\ncommand=%s\\nlogger=%s\\n' "\${s6_service_path:-}" "\${command
         mode: 0o755,
       })
       return run(
-        BACKENDS['0.63.2 and newer'],
+        BACKENDS['0.63.1 and newer'],
         `RC_SVCDIR="${dir}"\nPATH="${bin}:$PATH"\nmkdir -p "${scan}"\nln -sfn /nowhere "${scan}/app"
 link_service_dir() { :; }\nstart_pre\n[ -L "${scan}/app" ] && echo kept || echo removed`,
       ).stdout
@@ -117,7 +118,7 @@ link_service_dir() { :; }\nstart_pre\n[ -L "${scan}/app" ] && echo kept || echo 
     )
     expect(old.stdout).toMatch(/^s6-svunlink \/run\/openrc\/s6-scan app\n/)
     // 0.63 and later do that themselves: the script defines no stop_post there
-    const newer = run(BACKENDS['0.63.2 and newer'], 'command -v stop_post || echo none')
+    const newer = run(BACKENDS['0.63.1 and newer'], 'command -v stop_post || echo none')
     expect(newer.stdout).toMatch(/^none\n/)
   })
 
