@@ -95,7 +95,13 @@ fetch_suite() {
     -o APT::Install-Recommends=false -o Debug::NoLocking=true
   )
   apt-get "${options[@]}" -qq update
-  apt-get "${options[@]}" -qq -y install --download-only "${packages[@]}" >/dev/null
+  if ! apt-get "${options[@]}" -qq -y install --download-only "${packages[@]}" >/dev/null; then
+    # Debian's suites move on: sid in particular replaces a version within months.
+    echo "build.sh: Debian $suite no longer has the pinned versions above; pin the ones it has" \
+      "(apt-cache policy openrc s6 execline, with this script's apt options) and check the" \
+      "variant still stands for the same OpenRC s6 backend" >&2
+    exit 1
+  fi
   for deb in "$apt"/archives/*.deb; do
     dpkg-deb -x "$deb" "$tree"
     dpkg-deb -f "$deb" Package Version | paste -sd' ' >>"$tree/debian-packages"
