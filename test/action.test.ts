@@ -43,6 +43,17 @@ describe('the action (node dist/index.js)', () => {
     )
     expect(ran.summary).toContain('<h2>PAKman: app 3.1.0-r17</h2>')
     expect(ran.summary).toContain('<code>app.initd</code>')
+    expect(ran.summary).toMatch(/<th>Service runs as<\/th>[\s\S]*<td>root<\/td>/)
+  })
+
+  it("says in the summary when the service runs as the package's own account", async () => {
+    await writeFile(
+      join(workspace, 'instellar.yml'),
+      MINIMAL.replace('run:\n', 'run:\n  unprivileged: true\n'),
+    )
+    const ran = await runAction({}, { ...github(), INPUT_VERSION: 'v3.1.0' })
+    expect(ran.code).toBe(0)
+    expect(ran.summary).toContain('<td>app (its own account)</td>')
   })
 
   it('annotates every config error on its file and line and fails', async () => {
