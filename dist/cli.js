@@ -10,15 +10,15 @@ import {
   readKeyFile,
   render,
   runEnvironment
-} from "./chunks/chunk-UKRC46YT.js";
+} from "./chunks/chunk-YPWEDS43.js";
 import {
   configLabel,
   formatDiagnostic,
   jsonSchema,
   loadConfigFile
-} from "./chunks/chunk-342ZQTZY.js";
-import "./chunks/chunk-OVXRMTMZ.js";
-import "./chunks/chunk-LUJVQ22K.js";
+} from "./chunks/chunk-O6YC2FCO.js";
+import "./chunks/chunk-XMAN3V5Y.js";
+import "./chunks/chunk-KN4HR7WG.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli/commands.ts
@@ -362,7 +362,7 @@ async function push(values, _operands, { out, err }) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-TAFI7FCM.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-TPA2W6KG.js");
   const authToken = env.instellarAuthToken;
   const packageToken = env.instellarPackageToken;
   const secrets = new Secrets(() => {

@@ -10,10 +10,10 @@ import {
   removeSigningKey,
   render,
   runEnvironment
-} from "./chunks/chunk-UKRC46YT.js";
+} from "./chunks/chunk-YPWEDS43.js";
 import {
   loadConfigFile
-} from "./chunks/chunk-342ZQTZY.js";
+} from "./chunks/chunk-O6YC2FCO.js";
 import {
   error,
   getState,
@@ -26,8 +26,8 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-OVXRMTMZ.js";
-import "./chunks/chunk-LUJVQ22K.js";
+} from "./chunks/chunk-XMAN3V5Y.js";
+import "./chunks/chunk-KN4HR7WG.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/action/main.ts
@@ -453,7 +453,7 @@ async function deploymentConfig(inputs, workspace, reporter) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-TAFI7FCM.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-TPA2W6KG.js");
   const { instellar } = inputs;
   const cancel = new AbortController();
   const pushed = await reporter.group(

@@ -2,9 +2,9 @@ import { createRequire as __pakmanCreateRequire } from 'node:module';const requi
 import {
   context,
   getOctokit
-} from "./chunk-7ETTAT2N.js";
-import "./chunk-LUJVQ22K.js";
-import "./chunk-AV7KB5KT.js";
+} from "./chunk-I4SYOUXR.js";
+import "./chunk-KN4HR7WG.js";
+import "./chunk-63X2E36P.js";
 import "./chunk-566SJ2D4.js";
 export {
   context,

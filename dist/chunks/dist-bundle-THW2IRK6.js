@@ -1,12 +1,12 @@
 import { createRequire as __pakmanCreateRequire } from 'node:module';const require = __pakmanCreateRequire(import.meta.url);
 import {
   require_light
-} from "./chunk-QLLJOXSF.js";
+} from "./chunk-P3GRZ6SA.js";
 import {
   __toESM
 } from "./chunk-566SJ2D4.js";
 
-// ../main/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
 var VERSION = "0.0.0-development";
 var noop = () => Promise.resolve();

@@ -2,7 +2,7 @@ import { createRequire as __pakmanCreateRequire } from 'node:module';const requi
 import {
   parseRepository,
   slugify
-} from "./chunk-342ZQTZY.js";
+} from "./chunk-O6YC2FCO.js";
 import "./chunk-566SJ2D4.js";
 
 // src/deploy/dry-run.ts
@@ -12,7 +12,7 @@ import { stat as stat2 } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { open, stat } from "node:fs/promises";
 
-// ../main/node_modules/aws4fetch/dist/aws4fetch.esm.mjs
+// node_modules/aws4fetch/dist/aws4fetch.esm.mjs
 var encoder = new TextEncoder();
 var HOST_SERVICES = {
   appstream2: "appstream",

@@ -1,15 +1,15 @@
 import { createRequire as __pakmanCreateRequire } from 'node:module';const require = __pakmanCreateRequire(import.meta.url);
 import {
   RequestError
-} from "./chunk-AV7KB5KT.js";
+} from "./chunk-63X2E36P.js";
 import {
   require_light
-} from "./chunk-QLLJOXSF.js";
+} from "./chunk-P3GRZ6SA.js";
 import {
   __toESM
 } from "./chunk-566SJ2D4.js";
 
-// ../main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
 var VERSION = "0.0.0-development";
 function isRequestError(error) {

@@ -23,12 +23,12 @@ import {
   singleQuoted,
   stackSlug,
   word
-} from "./chunk-342ZQTZY.js";
+} from "./chunk-O6YC2FCO.js";
 import {
   getBooleanInput,
   getInput,
   setSecret
-} from "./chunk-OVXRMTMZ.js";
+} from "./chunk-XMAN3V5Y.js";
 
 // src/github/context.ts
 function runEnvironment(env = process.env) {
@@ -1457,7 +1457,7 @@ var ActionsCache = class {
     return join5(tmpdir3(), "pakman-environment.tar.zst");
   }
   async restore(key, file) {
-    const cache = await import("./cache-6XRE4EF3.js");
+    const cache = await import("./cache-SJAB6F7D.js");
     if (!cache.isFeatureAvailable()) return { hit: false };
     try {
       const matched = await cache.restoreCache([file], key);
@@ -1467,7 +1467,7 @@ var ActionsCache = class {
     }
   }
   async save(key, file) {
-    const cache = await import("./cache-6XRE4EF3.js");
+    const cache = await import("./cache-SJAB6F7D.js");
     if (!cache.isFeatureAvailable())
       return { saved: false, reason: "the Actions cache service is not available to this job" };
     try {
@@ -1831,7 +1831,7 @@ async function stageOutput(real, owner) {
 // src/publish/artifact.ts
 import { join as join8 } from "node:path";
 async function uploadDirectory(name, dir, log) {
-  const { DefaultArtifactClient } = await import("./artifact-WCUBUKAS.js");
+  const { DefaultArtifactClient } = await import("./artifact-23JOX2QZ.js");
   const client = new DefaultArtifactClient();
   const files = await listFiles(dir);
   const upload = () => client.uploadArtifact(name, files, dir, { compressionLevel: 0 });
@@ -2075,10 +2075,10 @@ var GitHubReleaser = class _GitHubReleaser {
 };
 async function createOctokit(token, options = {}) {
   const [{ getOctokit }, { retry }, { throttling }, { default: Bottleneck }] = await Promise.all([
-    import("./github-VPSH6ATT.js"),
-    import("./dist-bundle-6HJUV4H2.js"),
-    import("./dist-bundle-WEL23TP3.js"),
-    import("./light-57JLC2WA.js")
+    import("./github-SBRASMSG.js"),
+    import("./dist-bundle-M6RDEQDN.js"),
+    import("./dist-bundle-THW2IRK6.js"),
+    import("./light-CJZSGWNI.js")
   ]);
   const log = options.log ?? (() => {
   });
@@ -2220,7 +2220,7 @@ async function apkFiles(dir) {
   }).sort((a, b) => a.path.localeCompare(b.path));
 }
 async function downloadBuildArtifacts(log, tempDir = tmpdir4()) {
-  const { DefaultArtifactClient } = await import("./artifact-WCUBUKAS.js");
+  const { DefaultArtifactClient } = await import("./artifact-23JOX2QZ.js");
   const client = new DefaultArtifactClient();
   const root = await mkdtemp4(join9(tempDir, "pakman-merge-"));
   const { artifacts } = await client.listArtifacts();
