@@ -10,10 +10,10 @@ import {
   removeSigningKey,
   render,
   runEnvironment
-} from "./chunks/chunk-YPWEDS43.js";
+} from "./chunks/chunk-GUEUEMWU.js";
 import {
   loadConfigFile
-} from "./chunks/chunk-O6YC2FCO.js";
+} from "./chunks/chunk-3JHSNJT6.js";
 import {
   error,
   getState,
@@ -453,7 +453,7 @@ async function deploymentConfig(inputs, workspace, reporter) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-TPA2W6KG.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-Y3PZYN2O.js");
   const { instellar } = inputs;
   const cancel = new AbortController();
   const pushed = await reporter.group(

@@ -99,24 +99,16 @@ export function installScript(m: RecipeModel, stage: Stage): string {
         ? preDeinstall(m)
         : undefined
   const userHook = m.hooks[stage]
-  const hookText =
+  const hook =
     userHook &&
     sh`# ${word(stage)} hook from instellar.yml
 ${userHook}`
-  if (!own)
-    return fileText(sh`
-#!/bin/sh
-${hookText!}
-`)
+  // Alone, PAKman's part ends with exit 0: its last command may fail harmlessly (adduser when
+  // the account exists), which apk would report as a failed script.
+  const body = own ? (hook ? sh`${own}\n\n${hook}` : sh`${own}\nexit 0`) : hook!
   return fileText(sh`
 #!/bin/sh
-${own}
-${
-  hookText
-    ? sh`
-${hookText}`
-    : sh`exit 0`
-}
+${body}
 `)
 }
 

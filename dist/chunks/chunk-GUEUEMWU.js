@@ -23,7 +23,7 @@ import {
   singleQuoted,
   stackSlug,
   word
-} from "./chunk-O6YC2FCO.js";
+} from "./chunk-3JHSNJT6.js";
 import {
   getBooleanInput,
   getInput,

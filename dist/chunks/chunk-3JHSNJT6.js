@@ -28233,18 +28233,12 @@ ${installs}`;
 function installScript(m, stage) {
   const own2 = stage === "pre-install" ? preInstall(m) : stage === "pre-deinstall" && m.service ? preDeinstall(m) : void 0;
   const userHook = m.hooks[stage];
-  const hookText = userHook && sh`# ${word(stage)} hook from instellar.yml
+  const hook = userHook && sh`# ${word(stage)} hook from instellar.yml
 ${userHook}`;
-  if (!own2)
-    return fileText(sh`
-#!/bin/sh
-${hookText}
-`);
+  const body = own2 ? hook ? sh`${own2}\n\n${hook}` : sh`${own2}\nexit 0` : hook;
   return fileText(sh`
 #!/bin/sh
-${own2}
-${hookText ? sh`
-${hookText}` : sh`exit 0`}
+${body}
 `);
 }
 function preInstall(m) {
