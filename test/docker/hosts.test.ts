@@ -218,6 +218,9 @@ exit 1`
         const installed = await install('current')
         expect(installed).toContain('Installing app (1.1.0-r0)')
         expect(installed).toContain('Executing app-1.1.0-r0.post-install')
+        // what the generated files run came as dependencies, though the config lists none of it
+        const depends = (await ok('apk info -R app')).split('\n')
+        expect(depends).toEqual(expect.arrayContaining(['bash', 'curl', 'jq', 's6', 'execline']))
         if (info.s6Bindir === '/usr/bin') {
           // OpenRC 0.56 (as 0.55-0.62 on Alpine 3.21/3.22) starts /bin/s6-svscan: pre-install links it
           expect(await ok('readlink /bin/s6-svscan')).toBe('/usr/bin/s6-svscan\n')
