@@ -10,13 +10,13 @@ import {
   readKeyFile,
   render,
   runEnvironment
-} from "./chunks/chunk-GUEUEMWU.js";
+} from "./chunks/chunk-T4KA27KE.js";
 import {
   configLabel,
   formatDiagnostic,
   jsonSchema,
   loadConfigFile
-} from "./chunks/chunk-3JHSNJT6.js";
+} from "./chunks/chunk-MNQYGVMA.js";
 import "./chunks/chunk-XMAN3V5Y.js";
 import "./chunks/chunk-KN4HR7WG.js";
 import "./chunks/chunk-566SJ2D4.js";
@@ -362,7 +362,7 @@ async function push(values, _operands, { out, err }) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-Y3PZYN2O.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-CKG3QRZ2.js");
   const authToken = env.instellarAuthToken;
   const packageToken = env.instellarPackageToken;
   const secrets = new Secrets(() => {

@@ -10,10 +10,10 @@ import {
   removeSigningKey,
   render,
   runEnvironment
-} from "./chunks/chunk-GUEUEMWU.js";
+} from "./chunks/chunk-T4KA27KE.js";
 import {
   loadConfigFile
-} from "./chunks/chunk-3JHSNJT6.js";
+} from "./chunks/chunk-MNQYGVMA.js";
 import {
   error,
   getState,
@@ -453,7 +453,7 @@ async function deploymentConfig(inputs, workspace, reporter) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-Y3PZYN2O.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-CKG3QRZ2.js");
   const { instellar } = inputs;
   const cancel = new AbortController();
   const pushed = await reporter.group(

@@ -34,9 +34,9 @@ export interface ServiceModel {
   account?: Word
 }
 
-export type RecipeKind = RecipeModel['kind']
+type RecipeKind = RecipeModel['kind']
 
-export function recipeKind(config: InstellarConfig): RecipeKind {
+function recipeKind(config: InstellarConfig): RecipeKind {
   if (config.type === 'static') return 'static'
   if (config.type === 'custom') return 'custom'
   return config.run ? 'service' : 'files'
@@ -59,7 +59,7 @@ const GENERATED_NEEDS: Record<RecipeKind, readonly string[]> = {
  * depends=: the config's runtime list as written (a repeated entry once), then what the
  * generated files need and the list does not name, in any form (`s6>=2.11` names s6).
  */
-export function runtimeDepends(config: InstellarConfig): string[] {
+function runtimeDepends(config: InstellarConfig): string[] {
   const written = [...new Set(config.dependencies.runtime ?? [])]
   const named = new Set(written.map((d) => dependencyName(d.replace(/^!/, ''))))
   return [...written, ...GENERATED_NEEDS[recipeKind(config)].filter((d) => !named.has(d))]

@@ -132,7 +132,7 @@ adduser -S -D -H -h /var/lib/${m.name} -s /sbin/nologin -G ${m.name} -g ${m.name
  * state in the service directory once nothing supervises it. A running app is left alone.
  */
 function preDeinstall(m: RecipeModel): Script {
-  const service = `/var/lib/${m.name}/service` as Word
+  const service = word(`/var/lib/${m.name}/service`)
   return sh`if [ "$(readlink /var/svc.d/${m.name})" = ${service} ]; then
 	rm -f /var/svc.d/${m.name}
 fi

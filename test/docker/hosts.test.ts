@@ -52,7 +52,14 @@ interface HostConfig {
 }
 
 function hostConfig(options: HostConfig): string {
-  const service = ['run', 'finish', 'log', 'environment', 'env-exec']
+  // Where the original's package() puts each generated file (the same places as PAKman's).
+  const installed: Record<string, string> = {
+    run: 'service/run',
+    finish: 'service/finish',
+    log: 'service/log/run',
+    environment: 'bin/environment',
+    'env-exec': 'bin/env-exec',
+  }
   return [
     'dependencies:',
     '  build: [busybox]',
@@ -67,9 +74,9 @@ function hostConfig(options: HostConfig): string {
           '  install -dm755 "$pkgdir"/var/lib/"$pkgname"',
           '  cp -r "$srcdir"/bin "$pkgdir"/var/lib/"$pkgname"/',
           '  install -Dm755 "$srcdir"/original/app.initd "$pkgdir"/etc/init.d/"$pkgname"',
-          ...service.map(
-            (f) =>
-              `  install -Dm755 "$srcdir"/"$pkgname".${f} "$pkgdir"/var/lib/"$pkgname"/${f === 'log' ? 'service/log/run' : f === 'environment' || f === 'env-exec' ? `bin/${f}` : `service/${f}`}`,
+          ...Object.entries(installed).map(
+            ([file, path]) =>
+              `  install -Dm755 "$srcdir"/"$pkgname".${file} "$pkgdir"/var/lib/"$pkgname"/${path}`,
           ),
         ]
       : []),
@@ -169,6 +176,13 @@ describe.runIf(docker)('PAKman packages on hosts with the real OpenRC', () => {
       for (const h of hosts) await h.remove()
     })
 
+    /** Each scenario starts on a host of its own. */
+    const onFreshHost = () =>
+      beforeAll(async () => {
+        host = await prepareHost(variant)
+        hosts.push(host)
+      }, 60_000)
+
     const sh = async (script: string) => host.sh(script)
     const ok = async (script: string) => {
       const ran = await host.sh(script)
@@ -209,10 +223,7 @@ exit 1`
       ).stdout
 
     describe('a package of PAKman, from install to removal', () => {
-      beforeAll(async () => {
-        host = await prepareHost(variant)
-        hosts.push(host)
-      }, 60_000)
+      onFreshHost()
 
       it('installs with the real apk, and starts under s6 with its variables, logging', async () => {
         const installed = await install('current')
@@ -292,10 +303,7 @@ exit 1`
     })
 
     describe("upgrading a host from the original's package, the service running", () => {
-      beforeAll(async () => {
-        host = await prepareHost(variant)
-        hosts.push(host)
-      }, 60_000)
+      onFreshHost()
 
       it("the original's package installs; its service starts only on OpenRC 0.62 and older", async () => {
         await install('original')
@@ -353,10 +361,7 @@ exit 1`
     })
 
     describe('run.unprivileged', () => {
-      beforeAll(async () => {
-        host = await prepareHost(variant)
-        hosts.push(host)
-      }, 60_000)
+      onFreshHost()
 
       it("runs the service and its commands as the package's account", async () => {
         await install('unprivileged')

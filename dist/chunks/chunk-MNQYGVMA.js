@@ -28249,7 +28249,7 @@ addgroup -S ${m.name} 2>/dev/null
 adduser -S -D -H -h /var/lib/${m.name} -s /sbin/nologin -G ${m.name} -g ${m.name} ${m.name} 2>/dev/null`;
 }
 function preDeinstall(m) {
-  const service = `/var/lib/${m.name}/service`;
+  const service = word(`/var/lib/${m.name}/service`);
   return sh`if [ "$(readlink /var/svc.d/${m.name})" = ${service} ]; then
 	rm -f /var/svc.d/${m.name}
 fi

@@ -2,7 +2,7 @@ import { createRequire as __pakmanCreateRequire } from 'node:module';const requi
 import {
   parseRepository,
   slugify
-} from "./chunk-3JHSNJT6.js";
+} from "./chunk-MNQYGVMA.js";
 import "./chunk-566SJ2D4.js";
 
 // src/deploy/dry-run.ts

@@ -23,7 +23,7 @@ import {
   singleQuoted,
   stackSlug,
   word
-} from "./chunk-3JHSNJT6.js";
+} from "./chunk-MNQYGVMA.js";
 import {
   getBooleanInput,
   getInput,
