@@ -9,7 +9,16 @@ import { join } from 'node:path'
  * one way — front ends → pipeline → stages, each stage using only the stages before it, and
  * everything using the shared rooms, which use no stage but config (for its Diagnostic type).
  */
-const STAGES = ['config', 'recipe', 'environment', 'abuild', 'verify', 'publish', 'deploy']
+const STAGES = [
+  'config',
+  'recipe',
+  'environment',
+  'build-cache',
+  'abuild',
+  'verify',
+  'publish',
+  'deploy',
+]
 const FRONT = ['bin', 'action', 'cli', 'pipeline']
 const SHARED = ['report', 'github', 'shell', 'signing', 'container', 'ownership', 'apk']
 

@@ -2,22 +2,25 @@
 import { createRequire as __pakmanCreateRequire } from 'node:module';const require = __pakmanCreateRequire(import.meta.url);
 import {
   DEFAULT_OUTPUT,
+  DirectoryBuildCache,
   DirectoryCache,
   build,
+  buildCacheSettings,
   check,
   checkPaths,
+  formatBytes,
   loadTrustedKeys,
   readKeyFile,
   render,
   runEnvironment
-} from "./chunks/chunk-T4KA27KE.js";
+} from "./chunks/chunk-LQWESTTY.js";
 import {
   configLabel,
   formatDiagnostic,
   jsonSchema,
   loadConfigFile
 } from "./chunks/chunk-MNQYGVMA.js";
-import "./chunks/chunk-XMAN3V5Y.js";
+import "./chunks/chunk-ZB5P3EGZ.js";
 import "./chunks/chunk-KN4HR7WG.js";
 import "./chunks/chunk-566SJ2D4.js";
 
@@ -68,6 +71,21 @@ var FLAGS = {
     help: "output directory (default: <workspace>/.pakman/packages); one holding files PAKman did not write is refused"
   },
   "no-cache": { type: "boolean", help: "do not keep the build environment in ~/.cache/pakman" },
+  "no-build-cache": {
+    type: "boolean",
+    help: "do not keep the build command's dependency caches in ~/.cache/pakman/build"
+  },
+  "build-cache-path": {
+    type: "string",
+    value: "PATH",
+    multiple: true,
+    help: "an in-tree path to keep between builds as well (_build, deps, node_modules); repeat for more"
+  },
+  "build-cache-limit": {
+    type: "string",
+    value: "SIZE",
+    help: "a build cache entry larger than this is not saved (default: 4G)"
+  },
   "no-install-test": {
     type: "boolean",
     help: "skip installing the main package in a clean container"
@@ -110,7 +128,8 @@ var COMMANDS = {
     flags: [
       ...RENDER_FLAGS,
       ...["stack", "arch", "image", "signing-key", "signing-key-name", "packages-dir"],
-      ...["no-cache", "no-install-test"]
+      ...["no-cache", "no-build-cache", "build-cache-path", "build-cache-limit"],
+      "no-install-test"
     ],
     summary: "render, run abuild in an Alpine container, verify the packages and install the main one in a clean container; prints each file written. The output replaces what --packages-dir held only after a build that succeeded"
   },
@@ -153,6 +172,9 @@ var CLI_FLAG = {
   "signing-key": "signing-key",
   "signing-key-name": "signing-key-name",
   cache: "no-cache",
+  "build-cache": "no-build-cache",
+  "build-cache-paths": "build-cache-path",
+  "build-cache-limit": "build-cache-limit",
   verify: "no-install-test"
 };
 function spell(name) {
@@ -274,6 +296,7 @@ async function bootstrap(values, _operands, { out, err }) {
 }
 async function build2(values, _operands, { out, err }) {
   const settings = renderSettings(values);
+  const reporter = terminalReporter(err);
   const result = await build(
     {
       ...settings,
@@ -294,18 +317,37 @@ async function build2(values, _operands, { out, err }) {
       packagesDir: values["packages-dir"] ?? join(settings.workspace, DEFAULT_OUTPUT),
       keyParent: tmpdir(),
       ...!values["no-cache"] && { cache: new DirectoryCache() },
+      ...!values["no-build-cache"] && {
+        buildCache: buildCacheSettings(
+          {
+            paths: values["build-cache-path"] ?? [],
+            ...values["build-cache-limit"] !== void 0 && {
+              limit: values["build-cache-limit"]
+            }
+          },
+          new DirectoryBuildCache(),
+          reporter.option
+        )
+      },
       installTest: !values["no-install-test"]
     },
-    terminalReporter(err)
+    reporter
   );
   for (const file of result.files) out.write(`${file.path}
 `);
   out.write(`${result.publicKeyFile}
 `);
   const times = result.phases.map((p) => `${p.name} ${p.seconds.toFixed(2)}s`).join(", ");
-  err.write(`==> Done (environment: ${result.environment.source}): ${times}
-`);
+  err.write(
+    `==> Done (environment: ${result.environment.source}, build cache: ${buildCacheLine(result.buildCache)}): ${times}
+`
+  );
   return 0;
+}
+function buildCacheLine(cache) {
+  if (!cache) return "off";
+  const saved = cache.saved ? ", saved" : "";
+  return `${cache.state} ${cache.key} ${formatBytes(cache.bytes)}${saved}`;
 }
 async function verify(values, operands, { out, err }) {
   if (!operands.length || !values.key?.length) {

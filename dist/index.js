@@ -1,8 +1,11 @@
 import { createRequire as __pakmanCreateRequire } from 'node:module';const require = __pakmanCreateRequire(import.meta.url);
 import {
+  ActionsBuildCache,
   ActionsCache,
   Docker,
   build,
+  buildCacheSettings,
+  formatBytes,
   getInputs,
   merge,
   publish,
@@ -10,7 +13,7 @@ import {
   removeSigningKey,
   render,
   runEnvironment
-} from "./chunks/chunk-T4KA27KE.js";
+} from "./chunks/chunk-LQWESTTY.js";
 import {
   loadConfigFile
 } from "./chunks/chunk-MNQYGVMA.js";
@@ -26,7 +29,7 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-XMAN3V5Y.js";
+} from "./chunks/chunk-ZB5P3EGZ.js";
 import "./chunks/chunk-KN4HR7WG.js";
 import "./chunks/chunk-566SJ2D4.js";
 
@@ -49,6 +52,8 @@ function setBuildOutputs(result) {
   setOutput("packages-dir", result.packagesDir);
   setOutput("release", String(result.rendered.recipe.release));
   setOutput("cache-hit", String(result.environment.source !== "built"));
+  setOutput("build-cache", result.buildCache?.state ?? "off");
+  if (result.buildCache) setOutput("build-cache-key", result.buildCache.key);
   setOutput("public-key", result.publicKeyFile);
   setOutput("key-name", result.keyName);
 }
@@ -198,6 +203,7 @@ async function buildSummary(result, published = {}, pushed) {
       { data: "Base image", header: true },
       { data: "Signing key", header: true },
       { data: "Environment", header: true },
+      { data: "Build cache", header: true },
       ...serviceUserHeader(recipe)
     ],
     [
@@ -205,6 +211,7 @@ async function buildSummary(result, published = {}, pushed) {
       `<code>${escape(result.baseImage)}</code>`,
       `<code>${escape(result.keyName)}.rsa.pub</code>${result.ephemeralKey ? " (throwaway key)" : ""}`,
       { local: "already in Docker", cache: "cache hit", built: "cache miss: built" }[result.environment.source] + (result.environment.archiveBytes ? ` (${formatBytes(result.environment.archiveBytes)} cached)` : ""),
+      buildCacheCell(result.buildCache),
       ...serviceUserCell(recipe)
     ]
   ]).addTable([
@@ -325,11 +332,18 @@ function addDiagnostics(diagnostics) {
     summary.addHeading("Config warnings", 3).addList(notable.map((d) => escape(`${d.line}:${d.column} ${d.message}`)));
   }
 }
+function buildCacheCell(cache) {
+  if (!cache) return "off";
+  const state2 = {
+    hit: "hit",
+    partial: `partial (from <code>${escape(cache.restoredKey ?? "")}</code>)`,
+    miss: "miss"
+  }[cache.state];
+  const saved = cache.saved ? "saved" : "not saved";
+  return `${state2}: <code>${escape(cache.key)}</code>, ${formatBytes(cache.bytes)}${cache.state === "hit" ? "" : `, ${saved}`}`;
+}
 function list(items) {
   return `<ul>${items.map((item) => `<li><code>${escape(item)}</code></li>`).join("")}</ul>`;
-}
-function formatBytes(bytes) {
-  return bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 }
 function escape(text) {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -363,6 +377,7 @@ async function runRender(inputs, workspace, reporter) {
   await renderSummary(recipe, [...loaded.diagnostics, ...recipe.diagnostics]);
 }
 async function runBuild(inputs, workspace, publishing, reporter) {
+  const buildCache = inputs.buildCache.enabled && buildCacheSettings(inputs.buildCache, new ActionsBuildCache(inputs.tempDir), reporter.option);
   const result = await build(
     {
       ...renderSettings(inputs, workspace),
@@ -375,6 +390,7 @@ async function runBuild(inputs, workspace, publishing, reporter) {
       ...inputs.signingKeyName && { keyName: inputs.signingKeyName },
       keyParent: inputs.tempDir,
       ...inputs.cache && { cache: new ActionsCache() },
+      ...buildCache && { buildCache },
       installTest: inputs.verify,
       // Recorded for the post step, which removes them when the run is cancelled.
       onContainer: (name, scratchDir) => {

@@ -37,6 +37,13 @@ describe('the shell that runs inside the containers', () => {
       'cp "/pakman/keys/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/',
       // root packs the workspace; abuild itself only ever runs as the build user, without -F
       '(cd "/pakman/workspace" && tar --exclude=.apk --exclude=.pakman -cf "$recipe/$PAKMAN_SNAPSHOT" .)',
+      // the build cache's in-tree paths join the snapshot only where the workspace has none
+      'if [ ! -e "/pakman/workspace/$path" ] && [ -e "/pakman/cache/source/$path" ]; then',
+      '-C "/pakman/workspace" . -C /pakman/cache/source "$@"',
+      // the home is not walked (the cache is mounted in it); what was restored is, when needed
+      'chown "$PAKMAN_UID:$PAKMAN_GID" /pakman/home',
+      'chown -R "$PAKMAN_UID:$PAKMAN_GID" /pakman/home/.abuild "$recipe" "/pakman/packages"',
+      'if find "$1" ! -user "$PAKMAN_UID" | grep -q .; then',
       'as_builder "abuild clean && abuild deps && abuild checksum"',
       'as_builder "abuild -r"',
       'su -p -s /bin/sh "$user" -c "cd \'$recipe\' && $1"',
@@ -50,7 +57,7 @@ describe('the shell that runs inside the containers', () => {
     expect(script).not.toMatch(/abuild -F/)
     // Phases in order.
     const phases = [...script.matchAll(/^\s*phase (\w+)$/gm)].map((m) => m[1])
-    expect(phases).toEqual(['setup', 'snapshot', 'build', 'finish'])
+    expect(phases).toEqual(['setup', 'snapshot', 'build', 'cache', 'finish'])
   })
 })
 

@@ -1,13 +1,14 @@
 /*
- * Stage 4, abuild: the recipe built and signed by the real abuild, inside a container of the
+ * Stage 5, abuild: the recipe built and signed by the real abuild, inside a container of the
  * build environment, as an unprivileged user; then the files it wrote, listed.
  */
 
 import { join } from 'node:path'
 import type { SigningKey } from '../signing/index.js'
 import { gitInWorkspace, type BuildIdentity } from '../ownership/index.js'
-import { runScript, type ContainerContext } from '../container/index.js'
-import { buildScript, CONTAINER_PATHS, PHASE_MARKER } from './scripts.js'
+import { runScript, type ContainerContext, type Mount } from '../container/index.js'
+import { HOME_CACHE_DIRS, homeCacheParents, TOOL_CACHE_VARIABLES } from '../build-cache/index.js'
+import { BUILD_HOME, buildScript, CACHED_SOURCE, CONTAINER_PATHS, PHASE_MARKER } from './scripts.js'
 
 export { collectPackages, type BuiltFile } from './packages.js'
 
@@ -24,6 +25,17 @@ export interface AbuildRun extends ContainerContext {
   identity: BuildIdentity
   /** Defaults to the workspace's last commit time, so two builds of one commit give the same packages. */
   sourceDateEpoch?: number
+  /** The build cache's tree on this machine, mounted where the build user's tools look. */
+  cache?: CacheMounts
+}
+
+export interface CacheMounts {
+  /** Holds HOME_CACHE_DIRS, each mounted at the same path under the build user's home. */
+  homeDir: string
+  /** Holds the in-tree paths, restored into the source before build() and saved after it. */
+  sourceDir: string
+  /** build-cache-paths: checked words, relative to the workspace. */
+  sourcePaths: readonly string[]
 }
 
 export class BuildError extends Error {
@@ -68,6 +80,7 @@ export async function runAbuild(build: AbuildRun): Promise<void> {
       },
       { source: build.packagesDir, target: CONTAINER_PATHS.packages },
       { source: build.key.dir, target: CONTAINER_PATHS.keys, readOnly: true },
+      ...(build.cache ? cacheMounts(build.cache) : []),
     ],
     // Only public facts: ids, paths and names. The key itself is a read-only file mount.
     env: {
@@ -78,6 +91,12 @@ export async function runAbuild(build: AbuildRun): Promise<void> {
       PAKMAN_SNAPSHOT: build.snapshot,
       PAKMAN_KEY_NAME: build.key.name,
       SOURCE_DATE_EPOCH: String(sourceDateEpoch),
+      ...toolCacheVariables(),
+      ...(build.cache && {
+        PAKMAN_HOME_CACHES: HOME_CACHE_DIRS.join(' '),
+        PAKMAN_HOME_PARENTS: homeCacheParents().join(' '),
+        PAKMAN_CACHE_PATHS: build.cache.sourcePaths.join(' '),
+      }),
     },
   })
   if (code !== 0) {
@@ -88,6 +107,23 @@ export async function runAbuild(build: AbuildRun): Promise<void> {
       shown,
     )
   }
+}
+
+function cacheMounts(cache: CacheMounts): Mount[] {
+  return [
+    ...HOME_CACHE_DIRS.map((dir) => ({
+      source: join(cache.homeDir, dir),
+      target: `${BUILD_HOME}/${dir}`,
+    })),
+    { source: cache.sourceDir, target: CACHED_SOURCE },
+  ]
+}
+
+/** GOCACHE and the like under the build user's home, with or without a build cache mounted there. */
+function toolCacheVariables(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(TOOL_CACHE_VARIABLES).map(([name, dir]) => [name, `${BUILD_HOME}/${dir}`]),
+  )
 }
 
 /** SOURCE_DATE_EPOCH: the commit time of the workspace, or now when git cannot tell it. */

@@ -21,7 +21,10 @@ export const CONTAINER_PATHS = {
 export const PHASE_MARKER = word('pakman-phase:')
 
 /** The build user's home inside the container: its own, whatever the image says the user's is. */
-const BUILD_HOME = word('/pakman/home')
+export const BUILD_HOME = word('/pakman/home')
+
+/** Where the build cache's in-tree paths (build-cache-paths) are mounted. */
+export const CACHED_SOURCE = word('/pakman/cache/source')
 
 /**
  * The build: as root, find or add the build user (the ids PAKMAN_UID/PAKMAN_GID, under whatever
@@ -36,6 +39,8 @@ export function buildScript(): string {
 # PAKman build: runs as root, builds as an unprivileged user.
 # In: PAKMAN_UID PAKMAN_GID (the build user) PAKMAN_OWNER (uid:gid that gets the files)
 #     PAKMAN_RECIPE PAKMAN_SNAPSHOT PAKMAN_KEY_NAME SOURCE_DATE_EPOCH
+#     with the build cache: PAKMAN_HOME_CACHES (its mounts under the home) PAKMAN_HOME_PARENTS
+#     (the directories above them) PAKMAN_CACHE_PATHS (build-cache-paths), each space-separated
 set -eu
 
 phase() {
@@ -54,6 +59,12 @@ free_name() { # file base: base, or base2, base3 ... whichever name the file doe
 		candidate="$2$n"
 	done
 	echo "$candidate"
+}
+
+give_to_builder() { # dir: made the build user's, unless all of it is already
+	if find "$1" ! -user "$PAKMAN_UID" | grep -q .; then
+		chown -R "$PAKMAN_UID:$PAKMAN_GID" "$1"
+	fi
 }
 
 phase setup
@@ -79,11 +90,31 @@ cat >${BUILD_HOME}/.abuild/abuild.conf <<CONF
 PACKAGER_PRIVKEY="${CONTAINER_PATHS.keys}/$PAKMAN_KEY_NAME.rsa"
 REPODEST="${CONTAINER_PATHS.packages}"
 CONF
+if [ -n "\${PAKMAN_CACHE_PATHS:-}" ]; then
+	# abuild removes the unpacked source after a build; PAKman keeps build-cache-paths from it
+	# first, then removes it itself.
+	cat >>${BUILD_HOME}/.abuild/abuild.conf <<'CONF'
+CLEANUP="$(printf '%s\n' $CLEANUP | grep -vx srcdir | tr '\n' ' ')"
+CONF
+fi
 cp "${CONTAINER_PATHS.keys}/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/
 
 recipe="${CONTAINER_PATHS.recipes}/\${PAKMAN_RECIPE#.apk/}"
-# The recipe directory and the output are PAKman's: the build user writes them.
-chown -R "$PAKMAN_UID:$PAKMAN_GID" ${BUILD_HOME} "$recipe" "${CONTAINER_PATHS.packages}"
+# The recipe directory and the output are PAKman's: the build user writes them. The home itself
+# is not walked: the build cache is mounted into it.
+chown "$PAKMAN_UID:$PAKMAN_GID" ${BUILD_HOME}
+chown -R "$PAKMAN_UID:$PAKMAN_GID" ${BUILD_HOME}/.abuild "$recipe" "${CONTAINER_PATHS.packages}"
+# The build cache: Docker made the directories above its mounts as root; what was restored may
+# carry another machine's ids. Walked only when something in it is not the build user's.
+for dir in \${PAKMAN_HOME_PARENTS:-}; do
+	chown "$PAKMAN_UID:$PAKMAN_GID" "${BUILD_HOME}/$dir"
+done
+for dir in \${PAKMAN_HOME_CACHES:-}; do
+	give_to_builder "${BUILD_HOME}/$dir"
+done
+if [ -n "\${PAKMAN_HOME_CACHES:-}" ]; then
+	give_to_builder ${CACHED_SOURCE}
+fi
 
 as_builder() { # command, run in the recipe directory
 	# -p keeps the environment (HOME, SOURCE_DATE_EPOCH); -s: the user's own shell may be nologin.
@@ -97,7 +128,23 @@ phase snapshot
 # snapshot() would, and the build user does the rest. Root runs tar here; the app's own shell (the
 # APKBUILD, with the config's source: block) is sourced by abuild, as the build user only.
 # .pakman holds PAKman's output (the CLI's default packages directory): never part of the source.
-(cd "${CONTAINER_PATHS.workspace}" && tar --exclude=.apk --exclude=.pakman -cf "$recipe/$PAKMAN_SNAPSHOT" .) || status=$?
+# The build cache's in-tree paths are packed with it, where the workspace has none of its own.
+set --
+for path in \${PAKMAN_CACHE_PATHS:-}; do
+	if [ ! -e "${CONTAINER_PATHS.workspace}/$path" ] && [ -e "${CACHED_SOURCE}/$path" ]; then
+		set -- "$@" "$path"
+	fi
+done
+if [ "$#" -eq 0 ]; then
+	(cd "${CONTAINER_PATHS.workspace}" && tar --exclude=.apk --exclude=.pakman -cf "$recipe/$PAKMAN_SNAPSHOT" .) || status=$?
+elif tar --version 2>/dev/null | grep -q GNU; then
+	echo "restoring $* from the build cache"
+	tar --exclude=.apk --exclude=.pakman -cf "$recipe/$PAKMAN_SNAPSHOT" \
+		-C "${CONTAINER_PATHS.workspace}" . -C ${CACHED_SOURCE} "$@" || status=$?
+else
+	echo "build-cache-paths not restored: the environment's tar is not GNU tar (abuild brings it)"
+	(cd "${CONTAINER_PATHS.workspace}" && tar --exclude=.apk --exclude=.pakman -cf "$recipe/$PAKMAN_SNAPSHOT" .) || status=$?
+fi
 if [ "$status" -eq 0 ]; then
 	chown "$PAKMAN_UID:$PAKMAN_GID" "$recipe/$PAKMAN_SNAPSHOT"
 	as_builder "abuild clean && abuild deps && abuild checksum" || status=$?
@@ -105,6 +152,21 @@ fi
 if [ "$status" -eq 0 ]; then
 	phase build
 	as_builder "abuild -r" || status=$?
+fi
+
+if [ "$status" -eq 0 ] && [ -n "\${PAKMAN_CACHE_PATHS:-}" ]; then
+	phase cache
+	# What build.command left at build-cache-paths, moved into the build cache; then the
+	# unpacked source goes, as abuild would have removed it.
+	for path in $PAKMAN_CACHE_PATHS; do
+		rm -rf "${CACHED_SOURCE}/$path"
+		if [ -e "$recipe/src/$path" ]; then
+			mkdir -p "$(dirname "${CACHED_SOURCE}/$path")"
+			mv "$recipe/src/$path" "${CACHED_SOURCE}/$path"
+		fi
+	done
+	find ${CACHED_SOURCE} -user 0 -exec chown "$PAKMAN_UID:$PAKMAN_GID" {} +
+	rm -rf "$recipe/src"
 fi
 
 phase finish

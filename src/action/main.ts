@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { resolve } from 'node:path'
 import { loadConfigFile, type InstellarConfig } from '../config/index.js'
 import type { Pushed } from '../deploy/index.js'
+import { ActionsBuildCache, buildCacheSettings } from '../build-cache/index.js'
 import { ActionsCache } from '../environment/index.js'
 import { getInputs, type Inputs } from '../github/index.js'
 import * as pipeline from '../pipeline/index.js'
@@ -55,6 +56,9 @@ async function runBuild(
   publishing: PublishSettings,
   reporter: Reporter,
 ): Promise<void> {
+  const buildCache =
+    inputs.buildCache.enabled &&
+    buildCacheSettings(inputs.buildCache, new ActionsBuildCache(inputs.tempDir), reporter.option)
   const result = await pipeline.build(
     {
       ...renderSettings(inputs, workspace),
@@ -67,6 +71,7 @@ async function runBuild(
       ...(inputs.signingKeyName && { keyName: inputs.signingKeyName }),
       keyParent: inputs.tempDir,
       ...(inputs.cache && { cache: new ActionsCache() }),
+      ...(buildCache && { buildCache }),
       installTest: inputs.verify,
       // Recorded for the post step, which removes them when the run is cancelled.
       onContainer: (name, scratchDir) => {

@@ -21,6 +21,8 @@ export function setBuildOutputs(result: BuildResult): void {
   core.setOutput('packages-dir', result.packagesDir)
   core.setOutput('release', String(result.rendered.recipe.release))
   core.setOutput('cache-hit', String(result.environment.source !== 'built'))
+  core.setOutput('build-cache', result.buildCache?.state ?? 'off')
+  if (result.buildCache) core.setOutput('build-cache-key', result.buildCache.key)
   core.setOutput('public-key', result.publicKeyFile)
   core.setOutput('key-name', result.keyName)
 }

@@ -6,6 +6,7 @@ import type { Published } from '../publish/index.js'
 import type { Recipe } from '../recipe/index.js'
 import type { RunRecord } from './reporter.js'
 import { runEnvironment } from '../github/index.js'
+import { formatBytes } from '../report/index.js'
 
 /** Job summaries: what was produced, and what the config should fix. */
 
@@ -63,6 +64,7 @@ export async function buildSummary(
         { data: 'Base image', header: true },
         { data: 'Signing key', header: true },
         { data: 'Environment', header: true },
+        { data: 'Build cache', header: true },
         ...serviceUserHeader(recipe),
       ],
       [
@@ -75,6 +77,7 @@ export async function buildSummary(
           (result.environment.archiveBytes
             ? ` (${formatBytes(result.environment.archiveBytes)} cached)`
             : ''),
+        buildCacheCell(result.buildCache),
         ...serviceUserCell(recipe),
       ],
     ])
@@ -222,16 +225,20 @@ function addDiagnostics(diagnostics: readonly Diagnostic[]): void {
   }
 }
 
-function list(items: string[]): string {
-  return `<ul>${items.map((item) => `<li><code>${escape(item)}</code></li>`).join('')}</ul>`
+/** hit / partial (from which entry) / miss, the key, the size and whether it was saved. */
+function buildCacheCell(cache: BuildResult['buildCache']): string {
+  if (!cache) return 'off'
+  const state = {
+    hit: 'hit',
+    partial: `partial (from <code>${escape(cache.restoredKey ?? '')}</code>)`,
+    miss: 'miss',
+  }[cache.state]
+  const saved = cache.saved ? 'saved' : 'not saved'
+  return `${state}: <code>${escape(cache.key)}</code>, ${formatBytes(cache.bytes)}${cache.state === 'hit' ? '' : `, ${saved}`}`
 }
 
-function formatBytes(bytes: number): string {
-  return bytes < 1024
-    ? `${bytes} B`
-    : bytes < 1024 ** 2
-      ? `${(bytes / 1024).toFixed(1)} KiB`
-      : `${(bytes / 1024 ** 2).toFixed(1)} MiB`
+function list(items: string[]): string {
+  return `<ul>${items.map((item) => `<li><code>${escape(item)}</code></li>`).join('')}</ul>`
 }
 
 function escape(text: string): string {

@@ -59,6 +59,21 @@ export const FLAGS = {
     help: 'output directory (default: <workspace>/.pakman/packages); one holding files PAKman did not write is refused',
   },
   'no-cache': { type: 'boolean', help: 'do not keep the build environment in ~/.cache/pakman' },
+  'no-build-cache': {
+    type: 'boolean',
+    help: "do not keep the build command's dependency caches in ~/.cache/pakman/build",
+  },
+  'build-cache-path': {
+    type: 'string',
+    value: 'PATH',
+    multiple: true,
+    help: 'an in-tree path to keep between builds as well (_build, deps, node_modules); repeat for more',
+  },
+  'build-cache-limit': {
+    type: 'string',
+    value: 'SIZE',
+    help: 'a build cache entry larger than this is not saved (default: 4G)',
+  },
   'no-install-test': {
     type: 'boolean',
     help: 'skip installing the main package in a clean container',
@@ -115,7 +130,8 @@ export const COMMANDS = {
     flags: [
       ...RENDER_FLAGS,
       ...(['stack', 'arch', 'image', 'signing-key', 'signing-key-name', 'packages-dir'] as const),
-      ...(['no-cache', 'no-install-test'] as const),
+      ...(['no-cache', 'no-build-cache', 'build-cache-path', 'build-cache-limit'] as const),
+      'no-install-test',
     ],
     summary:
       'render, run abuild in an Alpine container, verify the packages and install the main one in a clean container; prints each file written. The output replaces what --packages-dir held only after a build that succeeded',
@@ -183,6 +199,9 @@ export const CLI_FLAG: Record<OptionKey, FlagName> = {
   'signing-key': 'signing-key',
   'signing-key-name': 'signing-key-name',
   cache: 'no-cache',
+  'build-cache': 'no-build-cache',
+  'build-cache-paths': 'build-cache-path',
+  'build-cache-limit': 'build-cache-limit',
   verify: 'no-install-test',
 }
 

@@ -4,7 +4,9 @@ import { join, resolve } from 'node:path'
 import { checkPaths } from '../apk/index.js'
 import { loadTrustedKeys, readKeyFile } from '../signing/index.js'
 import { configLabel, formatDiagnostic, jsonSchema, loadConfigFile } from '../config/index.js'
+import { buildCacheSettings, DirectoryBuildCache } from '../build-cache/index.js'
 import { DirectoryCache } from '../environment/index.js'
+import { formatBytes } from '../report/index.js'
 import { runEnvironment } from '../github/index.js'
 import { DEFAULT_OUTPUT } from '../publish/index.js'
 import * as pipeline from '../pipeline/index.js'
@@ -49,6 +51,7 @@ async function bootstrap(values: Values, _operands: string[], { out, err }: Io):
 
 async function build(values: Values, _operands: string[], { out, err }: Io): Promise<number> {
   const settings = renderSettings(values)
+  const reporter = terminalReporter(err)
   const result = await pipeline.build(
     {
       ...settings,
@@ -69,15 +72,36 @@ async function build(values: Values, _operands: string[], { out, err }: Io): Pro
       packagesDir: values['packages-dir'] ?? join(settings.workspace, DEFAULT_OUTPUT),
       keyParent: tmpdir(),
       ...(!values['no-cache'] && { cache: new DirectoryCache() }),
+      ...(!values['no-build-cache'] && {
+        buildCache: buildCacheSettings(
+          {
+            paths: values['build-cache-path'] ?? [],
+            ...(values['build-cache-limit'] !== undefined && {
+              limit: values['build-cache-limit'],
+            }),
+          },
+          new DirectoryBuildCache(),
+          reporter.option,
+        ),
+      }),
       installTest: !values['no-install-test'],
     },
-    terminalReporter(err),
+    reporter,
   )
   for (const file of result.files) out.write(`${file.path}\n`)
   out.write(`${result.publicKeyFile}\n`)
   const times = result.phases.map((p) => `${p.name} ${p.seconds.toFixed(2)}s`).join(', ')
-  err.write(`==> Done (environment: ${result.environment.source}): ${times}\n`)
+  err.write(
+    `==> Done (environment: ${result.environment.source}, build cache: ${buildCacheLine(result.buildCache)}): ${times}\n`,
+  )
   return 0
+}
+
+/** hit|partial|miss, the key and the size; or off. */
+function buildCacheLine(cache: pipeline.BuildResult['buildCache']): string {
+  if (!cache) return 'off'
+  const saved = cache.saved ? ', saved' : ''
+  return `${cache.state} ${cache.key} ${formatBytes(cache.bytes)}${saved}`
 }
 
 async function verify(values: Values, operands: string[], { out, err }: Io): Promise<number> {

@@ -5,3 +5,4 @@
 
 export { Docker } from './docker.js'
 export { runScript, SCRIPT_DIR, type ContainerContext } from './script.js'
+export type { Mount } from './docker.js'

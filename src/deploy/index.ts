@@ -1,5 +1,5 @@
 /*
- * Stage 7, upload: instellar and pakman push: the packages to the storage the platform names, the
+ * Stage 8, upload: instellar and pakman push: the packages to the storage the platform names, the
  * deployment for the commit, and the kits of instellar.yml. Loaded only when asked for.
  */
 

@@ -18,13 +18,16 @@ export interface ImageCache {
   save(key: string, file: string): Promise<{ saved: boolean; bytes?: number; reason?: string }>
 }
 
+/** PAKman's directory of caches on this machine: $XDG_CACHE_HOME/pakman, else ~/.cache/pakman. */
+export function localCacheDir(): string {
+  return join(runEnvironment().cacheHome ?? join(homedir(), '.cache'), 'pakman')
+}
+
 /** A directory on this machine (the CLI's ~/.cache/pakman, and tests). */
 export class DirectoryCache implements ImageCache {
   readonly description: string
 
-  constructor(
-    private readonly dir = join(runEnvironment().cacheHome ?? join(homedir(), '.cache'), 'pakman'),
-  ) {
+  constructor(private readonly dir = localCacheDir()) {
     this.description = `directory ${dir}`
   }
 

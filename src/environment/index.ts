@@ -10,7 +10,7 @@ import { environmentScript } from './script.js'
 import { listEntry } from '../shell/index.js'
 import type { ImageCache } from './cache.js'
 
-export { ActionsCache, DirectoryCache, type ImageCache } from './cache.js'
+export { ActionsCache, DirectoryCache, localCacheDir, type ImageCache } from './cache.js'
 export {
   buildTarget,
   environmentDependencies,

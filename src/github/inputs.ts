@@ -20,6 +20,8 @@ export interface Inputs {
   signingKeyName?: string
   publicKey?: string
   cache: boolean
+  /** build-cache, build-cache-paths and build-cache-limit, as given. */
+  buildCache: { enabled: boolean; paths: string[]; limit?: string }
   /** false skips the install test (verification of signatures and the index always runs). */
   verify: boolean
   /** Where the build goes: a workflow artifact, release assets, an Instellar deployment, or nowhere. */
@@ -79,6 +81,14 @@ export function getInputs(env: RunEnvironment = runEnvironment()): Inputs {
     ...optionalEntry('signingKeyName', optional('signing-key-name')),
     ...optionalEntry('publicKey', publicKey),
     cache: flag('cache', true),
+    buildCache: {
+      enabled: flag('build-cache', true),
+      paths: core
+        .getMultilineInput('build-cache-paths')
+        .flatMap((line) => line.split(','))
+        .filter((path) => path.trim()),
+      ...optionalEntry('limit', optional('build-cache-limit')),
+    },
     verify: flag('verify', true),
     upload: parseUpload(optional('upload') ?? 'artifact'),
     ...optionalEntry('artifactName', optional('artifact-name')),

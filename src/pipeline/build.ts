@@ -1,6 +1,14 @@
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { collectPackages, runAbuild, type BuiltFile } from '../abuild/index.js'
+import {
+  discardBuildCache,
+  restoreBuildCache,
+  saveBuildCache,
+  type BuildCacheSettings,
+  type CacheState,
+  type RestoredCache,
+} from '../build-cache/index.js'
 import { Docker, type ContainerContext } from '../container/index.js'
 import {
   buildTarget,
@@ -31,6 +39,8 @@ export interface BuildSettings extends RenderSettings {
   /** Where the key directory is made (RUNNER_TEMP in the action). */
   keyParent: string
   cache?: ImageCache
+  /** The build command's own caches between runs; undefined: none (build-cache: false). */
+  buildCache?: BuildCacheSettings
   /** Install the main package in a clean container of the base image after verifying. */
   installTest?: boolean
   docker?: Docker
@@ -49,13 +59,24 @@ export interface BuildResult extends BuildTarget {
   packagesDir: string
   files: BuiltFile[]
   environment: Environment
+  buildCache?: BuildCacheReport
   /** Seconds per phase, in order. */
   phases: { name: string; seconds: number }[]
 }
 
+/** What became of the build cache: restored from which entry, and saved or not. */
+export interface BuildCacheReport {
+  state: CacheState
+  key: string
+  restoredKey?: string
+  /** Size of the tree after the build (before compression). */
+  bytes: number
+  saved: boolean
+}
+
 /**
- * A build: render → signing key → environment → abuild → collect → verify, written beside the
- * output directory and swapped in only when every phase passed.
+ * A build: render → signing key → environment → build cache → abuild → collect → verify → save
+ * the build cache, written beside the output directory and swapped in only when every phase passed.
  */
 export async function build(settings: BuildSettings, reporter: Reporter): Promise<BuildResult> {
   const phases = timedPhases(reporter)
@@ -63,22 +84,40 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
   const { rendered, target, identity, containers, staging } = started
   const { loaded, recipe } = rendered
   let key: SigningKey | undefined
+  let cache: RestoredCache | undefined
   try {
     key = await phases.run('Signing key', () =>
       signingKey(settings, recipe.repository, identity, reporter),
     )
     const keyName = key.name
+    const dependencies = environmentDependencies(recipe.dependencies, recipe.packageName)
     const environment = await phases.run('Build environment', () =>
       prepareEnvironment({
         ...containers,
         baseImage: target.baseImage,
         label: target.label,
-        packages: environmentDependencies(recipe.dependencies, recipe.packageName),
+        packages: dependencies,
         ...(settings.cache && { cache: settings.cache }),
         warn: (message) => reporter.warning(message),
         imageOption: reporter.option('image'),
       }),
     )
+    const buildCache = settings.buildCache
+    if (buildCache) {
+      cache = await phases.run('Build cache', () =>
+        restoreBuildCache(
+          buildCache,
+          {
+            workspace: settings.workspace,
+            label: target.label,
+            packages: dependencies,
+            packageName: recipe.packageName,
+          },
+          reporter,
+        ),
+      )
+      settings.onScratchDir?.(cache.dir)
+    }
     await phases.run('abuild', () =>
       runAbuild({
         ...containers,
@@ -89,6 +128,7 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
         packagesDir: staging.dir,
         key: key!,
         identity,
+        ...(cache && { cache }),
       }),
     )
     const expected = {
@@ -110,6 +150,10 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
         containers,
       }),
     )
+    const cacheReport =
+      cache && buildCache
+        ? await phases.run('Save build cache', () => saveCache(cache!, buildCache, reporter))
+        : undefined
     await staging.commit({ [`${keyName}.rsa.pub`]: publicKey.pem })
     const outputDir = started.outputDir
     return {
@@ -122,10 +166,12 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
       // Where they are now: the same relative paths, in the output directory.
       files: files.map((f) => ({ ...f, path: join(outputDir, f.relativePath) })),
       environment,
+      ...(cacheReport && { buildCache: cacheReport }),
       phases: phases.seconds,
     }
   } finally {
     if (key) await removeSigningKey(key.dir)
+    if (cache) await discardBuildCache(cache)
     await staging.discard() // nothing is left to remove after a commit
   }
 }
@@ -193,6 +239,21 @@ async function signingKey(
   }
   reporter.info(`key ${prepared.name}.rsa.pub`)
   return prepared
+}
+
+async function saveCache(
+  cache: RestoredCache,
+  settings: BuildCacheSettings,
+  reporter: Reporter,
+): Promise<BuildCacheReport> {
+  const saved = await saveBuildCache(cache, settings, reporter)
+  return {
+    state: cache.state,
+    key: cache.key,
+    ...(cache.restoredKey && { restoredKey: cache.restoredKey }),
+    bytes: saved.bytes,
+    saved: saved.saved,
+  }
 }
 
 type TimedPhases = ReturnType<typeof timedPhases>

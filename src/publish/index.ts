@@ -1,5 +1,5 @@
 /*
- * Stage 6, where packages go: the output directory, a workflow artifact, release assets, and in
+ * Stage 7, where packages go: the output directory, a workflow artifact, release assets, and in
  * merge mode one repository made from the build jobs' artifacts.
  */
 

@@ -19,6 +19,9 @@ export type OptionKey =
   | 'signing-key'
   | 'signing-key-name'
   | 'cache'
+  | 'build-cache'
+  | 'build-cache-paths'
+  | 'build-cache-limit'
   | 'verify'
 
 /**
@@ -35,4 +38,17 @@ export interface Reporter {
   warning(message: string): void
   /** Config problems, each pinned to its file and line. */
   diagnostics(list: readonly Diagnostic[]): void
+}
+
+/** A size as people read it: 512 B, 3.4 KiB, 1.2 GiB. */
+export function formatBytes(bytes: number): string {
+  const units = ['KiB', 'MiB', 'GiB', 'TiB']
+  if (bytes < 1024) return `${bytes} B`
+  let value = bytes / 1024
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return `${value.toFixed(1)} ${units[unit]}`
 }

@@ -1,5 +1,5 @@
 /*
- * Stage 5, verify: nothing leaves a job unless every package and index verifies against the
+ * Stage 6, verify: nothing leaves a job unless every package and index verifies against the
  * run's key, and (for a build) the main package installs in a clean container of the base image.
  */
 

@@ -239,11 +239,17 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       return send(res, 200, { ok: true, entry_id: String(entries.indexOf(entry) + 1) })
     }
     if (call === 'GetCacheEntryDownloadURL') {
-      const keys = [input.key, ...((input.restore_keys as string[] | undefined) ?? [])].map(String)
-      for (const key of keys) {
-        const entry = entries.find(
-          (e) => e.finalized && e.version === input.version && e.key === key,
-        )
+      // As the service does: the key exactly; then each restore key exactly, else as a prefix,
+      // the newest entry first.
+      const usable = entries.filter((e) => e.finalized && e.version === input.version).reverse()
+      const restoreKeys = ((input.restore_keys as string[] | undefined) ?? []).map(String)
+      const candidates = [
+        usable.find((e) => e.key === input.key),
+        ...restoreKeys.map(
+          (key) => usable.find((e) => e.key === key) ?? usable.find((e) => e.key.startsWith(key)),
+        ),
+      ]
+      for (const entry of candidates) {
         if (entry)
           return send(res, 200, {
             ok: true,

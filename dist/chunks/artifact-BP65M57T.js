@@ -47,7 +47,7 @@ import {
   info,
   setSecret,
   warning
-} from "./chunk-XMAN3V5Y.js";
+} from "./chunk-ZB5P3EGZ.js";
 import {
   defaults,
   getOctokit

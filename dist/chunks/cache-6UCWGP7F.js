@@ -49,7 +49,7 @@ import {
   setSecret,
   warning,
   which
-} from "./chunk-XMAN3V5Y.js";
+} from "./chunk-ZB5P3EGZ.js";
 import "./chunk-KN4HR7WG.js";
 import {
   __commonJS,

@@ -27,8 +27,22 @@ import {
 import {
   getBooleanInput,
   getInput,
+  getMultilineInput,
   setSecret
-} from "./chunk-XMAN3V5Y.js";
+} from "./chunk-ZB5P3EGZ.js";
+
+// src/report/index.ts
+function formatBytes(bytes) {
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  if (bytes < 1024) return `${bytes} B`;
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
 
 // src/github/context.ts
 function runEnvironment(env = process.env) {
@@ -1014,12 +1028,12 @@ function indexText(packages, rewriteArch) {
 `).join("");
 }
 function indexMember(text, description, mtime) {
-  const tar = Buffer.concat([
+  const tar2 = Buffer.concat([
     tarEntry("DESCRIPTION", Buffer.from(description), mtime),
     tarEntry("APKINDEX", Buffer.from(text), mtime),
     Buffer.alloc(1024)
   ]);
-  return gzipSync(tar, { level: 9 });
+  return gzipSync(tar2, { level: 9 });
 }
 function signatureMember(name, signature, mtime) {
   return gzipSync(tarEntry(name, signature, mtime), { level: 9 });
@@ -1108,6 +1122,11 @@ function getInputs(env = runEnvironment()) {
     ...optionalEntry("signingKeyName", optional("signing-key-name")),
     ...optionalEntry("publicKey", publicKey),
     cache: flag("cache", true),
+    buildCache: {
+      enabled: flag("build-cache", true),
+      paths: getMultilineInput("build-cache-paths").flatMap((line) => line.split(",")).filter((path) => path.trim()),
+      ...optionalEntry("limit", optional("build-cache-limit"))
+    },
     verify: flag("verify", true),
     upload: parseUpload(optional("upload") ?? "artifact"),
     ...optionalEntry("artifactName", optional("artifact-name")),
@@ -1416,8 +1435,11 @@ import { randomBytes as randomBytes2 } from "node:crypto";
 import { copyFile, mkdir, rename, stat as stat4 } from "node:fs/promises";
 import { homedir as homedir2, tmpdir as tmpdir3 } from "node:os";
 import { dirname, join as join5 } from "node:path";
+function localCacheDir() {
+  return join5(runEnvironment().cacheHome ?? join5(homedir2(), ".cache"), "pakman");
+}
 var DirectoryCache = class {
-  constructor(dir = join5(runEnvironment().cacheHome ?? join5(homedir2(), ".cache"), "pakman")) {
+  constructor(dir = localCacheDir()) {
     this.dir = dir;
     this.description = `directory ${dir}`;
   }
@@ -1457,7 +1479,7 @@ var ActionsCache = class {
     return join5(tmpdir3(), "pakman-environment.tar.zst");
   }
   async restore(key, file) {
-    const cache = await import("./cache-SJAB6F7D.js");
+    const cache = await import("./cache-6UCWGP7F.js");
     if (!cache.isFeatureAvailable()) return { hit: false };
     try {
       const matched = await cache.restoreCache([file], key);
@@ -1467,7 +1489,7 @@ var ActionsCache = class {
     }
   }
   async save(key, file) {
-    const cache = await import("./cache-SJAB6F7D.js");
+    const cache = await import("./cache-6UCWGP7F.js");
     if (!cache.isFeatureAvailable())
       return { saved: false, reason: "the Actions cache service is not available to this job" };
     try {
@@ -1600,14 +1622,14 @@ function environmentPackages(packages) {
   return [.../* @__PURE__ */ new Set([...BASE_PACKAGES, ...packages])].sort();
 }
 function environmentKey(baseImageId, packages, label) {
-  const digest = createHash3("sha256").update(
+  const digest2 = createHash3("sha256").update(
     JSON.stringify({
       base: baseImageId,
       packages: environmentPackages(packages),
       recipe: ENVIRONMENT_RECIPE_VERSION
     })
   ).digest("hex");
-  return `pakman-env-${label}-${digest.slice(0, 24)}`;
+  return `pakman-env-${label}-${digest2.slice(0, 24)}`;
 }
 function environmentImage(key) {
   return `pakman/environment:${key.slice(-24)}`;
@@ -1697,37 +1719,419 @@ async function buildEnvironment(request, image) {
   );
 }
 
+// src/build-cache/store.ts
+import { execFile } from "node:child_process";
+import { mkdir as mkdir2, mkdtemp as mkdtemp3, readdir as readdir2, rename as rename2, rm as rm4, stat as stat5 } from "node:fs/promises";
+import { tmpdir as tmpdir4 } from "node:os";
+import { join as join6 } from "node:path";
+import { promisify as promisify2 } from "node:util";
+var KEPT_PER_PREFIX = 3;
+var DirectoryBuildCache = class {
+  constructor(dir = join6(localCacheDir(), "build")) {
+    this.dir = dir;
+    this.description = `directory ${this.dir}`;
+  }
+  dir;
+  description;
+  /** A directory of its own per run, so builds running at once on one machine never share it. */
+  workDir() {
+    return mkdtemp3(join6(tmpdir4(), "pakman-build-cache-"));
+  }
+  async restore(dir, key, prefix) {
+    const entries = await this.entries(prefix);
+    const entry = entries.find((e) => e.key === key) ?? entries[0];
+    if (!entry) return {};
+    try {
+      await tar(["--zstd", "-xf", entry.file, "-C", dir]);
+      return { matched: entry.key };
+    } catch (error) {
+      return { reason: `${entry.file}: ${error.message}` };
+    }
+  }
+  async save(dir, key) {
+    await mkdir2(this.dir, { recursive: true, mode: 448 });
+    const file = join6(this.dir, `${key}.tar.zst`);
+    const partial = `${file}.partial-${process.pid}`;
+    try {
+      await tar(["--zstd", "-cf", partial, "-C", dir, "."]);
+      await rename2(partial, file);
+    } catch (error) {
+      await rm4(partial, { force: true });
+      return { saved: false, reason: error.message };
+    }
+    const prefix = key.slice(0, key.lastIndexOf("-") + 1);
+    for (const old of (await this.entries(prefix)).slice(KEPT_PER_PREFIX))
+      await rm4(old.file, { force: true });
+    return { saved: true };
+  }
+  /** The entries whose key starts with `prefix`, newest first. */
+  async entries(prefix) {
+    const names = await readdir2(this.dir).catch(() => []);
+    const found = [];
+    for (const name of names) {
+      if (!name.startsWith(prefix) || !name.endsWith(".tar.zst")) continue;
+      const file = join6(this.dir, name);
+      const info = await stat5(file).catch(() => void 0);
+      if (info) found.push({ key: name.slice(0, -".tar.zst".length), file, mtime: info.mtimeMs });
+    }
+    return found.sort((a, b) => b.mtime - a.mtime);
+  }
+};
+var ActionsBuildCache = class {
+  /** `tempDir`: RUNNER_TEMP, whose path is the same in every run of a job. */
+  constructor(tempDir) {
+    this.tempDir = tempDir;
+  }
+  tempDir;
+  description = "GitHub Actions cache";
+  /** Always the same path: @actions/cache versions entries by the exact paths given. */
+  async workDir() {
+    const dir = join6(this.tempDir, "pakman-build-cache");
+    await removeTree(dir);
+    await mkdir2(dir, { recursive: true });
+    return dir;
+  }
+  async restore(dir, key, prefix) {
+    const cache = await import("./cache-6UCWGP7F.js");
+    if (!cache.isFeatureAvailable()) return {};
+    try {
+      const matched = await cache.restoreCache([dir], key, [prefix]);
+      return matched ? { matched } : {};
+    } catch (error) {
+      return { reason: error.message };
+    }
+  }
+  async save(dir, key) {
+    const cache = await import("./cache-6UCWGP7F.js");
+    if (!cache.isFeatureAvailable())
+      return { saved: false, reason: "the Actions cache service is not available to this job" };
+    try {
+      const id = await cache.saveCache([dir], key);
+      return id === -1 ? { saved: false, reason: "the cache service did not accept the entry (see the log above)" } : { saved: true };
+    } catch (error) {
+      return { saved: false, reason: error.message };
+    }
+  }
+};
+async function tar(args) {
+  try {
+    await promisify2(execFile)("tar", args, { maxBuffer: 1 << 20 });
+  } catch (error) {
+    const failure = error;
+    throw new Error(`tar failed: ${failure.stderr?.trim().split("\n").pop() || failure.message}`, {
+      cause: error
+    });
+  }
+}
+async function removeTree(dir) {
+  try {
+    await rm4(dir, { recursive: true, force: true });
+  } catch {
+    await promisify2(execFile)("chmod", ["-R", "u+w", dir]).catch(() => {
+    });
+    await rm4(dir, { recursive: true, force: true });
+  }
+}
+
+// src/build-cache/settings.ts
+function buildCacheSettings(given, store, option) {
+  return {
+    store,
+    sourcePaths: checkSourcePaths(given.paths, option("build-cache-paths")),
+    limitBytes: given.limit === void 0 ? DEFAULT_LIMIT : parseSize(given.limit, option("build-cache-limit"))
+  };
+}
+var RESERVED = /* @__PURE__ */ new Set([".git", ".apk", ".pakman"]);
+function checkSourcePaths(paths, option) {
+  const checked = paths.map((raw) => {
+    const path = raw.trim().replace(/\/+$/, "");
+    const problem = !path ? "is empty" : path.startsWith("/") ? "is absolute: give a path relative to the workspace" : path.split("/").some((part) => part === ".." || part === "." || part === "") ? "must stay inside the workspace, without . or .. or empty parts" : !/^[A-Za-z0-9_@%+=:,.^-]+(\/[A-Za-z0-9_@%+=:,.^-]+)*$/.test(path) ? "may only hold letters, digits and _ @ % + = : , . ^ - /" : RESERVED.has(path.split("/")[0]) ? `is ${path.split("/")[0]}, which PAKman or git own` : void 0;
+    if (problem) throw new Error(`${option}: ${JSON.stringify(raw)} ${problem}`);
+    return path;
+  });
+  for (const path of checked) {
+    const outer = checked.find((other) => other !== path && path.startsWith(`${other}/`));
+    if (outer) throw new Error(`${option}: ${path} is inside ${outer}, which is kept already`);
+  }
+  return [...new Set(checked)];
+}
+var UNITS = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+function parseSize(text, option) {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(text.trim());
+  const bytes = match ? Number(match[1]) * UNITS[match[2].toLowerCase()] : NaN;
+  if (!Number.isFinite(bytes) || bytes <= 0)
+    throw new Error(`${option}: ${JSON.stringify(text)} is not a size such as 4G or 500M`);
+  return Math.floor(bytes);
+}
+var DEFAULT_LIMIT = 4 * 1024 ** 3;
+
+// src/build-cache/index.ts
+import { lstat, mkdir as mkdir3, readdir as readdir4, rm as rm5 } from "node:fs/promises";
+import { join as join8 } from "node:path";
+
+// src/build-cache/key.ts
+import { createHash as createHash4 } from "node:crypto";
+import { readdir as readdir3, readFile as readFile4 } from "node:fs/promises";
+import { join as join7 } from "node:path";
+var BUILD_CACHE_VERSION = 1;
+var LOCKFILES = /* @__PURE__ */ new Set([
+  "package-lock.json",
+  "npm-shrinkwrap.json",
+  "yarn.lock",
+  "pnpm-lock.yaml",
+  "bun.lock",
+  "bun.lockb",
+  "Gemfile.lock",
+  "mix.lock",
+  "go.sum",
+  "Cargo.lock",
+  "poetry.lock",
+  "Pipfile.lock",
+  "uv.lock",
+  "composer.lock"
+]);
+var isLockfile = (name) => LOCKFILES.has(name) || /^requirements.*\.txt$/.test(name);
+var SKIPPED_DIRS = /* @__PURE__ */ new Set([".git", ".apk", ".pakman", "node_modules"]);
+async function buildCacheKey(request) {
+  const builds = digest(
+    JSON.stringify({
+      version: BUILD_CACHE_VERSION,
+      packages: [...new Set(request.packages)].sort(),
+      package: request.packageName,
+      paths: [...request.sourcePaths].sort()
+    })
+  ).slice(0, 12);
+  const skipped = new Set(request.sourcePaths);
+  const lockfiles = (await findLockfiles(request.workspace, "", skipped)).sort();
+  const hash = createHash4("sha256");
+  for (const file of lockfiles) {
+    hash.update(`${file}\0${digest(await readFile4(join7(request.workspace, file)))}
+`);
+  }
+  const restorePrefix = `pakman-build-${request.label}-${builds}-`;
+  return { key: restorePrefix + hash.digest("hex").slice(0, 16), restorePrefix, lockfiles };
+}
+async function findLockfiles(root, dir, skipped) {
+  const entries = await readdir3(join7(root, dir), { withFileTypes: true }).catch(() => []);
+  const found = [];
+  for (const entry of entries) {
+    const path = dir ? `${dir}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (!SKIPPED_DIRS.has(entry.name) && !skipped.has(path))
+        found.push(...await findLockfiles(root, path, skipped));
+    } else if (entry.isFile() && isLockfile(entry.name)) found.push(path);
+  }
+  return found;
+}
+function digest(data) {
+  return createHash4("sha256").update(data).digest("hex");
+}
+
+// src/build-cache/tools.ts
+var HOME_CACHE_DIRS = [
+  ".npm",
+  // npm's content cache and npx
+  ".cache/yarn",
+  // yarn 1
+  ".yarn/berry/cache",
+  // yarn 2+ global cache
+  ".local/share/pnpm/store",
+  // pnpm's store (XDG data home)
+  ".cache/pnpm",
+  // pnpm's metadata
+  ".bun/install/cache",
+  ".cache/node-gyp",
+  // headers for native modules
+  ".bundle/cache",
+  // Bundler's global cache (not ~/.bundle/config)
+  ".gem/ruby",
+  // gems installed for the user (not ~/.gem/credentials)
+  ".gem/specs",
+  ".local/share/gem",
+  ".hex/packages",
+  // Hex tarballs (not ~/.hex/hex.config, which holds the API key)
+  ".mix/archives",
+  // hex and other archives: `mix local.hex` is not repeated
+  ".mix/elixir",
+  // rebar3 per Elixir version
+  ".cache/rebar3",
+  "go/pkg/mod",
+  // GOMODCACHE
+  ".cache/go-build",
+  // GOCACHE
+  ".cargo/registry/index",
+  // Cargo (not ~/.cargo/credentials.toml or config.toml)
+  ".cargo/registry/cache",
+  ".cargo/git/db",
+  ".cache/pip",
+  ".cache/pypoetry",
+  ".cache/pipenv",
+  ".cache/uv",
+  ".composer/cache",
+  // Composer (not ~/.composer/auth.json)
+  ".cache/composer",
+  ".ccache",
+  // abuild's USE_CCACHE default
+  ".cache/ccache",
+  // ccache 4's own default
+  ".m2/repository",
+  // Maven (not ~/.m2/settings.xml)
+  ".gradle/caches",
+  // Gradle (not ~/.gradle/gradle.properties)
+  ".gradle/wrapper"
+];
+var TOOL_CACHE_VARIABLES = {
+  GOCACHE: ".cache/go-build",
+  GOMODCACHE: "go/pkg/mod",
+  CARGO_HOME: ".cargo"
+};
+var CREDENTIAL_FILES = /* @__PURE__ */ new Set([
+  ".npmrc",
+  ".yarnrc",
+  ".yarnrc.yml",
+  ".netrc",
+  ".git-credentials",
+  ".pypirc",
+  "credentials",
+  "credentials.toml",
+  "credentials.json",
+  "hex.config",
+  "auth.json",
+  "settings.xml",
+  "settings-security.xml",
+  "gradle.properties"
+]);
+function homeCacheParents() {
+  const parents = /* @__PURE__ */ new Set();
+  for (const dir of HOME_CACHE_DIRS) {
+    const parts = dir.split("/");
+    for (let i = 1; i < parts.length; i++) parents.add(parts.slice(0, i).join("/"));
+  }
+  return [...parents].sort();
+}
+
+// src/build-cache/index.ts
+async function restoreBuildCache(settings, request, log) {
+  const { store } = settings;
+  const { key, restorePrefix, lockfiles } = await buildCacheKey({
+    ...request,
+    sourcePaths: settings.sourcePaths
+  });
+  log.info(
+    `key ${key}, from ${lockfiles.length ? `the lockfiles ${lockfiles.join(", ")}` : "no lockfile"}`
+  );
+  const dir = await store.workDir();
+  const restored = await store.restore(dir, key, restorePrefix);
+  if (restored.reason)
+    log.warning(
+      `could not restore the build cache from the ${store.description}: ${restored.reason}`
+    );
+  const state = !restored.matched ? "miss" : restored.matched === key ? "hit" : "partial";
+  log.info(
+    {
+      hit: `restored ${key} from the ${store.description}`,
+      partial: `restored ${restored.matched} from the ${store.description}; the lockfiles changed since`,
+      miss: `no entry in the ${store.description} yet`
+    }[state]
+  );
+  const homeDir = join8(dir, "home");
+  const sourceDir = join8(dir, "source");
+  for (const path of HOME_CACHE_DIRS) await mkdir3(join8(homeDir, path), { recursive: true });
+  await mkdir3(sourceDir, { recursive: true });
+  return {
+    key,
+    state,
+    ...restored.matched && { restoredKey: restored.matched },
+    lockfiles,
+    dir,
+    homeDir,
+    sourceDir,
+    sourcePaths: settings.sourcePaths
+  };
+}
+async function saveBuildCache(cache, settings, log) {
+  const leftOut = await removeCredentials(cache.homeDir);
+  for (const file of leftOut)
+    log.warning(`left ${file} out of the build cache: credentials are never cached`);
+  const bytes = await treeBytes(cache.dir);
+  if (cache.state === "hit")
+    return { bytes, saved: false, reason: "this key was restored", leftOut };
+  if (bytes > settings.limitBytes) {
+    const reason = `${formatBytes(bytes)} is over the limit of ${formatBytes(settings.limitBytes)}`;
+    log.info(`the build cache was not saved: ${reason}`);
+    return { bytes, saved: false, reason, leftOut };
+  }
+  try {
+    const saved = await settings.store.save(cache.dir, cache.key);
+    if (saved.saved)
+      log.info(`saved ${cache.key} (${formatBytes(bytes)}) to the ${settings.store.description}`);
+    else log.warning(`the build cache was not saved: ${saved.reason}`);
+    return { bytes, leftOut, ...saved };
+  } catch (error) {
+    log.warning(`the build cache was not saved: ${error.message}`);
+    return { bytes, saved: false, reason: error.message, leftOut };
+  }
+}
+async function discardBuildCache(cache) {
+  await removeTree(cache.dir).catch(() => {
+  });
+}
+async function removeCredentials(homeDir) {
+  const removed = [];
+  await walk(homeDir, async (path, name, isDir) => {
+    if (isDir || !CREDENTIAL_FILES.has(name)) return;
+    await rm5(join8(homeDir, path), { force: true });
+    removed.push(`~/${path}`);
+  });
+  return removed;
+}
+async function treeBytes(dir) {
+  let bytes = 0;
+  await walk(dir, async (path, _name, isDir) => {
+    if (!isDir) bytes += (await lstat(join8(dir, path))).size;
+  });
+  return bytes;
+}
+async function walk(root, visit, dir = "") {
+  const entries = await readdir4(join8(root, dir), { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    const path = dir ? `${dir}/${entry.name}` : entry.name;
+    await visit(path, entry.name, entry.isDirectory());
+    if (entry.isDirectory()) await walk(root, visit, path);
+  }
+}
+
 // src/publish/index.ts
-import { readdir as readdir5, writeFile as writeFile5 } from "node:fs/promises";
-import { basename as basename6, join as join10 } from "node:path";
+import { readdir as readdir8, writeFile as writeFile5 } from "node:fs/promises";
+import { basename as basename6, join as join13 } from "node:path";
 
 // src/publish/artifact.ts
-import { readdir as readdir3 } from "node:fs/promises";
+import { readdir as readdir6 } from "node:fs/promises";
 
 // src/publish/output.ts
 import {
   chmod as chmod2,
-  mkdir as mkdir2,
-  mkdtemp as mkdtemp3,
-  readdir as readdir2,
+  mkdir as mkdir4,
+  mkdtemp as mkdtemp4,
+  readdir as readdir5,
   realpath,
-  rename as rename2,
-  rm as rm4,
-  stat as stat5,
+  rename as rename3,
+  rm as rm6,
+  stat as stat6,
   writeFile as writeFile3
 } from "node:fs/promises";
 import { homedir as homedir3 } from "node:os";
-import { basename as basename4, dirname as dirname2, join as join7, resolve, sep } from "node:path";
+import { basename as basename4, dirname as dirname2, join as join10, resolve, sep } from "node:path";
 
 // src/publish/manifest.ts
-import { readFile as readFile4 } from "node:fs/promises";
-import { basename as basename3, join as join6 } from "node:path";
+import { readFile as readFile5 } from "node:fs/promises";
+import { basename as basename3, join as join9 } from "node:path";
 var MANIFEST = "pakman.json";
 async function readManifests(dirs) {
   return Promise.all(
     dirs.map(async (dir) => {
       try {
-        return JSON.parse(await readFile4(join6(dir, MANIFEST), "utf8"));
+        return JSON.parse(await readFile5(join9(dir, MANIFEST), "utf8"));
       } catch (error) {
         throw new Error(
           `${MANIFEST} in ${basename3(dir)} is unreadable: ${error.message}`,
@@ -1764,15 +2168,15 @@ function mergeKeyName(manifests, given) {
 
 // src/publish/output.ts
 var OUTPUT_MARKER = ".pakman-output";
-var DEFAULT_OUTPUT = join7(".pakman", "packages");
+var DEFAULT_OUTPUT = join10(".pakman", "packages");
 async function claimOutputDir(dir, workspace, option) {
   const target = resolve(dir);
-  const existing = await stat5(target).catch(() => void 0);
+  const existing = await stat6(target).catch(() => void 0);
   if (existing && !existing.isDirectory())
     throw new Error(
       `the output directory ${dir} (${option}) is not a directory; name a directory for packages`
     );
-  await mkdir2(target, { recursive: true });
+  await mkdir4(target, { recursive: true });
   const real = await realpath(target);
   const protectedDirs = [sep, homedir3(), await realpath(workspace)];
   const inside = (parent, child) => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
@@ -1781,7 +2185,7 @@ async function claimOutputDir(dir, workspace, option) {
       `the output directory ${dir} (${option}) would hold the workspace or the home directory; choose a directory of its own`
     );
   }
-  const entries = await readdir2(real);
+  const entries = await readdir5(real);
   const ours = entries.includes(OUTPUT_MARKER) || entries.includes(MANIFEST);
   if (entries.length && !ours) {
     const shown = entries.sort().slice(0, 5).join(", ") + (entries.length > 5 ? ", \u2026" : "");
@@ -1789,49 +2193,49 @@ async function claimOutputDir(dir, workspace, option) {
       `the output directory ${dir} (${option}) holds files PAKman did not write (${shown}). PAKman replaces the contents of its output directory, so it only uses one that is empty or that it wrote before (it holds ${OUTPUT_MARKER}). Set ${option} to a new or empty directory, or move those files away; nothing was changed.`
     );
   }
-  await writeFile3(join7(real, OUTPUT_MARKER), markerText(), { mode: 420 });
+  await writeFile3(join10(real, OUTPUT_MARKER), markerText(), { mode: 420 });
   return real;
 }
 function markerText() {
   return "This directory is output of PAKman; each build replaces what is in it.\n";
 }
 async function emptyOutputDir(real) {
-  for (const entry of await readdir2(real)) {
-    if (entry !== OUTPUT_MARKER) await rm4(join7(real, entry), { recursive: true, force: true });
+  for (const entry of await readdir5(real)) {
+    if (entry !== OUTPUT_MARKER) await rm6(join10(real, entry), { recursive: true, force: true });
   }
 }
 async function stageOutput(real, owner) {
   const parent = dirname2(real);
-  const dir = await mkdtemp3(join7(parent, `.${basename4(real)}.pakman-staging-`));
-  await writeFile3(join7(dir, OUTPUT_MARKER), markerText(), { mode: 420 });
-  await chmod2(dir, (await stat5(real)).mode & 4095);
+  const dir = await mkdtemp4(join10(parent, `.${basename4(real)}.pakman-staging-`));
+  await writeFile3(join10(dir, OUTPUT_MARKER), markerText(), { mode: 420 });
+  await chmod2(dir, (await stat6(real)).mode & 4095);
   await handOver(dir, owner);
-  const discard = () => rm4(dir, { recursive: true, force: true });
+  const discard = () => rm6(dir, { recursive: true, force: true });
   return {
     dir,
     discard,
     async commit(files = {}) {
       for (const [name, text] of Object.entries(files))
-        await writeFile3(join7(dir, name), text, { mode: 420 });
+        await writeFile3(join10(dir, name), text, { mode: 420 });
       const old = `${dir}-old`;
       try {
-        await rename2(real, old);
+        await rename3(real, old);
       } catch {
         await emptyOutputDir(real);
-        for (const entry of await readdir2(dir)) await rename2(join7(dir, entry), join7(real, entry));
+        for (const entry of await readdir5(dir)) await rename3(join10(dir, entry), join10(real, entry));
         await discard();
         return;
       }
-      await rename2(dir, real);
-      await rm4(old, { recursive: true, force: true });
+      await rename3(dir, real);
+      await rm6(old, { recursive: true, force: true });
     }
   };
 }
 
 // src/publish/artifact.ts
-import { join as join8 } from "node:path";
+import { join as join11 } from "node:path";
 async function uploadDirectory(name, dir, log) {
-  const { DefaultArtifactClient } = await import("./artifact-23JOX2QZ.js");
+  const { DefaultArtifactClient } = await import("./artifact-BP65M57T.js");
   const client = new DefaultArtifactClient();
   const files = await listFiles(dir);
   const upload = () => client.uploadArtifact(name, files, dir, { compressionLevel: 0 });
@@ -1848,8 +2252,8 @@ async function uploadDirectory(name, dir, log) {
   return { id: response.id, size: response.size ?? 0 };
 }
 async function listFiles(dir) {
-  const entries = await readdir3(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile() && e.name !== OUTPUT_MARKER).map((e) => join8(e.parentPath, e.name)).sort();
+  const entries = await readdir6(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile() && e.name !== OUTPUT_MARKER).map((e) => join11(e.parentPath, e.name)).sort();
 }
 
 // src/publish/release.ts
@@ -2149,9 +2553,9 @@ function toRelease(data) {
 }
 
 // src/publish/merge.ts
-import { copyFile as copyFile2, mkdir as mkdir3, mkdtemp as mkdtemp4, readdir as readdir4, rm as rm5, stat as stat6, writeFile as writeFile4 } from "node:fs/promises";
-import { tmpdir as tmpdir4 } from "node:os";
-import { basename as basename5, join as join9 } from "node:path";
+import { copyFile as copyFile2, mkdir as mkdir5, mkdtemp as mkdtemp5, readdir as readdir7, rm as rm7, stat as stat7, writeFile as writeFile4 } from "node:fs/promises";
+import { tmpdir as tmpdir5 } from "node:os";
+import { basename as basename5, join as join12 } from "node:path";
 async function mergeRepositories(artifactDirs, settings) {
   const privateKey = readPrivateKey(settings.signingKey);
   const manifests = await readManifests(artifactDirs);
@@ -2176,9 +2580,9 @@ async function mergeRepositories(artifactDirs, settings) {
           `${manifest.stack} ${manifest.arch} ${basename5(file.path)}: ${checked.verdict} with ${keyFile} (${checked.reason}); merge only packages signed with the same key`
         );
       }
-      const target = join9(manifest.stack, file.repo, file.arch);
-      await mkdir3(join9(settings.outputDir, target), { recursive: true });
-      await copyFile2(file.path, join9(settings.outputDir, target, basename5(file.path)));
+      const target = join12(manifest.stack, file.repo, file.arch);
+      await mkdir5(join12(settings.outputDir, target), { recursive: true });
+      await copyFile2(file.path, join12(settings.outputDir, target, basename5(file.path)));
       const list2 = byDirectory.get(target) ?? [];
       list2.push({
         pkg: { pkginfo: checked.pkginfo, identity: checked.identity },
@@ -2192,12 +2596,12 @@ async function mergeRepositories(artifactDirs, settings) {
     const text = indexText(packages, arch);
     const member = indexMember(text, `${target} `, settings.mtime);
     await writeFile4(
-      join9(settings.outputDir, target, "APKINDEX.tar.gz"),
+      join12(settings.outputDir, target, "APKINDEX.tar.gz"),
       signMember(member, privateKey, keyFile, settings.mtime)
     );
     settings.log(`${target}: ${packages.length} packages, APKINDEX.tar.gz signed with ${keyFile}`);
   }
-  const publicKeyFile = join9(settings.outputDir, keyFile);
+  const publicKeyFile = join12(settings.outputDir, keyFile);
   await writeFile4(publicKeyFile, publicKeyPem);
   const count = [...byDirectory.values()].reduce((n, list2) => n + list2.length, 0);
   return {
@@ -2209,33 +2613,33 @@ async function mergeRepositories(artifactDirs, settings) {
   };
 }
 async function apkFiles(dir) {
-  const entries = await readdir4(dir, { recursive: true, withFileTypes: true });
+  const entries = await readdir7(dir, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile() && e.name.endsWith(".apk")).map((e) => {
-    const parts = join9(e.parentPath, e.name).slice(dir.length + 1).split("/");
+    const parts = join12(e.parentPath, e.name).slice(dir.length + 1).split("/");
     return {
-      path: join9(e.parentPath, e.name),
+      path: join12(e.parentPath, e.name),
       repo: parts.at(-3) ?? "main",
       arch: parts.at(-2) ?? "noarch"
     };
   }).sort((a, b) => a.path.localeCompare(b.path));
 }
-async function downloadBuildArtifacts(log, tempDir = tmpdir4()) {
-  const { DefaultArtifactClient } = await import("./artifact-23JOX2QZ.js");
+async function downloadBuildArtifacts(log, tempDir = tmpdir5()) {
+  const { DefaultArtifactClient } = await import("./artifact-BP65M57T.js");
   const client = new DefaultArtifactClient();
-  const root = await mkdtemp4(join9(tempDir, "pakman-merge-"));
+  const root = await mkdtemp5(join12(tempDir, "pakman-merge-"));
   const { artifacts } = await client.listArtifacts();
   const dirs = [];
   for (const artifact of artifacts) {
-    const path = join9(root, String(artifact.id));
+    const path = join12(root, String(artifact.id));
     await client.downloadArtifact(artifact.id, { path });
-    const isBuild = await stat6(join9(path, MANIFEST)).then(
+    const isBuild = await stat7(join12(path, MANIFEST)).then(
       () => true,
       () => false
     );
     log(`${artifact.name}: ${isBuild ? "packages" : "not a PAKman build, skipped"}`);
     if (isBuild) dirs.push(path);
   }
-  return { dirs, cleanup: () => rm5(root, { recursive: true, force: true }) };
+  return { dirs, cleanup: () => rm7(root, { recursive: true, force: true }) };
 }
 
 // src/publish/index.ts
@@ -2247,8 +2651,8 @@ async function repositoryAssets(dir, merged) {
   for (const sub of merged.directories) {
     const parts = sub.split("/");
     const stack = parts.slice(0, -2).join("/");
-    for (const file of (await readdir5(join10(dir, sub))).sort())
-      assets.push({ name: assetName(stack, parts.at(-1), file), path: join10(dir, sub, file) });
+    for (const file of (await readdir8(join13(dir, sub))).sort())
+      assets.push({ name: assetName(stack, parts.at(-1), file), path: join13(dir, sub, file) });
   }
   assets.push({ name: basename6(merged.publicKeyFile), path: merged.publicKeyFile });
   return assets;
@@ -2266,7 +2670,7 @@ async function publish(built, settings, log, published = {}) {
       arch: built.arch,
       keyName: built.keyName
     };
-    await writeFile5(join10(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}
+    await writeFile5(join13(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}
 `);
   }
   return publishDirectory(
@@ -2350,11 +2754,11 @@ function contextOptions(settings, option) {
 }
 
 // src/pipeline/build.ts
-import { stat as stat8 } from "node:fs/promises";
-import { join as join13 } from "node:path";
+import { stat as stat9 } from "node:fs/promises";
+import { join as join16 } from "node:path";
 
 // src/abuild/index.ts
-import { join as join12 } from "node:path";
+import { join as join15 } from "node:path";
 
 // src/abuild/scripts.ts
 var CONTAINER_PATHS = {
@@ -2367,12 +2771,15 @@ var CONTAINER_PATHS = {
 };
 var PHASE_MARKER = word("pakman-phase:");
 var BUILD_HOME = word("/pakman/home");
+var CACHED_SOURCE = word("/pakman/cache/source");
 function buildScript() {
   return fileText(sh`
 #!/bin/sh
 # PAKman build: runs as root, builds as an unprivileged user.
 # In: PAKMAN_UID PAKMAN_GID (the build user) PAKMAN_OWNER (uid:gid that gets the files)
 #     PAKMAN_RECIPE PAKMAN_SNAPSHOT PAKMAN_KEY_NAME SOURCE_DATE_EPOCH
+#     with the build cache: PAKMAN_HOME_CACHES (its mounts under the home) PAKMAN_HOME_PARENTS
+#     (the directories above them) PAKMAN_CACHE_PATHS (build-cache-paths), each space-separated
 set -eu
 
 phase() {
@@ -2391,6 +2798,12 @@ free_name() { # file base: base, or base2, base3 ... whichever name the file doe
 		candidate="$2$n"
 	done
 	echo "$candidate"
+}
+
+give_to_builder() { # dir: made the build user's, unless all of it is already
+	if find "$1" ! -user "$PAKMAN_UID" | grep -q .; then
+		chown -R "$PAKMAN_UID:$PAKMAN_GID" "$1"
+	fi
 }
 
 phase setup
@@ -2416,11 +2829,31 @@ cat >${BUILD_HOME}/.abuild/abuild.conf <<CONF
 PACKAGER_PRIVKEY="${CONTAINER_PATHS.keys}/$PAKMAN_KEY_NAME.rsa"
 REPODEST="${CONTAINER_PATHS.packages}"
 CONF
+if [ -n "\${PAKMAN_CACHE_PATHS:-}" ]; then
+	# abuild removes the unpacked source after a build; PAKman keeps build-cache-paths from it
+	# first, then removes it itself.
+	cat >>${BUILD_HOME}/.abuild/abuild.conf <<'CONF'
+CLEANUP="$(printf '%s\n' $CLEANUP | grep -vx srcdir | tr '\n' ' ')"
+CONF
+fi
 cp "${CONTAINER_PATHS.keys}/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/
 
 recipe="${CONTAINER_PATHS.recipes}/\${PAKMAN_RECIPE#.apk/}"
-# The recipe directory and the output are PAKman's: the build user writes them.
-chown -R "$PAKMAN_UID:$PAKMAN_GID" ${BUILD_HOME} "$recipe" "${CONTAINER_PATHS.packages}"
+# The recipe directory and the output are PAKman's: the build user writes them. The home itself
+# is not walked: the build cache is mounted into it.
+chown "$PAKMAN_UID:$PAKMAN_GID" ${BUILD_HOME}
+chown -R "$PAKMAN_UID:$PAKMAN_GID" ${BUILD_HOME}/.abuild "$recipe" "${CONTAINER_PATHS.packages}"
+# The build cache: Docker made the directories above its mounts as root; what was restored may
+# carry another machine's ids. Walked only when something in it is not the build user's.
+for dir in \${PAKMAN_HOME_PARENTS:-}; do
+	chown "$PAKMAN_UID:$PAKMAN_GID" "${BUILD_HOME}/$dir"
+done
+for dir in \${PAKMAN_HOME_CACHES:-}; do
+	give_to_builder "${BUILD_HOME}/$dir"
+done
+if [ -n "\${PAKMAN_HOME_CACHES:-}" ]; then
+	give_to_builder ${CACHED_SOURCE}
+fi
 
 as_builder() { # command, run in the recipe directory
 	# -p keeps the environment (HOME, SOURCE_DATE_EPOCH); -s: the user's own shell may be nologin.
@@ -2434,7 +2867,23 @@ phase snapshot
 # snapshot() would, and the build user does the rest. Root runs tar here; the app's own shell (the
 # APKBUILD, with the config's source: block) is sourced by abuild, as the build user only.
 # .pakman holds PAKman's output (the CLI's default packages directory): never part of the source.
-(cd "${CONTAINER_PATHS.workspace}" && tar --exclude=.apk --exclude=.pakman -cf "$recipe/$PAKMAN_SNAPSHOT" .) || status=$?
+# The build cache's in-tree paths are packed with it, where the workspace has none of its own.
+set --
+for path in \${PAKMAN_CACHE_PATHS:-}; do
+	if [ ! -e "${CONTAINER_PATHS.workspace}/$path" ] && [ -e "${CACHED_SOURCE}/$path" ]; then
+		set -- "$@" "$path"
+	fi
+done
+if [ "$#" -eq 0 ]; then
+	(cd "${CONTAINER_PATHS.workspace}" && tar --exclude=.apk --exclude=.pakman -cf "$recipe/$PAKMAN_SNAPSHOT" .) || status=$?
+elif tar --version 2>/dev/null | grep -q GNU; then
+	echo "restoring $* from the build cache"
+	tar --exclude=.apk --exclude=.pakman -cf "$recipe/$PAKMAN_SNAPSHOT" \
+		-C "${CONTAINER_PATHS.workspace}" . -C ${CACHED_SOURCE} "$@" || status=$?
+else
+	echo "build-cache-paths not restored: the environment's tar is not GNU tar (abuild brings it)"
+	(cd "${CONTAINER_PATHS.workspace}" && tar --exclude=.apk --exclude=.pakman -cf "$recipe/$PAKMAN_SNAPSHOT" .) || status=$?
+fi
 if [ "$status" -eq 0 ]; then
 	chown "$PAKMAN_UID:$PAKMAN_GID" "$recipe/$PAKMAN_SNAPSHOT"
 	as_builder "abuild clean && abuild deps && abuild checksum" || status=$?
@@ -2444,6 +2893,21 @@ if [ "$status" -eq 0 ]; then
 	as_builder "abuild -r" || status=$?
 fi
 
+if [ "$status" -eq 0 ] && [ -n "\${PAKMAN_CACHE_PATHS:-}" ]; then
+	phase cache
+	# What build.command left at build-cache-paths, moved into the build cache; then the
+	# unpacked source goes, as abuild would have removed it.
+	for path in $PAKMAN_CACHE_PATHS; do
+		rm -rf "${CACHED_SOURCE}/$path"
+		if [ -e "$recipe/src/$path" ]; then
+			mkdir -p "$(dirname "${CACHED_SOURCE}/$path")"
+			mv "$recipe/src/$path" "${CACHED_SOURCE}/$path"
+		fi
+	done
+	find ${CACHED_SOURCE} -user 0 -exec chown "$PAKMAN_UID:$PAKMAN_GID" {} +
+	rm -rf "$recipe/src"
+fi
+
 phase finish
 chown -R "$PAKMAN_OWNER" "$recipe" "${CONTAINER_PATHS.packages}"
 exit "$status"
@@ -2451,13 +2915,13 @@ exit "$status"
 }
 
 // src/abuild/packages.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 import { createReadStream as createReadStream3 } from "node:fs";
-import { readdir as readdir6, stat as stat7 } from "node:fs/promises";
-import { join as join11, relative } from "node:path";
+import { readdir as readdir9, stat as stat8 } from "node:fs/promises";
+import { join as join14, relative } from "node:path";
 async function collectBuiltFiles(packagesDir) {
   const files = [];
-  for (const path of await walk(packagesDir)) {
+  for (const path of await walk2(packagesDir)) {
     const base = path.split("/").at(-1);
     const isIndex = base === "APKINDEX.tar.gz";
     if (!isIndex && !base.endsWith(".apk")) continue;
@@ -2470,7 +2934,7 @@ async function collectBuiltFiles(packagesDir) {
       kind: isIndex ? "index" : "package",
       ...parsed && { name: parsed[1], version: parsed[2] },
       arch,
-      size: (await stat7(path)).size,
+      size: (await stat8(path)).size,
       sha256: await sha256File(path)
     });
   }
@@ -2486,18 +2950,18 @@ async function collectPackages(packagesDir, expected, log) {
   for (const file of found) log(`${file.relativePath} ${file.size} bytes sha256:${file.sha256}`);
   return found;
 }
-async function walk(dir) {
-  const entries = await readdir6(dir, { withFileTypes: true }).catch(() => []);
+async function walk2(dir) {
+  const entries = await readdir9(dir, { withFileTypes: true }).catch(() => []);
   const nested = await Promise.all(
     entries.map(
-      (e) => e.isDirectory() ? walk(join11(dir, e.name)) : Promise.resolve(e.isFile() ? [join11(dir, e.name)] : [])
+      (e) => e.isDirectory() ? walk2(join14(dir, e.name)) : Promise.resolve(e.isFile() ? [join14(dir, e.name)] : [])
     )
   );
   return nested.flat();
 }
 function sha256File(path) {
   return new Promise((resolve2, reject) => {
-    const hash = createHash4("sha256");
+    const hash = createHash5("sha256");
     createReadStream3(path).on("data", (chunk) => hash.update(chunk)).on("end", () => resolve2(hash.digest("hex"))).on("error", reject);
   });
 }
@@ -2535,11 +2999,12 @@ async function runAbuild(build2) {
       // Only ever read: root packs it, nothing in the build writes it.
       { source: build2.workspace, target: CONTAINER_PATHS.workspace, readOnly: true },
       {
-        source: join12(build2.workspace, build2.recipeDir),
+        source: join15(build2.workspace, build2.recipeDir),
         target: `${CONTAINER_PATHS.recipes}/${build2.recipeDir.replace(/^\.apk\//, "")}`
       },
       { source: build2.packagesDir, target: CONTAINER_PATHS.packages },
-      { source: build2.key.dir, target: CONTAINER_PATHS.keys, readOnly: true }
+      { source: build2.key.dir, target: CONTAINER_PATHS.keys, readOnly: true },
+      ...build2.cache ? cacheMounts(build2.cache) : []
     ],
     // Only public facts: ids, paths and names. The key itself is a read-only file mount.
     env: {
@@ -2549,7 +3014,13 @@ async function runAbuild(build2) {
       PAKMAN_RECIPE: build2.recipeDir,
       PAKMAN_SNAPSHOT: build2.snapshot,
       PAKMAN_KEY_NAME: build2.key.name,
-      SOURCE_DATE_EPOCH: String(sourceDateEpoch)
+      SOURCE_DATE_EPOCH: String(sourceDateEpoch),
+      ...toolCacheVariables(),
+      ...build2.cache && {
+        PAKMAN_HOME_CACHES: HOME_CACHE_DIRS.join(" "),
+        PAKMAN_HOME_PARENTS: homeCacheParents().join(" "),
+        PAKMAN_CACHE_PATHS: build2.cache.sourcePaths.join(" ")
+      }
     }
   });
   if (code !== 0) {
@@ -2561,6 +3032,20 @@ ${shown.join("\n")}`,
       shown
     );
   }
+}
+function cacheMounts(cache) {
+  return [
+    ...HOME_CACHE_DIRS.map((dir) => ({
+      source: join15(cache.homeDir, dir),
+      target: `${BUILD_HOME}/${dir}`
+    })),
+    { source: cache.sourceDir, target: CACHED_SOURCE }
+  ];
+}
+function toolCacheVariables() {
+  return Object.fromEntries(
+    Object.entries(TOOL_CACHE_VARIABLES).map(([name, dir]) => [name, `${BUILD_HOME}/${dir}`])
+  );
 }
 async function commitTime(workspace) {
   const lastCommit = await gitInWorkspace(workspace, ["log", "-1", "--format=%ct"]);
@@ -2645,24 +3130,43 @@ async function build(settings, reporter) {
   const { rendered, target, identity, containers, staging } = started;
   const { loaded, recipe } = rendered;
   let key;
+  let cache;
   try {
     key = await phases.run(
       "Signing key",
       () => signingKey(settings, recipe.repository, identity, reporter)
     );
     const keyName = key.name;
+    const dependencies = environmentDependencies(recipe.dependencies, recipe.packageName);
     const environment = await phases.run(
       "Build environment",
       () => prepareEnvironment({
         ...containers,
         baseImage: target.baseImage,
         label: target.label,
-        packages: environmentDependencies(recipe.dependencies, recipe.packageName),
+        packages: dependencies,
         ...settings.cache && { cache: settings.cache },
         warn: (message2) => reporter.warning(message2),
         imageOption: reporter.option("image")
       })
     );
+    const buildCache = settings.buildCache;
+    if (buildCache) {
+      cache = await phases.run(
+        "Build cache",
+        () => restoreBuildCache(
+          buildCache,
+          {
+            workspace: settings.workspace,
+            label: target.label,
+            packages: dependencies,
+            packageName: recipe.packageName
+          },
+          reporter
+        )
+      );
+      settings.onScratchDir?.(cache.dir);
+    }
     await phases.run(
       "abuild",
       () => runAbuild({
@@ -2673,7 +3177,8 @@ async function build(settings, reporter) {
         snapshot: recipe.snapshot,
         packagesDir: staging.dir,
         key,
-        identity
+        identity,
+        ...cache && { cache }
       })
     );
     const expected = {
@@ -2697,6 +3202,7 @@ async function build(settings, reporter) {
         containers
       })
     );
+    const cacheReport = cache && buildCache ? await phases.run("Save build cache", () => saveCache(cache, buildCache, reporter)) : void 0;
     await staging.commit({ [`${keyName}.rsa.pub`]: publicKey.pem });
     const outputDir = started.outputDir;
     return {
@@ -2704,15 +3210,17 @@ async function build(settings, reporter) {
       ...target,
       keyName,
       ephemeralKey: key.ephemeral,
-      publicKeyFile: join13(outputDir, `${keyName}.rsa.pub`),
+      publicKeyFile: join16(outputDir, `${keyName}.rsa.pub`),
       packagesDir: outputDir,
       // Where they are now: the same relative paths, in the output directory.
-      files: files.map((f) => ({ ...f, path: join13(outputDir, f.relativePath) })),
+      files: files.map((f) => ({ ...f, path: join16(outputDir, f.relativePath) })),
       environment,
+      ...cacheReport && { buildCache: cacheReport },
       phases: phases.seconds
     };
   } finally {
     if (key) await removeSigningKey(key.dir);
+    if (cache) await discardBuildCache(cache);
     await staging.discard();
   }
 }
@@ -2720,7 +3228,7 @@ async function start(settings, reporter, phases) {
   const { option } = reporter;
   const docker = settings.docker ?? new Docker();
   const architecture = await targetArchitecture(settings.arch, option);
-  const owner = await stat8(settings.workspace);
+  const owner = await stat9(settings.workspace);
   const outputDir = await claimOutputDir(
     settings.packagesDir,
     settings.workspace,
@@ -2764,6 +3272,16 @@ async function signingKey(settings, repository, identity, reporter) {
   reporter.info(`key ${prepared.name}.rsa.pub`);
   return prepared;
 }
+async function saveCache(cache, settings, reporter) {
+  const saved = await saveBuildCache(cache, settings, reporter);
+  return {
+    state: cache.state,
+    key: cache.key,
+    ...cache.restoredKey && { restoredKey: cache.restoredKey },
+    bytes: saved.bytes,
+    saved: saved.saved
+  };
+}
 function timedPhases(reporter) {
   const seconds = [];
   return {
@@ -2783,7 +3301,7 @@ function inline(reporter) {
 }
 
 // src/pipeline/merge.ts
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile6 } from "node:fs/promises";
 import { basename as basename7 } from "node:path";
 async function merge(settings, reporter) {
   if (!settings.signingKey?.trim()) {
@@ -2821,7 +3339,7 @@ async function merge(settings, reporter) {
     await reporter.group("Verify", async () => {
       const key = {
         name: basename7(merged.publicKeyFile, ".rsa.pub"),
-        pem: await readFile5(merged.publicKeyFile, "utf8")
+        pem: await readFile6(merged.publicKeyFile, "utf8")
       };
       await verifyRepository(packagesDir, key, "the merged repository does not verify");
       reporter.info(
@@ -2835,6 +3353,7 @@ async function merge(settings, reporter) {
 }
 
 export {
+  formatBytes,
   runEnvironment,
   readKeyFile,
   removeSigningKey,
@@ -2844,6 +3363,9 @@ export {
   Docker,
   DirectoryCache,
   ActionsCache,
+  DirectoryBuildCache,
+  ActionsBuildCache,
+  buildCacheSettings,
   DEFAULT_OUTPUT,
   publish,
   publishDirectory,

@@ -1,0 +1,176 @@
+/*
+ * Stage 4, the build cache: what the build command downloads and compiles, kept between runs.
+ * The build user's tool caches (an allow-list under its home, see tools.ts) and the in-tree paths
+ * the user names (build-cache-paths) are restored before abuild, mounted into the build, and saved
+ * after a build that succeeded, unless the entry restored was already this key's.
+ */
+
+import { lstat, mkdir, readdir, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { formatBytes } from '../report/index.js'
+import { buildCacheKey, type KeyRequest } from './key.js'
+import { removeTree, type BuildCacheStore } from './store.js'
+import { CREDENTIAL_FILES, HOME_CACHE_DIRS } from './tools.js'
+
+export { ActionsBuildCache, DirectoryBuildCache, type BuildCacheStore } from './store.js'
+export { HOME_CACHE_DIRS, homeCacheParents, TOOL_CACHE_VARIABLES } from './tools.js'
+export { buildCacheSettings, checkSourcePaths, DEFAULT_LIMIT, parseSize } from './settings.js'
+
+export interface BuildCacheSettings {
+  store: BuildCacheStore
+  /** In-tree paths to keep (build-cache-paths), relative to the workspace; checked words. */
+  sourcePaths: readonly string[]
+  /** An entry larger than this is not saved. */
+  limitBytes: number
+}
+
+/** Hit: this key's own entry; partial: an older one of the same stack, arch and deps. */
+export type CacheState = 'hit' | 'partial' | 'miss'
+
+/** A restored tree on this machine, ready to be mounted into the build. */
+export interface RestoredCache {
+  key: string
+  state: CacheState
+  /** The entry restored, when one was. */
+  restoredKey?: string
+  lockfiles: string[]
+  /** The tree: home/<HOME_CACHE_DIRS> and source/<sourcePaths>. */
+  dir: string
+  homeDir: string
+  sourceDir: string
+  sourcePaths: readonly string[]
+}
+
+export interface SavedCache {
+  /** Bytes of the tree (before compression). */
+  bytes: number
+  saved: boolean
+  /** Why it was not saved, when it was not. */
+  reason?: string
+  /** Credential files found in a kept directory and left out. */
+  leftOut: string[]
+}
+
+export interface CacheLog {
+  info: (line: string) => void
+  warning: (message: string) => void
+}
+
+export async function restoreBuildCache(
+  settings: BuildCacheSettings,
+  request: Omit<KeyRequest, 'sourcePaths'>,
+  log: CacheLog,
+): Promise<RestoredCache> {
+  const { store } = settings
+  const { key, restorePrefix, lockfiles } = await buildCacheKey({
+    ...request,
+    sourcePaths: settings.sourcePaths,
+  })
+  log.info(
+    `key ${key}, from ${lockfiles.length ? `the lockfiles ${lockfiles.join(', ')}` : 'no lockfile'}`,
+  )
+  const dir = await store.workDir()
+  const restored = await store.restore(dir, key, restorePrefix)
+  if (restored.reason)
+    log.warning(
+      `could not restore the build cache from the ${store.description}: ${restored.reason}`,
+    )
+  const state: CacheState = !restored.matched
+    ? 'miss'
+    : restored.matched === key
+      ? 'hit'
+      : 'partial'
+  log.info(
+    {
+      hit: `restored ${key} from the ${store.description}`,
+      partial: `restored ${restored.matched} from the ${store.description}; the lockfiles changed since`,
+      miss: `no entry in the ${store.description} yet`,
+    }[state],
+  )
+  const homeDir = join(dir, 'home')
+  const sourceDir = join(dir, 'source')
+  // Every mount needs its directory, restored or not.
+  for (const path of HOME_CACHE_DIRS) await mkdir(join(homeDir, path), { recursive: true })
+  await mkdir(sourceDir, { recursive: true })
+  return {
+    key,
+    state,
+    ...(restored.matched && { restoredKey: restored.matched }),
+    lockfiles,
+    dir,
+    homeDir,
+    sourceDir,
+    sourcePaths: settings.sourcePaths,
+  }
+}
+
+/**
+ * After a build that succeeded: a tree that misses its own entry is saved, once the credential
+ * files a tool may have written into a kept directory are taken out and its size is within the
+ * limit. Never throws: a cache that cannot be written does not fail a build.
+ */
+export async function saveBuildCache(
+  cache: RestoredCache,
+  settings: BuildCacheSettings,
+  log: CacheLog,
+): Promise<SavedCache> {
+  const leftOut = await removeCredentials(cache.homeDir)
+  for (const file of leftOut)
+    log.warning(`left ${file} out of the build cache: credentials are never cached`)
+  const bytes = await treeBytes(cache.dir)
+  if (cache.state === 'hit')
+    return { bytes, saved: false, reason: 'this key was restored', leftOut }
+  if (bytes > settings.limitBytes) {
+    const reason = `${formatBytes(bytes)} is over the limit of ${formatBytes(settings.limitBytes)}`
+    log.info(`the build cache was not saved: ${reason}`)
+    return { bytes, saved: false, reason, leftOut }
+  }
+  try {
+    const saved = await settings.store.save(cache.dir, cache.key)
+    if (saved.saved)
+      log.info(`saved ${cache.key} (${formatBytes(bytes)}) to the ${settings.store.description}`)
+    else log.warning(`the build cache was not saved: ${saved.reason}`)
+    return { bytes, leftOut, ...saved }
+  } catch (error) {
+    log.warning(`the build cache was not saved: ${(error as Error).message}`)
+    return { bytes, saved: false, reason: (error as Error).message, leftOut }
+  }
+}
+
+/** Removes the run's tree (it may hold gigabytes); quietly, as the runner wipes RUNNER_TEMP anyway. */
+export async function discardBuildCache(cache: RestoredCache): Promise<void> {
+  await removeTree(cache.dir).catch(() => {})
+}
+
+/** Credential files under the kept home directories, removed; their paths under the home. */
+async function removeCredentials(homeDir: string): Promise<string[]> {
+  const removed: string[] = []
+  await walk(homeDir, async (path, name, isDir) => {
+    if (isDir || !CREDENTIAL_FILES.has(name)) return
+    await rm(join(homeDir, path), { force: true })
+    removed.push(`~/${path}`)
+  })
+  return removed
+}
+
+async function treeBytes(dir: string): Promise<number> {
+  let bytes = 0
+  await walk(dir, async (path, _name, isDir) => {
+    if (!isDir) bytes += (await lstat(join(dir, path))).size
+  })
+  return bytes
+}
+
+/** Every entry under `root` (symbolic links not followed), paths relative to it. */
+async function walk(
+  root: string,
+  visit: (path: string, name: string, isDir: boolean) => Promise<void>,
+  dir = '',
+): Promise<void> {
+  const entries = await readdir(join(root, dir), { withFileTypes: true }).catch(() => [])
+  for (const entry of entries) {
+    const path = dir ? `${dir}/${entry.name}` : entry.name
+    await visit(path, entry.name, entry.isDirectory())
+    if (entry.isDirectory()) await walk(root, visit, path)
+  }
+}
