@@ -161,6 +161,7 @@ describe('the directory store and saving', () => {
     return {
       lines,
       info: (l: string) => lines.push(l),
+      notice: (l: string) => lines.push(`notice: ${l}`),
       warning: (l: string) => lines.push(`!${l}`),
     }
   }
@@ -202,7 +203,7 @@ describe('the directory store and saving', () => {
     const settings = { store, sourcePaths: [], limitBytes: 1024 }
     const keyRequest = { workspace: workspaceDir, label: 'l', packages: [], packageName: 'app' }
     const first = log()
-    const cache = await restoreBuildCache(settings, keyRequest, first)
+    const cache = (await restoreBuildCache(settings, keyRequest, first))!
     expect(cache.state).toBe('miss')
     writeFileSync(join(cache.homeDir, '.npm/_cacache-entry'), 'x'.repeat(100))
     writeFileSync(join(cache.homeDir, '.npm/.npmrc'), 'token')
@@ -212,7 +213,7 @@ describe('the directory store and saving', () => {
       '!left ~/.npm/.npmrc out of the build cache: credentials are never cached',
     )
 
-    const again = await restoreBuildCache(settings, keyRequest, log())
+    const again = (await restoreBuildCache(settings, keyRequest, log()))!
     expect(again.state).toBe('hit')
     expect(readdirSync(join(again.homeDir, '.npm'))).toEqual(['_cacache-entry'])
     writeFileSync(join(again.homeDir, '.npm/more'), 'y'.repeat(2000))
@@ -222,7 +223,7 @@ describe('the directory store and saving', () => {
     })
 
     writeFileSync(join(workspaceDir, 'package-lock.json'), '{"changed": true}')
-    const partial = await restoreBuildCache(settings, keyRequest, log())
+    const partial = (await restoreBuildCache(settings, keyRequest, log()))!
     expect(partial).toMatchObject({ state: 'partial', restoredKey: cache.key })
     writeFileSync(join(partial.homeDir, '.npm/more'), 'y'.repeat(2000))
     const over = log()
@@ -232,7 +233,25 @@ describe('the directory store and saving', () => {
     })
     for (const done of [cache, again, partial]) await discardBuildCache(done)
     expect(over.lines).toContain(
-      'the build cache was not saved: 2.1 KiB is over the limit of 1.0 KiB',
+      'notice: the build cache was not saved: 2.1 KiB is over the limit of 1.0 KiB',
+    )
+  })
+
+  it('lets a build run without it when the cache cannot be set up', async () => {
+    const broken: BuildCacheStore = {
+      description: 'broken store',
+      workDir: async () => {
+        throw new Error('ENOSPC: no space left on device')
+      },
+      restore: async () => ({}),
+      save: async () => ({ saved: true }),
+    }
+    const lines = log()
+    const settings = { store: broken, sourcePaths: [], limitBytes: 1024 }
+    const request = { workspace: workspace({}), label: 'l', packages: [], packageName: 'app' }
+    expect(await restoreBuildCache(settings, request, lines)).toBeUndefined()
+    expect(lines.lines).toContain(
+      '!the build runs without its build cache: ENOSPC: no space left on device',
     )
   })
 })

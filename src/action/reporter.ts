@@ -31,6 +31,7 @@ export function actionReporter(workspace: string, record: RunRecord = runRecord)
       }
     },
     info: (line) => core.info(line),
+    notice: (message) => core.notice(message),
     warning: (message) => core.warning(message),
     diagnostics: (list) => {
       record.diagnostics.push(...list)

@@ -7,7 +7,7 @@
 
 import { lstat, mkdir, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { formatBytes } from '../report/index.js'
+import { formatBytes, type Reporter } from '../report/index.js'
 import { buildCacheKey, type KeyRequest } from './key.js'
 import { removeTree, type BuildCacheStore } from './store.js'
 import { CREDENTIAL_FILES, HOME_CACHE_DIRS } from './tools.js'
@@ -51,56 +51,63 @@ export interface SavedCache {
   leftOut: string[]
 }
 
-export interface CacheLog {
-  info: (line: string) => void
-  warning: (message: string) => void
-}
+export type CacheLog = Pick<Reporter, 'info' | 'notice' | 'warning'>
 
+/**
+ * The tree for this build: this key's entry, else the newest of its prefix, else empty. Never
+ * throws: a cache that cannot be read leaves the build without one (undefined), with a warning.
+ */
 export async function restoreBuildCache(
   settings: BuildCacheSettings,
   request: Omit<KeyRequest, 'sourcePaths'>,
   log: CacheLog,
-): Promise<RestoredCache> {
+): Promise<RestoredCache | undefined> {
   const { store } = settings
-  const { key, restorePrefix, lockfiles } = await buildCacheKey({
-    ...request,
-    sourcePaths: settings.sourcePaths,
-  })
-  log.info(
-    `key ${key}, from ${lockfiles.length ? `the lockfiles ${lockfiles.join(', ')}` : 'no lockfile'}`,
-  )
-  const dir = await store.workDir()
-  const restored = await store.restore(dir, key, restorePrefix)
-  if (restored.reason)
-    log.warning(
-      `could not restore the build cache from the ${store.description}: ${restored.reason}`,
+  let dir: string | undefined
+  try {
+    const { key, restorePrefix, lockfiles } = await buildCacheKey({
+      ...request,
+      sourcePaths: settings.sourcePaths,
+    })
+    const from = lockfiles.length ? `the lockfiles ${lockfiles.join(', ')}` : 'no lockfile'
+    log.info(`key ${key}, from ${from}`)
+    dir = await store.workDir()
+    const restored = await store.restore(dir, key, restorePrefix)
+    if (restored.reason)
+      log.warning(
+        `could not restore the build cache from the ${store.description}: ${restored.reason}`,
+      )
+    const state: CacheState = !restored.matched
+      ? 'miss'
+      : restored.matched === key
+        ? 'hit'
+        : 'partial'
+    log.info(
+      {
+        hit: `restored ${key} from the ${store.description}`,
+        partial: `restored ${restored.matched} from the ${store.description}; the lockfiles changed since`,
+        miss: `no entry in the ${store.description} yet`,
+      }[state],
     )
-  const state: CacheState = !restored.matched
-    ? 'miss'
-    : restored.matched === key
-      ? 'hit'
-      : 'partial'
-  log.info(
-    {
-      hit: `restored ${key} from the ${store.description}`,
-      partial: `restored ${restored.matched} from the ${store.description}; the lockfiles changed since`,
-      miss: `no entry in the ${store.description} yet`,
-    }[state],
-  )
-  const homeDir = join(dir, 'home')
-  const sourceDir = join(dir, 'source')
-  // Every mount needs its directory, restored or not.
-  for (const path of HOME_CACHE_DIRS) await mkdir(join(homeDir, path), { recursive: true })
-  await mkdir(sourceDir, { recursive: true })
-  return {
-    key,
-    state,
-    ...(restored.matched && { restoredKey: restored.matched }),
-    lockfiles,
-    dir,
-    homeDir,
-    sourceDir,
-    sourcePaths: settings.sourcePaths,
+    const homeDir = join(dir, 'home')
+    const sourceDir = join(dir, 'source')
+    // Every mount needs its directory, restored or not.
+    for (const path of HOME_CACHE_DIRS) await mkdir(join(homeDir, path), { recursive: true })
+    await mkdir(sourceDir, { recursive: true })
+    return {
+      key,
+      state,
+      ...(restored.matched && { restoredKey: restored.matched }),
+      lockfiles,
+      dir,
+      homeDir,
+      sourceDir,
+      sourcePaths: settings.sourcePaths,
+    }
+  } catch (error) {
+    if (dir) await removeTree(dir).catch(() => {})
+    log.warning(`the build runs without its build cache: ${(error as Error).message}`)
+    return undefined
   }
 }
 
@@ -122,7 +129,7 @@ export async function saveBuildCache(
     return { bytes, saved: false, reason: 'this key was restored', leftOut }
   if (bytes > settings.limitBytes) {
     const reason = `${formatBytes(bytes)} is over the limit of ${formatBytes(settings.limitBytes)}`
-    log.info(`the build cache was not saved: ${reason}`)
+    log.notice(`the build cache was not saved: ${reason}`)
     return { bytes, saved: false, reason, leftOut }
   }
   try {

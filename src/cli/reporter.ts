@@ -11,6 +11,7 @@ export function terminalReporter(err: NodeJS.WritableStream): Reporter {
       return fn()
     },
     info: (line) => err.write(`    ${line}\n`),
+    notice: (message) => err.write(`pakman: notice: ${message}\n`),
     warning: (message) => err.write(`pakman: warning: ${message}\n`),
     diagnostics: (list) => {
       for (const d of list) err.write(`${formatDiagnostic(d)}\n`)

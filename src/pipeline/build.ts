@@ -116,7 +116,7 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
           reporter,
         ),
       )
-      settings.onScratchDir?.(cache.dir)
+      if (cache) settings.onScratchDir?.(cache.dir)
     }
     await phases.run('abuild', () =>
       runAbuild({

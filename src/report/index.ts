@@ -35,6 +35,8 @@ export interface Reporter {
   /** Runs one phase, shown as a collapsible group in the Actions log. */
   group<T>(name: string, fn: () => Promise<T>): Promise<T>
   info(line: string): void
+  /** Worth seeing, not a problem: an annotation in the action. */
+  notice(message: string): void
   warning(message: string): void
   /** Config problems, each pinned to its file and line. */
   diagnostics(list: readonly Diagnostic[]): void

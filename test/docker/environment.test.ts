@@ -37,6 +37,7 @@ function recorder() {
       return fn()
     },
     info: (line) => lines.push(line),
+    notice: (message) => lines.push(`notice: ${message}`),
     warning: (message) => warnings.push(message),
     diagnostics: (list) => lines.push(...list.map((d) => d.message)),
   }
