@@ -13,7 +13,7 @@ import {
   readKeyFile,
   render,
   runEnvironment
-} from "./chunks/chunk-LQWESTTY.js";
+} from "./chunks/chunk-IFLZNBKM.js";
 import {
   configLabel,
   formatDiagnostic,
@@ -254,6 +254,8 @@ function terminalReporter(err) {
       return fn();
     },
     info: (line) => err.write(`    ${line}
+`),
+    notice: (message) => err.write(`pakman: notice: ${message}
 `),
     warning: (message) => err.write(`pakman: warning: ${message}
 `),

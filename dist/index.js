@@ -13,7 +13,7 @@ import {
   removeSigningKey,
   render,
   runEnvironment
-} from "./chunks/chunk-LQWESTTY.js";
+} from "./chunks/chunk-IFLZNBKM.js";
 import {
   loadConfigFile
 } from "./chunks/chunk-MNQYGVMA.js";
@@ -89,6 +89,7 @@ function actionReporter(workspace, record = runRecord) {
       }
     },
     info: (line) => info(line),
+    notice: (message) => notice(message),
     warning: (message) => warning(message),
     diagnostics: (list2) => {
       record.diagnostics.push(...list2);

@@ -280,7 +280,7 @@ describe.runIf(docker)('pakman build in Docker', () => {
     child.stdout.on('data', (chunk) => (stdout += chunk))
     const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)))
     await waitFor(() => stdout.includes('started long build'), 60_000)
-    const name = /pakman-build-[0-9a-f]+/.exec(readFileSync(stateFile, 'utf8'))?.[0]
+    const name = /pakman-build-[0-9a-f]{12}\b/.exec(readFileSync(stateFile, 'utf8'))?.[0]
     expect(name).toBeDefined()
     expect(containersNamed(name!)).toEqual([name])
     child.kill('SIGTERM')

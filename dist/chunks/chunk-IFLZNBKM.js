@@ -2013,41 +2013,48 @@ function homeCacheParents() {
 // src/build-cache/index.ts
 async function restoreBuildCache(settings, request, log) {
   const { store } = settings;
-  const { key, restorePrefix, lockfiles } = await buildCacheKey({
-    ...request,
-    sourcePaths: settings.sourcePaths
-  });
-  log.info(
-    `key ${key}, from ${lockfiles.length ? `the lockfiles ${lockfiles.join(", ")}` : "no lockfile"}`
-  );
-  const dir = await store.workDir();
-  const restored = await store.restore(dir, key, restorePrefix);
-  if (restored.reason)
-    log.warning(
-      `could not restore the build cache from the ${store.description}: ${restored.reason}`
+  let dir;
+  try {
+    const { key, restorePrefix, lockfiles } = await buildCacheKey({
+      ...request,
+      sourcePaths: settings.sourcePaths
+    });
+    const from = lockfiles.length ? `the lockfiles ${lockfiles.join(", ")}` : "no lockfile";
+    log.info(`key ${key}, from ${from}`);
+    dir = await store.workDir();
+    const restored = await store.restore(dir, key, restorePrefix);
+    if (restored.reason)
+      log.warning(
+        `could not restore the build cache from the ${store.description}: ${restored.reason}`
+      );
+    const state = !restored.matched ? "miss" : restored.matched === key ? "hit" : "partial";
+    log.info(
+      {
+        hit: `restored ${key} from the ${store.description}`,
+        partial: `restored ${restored.matched} from the ${store.description}; the lockfiles changed since`,
+        miss: `no entry in the ${store.description} yet`
+      }[state]
     );
-  const state = !restored.matched ? "miss" : restored.matched === key ? "hit" : "partial";
-  log.info(
-    {
-      hit: `restored ${key} from the ${store.description}`,
-      partial: `restored ${restored.matched} from the ${store.description}; the lockfiles changed since`,
-      miss: `no entry in the ${store.description} yet`
-    }[state]
-  );
-  const homeDir = join8(dir, "home");
-  const sourceDir = join8(dir, "source");
-  for (const path of HOME_CACHE_DIRS) await mkdir3(join8(homeDir, path), { recursive: true });
-  await mkdir3(sourceDir, { recursive: true });
-  return {
-    key,
-    state,
-    ...restored.matched && { restoredKey: restored.matched },
-    lockfiles,
-    dir,
-    homeDir,
-    sourceDir,
-    sourcePaths: settings.sourcePaths
-  };
+    const homeDir = join8(dir, "home");
+    const sourceDir = join8(dir, "source");
+    for (const path of HOME_CACHE_DIRS) await mkdir3(join8(homeDir, path), { recursive: true });
+    await mkdir3(sourceDir, { recursive: true });
+    return {
+      key,
+      state,
+      ...restored.matched && { restoredKey: restored.matched },
+      lockfiles,
+      dir,
+      homeDir,
+      sourceDir,
+      sourcePaths: settings.sourcePaths
+    };
+  } catch (error) {
+    if (dir) await removeTree(dir).catch(() => {
+    });
+    log.warning(`the build runs without its build cache: ${error.message}`);
+    return void 0;
+  }
 }
 async function saveBuildCache(cache, settings, log) {
   const leftOut = await removeCredentials(cache.homeDir);
@@ -2058,7 +2065,7 @@ async function saveBuildCache(cache, settings, log) {
     return { bytes, saved: false, reason: "this key was restored", leftOut };
   if (bytes > settings.limitBytes) {
     const reason = `${formatBytes(bytes)} is over the limit of ${formatBytes(settings.limitBytes)}`;
-    log.info(`the build cache was not saved: ${reason}`);
+    log.notice(`the build cache was not saved: ${reason}`);
     return { bytes, saved: false, reason, leftOut };
   }
   try {
@@ -3165,7 +3172,7 @@ async function build(settings, reporter) {
           reporter
         )
       );
-      settings.onScratchDir?.(cache.dir);
+      if (cache) settings.onScratchDir?.(cache.dir);
     }
     await phases.run(
       "abuild",
