@@ -49,7 +49,7 @@ export interface BuildResult extends BuildTarget {
   packagesDir: string
   files: BuiltFile[]
   environment: Environment
-  /** Seconds per phase, in order. */
+  /** Seconds per phase, in order; a phase's own parts follow it as `<phase>/<part>`. */
   phases: { name: string; seconds: number }[]
 }
 
@@ -79,7 +79,7 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
         imageOption: reporter.option('image'),
       }),
     )
-    await phases.run('abuild', () =>
+    const abuildSteps = await phases.run('abuild', () =>
       runAbuild({
         ...containers,
         image: environment.image,
@@ -91,6 +91,7 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
         identity,
       }),
     )
+    phases.steps('abuild', abuildSteps)
     const expected = {
       arch: target.arch,
       configName: rendered.configLabel,
@@ -100,7 +101,7 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
       collectPackages(staging.dir, expected, containers.log),
     )
     const publicKey = { name: keyName, pem: key.publicKeyPem }
-    await phases.run('Verify', () =>
+    const verifySteps = await phases.run('Verify', () =>
       verifyBuild({
         packagesDir: staging.dir,
         key: publicKey,
@@ -110,6 +111,7 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
         containers,
       }),
     )
+    phases.steps('Verify', verifySteps)
     await staging.commit({ [`${keyName}.rsa.pub`]: publicKey.pem })
     const outputDir = started.outputDir
     return {
@@ -209,6 +211,11 @@ function timedPhases(reporter: Reporter) {
       } finally {
         seconds.push({ name, seconds: Math.round((performance.now() - started) / 10) / 100 })
       }
+    },
+    /** The parts of a phase that timed itself (abuild's marked phases, verify's two checks). */
+    steps(phase: string, parts: { name: string; seconds: number }[]) {
+      for (const part of parts)
+        seconds.push({ name: `${phase}/${part.name}`, seconds: part.seconds })
     },
   }
 }

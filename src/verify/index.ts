@@ -56,23 +56,39 @@ export interface BuildVerification {
   containers: ContainerContext
 }
 
+/** Seconds each part of the verify phase took (signatures, install test). */
+export type VerifySteps = { name: string; seconds: number }[]
+
 /** The verify phase of a build: signatures and indexes, then the install test when asked for. */
-export async function verifyBuild(verification: BuildVerification): Promise<void> {
+export async function verifyBuild(verification: BuildVerification): Promise<VerifySteps> {
   const { packagesDir, key, containers } = verification
-  await verifyRepository(packagesDir, key, 'the packages do not verify', containers.log)
-  if (!verification.installTestImage) return
+  const steps: VerifySteps = []
+  await timed(steps, 'signatures', () =>
+    verifyRepository(packagesDir, key, 'the packages do not verify', containers.log),
+  )
+  if (!verification.installTestImage) return steps
   const main = verification.files.find(
     (f) => f.kind === 'package' && f.name === verification.mainPackage,
   )
   if (!main)
     throw new Error(`no package named ${verification.mainPackage} among the files abuild wrote`)
-  await runInstallTest({
-    ...containers,
-    image: verification.installTestImage,
-    packagesDir,
-    repository: main.relativePath.split('/')[0]!,
-    packageSpec: `${main.name}=${main.version}`,
-    keyName: key.name,
-    publicKeyPem: key.pem,
-  })
+  await timed(steps, 'install test', () =>
+    runInstallTest({
+      ...containers,
+      image: verification.installTestImage!,
+      packagesDir,
+      repository: main.relativePath.split('/')[0]!,
+      packageSpec: `${main.name}=${main.version}`,
+      keyName: key.name,
+      publicKeyPem: key.pem,
+    }),
+  )
+  return steps
+}
+
+async function timed<T>(steps: VerifySteps, name: string, fn: () => Promise<T>): Promise<T> {
+  const started = performance.now()
+  const result = await fn()
+  steps.push({ name, seconds: Math.round((performance.now() - started) / 10) / 100 })
+  return result
 }
