@@ -16,7 +16,7 @@ import { claimOutputDir, stageOutput } from '../publish/index.js'
 import { defaultKeyName, type Repository } from '../recipe/index.js'
 import type { Reporter } from '../report/index.js'
 import { prepareSigningKey, removeSigningKey, type SigningKey } from '../signing/index.js'
-import { verifyBuild } from '../verify/index.js'
+import { startInstallTest, verifyBuild, type PendingInstallTest } from '../verify/index.js'
 import { render, type Rendered, type RenderSettings } from './render.js'
 
 export interface BuildSettings extends RenderSettings {
@@ -63,6 +63,7 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
   const { rendered, target, identity, containers, staging } = started
   const { loaded, recipe } = rendered
   let key: SigningKey | undefined
+  let installTest: PendingInstallTest | undefined
   try {
     key = await phases.run('Signing key', () =>
       signingKey(settings, recipe.repository, identity, reporter),
@@ -79,6 +80,16 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
         imageOption: reporter.option('image'),
       }),
     )
+    const publicKey = { name: keyName, pem: key.publicKeyPem }
+    // Its container starts now, fresh from the base image, and gets ready while abuild runs.
+    if (settings.installTest)
+      installTest = startInstallTest({
+        ...containers,
+        image: target.baseImage,
+        packagesDir: staging.dir,
+        keyName,
+        publicKeyPem: key.publicKeyPem,
+      })
     const abuildSteps = await phases.run('abuild', () =>
       runAbuild({
         ...containers,
@@ -100,14 +111,13 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
     const files = await phases.run('Collect packages', () =>
       collectPackages(staging.dir, expected, containers.log),
     )
-    const publicKey = { name: keyName, pem: key.publicKeyPem }
     const verifySteps = await phases.run('Verify', () =>
       verifyBuild({
         packagesDir: staging.dir,
         key: publicKey,
         files,
         mainPackage: recipe.packageName,
-        ...(settings.installTest && { installTestImage: target.baseImage }),
+        ...(installTest && { installTest }),
         containers,
       }),
     )
@@ -127,6 +137,7 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
       phases: phases.seconds,
     }
   } finally {
+    await installTest?.cancel()
     if (key) await removeSigningKey(key.dir)
     await staging.discard() // nothing is left to remove after a commit
   }

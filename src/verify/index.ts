@@ -6,9 +6,14 @@
 import { relative } from 'node:path'
 import { checkPaths, trustedKeys } from '../apk/index.js'
 import type { ContainerContext } from '../container/index.js'
-import { runInstallTest } from './install-test.js'
+import type { PendingInstallTest } from './install-test.js'
 
-export { installTestScript } from './install-test.js'
+export {
+  installTestScript,
+  startInstallTest,
+  type InstallTestSetup,
+  type PendingInstallTest,
+} from './install-test.js'
 
 export interface SigningPublicKey {
   /** The key's name, as the packages' signatures refer to it: NAME.rsa.pub. */
@@ -51,38 +56,41 @@ export interface BuildVerification {
   files: readonly WrittenFile[]
   /** The package the install test installs (its subpackages come along as dependencies). */
   mainPackage: string
-  /** Where the install test runs: a clean container of this image (the stack's base image). */
-  installTestImage?: string
+  /** The install test, started during abuild (startInstallTest): a clean container of the
+   *  stack's base image waiting to be told the main package. */
+  installTest?: PendingInstallTest
   containers: ContainerContext
 }
 
 /** Seconds each part of the verify phase took (signatures, install test). */
 export type VerifySteps = { name: string; seconds: number }[]
 
-/** The verify phase of a build: signatures and indexes, then the install test when asked for. */
+/**
+ * The verify phase of a build: signatures and indexes, and the install test when asked for, side
+ * by side (they read the same files and neither changes them); the build fails if either does,
+ * with the signatures' failure first when both do.
+ */
 export async function verifyBuild(verification: BuildVerification): Promise<VerifySteps> {
-  const { packagesDir, key, containers } = verification
+  const { packagesDir, key, containers, installTest } = verification
   const steps: VerifySteps = []
-  await timed(steps, 'signatures', () =>
-    verifyRepository(packagesDir, key, 'the packages do not verify', containers.log),
-  )
-  if (!verification.installTestImage) return steps
   const main = verification.files.find(
     (f) => f.kind === 'package' && f.name === verification.mainPackage,
   )
-  if (!main)
-    throw new Error(`no package named ${verification.mainPackage} among the files abuild wrote`)
-  await timed(steps, 'install test', () =>
-    runInstallTest({
-      ...containers,
-      image: verification.installTestImage!,
-      packagesDir,
-      repository: main.relativePath.split('/')[0]!,
-      packageSpec: `${main.name}=${main.version}`,
-      keyName: key.name,
-      publicKeyPem: key.pem,
-    }),
-  )
+  const [signatures, installed] = await Promise.allSettled([
+    timed(steps, 'signatures', () =>
+      verifyRepository(packagesDir, key, 'the packages do not verify', containers.log),
+    ),
+    installTest &&
+      timed(steps, 'install test', async () => {
+        if (!main)
+          throw new Error(
+            `no package named ${verification.mainPackage} among the files abuild wrote`,
+          )
+        await installTest.install(main.relativePath.split('/')[0]!, `${main.name}=${main.version}`)
+      }),
+  ])
+  if (signatures.status === 'rejected') throw signatures.reason
+  if (installed.status === 'rejected') throw installed.reason
   return steps
 }
 
