@@ -68,7 +68,8 @@ export type VerifySteps = { name: string; seconds: number }[]
 /**
  * The verify phase of a build: signatures and indexes, and the install test when asked for, side
  * by side (they read the same files and neither changes them); the build fails if either does,
- * with the signatures' failure first when both do.
+ * with the signatures' failure first when both do. The install test's lines follow the
+ * signatures' in the log, and are not shown at all when the signatures fail.
  */
 export async function verifyBuild(verification: BuildVerification): Promise<VerifySteps> {
   const { packagesDir, key, containers, installTest } = verification
@@ -76,21 +77,30 @@ export async function verifyBuild(verification: BuildVerification): Promise<Veri
   const main = verification.files.find(
     (f) => f.kind === 'package' && f.name === verification.mainPackage,
   )
-  const [signatures, installed] = await Promise.allSettled([
-    timed(steps, 'signatures', () =>
-      verifyRepository(packagesDir, key, 'the packages do not verify', containers.log),
-    ),
+  // The install test's lines wait until the signatures' are out.
+  const held: string[] = []
+  let installLog: (line: string) => void = (line) => held.push(line)
+  const installed =
     installTest &&
-      timed(steps, 'install test', async () => {
-        if (!main)
-          throw new Error(
-            `no package named ${verification.mainPackage} among the files abuild wrote`,
-          )
-        await installTest.install(main.relativePath.split('/')[0]!, `${main.name}=${main.version}`)
-      }),
-  ])
-  if (signatures.status === 'rejected') throw signatures.reason
-  if (installed.status === 'rejected') throw installed.reason
+    timed(steps, 'install test', async () => {
+      if (!main)
+        throw new Error(`no package named ${verification.mainPackage} among the files abuild wrote`)
+      const repository = main.relativePath.split('/')[0]!
+      await installTest.install(repository, `${main.name}=${main.version}`, (line) =>
+        installLog(line),
+      )
+    })
+  // Settled below in either case; a failure of its own is reported after the signatures'.
+  installed?.catch(() => undefined)
+  await timed(steps, 'signatures', () =>
+    verifyRepository(packagesDir, key, 'the packages do not verify', containers.log),
+  ).catch(async (error: unknown) => {
+    await installed?.catch(() => undefined)
+    throw error
+  })
+  installLog = containers.log
+  for (const line of held.splice(0)) installLog(line)
+  await installed
   return steps
 }
 

@@ -18,8 +18,9 @@ export interface InstallTestSetup extends ContainerContext {
 /** An install test whose container is already up, waiting to be told what to install. */
 export interface PendingInstallTest {
   /** Installs `packageSpec` (`name=version-rN`) from `repository` (abuild's <repo> directory
-   *  under packagesDir); throws with apk's last lines when that, or the preparation, failed. */
-  install(repository: string, packageSpec: string): Promise<void>
+   *  under packagesDir), its lines from the start on going to `log` (default: the setup's);
+   *  throws with apk's last lines when that, or the preparation, failed. */
+  install(repository: string, packageSpec: string, log?: (line: string) => void): Promise<void>
   /** Ends the container without installing (the build failed first); a no-op after install. */
   cancel(): Promise<void>
 }
@@ -57,8 +58,8 @@ export function startInstallTest(setup: InstallTestSetup): PendingInstallTest {
   // Its lines are held until it is told to install, so that they show under verify, not among
   // abuild's; a cancelled test's lines are dropped.
   const held: string[] = []
-  let told = false
-  const log = (line: string) => (told ? setup.log(line) : held.push(line))
+  let told: ((line: string) => void) | undefined
+  const log = (line: string) => (told ? told(line) : held.push(line))
   const ran = runScript(
     { ...setup, log },
     {
@@ -74,10 +75,10 @@ export function startInstallTest(setup: InstallTestSetup): PendingInstallTest {
   // Settled by install or cancel; until then a failure to start must not go unhandled.
   ran.catch(() => undefined)
   return {
-    async install(repository, packageSpec) {
+    async install(repository, packageSpec, to = setup.log) {
       if (told) throw new Error('the install test was already told what to do')
-      told = true
-      for (const line of held.splice(0)) setup.log(line)
+      told = to
+      for (const line of held.splice(0)) to(line)
       go.end(`${repository} ${packageSpec}\n`)
       const { code, tail } = await ran
       if (code !== 0) {
@@ -88,7 +89,7 @@ export function startInstallTest(setup: InstallTestSetup): PendingInstallTest {
     },
     async cancel() {
       if (!told) go.end()
-      told = true
+      told ??= () => undefined
       await ran.catch(() => undefined)
     },
   }
