@@ -13,7 +13,7 @@ import {
   readKeyFile,
   render,
   runEnvironment
-} from "./chunks/chunk-IFLZNBKM.js";
+} from "./chunks/chunk-3OJGYU5Y.js";
 import {
   configLabel,
   formatDiagnostic,

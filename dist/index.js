@@ -13,7 +13,7 @@ import {
   removeSigningKey,
   render,
   runEnvironment
-} from "./chunks/chunk-IFLZNBKM.js";
+} from "./chunks/chunk-3OJGYU5Y.js";
 import {
   loadConfigFile
 } from "./chunks/chunk-MNQYGVMA.js";

@@ -49,10 +49,26 @@ export class BuildError extends Error {
   }
 }
 
-/** Runs abuild in a container of the environment image; throws BuildError naming the failed phase. */
-export async function runAbuild(build: AbuildRun): Promise<void> {
+/** Seconds spent in each phase the script marks, as the host saw the markers stream in. */
+export type AbuildSteps = { name: string; seconds: number }[]
+
+/**
+ * Runs abuild in a container of the environment image; throws BuildError naming the failed phase.
+ * Returns how long each marked phase took (start: until the container's first marker; finish:
+ * handing files back and removing the container), so PAKman's snapshot is told from abuild's own.
+ */
+export async function runAbuild(build: AbuildRun): Promise<AbuildSteps> {
   const sourceDateEpoch = build.sourceDateEpoch ?? (await commitTime(build.workspace))
   let phase = 'start'
+  const steps: AbuildSteps = []
+  let stepName = 'start'
+  let stepStarted = performance.now()
+  const step = (next: string) => {
+    const seconds = Math.round((performance.now() - stepStarted) / 10) / 100
+    steps.push({ name: stepName, seconds })
+    stepName = next
+    stepStarted = performance.now()
+  }
   // The same engine, platform and cleanup hook; only the lines go through the phase filter.
   const context: ContainerContext = {
     ...build,
@@ -60,6 +76,7 @@ export async function runAbuild(build: AbuildRun): Promise<void> {
       // Phase markers are for PAKman, not for the log: take the phase, show nothing.
       if (line.startsWith(PHASE_MARKER)) {
         const marked = line.slice(PHASE_MARKER.length).trim()
+        if (marked) step(marked)
         // finish only hands files back; a failure is reported against the phase before it.
         if (marked && marked !== 'finish') phase = marked
         return
@@ -107,6 +124,8 @@ export async function runAbuild(build: AbuildRun): Promise<void> {
       shown,
     )
   }
+  step('')
+  return steps
 }
 
 function cacheMounts(cache: CacheMounts): Mount[] {

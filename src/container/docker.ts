@@ -23,6 +23,8 @@ export interface RunSpec {
   network?: 'none' | 'default'
   /** Each line the container prints, as it prints it. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void
+  /** Fed to the container's standard input (docker run --interactive); otherwise it is closed. */
+  input?: NodeJS.ReadableStream
 }
 
 export class DockerError extends Error {
@@ -80,7 +82,7 @@ export class Docker {
       spec.image,
       ...spec.command,
     ]
-    return this.stream(args, spec.onLine)
+    return this.stream(args, spec.onLine, spec.input)
   }
 
   /** Runs a container and keeps it (for commit); returns its exit code. */
@@ -153,9 +155,17 @@ export class Docker {
     return spawn(this.binary, args, { stdio: ['pipe', 'pipe', 'pipe'] })
   }
 
-  private async stream(args: string[], onLine?: RunSpec['onLine']): Promise<number> {
+  private async stream(
+    args: string[],
+    onLine?: RunSpec['onLine'],
+    input?: NodeJS.ReadableStream,
+  ): Promise<number> {
     const child = this.spawn(args)
-    child.stdin!.end()
+    if (input) {
+      // A container that exits before reading all of it breaks the pipe: its exit code tells.
+      child.stdin!.on('error', () => undefined)
+      input.pipe(child.stdin!)
+    } else child.stdin!.end()
     const split = (stream: 'stdout' | 'stderr') => {
       let pending = ''
       child[stream]!.setEncoding('utf8')
@@ -211,6 +221,7 @@ function runOptions(spec: RunSpec): string[] {
   if (spec.workdir) args.push('--workdir', spec.workdir)
   if (spec.platform) args.push('--platform', spec.platform)
   if (spec.network === 'none') args.push('--network', 'none')
+  if (spec.input) args.push('--interactive')
   return args
 }
 

@@ -30,6 +30,8 @@ export interface ScriptRun {
   files?: Record<string, string>
   mounts?: Mount[]
   env?: Record<string, string>
+  /** The script's standard input (e.g. a go-ahead the host sends later); closed when absent. */
+  input?: NodeJS.ReadableStream
   /** Keep the container after it exits, for `then` (docker commit). */
   keep?: boolean
 }
@@ -52,6 +54,9 @@ export async function runScript(
   const dir = await mkdtemp(join(tmpdir(), `${run.prefix}-`))
   const name = `${run.prefix}-${randomBytes(6).toString('hex')}`
   const tail: string[] = []
+  // `docker run --rm` that returned an exit code of the script's own has removed the container
+  // already; only other endings (docker failed, 125 and up, or threw) need a docker rm.
+  let removed = false
   try {
     await writeFile(join(dir, 'script.sh'), run.script, { mode: 0o755 })
     for (const [file, content] of Object.entries(run.files ?? {}))
@@ -63,6 +68,7 @@ export async function runScript(
       command: ['/bin/sh', `${SCRIPT_DIR}/script.sh`],
       mounts: [...(run.mounts ?? []), { source: dir, target: SCRIPT_DIR, readOnly: true }],
       ...(run.env && { env: run.env }),
+      ...(run.input && { input: run.input }),
       ...(context.platform && { platform: context.platform }),
       onLine: (line: string) => {
         tail.push(line)
@@ -72,11 +78,12 @@ export async function runScript(
     }
     const { docker } = context
     const code = await (run.keep ? docker.runToCommit(spec) : docker.run(spec))
+    removed = !run.keep && code < 125
     const result = { code, tail }
     await then?.(name, result)
     return result
   } finally {
-    await context.docker.removeContainer(name)
+    if (!removed) await context.docker.removeContainer(name)
     await rm(dir, { recursive: true, force: true })
   }
 }

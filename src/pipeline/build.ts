@@ -24,7 +24,7 @@ import { claimOutputDir, stageOutput } from '../publish/index.js'
 import { defaultKeyName, type Repository } from '../recipe/index.js'
 import type { Reporter } from '../report/index.js'
 import { prepareSigningKey, removeSigningKey, type SigningKey } from '../signing/index.js'
-import { verifyBuild } from '../verify/index.js'
+import { startInstallTest, verifyBuild, type PendingInstallTest } from '../verify/index.js'
 import { render, type Rendered, type RenderSettings } from './render.js'
 
 export interface BuildSettings extends RenderSettings {
@@ -60,7 +60,7 @@ export interface BuildResult extends BuildTarget {
   files: BuiltFile[]
   environment: Environment
   buildCache?: BuildCacheReport
-  /** Seconds per phase, in order. */
+  /** Seconds per phase, in order; a phase's own parts follow it as `<phase>/<part>`. */
   phases: { name: string; seconds: number }[]
 }
 
@@ -85,6 +85,7 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
   const { loaded, recipe } = rendered
   let key: SigningKey | undefined
   let cache: RestoredCache | undefined
+  let installTest: PendingInstallTest | undefined
   try {
     key = await phases.run('Signing key', () =>
       signingKey(settings, recipe.repository, identity, reporter),
@@ -118,7 +119,17 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
       )
       if (cache) settings.onScratchDir?.(cache.dir)
     }
-    await phases.run('abuild', () =>
+    const publicKey = { name: keyName, pem: key.publicKeyPem }
+    // Its container starts now, fresh from the base image, and gets ready while abuild runs.
+    if (settings.installTest)
+      installTest = startInstallTest({
+        ...containers,
+        image: target.baseImage,
+        packagesDir: staging.dir,
+        keyName,
+        publicKeyPem: key.publicKeyPem,
+      })
+    const abuildSteps = await phases.run('abuild', () =>
       runAbuild({
         ...containers,
         image: environment.image,
@@ -131,6 +142,7 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
         ...(cache && { cache }),
       }),
     )
+    phases.steps('abuild', abuildSteps)
     const expected = {
       arch: target.arch,
       configName: rendered.configLabel,
@@ -139,17 +151,17 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
     const files = await phases.run('Collect packages', () =>
       collectPackages(staging.dir, expected, containers.log),
     )
-    const publicKey = { name: keyName, pem: key.publicKeyPem }
-    await phases.run('Verify', () =>
+    const verifySteps = await phases.run('Verify', () =>
       verifyBuild({
         packagesDir: staging.dir,
         key: publicKey,
         files,
         mainPackage: recipe.packageName,
-        ...(settings.installTest && { installTestImage: target.baseImage }),
+        ...(installTest && { installTest }),
         containers,
       }),
     )
+    phases.steps('Verify', verifySteps)
     const cacheReport =
       cache && buildCache
         ? await phases.run('Save build cache', () => saveCache(cache!, buildCache, reporter))
@@ -170,6 +182,7 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
       phases: phases.seconds,
     }
   } finally {
+    await installTest?.cancel()
     if (key) await removeSigningKey(key.dir)
     if (cache) await discardBuildCache(cache)
     await staging.discard() // nothing is left to remove after a commit
@@ -270,6 +283,11 @@ function timedPhases(reporter: Reporter) {
       } finally {
         seconds.push({ name, seconds: Math.round((performance.now() - started) / 10) / 100 })
       }
+    },
+    /** The parts of a phase that timed itself (abuild's marked phases, verify's two checks). */
+    steps(phase: string, parts: { name: string; seconds: number }[]) {
+      for (const part of parts)
+        seconds.push({ name: `${phase}/${part.name}`, seconds: part.seconds })
     },
   }
 }

@@ -6,9 +6,14 @@
 import { relative } from 'node:path'
 import { checkPaths, trustedKeys } from '../apk/index.js'
 import type { ContainerContext } from '../container/index.js'
-import { runInstallTest } from './install-test.js'
+import type { PendingInstallTest } from './install-test.js'
 
-export { installTestScript } from './install-test.js'
+export {
+  installTestScript,
+  startInstallTest,
+  type InstallTestSetup,
+  type PendingInstallTest,
+} from './install-test.js'
 
 export interface SigningPublicKey {
   /** The key's name, as the packages' signatures refer to it: NAME.rsa.pub. */
@@ -51,28 +56,57 @@ export interface BuildVerification {
   files: readonly WrittenFile[]
   /** The package the install test installs (its subpackages come along as dependencies). */
   mainPackage: string
-  /** Where the install test runs: a clean container of this image (the stack's base image). */
-  installTestImage?: string
+  /** The install test, started during abuild (startInstallTest): a clean container of the
+   *  stack's base image waiting to be told the main package. */
+  installTest?: PendingInstallTest
   containers: ContainerContext
 }
 
-/** The verify phase of a build: signatures and indexes, then the install test when asked for. */
-export async function verifyBuild(verification: BuildVerification): Promise<void> {
-  const { packagesDir, key, containers } = verification
-  await verifyRepository(packagesDir, key, 'the packages do not verify', containers.log)
-  if (!verification.installTestImage) return
+/** Seconds each part of the verify phase took (signatures, install test). */
+export type VerifySteps = { name: string; seconds: number }[]
+
+/**
+ * The verify phase of a build: signatures and indexes, and the install test when asked for, side
+ * by side (they read the same files and neither changes them); the build fails if either does,
+ * with the signatures' failure first when both do. The install test's lines follow the
+ * signatures' in the log, and are not shown at all when the signatures fail.
+ */
+export async function verifyBuild(verification: BuildVerification): Promise<VerifySteps> {
+  const { packagesDir, key, containers, installTest } = verification
+  const steps: VerifySteps = []
   const main = verification.files.find(
     (f) => f.kind === 'package' && f.name === verification.mainPackage,
   )
-  if (!main)
-    throw new Error(`no package named ${verification.mainPackage} among the files abuild wrote`)
-  await runInstallTest({
-    ...containers,
-    image: verification.installTestImage,
-    packagesDir,
-    repository: main.relativePath.split('/')[0]!,
-    packageSpec: `${main.name}=${main.version}`,
-    keyName: key.name,
-    publicKeyPem: key.pem,
+  // The install test's lines wait until the signatures' are out.
+  const held: string[] = []
+  let installLog: (line: string) => void = (line) => held.push(line)
+  const installed =
+    installTest &&
+    timed(steps, 'install test', async () => {
+      if (!main)
+        throw new Error(`no package named ${verification.mainPackage} among the files abuild wrote`)
+      const repository = main.relativePath.split('/')[0]!
+      await installTest.install(repository, `${main.name}=${main.version}`, (line) =>
+        installLog(line),
+      )
+    })
+  // Settled below in either case; a failure of its own is reported after the signatures'.
+  installed?.catch(() => undefined)
+  await timed(steps, 'signatures', () =>
+    verifyRepository(packagesDir, key, 'the packages do not verify', containers.log),
+  ).catch(async (error: unknown) => {
+    await installed?.catch(() => undefined)
+    throw error
   })
+  installLog = containers.log
+  for (const line of held.splice(0)) installLog(line)
+  await installed
+  return steps
+}
+
+async function timed<T>(steps: VerifySteps, name: string, fn: () => Promise<T>): Promise<T> {
+  const started = performance.now()
+  const result = await fn()
+  steps.push({ name, seconds: Math.round((performance.now() - started) / 10) / 100 })
+  return result
 }

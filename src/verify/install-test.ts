@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream'
 import { runScript, SCRIPT_DIR, type ContainerContext } from '../container/index.js'
 import { fileText, sh, word } from '../shell/index.js'
 
@@ -5,23 +6,34 @@ import { fileText, sh, word } from '../shell/index.js'
 const PACKAGES = word('/pakman/packages')
 const SCRIPTS = word(SCRIPT_DIR)
 
-export interface InstallTest extends ContainerContext {
+export interface InstallTestSetup extends ContainerContext {
   /** The stack's base image (or the image input): not the build environment. */
   image: string
+  /** Mounted before abuild writes into it; the container reads it only once told to install. */
   packagesDir: string
-  /** Repository directory under packagesDir (abuild's <repo>). */
-  repository: string
-  /** `name=version-rN` of the main package. */
-  packageSpec: string
   keyName: string
   publicKeyPem: string
+}
+
+/** An install test whose container is already up, waiting to be told what to install. */
+export interface PendingInstallTest {
+  /** Installs `packageSpec` (`name=version-rN`) from `repository` (abuild's <repo> directory
+   *  under packagesDir), its lines from the start on going to `log` (default: the setup's);
+   *  throws with apk's last lines when that, or the preparation, failed. */
+  install(repository: string, packageSpec: string, log?: (line: string) => void): Promise<void>
+  /** Ends the container without installing (the build failed first); a no-op after install. */
+  cancel(): Promise<void>
 }
 
 /**
  * The install test: a fresh container of the base image made to look like a deployment target
  * (OpenRC, since generated hooks call rc-update and rc-service), trusting only the run's key,
  * installs the main package from the output repository; apk runs its install scripts.
- * In: PAKMAN_KEY_NAME PAKMAN_REPOSITORY (the repository directory) PAKMAN_PACKAGE (name=version).
+ * Everything before the package itself is done as soon as the container starts, which is while
+ * abuild still runs; then the script waits for one line on its standard input, the repository
+ * directory and name=version, from the host once abuild wrote the package. No line (end of input)
+ * means the build failed before: nothing is installed.
+ * In: PAKMAN_KEY_NAME; on standard input: <repository> <name=version>.
  */
 export function installTestScript(): string {
   return fileText(sh`
@@ -30,28 +42,55 @@ set -eu
 mkdir -p /etc/apk/keys
 cp "${SCRIPTS}/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/
 apk add --no-cache openrc
-apk add --no-cache --repository "${PACKAGES}/$PAKMAN_REPOSITORY" "$PAKMAN_PACKAGE"
-echo "installed $PAKMAN_PACKAGE"
+read -r repository package || exit 0
+apk add --no-cache --repository "${PACKAGES}/$repository" "$package"
+echo "installed $package"
 `)
 }
 
-/** Installs the main package in a clean container; throws with apk's last words when that fails. */
-export async function runInstallTest(test: InstallTest): Promise<void> {
-  const { code, tail } = await runScript(test, {
-    image: test.image,
-    prefix: 'pakman-install',
-    script: installTestScript(),
-    files: { [`${test.keyName}.rsa.pub`]: test.publicKeyPem },
-    mounts: [{ source: test.packagesDir, target: PACKAGES, readOnly: true }],
-    env: {
-      PAKMAN_KEY_NAME: test.keyName,
-      PAKMAN_REPOSITORY: test.repository,
-      PAKMAN_PACKAGE: test.packageSpec,
+/**
+ * Starts the install test's container now (during abuild, so that its start and its openrc are
+ * off the critical path) and returns the handle that tells it what to install, or to stop.
+ * The caller must call install or cancel: the container runs until one of them.
+ */
+export function startInstallTest(setup: InstallTestSetup): PendingInstallTest {
+  const go = new PassThrough()
+  // Its lines are held until it is told to install, so that they show under verify, not among
+  // abuild's; a cancelled test's lines are dropped.
+  const held: string[] = []
+  let told: ((line: string) => void) | undefined
+  const log = (line: string) => (told ? told(line) : held.push(line))
+  const ran = runScript(
+    { ...setup, log },
+    {
+      image: setup.image,
+      prefix: 'pakman-install',
+      script: installTestScript(),
+      files: { [`${setup.keyName}.rsa.pub`]: setup.publicKeyPem },
+      mounts: [{ source: setup.packagesDir, target: PACKAGES, readOnly: true }],
+      env: { PAKMAN_KEY_NAME: setup.keyName },
+      input: go,
     },
-  })
-  if (code !== 0) {
-    throw new Error(
-      `installing ${test.packageSpec} in a clean ${test.image} container failed (exit ${code}):\n${tail.slice(-12).join('\n')}`,
-    )
+  )
+  // Settled by install or cancel; until then a failure to start must not go unhandled.
+  ran.catch(() => undefined)
+  return {
+    async install(repository, packageSpec, to = setup.log) {
+      if (told) throw new Error('the install test was already told what to do')
+      told = to
+      for (const line of held.splice(0)) to(line)
+      go.end(`${repository} ${packageSpec}\n`)
+      const { code, tail } = await ran
+      if (code !== 0) {
+        throw new Error(
+          `installing ${packageSpec} in a clean ${setup.image} container failed (exit ${code}):\n${tail.slice(-12).join('\n')}`,
+        )
+      }
+    },
+    async cancel() {
+      if (!told) go.end()
+      told ??= () => undefined
+      await ran.catch(() => undefined)
+    },
   }
 }

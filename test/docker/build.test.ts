@@ -111,6 +111,20 @@ describe.runIf(docker)('pakman build in Docker', () => {
     expect(ran.stdout).toBe('')
   })
 
+  it("fails the build with apk's last lines when the main package does not install", async () => {
+    const config = `${appConfig()}  pre-install: |\n    echo "refusing to install here" >&2\n    exit 7\n`
+    const workspace = keep(makeWorkspace(config))
+    const packages = temp('pakman-out-')
+    const ran = await build(workspace, packages)
+    expect(ran.code).toBe(1)
+    // the install test's container was started during abuild; its lines show under verify only
+    expect(ran.stderr).toMatch(
+      /==> Verify[\s\S]*pakman: installing app=0\.0\.0-r0 in a clean \S+ container failed \(exit \d+\):\n[\s\S]*refusing to install here/,
+    )
+    expect(readdirSync(packages)).toEqual(['.pakman-output'])
+    expect(containersNamed('pakman-install-')).toEqual([])
+  })
+
   it('skips only the install test with --no-install-test', async () => {
     const workspace = keep(makeWorkspace())
     const ran = await build(workspace, temp('pakman-out-'), ['--no-install-test'])
@@ -148,6 +162,8 @@ describe.runIf(docker)('pakman build in Docker', () => {
     expect(ran.stderr).not.toMatch(/\n\s+at /)
     expect(readdirSync(packages)).toEqual(['.pakman-output'])
     expect(containersNamed('pakman-build-')).toEqual([])
+    // the install test's container, started beside abuild, was stopped and removed too
+    expect(containersNamed('pakman-install-')).toEqual([])
   })
 
   it('fails when abuild writes nothing for the arch, naming the arch', async () => {

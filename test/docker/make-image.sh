@@ -2,10 +2,11 @@
 # Builds a test image offline from a real Alpine userland: the official minirootfs tarball
 # (docker import), or an alpine:<version> image already in Docker. Everything in it is Alpine's
 # own (apk-tools, busybox adduser/addgroup/su/tar) except what the rootfs lacks, which comes as
-# stand-ins from ./stand-ins: abuild, rc-update, rc-service, and the host's openssl and GNU tar
-# with their libraries (the stand-in abuild uses them). apk gets no repositories (no network here), and
-# the packages named after the base are registered as empty virtual packages, so that apk and
-# anything asking apk sees them as installed.
+# stand-ins from ./stand-ins: abuild, rc-update, rc-service, and the host's openssl, GNU tar and
+# pigz (when the host has it) with their libraries (the stand-in abuild uses them); abuild-tar is
+# compiled from its stand-in when the host has a C compiler and OpenSSL's headers. apk gets no
+# repositories (no network here), and the packages named after the base are registered as empty
+# virtual packages, so that apk and anything asking apk sees them as installed.
 # Usage: make-image.sh IMAGE-REFERENCE BASE [PACKAGE ...]
 #   BASE: a minirootfs .tar.gz, or an image reference (e.g. alpine:3.20, pulled if missing)
 # Environment (optional):
@@ -40,8 +41,10 @@ install -m 755 "$here/stand-ins/rc-update" "$here/stand-ins/rc-service" "$contex
 # Host tools the stand-in abuild needs, with their libraries (glibc beside musl does no harm):
 # openssl signs; GNU tar writes the per-file checksums apk expects (as gnutar: tar stays busybox).
 host_tool() { # tool name-in-image
-  local path
-  path="$(command -v "$1")"
+  host_binary "$(command -v "$1")" "$2"
+}
+host_binary() { # path name-in-image
+  local path="$1"
   install -D -m 755 "$path" "$context/root/usr/bin/$2"
   for library in $(ldd "$path" | grep -o '/[^ ]*'); do
     install -D -m 755 "$(readlink -f "$library")" "$context/root$library"
@@ -49,6 +52,14 @@ host_tool() { # tool name-in-image
 }
 host_tool openssl openssl
 host_tool tar gnutar
+# pigz, which the build environment installs and abuild compresses with, when the host has it.
+if command -v pigz >/dev/null; then host_tool pigz pigz; fi
+# abuild-tar --hash lets the stand-in write a package's data in one tar stream, as the real
+# abuild does; without it the stand-in appends file by file (slow for large trees).
+if command -v cc >/dev/null && [[ -f /usr/include/openssl/sha.h ]] &&
+  cc -O2 -o "$context/abuild-tar" "$here/stand-ins/abuild-tar.c" -lcrypto 2>"$context/cc.log"; then
+  host_binary "$context/abuild-tar" abuild-tar
+fi
 
 repositories=""
 if [[ -n "${PAKMAN_TEST_REPOSITORY:-}" ]]; then

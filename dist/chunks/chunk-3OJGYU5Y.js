@@ -1223,7 +1223,7 @@ var Docker = class {
       spec.image,
       ...spec.command
     ];
-    return this.stream(args, spec.onLine);
+    return this.stream(args, spec.onLine, spec.input);
   }
   /** Runs a container and keeps it (for commit); returns its exit code. */
   async runToCommit(spec) {
@@ -1288,9 +1288,12 @@ var Docker = class {
   spawn(args) {
     return spawn(this.binary, args, { stdio: ["pipe", "pipe", "pipe"] });
   }
-  async stream(args, onLine) {
+  async stream(args, onLine, input) {
     const child = this.spawn(args);
-    child.stdin.end();
+    if (input) {
+      child.stdin.on("error", () => void 0);
+      input.pipe(child.stdin);
+    } else child.stdin.end();
     const split = (stream) => {
       let pending = "";
       child[stream].setEncoding("utf8");
@@ -1337,6 +1340,7 @@ function runOptions(spec) {
   if (spec.workdir) args.push("--workdir", spec.workdir);
   if (spec.platform) args.push("--platform", spec.platform);
   if (spec.network === "none") args.push("--network", "none");
+  if (spec.input) args.push("--interactive");
   return args;
 }
 function csvField(field) {
@@ -1401,6 +1405,7 @@ async function runScript(context, run, then) {
   const dir = await mkdtemp2(join4(tmpdir2(), `${run.prefix}-`));
   const name = `${run.prefix}-${randomBytes(6).toString("hex")}`;
   const tail = [];
+  let removed = false;
   try {
     await writeFile2(join4(dir, "script.sh"), run.script, { mode: 493 });
     for (const [file, content] of Object.entries(run.files ?? {}))
@@ -1412,6 +1417,7 @@ async function runScript(context, run, then) {
       command: ["/bin/sh", `${SCRIPT_DIR}/script.sh`],
       mounts: [...run.mounts ?? [], { source: dir, target: SCRIPT_DIR, readOnly: true }],
       ...run.env && { env: run.env },
+      ...run.input && { input: run.input },
       ...context.platform && { platform: context.platform },
       onLine: (line) => {
         tail.push(line);
@@ -1421,11 +1427,12 @@ async function runScript(context, run, then) {
     };
     const { docker } = context;
     const code = await (run.keep ? docker.runToCommit(spec) : docker.run(spec));
+    removed = !run.keep && code < 125;
     const result = { code, tail };
     await then?.(name, result);
     return result;
   } finally {
-    await context.docker.removeContainer(name);
+    if (!removed) await context.docker.removeContainer(name);
     await rm2(dir, { recursive: true, force: true });
   }
 }
@@ -2987,11 +2994,21 @@ var BuildError = class extends Error {
 async function runAbuild(build2) {
   const sourceDateEpoch = build2.sourceDateEpoch ?? await commitTime(build2.workspace);
   let phase = "start";
+  const steps = [];
+  let stepName = "start";
+  let stepStarted = performance.now();
+  const step = (next) => {
+    const seconds = Math.round((performance.now() - stepStarted) / 10) / 100;
+    steps.push({ name: stepName, seconds });
+    stepName = next;
+    stepStarted = performance.now();
+  };
   const context = {
     ...build2,
     log: (line) => {
       if (line.startsWith(PHASE_MARKER)) {
         const marked = line.slice(PHASE_MARKER.length).trim();
+        if (marked) step(marked);
         if (marked && marked !== "finish") phase = marked;
         return;
       }
@@ -3039,6 +3056,8 @@ ${shown.join("\n")}`,
       shown
     );
   }
+  step("");
+  return steps;
 }
 function cacheMounts(cache) {
   return [
@@ -3064,6 +3083,7 @@ async function commitTime(workspace) {
 import { relative as relative2 } from "node:path";
 
 // src/verify/install-test.ts
+import { PassThrough } from "node:stream";
 var PACKAGES = word("/pakman/packages");
 var SCRIPTS = word(SCRIPT_DIR);
 function installTestScript() {
@@ -3073,29 +3093,50 @@ set -eu
 mkdir -p /etc/apk/keys
 cp "${SCRIPTS}/$PAKMAN_KEY_NAME.rsa.pub" /etc/apk/keys/
 apk add --no-cache openrc
-apk add --no-cache --repository "${PACKAGES}/$PAKMAN_REPOSITORY" "$PAKMAN_PACKAGE"
-echo "installed $PAKMAN_PACKAGE"
+read -r repository package || exit 0
+apk add --no-cache --repository "${PACKAGES}/$repository" "$package"
+echo "installed $package"
 `);
 }
-async function runInstallTest(test) {
-  const { code, tail } = await runScript(test, {
-    image: test.image,
-    prefix: "pakman-install",
-    script: installTestScript(),
-    files: { [`${test.keyName}.rsa.pub`]: test.publicKeyPem },
-    mounts: [{ source: test.packagesDir, target: PACKAGES, readOnly: true }],
-    env: {
-      PAKMAN_KEY_NAME: test.keyName,
-      PAKMAN_REPOSITORY: test.repository,
-      PAKMAN_PACKAGE: test.packageSpec
+function startInstallTest(setup) {
+  const go = new PassThrough();
+  const held = [];
+  let told;
+  const log = (line) => told ? told(line) : held.push(line);
+  const ran = runScript(
+    { ...setup, log },
+    {
+      image: setup.image,
+      prefix: "pakman-install",
+      script: installTestScript(),
+      files: { [`${setup.keyName}.rsa.pub`]: setup.publicKeyPem },
+      mounts: [{ source: setup.packagesDir, target: PACKAGES, readOnly: true }],
+      env: { PAKMAN_KEY_NAME: setup.keyName },
+      input: go
     }
-  });
-  if (code !== 0) {
-    throw new Error(
-      `installing ${test.packageSpec} in a clean ${test.image} container failed (exit ${code}):
+  );
+  ran.catch(() => void 0);
+  return {
+    async install(repository, packageSpec, to = setup.log) {
+      if (told) throw new Error("the install test was already told what to do");
+      told = to;
+      for (const line of held.splice(0)) to(line);
+      go.end(`${repository} ${packageSpec}
+`);
+      const { code, tail } = await ran;
+      if (code !== 0) {
+        throw new Error(
+          `installing ${packageSpec} in a clean ${setup.image} container failed (exit ${code}):
 ${tail.slice(-12).join("\n")}`
-    );
-  }
+        );
+      }
+    },
+    async cancel() {
+      if (!told) go.end();
+      told ??= () => void 0;
+      await ran.catch(() => void 0);
+    }
+  };
 }
 
 // src/verify/index.ts
@@ -3111,23 +3152,42 @@ ${lines.join("\n")}`);
   return checks.length;
 }
 async function verifyBuild(verification) {
-  const { packagesDir, key, containers } = verification;
-  await verifyRepository(packagesDir, key, "the packages do not verify", containers.log);
-  if (!verification.installTestImage) return;
+  const { packagesDir, key, containers, installTest } = verification;
+  const steps = [];
   const main = verification.files.find(
     (f) => f.kind === "package" && f.name === verification.mainPackage
   );
-  if (!main)
-    throw new Error(`no package named ${verification.mainPackage} among the files abuild wrote`);
-  await runInstallTest({
-    ...containers,
-    image: verification.installTestImage,
-    packagesDir,
-    repository: main.relativePath.split("/")[0],
-    packageSpec: `${main.name}=${main.version}`,
-    keyName: key.name,
-    publicKeyPem: key.pem
+  const held = [];
+  let installLog = (line) => held.push(line);
+  const installed = installTest && timed(steps, "install test", async () => {
+    if (!main)
+      throw new Error(`no package named ${verification.mainPackage} among the files abuild wrote`);
+    const repository = main.relativePath.split("/")[0];
+    await installTest.install(
+      repository,
+      `${main.name}=${main.version}`,
+      (line) => installLog(line)
+    );
   });
+  installed?.catch(() => void 0);
+  await timed(
+    steps,
+    "signatures",
+    () => verifyRepository(packagesDir, key, "the packages do not verify", containers.log)
+  ).catch(async (error) => {
+    await installed?.catch(() => void 0);
+    throw error;
+  });
+  installLog = containers.log;
+  for (const line of held.splice(0)) installLog(line);
+  await installed;
+  return steps;
+}
+async function timed(steps, name, fn) {
+  const started = performance.now();
+  const result = await fn();
+  steps.push({ name, seconds: Math.round((performance.now() - started) / 10) / 100 });
+  return result;
 }
 
 // src/pipeline/build.ts
@@ -3138,6 +3198,7 @@ async function build(settings, reporter) {
   const { loaded, recipe } = rendered;
   let key;
   let cache;
+  let installTest;
   try {
     key = await phases.run(
       "Signing key",
@@ -3174,7 +3235,16 @@ async function build(settings, reporter) {
       );
       if (cache) settings.onScratchDir?.(cache.dir);
     }
-    await phases.run(
+    const publicKey = { name: keyName, pem: key.publicKeyPem };
+    if (settings.installTest)
+      installTest = startInstallTest({
+        ...containers,
+        image: target.baseImage,
+        packagesDir: staging.dir,
+        keyName,
+        publicKeyPem: key.publicKeyPem
+      });
+    const abuildSteps = await phases.run(
       "abuild",
       () => runAbuild({
         ...containers,
@@ -3188,6 +3258,7 @@ async function build(settings, reporter) {
         ...cache && { cache }
       })
     );
+    phases.steps("abuild", abuildSteps);
     const expected = {
       arch: target.arch,
       configName: rendered.configLabel,
@@ -3197,18 +3268,18 @@ async function build(settings, reporter) {
       "Collect packages",
       () => collectPackages(staging.dir, expected, containers.log)
     );
-    const publicKey = { name: keyName, pem: key.publicKeyPem };
-    await phases.run(
+    const verifySteps = await phases.run(
       "Verify",
       () => verifyBuild({
         packagesDir: staging.dir,
         key: publicKey,
         files,
         mainPackage: recipe.packageName,
-        ...settings.installTest && { installTestImage: target.baseImage },
+        ...installTest && { installTest },
         containers
       })
     );
+    phases.steps("Verify", verifySteps);
     const cacheReport = cache && buildCache ? await phases.run("Save build cache", () => saveCache(cache, buildCache, reporter)) : void 0;
     await staging.commit({ [`${keyName}.rsa.pub`]: publicKey.pem });
     const outputDir = started.outputDir;
@@ -3226,6 +3297,7 @@ async function build(settings, reporter) {
       phases: phases.seconds
     };
   } finally {
+    await installTest?.cancel();
     if (key) await removeSigningKey(key.dir);
     if (cache) await discardBuildCache(cache);
     await staging.discard();
@@ -3300,6 +3372,11 @@ function timedPhases(reporter) {
       } finally {
         seconds.push({ name, seconds: Math.round((performance.now() - started) / 10) / 100 });
       }
+    },
+    /** The parts of a phase that timed itself (abuild's marked phases, verify's two checks). */
+    steps(phase, parts) {
+      for (const part of parts)
+        seconds.push({ name: `${phase}/${part.name}`, seconds: part.seconds });
     }
   };
 }
