@@ -18,7 +18,7 @@ trap 'rm -rf "$work"' EXIT
 image="pakman-bench/alpine:3.20"
 rootfs=../shared/alpine/alpine-minirootfs-3.20.3-x86_64.tar.gz
 [[ -f $rootfs ]] || rootfs=alpine:3.20
-test/docker/make-image.sh "$image" "$rootfs" alpine-sdk pigz openrc bash s6 jq curl
+test/docker/make-image.sh "$image" "$rootfs" alpine-sdk pigz openrc bash s6 execline jq curl
 
 workspace="$work/hello"
 cp -r examples/hello "$workspace"

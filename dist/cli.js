@@ -13,7 +13,7 @@ import {
   readKeyFile,
   render,
   runEnvironment
-} from "./chunks/chunk-3OJGYU5Y.js";
+} from "./chunks/chunk-YZVJIOEZ.js";
 import {
   configLabel,
   formatDiagnostic,

@@ -13,7 +13,7 @@ import {
   removeSigningKey,
   render,
   runEnvironment
-} from "./chunks/chunk-3OJGYU5Y.js";
+} from "./chunks/chunk-YZVJIOEZ.js";
 import {
   loadConfigFile
 } from "./chunks/chunk-MNQYGVMA.js";

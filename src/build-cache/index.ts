@@ -121,12 +121,20 @@ export async function saveBuildCache(
   settings: BuildCacheSettings,
   log: CacheLog,
 ): Promise<SavedCache> {
-  const leftOut = await removeCredentials(cache.homeDir)
-  for (const file of leftOut)
-    log.warning(`left ${file} out of the build cache: credentials are never cached`)
-  const bytes = await treeBytes(cache.dir)
+  const found = await survey(cache.dir)
   if (cache.state === 'hit')
-    return { bytes, saved: false, reason: 'this key was restored', leftOut }
+    return { bytes: found.bytes, saved: false, reason: 'this key was restored', leftOut: [] }
+  let bytes = found.bytes
+  const leftOut: string[] = []
+  for (const path of found.credentials) {
+    const file = join(cache.dir, path)
+    bytes -= (await lstat(file)).size
+    await rm(file, { force: true })
+    leftOut.push(`~/${path.slice('home/'.length)}`)
+    log.warning(
+      `left ~/${path.slice('home/'.length)} out of the build cache: credentials are never cached`,
+    )
+  }
   if (bytes > settings.limitBytes) {
     const reason = `${formatBytes(bytes)} is over the limit of ${formatBytes(settings.limitBytes)}`
     log.notice(`the build cache was not saved: ${reason}`)
@@ -149,35 +157,25 @@ export async function discardBuildCache(cache: RestoredCache): Promise<void> {
   await removeTree(cache.dir).catch(() => {})
 }
 
-/** Credential files under the kept home directories, removed; their paths under the home. */
-async function removeCredentials(homeDir: string): Promise<string[]> {
-  const removed: string[] = []
-  await walk(homeDir, async (path, name, isDir) => {
-    if (isDir || !CREDENTIAL_FILES.has(name)) return
-    await rm(join(homeDir, path), { force: true })
-    removed.push(`~/${path}`)
-  })
-  return removed
-}
-
-async function treeBytes(dir: string): Promise<number> {
+/**
+ * One walk of the tree: its size, and the credential files under the kept home directories
+ * (paths relative to the tree). Each directory's entries are looked at in parallel.
+ */
+async function survey(root: string): Promise<{ bytes: number; credentials: string[] }> {
   let bytes = 0
-  await walk(dir, async (path, _name, isDir) => {
-    if (!isDir) bytes += (await lstat(join(dir, path))).size
-  })
-  return bytes
-}
-
-/** Every entry under `root` (symbolic links not followed), paths relative to it. */
-async function walk(
-  root: string,
-  visit: (path: string, name: string, isDir: boolean) => Promise<void>,
-  dir = '',
-): Promise<void> {
-  const entries = await readdir(join(root, dir), { withFileTypes: true }).catch(() => [])
-  for (const entry of entries) {
-    const path = dir ? `${dir}/${entry.name}` : entry.name
-    await visit(path, entry.name, entry.isDirectory())
-    if (entry.isDirectory()) await walk(root, visit, path)
+  const credentials: string[] = []
+  const visit = async (dir: string): Promise<void> => {
+    const entries = await readdir(join(root, dir), { withFileTypes: true }).catch(() => [])
+    await Promise.all(
+      entries.map(async (entry) => {
+        const path = dir ? `${dir}/${entry.name}` : entry.name
+        if (entry.isDirectory()) return visit(path)
+        const { size } = await lstat(join(root, path))
+        bytes += size // after the await: `bytes +=` first would read a stale total
+        if (path.startsWith('home/') && CREDENTIAL_FILES.has(entry.name)) credentials.push(path)
+      }),
+    )
   }
+  await visit('')
+  return { bytes, credentials: credentials.sort() }
 }

@@ -2064,12 +2064,20 @@ async function restoreBuildCache(settings, request, log) {
   }
 }
 async function saveBuildCache(cache, settings, log) {
-  const leftOut = await removeCredentials(cache.homeDir);
-  for (const file of leftOut)
-    log.warning(`left ${file} out of the build cache: credentials are never cached`);
-  const bytes = await treeBytes(cache.dir);
+  const found = await survey(cache.dir);
   if (cache.state === "hit")
-    return { bytes, saved: false, reason: "this key was restored", leftOut };
+    return { bytes: found.bytes, saved: false, reason: "this key was restored", leftOut: [] };
+  let bytes = found.bytes;
+  const leftOut = [];
+  for (const path of found.credentials) {
+    const file = join8(cache.dir, path);
+    bytes -= (await lstat(file)).size;
+    await rm5(file, { force: true });
+    leftOut.push(`~/${path.slice("home/".length)}`);
+    log.warning(
+      `left ~/${path.slice("home/".length)} out of the build cache: credentials are never cached`
+    );
+  }
   if (bytes > settings.limitBytes) {
     const reason = `${formatBytes(bytes)} is over the limit of ${formatBytes(settings.limitBytes)}`;
     log.notice(`the build cache was not saved: ${reason}`);
@@ -2090,29 +2098,23 @@ async function discardBuildCache(cache) {
   await removeTree(cache.dir).catch(() => {
   });
 }
-async function removeCredentials(homeDir) {
-  const removed = [];
-  await walk(homeDir, async (path, name, isDir) => {
-    if (isDir || !CREDENTIAL_FILES.has(name)) return;
-    await rm5(join8(homeDir, path), { force: true });
-    removed.push(`~/${path}`);
-  });
-  return removed;
-}
-async function treeBytes(dir) {
+async function survey(root) {
   let bytes = 0;
-  await walk(dir, async (path, _name, isDir) => {
-    if (!isDir) bytes += (await lstat(join8(dir, path))).size;
-  });
-  return bytes;
-}
-async function walk(root, visit, dir = "") {
-  const entries = await readdir4(join8(root, dir), { withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
-    const path = dir ? `${dir}/${entry.name}` : entry.name;
-    await visit(path, entry.name, entry.isDirectory());
-    if (entry.isDirectory()) await walk(root, visit, path);
-  }
+  const credentials = [];
+  const visit = async (dir) => {
+    const entries = await readdir4(join8(root, dir), { withFileTypes: true }).catch(() => []);
+    await Promise.all(
+      entries.map(async (entry) => {
+        const path = dir ? `${dir}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) return visit(path);
+        const { size } = await lstat(join8(root, path));
+        bytes += size;
+        if (path.startsWith("home/") && CREDENTIAL_FILES.has(entry.name)) credentials.push(path);
+      })
+    );
+  };
+  await visit("");
+  return { bytes, credentials: credentials.sort() };
 }
 
 // src/publish/index.ts
@@ -2935,7 +2937,7 @@ import { readdir as readdir9, stat as stat8 } from "node:fs/promises";
 import { join as join14, relative } from "node:path";
 async function collectBuiltFiles(packagesDir) {
   const files = [];
-  for (const path of await walk2(packagesDir)) {
+  for (const path of await walk(packagesDir)) {
     const base = path.split("/").at(-1);
     const isIndex = base === "APKINDEX.tar.gz";
     if (!isIndex && !base.endsWith(".apk")) continue;
@@ -2964,11 +2966,11 @@ async function collectPackages(packagesDir, expected, log) {
   for (const file of found) log(`${file.relativePath} ${file.size} bytes sha256:${file.sha256}`);
   return found;
 }
-async function walk2(dir) {
+async function walk(dir) {
   const entries = await readdir9(dir, { withFileTypes: true }).catch(() => []);
   const nested = await Promise.all(
     entries.map(
-      (e) => e.isDirectory() ? walk2(join14(dir, e.name)) : Promise.resolve(e.isFile() ? [join14(dir, e.name)] : [])
+      (e) => e.isDirectory() ? walk(join14(dir, e.name)) : Promise.resolve(e.isFile() ? [join14(dir, e.name)] : [])
     )
   );
   return nested.flat();
