@@ -13,7 +13,7 @@ import {
   removeSigningKey,
   render,
   runEnvironment
-} from "./chunks/chunk-YZVJIOEZ.js";
+} from "./chunks/chunk-2XYV4VW4.js";
 import {
   loadConfigFile
 } from "./chunks/chunk-MNQYGVMA.js";

@@ -25,6 +25,8 @@ export interface RunSpec {
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void
   /** Fed to the container's standard input (docker run --interactive); otherwise it is closed. */
   input?: NodeJS.ReadableStream
+  /** Directories in memory, at most `bytes` each; programs in them may run. */
+  tmpfs?: { target: string; bytes: number }[]
 }
 
 export class DockerError extends Error {
@@ -222,6 +224,7 @@ function runOptions(spec: RunSpec): string[] {
   if (spec.platform) args.push('--platform', spec.platform)
   if (spec.network === 'none') args.push('--network', 'none')
   if (spec.input) args.push('--interactive')
+  for (const t of spec.tmpfs ?? []) args.push('--tmpfs', `${t.target}:exec,size=${t.bytes}`)
   return args
 }
 

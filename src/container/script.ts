@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Docker, Mount } from './docker.js'
+import type { Docker, Mount, RunSpec } from './docker.js'
 
 /** Where the script (and any files given with it) appear inside the container. */
 export const SCRIPT_DIR = '/pakman/scripts'
@@ -32,6 +32,7 @@ export interface ScriptRun {
   env?: Record<string, string>
   /** The script's standard input (e.g. a go-ahead the host sends later); closed when absent. */
   input?: NodeJS.ReadableStream
+  tmpfs?: RunSpec['tmpfs']
   /** Keep the container after it exits, for `then` (docker commit). */
   keep?: boolean
 }
@@ -69,6 +70,7 @@ export async function runScript(
       mounts: [...(run.mounts ?? []), { source: dir, target: SCRIPT_DIR, readOnly: true }],
       ...(run.env && { env: run.env }),
       ...(run.input && { input: run.input }),
+      ...(run.tmpfs && { tmpfs: run.tmpfs }),
       ...(context.platform && { platform: context.platform }),
       onLine: (line: string) => {
         tail.push(line)

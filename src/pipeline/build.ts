@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises'
+import { freemem } from 'node:os'
 import { join } from 'node:path'
 import { collectPackages, runAbuild, type BuiltFile } from '../abuild/index.js'
 import {
@@ -26,6 +27,9 @@ import type { Reporter } from '../report/index.js'
 import { prepareSigningKey, removeSigningKey, type SigningKey } from '../signing/index.js'
 import { startInstallTest, verifyBuild, type PendingInstallTest } from '../verify/index.js'
 import { render, type Rendered, type RenderSettings } from './render.js'
+
+/** The install test keeps the app in memory when it fits in this share of the free memory. */
+const INSTALL_TEST_MEMORY_SHARE = 0.25
 
 export interface BuildSettings extends RenderSettings {
   /** Overrides the config's stack (matrix jobs). */
@@ -128,6 +132,10 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
         packagesDir: staging.dir,
         keyName,
         publicKeyPem: key.publicKeyPem,
+        appInMemory: {
+          dir: `/var/lib/${recipe.packageName}`,
+          bytes: Math.floor(freemem() * INSTALL_TEST_MEMORY_SHARE),
+        },
       })
     const abuildSteps = await phases.run('abuild', () =>
       runAbuild({

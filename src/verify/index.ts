@@ -3,8 +3,9 @@
  * run's key, and (for a build) the main package installs in a clean container of the base image.
  */
 
-import { relative } from 'node:path'
-import { checkPaths, trustedKeys } from '../apk/index.js'
+import { readFile } from 'node:fs/promises'
+import { dirname, join, relative } from 'node:path'
+import { checkPaths, readIndex, trustedKeys } from '../apk/index.js'
 import type { ContainerContext } from '../container/index.js'
 import type { PendingInstallTest } from './install-test.js'
 
@@ -86,8 +87,11 @@ export async function verifyBuild(verification: BuildVerification): Promise<Veri
       if (!main)
         throw new Error(`no package named ${verification.mainPackage} among the files abuild wrote`)
       const repository = main.relativePath.split('/')[0]!
-      await installTest.install(repository, `${main.name}=${main.version}`, (line) =>
-        installLog(line),
+      await installTest.install(
+        repository,
+        `${main.name}=${main.version}`,
+        (line) => installLog(line),
+        await installedSize(packagesDir, verification.files, main),
       )
     })
   // Settled below in either case; a failure of its own is reported after the signatures'.
@@ -109,4 +113,23 @@ async function timed<T>(steps: VerifySteps, name: string, fn: () => Promise<T>):
   const result = await fn()
   steps.push({ name, seconds: Math.round((performance.now() - started) / 10) / 100 })
   return result
+}
+
+/** The main package's installed size, from the index beside it; undefined when it cannot tell. */
+async function installedSize(
+  packagesDir: string,
+  files: readonly WrittenFile[],
+  main: WrittenFile,
+): Promise<number | undefined> {
+  const dir = dirname(main.relativePath)
+  const index = files.find((f) => f.kind === 'index' && dirname(f.relativePath) === dir)
+  if (!index) return undefined
+  try {
+    const entries = readIndex(await readFile(join(packagesDir, index.relativePath))).entries
+    const entry = entries.find((e) => e.name === main.name && e.version === main.version)
+    const size = Number(entry?.fields.find(([letter]) => letter === 'I')?.[1])
+    return Number.isFinite(size) ? size : undefined
+  } catch {
+    return undefined // verifying the index says what is wrong with it
+  }
 }

@@ -1341,6 +1341,7 @@ function runOptions(spec) {
   if (spec.platform) args.push("--platform", spec.platform);
   if (spec.network === "none") args.push("--network", "none");
   if (spec.input) args.push("--interactive");
+  for (const t of spec.tmpfs ?? []) args.push("--tmpfs", `${t.target}:exec,size=${t.bytes}`);
   return args;
 }
 function csvField(field) {
@@ -1418,6 +1419,7 @@ async function runScript(context, run, then) {
       mounts: [...run.mounts ?? [], { source: dir, target: SCRIPT_DIR, readOnly: true }],
       ...run.env && { env: run.env },
       ...run.input && { input: run.input },
+      ...run.tmpfs && { tmpfs: run.tmpfs },
       ...context.platform && { platform: context.platform },
       onLine: (line) => {
         tail.push(line);
@@ -2771,7 +2773,8 @@ function contextOptions(settings, option) {
 
 // src/pipeline/build.ts
 import { stat as stat9 } from "node:fs/promises";
-import { join as join16 } from "node:path";
+import { freemem } from "node:os";
+import { join as join17 } from "node:path";
 
 // src/abuild/index.ts
 import { join as join15 } from "node:path";
@@ -3082,7 +3085,8 @@ async function commitTime(workspace) {
 }
 
 // src/verify/index.ts
-import { relative as relative2 } from "node:path";
+import { readFile as readFile6 } from "node:fs/promises";
+import { dirname as dirname3, join as join16, relative as relative2 } from "node:path";
 
 // src/verify/install-test.ts
 import { PassThrough } from "node:stream";
@@ -3114,12 +3118,22 @@ function startInstallTest(setup) {
       files: { [`${setup.keyName}.rsa.pub`]: setup.publicKeyPem },
       mounts: [{ source: setup.packagesDir, target: PACKAGES, readOnly: true }],
       env: { PAKMAN_KEY_NAME: setup.keyName },
-      input: go
+      input: go,
+      ...setup.appInMemory && {
+        tmpfs: [{ target: setup.appInMemory.dir, bytes: setup.appInMemory.bytes }]
+      }
     }
   );
   ran.catch(() => void 0);
-  return {
-    async install(repository, packageSpec, to = setup.log) {
+  const pending = {
+    async install(repository, packageSpec, to = setup.log, installedBytes) {
+      const memory = setup.appInMemory;
+      if (memory && (installedBytes === void 0 || installedBytes > memory.bytes)) {
+        await pending.cancel();
+        const onDisk = { ...setup };
+        delete onDisk.appInMemory;
+        return startInstallTest(onDisk).install(repository, packageSpec, to);
+      }
       if (told) throw new Error("the install test was already told what to do");
       told = to;
       for (const line of held.splice(0)) to(line);
@@ -3139,6 +3153,7 @@ ${tail.slice(-12).join("\n")}`
       await ran.catch(() => void 0);
     }
   };
+  return pending;
 }
 
 // src/verify/index.ts
@@ -3168,7 +3183,8 @@ async function verifyBuild(verification) {
     await installTest.install(
       repository,
       `${main.name}=${main.version}`,
-      (line) => installLog(line)
+      (line) => installLog(line),
+      await installedSize(packagesDir, verification.files, main)
     );
   });
   installed?.catch(() => void 0);
@@ -3191,8 +3207,22 @@ async function timed(steps, name, fn) {
   steps.push({ name, seconds: Math.round((performance.now() - started) / 10) / 100 });
   return result;
 }
+async function installedSize(packagesDir, files, main) {
+  const dir = dirname3(main.relativePath);
+  const index = files.find((f) => f.kind === "index" && dirname3(f.relativePath) === dir);
+  if (!index) return void 0;
+  try {
+    const entries = readIndex(await readFile6(join16(packagesDir, index.relativePath))).entries;
+    const entry = entries.find((e) => e.name === main.name && e.version === main.version);
+    const size = Number(entry?.fields.find(([letter]) => letter === "I")?.[1]);
+    return Number.isFinite(size) ? size : void 0;
+  } catch {
+    return void 0;
+  }
+}
 
 // src/pipeline/build.ts
+var INSTALL_TEST_MEMORY_SHARE = 0.25;
 async function build(settings, reporter) {
   const phases = timedPhases(reporter);
   const started = await start(settings, reporter, phases);
@@ -3244,7 +3274,11 @@ async function build(settings, reporter) {
         image: target.baseImage,
         packagesDir: staging.dir,
         keyName,
-        publicKeyPem: key.publicKeyPem
+        publicKeyPem: key.publicKeyPem,
+        appInMemory: {
+          dir: `/var/lib/${recipe.packageName}`,
+          bytes: Math.floor(freemem() * INSTALL_TEST_MEMORY_SHARE)
+        }
       });
     const abuildSteps = await phases.run(
       "abuild",
@@ -3290,10 +3324,10 @@ async function build(settings, reporter) {
       ...target,
       keyName,
       ephemeralKey: key.ephemeral,
-      publicKeyFile: join16(outputDir, `${keyName}.rsa.pub`),
+      publicKeyFile: join17(outputDir, `${keyName}.rsa.pub`),
       packagesDir: outputDir,
       // Where they are now: the same relative paths, in the output directory.
-      files: files.map((f) => ({ ...f, path: join16(outputDir, f.relativePath) })),
+      files: files.map((f) => ({ ...f, path: join17(outputDir, f.relativePath) })),
       environment,
       ...cacheReport && { buildCache: cacheReport },
       phases: phases.seconds
@@ -3387,7 +3421,7 @@ function inline(reporter) {
 }
 
 // src/pipeline/merge.ts
-import { readFile as readFile6 } from "node:fs/promises";
+import { readFile as readFile7 } from "node:fs/promises";
 import { basename as basename7 } from "node:path";
 async function merge(settings, reporter) {
   if (!settings.signingKey?.trim()) {
@@ -3425,7 +3459,7 @@ async function merge(settings, reporter) {
     await reporter.group("Verify", async () => {
       const key = {
         name: basename7(merged.publicKeyFile, ".rsa.pub"),
-        pem: await readFile6(merged.publicKeyFile, "utf8")
+        pem: await readFile7(merged.publicKeyFile, "utf8")
       };
       await verifyRepository(packagesDir, key, "the merged repository does not verify");
       reporter.info(
