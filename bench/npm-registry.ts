@@ -18,11 +18,10 @@
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import { dirname, join, resolve } from 'node:path'
-import { promisify } from 'node:util'
-import { parseArgs } from 'node:util'
+import { parseArgs, promisify } from 'node:util'
 
 const { values } = parseArgs({
   options: {
@@ -63,7 +62,7 @@ const rootEntry = lock.packages['']!
 
 /** Where npm finds `name` for the package at `from`: its own node_modules, then its parents'. */
 function locate(from: string, name: string): string | undefined {
-  for (let dir = from; ; ) {
+  for (let dir = from; ;) {
     const path = `${dir ? `${dir}/` : ''}node_modules/${name}`
     if (lock.packages[path]) return path
     if (!dir) return undefined
@@ -154,13 +153,12 @@ function appFiles(names: string[]): { manifest: string; lockfile: string } {
   }
   for (const path of paths) {
     if (!wanted.has(path)) continue
-    const { dev: _dev, devOptional: _devOptional, ...entry } = lock.packages[path]!
+    // Every package is the app's own dependency here: none is dev-only.
+    const entry = { ...lock.packages[path]! }
+    delete entry.dev
+    delete entry.devOptional
     const { file, integrity } = tarballs.get(path)!
-    packages[path] = {
-      ...entry,
-      resolved: `http://127.0.0.1:${port}/tarballs/${file}`,
-      integrity,
-    }
+    packages[path] = { ...entry, resolved: `http://127.0.0.1:${port}/tarballs/${file}`, integrity }
   }
   const manifest = { name: 'bench-app', version: '1.0.0', private: true, dependencies }
   const lockfile = { name: 'bench-app', version: '1.0.0', lockfileVersion: 3, packages }
@@ -182,5 +180,5 @@ if (heldOut) {
 }
 const served = closure(appDeps)
 let bytes = 0
-for (const path of served) bytes += (await stat(join(store, tarballs.get(path)!.file))).size
+for (const path of served) bytes += tarballs.get(path)!.bytes
 process.stdout.write(`ready ${port} ${served.size} ${bytes}\n`)
