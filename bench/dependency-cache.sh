@@ -76,7 +76,10 @@ bench_image() {
   npm_root="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")"
   cp -r "$npm_root" "$context/root/usr/lib/node_modules/npm"
   ln -s ../lib/node_modules/npm/bin/npm-cli.js "$context/root/usr/bin/npm"
-  printf 'FROM %s\nCOPY root/ /\nRUN node --version && npm --version\n' "$base_image" >"$context/Dockerfile"
+  # tar is GNU tar, as in a real build environment (abuild depends on it): build-cache-paths
+  # joins the snapshot with GNU tar's -C, and busybox tar would leave node_modules out (-k).
+  printf 'FROM %s\nCOPY root/ /\nRUN ln -sf /usr/bin/gnutar /bin/tar && node --version && npm --version\n' \
+    "$base_image" >"$context/Dockerfile"
   DOCKER_BUILDKIT=0 docker build --quiet --network none -t "$image" "$context" >/dev/null 2>&1
   say "image $image: node $(docker run --rm --network none "$image" node --version), npm $(docker run --rm --network none "$image" npm --version)"
 }

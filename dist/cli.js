@@ -13,7 +13,7 @@ import {
   readKeyFile,
   render,
   runEnvironment
-} from "./chunks/chunk-2XYV4VW4.js";
+} from "./chunks/chunk-VPNSGSJ6.js";
 import {
   configLabel,
   formatDiagnostic,

@@ -13,7 +13,7 @@ import {
   removeSigningKey,
   render,
   runEnvironment
-} from "./chunks/chunk-2XYV4VW4.js";
+} from "./chunks/chunk-VPNSGSJ6.js";
 import {
   loadConfigFile
 } from "./chunks/chunk-MNQYGVMA.js";

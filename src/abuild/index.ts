@@ -36,6 +36,8 @@ export interface CacheMounts {
   sourceDir: string
   /** build-cache-paths: checked words, relative to the workspace. */
   sourcePaths: readonly string[]
+  /** False after an exact hit: nothing is saved, so the in-tree paths are not moved into it. */
+  toBeSaved: boolean
 }
 
 export class BuildError extends Error {
@@ -113,6 +115,7 @@ export async function runAbuild(build: AbuildRun): Promise<AbuildSteps> {
         PAKMAN_HOME_CACHES: HOME_CACHE_DIRS.join(' '),
         PAKMAN_HOME_PARENTS: homeCacheParents().join(' '),
         PAKMAN_CACHE_PATHS: build.cache.sourcePaths.join(' '),
+        PAKMAN_CACHE_SAVE: build.cache.toBeSaved ? '1' : '',
       }),
     },
   })

@@ -40,7 +40,8 @@ export function buildScript(): string {
 # In: PAKMAN_UID PAKMAN_GID (the build user) PAKMAN_OWNER (uid:gid that gets the files)
 #     PAKMAN_RECIPE PAKMAN_SNAPSHOT PAKMAN_KEY_NAME SOURCE_DATE_EPOCH
 #     with the build cache: PAKMAN_HOME_CACHES (its mounts under the home) PAKMAN_HOME_PARENTS
-#     (the directories above them) PAKMAN_CACHE_PATHS (build-cache-paths), each space-separated
+#     (the directories above them) PAKMAN_CACHE_PATHS (build-cache-paths), each space-separated;
+#     PAKMAN_CACHE_SAVE (non-empty when the build cache is to be saved)
 set -eu
 
 phase() {
@@ -156,16 +157,18 @@ fi
 
 if [ "$status" -eq 0 ] && [ -n "\${PAKMAN_CACHE_PATHS:-}" ]; then
 	phase cache
-	# What build.command left at build-cache-paths, moved into the build cache; then the
-	# unpacked source goes, as abuild would have removed it.
-	for path in $PAKMAN_CACHE_PATHS; do
-		rm -rf "${CACHED_SOURCE}/$path"
-		if [ -e "$recipe/src/$path" ]; then
-			mkdir -p "$(dirname "${CACHED_SOURCE}/$path")"
-			mv "$recipe/src/$path" "${CACHED_SOURCE}/$path"
-		fi
-	done
-	find ${CACHED_SOURCE} -user 0 -exec chown "$PAKMAN_UID:$PAKMAN_GID" {} +
+	# What build.command left at build-cache-paths, moved into the build cache when it is to be
+	# saved (not after an exact hit); then the unpacked source goes, as abuild would remove it.
+	if [ -n "\${PAKMAN_CACHE_SAVE:-}" ]; then
+		for path in $PAKMAN_CACHE_PATHS; do
+			rm -rf "${CACHED_SOURCE}/$path"
+			if [ -e "$recipe/src/$path" ]; then
+				mkdir -p "$(dirname "${CACHED_SOURCE}/$path")"
+				mv "$recipe/src/$path" "${CACHED_SOURCE}/$path"
+			fi
+		done
+		find ${CACHED_SOURCE} -user 0 -exec chown "$PAKMAN_UID:$PAKMAN_GID" {} +
+	fi
 	rm -rf "$recipe/src"
 fi
 

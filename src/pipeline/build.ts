@@ -147,7 +147,7 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
         packagesDir: staging.dir,
         key: key!,
         identity,
-        ...(cache && { cache }),
+        ...(cache && { cache: { ...cache, toBeSaved: cache.state !== 'hit' } }),
       }),
     )
     phases.steps('abuild', abuildSteps)
