@@ -14,11 +14,10 @@ node=node_modules/.bin/node
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# The stand-in base image, built the way the tests build theirs.
+# shellcheck source=bench/image.sh
+. bench/image.sh
 image="pakman-bench/alpine:3.20"
-rootfs=../shared/alpine/alpine-minirootfs-3.20.3-x86_64.tar.gz
-[[ -f $rootfs ]] || rootfs=alpine:3.20
-test/docker/make-image.sh "$image" "$rootfs" alpine-sdk pigz openrc bash s6 execline jq curl
+make_bench_image "$image"
 
 workspace="$work/hello"
 cp -r examples/hello "$workspace"

@@ -30,6 +30,8 @@
 #       PAKman build or vitest run (default 0: no wait). Other builds share the CPUs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/image.sh
+. bench/image.sh
 runs=3 latency=30 quiet_minutes=0 keep=""
 while getopts "kn:l:q:" option; do
   case "$option" in
@@ -63,9 +65,7 @@ say() { printf '%s\n' "$*" >&2; }
 bench_image() {
   docker image inspect "$image" >/dev/null 2>&1 && return
   local base_image="pakman-bench-deps/alpine:3.20-base" context="$work/image" node_binary npm_root
-  local rootfs=../shared/alpine/alpine-minirootfs-3.20.3-x86_64.tar.gz
-  [[ -f $rootfs ]] || rootfs=alpine:3.20
-  test/docker/make-image.sh "$base_image" "$rootfs" alpine-sdk pigz openrc bash s6 jq curl nodejs npm
+  make_bench_image "$base_image" nodejs npm
   rm -rf "$context"
   mkdir -p "$context/root/usr/bin" "$context/root/usr/lib/node_modules"
   node_binary="$(readlink -f "$(command -v node)")"

@@ -38,10 +38,10 @@ else
   trap 'rm -rf "$work"' EXIT
 fi
 
+# shellcheck source=bench/image.sh
+. bench/image.sh
 image="pakman-bench/alpine:3.20"
-rootfs=../shared/alpine/alpine-minirootfs-3.20.3-x86_64.tar.gz
-[[ -f $rootfs ]] || rootfs=alpine:3.20
-test/docker/make-image.sh "$image" "$rootfs" alpine-sdk pigz openrc bash s6 execline jq curl
+make_bench_image "$image"
 
 commit_all() { # dir
   git -C "$1" add .
