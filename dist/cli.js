@@ -13,7 +13,7 @@ import {
   readKeyFile,
   render,
   runEnvironment
-} from "./chunks/chunk-VPNSGSJ6.js";
+} from "./chunks/chunk-74MQ4NR4.js";
 import {
   configLabel,
   formatDiagnostic,

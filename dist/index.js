@@ -13,7 +13,7 @@ import {
   removeSigningKey,
   render,
   runEnvironment
-} from "./chunks/chunk-VPNSGSJ6.js";
+} from "./chunks/chunk-74MQ4NR4.js";
 import {
   loadConfigFile
 } from "./chunks/chunk-MNQYGVMA.js";

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { SigningKey } from '../signing/index.js'
 import { gitInWorkspace, type BuildIdentity } from '../ownership/index.js'
 import { runScript, type ContainerContext, type Mount } from '../container/index.js'
+import { secondsSince, type Timed } from '../report/index.js'
 import { HOME_CACHE_DIRS, homeCacheParents, TOOL_CACHE_VARIABLES } from '../build-cache/index.js'
 import { BUILD_HOME, buildScript, CACHED_SOURCE, CONTAINER_PATHS, PHASE_MARKER } from './scripts.js'
 
@@ -52,7 +53,7 @@ export class BuildError extends Error {
 }
 
 /** Seconds spent in each phase the script marks, as the host saw the markers stream in. */
-export type AbuildSteps = { name: string; seconds: number }[]
+export type AbuildSteps = Timed[]
 
 /**
  * Runs abuild in a container of the environment image; throws BuildError naming the failed phase.
@@ -66,8 +67,7 @@ export async function runAbuild(build: AbuildRun): Promise<AbuildSteps> {
   let stepName = 'start'
   let stepStarted = performance.now()
   const step = (next: string) => {
-    const seconds = Math.round((performance.now() - stepStarted) / 10) / 100
-    steps.push({ name: stepName, seconds })
+    steps.push({ name: stepName, seconds: secondsSince(stepStarted) })
     stepName = next
     stepStarted = performance.now()
   }

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { localCacheDir } from '../environment/index.js'
+import { localCacheDir, restoreFromActionsCache, saveToActionsCache } from '../environment/index.js'
 
 /**
  * Where build cache entries are kept between runs. An entry is a directory tree: the store packs
@@ -96,31 +96,12 @@ export class ActionsBuildCache implements BuildCacheStore {
     return dir
   }
 
-  async restore(dir: string, key: string, prefix: string) {
-    const cache = await import('@actions/cache')
-    // Said once, by save: a job without the cache service restores nothing, quietly.
-    if (!cache.isFeatureAvailable()) return {}
-    try {
-      const matched = await cache.restoreCache([dir], key, [prefix])
-      return matched ? { matched } : {}
-    } catch (error) {
-      return { reason: (error as Error).message }
-    }
+  restore(dir: string, key: string, prefix: string) {
+    return restoreFromActionsCache(dir, key, [prefix])
   }
 
-  async save(dir: string, key: string) {
-    const cache = await import('@actions/cache')
-    if (!cache.isFeatureAvailable())
-      return { saved: false, reason: 'the Actions cache service is not available to this job' }
-    try {
-      // saveCache reports most failures by returning -1 rather than throwing.
-      const id = await cache.saveCache([dir], key)
-      return id === -1
-        ? { saved: false, reason: 'the cache service did not accept the entry (see the log above)' }
-        : { saved: true }
-    } catch (error) {
-      return { saved: false, reason: (error as Error).message }
-    }
+  save(dir: string, key: string) {
+    return saveToActionsCache(dir, key)
   }
 }
 

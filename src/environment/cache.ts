@@ -75,36 +75,56 @@ export class ActionsCache implements ImageCache {
   }
 
   async restore(key: string, file: string): Promise<{ hit: boolean; reason?: string }> {
-    const cache = await import('@actions/cache')
-    // Said once, by save: a job without the cache service restores nothing, quietly.
-    if (!cache.isFeatureAvailable()) return { hit: false }
-    try {
-      // Exact key only: an older environment would snowball into every later entry.
-      const matched = await cache.restoreCache([file], key)
-      return { hit: matched === key }
-    } catch (error) {
-      return { hit: false, reason: (error as Error).message }
-    }
+    // Exact key only: an older environment would snowball into every later entry.
+    const restored = await restoreFromActionsCache(file, key)
+    return { hit: restored.matched === key, ...(restored.reason && { reason: restored.reason }) }
   }
 
   async save(
     key: string,
     file: string,
   ): Promise<{ saved: boolean; bytes?: number; reason?: string }> {
-    const cache = await import('@actions/cache')
-    if (!cache.isFeatureAvailable())
-      return { saved: false, reason: 'the Actions cache service is not available to this job' }
-    try {
-      // saveCache reports most failures by returning -1 rather than throwing.
-      const id = await cache.saveCache([file], key)
-      if (id === -1)
-        return {
-          saved: false,
-          reason: 'the cache service did not accept the entry (see the log above)',
-        }
-      return { saved: true, bytes: (await stat(file)).size }
-    } catch (error) {
-      return { saved: false, reason: (error as Error).message }
-    }
+    const saved = await saveToActionsCache(file, key)
+    return saved.saved ? { saved: true, bytes: (await stat(file)).size } : saved
+  }
+}
+
+/**
+ * The real @actions/cache client, for both caches: `path` (a file or a directory, at the same path
+ * every run, as entries are versioned by it) restored from `key`, else from the newest entry
+ * starting with one of `restoreKeys`. Errors become misses, with a reason.
+ */
+export async function restoreFromActionsCache(
+  path: string,
+  key: string,
+  restoreKeys: string[] = [],
+): Promise<{ matched?: string; reason?: string }> {
+  const cache = await import('@actions/cache')
+  // Said once, by save: a job without the cache service restores nothing, quietly.
+  if (!cache.isFeatureAvailable()) return {}
+  try {
+    const matched = await cache.restoreCache([path], key, restoreKeys)
+    return matched ? { matched } : {}
+  } catch (error) {
+    return { reason: (error as Error).message }
+  }
+}
+
+/** Stores `path` under `key`; never throws. */
+export async function saveToActionsCache(
+  path: string,
+  key: string,
+): Promise<{ saved: boolean; reason?: string }> {
+  const cache = await import('@actions/cache')
+  if (!cache.isFeatureAvailable())
+    return { saved: false, reason: 'the Actions cache service is not available to this job' }
+  try {
+    // saveCache reports most failures by returning -1 rather than throwing.
+    const id = await cache.saveCache([path], key)
+    return id === -1
+      ? { saved: false, reason: 'the cache service did not accept the entry (see the log above)' }
+      : { saved: true }
+  } catch (error) {
+    return { saved: false, reason: (error as Error).message }
   }
 }

@@ -10,7 +10,14 @@ import { environmentScript } from './script.js'
 import { listEntry } from '../shell/index.js'
 import type { ImageCache } from './cache.js'
 
-export { ActionsCache, DirectoryCache, localCacheDir, type ImageCache } from './cache.js'
+export {
+  ActionsCache,
+  DirectoryCache,
+  localCacheDir,
+  restoreFromActionsCache,
+  saveToActionsCache,
+  type ImageCache,
+} from './cache.js'
 export {
   buildTarget,
   environmentDependencies,

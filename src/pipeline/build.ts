@@ -23,7 +23,7 @@ import {
 import { buildIdentity, type BuildIdentity } from '../ownership/index.js'
 import { claimOutputDir, stageOutput } from '../publish/index.js'
 import { defaultKeyName, type Repository } from '../recipe/index.js'
-import type { Reporter } from '../report/index.js'
+import { secondsSince, type Reporter, type Timed } from '../report/index.js'
 import { prepareSigningKey, removeSigningKey, type SigningKey } from '../signing/index.js'
 import { startInstallTest, verifyBuild, type PendingInstallTest } from '../verify/index.js'
 import { render, type Rendered, type RenderSettings } from './render.js'
@@ -65,7 +65,7 @@ export interface BuildResult extends BuildTarget {
   environment: Environment
   buildCache?: BuildCacheReport
   /** Seconds per phase, in order; a phase's own parts follow it as `<phase>/<part>`. */
-  phases: { name: string; seconds: number }[]
+  phases: Timed[]
 }
 
 /** What became of the build cache: restored from which entry, and saved or not. */
@@ -289,11 +289,11 @@ function timedPhases(reporter: Reporter) {
       try {
         return await reporter.group(name, fn)
       } finally {
-        seconds.push({ name, seconds: Math.round((performance.now() - started) / 10) / 100 })
+        seconds.push({ name, seconds: secondsSince(started) })
       }
     },
     /** The parts of a phase that timed itself (abuild's marked phases, verify's two checks). */
-    steps(phase: string, parts: { name: string; seconds: number }[]) {
+    steps(phase: string, parts: Timed[]) {
       for (const part of parts)
         seconds.push({ name: `${phase}/${part.name}`, seconds: part.seconds })
     },

@@ -54,3 +54,14 @@ export function formatBytes(bytes: number): string {
   }
   return `${value.toFixed(1)} ${units[unit]}`
 }
+
+/** A phase or step and how long it took, as the summary and the CLI's last line show it. */
+export interface Timed {
+  name: string
+  seconds: number
+}
+
+/** Seconds since `started` (a performance.now() reading), to the hundredth. */
+export function secondsSince(started: number): number {
+  return Math.round((performance.now() - started) / 10) / 100
+}

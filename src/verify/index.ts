@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { checkPaths, readIndex, trustedKeys } from '../apk/index.js'
 import type { ContainerContext } from '../container/index.js'
+import { secondsSince, type Timed } from '../report/index.js'
 import type { PendingInstallTest } from './install-test.js'
 
 export {
@@ -64,7 +65,7 @@ export interface BuildVerification {
 }
 
 /** Seconds each part of the verify phase took (signatures, install test). */
-export type VerifySteps = { name: string; seconds: number }[]
+export type VerifySteps = Timed[]
 
 /**
  * The verify phase of a build: signatures and indexes, and the install test when asked for, side
@@ -111,7 +112,7 @@ export async function verifyBuild(verification: BuildVerification): Promise<Veri
 async function timed<T>(steps: VerifySteps, name: string, fn: () => Promise<T>): Promise<T> {
   const started = performance.now()
   const result = await fn()
-  steps.push({ name, seconds: Math.round((performance.now() - started) / 10) / 100 })
+  steps.push({ name, seconds: secondsSince(started) })
   return result
 }
 

@@ -43,6 +43,9 @@ function formatBytes(bytes) {
   }
   return `${value.toFixed(1)} ${units[unit]}`;
 }
+function secondsSince(started) {
+  return Math.round((performance.now() - started) / 10) / 100;
+}
 
 // src/github/context.ts
 function runEnvironment(env = process.env) {
@@ -1488,32 +1491,35 @@ var ActionsCache = class {
     return join5(tmpdir3(), "pakman-environment.tar.zst");
   }
   async restore(key, file) {
-    const cache = await import("./cache-6UCWGP7F.js");
-    if (!cache.isFeatureAvailable()) return { hit: false };
-    try {
-      const matched = await cache.restoreCache([file], key);
-      return { hit: matched === key };
-    } catch (error) {
-      return { hit: false, reason: error.message };
-    }
+    const restored = await restoreFromActionsCache(file, key);
+    return { hit: restored.matched === key, ...restored.reason && { reason: restored.reason } };
   }
   async save(key, file) {
-    const cache = await import("./cache-6UCWGP7F.js");
-    if (!cache.isFeatureAvailable())
-      return { saved: false, reason: "the Actions cache service is not available to this job" };
-    try {
-      const id = await cache.saveCache([file], key);
-      if (id === -1)
-        return {
-          saved: false,
-          reason: "the cache service did not accept the entry (see the log above)"
-        };
-      return { saved: true, bytes: (await stat4(file)).size };
-    } catch (error) {
-      return { saved: false, reason: error.message };
-    }
+    const saved = await saveToActionsCache(file, key);
+    return saved.saved ? { saved: true, bytes: (await stat4(file)).size } : saved;
   }
 };
+async function restoreFromActionsCache(path, key, restoreKeys = []) {
+  const cache = await import("./cache-6UCWGP7F.js");
+  if (!cache.isFeatureAvailable()) return {};
+  try {
+    const matched = await cache.restoreCache([path], key, restoreKeys);
+    return matched ? { matched } : {};
+  } catch (error) {
+    return { reason: error.message };
+  }
+}
+async function saveToActionsCache(path, key) {
+  const cache = await import("./cache-6UCWGP7F.js");
+  if (!cache.isFeatureAvailable())
+    return { saved: false, reason: "the Actions cache service is not available to this job" };
+  try {
+    const id = await cache.saveCache([path], key);
+    return id === -1 ? { saved: false, reason: "the cache service did not accept the entry (see the log above)" } : { saved: true };
+  } catch (error) {
+    return { saved: false, reason: error.message };
+  }
+}
 
 // src/environment/index.ts
 import { createHash as createHash3 } from "node:crypto";
@@ -1800,26 +1806,11 @@ var ActionsBuildCache = class {
     await mkdir2(dir, { recursive: true });
     return dir;
   }
-  async restore(dir, key, prefix) {
-    const cache = await import("./cache-6UCWGP7F.js");
-    if (!cache.isFeatureAvailable()) return {};
-    try {
-      const matched = await cache.restoreCache([dir], key, [prefix]);
-      return matched ? { matched } : {};
-    } catch (error) {
-      return { reason: error.message };
-    }
+  restore(dir, key, prefix) {
+    return restoreFromActionsCache(dir, key, [prefix]);
   }
-  async save(dir, key) {
-    const cache = await import("./cache-6UCWGP7F.js");
-    if (!cache.isFeatureAvailable())
-      return { saved: false, reason: "the Actions cache service is not available to this job" };
-    try {
-      const id = await cache.saveCache([dir], key);
-      return id === -1 ? { saved: false, reason: "the cache service did not accept the entry (see the log above)" } : { saved: true };
-    } catch (error) {
-      return { saved: false, reason: error.message };
-    }
+  save(dir, key) {
+    return saveToActionsCache(dir, key);
   }
 };
 async function tar(args) {
@@ -3006,8 +2997,7 @@ async function runAbuild(build2) {
   let stepName = "start";
   let stepStarted = performance.now();
   const step = (next) => {
-    const seconds = Math.round((performance.now() - stepStarted) / 10) / 100;
-    steps.push({ name: stepName, seconds });
+    steps.push({ name: stepName, seconds: secondsSince(stepStarted) });
     stepName = next;
     stepStarted = performance.now();
   };
@@ -3208,7 +3198,7 @@ async function verifyBuild(verification) {
 async function timed(steps, name, fn) {
   const started = performance.now();
   const result = await fn();
-  steps.push({ name, seconds: Math.round((performance.now() - started) / 10) / 100 });
+  steps.push({ name, seconds: secondsSince(started) });
   return result;
 }
 async function installedSize(packagesDir, files, main) {
@@ -3410,7 +3400,7 @@ function timedPhases(reporter) {
       try {
         return await reporter.group(name, fn);
       } finally {
-        seconds.push({ name, seconds: Math.round((performance.now() - started) / 10) / 100 });
+        seconds.push({ name, seconds: secondsSince(started) });
       }
     },
     /** The parts of a phase that timed itself (abuild's marked phases, verify's two checks). */
