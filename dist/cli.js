@@ -13,15 +13,13 @@ import {
   readKeyFile,
   render,
   runEnvironment
-} from "./chunks/chunk-74MQ4NR4.js";
+} from "./chunks/chunk-RUPIAZBM.js";
 import {
   configLabel,
   formatDiagnostic,
   jsonSchema,
   loadConfigFile
 } from "./chunks/chunk-MNQYGVMA.js";
-import "./chunks/chunk-ZB5P3EGZ.js";
-import "./chunks/chunk-KN4HR7WG.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli/commands.ts

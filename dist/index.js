@@ -6,19 +6,22 @@ import {
   build,
   buildCacheSettings,
   formatBytes,
-  getInputs,
   merge,
   publish,
   publishDirectory,
   removeSigningKey,
   render,
-  runEnvironment
-} from "./chunks/chunk-74MQ4NR4.js";
+  runEnvironment,
+  secretsOf
+} from "./chunks/chunk-RUPIAZBM.js";
 import {
   loadConfigFile
 } from "./chunks/chunk-MNQYGVMA.js";
 import {
   error,
+  getBooleanInput,
+  getInput,
+  getMultilineInput,
   getState,
   group,
   info,
@@ -35,6 +38,82 @@ import "./chunks/chunk-566SJ2D4.js";
 
 // src/action/main.ts
 import { resolve } from "node:path";
+
+// src/action/inputs.ts
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+function getInputs(env = runEnvironment()) {
+  const optional = (name) => getInput(name).trim() || void 0;
+  const flag = (name, fallback) => optional(name) === void 0 ? fallback : getBooleanInput(name);
+  const signingKey = getInput("signing-key") || env.abuildPrivateKey || void 0;
+  const publicKey = env.abuildPublicKey || void 0;
+  if (signingKey) for (const secret of secretsOf(signingKey)) setSecret(secret);
+  const authToken = getInput("instellar-auth-token") || env.instellarAuthToken || void 0;
+  const packageToken = getInput("instellar-package-token") || env.instellarPackageToken || void 0;
+  for (const token of [authToken, packageToken]) if (token) setSecret(token);
+  return {
+    config: optional("config") ?? "instellar.yml",
+    workspace: optional("workspace") ?? env.workspace ?? process.cwd(),
+    ...optionalEntry("repository", optional("repository")),
+    ...optionalEntry("version", optional("version")),
+    ...optionalEntry("buildNumber", optional("build-number")),
+    build: flag("build", true),
+    ...optionalEntry("stack", optional("stack")),
+    ...optionalEntry("image", optional("image")),
+    ...optionalEntry("arch", optional("arch")),
+    packagesDir: optional("packages-dir") ?? join(homedir(), "packages"),
+    ...optionalEntry("signingKey", signingKey),
+    ...optionalEntry("signingKeyName", optional("signing-key-name")),
+    ...optionalEntry("publicKey", publicKey),
+    cache: flag("cache", true),
+    buildCache: {
+      enabled: flag("build-cache", true),
+      paths: getMultilineInput("build-cache-paths").flatMap((line) => line.split(",")).filter((path) => path.trim()),
+      ...optionalEntry("limit", optional("build-cache-limit"))
+    },
+    verify: flag("verify", true),
+    upload: parseUpload(optional("upload") ?? "artifact"),
+    ...optionalEntry("artifactName", optional("artifact-name")),
+    ...optionalEntry(
+      "releaseTag",
+      optional("release-tag") ?? env.ref?.match(/^refs\/tags\/(.+)$/)?.[1]
+    ),
+    ...optionalEntry("githubToken", optional("github-token") ?? env.token),
+    instellar: {
+      ...optionalEntry("authToken", authToken),
+      ...optionalEntry("packageToken", packageToken),
+      ...optionalEntry("endpoint", optional("instellar-endpoint") ?? env.instellarEndpoint),
+      ...optionalEntry("sha", optional("workflow-sha") ?? env.workflowSha ?? env.sha),
+      ...optionalEntry("ref", optional("workflow-ref") ?? env.workflowRef ?? env.ref),
+      dryRun: flag("instellar-dry-run", false)
+    },
+    mode: parseMode(optional("mode") ?? "build"),
+    tempDir: env.runnerTemp || tmpdir(),
+    ...optionalEntry("runRepository", env.repository),
+    ...optionalEntry("apiUrl", env.apiUrl),
+    ...optionalEntry("sourceDateEpoch", env.sourceDateEpoch)
+  };
+}
+function optionalEntry(key, value) {
+  return value === void 0 ? {} : { [key]: value };
+}
+function parseUpload(text) {
+  const values = text.split(",").map((v) => v.trim()).filter(Boolean);
+  const unknown = values.filter((v) => !["artifact", "release", "instellar", "none"].includes(v));
+  if (unknown.length)
+    throw new Error(
+      `upload: ${unknown.join(", ")} is not one of artifact, release, instellar, none`
+    );
+  return {
+    artifact: values.includes("artifact"),
+    release: values.includes("release"),
+    instellar: values.includes("instellar")
+  };
+}
+function parseMode(text) {
+  if (text !== "build" && text !== "merge") throw new Error(`mode: ${text} is not build or merge`);
+  return text;
+}
 
 // src/action/outputs.ts
 function setRecipeOutputs({ recipe, recipeDir }) {

@@ -43,7 +43,7 @@ describe('the shell that runs inside the containers', () => {
       // the home is not walked (the cache is mounted in it); what was restored is, when needed
       'chown "$PAKMAN_UID:$PAKMAN_GID" /pakman/home',
       'chown -R "$PAKMAN_UID:$PAKMAN_GID" /pakman/home/.abuild "$recipe" "/pakman/packages"',
-      'if find "$1" ! -user "$PAKMAN_UID" | grep -q .; then',
+      'find "$@" /pakman/cache/source ! -user "$PAKMAN_UID" -exec chown -h "$PAKMAN_UID:$PAKMAN_GID" {} +',
       'as_builder "abuild clean && abuild deps && abuild checksum"',
       'as_builder "abuild -r"',
       'su -p -s /bin/sh "$user" -c "cd \'$recipe\' && $1"',

@@ -62,12 +62,6 @@ free_name() { # file base: base, or base2, base3 ... whichever name the file doe
 	echo "$candidate"
 }
 
-give_to_builder() { # dir: made the build user's, unless all of it is already
-	if find "$1" ! -user "$PAKMAN_UID" | grep -q .; then
-		chown -R "$PAKMAN_UID:$PAKMAN_GID" "$1"
-	fi
-}
-
 phase setup
 # Images may already have these ids or these names (custom images often have a builder user):
 # ids that exist are used under their names, and new entries get names no one has.
@@ -106,15 +100,16 @@ recipe="${CONTAINER_PATHS.recipes}/\${PAKMAN_RECIPE#.apk/}"
 chown "$PAKMAN_UID:$PAKMAN_GID" ${BUILD_HOME}
 chown -R "$PAKMAN_UID:$PAKMAN_GID" ${BUILD_HOME}/.abuild "$recipe" "${CONTAINER_PATHS.packages}"
 # The build cache: Docker made the directories above its mounts as root; what was restored may
-# carry another machine's ids. Walked only when something in it is not the build user's.
+# carry another machine's ids. One walk over all of it changes only what is not the build user's.
 for dir in \${PAKMAN_HOME_PARENTS:-}; do
 	chown "$PAKMAN_UID:$PAKMAN_GID" "${BUILD_HOME}/$dir"
 done
+set --
 for dir in \${PAKMAN_HOME_CACHES:-}; do
-	give_to_builder "${BUILD_HOME}/$dir"
+	set -- "$@" "${BUILD_HOME}/$dir"
 done
-if [ -n "\${PAKMAN_HOME_CACHES:-}" ]; then
-	give_to_builder ${CACHED_SOURCE}
+if [ "$#" -gt 0 ]; then
+	find "$@" ${CACHED_SOURCE} ! -user "$PAKMAN_UID" -exec chown -h "$PAKMAN_UID:$PAKMAN_GID" {} +
 fi
 
 as_builder() { # command, run in the recipe directory

@@ -92,8 +92,11 @@ export async function restoreBuildCache(
     const homeDir = join(dir, 'home')
     const sourceDir = join(dir, 'source')
     // Every mount needs its directory, restored or not.
-    for (const path of HOME_CACHE_DIRS) await mkdir(join(homeDir, path), { recursive: true })
-    await mkdir(sourceDir, { recursive: true })
+    await Promise.all(
+      [...HOME_CACHE_DIRS.map((path) => join(homeDir, path)), sourceDir].map((path) =>
+        mkdir(path, { recursive: true }),
+      ),
+    )
     return {
       key,
       state,

@@ -74,15 +74,18 @@ export async function buildCacheKey(request: KeyRequest): Promise<CacheKey> {
 
 async function findLockfiles(root: string, dir: string, skipped: Set<string>): Promise<string[]> {
   const entries = await readdir(join(root, dir), { withFileTypes: true }).catch(() => [])
-  const found: string[] = []
-  for (const entry of entries) {
-    const path = dir ? `${dir}/${entry.name}` : entry.name
-    if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name) && !skipped.has(path))
-        found.push(...(await findLockfiles(root, path, skipped)))
-    } else if (entry.isFile() && isLockfile(entry.name)) found.push(path)
-  }
-  return found
+  // Directories side by side: a checkout with its build output has thousands of them.
+  const found = await Promise.all(
+    entries.map((entry) => {
+      const path = dir ? `${dir}/${entry.name}` : entry.name
+      if (entry.isDirectory())
+        return SKIPPED_DIRS.has(entry.name) || skipped.has(path)
+          ? []
+          : findLockfiles(root, path, skipped)
+      return entry.isFile() && isLockfile(entry.name) ? [path] : []
+    }),
+  )
+  return found.flat()
 }
 
 function digest(data: string | Buffer): string {

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { homedir, tmpdir } from 'node:os'
 import { secretsOf } from '../signing/index.js'
 import { join } from 'node:path'
-import { runEnvironment, type RunEnvironment } from './context.js'
+import { runEnvironment, type RunEnvironment } from '../github/index.js'
 
 /** The action's inputs, read in one place. Names match action.yml. */
 export interface Inputs {
