@@ -8,18 +8,19 @@ import {
   buildCacheSettings,
   check,
   checkPaths,
-  formatBytes,
   loadTrustedKeys,
   readKeyFile,
   render,
   runEnvironment
-} from "./chunks/chunk-RUPIAZBM.js";
+} from "./chunks/chunk-DRJAP7AY.js";
 import {
+  VERSION,
   configLabel,
+  formatBytes,
   formatDiagnostic,
   jsonSchema,
   loadConfigFile
-} from "./chunks/chunk-MNQYGVMA.js";
+} from "./chunks/chunk-2ZLSPIAB.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli/commands.ts
@@ -68,6 +69,10 @@ var FLAGS = {
     value: "DIR",
     help: "output directory (default: <workspace>/.pakman/packages); one holding files PAKman did not write is refused"
   },
+  "no-sbom": {
+    type: "boolean",
+    help: "no SPDX SBOM in the packages (default: one in each, at /var/lib/db/sbom/)"
+  },
   "no-cache": { type: "boolean", help: "do not keep the build environment in ~/.cache/pakman" },
   "no-build-cache": {
     type: "boolean",
@@ -112,7 +117,7 @@ var FLAGS = {
   concurrency: { type: "string", value: "N", help: "files uploaded at once (default: 2)" },
   "dry-run": { type: "boolean", help: "print every call it would make, and make none" }
 };
-var RENDER_FLAGS = ["config", "workspace", "repository", "pkgver", "build"];
+var RENDER_FLAGS = ["config", "workspace", "repository", "pkgver", "build", "no-sbom"];
 var COMMANDS = {
   check: {
     flags: RENDER_FLAGS,
@@ -173,7 +178,8 @@ var CLI_FLAG = {
   "build-cache": "no-build-cache",
   "build-cache-paths": "build-cache-path",
   "build-cache-limit": "build-cache-limit",
-  verify: "no-install-test"
+  verify: "no-install-test",
+  sbom: "no-sbom"
 };
 function spell(name) {
   const flag = FLAGS[name];
@@ -404,7 +410,7 @@ async function push(values, _operands, { out, err }) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-CKG3QRZ2.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-DUW3AC6W.js");
   const authToken = env.instellarAuthToken;
   const packageToken = env.instellarPackageToken;
   const secrets = new Secrets(() => {
@@ -462,74 +468,10 @@ function renderSettings(values) {
     ...workspaceAndConfig(values),
     ...values.repository !== void 0 && { repository: values.repository },
     ...pkgver !== void 0 && { version: pkgver },
-    ...values.build !== void 0 && { build: values.build }
+    ...values.build !== void 0 && { build: values.build },
+    ...values["no-sbom"] && { sbom: false }
   };
 }
-
-// package.json
-var package_default = {
-  name: "pakman-action",
-  version: "0.1.0",
-  description: "GitHub Action that turns an application repository with instellar.yml into signed Alpine Linux packages",
-  license: "MIT",
-  private: true,
-  type: "module",
-  engines: {
-    node: ">=24"
-  },
-  bin: {
-    pakman: "dist/cli.js"
-  },
-  exports: {
-    ".": "./dist/index.js"
-  },
-  scripts: {
-    build: "node scripts/bundle.mjs",
-    typecheck: "tsc --noEmit",
-    lint: "eslint .",
-    format: "prettier --write .",
-    "format:check": "prettier --check .",
-    test: "vitest run",
-    check: "npm run typecheck && npm run lint && npm run format:check && npm run test"
-  },
-  dependencies: {
-    "@actions/artifact": "^6.2.1",
-    "@actions/cache": "^6.3.0",
-    "@actions/core": "^3.0.1",
-    "@actions/github": "^9.1.1",
-    "@octokit/plugin-retry": "^8.1.1",
-    "@octokit/plugin-throttling": "^11.0.5",
-    aws4fetch: "^1.0.20",
-    bottleneck: "^2.19.5",
-    yaml: "^2.9.1",
-    zod: "^4.6.7"
-  },
-  devDependencies: {
-    "@20minutes/s3rver": "^5.0.0",
-    "@eslint/js": "^10.0.1",
-    "@types/node": "^24.19.4",
-    ajv: "^8.20.0",
-    esbuild: "^0.28.2",
-    eslint: "^10.15.0",
-    "eslint-config-prettier": "^10.1.8",
-    "fast-check": "^4.11.0",
-    node: "^24.21.0",
-    prettier: "^3.10.1",
-    typescript: "~5.9",
-    "typescript-eslint": "^8.74.0",
-    vitest: "^5.1.2"
-  },
-  allowScripts: {
-    node: true,
-    esbuild: true
-  },
-  overrides: {
-    vite: "8.3.4"
-  }
-};
-
-// src/cli/version.ts
-var VERSION = package_default.version;
 
 // src/cli/help.ts
 function synopsis(name, indent) {

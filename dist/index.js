@@ -5,7 +5,6 @@ import {
   Docker,
   build,
   buildCacheSettings,
-  formatBytes,
   merge,
   publish,
   publishDirectory,
@@ -13,10 +12,11 @@ import {
   render,
   runEnvironment,
   secretsOf
-} from "./chunks/chunk-RUPIAZBM.js";
+} from "./chunks/chunk-DRJAP7AY.js";
 import {
+  formatBytes,
   loadConfigFile
-} from "./chunks/chunk-MNQYGVMA.js";
+} from "./chunks/chunk-2ZLSPIAB.js";
 import {
   error,
   getBooleanInput,
@@ -72,6 +72,7 @@ function getInputs(env = runEnvironment()) {
       ...optionalEntry("limit", optional("build-cache-limit"))
     },
     verify: flag("verify", true),
+    sbom: flag("sbom", true),
     upload: parseUpload(optional("upload") ?? "artifact"),
     ...optionalEntry("artifactName", optional("artifact-name")),
     ...optionalEntry(
@@ -127,6 +128,10 @@ function setBuildOutputs(result) {
   setOutput(
     "packages",
     JSON.stringify(result.files.filter((f) => f.kind === "package").map((f) => f.path))
+  );
+  setOutput(
+    "sbom",
+    JSON.stringify(result.files.filter((f) => f.kind === "sbom").map((f) => f.path))
   );
   setOutput("packages-dir", result.packagesDir);
   setOutput("release", String(result.rendered.recipe.release));
@@ -447,7 +452,8 @@ function renderSettings(inputs, workspace) {
     configFile: resolve(workspace, inputs.config),
     ...inputs.repository && { repository: inputs.repository },
     ...inputs.version && { version: inputs.version },
-    ...inputs.buildNumber && { build: inputs.buildNumber }
+    ...inputs.buildNumber && { build: inputs.buildNumber },
+    sbom: inputs.sbom
   };
 }
 async function runRender(inputs, workspace, reporter) {
@@ -549,7 +555,7 @@ async function deploymentConfig(inputs, workspace, reporter) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-CKG3QRZ2.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-DUW3AC6W.js");
   const { instellar } = inputs;
   const cancel = new AbortController();
   const pushed = await reporter.group(

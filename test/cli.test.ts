@@ -99,7 +99,7 @@ describe('pakman check', () => {
     const ran = await cli(['check', '--colour'])
     expect(ran.code).toBe(2)
     expect(ran.stderr).toBe(
-      'pakman: check does not take --colour; it takes --config, --workspace, --repository, --pkgver, --build (see pakman help check)\n',
+      'pakman: check does not take --colour; it takes --config, --workspace, --repository, --pkgver, --build, --no-sbom (see pakman help check)\n',
     )
   })
 })
@@ -311,11 +311,11 @@ describe('options per command', () => {
     const cases: [string[], string][] = [
       [
         ['check', '--signing-key', 'key.pem'],
-        'check does not take --signing-key; it takes --config, --workspace, --repository, --pkgver, --build (see pakman help check)',
+        'check does not take --signing-key; it takes --config, --workspace, --repository, --pkgver, --build, --no-sbom (see pakman help check)',
       ],
       [
         ['bootstrap', '--repository', 'octo/app', '--stack', 'alpine/3.20'],
-        'bootstrap does not take --stack; it takes --config, --workspace, --repository, --pkgver, --build (see pakman help bootstrap)',
+        'bootstrap does not take --stack; it takes --config, --workspace, --repository, --pkgver, --build, --no-sbom (see pakman help bootstrap)',
       ],
       [
         ['verify', 'x.apk', '--key', 'k.rsa.pub', '--repository', 'octo/app'],
@@ -324,7 +324,7 @@ describe('options per command', () => {
       // a name every object has is still not an option
       [
         ['check', '--toString'],
-        'check does not take --toString; it takes --config, --workspace, --repository, --pkgver, --build (see pakman help check)',
+        'check does not take --toString; it takes --config, --workspace, --repository, --pkgver, --build, --no-sbom (see pakman help check)',
       ],
       [
         ['schema', '--config', 'x.yml'],
@@ -332,7 +332,7 @@ describe('options per command', () => {
       ],
       [
         ['check', '--version'],
-        "check does not take --version; it takes --config, --workspace, --repository, --pkgver, --build (see pakman help check); pakman --version, before any command, prints PAKman's version",
+        "check does not take --version; it takes --config, --workspace, --repository, --pkgver, --build, --no-sbom (see pakman help check); pakman --version, before any command, prints PAKman's version",
       ],
     ]
     for (const [args, message] of cases) {

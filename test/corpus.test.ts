@@ -32,6 +32,7 @@ describe('every current instellar.yml in the corpus', () => {
           repository: parseRepository(corpus.repository)!,
           version: '1.4.2',
           release: 12,
+          sbom: { commit: 'c0ffee'.padEnd(40, '0'), components: [] },
         })
         expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([])
         expect(result.dir).toBeDefined()

@@ -8,8 +8,9 @@ export interface BuiltFile {
   path: string
   /** Relative to the packages directory: <repo>/<arch>/<file>. */
   relativePath: string
-  kind: 'package' | 'index'
-  /** For packages: name, version and arch parsed from <name>-<ver>-r<rel>.apk. */
+  /** sbom: the copy verify puts beside a package (see verify/sbom.ts). */
+  kind: 'package' | 'index' | 'sbom'
+  /** For packages and SBOMs: name, version and arch parsed from <name>-<ver>-r<rel>.apk. */
   name?: string
   version?: string
   arch: string

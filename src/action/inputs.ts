@@ -22,6 +22,8 @@ export interface Inputs {
   cache: boolean
   /** build-cache, build-cache-paths and build-cache-limit, as given. */
   buildCache: { enabled: boolean; paths: string[]; limit?: string }
+  /** sbom: an SPDX SBOM in each package and beside it. */
+  sbom: boolean
   /** false skips the install test (verification of signatures and the index always runs). */
   verify: boolean
   /** Where the build goes: a workflow artifact, release assets, an Instellar deployment, or nowhere. */
@@ -90,6 +92,7 @@ export function getInputs(env: RunEnvironment = runEnvironment()): Inputs {
       ...optionalEntry('limit', optional('build-cache-limit')),
     },
     verify: flag('verify', true),
+    sbom: flag('sbom', true),
     upload: parseUpload(optional('upload') ?? 'artifact'),
     ...optionalEntry('artifactName', optional('artifact-name')),
     ...optionalEntry(

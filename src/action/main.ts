@@ -39,6 +39,7 @@ function renderSettings(inputs: Inputs, workspace: string): pipeline.RenderSetti
     ...(inputs.repository && { repository: inputs.repository }),
     ...(inputs.version && { version: inputs.version }),
     ...(inputs.buildNumber && { build: inputs.buildNumber }),
+    sbom: inputs.sbom,
   }
 }
 

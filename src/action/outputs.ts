@@ -18,6 +18,10 @@ export function setBuildOutputs(result: BuildResult): void {
     'packages',
     JSON.stringify(result.files.filter((f) => f.kind === 'package').map((f) => f.path)),
   )
+  core.setOutput(
+    'sbom',
+    JSON.stringify(result.files.filter((f) => f.kind === 'sbom').map((f) => f.path)),
+  )
   core.setOutput('packages-dir', result.packagesDir)
   core.setOutput('release', String(result.rendered.recipe.release))
   core.setOutput('cache-hit', String(result.environment.source !== 'built'))

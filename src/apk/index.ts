@@ -3,7 +3,7 @@
  * does, index members laid out for signing, repository directories checked whole.
  */
 
-export { checkPaths, type FileCheck } from './repository.js'
+export { checkPaths, type FileCheck, type PackageObserver } from './repository.js'
 export {
   checkIndexFile,
   checkPackageFile,

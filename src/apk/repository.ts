@@ -5,6 +5,7 @@ import {
   checkPackageFile,
   type IndexEntry,
   type PackageCheck,
+  type PackageOptions,
   type TrustedKeys,
   type Verdict,
   type Verification,
@@ -25,22 +26,30 @@ export interface FileCheck {
 export async function checkPaths(
   paths: readonly string[],
   keys: TrustedKeys,
+  observe: PackageObserver = () => ({}),
 ): Promise<FileCheck[]> {
   const checks: FileCheck[] = []
   for (const path of paths) {
-    if ((await stat(path)).isDirectory()) checks.push(...(await checkTree(path, keys)))
+    if ((await stat(path)).isDirectory()) checks.push(...(await checkTree(path, keys, observe)))
     else if (basename(path) === 'APKINDEX.tar.gz')
       checks.push(fileCheck(path, await checkIndexFile(path, keys)))
-    else checks.push(fileCheck(path, await checkPackageFile(path, keys)))
+    else checks.push(fileCheck(path, await checkPackageFile(path, keys, observe(path))))
   }
   return checks
 }
 
-async function checkTree(dir: string, keys: TrustedKeys): Promise<FileCheck[]> {
+/** Who else reads a package's files as the one pass over it goes (the SBOM's check). */
+export type PackageObserver = (path: string) => Pick<PackageOptions, 'onEntry' | 'onContent'>
+
+async function checkTree(
+  dir: string,
+  keys: TrustedKeys,
+  observe: PackageObserver,
+): Promise<FileCheck[]> {
   const checks: FileCheck[] = []
   const entries = await readdir(dir, { withFileTypes: true })
   for (const entry of entries) {
-    if (entry.isDirectory()) checks.push(...(await checkTree(join(dir, entry.name), keys)))
+    if (entry.isDirectory()) checks.push(...(await checkTree(join(dir, entry.name), keys, observe)))
   }
   const files = entries.filter((e) => e.isFile()).map((e) => e.name)
   const packages = new Map<string, PackageCheck>()
@@ -53,7 +62,7 @@ async function checkTree(dir: string, keys: TrustedKeys): Promise<FileCheck[]> {
       listing = index.entries
       continue
     }
-    const result = await checkPackageFile(path, keys)
+    const result = await checkPackageFile(path, keys, observe(path))
     packages.set(name, result)
     checks.push(fileCheck(path, result))
   }

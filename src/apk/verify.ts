@@ -79,6 +79,8 @@ export interface PackageOptions {
   maxInflatedBytes?: number
   /** Receives each data entry as the pass reaches it: the package's file listing. */
   onEntry?: (entry: TarHeader) => void
+  /** Receives the content of the data entry onEntry last gave, piece by piece. */
+  onContent?: (chunk: Buffer) => void
 }
 
 /** A package file's verdict, with what the pass learned of it for an index. */
@@ -210,7 +212,10 @@ class PackagePass implements MemberSink {
       if (this.datahash) this.dataHash = createHash('sha256')
       this.tar = new TarReader({
         entry: (header) => this.entry(header),
-        body: (chunk) => this.file?.hash.update(chunk),
+        body: (chunk) => {
+          this.file?.hash.update(chunk)
+          this.options.onContent?.(chunk)
+        },
         end: () => this.entryEnd(),
       })
     } else this.role = 'after'

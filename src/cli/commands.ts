@@ -58,6 +58,10 @@ export const FLAGS = {
     value: 'DIR',
     help: 'output directory (default: <workspace>/.pakman/packages); one holding files PAKman did not write is refused',
   },
+  'no-sbom': {
+    type: 'boolean',
+    help: 'no SPDX SBOM in the packages (default: one in each, at /var/lib/db/sbom/)',
+  },
   'no-cache': { type: 'boolean', help: 'do not keep the build environment in ~/.cache/pakman' },
   'no-build-cache': {
     type: 'boolean',
@@ -105,7 +109,7 @@ export const FLAGS = {
 
 export type FlagName = keyof typeof FLAGS
 
-const RENDER_FLAGS: FlagName[] = ['config', 'workspace', 'repository', 'pkgver', 'build']
+const RENDER_FLAGS: FlagName[] = ['config', 'workspace', 'repository', 'pkgver', 'build', 'no-sbom']
 
 export interface Command {
   /** What follows the command besides options. */
@@ -203,6 +207,7 @@ export const CLI_FLAG: Record<OptionKey, FlagName> = {
   'build-cache-paths': 'build-cache-path',
   'build-cache-limit': 'build-cache-limit',
   verify: 'no-install-test',
+  sbom: 'no-sbom',
 }
 
 /** `--flag VALUE` as usage lines and messages show it. */

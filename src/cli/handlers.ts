@@ -216,5 +216,6 @@ function renderSettings(values: Values) {
     ...(values.repository !== undefined && { repository: values.repository }),
     ...(pkgver !== undefined && { version: pkgver }),
     ...(values.build !== undefined && { build: values.build }),
+    ...(values['no-sbom'] && { sbom: false }),
   }
 }

@@ -7,7 +7,7 @@ import {
   type CommandName,
   type Io,
 } from './commands.js'
-import { VERSION } from './version.js'
+import { VERSION } from '../report/index.js'
 
 /** `pakman build [--config FILE] …`, wrapped under the command as usage lines are. */
 function synopsis(name: CommandName, indent: string): string {

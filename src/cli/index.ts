@@ -6,7 +6,7 @@
 import { acceptDeprecatedVersion, isCommand, parseCommand, type Io } from './commands.js'
 import { HANDLERS } from './handlers.js'
 import { commandUsage, helpCommand, unknownCommand, usage } from './help.js'
-import { VERSION } from './version.js'
+import { VERSION } from '../report/index.js'
 
 export { VERSION }
 

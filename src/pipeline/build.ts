@@ -159,7 +159,7 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
     const files = await phases.run('Collect packages', () =>
       collectPackages(staging.dir, expected, containers.log),
     )
-    const verifySteps = await phases.run('Verify', () =>
+    const verified = await phases.run('Verify', () =>
       verifyBuild({
         packagesDir: staging.dir,
         key: publicKey,
@@ -167,9 +167,11 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
         mainPackage: recipe.packageName,
         ...(installTest && { installTest }),
         containers,
+        sbom: settings.sbom !== false,
       }),
     )
-    phases.steps('Verify', verifySteps)
+    phases.steps('Verify', verified.steps)
+    files.push(...verified.sboms)
     const cacheReport =
       cache && buildCache
         ? await phases.run('Save build cache', () => saveCache(cache!, buildCache, reporter))

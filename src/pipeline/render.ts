@@ -18,6 +18,8 @@ export interface RenderSettings {
   build?: string
   /** Build architecture; recipes rendered for a build list it in arch= when the config does not. */
   arch?: string
+  /** false: no SBOM in the packages (default: one in each). */
+  sbom?: boolean
 }
 
 export interface Rendered {
@@ -78,5 +80,6 @@ function contextOptions(settings: RenderSettings, option: OptionName): ContextOp
     ...(settings.build && { build: settings.build }),
     run: runEnvironment(),
     option,
+    ...(settings.sbom === false && { sbom: false }),
   }
 }

@@ -78,6 +78,13 @@ export async function mergeRepositories(
       const target = join(manifest.stack, file.repo, file.arch)
       await mkdir(join(settings.outputDir, target), { recursive: true })
       await copyFile(file.path, join(settings.outputDir, target, basename(file.path)))
+      // The package's SBOM, where its build put one beside it, stays beside it.
+      const sbom = file.path.replace(/\.apk$/, '.spdx.json')
+      await copyFile(sbom, join(settings.outputDir, target, basename(sbom))).catch(
+        (error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error
+        },
+      )
       const list = byDirectory.get(target) ?? []
       list.push({
         pkg: { pkginfo: checked.pkginfo!, identity: checked.identity! },

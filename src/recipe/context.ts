@@ -1,7 +1,7 @@
 import { gitInWorkspace } from '../ownership/index.js'
 import { parseRepository, type Repository } from './naming.js'
 import { resolveVersion, versionWithoutGit, type VersionNote } from './version.js'
-import type { RecipeContext } from './render.js'
+import type { RecipeContext, SbomFacts } from './render.js'
 
 export interface ContextOptions {
   workspace: string
@@ -15,6 +15,8 @@ export interface ContextOptions {
   run?: { repository?: string; runNumber?: string }
   /** Names a setting the way the caller's front end does (a flag, an input) in messages. */
   option?: (name: 'repository') => string
+  /** false: the packages carry no SBOM (sbom: false, --no-sbom). */
+  sbom?: boolean
 }
 
 export interface ResolvedContext extends RecipeContext {
@@ -43,7 +45,21 @@ export async function resolveContext(options: ContextOptions): Promise<ResolvedC
   if (!/^\d{1,9}$/.test(buildText.trim())) {
     throw new Error(`build number must be a whole number, got ${JSON.stringify(buildText)}`)
   }
-  return { repository, version, release: Number(buildText.trim()), notes }
+  return {
+    repository,
+    version,
+    release: Number(buildText.trim()),
+    notes,
+    ...(options.sbom !== false && { sbom: await sbomFacts(options.workspace) }),
+  }
+}
+
+/** The commit and the application's locked dependencies, for the packages' SBOMs. */
+async function sbomFacts(workspace: string): Promise<SbomFacts> {
+  const head = await gitInWorkspace(workspace, ['rev-parse', '--verify', 'HEAD'])
+  const commit =
+    head.ok && /^[0-9a-f]{40,64}$/.test(head.stdout.trim()) ? head.stdout.trim() : undefined
+  return { ...(commit && { commit }), components: [] }
 }
 
 /** pkgver from the version given, else from `git describe`; when git fails, its reason says why. */

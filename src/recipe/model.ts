@@ -24,6 +24,8 @@ export interface RecipeModel {
   sourceOverride?: Verbatim
   packageOverride?: Verbatim
   service?: ServiceModel
+  /** Each package gets its SBOM (see templates' sbomFunctions). */
+  sbom: boolean
 }
 
 export interface ServiceModel {
@@ -72,6 +74,7 @@ export interface RecipeInputs {
   version: string
   release: number
   architectures?: readonly string[]
+  sbom: boolean
 }
 
 export function buildModel(config: InstellarConfig, inputs: RecipeInputs): RecipeModel {
@@ -112,6 +115,7 @@ export function buildModel(config: InstellarConfig, inputs: RecipeInputs): Recip
     hooks,
     buildCommand: verbatim(config.build.command),
     destinations: (config.build.destinations ?? []).map(glob),
+    sbom: inputs.sbom,
   }
   if (config.source !== undefined) model.sourceOverride = verbatim(config.source)
   if (config.package !== undefined) model.packageOverride = verbatim(config.package)

@@ -1,4 +1,6 @@
 import { NAME, type Diagnostic, type LoadedConfig } from '../config/index.js'
+import { VERSION } from '../report/index.js'
+import { sbomTemplate, type SbomComponent } from '../sbom/index.js'
 import { buildModel, type RecipeInputs, type RecipeModel } from './model.js'
 import { packageName, recipePath, type Repository } from './naming.js'
 import * as templates from './templates.js'
@@ -8,8 +10,8 @@ export interface RecipeFile {
   name: string
   content: string
   mode: number
-  /** The interpreter the file is for, so tests can lint each with the right tool. */
-  shell: 'apkbuild' | 'sh' | 'bash' | 'execline'
+  /** The interpreter the file is for, so tests can lint each with the right tool; data: none. */
+  shell: 'apkbuild' | 'sh' | 'bash' | 'execline' | 'awk' | 'data'
 }
 
 export interface Recipe {
@@ -35,6 +37,14 @@ export interface RecipeContext {
   release: number
   /** arch= when instellar.yml has no architectures (a build passes the arch it builds). */
   architectures?: readonly string[]
+  /** What the packages' SBOMs say beyond their files; none: the packages carry no SBOM. */
+  sbom?: SbomFacts
+}
+
+/** What an SBOM tells that the recipe does not: the commit and the application's dependencies. */
+export interface SbomFacts {
+  commit?: string
+  components: readonly SbomComponent[]
 }
 
 /** Renders the recipe in memory; nothing touches the disk here. */
@@ -53,6 +63,7 @@ export function renderRecipe(loaded: LoadedConfig, context: RecipeContext): Reci
     version: context.version,
     release: context.release,
     ...(context.architectures && { architectures: context.architectures }),
+    sbom: context.sbom !== undefined,
   }
   const model = buildModel(loaded.config, inputs)
   return assembleRecipe(context, name, model, diagnostics)
@@ -71,7 +82,7 @@ function assembleRecipe(
     version: context.version,
     release: context.release,
     snapshot: `${name}-${context.version}.tar`,
-    files: model ? recipeFiles(model, name) : [],
+    files: model ? recipeFiles(model, name, context) : [],
     dependencies: { build: [...(model?.makedepends ?? [])], runtime: [...(model?.depends ?? [])] },
     ...(model?.service && { serviceUser: model.service.account ?? 'root' }),
     diagnostics,
@@ -125,8 +136,11 @@ function foreignOpenrcWarnings({ config, source }: LoadedConfig, name: string): 
   return warnings
 }
 
-/** The APKBUILD, pre-install, the other install hooks used, and with a service its files. */
-function recipeFiles(model: RecipeModel, name: string): RecipeFile[] {
+/**
+ * The APKBUILD, pre-install, the other install hooks used, with a service its files, and with an
+ * SBOM each package's SPDX template and the awk program that completes it.
+ */
+function recipeFiles(model: RecipeModel, name: string, context: RecipeContext): RecipeFile[] {
   const file = (
     suffix: string,
     content: string,
@@ -154,5 +168,35 @@ function recipeFiles(model: RecipeModel, name: string): RecipeFile[] {
       file('profile', templates.profile(model), 'sh', 0o755),
     )
   }
+  if (context.sbom) files.push(...sbomFiles(model, context, context.sbom))
   return files
+}
+
+function sbomFiles(model: RecipeModel, context: RecipeContext, facts: SbomFacts): RecipeFile[] {
+  const version = `${context.version}-r${context.release}`
+  const subject = (
+    packageName: string,
+    depends: readonly string[],
+    components = facts.components,
+  ) => ({
+    name: `${packageName}.spdx.in`,
+    content: sbomTemplate({
+      name: packageName,
+      version,
+      owner: context.repository.owner,
+      repo: context.repository.name,
+      ...(facts.commit && { commit: facts.commit }),
+      depends,
+      components,
+      tool: VERSION,
+    }),
+    mode: 0o644,
+    shell: 'data' as const,
+  })
+  return [
+    { name: templates.SBOM_AWK, content: templates.sbomAwk(), mode: 0o644, shell: 'awk' },
+    subject(model.name, model.depends),
+    // The -openrc subpackage holds the init script only; abuild gives it no dependencies.
+    ...(templates.splitsOpenrc(model) ? [subject(`${model.name}-openrc`, [], [])] : []),
+  ]
 }

@@ -1,5 +1,6 @@
 import { LINK_SERVICE_DIR, type Stage } from '../config/index.js'
 import type { RecipeModel, ServiceModel } from './model.js'
+import { SBOM_DIR, SBOM_MARKERS } from '../sbom/index.js'
 import { shellcheckExclusions } from './shellcheck.js'
 import { fileText, list, lines, sh, word, type Script, type Word } from '../shell/index.js'
 
@@ -14,7 +15,7 @@ import { fileText, list, lines, sh, word, type Script, type Word } from '../shel
 
 export function apkbuild(m: RecipeModel): string {
   const service = m.kind === 'service'
-  const subpackages = m.kind === 'static' || m.kind === 'files' ? [] : [sh`$pkgname-openrc`]
+  const subpackages = splitsOpenrc(m) ? [sh`$pkgname-openrc`] : []
   const sources = m.sourceOverride
     ? [sh`${m.sourceOverride}`]
     : service
@@ -61,9 +62,136 @@ ${m.buildCommand}
 }
 
 package() {
-${m.packageOverride ?? packageBody(m)}
+${m.packageOverride ?? packageBody(m)}${
+    m.sbom && !subpackages.length
+      ? sh`
+	_pakman_sbom "$pkgdir" "$pkgname"`
+      : sh``
+  }
 }
-`)
+${m.sbom ? sbomFunctions(subpackages.length > 0) : sh``}`)
+}
+
+/*
+ * The SBOM goes into each package once its files are final. With the -openrc subpackage that is
+ * in its split function: abuild has run package() and the split moves the init scripts, so both
+ * packages' files are known; without one, at the end of package(). abuild strips binaries after
+ * both points, so the SBOM's writer strips first (a stripped file stays as it is) and its
+ * checksums are those of the files apk installs.
+ */
+function sbomFunctions(split: boolean): Script {
+  const openrc = split
+    ? sh`
+openrc() {
+	default_openrc
+	_pakman_sbom "$subpkgdir" "$subpkgname"
+	# The main package's files are final too, now the init scripts have moved out.
+	(subpkgdir="" subpkgarch="" && _pakman_sbom "$pkgdir" "$pkgname")
+}
+`
+    : sh``
+  return sh`${openrc}
+# Completes $startdir/<package>.spdx.in, PAKman's SPDX document of the package without its files,
+# into /${word(SBOM_DIR)}/<package>-<version>.spdx.json: the files with their SHA-1 and SHA-256, the
+# package verification code, the architecture, the time (SOURCE_DATE_EPOCH) and a namespace made
+# from the content, so that one commit always gives the same document.
+_pakman_sbom() { # dir package
+	_sbom_path="${word(SBOM_DIR)}/$2-$pkgver-r$pkgrel.spdx.json"
+	_sbom_work="$(mktemp -d)" || return 1
+	(
+		set -e
+		stripbin
+		cd "$1"
+		find . -type f ! -path "./$_sbom_path" -print0 | LC_ALL=C sort -z >"$_sbom_work/files"
+		xargs -0 -r sha1sum <"$_sbom_work/files" >"$_sbom_work/sha1" &
+		xargs -0 -r sha256sum <"$_sbom_work/files" >"$_sbom_work/sha256"
+		wait $!
+		code="$(cut -c1-40 "$_sbom_work/sha1" | LC_ALL=C sort | tr -d '\\n' | sha1sum | cut -c1-40)"
+		created="$(date -u -d "@\${SOURCE_DATE_EPOCH:-$(date +%s)}" +%Y-%m-%dT%H:%M:%SZ)"
+		awk -v code="$code" -v arch="$CARCH" -v created="$created" -f "$startdir/${word(SBOM_AWK)}" \\
+			"$_sbom_work/sha1" "$_sbom_work/sha256" "$startdir/$2.spdx.in" >"$_sbom_work/document"
+		namespace="$(sha256sum "$_sbom_work/document" | cut -c1-32)"
+		mkdir -p "$(dirname "$_sbom_path")"
+		sed "s/${word(SBOM_MARKERS.namespace)}/$namespace/" "$_sbom_work/document" >"$_sbom_path"
+		chmod 644 "$_sbom_path"
+	)
+	_sbom_status=$?
+	rm -rf "$_sbom_work"
+	return "$_sbom_status"
+}
+`
+}
+
+/** The awk program _pakman_sbom runs, a file of the recipe. */
+export const SBOM_AWK = 'pakman-sbom.awk'
+
+/**
+ * Reads the `sha1sum` and `sha256sum` listings of a package's files (in name order), then copies
+ * the template, putting the files and their relationships at the list markers and the build's
+ * values at the others.
+ */
+export function sbomAwk(): string {
+  const { files, fileRelationships, verificationCode, arch, created } = SBOM_MARKERS
+  return String.raw`# PAKman: completes an SPDX template with a package's files (see _pakman_sbom in the APKBUILD).
+# Input: the sha1sum listing, the sha256sum listing (both in file name order), then the template.
+
+# A listing line: the hash, two spaces, the name; GNU coreutils escapes a name holding a
+# backslash with a leading backslash (and \\ inside it).
+function listed_name(line,   name, out, i, c) {
+	name = substr(line, index(line, " ") + 2)
+	if (substr(line, 1, 1) != "\\") return name
+	out = ""
+	for (i = 1; i <= length(name); i++) {
+		c = substr(name, i, 1)
+		if (c == "\\") { i++; c = substr(name, i, 1); if (c == "n") c = "\n" }
+		out = out c
+	}
+	return out
+}
+function listed_hash(line) {
+	sub(/^\\/, "", line)
+	return substr(line, 1, index(line, " ") - 1)
+}
+function json(text,   out, i, c) {
+	if (text !~ /["\\\t]/) return text
+	out = ""
+	for (i = 1; i <= length(text); i++) {
+		c = substr(text, i, 1)
+		if (c == "\\" || c == "\"") out = out "\\" c
+		else if (c == "\t") out = out "\\t"
+		else out = out c
+	}
+	return out
+}
+FILENAME == ARGV[1] { names[++count] = listed_name($0); sha1[count] = listed_hash($0); next }
+FILENAME == ARGV[2] { sha256[++count256] = listed_hash($0); next }
+(at = index($0, "${files}")) {
+	printf "%s", substr($0, 1, at - 1)
+	for (i = 1; i <= count; i++)
+		printf "%s\n    {\"SPDXID\": \"SPDXRef-File-%d\", \"fileName\": \"%s\", \"checksums\": [{\"algorithm\": \"SHA1\", \"checksumValue\": \"%s\"}, {\"algorithm\": \"SHA256\", \"checksumValue\": \"%s\"}]}", (i > 1 ? "," : ""), i, json(names[i]), sha1[i], sha256[i]
+	printf "\n"
+	next
+}
+(at = index($0, "${fileRelationships}")) {
+	self = substr($0, at + length("${fileRelationships}"))
+	printf "%s", substr($0, 1, at - 1)
+	for (i = 1; i <= count; i++)
+		printf ",\n    {\"spdxElementId\": \"%s\", \"relationshipType\": \"CONTAINS\", \"relatedSpdxElement\": \"SPDXRef-File-%d\"}", self, i
+	printf "\n"
+	next
+}
+{
+	gsub(/${verificationCode}/, code)
+	gsub(/${arch}/, arch)
+	gsub(/${created}/, created)
+	print
+}
+`
+}
+
+/** Whether the recipe has the <name>-openrc subpackage (a static site and plain files do not). */
+export function splitsOpenrc(m: RecipeModel): boolean {
+  return m.kind === 'service' || m.kind === 'custom'
 }
 
 /** Files of a service recipe, each listed in source= and installed by package(). */

@@ -23,6 +23,7 @@ export type OptionKey =
   | 'build-cache-paths'
   | 'build-cache-limit'
   | 'verify'
+  | 'sbom'
 
 /**
  * How a front end names a setting in messages ("the signing-key input", "--signing-key FILE"), so
@@ -65,3 +66,4 @@ export interface Timed {
 export function secondsSince(started: number): number {
   return Math.round((performance.now() - started) / 10) / 100
 }
+export { VERSION } from './version.js'

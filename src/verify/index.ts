@@ -5,10 +5,12 @@
 
 import { readFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
-import { checkPaths, readIndex, trustedKeys } from '../apk/index.js'
+import type { BuiltFile } from '../abuild/index.js'
+import { checkPaths, readIndex, trustedKeys, type PackageObserver } from '../apk/index.js'
 import type { ContainerContext } from '../container/index.js'
 import { secondsSince, type Timed } from '../report/index.js'
 import type { PendingInstallTest } from './install-test.js'
+import { PackageSboms } from './sbom.js'
 
 export {
   installTestScript,
@@ -32,8 +34,9 @@ export async function verifyRepository(
   key: SigningPublicKey,
   failure: string,
   log?: (line: string) => void,
+  observe?: PackageObserver,
 ): Promise<number> {
-  const checks = await checkPaths([dir], trustedKeys([[`${key.name}.rsa.pub`, key.pem]]))
+  const checks = await checkPaths([dir], trustedKeys([[`${key.name}.rsa.pub`, key.pem]]), observe)
   for (const check of checks) log?.(`${relative(dir, check.path)}: ${check.verdict}`)
   const failed = checks.filter((c) => c.verdict !== 'OK')
   if (failed.length) {
@@ -45,7 +48,7 @@ export async function verifyRepository(
 
 /** A file abuild wrote, as the install test looks for the main package among them. */
 export interface WrittenFile {
-  kind: 'package' | 'index'
+  kind: 'package' | 'index' | 'sbom'
   name?: string
   version?: string
   /** <repo>/<arch>/<file>, relative to the packages directory. */
@@ -62,10 +65,18 @@ export interface BuildVerification {
    *  stack's base image waiting to be told the main package. */
   installTest?: PendingInstallTest
   containers: ContainerContext
+  /** Every package holds an SBOM that names its files; a copy of each goes beside it. */
+  sbom: boolean
 }
 
 /** Seconds each part of the verify phase took (signatures, install test). */
 export type VerifySteps = Timed[]
+
+export interface BuildVerified {
+  steps: VerifySteps
+  /** The SBOMs written beside the packages (none without sbom). */
+  sboms: BuiltFile[]
+}
 
 /**
  * The verify phase of a build: signatures and indexes, and the install test when asked for, side
@@ -73,9 +84,10 @@ export type VerifySteps = Timed[]
  * with the signatures' failure first when both do. The install test's lines follow the
  * signatures' in the log, and are not shown at all when the signatures fail.
  */
-export async function verifyBuild(verification: BuildVerification): Promise<VerifySteps> {
+export async function verifyBuild(verification: BuildVerification): Promise<BuildVerified> {
   const { packagesDir, key, containers, installTest } = verification
   const steps: VerifySteps = []
+  const sboms = verification.sbom ? new PackageSboms() : undefined
   const main = verification.files.find(
     (f) => f.kind === 'package' && f.name === verification.mainPackage,
   )
@@ -97,16 +109,23 @@ export async function verifyBuild(verification: BuildVerification): Promise<Veri
     })
   // Settled below in either case; a failure of its own is reported after the signatures'.
   installed?.catch(() => undefined)
-  await timed(steps, 'signatures', () =>
-    verifyRepository(packagesDir, key, 'the packages do not verify', containers.log),
-  ).catch(async (error: unknown) => {
+  const beside = await timed(steps, 'signatures', async () => {
+    await verifyRepository(
+      packagesDir,
+      key,
+      'the packages do not verify',
+      containers.log,
+      sboms?.observe,
+    )
+    return sboms ? sboms.writeBeside(packagesDir) : []
+  }).catch(async (error: unknown) => {
     await installed?.catch(() => undefined)
     throw error
   })
   installLog = containers.log
   for (const line of held.splice(0)) installLog(line)
   await installed
-  return steps
+  return { steps, sboms: beside }
 }
 
 async function timed<T>(steps: VerifySteps, name: string, fn: () => Promise<T>): Promise<T> {

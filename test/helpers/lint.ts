@@ -24,6 +24,10 @@ export function lintRecipeFile(file: RecipeFile): string[] {
       run('shellcheck', ['-'])
       run('bash', ['-n'])
       break
+    case 'awk':
+      // The program parses (run on no input: only its syntax is exercised here).
+      run('awk', [file.content, '/dev/null'])
+      break
     case 'execline':
       // execline is not shell; the s6 scripts are fixed text apart from the app name.
       if (!file.content.startsWith('#!/bin/execlineb -P\n'))

@@ -1,5 +1,6 @@
 import { createRequire as __pakmanCreateRequire } from 'node:module';const require = __pakmanCreateRequire(import.meta.url);
 import {
+  SBOM_DIR,
   STACK_FORM,
   STACK_PATTERN,
   buildIdentity,
@@ -8,6 +9,7 @@ import {
   defaultKeyName,
   dependencyName,
   fileText,
+  formatBytes,
   gitInWorkspace,
   handOver,
   hasErrors,
@@ -19,27 +21,12 @@ import {
   readConfig,
   renderRecipeStage,
   resolveContext,
+  secondsSince,
   sh,
   singleQuoted,
   stackSlug,
   word
-} from "./chunk-MNQYGVMA.js";
-
-// src/report/index.ts
-function formatBytes(bytes) {
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  if (bytes < 1024) return `${bytes} B`;
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
-function secondsSince(started) {
-  return Math.round((performance.now() - started) / 10) / 100;
-}
+} from "./chunk-2ZLSPIAB.js";
 
 // src/github/context.ts
 function runEnvironment(env = process.env) {
@@ -1617,7 +1604,10 @@ var PackagePass = class {
       if (this.datahash) this.dataHash = createHash4("sha256");
       this.tar = new TarReader({
         entry: (header) => this.entry(header),
-        body: (chunk) => this.file?.hash.update(chunk),
+        body: (chunk) => {
+          this.file?.hash.update(chunk);
+          this.options.onContent?.(chunk);
+        },
         end: () => this.entryEnd()
       });
     } else this.role = "after";
@@ -1851,21 +1841,21 @@ function archiveFailure(error) {
 }
 
 // src/apk/repository.ts
-async function checkPaths(paths, keys) {
+async function checkPaths(paths, keys, observe = () => ({})) {
   const checks = [];
   for (const path of paths) {
-    if ((await stat5(path)).isDirectory()) checks.push(...await checkTree(path, keys));
+    if ((await stat5(path)).isDirectory()) checks.push(...await checkTree(path, keys, observe));
     else if (basename(path) === "APKINDEX.tar.gz")
       checks.push(fileCheck(path, await checkIndexFile(path, keys)));
-    else checks.push(fileCheck(path, await checkPackageFile(path, keys)));
+    else checks.push(fileCheck(path, await checkPackageFile(path, keys, observe(path))));
   }
   return checks;
 }
-async function checkTree(dir, keys) {
+async function checkTree(dir, keys, observe) {
   const checks = [];
   const entries = await readdir4(dir, { withFileTypes: true });
   for (const entry of entries) {
-    if (entry.isDirectory()) checks.push(...await checkTree(join7(dir, entry.name), keys));
+    if (entry.isDirectory()) checks.push(...await checkTree(join7(dir, entry.name), keys, observe));
   }
   const files = entries.filter((e) => e.isFile()).map((e) => e.name);
   const packages = /* @__PURE__ */ new Map();
@@ -1878,7 +1868,7 @@ async function checkTree(dir, keys) {
       listing = index.entries;
       continue;
     }
-    const result = await checkPackageFile(path, keys);
+    const result = await checkPackageFile(path, keys, observe(path));
     packages.set(name, result);
     checks.push(fileCheck(path, result));
   }
@@ -2513,6 +2503,12 @@ async function mergeRepositories(artifactDirs, settings) {
       const target = join11(manifest.stack, file.repo, file.arch);
       await mkdir5(join11(settings.outputDir, target), { recursive: true });
       await copyFile2(file.path, join11(settings.outputDir, target, basename5(file.path)));
+      const sbom = file.path.replace(/\.apk$/, ".spdx.json");
+      await copyFile2(sbom, join11(settings.outputDir, target, basename5(sbom))).catch(
+        (error) => {
+          if (error.code !== "ENOENT") throw error;
+        }
+      );
       const list2 = byDirectory.get(target) ?? [];
       list2.push({
         pkg: { pkginfo: checked.pkginfo, identity: checked.identity },
@@ -2679,14 +2675,15 @@ function contextOptions(settings, option) {
     ...settings.version && { version: settings.version },
     ...settings.build && { build: settings.build },
     run: runEnvironment(),
-    option
+    option,
+    ...settings.sbom === false && { sbom: false }
   };
 }
 
 // src/pipeline/build.ts
 import { stat as stat9 } from "node:fs/promises";
 import { freemem } from "node:os";
-import { join as join16 } from "node:path";
+import { join as join17 } from "node:path";
 
 // src/abuild/index.ts
 import { join as join14 } from "node:path";
@@ -2996,7 +2993,108 @@ async function commitTime(workspace) {
 
 // src/verify/index.ts
 import { readFile as readFile6 } from "node:fs/promises";
-import { dirname as dirname3, join as join15, relative as relative2 } from "node:path";
+import { dirname as dirname4, join as join16, relative as relative3 } from "node:path";
+
+// src/verify/sbom.ts
+import { createHash as createHash6 } from "node:crypto";
+import { writeFile as writeFile6 } from "node:fs/promises";
+import { basename as basename7, dirname as dirname3, join as join15, relative as relative2 } from "node:path";
+var MAX_SBOM_BYTES = 64 * 1024 ** 2;
+var SHA1 = "APK-TOOLS.checksum.SHA1";
+var PackageSboms = class {
+  seen = /* @__PURE__ */ new Map();
+  /** For checkPaths: collects what the pass reads of each package. */
+  observe = (path) => {
+    const seen = {
+      files: /* @__PURE__ */ new Map(),
+      sbomPath: `${SBOM_DIR}/${basename7(path, ".apk")}.spdx.json`,
+      sbom: [],
+      sbomBytes: 0
+    };
+    this.seen.set(path, seen);
+    let reading = false;
+    return {
+      onEntry: (entry) => {
+        reading = entry.path === seen.sbomPath;
+        if (entry.type === "file") seen.files.set(entry.path, entry.pax[SHA1] ?? "");
+      },
+      onContent: (chunk) => {
+        if (!reading) return;
+        seen.sbomBytes += chunk.length;
+        if (seen.sbomBytes <= MAX_SBOM_BYTES) seen.sbom.push(chunk);
+      }
+    };
+  };
+  /**
+   * Once every package verified: each one's SBOM checked against its files and copied beside it.
+   * Throws naming each package whose SBOM is missing or does not match.
+   */
+  async writeBeside(packagesDir) {
+    const problems = [];
+    const written = [];
+    for (const [path, seen] of this.seen) {
+      const name = relative2(packagesDir, path);
+      const problem = sbomProblem(seen);
+      if (problem) {
+        problems.push(`${name}: ${problem}`);
+        continue;
+      }
+      const document = Buffer.concat(seen.sbom);
+      const beside = join15(dirname3(path), `${basename7(path, ".apk")}.spdx.json`);
+      await writeFile6(beside, document, { mode: 420 });
+      const parsed = /^(.+)-([^-]+-r\d+)\.apk$/.exec(basename7(path));
+      written.push({
+        path: beside,
+        relativePath: relative2(packagesDir, beside),
+        kind: "sbom",
+        ...parsed && { name: parsed[1], version: parsed[2] },
+        arch: basename7(dirname3(path)),
+        size: document.length,
+        sha256: createHash6("sha256").update(document).digest("hex")
+      });
+    }
+    if (problems.length)
+      throw new Error(`the packages' SBOMs do not match their files:
+${problems.join("\n")}`);
+    return written.sort((a, b) => a.relativePath.localeCompare(b.relativePath));
+  }
+};
+function sbomProblem(seen) {
+  if (!seen.files.has(seen.sbomPath)) return `no SBOM at /${seen.sbomPath}`;
+  if (seen.sbomBytes > MAX_SBOM_BYTES) return `/${seen.sbomPath} is over ${MAX_SBOM_BYTES} bytes`;
+  let listed;
+  try {
+    listed = filesOf(JSON.parse(Buffer.concat(seen.sbom).toString("utf8")));
+  } catch (error) {
+    return `/${seen.sbomPath} is not an SPDX document: ${error.message}`;
+  }
+  const differences = [];
+  for (const [path, sha1] of seen.files) {
+    if (path === seen.sbomPath) continue;
+    const said = listed.get(path);
+    if (said === void 0) differences.push(`/${path} is not listed`);
+    else if (said !== sha1) differences.push(`/${path} is listed with SHA-1 ${said}, holds ${sha1}`);
+  }
+  for (const path of listed.keys())
+    if (!seen.files.has(path)) differences.push(`/${path} is listed but not in the package`);
+  if (!differences.length) return void 0;
+  const shown = differences.slice(0, 5).join("; ");
+  return differences.length > 5 ? `${shown}; and ${differences.length - 5} more` : shown;
+}
+function filesOf(document) {
+  const files = document.files;
+  if (!Array.isArray(files)) throw new Error("no files list");
+  const listed = /* @__PURE__ */ new Map();
+  for (const file of files) {
+    if (typeof file.fileName !== "string" || !Array.isArray(file.checksums))
+      throw new Error("a file without fileName or checksums");
+    const sha1 = file.checksums.find(
+      (c) => c.algorithm === "SHA1"
+    )?.checksumValue;
+    listed.set(file.fileName.replace(/^\.\//, ""), sha1 ?? "");
+  }
+  return listed;
+}
 
 // src/verify/install-test.ts
 import { PassThrough } from "node:stream";
@@ -3067,12 +3165,12 @@ ${tail.slice(-12).join("\n")}`
 }
 
 // src/verify/index.ts
-async function verifyRepository(dir, key, failure, log) {
-  const checks = await checkPaths([dir], trustedKeys([[`${key.name}.rsa.pub`, key.pem]]));
-  for (const check2 of checks) log?.(`${relative2(dir, check2.path)}: ${check2.verdict}`);
+async function verifyRepository(dir, key, failure, log, observe) {
+  const checks = await checkPaths([dir], trustedKeys([[`${key.name}.rsa.pub`, key.pem]]), observe);
+  for (const check2 of checks) log?.(`${relative3(dir, check2.path)}: ${check2.verdict}`);
   const failed = checks.filter((c) => c.verdict !== "OK");
   if (failed.length) {
-    const lines = failed.map((c) => `${relative2(dir, c.path)}: ${c.verdict} - ${c.reason}`);
+    const lines = failed.map((c) => `${relative3(dir, c.path)}: ${c.verdict} - ${c.reason}`);
     throw new Error(`${failure}:
 ${lines.join("\n")}`);
   }
@@ -3081,6 +3179,7 @@ ${lines.join("\n")}`);
 async function verifyBuild(verification) {
   const { packagesDir, key, containers, installTest } = verification;
   const steps = [];
+  const sboms = verification.sbom ? new PackageSboms() : void 0;
   const main = verification.files.find(
     (f) => f.kind === "package" && f.name === verification.mainPackage
   );
@@ -3098,18 +3197,23 @@ async function verifyBuild(verification) {
     );
   });
   installed?.catch(() => void 0);
-  await timed(
-    steps,
-    "signatures",
-    () => verifyRepository(packagesDir, key, "the packages do not verify", containers.log)
-  ).catch(async (error) => {
+  const beside = await timed(steps, "signatures", async () => {
+    await verifyRepository(
+      packagesDir,
+      key,
+      "the packages do not verify",
+      containers.log,
+      sboms?.observe
+    );
+    return sboms ? sboms.writeBeside(packagesDir) : [];
+  }).catch(async (error) => {
     await installed?.catch(() => void 0);
     throw error;
   });
   installLog = containers.log;
   for (const line of held.splice(0)) installLog(line);
   await installed;
-  return steps;
+  return { steps, sboms: beside };
 }
 async function timed(steps, name, fn) {
   const started = performance.now();
@@ -3118,11 +3222,11 @@ async function timed(steps, name, fn) {
   return result;
 }
 async function installedSize(packagesDir, files, main) {
-  const dir = dirname3(main.relativePath);
-  const index = files.find((f) => f.kind === "index" && dirname3(f.relativePath) === dir);
+  const dir = dirname4(main.relativePath);
+  const index = files.find((f) => f.kind === "index" && dirname4(f.relativePath) === dir);
   if (!index) return void 0;
   try {
-    const entries = readIndex(await readFile6(join15(packagesDir, index.relativePath))).entries;
+    const entries = readIndex(await readFile6(join16(packagesDir, index.relativePath))).entries;
     const entry = entries.find((e) => e.name === main.name && e.version === main.version);
     const size = Number(entry?.fields.find(([letter]) => letter === "I")?.[1]);
     return Number.isFinite(size) ? size : void 0;
@@ -3214,7 +3318,7 @@ async function build(settings, reporter) {
       "Collect packages",
       () => collectPackages(staging.dir, expected, containers.log)
     );
-    const verifySteps = await phases.run(
+    const verified = await phases.run(
       "Verify",
       () => verifyBuild({
         packagesDir: staging.dir,
@@ -3222,10 +3326,12 @@ async function build(settings, reporter) {
         files,
         mainPackage: recipe.packageName,
         ...installTest && { installTest },
-        containers
+        containers,
+        sbom: settings.sbom !== false
       })
     );
-    phases.steps("Verify", verifySteps);
+    phases.steps("Verify", verified.steps);
+    files.push(...verified.sboms);
     const cacheReport = cache && buildCache ? await phases.run("Save build cache", () => saveCache(cache, buildCache, reporter)) : void 0;
     await staging.commit({ [`${keyName}.rsa.pub`]: publicKey.pem });
     const outputDir = started.outputDir;
@@ -3234,10 +3340,10 @@ async function build(settings, reporter) {
       ...target,
       keyName,
       ephemeralKey: key.ephemeral,
-      publicKeyFile: join16(outputDir, `${keyName}.rsa.pub`),
+      publicKeyFile: join17(outputDir, `${keyName}.rsa.pub`),
       packagesDir: outputDir,
       // Where they are now: the same relative paths, in the output directory.
-      files: files.map((f) => ({ ...f, path: join16(outputDir, f.relativePath) })),
+      files: files.map((f) => ({ ...f, path: join17(outputDir, f.relativePath) })),
       environment,
       ...cacheReport && { buildCache: cacheReport },
       phases: phases.seconds
@@ -3332,7 +3438,7 @@ function inline(reporter) {
 
 // src/pipeline/merge.ts
 import { readFile as readFile7 } from "node:fs/promises";
-import { basename as basename7 } from "node:path";
+import { basename as basename8 } from "node:path";
 async function merge(settings, reporter) {
   if (!settings.signingKey?.trim()) {
     throw new Error(
@@ -3368,7 +3474,7 @@ async function merge(settings, reporter) {
     );
     await reporter.group("Verify", async () => {
       const key = {
-        name: basename7(merged.publicKeyFile, ".rsa.pub"),
+        name: basename8(merged.publicKeyFile, ".rsa.pub"),
         pem: await readFile7(merged.publicKeyFile, "utf8")
       };
       await verifyRepository(packagesDir, key, "the merged repository does not verify");
@@ -3383,7 +3489,6 @@ async function merge(settings, reporter) {
 }
 
 export {
-  formatBytes,
   runEnvironment,
   Docker,
   DirectoryCache,

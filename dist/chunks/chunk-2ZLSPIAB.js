@@ -28055,6 +28055,87 @@ function openMaps(node2, path2) {
     for (const child of schema[list2] ?? []) openMaps(child, path2);
 }
 
+// package.json
+var package_default = {
+  name: "pakman-action",
+  version: "0.1.0",
+  description: "GitHub Action that turns an application repository with instellar.yml into signed Alpine Linux packages",
+  license: "MIT",
+  private: true,
+  type: "module",
+  engines: {
+    node: ">=24"
+  },
+  bin: {
+    pakman: "dist/cli.js"
+  },
+  exports: {
+    ".": "./dist/index.js"
+  },
+  scripts: {
+    build: "node scripts/bundle.mjs",
+    typecheck: "tsc --noEmit",
+    lint: "eslint .",
+    format: "prettier --write .",
+    "format:check": "prettier --check .",
+    test: "vitest run",
+    check: "npm run typecheck && npm run lint && npm run format:check && npm run test"
+  },
+  dependencies: {
+    "@actions/artifact": "^6.2.1",
+    "@actions/cache": "^6.3.0",
+    "@actions/core": "^3.0.1",
+    "@actions/github": "^9.1.1",
+    "@octokit/plugin-retry": "^8.1.1",
+    "@octokit/plugin-throttling": "^11.0.5",
+    aws4fetch: "^1.0.20",
+    bottleneck: "^2.19.5",
+    yaml: "^2.9.1",
+    zod: "^4.6.7"
+  },
+  devDependencies: {
+    "@20minutes/s3rver": "^5.0.0",
+    "@eslint/js": "^10.0.1",
+    "@types/node": "^24.19.4",
+    ajv: "^8.20.0",
+    esbuild: "^0.28.2",
+    eslint: "^10.15.0",
+    "eslint-config-prettier": "^10.1.8",
+    "fast-check": "^4.11.0",
+    node: "^24.21.0",
+    prettier: "^3.10.1",
+    typescript: "~5.9",
+    "typescript-eslint": "^8.74.0",
+    vitest: "^5.1.2"
+  },
+  allowScripts: {
+    node: true,
+    esbuild: true
+  },
+  overrides: {
+    vite: "8.3.4"
+  }
+};
+
+// src/report/version.ts
+var VERSION = package_default.version;
+
+// src/report/index.ts
+function formatBytes(bytes) {
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  if (bytes < 1024) return `${bytes} B`;
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+function secondsSince(started) {
+  return Math.round((performance.now() - started) / 10) / 100;
+}
+
 // src/recipe/naming.ts
 function slugify2(text) {
   return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/['`]/g, "").split(/[\s!-/:-@[-`{-~]+/).filter(Boolean).join("-").toLowerCase().replace(/[^a-z0-9-]/g, "");
@@ -28075,6 +28156,106 @@ function recipePath(repository) {
 }
 function defaultKeyName(repository) {
   return `${slugify2(repository.owner)}-${slugify2(repository.name)}`;
+}
+
+// src/sbom/spdx.ts
+var SBOM_DIR = "var/lib/db/sbom";
+function sbomPath(packageName2, version2) {
+  return `${SBOM_DIR}/${packageName2}-${version2}.spdx.json`;
+}
+var SBOM_MARKERS = {
+  files: "@PAKMAN-FILES@",
+  fileRelationships: "@PAKMAN-FILE-RELATIONSHIPS@",
+  verificationCode: "@PAKMAN-VERIFICATION-CODE@",
+  arch: "@PAKMAN-ARCH@",
+  created: "@PAKMAN-CREATED@",
+  namespace: "@PAKMAN-NAMESPACE@"
+};
+function spdxId(kind, name2) {
+  return `SPDXRef-${kind}-${name2.replace(/[^A-Za-z0-9.-]+/g, "-")}`;
+}
+function sbomTemplate(subject) {
+  const self = spdxId("Package", subject.name);
+  const purl = `pkg:apk/${encodeURIComponent(subject.owner.toLowerCase())}/${encodeURIComponent(subject.name)}@${encodeURIComponent(subject.version)}?arch=${SBOM_MARKERS.arch}`;
+  const url2 = `https://github.com/${subject.owner}/${subject.repo}`;
+  const runtime = subject.depends.filter((d) => !d.startsWith("!")).map((d, i) => ({
+    // The name before a version constraint; the constraint itself is the package's comment.
+    name: /^[^<>=~]+/.exec(d)[0],
+    constraint: d,
+    id: spdxId("Runtime", `${i + 1}`)
+  }));
+  const components = subject.components.map((c, i) => ({
+    ...c,
+    id: spdxId("Dependency", `${i + 1}`)
+  }));
+  const document = {
+    spdxVersion: "SPDX-2.3",
+    dataLicense: "CC0-1.0",
+    SPDXID: "SPDXRef-DOCUMENT",
+    name: `${subject.name}-${subject.version}`,
+    // Unique per content: the build puts the document's own digest in place of the marker.
+    documentNamespace: `${url2}/spdx/${subject.name}-${subject.version}-${SBOM_MARKERS.namespace}`,
+    creationInfo: { created: SBOM_MARKERS.created, creators: [`Tool: pakman-${subject.tool}`] },
+    documentDescribes: [self],
+    packages: [
+      {
+        SPDXID: self,
+        name: subject.name,
+        versionInfo: subject.version,
+        supplier: `Organization: ${subject.owner}`,
+        downloadLocation: subject.commit ? `git+${url2}.git@${subject.commit}` : url2,
+        ...subject.commit && { sourceInfo: `built from ${url2} at commit ${subject.commit}` },
+        filesAnalyzed: true,
+        packageVerificationCode: {
+          packageVerificationCodeValue: SBOM_MARKERS.verificationCode,
+          packageVerificationCodeExcludedFiles: [`./${sbomPath(subject.name, subject.version)}`]
+        },
+        licenseConcluded: "NOASSERTION",
+        licenseDeclared: "NOASSERTION",
+        copyrightText: "NOASSERTION",
+        primaryPackagePurpose: "APPLICATION",
+        externalRefs: [purlRef(purl)]
+      },
+      ...runtime.map((r) => ({
+        SPDXID: r.id,
+        name: r.name,
+        downloadLocation: "NOASSERTION",
+        filesAnalyzed: false,
+        ...r.constraint !== r.name && { comment: `depends on ${r.constraint}` }
+      })),
+      ...components.map((c) => ({
+        SPDXID: c.id,
+        name: c.name,
+        versionInfo: c.version,
+        downloadLocation: "NOASSERTION",
+        filesAnalyzed: false,
+        ...c.checksum && {
+          checksums: [{ algorithm: c.checksum.algorithm, checksumValue: c.checksum.value }]
+        },
+        externalRefs: [purlRef(c.purl)]
+      }))
+    ],
+    files: [],
+    relationships: [
+      relationship("SPDXRef-DOCUMENT", "DESCRIBES", self),
+      ...runtime.map((r) => relationship(self, "DEPENDS_ON", r.id)),
+      ...components.map((c) => relationship(self, "CONTAINS", c.id))
+    ]
+  };
+  return `${markFiles(JSON.stringify(document, null, 2), self)}
+`;
+}
+function purlRef(purl) {
+  return { referenceCategory: "PACKAGE-MANAGER", referenceType: "purl", referenceLocator: purl };
+}
+function relationship(from, type, to) {
+  return { spdxElementId: from, relationshipType: type, relatedSpdxElement: to };
+}
+function markFiles(json2, self) {
+  const files = json2.replace(/^ {2}"files": \[\],$/m, `  "files": [${SBOM_MARKERS.files}
+  ],`);
+  const lastRelationship = files.lastIndexOf("\n  ]\n}");
+  return `${files.slice(0, lastRelationship)}${SBOM_MARKERS.fileRelationships}${self}${files.slice(lastRelationship)}`;
 }
 
 // src/recipe/model.ts
@@ -28124,7 +28305,8 @@ function buildModel(config2, inputs) {
     installScripts: ["pre-install", ...stages.sort()],
     hooks,
     buildCommand: verbatim(config2.build.command),
-    destinations: (config2.build.destinations ?? []).map(glob)
+    destinations: (config2.build.destinations ?? []).map(glob),
+    sbom: inputs.sbom
   };
   if (config2.source !== void 0) model.sourceOverride = verbatim(config2.source);
   if (config2.package !== void 0) model.packageOverride = verbatim(config2.package);
@@ -28170,7 +28352,7 @@ function shellcheckExclusions(profile2) {
 // src/recipe/templates.ts
 function apkbuild(m) {
   const service = m.kind === "service";
-  const subpackages = m.kind === "static" || m.kind === "files" ? [] : [sh`$pkgname-openrc`];
+  const subpackages = splitsOpenrc(m) ? [sh`$pkgname-openrc`] : [];
   const sources = m.sourceOverride ? [sh`${m.sourceOverride}`] : service ? SERVICE_FILES.map((suffix) => sh`$pkgname.${word(suffix)}`) : [];
   return fileText(sh`
 # Generated by PAKman from instellar.yml: edit that file, not this one.
@@ -28213,9 +28395,112 @@ ${m.buildCommand}
 }
 
 package() {
-${m.packageOverride ?? packageBody(m)}
+${m.packageOverride ?? packageBody(m)}${m.sbom && !subpackages.length ? sh`
+	_pakman_sbom "$pkgdir" "$pkgname"` : sh``}
 }
-`);
+${m.sbom ? sbomFunctions(subpackages.length > 0) : sh``}`);
+}
+function sbomFunctions(split) {
+  const openrc = split ? sh`
+openrc() {
+	default_openrc
+	_pakman_sbom "$subpkgdir" "$subpkgname"
+	# The main package's files are final too, now the init scripts have moved out.
+	(subpkgdir="" subpkgarch="" && _pakman_sbom "$pkgdir" "$pkgname")
+}
+` : sh``;
+  return sh`${openrc}
+# Completes $startdir/<package>.spdx.in, PAKman's SPDX document of the package without its files,
+# into /${word(SBOM_DIR)}/<package>-<version>.spdx.json: the files with their SHA-1 and SHA-256, the
+# package verification code, the architecture, the time (SOURCE_DATE_EPOCH) and a namespace made
+# from the content, so that one commit always gives the same document.
+_pakman_sbom() { # dir package
+	_sbom_path="${word(SBOM_DIR)}/$2-$pkgver-r$pkgrel.spdx.json"
+	_sbom_work="$(mktemp -d)" || return 1
+	(
+		set -e
+		stripbin
+		cd "$1"
+		find . -type f ! -path "./$_sbom_path" -print0 | LC_ALL=C sort -z >"$_sbom_work/files"
+		xargs -0 -r sha1sum <"$_sbom_work/files" >"$_sbom_work/sha1" &
+		xargs -0 -r sha256sum <"$_sbom_work/files" >"$_sbom_work/sha256"
+		wait $!
+		code="$(cut -c1-40 "$_sbom_work/sha1" | LC_ALL=C sort | tr -d '\\n' | sha1sum | cut -c1-40)"
+		created="$(date -u -d "@\${SOURCE_DATE_EPOCH:-$(date +%s)}" +%Y-%m-%dT%H:%M:%SZ)"
+		awk -v code="$code" -v arch="$CARCH" -v created="$created" -f "$startdir/${word(SBOM_AWK)}" \\
+			"$_sbom_work/sha1" "$_sbom_work/sha256" "$startdir/$2.spdx.in" >"$_sbom_work/document"
+		namespace="$(sha256sum "$_sbom_work/document" | cut -c1-32)"
+		mkdir -p "$(dirname "$_sbom_path")"
+		sed "s/${word(SBOM_MARKERS.namespace)}/$namespace/" "$_sbom_work/document" >"$_sbom_path"
+		chmod 644 "$_sbom_path"
+	)
+	_sbom_status=$?
+	rm -rf "$_sbom_work"
+	return "$_sbom_status"
+}
+`;
+}
+var SBOM_AWK = "pakman-sbom.awk";
+function sbomAwk() {
+  const { files, fileRelationships, verificationCode, arch, created } = SBOM_MARKERS;
+  return String.raw`# PAKman: completes an SPDX template with a package's files (see _pakman_sbom in the APKBUILD).
+# Input: the sha1sum listing, the sha256sum listing (both in file name order), then the template.
+
+# A listing line: the hash, two spaces, the name; GNU coreutils escapes a name holding a
+# backslash with a leading backslash (and \\ inside it).
+function listed_name(line,   name, out, i, c) {
+	name = substr(line, index(line, " ") + 2)
+	if (substr(line, 1, 1) != "\\") return name
+	out = ""
+	for (i = 1; i <= length(name); i++) {
+		c = substr(name, i, 1)
+		if (c == "\\") { i++; c = substr(name, i, 1); if (c == "n") c = "\n" }
+		out = out c
+	}
+	return out
+}
+function listed_hash(line) {
+	sub(/^\\/, "", line)
+	return substr(line, 1, index(line, " ") - 1)
+}
+function json(text,   out, i, c) {
+	if (text !~ /["\\\t]/) return text
+	out = ""
+	for (i = 1; i <= length(text); i++) {
+		c = substr(text, i, 1)
+		if (c == "\\" || c == "\"") out = out "\\" c
+		else if (c == "\t") out = out "\\t"
+		else out = out c
+	}
+	return out
+}
+FILENAME == ARGV[1] { names[++count] = listed_name($0); sha1[count] = listed_hash($0); next }
+FILENAME == ARGV[2] { sha256[++count256] = listed_hash($0); next }
+(at = index($0, "${files}")) {
+	printf "%s", substr($0, 1, at - 1)
+	for (i = 1; i <= count; i++)
+		printf "%s\n    {\"SPDXID\": \"SPDXRef-File-%d\", \"fileName\": \"%s\", \"checksums\": [{\"algorithm\": \"SHA1\", \"checksumValue\": \"%s\"}, {\"algorithm\": \"SHA256\", \"checksumValue\": \"%s\"}]}", (i > 1 ? "," : ""), i, json(names[i]), sha1[i], sha256[i]
+	printf "\n"
+	next
+}
+(at = index($0, "${fileRelationships}")) {
+	self = substr($0, at + length("${fileRelationships}"))
+	printf "%s", substr($0, 1, at - 1)
+	for (i = 1; i <= count; i++)
+		printf ",\n    {\"spdxElementId\": \"%s\", \"relationshipType\": \"CONTAINS\", \"relatedSpdxElement\": \"SPDXRef-File-%d\"}", self, i
+	printf "\n"
+	next
+}
+{
+	gsub(/${verificationCode}/, code)
+	gsub(/${arch}/, arch)
+	gsub(/${created}/, created)
+	print
+}
+`;
+}
+function splitsOpenrc(m) {
+  return m.kind === "service" || m.kind === "custom";
 }
 var SERVICE_FILES = ["initd", "run", "finish", "log", "environment", "env-exec"];
 function packageBody(m) {
@@ -28424,7 +28709,8 @@ function renderRecipe(loaded, context) {
     name: name2,
     version: context.version,
     release: context.release,
-    ...context.architectures && { architectures: context.architectures }
+    ...context.architectures && { architectures: context.architectures },
+    sbom: context.sbom !== void 0
   };
   const model = buildModel(loaded.config, inputs);
   return assembleRecipe(context, name2, model, diagnostics);
@@ -28437,7 +28723,7 @@ function assembleRecipe(context, name2, model, diagnostics) {
     version: context.version,
     release: context.release,
     snapshot: `${name2}-${context.version}.tar`,
-    files: model ? recipeFiles(model, name2) : [],
+    files: model ? recipeFiles(model, name2, context) : [],
     dependencies: { build: [...model?.makedepends ?? []], runtime: [...model?.depends ?? []] },
     ...model?.service && { serviceUser: model.service.account ?? "root" },
     diagnostics
@@ -28479,7 +28765,7 @@ function foreignOpenrcWarnings({ config: config2, source }, name2) {
   });
   return warnings;
 }
-function recipeFiles(model, name2) {
+function recipeFiles(model, name2, context) {
   const file2 = (suffix, content, shell, mode = 420) => ({
     name: suffix === "APKBUILD" ? suffix : `${name2}.${suffix}`,
     content,
@@ -28501,7 +28787,32 @@ function recipeFiles(model, name2) {
       file2("profile", profile(model), "sh", 493)
     );
   }
+  if (context.sbom) files.push(...sbomFiles(model, context, context.sbom));
   return files;
+}
+function sbomFiles(model, context, facts) {
+  const version2 = `${context.version}-r${context.release}`;
+  const subject = (packageName2, depends, components = facts.components) => ({
+    name: `${packageName2}.spdx.in`,
+    content: sbomTemplate({
+      name: packageName2,
+      version: version2,
+      owner: context.repository.owner,
+      repo: context.repository.name,
+      ...facts.commit && { commit: facts.commit },
+      depends,
+      components,
+      tool: VERSION
+    }),
+    mode: 420,
+    shell: "data"
+  });
+  return [
+    { name: SBOM_AWK, content: sbomAwk(), mode: 420, shell: "awk" },
+    subject(model.name, model.depends),
+    // The -openrc subpackage holds the init script only; abuild gives it no dependencies.
+    ...splitsOpenrc(model) ? [subject(`${model.name}-openrc`, [], [])] : []
+  ];
 }
 
 // src/ownership/index.ts
@@ -28629,7 +28940,18 @@ async function resolveContext(options) {
   if (!/^\d{1,9}$/.test(buildText.trim())) {
     throw new Error(`build number must be a whole number, got ${JSON.stringify(buildText)}`);
   }
-  return { repository, version: version2, release: Number(buildText.trim()), notes };
+  return {
+    repository,
+    version: version2,
+    release: Number(buildText.trim()),
+    notes,
+    ...options.sbom !== false && { sbom: await sbomFacts(options.workspace) }
+  };
+}
+async function sbomFacts(workspace) {
+  const head = await gitInWorkspace(workspace, ["rev-parse", "--verify", "HEAD"]);
+  const commit = head.ok && /^[0-9a-f]{40,64}$/.test(head.stdout.trim()) ? head.stdout.trim() : void 0;
+  return { ...commit && { commit }, components: [] };
 }
 async function versionOf(options) {
   if (options.version !== void 0) return resolveVersion(options.version);
@@ -28752,9 +29074,13 @@ export {
   configLabel,
   readConfig,
   jsonSchema,
+  VERSION,
+  formatBytes,
+  secondsSince,
   buildIdentity,
   handOver,
   gitInWorkspace,
+  SBOM_DIR,
   slugify2 as slugify,
   parseRepository,
   defaultKeyName,
