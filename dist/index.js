@@ -12,11 +12,11 @@ import {
   render,
   runEnvironment,
   secretsOf
-} from "./chunks/chunk-DRJAP7AY.js";
+} from "./chunks/chunk-2D2HGZRQ.js";
 import {
   formatBytes,
   loadConfigFile
-} from "./chunks/chunk-2ZLSPIAB.js";
+} from "./chunks/chunk-KE37GXD4.js";
 import {
   error,
   getBooleanInput,
@@ -555,7 +555,7 @@ async function deploymentConfig(inputs, workspace, reporter) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-DUW3AC6W.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-22GPEWGY.js");
   const { instellar } = inputs;
   const cancel = new AbortController();
   const pushed = await reporter.group(

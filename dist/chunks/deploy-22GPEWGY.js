@@ -2,7 +2,7 @@ import { createRequire as __pakmanCreateRequire } from 'node:module';const requi
 import {
   parseRepository,
   slugify
-} from "./chunk-2ZLSPIAB.js";
+} from "./chunk-KE37GXD4.js";
 import "./chunk-566SJ2D4.js";
 
 // src/deploy/dry-run.ts

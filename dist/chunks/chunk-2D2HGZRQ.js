@@ -26,7 +26,7 @@ import {
   singleQuoted,
   stackSlug,
   word
-} from "./chunk-2ZLSPIAB.js";
+} from "./chunk-KE37GXD4.js";
 
 // src/github/context.ts
 function runEnvironment(env = process.env) {

@@ -1,0 +1,121 @@
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { appConfig, makeWorkspace } from '../fixtures/workspace.js'
+import { dockerAvailable, pakmanBuild, testImage } from '../helpers/docker.js'
+import { scratchDirs } from '../helpers/scratch.js'
+import { spdxErrors } from '../helpers/spdx.js'
+
+/*
+ * The SBOM through a real build: the recipe's _pakman_sbom and awk program run inside the stand-in
+ * abuild with busybox (sort -z, xargs, sha1sum, sha256sum, awk, date), in the -openrc split
+ * function as abuild calls it. Each package's document validates against the official SPDX 2.3
+ * JSON Schema and lists exactly the files apk would install, with their real checksums; the copy
+ * beside the package is the same bytes; a rebuild of the same commit gives the same bytes.
+ */
+const docker = dockerAvailable()
+const { temp, keep } = scratchDirs()
+const sha = (algorithm: string, data: Buffer) => createHash(algorithm).update(data).digest('hex')
+
+/** The package's data files (control entries left out), by path, with their content. */
+function packageFiles(apk: string): Map<string, Buffer> {
+  const dir = temp('pakman-unpacked-')
+  // GNU tar reads the three concatenated gzip streams as one archive, as apk does.
+  execFileSync('tar', ['-xzf', apk, '-C', dir, '--warning=no-unknown-keyword'], { stdio: 'pipe' })
+  const files = new Map<string, Buffer>()
+  const walk = (at: string) => {
+    for (const entry of readdirSync(at, { withFileTypes: true })) {
+      const path = join(at, entry.name)
+      if (entry.isDirectory()) walk(path)
+      else if (entry.isFile() && !(at === dir && entry.name.startsWith('.')))
+        files.set(relative(dir, path), readFileSync(path))
+    }
+  }
+  walk(dir)
+  return files
+}
+
+describe.runIf(docker)('the SBOM in packages built in Docker', () => {
+  let image: string
+  beforeAll(() => {
+    image = testImage()
+  })
+
+  const build = (workspace: string, packages: string, extra: string[] = []) =>
+    pakmanBuild(workspace, image, ['--packages-dir', packages, '--no-build-cache', ...extra], {
+      XDG_CACHE_HOME: temp('pakman-cache-'),
+    })
+
+  it('puts a valid SPDX document naming every file in each package, and the same beside it', async () => {
+    const workspace = keep(makeWorkspace(appConfig()))
+    const packages = temp('pakman-out-')
+    const ran = await build(workspace, packages, ['--pkgver', '1.4.0', '--build', '3'])
+    expect(ran.stderr).toContain('==> Done')
+    expect(ran.code).toBe(0)
+    const commit = execFileSync('git', ['-C', workspace, 'rev-parse', 'HEAD'], {
+      encoding: 'utf8',
+    }).trim()
+    const dir = join(packages, 'octo/x86_64')
+    for (const name of ['app', 'app-openrc']) {
+      const inside = `var/lib/db/sbom/${name}-1.4.0-r3.spdx.json`
+      const files = packageFiles(join(dir, `${name}-1.4.0-r3.apk`))
+      const embedded = files.get(inside)!
+      expect(embedded, `${name} holds ${inside}`).toBeDefined()
+      // the copy beside the package, listed in the CLI's output
+      const beside = join(dir, `${name}-1.4.0-r3.spdx.json`)
+      expect(readFileSync(beside)).toEqual(embedded)
+      expect(ran.stdout.split('\n')).toContain(beside)
+
+      const document = JSON.parse(embedded.toString('utf8'))
+      expect(spdxErrors(document)).toEqual([])
+      const listed = new Map<string, string[]>(
+        document.files.map((f: { fileName: string; checksums: { checksumValue: string }[] }) => [
+          f.fileName.replace(/^\.\//, ''),
+          f.checksums.map((c) => c.checksumValue),
+        ]),
+      )
+      files.delete(inside)
+      expect([...listed.keys()].sort()).toEqual([...files.keys()].sort())
+      for (const [path, content] of files)
+        expect(listed.get(path), path).toEqual([sha('sha1', content), sha('sha256', content)])
+      expect(document.packages[0]).toMatchObject({
+        name,
+        versionInfo: '1.4.0-r3',
+        downloadLocation: `git+https://github.com/octo/app.git@${commit}`,
+        externalRefs: [{ referenceLocator: `pkg:apk/octo/${name}@1.4.0-r3?arch=x86_64` }],
+      })
+      // created is the commit time, as abuild's builddate (makeWorkspace commits at 2025-01-01)
+      expect(document.creationInfo.created).toBe('2025-01-01T00:00:00Z')
+    }
+    // the service's init script went to the -openrc package, and its SBOM with it
+    expect([...packageFiles(join(dir, 'app-openrc-1.4.0-r3.apk')).keys()].sort()).toEqual([
+      'etc/init.d/app',
+      'var/lib/db/sbom/app-openrc-1.4.0-r3.spdx.json',
+    ])
+
+    // the same commit again: the same documents, byte for byte
+    const again = temp('pakman-out-')
+    expect((await build(workspace, again, ['--pkgver', '1.4.0', '--build', '3'])).code).toBe(0)
+    for (const name of ['app', 'app-openrc']) {
+      const file = `octo/x86_64/${name}-1.4.0-r3.spdx.json`
+      expect(readFileSync(join(again, file))).toEqual(readFileSync(join(packages, file)))
+    }
+  })
+
+  it('builds packages without one with --no-sbom', async () => {
+    const workspace = keep(makeWorkspace(appConfig()))
+    const packages = temp('pakman-out-')
+    const ran = await build(workspace, packages, ['--no-sbom'])
+    expect(ran.code).toBe(0)
+    const dir = join(packages, 'octo/x86_64')
+    expect(readdirSync(dir).filter((f) => f.endsWith('.spdx.json'))).toEqual([])
+    for (const apk of readdirSync(dir).filter((f) => f.endsWith('.apk')))
+      expect([...packageFiles(join(dir, apk)).keys()].filter((p) => p.includes('sbom'))).toEqual([])
+    const recipe = join(workspace, '.apk/octo/app')
+    expect(readFileSync(join(recipe, 'APKBUILD'), 'utf8')).not.toContain('sbom')
+    expect(readdirSync(recipe).filter((f) => /spdx|sbom/.test(f))).toEqual([])
+    expect(statSync(join(dir, 'app-0.0.0-r0.apk')).size).toBeGreaterThan(0)
+  })
+})
