@@ -197,7 +197,9 @@ describe.runIf(docker)('pakman build in Docker', () => {
     expect(readdirSync(join(packages, 'octo/x86_64')).sort()).toEqual([
       'APKINDEX.tar.gz',
       'app-1.1.0-r0.apk',
+      'app-1.1.0-r0.spdx.json',
       'app-openrc-1.1.0-r0.apk',
+      'app-openrc-1.1.0-r0.spdx.json',
     ])
     // the second run's throwaway key only: another key, so another name
     const secondKey = builtPublicKey(packages).name
