@@ -71,9 +71,8 @@ export function asList(value: unknown, what: string): unknown[] {
   return value
 }
 
-/** A field that must be a non-empty string (numbers are taken as written, for YAML's sake). */
+/** A field that must be a non-empty string. */
 export function asString(value: unknown, what: string): string {
-  if (typeof value === 'number') return String(value)
   if (typeof value !== 'string' || !value) throw new LockfileError(`${what} is not a string`)
   return value
 }
