@@ -390,6 +390,19 @@ describe('Cargo.lock', () => {
 })
 
 describe('Python lockfiles', () => {
+  // In several of the fixtures: certifi with an sdist and a wheel, idna with one wheel.
+  const certifi = (lockfile: string) =>
+    component('pypi', 'certifi', '2024.8.30', 'pkg:pypi/certifi@2024.8.30', lockfile)
+  const idna = (lockfile: string) =>
+    component(
+      'pypi',
+      'idna',
+      '3.8',
+      'pkg:pypi/idna@3.8',
+      lockfile,
+      sha256('e61745a2642debd4ca6f4f090d085c7a21920466391b75030d911ed903be8a20'),
+    )
+
   it('poetry.lock (Poetry 2): the main group; a checksum only where one file is hashed', async () => {
     const lockfile = 'poetry.lock'
     expect((await read('python/poetry-2')).components).toEqual([
@@ -402,7 +415,7 @@ describe('Python lockfiles', () => {
         sha256('8034f131f27dc1efb477960e3abcfd2964404a7832790958d5e949d01630b0cd'),
       ),
       // An sdist and a wheel: which pip takes depends on the machine.
-      component('pypi', 'certifi', '2024.8.30', 'pkg:pypi/certifi@2024.8.30', lockfile),
+      certifi(lockfile),
       // In "main" and "dev" both; shop-utils (a directory), pytest and iniconfig (dev) are not.
       component('pypi', 'packaging', '24.1', 'pkg:pypi/packaging@24.1', lockfile),
       component(
@@ -462,31 +475,14 @@ describe('Python lockfiles', () => {
 
   it('Pipfile.lock: `default` only; no git or editable entry', async () => {
     const lockfile = 'Pipfile.lock'
-    expect((await read('python/pipenv')).components).toEqual([
-      component('pypi', 'certifi', '2024.8.30', 'pkg:pypi/certifi@2024.8.30', lockfile),
-      component(
-        'pypi',
-        'idna',
-        '3.8',
-        'pkg:pypi/idna@3.8',
-        lockfile,
-        sha256('e61745a2642debd4ca6f4f090d085c7a21920466391b75030d911ed903be8a20'),
-      ),
-    ])
+    expect((await read('python/pipenv')).components).toEqual([certifi(lockfile), idna(lockfile)])
   })
 
   it('uv.lock: what the project and its extras reach, through a git package too; not its dev-dependencies', async () => {
     const lockfile = 'uv.lock'
     expect((await read('python/uv')).components).toEqual([
-      component('pypi', 'certifi', '2024.8.30', 'pkg:pypi/certifi@2024.8.30', lockfile),
-      component(
-        'pypi',
-        'idna',
-        '3.8',
-        'pkg:pypi/idna@3.8',
-        lockfile,
-        sha256('e61745a2642debd4ca6f4f090d085c7a21920466391b75030d911ed903be8a20'),
-      ),
+      certifi(lockfile),
+      idna(lockfile),
       component('pypi', 'packaging', '24.1', 'pkg:pypi/packaging@24.1', lockfile),
       component('pypi', 'ujson', '5.10.0', 'pkg:pypi/ujson@5.10.0', lockfile),
     ])

@@ -39,7 +39,6 @@ export function readBunLock(source: LockfileSource): Locked[] {
   })
   return [...reachable(roots, dependenciesOf)]
     .filter((key) => key in packages)
-    .sort()
     .flatMap((key) => fromPackage(key, asList(packages[key], `packages["${key}"]`)))
 }
 

@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises'
-import { isAbsolute, join, posix, relative } from 'node:path'
+import { isAbsolute, join, posix, relative, sep } from 'node:path'
 import { readerFor } from './formats.js'
 import { findLockfiles } from './walk.js'
 import {
@@ -37,7 +37,10 @@ async function readLockfile(
     const found = await reader({ path, text, ...nearby(workspace, posix.dirname(path)) })
     return { components: found.map((c) => ({ ...c, lockfile: path })), problems: [] }
   } catch (error) {
-    const { message, line, file } = error as LockfileError
+    // A LockfileError says what is wrong in the lockfile's terms; anything else (a file that
+    // cannot be read, a shape no check foresaw) is still this lockfile's problem, not a throw.
+    const { line, file } = error instanceof LockfileError ? error : new LockfileError('')
+    const message = error instanceof Error ? error.message : String(error)
     const problem = { lockfile: file ?? path, ...(line && { line }), message }
     return { components: [], problems: [problem] }
   }
@@ -51,7 +54,7 @@ function nearby(
   const inside = (path: string) => {
     const full = join(workspace, dir, path)
     const rel = relative(workspace, full)
-    return rel.startsWith('..') || isAbsolute(rel) ? undefined : full
+    return rel.split(sep)[0] === '..' || isAbsolute(rel) ? undefined : full
   }
   return {
     sibling: async (path) => {

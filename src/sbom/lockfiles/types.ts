@@ -22,6 +22,7 @@ export interface Component {
 }
 
 export interface LockfileProblem {
+  /** The file at fault: the lockfile, or a file read beside it (the go.mod of a go.sum). */
   lockfile: string
   line?: number
   message: string

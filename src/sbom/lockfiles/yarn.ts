@@ -180,7 +180,7 @@ async function classicProduct(
   source: LockfileSource,
 ): Promise<Set<YarnEntry> | undefined> {
   const root = await readManifest(source, '.')
-  if (!root) return undefined
+  if (!root) return undefined // none, or unreadable: everything is kept
   const patterns = isRecord(root.workspaces) ? root.workspaces.packages : root.workspaces
   const members: string[] = []
   for (const pattern of Array.isArray(patterns) ? patterns : []) {
@@ -191,6 +191,7 @@ async function classicProduct(
   const manifests = [root]
   for (const path of members) {
     const manifest = await readManifest(source, path)
+    if (manifest === null) return undefined
     if (manifest) manifests.push(manifest)
   }
   return reachedFrom(manifests.map(productionDependencies), entries)
@@ -210,14 +211,21 @@ async function expandWorkspace(
 
 type Manifest = Record<string, unknown>
 
-async function readManifest(source: LockfileSource, dir: string): Promise<Manifest | undefined> {
+/**
+ * A directory's package.json: undefined when there is none, null when it cannot be read (not
+ * ours to report; without it nothing can be left out, so nothing is).
+ */
+async function readManifest(
+  source: LockfileSource,
+  dir: string,
+): Promise<Manifest | undefined | null> {
   const text = await source.sibling(`${dir}/package.json`)
   if (text === undefined) return undefined
   try {
     const manifest = parseJson(text)
-    return isRecord(manifest) ? manifest : undefined
+    return isRecord(manifest) ? manifest : null
   } catch {
-    return undefined // not ours to judge: without it, nothing is left out
+    return null
   }
 }
 
