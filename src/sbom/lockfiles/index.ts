@@ -1,7 +1,6 @@
 export { isLockfile } from './formats.js'
 export { readLockfiles } from './read.js'
 export {
-  LockfileError,
   type Checksum,
   type Component,
   type LockfileProblem,

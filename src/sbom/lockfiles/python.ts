@@ -43,9 +43,10 @@ export function readRequirements(source: LockfileSource): Locked[] {
 
 /**
  * poetry.lock: a [[package]] per release, with its `files` (or, before lock format 2.0, a
- * [metadata.files] table by name). Development packages: `category = "dev"` (Poetry before
- * 1.2), or `groups` without "main" (Poetry 2); lock format 2.0 records neither, so nothing can
- * be left out there. A [package.source] of type git, directory, file or url is not the index's.
+ * [metadata.files] table by name). Development packages: `category = "dev"` (older Poetry), or
+ * `groups` without "main" (Poetry 2); the Poetry 1 releases in between record neither, so
+ * nothing can be left out there. A [package.source] of type git, directory, file or url is not
+ * the index's.
  */
 export function readPoetryLock(source: LockfileSource): Locked[] {
   const lock = parseToml(source.text)
