@@ -1,34 +1,10 @@
 import { createHash } from 'node:crypto'
-import { readdir, readFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { findLockfiles } from '../sbom/index.js'
 
 /** Bump when what an entry holds or where it is mounted changes, so older entries are not used. */
 export const BUILD_CACHE_VERSION = 1
-
-/** Lockfiles whose content names the dependencies a build command installs. */
-const LOCKFILES = new Set([
-  'package-lock.json',
-  'npm-shrinkwrap.json',
-  'yarn.lock',
-  'pnpm-lock.yaml',
-  'bun.lock',
-  'bun.lockb',
-  'Gemfile.lock',
-  'mix.lock',
-  'go.sum',
-  'Cargo.lock',
-  'poetry.lock',
-  'Pipfile.lock',
-  'uv.lock',
-  'composer.lock',
-])
-const isLockfile = (name: string) => LOCKFILES.has(name) || /^requirements.*\.txt$/.test(name)
-
-/**
- * Never searched: PAKman's own directories, git's, and installed dependencies (whose packages
- * carry lockfiles of their own), besides the in-tree cache paths, which a restore fills.
- */
-const SKIPPED_DIRS = new Set(['.git', '.apk', '.pakman', 'node_modules'])
 
 export interface KeyRequest {
   workspace: string
@@ -62,30 +38,14 @@ export async function buildCacheKey(request: KeyRequest): Promise<CacheKey> {
       paths: [...request.sourcePaths].sort(),
     }),
   ).slice(0, 12)
-  const skipped = new Set(request.sourcePaths)
-  const lockfiles = (await findLockfiles(request.workspace, '', skipped)).sort()
+  // The in-tree cache paths are not searched: a restore fills them, with lockfiles of their own.
+  const lockfiles = await findLockfiles(request.workspace, new Set(request.sourcePaths))
   const hash = createHash('sha256')
   for (const file of lockfiles) {
     hash.update(`${file}\0${digest(await readFile(join(request.workspace, file)))}\n`)
   }
   const restorePrefix = `pakman-build-${request.label}-${builds}-`
   return { key: restorePrefix + hash.digest('hex').slice(0, 16), restorePrefix, lockfiles }
-}
-
-async function findLockfiles(root: string, dir: string, skipped: Set<string>): Promise<string[]> {
-  const entries = await readdir(join(root, dir), { withFileTypes: true }).catch(() => [])
-  // Directories side by side: a checkout with its build output has thousands of them.
-  const found = await Promise.all(
-    entries.map((entry) => {
-      const path = dir ? `${dir}/${entry.name}` : entry.name
-      if (entry.isDirectory())
-        return SKIPPED_DIRS.has(entry.name) || skipped.has(path)
-          ? []
-          : findLockfiles(root, path, skipped)
-      return entry.isFile() && isLockfile(entry.name) ? [path] : []
-    }),
-  )
-  return found.flat()
 }
 
 function digest(data: string | Buffer): string {
