@@ -12,7 +12,7 @@ import {
   readKeyFile,
   render,
   runEnvironment
-} from "./chunks/chunk-2D2HGZRQ.js";
+} from "./chunks/chunk-U6N7DKBY.js";
 import {
   VERSION,
   configLabel,
@@ -20,7 +20,7 @@ import {
   formatDiagnostic,
   jsonSchema,
   loadConfigFile
-} from "./chunks/chunk-KE37GXD4.js";
+} from "./chunks/chunk-O2MBZYY2.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli/commands.ts
@@ -410,7 +410,7 @@ async function push(values, _operands, { out, err }) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-22GPEWGY.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-E7ZXVA4G.js");
   const authToken = env.instellarAuthToken;
   const packageToken = env.instellarPackageToken;
   const secrets = new Secrets(() => {

@@ -12,11 +12,11 @@ import {
   render,
   runEnvironment,
   secretsOf
-} from "./chunks/chunk-2D2HGZRQ.js";
+} from "./chunks/chunk-U6N7DKBY.js";
 import {
   formatBytes,
   loadConfigFile
-} from "./chunks/chunk-KE37GXD4.js";
+} from "./chunks/chunk-O2MBZYY2.js";
 import {
   error,
   getBooleanInput,
@@ -555,7 +555,7 @@ async function deploymentConfig(inputs, workspace, reporter) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-22GPEWGY.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-E7ZXVA4G.js");
   const { instellar } = inputs;
   const cancel = new AbortController();
   const pushed = await reporter.group(

@@ -669,7 +669,7 @@ describe('several lockfiles', () => {
 })
 
 describe('the lockfile walk', () => {
-  it('finds every kind in the tree, but not in .git, node_modules, .apk, .pakman or the paths skipped', async () => {
+  it('finds every kind in the tree, but not in git, PAKman or install directories, or the paths skipped', async () => {
     const root = workspace({
       'package-lock.json': '{}',
       'api/go.sum': '',
@@ -685,6 +685,12 @@ describe('the lockfile walk', () => {
       '.apk/octo/app/mix.lock': '',
       '.pakman/Cargo.lock': '',
       'deps/phoenix/mix.lock': '',
+      'vendor/bundle/ruby/3.3.0/gems/rack-3.0.8/Gemfile.lock': '',
+      '_build/prod/lib/app/mix.lock': '',
+      '.venv/lib/poetry.lock': '',
+      'venv/requirements.txt': '',
+      'target/release/Cargo.lock': '',
+      'kept/phoenix/mix.lock': '',
     })
     const found = [
       'api/go.sum',
@@ -692,11 +698,11 @@ describe('the lockfile walk', () => {
       'ml/requirements-prod.txt',
       'package-lock.json',
     ]
-    expect(await findLockfiles(root, new Set(['deps']))).toEqual(found)
-    expect((await readLockfiles(root, new Set(['deps']))).lockfiles).toEqual(found)
+    expect(await findLockfiles(root, new Set(['kept']))).toEqual(found)
+    expect((await readLockfiles(root, new Set(['kept']))).lockfiles).toEqual(found)
     expect(await findLockfiles(root)).toEqual([
       ...found.slice(0, 2),
-      'deps/phoenix/mix.lock',
+      'kept/phoenix/mix.lock',
       ...found.slice(2),
     ])
   })

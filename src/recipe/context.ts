@@ -1,6 +1,7 @@
 import { gitInWorkspace } from '../ownership/index.js'
 import { parseRepository, type Repository } from './naming.js'
 import { resolveVersion, versionWithoutGit, type VersionNote } from './version.js'
+import { readLockfiles } from '../sbom/index.js'
 import type { RecipeContext, SbomFacts } from './render.js'
 
 export interface ContextOptions {
@@ -50,16 +51,29 @@ export async function resolveContext(options: ContextOptions): Promise<ResolvedC
     version,
     release: Number(buildText.trim()),
     notes,
-    ...(options.sbom !== false && { sbom: await sbomFacts(options.workspace) }),
+    ...(options.sbom !== false && { sbom: await sbomFacts(options.workspace, notes) }),
   }
 }
 
-/** The commit and the application's locked dependencies, for the packages' SBOMs. */
-async function sbomFacts(workspace: string): Promise<SbomFacts> {
-  const head = await gitInWorkspace(workspace, ['rev-parse', '--verify', 'HEAD'])
+/**
+ * The commit and the application's locked dependencies, for the packages' SBOMs. A lockfile that
+ * cannot be read is a warning: the SBOM lists what the others lock.
+ */
+async function sbomFacts(workspace: string, notes: VersionNote[]): Promise<SbomFacts> {
+  const [head, locked] = await Promise.all([
+    gitInWorkspace(workspace, ['rev-parse', '--verify', 'HEAD']),
+    readLockfiles(workspace),
+  ])
+  for (const problem of locked.problems) {
+    const where = `${problem.lockfile}${problem.line ? `:${problem.line}` : ''}`
+    notes.push({
+      severity: 'warning',
+      message: `${where}: ${problem.message}; the SBOM leaves out what it locks`,
+    })
+  }
   const commit =
     head.ok && /^[0-9a-f]{40,64}$/.test(head.stdout.trim()) ? head.stdout.trim() : undefined
-  return { ...(commit && { commit }), components: [] }
+  return { ...(commit && { commit }), components: locked.components }
 }
 
 /** pkgver from the version given, else from `git describe`; when git fails, its reason says why. */

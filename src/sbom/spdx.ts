@@ -7,6 +7,8 @@
  * derived from the finished content so that one commit always gives the same bytes.
  */
 
+import { packageUrl } from './purl.js'
+
 /** Where a package keeps its SBOM, as melange does: /var/lib/db/sbom/<name>-<version>.spdx.json. */
 export const SBOM_DIR = 'var/lib/db/sbom'
 
@@ -59,7 +61,8 @@ function spdxId(kind: string, name: string): string {
 /** The template of one package's document; the build's shell (see recipe/) completes it. */
 export function sbomTemplate(subject: SbomSubject): string {
   const self = spdxId('Package', subject.name)
-  const purl = `pkg:apk/${encodeURIComponent(subject.owner.toLowerCase())}/${encodeURIComponent(subject.name)}@${encodeURIComponent(subject.version)}?arch=${SBOM_MARKERS.arch}`
+  // The arch is the build's: a marker, added after packageUrl (which would encode it).
+  const purl = `${packageUrl({ type: 'apk', namespace: subject.owner, name: subject.name, version: subject.version })}?arch=${SBOM_MARKERS.arch}`
   const url = `https://github.com/${subject.owner}/${subject.repo}`
   const runtime = subject.depends
     .filter((d) => !d.startsWith('!'))

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { appConfig, makeWorkspace } from '../fixtures/workspace.js'
+import { readLockfiles } from '../../src/sbom/index.js'
+import { appConfig, commitAll, makeWorkspace } from '../fixtures/workspace.js'
 import { dockerAvailable, pakmanBuild, testImage } from '../helpers/docker.js'
 import { scratchDirs } from '../helpers/scratch.js'
 import { spdxErrors } from '../helpers/spdx.js'
@@ -102,6 +103,55 @@ describe.runIf(docker)('the SBOM in packages built in Docker', () => {
       const file = `octo/x86_64/${name}-1.4.0-r3.spdx.json`
       expect(readFileSync(join(again, file))).toEqual(readFileSync(join(packages, file)))
     }
+  })
+
+  it("lists the application's locked dependencies in the main package, with their purls", async () => {
+    const workspace = keep(makeWorkspace(appConfig()))
+    // an npm app with a Go service beside it, as the workspace holds them; committed
+    const fixtures = join(import.meta.dirname, '../fixtures/lockfiles')
+    copyFileSync(join(fixtures, 'npm/v3/package-lock.json'), join(workspace, 'package-lock.json'))
+    mkdirSync(join(workspace, 'cmd'))
+    for (const file of ['go.mod', 'go.sum'])
+      copyFileSync(join(fixtures, 'go', file), join(workspace, 'cmd', file))
+    execFileSync('rm', ['-rf', join(workspace, '.git')])
+    commitAll(workspace)
+    const locked = await readLockfiles(workspace)
+    expect(locked.components.length).toBeGreaterThan(4)
+    const packages = temp('pakman-out-')
+    const ran = await build(workspace, packages)
+    expect(ran.code).toBe(0)
+    const document = JSON.parse(
+      readFileSync(join(packages, 'octo/x86_64/app-0.0.0-r0.spdx.json'), 'utf8'),
+    )
+    expect(spdxErrors(document)).toEqual([])
+    const byId = new Map(document.packages.map((p: { SPDXID: string }) => [p.SPDXID, p]))
+    const contained = document.relationships
+      .filter((r: { relationshipType: string }) => r.relationshipType === 'CONTAINS')
+      .map((r: { relatedSpdxElement: string }) => byId.get(r.relatedSpdxElement))
+      .filter(Boolean)
+      .map((p: { externalRefs: { referenceLocator: string }[]; checksums?: unknown }) => ({
+        purl: p.externalRefs[0]!.referenceLocator,
+        checksum: p.checksums,
+      }))
+    expect(contained).toEqual(
+      locked.components.map((c) => ({
+        purl: c.purl,
+        checksum: c.checksum && [
+          { algorithm: c.checksum.algorithm, checksumValue: c.checksum.value },
+        ],
+      })),
+    )
+    expect(contained.map((c: { purl: string }) => c.purl)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^pkg:npm\//),
+        expect.stringMatching(/^pkg:golang\//),
+      ]),
+    )
+    // the -openrc package holds the init script only: no application dependencies
+    const openrc = JSON.parse(
+      readFileSync(join(packages, 'octo/x86_64/app-openrc-0.0.0-r0.spdx.json'), 'utf8'),
+    )
+    expect(openrc.packages).toHaveLength(1)
   })
 
   it('builds packages without one with --no-sbom', async () => {

@@ -3,14 +3,21 @@ import { join } from 'node:path'
 import { isLockfile } from './formats.js'
 
 /**
- * Never searched: PAKman's own directories, git's, and installed npm packages (which carry
- * lockfiles of their own).
+ * Never searched: PAKman's own directories, git's, and where package managers install or build
+ * dependencies, whose own lockfiles are not the application's (node_modules, Bundler's and
+ * Composer's vendor, Mix's deps and _build, Python's virtualenvs, Cargo's target).
  */
 export const SKIPPED_DIRS: ReadonlySet<string> = new Set([
   '.git',
   '.apk',
   '.pakman',
   'node_modules',
+  'vendor',
+  'deps',
+  '_build',
+  '.venv',
+  'venv',
+  'target',
 ])
 
 /**

@@ -1476,7 +1476,7 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify(item, ctx, onComment, onChompKeep) {
+    function stringify2(item, ctx, onComment, onChompKeep) {
       if (identity.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
       if (identity.isAlias(item)) {
@@ -1505,7 +1505,7 @@ var require_stringify = __commonJS({
 ${ctx.indent}${str}`;
     }
     exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
   }
 });
 
@@ -1515,7 +1515,7 @@ var require_stringifyPair = __commonJS({
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -1537,7 +1537,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str = stringify2.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -1589,7 +1589,7 @@ ${indent}:`;
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify2.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -1730,7 +1730,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log2 = require_log();
     var merge2 = require_merge();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map2, { key, value }) {
@@ -1766,7 +1766,7 @@ var require_addPairToJSMap = __commonJS({
       if (typeof jsKey !== "object")
         return String(jsKey);
       if (identity.isNode(key) && ctx?.doc) {
-        const strCtx = stringify.createStringifyContext(ctx.doc, {});
+        const strCtx = stringify2.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node2 of ctx.anchors.keys())
           strCtx.anchors.add(node2.anchor);
@@ -1833,12 +1833,12 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify2(collection, ctx, options);
+      const stringify3 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify3(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
@@ -1863,7 +1863,7 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str2 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str2 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
           str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
@@ -1930,7 +1930,7 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str = stringify.stringify(item, itemCtx, () => comment = null);
+        let str = stringify2.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines2.length > linesAtValue || str.includes("\n"));
         if (i < items.length - 1) {
           str += ",";
@@ -3291,7 +3291,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines2 = [];
@@ -3306,7 +3306,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines2.push("---");
-      const ctx = stringify.createStringifyContext(doc, options);
+      const ctx = stringify2.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines2.length !== 1)
@@ -3328,7 +3328,7 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify2.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines2[lines2.length - 1] === "---") {
@@ -3336,7 +3336,7 @@ var require_stringifyDocument = __commonJS({
         } else
           lines2.push(body);
       } else {
-        lines2.push(stringify.stringify(doc.contents, ctx));
+        lines2.push(stringify2.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
@@ -3969,10 +3969,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep2, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep2?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -3986,7 +3986,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep) {
+          if (!keyProps.anchor && !keyProps.tag && !sep2) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -4010,7 +4010,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep ?? [], {
+        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4026,7 +4026,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4117,7 +4117,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep = "";
+        let sep2 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -4131,13 +4131,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep + cb;
-              sep = "";
+                comment += sep2 + cb;
+              sep2 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep += source;
+                sep2 += source;
               hasSpace = true;
               break;
             default:
@@ -4180,18 +4180,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep2, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep2?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep && !value) {
+          if (!props.anchor && !props.tag && !sep2 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4245,8 +4245,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
+        if (!isMap2 && !sep2 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4258,7 +4258,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep ?? [], {
+          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4269,8 +4269,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep)
-                for (const st of sep) {
+              if (sep2)
+                for (const st of sep2) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4287,7 +4287,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4467,7 +4467,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep = "";
+      let sep2 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines2[i][0].slice(trimIndent) + "\n";
@@ -4484,24 +4484,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          value += sep2 + indent.slice(trimIndent) + content;
+          sep2 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep === " ")
-            sep = "\n";
-          else if (!prevMoreIndented && sep === "\n")
-            sep = "\n\n";
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          if (sep2 === " ")
+            sep2 = "\n";
+          else if (!prevMoreIndented && sep2 === "\n")
+            sep2 = "\n\n";
+          value += sep2 + indent.slice(trimIndent) + content;
+          sep2 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep === "\n")
+          if (sep2 === "\n")
             value += "\n";
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          value += sep + content;
-          sep = " ";
+          value += sep2 + content;
+          sep2 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4684,25 +4684,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep = " ";
+      let sep2 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep === "\n")
-            res += sep;
+          if (sep2 === "\n")
+            res += sep2;
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          res += sep + lm;
-          sep = " ";
+          res += sep2 + lm;
+          sep2 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep + (match?.[1] ?? "");
+      return res + sep2 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -5472,7 +5472,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
-    var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify2 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -5512,20 +5512,20 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep, value }) {
+    function stringifyItem({ start, key, sep: sep2, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep)
-        for (const st of sep)
+      if (sep2)
+        for (const st of sep2)
           res += st.source;
       if (value)
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify;
+    exports.stringify = stringify2;
   }
 });
 
@@ -6686,18 +6686,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep;
+          let sep2;
           if (scalar2.end) {
-            sep = scalar2.end;
-            sep.push(this.sourceToken);
+            sep2 = scalar2.end;
+            sep2.push(this.sourceToken);
             delete scalar2.end;
           } else
-            sep = [this.sourceToken];
+            sep2 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar2.offset,
             indent: scalar2.indent,
-            items: [{ start, key: scalar2, sep }]
+            items: [{ start, key: scalar2, sep: sep2 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -6850,15 +6850,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep = it.sep;
-                  sep.push(this.sourceToken);
+                  const sep2 = it.sep;
+                  sep2.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep }]
+                    items: [{ start: start2, key, sep: sep2 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -7052,13 +7052,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep = fc.end.splice(1, fc.end.length);
-            sep.push(this.sourceToken);
+            const sep2 = fc.end.splice(1, fc.end.length);
+            sep2.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep }]
+              items: [{ start, key: fc, sep: sep2 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -7217,7 +7217,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7236,14 +7236,14 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse3(src, reviver, options) {
+    function parse4(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log2.warn(doc.options.logLevel, warning2));
@@ -7255,7 +7255,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify(value, replacer, options) {
+    function stringify2(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -7277,10 +7277,10 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse3;
+    exports.parse = parse4;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument2;
-    exports.stringify = stringify;
+    exports.parseDocument = parseDocument3;
+    exports.stringify = stringify2;
   }
 });
 
@@ -9277,18 +9277,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse3 = _parse(_Err);
+  const parse4 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse3(schema, value, ctx, finalizeParams(fn, _params));
+    return parse4(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse3 = _parse(_Err);
+  const parse4 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse3(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse4(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -10783,7 +10783,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse3 = inst._zod.parse;
+  const parse4 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -10797,7 +10797,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse3(payload, ctx);
+    return parse4(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -11477,13 +11477,13 @@ function handleIntersectionResults(result, left, right) {
         result.issues.push(keyIssues.get(k));
     }
   }
-  const merged = mergeValues(left.value, right.value);
-  if (!merged.valid) {
+  const merged2 = mergeValues(left.value, right.value);
+  if (!merged2.valid) {
     if (aborted(result))
       return result;
-    throw new Error(`Unmergable intersection. Error path: ${JSON.stringify(merged.mergeErrorPath)}`);
+    throw new Error(`Unmergable intersection. Error path: ${JSON.stringify(merged2.mergeErrorPath)}`);
   }
-  result.value = merged.data;
+  result.value = merged2.data;
   return result;
 }
 var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
@@ -23283,8 +23283,8 @@ function foldObjects(members2) {
         if (!parts.some((seen) => JSON.stringify(seen) === JSON.stringify(part)))
           parts.push(part);
       }
-      const merged = parts.length === 1 ? parts[0] : foldObjects(parts) ?? { allOf: parts };
-      assignProp(properties, key, merged);
+      const merged2 = parts.length === 1 ? parts[0] : foldObjects(parts) ?? { allOf: parts };
+      assignProp(properties, key, merged2);
     }
     for (const key of object2.required ?? [])
       required2.add(key);
@@ -28090,6 +28090,7 @@ var package_default = {
     "@octokit/plugin-throttling": "^11.0.5",
     aws4fetch: "^1.0.20",
     bottleneck: "^2.19.5",
+    "smol-toml": "^1.9.1",
     yaml: "^2.9.1",
     zod: "^4.6.7"
   },
@@ -28158,6 +28159,1746 @@ function defaultKeyName(repository) {
   return `${slugify2(repository.owner)}-${slugify2(repository.name)}`;
 }
 
+// src/sbom/lockfiles/digest.ts
+var HEX_LENGTH = { SHA1: 40, SHA256: 64, SHA512: 128 };
+var INTEGRITY = [
+  ["sha512", "SHA512"],
+  ["sha256", "SHA256"],
+  ["sha1", "SHA1"]
+];
+function fromIntegrity(integrity) {
+  if (typeof integrity !== "string") return void 0;
+  const digests = new Map(
+    integrity.trim().split(/\s+/).map((entry) => [entry.slice(0, entry.indexOf("-")), entry.slice(entry.indexOf("-") + 1)])
+  );
+  for (const [name2, algorithm] of INTEGRITY) {
+    const base643 = digests.get(name2);
+    if (base643 === void 0) continue;
+    const checksum = fromHex(algorithm, Buffer.from(base643, "base64").toString("hex"));
+    if (checksum) return checksum;
+  }
+  return void 0;
+}
+function fromHex(algorithm, hex3) {
+  if (typeof hex3 !== "string") return void 0;
+  const value = hex3.toLowerCase();
+  return value.length === HEX_LENGTH[algorithm] && /^[0-9a-f]+$/.test(value) ? { algorithm, value } : void 0;
+}
+function fromPrefixedHex(hash2) {
+  if (typeof hash2 !== "string") return void 0;
+  const [name2, hex3] = hash2.split(/[:=]/, 2);
+  const algorithm = INTEGRITY.find(([sri]) => sri === name2?.toLowerCase())?.[1];
+  return algorithm && fromHex(algorithm, hex3);
+}
+function onlyFileHash(hashes) {
+  return hashes.length === 1 ? fromPrefixedHex(hashes[0]) : void 0;
+}
+
+// src/sbom/lockfiles/graph.ts
+function reachable(roots, next) {
+  const seen = /* @__PURE__ */ new Set();
+  const pending = [...roots];
+  for (let node2 = pending.pop(); node2 !== void 0; node2 = pending.pop()) {
+    if (seen.has(node2)) continue;
+    seen.add(node2);
+    pending.push(...next(node2));
+  }
+  return seen;
+}
+
+// node_modules/smol-toml/dist/error.js
+function getLineColFromPtr(string4, ptr) {
+  let lines2 = string4.slice(0, ptr).split(/\r?\n/);
+  return [lines2.length, lines2.pop().length + 1];
+}
+function makeCodeBlock(string4, line, column) {
+  let lines2 = string4.split(/\r?\n/);
+  let codeblock = "";
+  let numberLen = (Math.log10(line + 1) | 0) + 1;
+  for (let i = line - 1; i <= line + 1; i++) {
+    let l = lines2[i - 1];
+    if (!l)
+      continue;
+    codeblock += i.toString().padEnd(numberLen, " ");
+    codeblock += ":  ";
+    codeblock += l;
+    codeblock += "\n";
+    if (i === line) {
+      codeblock += " ".repeat(numberLen + column + 2);
+      codeblock += "^\n";
+    }
+  }
+  return codeblock;
+}
+var TomlError = class _TomlError extends Error {
+  line;
+  column;
+  codeblock;
+  constructor(message, options) {
+    const [line, column] = getLineColFromPtr(options.toml, options.ptr);
+    const codeblock = makeCodeBlock(options.toml, line, column);
+    super(`Invalid TOML document: ${message}
+
+${codeblock}`, options);
+    this.line = line;
+    this.column = column;
+    this.codeblock = codeblock;
+  }
+  /** @internal */
+  static x(message, ctx, ptr) {
+    throw new _TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
+  }
+};
+
+// node_modules/smol-toml/dist/primitive.js
+function parseString(ctx) {
+  let startPtr = ctx.p;
+  let c = ctx.s.charCodeAt(ctx.p++);
+  let first = c;
+  let isLiteral = c === 39;
+  let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+  if (isMultiline) {
+    if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 10)
+      ctx.p++;
+    else if (c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)
+      ctx.p += 2;
+  }
+  let parsed = "";
+  let sliceStart = ctx.p;
+  let state = 0;
+  for (; ctx.p < ctx.s.length; ctx.p++) {
+    c = ctx.s.charCodeAt(ctx.p);
+    if (isMultiline && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)) {
+      state = state && 3;
+    } else if (c < 32 && c !== 9 || c === 127) {
+      TomlError.x("control characters are not allowed in strings", ctx);
+    } else if ((!state || state === 3) && c === first && (!isMultiline || ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first)) {
+      if (isMultiline) {
+        if (ctx.s.charCodeAt(ctx.p + 3) === first)
+          ctx.p++;
+        if (ctx.s.charCodeAt(ctx.p + 3) === first)
+          ctx.p++;
+      }
+      if (!state) {
+        let s = ctx.s.slice(sliceStart, ctx.p);
+        parsed = parsed ? parsed + s : s;
+      }
+      ctx.p += isMultiline ? 3 : 1;
+      return parsed;
+    } else if (!state) {
+      if (!isLiteral && c === 92) {
+        parsed += ctx.s.slice(sliceStart, sliceStart = ctx.p);
+        state = 1;
+      }
+    } else if (state === 1) {
+      if (c === 120 || c === 117 || c === 85) {
+        let errPtr = ctx.p++ - 1;
+        let value = 0;
+        let len = c === 120 ? 2 : c === 117 ? 4 : 8;
+        for (let j = 0; j < len; j++, ctx.p++) {
+          let hex3 = ctx.s.charCodeAt(ctx.p);
+          let digit = (
+            /* 0-9 */
+            hex3 >= 48 && hex3 <= 57 ? hex3 - 48 : (
+              /* A-F */
+              hex3 >= 65 && hex3 <= 70 ? hex3 - 65 + 10 : (
+                /* a-f */
+                hex3 >= 97 && hex3 <= 102 ? hex3 - 97 + 10 : -1
+              )
+            )
+          );
+          if (digit < 0)
+            TomlError.x("invalid non-hex character in unicode escape", ctx);
+          value = value << 4 | digit;
+        }
+        if (value < 0 || value > 1114111 || value >= 55296 && value <= 57343) {
+          TomlError.x("invalid unicode escape", ctx, errPtr);
+        }
+        parsed += String.fromCodePoint(value);
+        sliceStart = ctx.p--;
+        state = 0;
+      } else if (isMultiline && (c === 32 || c === 9)) {
+        state = 2;
+      } else {
+        if (c === 98)
+          parsed += "\b";
+        else if (c === 116)
+          parsed += "	";
+        else if (c === 110)
+          parsed += "\n";
+        else if (c === 102)
+          parsed += "\f";
+        else if (c === 114)
+          parsed += "\r";
+        else if (c === 101)
+          parsed += "\x1B";
+        else if (c === 34)
+          parsed += '"';
+        else if (c === 92)
+          parsed += "\\";
+        else
+          TomlError.x("unrecognised escape sequence", ctx);
+        sliceStart = ctx.p + 1;
+        state = 0;
+      }
+    } else if (c !== 32 && c !== 9) {
+      if (state === 2)
+        TomlError.x("invalid escape: only line-ending whitespace may be escaped", ctx, sliceStart);
+      state = !isLiteral && c === 92 ? 1 : 0;
+      sliceStart = ctx.p;
+    }
+  }
+  TomlError.x("unfinished string", ctx, startPtr);
+}
+
+// node_modules/smol-toml/dist/date.js
+var DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+var TomlDate = class _TomlDate extends Date {
+  #hasDate = false;
+  #hasTime = false;
+  #offset = null;
+  constructor(date5, fasttype, unsafeDelim) {
+    let hasDate = true;
+    let hasTime = true;
+    let offset = "Z";
+    let c;
+    if (typeof date5 === "string") {
+      if (fasttype)
+        prep: {
+          if (fasttype < 3) {
+            if (+date5.slice(11, 13) > 23) {
+              date5 = "";
+              break prep;
+            }
+            if (fasttype === 2) {
+              offset = null;
+              date5 += "Z";
+            } else if ((c = date5.charCodeAt(date5.length - 1)) !== 90 && c !== 122) {
+              offset = date5.slice(date5.length - 6);
+            }
+            if (unsafeDelim)
+              date5 = date5.slice(0, 10) + "T" + date5.slice(11);
+          } else if (fasttype === 4) {
+            date5 = +date5.slice(0, 2) > 23 ? "" : `0000-01-01T${date5}Z`;
+          }
+          hasDate = fasttype !== 4;
+          hasTime = fasttype !== 3;
+        }
+      else {
+        let match = date5.match(DATE_TIME_RE);
+        if (match) {
+          if (!match[1]) {
+            hasDate = false;
+            date5 = `0000-01-01T${date5}`;
+          }
+          hasTime = !!match[2];
+          hasTime && date5[10] === " " && (date5 = date5.replace(" ", "T"));
+          if (match[2] && +match[2] > 23) {
+            date5 = "";
+          } else {
+            offset = match[3] || null;
+            if (!offset && hasTime)
+              date5 += "Z";
+          }
+        } else {
+          date5 = "";
+        }
+      }
+    }
+    super(date5);
+    if (!isNaN(this.getTime())) {
+      this.#hasDate = hasDate;
+      this.#hasTime = hasTime;
+      this.#offset = offset;
+    }
+  }
+  isDateTime() {
+    return this.#hasDate && this.#hasTime;
+  }
+  isLocal() {
+    return !this.#hasDate || !this.#hasTime || !this.#offset;
+  }
+  isDate() {
+    return this.#hasDate && !this.#hasTime;
+  }
+  isTime() {
+    return this.#hasTime && !this.#hasDate;
+  }
+  isValid() {
+    return this.#hasDate || this.#hasTime;
+  }
+  toISOString() {
+    let iso = super.toISOString();
+    if (this.isDate())
+      return iso.slice(0, 10);
+    if (this.isTime())
+      return iso.slice(11, 23);
+    if (this.#offset === null)
+      return iso.slice(0, -1);
+    if (this.#offset === "Z" || this.#offset === "z")
+      return iso;
+    let offset = +this.#offset.slice(1, 3) * 60 + +this.#offset.slice(4, 6);
+    offset = this.#offset[0] === "-" ? offset : -offset;
+    let offsetDate = new Date(this.getTime() - offset * 6e4);
+    return offsetDate.toISOString().slice(0, -1) + this.#offset;
+  }
+  static wrapAsOffsetDateTime(jsDate, offset = "Z") {
+    let date5 = new _TomlDate(jsDate);
+    date5.#offset = offset;
+    return date5;
+  }
+  static wrapAsLocalDateTime(jsDate) {
+    let date5 = new _TomlDate(jsDate);
+    date5.#offset = null;
+    return date5;
+  }
+  static wrapAsLocalDate(jsDate) {
+    let date5 = new _TomlDate(jsDate);
+    date5.#hasTime = false;
+    date5.#offset = null;
+    return date5;
+  }
+  static wrapAsLocalTime(jsDate) {
+    let date5 = new _TomlDate(jsDate);
+    date5.#hasDate = false;
+    date5.#offset = null;
+    return date5;
+  }
+};
+
+// node_modules/smol-toml/dist/extract.js
+function isDigit(char, base = 10) {
+  return base === 16 ? char > 47 && char < 58 || char > 64 && char < 71 || char > 96 && char < 103 : char > 47 && char < 48 + base;
+}
+function isEndOfValue(char, delim) {
+  return char === 32 || char === 9 || char === 10 || char === 13 || // Structure end or next value delimiter
+  delim && (char === delim || char === 44) || // Comment
+  char === 35;
+}
+function extractValue(ctx, end) {
+  let errPtr = ctx.p;
+  let c = ctx.s.charCodeAt(ctx.p);
+  if (c === 91 || c === 123) {
+    ctx.d-- || TomlError.x("document contains excessively nested structures. aborting.", ctx);
+    let value = c === 91 ? parseArray(ctx) : parseInlineTable(ctx);
+    ctx.d++;
+    return value;
+  }
+  if (c === 34 || c === 39) {
+    return parseString(ctx);
+  }
+  if (c === 116) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 114 || ctx.s.charCodeAt(++ctx.p) !== 117 || ctx.s.charCodeAt(++ctx.p) !== 101)
+      TomlError.x("invalid value", ctx, errPtr);
+    return ctx.p++, true;
+  }
+  if (c === 102) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 97 || ctx.s.charCodeAt(++ctx.p) !== 108 || ctx.s.charCodeAt(++ctx.p) !== 115 || ctx.s.charCodeAt(++ctx.p) !== 101)
+      TomlError.x("invalid value", ctx, errPtr);
+    return ctx.p++, false;
+  }
+  if (c === 43 || c === 45) {
+    return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 44 - c, end);
+  }
+  if (ctx.s.charCodeAt(ctx.p + 4) === 45 && ctx.s.charCodeAt(ctx.p + 7) === 45) {
+    return parseDate(ctx, c, end);
+  }
+  if (ctx.s.charCodeAt(ctx.p + 2) === 58) {
+    return parseTime(ctx, c, end);
+  }
+  return parseNumber(ctx, ctx.p, c, 0, end);
+}
+function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+  let c = startChr;
+  let state = 0;
+  let hasUnderscores = false;
+  if (c === 105) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 110 || ctx.s.charCodeAt(++ctx.p) !== 102)
+      TomlError.x("invalid value", ctx, startPtr);
+    return ctx.p++, (sign || 1) / 0;
+  }
+  if (c === 110) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 97 || ctx.s.charCodeAt(++ctx.p) !== 110)
+      TomlError.x("invalid value", ctx, startPtr);
+    return ctx.p++, NaN;
+  }
+  if (c === 48) {
+    if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
+      return ctx.bi === true ? 0n : 0;
+    if (!sign) {
+      if (c === 120)
+        return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+      else if (c === 98)
+        return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+      else if (c === 111)
+        return parseIntegerBaseN(ctx, startPtr, 8, endChr);
+    }
+    if (c === 46)
+      state = 2;
+    else if (c === 101 || c === 69)
+      state = 4;
+    else
+      TomlError.x("illegal leading zero", ctx, startPtr);
+  } else if (!isDigit(c))
+    TomlError.x("invalid value", ctx, startPtr);
+  while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+    if (!state)
+      state = 1;
+    if (c === 95) {
+      if (!(state & 1))
+        TomlError.x("illegal underscore", ctx);
+      state += 11;
+      hasUnderscores = true;
+    } else if (state === 1 && c === 46)
+      state = 2;
+    else if ((state === 1 || state === 3) && (c === 101 || c === 69))
+      state = 4;
+    else if (state === 4 && (c === 43 || c === 45)) {
+      state = 6;
+    } else if (!isDigit(c))
+      TomlError.x(`illegal character in numeric literal`, ctx);
+    else if (state > 9)
+      state -= 11;
+    else if (!(state & 1))
+      state++;
+  }
+  if (!state) {
+    let val = (startChr - 48) * (sign || 1);
+    return ctx.bi === true ? BigInt(val) : val;
+  }
+  if (!(state & 1))
+    TomlError.x("unfinished numeric value", ctx, startPtr);
+  let str = ctx.s.slice(startPtr, ctx.p);
+  if (hasUnderscores)
+    str = str.replaceAll("_", "");
+  return state > 1 ? parseFloat(str) : parseInteger(ctx, str, 10, startPtr);
+}
+function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+  let c, underscore = 1;
+  while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+    if (c === 95) {
+      if (underscore & 1)
+        TomlError.x("illegal underscore", ctx);
+      underscore = 3;
+    } else if (!isDigit(c, base))
+      TomlError.x(`illegal character in numeric literal`, ctx);
+    else if (underscore & 1)
+      underscore--;
+  }
+  if (underscore & 1)
+    TomlError.x("unfinished numeric value", ctx);
+  let str = ctx.s.slice(startPtr + 2, ctx.p);
+  if (underscore)
+    str = str.replaceAll("_", "");
+  return parseInteger(ctx, str, base, startPtr);
+}
+function parseInteger(ctx, str, base, startPtr) {
+  if (ctx.bi !== true)
+    int: {
+      let val = parseInt(str, base);
+      if (!Number.isSafeInteger(val)) {
+        if (ctx.bi)
+          break int;
+        TomlError.x("integer value cannot be represented losslessly", ctx, startPtr);
+      }
+      return val;
+    }
+  return base === 10 ? BigInt(str) : BigInt((base === 2 ? "0b" : base === 8 ? "0o" : "0x") + str);
+}
+function parseDate(ctx, c, endChr) {
+  let startPtr = ctx.p++, unsafeSeparator;
+  if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+    return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+  }
+  ctx.p += 5;
+  if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
+    TomlError.x("invalid date-time: date part is malformed", ctx, startPtr);
+  if (ctx.p >= ctx.s.length || ((c = ctx.s.charCodeAt(ctx.p)) !== 32 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 84 && c !== 116) {
+    let t2 = ctx.s.slice(startPtr, ctx.p);
+    return readDate(ctx, t2, 3, false, startPtr);
+  }
+  if (ctx.s.charCodeAt(ctx.p += 3) !== 58)
+    TomlError.x("invalid date-time: time part is malformed", ctx, startPtr);
+  if (ctx.s.charCodeAt(ctx.p += 3) === 58)
+    ctx.p += 3;
+  if (ctx.s.charCodeAt(ctx.p) === 46)
+    while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+      ;
+  if (c = ctx.s.charCodeAt(ctx.p)) {
+    if (c === 90 || c === 122) {
+      let t2 = ctx.s.slice(startPtr, ++ctx.p);
+      return readDate(ctx, t2, 1, unsafeSeparator, startPtr, "[+00:00]");
+    }
+    if (c === 43 || c === 45) {
+      let t2 = ctx.s.slice(startPtr, ctx.p += 6);
+      return readDate(ctx, t2, 1, unsafeSeparator, startPtr, !ctx.ld && "[" + ctx.s.slice(ctx.p - 6, ctx.p) + "]");
+    }
+  }
+  let t = ctx.s.slice(startPtr, ctx.p);
+  return readDate(ctx, t, 2, unsafeSeparator, startPtr);
+}
+function parseTime(ctx, c, endChr) {
+  let start = ctx.p;
+  if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+    return parseNumber(ctx, --ctx.p, c, 0, endChr);
+  }
+  if (ctx.s.charCodeAt(ctx.p += 4) === 58)
+    ctx.p += 3;
+  if (ctx.s.charCodeAt(ctx.p) === 46)
+    while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+      ;
+  let t = ctx.s.slice(start, ctx.p);
+  return readDate(ctx, t, 4, false, start);
+}
+function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
+  if (ctx.ld) {
+    let date5 = new TomlDate(str, type, unsafeDelim);
+    if (!date5.isValid())
+      TomlError.x("invalid date", ctx, errPtr);
+    return date5;
+  }
+  try {
+    if (temporalSuffix)
+      str += temporalSuffix;
+    switch (type) {
+      case 1:
+        return Temporal.ZonedDateTime.from(str);
+      case 2:
+        return Temporal.PlainDateTime.from(str);
+      case 3:
+        return Temporal.PlainDate.from(str);
+      case 4:
+        return Temporal.PlainTime.from(str);
+    }
+  } catch (e) {
+    TomlError.x(e instanceof Error ? e.message : "" + e, ctx, errPtr);
+  }
+}
+
+// node_modules/smol-toml/dist/util.js
+function skipComment(ctx) {
+  for (; ctx.p < ctx.s.length; ctx.p++) {
+    let c = ctx.s.charCodeAt(ctx.p);
+    if (c === 10)
+      break;
+    if (c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10) {
+      ctx.p++;
+      break;
+    }
+    if (c < 32 && c !== 9 || c === 127) {
+      TomlError.x("control characters are not allowed in comments", ctx);
+    }
+  }
+}
+function skipVoid(ctx, banNewLines, banComments) {
+  let c;
+  while (ctx.p < ctx.s.length) {
+    while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 32 || c === 9 || !banNewLines && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)))
+      ctx.p++;
+    if (banComments || c !== 35)
+      break;
+    skipComment(ctx);
+  }
+}
+
+// node_modules/smol-toml/dist/struct.js
+function parseKey(ctx, end = 61) {
+  let startPtr;
+  let state = 0;
+  let parsed = [];
+  let sliceStart;
+  let c = ctx.s.charCodeAt(startPtr = ctx.p);
+  do {
+    if (c === end) {
+      if (!state)
+        TomlError.x("unexpected end of key", ctx);
+      if (state === 1)
+        parsed.push(ctx.s.slice(sliceStart, ctx.p));
+      return ctx.p++, parsed;
+    } else if (c === 46) {
+      if (!state)
+        TomlError.x("illegal empty bare key", ctx);
+      if (state === 1)
+        parsed.push(ctx.s.slice(sliceStart, ctx.p));
+      state = 0;
+    } else if (!state && (c === 34 || c === 39)) {
+      if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
+        TomlError.x("illegal quoted key: multiline strings are not allowed", ctx);
+      parsed.push(parseString(ctx));
+      state = 2;
+      ctx.p--;
+    } else if (c === 32 || c === 9) {
+      if (state === 1) {
+        parsed.push(ctx.s.slice(sliceStart, ctx.p));
+        state = 2;
+      }
+    } else if (state === 2 || c < 48 && c !== 45 || c > 57 && c < 65 || c > 90 && c < 97 && c !== 95 || c > 122) {
+      TomlError.x("illegal character in key", ctx);
+    } else if (!state) {
+      state = 1;
+      sliceStart = ctx.p;
+    }
+  } while (c = ctx.s.charCodeAt(++ctx.p));
+  TomlError.x("incomplete key-value: cannot find end of key", ctx, startPtr);
+}
+function parseInlineTable(ctx) {
+  let startPtr = ctx.p++;
+  let res = /* @__PURE__ */ Object.create(null);
+  let seen = /* @__PURE__ */ new Set();
+  let c;
+  while (ctx.p < ctx.s.length) {
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p)) === 125) {
+      ctx.p++;
+      return res;
+    }
+    let k;
+    let t = res;
+    let hasOwn = false;
+    let errPtr = ctx.p;
+    let key = parseKey(ctx);
+    for (let i = 0; i < key.length; i++) {
+      if (i)
+        t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+      k = key[i];
+      if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== "object" || seen.has(t[k]))) {
+        TomlError.x("trying to redefine an already defined value", ctx, errPtr);
+      }
+      let unsafe = k === "__proto__";
+      if (ctx.uk && (unsafe || k === "constructor")) {
+        t = ctx.uk !== 1 && TomlError.x("document contains an unsafe property", ctx, errPtr);
+        break;
+      }
+      if (!hasOwn && unsafe) {
+        Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+      }
+    }
+    if (hasOwn) {
+      TomlError.x("trying to redefine an already defined value", ctx, errPtr);
+    }
+    skipVoid(ctx, true, true);
+    let value = extractValue(
+      ctx,
+      125
+      /* } */
+    );
+    if (t && typeof (t[k] = value) === "object")
+      seen.add(value);
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p++)) === 125) {
+      return res;
+    }
+    if (c !== 44)
+      TomlError.x("expected comma or end of structure", ctx, ctx.p - 1);
+  }
+  TomlError.x("unfinished table", ctx, startPtr);
+}
+function parseArray(ctx) {
+  let startPtr = ctx.p++;
+  let res = [];
+  let c;
+  while (ctx.p < ctx.s.length) {
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p)) === 93) {
+      ctx.p++;
+      return res;
+    }
+    res.push(extractValue(
+      ctx,
+      93
+      /* ] */
+    ));
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p++)) === 93) {
+      return res;
+    }
+    if (c !== 44)
+      TomlError.x("expected comma or end of structure", ctx, ctx.p - 1);
+  }
+  TomlError.x("unfinished array", ctx, startPtr);
+}
+
+// node_modules/smol-toml/dist/parse.js
+function peekTable(ctx, key, table, meta3, type) {
+  let t = table;
+  let m = meta3;
+  let k;
+  let hasOwn = false;
+  let state;
+  for (let i = 0; i < key.length; i++) {
+    if (i) {
+      t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+      m = (state = m[k]).c;
+      if (type === 0 && (state.t === 1 || state.t === 2)) {
+        return null;
+      }
+      if (state.t === 2) {
+        let l = t.length - 1;
+        t = t[l];
+        m = m[l].c;
+      }
+    }
+    k = key[i];
+    if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 && m[k]?.d) {
+      return null;
+    }
+    if (!hasOwn) {
+      let unsafe = k === "__proto__";
+      if (ctx.uk && (unsafe || k === "constructor"))
+        return false;
+      if (unsafe) {
+        Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+        Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
+      }
+      m[k] = {
+        t: i < key.length - 1 && type === 2 ? 3 : type,
+        d: false,
+        i: 0,
+        c: /* @__PURE__ */ Object.create(null)
+      };
+    }
+  }
+  state = m[k];
+  if (state.t !== type && !(type === 1 && state.t === 3)) {
+    return null;
+  }
+  if (type === 2) {
+    if (!state.d) {
+      state.d = true;
+      t[k] = [];
+    }
+    t[k].push(t = /* @__PURE__ */ Object.create(null));
+    state.c[state.i++] = state = { t: 1, d: false, i: 0, c: /* @__PURE__ */ Object.create(null) };
+  }
+  if (state.d) {
+    return null;
+  }
+  state.d = true;
+  if (type === 1) {
+    t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+  } else if (type === 0 && hasOwn) {
+    return null;
+  }
+  return [k, t, state.c];
+}
+function validateTablePeek(ctx, peek, ptr) {
+  if (peek === null || ctx.uk === 2)
+    TomlError.x(peek === null ? "trying to redefine an already defined table or value" : "document contains an unsafe property", ctx, ptr);
+}
+function parse3(toml, options = {}) {
+  let ctx = {
+    s: toml,
+    p: 0,
+    d: options.maxDepth ?? 1e3,
+    bi: options.integersAsBigInt ?? false,
+    ld: options.useLegacyDate ?? true,
+    uk: options.unsafeKeyBehaviour === "throw" ? 2 : options.unsafeKeyBehaviour === "drop" ? 1 : 0
+  };
+  let res = /* @__PURE__ */ Object.create(null);
+  let meta3 = /* @__PURE__ */ Object.create(null);
+  let tmp;
+  let skipping = false;
+  let tbl = res;
+  let m = meta3;
+  if (toml.charCodeAt(0) === 65279)
+    ctx.p++;
+  skipVoid(ctx);
+  while (ctx.p < toml.length) {
+    if (toml.charCodeAt(ctx.p) === 91) {
+      let isTableArray = toml.charCodeAt(++ctx.p) === 91;
+      tmp = ctx.p += +isTableArray;
+      skipping = false;
+      let k = parseKey(
+        ctx,
+        93
+        /* ] */
+      );
+      if (isTableArray) {
+        if (toml.charCodeAt(ctx.p) !== 93) {
+          TomlError.x("expected end of table array declaration", ctx);
+        }
+        ctx.p++;
+      }
+      let p = peekTable(
+        ctx,
+        k,
+        res,
+        meta3,
+        isTableArray ? 2 : 1
+        /* Type.EXPLICIT */
+      );
+      if (!p) {
+        validateTablePeek(ctx, p, tmp);
+        skipping = true;
+      } else {
+        m = p[2];
+        tbl = p[1];
+      }
+    } else {
+      tmp = ctx.p;
+      let k = parseKey(ctx);
+      let p = peekTable(
+        ctx,
+        k,
+        tbl,
+        m,
+        0
+        /* Type.DOTTED */
+      );
+      if (!p && !skipping)
+        validateTablePeek(ctx, p, tmp);
+      skipVoid(ctx, true, true);
+      let v = extractValue(ctx, void 0);
+      if (p && !skipping)
+        p[1][p[0]] = v;
+    }
+    skipVoid(ctx, true);
+    if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 10 && (tmp !== 13 || toml.charCodeAt(ctx.p + 1) !== 10)) {
+      TomlError.x("each key-value declaration must be followed by an end-of-line", ctx);
+    }
+    skipVoid(ctx);
+  }
+  return res;
+}
+
+// node_modules/smol-toml/dist/stringify.js
+var HAS_WELLFORMED = !!"".isWellFormed;
+
+// src/sbom/lockfiles/parse.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+
+// src/sbom/purl.ts
+var NORMALISE = {
+  pypi: (segment) => pypiName(segment),
+  hex: (segment) => segment.toLowerCase(),
+  composer: (segment) => segment.toLowerCase(),
+  apk: (segment) => segment.toLowerCase()
+  /*
+   * golang keeps its case, against the letter of the type's definition ("must be lowercased"),
+   * which predates modules: module paths are case-sensitive (github.com/Azure/...), and the Go
+   * vulnerability database, deps.dev and the Go tools name modules with their case. The spec's
+   * maintainers track the conflict in purl-spec issue 308.
+   */
+};
+function packageUrl(parts) {
+  const normalise = NORMALISE[parts.type] ?? ((segment) => segment);
+  const path2 = [
+    ...parts.namespace?.split("/").filter(Boolean) ?? [],
+    ...parts.name.split("/").filter(Boolean)
+  ];
+  let purl = `pkg:${parts.type.toLowerCase()}/${path2.map((s) => encode3(normalise(s))).join("/")}`;
+  if (parts.version) purl += `@${encode3(parts.version)}`;
+  const qualifiers = Object.entries(parts.qualifiers ?? {}).filter((entry) => Boolean(entry[1])).map(([key, value]) => `${key.toLowerCase()}=${encode3(value).replace(/%2F/g, "/")}`).sort();
+  if (qualifiers.length) purl += `?${qualifiers.join("&")}`;
+  return purl;
+}
+function pypiName(name2) {
+  return name2.toLowerCase().replace(/[-_.]+/g, "-");
+}
+function encode3(segment) {
+  return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%3A/g, ":");
+}
+
+// src/sbom/lockfiles/types.ts
+var LockfileError = class extends Error {
+  constructor(message, line, file2) {
+    super(message);
+    this.line = line;
+    this.file = file2;
+  }
+  line;
+  file;
+};
+function locked(type, name2, version2, options = {}) {
+  const { namespace, qualifiers, checksum } = options;
+  const purl = packageUrl({ type, namespace, name: name2, version: version2, qualifiers });
+  return { type, name: name2, version: version2, purl, ...checksum && { checksum } };
+}
+
+// src/sbom/lockfiles/parse.ts
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch (error62) {
+    const message = error62.message;
+    const position = /at position (\d+)/.exec(message)?.[1];
+    const line = position === void 0 ? void 0 : lineAt(text, Number(position));
+    throw new LockfileError(`not JSON: ${message.replace(/ in JSON at position.*$/, "")}`, line);
+  }
+}
+function parseJsonWithTrailingCommas(text) {
+  const json2 = text.replace(
+    /"(?:[^"\\]|\\.)*"|,(?=\s*[}\]])/g,
+    (match) => match === "," ? " " : match
+  );
+  return parseJson(json2);
+}
+function parseYaml(text) {
+  const doc = (0, import_yaml2.parseDocument)(text, { prettyErrors: true, uniqueKeys: false });
+  const [error62] = doc.errors;
+  if (error62)
+    throw new LockfileError(`not YAML: ${error62.message.split("\n")[0]}`, error62.linePos?.[0].line);
+  return doc.toJS({ maxAliasCount: 100 });
+}
+function parseToml(text) {
+  try {
+    return parse3(text);
+  } catch (error62) {
+    if (!(error62 instanceof TomlError)) throw error62;
+    const reason = error62.message.split("\n")[0].replace(/^Invalid TOML document: /, "");
+    throw new LockfileError(`not TOML: ${reason}`, error62.line);
+  }
+}
+function lineAt(text, offset) {
+  let line = 1;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) line++;
+  return line;
+}
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function asRecord(value, what) {
+  if (value === void 0 || value === null) return {};
+  if (!isRecord(value)) throw new LockfileError(`${what} is not a table of entries`);
+  return value;
+}
+function asList(value, what) {
+  if (value === void 0 || value === null) return [];
+  if (!Array.isArray(value)) throw new LockfileError(`${what} is not a list`);
+  return value;
+}
+function asString(value, what) {
+  if (typeof value !== "string" || !value) throw new LockfileError(`${what} is not a string`);
+  return value;
+}
+
+// src/sbom/lockfiles/bun.ts
+function readBunLock(source) {
+  const lock = asRecord(parseJsonWithTrailingCommas(source.text), "the lockfile");
+  if (lock.lockfileVersion === void 0)
+    throw new LockfileError("no lockfileVersion: not a bun.lock");
+  const workspaces = asRecord(lock.workspaces, "workspaces");
+  const packages = asRecord(lock.packages, "packages");
+  const dependenciesOf = (key) => {
+    const info = asList(packages[key], `packages["${key}"]`)[2];
+    return productDependencies(isRecord(info) ? info : {}).map((name2) => resolve3(key, name2));
+  };
+  const resolve3 = (from, name2) => {
+    const path2 = installPath(from);
+    for (let depth = path2.length; depth >= 0; depth--) {
+      const key = [...path2.slice(0, depth), name2].join("/");
+      if (key in packages) return key;
+    }
+    return name2;
+  };
+  const roots = Object.entries(workspaces).flatMap(([path2, value]) => {
+    const workspace = asRecord(value, `workspaces["${path2}"]`);
+    const under = path2 === "" ? "" : String(workspace.name ?? "");
+    return productDependencies(workspace).map((name2) => resolve3(under, name2));
+  });
+  return [...reachable(roots, dependenciesOf)].filter((key) => key in packages).flatMap((key) => fromPackage(key, asList(packages[key], `packages["${key}"]`)));
+}
+function fromPackage(key, entry) {
+  const id = asString(entry[0], `packages["${key}"][0]`);
+  const at = id.indexOf("@", 1);
+  const name2 = id.slice(0, at);
+  const version2 = id.slice(at + 1);
+  if (at <= 0 || entry.length !== 4 || /^[a-z+]+:/i.test(version2)) return [];
+  return [locked("npm", name2, version2, { checksum: fromIntegrity(entry[3]) })];
+}
+function productDependencies(info) {
+  return ["dependencies", "optionalDependencies"].flatMap(
+    (field) => Object.keys(asRecord(info[field], field))
+  );
+}
+function installPath(key) {
+  const path2 = [];
+  for (const segment of key.split("/").filter(Boolean)) {
+    const last = path2.at(-1);
+    if (last?.startsWith("@") && !last.includes("/")) path2[path2.length - 1] = `${last}/${segment}`;
+    else path2.push(segment);
+  }
+  return path2;
+}
+
+// src/sbom/lockfiles/cargo.ts
+var CRATES_IO = /* @__PURE__ */ new Set([
+  "registry+https://github.com/rust-lang/crates.io-index",
+  "sparse+https://index.crates.io/"
+]);
+function readCargoLock(source) {
+  const lock = parseToml(source.text);
+  const metadata = asRecord(lock.metadata, "metadata");
+  return asList(lock.package, "package").flatMap((value, index) => {
+    const entry = asRecord(value, `package ${index + 1}`);
+    const name2 = asString(entry.name, `package ${index + 1}: name`);
+    const version2 = asString(entry.version, `${name2}: version`);
+    const origin = typeof entry.source === "string" ? entry.source : "";
+    if (!/^(registry|sparse)\+/.test(origin)) return [];
+    const checksum = entry.checksum ?? metadata[`checksum ${name2} ${version2} (${origin})`];
+    return [
+      locked("cargo", name2, version2, {
+        qualifiers: {
+          repository_url: CRATES_IO.has(origin) ? void 0 : origin.slice(origin.indexOf("+") + 1)
+        },
+        checksum: fromHex("SHA256", checksum)
+      })
+    ];
+  });
+}
+
+// src/sbom/lockfiles/composer.ts
+function readComposerLock(source) {
+  const lock = asRecord(parseJson(source.text), "the lockfile");
+  if (lock.packages === void 0) throw new LockfileError('no "packages": not a composer.lock');
+  return asList(lock.packages, "packages").flatMap((value, index) => {
+    const entry = asRecord(value, `packages[${index}]`);
+    const name2 = asString(entry.name, `packages[${index}].name`);
+    const dist = asRecord(entry.dist, `${name2}: dist`);
+    if (dist.type === "path") return [];
+    const version2 = asString(entry.version, `${name2}: version`);
+    return [locked("composer", name2, version2, { checksum: fromHex("SHA1", dist.shasum) })];
+  });
+}
+
+// src/sbom/lockfiles/gem.ts
+var DEFAULT_REMOTE = "https://rubygems.org/";
+function readGemfileLock(source) {
+  const specs = [];
+  const checksums = /* @__PURE__ */ new Map();
+  let section = "";
+  let remotes = [];
+  source.text.split(/\r?\n/).forEach((line, index) => {
+    if (!line.trim()) return;
+    if (!line.startsWith(" ")) {
+      if (!/^[A-Z][A-Z ]*$/.test(line))
+        throw new LockfileError(`not a Gemfile.lock section: ${line}`, index + 1);
+      section = line;
+      remotes = [];
+      return;
+    }
+    if (!section) throw new LockfileError(`indented line outside a section`, index + 1);
+    if (section === "GEM") {
+      const remote = /^ {2}remote: (.+)$/.exec(line)?.[1];
+      if (remote) remotes.push(remote);
+      if (!/^ {4}\S/.test(line)) return;
+      const spec = specLine(line, index + 1);
+      specs.push({ ...spec, remotes });
+    } else if (section === "CHECKSUMS") {
+      const { name: name2, release, rest } = specLine(line, index + 1, 2);
+      const checksum = rest.split(",").map(fromPrefixedHex).find((found) => found?.algorithm === "SHA256");
+      if (checksum) checksums.set(`${name2} ${release}`, checksum);
+    }
+  });
+  if (!specs.length && !/^GEM$/m.test(source.text))
+    throw new LockfileError("no GEM section: not a Gemfile.lock");
+  return specs.map(({ name: name2, release, remotes: remotes2 }) => {
+    const dash = release.indexOf("-");
+    const version2 = dash === -1 ? release : release.slice(0, dash);
+    const platform = dash === -1 ? void 0 : release.slice(dash + 1);
+    const remote = remotes2.length === 1 && remotes2[0] !== DEFAULT_REMOTE ? remotes2[0] : void 0;
+    return locked("gem", name2, version2, {
+      qualifiers: { platform, repository_url: remote },
+      checksum: checksums.get(`${name2} ${release}`)
+    });
+  });
+}
+function specLine(line, number4, indent = 4) {
+  const match = new RegExp(`^ {${indent}}(\\S+) \\(([^)\\s]+)\\)(?: (.*))?$`).exec(line);
+  if (!match) throw new LockfileError(`expected "name (version)": ${line.trim()}`, number4);
+  return { name: match[1], release: match[2], rest: match[3] ?? "" };
+}
+
+// src/sbom/lockfiles/go.ts
+async function readGoSum(source) {
+  const full = /* @__PURE__ */ new Set();
+  source.text.split(/\r?\n/).forEach((line, index) => {
+    if (!line.trim()) return;
+    const match = /^(\S+) (\S+) h1:[A-Za-z0-9+/]+=*$/.exec(line.trim());
+    if (!match) throw new LockfileError(`expected "module version h1:hash": ${line}`, index + 1);
+    if (!match[2].endsWith("/go.mod")) full.add(`${match[1]} ${match[2]}`);
+  });
+  const goMod = await source.sibling("go.mod");
+  const required2 = goMod === void 0 ? void 0 : buildList(goMod, siblingPath(source.path));
+  return [...full].filter((module) => !required2 || required2.has(module)).map((module) => {
+    const [path2, version2] = module.split(" ");
+    return locked("golang", path2, version2);
+  });
+}
+function siblingPath(lockfile) {
+  return lockfile.replace(/[^/]*$/, "go.mod");
+}
+function buildList(text, file2) {
+  const { directives, go } = readGoMod(text, file2);
+  const [major = 0, minor = 0] = (go ?? "1.16").split(".").map((part) => parseInt(part, 10) || 0);
+  if (major < 1 || major === 1 && minor < 17) return void 0;
+  const replacements = /* @__PURE__ */ new Map();
+  for (const { verb, args } of directives) {
+    if (verb !== "replace") continue;
+    const arrow = args.indexOf("=>");
+    const [from, fromVersion] = args.slice(0, arrow);
+    replacements.set(fromVersion ? `${from} ${fromVersion}` : from, args.slice(arrow + 1));
+  }
+  const list2 = /* @__PURE__ */ new Set();
+  for (const { verb, args } of directives) {
+    if (verb !== "require") continue;
+    const [path2, version2] = args;
+    const target = replacements.get(`${path2} ${version2}`) ?? replacements.get(path2);
+    if (!target) list2.add(`${path2} ${version2}`);
+    else if (target[1]) list2.add(`${target[0]} ${target[1]}`);
+  }
+  return list2;
+}
+function readGoMod(text, file2) {
+  const directives = [];
+  let block;
+  text.split(/\r?\n/).forEach((line, index) => {
+    const words2 = goModWords(line, file2, index + 1);
+    if (!words2.length) return;
+    if (block === void 0 && words2[1] === "(" && words2.length === 2) block = words2[0];
+    else if (block !== void 0 && words2[0] === ")") block = void 0;
+    else {
+      const directive = block ? { verb: block, args: words2 } : { verb: words2[0], args: words2.slice(1) };
+      if (!wellFormed(directive))
+        throw new LockfileError(`not a ${directive.verb}: ${line.trim()}`, index + 1, file2);
+      directives.push(directive);
+    }
+  });
+  const go = directives.find((d) => d.verb === "go")?.args[0];
+  return { directives, go };
+}
+function wellFormed({ verb, args }) {
+  if (verb === "require") return args.length === 2;
+  if (verb !== "replace") return true;
+  const arrow = args.indexOf("=>");
+  return arrow >= 1 && arrow <= 2 && args.length > arrow + 1 && args.length <= arrow + 3;
+}
+function goModWords(line, file2, number4) {
+  const words2 = [];
+  const pattern = /\s*(?:(\/\/.*)|"((?:[^"\\]|\\.)*)"|`([^`]*)`|([^\s"`]+))/y;
+  const text = line.trimEnd();
+  while (pattern.lastIndex < text.length) {
+    const match = pattern.exec(text);
+    if (!match) throw new LockfileError(`cannot read: ${text.trim()}`, number4, file2);
+    if (match[1] !== void 0) break;
+    words2.push(match[2] ?? match[3] ?? match[4]);
+  }
+  return words2;
+}
+
+// src/sbom/lockfiles/mix.ts
+function readMixLock(source) {
+  const lock = new TermReader(source.text).document();
+  if (!(lock instanceof ElixirMap)) throw new LockfileError("not an Elixir map: not a mix.lock");
+  return lock.entries.flatMap(([key, value]) => {
+    if (!(value instanceof Tuple) || !isAtom(value.items[0], "hex")) return [];
+    const [, name2, version2, , , , repo, outer] = value.items;
+    if (!(name2 instanceof Atom) || typeof version2 !== "string")
+      throw new LockfileError(
+        `${String(key)}: expected {:hex, :name, "version", ...}`,
+        lineAt(source.text, value.offset)
+      );
+    const organisation = typeof repo === "string" ? /^hexpm:(.+)$/.exec(repo)?.[1] : void 0;
+    return [
+      locked("hex", name2.name, version2, {
+        namespace: organisation,
+        checksum: fromHex("SHA256", outer)
+      })
+    ];
+  });
+}
+var Atom = class {
+  constructor(name2) {
+    this.name = name2;
+  }
+  name;
+};
+var Tuple = class {
+  constructor(items, offset) {
+    this.items = items;
+    this.offset = offset;
+  }
+  items;
+  offset;
+};
+var ElixirMap = class {
+  constructor(entries) {
+    this.entries = entries;
+  }
+  entries;
+};
+function isAtom(term, name2) {
+  return term instanceof Atom && term.name === name2;
+}
+var SPACE = /(?:\s|#[^\n]*)*/y;
+var ATOM = /:([A-Za-z_][\w@]*[?!]?)/y;
+var WORD = /(?:true|false|nil|-?\d[\d_]*(?:\.\d+)?)\b/y;
+var STRING = /"((?:[^"\\]|\\.)*)"/sy;
+var KEYWORD = /([A-Za-z_][\w@]*[?!]?):\s/y;
+var QUOTED_KEYWORD = /"((?:[^"\\]|\\.)*)":\s/y;
+var TermReader = class {
+  constructor(text) {
+    this.text = text;
+  }
+  text;
+  at = 0;
+  document() {
+    const term = this.term();
+    this.space();
+    if (this.at < this.text.length) this.fail("more after the map");
+    return term;
+  }
+  term() {
+    this.space();
+    const start = this.at;
+    if (this.take("%{")) return new ElixirMap(this.sequence("}", () => this.pair()));
+    if (this.take("{"))
+      return new Tuple(
+        this.sequence("}", () => this.term()),
+        start
+      );
+    if (this.take("["))
+      return this.sequence("]", () => {
+        const keyword = this.keyword();
+        return keyword ? new Tuple([keyword, this.term()], start) : this.term();
+      });
+    if (this.text.startsWith('"', this.at)) return this.string();
+    if (this.take(':"')) {
+      this.at--;
+      return new Atom(this.string());
+    }
+    const atom = this.match(ATOM);
+    if (atom) return new Atom(atom[1]);
+    const word2 = this.match(WORD);
+    if (word2) return /\d/.test(word2[0]) ? Number(word2[0].replace(/_/g, "")) : new Atom(word2[0]);
+    const next = this.text[this.at];
+    return this.fail(next ? `unexpected ${JSON.stringify(next)}` : "unexpected end");
+  }
+  /** A map entry: `key => value`, or the keyword form `"key": value` / `key: value`. */
+  pair() {
+    const keyword = this.keyword();
+    if (keyword) return [keyword.name, this.term()];
+    const key = this.term();
+    this.space();
+    if (!this.take("=>")) this.fail("expected =>");
+    return [key, this.term()];
+  }
+  /** `name:` or `"name":` followed by a space, as in keyword lists and mix.lock's keys. */
+  keyword() {
+    this.space();
+    const found = this.match(KEYWORD) ?? this.match(QUOTED_KEYWORD);
+    return found ? new Atom(unescape(found[1])) : void 0;
+  }
+  /** Items up to the closing bracket, comma-separated, a trailing comma allowed. */
+  sequence(close, item) {
+    const items = [];
+    for (; ; ) {
+      this.space();
+      if (this.take(close)) return items;
+      items.push(item());
+      this.space();
+      if (!this.take(",") && !this.text.startsWith(close, this.at))
+        this.fail(`expected , or ${close}`);
+    }
+  }
+  string() {
+    const found = this.match(STRING);
+    return found ? unescape(found[1]) : this.fail("unterminated string");
+  }
+  /** Whitespace and # comments. */
+  space() {
+    this.match(SPACE);
+  }
+  take(literal2) {
+    if (!this.text.startsWith(literal2, this.at)) return false;
+    this.at += literal2.length;
+    return true;
+  }
+  match(pattern) {
+    pattern.lastIndex = this.at;
+    const found = pattern.exec(this.text);
+    if (found) this.at = pattern.lastIndex;
+    return found;
+  }
+  fail(message) {
+    throw new LockfileError(message, lineAt(this.text, this.at));
+  }
+};
+function unescape(value) {
+  return value.replace(/\\(.)/g, "$1");
+}
+
+// src/sbom/lockfiles/npm.ts
+function readPackageLock(source) {
+  const lock = parseJson(source.text);
+  if (!isRecord(lock) || lock.lockfileVersion === void 0)
+    throw new LockfileError("no lockfileVersion: not a package-lock.json");
+  return lock.packages !== void 0 ? fromPackages(asRecord(lock.packages, "packages")) : fromDependencies(asRecord(lock.dependencies, "dependencies"));
+}
+function fromPackages(packages) {
+  const found = [];
+  for (const [path2, value] of Object.entries(packages)) {
+    const at = path2.lastIndexOf("node_modules/");
+    if (at === -1) continue;
+    const entry = asRecord(value, `packages["${path2}"]`);
+    if (entry.link || entry.dev === true || !fromRegistry(entry.resolved)) continue;
+    const name2 = asString(
+      entry.name ?? path2.slice(at + "node_modules/".length),
+      `packages["${path2}"].name`
+    );
+    const version2 = asString(entry.version, `packages["${path2}"].version`);
+    found.push(locked("npm", name2, version2, { checksum: fromIntegrity(entry.integrity) }));
+  }
+  return found;
+}
+function fromDependencies(dependencies, found = []) {
+  for (const [key, value] of Object.entries(dependencies)) {
+    const entry = asRecord(value, `dependencies["${key}"]`);
+    fromDependencies(asRecord(entry.dependencies, `${key}: dependencies`), found);
+    if (entry.dev === true || !fromRegistry(entry.resolved)) continue;
+    const written = asString(entry.version, `dependencies["${key}"].version`);
+    const alias = /^npm:(@?[^@]+)@(.+)$/.exec(written);
+    const name2 = alias?.[1] ?? key;
+    const version2 = alias?.[2] ?? written;
+    if (/^[a-z+]+:/i.test(version2)) continue;
+    found.push(locked("npm", name2, version2, { checksum: fromIntegrity(entry.integrity) }));
+  }
+  return found;
+}
+function fromRegistry(resolved) {
+  return typeof resolved !== "string" || /^https?:\/\//.test(resolved);
+}
+
+// src/sbom/lockfiles/pnpm.ts
+function readPnpmLock(source) {
+  const lock = asRecord(parseYaml(source.text), "the lockfile");
+  const version2 = parseFloat(String(lock.lockfileVersion));
+  if (!(version2 >= 6))
+    throw new LockfileError(
+      `lockfileVersion ${String(lock.lockfileVersion)} is older than pnpm 8's 6.0, which PAKman does not read`
+    );
+  const packages = asRecord(lock.packages, "packages");
+  const keys = version2 >= 9 ? [...productSnapshots(lock)].map(withoutPeers).filter((key) => key in packages) : Object.keys(packages).filter((key) => asRecord(packages[key], key).dev !== true);
+  return [...new Set(keys)].flatMap((key) => fromPackage2(key, asRecord(packages[key], key)));
+}
+function fromPackage2(key, entry) {
+  const resolution = asRecord(entry.resolution, `${key}: resolution`);
+  if (resolution.type !== void 0 || String(resolution.tarball).startsWith("file:")) return [];
+  const parsed = parseKey2(key);
+  const name2 = typeof entry.name === "string" ? entry.name : parsed.name;
+  const version2 = typeof entry.version === "string" ? entry.version : parsed.version;
+  return [locked("npm", name2, version2, { checksum: fromIntegrity(resolution.integrity) })];
+}
+function parseKey2(key) {
+  const bare = withoutPeers(key).replace(/^\//, "");
+  const at = bare.lastIndexOf("@");
+  if (at <= 0) throw new LockfileError(`package "${key}" is not a name@version`);
+  return { name: bare.slice(0, at), version: bare.slice(at + 1) };
+}
+function withoutPeers(key) {
+  const paren = key.indexOf("(");
+  return paren === -1 ? key : key.slice(0, paren);
+}
+function productSnapshots(lock) {
+  const importers = asRecord(lock.importers, "importers");
+  const snapshots = asRecord(lock.snapshots, "snapshots");
+  const roots = Object.entries(importers).flatMap(
+    ([path2, entry]) => productKeys(asRecord(entry, `importers["${path2}"]`))
+  );
+  return reachable(roots, (key) => productKeys(asRecord(snapshots[key], `snapshots["${key}"]`)));
+}
+function productKeys(entry) {
+  return ["dependencies", "optionalDependencies"].flatMap(
+    (field) => Object.entries(asRecord(entry[field], field)).flatMap(([name2, value]) => {
+      const version2 = String(isRecord(value) ? value.version : value);
+      if (version2.startsWith("link:")) return [];
+      return withoutPeers(version2).lastIndexOf("@") > 0 ? [version2] : [`${name2}@${version2}`];
+    })
+  );
+}
+
+// src/sbom/lockfiles/python.ts
+function indexUrl(url2) {
+  if (typeof url2 !== "string") return void 0;
+  return /^https:\/\/(pypi\.org|pypi\.python\.org|files\.pythonhosted\.org)\//.test(url2) ? void 0 : url2;
+}
+function readRequirements(source) {
+  const name2 = source.path.slice(source.path.lastIndexOf("/") + 1);
+  if (/^requirements[-_.](dev|develop|development|test|tests|testing|lint|docs)\.txt$/i.test(name2))
+    return [];
+  return source.text.replace(/\\\r?\n/g, " ").split(/\r?\n/).flatMap((line) => {
+    const requirement = line.replace(/(^|\s)#.*$/, "");
+    const hashes = [...requirement.matchAll(/--hash[=\s]\s*(\S+)/g)].map((found) => found[1]);
+    const [spec = ""] = requirement.replace(/--hash[=\s]\s*\S+/g, "").split(";");
+    const pin = /^\s*([A-Za-z0-9][\w.-]*)\s*(?:\[[^\]]*\])?\s*===?\s*([^\s,*]+)\s*$/.exec(spec);
+    return pin ? [locked("pypi", pin[1], pin[2], { checksum: onlyFileHash(hashes) })] : [];
+  });
+}
+function readPoetryLock(source) {
+  const lock = parseToml(source.text);
+  const metadataFiles = asRecord(asRecord(lock.metadata, "metadata").files, "metadata.files");
+  return asList(lock.package, "package").flatMap((value, index) => {
+    const entry = asRecord(value, `package ${index + 1}`);
+    const name2 = asString(entry.name, `package ${index + 1}: name`);
+    const version2 = asString(entry.version, `${name2}: version`);
+    const groups = asList(entry.groups, `${name2}: groups`);
+    if (entry.category === "dev" || groups.length && !groups.includes("main")) return [];
+    const origin = asRecord(entry.source, `${name2}: source`);
+    if (["git", "directory", "file", "url"].includes(String(origin.type))) return [];
+    const listed = Object.keys(metadataFiles).find((key) => pypiName(key) === pypiName(name2));
+    const files = asList(entry.files ?? metadataFiles[listed ?? name2], `${name2}: files`);
+    return [
+      locked("pypi", name2, version2, {
+        qualifiers: { repository_url: indexUrl(origin.url) },
+        checksum: onlyFileHash(files.map((file2) => isRecord(file2) ? file2.hash : void 0))
+      })
+    ];
+  });
+}
+function readPipfileLock(source) {
+  const lock = asRecord(parseJson(source.text), "the lockfile");
+  return Object.entries(asRecord(lock.default, "default")).flatMap(([name2, value]) => {
+    const entry = asRecord(value, `default["${name2}"]`);
+    const version2 = /^===?(.+)$/.exec(String(entry.version ?? ""))?.[1];
+    if (!version2) return [];
+    return [locked("pypi", name2, version2, { checksum: onlyFileHash(asList(entry.hashes, name2)) })];
+  });
+}
+function readUvLock(source) {
+  const lock = parseToml(source.text);
+  const packages = asList(lock.package, "package").map(
+    (value, index) => asRecord(value, `package ${index + 1}`)
+  );
+  const named = (value, what) => asString(asRecord(value, what).name, `${what}: name`);
+  const edges = (entry) => {
+    const name2 = named(entry, "package");
+    const extras = Object.values(asRecord(entry["optional-dependencies"], `${name2}: extras`));
+    return [entry.dependencies, ...extras].flatMap(
+      (list2) => asList(list2, `${name2}: dependencies`).flatMap((dependency2) => {
+        const wanted = asRecord(dependency2, `${name2}: dependency`);
+        const target = named(wanted, `${name2}: dependency`);
+        return packages.filter(
+          (p) => p.name === target && (wanted.version === void 0 || p.version === wanted.version)
+        );
+      })
+    );
+  };
+  const members2 = packages.filter((p) => {
+    const origin = asRecord(p.source, `${String(p.name)}: source`);
+    return "editable" in origin || "virtual" in origin;
+  });
+  const kept = members2.length ? reachable(members2, edges) : new Set(packages);
+  return packages.flatMap((entry) => {
+    const name2 = named(entry, "package");
+    const origin = asRecord(entry.source, `${name2}: source`);
+    if (!kept.has(entry) || typeof origin.registry !== "string") return [];
+    const sdist = entry.sdist === void 0 ? [] : [entry.sdist];
+    const files = [...sdist, ...asList(entry.wheels, `${name2}: wheels`)];
+    return [
+      locked("pypi", name2, asString(entry.version, `${name2}: version`), {
+        qualifiers: { repository_url: indexUrl(origin.registry) },
+        checksum: onlyFileHash(files.map((file2) => isRecord(file2) ? file2.hash : void 0))
+      })
+    ];
+  });
+}
+
+// src/sbom/lockfiles/yarn.ts
+async function readYarnLock(source) {
+  const berry = /^__metadata:/m.test(source.text);
+  const entries = berry ? berryEntries(source.text) : classicEntries(source.text);
+  const kept = berry ? await berryProduct(entries, source) : await classicProduct(entries, source);
+  return entries.filter((entry) => !kept || kept.has(entry)).flatMap((entry) => berry ? fromBerry(entry) : fromClassic(entry));
+}
+function fromClassic(entry) {
+  const descriptor = entry.descriptors[0];
+  let { name: name2, range } = splitDescriptor(descriptor);
+  if (range.startsWith("npm:")) ({ name: name2, range } = splitDescriptor(range.slice("npm:".length)));
+  if (/^[a-z+]+:/i.test(range) || range.includes("/")) return [];
+  const version2 = asString(entry.fields.version, `${descriptor}: version`);
+  const resolved = String(entry.fields.resolved ?? "");
+  const checksum = fromIntegrity(entry.fields.integrity) ?? fromHex("SHA1", /#([0-9a-f]{40})$/.exec(resolved)?.[1]);
+  return [locked("npm", name2, version2, { checksum })];
+}
+function fromBerry(entry) {
+  const resolution = asString(entry.fields.resolution, `${entry.descriptors[0]}: resolution`);
+  const { name: name2, range } = splitDescriptor(resolution);
+  if (!range.startsWith("npm:")) return [];
+  return [locked("npm", name2, asString(entry.fields.version, `${resolution}: version`))];
+}
+function splitDescriptor(descriptor) {
+  const at = descriptor.indexOf("@", 1);
+  if (at === -1) throw new LockfileError(`"${descriptor}" is not a name@range`);
+  return { name: descriptor.slice(0, at), range: descriptor.slice(at + 1) };
+}
+function berryEntries(text) {
+  const lock = asRecord(parseYaml(text), "the lockfile");
+  return Object.entries(lock).filter(([key]) => key !== "__metadata").map(([key, value]) => {
+    const fields = asRecord(value, `"${key}"`);
+    return {
+      descriptors: key.split(/,\s*/),
+      fields,
+      dependencies: {
+        ...dependencyMap(fields.dependencies, key),
+        ...dependencyMap(fields.optionalDependencies, key)
+      }
+    };
+  });
+}
+function dependencyMap(value, key) {
+  return Object.fromEntries(
+    Object.entries(asRecord(value, `${key}: dependencies`)).map(([name2, range]) => [
+      name2,
+      asString(range, `${key}: dependency ${name2}`)
+    ])
+  );
+}
+function classicEntries(text) {
+  const entries = [];
+  let entry;
+  let map2;
+  text.split(/\r?\n/).forEach((line, index) => {
+    const number4 = index + 1;
+    if (!line.trim() || line.startsWith("#")) return;
+    const indent = /^ */.exec(line)[0].length;
+    const content = line.trim();
+    if (indent === 0 && content.endsWith(":")) {
+      const descriptors = content.slice(0, -1).split(/,\s*/).map((d) => unquote(d, number4));
+      entry = { descriptors, fields: {}, dependencies: {} };
+      entries.push(entry);
+      map2 = void 0;
+    } else if (indent === 2 && entry && /^[^\s]+:$/.test(content)) {
+      map2 = {};
+      entry.fields[unquote(content.slice(0, -1), number4)] = map2;
+    } else if (indent === 2 && entry) {
+      const [key, value] = splitField(content, number4);
+      entry.fields[key] = value;
+      map2 = void 0;
+    } else if (indent === 4 && map2) {
+      const [key, value] = splitField(content, number4);
+      map2[key] = value;
+    } else {
+      throw new LockfileError(`unexpected line: ${content}`, number4);
+    }
+  });
+  for (const found of entries)
+    found.dependencies = {
+      ...dependencyMap(found.fields.dependencies, found.descriptors[0]),
+      ...dependencyMap(found.fields.optionalDependencies, found.descriptors[0])
+    };
+  return entries;
+}
+function splitField(content, line) {
+  const match = /^("(?:[^"\\]|\\.)*"|[^\s"]+)\s+(.+)$/.exec(content);
+  if (!match) throw new LockfileError(`expected "name value": ${content}`, line);
+  return [unquote(match[1], line), unquote(match[2], line)];
+}
+function unquote(value, line) {
+  if (!value.startsWith('"')) return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw new LockfileError(`bad quoted string ${value}`, line);
+  }
+}
+function reachedFrom(roots, entries, edges = (entry) => entry.dependencies) {
+  const byDescriptor = new Map(entries.flatMap((e) => e.descriptors.map((d) => [d, e])));
+  const resolve3 = (deps) => Object.entries(deps).flatMap(([name2, range]) => byDescriptor.get(`${name2}@${range}`) ?? []);
+  return reachable(roots.flatMap(resolve3), (entry) => resolve3(edges(entry)));
+}
+async function berryProduct(entries, source) {
+  const workspaces = /* @__PURE__ */ new Map();
+  for (const entry of entries) {
+    const path2 = /@workspace:(.*)$/.exec(String(entry.fields.resolution ?? ""))?.[1];
+    if (path2 === void 0) continue;
+    const manifest = await readManifest(source, path2);
+    const devOnly = manifest ? developmentOnly(manifest) : /* @__PURE__ */ new Set();
+    workspaces.set(
+      entry,
+      Object.fromEntries(Object.entries(entry.dependencies).filter(([name2]) => !devOnly.has(name2)))
+    );
+  }
+  return reachedFrom([...workspaces.values()], entries, (e) => workspaces.get(e) ?? e.dependencies);
+}
+async function classicProduct(entries, source) {
+  const root = await readManifest(source, ".");
+  if (!root) return void 0;
+  const patterns = isRecord(root.workspaces) ? root.workspaces.packages : root.workspaces;
+  const members2 = [];
+  for (const pattern of Array.isArray(patterns) ? patterns : []) {
+    const paths = await expandWorkspace(String(pattern), source);
+    if (!paths) return void 0;
+    members2.push(...paths);
+  }
+  const manifests = [root];
+  for (const path2 of members2) {
+    const manifest = await readManifest(source, path2);
+    if (manifest === null) return void 0;
+    if (manifest) manifests.push(manifest);
+  }
+  return reachedFrom(manifests.map(productionDependencies), entries);
+}
+async function expandWorkspace(pattern, source) {
+  const path2 = pattern.replace(/^\.\//, "").replace(/\/$/, "");
+  if (!path2.includes("*")) return [path2];
+  const parent = /^([^*]*)\/\*$/.exec(path2)?.[1];
+  if (parent === void 0) return void 0;
+  return (await source.subdirectories(parent)).map((dir) => `${parent}/${dir}`);
+}
+async function readManifest(source, dir) {
+  const text = await source.sibling(`${dir}/package.json`);
+  if (text === void 0) return void 0;
+  try {
+    const manifest = parseJson(text);
+    return isRecord(manifest) ? manifest : null;
+  } catch {
+    return null;
+  }
+}
+function productionDependencies(manifest) {
+  const deps = {};
+  for (const field of ["dependencies", "optionalDependencies"])
+    for (const [name2, range] of Object.entries(isRecord(manifest[field]) ? manifest[field] : {}))
+      deps[name2] = String(range);
+  return deps;
+}
+function developmentOnly(manifest) {
+  const dev = isRecord(manifest.devDependencies) ? Object.keys(manifest.devDependencies) : [];
+  const product = productionDependencies(manifest);
+  const peers = isRecord(manifest.peerDependencies) ? manifest.peerDependencies : {};
+  return new Set(dev.filter((name2) => !(name2 in product) && !(name2 in peers)));
+}
+
+// src/sbom/lockfiles/formats.ts
+var BY_NAME = /* @__PURE__ */ new Map([
+  ["package-lock.json", readPackageLock],
+  ["npm-shrinkwrap.json", readPackageLock],
+  ["yarn.lock", readYarnLock],
+  ["pnpm-lock.yaml", readPnpmLock],
+  ["bun.lock", readBunLock],
+  ["bun.lockb", readBinaryBunLock],
+  ["Gemfile.lock", readGemfileLock],
+  ["mix.lock", readMixLock],
+  ["go.sum", readGoSum],
+  ["Cargo.lock", readCargoLock],
+  ["poetry.lock", readPoetryLock],
+  ["Pipfile.lock", readPipfileLock],
+  ["uv.lock", readUvLock],
+  ["composer.lock", readComposerLock]
+]);
+var REQUIREMENTS = /^requirements.*\.txt$/;
+function readerFor(fileName) {
+  return BY_NAME.get(fileName) ?? (REQUIREMENTS.test(fileName) ? readRequirements : void 0);
+}
+function isLockfile(fileName) {
+  return readerFor(fileName) !== void 0;
+}
+function readBinaryBunLock() {
+  throw new LockfileError(
+    "bun.lockb is bun's binary lockfile, which PAKman does not read; bun 1.2 and later write the text bun.lock (bun install --save-text-lockfile)"
+  );
+}
+
+// src/sbom/lockfiles/read.ts
+import { readdir as readdir2, readFile } from "node:fs/promises";
+import { isAbsolute as isAbsolute2, join as join3, posix, relative as relative2, sep } from "node:path";
+
+// src/sbom/lockfiles/walk.ts
+import { readdir } from "node:fs/promises";
+import { join as join2 } from "node:path";
+var SKIPPED_DIRS = /* @__PURE__ */ new Set([
+  ".git",
+  ".apk",
+  ".pakman",
+  "node_modules",
+  "vendor",
+  "deps",
+  "_build",
+  ".venv",
+  "venv",
+  "target"
+]);
+async function findLockfiles(workspace, skipped = /* @__PURE__ */ new Set()) {
+  const search = async (dir) => {
+    const entries = await readdir(join2(workspace, dir), { withFileTypes: true }).catch(() => []);
+    const found = await Promise.all(
+      entries.map((entry) => {
+        const path2 = dir ? `${dir}/${entry.name}` : entry.name;
+        if (entry.isDirectory())
+          return SKIPPED_DIRS.has(entry.name) || skipped.has(path2) ? [] : search(path2);
+        return entry.isFile() && isLockfile(entry.name) ? [path2] : [];
+      })
+    );
+    return found.flat();
+  };
+  return (await search("")).sort();
+}
+
+// src/sbom/lockfiles/read.ts
+async function readLockfiles(workspace, skipped) {
+  const lockfiles = await findLockfiles(workspace, skipped);
+  const results = await Promise.all(lockfiles.map((path2) => readLockfile(workspace, path2)));
+  const problems = results.flatMap((result) => result.problems);
+  const components = deduplicate(
+    results.flatMap((result) => result.components),
+    problems
+  );
+  return { components, lockfiles, problems };
+}
+async function readLockfile(workspace, path2) {
+  const reader = readerFor(posix.basename(path2));
+  try {
+    const text = await readFile(join3(workspace, path2), "utf8");
+    const found = await reader({ path: path2, text, ...nearby(workspace, posix.dirname(path2)) });
+    return { components: found.map((c) => ({ ...c, lockfile: path2 })), problems: [] };
+  } catch (error62) {
+    const { line, file: file2 } = error62 instanceof LockfileError ? error62 : new LockfileError("");
+    const message = error62 instanceof Error ? error62.message : String(error62);
+    const problem = { lockfile: file2 ?? path2, ...line && { line }, message };
+    return { components: [], problems: [problem] };
+  }
+}
+function nearby(workspace, dir) {
+  const inside = (path2) => {
+    const full = join3(workspace, dir, path2);
+    const rel = relative2(workspace, full);
+    return rel.split(sep)[0] === ".." || isAbsolute2(rel) ? void 0 : full;
+  };
+  return {
+    sibling: async (path2) => {
+      const full = inside(path2);
+      return full === void 0 ? void 0 : readFile(full, "utf8").catch(() => void 0);
+    },
+    subdirectories: async (path2) => {
+      const full = inside(path2);
+      if (full === void 0) return [];
+      const entries = await readdir2(full, { withFileTypes: true }).catch(() => []);
+      return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+    }
+  };
+}
+var STRENGTH = { SHA1: 1, SHA256: 2, SHA512: 3 };
+function deduplicate(found, problems) {
+  const order = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+  const sorted = [...found].sort((a, b) => order(a.purl, b.purl) || order(a.lockfile, b.lockfile));
+  const kept = [];
+  for (const component of sorted) {
+    const first = kept.at(-1);
+    if (first?.purl !== component.purl) kept.push(component);
+    else if (component.checksum) kept[kept.length - 1] = merged(first, component, problems);
+  }
+  return kept;
+}
+function merged(first, again, problems) {
+  const [kept, other] = [first.checksum, again.checksum];
+  if (kept?.algorithm === other.algorithm && kept.value !== other.value)
+    problems.push({
+      lockfile: again.lockfile,
+      message: `${again.purl}: its ${other.algorithm} digest differs from ${first.lockfile}'s, which is kept`
+    });
+  return !kept || STRENGTH[other.algorithm] > STRENGTH[kept.algorithm] ? { ...first, checksum: other } : first;
+}
+
 // src/sbom/spdx.ts
 var SBOM_DIR = "var/lib/db/sbom";
 function sbomPath(packageName2, version2) {
@@ -28176,7 +29917,7 @@ function spdxId(kind, name2) {
 }
 function sbomTemplate(subject) {
   const self = spdxId("Package", subject.name);
-  const purl = `pkg:apk/${encodeURIComponent(subject.owner.toLowerCase())}/${encodeURIComponent(subject.name)}@${encodeURIComponent(subject.version)}?arch=${SBOM_MARKERS.arch}`;
+  const purl = `${packageUrl({ type: "apk", namespace: subject.owner, name: subject.name, version: subject.version })}?arch=${SBOM_MARKERS.arch}`;
   const url2 = `https://github.com/${subject.owner}/${subject.repo}`;
   const runtime = subject.depends.filter((d) => !d.startsWith("!")).map((d, i) => ({
     // The name before a version constraint; the constraint itself is the package's comment.
@@ -28946,13 +30687,23 @@ async function resolveContext(options) {
     version: version2,
     release: Number(buildText.trim()),
     notes,
-    ...options.sbom !== false && { sbom: await sbomFacts(options.workspace) }
+    ...options.sbom !== false && { sbom: await sbomFacts(options.workspace, notes) }
   };
 }
-async function sbomFacts(workspace) {
-  const head = await gitInWorkspace(workspace, ["rev-parse", "--verify", "HEAD"]);
+async function sbomFacts(workspace, notes) {
+  const [head, locked2] = await Promise.all([
+    gitInWorkspace(workspace, ["rev-parse", "--verify", "HEAD"]),
+    readLockfiles(workspace)
+  ]);
+  for (const problem of locked2.problems) {
+    const where = `${problem.lockfile}${problem.line ? `:${problem.line}` : ""}`;
+    notes.push({
+      severity: "warning",
+      message: `${where}: ${problem.message}; the SBOM leaves out what it locks`
+    });
+  }
   const commit = head.ok && /^[0-9a-f]{40,64}$/.test(head.stdout.trim()) ? head.stdout.trim() : void 0;
-  return { ...commit && { commit }, components: [] };
+  return { ...commit && { commit }, components: locked2.components };
 }
 async function versionOf(options) {
   if (options.version !== void 0) return resolveVersion(options.version);
@@ -28967,11 +30718,11 @@ async function gitRemoteRepository(workspace) {
 
 // src/recipe/plan.ts
 import { access, stat as stat4 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { join as join5 } from "node:path";
 
 // src/recipe/write.ts
 import { chmod, mkdir, mkdtemp, rename, rm, stat as stat3, writeFile } from "node:fs/promises";
-import { dirname, join as join2, resolve as resolve2 } from "node:path";
+import { dirname, join as join4, resolve as resolve2 } from "node:path";
 async function writeRecipe(workspace, recipe) {
   const target = resolve2(workspace, recipe.dir);
   const owner = await stat3(workspace);
@@ -28979,10 +30730,10 @@ async function writeRecipe(workspace, recipe) {
   await mkdir(dirname(target), { recursive: true });
   for (let dir = dirname(target); dir.startsWith(resolve2(workspace, ".apk")); dir = dirname(dir))
     await giveAway(dir);
-  const staging = await mkdtemp(join2(dirname(target), ".staging-"));
+  const staging = await mkdtemp(join4(dirname(target), ".staging-"));
   try {
     for (const file2 of recipe.files) {
-      const path2 = join2(staging, file2.name);
+      const path2 = join4(staging, file2.name);
       await writeFile(path2, file2.content, { mode: file2.mode });
       await chmod(path2, file2.mode);
       await giveAway(path2);
@@ -29010,7 +30761,7 @@ async function planRecipe(workspace, loaded, context) {
   const info = await stat4(workspace).catch(() => void 0);
   if (!info?.isDirectory()) {
     refuse([], `the workspace ${workspace} is not a directory`);
-  } else if (loaded.config.type === "static" && !await exists(join3(workspace, "nginx.conf"))) {
+  } else if (loaded.config.type === "static" && !await exists(join5(workspace, "nginx.conf"))) {
     refuse(
       ["type"],
       "type: static installs nginx.conf from the repository root as /etc/<name>/default.conf, but there is no nginx.conf"
@@ -29078,10 +30829,11 @@ export {
   VERSION,
   formatBytes,
   secondsSince,
+  findLockfiles,
+  SBOM_DIR,
   buildIdentity,
   handOver,
   gitInWorkspace,
-  SBOM_DIR,
   slugify2 as slugify,
   parseRepository,
   defaultKeyName,

@@ -2,7 +2,7 @@ import { createRequire as __pakmanCreateRequire } from 'node:module';const requi
 import {
   parseRepository,
   slugify
-} from "./chunk-KE37GXD4.js";
+} from "./chunk-O2MBZYY2.js";
 import "./chunk-566SJ2D4.js";
 
 // src/deploy/dry-run.ts

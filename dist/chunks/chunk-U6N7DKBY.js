@@ -9,6 +9,7 @@ import {
   defaultKeyName,
   dependencyName,
   fileText,
+  findLockfiles,
   formatBytes,
   gitInWorkspace,
   handOver,
@@ -26,7 +27,7 @@ import {
   singleQuoted,
   stackSlug,
   word
-} from "./chunk-KE37GXD4.js";
+} from "./chunk-O2MBZYY2.js";
 
 // src/github/context.ts
 function runEnvironment(env = process.env) {
@@ -745,32 +746,14 @@ function parseSize(text, option) {
 var DEFAULT_LIMIT = 4 * 1024 ** 3;
 
 // src/build-cache/index.ts
-import { lstat, mkdir as mkdir3, readdir as readdir3, rm as rm4 } from "node:fs/promises";
+import { lstat, mkdir as mkdir3, readdir as readdir2, rm as rm4 } from "node:fs/promises";
 import { join as join5 } from "node:path";
 
 // src/build-cache/key.ts
 import { createHash as createHash2 } from "node:crypto";
-import { readdir as readdir2, readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 import { join as join4 } from "node:path";
 var BUILD_CACHE_VERSION = 1;
-var LOCKFILES = /* @__PURE__ */ new Set([
-  "package-lock.json",
-  "npm-shrinkwrap.json",
-  "yarn.lock",
-  "pnpm-lock.yaml",
-  "bun.lock",
-  "bun.lockb",
-  "Gemfile.lock",
-  "mix.lock",
-  "go.sum",
-  "Cargo.lock",
-  "poetry.lock",
-  "Pipfile.lock",
-  "uv.lock",
-  "composer.lock"
-]);
-var isLockfile = (name) => LOCKFILES.has(name) || /^requirements.*\.txt$/.test(name);
-var SKIPPED_DIRS = /* @__PURE__ */ new Set([".git", ".apk", ".pakman", "node_modules"]);
 async function buildCacheKey(request) {
   const builds = digest(
     JSON.stringify({
@@ -780,8 +763,7 @@ async function buildCacheKey(request) {
       paths: [...request.sourcePaths].sort()
     })
   ).slice(0, 12);
-  const skipped = new Set(request.sourcePaths);
-  const lockfiles = (await findLockfiles(request.workspace, "", skipped)).sort();
+  const lockfiles = await findLockfiles(request.workspace, new Set(request.sourcePaths));
   const hash = createHash2("sha256");
   for (const file of lockfiles) {
     hash.update(`${file}\0${digest(await readFile2(join4(request.workspace, file)))}
@@ -789,18 +771,6 @@ async function buildCacheKey(request) {
   }
   const restorePrefix = `pakman-build-${request.label}-${builds}-`;
   return { key: restorePrefix + hash.digest("hex").slice(0, 16), restorePrefix, lockfiles };
-}
-async function findLockfiles(root, dir, skipped) {
-  const entries = await readdir2(join4(root, dir), { withFileTypes: true }).catch(() => []);
-  const found = await Promise.all(
-    entries.map((entry) => {
-      const path = dir ? `${dir}/${entry.name}` : entry.name;
-      if (entry.isDirectory())
-        return SKIPPED_DIRS.has(entry.name) || skipped.has(path) ? [] : findLockfiles(root, path, skipped);
-      return entry.isFile() && isLockfile(entry.name) ? [path] : [];
-    })
-  );
-  return found.flat();
 }
 function digest(data) {
   return createHash2("sha256").update(data).digest("hex");
@@ -977,7 +947,7 @@ async function survey(root) {
   let bytes = 0;
   const credentials = [];
   const visit = async (dir) => {
-    const entries = await readdir3(join5(root, dir), { withFileTypes: true }).catch(() => []);
+    const entries = await readdir2(join5(root, dir), { withFileTypes: true }).catch(() => []);
     await Promise.all(
       entries.map(async (entry) => {
         const path = dir ? `${dir}/${entry.name}` : entry.name;
@@ -1090,7 +1060,7 @@ async function generateKey() {
 import { sign } from "node:crypto";
 
 // src/apk/repository.ts
-import { readdir as readdir4, stat as stat5 } from "node:fs/promises";
+import { readdir as readdir3, stat as stat5 } from "node:fs/promises";
 import { basename, join as join7 } from "node:path";
 
 // src/apk/verify.ts
@@ -1853,7 +1823,7 @@ async function checkPaths(paths, keys, observe = () => ({})) {
 }
 async function checkTree(dir, keys, observe) {
   const checks = [];
-  const entries = await readdir4(dir, { withFileTypes: true });
+  const entries = await readdir3(dir, { withFileTypes: true });
   for (const entry of entries) {
     if (entry.isDirectory()) checks.push(...await checkTree(join7(dir, entry.name), keys, observe));
   }
@@ -2022,18 +1992,18 @@ function trustedPublicKey(file, pem) {
 }
 
 // src/publish/index.ts
-import { readdir as readdir8, writeFile as writeFile5 } from "node:fs/promises";
+import { readdir as readdir7, writeFile as writeFile5 } from "node:fs/promises";
 import { basename as basename6, join as join12 } from "node:path";
 
 // src/publish/artifact.ts
-import { readdir as readdir6 } from "node:fs/promises";
+import { readdir as readdir5 } from "node:fs/promises";
 
 // src/publish/output.ts
 import {
   chmod as chmod2,
   mkdir as mkdir4,
   mkdtemp as mkdtemp4,
-  readdir as readdir5,
+  readdir as readdir4,
   realpath,
   rename as rename3,
   rm as rm6,
@@ -2105,7 +2075,7 @@ async function claimOutputDir(dir, workspace, option) {
       `the output directory ${dir} (${option}) would hold the workspace or the home directory; choose a directory of its own`
     );
   }
-  const entries = await readdir5(real);
+  const entries = await readdir4(real);
   const ours = entries.includes(OUTPUT_MARKER) || entries.includes(MANIFEST);
   if (entries.length && !ours) {
     const shown = entries.sort().slice(0, 5).join(", ") + (entries.length > 5 ? ", \u2026" : "");
@@ -2120,7 +2090,7 @@ function markerText() {
   return "This directory is output of PAKman; each build replaces what is in it.\n";
 }
 async function emptyOutputDir(real) {
-  for (const entry of await readdir5(real)) {
+  for (const entry of await readdir4(real)) {
     if (entry !== OUTPUT_MARKER) await rm6(join9(real, entry), { recursive: true, force: true });
   }
 }
@@ -2142,7 +2112,7 @@ async function stageOutput(real, owner) {
         await rename3(real, old);
       } catch {
         await emptyOutputDir(real);
-        for (const entry of await readdir5(dir)) await rename3(join9(dir, entry), join9(real, entry));
+        for (const entry of await readdir4(dir)) await rename3(join9(dir, entry), join9(real, entry));
         await discard();
         return;
       }
@@ -2172,7 +2142,7 @@ async function uploadDirectory(name, dir, log) {
   return { id: response.id, size: response.size ?? 0 };
 }
 async function listFiles(dir) {
-  const entries = await readdir6(dir, { recursive: true, withFileTypes: true });
+  const entries = await readdir5(dir, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile() && e.name !== OUTPUT_MARKER).map((e) => join10(e.parentPath, e.name)).sort();
 }
 
@@ -2473,7 +2443,7 @@ function toRelease(data) {
 }
 
 // src/publish/merge.ts
-import { copyFile as copyFile2, mkdir as mkdir5, mkdtemp as mkdtemp5, readdir as readdir7, rm as rm7, stat as stat7, writeFile as writeFile4 } from "node:fs/promises";
+import { copyFile as copyFile2, mkdir as mkdir5, mkdtemp as mkdtemp5, readdir as readdir6, rm as rm7, stat as stat7, writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
 import { basename as basename5, join as join11 } from "node:path";
 async function mergeRepositories(artifactDirs, settings) {
@@ -2539,7 +2509,7 @@ async function mergeRepositories(artifactDirs, settings) {
   };
 }
 async function apkFiles(dir) {
-  const entries = await readdir7(dir, { recursive: true, withFileTypes: true });
+  const entries = await readdir6(dir, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile() && e.name.endsWith(".apk")).map((e) => {
     const parts = join11(e.parentPath, e.name).slice(dir.length + 1).split("/");
     return {
@@ -2577,7 +2547,7 @@ async function repositoryAssets(dir, merged) {
   for (const sub of merged.directories) {
     const parts = sub.split("/");
     const stack = parts.slice(0, -2).join("/");
-    for (const file of (await readdir8(join12(dir, sub))).sort())
+    for (const file of (await readdir7(join12(dir, sub))).sort())
       assets.push({ name: assetName(stack, parts.at(-1), file), path: join12(dir, sub, file) });
   }
   assets.push({ name: basename6(merged.publicKeyFile), path: merged.publicKeyFile });
@@ -2843,7 +2813,7 @@ exit "$status"
 // src/abuild/packages.ts
 import { createHash as createHash5 } from "node:crypto";
 import { createReadStream as createReadStream3 } from "node:fs";
-import { readdir as readdir9, stat as stat8 } from "node:fs/promises";
+import { readdir as readdir8, stat as stat8 } from "node:fs/promises";
 import { join as join13, relative } from "node:path";
 async function collectBuiltFiles(packagesDir) {
   const files = [];
@@ -2877,7 +2847,7 @@ async function collectPackages(packagesDir, expected, log) {
   return found;
 }
 async function walk(dir) {
-  const entries = await readdir9(dir, { withFileTypes: true }).catch(() => []);
+  const entries = await readdir8(dir, { withFileTypes: true }).catch(() => []);
   const nested = await Promise.all(
     entries.map(
       (e) => e.isDirectory() ? walk(join13(dir, e.name)) : Promise.resolve(e.isFile() ? [join13(dir, e.name)] : [])
