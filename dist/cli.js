@@ -7,20 +7,22 @@ import {
   build,
   buildCacheSettings,
   check,
-  checkPaths,
   loadTrustedKeys,
   readKeyFile,
   render,
   runEnvironment
-} from "./chunks/chunk-U6N7DKBY.js";
+} from "./chunks/chunk-2I5DZQ24.js";
 import {
   VERSION,
+  checkPaths,
   configLabel,
   formatBytes,
   formatDiagnostic,
   jsonSchema,
-  loadConfigFile
-} from "./chunks/chunk-O2MBZYY2.js";
+  listedDependencies,
+  loadConfigFile,
+  readPackageSbom
+} from "./chunks/chunk-QMQYV35I.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli/commands.ts
@@ -115,7 +117,11 @@ var FLAGS = {
     help: "the platform (default: INSTELLAR_ENDPOINT, else https://opsmaru.com)"
   },
   concurrency: { type: "string", value: "N", help: "files uploaded at once (default: 2)" },
-  "dry-run": { type: "boolean", help: "print every call it would make, and make none" }
+  "dry-run": { type: "boolean", help: "print every call it would make, and make none" },
+  components: {
+    type: "boolean",
+    help: "one line per dependency instead of the document: package, CONTAINS or DEPENDS_ON, name, version, purl"
+  }
 };
 var RENDER_FLAGS = ["config", "workspace", "repository", "pkgver", "build", "no-sbom"];
 var COMMANDS = {
@@ -141,6 +147,11 @@ var COMMANDS = {
     flags: ["key"],
     required: ["key"],
     summary: "check signatures, datahash, file checksums and each APKINDEX against its directory; trusts only the keys given (the file name is the key name, as in /etc/apk/keys)"
+  },
+  sbom: {
+    operands: "DIR-OR-FILE...",
+    flags: ["components"],
+    summary: "print the SPDX SBOM each package carries (/var/lib/db/sbom/), or with --components its dependencies one per line; reads the packages without judging their signatures (pakman verify does)"
   },
   push: {
     flags: [
@@ -244,7 +255,7 @@ function parseCommand(name, args) {
 }
 
 // src/cli/handlers.ts
-import { stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -277,6 +288,7 @@ var HANDLERS = {
   bootstrap,
   build: build2,
   verify,
+  sbom,
   push
 };
 async function schema(_values, _operands, { out }) {
@@ -355,6 +367,47 @@ function buildCacheLine(cache) {
   const saved = cache.saved ? ", saved" : "";
   return `${cache.state} ${cache.key} ${formatBytes(cache.bytes)}${saved}`;
 }
+async function sbom(values, operands, { out, err }) {
+  if (!operands.length) {
+    err.write("pakman: sbom needs .apk files or directories holding them\n");
+    return 2;
+  }
+  const packages = [];
+  for (const path of operands) {
+    const info = await stat(path).catch(() => void 0);
+    if (!info) {
+      err.write(`pakman: sbom: ${path} does not exist; give .apk files or directories
+`);
+      return 2;
+    }
+    packages.push(...info.isDirectory() ? await packagesUnder(path) : [path]);
+  }
+  if (!packages.length) {
+    err.write(`pakman: sbom: no .apk file in ${operands.join(", ")}
+`);
+    return 1;
+  }
+  let failed = 0;
+  for (const apk of packages) {
+    const found = await readPackageSbom(apk).catch((error) => error);
+    if (!found || found instanceof Error) {
+      const why = found ? found.message : "holds no SBOM (built with sbom: false, or not by PAKman)";
+      err.write(`pakman: sbom: ${apk}: ${why}
+`);
+      failed++;
+    } else if (values.components) {
+      const name = found.path.replace(/^.*\//, "").replace(/\.spdx\.json$/, "");
+      for (const d of listedDependencies(found.document))
+        out.write(`${name} ${d.relationship} ${d.name} ${d.version ?? "-"} ${d.purl ?? "-"}
+`);
+    } else out.write(`${found.document.toString("utf8").replace(/\n?$/, "\n")}`);
+  }
+  return failed ? 1 : 0;
+}
+async function packagesUnder(dir) {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile() && e.name.endsWith(".apk")).map((e) => join(e.parentPath, e.name)).sort();
+}
 async function verify(values, operands, { out, err }) {
   if (!operands.length || !values.key?.length) {
     err.write("pakman: verify needs files or directories and at least one --key NAME.rsa.pub\n");
@@ -410,7 +463,7 @@ async function push(values, _operands, { out, err }) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-E7ZXVA4G.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-KTQUBU4P.js");
   const authToken = env.instellarAuthToken;
   const packageToken = env.instellarPackageToken;
   const secrets = new Secrets(() => {

@@ -12,11 +12,11 @@ import {
   render,
   runEnvironment,
   secretsOf
-} from "./chunks/chunk-U6N7DKBY.js";
+} from "./chunks/chunk-2I5DZQ24.js";
 import {
   formatBytes,
   loadConfigFile
-} from "./chunks/chunk-O2MBZYY2.js";
+} from "./chunks/chunk-QMQYV35I.js";
 import {
   error,
   getBooleanInput,
@@ -555,7 +555,7 @@ async function deploymentConfig(inputs, workspace, reporter) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-E7ZXVA4G.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-KTQUBU4P.js");
   const { instellar } = inputs;
   const cancel = new AbortController();
   const pushed = await reporter.group(

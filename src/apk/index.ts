@@ -12,6 +12,7 @@ export {
   MAX_INFLATED_BYTES,
   readIndex,
   readPackage,
+  readPackageFile,
   trustedKeys,
   verifyIndex,
   verifyPackage,

@@ -105,10 +105,26 @@ export async function checkPackageFile(
   return { ...(await verifyPackageStream(source, keys, options)), size }
 }
 
+/**
+ * Reads a package file in the same streaming pass without judging its signatures: what it holds
+ * (through options' onEntry and onContent), not whether to trust it; `pakman verify` says that.
+ */
+export async function readPackageFile(
+  path: string,
+  options: PackageOptions,
+): Promise<Omit<PackageCheck, 'size'>> {
+  return verifyPackageStream(
+    createReadStream(path, { highWaterMark: 256 * 1024 }),
+    undefined,
+    options,
+  )
+}
+
 /** The streaming pass over a package's bytes from any source (checkPackageFile's, and tests'). */
 export async function verifyPackageStream(
   source: Readable,
-  keys: TrustedKeys,
+  /** undefined: read, not verified (readPackageFile). */
+  keys: TrustedKeys | undefined,
   options: PackageOptions = {},
 ): Promise<Omit<PackageCheck, 'size'>> {
   const pass = new PackagePass(keys, options)

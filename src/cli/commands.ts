@@ -105,6 +105,10 @@ export const FLAGS = {
   },
   concurrency: { type: 'string', value: 'N', help: 'files uploaded at once (default: 2)' },
   'dry-run': { type: 'boolean', help: 'print every call it would make, and make none' },
+  components: {
+    type: 'boolean',
+    help: 'one line per dependency instead of the document: package, CONTAINS or DEPENDS_ON, name, version, purl',
+  },
 } satisfies Record<string, Flag>
 
 export type FlagName = keyof typeof FLAGS
@@ -146,6 +150,12 @@ export const COMMANDS = {
     required: ['key'],
     summary:
       'check signatures, datahash, file checksums and each APKINDEX against its directory; trusts only the keys given (the file name is the key name, as in /etc/apk/keys)',
+  },
+  sbom: {
+    operands: 'DIR-OR-FILE...',
+    flags: ['components'],
+    summary:
+      'print the SPDX SBOM each package carries (/var/lib/db/sbom/), or with --components its dependencies one per line; reads the packages without judging their signatures (pakman verify does)',
   },
   push: {
     flags: [

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises'
+import { readdir, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { checkPaths } from '../apk/index.js'
@@ -7,6 +7,7 @@ import { configLabel, formatDiagnostic, jsonSchema, loadConfigFile } from '../co
 import { buildCacheSettings, DirectoryBuildCache } from '../build-cache/index.js'
 import { DirectoryCache } from '../environment/index.js'
 import { formatBytes } from '../report/index.js'
+import { listedDependencies, readPackageSbom } from '../sbom/index.js'
 import { runEnvironment } from '../github/index.js'
 import { DEFAULT_OUTPUT } from '../publish/index.js'
 import * as pipeline from '../pipeline/index.js'
@@ -26,6 +27,7 @@ export const HANDLERS: Record<Exclude<CommandName, 'help'>, Handler> = {
   bootstrap,
   build,
   verify,
+  sbom,
   push,
 }
 
@@ -102,6 +104,49 @@ function buildCacheLine(cache: pipeline.BuildResult['buildCache']): string {
   if (!cache) return 'off'
   const saved = cache.saved ? ', saved' : ''
   return `${cache.state} ${cache.key} ${formatBytes(cache.bytes)}${saved}`
+}
+
+async function sbom(values: Values, operands: string[], { out, err }: Io): Promise<number> {
+  if (!operands.length) {
+    err.write('pakman: sbom needs .apk files or directories holding them\n')
+    return 2
+  }
+  const packages: string[] = []
+  for (const path of operands) {
+    const info = await stat(path).catch(() => undefined)
+    if (!info) {
+      err.write(`pakman: sbom: ${path} does not exist; give .apk files or directories\n`)
+      return 2
+    }
+    packages.push(...(info.isDirectory() ? await packagesUnder(path) : [path]))
+  }
+  if (!packages.length) {
+    err.write(`pakman: sbom: no .apk file in ${operands.join(', ')}\n`)
+    return 1
+  }
+  let failed = 0
+  for (const apk of packages) {
+    const found = await readPackageSbom(apk).catch((error: unknown) => error as Error)
+    if (!found || found instanceof Error) {
+      const why = found ? found.message : 'holds no SBOM (built with sbom: false, or not by PAKman)'
+      err.write(`pakman: sbom: ${apk}: ${why}\n`)
+      failed++
+    } else if (values.components) {
+      const name = found.path.replace(/^.*\//, '').replace(/\.spdx\.json$/, '')
+      for (const d of listedDependencies(found.document))
+        out.write(`${name} ${d.relationship} ${d.name} ${d.version ?? '-'} ${d.purl ?? '-'}\n`)
+    } else out.write(`${found.document.toString('utf8').replace(/\n?$/, '\n')}`)
+  }
+  return failed ? 1 : 0
+}
+
+/** The .apk files under a directory, in name order. */
+async function packagesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true })
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith('.apk'))
+    .map((e) => join(e.parentPath, e.name))
+    .sort()
 }
 
 async function verify(values: Values, operands: string[], { out, err }: Io): Promise<number> {

@@ -18,6 +18,12 @@ export {
 } from './lockfiles/index.js'
 export { packageUrl, type PurlParts } from './purl.js'
 export {
+  listedDependencies,
+  MAX_SBOM_BYTES,
+  readPackageSbom,
+  type ListedDependency,
+} from './read.js'
+export {
   SBOM_DIR,
   SBOM_MARKERS,
   sbomPath,

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises'
 import { basename, dirname, join, relative } from 'node:path'
 import type { PackageObserver } from '../apk/index.js'
 import type { BuiltFile } from '../abuild/index.js'
-import { SBOM_DIR } from '../sbom/index.js'
+import { MAX_SBOM_BYTES, SBOM_DIR } from '../sbom/index.js'
 
 /*
  * Each package's SBOM, read by the same pass that verifies the package: the document itself and
@@ -11,9 +11,6 @@ import { SBOM_DIR } from '../sbom/index.js'
  * SBOM must name exactly the package's files with those checksums; then a copy goes beside the
  * package, <name>-<version>.spdx.json, for the artifact, the release and the repository.
  */
-
-/** An SBOM is a few MiB for the largest apps; more than this is not PAKman's. */
-const MAX_SBOM_BYTES = 64 * 1024 ** 2
 
 const SHA1 = 'APK-TOOLS.checksum.SHA1'
 

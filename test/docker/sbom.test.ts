@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { readLockfiles } from '../../src/sbom/index.js'
 import { appConfig, commitAll, makeWorkspace } from '../fixtures/workspace.js'
 import { dockerAvailable, pakmanBuild, testImage } from '../helpers/docker.js'
+import { runNode } from '../helpers/run.js'
 import { scratchDirs } from '../helpers/scratch.js'
 import { spdxErrors } from '../helpers/spdx.js'
 
@@ -147,6 +148,22 @@ describe.runIf(docker)('the SBOM in packages built in Docker', () => {
         expect.stringMatching(/^pkg:golang\//),
       ]),
     )
+    // pakman sbom: the document as the package holds it, and its dependencies one per line
+    const apk = join(packages, 'octo/x86_64/app-0.0.0-r0.apk')
+    const shown = await runNode('dist/cli.js', ['sbom', apk])
+    expect(shown.code).toBe(0)
+    expect(shown.stdout).toBe(
+      readFileSync(join(packages, 'octo/x86_64/app-0.0.0-r0.spdx.json'), 'utf8'),
+    )
+    const listed = await runNode('dist/cli.js', ['sbom', packages, '--components'])
+    expect(listed.code).toBe(0)
+    const lines = listed.stdout.trim().split('\n')
+    expect(lines).toEqual(
+      expect.arrayContaining(
+        locked.components.map((c) => `app-0.0.0-r0 CONTAINS ${c.name} ${c.version} ${c.purl}`),
+      ),
+    )
+    expect(lines).toContain('app-0.0.0-r0 DEPENDS_ON bash - -')
     // the -openrc package holds the init script only: no application dependencies
     const openrc = JSON.parse(
       readFileSync(join(packages, 'octo/x86_64/app-openrc-0.0.0-r0.spdx.json'), 'utf8'),
@@ -166,6 +183,11 @@ describe.runIf(docker)('the SBOM in packages built in Docker', () => {
     const recipe = join(workspace, '.apk/octo/app')
     expect(readFileSync(join(recipe, 'APKBUILD'), 'utf8')).not.toContain('sbom')
     expect(readdirSync(recipe).filter((f) => /spdx|sbom/.test(f))).toEqual([])
+    const shown = await runNode('dist/cli.js', ['sbom', join(dir, 'app-0.0.0-r0.apk')])
+    expect(shown).toMatchObject({ code: 1, stdout: '' })
+    expect(shown.stderr).toBe(
+      `pakman: sbom: ${join(dir, 'app-0.0.0-r0.apk')}: holds no SBOM (built with sbom: false, or not by PAKman)\n`,
+    )
     expect(statSync(join(dir, 'app-0.0.0-r0.apk')).size).toBeGreaterThan(0)
   })
 })

@@ -1,10 +1,13 @@
 import { createRequire as __pakmanCreateRequire } from 'node:module';const require = __pakmanCreateRequire(import.meta.url);
 import {
+  MAX_SBOM_BYTES,
   SBOM_DIR,
   STACK_FORM,
   STACK_PATTERN,
   buildIdentity,
   byPosition,
+  checkPackageFile,
+  checkPaths,
   configLabel,
   defaultKeyName,
   dependencyName,
@@ -14,20 +17,25 @@ import {
   gitInWorkspace,
   handOver,
   hasErrors,
+  indexMember,
+  indexText,
   list,
   listEntry,
   loadConfigFile,
   parseRepository,
   planRecipe,
   readConfig,
+  readIndex,
   renderRecipeStage,
   resolveContext,
   secondsSince,
   sh,
+  signatureMember,
   singleQuoted,
   stackSlug,
+  trustedKeys,
   word
-} from "./chunk-O2MBZYY2.js";
+} from "./chunk-QMQYV35I.js";
 
 // src/github/context.ts
 function runEnvironment(env = process.env) {
@@ -1058,915 +1066,19 @@ async function generateKey() {
 
 // src/signing/sign.ts
 import { sign } from "node:crypto";
-
-// src/apk/repository.ts
-import { readdir as readdir3, stat as stat5 } from "node:fs/promises";
-import { basename, join as join7 } from "node:path";
-
-// src/apk/verify.ts
-import {
-  createHash as createHash4,
-  createPublicKey as createPublicKey2,
-  createVerify,
-  verify as rsaVerify
-} from "node:crypto";
-import { createReadStream as createReadStream2 } from "node:fs";
-import { readFile as readFile4, stat as stat4 } from "node:fs/promises";
-
-// src/apk/streams.ts
-import { kMaxLength } from "node:buffer";
-import { pipeline as pipeline2 } from "node:stream/promises";
-import { crc32, createInflateRaw, inflateRawSync } from "node:zlib";
-var ArchiveError = class extends Error {
-  constructor(kind, message2) {
-    super(message2);
-    this.kind = kind;
-    this.name = "ArchiveError";
-  }
-  kind;
-};
-var FHCRC = 2;
-var FEXTRA = 4;
-var FNAME = 8;
-var FCOMMENT = 16;
-var MAX_GZIP_HEADER = 64 * 1024;
-function splitGzipMembers(file, maxInflated = Infinity) {
-  return [...gzipMembers(file, maxInflated)];
-}
-function* gzipMembers(file, maxInflated = Infinity) {
-  let offset = 0;
-  let inflated = 0;
-  while (offset < file.length) {
-    const member = readMember(file, offset, maxInflated - inflated);
-    inflated += member.content.length;
-    yield member;
-    offset += member.raw.length;
-  }
-}
-function readMember(file, offset, maxInflated) {
-  const header = gzipHeaderLength(file.subarray(offset), offset);
-  if (header === void 0)
-    throw new ArchiveError("BAD_ARCHIVE", `file ends inside the gzip header at ${offset}`);
-  const pos = offset + header;
-  let content;
-  let consumed;
-  try {
-    const { buffer, engine } = inflateRawSync(file.subarray(pos), {
-      info: true,
-      ...maxInflated < kMaxLength && { maxOutputLength: Math.max(1, maxInflated) }
-    });
-    content = buffer;
-    consumed = engine.bytesWritten;
-  } catch (error) {
-    if (error.code === "ERR_BUFFER_TOO_LARGE")
-      throw tooLarge(offset, maxInflated);
-    throw inflateError(error, offset);
-  }
-  if (content.length > maxInflated) throw tooLarge(offset, maxInflated);
-  const trailer = pos + consumed;
-  if (trailer + 8 > file.length)
-    throw new ArchiveError(
-      "BAD_ARCHIVE",
-      `file ends before the gzip trailer of the member at ${offset}`
-    );
-  checkTrailer(file.subarray(trailer, trailer + 8), crc32(content), content.length, offset);
-  return { offset, raw: file.subarray(offset, trailer + 8), content };
-}
-function gzipHeaderLength(bytes, offset) {
-  const magic = [31, 139, 8];
-  for (let i = 0; i < magic.length && i < bytes.length; i++) {
-    if (bytes[i] !== magic[i])
-      throw new ArchiveError("BAD_ARCHIVE", `no gzip member at offset ${offset}`);
-  }
-  if (bytes.length < 10) return void 0;
-  const flags = bytes[3];
-  let pos = 10;
-  if (flags & FEXTRA) {
-    if (pos + 2 > bytes.length) return void 0;
-    pos += 2 + bytes.readUInt16LE(pos);
-  }
-  for (const flag of [FNAME, FCOMMENT]) {
-    if (!(flags & flag)) continue;
-    const nul = pos < bytes.length ? bytes.indexOf(0, pos) : -1;
-    if (nul < 0) return void 0;
-    pos = nul + 1;
-  }
-  if (flags & FHCRC) pos += 2;
-  return pos <= bytes.length ? pos : void 0;
-}
-function checkTrailer(trailer, crc, length, offset) {
-  if (trailer.readUInt32LE(0) !== crc || trailer.readUInt32LE(4) !== length % 2 ** 32) {
-    throw new ArchiveError("IO_ERROR", `gzip member at ${offset} fails its CRC or length check`);
-  }
-}
-function inflateError(error, offset) {
-  const message2 = error.message;
-  if (/unexpected end/i.test(message2))
-    return new ArchiveError("BAD_ARCHIVE", `file ends inside the gzip member at ${offset}`);
-  return new ArchiveError("IO_ERROR", `gzip member at ${offset} is damaged: ${message2}`);
-}
-function tooLarge(offset, limit) {
-  return new ArchiveError(
-    "TOO_LARGE",
-    `the gzip member at ${offset} inflates past the limit (${Math.max(0, limit)} bytes left of what the file may inflate to)`
-  );
-}
-async function readGzipMembers(source, sink) {
-  const reader = new GzipMemberReader(sink);
-  try {
-    await pipeline2(source, async (chunks) => {
-      for await (const chunk of chunks) if (!await reader.write(chunk)) return;
-      await reader.end();
-    });
-  } finally {
-    reader.close();
-  }
-}
-var GzipMemberReader = class {
-  constructor(sink) {
-    this.sink = sink;
-  }
-  sink;
-  state = "header";
-  /** File offset of the first byte of the chunk being processed. */
-  position = 0;
-  /** Header or trailer bytes gathered from earlier chunks. */
-  pending = Buffer.alloc(0);
-  index = -1;
-  memberOffset = 0;
-  inflate;
-  /** Bytes written to the current inflate before the chunk being processed. */
-  fed = 0;
-  inflateEnded = false;
-  crc = 0;
-  length = 0;
-  /** An error from the sink or from zlib, raised where the reader next looks. */
-  failure;
-  wake;
-  stopped = false;
-  /** Takes the next chunk of the file; false once the sink asked to stop. */
-  async write(chunk) {
-    while (chunk.length && !this.stopped) {
-      if (this.state === "header") chunk = this.header(chunk);
-      else if (this.state === "body") chunk = await this.body(chunk);
-      else chunk = this.trailer(chunk);
-    }
-    return !this.stopped;
-  }
-  /** The file ended: anything but the end of a member is a cut-off file. */
-  async end() {
-    if (this.stopped) return;
-    if (this.state === "header") {
-      if (this.pending.length)
-        throw new ArchiveError(
-          "BAD_ARCHIVE",
-          `file ends inside the gzip header at ${this.memberOffset}`
-        );
-      return;
-    }
-    if (this.state === "body") {
-      const inflate = this.inflate;
-      await this.settle((done) => inflate.end(() => done()));
-      if (!this.inflateEnded) await this.settle((done) => inflate.once("end", () => done()));
-    }
-    throw new ArchiveError(
-      "BAD_ARCHIVE",
-      `file ends before the gzip trailer of the member at ${this.memberOffset}`
-    );
-  }
-  close() {
-    this.inflate?.destroy();
-    this.inflate = void 0;
-  }
-  header(chunk) {
-    if (!this.pending.length) this.memberOffset = this.position;
-    const bytes = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
-    const length = gzipHeaderLength(bytes, this.memberOffset);
-    if (length === void 0) {
-      if (bytes.length > MAX_GZIP_HEADER)
-        throw new ArchiveError(
-          "BAD_ARCHIVE",
-          `the gzip header at ${this.memberOffset} is longer than ${MAX_GZIP_HEADER} bytes`
-        );
-      this.pending = Buffer.from(bytes);
-      this.position += chunk.length;
-      return Buffer.alloc(0);
-    }
-    const fromChunk = length - this.pending.length;
-    this.index++;
-    this.sink.start(this.index, this.memberOffset);
-    this.sink.raw(bytes.subarray(0, length));
-    this.pending = Buffer.alloc(0);
-    this.position += fromChunk;
-    this.startInflate();
-    this.state = "body";
-    return chunk.subarray(fromChunk);
-  }
-  startInflate() {
-    const inflate = createInflateRaw({ chunkSize: 128 * 1024 });
-    this.inflate = inflate;
-    this.fed = 0;
-    this.inflateEnded = false;
-    this.crc = 0;
-    this.length = 0;
-    inflate.on("data", (content) => {
-      if (this.failure !== void 0) return;
-      try {
-        this.crc = crc32(content, this.crc);
-        this.length += content.length;
-        this.sink.content(content);
-      } catch (error) {
-        this.fail(error);
-        inflate.destroy();
-      }
-    });
-    inflate.on("end", () => {
-      this.inflateEnded = true;
-      this.wake?.();
-    });
-    inflate.on("error", (error) => this.fail(inflateError(error, this.memberOffset)));
-  }
-  fail(error) {
-    this.failure ??= error;
-    this.wake?.(this.failure);
-  }
-  /** Waits for zlib (a write taken, the end reached), raising whatever failed meanwhile. */
-  async settle(start2) {
-    if (this.failure === void 0) {
-      await new Promise((resolve2, reject) => {
-        this.wake = (error) => error === void 0 ? void 0 : reject(error);
-        start2(resolve2);
-      });
-      this.wake = void 0;
-    }
-    if (this.failure !== void 0) throw this.failure;
-  }
-  async body(chunk) {
-    const inflate = this.inflate;
-    await this.settle((done) => inflate.write(chunk, () => done()));
-    let used = inflate.bytesWritten - this.fed;
-    if (used === chunk.length && !this.inflateEnded) {
-      this.sink.raw(chunk);
-      this.fed += chunk.length;
-      this.position += chunk.length;
-      return Buffer.alloc(0);
-    }
-    if (!this.inflateEnded) await this.settle((done) => inflate.once("end", () => done()));
-    used = inflate.bytesWritten - this.fed;
-    this.sink.raw(chunk.subarray(0, used));
-    this.position += used;
-    this.close();
-    this.state = "trailer";
-    return chunk.subarray(used);
-  }
-  trailer(chunk) {
-    const take = chunk.subarray(0, 8 - this.pending.length);
-    this.pending = Buffer.concat([this.pending, take]);
-    this.position += take.length;
-    if (this.pending.length < 8) return chunk.subarray(take.length);
-    checkTrailer(this.pending, this.crc, this.length, this.memberOffset);
-    this.sink.raw(this.pending);
-    this.pending = Buffer.alloc(0);
-    this.state = "header";
-    if (!this.sink.end(this.index)) this.stopped = true;
-    return chunk.subarray(take.length);
-  }
-};
-
-// src/apk/tar.ts
-var BLOCK = 512;
-var MAX_TAR_META_BYTES = 1024 * 1024;
-function readTar(archive) {
-  const entries = [];
-  let chunks = [];
-  const reader = new TarReader({
-    entry: (header) => {
-      entries.push({ ...header, content: Buffer.alloc(0) });
-      chunks = [];
-    },
-    body: (chunk) => chunks.push(chunk),
-    end: () => {
-      entries.at(-1).content = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-    }
-  });
-  reader.write(archive);
-  reader.end();
-  return entries;
-}
-var TarReader = class {
-  constructor(visitor) {
-    this.visitor = visitor;
-  }
-  visitor;
-  state = "header";
-  /** Archive offset of the next byte. */
-  offset = 0;
-  header = Buffer.alloc(BLOCK);
-  headerFill = 0;
-  entryOffset = 0;
-  remaining = 0;
-  padding = 0;
-  /** The body of a pax or GNU long-name entry, gathered to be parsed at its end. */
-  meta;
-  pax = {};
-  longName;
-  longLink;
-  write(chunk) {
-    let pos = 0;
-    while (pos < chunk.length && this.state !== "done") {
-      if (this.state === "header") {
-        const take = Math.min(BLOCK - this.headerFill, chunk.length - pos);
-        chunk.copy(this.header, this.headerFill, pos, pos + take);
-        this.headerFill += take;
-        pos += take;
-        this.offset += take;
-        if (this.headerFill === BLOCK) this.startEntry();
-      } else if (this.state === "body") {
-        const take = Math.min(this.remaining, chunk.length - pos);
-        const piece = chunk.subarray(pos, pos + take);
-        if (this.meta) this.meta.chunks.push(Buffer.from(piece));
-        else this.visitor.body(piece);
-        pos += take;
-        this.offset += take;
-        this.remaining -= take;
-        if (!this.remaining) this.endEntry();
-      } else {
-        const take = Math.min(this.padding, chunk.length - pos);
-        pos += take;
-        this.offset += take;
-        this.padding -= take;
-        if (!this.padding) this.state = "header";
-      }
-    }
-  }
-  /** The archive ended: an entry whose body is not all there is a cut-off archive. */
-  end() {
-    if (this.state === "body")
-      throw new ArchiveError("BAD_ARCHIVE", `tar entry at ${this.entryOffset} is cut short`);
-  }
-  startEntry() {
-    const header = this.header;
-    this.headerFill = 0;
-    this.entryOffset = this.offset - BLOCK;
-    if (header.every((b) => b === 0)) {
-      this.state = "done";
-      return;
-    }
-    if (!checksumOk(header))
-      throw new ArchiveError("BAD_ARCHIVE", `tar header at ${this.entryOffset} has a bad checksum`);
-    const size = octal(header.subarray(124, 136));
-    if (!Number.isSafeInteger(size) || size < 0)
-      throw new ArchiveError("BAD_ARCHIVE", `tar header at ${this.entryOffset} has no usable size`);
-    const typeflag = String.fromCharCode(header[156]);
-    this.remaining = size;
-    this.padding = (BLOCK - size % BLOCK) % BLOCK;
-    if ("xgLK".includes(typeflag)) {
-      if (size > MAX_TAR_META_BYTES)
-        throw new ArchiveError(
-          "BAD_ARCHIVE",
-          `tar header at ${this.entryOffset} announces ${size} bytes of extended header, more than the ${MAX_TAR_META_BYTES} read`
-        );
-      this.meta = { type: typeflag, chunks: [] };
-    } else {
-      const prefix = isUstar(header) ? cString(header.subarray(345, 500)) : "";
-      const name = cString(header.subarray(0, 100));
-      const linkname = header.subarray(157, 257);
-      this.visitor.entry({
-        path: this.pax.path ?? this.longName ?? (prefix ? `${prefix}/${name}` : name),
-        type: TYPES[typeflag] ?? "other",
-        mode: octal(header.subarray(100, 108)),
-        uid: octal(header.subarray(108, 116)),
-        gid: octal(header.subarray(116, 124)),
-        size,
-        mtime: octal(header.subarray(136, 148)),
-        linkTarget: this.pax.linkpath ?? this.longLink ?? (typeflag === "0" || typeflag === "\0" ? "" : cString(linkname)),
-        linknameField: Buffer.from(trimNul(linkname)),
-        pax: this.pax
-      });
-      this.pax = {};
-      this.longName = void 0;
-      this.longLink = void 0;
-    }
-    this.state = "body";
-    if (!size) this.endEntry();
-  }
-  endEntry() {
-    this.state = this.padding ? "padding" : "header";
-    const meta = this.meta;
-    this.meta = void 0;
-    if (!meta) {
-      this.visitor.end();
-      return;
-    }
-    const body = Buffer.concat(meta.chunks);
-    if (meta.type === "x") this.pax = { ...this.pax, ...parsePax(body) };
-    else if (meta.type === "L") this.longName = cString(body);
-    else if (meta.type === "K") this.longLink = cString(body);
-  }
-};
-var TYPES = {
-  "0": "file",
-  "\0": "file",
-  "7": "file",
-  "5": "dir",
-  "2": "symlink",
-  "1": "hardlink",
-  "6": "fifo",
-  "3": "char",
-  "4": "block"
-};
-function parsePax(body) {
-  const records = {};
-  let pos = 0;
-  while (pos < body.length) {
-    const space = body.indexOf(32, pos);
-    if (space < 0) break;
-    const length = Number(body.subarray(pos, space).toString("ascii"));
-    if (!Number.isInteger(length) || length <= 0) break;
-    const record = body.subarray(space + 1, pos + length - 1).toString("utf8");
-    const eq = record.indexOf("=");
-    records[record.slice(0, eq)] = record.slice(eq + 1);
-    pos += length;
-  }
-  return records;
-}
-function checksumOk(header) {
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : header[i];
-  return sum === octal(header.subarray(148, 156));
-}
-function isUstar(header) {
-  return header.subarray(257, 263).toString("latin1") === "ustar\0";
-}
-function octal(field) {
-  const text = cString(field).trim();
-  return text ? parseInt(text, 8) : 0;
-}
-function cString(field) {
-  const end = field.indexOf(0);
-  return field.subarray(0, end < 0 ? field.length : end).toString("utf8");
-}
-function trimNul(field) {
-  let end = field.length;
-  while (end > 0 && field[end - 1] === 0) end--;
-  return field.subarray(0, end);
-}
-
-// src/apk/verify.ts
-function trustedKeys(entries) {
-  return new Map([...entries].map(([name, pem]) => [name, createPublicKey2(pem)]));
-}
-var MAX_INFLATED_BYTES = 8 * 1024 ** 3;
-var MAX_CONTROL_BYTES = 16 * 1024 ** 2;
-var DIGESTS = { RSA: "sha1", RSA256: "sha256", RSA512: "sha512" };
-async function checkPackageFile(path, keys, options = {}) {
-  const { size } = await stat4(path);
-  const source = createReadStream2(path, { highWaterMark: 256 * 1024 });
-  return { ...await verifyPackageStream(source, keys, options), size };
-}
-async function verifyPackageStream(source, keys, options = {}) {
-  const pass = new PackagePass(keys, options);
-  let verification;
-  try {
-    await readGzipMembers(source, pass);
-    verification = pass.finish();
-  } catch (error) {
-    if (error.syscall) throw error;
-    verification = archiveFailure(error);
-  }
-  return { ...verification, identity: pass.identity, pkginfo: pass.pkginfo };
-}
-var PackagePass = class {
-  constructor(keys, options) {
-    this.keys = keys;
-    this.options = options;
-    this.maxInflated = options.maxInflatedBytes ?? MAX_INFLATED_BYTES;
-  }
-  keys;
-  options;
-  signatures = [];
-  control;
-  pkginfo;
-  identity;
-  role = "first";
-  raws = [];
-  contents = [];
-  kept = 0;
-  inflated = 0;
-  maxInflated;
-  /** A verdict reached before the data (the signature's). */
-  early;
-  signedBy;
-  datahash;
-  dataHash;
-  /** Without datahash the signature covers control and data: checked as the data streams past. */
-  pending = [];
-  /** Set at the data stream's start: any member after it is 'after'. */
-  tar;
-  tarError;
-  file;
-  checksumFailure;
-  start(index) {
-    if (index === 0) this.role = "first";
-    else if (!this.control) this.role = "control";
-    else if (!this.tar) {
-      this.role = "data";
-      if (this.datahash) this.dataHash = createHash4("sha256");
-      this.tar = new TarReader({
-        entry: (header) => this.entry(header),
-        body: (chunk) => {
-          this.file?.hash.update(chunk);
-          this.options.onContent?.(chunk);
-        },
-        end: () => this.entryEnd()
-      });
-    } else this.role = "after";
-  }
-  raw(chunk) {
-    if (this.role === "first" || this.role === "control") {
-      this.keep(chunk.length);
-      this.raws.push(chunk);
-    } else if (this.role === "data") {
-      this.dataHash?.update(chunk);
-      for (const { verify } of this.pending) verify.update(chunk);
-    }
-  }
-  content(chunk) {
-    this.inflated += chunk.length;
-    if (this.inflated > this.maxInflated)
-      throw new ArchiveError(
-        "TOO_LARGE",
-        `the package inflates to more than ${this.maxInflated} bytes, the most PAKman reads (MAX_INFLATED_BYTES)`
-      );
-    if (this.role === "first" || this.role === "control") {
-      this.keep(chunk.length);
-      this.contents.push(chunk);
-    } else if (this.role === "data" && this.tarError === void 0) {
-      try {
-        this.tar.write(chunk);
-      } catch (error) {
-        if (error instanceof ArchiveError && error.kind === "TOO_LARGE") throw error;
-        this.tarError = error;
-      }
-    }
-  }
-  end() {
-    if (this.role === "first" || this.role === "control") {
-      const raw = Buffer.concat(this.raws);
-      const content = Buffer.concat(this.contents);
-      this.raws = [];
-      this.contents = [];
-      this.kept = 0;
-      const entries = readTar(content);
-      if (this.role === "first" && entries.length > 0 && entries.every((e) => e.path.startsWith(".SIGN."))) {
-        this.signatures = entries.map(signatureOf);
-        return true;
-      }
-      return this.readControl(raw, entries);
-    }
-    if (this.role === "data" && this.tarError === void 0) {
-      try {
-        this.tar.end();
-      } catch (error) {
-        this.tarError = error;
-      }
-    }
-    return true;
-  }
-  /** The verdict once the pass is over (or stopped early). */
-  finish() {
-    if (this.early) return this.early;
-    if (!this.control) throw new ArchiveError("BAD_ARCHIVE", "no control stream");
-    if (this.tarError !== void 0) throw this.tarError;
-    if (!this.keys) return { verdict: "OK", reason: "read, not verified" };
-    for (const { signature, verify } of this.pending) {
-      if (!verify.verify(this.keys.get(signature.keyName), signature.bytes))
-        return signatureMismatch(signature);
-    }
-    if (this.datahash) {
-      if (!this.dataHash) return { verdict: "BAD_ARCHIVE", reason: "no data stream" };
-      const actual = this.dataHash.digest("hex");
-      if (actual !== this.datahash)
-        return {
-          verdict: "BAD_SIGNATURE",
-          reason: `data stream sha256 ${actual} is not the datahash ${this.datahash}`
-        };
-    }
-    if (this.checksumFailure) return { verdict: "BAD_SIGNATURE", reason: this.checksumFailure };
-    return { verdict: "OK", reason: "signature verified", signedBy: this.signedBy };
-  }
-  keep(length) {
-    this.kept += length;
-    if (this.kept > MAX_CONTROL_BYTES)
-      throw new ArchiveError(
-        "TOO_LARGE",
-        `the ${this.role === "first" ? "first" : "control"} stream is more than ${MAX_CONTROL_BYTES} bytes, raw and inflated together, the most PAKman keeps before the signature is checked (MAX_CONTROL_BYTES)`
-      );
-  }
-  readControl(raw, entries) {
-    const pkginfo = entries.find((e) => e.path === ".PKGINFO");
-    if (!pkginfo) throw new ArchiveError("BAD_ARCHIVE", "no .PKGINFO in the control stream");
-    this.control = entries;
-    this.pkginfo = parseKeyValues(pkginfo.content.toString("utf8"));
-    this.identity = `Q1${createHash4("sha1").update(raw).digest("base64")}`;
-    this.datahash = this.pkginfo.find(([key]) => key === "datahash")?.[1] || void 0;
-    if (!this.keys) return true;
-    if (this.datahash) {
-      const verdict = checkSignatures(this.signatures, raw, this.keys);
-      if (verdict.verdict !== "OK") this.early = verdict;
-      this.signedBy = verdict.signedBy;
-      return !this.early;
-    }
-    const trusted = this.signatures.filter((s) => this.keys.has(s.keyName));
-    if (!trusted.length) {
-      this.early = checkSignatures(this.signatures, raw, this.keys);
-      return false;
-    }
-    this.pending = trusted.map((signature) => ({
-      signature,
-      verify: createVerify(DIGESTS[signature.algorithm]).update(raw)
-    }));
-    this.signedBy = trusted[0].keyName;
-    return true;
-  }
-  entry(header) {
-    const left = this.maxInflated - this.inflated;
-    if (header.size > left)
-      throw new ArchiveError(
-        "TOO_LARGE",
-        `${header.path} is ${header.size} bytes, more than the ${left} left of the ${this.maxInflated} bytes a package may inflate to, the most PAKman reads (MAX_INFLATED_BYTES)`
-      );
-    this.options.onEntry?.(header);
-    const expected = header.pax["APK-TOOLS.checksum.SHA1"];
-    if (!expected) return;
-    const hash = createHash4("sha1");
-    if (header.type === "symlink") hash.update(header.linknameField);
-    this.file = { header, expected, hash };
-  }
-  entryEnd() {
-    const file = this.file;
-    this.file = void 0;
-    if (!file || this.checksumFailure) return;
-    const actual = file.hash.digest("hex");
-    if (actual !== file.expected)
-      this.checksumFailure = `${file.header.path}: SHA-1 ${actual} is not the recorded ${file.expected}`;
-  }
-};
-var MAX_INDEX_BYTES = 64 * 1024 ** 2;
-function indexTooLarge(size) {
-  return new ArchiveError(
-    "TOO_LARGE",
-    `the index is ${size} bytes, more than the ${MAX_INDEX_BYTES} PAKman reads (MAX_INDEX_BYTES)`
-  );
-}
-function readIndex(file) {
-  if (file.length > MAX_INDEX_BYTES) throw indexTooLarge(file.length);
-  const members = splitGzipMembers(file, MAX_INDEX_BYTES);
-  const first = readTar(members[0]?.content ?? Buffer.alloc(0));
-  const signed = first.length > 0 && first.every((e) => e.path.startsWith(".SIGN."));
-  const body = members[signed ? 1 : 0];
-  if (!body) throw new ArchiveError("BAD_ARCHIVE", "no index stream");
-  const files = readTar(body.content);
-  const text = files.find((e) => e.path === "APKINDEX")?.content.toString("utf8");
-  if (text === void 0) throw new ArchiveError("BAD_ARCHIVE", "no APKINDEX in the index stream");
-  return {
-    members,
-    signatures: signed ? first.map(signatureOf) : [],
-    description: files.find((e) => e.path === "DESCRIPTION")?.content.toString("utf8") ?? "",
-    entries: parseIndexText(text)
-  };
-}
-async function checkIndexFile(path, keys) {
-  const { size } = await stat4(path);
-  if (size > MAX_INDEX_BYTES) return archiveFailure(indexTooLarge(size));
-  const bytes = await readFile4(path);
-  let index;
-  try {
-    index = readIndex(bytes);
-  } catch (error) {
-    return archiveFailure(error);
-  }
-  return { ...indexSignatures(index, keys), entries: index.entries };
-}
-function indexSignatures(index, keys) {
-  return checkSignatures(
-    index.signatures,
-    index.members[index.signatures.length ? 1 : 0].raw,
-    keys
-  );
-}
-function parseIndexText(text) {
-  return text.split(/\n\n+/).map((block) => block.split("\n").filter(Boolean)).filter((lines) => lines.length).map((lines) => {
-    const fields = lines.map((line) => [line.slice(0, 1), line.slice(2)]);
-    const get = (letter) => fields.find(([l]) => l === letter)?.[1] ?? "";
-    return {
-      fields,
-      name: get("P"),
-      version: get("V"),
-      checksum: get("C"),
-      size: Number(get("S")),
-      arch: get("A")
-    };
-  });
-}
-function checkSignatures(signatures, signed, keys) {
-  const trusted = signatures.filter((s) => keys.has(s.keyName));
-  if (!trusted.length) {
-    return {
-      verdict: "UNTRUSTED",
-      reason: signatures.length ? `signed by ${signatures.map((s) => s.keyName).join(", ")}, which is not trusted` : "not signed"
-    };
-  }
-  for (const signature of trusted) {
-    const ok = rsaVerify(
-      DIGESTS[signature.algorithm],
-      signed,
-      keys.get(signature.keyName),
-      signature.bytes
-    );
-    if (!ok) return signatureMismatch(signature);
-  }
-  return { verdict: "OK", reason: "signature verified", signedBy: trusted[0].keyName };
-}
-function signatureMismatch(signature) {
-  return {
-    verdict: "BAD_SIGNATURE",
-    reason: `the ${signature.algorithm} signature by ${signature.keyName} does not match`
-  };
-}
-function signatureOf(entry) {
-  const match = /^\.SIGN\.(RSA|RSA256|RSA512)\.(.+)$/.exec(entry.path);
-  if (!match) throw new ArchiveError("BAD_ARCHIVE", `unknown signature entry ${entry.path}`);
-  return { algorithm: match[1], keyName: match[2], bytes: entry.content };
-}
-function parseKeyValues(text) {
-  return text.split("\n").filter((line) => line && !line.startsWith("#")).map((line) => {
-    const eq = line.indexOf(" = ");
-    return eq < 0 ? [line.trim(), ""] : [line.slice(0, eq), line.slice(eq + 3)];
-  });
-}
-function archiveFailure(error) {
-  if (error instanceof ArchiveError) return { verdict: error.kind, reason: error.message };
-  return { verdict: "BAD_ARCHIVE", reason: error.message };
-}
-
-// src/apk/repository.ts
-async function checkPaths(paths, keys, observe = () => ({})) {
-  const checks = [];
-  for (const path of paths) {
-    if ((await stat5(path)).isDirectory()) checks.push(...await checkTree(path, keys, observe));
-    else if (basename(path) === "APKINDEX.tar.gz")
-      checks.push(fileCheck(path, await checkIndexFile(path, keys)));
-    else checks.push(fileCheck(path, await checkPackageFile(path, keys, observe(path))));
-  }
-  return checks;
-}
-async function checkTree(dir, keys, observe) {
-  const checks = [];
-  const entries = await readdir3(dir, { withFileTypes: true });
-  for (const entry of entries) {
-    if (entry.isDirectory()) checks.push(...await checkTree(join7(dir, entry.name), keys, observe));
-  }
-  const files = entries.filter((e) => e.isFile()).map((e) => e.name);
-  const packages = /* @__PURE__ */ new Map();
-  let listing;
-  for (const name of files.filter((f) => f.endsWith(".apk") || f === "APKINDEX.tar.gz").sort()) {
-    const path = join7(dir, name);
-    if (name === "APKINDEX.tar.gz") {
-      const index = await checkIndexFile(path, keys);
-      checks.push(fileCheck(path, index));
-      listing = index.entries;
-      continue;
-    }
-    const result = await checkPackageFile(path, keys, observe(path));
-    packages.set(name, result);
-    checks.push(fileCheck(path, result));
-  }
-  if (listing) checks.push(...checkListing(dir, files, listing, packages));
-  return checks;
-}
-function fileCheck(path, result) {
-  return { path, verdict: result.verdict, reason: result.reason };
-}
-function checkListing(dir, files, entries, packages) {
-  const checks = [];
-  const indexPath = join7(dir, "APKINDEX.tar.gz");
-  const listed = /* @__PURE__ */ new Set();
-  for (const entry of entries) {
-    const name = `${entry.name}-${entry.version}.apk`;
-    const path = join7(dir, name);
-    listed.add(name);
-    const found = packages.get(name);
-    if (!found) {
-      checks.push({ path, verdict: "MISSING", reason: `listed in ${indexPath} but not present` });
-      continue;
-    }
-    const { identity, size } = found;
-    if (identity !== void 0 && identity !== entry.checksum || size !== entry.size) {
-      checks.push({
-        path,
-        verdict: "MISMATCH",
-        reason: `the index says C:${entry.checksum} S:${entry.size}, the file is C:${identity ?? "(unreadable)"} S:${size}`
-      });
-    }
-  }
-  for (const name of files.filter((f) => f.endsWith(".apk") && !listed.has(f))) {
-    checks.push({ path: join7(dir, name), verdict: "NOT_LISTED", reason: `not in ${indexPath}` });
-  }
-  return checks;
-}
-
-// src/apk/write.ts
-import { gzipSync } from "node:zlib";
-var FIELDS = [
-  ["P", "pkgname"],
-  ["V", "pkgver"],
-  ["A", "arch"],
-  ["S", ""],
-  ["I", "size"],
-  ["T", "pkgdesc"],
-  ["U", "url"],
-  ["L", "license"],
-  ["o", "origin"],
-  ["m", "maintainer"],
-  ["t", "builddate"],
-  ["c", "commit"],
-  ["k", "provider_priority"],
-  ["D", "depend"],
-  ["p", "provides"],
-  ["i", "install_if"]
-];
-function indexText(packages, rewriteArch) {
-  const entries = packages.map(({ pkg, fileSize }) => {
-    const values = (key) => pkg.pkginfo.filter(([k]) => k === key).map(([, v]) => v);
-    const lines = [`C:${pkg.identity}`];
-    for (const [letter, key] of FIELDS) {
-      if (letter === "S") {
-        lines.push(`S:${fileSize}`);
-        continue;
-      }
-      const found = values(key);
-      if (!found.length) continue;
-      let value = ["depend", "provides", "install_if"].includes(key) ? found.join(" ") : found[0];
-      if (letter === "A" && rewriteArch && value === "noarch") value = rewriteArch;
-      if (value === "" && ["D", "p", "i", "k", "m"].includes(letter)) continue;
-      lines.push(`${letter}:${value}`);
-    }
-    return {
-      name: values("pkgname")[0] ?? "",
-      version: values("pkgver")[0] ?? "",
-      text: `${lines.join("\n")}
-`
-    };
-  });
-  entries.sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
-  return entries.map((e) => `${e.text}
-`).join("");
-}
-function indexMember(text, description, mtime) {
-  const tar2 = Buffer.concat([
-    tarEntry("DESCRIPTION", Buffer.from(description), mtime),
-    tarEntry("APKINDEX", Buffer.from(text), mtime),
-    Buffer.alloc(1024)
-  ]);
-  return gzipSync(tar2, { level: 9 });
-}
-function signatureMember(name, signature, mtime) {
-  return gzipSync(tarEntry(name, signature, mtime), { level: 9 });
-}
-function tarEntry(name, content, mtime) {
-  const header = Buffer.alloc(512);
-  header.write(name, 0, 100, "utf8");
-  header.write("0000644\0", 100);
-  header.write("0000000\0", 108);
-  header.write("0000000\0", 116);
-  header.write(`${content.length.toString(8).padStart(11, "0")}\0`, 124);
-  header.write(`${Math.max(0, mtime).toString(8).padStart(11, "0")}\0`, 136);
-  header.write("        ", 148);
-  header.write("0", 156);
-  header.write("ustar\0", 257);
-  header.write("00", 263);
-  let sum = 0;
-  for (const byte of header) sum += byte;
-  header.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148);
-  const padding = Buffer.alloc((512 - content.length % 512) % 512);
-  return Buffer.concat([header, content, padding]);
-}
-
-// src/signing/sign.ts
 function signMember(member, key, keyName, mtime, algorithm = "RSA") {
   const signature = sign(algorithm === "RSA" ? "sha1" : "sha256", member, key);
   return Buffer.concat([signatureMember(`.SIGN.${algorithm}.${keyName}`, signature, mtime), member]);
 }
 
 // src/signing/trust.ts
-import { createPrivateKey as createPrivateKey2, createPublicKey as createPublicKey3 } from "node:crypto";
-import { basename as basename2 } from "node:path";
+import { createPrivateKey as createPrivateKey2, createPublicKey as createPublicKey2 } from "node:crypto";
+import { basename } from "node:path";
 async function loadTrustedKeys(files) {
   const keys = /* @__PURE__ */ new Map();
   for (const file of files) {
     const pem = await readKeyFile(file, file, "a public key file NAME.rsa.pub");
-    keys.set(basename2(file), trustedPublicKey(file, pem));
+    keys.set(basename(file), trustedPublicKey(file, pem));
   }
   return keys;
 }
@@ -1985,46 +1097,46 @@ function trustedPublicKey(file, pem) {
     }
   }
   try {
-    return createPublicKey3(pem);
+    return createPublicKey2(pem);
   } catch {
     throw new KeyError(`${file} is not a PEM public key (expected -----BEGIN PUBLIC KEY-----)`);
   }
 }
 
 // src/publish/index.ts
-import { readdir as readdir7, writeFile as writeFile5 } from "node:fs/promises";
-import { basename as basename6, join as join12 } from "node:path";
+import { readdir as readdir6, writeFile as writeFile5 } from "node:fs/promises";
+import { basename as basename5, join as join11 } from "node:path";
 
 // src/publish/artifact.ts
-import { readdir as readdir5 } from "node:fs/promises";
+import { readdir as readdir4 } from "node:fs/promises";
 
 // src/publish/output.ts
 import {
   chmod as chmod2,
   mkdir as mkdir4,
   mkdtemp as mkdtemp4,
-  readdir as readdir4,
+  readdir as readdir3,
   realpath,
   rename as rename3,
   rm as rm6,
-  stat as stat6,
+  stat as stat4,
   writeFile as writeFile3
 } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
-import { basename as basename4, dirname as dirname2, join as join9, resolve, sep } from "node:path";
+import { basename as basename3, dirname as dirname2, join as join8, resolve, sep } from "node:path";
 
 // src/publish/manifest.ts
-import { readFile as readFile5 } from "node:fs/promises";
-import { basename as basename3, join as join8 } from "node:path";
+import { readFile as readFile4 } from "node:fs/promises";
+import { basename as basename2, join as join7 } from "node:path";
 var MANIFEST = "pakman.json";
 async function readManifests(dirs) {
   return Promise.all(
     dirs.map(async (dir) => {
       try {
-        return JSON.parse(await readFile5(join8(dir, MANIFEST), "utf8"));
+        return JSON.parse(await readFile4(join7(dir, MANIFEST), "utf8"));
       } catch (error) {
         throw new Error(
-          `${MANIFEST} in ${basename3(dir)} is unreadable: ${error.message}`,
+          `${MANIFEST} in ${basename2(dir)} is unreadable: ${error.message}`,
           {
             cause: error
           }
@@ -2058,10 +1170,10 @@ function mergeKeyName(manifests, given) {
 
 // src/publish/output.ts
 var OUTPUT_MARKER = ".pakman-output";
-var DEFAULT_OUTPUT = join9(".pakman", "packages");
+var DEFAULT_OUTPUT = join8(".pakman", "packages");
 async function claimOutputDir(dir, workspace, option) {
   const target = resolve(dir);
-  const existing = await stat6(target).catch(() => void 0);
+  const existing = await stat4(target).catch(() => void 0);
   if (existing && !existing.isDirectory())
     throw new Error(
       `the output directory ${dir} (${option}) is not a directory; name a directory for packages`
@@ -2075,7 +1187,7 @@ async function claimOutputDir(dir, workspace, option) {
       `the output directory ${dir} (${option}) would hold the workspace or the home directory; choose a directory of its own`
     );
   }
-  const entries = await readdir4(real);
+  const entries = await readdir3(real);
   const ours = entries.includes(OUTPUT_MARKER) || entries.includes(MANIFEST);
   if (entries.length && !ours) {
     const shown = entries.sort().slice(0, 5).join(", ") + (entries.length > 5 ? ", \u2026" : "");
@@ -2083,22 +1195,22 @@ async function claimOutputDir(dir, workspace, option) {
       `the output directory ${dir} (${option}) holds files PAKman did not write (${shown}). PAKman replaces the contents of its output directory, so it only uses one that is empty or that it wrote before (it holds ${OUTPUT_MARKER}). Set ${option} to a new or empty directory, or move those files away; nothing was changed.`
     );
   }
-  await writeFile3(join9(real, OUTPUT_MARKER), markerText(), { mode: 420 });
+  await writeFile3(join8(real, OUTPUT_MARKER), markerText(), { mode: 420 });
   return real;
 }
 function markerText() {
   return "This directory is output of PAKman; each build replaces what is in it.\n";
 }
 async function emptyOutputDir(real) {
-  for (const entry of await readdir4(real)) {
-    if (entry !== OUTPUT_MARKER) await rm6(join9(real, entry), { recursive: true, force: true });
+  for (const entry of await readdir3(real)) {
+    if (entry !== OUTPUT_MARKER) await rm6(join8(real, entry), { recursive: true, force: true });
   }
 }
 async function stageOutput(real, owner) {
   const parent = dirname2(real);
-  const dir = await mkdtemp4(join9(parent, `.${basename4(real)}.pakman-staging-`));
-  await writeFile3(join9(dir, OUTPUT_MARKER), markerText(), { mode: 420 });
-  await chmod2(dir, (await stat6(real)).mode & 4095);
+  const dir = await mkdtemp4(join8(parent, `.${basename3(real)}.pakman-staging-`));
+  await writeFile3(join8(dir, OUTPUT_MARKER), markerText(), { mode: 420 });
+  await chmod2(dir, (await stat4(real)).mode & 4095);
   await handOver(dir, owner);
   const discard = () => rm6(dir, { recursive: true, force: true });
   return {
@@ -2106,13 +1218,13 @@ async function stageOutput(real, owner) {
     discard,
     async commit(files = {}) {
       for (const [name, text] of Object.entries(files))
-        await writeFile3(join9(dir, name), text, { mode: 420 });
+        await writeFile3(join8(dir, name), text, { mode: 420 });
       const old = `${dir}-old`;
       try {
         await rename3(real, old);
       } catch {
         await emptyOutputDir(real);
-        for (const entry of await readdir4(dir)) await rename3(join9(dir, entry), join9(real, entry));
+        for (const entry of await readdir3(dir)) await rename3(join8(dir, entry), join8(real, entry));
         await discard();
         return;
       }
@@ -2123,7 +1235,7 @@ async function stageOutput(real, owner) {
 }
 
 // src/publish/artifact.ts
-import { join as join10 } from "node:path";
+import { join as join9 } from "node:path";
 async function uploadDirectory(name, dir, log) {
   const { DefaultArtifactClient } = await import("./artifact-BP65M57T.js");
   const client = new DefaultArtifactClient();
@@ -2142,8 +1254,8 @@ async function uploadDirectory(name, dir, log) {
   return { id: response.id, size: response.size ?? 0 };
 }
 async function listFiles(dir) {
-  const entries = await readdir5(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile() && e.name !== OUTPUT_MARKER).map((e) => join10(e.parentPath, e.name)).sort();
+  const entries = await readdir4(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile() && e.name !== OUTPUT_MARKER).map((e) => join9(e.parentPath, e.name)).sort();
 }
 
 // src/publish/release.ts
@@ -2443,9 +1555,9 @@ function toRelease(data) {
 }
 
 // src/publish/merge.ts
-import { copyFile as copyFile2, mkdir as mkdir5, mkdtemp as mkdtemp5, readdir as readdir6, rm as rm7, stat as stat7, writeFile as writeFile4 } from "node:fs/promises";
+import { copyFile as copyFile2, mkdir as mkdir5, mkdtemp as mkdtemp5, readdir as readdir5, rm as rm7, stat as stat5, writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
-import { basename as basename5, join as join11 } from "node:path";
+import { basename as basename4, join as join10 } from "node:path";
 async function mergeRepositories(artifactDirs, settings) {
   const privateKey = readPrivateKey(settings.signingKey);
   const manifests = await readManifests(artifactDirs);
@@ -2459,7 +1571,7 @@ async function mergeRepositories(artifactDirs, settings) {
     for (const part of [manifest.stack, manifest.arch]) {
       if (typeof part !== "string" || !/^[A-Za-z0-9._:@/-]+$/.test(part) || part.split("/").some((p) => p === ".." || p === "")) {
         throw new Error(
-          `${MANIFEST} in ${basename5(dir)} names an unusable stack or arch: ${JSON.stringify(part)}`
+          `${MANIFEST} in ${basename4(dir)} names an unusable stack or arch: ${JSON.stringify(part)}`
         );
       }
     }
@@ -2467,14 +1579,14 @@ async function mergeRepositories(artifactDirs, settings) {
       const checked = await checkPackageFile(file.path, trusted);
       if (checked.verdict !== "OK") {
         throw new Error(
-          `${manifest.stack} ${manifest.arch} ${basename5(file.path)}: ${checked.verdict} with ${keyFile} (${checked.reason}); merge only packages signed with the same key`
+          `${manifest.stack} ${manifest.arch} ${basename4(file.path)}: ${checked.verdict} with ${keyFile} (${checked.reason}); merge only packages signed with the same key`
         );
       }
-      const target = join11(manifest.stack, file.repo, file.arch);
-      await mkdir5(join11(settings.outputDir, target), { recursive: true });
-      await copyFile2(file.path, join11(settings.outputDir, target, basename5(file.path)));
+      const target = join10(manifest.stack, file.repo, file.arch);
+      await mkdir5(join10(settings.outputDir, target), { recursive: true });
+      await copyFile2(file.path, join10(settings.outputDir, target, basename4(file.path)));
       const sbom = file.path.replace(/\.apk$/, ".spdx.json");
-      await copyFile2(sbom, join11(settings.outputDir, target, basename5(sbom))).catch(
+      await copyFile2(sbom, join10(settings.outputDir, target, basename4(sbom))).catch(
         (error) => {
           if (error.code !== "ENOENT") throw error;
         }
@@ -2488,16 +1600,16 @@ async function mergeRepositories(artifactDirs, settings) {
     }
   }
   for (const [target, packages] of byDirectory) {
-    const arch = basename5(target);
+    const arch = basename4(target);
     const text = indexText(packages, arch);
     const member = indexMember(text, `${target} `, settings.mtime);
     await writeFile4(
-      join11(settings.outputDir, target, "APKINDEX.tar.gz"),
+      join10(settings.outputDir, target, "APKINDEX.tar.gz"),
       signMember(member, privateKey, keyFile, settings.mtime)
     );
     settings.log(`${target}: ${packages.length} packages, APKINDEX.tar.gz signed with ${keyFile}`);
   }
-  const publicKeyFile = join11(settings.outputDir, keyFile);
+  const publicKeyFile = join10(settings.outputDir, keyFile);
   await writeFile4(publicKeyFile, publicKeyPem);
   const count = [...byDirectory.values()].reduce((n, list2) => n + list2.length, 0);
   return {
@@ -2509,11 +1621,11 @@ async function mergeRepositories(artifactDirs, settings) {
   };
 }
 async function apkFiles(dir) {
-  const entries = await readdir6(dir, { recursive: true, withFileTypes: true });
+  const entries = await readdir5(dir, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile() && e.name.endsWith(".apk")).map((e) => {
-    const parts = join11(e.parentPath, e.name).slice(dir.length + 1).split("/");
+    const parts = join10(e.parentPath, e.name).slice(dir.length + 1).split("/");
     return {
-      path: join11(e.parentPath, e.name),
+      path: join10(e.parentPath, e.name),
       repo: parts.at(-3) ?? "main",
       arch: parts.at(-2) ?? "noarch"
     };
@@ -2522,13 +1634,13 @@ async function apkFiles(dir) {
 async function downloadBuildArtifacts(log, tempDir = tmpdir4()) {
   const { DefaultArtifactClient } = await import("./artifact-BP65M57T.js");
   const client = new DefaultArtifactClient();
-  const root = await mkdtemp5(join11(tempDir, "pakman-merge-"));
+  const root = await mkdtemp5(join10(tempDir, "pakman-merge-"));
   const { artifacts } = await client.listArtifacts();
   const dirs = [];
   for (const artifact of artifacts) {
-    const path = join11(root, String(artifact.id));
+    const path = join10(root, String(artifact.id));
     await client.downloadArtifact(artifact.id, { path });
-    const isBuild = await stat7(join11(path, MANIFEST)).then(
+    const isBuild = await stat5(join10(path, MANIFEST)).then(
       () => true,
       () => false
     );
@@ -2540,17 +1652,17 @@ async function downloadBuildArtifacts(log, tempDir = tmpdir4()) {
 
 // src/publish/index.ts
 function assetName(stack, arch, file) {
-  return `${stackSlug(stack)}-${arch}-${basename6(file)}`;
+  return `${stackSlug(stack)}-${arch}-${basename5(file)}`;
 }
 async function repositoryAssets(dir, merged) {
   const assets = [];
   for (const sub of merged.directories) {
     const parts = sub.split("/");
     const stack = parts.slice(0, -2).join("/");
-    for (const file of (await readdir7(join12(dir, sub))).sort())
-      assets.push({ name: assetName(stack, parts.at(-1), file), path: join12(dir, sub, file) });
+    for (const file of (await readdir6(join11(dir, sub))).sort())
+      assets.push({ name: assetName(stack, parts.at(-1), file), path: join11(dir, sub, file) });
   }
-  assets.push({ name: basename6(merged.publicKeyFile), path: merged.publicKeyFile });
+  assets.push({ name: basename5(merged.publicKeyFile), path: merged.publicKeyFile });
   return assets;
 }
 function defaultArtifactName(built) {
@@ -2566,7 +1678,7 @@ async function publish(built, settings, log, published = {}) {
       arch: built.arch,
       keyName: built.keyName
     };
-    await writeFile5(join12(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}
+    await writeFile5(join11(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}
 `);
   }
   return publishDirectory(
@@ -2578,7 +1690,7 @@ async function publish(built, settings, log, published = {}) {
           name: assetName(built.stack, built.arch, f.relativePath),
           path: f.path
         })),
-        { name: basename6(built.publicKeyFile), path: built.publicKeyFile }
+        { name: basename5(built.publicKeyFile), path: built.publicKeyFile }
       ]
     },
     settings,
@@ -2651,12 +1763,12 @@ function contextOptions(settings, option) {
 }
 
 // src/pipeline/build.ts
-import { stat as stat9 } from "node:fs/promises";
+import { stat as stat7 } from "node:fs/promises";
 import { freemem } from "node:os";
-import { join as join17 } from "node:path";
+import { join as join16 } from "node:path";
 
 // src/abuild/index.ts
-import { join as join14 } from "node:path";
+import { join as join13 } from "node:path";
 
 // src/abuild/scripts.ts
 var CONTAINER_PATHS = {
@@ -2811,10 +1923,10 @@ exit "$status"
 }
 
 // src/abuild/packages.ts
-import { createHash as createHash5 } from "node:crypto";
-import { createReadStream as createReadStream3 } from "node:fs";
-import { readdir as readdir8, stat as stat8 } from "node:fs/promises";
-import { join as join13, relative } from "node:path";
+import { createHash as createHash4 } from "node:crypto";
+import { createReadStream as createReadStream2 } from "node:fs";
+import { readdir as readdir7, stat as stat6 } from "node:fs/promises";
+import { join as join12, relative } from "node:path";
 async function collectBuiltFiles(packagesDir) {
   const files = [];
   for (const path of await walk(packagesDir)) {
@@ -2830,7 +1942,7 @@ async function collectBuiltFiles(packagesDir) {
       kind: isIndex ? "index" : "package",
       ...parsed && { name: parsed[1], version: parsed[2] },
       arch,
-      size: (await stat8(path)).size,
+      size: (await stat6(path)).size,
       sha256: await sha256File(path)
     });
   }
@@ -2847,18 +1959,18 @@ async function collectPackages(packagesDir, expected, log) {
   return found;
 }
 async function walk(dir) {
-  const entries = await readdir8(dir, { withFileTypes: true }).catch(() => []);
+  const entries = await readdir7(dir, { withFileTypes: true }).catch(() => []);
   const nested = await Promise.all(
     entries.map(
-      (e) => e.isDirectory() ? walk(join13(dir, e.name)) : Promise.resolve(e.isFile() ? [join13(dir, e.name)] : [])
+      (e) => e.isDirectory() ? walk(join12(dir, e.name)) : Promise.resolve(e.isFile() ? [join12(dir, e.name)] : [])
     )
   );
   return nested.flat();
 }
 function sha256File(path) {
   return new Promise((resolve2, reject) => {
-    const hash = createHash5("sha256");
-    createReadStream3(path).on("data", (chunk) => hash.update(chunk)).on("end", () => resolve2(hash.digest("hex"))).on("error", reject);
+    const hash = createHash4("sha256");
+    createReadStream2(path).on("data", (chunk) => hash.update(chunk)).on("end", () => resolve2(hash.digest("hex"))).on("error", reject);
   });
 }
 
@@ -2904,7 +2016,7 @@ async function runAbuild(build2) {
       // Only ever read: root packs it, nothing in the build writes it.
       { source: build2.workspace, target: CONTAINER_PATHS.workspace, readOnly: true },
       {
-        source: join14(build2.workspace, build2.recipeDir),
+        source: join13(build2.workspace, build2.recipeDir),
         target: `${CONTAINER_PATHS.recipes}/${build2.recipeDir.replace(/^\.apk\//, "")}`
       },
       { source: build2.packagesDir, target: CONTAINER_PATHS.packages },
@@ -2944,7 +2056,7 @@ ${shown.join("\n")}`,
 function cacheMounts(cache) {
   return [
     ...HOME_CACHE_DIRS.map((dir) => ({
-      source: join14(cache.homeDir, dir),
+      source: join13(cache.homeDir, dir),
       target: `${BUILD_HOME}/${dir}`
     })),
     { source: cache.sourceDir, target: CACHED_SOURCE }
@@ -2962,14 +2074,13 @@ async function commitTime(workspace) {
 }
 
 // src/verify/index.ts
-import { readFile as readFile6 } from "node:fs/promises";
-import { dirname as dirname4, join as join16, relative as relative3 } from "node:path";
+import { readFile as readFile5 } from "node:fs/promises";
+import { dirname as dirname4, join as join15, relative as relative3 } from "node:path";
 
 // src/verify/sbom.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 import { writeFile as writeFile6 } from "node:fs/promises";
-import { basename as basename7, dirname as dirname3, join as join15, relative as relative2 } from "node:path";
-var MAX_SBOM_BYTES = 64 * 1024 ** 2;
+import { basename as basename6, dirname as dirname3, join as join14, relative as relative2 } from "node:path";
 var SHA1 = "APK-TOOLS.checksum.SHA1";
 var PackageSboms = class {
   seen = /* @__PURE__ */ new Map();
@@ -2977,7 +2088,7 @@ var PackageSboms = class {
   observe = (path) => {
     const seen = {
       files: /* @__PURE__ */ new Map(),
-      sbomPath: `${SBOM_DIR}/${basename7(path, ".apk")}.spdx.json`,
+      sbomPath: `${SBOM_DIR}/${basename6(path, ".apk")}.spdx.json`,
       sbom: [],
       sbomBytes: 0
     };
@@ -3010,17 +2121,17 @@ var PackageSboms = class {
         continue;
       }
       const document = Buffer.concat(seen.sbom);
-      const beside = join15(dirname3(path), `${basename7(path, ".apk")}.spdx.json`);
+      const beside = join14(dirname3(path), `${basename6(path, ".apk")}.spdx.json`);
       await writeFile6(beside, document, { mode: 420 });
-      const parsed = /^(.+)-([^-]+-r\d+)\.apk$/.exec(basename7(path));
+      const parsed = /^(.+)-([^-]+-r\d+)\.apk$/.exec(basename6(path));
       written.push({
         path: beside,
         relativePath: relative2(packagesDir, beside),
         kind: "sbom",
         ...parsed && { name: parsed[1], version: parsed[2] },
-        arch: basename7(dirname3(path)),
+        arch: basename6(dirname3(path)),
         size: document.length,
-        sha256: createHash6("sha256").update(document).digest("hex")
+        sha256: createHash5("sha256").update(document).digest("hex")
       });
     }
     if (problems.length)
@@ -3196,7 +2307,7 @@ async function installedSize(packagesDir, files, main) {
   const index = files.find((f) => f.kind === "index" && dirname4(f.relativePath) === dir);
   if (!index) return void 0;
   try {
-    const entries = readIndex(await readFile6(join16(packagesDir, index.relativePath))).entries;
+    const entries = readIndex(await readFile5(join15(packagesDir, index.relativePath))).entries;
     const entry = entries.find((e) => e.name === main.name && e.version === main.version);
     const size = Number(entry?.fields.find(([letter]) => letter === "I")?.[1]);
     return Number.isFinite(size) ? size : void 0;
@@ -3310,10 +2421,10 @@ async function build(settings, reporter) {
       ...target,
       keyName,
       ephemeralKey: key.ephemeral,
-      publicKeyFile: join17(outputDir, `${keyName}.rsa.pub`),
+      publicKeyFile: join16(outputDir, `${keyName}.rsa.pub`),
       packagesDir: outputDir,
       // Where they are now: the same relative paths, in the output directory.
-      files: files.map((f) => ({ ...f, path: join17(outputDir, f.relativePath) })),
+      files: files.map((f) => ({ ...f, path: join16(outputDir, f.relativePath) })),
       environment,
       ...cacheReport && { buildCache: cacheReport },
       phases: phases.seconds
@@ -3329,7 +2440,7 @@ async function start(settings, reporter, phases) {
   const { option } = reporter;
   const docker = settings.docker ?? new Docker();
   const architecture = await targetArchitecture(settings.arch, option);
-  const owner = await stat9(settings.workspace);
+  const owner = await stat7(settings.workspace);
   const outputDir = await claimOutputDir(
     settings.packagesDir,
     settings.workspace,
@@ -3407,8 +2518,8 @@ function inline(reporter) {
 }
 
 // src/pipeline/merge.ts
-import { readFile as readFile7 } from "node:fs/promises";
-import { basename as basename8 } from "node:path";
+import { readFile as readFile6 } from "node:fs/promises";
+import { basename as basename7 } from "node:path";
 async function merge(settings, reporter) {
   if (!settings.signingKey?.trim()) {
     throw new Error(
@@ -3444,8 +2555,8 @@ async function merge(settings, reporter) {
     );
     await reporter.group("Verify", async () => {
       const key = {
-        name: basename8(merged.publicKeyFile, ".rsa.pub"),
-        pem: await readFile7(merged.publicKeyFile, "utf8")
+        name: basename7(merged.publicKeyFile, ".rsa.pub"),
+        pem: await readFile6(merged.publicKeyFile, "utf8")
       };
       await verifyRepository(packagesDir, key, "the merged repository does not verify");
       reporter.info(
@@ -3469,7 +2580,6 @@ export {
   readKeyFile,
   secretsOf,
   removeSigningKey,
-  checkPaths,
   loadTrustedKeys,
   DEFAULT_OUTPUT,
   publish,

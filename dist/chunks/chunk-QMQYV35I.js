@@ -29899,6 +29899,907 @@ function merged(first, again, problems) {
   return !kept || STRENGTH[other.algorithm] > STRENGTH[kept.algorithm] ? { ...first, checksum: other } : first;
 }
 
+// src/apk/repository.ts
+import { readdir as readdir3, stat as stat3 } from "node:fs/promises";
+import { basename, join as join4 } from "node:path";
+
+// src/apk/verify.ts
+import {
+  createHash,
+  createPublicKey,
+  createVerify,
+  verify as rsaVerify
+} from "node:crypto";
+import { createReadStream } from "node:fs";
+import { readFile as readFile2, stat as stat2 } from "node:fs/promises";
+
+// src/apk/streams.ts
+import { kMaxLength } from "node:buffer";
+import { pipeline } from "node:stream/promises";
+import { crc32, createInflateRaw, inflateRawSync } from "node:zlib";
+var ArchiveError = class extends Error {
+  constructor(kind, message) {
+    super(message);
+    this.kind = kind;
+    this.name = "ArchiveError";
+  }
+  kind;
+};
+var FHCRC = 2;
+var FEXTRA = 4;
+var FNAME = 8;
+var FCOMMENT = 16;
+var MAX_GZIP_HEADER = 64 * 1024;
+function splitGzipMembers(file2, maxInflated = Infinity) {
+  return [...gzipMembers(file2, maxInflated)];
+}
+function* gzipMembers(file2, maxInflated = Infinity) {
+  let offset = 0;
+  let inflated = 0;
+  while (offset < file2.length) {
+    const member = readMember(file2, offset, maxInflated - inflated);
+    inflated += member.content.length;
+    yield member;
+    offset += member.raw.length;
+  }
+}
+function readMember(file2, offset, maxInflated) {
+  const header = gzipHeaderLength(file2.subarray(offset), offset);
+  if (header === void 0)
+    throw new ArchiveError("BAD_ARCHIVE", `file ends inside the gzip header at ${offset}`);
+  const pos = offset + header;
+  let content;
+  let consumed;
+  try {
+    const { buffer, engine } = inflateRawSync(file2.subarray(pos), {
+      info: true,
+      ...maxInflated < kMaxLength && { maxOutputLength: Math.max(1, maxInflated) }
+    });
+    content = buffer;
+    consumed = engine.bytesWritten;
+  } catch (error62) {
+    if (error62.code === "ERR_BUFFER_TOO_LARGE")
+      throw tooLarge2(offset, maxInflated);
+    throw inflateError(error62, offset);
+  }
+  if (content.length > maxInflated) throw tooLarge2(offset, maxInflated);
+  const trailer = pos + consumed;
+  if (trailer + 8 > file2.length)
+    throw new ArchiveError(
+      "BAD_ARCHIVE",
+      `file ends before the gzip trailer of the member at ${offset}`
+    );
+  checkTrailer(file2.subarray(trailer, trailer + 8), crc32(content), content.length, offset);
+  return { offset, raw: file2.subarray(offset, trailer + 8), content };
+}
+function gzipHeaderLength(bytes, offset) {
+  const magic = [31, 139, 8];
+  for (let i = 0; i < magic.length && i < bytes.length; i++) {
+    if (bytes[i] !== magic[i])
+      throw new ArchiveError("BAD_ARCHIVE", `no gzip member at offset ${offset}`);
+  }
+  if (bytes.length < 10) return void 0;
+  const flags = bytes[3];
+  let pos = 10;
+  if (flags & FEXTRA) {
+    if (pos + 2 > bytes.length) return void 0;
+    pos += 2 + bytes.readUInt16LE(pos);
+  }
+  for (const flag of [FNAME, FCOMMENT]) {
+    if (!(flags & flag)) continue;
+    const nul = pos < bytes.length ? bytes.indexOf(0, pos) : -1;
+    if (nul < 0) return void 0;
+    pos = nul + 1;
+  }
+  if (flags & FHCRC) pos += 2;
+  return pos <= bytes.length ? pos : void 0;
+}
+function checkTrailer(trailer, crc, length, offset) {
+  if (trailer.readUInt32LE(0) !== crc || trailer.readUInt32LE(4) !== length % 2 ** 32) {
+    throw new ArchiveError("IO_ERROR", `gzip member at ${offset} fails its CRC or length check`);
+  }
+}
+function inflateError(error62, offset) {
+  const message = error62.message;
+  if (/unexpected end/i.test(message))
+    return new ArchiveError("BAD_ARCHIVE", `file ends inside the gzip member at ${offset}`);
+  return new ArchiveError("IO_ERROR", `gzip member at ${offset} is damaged: ${message}`);
+}
+function tooLarge2(offset, limit) {
+  return new ArchiveError(
+    "TOO_LARGE",
+    `the gzip member at ${offset} inflates past the limit (${Math.max(0, limit)} bytes left of what the file may inflate to)`
+  );
+}
+async function readGzipMembers(source, sink) {
+  const reader = new GzipMemberReader(sink);
+  try {
+    await pipeline(source, async (chunks) => {
+      for await (const chunk of chunks) if (!await reader.write(chunk)) return;
+      await reader.end();
+    });
+  } finally {
+    reader.close();
+  }
+}
+var GzipMemberReader = class {
+  constructor(sink) {
+    this.sink = sink;
+  }
+  sink;
+  state = "header";
+  /** File offset of the first byte of the chunk being processed. */
+  position = 0;
+  /** Header or trailer bytes gathered from earlier chunks. */
+  pending = Buffer.alloc(0);
+  index = -1;
+  memberOffset = 0;
+  inflate;
+  /** Bytes written to the current inflate before the chunk being processed. */
+  fed = 0;
+  inflateEnded = false;
+  crc = 0;
+  length = 0;
+  /** An error from the sink or from zlib, raised where the reader next looks. */
+  failure;
+  wake;
+  stopped = false;
+  /** Takes the next chunk of the file; false once the sink asked to stop. */
+  async write(chunk) {
+    while (chunk.length && !this.stopped) {
+      if (this.state === "header") chunk = this.header(chunk);
+      else if (this.state === "body") chunk = await this.body(chunk);
+      else chunk = this.trailer(chunk);
+    }
+    return !this.stopped;
+  }
+  /** The file ended: anything but the end of a member is a cut-off file. */
+  async end() {
+    if (this.stopped) return;
+    if (this.state === "header") {
+      if (this.pending.length)
+        throw new ArchiveError(
+          "BAD_ARCHIVE",
+          `file ends inside the gzip header at ${this.memberOffset}`
+        );
+      return;
+    }
+    if (this.state === "body") {
+      const inflate = this.inflate;
+      await this.settle((done) => inflate.end(() => done()));
+      if (!this.inflateEnded) await this.settle((done) => inflate.once("end", () => done()));
+    }
+    throw new ArchiveError(
+      "BAD_ARCHIVE",
+      `file ends before the gzip trailer of the member at ${this.memberOffset}`
+    );
+  }
+  close() {
+    this.inflate?.destroy();
+    this.inflate = void 0;
+  }
+  header(chunk) {
+    if (!this.pending.length) this.memberOffset = this.position;
+    const bytes = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    const length = gzipHeaderLength(bytes, this.memberOffset);
+    if (length === void 0) {
+      if (bytes.length > MAX_GZIP_HEADER)
+        throw new ArchiveError(
+          "BAD_ARCHIVE",
+          `the gzip header at ${this.memberOffset} is longer than ${MAX_GZIP_HEADER} bytes`
+        );
+      this.pending = Buffer.from(bytes);
+      this.position += chunk.length;
+      return Buffer.alloc(0);
+    }
+    const fromChunk = length - this.pending.length;
+    this.index++;
+    this.sink.start(this.index, this.memberOffset);
+    this.sink.raw(bytes.subarray(0, length));
+    this.pending = Buffer.alloc(0);
+    this.position += fromChunk;
+    this.startInflate();
+    this.state = "body";
+    return chunk.subarray(fromChunk);
+  }
+  startInflate() {
+    const inflate = createInflateRaw({ chunkSize: 128 * 1024 });
+    this.inflate = inflate;
+    this.fed = 0;
+    this.inflateEnded = false;
+    this.crc = 0;
+    this.length = 0;
+    inflate.on("data", (content) => {
+      if (this.failure !== void 0) return;
+      try {
+        this.crc = crc32(content, this.crc);
+        this.length += content.length;
+        this.sink.content(content);
+      } catch (error62) {
+        this.fail(error62);
+        inflate.destroy();
+      }
+    });
+    inflate.on("end", () => {
+      this.inflateEnded = true;
+      this.wake?.();
+    });
+    inflate.on("error", (error62) => this.fail(inflateError(error62, this.memberOffset)));
+  }
+  fail(error62) {
+    this.failure ??= error62;
+    this.wake?.(this.failure);
+  }
+  /** Waits for zlib (a write taken, the end reached), raising whatever failed meanwhile. */
+  async settle(start) {
+    if (this.failure === void 0) {
+      await new Promise((resolve3, reject) => {
+        this.wake = (error62) => error62 === void 0 ? void 0 : reject(error62);
+        start(resolve3);
+      });
+      this.wake = void 0;
+    }
+    if (this.failure !== void 0) throw this.failure;
+  }
+  async body(chunk) {
+    const inflate = this.inflate;
+    await this.settle((done) => inflate.write(chunk, () => done()));
+    let used = inflate.bytesWritten - this.fed;
+    if (used === chunk.length && !this.inflateEnded) {
+      this.sink.raw(chunk);
+      this.fed += chunk.length;
+      this.position += chunk.length;
+      return Buffer.alloc(0);
+    }
+    if (!this.inflateEnded) await this.settle((done) => inflate.once("end", () => done()));
+    used = inflate.bytesWritten - this.fed;
+    this.sink.raw(chunk.subarray(0, used));
+    this.position += used;
+    this.close();
+    this.state = "trailer";
+    return chunk.subarray(used);
+  }
+  trailer(chunk) {
+    const take = chunk.subarray(0, 8 - this.pending.length);
+    this.pending = Buffer.concat([this.pending, take]);
+    this.position += take.length;
+    if (this.pending.length < 8) return chunk.subarray(take.length);
+    checkTrailer(this.pending, this.crc, this.length, this.memberOffset);
+    this.sink.raw(this.pending);
+    this.pending = Buffer.alloc(0);
+    this.state = "header";
+    if (!this.sink.end(this.index)) this.stopped = true;
+    return chunk.subarray(take.length);
+  }
+};
+
+// src/apk/tar.ts
+var BLOCK = 512;
+var MAX_TAR_META_BYTES = 1024 * 1024;
+function readTar(archive) {
+  const entries = [];
+  let chunks = [];
+  const reader = new TarReader({
+    entry: (header) => {
+      entries.push({ ...header, content: Buffer.alloc(0) });
+      chunks = [];
+    },
+    body: (chunk) => chunks.push(chunk),
+    end: () => {
+      entries.at(-1).content = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+    }
+  });
+  reader.write(archive);
+  reader.end();
+  return entries;
+}
+var TarReader = class {
+  constructor(visitor) {
+    this.visitor = visitor;
+  }
+  visitor;
+  state = "header";
+  /** Archive offset of the next byte. */
+  offset = 0;
+  header = Buffer.alloc(BLOCK);
+  headerFill = 0;
+  entryOffset = 0;
+  remaining = 0;
+  padding = 0;
+  /** The body of a pax or GNU long-name entry, gathered to be parsed at its end. */
+  meta;
+  pax = {};
+  longName;
+  longLink;
+  write(chunk) {
+    let pos = 0;
+    while (pos < chunk.length && this.state !== "done") {
+      if (this.state === "header") {
+        const take = Math.min(BLOCK - this.headerFill, chunk.length - pos);
+        chunk.copy(this.header, this.headerFill, pos, pos + take);
+        this.headerFill += take;
+        pos += take;
+        this.offset += take;
+        if (this.headerFill === BLOCK) this.startEntry();
+      } else if (this.state === "body") {
+        const take = Math.min(this.remaining, chunk.length - pos);
+        const piece = chunk.subarray(pos, pos + take);
+        if (this.meta) this.meta.chunks.push(Buffer.from(piece));
+        else this.visitor.body(piece);
+        pos += take;
+        this.offset += take;
+        this.remaining -= take;
+        if (!this.remaining) this.endEntry();
+      } else {
+        const take = Math.min(this.padding, chunk.length - pos);
+        pos += take;
+        this.offset += take;
+        this.padding -= take;
+        if (!this.padding) this.state = "header";
+      }
+    }
+  }
+  /** The archive ended: an entry whose body is not all there is a cut-off archive. */
+  end() {
+    if (this.state === "body")
+      throw new ArchiveError("BAD_ARCHIVE", `tar entry at ${this.entryOffset} is cut short`);
+  }
+  startEntry() {
+    const header = this.header;
+    this.headerFill = 0;
+    this.entryOffset = this.offset - BLOCK;
+    if (header.every((b) => b === 0)) {
+      this.state = "done";
+      return;
+    }
+    if (!checksumOk(header))
+      throw new ArchiveError("BAD_ARCHIVE", `tar header at ${this.entryOffset} has a bad checksum`);
+    const size = octal(header.subarray(124, 136));
+    if (!Number.isSafeInteger(size) || size < 0)
+      throw new ArchiveError("BAD_ARCHIVE", `tar header at ${this.entryOffset} has no usable size`);
+    const typeflag = String.fromCharCode(header[156]);
+    this.remaining = size;
+    this.padding = (BLOCK - size % BLOCK) % BLOCK;
+    if ("xgLK".includes(typeflag)) {
+      if (size > MAX_TAR_META_BYTES)
+        throw new ArchiveError(
+          "BAD_ARCHIVE",
+          `tar header at ${this.entryOffset} announces ${size} bytes of extended header, more than the ${MAX_TAR_META_BYTES} read`
+        );
+      this.meta = { type: typeflag, chunks: [] };
+    } else {
+      const prefix = isUstar(header) ? cString(header.subarray(345, 500)) : "";
+      const name2 = cString(header.subarray(0, 100));
+      const linkname = header.subarray(157, 257);
+      this.visitor.entry({
+        path: this.pax.path ?? this.longName ?? (prefix ? `${prefix}/${name2}` : name2),
+        type: TYPES[typeflag] ?? "other",
+        mode: octal(header.subarray(100, 108)),
+        uid: octal(header.subarray(108, 116)),
+        gid: octal(header.subarray(116, 124)),
+        size,
+        mtime: octal(header.subarray(136, 148)),
+        linkTarget: this.pax.linkpath ?? this.longLink ?? (typeflag === "0" || typeflag === "\0" ? "" : cString(linkname)),
+        linknameField: Buffer.from(trimNul(linkname)),
+        pax: this.pax
+      });
+      this.pax = {};
+      this.longName = void 0;
+      this.longLink = void 0;
+    }
+    this.state = "body";
+    if (!size) this.endEntry();
+  }
+  endEntry() {
+    this.state = this.padding ? "padding" : "header";
+    const meta3 = this.meta;
+    this.meta = void 0;
+    if (!meta3) {
+      this.visitor.end();
+      return;
+    }
+    const body = Buffer.concat(meta3.chunks);
+    if (meta3.type === "x") this.pax = { ...this.pax, ...parsePax(body) };
+    else if (meta3.type === "L") this.longName = cString(body);
+    else if (meta3.type === "K") this.longLink = cString(body);
+  }
+};
+var TYPES = {
+  "0": "file",
+  "\0": "file",
+  "7": "file",
+  "5": "dir",
+  "2": "symlink",
+  "1": "hardlink",
+  "6": "fifo",
+  "3": "char",
+  "4": "block"
+};
+function parsePax(body) {
+  const records = {};
+  let pos = 0;
+  while (pos < body.length) {
+    const space = body.indexOf(32, pos);
+    if (space < 0) break;
+    const length = Number(body.subarray(pos, space).toString("ascii"));
+    if (!Number.isInteger(length) || length <= 0) break;
+    const record2 = body.subarray(space + 1, pos + length - 1).toString("utf8");
+    const eq = record2.indexOf("=");
+    records[record2.slice(0, eq)] = record2.slice(eq + 1);
+    pos += length;
+  }
+  return records;
+}
+function checksumOk(header) {
+  let sum = 0;
+  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : header[i];
+  return sum === octal(header.subarray(148, 156));
+}
+function isUstar(header) {
+  return header.subarray(257, 263).toString("latin1") === "ustar\0";
+}
+function octal(field) {
+  const text = cString(field).trim();
+  return text ? parseInt(text, 8) : 0;
+}
+function cString(field) {
+  const end = field.indexOf(0);
+  return field.subarray(0, end < 0 ? field.length : end).toString("utf8");
+}
+function trimNul(field) {
+  let end = field.length;
+  while (end > 0 && field[end - 1] === 0) end--;
+  return field.subarray(0, end);
+}
+
+// src/apk/verify.ts
+function trustedKeys(entries) {
+  return new Map([...entries].map(([name2, pem]) => [name2, createPublicKey(pem)]));
+}
+var MAX_INFLATED_BYTES = 8 * 1024 ** 3;
+var MAX_CONTROL_BYTES = 16 * 1024 ** 2;
+var DIGESTS = { RSA: "sha1", RSA256: "sha256", RSA512: "sha512" };
+async function checkPackageFile(path2, keys, options = {}) {
+  const { size } = await stat2(path2);
+  const source = createReadStream(path2, { highWaterMark: 256 * 1024 });
+  return { ...await verifyPackageStream(source, keys, options), size };
+}
+async function readPackageFile(path2, options) {
+  return verifyPackageStream(
+    createReadStream(path2, { highWaterMark: 256 * 1024 }),
+    void 0,
+    options
+  );
+}
+async function verifyPackageStream(source, keys, options = {}) {
+  const pass = new PackagePass(keys, options);
+  let verification;
+  try {
+    await readGzipMembers(source, pass);
+    verification = pass.finish();
+  } catch (error62) {
+    if (error62.syscall) throw error62;
+    verification = archiveFailure(error62);
+  }
+  return { ...verification, identity: pass.identity, pkginfo: pass.pkginfo };
+}
+var PackagePass = class {
+  constructor(keys, options) {
+    this.keys = keys;
+    this.options = options;
+    this.maxInflated = options.maxInflatedBytes ?? MAX_INFLATED_BYTES;
+  }
+  keys;
+  options;
+  signatures = [];
+  control;
+  pkginfo;
+  identity;
+  role = "first";
+  raws = [];
+  contents = [];
+  kept = 0;
+  inflated = 0;
+  maxInflated;
+  /** A verdict reached before the data (the signature's). */
+  early;
+  signedBy;
+  datahash;
+  dataHash;
+  /** Without datahash the signature covers control and data: checked as the data streams past. */
+  pending = [];
+  /** Set at the data stream's start: any member after it is 'after'. */
+  tar;
+  tarError;
+  file;
+  checksumFailure;
+  start(index) {
+    if (index === 0) this.role = "first";
+    else if (!this.control) this.role = "control";
+    else if (!this.tar) {
+      this.role = "data";
+      if (this.datahash) this.dataHash = createHash("sha256");
+      this.tar = new TarReader({
+        entry: (header) => this.entry(header),
+        body: (chunk) => {
+          this.file?.hash.update(chunk);
+          this.options.onContent?.(chunk);
+        },
+        end: () => this.entryEnd()
+      });
+    } else this.role = "after";
+  }
+  raw(chunk) {
+    if (this.role === "first" || this.role === "control") {
+      this.keep(chunk.length);
+      this.raws.push(chunk);
+    } else if (this.role === "data") {
+      this.dataHash?.update(chunk);
+      for (const { verify } of this.pending) verify.update(chunk);
+    }
+  }
+  content(chunk) {
+    this.inflated += chunk.length;
+    if (this.inflated > this.maxInflated)
+      throw new ArchiveError(
+        "TOO_LARGE",
+        `the package inflates to more than ${this.maxInflated} bytes, the most PAKman reads (MAX_INFLATED_BYTES)`
+      );
+    if (this.role === "first" || this.role === "control") {
+      this.keep(chunk.length);
+      this.contents.push(chunk);
+    } else if (this.role === "data" && this.tarError === void 0) {
+      try {
+        this.tar.write(chunk);
+      } catch (error62) {
+        if (error62 instanceof ArchiveError && error62.kind === "TOO_LARGE") throw error62;
+        this.tarError = error62;
+      }
+    }
+  }
+  end() {
+    if (this.role === "first" || this.role === "control") {
+      const raw = Buffer.concat(this.raws);
+      const content = Buffer.concat(this.contents);
+      this.raws = [];
+      this.contents = [];
+      this.kept = 0;
+      const entries = readTar(content);
+      if (this.role === "first" && entries.length > 0 && entries.every((e) => e.path.startsWith(".SIGN."))) {
+        this.signatures = entries.map(signatureOf);
+        return true;
+      }
+      return this.readControl(raw, entries);
+    }
+    if (this.role === "data" && this.tarError === void 0) {
+      try {
+        this.tar.end();
+      } catch (error62) {
+        this.tarError = error62;
+      }
+    }
+    return true;
+  }
+  /** The verdict once the pass is over (or stopped early). */
+  finish() {
+    if (this.early) return this.early;
+    if (!this.control) throw new ArchiveError("BAD_ARCHIVE", "no control stream");
+    if (this.tarError !== void 0) throw this.tarError;
+    if (!this.keys) return { verdict: "OK", reason: "read, not verified" };
+    for (const { signature, verify } of this.pending) {
+      if (!verify.verify(this.keys.get(signature.keyName), signature.bytes))
+        return signatureMismatch(signature);
+    }
+    if (this.datahash) {
+      if (!this.dataHash) return { verdict: "BAD_ARCHIVE", reason: "no data stream" };
+      const actual = this.dataHash.digest("hex");
+      if (actual !== this.datahash)
+        return {
+          verdict: "BAD_SIGNATURE",
+          reason: `data stream sha256 ${actual} is not the datahash ${this.datahash}`
+        };
+    }
+    if (this.checksumFailure) return { verdict: "BAD_SIGNATURE", reason: this.checksumFailure };
+    return { verdict: "OK", reason: "signature verified", signedBy: this.signedBy };
+  }
+  keep(length) {
+    this.kept += length;
+    if (this.kept > MAX_CONTROL_BYTES)
+      throw new ArchiveError(
+        "TOO_LARGE",
+        `the ${this.role === "first" ? "first" : "control"} stream is more than ${MAX_CONTROL_BYTES} bytes, raw and inflated together, the most PAKman keeps before the signature is checked (MAX_CONTROL_BYTES)`
+      );
+  }
+  readControl(raw, entries) {
+    const pkginfo = entries.find((e) => e.path === ".PKGINFO");
+    if (!pkginfo) throw new ArchiveError("BAD_ARCHIVE", "no .PKGINFO in the control stream");
+    this.control = entries;
+    this.pkginfo = parseKeyValues(pkginfo.content.toString("utf8"));
+    this.identity = `Q1${createHash("sha1").update(raw).digest("base64")}`;
+    this.datahash = this.pkginfo.find(([key]) => key === "datahash")?.[1] || void 0;
+    if (!this.keys) return true;
+    if (this.datahash) {
+      const verdict = checkSignatures(this.signatures, raw, this.keys);
+      if (verdict.verdict !== "OK") this.early = verdict;
+      this.signedBy = verdict.signedBy;
+      return !this.early;
+    }
+    const trusted = this.signatures.filter((s) => this.keys.has(s.keyName));
+    if (!trusted.length) {
+      this.early = checkSignatures(this.signatures, raw, this.keys);
+      return false;
+    }
+    this.pending = trusted.map((signature) => ({
+      signature,
+      verify: createVerify(DIGESTS[signature.algorithm]).update(raw)
+    }));
+    this.signedBy = trusted[0].keyName;
+    return true;
+  }
+  entry(header) {
+    const left = this.maxInflated - this.inflated;
+    if (header.size > left)
+      throw new ArchiveError(
+        "TOO_LARGE",
+        `${header.path} is ${header.size} bytes, more than the ${left} left of the ${this.maxInflated} bytes a package may inflate to, the most PAKman reads (MAX_INFLATED_BYTES)`
+      );
+    this.options.onEntry?.(header);
+    const expected = header.pax["APK-TOOLS.checksum.SHA1"];
+    if (!expected) return;
+    const hash2 = createHash("sha1");
+    if (header.type === "symlink") hash2.update(header.linknameField);
+    this.file = { header, expected, hash: hash2 };
+  }
+  entryEnd() {
+    const file2 = this.file;
+    this.file = void 0;
+    if (!file2 || this.checksumFailure) return;
+    const actual = file2.hash.digest("hex");
+    if (actual !== file2.expected)
+      this.checksumFailure = `${file2.header.path}: SHA-1 ${actual} is not the recorded ${file2.expected}`;
+  }
+};
+var MAX_INDEX_BYTES = 64 * 1024 ** 2;
+function indexTooLarge(size) {
+  return new ArchiveError(
+    "TOO_LARGE",
+    `the index is ${size} bytes, more than the ${MAX_INDEX_BYTES} PAKman reads (MAX_INDEX_BYTES)`
+  );
+}
+function readIndex(file2) {
+  if (file2.length > MAX_INDEX_BYTES) throw indexTooLarge(file2.length);
+  const members2 = splitGzipMembers(file2, MAX_INDEX_BYTES);
+  const first = readTar(members2[0]?.content ?? Buffer.alloc(0));
+  const signed = first.length > 0 && first.every((e) => e.path.startsWith(".SIGN."));
+  const body = members2[signed ? 1 : 0];
+  if (!body) throw new ArchiveError("BAD_ARCHIVE", "no index stream");
+  const files = readTar(body.content);
+  const text = files.find((e) => e.path === "APKINDEX")?.content.toString("utf8");
+  if (text === void 0) throw new ArchiveError("BAD_ARCHIVE", "no APKINDEX in the index stream");
+  return {
+    members: members2,
+    signatures: signed ? first.map(signatureOf) : [],
+    description: files.find((e) => e.path === "DESCRIPTION")?.content.toString("utf8") ?? "",
+    entries: parseIndexText(text)
+  };
+}
+async function checkIndexFile(path2, keys) {
+  const { size } = await stat2(path2);
+  if (size > MAX_INDEX_BYTES) return archiveFailure(indexTooLarge(size));
+  const bytes = await readFile2(path2);
+  let index;
+  try {
+    index = readIndex(bytes);
+  } catch (error62) {
+    return archiveFailure(error62);
+  }
+  return { ...indexSignatures(index, keys), entries: index.entries };
+}
+function indexSignatures(index, keys) {
+  return checkSignatures(
+    index.signatures,
+    index.members[index.signatures.length ? 1 : 0].raw,
+    keys
+  );
+}
+function parseIndexText(text) {
+  return text.split(/\n\n+/).map((block) => block.split("\n").filter(Boolean)).filter((lines2) => lines2.length).map((lines2) => {
+    const fields = lines2.map((line) => [line.slice(0, 1), line.slice(2)]);
+    const get = (letter) => fields.find(([l]) => l === letter)?.[1] ?? "";
+    return {
+      fields,
+      name: get("P"),
+      version: get("V"),
+      checksum: get("C"),
+      size: Number(get("S")),
+      arch: get("A")
+    };
+  });
+}
+function checkSignatures(signatures, signed, keys) {
+  const trusted = signatures.filter((s) => keys.has(s.keyName));
+  if (!trusted.length) {
+    return {
+      verdict: "UNTRUSTED",
+      reason: signatures.length ? `signed by ${signatures.map((s) => s.keyName).join(", ")}, which is not trusted` : "not signed"
+    };
+  }
+  for (const signature of trusted) {
+    const ok = rsaVerify(
+      DIGESTS[signature.algorithm],
+      signed,
+      keys.get(signature.keyName),
+      signature.bytes
+    );
+    if (!ok) return signatureMismatch(signature);
+  }
+  return { verdict: "OK", reason: "signature verified", signedBy: trusted[0].keyName };
+}
+function signatureMismatch(signature) {
+  return {
+    verdict: "BAD_SIGNATURE",
+    reason: `the ${signature.algorithm} signature by ${signature.keyName} does not match`
+  };
+}
+function signatureOf(entry) {
+  const match = /^\.SIGN\.(RSA|RSA256|RSA512)\.(.+)$/.exec(entry.path);
+  if (!match) throw new ArchiveError("BAD_ARCHIVE", `unknown signature entry ${entry.path}`);
+  return { algorithm: match[1], keyName: match[2], bytes: entry.content };
+}
+function parseKeyValues(text) {
+  return text.split("\n").filter((line) => line && !line.startsWith("#")).map((line) => {
+    const eq = line.indexOf(" = ");
+    return eq < 0 ? [line.trim(), ""] : [line.slice(0, eq), line.slice(eq + 3)];
+  });
+}
+function archiveFailure(error62) {
+  if (error62 instanceof ArchiveError) return { verdict: error62.kind, reason: error62.message };
+  return { verdict: "BAD_ARCHIVE", reason: error62.message };
+}
+
+// src/apk/repository.ts
+async function checkPaths(paths, keys, observe = () => ({})) {
+  const checks = [];
+  for (const path2 of paths) {
+    if ((await stat3(path2)).isDirectory()) checks.push(...await checkTree(path2, keys, observe));
+    else if (basename(path2) === "APKINDEX.tar.gz")
+      checks.push(fileCheck(path2, await checkIndexFile(path2, keys)));
+    else checks.push(fileCheck(path2, await checkPackageFile(path2, keys, observe(path2))));
+  }
+  return checks;
+}
+async function checkTree(dir, keys, observe) {
+  const checks = [];
+  const entries = await readdir3(dir, { withFileTypes: true });
+  for (const entry of entries) {
+    if (entry.isDirectory()) checks.push(...await checkTree(join4(dir, entry.name), keys, observe));
+  }
+  const files = entries.filter((e) => e.isFile()).map((e) => e.name);
+  const packages = /* @__PURE__ */ new Map();
+  let listing;
+  for (const name2 of files.filter((f) => f.endsWith(".apk") || f === "APKINDEX.tar.gz").sort()) {
+    const path2 = join4(dir, name2);
+    if (name2 === "APKINDEX.tar.gz") {
+      const index = await checkIndexFile(path2, keys);
+      checks.push(fileCheck(path2, index));
+      listing = index.entries;
+      continue;
+    }
+    const result = await checkPackageFile(path2, keys, observe(path2));
+    packages.set(name2, result);
+    checks.push(fileCheck(path2, result));
+  }
+  if (listing) checks.push(...checkListing(dir, files, listing, packages));
+  return checks;
+}
+function fileCheck(path2, result) {
+  return { path: path2, verdict: result.verdict, reason: result.reason };
+}
+function checkListing(dir, files, entries, packages) {
+  const checks = [];
+  const indexPath = join4(dir, "APKINDEX.tar.gz");
+  const listed = /* @__PURE__ */ new Set();
+  for (const entry of entries) {
+    const name2 = `${entry.name}-${entry.version}.apk`;
+    const path2 = join4(dir, name2);
+    listed.add(name2);
+    const found = packages.get(name2);
+    if (!found) {
+      checks.push({ path: path2, verdict: "MISSING", reason: `listed in ${indexPath} but not present` });
+      continue;
+    }
+    const { identity, size } = found;
+    if (identity !== void 0 && identity !== entry.checksum || size !== entry.size) {
+      checks.push({
+        path: path2,
+        verdict: "MISMATCH",
+        reason: `the index says C:${entry.checksum} S:${entry.size}, the file is C:${identity ?? "(unreadable)"} S:${size}`
+      });
+    }
+  }
+  for (const name2 of files.filter((f) => f.endsWith(".apk") && !listed.has(f))) {
+    checks.push({ path: join4(dir, name2), verdict: "NOT_LISTED", reason: `not in ${indexPath}` });
+  }
+  return checks;
+}
+
+// src/apk/write.ts
+import { gzipSync } from "node:zlib";
+var FIELDS = [
+  ["P", "pkgname"],
+  ["V", "pkgver"],
+  ["A", "arch"],
+  ["S", ""],
+  ["I", "size"],
+  ["T", "pkgdesc"],
+  ["U", "url"],
+  ["L", "license"],
+  ["o", "origin"],
+  ["m", "maintainer"],
+  ["t", "builddate"],
+  ["c", "commit"],
+  ["k", "provider_priority"],
+  ["D", "depend"],
+  ["p", "provides"],
+  ["i", "install_if"]
+];
+function indexText(packages, rewriteArch) {
+  const entries = packages.map(({ pkg, fileSize }) => {
+    const values = (key) => pkg.pkginfo.filter(([k]) => k === key).map(([, v]) => v);
+    const lines2 = [`C:${pkg.identity}`];
+    for (const [letter, key] of FIELDS) {
+      if (letter === "S") {
+        lines2.push(`S:${fileSize}`);
+        continue;
+      }
+      const found = values(key);
+      if (!found.length) continue;
+      let value = ["depend", "provides", "install_if"].includes(key) ? found.join(" ") : found[0];
+      if (letter === "A" && rewriteArch && value === "noarch") value = rewriteArch;
+      if (value === "" && ["D", "p", "i", "k", "m"].includes(letter)) continue;
+      lines2.push(`${letter}:${value}`);
+    }
+    return {
+      name: values("pkgname")[0] ?? "",
+      version: values("pkgver")[0] ?? "",
+      text: `${lines2.join("\n")}
+`
+    };
+  });
+  entries.sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
+  return entries.map((e) => `${e.text}
+`).join("");
+}
+function indexMember(text, description, mtime) {
+  const tar = Buffer.concat([
+    tarEntry("DESCRIPTION", Buffer.from(description), mtime),
+    tarEntry("APKINDEX", Buffer.from(text), mtime),
+    Buffer.alloc(1024)
+  ]);
+  return gzipSync(tar, { level: 9 });
+}
+function signatureMember(name2, signature, mtime) {
+  return gzipSync(tarEntry(name2, signature, mtime), { level: 9 });
+}
+function tarEntry(name2, content, mtime) {
+  const header = Buffer.alloc(512);
+  header.write(name2, 0, 100, "utf8");
+  header.write("0000644\0", 100);
+  header.write("0000000\0", 108);
+  header.write("0000000\0", 116);
+  header.write(`${content.length.toString(8).padStart(11, "0")}\0`, 124);
+  header.write(`${Math.max(0, mtime).toString(8).padStart(11, "0")}\0`, 136);
+  header.write("        ", 148);
+  header.write("0", 156);
+  header.write("ustar\0", 257);
+  header.write("00", 263);
+  let sum = 0;
+  for (const byte of header) sum += byte;
+  header.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148);
+  const padding = Buffer.alloc((512 - content.length % 512) % 512);
+  return Buffer.concat([header, content, padding]);
+}
+
 // src/sbom/spdx.ts
 var SBOM_DIR = "var/lib/db/sbom";
 function sbomPath(packageName2, version2) {
@@ -29997,6 +30898,48 @@ function markFiles(json2, self) {
   ],`);
   const lastRelationship = files.lastIndexOf("\n  ]\n}");
   return `${files.slice(0, lastRelationship)}${SBOM_MARKERS.fileRelationships}${self}${files.slice(lastRelationship)}`;
+}
+
+// src/sbom/read.ts
+var MAX_SBOM_BYTES = 64 * 1024 ** 2;
+async function readPackageSbom(path2) {
+  let found;
+  let reading = false;
+  const chunks = [];
+  let bytes = 0;
+  const read = await readPackageFile(path2, {
+    onEntry: (entry) => {
+      reading = found === void 0 && entry.type === "file" && entry.path.startsWith(`${SBOM_DIR}/`) && entry.path.endsWith(".spdx.json");
+      if (reading) found = entry.path;
+    },
+    onContent: (chunk) => {
+      if (!reading) return;
+      bytes += chunk.length;
+      if (bytes > MAX_SBOM_BYTES) throw new Error(`/${found} is over ${MAX_SBOM_BYTES} bytes`);
+      chunks.push(chunk);
+    }
+  });
+  if (read.verdict !== "OK") throw new Error(`${read.verdict} - ${read.reason}`);
+  return found === void 0 ? void 0 : { path: found, document: Buffer.concat(chunks) };
+}
+function listedDependencies(document) {
+  const parsed = JSON.parse(document.toString("utf8"));
+  const described = new Set(parsed.documentDescribes ?? []);
+  const packages = new Map((parsed.packages ?? []).map((p) => [p.SPDXID, p]));
+  const listed = [];
+  for (const r of parsed.relationships ?? []) {
+    const related = packages.get(r.relatedSpdxElement);
+    if (!described.has(r.spdxElementId) || !related) continue;
+    if (r.relationshipType !== "CONTAINS" && r.relationshipType !== "DEPENDS_ON") continue;
+    const purl = related.externalRefs?.find((e) => e.referenceType === "purl")?.referenceLocator;
+    listed.push({
+      relationship: r.relationshipType,
+      name: related.name,
+      ...related.versionInfo && { version: related.versionInfo },
+      ...purl && { purl }
+    });
+  }
+  return listed;
 }
 
 // src/recipe/model.ts
@@ -30559,7 +31502,7 @@ function sbomFiles(model, context, facts) {
 
 // src/ownership/index.ts
 import { execFile } from "node:child_process";
-import { chown, stat as stat2 } from "node:fs/promises";
+import { chown, stat as stat4 } from "node:fs/promises";
 import { promisify } from "node:util";
 var UNPRIVILEGED = 1e3;
 function buildIdentity(workspaceOwner) {
@@ -30575,7 +31518,7 @@ function rootActsFor(owner) {
 async function gitInWorkspace(workspace, args) {
   let owner;
   try {
-    const info = await stat2(workspace);
+    const info = await stat4(workspace);
     owner = { uid: info.uid, gid: info.gid };
   } catch (error62) {
     return { ok: false, reason: `cannot read the workspace ${workspace} (${errorCode(error62)})` };
@@ -30717,23 +31660,23 @@ async function gitRemoteRepository(workspace) {
 }
 
 // src/recipe/plan.ts
-import { access, stat as stat4 } from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { access, stat as stat6 } from "node:fs/promises";
+import { join as join6 } from "node:path";
 
 // src/recipe/write.ts
-import { chmod, mkdir, mkdtemp, rename, rm, stat as stat3, writeFile } from "node:fs/promises";
-import { dirname, join as join4, resolve as resolve2 } from "node:path";
+import { chmod, mkdir, mkdtemp, rename, rm, stat as stat5, writeFile } from "node:fs/promises";
+import { dirname, join as join5, resolve as resolve2 } from "node:path";
 async function writeRecipe(workspace, recipe) {
   const target = resolve2(workspace, recipe.dir);
-  const owner = await stat3(workspace);
+  const owner = await stat5(workspace);
   const giveAway = (path2) => handOver(path2, owner);
   await mkdir(dirname(target), { recursive: true });
   for (let dir = dirname(target); dir.startsWith(resolve2(workspace, ".apk")); dir = dirname(dir))
     await giveAway(dir);
-  const staging = await mkdtemp(join4(dirname(target), ".staging-"));
+  const staging = await mkdtemp(join5(dirname(target), ".staging-"));
   try {
     for (const file2 of recipe.files) {
-      const path2 = join4(staging, file2.name);
+      const path2 = join5(staging, file2.name);
       await writeFile(path2, file2.content, { mode: file2.mode });
       await chmod(path2, file2.mode);
       await giveAway(path2);
@@ -30758,10 +31701,10 @@ async function planRecipe(workspace, loaded, context) {
   const recipe = renderRecipe(loaded, context);
   const diagnostics = [...recipe.diagnostics];
   const refuse = (path2, message) => diagnostics.push(loaded.source.diagnostic("error", path2, message));
-  const info = await stat4(workspace).catch(() => void 0);
+  const info = await stat6(workspace).catch(() => void 0);
   if (!info?.isDirectory()) {
     refuse([], `the workspace ${workspace} is not a directory`);
-  } else if (loaded.config.type === "static" && !await exists(join5(workspace, "nginx.conf"))) {
+  } else if (loaded.config.type === "static" && !await exists(join6(workspace, "nginx.conf"))) {
     refuse(
       ["type"],
       "type: static installs nginx.conf from the repository root as /etc/<name>/default.conf, but there is no nginx.conf"
@@ -30830,7 +31773,17 @@ export {
   formatBytes,
   secondsSince,
   findLockfiles,
+  trustedKeys,
+  checkPackageFile,
+  readIndex,
+  checkPaths,
+  indexText,
+  indexMember,
+  signatureMember,
   SBOM_DIR,
+  MAX_SBOM_BYTES,
+  readPackageSbom,
+  listedDependencies,
   buildIdentity,
   handOver,
   gitInWorkspace,

@@ -2,7 +2,7 @@ import { createRequire as __pakmanCreateRequire } from 'node:module';const requi
 import {
   parseRepository,
   slugify
-} from "./chunk-O2MBZYY2.js";
+} from "./chunk-QMQYV35I.js";
 import "./chunk-566SJ2D4.js";
 
 // src/deploy/dry-run.ts
