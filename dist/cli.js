@@ -11,7 +11,7 @@ import {
   readKeyFile,
   render,
   runEnvironment
-} from "./chunks/chunk-2I5DZQ24.js";
+} from "./chunks/chunk-CDQAUKUE.js";
 import {
   VERSION,
   checkPaths,

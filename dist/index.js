@@ -5,14 +5,16 @@ import {
   Docker,
   build,
   buildCacheSettings,
+  defaultArtifactName,
   merge,
   publish,
   publishDirectory,
   removeSigningKey,
   render,
   runEnvironment,
-  secretsOf
-} from "./chunks/chunk-2I5DZQ24.js";
+  secretsOf,
+  writeSubjectChecksums
+} from "./chunks/chunk-CDQAUKUE.js";
 import {
   formatBytes,
   loadConfigFile
@@ -123,7 +125,7 @@ function setRecipeOutputs({ recipe, recipeDir }) {
   setOutput("version", recipe.version);
   setOutput("build-number", String(recipe.release));
 }
-function setBuildOutputs(result) {
+function setBuildOutputs(result, subjectChecksums) {
   setRecipeOutputs(result.rendered);
   setOutput(
     "packages",
@@ -133,6 +135,7 @@ function setBuildOutputs(result) {
     "sbom",
     JSON.stringify(result.files.filter((f) => f.kind === "sbom").map((f) => f.path))
   );
+  setOutput("subject-checksums", subjectChecksums);
   setOutput("packages-dir", result.packagesDir);
   setOutput("release", String(result.rendered.recipe.release));
   setOutput("cache-hit", String(result.environment.source !== "built"));
@@ -488,7 +491,12 @@ async function runBuild(inputs, workspace, publishing, reporter) {
     },
     reporter
   );
-  setBuildOutputs(result);
+  const subjects = await writeSubjectChecksums(
+    result.files,
+    inputs.tempDir,
+    `pakman-subjects-${defaultArtifactName({ ...result, packageName: result.rendered.recipe.packageName })}`
+  );
+  setBuildOutputs(result, subjects);
   const { recipe, loaded } = result.rendered;
   const { packageName, version, release } = recipe;
   const built = { ...result, packageName, version, release };

@@ -6,7 +6,13 @@ import { ActionsBuildCache, buildCacheSettings } from '../build-cache/index.js'
 import { ActionsCache } from '../environment/index.js'
 import { getInputs, type Inputs } from './inputs.js'
 import * as pipeline from '../pipeline/index.js'
-import { publish, publishDirectory, type PublishSettings } from '../publish/index.js'
+import {
+  defaultArtifactName,
+  publish,
+  publishDirectory,
+  writeSubjectChecksums,
+  type PublishSettings,
+} from '../publish/index.js'
 import type { Reporter } from '../report/index.js'
 import {
   setBuildOutputs,
@@ -84,7 +90,12 @@ async function runBuild(
     },
     reporter,
   )
-  setBuildOutputs(result)
+  const subjects = await writeSubjectChecksums(
+    result.files,
+    inputs.tempDir,
+    `pakman-subjects-${defaultArtifactName({ ...result, packageName: result.rendered.recipe.packageName })}`,
+  )
+  setBuildOutputs(result, subjects)
   const { recipe, loaded } = result.rendered
   const { packageName, version, release } = recipe
   const built = { ...result, packageName, version, release }

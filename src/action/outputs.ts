@@ -12,7 +12,7 @@ export function setRecipeOutputs({ recipe, recipeDir }: Rendered): void {
   core.setOutput('build-number', String(recipe.release))
 }
 
-export function setBuildOutputs(result: BuildResult): void {
+export function setBuildOutputs(result: BuildResult, subjectChecksums: string): void {
   setRecipeOutputs(result.rendered)
   core.setOutput(
     'packages',
@@ -22,6 +22,7 @@ export function setBuildOutputs(result: BuildResult): void {
     'sbom',
     JSON.stringify(result.files.filter((f) => f.kind === 'sbom').map((f) => f.path)),
   )
+  core.setOutput('subject-checksums', subjectChecksums)
   core.setOutput('packages-dir', result.packagesDir)
   core.setOutput('release', String(result.rendered.recipe.release))
   core.setOutput('cache-hit', String(result.environment.source !== 'built'))

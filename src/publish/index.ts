@@ -12,6 +12,7 @@ import { stackSlug } from '../config/index.js'
 import { GitHubReleaser, publishAssets, type AssetFile, type Releaser } from './release.js'
 
 export { uploadDirectory } from './artifact.js'
+export { writeSubjectChecksums, type Subject } from './subjects.js'
 export { MANIFEST, mergeKeyName, type Manifest } from './manifest.js'
 export { downloadBuildArtifacts, mergeRepositories, type Merged } from './merge.js'
 export {

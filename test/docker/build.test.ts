@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process'
-import { generateKeyPairSync } from 'node:crypto'
+import { createHash, generateKeyPairSync } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { basename, join, relative } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -346,6 +346,20 @@ describe.runIf(docker)('pakman build in Docker', () => {
       apk,
       join(packages, 'octo/x86_64/app-openrc-2.0.1-r8.apk'),
     ])
+    // the SBOMs beside the packages, released too, and every file an attestation needs, hashed
+    const sboms = ['app-2.0.1-r8.spdx.json', 'app-openrc-2.0.1-r8.spdx.json']
+    expect(JSON.parse(ran.outputs.sbom!)).toEqual(
+      sboms.map((f) => join(packages, 'octo/x86_64', f)),
+    )
+    expect(github.releases[0]!.assets.map((a) => a.name)).toEqual(
+      expect.arrayContaining(sboms.map((f) => expect.stringContaining(f))),
+    )
+    const subjects = readFileSync(ran.outputs['subject-checksums']!, 'utf8')
+    const hashed = ['app-2.0.1-r8.apk', 'app-openrc-2.0.1-r8.apk', ...sboms].map((f) => {
+      const content = readFileSync(join(packages, 'octo/x86_64', f))
+      return `${createHash('sha256').update(content).digest('hex')}  ${f}`
+    })
+    expect(subjects.trim().split('\n').sort()).toEqual(hashed.sort())
     expect(ran.outputs).toMatchObject({
       'packages-dir': packages,
       version: '2.0.1',

@@ -1103,9 +1103,20 @@ function trustedPublicKey(file, pem) {
   }
 }
 
+// src/publish/subjects.ts
+import { writeFile as writeFile3 } from "node:fs/promises";
+import { basename as basename2, join as join7 } from "node:path";
+async function writeSubjectChecksums(files, dir, name) {
+  const lines = files.filter((f) => f.kind === "package" || f.kind === "sbom").map((f) => `${f.sha256}  ${basename2(f.path)}
+`);
+  const path = join7(dir, `${name}.sha256`);
+  await writeFile3(path, lines.join(""), { mode: 420 });
+  return path;
+}
+
 // src/publish/index.ts
-import { readdir as readdir6, writeFile as writeFile5 } from "node:fs/promises";
-import { basename as basename5, join as join11 } from "node:path";
+import { readdir as readdir6, writeFile as writeFile6 } from "node:fs/promises";
+import { basename as basename6, join as join12 } from "node:path";
 
 // src/publish/artifact.ts
 import { readdir as readdir4 } from "node:fs/promises";
@@ -1120,23 +1131,23 @@ import {
   rename as rename3,
   rm as rm6,
   stat as stat4,
-  writeFile as writeFile3
+  writeFile as writeFile4
 } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
-import { basename as basename3, dirname as dirname2, join as join8, resolve, sep } from "node:path";
+import { basename as basename4, dirname as dirname2, join as join9, resolve, sep } from "node:path";
 
 // src/publish/manifest.ts
 import { readFile as readFile4 } from "node:fs/promises";
-import { basename as basename2, join as join7 } from "node:path";
+import { basename as basename3, join as join8 } from "node:path";
 var MANIFEST = "pakman.json";
 async function readManifests(dirs) {
   return Promise.all(
     dirs.map(async (dir) => {
       try {
-        return JSON.parse(await readFile4(join7(dir, MANIFEST), "utf8"));
+        return JSON.parse(await readFile4(join8(dir, MANIFEST), "utf8"));
       } catch (error) {
         throw new Error(
-          `${MANIFEST} in ${basename2(dir)} is unreadable: ${error.message}`,
+          `${MANIFEST} in ${basename3(dir)} is unreadable: ${error.message}`,
           {
             cause: error
           }
@@ -1170,7 +1181,7 @@ function mergeKeyName(manifests, given) {
 
 // src/publish/output.ts
 var OUTPUT_MARKER = ".pakman-output";
-var DEFAULT_OUTPUT = join8(".pakman", "packages");
+var DEFAULT_OUTPUT = join9(".pakman", "packages");
 async function claimOutputDir(dir, workspace, option) {
   const target = resolve(dir);
   const existing = await stat4(target).catch(() => void 0);
@@ -1195,7 +1206,7 @@ async function claimOutputDir(dir, workspace, option) {
       `the output directory ${dir} (${option}) holds files PAKman did not write (${shown}). PAKman replaces the contents of its output directory, so it only uses one that is empty or that it wrote before (it holds ${OUTPUT_MARKER}). Set ${option} to a new or empty directory, or move those files away; nothing was changed.`
     );
   }
-  await writeFile3(join8(real, OUTPUT_MARKER), markerText(), { mode: 420 });
+  await writeFile4(join9(real, OUTPUT_MARKER), markerText(), { mode: 420 });
   return real;
 }
 function markerText() {
@@ -1203,13 +1214,13 @@ function markerText() {
 }
 async function emptyOutputDir(real) {
   for (const entry of await readdir3(real)) {
-    if (entry !== OUTPUT_MARKER) await rm6(join8(real, entry), { recursive: true, force: true });
+    if (entry !== OUTPUT_MARKER) await rm6(join9(real, entry), { recursive: true, force: true });
   }
 }
 async function stageOutput(real, owner) {
   const parent = dirname2(real);
-  const dir = await mkdtemp4(join8(parent, `.${basename3(real)}.pakman-staging-`));
-  await writeFile3(join8(dir, OUTPUT_MARKER), markerText(), { mode: 420 });
+  const dir = await mkdtemp4(join9(parent, `.${basename4(real)}.pakman-staging-`));
+  await writeFile4(join9(dir, OUTPUT_MARKER), markerText(), { mode: 420 });
   await chmod2(dir, (await stat4(real)).mode & 4095);
   await handOver(dir, owner);
   const discard = () => rm6(dir, { recursive: true, force: true });
@@ -1218,13 +1229,13 @@ async function stageOutput(real, owner) {
     discard,
     async commit(files = {}) {
       for (const [name, text] of Object.entries(files))
-        await writeFile3(join8(dir, name), text, { mode: 420 });
+        await writeFile4(join9(dir, name), text, { mode: 420 });
       const old = `${dir}-old`;
       try {
         await rename3(real, old);
       } catch {
         await emptyOutputDir(real);
-        for (const entry of await readdir3(dir)) await rename3(join8(dir, entry), join8(real, entry));
+        for (const entry of await readdir3(dir)) await rename3(join9(dir, entry), join9(real, entry));
         await discard();
         return;
       }
@@ -1235,7 +1246,7 @@ async function stageOutput(real, owner) {
 }
 
 // src/publish/artifact.ts
-import { join as join9 } from "node:path";
+import { join as join10 } from "node:path";
 async function uploadDirectory(name, dir, log) {
   const { DefaultArtifactClient } = await import("./artifact-BP65M57T.js");
   const client = new DefaultArtifactClient();
@@ -1255,7 +1266,7 @@ async function uploadDirectory(name, dir, log) {
 }
 async function listFiles(dir) {
   const entries = await readdir4(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile() && e.name !== OUTPUT_MARKER).map((e) => join9(e.parentPath, e.name)).sort();
+  return entries.filter((e) => e.isFile() && e.name !== OUTPUT_MARKER).map((e) => join10(e.parentPath, e.name)).sort();
 }
 
 // src/publish/release.ts
@@ -1555,9 +1566,9 @@ function toRelease(data) {
 }
 
 // src/publish/merge.ts
-import { copyFile as copyFile2, mkdir as mkdir5, mkdtemp as mkdtemp5, readdir as readdir5, rm as rm7, stat as stat5, writeFile as writeFile4 } from "node:fs/promises";
+import { copyFile as copyFile2, mkdir as mkdir5, mkdtemp as mkdtemp5, readdir as readdir5, rm as rm7, stat as stat5, writeFile as writeFile5 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
-import { basename as basename4, join as join10 } from "node:path";
+import { basename as basename5, join as join11 } from "node:path";
 async function mergeRepositories(artifactDirs, settings) {
   const privateKey = readPrivateKey(settings.signingKey);
   const manifests = await readManifests(artifactDirs);
@@ -1571,7 +1582,7 @@ async function mergeRepositories(artifactDirs, settings) {
     for (const part of [manifest.stack, manifest.arch]) {
       if (typeof part !== "string" || !/^[A-Za-z0-9._:@/-]+$/.test(part) || part.split("/").some((p) => p === ".." || p === "")) {
         throw new Error(
-          `${MANIFEST} in ${basename4(dir)} names an unusable stack or arch: ${JSON.stringify(part)}`
+          `${MANIFEST} in ${basename5(dir)} names an unusable stack or arch: ${JSON.stringify(part)}`
         );
       }
     }
@@ -1579,14 +1590,14 @@ async function mergeRepositories(artifactDirs, settings) {
       const checked = await checkPackageFile(file.path, trusted);
       if (checked.verdict !== "OK") {
         throw new Error(
-          `${manifest.stack} ${manifest.arch} ${basename4(file.path)}: ${checked.verdict} with ${keyFile} (${checked.reason}); merge only packages signed with the same key`
+          `${manifest.stack} ${manifest.arch} ${basename5(file.path)}: ${checked.verdict} with ${keyFile} (${checked.reason}); merge only packages signed with the same key`
         );
       }
-      const target = join10(manifest.stack, file.repo, file.arch);
-      await mkdir5(join10(settings.outputDir, target), { recursive: true });
-      await copyFile2(file.path, join10(settings.outputDir, target, basename4(file.path)));
+      const target = join11(manifest.stack, file.repo, file.arch);
+      await mkdir5(join11(settings.outputDir, target), { recursive: true });
+      await copyFile2(file.path, join11(settings.outputDir, target, basename5(file.path)));
       const sbom = file.path.replace(/\.apk$/, ".spdx.json");
-      await copyFile2(sbom, join10(settings.outputDir, target, basename4(sbom))).catch(
+      await copyFile2(sbom, join11(settings.outputDir, target, basename5(sbom))).catch(
         (error) => {
           if (error.code !== "ENOENT") throw error;
         }
@@ -1600,17 +1611,17 @@ async function mergeRepositories(artifactDirs, settings) {
     }
   }
   for (const [target, packages] of byDirectory) {
-    const arch = basename4(target);
+    const arch = basename5(target);
     const text = indexText(packages, arch);
     const member = indexMember(text, `${target} `, settings.mtime);
-    await writeFile4(
-      join10(settings.outputDir, target, "APKINDEX.tar.gz"),
+    await writeFile5(
+      join11(settings.outputDir, target, "APKINDEX.tar.gz"),
       signMember(member, privateKey, keyFile, settings.mtime)
     );
     settings.log(`${target}: ${packages.length} packages, APKINDEX.tar.gz signed with ${keyFile}`);
   }
-  const publicKeyFile = join10(settings.outputDir, keyFile);
-  await writeFile4(publicKeyFile, publicKeyPem);
+  const publicKeyFile = join11(settings.outputDir, keyFile);
+  await writeFile5(publicKeyFile, publicKeyPem);
   const count = [...byDirectory.values()].reduce((n, list2) => n + list2.length, 0);
   return {
     directories: [...byDirectory.keys()].sort(),
@@ -1623,9 +1634,9 @@ async function mergeRepositories(artifactDirs, settings) {
 async function apkFiles(dir) {
   const entries = await readdir5(dir, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile() && e.name.endsWith(".apk")).map((e) => {
-    const parts = join10(e.parentPath, e.name).slice(dir.length + 1).split("/");
+    const parts = join11(e.parentPath, e.name).slice(dir.length + 1).split("/");
     return {
-      path: join10(e.parentPath, e.name),
+      path: join11(e.parentPath, e.name),
       repo: parts.at(-3) ?? "main",
       arch: parts.at(-2) ?? "noarch"
     };
@@ -1634,13 +1645,13 @@ async function apkFiles(dir) {
 async function downloadBuildArtifacts(log, tempDir = tmpdir4()) {
   const { DefaultArtifactClient } = await import("./artifact-BP65M57T.js");
   const client = new DefaultArtifactClient();
-  const root = await mkdtemp5(join10(tempDir, "pakman-merge-"));
+  const root = await mkdtemp5(join11(tempDir, "pakman-merge-"));
   const { artifacts } = await client.listArtifacts();
   const dirs = [];
   for (const artifact of artifacts) {
-    const path = join10(root, String(artifact.id));
+    const path = join11(root, String(artifact.id));
     await client.downloadArtifact(artifact.id, { path });
-    const isBuild = await stat5(join10(path, MANIFEST)).then(
+    const isBuild = await stat5(join11(path, MANIFEST)).then(
       () => true,
       () => false
     );
@@ -1652,17 +1663,17 @@ async function downloadBuildArtifacts(log, tempDir = tmpdir4()) {
 
 // src/publish/index.ts
 function assetName(stack, arch, file) {
-  return `${stackSlug(stack)}-${arch}-${basename5(file)}`;
+  return `${stackSlug(stack)}-${arch}-${basename6(file)}`;
 }
 async function repositoryAssets(dir, merged) {
   const assets = [];
   for (const sub of merged.directories) {
     const parts = sub.split("/");
     const stack = parts.slice(0, -2).join("/");
-    for (const file of (await readdir6(join11(dir, sub))).sort())
-      assets.push({ name: assetName(stack, parts.at(-1), file), path: join11(dir, sub, file) });
+    for (const file of (await readdir6(join12(dir, sub))).sort())
+      assets.push({ name: assetName(stack, parts.at(-1), file), path: join12(dir, sub, file) });
   }
-  assets.push({ name: basename5(merged.publicKeyFile), path: merged.publicKeyFile });
+  assets.push({ name: basename6(merged.publicKeyFile), path: merged.publicKeyFile });
   return assets;
 }
 function defaultArtifactName(built) {
@@ -1678,7 +1689,7 @@ async function publish(built, settings, log, published = {}) {
       arch: built.arch,
       keyName: built.keyName
     };
-    await writeFile5(join11(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}
+    await writeFile6(join12(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}
 `);
   }
   return publishDirectory(
@@ -1690,7 +1701,7 @@ async function publish(built, settings, log, published = {}) {
           name: assetName(built.stack, built.arch, f.relativePath),
           path: f.path
         })),
-        { name: basename5(built.publicKeyFile), path: built.publicKeyFile }
+        { name: basename6(built.publicKeyFile), path: built.publicKeyFile }
       ]
     },
     settings,
@@ -1765,10 +1776,10 @@ function contextOptions(settings, option) {
 // src/pipeline/build.ts
 import { stat as stat7 } from "node:fs/promises";
 import { freemem } from "node:os";
-import { join as join16 } from "node:path";
+import { join as join17 } from "node:path";
 
 // src/abuild/index.ts
-import { join as join13 } from "node:path";
+import { join as join14 } from "node:path";
 
 // src/abuild/scripts.ts
 var CONTAINER_PATHS = {
@@ -1926,7 +1937,7 @@ exit "$status"
 import { createHash as createHash4 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
 import { readdir as readdir7, stat as stat6 } from "node:fs/promises";
-import { join as join12, relative } from "node:path";
+import { join as join13, relative } from "node:path";
 async function collectBuiltFiles(packagesDir) {
   const files = [];
   for (const path of await walk(packagesDir)) {
@@ -1962,7 +1973,7 @@ async function walk(dir) {
   const entries = await readdir7(dir, { withFileTypes: true }).catch(() => []);
   const nested = await Promise.all(
     entries.map(
-      (e) => e.isDirectory() ? walk(join12(dir, e.name)) : Promise.resolve(e.isFile() ? [join12(dir, e.name)] : [])
+      (e) => e.isDirectory() ? walk(join13(dir, e.name)) : Promise.resolve(e.isFile() ? [join13(dir, e.name)] : [])
     )
   );
   return nested.flat();
@@ -2016,7 +2027,7 @@ async function runAbuild(build2) {
       // Only ever read: root packs it, nothing in the build writes it.
       { source: build2.workspace, target: CONTAINER_PATHS.workspace, readOnly: true },
       {
-        source: join13(build2.workspace, build2.recipeDir),
+        source: join14(build2.workspace, build2.recipeDir),
         target: `${CONTAINER_PATHS.recipes}/${build2.recipeDir.replace(/^\.apk\//, "")}`
       },
       { source: build2.packagesDir, target: CONTAINER_PATHS.packages },
@@ -2056,7 +2067,7 @@ ${shown.join("\n")}`,
 function cacheMounts(cache) {
   return [
     ...HOME_CACHE_DIRS.map((dir) => ({
-      source: join13(cache.homeDir, dir),
+      source: join14(cache.homeDir, dir),
       target: `${BUILD_HOME}/${dir}`
     })),
     { source: cache.sourceDir, target: CACHED_SOURCE }
@@ -2075,12 +2086,12 @@ async function commitTime(workspace) {
 
 // src/verify/index.ts
 import { readFile as readFile5 } from "node:fs/promises";
-import { dirname as dirname4, join as join15, relative as relative3 } from "node:path";
+import { dirname as dirname4, join as join16, relative as relative3 } from "node:path";
 
 // src/verify/sbom.ts
 import { createHash as createHash5 } from "node:crypto";
-import { writeFile as writeFile6 } from "node:fs/promises";
-import { basename as basename6, dirname as dirname3, join as join14, relative as relative2 } from "node:path";
+import { writeFile as writeFile7 } from "node:fs/promises";
+import { basename as basename7, dirname as dirname3, join as join15, relative as relative2 } from "node:path";
 var SHA1 = "APK-TOOLS.checksum.SHA1";
 var PackageSboms = class {
   seen = /* @__PURE__ */ new Map();
@@ -2088,7 +2099,7 @@ var PackageSboms = class {
   observe = (path) => {
     const seen = {
       files: /* @__PURE__ */ new Map(),
-      sbomPath: `${SBOM_DIR}/${basename6(path, ".apk")}.spdx.json`,
+      sbomPath: `${SBOM_DIR}/${basename7(path, ".apk")}.spdx.json`,
       sbom: [],
       sbomBytes: 0
     };
@@ -2121,15 +2132,15 @@ var PackageSboms = class {
         continue;
       }
       const document = Buffer.concat(seen.sbom);
-      const beside = join14(dirname3(path), `${basename6(path, ".apk")}.spdx.json`);
-      await writeFile6(beside, document, { mode: 420 });
-      const parsed = /^(.+)-([^-]+-r\d+)\.apk$/.exec(basename6(path));
+      const beside = join15(dirname3(path), `${basename7(path, ".apk")}.spdx.json`);
+      await writeFile7(beside, document, { mode: 420 });
+      const parsed = /^(.+)-([^-]+-r\d+)\.apk$/.exec(basename7(path));
       written.push({
         path: beside,
         relativePath: relative2(packagesDir, beside),
         kind: "sbom",
         ...parsed && { name: parsed[1], version: parsed[2] },
-        arch: basename6(dirname3(path)),
+        arch: basename7(dirname3(path)),
         size: document.length,
         sha256: createHash5("sha256").update(document).digest("hex")
       });
@@ -2307,7 +2318,7 @@ async function installedSize(packagesDir, files, main) {
   const index = files.find((f) => f.kind === "index" && dirname4(f.relativePath) === dir);
   if (!index) return void 0;
   try {
-    const entries = readIndex(await readFile5(join15(packagesDir, index.relativePath))).entries;
+    const entries = readIndex(await readFile5(join16(packagesDir, index.relativePath))).entries;
     const entry = entries.find((e) => e.name === main.name && e.version === main.version);
     const size = Number(entry?.fields.find(([letter]) => letter === "I")?.[1]);
     return Number.isFinite(size) ? size : void 0;
@@ -2421,10 +2432,10 @@ async function build(settings, reporter) {
       ...target,
       keyName,
       ephemeralKey: key.ephemeral,
-      publicKeyFile: join16(outputDir, `${keyName}.rsa.pub`),
+      publicKeyFile: join17(outputDir, `${keyName}.rsa.pub`),
       packagesDir: outputDir,
       // Where they are now: the same relative paths, in the output directory.
-      files: files.map((f) => ({ ...f, path: join16(outputDir, f.relativePath) })),
+      files: files.map((f) => ({ ...f, path: join17(outputDir, f.relativePath) })),
       environment,
       ...cacheReport && { buildCache: cacheReport },
       phases: phases.seconds
@@ -2519,7 +2530,7 @@ function inline(reporter) {
 
 // src/pipeline/merge.ts
 import { readFile as readFile6 } from "node:fs/promises";
-import { basename as basename7 } from "node:path";
+import { basename as basename8 } from "node:path";
 async function merge(settings, reporter) {
   if (!settings.signingKey?.trim()) {
     throw new Error(
@@ -2555,7 +2566,7 @@ async function merge(settings, reporter) {
     );
     await reporter.group("Verify", async () => {
       const key = {
-        name: basename7(merged.publicKeyFile, ".rsa.pub"),
+        name: basename8(merged.publicKeyFile, ".rsa.pub"),
         pem: await readFile6(merged.publicKeyFile, "utf8")
       };
       await verifyRepository(packagesDir, key, "the merged repository does not verify");
@@ -2582,6 +2593,8 @@ export {
   removeSigningKey,
   loadTrustedKeys,
   DEFAULT_OUTPUT,
+  writeSubjectChecksums,
+  defaultArtifactName,
   publish,
   publishDirectory,
   check,
