@@ -1,6 +1,13 @@
 import { execFileSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { createHash, generateKeyPairSync } from 'node:crypto'
+import {
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { join, relative } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { readLockfiles } from '../../src/sbom/index.js'
@@ -53,7 +60,16 @@ describe.runIf(docker)('the SBOM in packages built in Docker', () => {
   it('puts a valid SPDX document naming every file in each package, and the same beside it', async () => {
     const workspace = keep(makeWorkspace(appConfig()))
     const packages = temp('pakman-out-')
-    const ran = await build(workspace, packages, ['--pkgver', '1.4.0', '--build', '3'])
+    const key = join(temp('pakman-key-'), 'octo.rsa')
+    writeFileSync(
+      key,
+      generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+        type: 'pkcs8',
+        format: 'pem',
+      }),
+    )
+    const args = ['--pkgver', '1.4.0', '--build', '3', '--signing-key', key]
+    const ran = await build(workspace, packages, args)
     expect(ran.stderr).toContain('==> Done')
     expect(ran.code).toBe(0)
     const commit = execFileSync('git', ['-C', workspace, 'rev-parse', 'HEAD'], {
@@ -97,13 +113,16 @@ describe.runIf(docker)('the SBOM in packages built in Docker', () => {
       'var/lib/db/sbom/app-openrc-1.4.0-r3.spdx.json',
     ])
 
-    // the same commit again: the same documents, byte for byte
+    // the same commit and key again: the same packages, index and documents, byte for byte
     const again = temp('pakman-out-')
-    expect((await build(workspace, again, ['--pkgver', '1.4.0', '--build', '3'])).code).toBe(0)
-    for (const name of ['app', 'app-openrc']) {
-      const file = `octo/x86_64/${name}-1.4.0-r3.spdx.json`
-      expect(readFileSync(join(again, file))).toEqual(readFileSync(join(packages, file)))
-    }
+    expect((await build(workspace, again, args)).code).toBe(0)
+    const written = readdirSync(dir).sort()
+    expect(written).toHaveLength(5)
+    expect(readdirSync(join(again, 'octo/x86_64')).sort()).toEqual(written)
+    for (const file of written)
+      expect(readFileSync(join(again, 'octo/x86_64', file)), file).toEqual(
+        readFileSync(join(dir, file)),
+      )
   })
 
   it("lists the application's locked dependencies in the main package, with their purls", async () => {
