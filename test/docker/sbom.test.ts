@@ -190,6 +190,36 @@ describe.runIf(docker)('the SBOM in packages built in Docker', () => {
     expect(openrc.packages).toHaveLength(1)
   })
 
+  it('writes it at the end of a custom package: body when there is no -openrc split', async () => {
+    // plain files (no run:), installed by the config's own package: body
+    const config = `dependencies:
+  build: []
+build:
+  command: |
+    sh -n bin/app
+package: |
+  install -Dm755 "$srcdir"/bin/app "$pkgdir"/usr/bin/app
+  mkdir -p "$pkgdir"/usr/share/app
+  echo note >"$pkgdir"/usr/share/app/NOTE
+`
+    const workspace = keep(makeWorkspace(config))
+    const packages = temp('pakman-out-')
+    const ran = await build(workspace, packages, ['--no-install-test'])
+    expect(ran.stderr).toContain('==> Done')
+    const dir = join(packages, 'octo/x86_64')
+    expect(readdirSync(dir).sort()).toEqual([
+      'APKINDEX.tar.gz',
+      'app-0.0.0-r0.apk',
+      'app-0.0.0-r0.spdx.json',
+    ])
+    const document = JSON.parse(readFileSync(join(dir, 'app-0.0.0-r0.spdx.json'), 'utf8'))
+    expect(spdxErrors(document)).toEqual([])
+    expect(document.files.map((f: { fileName: string }) => f.fileName)).toEqual([
+      './usr/bin/app',
+      './usr/share/app/NOTE',
+    ])
+  })
+
   it('builds packages without one with --no-sbom', async () => {
     const workspace = keep(makeWorkspace(appConfig()))
     const packages = temp('pakman-out-')
