@@ -6,6 +6,8 @@ import { loadConfigFile } from '../src/config/index.js'
 import { bootstrap, parseRepository } from '../src/recipe/index.js'
 import { currentFiles, listedInSources } from './helpers/corpus.js'
 import { lintRecipeFile } from './helpers/lint.js'
+import { recipeSbom } from './helpers/recipe-sbom.js'
+import { spdxErrors } from './helpers/spdx.js'
 
 const counts = { files: 0, valid: 0, rendered: 0, shellcheckClean: 0 }
 
@@ -17,7 +19,7 @@ describe('every current instellar.yml in the corpus', () => {
   })
 
   it.each(files.map((f) => [f.id, f] as const))(
-    '%s validates, renders and passes shellcheck',
+    '%s validates, renders, passes shellcheck and writes a valid SBOM',
     async (_id, corpus) => {
       counts.files++
       const loaded = await loadConfigFile(corpus.path)
@@ -49,6 +51,11 @@ describe('every current instellar.yml in the corpus', () => {
         )
         expect(problems).toEqual([])
         counts.shellcheckClean++
+
+        // its SBOM, completed by the recipe's own shell, is valid SPDX 2.3
+        const sbom = JSON.parse(recipeSbom(result.recipe, { 'var/lib/app/file': 'x\n' }))
+        expect(spdxErrors(sbom)).toEqual([])
+        expect(sbom.files).toHaveLength(1)
       } finally {
         await rm(workspace, { recursive: true, force: true })
       }

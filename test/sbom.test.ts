@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process'
 import { createHash, generateKeyPairSync } from 'node:crypto'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { writeApk, type ApkFile } from '../bench/apk-writer.js'
@@ -10,6 +9,7 @@ import { parseRepository, renderRecipe } from '../src/recipe/index.js'
 import { sbomPath, sbomTemplate, type SbomSubject } from '../src/sbom/index.js'
 import { PackageSboms } from '../src/verify/sbom.js'
 import { MINIMAL } from './fixtures/minimal.js'
+import { recipeSbom } from './helpers/recipe-sbom.js'
 import { spdxErrors } from './helpers/spdx.js'
 import { scratchDirs } from './helpers/scratch.js'
 
@@ -43,7 +43,7 @@ const subject: SbomSubject = {
   tool: '9.9.9',
 }
 
-/** Runs the rendered APKBUILD's _pakman_sbom over `files` as abuild would, with the host's tools. */
+/** MINIMAL's recipe with the subject's facts, its SBOM completed over `files` with the host's tools. */
 function completeWithRecipe(files: Record<string, string>, epoch = '1700000000') {
   const loaded = parseConfig(MINIMAL, 'instellar.yml')
   if (!loaded.ok) throw new Error('MINIMAL does not parse')
@@ -53,29 +53,7 @@ function completeWithRecipe(files: Record<string, string>, epoch = '1700000000')
     release: 4,
     sbom: { commit: subject.commit!, components: subject.components },
   })
-  const dir = temp('pakman-sbom-')
-  const startdir = join(dir, 'recipe')
-  const pkgdir = join(dir, 'pkg')
-  mkdirSync(startdir)
-  mkdirSync(pkgdir)
-  for (const file of recipe.files) writeFileSync(join(startdir, file.name), file.content)
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(pkgdir, path, '..'), { recursive: true })
-    writeFileSync(join(pkgdir, path), content)
-  }
-  execFileSync(
-    'sh',
-    [
-      '-c',
-      // abuild's world: the recipe's variables and functions, stripbin, then the call package() makes.
-      'stripbin() { :; }; . "$startdir/APKBUILD"; _pakman_sbom "$pkgdir" "$pkgname"',
-    ],
-    {
-      env: { PATH: process.env.PATH, startdir, pkgdir, CARCH: 'x86_64', SOURCE_DATE_EPOCH: epoch },
-    },
-  )
-  const text = readFileSync(join(pkgdir, sbomPath('app', '1.2.3-r4')), 'utf8')
-  return { text, recipe }
+  return { text: recipeSbom(recipe, files, epoch), recipe }
 }
 
 describe('the SBOM a recipe writes into its package', () => {

@@ -39,6 +39,9 @@ export class PackageSboms {
       onEntry: (entry) => {
         reading = entry.path === seen.sbomPath
         if (entry.type === 'file') seen.files.set(entry.path, entry.pax[SHA1] ?? '')
+        // A second name of a file is a file to the SBOM (find -type f lists it), with its content.
+        if (entry.type === 'hardlink')
+          seen.files.set(entry.path, seen.files.get(entry.linkTarget.replace(/^\.\//, '')) ?? '')
       },
       onContent: (chunk) => {
         if (!reading) return

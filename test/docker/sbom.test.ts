@@ -190,7 +190,7 @@ describe.runIf(docker)('the SBOM in packages built in Docker', () => {
     expect(openrc.packages).toHaveLength(1)
   })
 
-  it('writes it at the end of a custom package: body when there is no -openrc split', async () => {
+  it('writes it at the end of a custom package: body without the -openrc split, hard links too', async () => {
     // plain files (no run:), installed by the config's own package: body
     const config = `dependencies:
   build: []
@@ -199,6 +199,7 @@ build:
     sh -n bin/app
 package: |
   install -Dm755 "$srcdir"/bin/app "$pkgdir"/usr/bin/app
+  ln "$pkgdir"/usr/bin/app "$pkgdir"/usr/bin/app-again
   mkdir -p "$pkgdir"/usr/share/app
   echo note >"$pkgdir"/usr/share/app/NOTE
 `
@@ -214,10 +215,13 @@ package: |
     ])
     const document = JSON.parse(readFileSync(join(dir, 'app-0.0.0-r0.spdx.json'), 'utf8'))
     expect(spdxErrors(document)).toEqual([])
+    // a hard link is a second name of the same content: both listed, as find -type f sees them
     expect(document.files.map((f: { fileName: string }) => f.fileName)).toEqual([
       './usr/bin/app',
+      './usr/bin/app-again',
       './usr/share/app/NOTE',
     ])
+    expect(document.files[1].checksums).toEqual(document.files[0].checksums)
   })
 
   it('builds packages without one with --no-sbom', async () => {

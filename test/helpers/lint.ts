@@ -5,8 +5,8 @@ import { shellcheckExclusions } from '../../src/recipe/shellcheck.js'
 /** Problems shellcheck and the shell's own parser find in one generated file; empty when clean. */
 export function lintRecipeFile(file: RecipeFile): string[] {
   const problems: string[] = []
-  const run = (command: string, args: string[]) => {
-    const result = spawnSync(command, args, { input: file.content, encoding: 'utf8' })
+  const run = (command: string, args: string[], input = file.content) => {
+    const result = spawnSync(command, args, { input, encoding: 'utf8' })
     if (result.error) throw result.error
     if (result.status !== 0)
       problems.push(`${command} ${args.join(' ')}:\n${result.stdout}${result.stderr}`)
@@ -25,8 +25,9 @@ export function lintRecipeFile(file: RecipeFile): string[] {
       run('bash', ['-n'])
       break
     case 'awk':
-      // The program parses (run on no input: only its syntax is exercised here).
-      run('awk', [file.content, '/dev/null'])
+      // The program parses (run on no input: only its syntax is exercised here). awk does not
+      // read stdin then, so it is given none.
+      run('awk', [file.content, '/dev/null'], '')
       break
     case 'execline':
       // execline is not shell; the s6 scripts are fixed text apart from the app name.
