@@ -14,11 +14,11 @@ import {
   runEnvironment,
   secretsOf,
   writeSubjectChecksums
-} from "./chunks/chunk-CDQAUKUE.js";
+} from "./chunks/chunk-B55ULTGP.js";
 import {
   formatBytes,
   loadConfigFile
-} from "./chunks/chunk-QMQYV35I.js";
+} from "./chunks/chunk-QRD6EXA4.js";
 import {
   error,
   getBooleanInput,
@@ -563,7 +563,7 @@ async function deploymentConfig(inputs, workspace, reporter) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-KTQUBU4P.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-55OT6KZ4.js");
   const { instellar } = inputs;
   const cancel = new AbortController();
   const pushed = await reporter.group(

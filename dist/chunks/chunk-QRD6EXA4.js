@@ -31109,8 +31109,9 @@ _pakman_sbom() { # dir package
 		xargs -0 -r sha1sum <"$_sbom_work/files" >"$_sbom_work/sha1" &
 		xargs -0 -r sha256sum <"$_sbom_work/files" >"$_sbom_work/sha256"
 		wait $!
-		# The verification code: the SHA-1 of the sorted SHA-1s (GNU marks odd names with a \\).
-		code="$(cut -d' ' -f1 "$_sbom_work/sha1" | tr -d '\\\\' | LC_ALL=C sort | tr -d '\\n' | sha1sum | cut -c1-40)"
+		# The verification code: the SHA-1 of the sorted SHA-1s; only hex digits are kept, as GNU
+		# marks a line whose name is odd with a leading backslash.
+		code="$(cut -d' ' -f1 "$_sbom_work/sha1" | tr -cd '0-9a-f\\n' | LC_ALL=C sort | tr -d '\\n' | sha1sum | cut -c1-40)"
 		created="$(date -u -d "@\${SOURCE_DATE_EPOCH:-$(date +%s)}" +%Y-%m-%dT%H:%M:%SZ)"
 		awk -v code="$code" -v arch="$CARCH" -v created="$created" -f "$startdir/${word(SBOM_AWK)}" \\
 			"$_sbom_work/sha1" "$_sbom_work/sha256" "$startdir/$2.spdx.in" >"$_sbom_work/document"

@@ -35,7 +35,7 @@ import {
   stackSlug,
   trustedKeys,
   word
-} from "./chunk-QMQYV35I.js";
+} from "./chunk-QRD6EXA4.js";
 
 // src/github/context.ts
 function runEnvironment(env = process.env) {
@@ -2109,6 +2109,8 @@ var PackageSboms = class {
       onEntry: (entry) => {
         reading = entry.path === seen.sbomPath;
         if (entry.type === "file") seen.files.set(entry.path, entry.pax[SHA1] ?? "");
+        if (entry.type === "hardlink")
+          seen.files.set(entry.path, seen.files.get(entry.linkTarget.replace(/^\.\//, "")) ?? "");
       },
       onContent: (chunk) => {
         if (!reading) return;
