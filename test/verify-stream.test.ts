@@ -81,6 +81,34 @@ describe('a package verified in one streaming pass', () => {
     expect(listed).toEqual(whole.data.map((e) => e.path))
     expect(listed).toContain('usr/bin/big-app')
     expect(listed.filter((p) => p.endsWith('.bin'))).toHaveLength(6)
+    // The file's digest comes from the same read: what a publisher lists for it.
+    expect(checked.sha256).toBe(createHash('sha256').update(readFileSync(path)).digest('hex'))
+  })
+
+  it('gives no digest for a package it stopped reading, and every digest of a repository', async () => {
+    const dir = temp('pakman-stream-digests-')
+    const path = join(dir, 'app-1.0.0-r0.apk')
+    // Large enough that the signature's verdict comes long before the end of the file.
+    const large = { level: 1, stopAfter: 24 * MiB }
+    const written = await writeApk(path, generatedFiles(4 * MiB), {
+      key: other.privateKey,
+      keyName: KEY_NAME,
+      ...large,
+    })
+    expect(written.size).toBeGreaterThan(24 * MiB)
+    const stopped = await checkPackageFile(path, trusted)
+    expect(stopped.verdict).toBe('BAD_SIGNATURE')
+    expect(stopped.sha256).toBeUndefined()
+    await writeApk(path, generatedFiles(4 * MiB), {
+      key: key.privateKey,
+      keyName: KEY_NAME,
+      ...large,
+    })
+    const [check] = await checkPaths([dir], trusted)
+    expect(check).toMatchObject({
+      verdict: 'OK',
+      sha256: createHash('sha256').update(readFileSync(path)).digest('hex'),
+    })
   })
 
   it('finds a file whose SHA-1 is not the recorded one, and a data stream that is not the datahash', async () => {

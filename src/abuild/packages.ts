@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 
@@ -18,9 +16,12 @@ export interface BuiltFile {
   sha256: string
 }
 
+/** A file abuild wrote, before verification gives its digest (read once, in verify's pass). */
+export type CollectedFile = Omit<BuiltFile, 'sha256'>
+
 /** Lists what abuild wrote into REPODEST (<repo>/<arch>/*.apk and APKINDEX.tar.gz). */
-export async function collectBuiltFiles(packagesDir: string): Promise<BuiltFile[]> {
-  const files: BuiltFile[] = []
+export async function collectBuiltFiles(packagesDir: string): Promise<CollectedFile[]> {
+  const files: CollectedFile[] = []
   for (const path of await walk(packagesDir)) {
     const base = path.split('/').at(-1)!
     const isIndex = base === 'APKINDEX.tar.gz'
@@ -35,29 +36,40 @@ export async function collectBuiltFiles(packagesDir: string): Promise<BuiltFile[
       ...(parsed && { name: parsed[1], version: parsed[2] }),
       arch,
       size: (await stat(path)).size,
-      sha256: await sha256File(path),
     })
   }
   return files.sort((a, b) => a.relativePath.localeCompare(b.relativePath))
 }
 
 /**
- * The collect phase: what abuild wrote, each file logged with its size and digest. No package at
- * all means the recipe's arch= left this architecture out, which is said with the config's list.
+ * The collect phase: what abuild wrote, each file logged with its size. No package at all means
+ * the recipe's arch= left this architecture out, which is said with the config's list.
  */
 export async function collectPackages(
   packagesDir: string,
   expected: { arch: string; configName: string; architectures?: readonly string[] },
   log: (line: string) => void,
-): Promise<BuiltFile[]> {
+): Promise<CollectedFile[]> {
   const found = await collectBuiltFiles(packagesDir)
   if (!found.some((f) => f.kind === 'package')) {
     throw new Error(
       `abuild wrote no packages for ${expected.arch}: the APKBUILD's arch= does not include it (${expected.configName} architectures: ${expected.architectures?.join(', ') ?? 'not set'})`,
     )
   }
-  for (const file of found) log(`${file.relativePath} ${file.size} bytes sha256:${file.sha256}`)
+  for (const file of found) log(`${file.relativePath} ${file.size} bytes`)
   return found
+}
+
+/** The collected files with the digests verification read (every one of them verified). */
+export function withDigests(
+  files: readonly CollectedFile[],
+  digests: ReadonlyMap<string, string>,
+): BuiltFile[] {
+  return files.map((file) => {
+    const sha256 = digests.get(file.relativePath)
+    if (!sha256) throw new Error(`${file.relativePath} was not verified`)
+    return { ...file, sha256 }
+  })
 }
 
 async function walk(dir: string): Promise<string[]> {
@@ -70,14 +82,4 @@ async function walk(dir: string): Promise<string[]> {
     ),
   )
   return nested.flat()
-}
-
-function sha256File(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256')
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => resolve(hash.digest('hex')))
-      .on('error', reject)
-  })
 }

@@ -15,6 +15,8 @@ export interface FileCheck {
   path: string
   verdict: Verdict | 'NOT_LISTED' | 'MISSING' | 'MISMATCH'
   reason: string
+  /** The SHA-256 of the file's bytes, for a package or index read to its end. */
+  sha256?: string
 }
 
 /**
@@ -71,8 +73,13 @@ async function checkTree(
   return checks
 }
 
-function fileCheck(path: string, result: Verification): FileCheck {
-  return { path, verdict: result.verdict, reason: result.reason }
+function fileCheck(path: string, result: Verification & { sha256?: string }): FileCheck {
+  return {
+    path,
+    verdict: result.verdict,
+    reason: result.reason,
+    ...(result.sha256 && { sha256: result.sha256 }),
+  }
 }
 
 /** The index against the directory: nothing listed is missing or different, nothing present unlisted. */

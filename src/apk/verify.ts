@@ -9,7 +9,7 @@ import {
 } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
-import type { Readable } from 'node:stream'
+import { Readable } from 'node:stream'
 import {
   ArchiveError,
   gzipMembers,
@@ -87,6 +87,8 @@ export interface PackageOptions {
 export interface PackageCheck extends Verification {
   /** The file's size in bytes (S: in an index). */
   size: number
+  /** The SHA-256 of the file's bytes, when the pass read them all: its published digest. */
+  sha256?: string
   /** Q1 identity, once the control stream was read. */
   identity?: string
   pkginfo?: [string, string][]
@@ -101,8 +103,27 @@ export async function checkPackageFile(
   options: PackageOptions = {},
 ): Promise<PackageCheck> {
   const { size } = await stat(path)
-  const source = createReadStream(path, { highWaterMark: 256 * 1024 })
-  return { ...(await verifyPackageStream(source, keys, options)), size }
+  // The file's digest comes from the same read, rather than a second pass over a large file.
+  const digest = createHash('sha256')
+  let hashed = 0
+  const source = Readable.from(
+    hashChunks(createReadStream(path, { highWaterMark: 256 * 1024 }), (chunk) => {
+      digest.update(chunk)
+      hashed += chunk.length
+    }),
+  )
+  const check = await verifyPackageStream(source, keys, options)
+  return { ...check, size, ...(hashed === size && { sha256: digest.digest('hex') }) }
+}
+
+async function* hashChunks(
+  source: AsyncIterable<Buffer>,
+  each: (chunk: Buffer) => void,
+): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    each(chunk)
+    yield chunk
+  }
 }
 
 /**
@@ -440,6 +461,8 @@ export function verifyIndex(file: Buffer, keys: TrustedKeys): Verification {
 /** An index file's verdict, with its entries when it could be read (a listing to compare). */
 export interface IndexCheck extends Verification {
   entries?: IndexEntry[]
+  /** The SHA-256 of the file's bytes. */
+  sha256?: string
 }
 
 /** Verifies an index file, read once; one past MAX_INDEX_BYTES is not even read into memory. */
@@ -448,13 +471,14 @@ export async function checkIndexFile(path: string, keys: TrustedKeys): Promise<I
   if (size > MAX_INDEX_BYTES) return archiveFailure(indexTooLarge(size))
   // The file system's errors (unreadable) are not verdicts on the index: they throw.
   const bytes = await readFile(path)
+  const sha256 = createHash('sha256').update(bytes).digest('hex')
   let index: ApkIndex
   try {
     index = readIndex(bytes)
   } catch (error) {
-    return archiveFailure(error)
+    return { ...archiveFailure(error), sha256 }
   }
-  return { ...indexSignatures(index, keys), entries: index.entries }
+  return { ...indexSignatures(index, keys), entries: index.entries, sha256 }
 }
 
 function indexSignatures(index: ApkIndex, keys: TrustedKeys): Verification {

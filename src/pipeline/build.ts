@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises'
 import { freemem } from 'node:os'
 import { join } from 'node:path'
-import { collectPackages, runAbuild, type BuiltFile } from '../abuild/index.js'
+import { collectPackages, runAbuild, withDigests, type BuiltFile } from '../abuild/index.js'
 import {
   discardBuildCache,
   restoreBuildCache,
@@ -156,14 +156,14 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
       configName: rendered.configLabel,
       architectures: loaded.config.architectures,
     }
-    const files = await phases.run('Collect packages', () =>
+    const collected = await phases.run('Collect packages', () =>
       collectPackages(staging.dir, expected, containers.log),
     )
     const verified = await phases.run('Verify', () =>
       verifyBuild({
         packagesDir: staging.dir,
         key: publicKey,
-        files,
+        files: collected,
         mainPackage: recipe.packageName,
         ...(installTest && { installTest }),
         containers,
@@ -171,7 +171,7 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
       }),
     )
     phases.steps('Verify', verified.steps)
-    files.push(...verified.sboms)
+    const files = [...withDigests(collected, verified.digests), ...verified.sboms]
     const cacheReport =
       cache && buildCache
         ? await phases.run('Save build cache', () => saveCache(cache!, buildCache, reporter))

@@ -27,7 +27,8 @@ export interface SigningPublicKey {
 
 /**
  * Checks every package and index under `dir` against `key` alone; throws listing each that fails
- * (paths relative to `dir`), headed by `failure` ("the packages do not verify").
+ * (paths relative to `dir`), headed by `failure` ("the packages do not verify"). Resolves to the
+ * SHA-256 of each file, by its path relative to `dir`, from the same read.
  */
 export async function verifyRepository(
   dir: string,
@@ -35,15 +36,20 @@ export async function verifyRepository(
   failure: string,
   log?: (line: string) => void,
   observe?: PackageObserver,
-): Promise<number> {
+): Promise<Map<string, string>> {
   const checks = await checkPaths([dir], trustedKeys([[`${key.name}.rsa.pub`, key.pem]]), observe)
-  for (const check of checks) log?.(`${relative(dir, check.path)}: ${check.verdict}`)
+  const digests = new Map<string, string>()
+  for (const check of checks) {
+    const path = relative(dir, check.path)
+    if (check.sha256) digests.set(path, check.sha256)
+    log?.(`${path}: ${check.verdict}${check.sha256 ? ` sha256:${check.sha256}` : ''}`)
+  }
   const failed = checks.filter((c) => c.verdict !== 'OK')
   if (failed.length) {
     const lines = failed.map((c) => `${relative(dir, c.path)}: ${c.verdict} - ${c.reason}`)
     throw new Error(`${failure}:\n${lines.join('\n')}`)
   }
-  return checks.length
+  return digests
 }
 
 /** A file abuild wrote, as the install test looks for the main package among them. */
@@ -76,6 +82,8 @@ export interface BuildVerified {
   steps: VerifySteps
   /** The SBOMs written beside the packages (none without sbom). */
   sboms: BuiltFile[]
+  /** The SHA-256 of every package and index, by path relative to packagesDir, as verified. */
+  digests: ReadonlyMap<string, string>
 }
 
 /**
@@ -109,15 +117,15 @@ export async function verifyBuild(verification: BuildVerification): Promise<Buil
     })
   // Settled below in either case; a failure of its own is reported after the signatures'.
   installed?.catch(() => undefined)
-  const beside = await timed(steps, 'signatures', async () => {
-    await verifyRepository(
+  const verified = await timed(steps, 'signatures', async () => {
+    const digests = await verifyRepository(
       packagesDir,
       key,
       'the packages do not verify',
       containers.log,
       sboms?.observe,
     )
-    return sboms ? sboms.writeBeside(packagesDir) : []
+    return { digests, sboms: sboms ? await sboms.writeBeside(packagesDir) : [] }
   }).catch(async (error: unknown) => {
     await installed?.catch(() => undefined)
     throw error
@@ -125,7 +133,7 @@ export async function verifyBuild(verification: BuildVerification): Promise<Buil
   installLog = containers.log
   for (const line of held.splice(0)) installLog(line)
   await installed
-  return { steps, sboms: beside }
+  return { steps, ...verified }
 }
 
 async function timed<T>(steps: VerifySteps, name: string, fn: () => Promise<T>): Promise<T> {
