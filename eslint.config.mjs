@@ -20,7 +20,17 @@ const STAGES = [
   'deploy',
 ]
 const FRONT = ['bin', 'action', 'cli', 'pipeline']
-const SHARED = ['report', 'github', 'shell', 'signing', 'container', 'ownership', 'apk', 'sbom']
+const SHARED = [
+  'report',
+  'github',
+  'shell',
+  'signing',
+  'container',
+  'ownership',
+  'apk',
+  'sbom',
+  'remote',
+]
 
 // A new folder gets its place here, or lint stops: an unplaced folder would have no rule at all.
 const placed = new Set([...STAGES, ...FRONT, ...SHARED, 'types'])

@@ -1,7 +1,7 @@
 import { DryRunPlatform, DryRunStorage } from './dry-run.js'
 import { InstellarPlatform, type StorageCredentials } from './platform.js'
 import type { PushDeps } from './push.js'
-import { DEFAULT_RETRY } from './retry.js'
+import { DEFAULT_RETRY } from '../remote/index.js'
 import type { PushSettings } from './settings.js'
 import { S3Storage } from './storage.js'
 

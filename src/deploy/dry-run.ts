@@ -6,7 +6,8 @@ import type {
   Platform,
   StorageCredentials,
 } from './platform.js'
-import { PART_SIZE, type Storage, type Uploaded } from './storage.js'
+import { PART_SIZE, type Uploaded } from '../remote/index.js'
+import type { Storage } from './storage.js'
 
 /*
  * --dry-run: the same push, with a Platform and a Storage that print each call they would make

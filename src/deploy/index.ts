@@ -8,7 +8,6 @@ import { planPush } from './plan.js'
 import { push, type Pushed } from './push.js'
 import { checkPushSettings, type PushSettings } from './settings.js'
 
-export { PushError } from './errors.js'
 export { collectPushFiles, type PushFile } from './files.js'
 export {
   DEFAULT_ENDPOINT,
@@ -20,9 +19,15 @@ export {
   type StorageCredentials,
 } from './platform.js'
 export { archiveId, push, type PushDeps, type Pushed, type PushPlan } from './push.js'
-export { DEFAULT_RETRY, type RetryPolicy } from './retry.js'
-export { Secrets } from './secrets.js'
-export { S3Storage, PART_SIZE, type Storage, type Uploaded } from './storage.js'
+export {
+  DEFAULT_RETRY,
+  PART_SIZE,
+  PushError,
+  Secrets,
+  type RetryPolicy,
+  type Uploaded,
+} from '../remote/index.js'
+export { S3Storage, type Storage } from './storage.js'
 export { writeArchive } from './archive.js'
 export type { DeploymentConfig, PushSettings } from './settings.js'
 

@@ -1,5 +1,5 @@
 import { slugify } from '../recipe/index.js'
-import { PushError } from './errors.js'
+import { PushError } from '../remote/index.js'
 import { collectPushFiles } from './files.js'
 import type { ConfigurationPayload } from './platform.js'
 import type { PushPlan } from './push.js'

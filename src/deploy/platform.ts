@@ -1,6 +1,13 @@
-import { describeNetworkError, excerpt, PushError } from './errors.js'
-import { isTransientStatus, retryAfterMs, withRetry, type RetryPolicy } from './retry.js'
-import type { Secrets } from './secrets.js'
+import {
+  describeNetworkError,
+  excerpt,
+  isTransientStatus,
+  PushError,
+  retryAfterMs,
+  withRetry,
+  type RetryPolicy,
+  type Secrets,
+} from '../remote/index.js'
 
 /*
  * The Instellar/OpsMaru platform API as `pakman push` uses it. Platform is the narrow interface

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeArchive } from './archive.js'
-import { PushError, stopReason } from './errors.js'
+import { PushError, stopReason, type Uploaded } from '../remote/index.js'
 import type { PushFile } from './files.js'
 import type { ConfigurationPayload, Platform, StorageCredentials } from './platform.js'
-import type { Storage, Uploaded } from './storage.js'
+import type { Storage } from './storage.js'
 
 /*
  * `pakman push`, in the original's order: authenticate, look the commit up, then either reuse the

@@ -1,8 +1,6 @@
 import { parseRepository, type Repository } from '../recipe/index.js'
-import { PushError } from './errors.js'
+import { PushError, type RetryPolicy, type Secrets } from '../remote/index.js'
 import { DEFAULT_ENDPOINT, type Platform, type StorageCredentials } from './platform.js'
-import type { RetryPolicy } from './retry.js'
-import type { Secrets } from './secrets.js'
 import type { Storage } from './storage.js'
 
 /** The deployment keys of instellar.yml, as the config module parsed them. */

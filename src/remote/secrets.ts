@@ -1,6 +1,6 @@
 /**
- * Every secret the push reads or is given (the two tokens, the session token from the callback,
- * the storage keys), registered the moment it is read: `onAdd` masks it in the Actions log, and
+ * Every secret a push reads or is given (Instellar's tokens and session token, the storage keys,
+ * AWS credentials), registered the moment it is read: `onAdd` masks it in the Actions log, and
  * `redact` takes it out of any text we write ourselves (errors, CLI output).
  */
 export class Secrets {

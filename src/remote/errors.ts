@@ -1,5 +1,5 @@
 /*
- * Errors of the deploy stage. Every failure names the step it happened in and, for HTTP answers,
+ * Errors of a push to a remote service (the Instellar platform, an S3 bucket). Every failure names the step it happened in and, for HTTP answers,
  * the status and what the server said, so a log reader knows what to fix without a stack trace.
  */
 
@@ -12,7 +12,7 @@ export interface PushErrorDetails {
   retryAfterMs?: number
 }
 
-/** A failed step of the push: `step` is what was being done, e.g. "create the deployment". */
+/** A failed step of a push: `step` is what was being done, e.g. "create the deployment". */
 export class PushError extends Error {
   override name = 'PushError'
   readonly status: number | undefined
