@@ -101,9 +101,41 @@ export const FLAGS = {
   endpoint: {
     type: 'string',
     value: 'URL',
-    help: 'the platform (default: INSTELLAR_ENDPOINT, else https://opsmaru.com)',
+    help: 'push: the platform (default: INSTELLAR_ENDPOINT, else https://opsmaru.com); publish s3: the S3 API of a store other than AWS (R2, MinIO, Backblaze, GCS), e.g. https://<account>.r2.cloudflarestorage.com',
   },
-  concurrency: { type: 'string', value: 'N', help: 'files uploaded at once (default: 2)' },
+  concurrency: {
+    type: 'string',
+    value: 'N',
+    help: 'files uploaded at once (default: 2 for push, 4 for publish)',
+  },
+  bucket: { type: 'string', value: 'NAME', help: 'the bucket to publish the repository to' },
+  prefix: {
+    type: 'string',
+    value: 'PATH',
+    help: 'a folder in the bucket the repository goes under (default: the top)',
+  },
+  region: {
+    type: 'string',
+    value: 'REGION',
+    help: "the bucket's region (default: AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1)",
+  },
+  'path-style': {
+    type: 'boolean',
+    help: 'address the bucket as <endpoint>/<bucket>/ (MinIO, most self-hosted stores) instead of <bucket>.<endpoint host>/',
+  },
+  'repository-url': {
+    type: 'string',
+    value: 'URL',
+    help: "where users fetch the repository, a CDN or custom domain (default: the bucket's own URL)",
+  },
+  overwrite: {
+    type: 'boolean',
+    help: 'replace packages that are in the bucket already with other bytes (default: refuse, a version must not change under its name)',
+  },
+  prune: {
+    type: 'boolean',
+    help: 'delete packages no index lists any more, in the directories published (default: delete nothing)',
+  },
   'dry-run': { type: 'boolean', help: 'print every call it would make, and make none' },
   components: {
     type: 'boolean',
@@ -165,6 +197,16 @@ export const COMMANDS = {
     summary:
       "deploy to Instellar/OpsMaru as the original's push does: upload the packages, the indexes and a zip of them to the storage the platform names, create the deployment for the commit and send kits, sizes, plans and page; --dry-run prints each call instead. Tokens come from INSTELLAR_AUTH_TOKEN and INSTELLAR_PACKAGE_TOKEN only, never flags",
   },
+  publish: {
+    operands: 's3 DIR',
+    flags: [
+      ...(['bucket', 'prefix', 'region', 'endpoint', 'path-style', 'repository-url'] as const),
+      ...(['stack', 'overwrite', 'prune', 'concurrency'] as const),
+    ],
+    required: ['bucket'],
+    summary:
+      "upload a build's or a merge's output directory, a signed repository, to an S3-compatible bucket: packages, then each index, then the public key, then any front page; what the bucket holds with the same size and checksum is skipped, and a package there with other bytes is refused. Prints the repository URL and the lines for /etc/apk/repositories. Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN only, never flags",
+  },
   schema: { flags: [], summary: 'print the JSON Schema of instellar.yml' },
   help: {
     operands: '[COMMAND]',
@@ -218,6 +260,14 @@ export const CLI_FLAG: Record<OptionKey, FlagName> = {
   'build-cache-limit': 'build-cache-limit',
   verify: 'no-install-test',
   sbom: 'no-sbom',
+  's3-bucket': 'bucket',
+  's3-prefix': 'prefix',
+  's3-region': 'region',
+  's3-endpoint': 'endpoint',
+  's3-path-style': 'path-style',
+  's3-overwrite': 'overwrite',
+  's3-prune': 'prune',
+  'repository-url': 'repository-url',
 }
 
 /** `--flag VALUE` as usage lines and messages show it. */

@@ -9,7 +9,8 @@ import { DirectoryCache } from '../environment/index.js'
 import { formatBytes } from '../report/index.js'
 import { listedDependencies, readPackageSbom } from '../sbom/index.js'
 import { runEnvironment } from '../github/index.js'
-import { DEFAULT_OUTPUT } from '../publish/index.js'
+import { DEFAULT_OUTPUT, publishS3 } from '../publish/index.js'
+import { Secrets } from '../remote/index.js'
 import * as pipeline from '../pipeline/index.js'
 import type { CommandName, Io, Values } from './commands.js'
 import { terminalReporter } from './reporter.js'
@@ -29,6 +30,7 @@ export const HANDLERS: Record<Exclude<CommandName, 'help'>, Handler> = {
   verify,
   sbom,
   push,
+  publish,
 }
 
 async function schema(_values: Values, _operands: string[], { out }: Io): Promise<number> {
@@ -188,27 +190,20 @@ async function verify(values: Values, operands: string[], { out, err }: Io): Pro
 async function push(values: Values, _operands: string[], { out, err }: Io): Promise<number> {
   const { workspace, configFile } = workspaceAndConfig(values)
   const env = runEnvironment()
-  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency)
-  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
-    err.write(`pakman: --concurrency must be a whole number above 0, not ${values.concurrency}\n`)
-    return 2
-  }
+  const concurrency = concurrencyOf(values, err)
+  if (concurrency === null) return 2
   const loaded = await loadConfigFile(configFile)
   for (const d of loaded.diagnostics) err.write(`${formatDiagnostic(d)}\n`)
   if (!loaded.ok) {
     err.write(`pakman: push: ${configFile} has errors; nothing was deployed\n`)
     return 1
   }
-  const { runPush, Secrets } = await import('../deploy/index.js')
+  const { runPush } = await import('../deploy/index.js')
   const authToken = env.instellarAuthToken
   const packageToken = env.instellarPackageToken
   const secrets = new Secrets(() => {}, [authToken, packageToken])
   const dryRun = !!values['dry-run']
-  // Ctrl-C stops the uploads in flight and aborts them, rather than leaving them open.
-  const cancel = new AbortController()
-  const interrupted = () => cancel.abort('the push was interrupted')
-  process.once('SIGINT', interrupted)
-  try {
+  return interruptible('push', 'the push was interrupted', secrets, err, async (signal) => {
     const pushed = await runPush({
       packagesDir: values['packages-dir'] ?? join(workspace, DEFAULT_OUTPUT),
       config: loaded.config,
@@ -229,15 +224,103 @@ async function push(values: Values, _operands: string[], { out, err }: Io): Prom
       log: (line) =>
         (dryRun && line.startsWith('would ') ? out : err).write(`${dryRun ? '' : '    '}${line}\n`),
       notice: (message) => err.write(`pakman: notice: ${message}\n`),
-      signal: cancel.signal,
+      signal,
     })
     if (!dryRun)
       out.write(
         `deployment ${pushed.deploymentId} (${pushed.created ? 'created' : 'already existed'}) ${pushed.ref} ${pushed.hash} ${pushed.archivePath}\n`,
       )
+  })
+}
+
+/**
+ * `pakman publish s3 DIR`: the repository to a bucket. Prints its URL and the repository lines on
+ * stdout, progress on stderr.
+ */
+async function publish(values: Values, operands: string[], { out, err }: Io): Promise<number> {
+  const [target, dir, ...more] = operands
+  if (target !== 's3' || dir === undefined || more.length) {
+    err.write(
+      `pakman: publish takes a target and a directory, pakman publish s3 DIR --bucket NAME; got ${operands.join(' ') || 'nothing'}\n`,
+    )
+    return 2
+  }
+  const concurrency = concurrencyOf(values, err)
+  if (concurrency === null) return 2
+  const env = runEnvironment()
+  const { awsAccessKeyId, awsSecretAccessKey, awsSessionToken } = env
+  if (!awsAccessKeyId || !awsSecretAccessKey) {
+    err.write(
+      'pakman: publish s3 takes its credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones); set them in the environment\n',
+    )
+    return 2
+  }
+  const secrets = new Secrets(() => {}, [awsAccessKeyId, awsSecretAccessKey, awsSessionToken])
+  return interruptible(
+    'publish s3',
+    'the publish was interrupted',
+    secrets,
+    err,
+    async (signal) => {
+      const published = await publishS3({
+        dir,
+        ...(values.stack !== undefined && { stack: values.stack }),
+        bucket: values.bucket ?? '',
+        ...(values.prefix !== undefined && { prefix: values.prefix }),
+        ...((values.region ?? env.awsRegion) && { region: values.region ?? env.awsRegion }),
+        ...(values.endpoint !== undefined && { endpoint: values.endpoint }),
+        pathStyle: !!values['path-style'],
+        ...(values['repository-url'] !== undefined && { repositoryUrl: values['repository-url'] }),
+        credentials: {
+          accessKeyId: awsAccessKeyId,
+          secretAccessKey: awsSecretAccessKey,
+          ...(awsSessionToken && { sessionToken: awsSessionToken }),
+        },
+        overwrite: !!values.overwrite,
+        prune: !!values.prune,
+        ...(concurrency && { concurrency }),
+        secrets,
+        option: terminalReporter(err).option,
+        log: (line) => err.write(`    ${line}\n`),
+        signal,
+      })
+      out.write(`${published.repositoryUrl}\n`)
+      for (const line of published.repositories) out.write(`${line}\n`)
+      err.write(
+        `==> ${published.location}: ${published.uploaded.length} uploaded, ${published.skipped.length} unchanged, ${published.pruned.length} deleted\n`,
+      )
+    },
+  )
+}
+
+/** --concurrency as a number; null (after saying why) when it is not a whole number above 0. */
+function concurrencyOf(values: Values, err: NodeJS.WritableStream): number | undefined | null {
+  if (values.concurrency === undefined) return undefined
+  const concurrency = Number(values.concurrency)
+  if (Number.isInteger(concurrency) && concurrency >= 1) return concurrency
+  err.write(`pakman: --concurrency must be a whole number above 0, not ${values.concurrency}\n`)
+  return null
+}
+
+/**
+ * Runs an upload that Ctrl-C stops: uploads in flight stop and are aborted rather than left open.
+ * A failure is one redacted line; the status is 130 when interrupted.
+ */
+async function interruptible(
+  command: string,
+  reason: string,
+  secrets: Secrets,
+  err: NodeJS.WritableStream,
+  run: (signal: AbortSignal) => Promise<void>,
+): Promise<number> {
+  const cancel = new AbortController()
+  const interrupted = () => cancel.abort(reason)
+  process.once('SIGINT', interrupted)
+  try {
+    await run(cancel.signal)
     return 0
   } catch (error) {
-    err.write(`pakman: push: ${secrets.redact((error as Error).message)}\n`)
+    err.write(`pakman: ${command}: ${secrets.redact((error as Error).message)}\n`)
     return cancel.signal.aborted ? 130 : 1
   } finally {
     process.off('SIGINT', interrupted)

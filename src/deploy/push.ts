@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeArchive } from './archive.js'
-import { PushError, stopReason, type Uploaded } from '../remote/index.js'
+import { eachAtOnce, PushError, stopReason, type Uploaded } from '../remote/index.js'
 import type { PushFile } from './files.js'
 import type { ConfigurationPayload, Platform, StorageCredentials } from './platform.js'
 import type { Storage } from './storage.js'
@@ -148,10 +148,7 @@ function stopIfCancelled(step: string, signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new PushError(step, `stopped: ${stopReason(signal)}`)
 }
 
-/**
- * Uploads `first` with `concurrency` files at once, then `last`. The first failure, or `cancel`,
- * stops the rest (each aborts its multipart upload); the failure is what the push fails with.
- */
+/** Uploads `first` with `concurrency` files at once, then `last`; the first failure stops the rest. */
 async function uploadAll(
   storage: Storage,
   first: { key: string; path: string }[],
@@ -159,33 +156,12 @@ async function uploadAll(
   concurrency: number,
   cancel?: AbortSignal,
 ): Promise<Uploaded[]> {
-  const stop = new AbortController()
-  const signal = cancel ? AbortSignal.any([cancel, stop.signal]) : stop.signal
-  const done: Uploaded[] = []
-  let failure: unknown
-  const run = async (queue: { key: string; path: string }[]) => {
-    let next = 0
-    const worker = async () => {
-      while (next < queue.length && !signal.aborted) {
-        const item = queue[next++]!
-        try {
-          done.push(await storage.upload(item.key, item.path, signal))
-        } catch (error) {
-          failure ??= error
-          stop.abort() // the others stop with 'another upload failed' (stopReason)
-        }
-      }
-    }
-    await Promise.all(
-      Array.from({ length: Math.max(1, Math.min(concurrency, queue.length)) }, worker),
-    )
-  }
-  await run(first)
-  if (!failure) await run(last)
-  if (failure) throw failure
-  stopIfCancelled('upload', cancel) // none failed, but a cancel between uploads left some out
-  const order = [...first, ...last].map((i) => i.key)
-  return done.sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key))
+  const upload = (item: { key: string; path: string }, signal: AbortSignal) =>
+    storage.upload(item.key, item.path, signal)
+  return [
+    ...(await eachAtOnce('upload', first, concurrency, upload, cancel)),
+    ...(await eachAtOnce('upload', last, concurrency, upload, cancel)),
+  ]
 }
 
 /**

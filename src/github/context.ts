@@ -33,6 +33,13 @@ export interface RunEnvironment {
   instellarAuthToken?: string
   instellarPackageToken?: string
   instellarEndpoint?: string
+  /** AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN: upload: s3's credentials, as
+   * aws-actions/configure-aws-credentials (OIDC) sets them. */
+  awsAccessKeyId?: string
+  awsSecretAccessKey?: string
+  awsSessionToken?: string
+  /** AWS_REGION, else AWS_DEFAULT_REGION. */
+  awsRegion?: string
   /** PAKMAN_DOCKER: the docker command to run. */
   docker?: string
   /** XDG_CACHE_HOME: where the directory cache of build environments goes. */
@@ -58,6 +65,10 @@ export function runEnvironment(env: NodeJS.ProcessEnv = process.env): RunEnviron
     instellarAuthToken: env.INSTELLAR_AUTH_TOKEN,
     instellarPackageToken: env.INSTELLAR_PACKAGE_TOKEN,
     instellarEndpoint: env.INSTELLAR_ENDPOINT,
+    awsAccessKeyId: env.AWS_ACCESS_KEY_ID,
+    awsSecretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+    awsSessionToken: env.AWS_SESSION_TOKEN,
+    awsRegion: env.AWS_REGION || env.AWS_DEFAULT_REGION,
     docker: env.PAKMAN_DOCKER,
     cacheHome: env.XDG_CACHE_HOME,
   }

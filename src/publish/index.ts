@@ -23,6 +23,7 @@ export {
   stageOutput,
   type Staging,
 } from './output.js'
+export { checkS3Settings, publishS3, type S3PublishSettings, type S3Published } from './s3.js'
 export {
   GitHubReleaser,
   publishAssets,

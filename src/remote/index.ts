@@ -18,6 +18,7 @@ export {
   withRetry,
   type RetryPolicy,
 } from './retry.js'
+export { eachAtOnce } from './pool.js'
 export { Secrets } from './secrets.js'
 export {
   bucketUrl,

@@ -24,6 +24,14 @@ export type OptionKey =
   | 'build-cache-limit'
   | 'verify'
   | 'sbom'
+  | 's3-bucket'
+  | 's3-prefix'
+  | 's3-region'
+  | 's3-endpoint'
+  | 's3-path-style'
+  | 's3-overwrite'
+  | 's3-prune'
+  | 'repository-url'
 
 /**
  * How a front end names a setting in messages ("the signing-key input", "--signing-key FILE"), so
