@@ -170,7 +170,8 @@ export class S3Client {
     const found: StoredObject[] = []
     let token: string | undefined
     do {
-      const url = new URL(`${this.base}/`)
+      // the bucket itself: /<bucket> path-style (as the SDKs sign it), / on its virtual host
+      const url = new URL(this.base)
       url.searchParams.set('list-type', '2')
       if (prefix) url.searchParams.set('prefix', prefix)
       if (token) url.searchParams.set('continuation-token', token)

@@ -1,5 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { readFile, rm, stat } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { request as httpRequest } from 'node:http'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -13,7 +15,10 @@ import { join } from 'node:path'
  *    signature check and removes the upload's parts, as S3 does; a part sent to an upload that
  *    is gone gets NoSuchUpload, as from S3, where s3rver would open the upload again;
  *  - fault injection: `failNext(match, times)` answers matching requests with a 500 S3 error;
- *  - `holdNext(match)` keeps the next matching request waiting until released, to act mid-upload.
+ *  - `holdNext(match)` keeps the next matching request waiting until released, to act mid-upload;
+ *  - a multipart object's ETag in S3's form, <hash>-<parts>, where s3rver keeps the MD5.
+ * Virtual-host names are <bucket>.s3.localhost; `loopbackFetch` sends such a request to 127.0.0.1
+ * with its Host header as signed, since nothing resolves those names here.
  */
 
 const require = createRequire(import.meta.url)
@@ -21,8 +26,12 @@ const require = createRequire(import.meta.url)
 interface KoaContext {
   method: string
   path: string
+  host: string
+  originalUrl: string
+  headers: Record<string, string | string[] | undefined>
   query: Record<string, string>
   params: Record<string, string>
+  state: { vhost?: boolean }
   status: number
   body: unknown
   type: string
@@ -39,13 +48,22 @@ interface S3rverInstance {
 
 export interface S3Request {
   method: string
+  /** The path s3rver serves: /<bucket>/<key>, a virtual host's bucket put in front. */
   path: string
   query: Record<string, string>
+  /** The Host header and the path as they came. */
+  host: string
+  url: string
+  headers: Record<string, string | string[] | undefined>
 }
 
 export interface FakeS3 {
   host: string
   port: number
+  /** http://127.0.0.1:<port>, for path-style addressing. */
+  endpoint: string
+  /** http://s3.localhost:<port>: the bucket's virtual host is <bucket>.s3.localhost. */
+  vhostEndpoint: string
   bucket: string
   accessKeyId: string
   secretAccessKey: string
@@ -82,7 +100,8 @@ export async function startS3(
     port: 0,
     silent: true,
     directory,
-    vhostBuckets: false, // path-style only, as the original addresses the bucket
+    vhostBuckets: false, // a bare host name is not a bucket; <bucket>.s3.localhost is
+    serviceEndpoint: 'localhost',
     configureBuckets: [{ name: bucket }],
   })
   const requests: S3Request[] = []
@@ -92,7 +111,14 @@ export async function startS3(
   const check = authentication()
 
   const front: Middleware = async (ctx, next) => {
-    const request = { method: ctx.method, path: ctx.path, query: { ...ctx.query } }
+    const request = {
+      method: ctx.method,
+      path: ctx.path,
+      query: { ...ctx.query },
+      host: ctx.host,
+      url: ctx.originalUrl,
+      headers: { ...ctx.headers },
+    }
     requests.push(request)
     const hold = holds.findIndex((h) => h.match(request))
     if (hold >= 0) {
@@ -109,6 +135,7 @@ export async function startS3(
         '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code><Message>injected failure</Message></Error>'
       return
     }
+    if (ctx.state.vhost && ctx.headers.authorization) await checkVirtualHost(ctx)
     const match = /^\/([^/]+)\/(.+)$/.exec(ctx.path)
     const uploadGone = async () =>
       stat(join(uploadsDir(), ctx.query.uploadId!)).then(
@@ -132,7 +159,44 @@ export async function startS3(
       })
       return
     }
+    const completing = ctx.method === 'POST' && 'uploadId' in ctx.query && match
+    const parts = completing
+      ? readdirSync(join(uploadsDir(), ctx.query.uploadId!)).filter((f) => /^\d+$/.test(f)).length
+      : 0
     await next()
+    if (completing && ctx.status === 200) await multipartETag(decodeURIComponent(match[2]!), parts)
+  }
+  /**
+   * S3 gives a multipart object the ETag <hash>-<parts>, not the MD5 of its bytes (s3rver gives
+   * the MD5): so here too, and a client cannot take such an ETag for a checksum.
+   */
+  const multipartETag = async (key: string, parts: number) => {
+    const file = server.store.getResourcePath(bucket, key, 'object.md5')
+    const md5 = createHash('md5')
+      .update(await readFile(file))
+      .digest('hex')
+    await writeFile(file, `${md5}-${parts}`)
+  }
+  /**
+   * s3rver checks a virtual host's signature over /<bucket>/<key>, where S3 signs the path as
+   * sent (/<key>). The same check of s3rver's is run here over the path as sent; the request then
+   * goes on without its Authorization header, as one verified.
+   */
+  const checkVirtualHost = async (ctx: KoaContext) => {
+    const sent = new URL(ctx.originalUrl, 'http://host').pathname
+    const [, first, rest] = /^\/([^/]*)\/?(.*)$/.exec(sent)!
+    const params = ctx.params
+    ctx.params = first
+      ? { bucket: decodeURIComponent(first), ...(rest && { key: decodeURIComponent(rest) }) }
+      : {}
+    ctx.state.vhost = false
+    try {
+      await check(ctx, async () => {})
+    } finally {
+      ctx.params = params
+      ctx.state.vhost = true
+    }
+    delete ctx.headers.authorization
   }
   // before the router, after s3rver's logger, XML and mount handling
   server.middleware.splice(server.middleware.length - 1, 0, front)
@@ -141,6 +205,8 @@ export async function startS3(
   return {
     host: '127.0.0.1',
     port: address.port,
+    endpoint: `http://127.0.0.1:${address.port}`,
+    vhostEndpoint: `http://s3.localhost:${address.port}`,
     bucket,
     region: 'auto',
     ...credentials,
@@ -190,4 +256,50 @@ function noSuchUpload(ctx: KoaContext): void {
   ctx.type = 'application/xml'
   ctx.body =
     '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message></Error>'
+}
+
+/**
+ * A fetch that connects to 127.0.0.1 whatever the URL's host, and sends that host as the Host
+ * header (which fetch itself will not set): virtual-host requests reach the loopback s3rver signed
+ * for the name they were made for.
+ */
+export async function loopbackFetch(
+  request: Request,
+  init?: { signal?: AbortSignal },
+): Promise<Response> {
+  const url = new URL(request.url)
+  const body = Buffer.from(await request.arrayBuffer())
+  const headers = Object.fromEntries(request.headers)
+  return new Promise((resolve, reject) => {
+    const sent = httpRequest(
+      {
+        host: '127.0.0.1',
+        port: url.port,
+        method: request.method,
+        path: `${url.pathname}${url.search}`,
+        headers: { ...headers, host: url.host },
+        ...(init?.signal && { signal: init.signal }),
+      },
+      (answer) => {
+        const chunks: Buffer[] = []
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk))
+        answer.on('error', reject)
+        answer.on('end', () => {
+          const status = answer.statusCode ?? 500
+          const empty = request.method === 'HEAD' || status === 204 || status === 304
+          const responseHeaders = new Headers()
+          for (const [name, value] of Object.entries(answer.headers))
+            for (const one of [value ?? []].flat()) responseHeaders.append(name, one)
+          resolve(
+            new Response(empty ? null : Buffer.concat(chunks), {
+              status,
+              headers: responseHeaders,
+            }),
+          )
+        })
+      },
+    )
+    sent.on('error', reject)
+    sent.end(body.length ? body : undefined)
+  })
 }
