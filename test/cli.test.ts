@@ -249,7 +249,17 @@ describe('pakman itself', () => {
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
     version: string
   }
-  const COMMANDS = ['check', 'bootstrap', 'build', 'verify', 'sbom', 'push', 'schema', 'help']
+  const COMMANDS = [
+    'check',
+    'bootstrap',
+    'build',
+    'verify',
+    'sbom',
+    'push',
+    'publish',
+    'schema',
+    'help',
+  ]
 
   it("--version and -V print PAKman's version from package.json", async () => {
     for (const flag of ['--version', '-V']) {

@@ -26,10 +26,14 @@ export interface Inputs {
   sbom: boolean
   /** false skips the install test (verification of signatures and the index always runs). */
   verify: boolean
-  /** Where the build goes: a workflow artifact, release assets, an Instellar deployment, or nowhere. */
-  upload: { artifact: boolean; release: boolean; instellar: boolean }
+  /** Where the build goes: a workflow artifact, release assets, an Instellar deployment, an S3 bucket, or nowhere. */
+  upload: { artifact: boolean; release: boolean; instellar: boolean; s3: boolean }
   /** upload: instellar — the platform, its tokens (masked when read) and what to deploy. */
   instellar: InstellarInputs
+  /** upload: s3 — the bucket, where in it, and the credentials (masked when read). */
+  s3: S3Inputs
+  /** Where users fetch the repository (a CDN, a custom domain); default: the bucket's URL. */
+  repositoryUrl?: string
   artifactName?: string
   /** The tag to release: the release-tag input, else the pushed tag. */
   releaseTag?: string
@@ -55,6 +59,21 @@ export interface InstellarInputs {
   dryRun: boolean
 }
 
+export interface S3Inputs {
+  bucket?: string
+  prefix?: string
+  /** s3-region, else AWS_REGION, else AWS_DEFAULT_REGION. */
+  region?: string
+  endpoint?: string
+  pathStyle: boolean
+  /** The s3-* inputs, else AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN. */
+  accessKeyId?: string
+  secretAccessKey?: string
+  sessionToken?: string
+  overwrite: boolean
+  prune: boolean
+}
+
 export function getInputs(env: RunEnvironment = runEnvironment()): Inputs {
   const optional = (name: string) => core.getInput(name).trim() || undefined
   const flag = (name: string, fallback: boolean) =>
@@ -68,6 +87,13 @@ export function getInputs(env: RunEnvironment = runEnvironment()): Inputs {
   const packageToken =
     core.getInput('instellar-package-token') || env.instellarPackageToken || undefined
   for (const token of [authToken, packageToken]) if (token) core.setSecret(token)
+  // So are the bucket's credentials: an OIDC session's, as configure-aws-credentials exports them.
+  const accessKeyId = core.getInput('s3-access-key-id') || env.awsAccessKeyId || undefined
+  const secretAccessKey =
+    core.getInput('s3-secret-access-key') || env.awsSecretAccessKey || undefined
+  const sessionToken = core.getInput('s3-session-token') || env.awsSessionToken || undefined
+  for (const secret of [accessKeyId, secretAccessKey, sessionToken])
+    if (secret) core.setSecret(secret)
   return {
     config: optional('config') ?? 'instellar.yml',
     workspace: optional('workspace') ?? env.workspace ?? process.cwd(),
@@ -108,6 +134,19 @@ export function getInputs(env: RunEnvironment = runEnvironment()): Inputs {
       ...optionalEntry('ref', optional('workflow-ref') ?? env.workflowRef ?? env.ref),
       dryRun: flag('instellar-dry-run', false),
     },
+    s3: {
+      ...optionalEntry('bucket', optional('s3-bucket')),
+      ...optionalEntry('prefix', optional('s3-prefix')),
+      ...optionalEntry('region', optional('s3-region') ?? (env.awsRegion || undefined)),
+      ...optionalEntry('endpoint', optional('s3-endpoint')),
+      pathStyle: flag('s3-path-style', false),
+      ...optionalEntry('accessKeyId', accessKeyId),
+      ...optionalEntry('secretAccessKey', secretAccessKey),
+      ...optionalEntry('sessionToken', sessionToken),
+      overwrite: flag('s3-overwrite', false),
+      prune: flag('s3-prune', false),
+    },
+    ...optionalEntry('repositoryUrl', optional('repository-url')),
     mode: parseMode(optional('mode') ?? 'build'),
     tempDir: env.runnerTemp || tmpdir(),
     ...optionalEntry('runRepository', env.repository),
@@ -128,15 +167,15 @@ function parseUpload(text: string): Inputs['upload'] {
     .split(',')
     .map((v) => v.trim())
     .filter(Boolean)
-  const unknown = values.filter((v) => !['artifact', 'release', 'instellar', 'none'].includes(v))
+  const known = ['artifact', 'release', 'instellar', 's3', 'none']
+  const unknown = values.filter((v) => !known.includes(v))
   if (unknown.length)
-    throw new Error(
-      `upload: ${unknown.join(', ')} is not one of artifact, release, instellar, none`,
-    )
+    throw new Error(`upload: ${unknown.join(', ')} is not one of ${known.join(', ')}`)
   return {
     artifact: values.includes('artifact'),
     release: values.includes('release'),
     instellar: values.includes('instellar'),
+    s3: values.includes('s3'),
   }
 }
 

@@ -7,12 +7,17 @@ import { ActionsCache } from '../environment/index.js'
 import { getInputs, type Inputs } from './inputs.js'
 import * as pipeline from '../pipeline/index.js'
 import {
+  checkS3Settings,
   defaultArtifactName,
   publish,
   publishDirectory,
+  publishS3,
   writeSubjectChecksums,
   type PublishSettings,
+  type S3Published,
+  type S3PublishSettings,
 } from '../publish/index.js'
+import { Secrets } from '../remote/index.js'
 import type { Reporter } from '../report/index.js'
 import {
   setBuildOutputs,
@@ -20,6 +25,7 @@ import {
   setPublishedOutputs,
   setPushedOutputs,
   setRecipeOutputs,
+  setS3Outputs,
 } from './outputs.js'
 import { actionReporter, runRecord } from './reporter.js'
 import { state } from './state.js'
@@ -31,6 +37,7 @@ export async function run(): Promise<void> {
   const inputs = getInputs()
   const publishing = publishSettings(inputs) // a release without a tag fails before any build
   checkPushInputs(inputs) // and a deploy without its tokens
+  checkS3Inputs(inputs) // and a bucket publish without a bucket or credentials
   const workspace = resolve(inputs.workspace)
   const reporter = actionReporter(workspace)
   if (inputs.mode === 'merge') return runMerge(inputs, workspace, publishing, reporter)
@@ -103,10 +110,13 @@ async function runBuild(
     publish(built, publishing, (line) => core.info(line), runRecord.published),
   )
   setPublishedOutputs(published)
+  const bucket = inputs.upload.s3
+    ? await publishToS3(inputs, result.packagesDir, result.stack, reporter)
+    : undefined
   const pushed = inputs.upload.instellar
     ? await pushToInstellar(inputs, result.packagesDir, loaded.config, reporter)
     : undefined
-  await buildSummary(result, published, pushed)
+  await buildSummary(result, published, pushed, bucket)
 }
 
 /** Merge mode: one signed repository from this run's build artifacts, then published. */
@@ -151,10 +161,13 @@ async function runMerge(
   )
   setMergeOutputs(merged)
   setPublishedOutputs(published)
+  const bucket = inputs.upload.s3
+    ? await publishToS3(inputs, merged.packagesDir, undefined, reporter)
+    : undefined
   const pushed = config
     ? await pushToInstellar(inputs, merged.packagesDir, config, reporter)
     : undefined
-  await mergeSummary(merged, published, pushed)
+  await mergeSummary(merged, published, pushed, bucket)
 }
 
 /** upload: instellar without the tokens fails before anything is built. */
@@ -166,6 +179,67 @@ function checkPushInputs(inputs: Inputs): void {
   ].filter(Boolean)
   if (missing.length)
     throw new Error(`upload: instellar needs ${missing.join(' and ')}: pass the repository secrets`)
+}
+
+/** upload: s3 whose settings no bucket would take fails before anything is built. */
+function checkS3Inputs(inputs: Inputs): void {
+  if (!inputs.upload.s3) return
+  if (!inputs.s3.accessKeyId || !inputs.s3.secretAccessKey)
+    throw new Error(
+      'upload: s3 needs credentials: run aws-actions/configure-aws-credentials before this step (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), or pass s3-access-key-id and s3-secret-access-key',
+    )
+  checkS3Settings(s3Settings(inputs, ''))
+}
+
+/** The publish settings the inputs give, for `dir`; the secrets are masked already. */
+function s3Settings(inputs: Inputs, dir: string, stack?: string): S3PublishSettings {
+  const { s3 } = inputs
+  return {
+    dir,
+    ...(stack && { stack }),
+    bucket: s3.bucket ?? '',
+    ...(s3.prefix && { prefix: s3.prefix }),
+    ...(s3.region && { region: s3.region }),
+    ...(s3.endpoint && { endpoint: s3.endpoint }),
+    pathStyle: s3.pathStyle,
+    ...(inputs.repositoryUrl && { repositoryUrl: inputs.repositoryUrl }),
+    credentials: {
+      accessKeyId: s3.accessKeyId ?? '',
+      secretAccessKey: s3.secretAccessKey ?? '',
+      ...(s3.sessionToken && { sessionToken: s3.sessionToken }),
+    },
+    overwrite: s3.overwrite,
+    prune: s3.prune,
+    secrets: new Secrets(
+      (value) => core.setSecret(value),
+      [s3.accessKeyId, s3.secretAccessKey, s3.sessionToken],
+    ),
+    option: (name) => `the ${name} input`,
+    log: (line) => core.info(line),
+  }
+}
+
+/** upload: s3 — the repository to the bucket; the run's cancel aborts the uploads in flight. */
+async function publishToS3(
+  inputs: Inputs,
+  dir: string,
+  stack: string | undefined,
+  reporter: Reporter,
+): Promise<S3Published> {
+  const cancel = new AbortController()
+  const published = await reporter.group('Publish to S3', () => {
+    const publishing = publishS3({ ...s3Settings(inputs, dir, stack), signal: cancel.signal })
+    state.onCancel(() => {
+      cancel.abort('the run was cancelled')
+      return publishing.then(
+        () => {},
+        () => {},
+      )
+    })
+    return publishing
+  })
+  setS3Outputs(published)
+  return published
 }
 
 /** instellar.yml in a merge job, which has no build to have read it. */

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import type { Pushed } from '../deploy/index.js'
 import type { BuildResult, MergeResult, Rendered } from '../pipeline/index.js'
-import type { Published } from '../publish/index.js'
+import type { Published, S3Published } from '../publish/index.js'
 
 /* The action's outputs, set in one place; names match action.yml. */
 
@@ -48,4 +48,10 @@ export function setPublishedOutputs(published: Published): void {
 export function setPushedOutputs(pushed: Pushed): void {
   core.setOutput('deployment-id', String(pushed.deploymentId))
   core.setOutput('archive-path', pushed.archivePath)
+}
+
+export function setS3Outputs(published: S3Published): void {
+  core.setOutput('repository-url', published.repositoryUrl)
+  core.setOutput('s3-uploaded', JSON.stringify(published.uploaded))
+  core.setOutput('s3-skipped', JSON.stringify(published.skipped))
 }

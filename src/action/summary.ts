@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import type { Diagnostic } from '../config/index.js'
 import type { Pushed } from '../deploy/index.js'
 import type { BuildResult, MergeResult } from '../pipeline/index.js'
-import type { Published } from '../publish/index.js'
+import type { Published, S3Published } from '../publish/index.js'
 import type { Recipe } from '../recipe/index.js'
 import type { RunRecord } from './reporter.js'
 import { runEnvironment } from '../github/index.js'
@@ -40,6 +40,7 @@ export async function buildSummary(
   result: BuildResult,
   published: Published = {},
   pushed?: Pushed,
+  bucket?: S3Published,
 ): Promise<void> {
   if (!runEnvironment().stepSummary) return
   const { recipe, loaded } = result.rendered
@@ -89,6 +90,7 @@ export async function buildSummary(
       ...result.phases.map((p) => [p.name, p.seconds.toFixed(2)]),
     ])
   addPublished(published)
+  if (bucket) addBucket(bucket)
   if (pushed) addPushed(pushed)
   addDiagnostics([...loaded.diagnostics, ...recipe.diagnostics])
   await core.summary.write()
@@ -98,6 +100,7 @@ export async function mergeSummary(
   merged: MergeResult,
   published: Published,
   pushed?: Pushed,
+  bucket?: S3Published,
 ): Promise<void> {
   if (!runEnvironment().stepSummary) return
   core.summary
@@ -119,6 +122,7 @@ export async function mergeSummary(
       true,
     )
   addPublished(published)
+  if (bucket) addBucket(bucket)
   if (pushed) addPushed(pushed)
   await core.summary.write()
 }
@@ -164,6 +168,30 @@ export async function failureSummary(message: string, record: RunRecord): Promis
   if (record.published.artifactName || record.published.releaseUrl) addPublished(record.published)
   else core.summary.addRaw('<p>Nothing was published.</p>', true)
   await core.summary.write()
+}
+
+/** The repository in the bucket: where users find it, and what this run sent, skipped, deleted. */
+function addBucket(bucket: S3Published): void {
+  const repositories = bucket.repositories.map((url) => `<code>${escape(url)}</code>`)
+  core.summary
+    .addHeading('Repository in S3', 3)
+    .addRaw(
+      `<p><a href="${escape(bucket.repositoryUrl)}">${escape(bucket.repositoryUrl)}</a> (<code>${escape(bucket.location)}</code>): ${bucket.uploaded.length} uploaded, ${bucket.skipped.length} unchanged and skipped${bucket.pruned.length ? `, ${bucket.pruned.length} deleted (prune)` : ''}</p>`,
+      true,
+    )
+    .addRaw(`<p>For /etc/apk/repositories: ${repositories.join(', ')}</p>`, true)
+  const rows = [
+    ...bucket.uploaded.map((name) => [
+      `<code>${escape(name)}</code>`,
+      bucket.replaced.includes(name) ? 'replaced (overwrite)' : 'uploaded',
+    ]),
+    ...bucket.pruned.map((name) => [`<code>${escape(name)}</code>`, 'deleted (prune)']),
+  ]
+  if (rows.length)
+    core.summary.addDetails(
+      'Changes in the bucket',
+      `<table><tr><th>Object</th><th>Change</th></tr>${rows.map((r) => `<tr><td>${r[0]}</td><td>${r[1]}</td></tr>`).join('')}</table>`,
+    )
 }
 
 /** The Instellar deployment: which one, for what, and every object uploaded with its size. */
