@@ -6,6 +6,7 @@ import { mergeRepositories, publishS3, type S3PublishSettings } from '../src/pub
 import { Secrets } from '../src/remote/index.js'
 import { SHARED } from './helpers/corpus.js'
 import { loopbackFetch, startS3, type FakeS3, type S3Request } from './helpers/s3.js'
+import { cleanEnv, runNode } from './helpers/run.js'
 import { scratchDirs } from './helpers/scratch.js'
 
 /*
@@ -372,5 +373,69 @@ describe('faults', () => {
     const s = settings(dir, { fetch: flaky })
     expect((await publishS3(s)).uploaded).toHaveLength(4)
     expect(s.lines.some((l) => /connection failed \(ECONNRESET\); trying again/.test(l))).toBe(true)
+  })
+})
+
+describe('pakman publish s3 (node dist/cli.js)', () => {
+  const aws = {
+    AWS_ACCESS_KEY_ID: 'PAKMANTESTKEY',
+    AWS_SECRET_ACCESS_KEY: 'pakman-test-secret-9f8e7d',
+    AWS_SESSION_TOKEN: SESSION_TOKEN,
+    AWS_REGION: 'auto',
+  }
+  const cli = (args: string[], env: NodeJS.ProcessEnv = aws) =>
+    runNode('dist/cli.js', args, { env: cleanEnv(env) })
+
+  it('prints the repository URL and the repository lines; a re-run uploads nothing', async () => {
+    const dir = await mergedTree()
+    const args = ['publish', 's3', dir, '--bucket', s3.bucket, '--prefix', 'apk']
+    const first = await cli([...args, '--endpoint', s3.endpoint, '--path-style'])
+    expect(first.code, first.stderr).toBe(0)
+    const base = `${s3.endpoint}/${s3.bucket}/apk`
+    expect(first.stdout).toBe(`${base}\n${base}/alpine/3.20/acme\n`)
+    expect(first.stderr).toMatch(/4 uploaded, 0 unchanged, 0 deleted/)
+    expect(await s3.keys()).toHaveLength(4)
+
+    const again = await cli([...args, '--endpoint', s3.endpoint, '--path-style'])
+    expect(again.stderr).toMatch(/0 uploaded, 4 unchanged, 0 deleted/)
+    for (const text of [first.stderr, again.stderr, first.stdout])
+      for (const secret of [aws.AWS_SECRET_ACCESS_KEY, SESSION_TOKEN])
+        expect(text).not.toContain(secret)
+  })
+
+  it('a refused package is exit 1 naming --overwrite; bad usage is exit 2 naming the flag', async () => {
+    const dir = await mergedTree()
+    const args = [
+      'publish',
+      's3',
+      dir,
+      '--bucket',
+      s3.bucket,
+      '--endpoint',
+      s3.endpoint,
+      '--path-style',
+    ]
+    expect((await cli(args)).code).toBe(0)
+    writeFileSync(join(dir, STACK_DIR, 'hello-app-1.0.3-r17.apk'), 'other bytes')
+    const refused = await cli(args)
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(
+      /^pakman: publish s3: .*other bytes: alpine\/3\.20\/acme\/x86_64\/hello-app-1\.0\.3-r17\.apk\. .*set --overwrite to replace them/m,
+    )
+
+    expect(
+      await cli(['publish', 's3', dir, '--endpoint', s3.endpoint, '--path-style']),
+    ).toMatchObject({
+      code: 1,
+      stderr: 'pakman: publish s3: --bucket NAME is needed: the bucket to publish to\n',
+    })
+    expect(await cli(['publish', 'gcs', dir, '--bucket', 'b'])).toMatchObject({ code: 2 })
+    const noKeys = await cli(['publish', 's3', dir, '--bucket', 'b'], { AWS_REGION: 'auto' })
+    expect(noKeys.code).toBe(2)
+    expect(noKeys.stderr).toMatch(/AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/)
+    const ip = await cli(['publish', 's3', dir, '--bucket', 'b', '--endpoint', s3.endpoint])
+    expect(ip.stderr).toMatch(
+      /--endpoint URL http:\/\/127\.0\.0\.1:\d+ is an address.*set --path-style/,
+    )
   })
 })

@@ -426,3 +426,73 @@ describe('pakman push (node dist/cli.js)', () => {
     expect(ran.stderr).toBe('pakman: --concurrency must be a whole number above 0, not many\n')
   })
 })
+
+describe('the action in merge mode with upload: s3 (node dist/index.js)', () => {
+  const s3Inputs = (overrides: Record<string, string> = {}) =>
+    mergeInputs({
+      upload: 'artifact,s3',
+      's3-bucket': s3.bucket,
+      's3-prefix': 'apk',
+      's3-endpoint': s3.endpoint,
+      's3-path-style': 'true',
+      ...overrides,
+    })
+  // as aws-actions/configure-aws-credentials leaves them for the next steps
+  const awsEnv = () => ({
+    ...runnerEnv(),
+    AWS_ACCESS_KEY_ID: s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    AWS_SESSION_TOKEN: 'pakman-oidc-session-token-77aa',
+    AWS_REGION: s3.region,
+  })
+
+  it('publishes the merged repository with the credentials from the environment, and says where', async () => {
+    const out = mkdtempSync(join(root, 'merged-'))
+    const ran = await runAction(s3Inputs({ 'packages-dir': out }), awsEnv())
+    expect(ran.code, ran.stdout).toBe(0)
+    const base = `${s3.endpoint}/${s3.bucket}/apk`
+    expect(ran.outputs['repository-url']).toBe(base)
+    expect(JSON.parse(ran.outputs['s3-uploaded']!)).toHaveLength(6)
+    expect(await s3.keys()).toEqual([
+      'apk/alpine/3.20/acme/aarch64/APKINDEX.tar.gz',
+      'apk/alpine/3.20/acme/aarch64/vector-notes-1.0-r0.apk',
+      'apk/alpine/3.20/acme/x86_64/APKINDEX.tar.gz',
+      'apk/alpine/3.20/acme/x86_64/hello-app-1.0.3-r17.apk',
+      'apk/alpine/3.20/acme/x86_64/hello-app-openrc-1.0.3-r17.apk',
+      `apk/${KEY_NAME}.rsa.pub`,
+    ])
+    expect(ran.stdout).toContain('::group::Publish to S3\n')
+    expect(ran.summary).toContain('<h3>Repository in S3</h3>')
+    expect(ran.summary).toContain(`<code>${base}/alpine/3.20/acme</code>`)
+    expect(platform.routes()).toEqual([]) // no Instellar call was made
+    for (const secret of [s3.secretAccessKey, 'pakman-oidc-session-token-77aa']) {
+      expect(ran.stdout).toContain(`::add-mask::${secret}`)
+      for (const text of [ran.stdout, ran.stderr])
+        for (const line of text.split('\n'))
+          if (line.includes(secret)) expect(line).toBe(`::add-mask::${secret}`)
+      expect(ran.summary).not.toContain(secret)
+    }
+
+    // a re-run of the job sends nothing
+    const again = await runAction(s3Inputs(), awsEnv())
+    expect(again.code, again.stdout).toBe(0)
+    expect(JSON.parse(again.outputs['s3-uploaded']!)).toEqual([])
+    expect(JSON.parse(again.outputs['s3-skipped']!)).toHaveLength(6)
+  })
+
+  it('without credentials, or with a bucket no host name can hold, it fails before merging', async () => {
+    const ran = await runAction(s3Inputs(), runnerEnv())
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toMatch(
+      /upload: s3 needs credentials: run aws-actions\/configure-aws-credentials/,
+    )
+    expect(ran.stdout).not.toContain('::group::Merge')
+    const vhost = await runAction(s3Inputs({ 's3-path-style': 'false' }), awsEnv())
+    expect(vhost.code).toBe(1)
+    expect(vhost.stdout).toMatch(
+      /the s3-endpoint input http:\/\/127\.0\.0\.1:\d+ is an address.*set the s3-path-style input/,
+    )
+    expect(vhost.stdout).not.toContain('::group::Merge')
+    expect(await s3.keys()).toEqual([])
+  })
+})
