@@ -433,7 +433,7 @@ describe('pakman publish s3 (node dist/cli.js)', () => {
     const noKeys = await cli(['publish', 's3', dir, '--bucket', 'b'], { AWS_REGION: 'auto' })
     expect(noKeys.code).toBe(2)
     expect(noKeys.stderr).toMatch(/AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/)
-    const ip = await cli(['publish', 's3', dir, '--bucket', 'b', '--endpoint', s3.endpoint])
+    const ip = await cli(['publish', 's3', dir, '--bucket', 'acme', '--endpoint', s3.endpoint])
     expect(ip.stderr).toMatch(
       /--endpoint URL http:\/\/127\.0\.0\.1:\d+ is an address.*set --path-style/,
     )
