@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto'
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { mergeRepositories, publishS3, type S3PublishSettings } from '../src/publish/index.js'
+import { publishS3, type S3PublishSettings } from '../src/publish/index.js'
 import { Secrets } from '../src/remote/index.js'
-import { SHARED } from './helpers/corpus.js'
 import { loopbackFetch, startS3, type FakeS3, type S3Request } from './helpers/s3.js'
 import { cleanEnv, runNode } from './helpers/run.js'
 import { scratchDirs } from './helpers/scratch.js'
+import { mergedVectorRepository, VECTOR_KEY_NAME } from './helpers/vector-repository.js'
 
 /*
  * publish s3 against s3rver on 127.0.0.1, which checks every SigV4 signature: a merged repository
@@ -16,8 +16,7 @@ import { scratchDirs } from './helpers/scratch.js'
  */
 
 const { temp } = scratchDirs()
-const VECTORS = join(SHARED, 'vectors/apk')
-const KEY_NAME = 'pakman-test@example.invalid-6b08b41c'
+const KEY_NAME = VECTOR_KEY_NAME
 const FAST = { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 }
 const SESSION_TOKEN = 'pakman-session-token-5c4b3a29'
 const STACK_DIR = 'alpine/3.20/acme/x86_64'
@@ -33,29 +32,6 @@ afterAll(async () => {
 beforeEach(async () => {
   await s3.clear()
 })
-
-/** A merge's output: the vectors' acme packages under alpine/3.20, indexed and signed here. */
-async function mergedTree(
-  packages = ['hello-app-1.0.3-r17.apk', 'hello-app-openrc-1.0.3-r17.apk'],
-) {
-  const artifact = temp('pakman-s3-artifact-')
-  mkdirSync(join(artifact, 'acme/x86_64'), { recursive: true })
-  for (const name of packages)
-    copyFileSync(join(VECTORS, 'good/acme/x86_64', name), join(artifact, 'acme/x86_64', name))
-  const manifest = { package: 'hello-app', version: '1.0.3', release: 17 }
-  writeFileSync(
-    join(artifact, 'pakman.json'),
-    JSON.stringify({ ...manifest, stack: 'alpine/3.20', arch: 'x86_64', keyName: KEY_NAME }),
-  )
-  const dir = temp('pakman-s3-repo-')
-  await mergeRepositories([artifact], {
-    outputDir: dir,
-    signingKey: readFileSync(join(VECTORS, 'keys', `${KEY_NAME}.rsa`), 'utf8'),
-    mtime: 1_700_000_000,
-    log: () => {},
-  })
-  return dir
-}
 
 function settings(dir: string, overrides: Partial<S3PublishSettings> = {}) {
   const lines: string[] = []
@@ -90,7 +66,7 @@ async function fetchPublic(key: string) {
 
 describe('publish s3, path-style', () => {
   it('uploads packages, then the index, then the key, with their types and cache headers', async () => {
-    const dir = await mergedTree()
+    const dir = await mergedVectorRepository(temp)
     const s = settings(dir)
     const published = await publishS3(s)
 
@@ -137,7 +113,7 @@ describe('publish s3, path-style', () => {
   })
 
   it('a re-run sends nothing: it lists the bucket and compares', async () => {
-    const dir = await mergedTree()
+    const dir = await mergedVectorRepository(temp)
     await publishS3(settings(dir))
     s3.requests.length = 0
     const again = await publishS3(settings(dir))
@@ -172,7 +148,7 @@ describe('publish s3, path-style', () => {
   })
 
   it('refuses a package that changed under its name, uploading nothing; overwrite replaces it', async () => {
-    const dir = await mergedTree()
+    const dir = await mergedVectorRepository(temp)
     await publishS3(settings(dir))
     const apk = join(dir, STACK_DIR, 'hello-app-1.0.3-r17.apk')
     const before = await s3.object(`apk/${STACK_DIR}/hello-app-1.0.3-r17.apk`)
@@ -197,7 +173,7 @@ describe('publish s3, path-style', () => {
   })
 
   it('deletes nothing unless asked; prune removes only packages no index lists any more', async () => {
-    await publishS3(settings(await mergedTree()))
+    await publishS3(settings(await mergedVectorRepository(temp)))
     // a package of another directory, which this publish has no index for, is never pruned
     const other = temp('pakman-s3-other-')
     mkdirSync(join(other, 'alpine/3.19/acme/x86_64'), { recursive: true })
@@ -206,7 +182,7 @@ describe('publish s3, path-style', () => {
     writeFileSync(join(other, `${KEY_NAME}.rsa.pub`), 'key')
     await publishS3(settings(other))
 
-    const smaller = await mergedTree(['hello-app-1.0.3-r17.apk'])
+    const smaller = await mergedVectorRepository(temp, ['hello-app-1.0.3-r17.apk'])
     const kept = await publishS3(settings(smaller))
     expect(kept.pruned).toEqual([])
     expect(await s3.keys()).toContain(`apk/${STACK_DIR}/hello-app-openrc-1.0.3-r17.apk`)
@@ -224,7 +200,7 @@ describe('publish s3, path-style', () => {
   })
 
   it('a front page at the top goes last, as HTML and text with short caching; pakman.json stays home', async () => {
-    const dir = await mergedTree()
+    const dir = await mergedVectorRepository(temp)
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>acme</title>')
     writeFileSync(join(dir, 'README.txt'), 'apk add hello-app')
     writeFileSync(join(dir, 'pakman.json'), '{}')
@@ -264,7 +240,7 @@ describe('publish s3, path-style', () => {
 
 describe('publish s3, virtual-host', () => {
   it('addresses the bucket as <bucket>.<endpoint host>, and the repository URL says so', async () => {
-    const dir = await mergedTree()
+    const dir = await mergedVectorRepository(temp)
     const published = await publishS3(
       settings(dir, { endpoint: s3.vhostEndpoint, pathStyle: false, fetch: loopbackFetch }),
     )
@@ -286,14 +262,16 @@ describe('publish s3, virtual-host', () => {
 
   it('an explicit repository URL (a CDN) is what it reports', async () => {
     const published = await publishS3(
-      settings(await mergedTree(), { repositoryUrl: 'https://packages.example.com/apk/' }),
+      settings(await mergedVectorRepository(temp), {
+        repositoryUrl: 'https://packages.example.com/apk/',
+      }),
     )
     expect(published.repositoryUrl).toBe('https://packages.example.com/apk')
     expect(published.repositories).toEqual(['https://packages.example.com/apk/alpine/3.20/acme'])
   })
 
   it('refuses what no bucket could be reached by, naming the setting', async () => {
-    const dir = await mergedTree()
+    const dir = await mergedVectorRepository(temp)
     await expect(publishS3(settings(dir, { pathStyle: false }))).rejects.toThrow(
       /the s3-endpoint input http:\/\/127\.0\.0\.1:\d+ is an address.*set the s3-path-style input/,
     )
@@ -319,7 +297,7 @@ describe('publish s3, virtual-host', () => {
 
 describe('faults', () => {
   it('5xx is tried again and succeeds; a 403 is not tried again; no credential in any line', async () => {
-    const dir = await mergedTree()
+    const dir = await mergedVectorRepository(temp)
     s3.failNext((r) => r.method === 'PUT' && r.path.endsWith('APKINDEX.tar.gz'), 2)
     const s = settings(dir)
     const published = await publishS3(s)
@@ -361,7 +339,7 @@ describe('faults', () => {
   })
 
   it('a dropped connection is tried again', async () => {
-    const dir = await mergedTree()
+    const dir = await mergedVectorRepository(temp)
     let dropped = 0
     const flaky: S3PublishSettings['fetch'] = async (request, init) => {
       if (request.method === 'PUT' && dropped < 1) {
@@ -387,7 +365,7 @@ describe('pakman publish s3 (node dist/cli.js)', () => {
     runNode('dist/cli.js', args, { env: cleanEnv(env) })
 
   it('prints the repository URL and the repository lines; a re-run uploads nothing', async () => {
-    const dir = await mergedTree()
+    const dir = await mergedVectorRepository(temp)
     const args = ['publish', 's3', dir, '--bucket', s3.bucket, '--prefix', 'apk']
     const first = await cli([...args, '--endpoint', s3.endpoint, '--path-style'])
     expect(first.code, first.stderr).toBe(0)
@@ -404,7 +382,7 @@ describe('pakman publish s3 (node dist/cli.js)', () => {
   })
 
   it('a refused package is exit 1 naming --overwrite; bad usage is exit 2 naming the flag', async () => {
-    const dir = await mergedTree()
+    const dir = await mergedVectorRepository(temp)
     const args = [
       'publish',
       's3',

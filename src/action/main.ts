@@ -226,20 +226,28 @@ async function publishToS3(
   stack: string | undefined,
   reporter: Reporter,
 ): Promise<S3Published> {
-  const cancel = new AbortController()
-  const published = await reporter.group('Publish to S3', () => {
-    const publishing = publishS3({ ...s3Settings(inputs, dir, stack), signal: cancel.signal })
-    state.onCancel(() => {
-      cancel.abort('the run was cancelled')
-      return publishing.then(
-        () => {},
-        () => {},
-      )
-    })
-    return publishing
-  })
+  const published = await reporter.group('Publish to S3', () =>
+    stoppedOnCancel((signal) => publishS3({ ...s3Settings(inputs, dir, stack), signal })),
+  )
   setS3Outputs(published)
   return published
+}
+
+/**
+ * Starts uploads that a cancelled run stops: those in flight are aborted rather than left open in
+ * the bucket, and the post step waits for that.
+ */
+function stoppedOnCancel<T>(start: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const cancel = new AbortController()
+  const running = start(cancel.signal)
+  state.onCancel(() => {
+    cancel.abort('the run was cancelled')
+    return running.then(
+      () => {},
+      () => {},
+    )
+  })
+  return running
 }
 
 /** instellar.yml in a merge job, which has no build to have read it. */
@@ -268,42 +276,33 @@ async function pushToInstellar(
   config: InstellarConfig,
   reporter: Reporter,
 ): Promise<Pushed> {
-  const { runPush, Secrets } = await import('../deploy/index.js')
+  const { runPush } = await import('../deploy/index.js')
   const { instellar } = inputs
-  const cancel = new AbortController()
   const pushed = await reporter.group(
     instellar.dryRun ? 'Push to Instellar (dry run)' : 'Push to Instellar',
-    () => {
-      const pushing = runPush({
-        packagesDir,
-        config,
-        repository: inputs.runRepository ?? inputs.repository ?? '',
-        hash: instellar.sha,
-        ref: instellar.ref,
-        ...(inputs.stack && { stack: inputs.stack }),
-        ...(instellar.endpoint && { endpoint: instellar.endpoint }),
-        ...(instellar.authToken && { authToken: instellar.authToken }),
-        ...(instellar.packageToken && { packageToken: instellar.packageToken }),
-        dryRun: instellar.dryRun,
-        tempDir: inputs.tempDir,
-        secrets: new Secrets(
-          (value) => core.setSecret(value),
-          [instellar.authToken, instellar.packageToken],
-        ),
-        log: (line) => core.info(line),
-        notice: (message) => core.notice(message),
-        signal: cancel.signal,
-      })
-      // A cancelled run aborts the uploads in flight rather than leaving them open in the bucket.
-      state.onCancel(() => {
-        cancel.abort('the run was cancelled')
-        return pushing.then(
-          () => {},
-          () => {},
-        )
-      })
-      return pushing
-    },
+    () =>
+      stoppedOnCancel((signal) =>
+        runPush({
+          packagesDir,
+          config,
+          repository: inputs.runRepository ?? inputs.repository ?? '',
+          hash: instellar.sha,
+          ref: instellar.ref,
+          ...(inputs.stack && { stack: inputs.stack }),
+          ...(instellar.endpoint && { endpoint: instellar.endpoint }),
+          ...(instellar.authToken && { authToken: instellar.authToken }),
+          ...(instellar.packageToken && { packageToken: instellar.packageToken }),
+          dryRun: instellar.dryRun,
+          tempDir: inputs.tempDir,
+          secrets: new Secrets(
+            (value) => core.setSecret(value),
+            [instellar.authToken, instellar.packageToken],
+          ),
+          log: (line) => core.info(line),
+          notice: (message) => core.notice(message),
+          signal,
+        }),
+      ),
   )
   if (!instellar.dryRun) setPushedOutputs(pushed)
   return pushed

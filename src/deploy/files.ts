@@ -1,4 +1,5 @@
-import { readdir, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
+import { readTree } from '../publish/index.js'
 import { join, relative, sep } from 'node:path'
 
 /*
@@ -28,18 +29,10 @@ const isPackageFile = (name: string) => name.endsWith('.apk') || name === 'APKIN
 
 /** The files of `dir` for `stack` (when the tree has several stacks, one must be named). */
 export async function collectPushFiles(dir: string, stack?: string): Promise<Collected> {
-  let entries
-  try {
-    entries = await readdir(dir, { recursive: true, withFileTypes: true })
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new Error(
-      code === 'ENOENT'
-        ? `no packages directory ${dir}: build or merge first, or point packages-dir at it`
-        : `cannot read ${dir}: ${(error as Error).message}`,
-      { cause: error },
-    )
-  }
+  const entries = await readTree(
+    dir,
+    `no packages directory ${dir}: build or merge first, or point packages-dir at it`,
+  )
   const groups = new Map<string, PushFile[]>()
   const skipped: string[] = []
   for (const entry of entries) {

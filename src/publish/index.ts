@@ -24,6 +24,7 @@ export {
   type Staging,
 } from './output.js'
 export { checkS3Settings, publishS3, type S3PublishSettings, type S3Published } from './s3.js'
+export { readTree } from './s3-files.js'
 export {
   GitHubReleaser,
   publishAssets,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { createReadStream, type Dirent } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import { MANIFEST } from './manifest.js'
@@ -63,18 +63,7 @@ export async function collectRepository(
   stack: string | undefined,
   option: string,
 ): Promise<RepositoryTree> {
-  let entries
-  try {
-    entries = await readdir(dir, { recursive: true, withFileTypes: true })
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new Error(
-      code === 'ENOENT'
-        ? `no repository directory ${dir}: build or merge first`
-        : `cannot read ${dir}: ${(error as Error).message}`,
-      { cause: error },
-    )
-  }
+  const entries = await readTree(dir, `no repository directory ${dir}: build or merge first`)
   const tree: { parts: string[]; path: string }[] = []
   const top: { name: string; path: string }[] = []
   for (const entry of entries) {
@@ -110,6 +99,19 @@ export async function collectRepository(
       `no public key (*.rsa.pub) at the top of ${dir}: users need it to trust the repository`,
     )
   return { files: files.sort((a, b) => a.name.localeCompare(b.name)), left: left.sort() }
+}
+
+/** Every entry below `dir`; `missing` is the message when there is no such directory. */
+export async function readTree(dir: string, missing: string): Promise<Dirent[]> {
+  try {
+    return await readdir(dir, { recursive: true, withFileTypes: true })
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw new Error(
+      code === 'ENOENT' ? missing : `cannot read ${dir}: ${(error as Error).message}`,
+      { cause: error },
+    )
+  }
 }
 
 /** The stack of a build's output: given, or from the pakman.json its artifact carries. */

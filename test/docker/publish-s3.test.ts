@@ -1,13 +1,11 @@
 import { spawn } from 'node:child_process'
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mergeRepositories, publishS3, type S3PublishSettings } from '../../src/publish/index.js'
+import { publishS3, type S3PublishSettings } from '../../src/publish/index.js'
 import { Secrets } from '../../src/remote/index.js'
-import { SHARED } from '../helpers/corpus.js'
 import { dockerAvailable, PREPARED_PACKAGES, testImage } from '../helpers/docker.js'
 import { loopbackFetch, startS3, type FakeS3 } from '../helpers/s3.js'
 import { scratchDirs } from '../helpers/scratch.js'
+import { mergedVectorRepository, VECTOR_KEY_NAME } from '../helpers/vector-repository.js'
 
 /*
  * What publish s3 uploads is a repository the real apk-tools (Alpine 3.20's, from the rootfs)
@@ -18,38 +16,11 @@ import { scratchDirs } from '../helpers/scratch.js'
  */
 const docker = dockerAvailable()
 const { temp } = scratchDirs()
-const VECTORS = join(SHARED, 'vectors/apk')
-const KEY_NAME = 'pakman-test@example.invalid-6b08b41c'
+const KEY_NAME = VECTOR_KEY_NAME
 
 let s3: FakeS3
 let repository: string
 let image: string
-
-async function mergedTree(): Promise<string> {
-  const artifact = temp('pakman-s3-artifact-')
-  mkdirSync(join(artifact, 'acme/x86_64'), { recursive: true })
-  for (const name of ['hello-app-1.0.3-r17.apk', 'hello-app-openrc-1.0.3-r17.apk'])
-    copyFileSync(join(VECTORS, 'good/acme/x86_64', name), join(artifact, 'acme/x86_64', name))
-  writeFileSync(
-    join(artifact, 'pakman.json'),
-    JSON.stringify({
-      package: 'hello-app',
-      version: '1.0.3',
-      release: 17,
-      stack: 'alpine/3.20',
-      arch: 'x86_64',
-      keyName: KEY_NAME,
-    }),
-  )
-  const dir = temp('pakman-s3-repo-')
-  await mergeRepositories([artifact], {
-    outputDir: dir,
-    signingKey: readFileSync(join(VECTORS, 'keys', `${KEY_NAME}.rsa`), 'utf8'),
-    mtime: 1_700_000_000,
-    log: () => {},
-  })
-  return dir
-}
 
 function settings(overrides: Partial<S3PublishSettings> = {}): S3PublishSettings {
   return {
@@ -106,7 +77,7 @@ describe.runIf(docker)('a published repository, installed by the real apk over H
     // test is then the only one apk reads
     image = testImage({ installed: [...PREPARED_PACKAGES, 'ca-certificates', 'runit'] })
     s3 = await startS3()
-    repository = await mergedTree()
+    repository = await mergedVectorRepository(temp)
   })
   afterAll(async () => {
     await s3?.close()

@@ -1,0 +1,41 @@
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { mergeRepositories } from '../../src/publish/index.js'
+import { SHARED } from './shared.js'
+
+const VECTORS = join(SHARED, 'vectors/apk')
+/** The key the vectors' packages are signed with (../shared/vectors/apk/keys). */
+export const VECTOR_KEY_NAME = 'pakman-test@example.invalid-6b08b41c'
+
+/**
+ * A merge's output made from the vectors' acme packages (real, signed with the vectors' key):
+ * alpine/3.20/acme/x86_64/ with the chosen packages and an index signed here, the key at the top.
+ */
+export async function mergedVectorRepository(
+  temp: (prefix: string) => string,
+  packages = ['hello-app-1.0.3-r17.apk', 'hello-app-openrc-1.0.3-r17.apk'],
+): Promise<string> {
+  const artifact = temp('pakman-vector-artifact-')
+  mkdirSync(join(artifact, 'acme/x86_64'), { recursive: true })
+  for (const name of packages)
+    copyFileSync(join(VECTORS, 'good/acme/x86_64', name), join(artifact, 'acme/x86_64', name))
+  writeFileSync(
+    join(artifact, 'pakman.json'),
+    JSON.stringify({
+      package: 'hello-app',
+      version: '1.0.3',
+      release: 17,
+      stack: 'alpine/3.20',
+      arch: 'x86_64',
+      keyName: VECTOR_KEY_NAME,
+    }),
+  )
+  const dir = temp('pakman-vector-repository-')
+  await mergeRepositories([artifact], {
+    outputDir: dir,
+    signingKey: readFileSync(join(VECTORS, 'keys', `${VECTOR_KEY_NAME}.rsa`), 'utf8'),
+    mtime: 1_700_000_000,
+    log: () => {},
+  })
+  return dir
+}
