@@ -11,7 +11,7 @@ import {
   readKeyFile,
   render,
   runEnvironment
-} from "./chunks/chunk-B55ULTGP.js";
+} from "./chunks/chunk-NKBVAGRB.js";
 import {
   VERSION,
   checkPaths,
@@ -22,7 +22,7 @@ import {
   listedDependencies,
   loadConfigFile,
   readPackageSbom
-} from "./chunks/chunk-QRD6EXA4.js";
+} from "./chunks/chunk-E4E3PZBN.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli/commands.ts
@@ -463,7 +463,7 @@ async function push(values, _operands, { out, err }) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-55OT6KZ4.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-66GCBQHT.js");
   const authToken = env.instellarAuthToken;
   const packageToken = env.instellarPackageToken;
   const secrets = new Secrets(() => {

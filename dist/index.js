@@ -14,11 +14,11 @@ import {
   runEnvironment,
   secretsOf,
   writeSubjectChecksums
-} from "./chunks/chunk-B55ULTGP.js";
+} from "./chunks/chunk-NKBVAGRB.js";
 import {
   formatBytes,
   loadConfigFile
-} from "./chunks/chunk-QRD6EXA4.js";
+} from "./chunks/chunk-E4E3PZBN.js";
 import {
   error,
   getBooleanInput,
@@ -563,7 +563,7 @@ async function deploymentConfig(inputs, workspace, reporter) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-55OT6KZ4.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-66GCBQHT.js");
   const { instellar } = inputs;
   const cancel = new AbortController();
   const pushed = await reporter.group(

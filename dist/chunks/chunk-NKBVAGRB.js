@@ -35,7 +35,7 @@ import {
   stackSlug,
   trustedKeys,
   word
-} from "./chunk-QRD6EXA4.js";
+} from "./chunk-E4E3PZBN.js";
 
 // src/github/context.ts
 function runEnvironment(env = process.env) {
@@ -1934,8 +1934,6 @@ exit "$status"
 }
 
 // src/abuild/packages.ts
-import { createHash as createHash4 } from "node:crypto";
-import { createReadStream as createReadStream2 } from "node:fs";
 import { readdir as readdir7, stat as stat6 } from "node:fs/promises";
 import { join as join13, relative } from "node:path";
 async function collectBuiltFiles(packagesDir) {
@@ -1953,8 +1951,7 @@ async function collectBuiltFiles(packagesDir) {
       kind: isIndex ? "index" : "package",
       ...parsed && { name: parsed[1], version: parsed[2] },
       arch,
-      size: (await stat6(path)).size,
-      sha256: await sha256File(path)
+      size: (await stat6(path)).size
     });
   }
   return files.sort((a, b) => a.relativePath.localeCompare(b.relativePath));
@@ -1966,8 +1963,15 @@ async function collectPackages(packagesDir, expected, log) {
       `abuild wrote no packages for ${expected.arch}: the APKBUILD's arch= does not include it (${expected.configName} architectures: ${expected.architectures?.join(", ") ?? "not set"})`
     );
   }
-  for (const file of found) log(`${file.relativePath} ${file.size} bytes sha256:${file.sha256}`);
+  for (const file of found) log(`${file.relativePath} ${file.size} bytes`);
   return found;
+}
+function withDigests(files, digests) {
+  return files.map((file) => {
+    const sha256 = digests.get(file.relativePath);
+    if (!sha256) throw new Error(`${file.relativePath} was not verified`);
+    return { ...file, sha256 };
+  });
 }
 async function walk(dir) {
   const entries = await readdir7(dir, { withFileTypes: true }).catch(() => []);
@@ -1977,12 +1981,6 @@ async function walk(dir) {
     )
   );
   return nested.flat();
-}
-function sha256File(path) {
-  return new Promise((resolve2, reject) => {
-    const hash = createHash4("sha256");
-    createReadStream2(path).on("data", (chunk) => hash.update(chunk)).on("end", () => resolve2(hash.digest("hex"))).on("error", reject);
-  });
 }
 
 // src/abuild/index.ts
@@ -2089,7 +2087,7 @@ import { readFile as readFile5 } from "node:fs/promises";
 import { dirname as dirname4, join as join16, relative as relative3 } from "node:path";
 
 // src/verify/sbom.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 import { writeFile as writeFile7 } from "node:fs/promises";
 import { basename as basename7, dirname as dirname3, join as join15, relative as relative2 } from "node:path";
 var SHA1 = "APK-TOOLS.checksum.SHA1";
@@ -2144,7 +2142,7 @@ var PackageSboms = class {
         ...parsed && { name: parsed[1], version: parsed[2] },
         arch: basename7(dirname3(path)),
         size: document.length,
-        sha256: createHash5("sha256").update(document).digest("hex")
+        sha256: createHash4("sha256").update(document).digest("hex")
       });
     }
     if (problems.length)
@@ -2261,14 +2259,19 @@ ${tail.slice(-12).join("\n")}`
 // src/verify/index.ts
 async function verifyRepository(dir, key, failure, log, observe) {
   const checks = await checkPaths([dir], trustedKeys([[`${key.name}.rsa.pub`, key.pem]]), observe);
-  for (const check2 of checks) log?.(`${relative3(dir, check2.path)}: ${check2.verdict}`);
+  const digests = /* @__PURE__ */ new Map();
+  for (const check2 of checks) {
+    const path = relative3(dir, check2.path);
+    if (check2.sha256) digests.set(path, check2.sha256);
+    log?.(`${path}: ${check2.verdict}${check2.sha256 ? ` sha256:${check2.sha256}` : ""}`);
+  }
   const failed = checks.filter((c) => c.verdict !== "OK");
   if (failed.length) {
     const lines = failed.map((c) => `${relative3(dir, c.path)}: ${c.verdict} - ${c.reason}`);
     throw new Error(`${failure}:
 ${lines.join("\n")}`);
   }
-  return checks.length;
+  return digests;
 }
 async function verifyBuild(verification) {
   const { packagesDir, key, containers, installTest } = verification;
@@ -2291,15 +2294,15 @@ async function verifyBuild(verification) {
     );
   });
   installed?.catch(() => void 0);
-  const beside = await timed(steps, "signatures", async () => {
-    await verifyRepository(
+  const verified = await timed(steps, "signatures", async () => {
+    const digests = await verifyRepository(
       packagesDir,
       key,
       "the packages do not verify",
       containers.log,
       sboms?.observe
     );
-    return sboms ? sboms.writeBeside(packagesDir) : [];
+    return { digests, sboms: sboms ? await sboms.writeBeside(packagesDir) : [] };
   }).catch(async (error) => {
     await installed?.catch(() => void 0);
     throw error;
@@ -2307,7 +2310,7 @@ async function verifyBuild(verification) {
   installLog = containers.log;
   for (const line of held.splice(0)) installLog(line);
   await installed;
-  return { steps, sboms: beside };
+  return { steps, ...verified };
 }
 async function timed(steps, name, fn) {
   const started = performance.now();
@@ -2408,7 +2411,7 @@ async function build(settings, reporter) {
       configName: rendered.configLabel,
       architectures: loaded.config.architectures
     };
-    const files = await phases.run(
+    const collected = await phases.run(
       "Collect packages",
       () => collectPackages(staging.dir, expected, containers.log)
     );
@@ -2417,7 +2420,7 @@ async function build(settings, reporter) {
       () => verifyBuild({
         packagesDir: staging.dir,
         key: publicKey,
-        files,
+        files: collected,
         mainPackage: recipe.packageName,
         ...installTest && { installTest },
         containers,
@@ -2425,7 +2428,7 @@ async function build(settings, reporter) {
       })
     );
     phases.steps("Verify", verified.steps);
-    files.push(...verified.sboms);
+    const files = [...withDigests(collected, verified.digests), ...verified.sboms];
     const cacheReport = cache && buildCache ? await phases.run("Save build cache", () => saveCache(cache, buildCache, reporter)) : void 0;
     await staging.commit({ [`${keyName}.rsa.pub`]: publicKey.pem });
     const outputDir = started.outputDir;

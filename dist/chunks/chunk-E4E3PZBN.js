@@ -29912,6 +29912,7 @@ import {
 } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readFile as readFile2, stat as stat2 } from "node:fs/promises";
+import { Readable } from "node:stream";
 
 // src/apk/streams.ts
 import { kMaxLength } from "node:buffer";
@@ -30361,8 +30362,22 @@ var MAX_CONTROL_BYTES = 16 * 1024 ** 2;
 var DIGESTS = { RSA: "sha1", RSA256: "sha256", RSA512: "sha512" };
 async function checkPackageFile(path2, keys, options = {}) {
   const { size } = await stat2(path2);
-  const source = createReadStream(path2, { highWaterMark: 256 * 1024 });
-  return { ...await verifyPackageStream(source, keys, options), size };
+  const digest = createHash("sha256");
+  let hashed = 0;
+  const source = Readable.from(
+    hashChunks(createReadStream(path2, { highWaterMark: 256 * 1024 }), (chunk) => {
+      digest.update(chunk);
+      hashed += chunk.length;
+    })
+  );
+  const check2 = await verifyPackageStream(source, keys, options);
+  return { ...check2, size, ...hashed === size && { sha256: digest.digest("hex") } };
+}
+async function* hashChunks(source, each) {
+  for await (const chunk of source) {
+    each(chunk);
+    yield chunk;
+  }
 }
 async function readPackageFile(path2, options) {
   return verifyPackageStream(
@@ -30587,13 +30602,14 @@ async function checkIndexFile(path2, keys) {
   const { size } = await stat2(path2);
   if (size > MAX_INDEX_BYTES) return archiveFailure(indexTooLarge(size));
   const bytes = await readFile2(path2);
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
   let index;
   try {
     index = readIndex(bytes);
   } catch (error62) {
-    return archiveFailure(error62);
+    return { ...archiveFailure(error62), sha256 };
   }
-  return { ...indexSignatures(index, keys), entries: index.entries };
+  return { ...indexSignatures(index, keys), entries: index.entries, sha256 };
 }
 function indexSignatures(index, keys) {
   return checkSignatures(
@@ -30693,7 +30709,12 @@ async function checkTree(dir, keys, observe) {
   return checks;
 }
 function fileCheck(path2, result) {
-  return { path: path2, verdict: result.verdict, reason: result.reason };
+  return {
+    path: path2,
+    verdict: result.verdict,
+    reason: result.reason,
+    ...result.sha256 && { sha256: result.sha256 }
+  };
 }
 function checkListing(dir, files, entries, packages) {
   const checks = [];
