@@ -9,9 +9,11 @@ import {
   check,
   loadTrustedKeys,
   readKeyFile,
+  recordLeftovers,
+  removeLeftovers,
   render,
   runEnvironment
-} from "./chunks/chunk-NKBVAGRB.js";
+} from "./chunks/chunk-LQLU4FP6.js";
 import {
   VERSION,
   checkPaths,
@@ -315,9 +317,26 @@ async function bootstrap(values, _operands, { out, err }) {
 async function build2(values, _operands, { out, err }) {
   const settings = renderSettings(values);
   const reporter = terminalReporter(err);
+  const leftovers = { containers: [], scratch: [], keyDir: "" };
+  const stop = (signal) => {
+    err.write(`pakman: build: stopped (${signal}); cleaning up
+`);
+    void removeLeftovers(leftovers, (line) => err.write(`    ${line}
+`)).catch((error) => err.write(`pakman: cleanup: ${error.message}
+`)).finally(() => process.exit(signal === "SIGTERM" ? 143 : 130));
+  };
+  process.once("SIGINT", stop).once("SIGTERM", stop);
+  try {
+    return await buildPackages(values, settings, reporter, leftovers, { out, err });
+  } finally {
+    process.off("SIGINT", stop).off("SIGTERM", stop);
+  }
+}
+async function buildPackages(values, settings, reporter, leftovers, { out, err }) {
   const result = await build(
     {
       ...settings,
+      ...recordLeftovers(leftovers),
       ...values.stack !== void 0 && { stack: values.stack },
       ...values.arch !== void 0 && { arch: values.arch },
       ...values.image !== void 0 && { image: values.image },

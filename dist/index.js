@@ -2,19 +2,18 @@ import { createRequire as __pakmanCreateRequire } from 'node:module';const requi
 import {
   ActionsBuildCache,
   ActionsCache,
-  Docker,
   build,
   buildCacheSettings,
   defaultArtifactName,
   merge,
   publish,
   publishDirectory,
-  removeSigningKey,
+  removeLeftovers,
   render,
   runEnvironment,
   secretsOf,
   writeSubjectChecksums
-} from "./chunks/chunk-NKBVAGRB.js";
+} from "./chunks/chunk-LQLU4FP6.js";
 import {
   formatBytes,
   loadConfigFile
@@ -620,19 +619,9 @@ function publishSettings(inputs) {
 }
 
 // src/action/post.ts
-import { rm } from "node:fs/promises";
 async function cleanUp() {
-  const { containers: containers2, keyDir: keyDir2, scratch: scratch2 } = state.leftovers();
   try {
-    const docker = new Docker();
-    for (const name of containers2) {
-      if (await docker.removeContainer(name)) info(`removed container ${name}`);
-    }
-    for (const dir of scratch2) await rm(dir, { recursive: true, force: true });
-    if (keyDir2) {
-      await removeSigningKey(keyDir2);
-      info("removed the signing key files");
-    }
+    await removeLeftovers(state.leftovers(), (line) => info(line));
   } catch (error2) {
     warning(`cleanup: ${error2.message}`);
   }

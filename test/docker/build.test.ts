@@ -308,6 +308,44 @@ describe.runIf(docker)('pakman build in Docker', () => {
     expect(stdout).toContain('::error::cancelled (SIGTERM); cleaning up')
   })
 
+  it('removes its container, staged output and key when the CLI is interrupted (SIGINT)', async () => {
+    const workspace = makeWorkspace(appConfig('echo "started long build"\nsleep 120'))
+    keep(workspace)
+    const keyParent = temp('pakman-cli-temp-')
+    const packagesDir = join(temp('pakman-out-'), 'packages')
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'dist/cli.js'),
+        'build',
+        '--workspace',
+        workspace,
+        '--repository',
+        'octo/app',
+        '--image',
+        image,
+        '--packages-dir',
+        packagesDir,
+        '--no-cache',
+      ],
+      { env: cleanEnv({ TMPDIR: keyParent, XDG_CACHE_HOME: cacheHome }), stdio: 'pipe' },
+    )
+    let stderr = ''
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)))
+    await waitFor(() => stderr.includes('started long build'), 60_000)
+    const running = containersMounting(workspace)
+    expect(running).toHaveLength(1)
+    expect(readdirSync(keyParent).filter((f) => f.startsWith('pakman-key-'))).toHaveLength(1)
+    expect(stagingBeside(packagesDir)).toHaveLength(1)
+    child.kill('SIGINT')
+    expect(await exited).toBe(130)
+    expect(containersNamed(running[0]!)).toEqual([])
+    expect(readdirSync(keyParent).filter((f) => f.startsWith('pakman-key-'))).toEqual([])
+    expect(stagingBeside(packagesDir)).toEqual([])
+    expect(stderr).toContain('pakman: build: stopped (SIGINT); cleaning up')
+  })
+
   it('runs as an action: outputs, job summary, masked key, upload, and a public key check before building', async () => {
     const github = await startFakeGitHub()
     const workspace = makeWorkspace()
@@ -542,4 +580,19 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<voi
     if (Date.now() > deadline) throw new Error('timed out waiting')
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
+}
+
+/** The build containers (running or not) that mount `dir`. */
+function containersMounting(dir: string): string[] {
+  const names = containersNamed('pakman-build-')
+  if (!names.length) return []
+  const mounts = execFileSync(
+    'docker',
+    ['inspect', '--format', '{{.Name}} {{range .Mounts}}{{.Source}} {{end}}', ...names],
+    { encoding: 'utf8' },
+  )
+  return mounts
+    .split('\n')
+    .filter((line) => line.split(' ').slice(1).includes(dir))
+    .map((line) => line.split(' ')[0]!.replace(/^\//, ''))
 }

@@ -62,6 +62,89 @@ function runEnvironment(env = process.env) {
   };
 }
 
+// src/environment/cache.ts
+import { randomBytes } from "node:crypto";
+import { copyFile, mkdir, rename, stat } from "node:fs/promises";
+import { homedir, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+function localCacheDir() {
+  return join(runEnvironment().cacheHome ?? join(homedir(), ".cache"), "pakman");
+}
+var DirectoryCache = class {
+  constructor(dir = localCacheDir()) {
+    this.dir = dir;
+    this.description = `directory ${dir}`;
+  }
+  dir;
+  description;
+  /** A path of its own for each run, so builds running at once on one machine never share it. */
+  archivePath() {
+    return join(tmpdir(), `pakman-environment-${randomBytes(6).toString("hex")}.tar.zst`);
+  }
+  async restore(key, file) {
+    const entry = this.entry(key);
+    try {
+      await stat(entry);
+    } catch {
+      return { hit: false };
+    }
+    await mkdir(dirname(file), { recursive: true });
+    await copyFile(entry, file);
+    return { hit: true };
+  }
+  async save(key, file) {
+    await mkdir(this.dir, { recursive: true, mode: 448 });
+    const entry = this.entry(key);
+    const partial = `${entry}.partial-${process.pid}`;
+    await copyFile(file, partial);
+    await rename(partial, entry);
+    return { saved: true, bytes: (await stat(entry)).size };
+  }
+  entry(key) {
+    return join(this.dir, `${key}.tar.zst`);
+  }
+};
+var ActionsCache = class {
+  description = "GitHub Actions cache";
+  /** Always the same: @actions/cache versions entries by the exact paths given. */
+  archivePath() {
+    return join(tmpdir(), "pakman-environment.tar.zst");
+  }
+  async restore(key, file) {
+    const restored = await restoreFromActionsCache(file, key);
+    return { hit: restored.matched === key, ...restored.reason && { reason: restored.reason } };
+  }
+  async save(key, file) {
+    const saved = await saveToActionsCache(file, key);
+    return saved.saved ? { saved: true, bytes: (await stat(file)).size } : saved;
+  }
+};
+async function restoreFromActionsCache(path, key, restoreKeys = []) {
+  const cache = await import("./cache-6UCWGP7F.js");
+  if (!cache.isFeatureAvailable()) return {};
+  try {
+    const matched = await cache.restoreCache([path], key, restoreKeys);
+    return matched ? { matched } : {};
+  } catch (error) {
+    return { reason: error.message };
+  }
+}
+async function saveToActionsCache(path, key) {
+  const cache = await import("./cache-6UCWGP7F.js");
+  if (!cache.isFeatureAvailable())
+    return { saved: false, reason: "the Actions cache service is not available to this job" };
+  try {
+    const id = await cache.saveCache([path], key);
+    return id === -1 ? { saved: false, reason: "the cache service did not accept the entry (see the log above)" } : { saved: true };
+  } catch (error) {
+    return { saved: false, reason: error.message };
+  }
+}
+
+// src/environment/index.ts
+import { createHash } from "node:crypto";
+import { rm as rm2 } from "node:fs/promises";
+
 // src/container/docker.ts
 import { spawn } from "node:child_process";
 import { createReadStream, createWriteStream } from "node:fs";
@@ -288,20 +371,20 @@ function lastLine(text) {
 }
 
 // src/container/script.ts
-import { randomBytes } from "node:crypto";
+import { randomBytes as randomBytes2 } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join2 } from "node:path";
 var SCRIPT_DIR = "/pakman/scripts";
 async function runScript(context, run, then) {
-  const dir = await mkdtemp(join(tmpdir(), `${run.prefix}-`));
-  const name = `${run.prefix}-${randomBytes(6).toString("hex")}`;
+  const dir = await mkdtemp(join2(tmpdir2(), `${run.prefix}-`));
+  const name = `${run.prefix}-${randomBytes2(6).toString("hex")}`;
   const tail = [];
   let removed = false;
   try {
-    await writeFile(join(dir, "script.sh"), run.script, { mode: 493 });
+    await writeFile(join2(dir, "script.sh"), run.script, { mode: 493 });
     for (const [file, content] of Object.entries(run.files ?? {}))
-      await writeFile(join(dir, file), content, { mode: 420 });
+      await writeFile(join2(dir, file), content, { mode: 420 });
     context.onContainer?.(name, dir);
     const spec = {
       image: run.image,
@@ -329,89 +412,6 @@ async function runScript(context, run, then) {
     await rm(dir, { recursive: true, force: true });
   }
 }
-
-// src/environment/cache.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
-import { copyFile, mkdir, rename, stat } from "node:fs/promises";
-import { homedir, tmpdir as tmpdir2 } from "node:os";
-import { dirname, join as join2 } from "node:path";
-function localCacheDir() {
-  return join2(runEnvironment().cacheHome ?? join2(homedir(), ".cache"), "pakman");
-}
-var DirectoryCache = class {
-  constructor(dir = localCacheDir()) {
-    this.dir = dir;
-    this.description = `directory ${dir}`;
-  }
-  dir;
-  description;
-  /** A path of its own for each run, so builds running at once on one machine never share it. */
-  archivePath() {
-    return join2(tmpdir2(), `pakman-environment-${randomBytes2(6).toString("hex")}.tar.zst`);
-  }
-  async restore(key, file) {
-    const entry = this.entry(key);
-    try {
-      await stat(entry);
-    } catch {
-      return { hit: false };
-    }
-    await mkdir(dirname(file), { recursive: true });
-    await copyFile(entry, file);
-    return { hit: true };
-  }
-  async save(key, file) {
-    await mkdir(this.dir, { recursive: true, mode: 448 });
-    const entry = this.entry(key);
-    const partial = `${entry}.partial-${process.pid}`;
-    await copyFile(file, partial);
-    await rename(partial, entry);
-    return { saved: true, bytes: (await stat(entry)).size };
-  }
-  entry(key) {
-    return join2(this.dir, `${key}.tar.zst`);
-  }
-};
-var ActionsCache = class {
-  description = "GitHub Actions cache";
-  /** Always the same: @actions/cache versions entries by the exact paths given. */
-  archivePath() {
-    return join2(tmpdir2(), "pakman-environment.tar.zst");
-  }
-  async restore(key, file) {
-    const restored = await restoreFromActionsCache(file, key);
-    return { hit: restored.matched === key, ...restored.reason && { reason: restored.reason } };
-  }
-  async save(key, file) {
-    const saved = await saveToActionsCache(file, key);
-    return saved.saved ? { saved: true, bytes: (await stat(file)).size } : saved;
-  }
-};
-async function restoreFromActionsCache(path, key, restoreKeys = []) {
-  const cache = await import("./cache-6UCWGP7F.js");
-  if (!cache.isFeatureAvailable()) return {};
-  try {
-    const matched = await cache.restoreCache([path], key, restoreKeys);
-    return matched ? { matched } : {};
-  } catch (error) {
-    return { reason: error.message };
-  }
-}
-async function saveToActionsCache(path, key) {
-  const cache = await import("./cache-6UCWGP7F.js");
-  if (!cache.isFeatureAvailable())
-    return { saved: false, reason: "the Actions cache service is not available to this job" };
-  try {
-    const id = await cache.saveCache([path], key);
-    return id === -1 ? { saved: false, reason: "the cache service did not accept the entry (see the log above)" } : { saved: true };
-  } catch (error) {
-    return { saved: false, reason: error.message };
-  }
-}
-
-// src/environment/index.ts
-import { createHash } from "node:crypto";
-import { rm as rm2 } from "node:fs/promises";
 
 // src/environment/script.ts
 function environmentScript(packages) {
@@ -970,6 +970,43 @@ async function survey(root) {
   return { bytes, credentials: credentials.sort() };
 }
 
+// src/publish/subjects.ts
+import { writeFile as writeFile2 } from "node:fs/promises";
+import { basename, join as join6 } from "node:path";
+async function writeSubjectChecksums(files, dir, name) {
+  const lines = files.filter((f) => f.kind === "package" || f.kind === "sbom").map((f) => `${f.sha256}  ${basename(f.path)}
+`);
+  const path = join6(dir, `${name}.sha256`);
+  await writeFile2(path, lines.join(""), { mode: 420 });
+  return path;
+}
+
+// src/publish/index.ts
+import { readdir as readdir6, writeFile as writeFile6 } from "node:fs/promises";
+import { basename as basename6, join as join12 } from "node:path";
+
+// src/publish/artifact.ts
+import { readdir as readdir4 } from "node:fs/promises";
+
+// src/publish/output.ts
+import {
+  chmod as chmod2,
+  mkdir as mkdir4,
+  mkdtemp as mkdtemp4,
+  readdir as readdir3,
+  realpath,
+  rename as rename3,
+  rm as rm6,
+  stat as stat4,
+  writeFile as writeFile4
+} from "node:fs/promises";
+import { homedir as homedir2 } from "node:os";
+import { basename as basename4, dirname as dirname2, join as join9, resolve, sep } from "node:path";
+
+// src/publish/manifest.ts
+import { readFile as readFile4 } from "node:fs/promises";
+import { basename as basename3, join as join8 } from "node:path";
+
 // src/signing/key.ts
 import {
   createHash as createHash3,
@@ -977,8 +1014,8 @@ import {
   createPublicKey,
   generateKeyPair
 } from "node:crypto";
-import { chmod, mkdtemp as mkdtemp3, readFile as readFile3, rm as rm5, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { chmod, mkdtemp as mkdtemp3, readFile as readFile3, rm as rm5, stat as stat3, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join7 } from "node:path";
 import { promisify as promisify2 } from "node:util";
 var KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9@._+-]*$/;
 var KeyError = class extends Error {
@@ -1014,13 +1051,13 @@ async function prepareSigningKey(input, parent, owner) {
     }
   }
   const name = ephemeral && input.nameIsDefault ? throwawayKeyName(input.name, publicKeyPem) : input.name;
-  const dir = await mkdtemp3(join6(parent, "pakman-key-"));
+  const dir = await mkdtemp3(join7(parent, "pakman-key-"));
   await chmod(dir, 448);
-  const privateKeyFile = join6(dir, `${name}.rsa`);
+  const privateKeyFile = join7(dir, `${name}.rsa`);
   const publicKeyFile = `${privateKeyFile}.pub`;
   const privatePem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-  await writeFile2(privateKeyFile, privatePem, { mode: 384 });
-  await writeFile2(publicKeyFile, publicKeyPem, { mode: 420 });
+  await writeFile3(privateKeyFile, privatePem, { mode: 384 });
+  await writeFile3(publicKeyFile, publicKeyPem, { mode: 420 });
   await chmod(privateKeyFile, 384);
   await chmod(publicKeyFile, 420);
   if (owner) for (const path of [dir, privateKeyFile, publicKeyFile]) await handOver(path, owner);
@@ -1073,12 +1110,12 @@ function signMember(member, key, keyName, mtime, algorithm = "RSA") {
 
 // src/signing/trust.ts
 import { createPrivateKey as createPrivateKey2, createPublicKey as createPublicKey2 } from "node:crypto";
-import { basename } from "node:path";
+import { basename as basename2 } from "node:path";
 async function loadTrustedKeys(files) {
   const keys = /* @__PURE__ */ new Map();
   for (const file of files) {
     const pem = await readKeyFile(file, file, "a public key file NAME.rsa.pub");
-    keys.set(basename(file), trustedPublicKey(file, pem));
+    keys.set(basename2(file), trustedPublicKey(file, pem));
   }
   return keys;
 }
@@ -1103,42 +1140,7 @@ function trustedPublicKey(file, pem) {
   }
 }
 
-// src/publish/subjects.ts
-import { writeFile as writeFile3 } from "node:fs/promises";
-import { basename as basename2, join as join7 } from "node:path";
-async function writeSubjectChecksums(files, dir, name) {
-  const lines = files.filter((f) => f.kind === "package" || f.kind === "sbom").map((f) => `${f.sha256}  ${basename2(f.path)}
-`);
-  const path = join7(dir, `${name}.sha256`);
-  await writeFile3(path, lines.join(""), { mode: 420 });
-  return path;
-}
-
-// src/publish/index.ts
-import { readdir as readdir6, writeFile as writeFile6 } from "node:fs/promises";
-import { basename as basename6, join as join12 } from "node:path";
-
-// src/publish/artifact.ts
-import { readdir as readdir4 } from "node:fs/promises";
-
-// src/publish/output.ts
-import {
-  chmod as chmod2,
-  mkdir as mkdir4,
-  mkdtemp as mkdtemp4,
-  readdir as readdir3,
-  realpath,
-  rename as rename3,
-  rm as rm6,
-  stat as stat4,
-  writeFile as writeFile4
-} from "node:fs/promises";
-import { homedir as homedir2 } from "node:os";
-import { basename as basename4, dirname as dirname2, join as join9, resolve, sep } from "node:path";
-
 // src/publish/manifest.ts
-import { readFile as readFile4 } from "node:fs/promises";
-import { basename as basename3, join as join8 } from "node:path";
 var MANIFEST = "pakman.json";
 async function readManifests(dirs) {
   return Promise.all(
@@ -2585,9 +2587,32 @@ async function merge(settings, reporter) {
   }
 }
 
+// src/pipeline/leftovers.ts
+import { rm as rm8 } from "node:fs/promises";
+function recordLeftovers(leftovers) {
+  return {
+    onContainer: (name, scratchDir) => {
+      leftovers.containers.push(name);
+      leftovers.scratch.push(scratchDir);
+    },
+    onScratchDir: (dir) => leftovers.scratch.push(dir),
+    onKeyDir: (dir) => leftovers.keyDir = dir
+  };
+}
+async function removeLeftovers(leftovers, log) {
+  const docker = new Docker();
+  for (const name of leftovers.containers) {
+    if (await docker.removeContainer(name)) log(`removed container ${name}`);
+  }
+  for (const dir of leftovers.scratch) await rm8(dir, { recursive: true, force: true });
+  if (leftovers.keyDir) {
+    await removeSigningKey(leftovers.keyDir);
+    log("removed the signing key files");
+  }
+}
+
 export {
   runEnvironment,
-  Docker,
   DirectoryCache,
   ActionsCache,
   DirectoryBuildCache,
@@ -2595,7 +2620,6 @@ export {
   buildCacheSettings,
   readKeyFile,
   secretsOf,
-  removeSigningKey,
   loadTrustedKeys,
   DEFAULT_OUTPUT,
   writeSubjectChecksums,
@@ -2605,5 +2629,7 @@ export {
   check,
   render,
   build,
-  merge
+  merge,
+  recordLeftovers,
+  removeLeftovers
 };
