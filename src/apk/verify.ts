@@ -421,6 +421,8 @@ export interface ApkIndex {
   /** The member the signatures cover (the index stream): the one after the signature members. */
   signedMember: number
   description: string
+  /** The APKINDEX entry's mtime (SOURCE_DATE_EPOCH in abuild's). */
+  mtime: number
   entries: IndexEntry[]
 }
 
@@ -456,14 +458,15 @@ export function readIndex(file: Buffer): ApkIndex {
   }
   if (!members[body]) throw new ArchiveError('BAD_ARCHIVE', 'no index stream')
   const files = readTar(members[body]!.content)
-  const text = files.find((e) => e.path === 'APKINDEX')?.content.toString('utf8')
-  if (text === undefined) throw new ArchiveError('BAD_ARCHIVE', 'no APKINDEX in the index stream')
+  const apkindex = files.find((e) => e.path === 'APKINDEX')
+  if (!apkindex) throw new ArchiveError('BAD_ARCHIVE', 'no APKINDEX in the index stream')
   return {
     members,
     signatures,
     signedMember: body,
     description: files.find((e) => e.path === 'DESCRIPTION')?.content.toString('utf8') ?? '',
-    entries: parseIndexText(text),
+    mtime: apkindex.mtime,
+    entries: parseIndexText(apkindex.content.toString('utf8')),
   }
 }
 
