@@ -133,11 +133,15 @@ describe.runIf(docker)('signature rsa256 and both, built and checked with the re
         sha256: sha256(bytes),
       })
     }
-    // and they differ from what abuild wrote: the collect phase logged those first
-    const logged = (name: string) =>
-      lines.filter((l) => l.startsWith(`octo/x86_64/${name} `)).map((l) => l.split(' ').at(-1))
-    const [before, after] = logged(PACKAGES[0]!)
-    expect(before).not.toBe(after)
+    // and they differ from what abuild wrote: the collect phase listed those sizes first
+    const listed = lines.filter(
+      (l) => l.startsWith(`octo/x86_64/${PACKAGES[0]} `) && l.endsWith(' bytes'),
+    )
+    expect(listed).toHaveLength(2)
+    expect(listed[1]).toBe(
+      `octo/x86_64/${PACKAGES[0]} ${statSync(join(packagesDir, 'octo/x86_64', PACKAGES[0]!)).size} bytes`,
+    )
+    expect(listed[0]).not.toBe(listed[1])
     const subjects = await writeSubjectChecksums(result.files, temp('pakman-subjects-'), 'octo')
     const checked = execFileSync('sha256sum', ['-c', subjects], {
       cwd: join(packagesDir, 'octo/x86_64'),
