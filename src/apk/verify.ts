@@ -536,7 +536,7 @@ export function parseIndexText(text: string): IndexEntry[] {
  * the first whose key is trusted (its file is in the keys directory) is the only one checked; a
  * later signature neither rescues a bad one nor is looked at (VERDICTS-apk3.md, several signatures).
  */
-export function decidingSignature(
+function decidingSignature(
   signatures: readonly Signature[],
   keys: TrustedKeys,
 ): (Signature & { digest: (typeof DIGESTS)[SignatureType] }) | undefined {
