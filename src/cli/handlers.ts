@@ -2,7 +2,12 @@ import { readdir, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { checkPaths } from '../apk/index.js'
-import { loadTrustedKeys, readKeyFile } from '../signing/index.js'
+import {
+  loadTrustedKeys,
+  parseSignatureChoice,
+  readKeyFile,
+  type SignatureChoice,
+} from '../signing/index.js'
 import { configLabel, formatDiagnostic, jsonSchema, loadConfigFile } from '../config/index.js'
 import { buildCacheSettings, DirectoryBuildCache } from '../build-cache/index.js'
 import { DirectoryCache } from '../environment/index.js'
@@ -79,6 +84,16 @@ async function buildPackages(
   leftovers: pipeline.Leftovers,
   { out, err }: Io,
 ): Promise<number> {
+  let signature: SignatureChoice | undefined
+  try {
+    signature =
+      values.signature === undefined
+        ? undefined
+        : parseSignatureChoice(values.signature, '--signature')
+  } catch (error) {
+    err.write(`pakman: ${(error as Error).message}\n`)
+    return 2
+  }
   const result = await pipeline.build(
     {
       ...settings,
@@ -113,6 +128,7 @@ async function buildPackages(
         ),
       }),
       installTest: !values['no-install-test'],
+      ...(signature && { signature }),
     },
     reporter,
   )
