@@ -6,6 +6,7 @@ import {
   buildCacheSettings,
   defaultArtifactName,
   merge,
+  parseSignatureChoice,
   publish,
   publishDirectory,
   removeLeftovers,
@@ -13,11 +14,11 @@ import {
   runEnvironment,
   secretsOf,
   writeSubjectChecksums
-} from "./chunks/chunk-LQLU4FP6.js";
+} from "./chunks/chunk-MJGPWDSS.js";
 import {
   formatBytes,
   loadConfigFile
-} from "./chunks/chunk-E4E3PZBN.js";
+} from "./chunks/chunk-JTFKCGDY.js";
 import {
   error,
   getBooleanInput,
@@ -66,6 +67,7 @@ function getInputs(env = runEnvironment()) {
     ...optionalEntry("signingKey", signingKey),
     ...optionalEntry("signingKeyName", optional("signing-key-name")),
     ...optionalEntry("publicKey", publicKey),
+    signature: parseSignatureChoice(optional("signature") ?? "rsa", "the signature input"),
     cache: flag("cache", true),
     buildCache: {
       enabled: flag("build-cache", true),
@@ -476,6 +478,7 @@ async function runBuild(inputs, workspace, publishing, reporter) {
       ...inputs.signingKey && { signingKey: inputs.signingKey },
       ...inputs.publicKey && { publicKey: inputs.publicKey },
       ...inputs.signingKeyName && { keyName: inputs.signingKeyName },
+      signature: inputs.signature,
       keyParent: inputs.tempDir,
       ...inputs.cache && { cache: new ActionsCache() },
       ...buildCache && { buildCache },
@@ -562,7 +565,7 @@ async function deploymentConfig(inputs, workspace, reporter) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-66GCBQHT.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-WSLF6ZBM.js");
   const { instellar } = inputs;
   const cancel = new AbortController();
   const pushed = await reporter.group(

@@ -90,7 +90,8 @@ export interface BuildCacheReport {
 
 /**
  * A build: render → signing key → environment → build cache → abuild → collect → sign (rsa256,
- * both) → verify → save the build cache, written beside the output directory and swapped in only when every phase passed.
+ * both) → verify → save the build cache, written beside the output directory and swapped in only
+ * when every phase passed.
  */
 export async function build(settings: BuildSettings, reporter: Reporter): Promise<BuildResult> {
   const phases = timedPhases(reporter)
