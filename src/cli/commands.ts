@@ -40,7 +40,11 @@ export const FLAGS = {
     value: 'N',
     help: 'build number, pkgrel (default: GITHUB_RUN_NUMBER, else 0)',
   },
-  stack: { type: 'string', value: 'alpine/3.N', help: 'overrides stack: in the config' },
+  stack: {
+    type: 'string',
+    value: 'alpine/3.N',
+    help: "overrides stack: in the config; publish: the stack a build's output goes under when it has no pakman.json",
+  },
   arch: { type: 'string', value: 'ARCH', help: "Alpine architecture (default: this machine's)" },
   image: { type: 'string', value: 'REF', help: 'base image instead of alpine:<N>' },
   'signing-key': {
