@@ -26,8 +26,10 @@ export interface Inputs {
   sbom: boolean
   /** false skips the install test (verification of signatures and the index always runs). */
   verify: boolean
-  /** Where the build goes: a workflow artifact, release assets, an Instellar deployment, or nowhere. */
-  upload: { artifact: boolean; release: boolean; instellar: boolean }
+  /** Where the build goes: a workflow artifact, release assets, an Instellar deployment, GitHub Pages, or nowhere. */
+  upload: { artifact: boolean; release: boolean; instellar: boolean; pages: boolean }
+  /** The repository's public URL, for its front page (default for Pages: the github.io one). */
+  repositoryUrl?: string
   /** upload: instellar — the platform, its tokens (masked when read) and what to deploy. */
   instellar: InstellarInputs
   artifactName?: string
@@ -94,6 +96,7 @@ export function getInputs(env: RunEnvironment = runEnvironment()): Inputs {
     verify: flag('verify', true),
     sbom: flag('sbom', true),
     upload: parseUpload(optional('upload') ?? 'artifact'),
+    ...optionalEntry('repositoryUrl', optional('repository-url')),
     ...optionalEntry('artifactName', optional('artifact-name')),
     ...optionalEntry(
       'releaseTag',
@@ -128,15 +131,15 @@ function parseUpload(text: string): Inputs['upload'] {
     .split(',')
     .map((v) => v.trim())
     .filter(Boolean)
-  const unknown = values.filter((v) => !['artifact', 'release', 'instellar', 'none'].includes(v))
+  const known = ['artifact', 'release', 'instellar', 'pages', 'none']
+  const unknown = values.filter((v) => !known.includes(v))
   if (unknown.length)
-    throw new Error(
-      `upload: ${unknown.join(', ')} is not one of artifact, release, instellar, none`,
-    )
+    throw new Error(`upload: ${unknown.join(', ')} is not one of ${known.join(', ')}`)
   return {
     artifact: values.includes('artifact'),
     release: values.includes('release'),
     instellar: values.includes('instellar'),
+    pages: values.includes('pages'),
   }
 }
 

@@ -8,6 +8,7 @@ import { getInputs, type Inputs } from './inputs.js'
 import * as pipeline from '../pipeline/index.js'
 import {
   defaultArtifactName,
+  defaultPagesUrl,
   publish,
   publishDirectory,
   writeSubjectChecksums,
@@ -235,18 +236,38 @@ async function pushToInstellar(
   return pushed
 }
 
-/** Artifact and release settings from the inputs; a release needs a tag. */
+/** Artifact, release and Pages settings from the inputs; a release needs a tag. */
 function publishSettings(inputs: Inputs): PublishSettings {
   const releaseTag = inputs.upload.release ? inputs.releaseTag : undefined
   if (inputs.upload.release && !releaseTag) {
     throw new Error('upload: release needs a tag: push a tag, or set release-tag')
   }
+  const pages = inputs.upload.pages ? pagesSettings(inputs) : undefined
   return {
     artifact: inputs.upload.artifact,
     ...(releaseTag && { releaseTag }),
+    ...(pages && { pages }),
     ...(inputs.artifactName && { artifactName: inputs.artifactName }),
     ...(inputs.githubToken && { token: inputs.githubToken }),
     repository: inputs.runRepository ?? inputs.repository ?? '',
     ...(inputs.apiUrl && { apiUrl: inputs.apiUrl }),
   }
+}
+
+/**
+ * upload: pages publishes one repository per run, so the merge job's: every build job of a matrix
+ * uploading github-pages would leave deploy-pages more than one to choose from.
+ */
+function pagesSettings(inputs: Inputs): PublishSettings['pages'] {
+  if (inputs.mode !== 'merge')
+    throw new Error(
+      'upload: pages publishes the merged repository: use it in the merge job (mode: merge), which needs the build jobs',
+    )
+  const repository = inputs.runRepository ?? inputs.repository
+  const url = inputs.repositoryUrl ?? defaultPagesUrl(repository ?? '')
+  if (!url)
+    throw new Error(
+      'upload: pages needs repository-url, or GITHUB_REPOSITORY (OWNER/NAME) for the github.io URL',
+    )
+  return { url, tempDir: inputs.tempDir, ...(repository && { title: repository }) }
 }
