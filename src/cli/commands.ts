@@ -105,6 +105,16 @@ export const FLAGS = {
   },
   concurrency: { type: 'string', value: 'N', help: 'files uploaded at once (default: 2)' },
   'dry-run': { type: 'boolean', help: 'print every call it would make, and make none' },
+  url: {
+    type: 'string',
+    value: 'URL',
+    help: 'the public URL the directory is served at, as the install lines give it (https://owner.github.io/repo/)',
+  },
+  title: {
+    type: 'string',
+    value: 'TEXT',
+    help: 'the heading of the page (default: Alpine Linux packages)',
+  },
   components: {
     type: 'boolean',
     help: 'one line per dependency instead of the document: package, CONTAINS or DEPENDS_ON, name, version, purl',
@@ -164,6 +174,13 @@ export const COMMANDS = {
     ],
     summary:
       "deploy to Instellar/OpsMaru as the original's push does: upload the packages, the indexes and a zip of them to the storage the platform names, create the deployment for the commit and send kits, sizes, plans and page; --dry-run prints each call instead. Tokens come from INSTELLAR_AUTH_TOKEN and INSTELLAR_PACKAGE_TOKEN only, never flags",
+  },
+  site: {
+    operands: 'DIR',
+    flags: ['url', 'title'],
+    required: ['url'],
+    summary:
+      "write the front page of a signed repository into DIR (a merged <stack>/<repo>/<arch>/ tree, or a build's <repo>/<arch>/, with <key-name>.rsa.pub at the top): index.html and README.md listing every package with its version, size, build time and SHA-256, and the lines that trust the key and add the repository; prints the files written",
   },
   schema: { flags: [], summary: 'print the JSON Schema of instellar.yml' },
   help: {
