@@ -17,7 +17,8 @@ export const PAGE_TEMPLATE = `<!doctype html>
   h1 { font-size: 1.6rem; margin: 0.5rem 0; }
   h2 { font-size: 1.3rem; margin-top: 2rem; border-bottom: 1px solid #8884; }
   h3 { font-size: 1.1rem; }
-  pre { background: #8881; padding: 0.6rem 0.8rem; overflow-x: auto; border-radius: 4px; }
+  /* Long commands wrap rather than scroll; copying still gives one line each. */
+  pre { background: #8881; padding: 0.6rem 0.8rem; white-space: pre-wrap; overflow-wrap: anywhere; border-radius: 4px; }
   code, .sha { font-family: ui-monospace, monospace; font-size: 0.9em; }
   table { border-collapse: collapse; width: 100%; }
   th, td { text-align: left; padding: 0.35rem 0.5rem 0.35rem 0; vertical-align: top; border-bottom: 1px solid #8883; }

@@ -125,7 +125,7 @@ function repositoryView(
   const commands = [
     `echo "${repositoryUrl}" >> /etc/apk/repositories`,
     'apk update',
-    `apk add ${install.join(' ')}`,
+    `apk add ${install.map((name) => safe(name, 'the package name')).join(' ')}`,
   ]
   return {
     url: repositoryUrl,
