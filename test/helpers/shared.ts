@@ -18,10 +18,12 @@ export const NEEDS_SHARED = [
   'test/golden.test.ts',
   'test/history.test.ts',
   'test/merge.test.ts',
+  'test/site.test.ts',
   'test/docker/emulated.test.ts',
   'test/docker/environment.test.ts',
   'test/docker/hosts.test.ts',
   'test/docker/openrc.test.ts',
+  'test/docker/pages.test.ts',
 ]
 
 /** True when the tests that need ../shared should be left out rather than fail. */
