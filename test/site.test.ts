@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { indexMember, indexText, readIndex, readPackageFile } from '../src/apk/index.js'
-import { readRepository, writeSite } from '../src/publish/index.js'
+import { defaultPagesUrl, readRepository, writeSite } from '../src/publish/index.js'
 import { signMember } from '../src/signing/index.js'
 import { SHARED } from './helpers/corpus.js'
 
@@ -191,5 +191,12 @@ describe('the front page', () => {
     const empty = mkdtempSync(join(root, 'empty-'))
     copyFileSync(join(VECTORS, 'keys', KEY_FILE), join(empty, KEY_FILE))
     await expect(readRepository(empty)).rejects.toThrow('holds no <repo>/<arch>/APKINDEX.tar.gz')
+  })
+
+  it('is at the github.io URL GitHub Pages gives the repository, unless told otherwise', () => {
+    expect(defaultPagesUrl('Octo-Org/Hello-App')).toBe('https://octo-org.github.io/Hello-App/')
+    // the <owner>.github.io repository is served at the top of the host
+    expect(defaultPagesUrl('Octo/octo.github.io')).toBe('https://octo.github.io/')
+    expect(defaultPagesUrl('octo')).toBeUndefined()
   })
 })

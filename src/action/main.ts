@@ -10,6 +10,7 @@ import {
   defaultArtifactName,
   defaultPagesUrl,
   publish,
+  siteUrl,
   publishDirectory,
   writeSubjectChecksums,
   type PublishSettings,
@@ -269,5 +270,10 @@ function pagesSettings(inputs: Inputs): PublishSettings['pages'] {
     throw new Error(
       'upload: pages needs repository-url, or GITHUB_REPOSITORY (OWNER/NAME) for the github.io URL',
     )
-  return { url, tempDir: inputs.tempDir, ...(repository && { title: repository }) }
+  // Checked now: a mistyped URL fails the job before the merge, not after it.
+  return {
+    url: siteUrl(url, 'repository-url'),
+    tempDir: inputs.tempDir,
+    ...(repository && { title: repository }),
+  }
 }
