@@ -24,6 +24,7 @@ export const PAGE_TEMPLATE = `<!doctype html>
   th, td { text-align: left; padding: 0.35rem 0.5rem 0.35rem 0; vertical-align: top; border-bottom: 1px solid #8883; }
   .sha { overflow-wrap: anywhere; font-size: 0.8em; }
   .description { display: block; font-size: 0.9em; opacity: 0.8; }
+  .version, time { white-space: nowrap; }
   .muted { opacity: 0.75; font-size: 0.9em; }
   @media (max-width: 40rem) {
     thead { display: none; }
