@@ -8,10 +8,13 @@ import {
   buildCacheSettings,
   check,
   loadTrustedKeys,
+  parseSignatureChoice,
   readKeyFile,
+  recordLeftovers,
+  removeLeftovers,
   render,
   runEnvironment
-} from "./chunks/chunk-B55ULTGP.js";
+} from "./chunks/chunk-MJGPWDSS.js";
 import {
   VERSION,
   checkPaths,
@@ -22,7 +25,7 @@ import {
   listedDependencies,
   loadConfigFile,
   readPackageSbom
-} from "./chunks/chunk-QRD6EXA4.js";
+} from "./chunks/chunk-JTFKCGDY.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli/commands.ts
@@ -65,6 +68,11 @@ var FLAGS = {
     type: "string",
     value: "NAME",
     help: "packages refer to NAME.rsa.pub (default: <owner>-<repo>; a throwaway key: <owner>-<repo>-throwaway-<fingerprint>)"
+  },
+  signature: {
+    type: "string",
+    value: "rsa|rsa256|both",
+    help: "the signatures on packages and indexes: rsa (RSA/SHA-1, the default, what every apk reads), rsa256 (RSA/SHA-256), both (RSA256 first, then RSA)"
   },
   "packages-dir": {
     type: "string",
@@ -136,7 +144,8 @@ var COMMANDS = {
   build: {
     flags: [
       ...RENDER_FLAGS,
-      ...["stack", "arch", "image", "signing-key", "signing-key-name", "packages-dir"],
+      ...["stack", "arch", "image", "signing-key", "signing-key-name", "signature"],
+      "packages-dir",
       ...["no-cache", "no-build-cache", "build-cache-path", "build-cache-limit"],
       "no-install-test"
     ],
@@ -185,6 +194,7 @@ var CLI_FLAG = {
   "packages-dir": "packages-dir",
   "signing-key": "signing-key",
   "signing-key-name": "signing-key-name",
+  signature: "signature",
   cache: "no-cache",
   "build-cache": "no-build-cache",
   "build-cache-paths": "build-cache-path",
@@ -315,9 +325,34 @@ async function bootstrap(values, _operands, { out, err }) {
 async function build2(values, _operands, { out, err }) {
   const settings = renderSettings(values);
   const reporter = terminalReporter(err);
+  const leftovers = { containers: [], scratch: [], keyDir: "" };
+  const stop = (signal) => {
+    err.write(`pakman: build: stopped (${signal}); cleaning up
+`);
+    void removeLeftovers(leftovers, (line) => err.write(`    ${line}
+`)).catch((error) => err.write(`pakman: cleanup: ${error.message}
+`)).finally(() => process.exit(signal === "SIGTERM" ? 143 : 130));
+  };
+  process.once("SIGINT", stop).once("SIGTERM", stop);
+  try {
+    return await buildPackages(values, settings, reporter, leftovers, { out, err });
+  } finally {
+    process.off("SIGINT", stop).off("SIGTERM", stop);
+  }
+}
+async function buildPackages(values, settings, reporter, leftovers, { out, err }) {
+  let signature;
+  try {
+    signature = values.signature === void 0 ? void 0 : parseSignatureChoice(values.signature, "--signature");
+  } catch (error) {
+    err.write(`pakman: ${error.message}
+`);
+    return 2;
+  }
   const result = await build(
     {
       ...settings,
+      ...recordLeftovers(leftovers),
       ...values.stack !== void 0 && { stack: values.stack },
       ...values.arch !== void 0 && { arch: values.arch },
       ...values.image !== void 0 && { image: values.image },
@@ -347,7 +382,8 @@ async function build2(values, _operands, { out, err }) {
           reporter.option
         )
       },
-      installTest: !values["no-install-test"]
+      installTest: !values["no-install-test"],
+      ...signature && { signature }
     },
     reporter
   );
@@ -463,7 +499,7 @@ async function push(values, _operands, { out, err }) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-55OT6KZ4.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-WSLF6ZBM.js");
   const authToken = env.instellarAuthToken;
   const packageToken = env.instellarPackageToken;
   const secrets = new Secrets(() => {

@@ -2,23 +2,23 @@ import { createRequire as __pakmanCreateRequire } from 'node:module';const requi
 import {
   ActionsBuildCache,
   ActionsCache,
-  Docker,
   build,
   buildCacheSettings,
   defaultArtifactName,
   merge,
+  parseSignatureChoice,
   publish,
   publishDirectory,
-  removeSigningKey,
+  removeLeftovers,
   render,
   runEnvironment,
   secretsOf,
   writeSubjectChecksums
-} from "./chunks/chunk-B55ULTGP.js";
+} from "./chunks/chunk-MJGPWDSS.js";
 import {
   formatBytes,
   loadConfigFile
-} from "./chunks/chunk-QRD6EXA4.js";
+} from "./chunks/chunk-JTFKCGDY.js";
 import {
   error,
   getBooleanInput,
@@ -67,6 +67,7 @@ function getInputs(env = runEnvironment()) {
     ...optionalEntry("signingKey", signingKey),
     ...optionalEntry("signingKeyName", optional("signing-key-name")),
     ...optionalEntry("publicKey", publicKey),
+    signature: parseSignatureChoice(optional("signature") ?? "rsa", "the signature input"),
     cache: flag("cache", true),
     buildCache: {
       enabled: flag("build-cache", true),
@@ -477,6 +478,7 @@ async function runBuild(inputs, workspace, publishing, reporter) {
       ...inputs.signingKey && { signingKey: inputs.signingKey },
       ...inputs.publicKey && { publicKey: inputs.publicKey },
       ...inputs.signingKeyName && { keyName: inputs.signingKeyName },
+      signature: inputs.signature,
       keyParent: inputs.tempDir,
       ...inputs.cache && { cache: new ActionsCache() },
       ...buildCache && { buildCache },
@@ -563,7 +565,7 @@ async function deploymentConfig(inputs, workspace, reporter) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-55OT6KZ4.js");
+  const { runPush, Secrets } = await import("./chunks/deploy-WSLF6ZBM.js");
   const { instellar } = inputs;
   const cancel = new AbortController();
   const pushed = await reporter.group(
@@ -620,19 +622,9 @@ function publishSettings(inputs) {
 }
 
 // src/action/post.ts
-import { rm } from "node:fs/promises";
 async function cleanUp() {
-  const { containers: containers2, keyDir: keyDir2, scratch: scratch2 } = state.leftovers();
   try {
-    const docker = new Docker();
-    for (const name of containers2) {
-      if (await docker.removeContainer(name)) info(`removed container ${name}`);
-    }
-    for (const dir of scratch2) await rm(dir, { recursive: true, force: true });
-    if (keyDir2) {
-      await removeSigningKey(keyDir2);
-      info("removed the signing key files");
-    }
+    await removeLeftovers(state.leftovers(), (line) => info(line));
   } catch (error2) {
     warning(`cleanup: ${error2.message}`);
   }

@@ -202,6 +202,15 @@ describe('the action (node dist/index.js)', () => {
     expect(await readFile(join(dir, 'mytool-1.0-r0.apk'), 'utf8')).toBe('my own package')
   })
 
+  it('refuses a signature input that is not rsa, rsa256 or both, naming the input', async () => {
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
+    const ran = await runAction({ signature: 'sha512' }, github())
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toContain(
+      '::error::the signature input is "sha512": expected one of rsa, rsa256, both',
+    )
+  })
+
   it('fails with a one-line message when the config is missing', async () => {
     const ran = await runAction({}, github())
     expect(ran.code).toBe(1)

@@ -14,6 +14,7 @@ import {
   type Verdict,
 } from '../src/apk/verify.js'
 import { SHARED } from './helpers/corpus.js'
+import { verdictsPackage } from './helpers/signatures.js'
 
 /*
  * The APK reader against packages and indexes made by the real abuild and apk-tools, and their
@@ -216,6 +217,62 @@ describe('the streaming pass on the vectors', () => {
       expect(listed).toEqual(
         signatureFailed ? [] : data.entries.map((e: { path: string }) => e.path),
       )
+    },
+  )
+})
+
+/** A table of VERDICTS-apk3.md: its rows' cells, under the heading that starts with `heading`. */
+function verdictsTable(heading: string): string[][] {
+  const text = readFileSync(join(VECTORS, 'VERDICTS-apk3.md'), 'utf8')
+  const section = text.slice(text.indexOf(`\n## ${heading}`) + 1).split('\n## ')[0]!
+  return section
+    .split('\n')
+    .filter((line) => line.startsWith('| `'))
+    .map((line) =>
+      line
+        .slice(2, -2)
+        .split(' | ')
+        .map((cell) => cell.trim()),
+    )
+}
+
+/** Accepted (exit 0) in a cell such as `0 - OK` (0) or `BAD signature` (1). */
+const accepted = (cell: string) => / \(0\)$/.test(cell)
+
+describe('pakman verify against apk-tools 2.14.4, 3.0.3 and 3.0.6 (VERDICTS-apk3.md)', () => {
+  const files = verdictsTable('`apk verify`, pakman-test trusted')
+  const several = verdictsTable('Several signatures in one package')
+
+  it('reads both tables whole', () => {
+    expect(files).toHaveLength(vectors.length)
+    expect(several.map((row) => row[0])).toContain('`unknown-type-then-rsa-ok.apk`')
+    expect(several.length).toBeGreaterThanOrEqual(9)
+  })
+
+  it.each(files.map((row) => [row[0]!.replace(/`/g, ''), row] as const))(
+    '%s: accepted exactly when every apk accepts it',
+    (rel, row) => {
+      const apks = row.slice(1).map(accepted)
+      expect(new Set(apks).size, 'the apk versions agree').toBe(1)
+      const got = verify(rel, readFileSync(join(VECTORS, rel)), trustPakman)
+      expect({ rel, accepted: got.verdict === 'OK', reason: got.reason }).toMatchObject({
+        accepted: apks[0],
+      })
+    },
+  )
+
+  it.each(several.map((row) => [row[0]!.replace(/`/g, ''), row] as const))(
+    '%s: the first signature of a known type by a trusted key decides, as in apk',
+    (name, row) => {
+      // 2.14.4, 3.0.3, 3.0.6; the last column is an older pakman verify's, not apk's.
+      const apks = row.slice(1, 4).map(accepted)
+      expect(new Set(apks).size, 'the apk versions agree').toBe(1)
+      const bytes = verdictsPackage(name)
+      const got = verifyPackage(bytes, trustPakman)
+      expect({ name, accepted: got.verdict === 'OK', reason: got.reason }).toMatchObject({
+        accepted: apks[0],
+      })
+      expect(got.verdict).toBe(apks[0] ? 'OK' : 'BAD_SIGNATURE')
     },
   )
 })

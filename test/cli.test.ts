@@ -291,6 +291,7 @@ describe('pakman itself', () => {
     for (const flag of [
       '--pkgver VERSION',
       '--signing-key FILE',
+      '--signature rsa|rsa256|both',
       '--packages-dir DIR',
       '--no-install-test',
     ])
@@ -631,6 +632,21 @@ describe('pakman schema', () => {
     expect(schema).toEqual(jsonSchema())
     const port = schema.properties.kits.items.properties.ports.items.properties.target
     expect(port).toMatchObject({ type: 'integer', minimum: 1, maximum: 65535 })
+  })
+})
+
+describe('--signature', () => {
+  it('refuses a choice that is not rsa, rsa256 or both, naming the flag, before anything runs', async () => {
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
+    const ran = await cli(['build', '--repository', 'octo/app', '--signature', 'ed25519'])
+    expect(ran).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'pakman: --signature is "ed25519": expected one of rsa, rsa256, both (rsa: RSA/SHA-1, what every apk reads; rsa256: RSA/SHA-256; both: an RSA256 and an RSA signature)\n',
+    })
+    const check = await cli(['check', '--signature', 'rsa256'])
+    expect(check.stderr).toMatch(/^pakman: check does not take --signature; /)
   })
 })
 

@@ -6,17 +6,25 @@ import {
   readdirSync,
   writeFileSync,
 } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { checkPaths, readIndex, trustedKeys } from '../src/apk/index.js'
 import {
   downloadBuildArtifacts,
   mergeKeyName,
   mergeRepositories,
+  mergeSignature,
   publish,
   type Built,
   type Manifest,
 } from '../src/publish/index.js'
+import {
+  readPrivateKey,
+  resignFiles,
+  signatureTypes,
+  type SignatureChoice,
+} from '../src/signing/index.js'
+import { verifyRepository } from '../src/verify/index.js'
 import { SHARED } from './helpers/corpus.js'
 import { useFakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
 
@@ -55,6 +63,7 @@ function job(stack: string, arch: string, packages: string[]): Built {
     stack,
     arch,
     keyName: KEY_NAME,
+    signature: 'rsa',
     packagesDir: dir,
     publicKeyFile: join(dir, `${KEY_NAME}.rsa.pub`),
     files,
@@ -140,6 +149,76 @@ describe('merge mode', () => {
       }),
     ).rejects.toThrow(
       `alpine/3.20 x86_64 vector-notes-1.0-r0.apk: UNTRUSTED with ${KEY_NAME}.rsa.pub (signed by other-test@example.invalid-6b08b420.rsa.pub, which is not trusted); merge only packages signed with the same key`,
+    )
+  })
+})
+
+describe('merge with a signature choice', () => {
+  /** A build job's directory as downloaded: vector packages re-signed `signature`, pakman.json. */
+  async function resignedJob(stack: string, signature: SignatureChoice) {
+    const dir = mkdtempSync(join(root, 'signed-job-'))
+    mkdirSync(join(dir, 'acme/x86_64'), { recursive: true })
+    const files = ['hello-app-1.0.3-r17.apk', 'hello-app-openrc-1.0.3-r17.apk'].map((name) => {
+      const path = join(dir, 'acme/x86_64', name)
+      copyFileSync(join(VECTORS, 'good/acme/x86_64', name), path)
+      return { path, kind: 'package' }
+    })
+    if (signature !== 'rsa')
+      await resignFiles({
+        files,
+        key: readPrivateKey(privateKey),
+        keyFile: `${KEY_NAME}.rsa.pub`,
+        choice: signature,
+        log: () => {},
+      })
+    const manifest: Manifest = {
+      ...{ package: 'hello-app', version: '1.0.3', release: 17, stack, arch: 'x86_64' },
+      ...{ keyName: KEY_NAME, signature },
+    }
+    writeFileSync(join(dir, 'pakman.json'), JSON.stringify(manifest))
+    return dir
+  }
+  const merge = (dirs: string[]) =>
+    mergeRepositories(dirs, {
+      outputDir: mkdtempSync(join(root, 'out-')),
+      signingKey: privateKey,
+      mtime: 1735689600,
+      log: () => {},
+    })
+
+  it.each(['rsa256', 'both'] as const)(
+    '%s: the merged indexes are signed as the build jobs signed, and the repository verifies so',
+    async (signature) => {
+      const dirs = [
+        await resignedJob('alpine/3.19', signature),
+        await resignedJob('alpine/3.20', signature),
+      ]
+      const merged = await merge(dirs)
+      expect(merged.signature).toBe(signature)
+      const repo = dirname(merged.publicKeyFile)
+      const index = readIndex(readFileSync(join(repo, 'alpine/3.20/acme/x86_64/APKINDEX.tar.gz')))
+      expect(index.signatures.map((s) => s.entry)).toEqual(
+        signatureTypes(signature).map((t) => `.SIGN.${t}.${KEY_NAME}.rsa.pub`),
+      )
+      const key = { name: KEY_NAME, pem: readFileSync(merged.publicKeyFile, 'utf8') }
+      expect((await verifyRepository(repo, key, 'merged', { signature })).size).toBe(6)
+      // the same repository does not pass for the other choice: the check reads the signatures
+      const other = signature === 'both' ? 'rsa256' : 'both'
+      await expect(verifyRepository(repo, key, 'merged', { signature: other })).rejects.toThrow(
+        `signature ${other} wants`,
+      )
+    },
+  )
+
+  it('refuses build jobs that signed differently, and takes rsa where pakman.json says nothing', async () => {
+    await expect(
+      merge([await resignedJob('alpine/3.19', 'rsa'), await resignedJob('alpine/3.20', 'both')]),
+    ).rejects.toThrow(
+      'the build jobs signed with different signature choices (rsa, both in their pakman.json); give every build job the same signature input',
+    )
+    expect(mergeSignature([{ keyName: KEY_NAME } as Manifest])).toBe('rsa')
+    expect(() => mergeSignature([{ signature: 'ed25519' } as unknown as Manifest])).toThrow(
+      'pakman.json names signature "ed25519", not one of rsa, rsa256, both',
     )
   })
 })

@@ -37,6 +37,7 @@ function built(stack = 'alpine/3.20', arch = 'x86_64'): Built {
     stack,
     arch,
     keyName: 'octo-app',
+    signature: 'rsa',
     packagesDir: dir,
     publicKeyFile: join(dir, 'octo-app.rsa.pub'),
     files,

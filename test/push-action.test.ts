@@ -56,6 +56,7 @@ beforeAll(async () => {
       stack: 'alpine/3.20',
       arch,
       keyName: KEY_NAME,
+      signature: 'rsa',
       packagesDir: dir,
       publicKeyFile: join(dir, `${KEY_NAME}.rsa.pub`),
       files,

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { homedir, tmpdir } from 'node:os'
-import { secretsOf } from '../signing/index.js'
+import { parseSignatureChoice, secretsOf, type SignatureChoice } from '../signing/index.js'
 import { join } from 'node:path'
 import { runEnvironment, type RunEnvironment } from '../github/index.js'
 
@@ -19,6 +19,8 @@ export interface Inputs {
   signingKey?: string
   signingKeyName?: string
   publicKey?: string
+  /** The signatures on packages and indexes (merge follows the build jobs' pakman.json instead). */
+  signature: SignatureChoice
   cache: boolean
   /** build-cache, build-cache-paths and build-cache-limit, as given. */
   buildCache: { enabled: boolean; paths: string[]; limit?: string }
@@ -84,6 +86,7 @@ export function getInputs(env: RunEnvironment = runEnvironment()): Inputs {
     ...optionalEntry('signingKey', signingKey),
     ...optionalEntry('signingKeyName', optional('signing-key-name')),
     ...optionalEntry('publicKey', publicKey),
+    signature: parseSignatureChoice(optional('signature') ?? 'rsa', 'the signature input'),
     cache: flag('cache', true),
     buildCache: {
       enabled: flag('build-cache', true),

@@ -78,6 +78,7 @@ async function runBuild(
       ...(inputs.signingKey && { signingKey: inputs.signingKey }),
       ...(inputs.publicKey && { publicKey: inputs.publicKey }),
       ...(inputs.signingKeyName && { keyName: inputs.signingKeyName }),
+      signature: inputs.signature,
       keyParent: inputs.tempDir,
       ...(inputs.cache && { cache: new ActionsCache() }),
       ...(buildCache && { buildCache }),

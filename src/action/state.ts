@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import type { Leftovers } from '../pipeline/index.js'
 
 /*
  * What must be cleaned up if the run stops early: build containers, the signing key directory and
@@ -44,7 +45,7 @@ export const state = {
     await Promise.race([Promise.allSettled(stoppers.map((stop) => stop())), waited])
   },
   /** In the main step: what this process recorded. In the post step: what the main step saved. */
-  leftovers(): { containers: string[]; keyDir: string; scratch: string[] } {
+  leftovers(): Leftovers {
     if (containers.length || keyDir || scratch.length)
       return { containers: [...containers], keyDir, scratch: [...scratch] }
     return {

@@ -7,12 +7,14 @@ export { checkPaths, type FileCheck, type PackageObserver } from './repository.j
 export {
   checkIndexFile,
   checkPackageFile,
+  checkSignatures,
   MAX_CONTROL_BYTES,
   MAX_INDEX_BYTES,
   MAX_INFLATED_BYTES,
   readIndex,
   readPackage,
   readPackageFile,
+  parseIndexText,
   trustedKeys,
   verifyIndex,
   verifyPackage,
@@ -22,8 +24,16 @@ export {
   type IndexCheck,
   type PackageCheck,
   type PackageOptions,
+  type Signature,
   type TrustedKeys,
   type Verdict,
   type Verification,
 } from './verify.js'
-export { indexMember, indexText, signatureMember, type IndexedPackage } from './write.js'
+export { readHead, replaceHead, type FileHead } from './head.js'
+export {
+  indexMember,
+  indexText,
+  signatureEntries,
+  signatureMember,
+  type IndexedPackage,
+} from './write.js'

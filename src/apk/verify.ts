@@ -48,8 +48,18 @@ export function trustedKeys(entries: Iterable<[name: string, pem: string]>): Tru
   return new Map([...entries].map(([name, pem]) => [name, createPublicKey(pem)]))
 }
 
+/**
+ * The signature types apk-tools checks, and the digest each signs. Any other type is skipped,
+ * .SIGN.DSA. included: apk 2.14.4 gives UNTRUSTED for a package whose only signature is one.
+ */
+const DIGESTS = { RSA512: 'sha512', RSA256: 'sha256', RSA: 'sha1' } as const
+export type SignatureType = keyof typeof DIGESTS
+
 export interface Signature {
-  algorithm: 'RSA' | 'RSA256' | 'RSA512'
+  /** The entry's name: .SIGN.<type>.<key file name>. */
+  entry: string
+  /** undefined: a type apk does not know (such as ED25519), which it skips. */
+  algorithm: SignatureType | undefined
   keyName: string
   bytes: Buffer
 }
@@ -93,8 +103,6 @@ export interface PackageCheck extends Verification {
   identity?: string
   pkginfo?: [string, string][]
 }
-
-const DIGESTS = { RSA: 'sha1', RSA256: 'sha256', RSA512: 'sha512' } as const
 
 /** Verifies a package file in one streaming pass; memory stays bounded whatever its size. */
 export async function checkPackageFile(
@@ -197,7 +205,7 @@ function runOnBuffer(file: Buffer, pass: PackagePass): GzipMember[] {
   const members: GzipMember[] = []
   for (const member of gzipMembers(file, pass.maxInflated)) {
     members.push(member)
-    pass.start(members.length - 1)
+    pass.start()
     pass.raw(member.raw)
     pass.content(member.content)
     if (!pass.end()) break
@@ -215,7 +223,10 @@ class PackagePass implements MemberSink {
   control: TarEntry[] | undefined
   pkginfo: [string, string][] | undefined
   identity: string | undefined
-  private role: 'first' | 'control' | 'data' | 'after' = 'first'
+  /** head: a member before the control stream, a signature member or the control stream itself. */
+  private role: 'head' | 'data' | 'after' = 'head'
+  /** Bytes of signature entries kept so far, across the signature members. */
+  private signatureBytes = 0
   private raws: Buffer[] = []
   private contents: Buffer[] = []
   private kept = 0
@@ -227,7 +238,7 @@ class PackagePass implements MemberSink {
   private datahash: string | undefined
   private dataHash: Hash | undefined
   /** Without datahash the signature covers control and data: checked as the data streams past. */
-  private pending: { signature: Signature; verify: Verify }[] = []
+  private pending: { signature: Signature; verify: Verify } | undefined
   /** Set at the data stream's start: any member after it is 'after'. */
   private tar: TarReader | undefined
   private tarError: unknown
@@ -241,9 +252,8 @@ class PackagePass implements MemberSink {
     this.maxInflated = options.maxInflatedBytes ?? MAX_INFLATED_BYTES
   }
 
-  start(index: number): void {
-    if (index === 0) this.role = 'first'
-    else if (!this.control) this.role = 'control'
+  start(): void {
+    if (!this.control) this.role = 'head'
     else if (!this.tar) {
       this.role = 'data'
       if (this.datahash) this.dataHash = createHash('sha256')
@@ -259,12 +269,12 @@ class PackagePass implements MemberSink {
   }
 
   raw(chunk: Buffer): void {
-    if (this.role === 'first' || this.role === 'control') {
+    if (this.role === 'head') {
       this.keep(chunk.length)
       this.raws.push(chunk)
     } else if (this.role === 'data') {
       this.dataHash?.update(chunk)
-      for (const { verify } of this.pending) verify.update(chunk)
+      this.pending?.verify.update(chunk)
     }
   }
 
@@ -275,7 +285,7 @@ class PackagePass implements MemberSink {
         'TOO_LARGE',
         `the package inflates to more than ${this.maxInflated} bytes, the most PAKman reads (MAX_INFLATED_BYTES)`,
       )
-    if (this.role === 'first' || this.role === 'control') {
+    if (this.role === 'head') {
       this.keep(chunk.length)
       this.contents.push(chunk)
     } else if (this.role === 'data' && this.tarError === undefined) {
@@ -290,19 +300,22 @@ class PackagePass implements MemberSink {
   }
 
   end(): boolean {
-    if (this.role === 'first' || this.role === 'control') {
+    if (this.role === 'head') {
       const raw = Buffer.concat(this.raws)
       const content = Buffer.concat(this.contents)
       this.raws = []
       this.contents = []
       this.kept = 0
       const entries = readTar(content)
-      if (
-        this.role === 'first' &&
-        entries.length > 0 &&
-        entries.every((e) => e.path.startsWith('.SIGN.'))
-      ) {
-        this.signatures = entries.map(signatureOf)
+      // Signatures may come in several members (abuild-sign run twice): all precede the control.
+      if (isSignatureMember(entries)) {
+        this.signatureBytes += raw.length + content.length
+        if (this.signatureBytes > MAX_CONTROL_BYTES)
+          throw new ArchiveError(
+            'TOO_LARGE',
+            `the signature members are more than ${MAX_CONTROL_BYTES} bytes, raw and inflated together, the most PAKman keeps (MAX_CONTROL_BYTES)`,
+          )
+        this.signatures.push(...entries.map(signatureOf))
         return true
       }
       return this.readControl(raw, entries)
@@ -323,10 +336,12 @@ class PackagePass implements MemberSink {
     if (!this.control) throw new ArchiveError('BAD_ARCHIVE', 'no control stream')
     if (this.tarError !== undefined) throw this.tarError
     if (!this.keys) return { verdict: 'OK', reason: 'read, not verified' }
-    for (const { signature, verify } of this.pending) {
-      if (!verify.verify(this.keys.get(signature.keyName)!, signature.bytes))
-        return signatureMismatch(signature)
-    }
+    const pending = this.pending
+    if (
+      pending &&
+      !pending.verify.verify(this.keys.get(pending.signature.keyName)!, pending.signature.bytes)
+    )
+      return signatureMismatch(pending.signature)
     if (this.datahash) {
       if (!this.dataHash) return { verdict: 'BAD_ARCHIVE', reason: 'no data stream' }
       const actual = this.dataHash.digest('hex')
@@ -345,7 +360,7 @@ class PackagePass implements MemberSink {
     if (this.kept > MAX_CONTROL_BYTES)
       throw new ArchiveError(
         'TOO_LARGE',
-        `the ${this.role === 'first' ? 'first' : 'control'} stream is more than ${MAX_CONTROL_BYTES} bytes, raw and inflated together, the most PAKman keeps before the signature is checked (MAX_CONTROL_BYTES)`,
+        `a signature or control stream is more than ${MAX_CONTROL_BYTES} bytes, raw and inflated together, the most PAKman keeps before the signature is checked (MAX_CONTROL_BYTES)`,
       )
   }
 
@@ -364,16 +379,13 @@ class PackagePass implements MemberSink {
       this.signedBy = verdict.signedBy
       return !this.early
     }
-    const trusted = this.signatures.filter((s) => this.keys!.has(s.keyName))
-    if (!trusted.length) {
-      this.early = checkSignatures(this.signatures, raw, this.keys)
+    const deciding = decidingSignature(this.signatures, this.keys)
+    if (!deciding) {
+      this.early = untrusted(this.signatures)
       return false
     }
-    this.pending = trusted.map((signature) => ({
-      signature,
-      verify: createVerify(DIGESTS[signature.algorithm]).update(raw),
-    }))
-    this.signedBy = trusted[0]!.keyName
+    this.pending = { signature: deciding, verify: createVerify(deciding.digest).update(raw) }
+    this.signedBy = deciding.keyName
     return true
   }
 
@@ -406,7 +418,11 @@ class PackagePass implements MemberSink {
 export interface ApkIndex {
   members: GzipMember[]
   signatures: Signature[]
+  /** The member the signatures cover (the index stream): the one after the signature members. */
+  signedMember: number
   description: string
+  /** The APKINDEX entry's mtime (SOURCE_DATE_EPOCH in abuild's). */
+  mtime: number
   entries: IndexEntry[]
 }
 
@@ -433,19 +449,30 @@ function indexTooLarge(size: number): ArchiveError {
 export function readIndex(file: Buffer): ApkIndex {
   if (file.length > MAX_INDEX_BYTES) throw indexTooLarge(file.length)
   const members = splitGzipMembers(file, MAX_INDEX_BYTES)
-  const first = readTar(members[0]?.content ?? Buffer.alloc(0))
-  const signed = first.length > 0 && first.every((e) => e.path.startsWith('.SIGN.'))
-  const body = members[signed ? 1 : 0]
-  if (!body) throw new ArchiveError('BAD_ARCHIVE', 'no index stream')
-  const files = readTar(body.content)
-  const text = files.find((e) => e.path === 'APKINDEX')?.content.toString('utf8')
-  if (text === undefined) throw new ArchiveError('BAD_ARCHIVE', 'no APKINDEX in the index stream')
+  const signatures: Signature[] = []
+  let body = 0
+  for (; body < members.length; body++) {
+    const entries = readTar(members[body]!.content)
+    if (!isSignatureMember(entries)) break
+    signatures.push(...entries.map(signatureOf))
+  }
+  if (!members[body]) throw new ArchiveError('BAD_ARCHIVE', 'no index stream')
+  const files = readTar(members[body]!.content)
+  const apkindex = files.find((e) => e.path === 'APKINDEX')
+  if (!apkindex) throw new ArchiveError('BAD_ARCHIVE', 'no APKINDEX in the index stream')
   return {
     members,
-    signatures: signed ? first.map(signatureOf) : [],
+    signatures,
+    signedMember: body,
     description: files.find((e) => e.path === 'DESCRIPTION')?.content.toString('utf8') ?? '',
-    entries: parseIndexText(text),
+    mtime: apkindex.mtime,
+    entries: parseIndexText(apkindex.content.toString('utf8')),
   }
+}
+
+/** A member of signature entries only: what precedes the member they sign. */
+export function isSignatureMember(entries: readonly Pick<TarEntry, 'path'>[]): boolean {
+  return entries.length > 0 && entries.every((e) => e.path.startsWith('.SIGN.'))
 }
 
 export function verifyIndex(file: Buffer, keys: TrustedKeys): Verification {
@@ -482,11 +509,7 @@ export async function checkIndexFile(path: string, keys: TrustedKeys): Promise<I
 }
 
 function indexSignatures(index: ApkIndex, keys: TrustedKeys): Verification {
-  return checkSignatures(
-    index.signatures,
-    index.members[index.signatures.length ? 1 : 0]!.raw,
-    keys,
-  )
+  return checkSignatures(index.signatures, index.members[index.signedMember]!.raw, keys)
 }
 
 export function parseIndexText(text: string): IndexEntry[] {
@@ -508,26 +531,45 @@ export function parseIndexText(text: string): IndexEntry[] {
     })
 }
 
-function checkSignatures(signatures: Signature[], signed: Buffer, keys: TrustedKeys): Verification {
-  const trusted = signatures.filter((s) => keys.has(s.keyName))
-  if (!trusted.length) {
-    return {
-      verdict: 'UNTRUSTED',
-      reason: signatures.length
-        ? `signed by ${signatures.map((s) => s.keyName).join(', ')}, which is not trusted`
+/**
+ * apk's rule: the signature entries are walked in order, types it does not know are skipped, and
+ * the first whose key is trusted (its file is in the keys directory) is the only one checked; a
+ * later signature neither rescues a bad one nor is looked at (VERDICTS-apk3.md, several signatures).
+ */
+function decidingSignature(
+  signatures: readonly Signature[],
+  keys: TrustedKeys,
+): (Signature & { digest: (typeof DIGESTS)[SignatureType] }) | undefined {
+  const found = signatures.find((s) => s.algorithm && keys.has(s.keyName))
+  return found && { ...found, digest: DIGESTS[found.algorithm!] }
+}
+
+export function checkSignatures(
+  signatures: readonly Signature[],
+  signed: Buffer,
+  keys: TrustedKeys,
+): Verification {
+  const deciding = decidingSignature(signatures, keys)
+  if (!deciding) return untrusted(signatures)
+  if (!rsaVerify(deciding.digest, signed, keys.get(deciding.keyName)!, deciding.bytes))
+    return signatureMismatch(deciding)
+  return { verdict: 'OK', reason: 'signature verified', signedBy: deciding.keyName }
+}
+
+function untrusted(signatures: readonly Signature[]): Verification {
+  const known = signatures.filter((s) => s.algorithm)
+  const skipped = signatures.filter((s) => !s.algorithm).map((s) => s.entry)
+  const also = skipped.length
+    ? `; skipped, of a type apk does not check: ${skipped.join(', ')}`
+    : ''
+  return {
+    verdict: 'UNTRUSTED',
+    reason: known.length
+      ? `signed by ${known.map((s) => s.keyName).join(', ')}, which is not trusted${also}`
+      : signatures.length
+        ? `no signature of a type apk checks${also}`
         : 'not signed',
-    }
   }
-  for (const signature of trusted) {
-    const ok = rsaVerify(
-      DIGESTS[signature.algorithm],
-      signed,
-      keys.get(signature.keyName)!,
-      signature.bytes,
-    )
-    if (!ok) return signatureMismatch(signature)
-  }
-  return { verdict: 'OK', reason: 'signature verified', signedBy: trusted[0]!.keyName }
 }
 
 function signatureMismatch(signature: Signature): Verification {
@@ -537,10 +579,19 @@ function signatureMismatch(signature: Signature): Verification {
   }
 }
 
-function signatureOf(entry: TarEntry): Signature {
-  const match = /^\.SIGN\.(RSA|RSA256|RSA512)\.(.+)$/.exec(entry.path)
-  if (!match) throw new ArchiveError('BAD_ARCHIVE', `unknown signature entry ${entry.path}`)
-  return { algorithm: match[1] as Signature['algorithm'], keyName: match[2]!, bytes: entry.content }
+/** A .SIGN.<type>.<key> entry as apk reads its name: the longest known type that fits. */
+export function signatureOf(entry: Pick<TarEntry, 'path' | 'content'>): Signature {
+  const rest = entry.path.slice('.SIGN.'.length)
+  const algorithm = (Object.keys(DIGESTS) as SignatureType[]).find((type) =>
+    rest.startsWith(`${type}.`),
+  )
+  const dot = rest.indexOf('.')
+  return {
+    entry: entry.path,
+    algorithm,
+    keyName: algorithm ? rest.slice(algorithm.length + 1) : rest.slice(dot + 1),
+    bytes: entry.content,
+  }
 }
 
 function parseKeyValues(text: string): [string, string][] {

@@ -79,7 +79,24 @@ export function signatureMember(name: string, signature: Buffer, mtime: number):
   return gzipSync(tarEntry(name, signature, mtime), { level: 9 })
 }
 
-function tarEntry(name: string, content: Buffer, mtime: number): Buffer {
+/**
+ * A signature member of one or more entries, in the order given (apk checks the first it trusts),
+ * laid out as abuild-sign writes one: GNU tar headers (`ustar  `), cut, gzip -9 (see the vectors).
+ */
+export function signatureEntries(
+  entries: readonly { name: string; signature: Buffer }[],
+  mtime: number,
+): Buffer {
+  const tar = entries.map((e) => tarEntry(e.name, e.signature, mtime, 'gnu'))
+  return gzipSync(Buffer.concat(tar), { level: 9 })
+}
+
+function tarEntry(
+  name: string,
+  content: Buffer,
+  mtime: number,
+  magic: 'posix' | 'gnu' = 'posix',
+): Buffer {
   const header = Buffer.alloc(512)
   header.write(name, 0, 100, 'utf8')
   header.write('0000644\0', 100)
@@ -89,8 +106,11 @@ function tarEntry(name: string, content: Buffer, mtime: number): Buffer {
   header.write(`${Math.max(0, mtime).toString(8).padStart(11, '0')}\0`, 136)
   header.write('        ', 148)
   header.write('0', 156)
-  header.write('ustar\0', 257)
-  header.write('00', 263)
+  if (magic === 'gnu') header.write('ustar  \0', 257)
+  else {
+    header.write('ustar\0', 257)
+    header.write('00', 263)
+  }
   let sum = 0
   for (const byte of header) sum += byte
   header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148)

@@ -53,6 +53,11 @@ export const FLAGS = {
     value: 'NAME',
     help: 'packages refer to NAME.rsa.pub (default: <owner>-<repo>; a throwaway key: <owner>-<repo>-throwaway-<fingerprint>)',
   },
+  signature: {
+    type: 'string',
+    value: 'rsa|rsa256|both',
+    help: 'the signatures on packages and indexes: rsa (RSA/SHA-1, the default, what every apk reads), rsa256 (RSA/SHA-256), both (RSA256 first, then RSA)',
+  },
   'packages-dir': {
     type: 'string',
     value: 'DIR',
@@ -147,7 +152,8 @@ export const COMMANDS = {
   build: {
     flags: [
       ...RENDER_FLAGS,
-      ...(['stack', 'arch', 'image', 'signing-key', 'signing-key-name', 'packages-dir'] as const),
+      ...(['stack', 'arch', 'image', 'signing-key', 'signing-key-name', 'signature'] as const),
+      'packages-dir',
       ...(['no-cache', 'no-build-cache', 'build-cache-path', 'build-cache-limit'] as const),
       'no-install-test',
     ],
@@ -229,6 +235,7 @@ export const CLI_FLAG: Record<OptionKey, FlagName> = {
   'packages-dir': 'packages-dir',
   'signing-key': 'signing-key',
   'signing-key-name': 'signing-key-name',
+  signature: 'signature',
   cache: 'no-cache',
   'build-cache': 'no-build-cache',
   'build-cache-paths': 'build-cache-path',

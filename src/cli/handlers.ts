@@ -2,11 +2,16 @@ import { readdir, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { checkPaths } from '../apk/index.js'
-import { loadTrustedKeys, readKeyFile } from '../signing/index.js'
+import {
+  loadTrustedKeys,
+  parseSignatureChoice,
+  readKeyFile,
+  type SignatureChoice,
+} from '../signing/index.js'
 import { configLabel, formatDiagnostic, jsonSchema, loadConfigFile } from '../config/index.js'
 import { buildCacheSettings, DirectoryBuildCache } from '../build-cache/index.js'
 import { DirectoryCache } from '../environment/index.js'
-import { formatBytes } from '../report/index.js'
+import { formatBytes, type Reporter } from '../report/index.js'
 import { listedDependencies, readPackageSbom } from '../sbom/index.js'
 import { runEnvironment } from '../github/index.js'
 import { DEFAULT_OUTPUT, writeSite } from '../publish/index.js'
@@ -55,9 +60,45 @@ async function bootstrap(values: Values, _operands: string[], { out, err }: Io):
 async function build(values: Values, _operands: string[], { out, err }: Io): Promise<number> {
   const settings = renderSettings(values)
   const reporter = terminalReporter(err)
+  // Ctrl-C or a kill ends the process without the build's own clean-up: its containers, staged
+  // output and key (a copy of the private key) are removed here before it goes.
+  const leftovers: pipeline.Leftovers = { containers: [], scratch: [], keyDir: '' }
+  const stop = (signal: NodeJS.Signals) => {
+    err.write(`pakman: build: stopped (${signal}); cleaning up\n`)
+    void pipeline
+      .removeLeftovers(leftovers, (line) => err.write(`    ${line}\n`))
+      .catch((error: unknown) => err.write(`pakman: cleanup: ${(error as Error).message}\n`))
+      .finally(() => process.exit(signal === 'SIGTERM' ? 143 : 130))
+  }
+  process.once('SIGINT', stop).once('SIGTERM', stop)
+  try {
+    return await buildPackages(values, settings, reporter, leftovers, { out, err })
+  } finally {
+    process.off('SIGINT', stop).off('SIGTERM', stop)
+  }
+}
+
+async function buildPackages(
+  values: Values,
+  settings: pipeline.RenderSettings,
+  reporter: Reporter,
+  leftovers: pipeline.Leftovers,
+  { out, err }: Io,
+): Promise<number> {
+  let signature: SignatureChoice | undefined
+  try {
+    signature =
+      values.signature === undefined
+        ? undefined
+        : parseSignatureChoice(values.signature, '--signature')
+  } catch (error) {
+    err.write(`pakman: ${(error as Error).message}\n`)
+    return 2
+  }
   const result = await pipeline.build(
     {
       ...settings,
+      ...pipeline.recordLeftovers(leftovers),
       ...(values.stack !== undefined && { stack: values.stack }),
       ...(values.arch !== undefined && { arch: values.arch }),
       ...(values.image !== undefined && { image: values.image }),
@@ -88,6 +129,7 @@ async function build(values: Values, _operands: string[], { out, err }: Io): Pro
         ),
       }),
       installTest: !values['no-install-test'],
+      ...(signature && { signature }),
     },
     reporter,
   )

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { freemem } from 'node:os'
 import { join } from 'node:path'
 import { collectPackages, runAbuild, withDigests, type BuiltFile } from '../abuild/index.js'
@@ -24,7 +24,14 @@ import { buildIdentity, type BuildIdentity } from '../ownership/index.js'
 import { claimOutputDir, stageOutput } from '../publish/index.js'
 import { defaultKeyName, type Repository } from '../recipe/index.js'
 import { secondsSince, type Reporter, type Timed } from '../report/index.js'
-import { prepareSigningKey, removeSigningKey, type SigningKey } from '../signing/index.js'
+import {
+  prepareSigningKey,
+  readPrivateKey,
+  removeSigningKey,
+  resignFiles,
+  type SignatureChoice,
+  type SigningKey,
+} from '../signing/index.js'
 import { startInstallTest, verifyBuild, type PendingInstallTest } from '../verify/index.js'
 import { render, type Rendered, type RenderSettings } from './render.js'
 
@@ -47,6 +54,8 @@ export interface BuildSettings extends RenderSettings {
   buildCache?: BuildCacheSettings
   /** Install the main package in a clean container of the base image after verifying. */
   installTest?: boolean
+  /** The signatures packages and indexes carry (default rsa, abuild's own). */
+  signature?: SignatureChoice
   docker?: Docker
   /** Told about things to clean up if the run is cancelled (the action saves them for post). */
   onContainer?: (name: string, scratchDir: string) => void
@@ -58,6 +67,7 @@ export interface BuildSettings extends RenderSettings {
 export interface BuildResult extends BuildTarget {
   rendered: Rendered
   keyName: string
+  signature: SignatureChoice
   ephemeralKey: boolean
   publicKeyFile: string
   packagesDir: string
@@ -79,8 +89,9 @@ export interface BuildCacheReport {
 }
 
 /**
- * A build: render → signing key → environment → build cache → abuild → collect → verify → save
- * the build cache, written beside the output directory and swapped in only when every phase passed.
+ * A build: render → signing key → environment → build cache → abuild → collect → sign (rsa256,
+ * both) → verify → save the build cache, written beside the output directory and swapped in only
+ * when every phase passed.
  */
 export async function build(settings: BuildSettings, reporter: Reporter): Promise<BuildResult> {
   const phases = timedPhases(reporter)
@@ -156,9 +167,26 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
       configName: rendered.configLabel,
       architectures: loaded.config.architectures,
     }
-    const collected = await phases.run('Collect packages', () =>
+    const signature = settings.signature ?? 'rsa'
+    let collected = await phases.run('Collect packages', () =>
       collectPackages(staging.dir, expected, containers.log),
     )
+    if (signature !== 'rsa') {
+      // abuild signed RSA; the packages and indexes are re-signed here, before anything reads
+      // them, and listed again: the sizes that go on are the final bytes' (the digests come from
+      // verifying them).
+      const unsigned = collected
+      collected = await phases.run('Sign', async () => {
+        await resignFiles({
+          files: unsigned,
+          key: readPrivateKey(await readFile(key!.privateKeyFile, 'utf8')),
+          keyFile: `${keyName}.rsa.pub`,
+          choice: signature,
+          log: containers.log,
+        })
+        return collectPackages(staging.dir, expected, containers.log)
+      })
+    }
     const verified = await phases.run('Verify', () =>
       verifyBuild({
         packagesDir: staging.dir,
@@ -168,6 +196,7 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
         ...(installTest && { installTest }),
         containers,
         sbom: settings.sbom !== false,
+        signature,
       }),
     )
     phases.steps('Verify', verified.steps)
@@ -182,6 +211,7 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
       rendered,
       ...target,
       keyName,
+      signature,
       ephemeralKey: key.ephemeral,
       publicKeyFile: join(outputDir, `${keyName}.rsa.pub`),
       packagesDir: outputDir,

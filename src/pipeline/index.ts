@@ -8,4 +8,5 @@
 
 export { build, type BuildResult, type BuildSettings } from './build.js'
 export { merge, type MergeResult, type MergeSettings } from './merge.js'
+export { recordLeftovers, removeLeftovers, type Leftovers } from './leftovers.js'
 export { check, render, type Checked, type Rendered, type RenderSettings } from './render.js'

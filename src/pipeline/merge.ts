@@ -72,7 +72,9 @@ export async function merge(settings: MergeSettings, reporter: Reporter): Promis
         name: basename(merged.publicKeyFile, '.rsa.pub'),
         pem: await readFile(merged.publicKeyFile, 'utf8'),
       }
-      await verifyRepository(packagesDir, key, 'the merged repository does not verify')
+      await verifyRepository(packagesDir, key, 'the merged repository does not verify', {
+        signature: merged.signature,
+      })
       reporter.info(
         `${merged.packages} packages in ${merged.directories.length} directories verify`,
       )

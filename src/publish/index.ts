@@ -9,6 +9,7 @@ import { uploadDirectory } from './artifact.js'
 import { MANIFEST, type Manifest } from './manifest.js'
 import type { Merged } from './merge.js'
 import { stackSlug } from '../config/index.js'
+import type { SignatureChoice } from '../signing/index.js'
 import { GitHubReleaser, publishAssets, type AssetFile, type Releaser } from './release.js'
 import { publishPages, type PagesSettings } from './pages.js'
 
@@ -30,7 +31,7 @@ export {
   type SiteSettings,
 } from './site/index.js'
 export { writeSubjectChecksums, type Subject } from './subjects.js'
-export { MANIFEST, mergeKeyName, type Manifest } from './manifest.js'
+export { MANIFEST, mergeKeyName, mergeSignature, type Manifest } from './manifest.js'
 export { downloadBuildArtifacts, mergeRepositories, type Merged } from './merge.js'
 export {
   claimOutputDir,
@@ -58,6 +59,8 @@ export interface Built {
   stack: string
   arch: string
   keyName: string
+  /** The signatures its packages and indexes carry; a merge signs its indexes the same way. */
+  signature: SignatureChoice
   packagesDir: string
   publicKeyFile: string
   /** Paths of the .apk files and indexes, relative to packagesDir. */
@@ -131,6 +134,7 @@ export async function publish(
       stack: built.stack,
       arch: built.arch,
       keyName: built.keyName,
+      signature: built.signature,
     }
     await writeFile(join(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`)
   }

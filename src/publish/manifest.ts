@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import { checkKeyName } from '../signing/index.js'
+import { checkKeyName, SIGNATURE_CHOICES, type SignatureChoice } from '../signing/index.js'
 
 /**
  * pakman.json: what a build artifact holds, so a merge job knows each one's stack and arch. Its
@@ -15,6 +15,8 @@ export interface Manifest {
   stack: string
   arch: string
   keyName: string
+  /** Absent in builds from before the signature input: rsa. */
+  signature?: SignatureChoice
 }
 
 /** Each build artifact's pakman.json, in the order of the directories given. */
@@ -67,4 +69,23 @@ export function mergeKeyName(
   // The name becomes a file name; a manifest's comes from an artifact, so it is checked too.
   checkKeyName(name)
   return name
+}
+
+/**
+ * The signatures a merge writes on its indexes: the build jobs' (they must all agree, as a
+ * repository of mixed signatures would be judged differently by different apk), rsa for builds
+ * that recorded none.
+ */
+export function mergeSignature(manifests: readonly Manifest[]): SignatureChoice {
+  const recorded = [...new Set(manifests.map((m) => m.signature ?? 'rsa'))]
+  const unknown = recorded.filter((s) => !SIGNATURE_CHOICES.includes(s))
+  if (unknown.length)
+    throw new Error(
+      `${MANIFEST} names signature ${unknown.map((s) => JSON.stringify(s)).join(', ')}, not one of ${SIGNATURE_CHOICES.join(', ')}`,
+    )
+  if (recorded.length > 1)
+    throw new Error(
+      `the build jobs signed with different signature choices (${recorded.join(', ')} in their ${MANIFEST}); give every build job the same signature input`,
+    )
+  return recorded[0] ?? 'rsa'
 }

@@ -8,8 +8,8 @@ import {
   trustedKeys,
   type IndexedPackage,
 } from '../apk/index.js'
-import { publicKeyOf, readPrivateKey, signMember } from '../signing/index.js'
-import { MANIFEST, mergeKeyName, readManifests, type Manifest } from './manifest.js'
+import { publicKeyOf, readPrivateKey, signMember, type SignatureChoice } from '../signing/index.js'
+import { MANIFEST, mergeKeyName, mergeSignature, readManifests, type Manifest } from './manifest.js'
 
 /*
  * Merge mode: the package artifacts of this run's build jobs become one repository,
@@ -36,6 +36,8 @@ export interface Merged {
   publicKeyFile: string
   /** The key the indexes were signed as: the build jobs' (see mergeKeyName). */
   keyName: string
+  /** The signatures on the indexes: the build jobs' choice (see mergeSignature). */
+  signature: SignatureChoice
   manifests: Manifest[]
 }
 
@@ -48,6 +50,7 @@ export async function mergeRepositories(
   const privateKey = readPrivateKey(settings.signingKey)
   const manifests = await readManifests(artifactDirs)
   const keyName = mergeKeyName(manifests, settings)
+  const signature = mergeSignature(manifests)
   const publicKeyPem = publicKeyOf(privateKey)
   const keyFile = `${keyName}.rsa.pub`
   const trusted = trustedKeys([[keyFile, publicKeyPem]])
@@ -100,9 +103,11 @@ export async function mergeRepositories(
     const member = indexMember(text, `${target} `, settings.mtime)
     await writeFile(
       join(settings.outputDir, target, 'APKINDEX.tar.gz'),
-      signMember(member, privateKey, keyFile, settings.mtime),
+      signMember(member, privateKey, keyFile, settings.mtime, signature),
     )
-    settings.log(`${target}: ${packages.length} packages, APKINDEX.tar.gz signed with ${keyFile}`)
+    settings.log(
+      `${target}: ${packages.length} packages, APKINDEX.tar.gz signed with ${keyFile} (${signature})`,
+    )
   }
   const publicKeyFile = join(settings.outputDir, keyFile)
   await writeFile(publicKeyFile, publicKeyPem)
@@ -112,6 +117,7 @@ export async function mergeRepositories(
     packages: count,
     publicKeyFile,
     keyName,
+    signature,
     manifests,
   }
 }

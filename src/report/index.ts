@@ -18,6 +18,7 @@ export type OptionKey =
   | 'packages-dir'
   | 'signing-key'
   | 'signing-key-name'
+  | 'signature'
   | 'cache'
   | 'build-cache'
   | 'build-cache-paths'

@@ -1,7 +1,7 @@
 /*
  * Every key and signature operation: key files read and checked, the signing key derived and
- * written for abuild (which signs the packages in the container), the keys a check trusts, and the
- * merged indexes signed here.
+ * written for abuild (which signs the packages in the container), the keys a check trusts, the
+ * merged indexes signed here, and packages and indexes re-signed here for rsa256 and both.
  */
 
 export {
@@ -16,5 +16,14 @@ export {
   type KeyInput,
   type SigningKey,
 } from './key.js'
-export { signMember } from './sign.js'
+export { resignFiles, type Resigning } from './resign.js'
+export {
+  parseSignatureChoice,
+  SIGNATURE_CHOICES,
+  signatureEntryName,
+  signatureTypes,
+  signMember,
+  type SignatureChoice,
+  type WrittenSignatureType,
+} from './sign.js'
 export { loadTrustedKeys } from './trust.js'

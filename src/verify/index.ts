@@ -9,8 +9,10 @@ import type { BuiltFile } from '../abuild/index.js'
 import { checkPaths, readIndex, trustedKeys, type PackageObserver } from '../apk/index.js'
 import type { ContainerContext } from '../container/index.js'
 import { secondsSince, type Timed } from '../report/index.js'
+import type { SignatureChoice } from '../signing/index.js'
 import type { PendingInstallTest } from './install-test.js'
 import { PackageSboms } from './sbom.js'
+import { checkSignatureChoice } from './signatures.js'
 
 export {
   installTestScript,
@@ -34,9 +36,9 @@ export async function verifyRepository(
   dir: string,
   key: SigningPublicKey,
   failure: string,
-  log?: (line: string) => void,
-  observe?: PackageObserver,
+  options: RepositoryChecks = {},
 ): Promise<Map<string, string>> {
+  const { log, observe, signature = 'rsa' } = options
   const checks = await checkPaths([dir], trustedKeys([[`${key.name}.rsa.pub`, key.pem]]), observe)
   const digests = new Map<string, string>()
   for (const check of checks) {
@@ -45,11 +47,20 @@ export async function verifyRepository(
     log?.(`${path}: ${check.verdict}${check.sha256 ? ` sha256:${check.sha256}` : ''}`)
   }
   const failed = checks.filter((c) => c.verdict !== 'OK')
-  if (failed.length) {
-    const lines = failed.map((c) => `${relative(dir, c.path)}: ${c.verdict} - ${c.reason}`)
-    throw new Error(`${failure}:\n${lines.join('\n')}`)
-  }
+  const lines = failed.map((c) => `${relative(dir, c.path)}: ${c.verdict} - ${c.reason}`)
+  // What apk accepted must also carry the signatures asked for.
+  const accepted = checks.filter((c) => c.verdict === 'OK').map((c) => c.path)
+  lines.push(...(await checkSignatureChoice(dir, accepted, key, signature)))
+  if (lines.length) throw new Error(`${failure}:\n${lines.join('\n')}`)
   return digests
+}
+
+export interface RepositoryChecks {
+  log?: (line: string) => void
+  /** Who else reads each package's files in the same pass (the SBOM check). */
+  observe?: PackageObserver
+  /** The signatures every package and index must carry (default rsa: apk's rule alone). */
+  signature?: SignatureChoice
 }
 
 /** A file abuild wrote, as the install test looks for the main package among them. */
@@ -73,6 +84,8 @@ export interface BuildVerification {
   containers: ContainerContext
   /** Every package holds an SBOM that names its files; a copy of each goes beside it. */
   sbom: boolean
+  /** The signatures the packages and indexes must carry. */
+  signature: SignatureChoice
 }
 
 /** Seconds each part of the verify phase took (signatures, install test). */
@@ -118,13 +131,11 @@ export async function verifyBuild(verification: BuildVerification): Promise<Buil
   // Settled below in either case; a failure of its own is reported after the signatures'.
   installed?.catch(() => undefined)
   const verified = await timed(steps, 'signatures', async () => {
-    const digests = await verifyRepository(
-      packagesDir,
-      key,
-      'the packages do not verify',
-      containers.log,
-      sboms?.observe,
-    )
+    const digests = await verifyRepository(packagesDir, key, 'the packages do not verify', {
+      log: containers.log,
+      ...(sboms && { observe: sboms.observe }),
+      signature: verification.signature,
+    })
     return { digests, sboms: sboms ? await sboms.writeBeside(packagesDir) : [] }
   }).catch(async (error: unknown) => {
     await installed?.catch(() => undefined)

@@ -91,7 +91,13 @@ describe.runIf(docker)('pakman build in Docker', () => {
     )
     expect(readFileSync(key.file, 'utf8')).toMatch(/^-----BEGIN PUBLIC KEY-----/)
     // verified against the run's key, then installed in a clean container of the base image
-    expect(ran.stderr).toContain('==> Verify\n    octo/x86_64/APKINDEX.tar.gz: OK\n')
+    // (with each file's SHA-256, read in the same pass)
+    const indexDigest = createHash('sha256')
+      .update(readFileSync(join(packages, 'octo/x86_64/APKINDEX.tar.gz')))
+      .digest('hex')
+    expect(ran.stderr).toContain(
+      `==> Verify\n    octo/x86_64/APKINDEX.tar.gz: OK sha256:${indexDigest}\n`,
+    )
     // the real apk installed it with its dependencies and ran its scripts
     expect(ran.stderr).toContain('Installing app (1.2.0-r5)')
     expect(ran.stderr).toContain('Executing app-1.2.0-r5.post-install')
@@ -306,6 +312,44 @@ describe.runIf(docker)('pakman build in Docker', () => {
     expect(containersNamed(name!)).toEqual([])
     expect(readdirSync(runnerTemp).filter((f) => f.startsWith('pakman-key-'))).toEqual([])
     expect(stdout).toContain('::error::cancelled (SIGTERM); cleaning up')
+  })
+
+  it('removes its container, staged output and key when the CLI is interrupted (SIGINT)', async () => {
+    const workspace = makeWorkspace(appConfig('echo "started long build"\nsleep 120'))
+    keep(workspace)
+    const keyParent = temp('pakman-cli-temp-')
+    const packagesDir = join(temp('pakman-out-'), 'packages')
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'dist/cli.js'),
+        'build',
+        '--workspace',
+        workspace,
+        '--repository',
+        'octo/app',
+        '--image',
+        image,
+        '--packages-dir',
+        packagesDir,
+        '--no-cache',
+      ],
+      { env: cleanEnv({ TMPDIR: keyParent, XDG_CACHE_HOME: cacheHome }), stdio: 'pipe' },
+    )
+    let stderr = ''
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)))
+    await waitFor(() => stderr.includes('started long build'), 60_000)
+    const running = containersMounting(workspace)
+    expect(running).toHaveLength(1)
+    expect(readdirSync(keyParent).filter((f) => f.startsWith('pakman-key-'))).toHaveLength(1)
+    expect(stagingBeside(packagesDir)).toHaveLength(1)
+    child.kill('SIGINT')
+    expect(await exited).toBe(130)
+    expect(containersNamed(running[0]!)).toEqual([])
+    expect(readdirSync(keyParent).filter((f) => f.startsWith('pakman-key-'))).toEqual([])
+    expect(stagingBeside(packagesDir)).toEqual([])
+    expect(stderr).toContain('pakman: build: stopped (SIGINT); cleaning up')
   })
 
   it('runs as an action: outputs, job summary, masked key, upload, and a public key check before building', async () => {
@@ -542,4 +586,19 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<voi
     if (Date.now() > deadline) throw new Error('timed out waiting')
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
+}
+
+/** The build containers (running or not) that mount `dir`. */
+function containersMounting(dir: string): string[] {
+  const names = containersNamed('pakman-build-')
+  if (!names.length) return []
+  const mounts = execFileSync(
+    'docker',
+    ['inspect', '--format', '{{.Name}} {{range .Mounts}}{{.Source}} {{end}}', ...names],
+    { encoding: 'utf8' },
+  )
+  return mounts
+    .split('\n')
+    .filter((line) => line.split(' ').slice(1).includes(dir))
+    .map((line) => line.split(' ')[0]!.replace(/^\//, ''))
 }

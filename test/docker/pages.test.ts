@@ -64,6 +64,7 @@ async function buildJob(stack: string, repo: string, packages: string[]): Promis
     stack,
     arch: 'x86_64',
     keyName: KEY_NAME,
+    signature: 'rsa',
     packagesDir: dir,
     publicKeyFile: join(dir, KEY_FILE),
     files,

@@ -1,5 +1,7 @@
 import { createRequire as __pakmanCreateRequire } from 'node:module';const require = __pakmanCreateRequire(import.meta.url);
 import {
+  MAX_CONTROL_BYTES,
+  MAX_INDEX_BYTES,
   MAX_SBOM_BYTES,
   SBOM_DIR,
   STACK_FORM,
@@ -8,6 +10,7 @@ import {
   byPosition,
   checkPackageFile,
   checkPaths,
+  checkSignatures,
   configLabel,
   defaultKeyName,
   dependencyName,
@@ -25,17 +28,20 @@ import {
   parseRepository,
   planRecipe,
   readConfig,
+  readHead,
   readIndex,
   renderRecipeStage,
+  replaceHead,
   resolveContext,
   secondsSince,
   sh,
+  signatureEntries,
   signatureMember,
   singleQuoted,
   stackSlug,
   trustedKeys,
   word
-} from "./chunk-QRD6EXA4.js";
+} from "./chunk-JTFKCGDY.js";
 
 // src/github/context.ts
 function runEnvironment(env = process.env) {
@@ -61,6 +67,89 @@ function runEnvironment(env = process.env) {
     cacheHome: env.XDG_CACHE_HOME
   };
 }
+
+// src/environment/cache.ts
+import { randomBytes } from "node:crypto";
+import { copyFile, mkdir, rename, stat } from "node:fs/promises";
+import { homedir, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+function localCacheDir() {
+  return join(runEnvironment().cacheHome ?? join(homedir(), ".cache"), "pakman");
+}
+var DirectoryCache = class {
+  constructor(dir = localCacheDir()) {
+    this.dir = dir;
+    this.description = `directory ${dir}`;
+  }
+  dir;
+  description;
+  /** A path of its own for each run, so builds running at once on one machine never share it. */
+  archivePath() {
+    return join(tmpdir(), `pakman-environment-${randomBytes(6).toString("hex")}.tar.zst`);
+  }
+  async restore(key, file) {
+    const entry = this.entry(key);
+    try {
+      await stat(entry);
+    } catch {
+      return { hit: false };
+    }
+    await mkdir(dirname(file), { recursive: true });
+    await copyFile(entry, file);
+    return { hit: true };
+  }
+  async save(key, file) {
+    await mkdir(this.dir, { recursive: true, mode: 448 });
+    const entry = this.entry(key);
+    const partial = `${entry}.partial-${process.pid}`;
+    await copyFile(file, partial);
+    await rename(partial, entry);
+    return { saved: true, bytes: (await stat(entry)).size };
+  }
+  entry(key) {
+    return join(this.dir, `${key}.tar.zst`);
+  }
+};
+var ActionsCache = class {
+  description = "GitHub Actions cache";
+  /** Always the same: @actions/cache versions entries by the exact paths given. */
+  archivePath() {
+    return join(tmpdir(), "pakman-environment.tar.zst");
+  }
+  async restore(key, file) {
+    const restored = await restoreFromActionsCache(file, key);
+    return { hit: restored.matched === key, ...restored.reason && { reason: restored.reason } };
+  }
+  async save(key, file) {
+    const saved = await saveToActionsCache(file, key);
+    return saved.saved ? { saved: true, bytes: (await stat(file)).size } : saved;
+  }
+};
+async function restoreFromActionsCache(path, key, restoreKeys = []) {
+  const cache = await import("./cache-6UCWGP7F.js");
+  if (!cache.isFeatureAvailable()) return {};
+  try {
+    const matched = await cache.restoreCache([path], key, restoreKeys);
+    return matched ? { matched } : {};
+  } catch (error) {
+    return { reason: error.message };
+  }
+}
+async function saveToActionsCache(path, key) {
+  const cache = await import("./cache-6UCWGP7F.js");
+  if (!cache.isFeatureAvailable())
+    return { saved: false, reason: "the Actions cache service is not available to this job" };
+  try {
+    const id = await cache.saveCache([path], key);
+    return id === -1 ? { saved: false, reason: "the cache service did not accept the entry (see the log above)" } : { saved: true };
+  } catch (error) {
+    return { saved: false, reason: error.message };
+  }
+}
+
+// src/environment/index.ts
+import { createHash } from "node:crypto";
+import { rm as rm2 } from "node:fs/promises";
 
 // src/container/docker.ts
 import { spawn } from "node:child_process";
@@ -288,20 +377,20 @@ function lastLine(text) {
 }
 
 // src/container/script.ts
-import { randomBytes } from "node:crypto";
+import { randomBytes as randomBytes2 } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join2 } from "node:path";
 var SCRIPT_DIR = "/pakman/scripts";
 async function runScript(context, run, then) {
-  const dir = await mkdtemp(join(tmpdir(), `${run.prefix}-`));
-  const name = `${run.prefix}-${randomBytes(6).toString("hex")}`;
+  const dir = await mkdtemp(join2(tmpdir2(), `${run.prefix}-`));
+  const name = `${run.prefix}-${randomBytes2(6).toString("hex")}`;
   const tail = [];
   let removed = false;
   try {
-    await writeFile(join(dir, "script.sh"), run.script, { mode: 493 });
+    await writeFile(join2(dir, "script.sh"), run.script, { mode: 493 });
     for (const [file, content] of Object.entries(run.files ?? {}))
-      await writeFile(join(dir, file), content, { mode: 420 });
+      await writeFile(join2(dir, file), content, { mode: 420 });
     context.onContainer?.(name, dir);
     const spec = {
       image: run.image,
@@ -329,89 +418,6 @@ async function runScript(context, run, then) {
     await rm(dir, { recursive: true, force: true });
   }
 }
-
-// src/environment/cache.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
-import { copyFile, mkdir, rename, stat } from "node:fs/promises";
-import { homedir, tmpdir as tmpdir2 } from "node:os";
-import { dirname, join as join2 } from "node:path";
-function localCacheDir() {
-  return join2(runEnvironment().cacheHome ?? join2(homedir(), ".cache"), "pakman");
-}
-var DirectoryCache = class {
-  constructor(dir = localCacheDir()) {
-    this.dir = dir;
-    this.description = `directory ${dir}`;
-  }
-  dir;
-  description;
-  /** A path of its own for each run, so builds running at once on one machine never share it. */
-  archivePath() {
-    return join2(tmpdir2(), `pakman-environment-${randomBytes2(6).toString("hex")}.tar.zst`);
-  }
-  async restore(key, file) {
-    const entry = this.entry(key);
-    try {
-      await stat(entry);
-    } catch {
-      return { hit: false };
-    }
-    await mkdir(dirname(file), { recursive: true });
-    await copyFile(entry, file);
-    return { hit: true };
-  }
-  async save(key, file) {
-    await mkdir(this.dir, { recursive: true, mode: 448 });
-    const entry = this.entry(key);
-    const partial = `${entry}.partial-${process.pid}`;
-    await copyFile(file, partial);
-    await rename(partial, entry);
-    return { saved: true, bytes: (await stat(entry)).size };
-  }
-  entry(key) {
-    return join2(this.dir, `${key}.tar.zst`);
-  }
-};
-var ActionsCache = class {
-  description = "GitHub Actions cache";
-  /** Always the same: @actions/cache versions entries by the exact paths given. */
-  archivePath() {
-    return join2(tmpdir2(), "pakman-environment.tar.zst");
-  }
-  async restore(key, file) {
-    const restored = await restoreFromActionsCache(file, key);
-    return { hit: restored.matched === key, ...restored.reason && { reason: restored.reason } };
-  }
-  async save(key, file) {
-    const saved = await saveToActionsCache(file, key);
-    return saved.saved ? { saved: true, bytes: (await stat(file)).size } : saved;
-  }
-};
-async function restoreFromActionsCache(path, key, restoreKeys = []) {
-  const cache = await import("./cache-6UCWGP7F.js");
-  if (!cache.isFeatureAvailable()) return {};
-  try {
-    const matched = await cache.restoreCache([path], key, restoreKeys);
-    return matched ? { matched } : {};
-  } catch (error) {
-    return { reason: error.message };
-  }
-}
-async function saveToActionsCache(path, key) {
-  const cache = await import("./cache-6UCWGP7F.js");
-  if (!cache.isFeatureAvailable())
-    return { saved: false, reason: "the Actions cache service is not available to this job" };
-  try {
-    const id = await cache.saveCache([path], key);
-    return id === -1 ? { saved: false, reason: "the cache service did not accept the entry (see the log above)" } : { saved: true };
-  } catch (error) {
-    return { saved: false, reason: error.message };
-  }
-}
-
-// src/environment/index.ts
-import { createHash } from "node:crypto";
-import { rm as rm2 } from "node:fs/promises";
 
 // src/environment/script.ts
 function environmentScript(packages) {
@@ -970,6 +976,43 @@ async function survey(root) {
   return { bytes, credentials: credentials.sort() };
 }
 
+// src/publish/subjects.ts
+import { writeFile as writeFile2 } from "node:fs/promises";
+import { basename, join as join6 } from "node:path";
+async function writeSubjectChecksums(files, dir, name) {
+  const lines = files.filter((f) => f.kind === "package" || f.kind === "sbom").map((f) => `${f.sha256}  ${basename(f.path)}
+`);
+  const path = join6(dir, `${name}.sha256`);
+  await writeFile2(path, lines.join(""), { mode: 420 });
+  return path;
+}
+
+// src/publish/index.ts
+import { readdir as readdir6, writeFile as writeFile6 } from "node:fs/promises";
+import { basename as basename7, join as join13 } from "node:path";
+
+// src/publish/artifact.ts
+import { readdir as readdir4 } from "node:fs/promises";
+
+// src/publish/output.ts
+import {
+  chmod as chmod2,
+  mkdir as mkdir4,
+  mkdtemp as mkdtemp4,
+  readdir as readdir3,
+  realpath,
+  rename as rename3,
+  rm as rm6,
+  stat as stat5,
+  writeFile as writeFile4
+} from "node:fs/promises";
+import { homedir as homedir2 } from "node:os";
+import { basename as basename5, dirname as dirname3, join as join10, resolve, sep } from "node:path";
+
+// src/publish/manifest.ts
+import { readFile as readFile5 } from "node:fs/promises";
+import { basename as basename4, join as join9 } from "node:path";
+
 // src/signing/key.ts
 import {
   createHash as createHash3,
@@ -977,8 +1020,8 @@ import {
   createPublicKey,
   generateKeyPair
 } from "node:crypto";
-import { chmod, mkdtemp as mkdtemp3, readFile as readFile3, rm as rm5, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { chmod, mkdtemp as mkdtemp3, readFile as readFile3, rm as rm5, stat as stat3, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join7 } from "node:path";
 import { promisify as promisify2 } from "node:util";
 var KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9@._+-]*$/;
 var KeyError = class extends Error {
@@ -1014,13 +1057,13 @@ async function prepareSigningKey(input, parent, owner) {
     }
   }
   const name = ephemeral && input.nameIsDefault ? throwawayKeyName(input.name, publicKeyPem) : input.name;
-  const dir = await mkdtemp3(join6(parent, "pakman-key-"));
+  const dir = await mkdtemp3(join7(parent, "pakman-key-"));
   await chmod(dir, 448);
-  const privateKeyFile = join6(dir, `${name}.rsa`);
+  const privateKeyFile = join7(dir, `${name}.rsa`);
   const publicKeyFile = `${privateKeyFile}.pub`;
   const privatePem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-  await writeFile2(privateKeyFile, privatePem, { mode: 384 });
-  await writeFile2(publicKeyFile, publicKeyPem, { mode: 420 });
+  await writeFile3(privateKeyFile, privatePem, { mode: 384 });
+  await writeFile3(publicKeyFile, publicKeyPem, { mode: 420 });
   await chmod(privateKeyFile, 384);
   await chmod(publicKeyFile, 420);
   if (owner) for (const path of [dir, privateKeyFile, publicKeyFile]) await handOver(path, owner);
@@ -1064,21 +1107,107 @@ async function generateKey() {
   return privateKey;
 }
 
+// src/signing/resign.ts
+import { createHash as createHash4 } from "node:crypto";
+import { readFile as readFile4, stat as stat4 } from "node:fs/promises";
+import { basename as basename2, dirname as dirname2, join as join8 } from "node:path";
+
 // src/signing/sign.ts
 import { sign } from "node:crypto";
-function signMember(member, key, keyName, mtime, algorithm = "RSA") {
-  const signature = sign(algorithm === "RSA" ? "sha1" : "sha256", member, key);
-  return Buffer.concat([signatureMember(`.SIGN.${algorithm}.${keyName}`, signature, mtime), member]);
+var SIGNATURE_CHOICES = ["rsa", "rsa256", "both"];
+function parseSignatureChoice(text, option) {
+  const choice = text.trim().toLowerCase();
+  if (SIGNATURE_CHOICES.includes(choice)) return choice;
+  throw new Error(
+    `${option} is ${JSON.stringify(text)}: expected one of ${SIGNATURE_CHOICES.join(", ")} (rsa: RSA/SHA-1, what every apk reads; rsa256: RSA/SHA-256; both: an RSA256 and an RSA signature)`
+  );
+}
+var DIGEST = { RSA: "sha1", RSA256: "sha256" };
+function signatureTypes(choice) {
+  return choice === "rsa" ? ["RSA"] : choice === "rsa256" ? ["RSA256"] : ["RSA256", "RSA"];
+}
+function signatureEntryName(type, keyFile) {
+  return `.SIGN.${type}.${keyFile}`;
+}
+function signatures(member, key, keyFile, mtime, choice) {
+  return signatureEntries(
+    signatureTypes(choice).map((type) => ({
+      name: signatureEntryName(type, keyFile),
+      signature: sign(DIGEST[type], member, key)
+    })),
+    mtime
+  );
+}
+function signMember(member, key, keyFile, mtime, choice = "rsa") {
+  const head = choice === "rsa" ? signatureMember(signatureEntryName("RSA", keyFile), sign("sha1", member, key), mtime) : signatures(member, key, keyFile, mtime, choice);
+  return Buffer.concat([head, member]);
+}
+
+// src/signing/resign.ts
+async function resignFiles(resigning) {
+  const { key, keyFile, choice, log } = resigning;
+  const trusted = trustedKeys([[keyFile, publicKeyOf(key)]]);
+  const names = signatureTypes(choice).map((type) => `.SIGN.${type}`);
+  const packages = /* @__PURE__ */ new Map();
+  for (const file of resigning.files.filter((f) => f.kind === "package")) {
+    const head = await readHead(file.path);
+    checkOwnSignature(file.path, checkSignatures(head.signatures, head.signed, trusted), keyFile);
+    const mtime = head.signatureMtime ?? Math.floor(Date.now() / 1e3);
+    await replaceHead(
+      file.path,
+      head.signatureLength,
+      signatures(head.signed, key, keyFile, mtime, choice)
+    );
+    const identity = `Q1${createHash4("sha1").update(head.signed).digest("base64")}`;
+    packages.set(file.path, { identity, size: (await stat4(file.path)).size });
+    log(`${basename2(file.path)}: ${names.join(" + ")}`);
+  }
+  for (const file of resigning.files.filter((f) => f.kind === "index")) {
+    await resignIndex(file.path, packages, { ...resigning, trusted });
+    log(`${basename2(file.path)}: ${names.join(" + ")}, sizes of the re-signed packages`);
+  }
+}
+async function resignIndex(path, packages, { key, keyFile, choice, trusted }) {
+  const { size } = await stat4(path);
+  if (size > MAX_INDEX_BYTES)
+    throw new Error(`${path} is ${size} bytes, more than the ${MAX_INDEX_BYTES} PAKman reads`);
+  const head = await readHead(path, MAX_INDEX_BYTES);
+  checkOwnSignature(path, checkSignatures(head.signatures, head.signed, trusted), keyFile);
+  const index = readIndex(await readFile4(path));
+  let changed = false;
+  const text = index.entries.map((entry) => {
+    const resigned = packages.get(join8(dirname2(path), `${entry.name}-${entry.version}.apk`));
+    if (resigned && resigned.identity !== entry.checksum)
+      throw new Error(
+        `${path} lists ${entry.name}-${entry.version} as C:${entry.checksum}, the package is ${resigned.identity}; not re-signing an index that does not match its packages`
+      );
+    if (resigned && resigned.size !== entry.size) changed = true;
+    const lines = entry.fields.map(
+      ([letter, value]) => letter === "S" && resigned ? `S:${resigned.size}` : `${letter}:${value}`
+    );
+    return `${lines.join("\n")}
+
+`;
+  }).join("");
+  const rewritten = changed ? indexMember(text, index.description, index.mtime) : head.signed;
+  const signed = signatures(rewritten, key, keyFile, head.signatureMtime ?? index.mtime, choice);
+  await replaceHead(path, size, Buffer.concat([signed, rewritten]));
+}
+function checkOwnSignature(path, verdict, keyFile) {
+  if (verdict.verdict !== "OK")
+    throw new Error(
+      `${path}: ${verdict.verdict} with ${keyFile} (${verdict.reason}); only what abuild signed with this run's key is re-signed`
+    );
 }
 
 // src/signing/trust.ts
 import { createPrivateKey as createPrivateKey2, createPublicKey as createPublicKey2 } from "node:crypto";
-import { basename } from "node:path";
+import { basename as basename3 } from "node:path";
 async function loadTrustedKeys(files) {
   const keys = /* @__PURE__ */ new Map();
   for (const file of files) {
     const pem = await readKeyFile(file, file, "a public key file NAME.rsa.pub");
-    keys.set(basename(file), trustedPublicKey(file, pem));
+    keys.set(basename3(file), trustedPublicKey(file, pem));
   }
   return keys;
 }
@@ -1103,51 +1232,16 @@ function trustedPublicKey(file, pem) {
   }
 }
 
-// src/publish/subjects.ts
-import { writeFile as writeFile3 } from "node:fs/promises";
-import { basename as basename2, join as join7 } from "node:path";
-async function writeSubjectChecksums(files, dir, name) {
-  const lines = files.filter((f) => f.kind === "package" || f.kind === "sbom").map((f) => `${f.sha256}  ${basename2(f.path)}
-`);
-  const path = join7(dir, `${name}.sha256`);
-  await writeFile3(path, lines.join(""), { mode: 420 });
-  return path;
-}
-
-// src/publish/index.ts
-import { readdir as readdir6, writeFile as writeFile6 } from "node:fs/promises";
-import { basename as basename6, join as join12 } from "node:path";
-
-// src/publish/artifact.ts
-import { readdir as readdir4 } from "node:fs/promises";
-
-// src/publish/output.ts
-import {
-  chmod as chmod2,
-  mkdir as mkdir4,
-  mkdtemp as mkdtemp4,
-  readdir as readdir3,
-  realpath,
-  rename as rename3,
-  rm as rm6,
-  stat as stat4,
-  writeFile as writeFile4
-} from "node:fs/promises";
-import { homedir as homedir2 } from "node:os";
-import { basename as basename4, dirname as dirname2, join as join9, resolve, sep } from "node:path";
-
 // src/publish/manifest.ts
-import { readFile as readFile4 } from "node:fs/promises";
-import { basename as basename3, join as join8 } from "node:path";
 var MANIFEST = "pakman.json";
 async function readManifests(dirs) {
   return Promise.all(
     dirs.map(async (dir) => {
       try {
-        return JSON.parse(await readFile4(join8(dir, MANIFEST), "utf8"));
+        return JSON.parse(await readFile5(join9(dir, MANIFEST), "utf8"));
       } catch (error) {
         throw new Error(
-          `${MANIFEST} in ${basename3(dir)} is unreadable: ${error.message}`,
+          `${MANIFEST} in ${basename4(dir)} is unreadable: ${error.message}`,
           {
             cause: error
           }
@@ -1178,13 +1272,26 @@ function mergeKeyName(manifests, given) {
   checkKeyName(name);
   return name;
 }
+function mergeSignature(manifests) {
+  const recorded = [...new Set(manifests.map((m) => m.signature ?? "rsa"))];
+  const unknown = recorded.filter((s) => !SIGNATURE_CHOICES.includes(s));
+  if (unknown.length)
+    throw new Error(
+      `${MANIFEST} names signature ${unknown.map((s) => JSON.stringify(s)).join(", ")}, not one of ${SIGNATURE_CHOICES.join(", ")}`
+    );
+  if (recorded.length > 1)
+    throw new Error(
+      `the build jobs signed with different signature choices (${recorded.join(", ")} in their ${MANIFEST}); give every build job the same signature input`
+    );
+  return recorded[0] ?? "rsa";
+}
 
 // src/publish/output.ts
 var OUTPUT_MARKER = ".pakman-output";
-var DEFAULT_OUTPUT = join9(".pakman", "packages");
+var DEFAULT_OUTPUT = join10(".pakman", "packages");
 async function claimOutputDir(dir, workspace, option) {
   const target = resolve(dir);
-  const existing = await stat4(target).catch(() => void 0);
+  const existing = await stat5(target).catch(() => void 0);
   if (existing && !existing.isDirectory())
     throw new Error(
       `the output directory ${dir} (${option}) is not a directory; name a directory for packages`
@@ -1206,7 +1313,7 @@ async function claimOutputDir(dir, workspace, option) {
       `the output directory ${dir} (${option}) holds files PAKman did not write (${shown}). PAKman replaces the contents of its output directory, so it only uses one that is empty or that it wrote before (it holds ${OUTPUT_MARKER}). Set ${option} to a new or empty directory, or move those files away; nothing was changed.`
     );
   }
-  await writeFile4(join9(real, OUTPUT_MARKER), markerText(), { mode: 420 });
+  await writeFile4(join10(real, OUTPUT_MARKER), markerText(), { mode: 420 });
   return real;
 }
 function markerText() {
@@ -1214,14 +1321,14 @@ function markerText() {
 }
 async function emptyOutputDir(real) {
   for (const entry of await readdir3(real)) {
-    if (entry !== OUTPUT_MARKER) await rm6(join9(real, entry), { recursive: true, force: true });
+    if (entry !== OUTPUT_MARKER) await rm6(join10(real, entry), { recursive: true, force: true });
   }
 }
 async function stageOutput(real, owner) {
-  const parent = dirname2(real);
-  const dir = await mkdtemp4(join9(parent, `.${basename4(real)}.pakman-staging-`));
-  await writeFile4(join9(dir, OUTPUT_MARKER), markerText(), { mode: 420 });
-  await chmod2(dir, (await stat4(real)).mode & 4095);
+  const parent = dirname3(real);
+  const dir = await mkdtemp4(join10(parent, `.${basename5(real)}.pakman-staging-`));
+  await writeFile4(join10(dir, OUTPUT_MARKER), markerText(), { mode: 420 });
+  await chmod2(dir, (await stat5(real)).mode & 4095);
   await handOver(dir, owner);
   const discard = () => rm6(dir, { recursive: true, force: true });
   return {
@@ -1229,13 +1336,13 @@ async function stageOutput(real, owner) {
     discard,
     async commit(files = {}) {
       for (const [name, text] of Object.entries(files))
-        await writeFile4(join9(dir, name), text, { mode: 420 });
+        await writeFile4(join10(dir, name), text, { mode: 420 });
       const old = `${dir}-old`;
       try {
         await rename3(real, old);
       } catch {
         await emptyOutputDir(real);
-        for (const entry of await readdir3(dir)) await rename3(join9(dir, entry), join9(real, entry));
+        for (const entry of await readdir3(dir)) await rename3(join10(dir, entry), join10(real, entry));
         await discard();
         return;
       }
@@ -1246,7 +1353,7 @@ async function stageOutput(real, owner) {
 }
 
 // src/publish/artifact.ts
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 async function uploadDirectory(name, dir, log) {
   const { DefaultArtifactClient } = await import("./artifact-BP65M57T.js");
   const client = new DefaultArtifactClient();
@@ -1266,7 +1373,7 @@ async function uploadDirectory(name, dir, log) {
 }
 async function listFiles(dir) {
   const entries = await readdir4(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile() && e.name !== OUTPUT_MARKER).map((e) => join10(e.parentPath, e.name)).sort();
+  return entries.filter((e) => e.isFile() && e.name !== OUTPUT_MARKER).map((e) => join11(e.parentPath, e.name)).sort();
 }
 
 // src/publish/release.ts
@@ -1566,13 +1673,14 @@ function toRelease(data) {
 }
 
 // src/publish/merge.ts
-import { copyFile as copyFile2, mkdir as mkdir5, mkdtemp as mkdtemp5, readdir as readdir5, rm as rm7, stat as stat5, writeFile as writeFile5 } from "node:fs/promises";
+import { copyFile as copyFile2, mkdir as mkdir5, mkdtemp as mkdtemp5, readdir as readdir5, rm as rm7, stat as stat6, writeFile as writeFile5 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
-import { basename as basename5, join as join11 } from "node:path";
+import { basename as basename6, join as join12 } from "node:path";
 async function mergeRepositories(artifactDirs, settings) {
   const privateKey = readPrivateKey(settings.signingKey);
   const manifests = await readManifests(artifactDirs);
   const keyName = mergeKeyName(manifests, settings);
+  const signature = mergeSignature(manifests);
   const publicKeyPem = publicKeyOf(privateKey);
   const keyFile = `${keyName}.rsa.pub`;
   const trusted = trustedKeys([[keyFile, publicKeyPem]]);
@@ -1582,7 +1690,7 @@ async function mergeRepositories(artifactDirs, settings) {
     for (const part of [manifest.stack, manifest.arch]) {
       if (typeof part !== "string" || !/^[A-Za-z0-9._:@/-]+$/.test(part) || part.split("/").some((p) => p === ".." || p === "")) {
         throw new Error(
-          `${MANIFEST} in ${basename5(dir)} names an unusable stack or arch: ${JSON.stringify(part)}`
+          `${MANIFEST} in ${basename6(dir)} names an unusable stack or arch: ${JSON.stringify(part)}`
         );
       }
     }
@@ -1590,14 +1698,14 @@ async function mergeRepositories(artifactDirs, settings) {
       const checked = await checkPackageFile(file.path, trusted);
       if (checked.verdict !== "OK") {
         throw new Error(
-          `${manifest.stack} ${manifest.arch} ${basename5(file.path)}: ${checked.verdict} with ${keyFile} (${checked.reason}); merge only packages signed with the same key`
+          `${manifest.stack} ${manifest.arch} ${basename6(file.path)}: ${checked.verdict} with ${keyFile} (${checked.reason}); merge only packages signed with the same key`
         );
       }
-      const target = join11(manifest.stack, file.repo, file.arch);
-      await mkdir5(join11(settings.outputDir, target), { recursive: true });
-      await copyFile2(file.path, join11(settings.outputDir, target, basename5(file.path)));
+      const target = join12(manifest.stack, file.repo, file.arch);
+      await mkdir5(join12(settings.outputDir, target), { recursive: true });
+      await copyFile2(file.path, join12(settings.outputDir, target, basename6(file.path)));
       const sbom = file.path.replace(/\.apk$/, ".spdx.json");
-      await copyFile2(sbom, join11(settings.outputDir, target, basename5(sbom))).catch(
+      await copyFile2(sbom, join12(settings.outputDir, target, basename6(sbom))).catch(
         (error) => {
           if (error.code !== "ENOENT") throw error;
         }
@@ -1611,16 +1719,18 @@ async function mergeRepositories(artifactDirs, settings) {
     }
   }
   for (const [target, packages] of byDirectory) {
-    const arch = basename5(target);
+    const arch = basename6(target);
     const text = indexText(packages, arch);
     const member = indexMember(text, `${target} `, settings.mtime);
     await writeFile5(
-      join11(settings.outputDir, target, "APKINDEX.tar.gz"),
-      signMember(member, privateKey, keyFile, settings.mtime)
+      join12(settings.outputDir, target, "APKINDEX.tar.gz"),
+      signMember(member, privateKey, keyFile, settings.mtime, signature)
     );
-    settings.log(`${target}: ${packages.length} packages, APKINDEX.tar.gz signed with ${keyFile}`);
+    settings.log(
+      `${target}: ${packages.length} packages, APKINDEX.tar.gz signed with ${keyFile} (${signature})`
+    );
   }
-  const publicKeyFile = join11(settings.outputDir, keyFile);
+  const publicKeyFile = join12(settings.outputDir, keyFile);
   await writeFile5(publicKeyFile, publicKeyPem);
   const count = [...byDirectory.values()].reduce((n, list2) => n + list2.length, 0);
   return {
@@ -1628,15 +1738,16 @@ async function mergeRepositories(artifactDirs, settings) {
     packages: count,
     publicKeyFile,
     keyName,
+    signature,
     manifests
   };
 }
 async function apkFiles(dir) {
   const entries = await readdir5(dir, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile() && e.name.endsWith(".apk")).map((e) => {
-    const parts = join11(e.parentPath, e.name).slice(dir.length + 1).split("/");
+    const parts = join12(e.parentPath, e.name).slice(dir.length + 1).split("/");
     return {
-      path: join11(e.parentPath, e.name),
+      path: join12(e.parentPath, e.name),
       repo: parts.at(-3) ?? "main",
       arch: parts.at(-2) ?? "noarch"
     };
@@ -1645,13 +1756,13 @@ async function apkFiles(dir) {
 async function downloadBuildArtifacts(log, tempDir = tmpdir4()) {
   const { DefaultArtifactClient } = await import("./artifact-BP65M57T.js");
   const client = new DefaultArtifactClient();
-  const root = await mkdtemp5(join11(tempDir, "pakman-merge-"));
+  const root = await mkdtemp5(join12(tempDir, "pakman-merge-"));
   const { artifacts } = await client.listArtifacts();
   const dirs = [];
   for (const artifact of artifacts) {
-    const path = join11(root, String(artifact.id));
+    const path = join12(root, String(artifact.id));
     await client.downloadArtifact(artifact.id, { path });
-    const isBuild = await stat5(join11(path, MANIFEST)).then(
+    const isBuild = await stat6(join12(path, MANIFEST)).then(
       () => true,
       () => false
     );
@@ -1663,17 +1774,17 @@ async function downloadBuildArtifacts(log, tempDir = tmpdir4()) {
 
 // src/publish/index.ts
 function assetName(stack, arch, file) {
-  return `${stackSlug(stack)}-${arch}-${basename6(file)}`;
+  return `${stackSlug(stack)}-${arch}-${basename7(file)}`;
 }
 async function repositoryAssets(dir, merged) {
   const assets = [];
   for (const sub of merged.directories) {
     const parts = sub.split("/");
     const stack = parts.slice(0, -2).join("/");
-    for (const file of (await readdir6(join12(dir, sub))).sort())
-      assets.push({ name: assetName(stack, parts.at(-1), file), path: join12(dir, sub, file) });
+    for (const file of (await readdir6(join13(dir, sub))).sort())
+      assets.push({ name: assetName(stack, parts.at(-1), file), path: join13(dir, sub, file) });
   }
-  assets.push({ name: basename6(merged.publicKeyFile), path: merged.publicKeyFile });
+  assets.push({ name: basename7(merged.publicKeyFile), path: merged.publicKeyFile });
   return assets;
 }
 function defaultArtifactName(built) {
@@ -1687,9 +1798,10 @@ async function publish(built, settings, log, published = {}) {
       release: built.release,
       stack: built.stack,
       arch: built.arch,
-      keyName: built.keyName
+      keyName: built.keyName,
+      signature: built.signature
     };
-    await writeFile6(join12(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}
+    await writeFile6(join13(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}
 `);
   }
   return publishDirectory(
@@ -1701,7 +1813,7 @@ async function publish(built, settings, log, published = {}) {
           name: assetName(built.stack, built.arch, f.relativePath),
           path: f.path
         })),
-        { name: basename6(built.publicKeyFile), path: built.publicKeyFile }
+        { name: basename7(built.publicKeyFile), path: built.publicKeyFile }
       ]
     },
     settings,
@@ -1774,12 +1886,12 @@ function contextOptions(settings, option) {
 }
 
 // src/pipeline/build.ts
-import { stat as stat7 } from "node:fs/promises";
+import { readFile as readFile7, stat as stat8 } from "node:fs/promises";
 import { freemem } from "node:os";
-import { join as join17 } from "node:path";
+import { join as join18 } from "node:path";
 
 // src/abuild/index.ts
-import { join as join14 } from "node:path";
+import { join as join15 } from "node:path";
 
 // src/abuild/scripts.ts
 var CONTAINER_PATHS = {
@@ -1934,10 +2046,8 @@ exit "$status"
 }
 
 // src/abuild/packages.ts
-import { createHash as createHash4 } from "node:crypto";
-import { createReadStream as createReadStream2 } from "node:fs";
-import { readdir as readdir7, stat as stat6 } from "node:fs/promises";
-import { join as join13, relative } from "node:path";
+import { readdir as readdir7, stat as stat7 } from "node:fs/promises";
+import { join as join14, relative } from "node:path";
 async function collectBuiltFiles(packagesDir) {
   const files = [];
   for (const path of await walk(packagesDir)) {
@@ -1953,8 +2063,7 @@ async function collectBuiltFiles(packagesDir) {
       kind: isIndex ? "index" : "package",
       ...parsed && { name: parsed[1], version: parsed[2] },
       arch,
-      size: (await stat6(path)).size,
-      sha256: await sha256File(path)
+      size: (await stat7(path)).size
     });
   }
   return files.sort((a, b) => a.relativePath.localeCompare(b.relativePath));
@@ -1966,23 +2075,24 @@ async function collectPackages(packagesDir, expected, log) {
       `abuild wrote no packages for ${expected.arch}: the APKBUILD's arch= does not include it (${expected.configName} architectures: ${expected.architectures?.join(", ") ?? "not set"})`
     );
   }
-  for (const file of found) log(`${file.relativePath} ${file.size} bytes sha256:${file.sha256}`);
+  for (const file of found) log(`${file.relativePath} ${file.size} bytes`);
   return found;
+}
+function withDigests(files, digests) {
+  return files.map((file) => {
+    const sha256 = digests.get(file.relativePath);
+    if (!sha256) throw new Error(`${file.relativePath} was not verified`);
+    return { ...file, sha256 };
+  });
 }
 async function walk(dir) {
   const entries = await readdir7(dir, { withFileTypes: true }).catch(() => []);
   const nested = await Promise.all(
     entries.map(
-      (e) => e.isDirectory() ? walk(join13(dir, e.name)) : Promise.resolve(e.isFile() ? [join13(dir, e.name)] : [])
+      (e) => e.isDirectory() ? walk(join14(dir, e.name)) : Promise.resolve(e.isFile() ? [join14(dir, e.name)] : [])
     )
   );
   return nested.flat();
-}
-function sha256File(path) {
-  return new Promise((resolve2, reject) => {
-    const hash = createHash4("sha256");
-    createReadStream2(path).on("data", (chunk) => hash.update(chunk)).on("end", () => resolve2(hash.digest("hex"))).on("error", reject);
-  });
 }
 
 // src/abuild/index.ts
@@ -2027,7 +2137,7 @@ async function runAbuild(build2) {
       // Only ever read: root packs it, nothing in the build writes it.
       { source: build2.workspace, target: CONTAINER_PATHS.workspace, readOnly: true },
       {
-        source: join14(build2.workspace, build2.recipeDir),
+        source: join15(build2.workspace, build2.recipeDir),
         target: `${CONTAINER_PATHS.recipes}/${build2.recipeDir.replace(/^\.apk\//, "")}`
       },
       { source: build2.packagesDir, target: CONTAINER_PATHS.packages },
@@ -2067,7 +2177,7 @@ ${shown.join("\n")}`,
 function cacheMounts(cache) {
   return [
     ...HOME_CACHE_DIRS.map((dir) => ({
-      source: join14(cache.homeDir, dir),
+      source: join15(cache.homeDir, dir),
       target: `${BUILD_HOME}/${dir}`
     })),
     { source: cache.sourceDir, target: CACHED_SOURCE }
@@ -2085,13 +2195,13 @@ async function commitTime(workspace) {
 }
 
 // src/verify/index.ts
-import { readFile as readFile5 } from "node:fs/promises";
-import { dirname as dirname4, join as join16, relative as relative3 } from "node:path";
+import { readFile as readFile6 } from "node:fs/promises";
+import { dirname as dirname5, join as join17, relative as relative4 } from "node:path";
 
 // src/verify/sbom.ts
 import { createHash as createHash5 } from "node:crypto";
 import { writeFile as writeFile7 } from "node:fs/promises";
-import { basename as basename7, dirname as dirname3, join as join15, relative as relative2 } from "node:path";
+import { basename as basename8, dirname as dirname4, join as join16, relative as relative2 } from "node:path";
 var SHA1 = "APK-TOOLS.checksum.SHA1";
 var PackageSboms = class {
   seen = /* @__PURE__ */ new Map();
@@ -2099,7 +2209,7 @@ var PackageSboms = class {
   observe = (path) => {
     const seen = {
       files: /* @__PURE__ */ new Map(),
-      sbomPath: `${SBOM_DIR}/${basename7(path, ".apk")}.spdx.json`,
+      sbomPath: `${SBOM_DIR}/${basename8(path, ".apk")}.spdx.json`,
       sbom: [],
       sbomBytes: 0
     };
@@ -2134,15 +2244,15 @@ var PackageSboms = class {
         continue;
       }
       const document = Buffer.concat(seen.sbom);
-      const beside = join15(dirname3(path), `${basename7(path, ".apk")}.spdx.json`);
+      const beside = join16(dirname4(path), `${basename8(path, ".apk")}.spdx.json`);
       await writeFile7(beside, document, { mode: 420 });
-      const parsed = /^(.+)-([^-]+-r\d+)\.apk$/.exec(basename7(path));
+      const parsed = /^(.+)-([^-]+-r\d+)\.apk$/.exec(basename8(path));
       written.push({
         path: beside,
         relativePath: relative2(packagesDir, beside),
         kind: "sbom",
         ...parsed && { name: parsed[1], version: parsed[2] },
-        arch: basename7(dirname3(path)),
+        arch: basename8(dirname4(path)),
         size: document.length,
         sha256: createHash5("sha256").update(document).digest("hex")
       });
@@ -2188,6 +2298,33 @@ function filesOf(document) {
     listed.set(file.fileName.replace(/^\.\//, ""), sha1 ?? "");
   }
   return listed;
+}
+
+// src/verify/signatures.ts
+import { relative as relative3 } from "node:path";
+async function checkSignatureChoice(dir, paths, key, choice) {
+  if (choice === "rsa") return [];
+  const keyFile = `${key.name}.rsa.pub`;
+  const trusted = trustedKeys([[keyFile, key.pem]]);
+  const wanted = signatureTypes(choice).map((type) => signatureEntryName(type, keyFile));
+  const problems = [];
+  for (const path of paths) {
+    const index = path.endsWith("APKINDEX.tar.gz");
+    const head = await readHead(path, index ? MAX_INDEX_BYTES : MAX_CONTROL_BYTES);
+    const found = head.signatures.map((s) => s.entry);
+    const name = relative3(dir, path);
+    if (found.join() !== wanted.join()) {
+      problems.push(
+        `${name}: signed ${found.join(", ") || "not at all"}; signature ${choice} wants ${wanted.join(", ")}`
+      );
+      continue;
+    }
+    for (const signature of head.signatures) {
+      const verdict = checkSignatures([signature], head.signed, trusted);
+      if (verdict.verdict !== "OK") problems.push(`${name}: ${verdict.verdict} - ${verdict.reason}`);
+    }
+  }
+  return problems;
 }
 
 // src/verify/install-test.ts
@@ -2259,16 +2396,22 @@ ${tail.slice(-12).join("\n")}`
 }
 
 // src/verify/index.ts
-async function verifyRepository(dir, key, failure, log, observe) {
+async function verifyRepository(dir, key, failure, options = {}) {
+  const { log, observe, signature = "rsa" } = options;
   const checks = await checkPaths([dir], trustedKeys([[`${key.name}.rsa.pub`, key.pem]]), observe);
-  for (const check2 of checks) log?.(`${relative3(dir, check2.path)}: ${check2.verdict}`);
-  const failed = checks.filter((c) => c.verdict !== "OK");
-  if (failed.length) {
-    const lines = failed.map((c) => `${relative3(dir, c.path)}: ${c.verdict} - ${c.reason}`);
-    throw new Error(`${failure}:
-${lines.join("\n")}`);
+  const digests = /* @__PURE__ */ new Map();
+  for (const check2 of checks) {
+    const path = relative4(dir, check2.path);
+    if (check2.sha256) digests.set(path, check2.sha256);
+    log?.(`${path}: ${check2.verdict}${check2.sha256 ? ` sha256:${check2.sha256}` : ""}`);
   }
-  return checks.length;
+  const failed = checks.filter((c) => c.verdict !== "OK");
+  const lines = failed.map((c) => `${relative4(dir, c.path)}: ${c.verdict} - ${c.reason}`);
+  const accepted = checks.filter((c) => c.verdict === "OK").map((c) => c.path);
+  lines.push(...await checkSignatureChoice(dir, accepted, key, signature));
+  if (lines.length) throw new Error(`${failure}:
+${lines.join("\n")}`);
+  return digests;
 }
 async function verifyBuild(verification) {
   const { packagesDir, key, containers, installTest } = verification;
@@ -2291,15 +2434,13 @@ async function verifyBuild(verification) {
     );
   });
   installed?.catch(() => void 0);
-  const beside = await timed(steps, "signatures", async () => {
-    await verifyRepository(
-      packagesDir,
-      key,
-      "the packages do not verify",
-      containers.log,
-      sboms?.observe
-    );
-    return sboms ? sboms.writeBeside(packagesDir) : [];
+  const verified = await timed(steps, "signatures", async () => {
+    const digests = await verifyRepository(packagesDir, key, "the packages do not verify", {
+      log: containers.log,
+      ...sboms && { observe: sboms.observe },
+      signature: verification.signature
+    });
+    return { digests, sboms: sboms ? await sboms.writeBeside(packagesDir) : [] };
   }).catch(async (error) => {
     await installed?.catch(() => void 0);
     throw error;
@@ -2307,7 +2448,7 @@ async function verifyBuild(verification) {
   installLog = containers.log;
   for (const line of held.splice(0)) installLog(line);
   await installed;
-  return { steps, sboms: beside };
+  return { steps, ...verified };
 }
 async function timed(steps, name, fn) {
   const started = performance.now();
@@ -2316,11 +2457,11 @@ async function timed(steps, name, fn) {
   return result;
 }
 async function installedSize(packagesDir, files, main) {
-  const dir = dirname4(main.relativePath);
-  const index = files.find((f) => f.kind === "index" && dirname4(f.relativePath) === dir);
+  const dir = dirname5(main.relativePath);
+  const index = files.find((f) => f.kind === "index" && dirname5(f.relativePath) === dir);
   if (!index) return void 0;
   try {
-    const entries = readIndex(await readFile5(join16(packagesDir, index.relativePath))).entries;
+    const entries = readIndex(await readFile6(join17(packagesDir, index.relativePath))).entries;
     const entry = entries.find((e) => e.name === main.name && e.version === main.version);
     const size = Number(entry?.fields.find(([letter]) => letter === "I")?.[1]);
     return Number.isFinite(size) ? size : void 0;
@@ -2408,24 +2549,39 @@ async function build(settings, reporter) {
       configName: rendered.configLabel,
       architectures: loaded.config.architectures
     };
-    const files = await phases.run(
+    const signature = settings.signature ?? "rsa";
+    let collected = await phases.run(
       "Collect packages",
       () => collectPackages(staging.dir, expected, containers.log)
     );
+    if (signature !== "rsa") {
+      const unsigned = collected;
+      collected = await phases.run("Sign", async () => {
+        await resignFiles({
+          files: unsigned,
+          key: readPrivateKey(await readFile7(key.privateKeyFile, "utf8")),
+          keyFile: `${keyName}.rsa.pub`,
+          choice: signature,
+          log: containers.log
+        });
+        return collectPackages(staging.dir, expected, containers.log);
+      });
+    }
     const verified = await phases.run(
       "Verify",
       () => verifyBuild({
         packagesDir: staging.dir,
         key: publicKey,
-        files,
+        files: collected,
         mainPackage: recipe.packageName,
         ...installTest && { installTest },
         containers,
-        sbom: settings.sbom !== false
+        sbom: settings.sbom !== false,
+        signature
       })
     );
     phases.steps("Verify", verified.steps);
-    files.push(...verified.sboms);
+    const files = [...withDigests(collected, verified.digests), ...verified.sboms];
     const cacheReport = cache && buildCache ? await phases.run("Save build cache", () => saveCache(cache, buildCache, reporter)) : void 0;
     await staging.commit({ [`${keyName}.rsa.pub`]: publicKey.pem });
     const outputDir = started.outputDir;
@@ -2433,11 +2589,12 @@ async function build(settings, reporter) {
       rendered,
       ...target,
       keyName,
+      signature,
       ephemeralKey: key.ephemeral,
-      publicKeyFile: join17(outputDir, `${keyName}.rsa.pub`),
+      publicKeyFile: join18(outputDir, `${keyName}.rsa.pub`),
       packagesDir: outputDir,
       // Where they are now: the same relative paths, in the output directory.
-      files: files.map((f) => ({ ...f, path: join17(outputDir, f.relativePath) })),
+      files: files.map((f) => ({ ...f, path: join18(outputDir, f.relativePath) })),
       environment,
       ...cacheReport && { buildCache: cacheReport },
       phases: phases.seconds
@@ -2453,7 +2610,7 @@ async function start(settings, reporter, phases) {
   const { option } = reporter;
   const docker = settings.docker ?? new Docker();
   const architecture = await targetArchitecture(settings.arch, option);
-  const owner = await stat7(settings.workspace);
+  const owner = await stat8(settings.workspace);
   const outputDir = await claimOutputDir(
     settings.packagesDir,
     settings.workspace,
@@ -2531,8 +2688,8 @@ function inline(reporter) {
 }
 
 // src/pipeline/merge.ts
-import { readFile as readFile6 } from "node:fs/promises";
-import { basename as basename8 } from "node:path";
+import { readFile as readFile8 } from "node:fs/promises";
+import { basename as basename9 } from "node:path";
 async function merge(settings, reporter) {
   if (!settings.signingKey?.trim()) {
     throw new Error(
@@ -2568,10 +2725,12 @@ async function merge(settings, reporter) {
     );
     await reporter.group("Verify", async () => {
       const key = {
-        name: basename8(merged.publicKeyFile, ".rsa.pub"),
-        pem: await readFile6(merged.publicKeyFile, "utf8")
+        name: basename9(merged.publicKeyFile, ".rsa.pub"),
+        pem: await readFile8(merged.publicKeyFile, "utf8")
       };
-      await verifyRepository(packagesDir, key, "the merged repository does not verify");
+      await verifyRepository(packagesDir, key, "the merged repository does not verify", {
+        signature: merged.signature
+      });
       reporter.info(
         `${merged.packages} packages in ${merged.directories.length} directories verify`
       );
@@ -2582,9 +2741,32 @@ async function merge(settings, reporter) {
   }
 }
 
+// src/pipeline/leftovers.ts
+import { rm as rm8 } from "node:fs/promises";
+function recordLeftovers(leftovers) {
+  return {
+    onContainer: (name, scratchDir) => {
+      leftovers.containers.push(name);
+      leftovers.scratch.push(scratchDir);
+    },
+    onScratchDir: (dir) => leftovers.scratch.push(dir),
+    onKeyDir: (dir) => leftovers.keyDir = dir
+  };
+}
+async function removeLeftovers(leftovers, log) {
+  const docker = new Docker();
+  for (const name of leftovers.containers) {
+    if (await docker.removeContainer(name)) log(`removed container ${name}`);
+  }
+  for (const dir of leftovers.scratch) await rm8(dir, { recursive: true, force: true });
+  if (leftovers.keyDir) {
+    await removeSigningKey(leftovers.keyDir);
+    log("removed the signing key files");
+  }
+}
+
 export {
   runEnvironment,
-  Docker,
   DirectoryCache,
   ActionsCache,
   DirectoryBuildCache,
@@ -2592,7 +2774,7 @@ export {
   buildCacheSettings,
   readKeyFile,
   secretsOf,
-  removeSigningKey,
+  parseSignatureChoice,
   loadTrustedKeys,
   DEFAULT_OUTPUT,
   writeSubjectChecksums,
@@ -2602,5 +2784,7 @@ export {
   check,
   render,
   build,
-  merge
+  merge,
+  recordLeftovers,
+  removeLeftovers
 };

@@ -2,7 +2,7 @@ import { createRequire as __pakmanCreateRequire } from 'node:module';const requi
 import {
   parseRepository,
   slugify
-} from "./chunk-QRD6EXA4.js";
+} from "./chunk-JTFKCGDY.js";
 import "./chunk-566SJ2D4.js";
 
 // src/deploy/dry-run.ts

@@ -29912,6 +29912,7 @@ import {
 } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readFile as readFile2, stat as stat2 } from "node:fs/promises";
+import { Readable } from "node:stream";
 
 // src/apk/streams.ts
 import { kMaxLength } from "node:buffer";
@@ -30356,13 +30357,27 @@ function trimNul(field) {
 function trustedKeys(entries) {
   return new Map([...entries].map(([name2, pem]) => [name2, createPublicKey(pem)]));
 }
+var DIGESTS = { RSA512: "sha512", RSA256: "sha256", RSA: "sha1" };
 var MAX_INFLATED_BYTES = 8 * 1024 ** 3;
 var MAX_CONTROL_BYTES = 16 * 1024 ** 2;
-var DIGESTS = { RSA: "sha1", RSA256: "sha256", RSA512: "sha512" };
 async function checkPackageFile(path2, keys, options = {}) {
   const { size } = await stat2(path2);
-  const source = createReadStream(path2, { highWaterMark: 256 * 1024 });
-  return { ...await verifyPackageStream(source, keys, options), size };
+  const digest = createHash("sha256");
+  let hashed = 0;
+  const source = Readable.from(
+    hashChunks(createReadStream(path2, { highWaterMark: 256 * 1024 }), (chunk) => {
+      digest.update(chunk);
+      hashed += chunk.length;
+    })
+  );
+  const check2 = await verifyPackageStream(source, keys, options);
+  return { ...check2, size, ...hashed === size && { sha256: digest.digest("hex") } };
+}
+async function* hashChunks(source, each) {
+  for await (const chunk of source) {
+    each(chunk);
+    yield chunk;
+  }
 }
 async function readPackageFile(path2, options) {
   return verifyPackageStream(
@@ -30395,7 +30410,10 @@ var PackagePass = class {
   control;
   pkginfo;
   identity;
-  role = "first";
+  /** head: a member before the control stream, a signature member or the control stream itself. */
+  role = "head";
+  /** Bytes of signature entries kept so far, across the signature members. */
+  signatureBytes = 0;
   raws = [];
   contents = [];
   kept = 0;
@@ -30407,15 +30425,14 @@ var PackagePass = class {
   datahash;
   dataHash;
   /** Without datahash the signature covers control and data: checked as the data streams past. */
-  pending = [];
+  pending;
   /** Set at the data stream's start: any member after it is 'after'. */
   tar;
   tarError;
   file;
   checksumFailure;
-  start(index) {
-    if (index === 0) this.role = "first";
-    else if (!this.control) this.role = "control";
+  start() {
+    if (!this.control) this.role = "head";
     else if (!this.tar) {
       this.role = "data";
       if (this.datahash) this.dataHash = createHash("sha256");
@@ -30430,12 +30447,12 @@ var PackagePass = class {
     } else this.role = "after";
   }
   raw(chunk) {
-    if (this.role === "first" || this.role === "control") {
+    if (this.role === "head") {
       this.keep(chunk.length);
       this.raws.push(chunk);
     } else if (this.role === "data") {
       this.dataHash?.update(chunk);
-      for (const { verify } of this.pending) verify.update(chunk);
+      this.pending?.verify.update(chunk);
     }
   }
   content(chunk) {
@@ -30445,7 +30462,7 @@ var PackagePass = class {
         "TOO_LARGE",
         `the package inflates to more than ${this.maxInflated} bytes, the most PAKman reads (MAX_INFLATED_BYTES)`
       );
-    if (this.role === "first" || this.role === "control") {
+    if (this.role === "head") {
       this.keep(chunk.length);
       this.contents.push(chunk);
     } else if (this.role === "data" && this.tarError === void 0) {
@@ -30458,15 +30475,21 @@ var PackagePass = class {
     }
   }
   end() {
-    if (this.role === "first" || this.role === "control") {
+    if (this.role === "head") {
       const raw = Buffer.concat(this.raws);
       const content = Buffer.concat(this.contents);
       this.raws = [];
       this.contents = [];
       this.kept = 0;
       const entries = readTar(content);
-      if (this.role === "first" && entries.length > 0 && entries.every((e) => e.path.startsWith(".SIGN."))) {
-        this.signatures = entries.map(signatureOf);
+      if (isSignatureMember(entries)) {
+        this.signatureBytes += raw.length + content.length;
+        if (this.signatureBytes > MAX_CONTROL_BYTES)
+          throw new ArchiveError(
+            "TOO_LARGE",
+            `the signature members are more than ${MAX_CONTROL_BYTES} bytes, raw and inflated together, the most PAKman keeps (MAX_CONTROL_BYTES)`
+          );
+        this.signatures.push(...entries.map(signatureOf));
         return true;
       }
       return this.readControl(raw, entries);
@@ -30486,10 +30509,9 @@ var PackagePass = class {
     if (!this.control) throw new ArchiveError("BAD_ARCHIVE", "no control stream");
     if (this.tarError !== void 0) throw this.tarError;
     if (!this.keys) return { verdict: "OK", reason: "read, not verified" };
-    for (const { signature, verify } of this.pending) {
-      if (!verify.verify(this.keys.get(signature.keyName), signature.bytes))
-        return signatureMismatch(signature);
-    }
+    const pending = this.pending;
+    if (pending && !pending.verify.verify(this.keys.get(pending.signature.keyName), pending.signature.bytes))
+      return signatureMismatch(pending.signature);
     if (this.datahash) {
       if (!this.dataHash) return { verdict: "BAD_ARCHIVE", reason: "no data stream" };
       const actual = this.dataHash.digest("hex");
@@ -30507,7 +30529,7 @@ var PackagePass = class {
     if (this.kept > MAX_CONTROL_BYTES)
       throw new ArchiveError(
         "TOO_LARGE",
-        `the ${this.role === "first" ? "first" : "control"} stream is more than ${MAX_CONTROL_BYTES} bytes, raw and inflated together, the most PAKman keeps before the signature is checked (MAX_CONTROL_BYTES)`
+        `a signature or control stream is more than ${MAX_CONTROL_BYTES} bytes, raw and inflated together, the most PAKman keeps before the signature is checked (MAX_CONTROL_BYTES)`
       );
   }
   readControl(raw, entries) {
@@ -30524,16 +30546,13 @@ var PackagePass = class {
       this.signedBy = verdict.signedBy;
       return !this.early;
     }
-    const trusted = this.signatures.filter((s) => this.keys.has(s.keyName));
-    if (!trusted.length) {
-      this.early = checkSignatures(this.signatures, raw, this.keys);
+    const deciding = decidingSignature(this.signatures, this.keys);
+    if (!deciding) {
+      this.early = untrusted(this.signatures);
       return false;
     }
-    this.pending = trusted.map((signature) => ({
-      signature,
-      verify: createVerify(DIGESTS[signature.algorithm]).update(raw)
-    }));
-    this.signedBy = trusted[0].keyName;
+    this.pending = { signature: deciding, verify: createVerify(deciding.digest).update(raw) };
+    this.signedBy = deciding.keyName;
     return true;
   }
   entry(header) {
@@ -30569,38 +30588,44 @@ function indexTooLarge(size) {
 function readIndex(file2) {
   if (file2.length > MAX_INDEX_BYTES) throw indexTooLarge(file2.length);
   const members2 = splitGzipMembers(file2, MAX_INDEX_BYTES);
-  const first = readTar(members2[0]?.content ?? Buffer.alloc(0));
-  const signed = first.length > 0 && first.every((e) => e.path.startsWith(".SIGN."));
-  const body = members2[signed ? 1 : 0];
-  if (!body) throw new ArchiveError("BAD_ARCHIVE", "no index stream");
-  const files = readTar(body.content);
-  const text = files.find((e) => e.path === "APKINDEX")?.content.toString("utf8");
-  if (text === void 0) throw new ArchiveError("BAD_ARCHIVE", "no APKINDEX in the index stream");
+  const signatures = [];
+  let body = 0;
+  for (; body < members2.length; body++) {
+    const entries = readTar(members2[body].content);
+    if (!isSignatureMember(entries)) break;
+    signatures.push(...entries.map(signatureOf));
+  }
+  if (!members2[body]) throw new ArchiveError("BAD_ARCHIVE", "no index stream");
+  const files = readTar(members2[body].content);
+  const apkindex = files.find((e) => e.path === "APKINDEX");
+  if (!apkindex) throw new ArchiveError("BAD_ARCHIVE", "no APKINDEX in the index stream");
   return {
     members: members2,
-    signatures: signed ? first.map(signatureOf) : [],
+    signatures,
+    signedMember: body,
     description: files.find((e) => e.path === "DESCRIPTION")?.content.toString("utf8") ?? "",
-    entries: parseIndexText(text)
+    mtime: apkindex.mtime,
+    entries: parseIndexText(apkindex.content.toString("utf8"))
   };
+}
+function isSignatureMember(entries) {
+  return entries.length > 0 && entries.every((e) => e.path.startsWith(".SIGN."));
 }
 async function checkIndexFile(path2, keys) {
   const { size } = await stat2(path2);
   if (size > MAX_INDEX_BYTES) return archiveFailure(indexTooLarge(size));
   const bytes = await readFile2(path2);
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
   let index;
   try {
     index = readIndex(bytes);
   } catch (error62) {
-    return archiveFailure(error62);
+    return { ...archiveFailure(error62), sha256 };
   }
-  return { ...indexSignatures(index, keys), entries: index.entries };
+  return { ...indexSignatures(index, keys), entries: index.entries, sha256 };
 }
 function indexSignatures(index, keys) {
-  return checkSignatures(
-    index.signatures,
-    index.members[index.signatures.length ? 1 : 0].raw,
-    keys
-  );
+  return checkSignatures(index.signatures, index.members[index.signedMember].raw, keys);
 }
 function parseIndexText(text) {
   return text.split(/\n\n+/).map((block) => block.split("\n").filter(Boolean)).filter((lines2) => lines2.length).map((lines2) => {
@@ -30616,24 +30641,25 @@ function parseIndexText(text) {
     };
   });
 }
+function decidingSignature(signatures, keys) {
+  const found = signatures.find((s) => s.algorithm && keys.has(s.keyName));
+  return found && { ...found, digest: DIGESTS[found.algorithm] };
+}
 function checkSignatures(signatures, signed, keys) {
-  const trusted = signatures.filter((s) => keys.has(s.keyName));
-  if (!trusted.length) {
-    return {
-      verdict: "UNTRUSTED",
-      reason: signatures.length ? `signed by ${signatures.map((s) => s.keyName).join(", ")}, which is not trusted` : "not signed"
-    };
-  }
-  for (const signature of trusted) {
-    const ok = rsaVerify(
-      DIGESTS[signature.algorithm],
-      signed,
-      keys.get(signature.keyName),
-      signature.bytes
-    );
-    if (!ok) return signatureMismatch(signature);
-  }
-  return { verdict: "OK", reason: "signature verified", signedBy: trusted[0].keyName };
+  const deciding = decidingSignature(signatures, keys);
+  if (!deciding) return untrusted(signatures);
+  if (!rsaVerify(deciding.digest, signed, keys.get(deciding.keyName), deciding.bytes))
+    return signatureMismatch(deciding);
+  return { verdict: "OK", reason: "signature verified", signedBy: deciding.keyName };
+}
+function untrusted(signatures) {
+  const known = signatures.filter((s) => s.algorithm);
+  const skipped = signatures.filter((s) => !s.algorithm).map((s) => s.entry);
+  const also = skipped.length ? `; skipped, of a type apk does not check: ${skipped.join(", ")}` : "";
+  return {
+    verdict: "UNTRUSTED",
+    reason: known.length ? `signed by ${known.map((s) => s.keyName).join(", ")}, which is not trusted${also}` : signatures.length ? `no signature of a type apk checks${also}` : "not signed"
+  };
 }
 function signatureMismatch(signature) {
   return {
@@ -30642,9 +30668,17 @@ function signatureMismatch(signature) {
   };
 }
 function signatureOf(entry) {
-  const match = /^\.SIGN\.(RSA|RSA256|RSA512)\.(.+)$/.exec(entry.path);
-  if (!match) throw new ArchiveError("BAD_ARCHIVE", `unknown signature entry ${entry.path}`);
-  return { algorithm: match[1], keyName: match[2], bytes: entry.content };
+  const rest = entry.path.slice(".SIGN.".length);
+  const algorithm = Object.keys(DIGESTS).find(
+    (type) => rest.startsWith(`${type}.`)
+  );
+  const dot = rest.indexOf(".");
+  return {
+    entry: entry.path,
+    algorithm,
+    keyName: algorithm ? rest.slice(algorithm.length + 1) : rest.slice(dot + 1),
+    bytes: entry.content
+  };
 }
 function parseKeyValues(text) {
   return text.split("\n").filter((line) => line && !line.startsWith("#")).map((line) => {
@@ -30693,7 +30727,12 @@ async function checkTree(dir, keys, observe) {
   return checks;
 }
 function fileCheck(path2, result) {
-  return { path: path2, verdict: result.verdict, reason: result.reason };
+  return {
+    path: path2,
+    verdict: result.verdict,
+    reason: result.reason,
+    ...result.sha256 && { sha256: result.sha256 }
+  };
 }
 function checkListing(dir, files, entries, packages) {
   const checks = [];
@@ -30721,6 +30760,137 @@ function checkListing(dir, files, entries, packages) {
     checks.push({ path: join4(dir, name2), verdict: "NOT_LISTED", reason: `not in ${indexPath}` });
   }
   return checks;
+}
+
+// src/apk/head.ts
+import { createReadStream as createReadStream2, createWriteStream } from "node:fs";
+import { chmod, rename, rm, stat as stat5 } from "node:fs/promises";
+import { pipeline as pipeline2 } from "node:stream/promises";
+
+// src/ownership/index.ts
+import { execFile } from "node:child_process";
+import { chown, stat as stat4 } from "node:fs/promises";
+import { promisify } from "node:util";
+var UNPRIVILEGED = 1e3;
+function buildIdentity(workspaceOwner) {
+  const owner = { uid: workspaceOwner.uid, gid: workspaceOwner.gid };
+  return owner.uid === 0 ? { uid: UNPRIVILEGED, gid: UNPRIVILEGED, owner } : { uid: owner.uid, gid: owner.gid, owner };
+}
+async function handOver(path2, owner) {
+  if (rootActsFor(owner)) await chown(path2, owner.uid, owner.gid);
+}
+function rootActsFor(owner) {
+  return process.getuid?.() === 0 && owner.uid !== 0;
+}
+async function gitInWorkspace(workspace, args) {
+  let owner;
+  try {
+    const info = await stat4(workspace);
+    owner = { uid: info.uid, gid: info.gid };
+  } catch (error62) {
+    return { ok: false, reason: `cannot read the workspace ${workspace} (${errorCode(error62)})` };
+  }
+  const asOwner = rootActsFor(owner) && { ...owner, env: ownerEnvironment() };
+  try {
+    const { stdout } = await promisify(execFile)("git", args, { cwd: workspace, ...asOwner });
+    return { ok: true, stdout: stdout.trim() };
+  } catch (error62) {
+    return { ok: false, reason: gitReason(error62) };
+  }
+}
+function ownerEnvironment() {
+  const environment2 = {
+    ...process.env,
+    HOME: "/nonexistent",
+    GIT_CONFIG_GLOBAL: "/dev/null"
+  };
+  delete environment2.XDG_CONFIG_HOME;
+  return environment2;
+}
+function gitReason(error62) {
+  const failure2 = error62;
+  if (failure2.code === "ENOENT") return "git is not installed (no git on PATH)";
+  const lines2 = (failure2.stderr ?? "").split("\n").map((line) => line.trim()).filter(Boolean);
+  const fatal = lines2.find((line) => line.startsWith("fatal: "));
+  return fatal?.slice("fatal: ".length) ?? lines2[0] ?? failure2.message ?? String(error62);
+}
+function errorCode(error62) {
+  return error62.code ?? String(error62);
+}
+
+// src/apk/head.ts
+async function readHead(path2, maxMemberBytes = MAX_CONTROL_BYTES) {
+  const sink = new HeadSink(maxMemberBytes);
+  await readGzipMembers(createReadStream2(path2, { highWaterMark: 256 * 1024 }), sink);
+  if (!sink.signed)
+    throw new ArchiveError("BAD_ARCHIVE", `${path2} has no member after its signatures`);
+  return {
+    signatures: sink.signatures,
+    signatureMtime: sink.mtime,
+    signatureLength: sink.signatureLength,
+    signed: sink.signed
+  };
+}
+var HeadSink = class {
+  constructor(maxMemberBytes) {
+    this.maxMemberBytes = maxMemberBytes;
+  }
+  maxMemberBytes;
+  signatures = [];
+  mtime;
+  signatureLength = 0;
+  signed;
+  raws = [];
+  contents = [];
+  kept = 0;
+  start() {
+    this.raws = [];
+    this.contents = [];
+    this.kept = 0;
+  }
+  raw(chunk) {
+    this.keep(chunk);
+    this.raws.push(chunk);
+  }
+  content(chunk) {
+    this.keep(chunk);
+    this.contents.push(chunk);
+  }
+  end() {
+    const raw = Buffer.concat(this.raws);
+    const entries = readTar(Buffer.concat(this.contents));
+    if (!isSignatureMember(entries)) {
+      this.signed = raw;
+      return false;
+    }
+    this.signatures.push(...entries.map(signatureOf));
+    this.mtime ??= entries[0].mtime;
+    this.signatureLength += raw.length;
+    return true;
+  }
+  keep(chunk) {
+    this.kept += chunk.length;
+    if (this.kept > this.maxMemberBytes)
+      throw new ArchiveError(
+        "TOO_LARGE",
+        `a signature, control or index member is more than ${this.maxMemberBytes} bytes, raw and inflated together`
+      );
+  }
+};
+async function replaceHead(path2, signatureLength, signatures) {
+  const info = await stat5(path2);
+  const temporary = `${path2}.pakman-signing`;
+  try {
+    const out = createWriteStream(temporary, { mode: info.mode & 511 });
+    out.write(signatures);
+    await pipeline2(createReadStream2(path2, { start: signatureLength }), out);
+    await chmod(temporary, info.mode & 4095);
+    await handOver(temporary, info);
+    await rename(temporary, path2);
+  } catch (error62) {
+    await rm(temporary, { force: true });
+    throw error62;
+  }
 }
 
 // src/apk/write.ts
@@ -30781,7 +30951,11 @@ function indexMember(text, description, mtime) {
 function signatureMember(name2, signature, mtime) {
   return gzipSync(tarEntry(name2, signature, mtime), { level: 9 });
 }
-function tarEntry(name2, content, mtime) {
+function signatureEntries(entries, mtime) {
+  const tar = entries.map((e) => tarEntry(e.name, e.signature, mtime, "gnu"));
+  return gzipSync(Buffer.concat(tar), { level: 9 });
+}
+function tarEntry(name2, content, mtime, magic = "posix") {
   const header = Buffer.alloc(512);
   header.write(name2, 0, 100, "utf8");
   header.write("0000644\0", 100);
@@ -30791,8 +30965,11 @@ function tarEntry(name2, content, mtime) {
   header.write(`${Math.max(0, mtime).toString(8).padStart(11, "0")}\0`, 136);
   header.write("        ", 148);
   header.write("0", 156);
-  header.write("ustar\0", 257);
-  header.write("00", 263);
+  if (magic === "gnu") header.write("ustar  \0", 257);
+  else {
+    header.write("ustar\0", 257);
+    header.write("00", 263);
+  }
   let sum = 0;
   for (const byte of header) sum += byte;
   header.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148);
@@ -31501,57 +31678,6 @@ function sbomFiles(model, context, facts) {
   ];
 }
 
-// src/ownership/index.ts
-import { execFile } from "node:child_process";
-import { chown, stat as stat4 } from "node:fs/promises";
-import { promisify } from "node:util";
-var UNPRIVILEGED = 1e3;
-function buildIdentity(workspaceOwner) {
-  const owner = { uid: workspaceOwner.uid, gid: workspaceOwner.gid };
-  return owner.uid === 0 ? { uid: UNPRIVILEGED, gid: UNPRIVILEGED, owner } : { uid: owner.uid, gid: owner.gid, owner };
-}
-async function handOver(path2, owner) {
-  if (rootActsFor(owner)) await chown(path2, owner.uid, owner.gid);
-}
-function rootActsFor(owner) {
-  return process.getuid?.() === 0 && owner.uid !== 0;
-}
-async function gitInWorkspace(workspace, args) {
-  let owner;
-  try {
-    const info = await stat4(workspace);
-    owner = { uid: info.uid, gid: info.gid };
-  } catch (error62) {
-    return { ok: false, reason: `cannot read the workspace ${workspace} (${errorCode(error62)})` };
-  }
-  const asOwner = rootActsFor(owner) && { ...owner, env: ownerEnvironment() };
-  try {
-    const { stdout } = await promisify(execFile)("git", args, { cwd: workspace, ...asOwner });
-    return { ok: true, stdout: stdout.trim() };
-  } catch (error62) {
-    return { ok: false, reason: gitReason(error62) };
-  }
-}
-function ownerEnvironment() {
-  const environment2 = {
-    ...process.env,
-    HOME: "/nonexistent",
-    GIT_CONFIG_GLOBAL: "/dev/null"
-  };
-  delete environment2.XDG_CONFIG_HOME;
-  return environment2;
-}
-function gitReason(error62) {
-  const failure2 = error62;
-  if (failure2.code === "ENOENT") return "git is not installed (no git on PATH)";
-  const lines2 = (failure2.stderr ?? "").split("\n").map((line) => line.trim()).filter(Boolean);
-  const fatal = lines2.find((line) => line.startsWith("fatal: "));
-  return fatal?.slice("fatal: ".length) ?? lines2[0] ?? failure2.message ?? String(error62);
-}
-function errorCode(error62) {
-  return error62.code ?? String(error62);
-}
-
 // src/recipe/version.ts
 var APK_VERSION = /^\d+(?:\.\d+)*[a-z]?(?:_(?:alpha|beta|pre|rc|cvs|svn|git|hg|p)\d*)*$/;
 var SEMVER_PREFIX = /^(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)/;
@@ -31661,15 +31787,15 @@ async function gitRemoteRepository(workspace) {
 }
 
 // src/recipe/plan.ts
-import { access, stat as stat6 } from "node:fs/promises";
+import { access, stat as stat7 } from "node:fs/promises";
 import { join as join6 } from "node:path";
 
 // src/recipe/write.ts
-import { chmod, mkdir, mkdtemp, rename, rm, stat as stat5, writeFile } from "node:fs/promises";
+import { chmod as chmod2, mkdir, mkdtemp, rename as rename2, rm as rm2, stat as stat6, writeFile } from "node:fs/promises";
 import { dirname, join as join5, resolve as resolve2 } from "node:path";
 async function writeRecipe(workspace, recipe) {
   const target = resolve2(workspace, recipe.dir);
-  const owner = await stat5(workspace);
+  const owner = await stat6(workspace);
   const giveAway = (path2) => handOver(path2, owner);
   await mkdir(dirname(target), { recursive: true });
   for (let dir = dirname(target); dir.startsWith(resolve2(workspace, ".apk")); dir = dirname(dir))
@@ -31679,19 +31805,19 @@ async function writeRecipe(workspace, recipe) {
     for (const file2 of recipe.files) {
       const path2 = join5(staging, file2.name);
       await writeFile(path2, file2.content, { mode: file2.mode });
-      await chmod(path2, file2.mode);
+      await chmod2(path2, file2.mode);
       await giveAway(path2);
     }
-    await chmod(staging, 493);
+    await chmod2(staging, 493);
     await giveAway(staging);
     const previous = `${staging}.old`;
-    await rename(target, previous).catch((error62) => {
+    await rename2(target, previous).catch((error62) => {
       if (error62.code !== "ENOENT") throw error62;
     });
-    await rename(staging, target);
-    await rm(previous, { recursive: true, force: true });
+    await rename2(staging, target);
+    await rm2(previous, { recursive: true, force: true });
   } catch (error62) {
-    await rm(staging, { recursive: true, force: true });
+    await rm2(staging, { recursive: true, force: true });
     throw error62;
   }
   return target;
@@ -31702,7 +31828,7 @@ async function planRecipe(workspace, loaded, context) {
   const recipe = renderRecipe(loaded, context);
   const diagnostics = [...recipe.diagnostics];
   const refuse = (path2, message) => diagnostics.push(loaded.source.diagnostic("error", path2, message));
-  const info = await stat6(workspace).catch(() => void 0);
+  const info = await stat7(workspace).catch(() => void 0);
   if (!info?.isDirectory()) {
     refuse([], `the workspace ${workspace} is not a directory`);
   } else if (loaded.config.type === "static" && !await exists(join6(workspace, "nginx.conf"))) {
@@ -31775,19 +31901,25 @@ export {
   secondsSince,
   findLockfiles,
   trustedKeys,
+  MAX_CONTROL_BYTES,
   checkPackageFile,
+  MAX_INDEX_BYTES,
   readIndex,
+  checkSignatures,
   checkPaths,
+  buildIdentity,
+  handOver,
+  gitInWorkspace,
+  readHead,
+  replaceHead,
   indexText,
   indexMember,
   signatureMember,
+  signatureEntries,
   SBOM_DIR,
   MAX_SBOM_BYTES,
   readPackageSbom,
   listedDependencies,
-  buildIdentity,
-  handOver,
-  gitInWorkspace,
   slugify2 as slugify,
   parseRepository,
   defaultKeyName,

@@ -1,0 +1,103 @@
+import { createHash, type KeyObject } from 'node:crypto'
+import { readFile, stat } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import {
+  checkSignatures,
+  indexMember,
+  MAX_INDEX_BYTES,
+  readHead,
+  readIndex,
+  replaceHead,
+  trustedKeys,
+  type TrustedKeys,
+} from '../apk/index.js'
+import { publicKeyOf } from './key.js'
+import { signatures, signatureTypes, type SignatureChoice } from './sign.js'
+
+/*
+ * Re-signing on the host, for the choices abuild cannot make on every stack (abuild-sign -t
+ * RSA256 came with abuild 3.14; Alpine 3.18-3.20 ship 3.11-3.13). The signature members at the
+ * head of each file are replaced and every byte after them kept: a package's identity (C:, the
+ * SHA-1 of its control member) and content do not change, its size does, so each APKINDEX is
+ * rewritten with the new sizes (S:) and signed the same way.
+ */
+
+export interface Resigning {
+  /** Packages and indexes as abuild wrote them, signed with `key` (anything else is left alone). */
+  files: readonly { path: string; kind: string }[]
+  key: KeyObject
+  /** NAME.rsa.pub: the name the signatures refer to. */
+  keyFile: string
+  choice: Exclude<SignatureChoice, 'rsa'>
+  log: (line: string) => void
+}
+
+/** Re-signs every package, then every index; each file is replaced atomically. */
+export async function resignFiles(resigning: Resigning): Promise<void> {
+  const { key, keyFile, choice, log } = resigning
+  const trusted = trustedKeys([[keyFile, publicKeyOf(key)]])
+  const names = signatureTypes(choice).map((type) => `.SIGN.${type}`)
+  const packages = new Map<string, { identity: string; size: number }>()
+  for (const file of resigning.files.filter((f) => f.kind === 'package')) {
+    const head = await readHead(file.path)
+    checkOwnSignature(file.path, checkSignatures(head.signatures, head.signed, trusted), keyFile)
+    const mtime = head.signatureMtime ?? Math.floor(Date.now() / 1000)
+    await replaceHead(
+      file.path,
+      head.signatureLength,
+      signatures(head.signed, key, keyFile, mtime, choice),
+    )
+    const identity = `Q1${createHash('sha1').update(head.signed).digest('base64')}`
+    packages.set(file.path, { identity, size: (await stat(file.path)).size })
+    log(`${basename(file.path)}: ${names.join(' + ')}`)
+  }
+  for (const file of resigning.files.filter((f) => f.kind === 'index')) {
+    await resignIndex(file.path, packages, { ...resigning, trusted })
+    log(`${basename(file.path)}: ${names.join(' + ')}, sizes of the re-signed packages`)
+  }
+}
+
+/** Rewrites an index for the re-signed packages beside it (S: only; C: must already match). */
+async function resignIndex(
+  path: string,
+  packages: ReadonlyMap<string, { identity: string; size: number }>,
+  { key, keyFile, choice, trusted }: Resigning & { trusted: TrustedKeys },
+): Promise<void> {
+  const { size } = await stat(path)
+  if (size > MAX_INDEX_BYTES)
+    throw new Error(`${path} is ${size} bytes, more than the ${MAX_INDEX_BYTES} PAKman reads`)
+  const head = await readHead(path, MAX_INDEX_BYTES)
+  checkOwnSignature(path, checkSignatures(head.signatures, head.signed, trusted), keyFile)
+  const index = readIndex(await readFile(path))
+  let changed = false
+  const text = index.entries
+    .map((entry) => {
+      const resigned = packages.get(join(dirname(path), `${entry.name}-${entry.version}.apk`))
+      if (resigned && resigned.identity !== entry.checksum)
+        throw new Error(
+          `${path} lists ${entry.name}-${entry.version} as C:${entry.checksum}, the package is ${resigned.identity}; not re-signing an index that does not match its packages`,
+        )
+      if (resigned && resigned.size !== entry.size) changed = true
+      const lines = entry.fields.map(([letter, value]) =>
+        letter === 'S' && resigned ? `S:${resigned.size}` : `${letter}:${value}`,
+      )
+      return `${lines.join('\n')}\n\n`
+    })
+    .join('')
+  // The index member as apk index wrote it while it still holds true; its timestamps are kept.
+  const rewritten = changed ? indexMember(text, index.description, index.mtime) : head.signed
+  const signed = signatures(rewritten, key, keyFile, head.signatureMtime ?? index.mtime, choice)
+  await replaceHead(path, size, Buffer.concat([signed, rewritten]))
+}
+
+/** Only what this run's key signed is re-signed: anything else would be vouched for blindly. */
+function checkOwnSignature(
+  path: string,
+  verdict: ReturnType<typeof checkSignatures>,
+  keyFile: string,
+): void {
+  if (verdict.verdict !== 'OK')
+    throw new Error(
+      `${path}: ${verdict.verdict} with ${keyFile} (${verdict.reason}); only what abuild signed with this run's key is re-signed`,
+    )
+}
