@@ -80,6 +80,24 @@ describe('the action (node dist/index.js)', () => {
     expect(ran.summary).toContain('<p>Nothing was published.</p>')
   })
 
+  it('refuses upload: pages outside merge mode, and an unusable repository-url, before any work', async () => {
+    await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
+    const build = await runAction({ upload: 'pages' }, github())
+    expect(build.code).toBe(1)
+    expect(build.stdout).toContain(
+      '::error::upload: pages publishes the merged repository: use it in the merge job (mode: merge), which needs the build jobs',
+    )
+    const merge = await runAction(
+      { mode: 'merge', upload: 'pages', 'repository-url': 'pkg.example.com/acme' },
+      github(),
+    )
+    expect(merge.code).toBe(1)
+    expect(merge.stdout).toContain(
+      '::error::repository-url: pkg.example.com/acme is not an absolute URL such as https://owner.github.io/repo/',
+    )
+    expect(merge.stdout).not.toContain('Download build artifacts')
+  })
+
   it('writes a job summary when it fails before any phase starts', async () => {
     await writeFile(join(workspace, 'instellar.yml'), MINIMAL)
     const ran = await runAction({ mode: 'bogus' }, github())

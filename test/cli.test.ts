@@ -257,6 +257,7 @@ describe('pakman itself', () => {
     'sbom',
     'push',
     'publish',
+    'site',
     'schema',
     'help',
   ]
@@ -746,6 +747,59 @@ describe('pakman verify', () => {
     const missing = join(workspace, 'nope')
     expect(await cli(['verify', missing, '--key', keyFile])).toEqual(
       refused(`verify: ${missing} does not exist; give .apk files, indexes or directories`),
+    )
+  })
+})
+
+describe('pakman site', () => {
+  const vectors = join(SHARED, 'vectors/apk')
+  const keyFile = 'pakman-test@example.invalid-6b08b41c.rsa.pub'
+  const vectorless = sharedMissing()
+  if (vectorless) it.skip(`needs ${vectors} for a real repository to describe`, () => {})
+
+  /** A build's output shape: <repo>/<arch>/ with its index, and the key at the top. */
+  async function repository(): Promise<string> {
+    const dir = join(workspace, 'packages')
+    await cp(join(vectors, 'good/acme'), join(dir, 'acme'), { recursive: true })
+    await cp(join(vectors, 'keys', keyFile), join(dir, keyFile))
+    return dir
+  }
+
+  it.skipIf(vectorless)('writes index.html and README.md and prints them', async () => {
+    const dir = await repository()
+    const ran = await cli(['site', dir, '--url', 'https://pkg.example.com/acme', '--title', 'Acme'])
+    expect(ran).toEqual({
+      code: 0,
+      stdout: `${join(dir, 'index.html')}\n${join(dir, 'README.md')}\n`,
+      stderr: '2 packages in 1 directories, for https://pkg.example.com/acme/\n',
+    })
+    const readme = await readFile(join(dir, 'README.md'), 'utf8')
+    expect(readme).toMatch(/^# Acme\n/)
+    // no stack level in a build's output: the repository is <url>/<repo>
+    expect(readme).toContain(
+      '    echo "https://pkg.example.com/acme/acme" >> /etc/apk/repositories\n',
+    )
+    expect(await readFile(join(dir, 'index.html'), 'utf8')).toContain('<h1>Acme</h1>')
+  })
+
+  it.skipIf(vectorless)('names --url when the URL is unusable', async () => {
+    const dir = await repository()
+    expect(await cli(['site', dir, '--url', 'ftp://pkg.example.com/'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'pakman: --url: ftp://pkg.example.com/ is not an http or https URL, which apk could fetch\n',
+    })
+  })
+
+  it('needs a directory and --url', async () => {
+    expect(await cli(['site', workspace])).toEqual(
+      refused('site needs one repository directory and --url URL'),
+    )
+    const file = join(workspace, 'file')
+    await writeFile(file, '')
+    expect(await cli(['site', file, '--url', 'https://x.example/'])).toEqual(
+      refused(`site: ${file} is not a directory; give the repository's top directory`),
     )
   })
 })

@@ -449,21 +449,25 @@ describe('the action in merge mode with upload: s3 (node dist/index.js)', () => 
     SOURCE_DATE_EPOCH: '1700000000',
   })
 
-  it('publishes the merged repository with the credentials from the environment, and says where', async () => {
+  it('publishes the merged repository and its front page with the credentials from the environment, and says where', async () => {
     const out = mkdtempSync(join(root, 'merged-'))
     const ran = await runAction(s3Inputs({ 'packages-dir': out }), awsEnv())
     expect(ran.code, ran.stdout).toBe(0)
     const base = `${s3.endpoint}/${s3.bucket}/apk`
     expect(ran.outputs['repository-url']).toBe(base)
-    expect(JSON.parse(ran.outputs['s3-uploaded']!)).toHaveLength(6)
+    expect(JSON.parse(ran.outputs['s3-uploaded']!)).toHaveLength(8)
     expect(await s3.keys()).toEqual([
+      'apk/README.md',
       'apk/alpine/3.20/acme/aarch64/APKINDEX.tar.gz',
       'apk/alpine/3.20/acme/aarch64/vector-notes-1.0-r0.apk',
       'apk/alpine/3.20/acme/x86_64/APKINDEX.tar.gz',
       'apk/alpine/3.20/acme/x86_64/hello-app-1.0.3-r17.apk',
       'apk/alpine/3.20/acme/x86_64/hello-app-openrc-1.0.3-r17.apk',
+      'apk/index.html',
       `apk/${KEY_NAME}.rsa.pub`,
     ])
+    // the front page written for the bucket names the bucket's URL in its install lines
+    expect((await s3.object('apk/README.md')).toString()).toContain(`${base}/alpine/3.20/acme`)
     expect(ran.stdout).toContain('::group::Publish to S3\n')
     expect(ran.summary).toContain('<h3>Repository in S3</h3>')
     expect(ran.summary).toContain(`<code>${base}/alpine/3.20/acme</code>`)
@@ -480,7 +484,7 @@ describe('the action in merge mode with upload: s3 (node dist/index.js)', () => 
     const again = await runAction(s3Inputs(), awsEnv())
     expect(again.code, again.stdout).toBe(0)
     expect(JSON.parse(again.outputs['s3-uploaded']!)).toEqual([])
-    expect(JSON.parse(again.outputs['s3-skipped']!)).toHaveLength(6)
+    expect(JSON.parse(again.outputs['s3-skipped']!)).toHaveLength(8)
   })
 
   it('without credentials, or with a bucket no host name can hold, it fails before merging', async () => {

@@ -28,14 +28,14 @@ export interface Inputs {
   sbom: boolean
   /** false skips the install test (verification of signatures and the index always runs). */
   verify: boolean
-  /** Where the build goes: a workflow artifact, release assets, an Instellar deployment, an S3 bucket, or nowhere. */
-  upload: { artifact: boolean; release: boolean; instellar: boolean; s3: boolean }
+  /** Where the build goes: a workflow artifact, release assets, an Instellar deployment, GitHub Pages, an S3 bucket, or nowhere. */
+  upload: { artifact: boolean; release: boolean; instellar: boolean; pages: boolean; s3: boolean }
+  /** The repository's public URL: for its front page (Pages: the github.io one by default), and what upload s3 reports (default: the bucket's own URL). */
+  repositoryUrl?: string
   /** upload: instellar — the platform, its tokens (masked when read) and what to deploy. */
   instellar: InstellarInputs
   /** upload: s3 — the bucket, where in it, and the credentials (masked when read). */
   s3: S3Inputs
-  /** Where users fetch the repository (a CDN, a custom domain); default: the bucket's URL. */
-  repositoryUrl?: string
   artifactName?: string
   /** The tag to release: the release-tag input, else the pushed tag. */
   releaseTag?: string
@@ -123,6 +123,7 @@ export function getInputs(env: RunEnvironment = runEnvironment()): Inputs {
     verify: flag('verify', true),
     sbom: flag('sbom', true),
     upload: parseUpload(optional('upload') ?? 'artifact'),
+    ...optionalEntry('repositoryUrl', optional('repository-url')),
     ...optionalEntry('artifactName', optional('artifact-name')),
     ...optionalEntry(
       'releaseTag',
@@ -149,7 +150,6 @@ export function getInputs(env: RunEnvironment = runEnvironment()): Inputs {
       overwrite: flag('s3-overwrite', false),
       prune: flag('s3-prune', false),
     },
-    ...optionalEntry('repositoryUrl', optional('repository-url')),
     mode: parseMode(optional('mode') ?? 'build'),
     tempDir: env.runnerTemp || tmpdir(),
     ...optionalEntry('runRepository', env.repository),
@@ -170,7 +170,7 @@ function parseUpload(text: string): Inputs['upload'] {
     .split(',')
     .map((v) => v.trim())
     .filter(Boolean)
-  const known = ['artifact', 'release', 'instellar', 's3', 'none']
+  const known = ['artifact', 'release', 'instellar', 'pages', 's3', 'none']
   const unknown = values.filter((v) => !known.includes(v))
   if (unknown.length)
     throw new Error(`upload: ${unknown.join(', ')} is not one of ${known.join(', ')}`)
@@ -178,6 +178,7 @@ function parseUpload(text: string): Inputs['upload'] {
     artifact: values.includes('artifact'),
     release: values.includes('release'),
     instellar: values.includes('instellar'),
+    pages: values.includes('pages'),
     s3: values.includes('s3'),
   }
 }

@@ -9,9 +9,12 @@ import * as pipeline from '../pipeline/index.js'
 import {
   checkS3Settings,
   defaultArtifactName,
+  defaultPagesUrl,
   publish,
+  siteUrl,
   publishDirectory,
   publishS3,
+  writeSite,
   writeSubjectChecksums,
   type PublishSettings,
   type S3Published,
@@ -162,6 +165,15 @@ async function runMerge(
   )
   setMergeOutputs(merged)
   setPublishedOutputs(published)
+  // The bucket's front page names the bucket's URL; with upload: pages it is written already.
+  if (inputs.upload.s3 && !inputs.upload.pages) {
+    const repository = inputs.runRepository ?? inputs.repository
+    await writeSite(merged.packagesDir, {
+      url: checkS3Settings(s3Settings(inputs, merged.packagesDir)).repositoryUrl,
+      urlName: 'repository-url',
+      ...(repository && { title: repository }),
+    })
+  }
   const bucket = inputs.upload.s3
     ? await publishToS3(inputs, merged.packagesDir, undefined, reporter)
     : undefined
@@ -309,18 +321,43 @@ async function pushToInstellar(
   return pushed
 }
 
-/** Artifact and release settings from the inputs; a release needs a tag. */
+/** Artifact, release and Pages settings from the inputs; a release needs a tag. */
 function publishSettings(inputs: Inputs): PublishSettings {
   const releaseTag = inputs.upload.release ? inputs.releaseTag : undefined
   if (inputs.upload.release && !releaseTag) {
     throw new Error('upload: release needs a tag: push a tag, or set release-tag')
   }
+  const pages = inputs.upload.pages ? pagesSettings(inputs) : undefined
   return {
     artifact: inputs.upload.artifact,
     ...(releaseTag && { releaseTag }),
+    ...(pages && { pages }),
     ...(inputs.artifactName && { artifactName: inputs.artifactName }),
     ...(inputs.githubToken && { token: inputs.githubToken }),
     repository: inputs.runRepository ?? inputs.repository ?? '',
     ...(inputs.apiUrl && { apiUrl: inputs.apiUrl }),
+  }
+}
+
+/**
+ * upload: pages publishes one repository per run, so the merge job's: every build job of a matrix
+ * uploading github-pages would leave deploy-pages more than one to choose from.
+ */
+function pagesSettings(inputs: Inputs): PublishSettings['pages'] {
+  if (inputs.mode !== 'merge')
+    throw new Error(
+      'upload: pages publishes the merged repository: use it in the merge job (mode: merge), which needs the build jobs',
+    )
+  const repository = inputs.runRepository ?? inputs.repository
+  const url = inputs.repositoryUrl ?? defaultPagesUrl(repository ?? '')
+  if (!url)
+    throw new Error(
+      'upload: pages needs repository-url, or GITHUB_REPOSITORY (OWNER/NAME) for the github.io URL',
+    )
+  // Checked now: a mistyped URL fails the job before the merge, not after it.
+  return {
+    url: siteUrl(url, 'repository-url'),
+    tempDir: inputs.tempDir,
+    ...(repository && { title: repository }),
   }
 }

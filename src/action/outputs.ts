@@ -43,6 +43,9 @@ export function setPublishedOutputs(published: Published): void {
     core.setOutput('artifact-id', String(published.artifactId))
   if (published.artifactName) core.setOutput('artifact-name', published.artifactName)
   if (published.releaseUrl) core.setOutput('release-url', published.releaseUrl)
+  if (published.pagesArtifactId !== undefined)
+    core.setOutput('pages-artifact-id', String(published.pagesArtifactId))
+  if (published.repositoryUrl) core.setOutput('repository-url', published.repositoryUrl)
 }
 
 export function setPushedOutputs(pushed: Pushed): void {

@@ -165,7 +165,12 @@ export async function failureSummary(message: string, record: RunRecord): Promis
       .addList(errors.map((d) => escape(`${d.line}:${d.column} ${d.message}`)))
   }
   addDiagnostics(record.diagnostics.filter((d) => d.severity !== 'error'))
-  if (record.published.artifactName || record.published.releaseUrl) addPublished(record.published)
+  if (
+    record.published.artifactName ||
+    record.published.releaseUrl ||
+    record.published.pagesArtifactId !== undefined
+  )
+    addPublished(record.published)
   else core.summary.addRaw('<p>Nothing was published.</p>', true)
   await core.summary.write()
 }
@@ -240,6 +245,8 @@ function addPublished(published: Published): void {
   const where = [
     published.artifactName && `artifact <code>${escape(published.artifactName)}</code>`,
     published.releaseUrl && `<a href="${escape(published.releaseUrl)}">release</a>`,
+    published.pagesArtifactId !== undefined &&
+      `GitHub Pages artifact <code>github-pages</code> for <a href="${escape(published.repositoryUrl ?? '')}">${escape(published.repositoryUrl ?? '')}</a> (deploy it with actions/deploy-pages)`,
   ].filter(Boolean)
   if (where.length) core.summary.addRaw(`<p>Published: ${where.join(', ')}</p>`, true)
 }

@@ -146,6 +146,16 @@ export const FLAGS = {
     help: 'delete packages no index lists any more, in the directories published (default: delete nothing)',
   },
   'dry-run': { type: 'boolean', help: 'print every call it would make, and make none' },
+  url: {
+    type: 'string',
+    value: 'URL',
+    help: 'the public URL the directory is served at, as the install lines give it (https://owner.github.io/repo/)',
+  },
+  title: {
+    type: 'string',
+    value: 'TEXT',
+    help: 'the heading of the page (default: Alpine Linux packages)',
+  },
   components: {
     type: 'boolean',
     help: 'one line per dependency instead of the document: package, CONTAINS or DEPENDS_ON, name, version, purl',
@@ -216,6 +226,13 @@ export const COMMANDS = {
     required: ['bucket'],
     summary:
       "upload a build's or a merge's output directory, a signed repository, to an S3-compatible bucket: packages, then each index, then the public key, then any front page; what the bucket holds with the same size and checksum is skipped, and a package there with other bytes is refused. Prints the repository URL and the lines for /etc/apk/repositories. Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN only, never flags",
+  },
+  site: {
+    operands: 'DIR',
+    flags: ['url', 'title'],
+    required: ['url'],
+    summary:
+      "write the front page of a signed repository into DIR (a merged <stack>/<repo>/<arch>/ tree, or a build's <repo>/<arch>/, with <key-name>.rsa.pub at the top): index.html and README.md listing every package with its version, size, build time and SHA-256, and the lines that trust the key and add the repository; prints the files written",
   },
   schema: { flags: [], summary: 'print the JSON Schema of instellar.yml' },
   help: {

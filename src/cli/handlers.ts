@@ -14,7 +14,7 @@ import { DirectoryCache } from '../environment/index.js'
 import { formatBytes, type Reporter } from '../report/index.js'
 import { listedDependencies, readPackageSbom } from '../sbom/index.js'
 import { runEnvironment } from '../github/index.js'
-import { DEFAULT_OUTPUT, publishS3 } from '../publish/index.js'
+import { DEFAULT_OUTPUT, publishS3, writeSite } from '../publish/index.js'
 import { Secrets } from '../remote/index.js'
 import * as pipeline from '../pipeline/index.js'
 import type { CommandName, Io, Values } from './commands.js'
@@ -36,6 +36,7 @@ export const HANDLERS: Record<Exclude<CommandName, 'help'>, Handler> = {
   sbom,
   push,
   publish,
+  site,
 }
 
 async function schema(_values: Values, _operands: string[], { out }: Io): Promise<number> {
@@ -226,6 +227,30 @@ async function verify(values: Values, operands: string[], { out, err }: Io): Pro
   const failed = checks.filter((c) => c.verdict !== 'OK').length
   err.write(`${checks.length} checked, ${failed} failed\n`)
   return failed ? 1 : 0
+}
+
+/** `pakman site DIR --url URL`: the front page the action's upload: pages writes, for any host. */
+async function site(values: Values, operands: string[], { out, err }: Io): Promise<number> {
+  if (operands.length !== 1 || values.url === undefined) {
+    err.write('pakman: site needs one repository directory and --url URL\n')
+    return 2
+  }
+  const dir = operands[0]!
+  if (!(await stat(dir).catch(() => undefined))?.isDirectory()) {
+    err.write(`pakman: site: ${dir} is not a directory; give the repository's top directory\n`)
+    return 2
+  }
+  const written = await writeSite(dir, {
+    url: values.url,
+    ...(values.title !== undefined && { title: values.title }),
+    urlName: '--url',
+  })
+  for (const file of written.files) out.write(`${file}\n`)
+  const count = written.facts.directories.reduce((n, d) => n + d.packages.length, 0)
+  err.write(
+    `${count} packages in ${written.facts.directories.length} directories, for ${written.url}\n`,
+  )
+  return 0
 }
 
 /** `pakman push`: the deploy stage, loaded only for this command. */

@@ -16,11 +16,17 @@ export async function uploadDirectory(
   name: string,
   dir: string,
   log: (line: string) => void,
+  /** Days the artifact is kept; the repository's setting when not given. */
+  retentionDays?: number,
 ): Promise<ArtifactResult> {
   const { DefaultArtifactClient } = await import('@actions/artifact')
   const client = new DefaultArtifactClient()
   const files = await listFiles(dir)
-  const upload = () => client.uploadArtifact(name, files, dir, { compressionLevel: 0 }) // packages are gzip already
+  const upload = () =>
+    client.uploadArtifact(name, files, dir, {
+      compressionLevel: 0, // packages are gzip already
+      ...(retentionDays !== undefined && { retentionDays }),
+    })
   let response
   try {
     response = await upload()

@@ -1,6 +1,6 @@
 /*
  * Stage 7, where packages go: the output directory, a workflow artifact, release assets, and in
- * merge mode one repository made from the build jobs' artifacts.
+ * merge mode one repository made from the build jobs' artifacts, with a front page, for Pages.
  */
 
 import { readdir, writeFile } from 'node:fs/promises'
@@ -11,8 +11,25 @@ import type { Merged } from './merge.js'
 import { stackSlug } from '../config/index.js'
 import type { SignatureChoice } from '../signing/index.js'
 import { GitHubReleaser, publishAssets, type AssetFile, type Releaser } from './release.js'
+import { publishPages, type PagesSettings } from './pages.js'
 
 export { uploadDirectory } from './artifact.js'
+export {
+  defaultPagesUrl,
+  PAGES_ARTIFACT,
+  publishPages,
+  type PagesPublished,
+  type PagesSettings,
+} from './pages.js'
+export {
+  readRepository,
+  SITE_FILES,
+  siteUrl,
+  writeSite,
+  type RepositoryFacts,
+  type Site,
+  type SiteSettings,
+} from './site/index.js'
 export { writeSubjectChecksums, type Subject } from './subjects.js'
 export { MANIFEST, mergeKeyName, mergeSignature, type Manifest } from './manifest.js'
 export { downloadBuildArtifacts, mergeRepositories, type Merged } from './merge.js'
@@ -63,12 +80,17 @@ export interface PublishSettings {
   apiUrl?: string
   /** For tests: a Releaser instead of Octokit. */
   releaser?: Releaser
+  /** upload: pages — a front page, and the tree as the github-pages artifact. */
+  pages?: PagesSettings
 }
 
 export interface Published {
   artifactId?: number
   artifactName?: string
   releaseUrl?: string
+  /** The github-pages artifact, and the URL the site's front page gives. */
+  pagesArtifactId?: number
+  repositoryUrl?: string
 }
 
 /**
@@ -169,6 +191,12 @@ export async function publishDirectory(
       ))
     const release = await publishAssets(releaser, settings.releaseTag, output.assets, log)
     published.releaseUrl = release.url
+  }
+  // Last: the front page it writes is for the site, not for the artifact or the release.
+  if (settings.pages) {
+    const pages = await publishPages(output.dir, settings.pages, log)
+    published.pagesArtifactId = pages.artifactId
+    published.repositoryUrl = pages.url
   }
   return published
 }

@@ -79,6 +79,23 @@ export function alpineBase(stack: TestStack = '3.20', arch: TestArch = 'x86_64')
   return `alpine:${stack}`
 }
 
+/**
+ * The Alpine minirootfs alone, as `docker import` makes it (once per tarball, under the name
+ * make-image.sh gives it): apk-tools, busybox and Alpine's keys, nothing of PAKman's. Without
+ * ../shared, alpine:<version>.
+ */
+export function rootfsImage(stack: TestStack = '3.20', arch: TestArch = 'x86_64'): string {
+  const base = alpineBase(stack, arch)
+  if (!existsSync(base)) return base
+  const digest = createHash('sha256').update(readFileSync(base)).digest('hex').slice(0, 16)
+  const reference = `pakman-test/rootfs:${digest}`
+  if (spawnSync('docker', ['image', 'inspect', reference]).status !== 0)
+    execFileSync('docker', ['import', '--change', 'CMD ["/bin/sh"]', base, reference], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    })
+  return reference
+}
+
 /** Builds (once per content) a test image; returns its reference. */
 export function testImage(options: TestImageOptions = {}): string {
   const stack = options.stack ?? '3.20'

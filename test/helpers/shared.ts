@@ -19,11 +19,13 @@ export const NEEDS_SHARED = [
   'test/history.test.ts',
   'test/merge.test.ts',
   'test/publish-s3.test.ts',
+  'test/site.test.ts',
   'test/docker/emulated.test.ts',
   'test/docker/environment.test.ts',
   'test/docker/hosts.test.ts',
   'test/docker/openrc.test.ts',
   'test/docker/publish-s3.test.ts',
+  'test/docker/pages.test.ts',
 ]
 
 /** True when the tests that need ../shared should be left out rather than fail. */
