@@ -21,7 +21,8 @@ export interface MergeSettings {
   repository?: string
   /** Scratch space for the downloaded artifacts (RUNNER_TEMP). */
   tempDir?: string
-  /** SOURCE_DATE_EPOCH as set: the merged indexes' timestamps; now when unset or not a number. */
+  /** SOURCE_DATE_EPOCH as set: the merged indexes' timestamps; when unset or not a number, the
+   *  newest package's build date. */
   sourceDateEpoch?: string
 }
 
@@ -63,7 +64,7 @@ export async function merge(settings: MergeSettings, reporter: Reporter): Promis
         signingKey: settings.signingKey!,
         ...(settings.keyName && { keyName: settings.keyName }),
         ...(repository && { defaultKeyName: defaultKeyName(repository) }),
-        mtime: Number(settings.sourceDateEpoch) || Math.floor(Date.now() / 1000),
+        ...(Number(settings.sourceDateEpoch) && { mtime: Number(settings.sourceDateEpoch) }),
         log: (l) => reporter.info(l),
       }),
     )

@@ -25,8 +25,9 @@ export interface MergeSettings {
   keyName?: string
   /** The repository's default key name, for artifacts whose pakman.json names no key. */
   defaultKeyName?: string
-  /** Index timestamps (SOURCE_DATE_EPOCH). */
-  mtime: number
+  /** Index timestamps (SOURCE_DATE_EPOCH); by default the newest package's build date, so a
+   *  merge of the same packages writes the same indexes, byte for byte. */
+  mtime?: number
   log: (line: string) => void
 }
 
@@ -97,13 +98,14 @@ export async function mergeRepositories(
     }
   }
 
+  const mtime = settings.mtime ?? newestBuildDate(byDirectory.values())
   for (const [target, packages] of byDirectory) {
     const arch = basename(target)
     const text = indexText(packages, arch)
-    const member = indexMember(text, `${target} `, settings.mtime)
+    const member = indexMember(text, `${target} `, mtime)
     await writeFile(
       join(settings.outputDir, target, 'APKINDEX.tar.gz'),
-      signMember(member, privateKey, keyFile, settings.mtime, signature),
+      signMember(member, privateKey, keyFile, mtime, signature),
     )
     settings.log(
       `${target}: ${packages.length} packages, APKINDEX.tar.gz signed with ${keyFile} (${signature})`,
@@ -120,6 +122,18 @@ export async function mergeRepositories(
     signature,
     manifests,
   }
+}
+
+/** The newest builddate of the packages' .PKGINFO (abuild's SOURCE_DATE_EPOCH); now if none. */
+function newestBuildDate(lists: Iterable<IndexedPackage[]>): number {
+  let newest = 0
+  for (const list of lists) {
+    for (const { pkg } of list) {
+      const date = Number(pkg.pkginfo.find(([key]) => key === 'builddate')?.[1])
+      if (Number.isSafeInteger(date) && date > newest) newest = date
+    }
+  }
+  return newest || Math.floor(Date.now() / 1000)
 }
 
 /** The .apk files of an artifact, with the <repo>/<arch> they sit in. */
