@@ -1,21 +1,19 @@
 #!/usr/bin/env node
 import { createRequire as __pakmanCreateRequire } from 'node:module';const require = __pakmanCreateRequire(import.meta.url);
 import {
-  DEFAULT_OUTPUT,
   DirectoryBuildCache,
   DirectoryCache,
   build,
   buildCacheSettings,
   check,
-  loadTrustedKeys,
-  parseSignatureChoice,
-  readKeyFile,
   recordLeftovers,
   removeLeftovers,
   render,
   runEnvironment
-} from "./chunks/chunk-MJGPWDSS.js";
+} from "./chunks/chunk-UZZUQCA5.js";
 import {
+  DEFAULT_OUTPUT,
+  Secrets,
   VERSION,
   checkPaths,
   configLabel,
@@ -24,8 +22,13 @@ import {
   jsonSchema,
   listedDependencies,
   loadConfigFile,
-  readPackageSbom
-} from "./chunks/chunk-JTFKCGDY.js";
+  loadTrustedKeys,
+  parseSignatureChoice,
+  publishS3,
+  readKeyFile,
+  readPackageSbom,
+  writeSite
+} from "./chunks/chunk-UWE7DBE2.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli/commands.ts
@@ -56,7 +59,11 @@ var FLAGS = {
     value: "N",
     help: "build number, pkgrel (default: GITHUB_RUN_NUMBER, else 0)"
   },
-  stack: { type: "string", value: "alpine/3.N", help: "overrides stack: in the config" },
+  stack: {
+    type: "string",
+    value: "alpine/3.N",
+    help: "overrides stack: in the config; publish: the stack a build's output goes under when it has no pakman.json"
+  },
   arch: { type: "string", value: "ARCH", help: "Alpine architecture (default: this machine's)" },
   image: { type: "string", value: "REF", help: "base image instead of alpine:<N>" },
   "signing-key": {
@@ -122,10 +129,52 @@ var FLAGS = {
   endpoint: {
     type: "string",
     value: "URL",
-    help: "the platform (default: INSTELLAR_ENDPOINT, else https://opsmaru.com)"
+    help: "push: the platform (default: INSTELLAR_ENDPOINT, else https://opsmaru.com); publish s3: the S3 API of a store other than AWS (R2, MinIO, Backblaze, GCS), e.g. https://<account>.r2.cloudflarestorage.com"
   },
-  concurrency: { type: "string", value: "N", help: "files uploaded at once (default: 2)" },
+  concurrency: {
+    type: "string",
+    value: "N",
+    help: "files uploaded at once (default: 2 for push, 4 for publish)"
+  },
+  bucket: { type: "string", value: "NAME", help: "the bucket to publish the repository to" },
+  prefix: {
+    type: "string",
+    value: "PATH",
+    help: "a folder in the bucket the repository goes under (default: the top)"
+  },
+  region: {
+    type: "string",
+    value: "REGION",
+    help: "the bucket's region (default: AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1)"
+  },
+  "path-style": {
+    type: "boolean",
+    help: "address the bucket as <endpoint>/<bucket>/ (MinIO, most self-hosted stores) instead of <bucket>.<endpoint host>/"
+  },
+  "repository-url": {
+    type: "string",
+    value: "URL",
+    help: "where users fetch the repository, a CDN or custom domain (default: the bucket's own URL)"
+  },
+  overwrite: {
+    type: "boolean",
+    help: "replace packages that are in the bucket already with other bytes (default: refuse, a version must not change under its name)"
+  },
+  prune: {
+    type: "boolean",
+    help: "delete packages no index lists any more, in the directories published (default: delete nothing)"
+  },
   "dry-run": { type: "boolean", help: "print every call it would make, and make none" },
+  url: {
+    type: "string",
+    value: "URL",
+    help: "the public URL the directory is served at, as the install lines give it (https://owner.github.io/repo/)"
+  },
+  title: {
+    type: "string",
+    value: "TEXT",
+    help: "the heading of the page (default: Alpine Linux packages)"
+  },
   components: {
     type: "boolean",
     help: "one line per dependency instead of the document: package, CONTAINS or DEPENDS_ON, name, version, purl"
@@ -169,6 +218,21 @@ var COMMANDS = {
     ],
     summary: "deploy to Instellar/OpsMaru as the original's push does: upload the packages, the indexes and a zip of them to the storage the platform names, create the deployment for the commit and send kits, sizes, plans and page; --dry-run prints each call instead. Tokens come from INSTELLAR_AUTH_TOKEN and INSTELLAR_PACKAGE_TOKEN only, never flags"
   },
+  publish: {
+    operands: "s3 DIR",
+    flags: [
+      ...["bucket", "prefix", "region", "endpoint", "path-style", "repository-url"],
+      ...["stack", "overwrite", "prune", "concurrency"]
+    ],
+    required: ["bucket"],
+    summary: "upload a build's or a merge's output directory, a signed repository, to an S3-compatible bucket: packages, then each index, then the public key, then any front page; what the bucket holds with the same size and checksum is skipped, and a package there with other bytes is refused. Prints the repository URL and the lines for /etc/apk/repositories. Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN only, never flags"
+  },
+  site: {
+    operands: "DIR",
+    flags: ["url", "title"],
+    required: ["url"],
+    summary: "write the front page of a signed repository into DIR (a merged <stack>/<repo>/<arch>/ tree, or a build's <repo>/<arch>/, with <key-name>.rsa.pub at the top): index.html and README.md listing every package with its version, size, build time and SHA-256, and the lines that trust the key and add the repository; prints the files written"
+  },
   schema: { flags: [], summary: "print the JSON Schema of instellar.yml" },
   help: {
     operands: "[COMMAND]",
@@ -200,7 +264,15 @@ var CLI_FLAG = {
   "build-cache-paths": "build-cache-path",
   "build-cache-limit": "build-cache-limit",
   verify: "no-install-test",
-  sbom: "no-sbom"
+  sbom: "no-sbom",
+  "s3-bucket": "bucket",
+  "s3-prefix": "prefix",
+  "s3-region": "region",
+  "s3-endpoint": "endpoint",
+  "s3-path-style": "path-style",
+  "s3-overwrite": "overwrite",
+  "s3-prune": "prune",
+  "repository-url": "repository-url"
 };
 function spell(name) {
   const flag = FLAGS[name];
@@ -299,7 +371,9 @@ var HANDLERS = {
   build: build2,
   verify,
   sbom,
-  push
+  push,
+  publish,
+  site
 };
 async function schema(_values, _operands, { out }) {
   out.write(`${JSON.stringify(jsonSchema(), null, 2)}
@@ -482,15 +556,36 @@ async function verify(values, operands, { out, err }) {
 `);
   return failed ? 1 : 0;
 }
-async function push(values, _operands, { out, err }) {
-  const { workspace, configFile } = workspaceAndConfig(values);
-  const env = runEnvironment();
-  const concurrency = values.concurrency === void 0 ? void 0 : Number(values.concurrency);
-  if (concurrency !== void 0 && (!Number.isInteger(concurrency) || concurrency < 1)) {
-    err.write(`pakman: --concurrency must be a whole number above 0, not ${values.concurrency}
+async function site(values, operands, { out, err }) {
+  if (operands.length !== 1 || values.url === void 0) {
+    err.write("pakman: site needs one repository directory and --url URL\n");
+    return 2;
+  }
+  const dir = operands[0];
+  if (!(await stat(dir).catch(() => void 0))?.isDirectory()) {
+    err.write(`pakman: site: ${dir} is not a directory; give the repository's top directory
 `);
     return 2;
   }
+  const written = await writeSite(dir, {
+    url: values.url,
+    ...values.title !== void 0 && { title: values.title },
+    urlName: "--url"
+  });
+  for (const file of written.files) out.write(`${file}
+`);
+  const count = written.facts.directories.reduce((n, d) => n + d.packages.length, 0);
+  err.write(
+    `${count} packages in ${written.facts.directories.length} directories, for ${written.url}
+`
+  );
+  return 0;
+}
+async function push(values, _operands, { out, err }) {
+  const { workspace, configFile } = workspaceAndConfig(values);
+  const env = runEnvironment();
+  const concurrency = concurrencyOf(values, err);
+  if (concurrency === null) return 2;
   const loaded = await loadConfigFile(configFile);
   for (const d of loaded.diagnostics) err.write(`${formatDiagnostic(d)}
 `);
@@ -499,16 +594,13 @@ async function push(values, _operands, { out, err }) {
 `);
     return 1;
   }
-  const { runPush, Secrets } = await import("./chunks/deploy-WSLF6ZBM.js");
+  const { runPush } = await import("./chunks/deploy-QSC5JAC6.js");
   const authToken = env.instellarAuthToken;
   const packageToken = env.instellarPackageToken;
   const secrets = new Secrets(() => {
   }, [authToken, packageToken]);
   const dryRun = !!values["dry-run"];
-  const cancel = new AbortController();
-  const interrupted = () => cancel.abort("the push was interrupted");
-  process.once("SIGINT", interrupted);
-  try {
+  return interruptible("push", "the push was interrupted", secrets, err, async (signal) => {
     const pushed = await runPush({
       packagesDir: values["packages-dir"] ?? join(workspace, DEFAULT_OUTPUT),
       config: loaded.config,
@@ -530,16 +622,93 @@ async function push(values, _operands, { out, err }) {
 `),
       notice: (message) => err.write(`pakman: notice: ${message}
 `),
-      signal: cancel.signal
+      signal
     });
     if (!dryRun)
       out.write(
         `deployment ${pushed.deploymentId} (${pushed.created ? "created" : "already existed"}) ${pushed.ref} ${pushed.hash} ${pushed.archivePath}
 `
       );
+  });
+}
+async function publish(values, operands, { out, err }) {
+  const [target, dir, ...more] = operands;
+  if (target !== "s3" || dir === void 0 || more.length) {
+    err.write(
+      `pakman: publish takes a target and a directory, pakman publish s3 DIR --bucket NAME; got ${operands.join(" ") || "nothing"}
+`
+    );
+    return 2;
+  }
+  const concurrency = concurrencyOf(values, err);
+  if (concurrency === null) return 2;
+  const env = runEnvironment();
+  const { awsAccessKeyId, awsSecretAccessKey, awsSessionToken } = env;
+  if (!awsAccessKeyId || !awsSecretAccessKey) {
+    err.write(
+      "pakman: publish s3 takes its credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones); set them in the environment\n"
+    );
+    return 2;
+  }
+  const secrets = new Secrets(() => {
+  }, [awsAccessKeyId, awsSecretAccessKey, awsSessionToken]);
+  return interruptible(
+    "publish s3",
+    "the publish was interrupted",
+    secrets,
+    err,
+    async (signal) => {
+      const published = await publishS3({
+        dir,
+        ...values.stack !== void 0 && { stack: values.stack },
+        bucket: values.bucket ?? "",
+        ...values.prefix !== void 0 && { prefix: values.prefix },
+        ...(values.region ?? env.awsRegion) && { region: values.region ?? env.awsRegion },
+        ...values.endpoint !== void 0 && { endpoint: values.endpoint },
+        pathStyle: !!values["path-style"],
+        ...values["repository-url"] !== void 0 && { repositoryUrl: values["repository-url"] },
+        credentials: {
+          accessKeyId: awsAccessKeyId,
+          secretAccessKey: awsSecretAccessKey,
+          ...awsSessionToken && { sessionToken: awsSessionToken }
+        },
+        overwrite: !!values.overwrite,
+        prune: !!values.prune,
+        ...concurrency && { concurrency },
+        secrets,
+        option: terminalReporter(err).option,
+        log: (line) => err.write(`    ${line}
+`),
+        signal
+      });
+      out.write(`${published.repositoryUrl}
+`);
+      for (const line of published.repositories) out.write(`${line}
+`);
+      err.write(
+        `==> ${published.location}: ${published.uploaded.length} uploaded, ${published.skipped.length} unchanged, ${published.pruned.length} deleted
+`
+      );
+    }
+  );
+}
+function concurrencyOf(values, err) {
+  if (values.concurrency === void 0) return void 0;
+  const concurrency = Number(values.concurrency);
+  if (Number.isInteger(concurrency) && concurrency >= 1) return concurrency;
+  err.write(`pakman: --concurrency must be a whole number above 0, not ${values.concurrency}
+`);
+  return null;
+}
+async function interruptible(command, reason, secrets, err, run) {
+  const cancel = new AbortController();
+  const interrupted = () => cancel.abort(reason);
+  process.once("SIGINT", interrupted);
+  try {
+    await run(cancel.signal);
     return 0;
   } catch (error) {
-    err.write(`pakman: push: ${secrets.redact(error.message)}
+    err.write(`pakman: ${command}: ${secrets.redact(error.message)}
 `);
     return cancel.signal.aborted ? 130 : 1;
   } finally {

@@ -4,21 +4,27 @@ import {
   ActionsCache,
   build,
   buildCacheSettings,
-  defaultArtifactName,
   merge,
+  removeLeftovers,
+  render,
+  runEnvironment
+} from "./chunks/chunk-UZZUQCA5.js";
+import {
+  Secrets,
+  checkS3Settings,
+  defaultArtifactName,
+  defaultPagesUrl,
+  formatBytes,
+  loadConfigFile,
   parseSignatureChoice,
   publish,
   publishDirectory,
-  removeLeftovers,
-  render,
-  runEnvironment,
+  publishS3,
   secretsOf,
+  siteUrl,
+  writeSite,
   writeSubjectChecksums
-} from "./chunks/chunk-MJGPWDSS.js";
-import {
-  formatBytes,
-  loadConfigFile
-} from "./chunks/chunk-JTFKCGDY.js";
+} from "./chunks/chunk-UWE7DBE2.js";
 import {
   error,
   getBooleanInput,
@@ -53,6 +59,11 @@ function getInputs(env = runEnvironment()) {
   const authToken = getInput("instellar-auth-token") || env.instellarAuthToken || void 0;
   const packageToken = getInput("instellar-package-token") || env.instellarPackageToken || void 0;
   for (const token of [authToken, packageToken]) if (token) setSecret(token);
+  const accessKeyId = getInput("s3-access-key-id") || env.awsAccessKeyId || void 0;
+  const secretAccessKey = getInput("s3-secret-access-key") || env.awsSecretAccessKey || void 0;
+  const sessionToken = getInput("s3-session-token") || env.awsSessionToken || void 0;
+  for (const secret of [accessKeyId, secretAccessKey, sessionToken])
+    if (secret) setSecret(secret);
   return {
     config: optional("config") ?? "instellar.yml",
     workspace: optional("workspace") ?? env.workspace ?? process.cwd(),
@@ -77,6 +88,7 @@ function getInputs(env = runEnvironment()) {
     verify: flag("verify", true),
     sbom: flag("sbom", true),
     upload: parseUpload(optional("upload") ?? "artifact"),
+    ...optionalEntry("repositoryUrl", optional("repository-url")),
     ...optionalEntry("artifactName", optional("artifact-name")),
     ...optionalEntry(
       "releaseTag",
@@ -91,6 +103,18 @@ function getInputs(env = runEnvironment()) {
       ...optionalEntry("ref", optional("workflow-ref") ?? env.workflowRef ?? env.ref),
       dryRun: flag("instellar-dry-run", false)
     },
+    s3: {
+      ...optionalEntry("bucket", optional("s3-bucket")),
+      ...optionalEntry("prefix", optional("s3-prefix")),
+      ...optionalEntry("region", optional("s3-region") ?? (env.awsRegion || void 0)),
+      ...optionalEntry("endpoint", optional("s3-endpoint")),
+      pathStyle: flag("s3-path-style", false),
+      ...optionalEntry("accessKeyId", accessKeyId),
+      ...optionalEntry("secretAccessKey", secretAccessKey),
+      ...optionalEntry("sessionToken", sessionToken),
+      overwrite: flag("s3-overwrite", false),
+      prune: flag("s3-prune", false)
+    },
     mode: parseMode(optional("mode") ?? "build"),
     tempDir: env.runnerTemp || tmpdir(),
     ...optionalEntry("runRepository", env.repository),
@@ -103,15 +127,16 @@ function optionalEntry(key, value) {
 }
 function parseUpload(text) {
   const values = text.split(",").map((v) => v.trim()).filter(Boolean);
-  const unknown = values.filter((v) => !["artifact", "release", "instellar", "none"].includes(v));
+  const known = ["artifact", "release", "instellar", "pages", "s3", "none"];
+  const unknown = values.filter((v) => !known.includes(v));
   if (unknown.length)
-    throw new Error(
-      `upload: ${unknown.join(", ")} is not one of artifact, release, instellar, none`
-    );
+    throw new Error(`upload: ${unknown.join(", ")} is not one of ${known.join(", ")}`);
   return {
     artifact: values.includes("artifact"),
     release: values.includes("release"),
-    instellar: values.includes("instellar")
+    instellar: values.includes("instellar"),
+    pages: values.includes("pages"),
+    s3: values.includes("s3")
   };
 }
 function parseMode(text) {
@@ -155,10 +180,18 @@ function setPublishedOutputs(published) {
     setOutput("artifact-id", String(published.artifactId));
   if (published.artifactName) setOutput("artifact-name", published.artifactName);
   if (published.releaseUrl) setOutput("release-url", published.releaseUrl);
+  if (published.pagesArtifactId !== void 0)
+    setOutput("pages-artifact-id", String(published.pagesArtifactId));
+  if (published.repositoryUrl) setOutput("repository-url", published.repositoryUrl);
 }
 function setPushedOutputs(pushed) {
   setOutput("deployment-id", String(pushed.deploymentId));
   setOutput("archive-path", pushed.archivePath);
+}
+function setS3Outputs(published) {
+  setOutput("repository-url", published.repositoryUrl);
+  setOutput("s3-uploaded", JSON.stringify(published.uploaded));
+  setOutput("s3-skipped", JSON.stringify(published.skipped));
 }
 
 // src/action/reporter.ts
@@ -271,7 +304,7 @@ async function renderSummary(recipe, diagnostics) {
   addDiagnostics(diagnostics);
   await summary.write();
 }
-async function buildSummary(result, published = {}, pushed) {
+async function buildSummary(result, published = {}, pushed, bucket) {
   if (!runEnvironment().stepSummary) return;
   const { recipe, loaded } = result.rendered;
   summary.addHeading(
@@ -311,11 +344,12 @@ async function buildSummary(result, published = {}, pushed) {
     ...result.phases.map((p) => [p.name, p.seconds.toFixed(2)])
   ]);
   addPublished(published);
+  if (bucket) addBucket(bucket);
   if (pushed) addPushed(pushed);
   addDiagnostics([...loaded.diagnostics, ...recipe.diagnostics]);
   await summary.write();
 }
-async function mergeSummary(merged, published, pushed) {
+async function mergeSummary(merged, published, pushed, bucket) {
   if (!runEnvironment().stepSummary) return;
   summary.addHeading(`PAKman: one repository from ${merged.manifests.length} build jobs`, 2).addTable([
     [
@@ -333,6 +367,7 @@ async function mergeSummary(merged, published, pushed) {
     true
   );
   addPublished(published);
+  if (bucket) addBucket(bucket);
   if (pushed) addPushed(pushed);
   await summary.write();
 }
@@ -366,9 +401,29 @@ async function failureSummary(message, record) {
     summary.addHeading("Config errors", 3).addList(errors.map((d) => escape(`${d.line}:${d.column} ${d.message}`)));
   }
   addDiagnostics(record.diagnostics.filter((d) => d.severity !== "error"));
-  if (record.published.artifactName || record.published.releaseUrl) addPublished(record.published);
+  if (record.published.artifactName || record.published.releaseUrl || record.published.pagesArtifactId !== void 0)
+    addPublished(record.published);
   else summary.addRaw("<p>Nothing was published.</p>", true);
   await summary.write();
+}
+function addBucket(bucket) {
+  const repositories = bucket.repositories.map((url) => `<code>${escape(url)}</code>`);
+  summary.addHeading("Repository in S3", 3).addRaw(
+    `<p><a href="${escape(bucket.repositoryUrl)}">${escape(bucket.repositoryUrl)}</a> (<code>${escape(bucket.location)}</code>): ${bucket.uploaded.length} uploaded, ${bucket.skipped.length} unchanged and skipped${bucket.pruned.length ? `, ${bucket.pruned.length} deleted (prune)` : ""}</p>`,
+    true
+  ).addRaw(`<p>For /etc/apk/repositories: ${repositories.join(", ")}</p>`, true);
+  const rows = [
+    ...bucket.uploaded.map((name) => [
+      `<code>${escape(name)}</code>`,
+      bucket.replaced.includes(name) ? "replaced (overwrite)" : "uploaded"
+    ]),
+    ...bucket.pruned.map((name) => [`<code>${escape(name)}</code>`, "deleted (prune)"])
+  ];
+  if (rows.length)
+    summary.addDetails(
+      "Changes in the bucket",
+      `<table><tr><th>Object</th><th>Change</th></tr>${rows.map((r) => `<tr><td>${r[0]}</td><td>${r[1]}</td></tr>`).join("")}</table>`
+    );
 }
 function addPushed(pushed) {
   const deployment = `${escape(String(pushed.deploymentId))} (${pushed.created ? "created" : "already existed"})`;
@@ -411,7 +466,8 @@ function addPushed(pushed) {
 function addPublished(published) {
   const where = [
     published.artifactName && `artifact <code>${escape(published.artifactName)}</code>`,
-    published.releaseUrl && `<a href="${escape(published.releaseUrl)}">release</a>`
+    published.releaseUrl && `<a href="${escape(published.releaseUrl)}">release</a>`,
+    published.pagesArtifactId !== void 0 && `GitHub Pages artifact <code>github-pages</code> for <a href="${escape(published.repositoryUrl ?? "")}">${escape(published.repositoryUrl ?? "")}</a> (deploy it with actions/deploy-pages)`
   ].filter(Boolean);
   if (where.length) summary.addRaw(`<p>Published: ${where.join(", ")}</p>`, true);
 }
@@ -444,6 +500,7 @@ async function run() {
   const inputs = getInputs();
   const publishing = publishSettings(inputs);
   checkPushInputs(inputs);
+  checkS3Inputs(inputs);
   const workspace = resolve(inputs.workspace);
   const reporter = actionReporter(workspace);
   if (inputs.mode === "merge") return runMerge(inputs, workspace, publishing, reporter);
@@ -507,8 +564,9 @@ async function runBuild(inputs, workspace, publishing, reporter) {
     () => publish(built, publishing, (line) => info(line), runRecord.published)
   );
   setPublishedOutputs(published);
+  const bucket = inputs.upload.s3 ? await publishToS3(inputs, result.packagesDir, result.stack, reporter) : void 0;
   const pushed = inputs.upload.instellar ? await pushToInstellar(inputs, result.packagesDir, loaded.config, reporter) : void 0;
-  await buildSummary(result, published, pushed);
+  await buildSummary(result, published, pushed, bucket);
 }
 async function runMerge(inputs, workspace, publishing, reporter) {
   const config = inputs.upload.instellar ? await deploymentConfig(inputs, workspace, reporter) : void 0;
@@ -542,8 +600,17 @@ async function runMerge(inputs, workspace, publishing, reporter) {
   );
   setMergeOutputs(merged);
   setPublishedOutputs(published);
+  if (inputs.upload.s3 && !inputs.upload.pages) {
+    const repository = inputs.runRepository ?? inputs.repository;
+    await writeSite(merged.packagesDir, {
+      url: checkS3Settings(s3Settings(inputs, merged.packagesDir)).repositoryUrl,
+      urlName: "repository-url",
+      ...repository && { title: repository }
+    });
+  }
+  const bucket = inputs.upload.s3 ? await publishToS3(inputs, merged.packagesDir, void 0, reporter) : void 0;
   const pushed = config ? await pushToInstellar(inputs, merged.packagesDir, config, reporter) : void 0;
-  await mergeSummary(merged, published, pushed);
+  await mergeSummary(merged, published, pushed, bucket);
 }
 function checkPushInputs(inputs) {
   if (!inputs.upload.instellar || inputs.instellar.dryRun) return;
@@ -553,6 +620,62 @@ function checkPushInputs(inputs) {
   ].filter(Boolean);
   if (missing.length)
     throw new Error(`upload: instellar needs ${missing.join(" and ")}: pass the repository secrets`);
+}
+function checkS3Inputs(inputs) {
+  if (!inputs.upload.s3) return;
+  if (!inputs.s3.accessKeyId || !inputs.s3.secretAccessKey)
+    throw new Error(
+      "upload: s3 needs credentials: run aws-actions/configure-aws-credentials before this step (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), or pass s3-access-key-id and s3-secret-access-key"
+    );
+  checkS3Settings(s3Settings(inputs, ""));
+}
+function s3Settings(inputs, dir, stack) {
+  const { s3 } = inputs;
+  return {
+    dir,
+    ...stack && { stack },
+    bucket: s3.bucket ?? "",
+    ...s3.prefix && { prefix: s3.prefix },
+    ...s3.region && { region: s3.region },
+    ...s3.endpoint && { endpoint: s3.endpoint },
+    pathStyle: s3.pathStyle,
+    ...inputs.repositoryUrl && { repositoryUrl: inputs.repositoryUrl },
+    credentials: {
+      accessKeyId: s3.accessKeyId ?? "",
+      secretAccessKey: s3.secretAccessKey ?? "",
+      ...s3.sessionToken && { sessionToken: s3.sessionToken }
+    },
+    overwrite: s3.overwrite,
+    prune: s3.prune,
+    secrets: new Secrets(
+      (value) => setSecret(value),
+      [s3.accessKeyId, s3.secretAccessKey, s3.sessionToken]
+    ),
+    option: (name) => `the ${name} input`,
+    log: (line) => info(line)
+  };
+}
+async function publishToS3(inputs, dir, stack, reporter) {
+  const published = await reporter.group(
+    "Publish to S3",
+    () => stoppedOnCancel((signal) => publishS3({ ...s3Settings(inputs, dir, stack), signal }))
+  );
+  setS3Outputs(published);
+  return published;
+}
+function stoppedOnCancel(start) {
+  const cancel = new AbortController();
+  const running = start(cancel.signal);
+  state.onCancel(() => {
+    cancel.abort("the run was cancelled");
+    return running.then(
+      () => {
+      },
+      () => {
+      }
+    );
+  });
+  return running;
 }
 async function deploymentConfig(inputs, workspace, reporter) {
   const file = resolve(workspace, inputs.config);
@@ -565,13 +688,12 @@ async function deploymentConfig(inputs, workspace, reporter) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush, Secrets } = await import("./chunks/deploy-WSLF6ZBM.js");
+  const { runPush } = await import("./chunks/deploy-QSC5JAC6.js");
   const { instellar } = inputs;
-  const cancel = new AbortController();
   const pushed = await reporter.group(
     instellar.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",
-    () => {
-      const pushing = runPush({
+    () => stoppedOnCancel(
+      (signal) => runPush({
         packagesDir,
         config,
         repository: inputs.runRepository ?? inputs.repository ?? "",
@@ -589,19 +711,9 @@ async function pushToInstellar(inputs, packagesDir, config, reporter) {
         ),
         log: (line) => info(line),
         notice: (message) => notice(message),
-        signal: cancel.signal
-      });
-      state.onCancel(() => {
-        cancel.abort("the run was cancelled");
-        return pushing.then(
-          () => {
-          },
-          () => {
-          }
-        );
-      });
-      return pushing;
-    }
+        signal
+      })
+    )
   );
   if (!instellar.dryRun) setPushedOutputs(pushed);
   return pushed;
@@ -611,13 +723,32 @@ function publishSettings(inputs) {
   if (inputs.upload.release && !releaseTag) {
     throw new Error("upload: release needs a tag: push a tag, or set release-tag");
   }
+  const pages = inputs.upload.pages ? pagesSettings(inputs) : void 0;
   return {
     artifact: inputs.upload.artifact,
     ...releaseTag && { releaseTag },
+    ...pages && { pages },
     ...inputs.artifactName && { artifactName: inputs.artifactName },
     ...inputs.githubToken && { token: inputs.githubToken },
     repository: inputs.runRepository ?? inputs.repository ?? "",
     ...inputs.apiUrl && { apiUrl: inputs.apiUrl }
+  };
+}
+function pagesSettings(inputs) {
+  if (inputs.mode !== "merge")
+    throw new Error(
+      "upload: pages publishes the merged repository: use it in the merge job (mode: merge), which needs the build jobs"
+    );
+  const repository = inputs.runRepository ?? inputs.repository;
+  const url = inputs.repositoryUrl ?? defaultPagesUrl(repository ?? "");
+  if (!url)
+    throw new Error(
+      "upload: pages needs repository-url, or GITHUB_REPOSITORY (OWNER/NAME) for the github.io URL"
+    );
+  return {
+    url: siteUrl(url, "repository-url"),
+    tempDir: inputs.tempDir,
+    ...repository && { title: repository }
   };
 }
 

@@ -8,40 +8,45 @@ import {
   STACK_PATTERN,
   buildIdentity,
   byPosition,
-  checkPackageFile,
   checkPaths,
   checkSignatures,
+  claimOutputDir,
   configLabel,
   defaultKeyName,
   dependencyName,
+  downloadBuildArtifacts,
+  emptyOutputDir,
   fileText,
   findLockfiles,
   formatBytes,
   gitInWorkspace,
-  handOver,
   hasErrors,
-  indexMember,
-  indexText,
   list,
   listEntry,
   loadConfigFile,
+  mergeRepositories,
   parseRepository,
   planRecipe,
+  prepareSigningKey,
   readConfig,
   readHead,
   readIndex,
+  readPrivateKey,
+  removeSigningKey,
   renderRecipeStage,
-  replaceHead,
+  repositoryAssets,
+  resignFiles,
   resolveContext,
   secondsSince,
   sh,
-  signatureEntries,
-  signatureMember,
+  signatureEntryName,
+  signatureTypes,
   singleQuoted,
   stackSlug,
+  stageOutput,
   trustedKeys,
   word
-} from "./chunk-JTFKCGDY.js";
+} from "./chunk-UWE7DBE2.js";
 
 // src/github/context.ts
 function runEnvironment(env = process.env) {
@@ -63,6 +68,10 @@ function runEnvironment(env = process.env) {
     instellarAuthToken: env.INSTELLAR_AUTH_TOKEN,
     instellarPackageToken: env.INSTELLAR_PACKAGE_TOKEN,
     instellarEndpoint: env.INSTELLAR_ENDPOINT,
+    awsAccessKeyId: env.AWS_ACCESS_KEY_ID,
+    awsSecretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+    awsSessionToken: env.AWS_SESSION_TOKEN,
+    awsRegion: env.AWS_REGION || env.AWS_DEFAULT_REGION,
     docker: env.PAKMAN_DOCKER,
     cacheHome: env.XDG_CACHE_HOME
   };
@@ -358,18 +367,18 @@ async function settlePiped(stages, pipes) {
   if (first) throw first.error;
 }
 function exitCode(child) {
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve, reject) => {
     child.on("error", reject);
-    child.on("close", (code, signal) => resolve2(code ?? (signal ? 128 : 1)));
+    child.on("close", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });
 }
 function collect(stream) {
-  return new Promise((resolve2) => {
+  return new Promise((resolve) => {
     let text = "";
     stream.setEncoding("utf8");
     stream.on("data", (chunk) => text += chunk);
-    stream.on("end", () => resolve2(text));
-    stream.on("error", () => resolve2(text));
+    stream.on("end", () => resolve(text));
+    stream.on("error", () => resolve(text));
   });
 }
 function lastLine(text) {
@@ -976,874 +985,6 @@ async function survey(root) {
   return { bytes, credentials: credentials.sort() };
 }
 
-// src/publish/subjects.ts
-import { writeFile as writeFile2 } from "node:fs/promises";
-import { basename, join as join6 } from "node:path";
-async function writeSubjectChecksums(files, dir, name) {
-  const lines = files.filter((f) => f.kind === "package" || f.kind === "sbom").map((f) => `${f.sha256}  ${basename(f.path)}
-`);
-  const path = join6(dir, `${name}.sha256`);
-  await writeFile2(path, lines.join(""), { mode: 420 });
-  return path;
-}
-
-// src/publish/index.ts
-import { readdir as readdir6, writeFile as writeFile6 } from "node:fs/promises";
-import { basename as basename7, join as join13 } from "node:path";
-
-// src/publish/artifact.ts
-import { readdir as readdir4 } from "node:fs/promises";
-
-// src/publish/output.ts
-import {
-  chmod as chmod2,
-  mkdir as mkdir4,
-  mkdtemp as mkdtemp4,
-  readdir as readdir3,
-  realpath,
-  rename as rename3,
-  rm as rm6,
-  stat as stat5,
-  writeFile as writeFile4
-} from "node:fs/promises";
-import { homedir as homedir2 } from "node:os";
-import { basename as basename5, dirname as dirname3, join as join10, resolve, sep } from "node:path";
-
-// src/publish/manifest.ts
-import { readFile as readFile5 } from "node:fs/promises";
-import { basename as basename4, join as join9 } from "node:path";
-
-// src/signing/key.ts
-import {
-  createHash as createHash3,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPair
-} from "node:crypto";
-import { chmod, mkdtemp as mkdtemp3, readFile as readFile3, rm as rm5, stat as stat3, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join7 } from "node:path";
-import { promisify as promisify2 } from "node:util";
-var KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9@._+-]*$/;
-var KeyError = class extends Error {
-  name = "KeyError";
-};
-var MAX_KEY_FILE_BYTES = 64 * 1024;
-async function readKeyFile(file, label, expected) {
-  const info = await stat3(file).catch(() => void 0);
-  const problem = !info ? "missing" : !info.isFile() ? "not a file" : info.size > MAX_KEY_FILE_BYTES ? `${info.size} bytes, too large for a key` : void 0;
-  if (problem) throw new KeyError(`${label} is ${problem}: expected ${expected}`);
-  return readFile3(file, "utf8");
-}
-function secretsOf(privateKeyPem) {
-  const lines = privateKeyPem.split(/\r?\n/).filter((l) => l.length >= 16 && !l.startsWith("-----"));
-  return [privateKeyPem.trim(), ...lines];
-}
-async function prepareSigningKey(input, parent, owner) {
-  checkKeyName(input.name);
-  const ephemeral = !input.privateKey?.trim();
-  const privateKey = ephemeral ? await generateKey() : readPrivateKey(input.privateKey);
-  const publicKeyPem = publicKeyOf(privateKey);
-  if (input.publicKey?.trim()) {
-    let given;
-    try {
-      given = createPublicKey(input.publicKey.trim()).export({ type: "spki", format: "pem" }).toString();
-    } catch {
-      throw new KeyError("the public key given is not a PEM public key");
-    }
-    if (given !== publicKeyPem) {
-      throw new KeyError(
-        "the public key given does not belong to the signing key; packages signed with it would not verify"
-      );
-    }
-  }
-  const name = ephemeral && input.nameIsDefault ? throwawayKeyName(input.name, publicKeyPem) : input.name;
-  const dir = await mkdtemp3(join7(parent, "pakman-key-"));
-  await chmod(dir, 448);
-  const privateKeyFile = join7(dir, `${name}.rsa`);
-  const publicKeyFile = `${privateKeyFile}.pub`;
-  const privatePem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-  await writeFile3(privateKeyFile, privatePem, { mode: 384 });
-  await writeFile3(publicKeyFile, publicKeyPem, { mode: 420 });
-  await chmod(privateKeyFile, 384);
-  await chmod(publicKeyFile, 420);
-  if (owner) for (const path of [dir, privateKeyFile, publicKeyFile]) await handOver(path, owner);
-  return { name, dir, privateKeyFile, publicKeyFile, publicKeyPem, ephemeral };
-}
-async function removeSigningKey(dir) {
-  await rm5(dir, { recursive: true, force: true });
-}
-function throwawayKeyName(base, publicKeyPem) {
-  const der = createPublicKey(publicKeyPem).export({ type: "spki", format: "der" });
-  return `${base}-throwaway-${createHash3("sha256").update(der).digest("hex").slice(0, 8)}`;
-}
-function checkKeyName(name) {
-  if (!KEY_NAME.test(name)) {
-    throw new KeyError(
-      `signing key name ${JSON.stringify(name)} may hold letters, digits and @ . _ + - only`
-    );
-  }
-}
-function publicKeyOf(privateKey) {
-  return createPublicKey(privateKey).export({ type: "spki", format: "pem" }).toString();
-}
-function readPrivateKey(pem) {
-  let key;
-  try {
-    key = createPrivateKey(pem.replace(/\\n/g, "\n").trim());
-  } catch {
-    throw new KeyError(
-      "the signing key is not a PEM private key (expected -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)"
-    );
-  }
-  if (key.asymmetricKeyType !== "rsa") {
-    throw new KeyError(
-      `the signing key is ${key.asymmetricKeyType ?? "not RSA"}; abuild signs with RSA keys only`
-    );
-  }
-  return key;
-}
-async function generateKey() {
-  const { privateKey } = await promisify2(generateKeyPair)("rsa", { modulusLength: 4096 });
-  return privateKey;
-}
-
-// src/signing/resign.ts
-import { createHash as createHash4 } from "node:crypto";
-import { readFile as readFile4, stat as stat4 } from "node:fs/promises";
-import { basename as basename2, dirname as dirname2, join as join8 } from "node:path";
-
-// src/signing/sign.ts
-import { sign } from "node:crypto";
-var SIGNATURE_CHOICES = ["rsa", "rsa256", "both"];
-function parseSignatureChoice(text, option) {
-  const choice = text.trim().toLowerCase();
-  if (SIGNATURE_CHOICES.includes(choice)) return choice;
-  throw new Error(
-    `${option} is ${JSON.stringify(text)}: expected one of ${SIGNATURE_CHOICES.join(", ")} (rsa: RSA/SHA-1, what every apk reads; rsa256: RSA/SHA-256; both: an RSA256 and an RSA signature)`
-  );
-}
-var DIGEST = { RSA: "sha1", RSA256: "sha256" };
-function signatureTypes(choice) {
-  return choice === "rsa" ? ["RSA"] : choice === "rsa256" ? ["RSA256"] : ["RSA256", "RSA"];
-}
-function signatureEntryName(type, keyFile) {
-  return `.SIGN.${type}.${keyFile}`;
-}
-function signatures(member, key, keyFile, mtime, choice) {
-  return signatureEntries(
-    signatureTypes(choice).map((type) => ({
-      name: signatureEntryName(type, keyFile),
-      signature: sign(DIGEST[type], member, key)
-    })),
-    mtime
-  );
-}
-function signMember(member, key, keyFile, mtime, choice = "rsa") {
-  const head = choice === "rsa" ? signatureMember(signatureEntryName("RSA", keyFile), sign("sha1", member, key), mtime) : signatures(member, key, keyFile, mtime, choice);
-  return Buffer.concat([head, member]);
-}
-
-// src/signing/resign.ts
-async function resignFiles(resigning) {
-  const { key, keyFile, choice, log } = resigning;
-  const trusted = trustedKeys([[keyFile, publicKeyOf(key)]]);
-  const names = signatureTypes(choice).map((type) => `.SIGN.${type}`);
-  const packages = /* @__PURE__ */ new Map();
-  for (const file of resigning.files.filter((f) => f.kind === "package")) {
-    const head = await readHead(file.path);
-    checkOwnSignature(file.path, checkSignatures(head.signatures, head.signed, trusted), keyFile);
-    const mtime = head.signatureMtime ?? Math.floor(Date.now() / 1e3);
-    await replaceHead(
-      file.path,
-      head.signatureLength,
-      signatures(head.signed, key, keyFile, mtime, choice)
-    );
-    const identity = `Q1${createHash4("sha1").update(head.signed).digest("base64")}`;
-    packages.set(file.path, { identity, size: (await stat4(file.path)).size });
-    log(`${basename2(file.path)}: ${names.join(" + ")}`);
-  }
-  for (const file of resigning.files.filter((f) => f.kind === "index")) {
-    await resignIndex(file.path, packages, { ...resigning, trusted });
-    log(`${basename2(file.path)}: ${names.join(" + ")}, sizes of the re-signed packages`);
-  }
-}
-async function resignIndex(path, packages, { key, keyFile, choice, trusted }) {
-  const { size } = await stat4(path);
-  if (size > MAX_INDEX_BYTES)
-    throw new Error(`${path} is ${size} bytes, more than the ${MAX_INDEX_BYTES} PAKman reads`);
-  const head = await readHead(path, MAX_INDEX_BYTES);
-  checkOwnSignature(path, checkSignatures(head.signatures, head.signed, trusted), keyFile);
-  const index = readIndex(await readFile4(path));
-  let changed = false;
-  const text = index.entries.map((entry) => {
-    const resigned = packages.get(join8(dirname2(path), `${entry.name}-${entry.version}.apk`));
-    if (resigned && resigned.identity !== entry.checksum)
-      throw new Error(
-        `${path} lists ${entry.name}-${entry.version} as C:${entry.checksum}, the package is ${resigned.identity}; not re-signing an index that does not match its packages`
-      );
-    if (resigned && resigned.size !== entry.size) changed = true;
-    const lines = entry.fields.map(
-      ([letter, value]) => letter === "S" && resigned ? `S:${resigned.size}` : `${letter}:${value}`
-    );
-    return `${lines.join("\n")}
-
-`;
-  }).join("");
-  const rewritten = changed ? indexMember(text, index.description, index.mtime) : head.signed;
-  const signed = signatures(rewritten, key, keyFile, head.signatureMtime ?? index.mtime, choice);
-  await replaceHead(path, size, Buffer.concat([signed, rewritten]));
-}
-function checkOwnSignature(path, verdict, keyFile) {
-  if (verdict.verdict !== "OK")
-    throw new Error(
-      `${path}: ${verdict.verdict} with ${keyFile} (${verdict.reason}); only what abuild signed with this run's key is re-signed`
-    );
-}
-
-// src/signing/trust.ts
-import { createPrivateKey as createPrivateKey2, createPublicKey as createPublicKey2 } from "node:crypto";
-import { basename as basename3 } from "node:path";
-async function loadTrustedKeys(files) {
-  const keys = /* @__PURE__ */ new Map();
-  for (const file of files) {
-    const pem = await readKeyFile(file, file, "a public key file NAME.rsa.pub");
-    keys.set(basename3(file), trustedPublicKey(file, pem));
-  }
-  return keys;
-}
-function trustedPublicKey(file, pem) {
-  if (/-----BEGIN (RSA |ENCRYPTED )?PRIVATE KEY-----/.test(pem)) {
-    let privateKey = true;
-    try {
-      createPrivateKey2(pem);
-    } catch {
-      privateKey = /ENCRYPTED/.test(pem);
-    }
-    if (privateKey) {
-      throw new KeyError(
-        `${file} is a private key: give the public key (NAME.rsa.pub, e.g. from openssl pkey -pubout), named as the packages' signatures name it`
-      );
-    }
-  }
-  try {
-    return createPublicKey2(pem);
-  } catch {
-    throw new KeyError(`${file} is not a PEM public key (expected -----BEGIN PUBLIC KEY-----)`);
-  }
-}
-
-// src/publish/manifest.ts
-var MANIFEST = "pakman.json";
-async function readManifests(dirs) {
-  return Promise.all(
-    dirs.map(async (dir) => {
-      try {
-        return JSON.parse(await readFile5(join9(dir, MANIFEST), "utf8"));
-      } catch (error) {
-        throw new Error(
-          `${MANIFEST} in ${basename4(dir)} is unreadable: ${error.message}`,
-          {
-            cause: error
-          }
-        );
-      }
-    })
-  );
-}
-function mergeKeyName(manifests, given) {
-  if (given.keyName) checkKeyName(given.keyName);
-  const named = [...new Set(manifests.map((m) => m.keyName).filter(Boolean))];
-  if (named.length > 1) {
-    throw new Error(
-      `the build jobs signed with different keys (${named.join(", ")} in their ${MANIFEST}); merge only builds signed with one key`
-    );
-  }
-  const [built] = named;
-  if (built && given.keyName && given.keyName !== built) {
-    throw new Error(
-      `signing-key-name is ${given.keyName}, but the build jobs signed as ${built} (${MANIFEST}); drop the input or give them the same name`
-    );
-  }
-  const name = built ?? given.keyName ?? given.defaultKeyName;
-  if (!name)
-    throw new Error(
-      "merge needs signing-key-name: no build artifact names its key, and no repository is known"
-    );
-  checkKeyName(name);
-  return name;
-}
-function mergeSignature(manifests) {
-  const recorded = [...new Set(manifests.map((m) => m.signature ?? "rsa"))];
-  const unknown = recorded.filter((s) => !SIGNATURE_CHOICES.includes(s));
-  if (unknown.length)
-    throw new Error(
-      `${MANIFEST} names signature ${unknown.map((s) => JSON.stringify(s)).join(", ")}, not one of ${SIGNATURE_CHOICES.join(", ")}`
-    );
-  if (recorded.length > 1)
-    throw new Error(
-      `the build jobs signed with different signature choices (${recorded.join(", ")} in their ${MANIFEST}); give every build job the same signature input`
-    );
-  return recorded[0] ?? "rsa";
-}
-
-// src/publish/output.ts
-var OUTPUT_MARKER = ".pakman-output";
-var DEFAULT_OUTPUT = join10(".pakman", "packages");
-async function claimOutputDir(dir, workspace, option) {
-  const target = resolve(dir);
-  const existing = await stat5(target).catch(() => void 0);
-  if (existing && !existing.isDirectory())
-    throw new Error(
-      `the output directory ${dir} (${option}) is not a directory; name a directory for packages`
-    );
-  await mkdir4(target, { recursive: true });
-  const real = await realpath(target);
-  const protectedDirs = [sep, homedir2(), await realpath(workspace)];
-  const inside = (parent, child) => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
-  if (protectedDirs.some((p) => inside(real, p))) {
-    throw new Error(
-      `the output directory ${dir} (${option}) would hold the workspace or the home directory; choose a directory of its own`
-    );
-  }
-  const entries = await readdir3(real);
-  const ours = entries.includes(OUTPUT_MARKER) || entries.includes(MANIFEST);
-  if (entries.length && !ours) {
-    const shown = entries.sort().slice(0, 5).join(", ") + (entries.length > 5 ? ", \u2026" : "");
-    throw new Error(
-      `the output directory ${dir} (${option}) holds files PAKman did not write (${shown}). PAKman replaces the contents of its output directory, so it only uses one that is empty or that it wrote before (it holds ${OUTPUT_MARKER}). Set ${option} to a new or empty directory, or move those files away; nothing was changed.`
-    );
-  }
-  await writeFile4(join10(real, OUTPUT_MARKER), markerText(), { mode: 420 });
-  return real;
-}
-function markerText() {
-  return "This directory is output of PAKman; each build replaces what is in it.\n";
-}
-async function emptyOutputDir(real) {
-  for (const entry of await readdir3(real)) {
-    if (entry !== OUTPUT_MARKER) await rm6(join10(real, entry), { recursive: true, force: true });
-  }
-}
-async function stageOutput(real, owner) {
-  const parent = dirname3(real);
-  const dir = await mkdtemp4(join10(parent, `.${basename5(real)}.pakman-staging-`));
-  await writeFile4(join10(dir, OUTPUT_MARKER), markerText(), { mode: 420 });
-  await chmod2(dir, (await stat5(real)).mode & 4095);
-  await handOver(dir, owner);
-  const discard = () => rm6(dir, { recursive: true, force: true });
-  return {
-    dir,
-    discard,
-    async commit(files = {}) {
-      for (const [name, text] of Object.entries(files))
-        await writeFile4(join10(dir, name), text, { mode: 420 });
-      const old = `${dir}-old`;
-      try {
-        await rename3(real, old);
-      } catch {
-        await emptyOutputDir(real);
-        for (const entry of await readdir3(dir)) await rename3(join10(dir, entry), join10(real, entry));
-        await discard();
-        return;
-      }
-      await rename3(dir, real);
-      await rm6(old, { recursive: true, force: true });
-    }
-  };
-}
-
-// src/publish/artifact.ts
-import { join as join11 } from "node:path";
-async function uploadDirectory(name, dir, log) {
-  const { DefaultArtifactClient } = await import("./artifact-BP65M57T.js");
-  const client = new DefaultArtifactClient();
-  const files = await listFiles(dir);
-  const upload = () => client.uploadArtifact(name, files, dir, { compressionLevel: 0 });
-  let response;
-  try {
-    response = await upload();
-  } catch (error) {
-    if (!/already exists/i.test(error.message)) throw error;
-    log(`an artifact named ${name} exists from an earlier attempt; replacing it`);
-    await client.deleteArtifact(name);
-    response = await upload();
-  }
-  if (!response.id) throw new Error(`the artifact service did not confirm the upload of ${name}`);
-  return { id: response.id, size: response.size ?? 0 };
-}
-async function listFiles(dir) {
-  const entries = await readdir4(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile() && e.name !== OUTPUT_MARKER).map((e) => join11(e.parentPath, e.name)).sort();
-}
-
-// src/publish/release.ts
-import { openAsBlob } from "node:fs";
-var AlreadyExistsError = class extends Error {
-};
-async function publishAssets(releaser, tag, files, log, options = {}) {
-  let release;
-  try {
-    release = await findRelease(releaser, tag);
-    let publishes;
-    if (release) {
-      publishes = release.draft;
-      log(`found ${release.draft ? "draft " : ""}release ${tag}`);
-    } else {
-      ;
-      ({ release, publishes } = await createRelease(releaser, tag, log));
-    }
-    await uploadAll(releaser, release, files, log, options.concurrency ?? 4);
-    if (!publishes) {
-      if (release.draft) log(`release ${tag} is published by the job that created it`);
-      return release;
-    }
-    const current = await releaser.get(release);
-    if (!current.draft) return current;
-    const done = await releaser.publish(current);
-    log(`published release ${tag}`);
-    return done;
-  } catch (error) {
-    const left = release?.draft ? `; it is left a draft, re-run the job to finish it` : "";
-    throw new Error(`release ${tag}: ${message(error)}${left}`, { cause: error });
-  }
-}
-async function findRelease(releaser, tag) {
-  return await releaser.findPublished(tag) ?? chooseRelease(await releaser.listByTag(tag));
-}
-function chooseRelease(releases) {
-  const byAge = [...releases].sort((a, b) => a.id - b.id);
-  return byAge.find((r) => !r.draft) ?? byAge[0];
-}
-async function createRelease(releaser, tag, log) {
-  let mine;
-  try {
-    mine = await releaser.createDraft(tag);
-  } catch (error) {
-    if (!(error instanceof AlreadyExistsError)) throw error;
-    const theirs = await findRelease(releaser, tag);
-    if (!theirs) throw new Error(`release ${tag} exists, yet cannot be found`, { cause: error });
-    log(`release ${tag} was created by another job meanwhile; adding to it`);
-    return { release: theirs, publishes: false };
-  }
-  const chosen = chooseRelease([
-    mine,
-    ...(await releaser.listByTag(tag)).filter((r) => r.id !== mine.id)
-  ]);
-  if (chosen.id === mine.id) {
-    log(`created draft release ${tag}`);
-    return { release: mine, publishes: true };
-  }
-  await releaser.deleteRelease(mine);
-  log(`release ${tag} was created by another job at the same time; adding to it`);
-  return { release: chosen, publishes: false };
-}
-async function uploadAll(releaser, release, files, log, concurrency) {
-  const existing = new Map((await releaser.listAssets(release)).map((a) => [a.name, a]));
-  await eachLimited(files, concurrency, async (file) => {
-    const old = existing.get(file.name);
-    if (old) {
-      log(`replacing ${file.name}`);
-      await releaser.deleteAsset(old);
-    }
-    try {
-      await releaser.uploadAsset(release, file);
-    } catch (error) {
-      if (!(error instanceof AlreadyExistsError)) throw error;
-      log(`replacing ${file.name}`);
-      const now = (await releaser.listAssets(release)).find((a) => a.name === file.name);
-      if (now) await releaser.deleteAsset(now);
-      await releaser.uploadAsset(release, file);
-    }
-    log(`uploaded ${file.name}`);
-  });
-}
-async function eachLimited(items, limit, task) {
-  let next = 0;
-  let failure;
-  const worker = async () => {
-    while (!failure && next < items.length) {
-      const item = items[next++];
-      try {
-        await task(item);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (failure) throw failure.error;
-}
-function message(error) {
-  return error instanceof Error ? error.message : String(error);
-}
-var SERVER_ERROR_RETRIES = 3;
-var GitHubReleaser = class _GitHubReleaser {
-  constructor(octokit, owner, repo, retries = SERVER_ERROR_RETRIES) {
-    this.octokit = octokit;
-    this.owner = owner;
-    this.repo = repo;
-    this.retries = retries;
-  }
-  octokit;
-  owner;
-  repo;
-  retries;
-  static async create(token, repository, options = {}) {
-    const parsed = parseRepository(repository);
-    if (!parsed) throw new Error(`repository must be owner/name, not "${repository}"`);
-    return new _GitHubReleaser(
-      await createOctokit(token, options),
-      parsed.owner,
-      parsed.name,
-      options.retries ?? SERVER_ERROR_RETRIES
-    );
-  }
-  async findPublished(tag) {
-    try {
-      const { data } = await this.octokit.rest.repos.getReleaseByTag({ ...this.where, tag });
-      return toRelease(data);
-    } catch (error) {
-      if (status(error) === 404) return void 0;
-      throw apiError(`looking up release ${tag}`, error, this.retries);
-    }
-  }
-  async listByTag(tag) {
-    const releases = await this.call(
-      "listing releases",
-      () => this.octokit.paginate(this.octokit.rest.repos.listReleases, {
-        ...this.where,
-        per_page: 100
-      })
-    );
-    return releases.filter((r) => r.tag_name === tag).map(toRelease);
-  }
-  async createDraft(tag) {
-    const { data } = await this.call(
-      `creating release ${tag}`,
-      () => this.octokit.rest.repos.createRelease({
-        ...this.where,
-        tag_name: tag,
-        name: tag,
-        draft: true
-      })
-    );
-    return toRelease(data);
-  }
-  async get(release) {
-    const { data } = await this.call(
-      `reading release ${release.tag}`,
-      () => this.octokit.rest.repos.getRelease({ ...this.where, release_id: release.id })
-    );
-    return toRelease(data);
-  }
-  async deleteRelease(release) {
-    await this.call(
-      `deleting draft release ${release.tag} (${release.id})`,
-      () => this.octokit.rest.repos.deleteRelease({ ...this.where, release_id: release.id })
-    );
-  }
-  async listAssets(release) {
-    const assets = await this.call(
-      `listing the assets of release ${release.tag}`,
-      () => this.octokit.paginate(this.octokit.rest.repos.listReleaseAssets, {
-        ...this.where,
-        release_id: release.id,
-        per_page: 100
-      })
-    );
-    return assets.map((a) => ({ id: a.id, name: a.name }));
-  }
-  async deleteAsset(asset) {
-    try {
-      await this.octokit.rest.repos.deleteReleaseAsset({ ...this.where, asset_id: asset.id });
-    } catch (error) {
-      if (status(error) !== 404) throw apiError(`deleting asset ${asset.name}`, error, this.retries);
-    }
-  }
-  async uploadAsset(release, file) {
-    const data = await openAsBlob(file.path);
-    const response = await this.call(
-      `uploading ${file.name}`,
-      () => this.octokit.request({
-        method: "POST",
-        url: release.uploadUrl,
-        name: file.name,
-        data,
-        headers: { "content-type": "application/octet-stream" }
-      })
-    );
-    const asset = response.data;
-    return { id: asset.id, name: asset.name };
-  }
-  async publish(release) {
-    const { data } = await this.call(
-      `publishing release ${release.tag}`,
-      () => this.octokit.rest.repos.updateRelease({
-        ...this.where,
-        release_id: release.id,
-        draft: false
-      })
-    );
-    return toRelease(data);
-  }
-  get where() {
-    return { owner: this.owner, repo: this.repo };
-  }
-  async call(what, request) {
-    try {
-      return await request();
-    } catch (error) {
-      throw apiError(what, error, this.retries);
-    }
-  }
-};
-async function createOctokit(token, options = {}) {
-  const [{ getOctokit }, { retry }, { throttling }, { default: Bottleneck }] = await Promise.all([
-    import("./github-SBRASMSG.js"),
-    import("./dist-bundle-M6RDEQDN.js"),
-    import("./dist-bundle-THW2IRK6.js"),
-    import("./light-CJZSGWNI.js")
-  ]);
-  const log = options.log ?? (() => {
-  });
-  const base = options.retryAfterBaseValue ?? 1e3;
-  const limit = options.rateLimitRetries ?? 3;
-  const maxWait = options.maxRateLimitWait ?? 600;
-  const onLimit = (kind) => (retryAfter, request, _, count) => {
-    const where = `${request.method} ${request.url}`;
-    if (count >= limit || retryAfter > maxWait) {
-      log(
-        `GitHub's ${kind} stopped ${where}; not retrying (${count} retries, wait ${retryAfter}s)`
-      );
-      return false;
-    }
-    log(`GitHub's ${kind} hit ${where}; retrying in ${retryAfter}s (${count + 1} of ${limit})`);
-    return true;
-  };
-  return getOctokit(
-    token,
-    {
-      baseUrl: options.apiUrl ?? "https://api.github.com",
-      retry: {
-        retries: options.retries ?? SERVER_ERROR_RETRIES,
-        retryAfterBaseValue: base,
-        doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451]
-      },
-      throttle: {
-        retryAfterBaseValue: base,
-        onRateLimit: onLimit("rate limit"),
-        onSecondaryRateLimit: onLimit("secondary rate limit"),
-        // Groups of their own: the plugin's defaults are shared by every Octokit in the process.
-        // They space out when writes start; uploads still overlap once started.
-        write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs ?? 1e3 }),
-        notifications: new Bottleneck.Group({
-          maxConcurrent: 1,
-          minTime: options.notifyingWriteIntervalMs ?? 3e3
-        })
-      }
-    },
-    retry,
-    throttling
-  );
-}
-function status(error) {
-  return error?.status;
-}
-function apiError(what, error, retries) {
-  const failure = error;
-  if (failure.status === 422 && failure.response?.data?.errors?.some((e) => e.code === "already_exists")) {
-    return new AlreadyExistsError(`${what}: already exists`, { cause: error });
-  }
-  if (failure.status === void 0) return new Error(`${what}: ${message(error)}`, { cause: error });
-  const attempts = failure.status >= 500 ? ` after ${retries + 1} attempts` : "";
-  const hint = failure.status === 403 && !/rate limit/i.test(failure.message ?? "") ? "; the token needs permission to write contents (permissions: contents: write)" : "";
-  return new Error(
-    `${what} failed: HTTP ${failure.status} (${failure.message ?? "no message"})${attempts}${hint}`,
-    { cause: error }
-  );
-}
-function toRelease(data) {
-  return {
-    id: data.id,
-    tag: data.tag_name,
-    draft: data.draft,
-    url: data.html_url,
-    uploadUrl: data.upload_url
-  };
-}
-
-// src/publish/merge.ts
-import { copyFile as copyFile2, mkdir as mkdir5, mkdtemp as mkdtemp5, readdir as readdir5, rm as rm7, stat as stat6, writeFile as writeFile5 } from "node:fs/promises";
-import { tmpdir as tmpdir4 } from "node:os";
-import { basename as basename6, join as join12 } from "node:path";
-async function mergeRepositories(artifactDirs, settings) {
-  const privateKey = readPrivateKey(settings.signingKey);
-  const manifests = await readManifests(artifactDirs);
-  const keyName = mergeKeyName(manifests, settings);
-  const signature = mergeSignature(manifests);
-  const publicKeyPem = publicKeyOf(privateKey);
-  const keyFile = `${keyName}.rsa.pub`;
-  const trusted = trustedKeys([[keyFile, publicKeyPem]]);
-  const byDirectory = /* @__PURE__ */ new Map();
-  for (const [i, dir] of artifactDirs.entries()) {
-    const manifest = manifests[i];
-    for (const part of [manifest.stack, manifest.arch]) {
-      if (typeof part !== "string" || !/^[A-Za-z0-9._:@/-]+$/.test(part) || part.split("/").some((p) => p === ".." || p === "")) {
-        throw new Error(
-          `${MANIFEST} in ${basename6(dir)} names an unusable stack or arch: ${JSON.stringify(part)}`
-        );
-      }
-    }
-    for (const file of await apkFiles(dir)) {
-      const checked = await checkPackageFile(file.path, trusted);
-      if (checked.verdict !== "OK") {
-        throw new Error(
-          `${manifest.stack} ${manifest.arch} ${basename6(file.path)}: ${checked.verdict} with ${keyFile} (${checked.reason}); merge only packages signed with the same key`
-        );
-      }
-      const target = join12(manifest.stack, file.repo, file.arch);
-      await mkdir5(join12(settings.outputDir, target), { recursive: true });
-      await copyFile2(file.path, join12(settings.outputDir, target, basename6(file.path)));
-      const sbom = file.path.replace(/\.apk$/, ".spdx.json");
-      await copyFile2(sbom, join12(settings.outputDir, target, basename6(sbom))).catch(
-        (error) => {
-          if (error.code !== "ENOENT") throw error;
-        }
-      );
-      const list2 = byDirectory.get(target) ?? [];
-      list2.push({
-        pkg: { pkginfo: checked.pkginfo, identity: checked.identity },
-        fileSize: checked.size
-      });
-      byDirectory.set(target, list2);
-    }
-  }
-  for (const [target, packages] of byDirectory) {
-    const arch = basename6(target);
-    const text = indexText(packages, arch);
-    const member = indexMember(text, `${target} `, settings.mtime);
-    await writeFile5(
-      join12(settings.outputDir, target, "APKINDEX.tar.gz"),
-      signMember(member, privateKey, keyFile, settings.mtime, signature)
-    );
-    settings.log(
-      `${target}: ${packages.length} packages, APKINDEX.tar.gz signed with ${keyFile} (${signature})`
-    );
-  }
-  const publicKeyFile = join12(settings.outputDir, keyFile);
-  await writeFile5(publicKeyFile, publicKeyPem);
-  const count = [...byDirectory.values()].reduce((n, list2) => n + list2.length, 0);
-  return {
-    directories: [...byDirectory.keys()].sort(),
-    packages: count,
-    publicKeyFile,
-    keyName,
-    signature,
-    manifests
-  };
-}
-async function apkFiles(dir) {
-  const entries = await readdir5(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile() && e.name.endsWith(".apk")).map((e) => {
-    const parts = join12(e.parentPath, e.name).slice(dir.length + 1).split("/");
-    return {
-      path: join12(e.parentPath, e.name),
-      repo: parts.at(-3) ?? "main",
-      arch: parts.at(-2) ?? "noarch"
-    };
-  }).sort((a, b) => a.path.localeCompare(b.path));
-}
-async function downloadBuildArtifacts(log, tempDir = tmpdir4()) {
-  const { DefaultArtifactClient } = await import("./artifact-BP65M57T.js");
-  const client = new DefaultArtifactClient();
-  const root = await mkdtemp5(join12(tempDir, "pakman-merge-"));
-  const { artifacts } = await client.listArtifacts();
-  const dirs = [];
-  for (const artifact of artifacts) {
-    const path = join12(root, String(artifact.id));
-    await client.downloadArtifact(artifact.id, { path });
-    const isBuild = await stat6(join12(path, MANIFEST)).then(
-      () => true,
-      () => false
-    );
-    log(`${artifact.name}: ${isBuild ? "packages" : "not a PAKman build, skipped"}`);
-    if (isBuild) dirs.push(path);
-  }
-  return { dirs, cleanup: () => rm7(root, { recursive: true, force: true }) };
-}
-
-// src/publish/index.ts
-function assetName(stack, arch, file) {
-  return `${stackSlug(stack)}-${arch}-${basename7(file)}`;
-}
-async function repositoryAssets(dir, merged) {
-  const assets = [];
-  for (const sub of merged.directories) {
-    const parts = sub.split("/");
-    const stack = parts.slice(0, -2).join("/");
-    for (const file of (await readdir6(join13(dir, sub))).sort())
-      assets.push({ name: assetName(stack, parts.at(-1), file), path: join13(dir, sub, file) });
-  }
-  assets.push({ name: basename7(merged.publicKeyFile), path: merged.publicKeyFile });
-  return assets;
-}
-function defaultArtifactName(built) {
-  return `${built.packageName}-${stackSlug(built.stack)}-${built.arch}`;
-}
-async function publish(built, settings, log, published = {}) {
-  if (settings.artifact) {
-    const manifest = {
-      package: built.packageName,
-      version: built.version,
-      release: built.release,
-      stack: built.stack,
-      arch: built.arch,
-      keyName: built.keyName,
-      signature: built.signature
-    };
-    await writeFile6(join13(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}
-`);
-  }
-  return publishDirectory(
-    {
-      dir: built.packagesDir,
-      artifactName: settings.artifactName ?? defaultArtifactName(built),
-      assets: [
-        ...built.files.map((f) => ({
-          name: assetName(built.stack, built.arch, f.relativePath),
-          path: f.path
-        })),
-        { name: basename7(built.publicKeyFile), path: built.publicKeyFile }
-      ]
-    },
-    settings,
-    log,
-    published
-  );
-}
-async function publishDirectory(output, settings, log, published = {}) {
-  if (settings.artifact) {
-    const artifact = await uploadDirectory(output.artifactName, output.dir, log);
-    log(`uploaded artifact ${output.artifactName} (id ${artifact.id}, ${artifact.size} bytes)`);
-    published.artifactId = artifact.id;
-    published.artifactName = output.artifactName;
-  }
-  if (settings.releaseTag) {
-    const releaser = settings.releaser ?? await GitHubReleaser.create(
-      requireValue(settings.token, "a GitHub token"),
-      requireValue(settings.repository, "the repository"),
-      { log, ...settings.apiUrl && { apiUrl: settings.apiUrl } }
-    );
-    const release = await publishAssets(releaser, settings.releaseTag, output.assets, log);
-    published.releaseUrl = release.url;
-  }
-  return published;
-}
-function requireValue(value, what) {
-  if (!value) throw new Error(`releasing needs ${what}`);
-  return value;
-}
-
 // src/pipeline/render.ts
 async function check(settings, option) {
   const loaded = await loadConfigFile(settings.configFile);
@@ -1886,12 +1027,12 @@ function contextOptions(settings, option) {
 }
 
 // src/pipeline/build.ts
-import { readFile as readFile7, stat as stat8 } from "node:fs/promises";
+import { readFile as readFile4, stat as stat4 } from "node:fs/promises";
 import { freemem } from "node:os";
-import { join as join18 } from "node:path";
+import { join as join10 } from "node:path";
 
 // src/abuild/index.ts
-import { join as join15 } from "node:path";
+import { join as join7 } from "node:path";
 
 // src/abuild/scripts.ts
 var CONTAINER_PATHS = {
@@ -2046,8 +1187,8 @@ exit "$status"
 }
 
 // src/abuild/packages.ts
-import { readdir as readdir7, stat as stat7 } from "node:fs/promises";
-import { join as join14, relative } from "node:path";
+import { readdir as readdir3, stat as stat3 } from "node:fs/promises";
+import { join as join6, relative } from "node:path";
 async function collectBuiltFiles(packagesDir) {
   const files = [];
   for (const path of await walk(packagesDir)) {
@@ -2063,7 +1204,7 @@ async function collectBuiltFiles(packagesDir) {
       kind: isIndex ? "index" : "package",
       ...parsed && { name: parsed[1], version: parsed[2] },
       arch,
-      size: (await stat7(path)).size
+      size: (await stat3(path)).size
     });
   }
   return files.sort((a, b) => a.relativePath.localeCompare(b.relativePath));
@@ -2086,10 +1227,10 @@ function withDigests(files, digests) {
   });
 }
 async function walk(dir) {
-  const entries = await readdir7(dir, { withFileTypes: true }).catch(() => []);
+  const entries = await readdir3(dir, { withFileTypes: true }).catch(() => []);
   const nested = await Promise.all(
     entries.map(
-      (e) => e.isDirectory() ? walk(join14(dir, e.name)) : Promise.resolve(e.isFile() ? [join14(dir, e.name)] : [])
+      (e) => e.isDirectory() ? walk(join6(dir, e.name)) : Promise.resolve(e.isFile() ? [join6(dir, e.name)] : [])
     )
   );
   return nested.flat();
@@ -2097,8 +1238,8 @@ async function walk(dir) {
 
 // src/abuild/index.ts
 var BuildError = class extends Error {
-  constructor(message2, phase, tail) {
-    super(message2);
+  constructor(message, phase, tail) {
+    super(message);
     this.phase = phase;
     this.tail = tail;
   }
@@ -2137,7 +1278,7 @@ async function runAbuild(build2) {
       // Only ever read: root packs it, nothing in the build writes it.
       { source: build2.workspace, target: CONTAINER_PATHS.workspace, readOnly: true },
       {
-        source: join15(build2.workspace, build2.recipeDir),
+        source: join7(build2.workspace, build2.recipeDir),
         target: `${CONTAINER_PATHS.recipes}/${build2.recipeDir.replace(/^\.apk\//, "")}`
       },
       { source: build2.packagesDir, target: CONTAINER_PATHS.packages },
@@ -2177,7 +1318,7 @@ ${shown.join("\n")}`,
 function cacheMounts(cache) {
   return [
     ...HOME_CACHE_DIRS.map((dir) => ({
-      source: join15(cache.homeDir, dir),
+      source: join7(cache.homeDir, dir),
       target: `${BUILD_HOME}/${dir}`
     })),
     { source: cache.sourceDir, target: CACHED_SOURCE }
@@ -2195,13 +1336,13 @@ async function commitTime(workspace) {
 }
 
 // src/verify/index.ts
-import { readFile as readFile6 } from "node:fs/promises";
-import { dirname as dirname5, join as join17, relative as relative4 } from "node:path";
+import { readFile as readFile3 } from "node:fs/promises";
+import { dirname as dirname3, join as join9, relative as relative4 } from "node:path";
 
 // src/verify/sbom.ts
-import { createHash as createHash5 } from "node:crypto";
-import { writeFile as writeFile7 } from "node:fs/promises";
-import { basename as basename8, dirname as dirname4, join as join16, relative as relative2 } from "node:path";
+import { createHash as createHash3 } from "node:crypto";
+import { writeFile as writeFile2 } from "node:fs/promises";
+import { basename, dirname as dirname2, join as join8, relative as relative2 } from "node:path";
 var SHA1 = "APK-TOOLS.checksum.SHA1";
 var PackageSboms = class {
   seen = /* @__PURE__ */ new Map();
@@ -2209,7 +1350,7 @@ var PackageSboms = class {
   observe = (path) => {
     const seen = {
       files: /* @__PURE__ */ new Map(),
-      sbomPath: `${SBOM_DIR}/${basename8(path, ".apk")}.spdx.json`,
+      sbomPath: `${SBOM_DIR}/${basename(path, ".apk")}.spdx.json`,
       sbom: [],
       sbomBytes: 0
     };
@@ -2244,17 +1385,17 @@ var PackageSboms = class {
         continue;
       }
       const document = Buffer.concat(seen.sbom);
-      const beside = join16(dirname4(path), `${basename8(path, ".apk")}.spdx.json`);
-      await writeFile7(beside, document, { mode: 420 });
-      const parsed = /^(.+)-([^-]+-r\d+)\.apk$/.exec(basename8(path));
+      const beside = join8(dirname2(path), `${basename(path, ".apk")}.spdx.json`);
+      await writeFile2(beside, document, { mode: 420 });
+      const parsed = /^(.+)-([^-]+-r\d+)\.apk$/.exec(basename(path));
       written.push({
         path: beside,
         relativePath: relative2(packagesDir, beside),
         kind: "sbom",
         ...parsed && { name: parsed[1], version: parsed[2] },
-        arch: basename8(dirname4(path)),
+        arch: basename(dirname2(path)),
         size: document.length,
-        sha256: createHash5("sha256").update(document).digest("hex")
+        sha256: createHash3("sha256").update(document).digest("hex")
       });
     }
     if (problems.length)
@@ -2457,11 +1598,11 @@ async function timed(steps, name, fn) {
   return result;
 }
 async function installedSize(packagesDir, files, main) {
-  const dir = dirname5(main.relativePath);
-  const index = files.find((f) => f.kind === "index" && dirname5(f.relativePath) === dir);
+  const dir = dirname3(main.relativePath);
+  const index = files.find((f) => f.kind === "index" && dirname3(f.relativePath) === dir);
   if (!index) return void 0;
   try {
-    const entries = readIndex(await readFile6(join17(packagesDir, index.relativePath))).entries;
+    const entries = readIndex(await readFile3(join9(packagesDir, index.relativePath))).entries;
     const entry = entries.find((e) => e.name === main.name && e.version === main.version);
     const size = Number(entry?.fields.find(([letter]) => letter === "I")?.[1]);
     return Number.isFinite(size) ? size : void 0;
@@ -2495,7 +1636,7 @@ async function build(settings, reporter) {
         label: target.label,
         packages: dependencies,
         ...settings.cache && { cache: settings.cache },
-        warn: (message2) => reporter.warning(message2),
+        warn: (message) => reporter.warning(message),
         imageOption: reporter.option("image")
       })
     );
@@ -2559,7 +1700,7 @@ async function build(settings, reporter) {
       collected = await phases.run("Sign", async () => {
         await resignFiles({
           files: unsigned,
-          key: readPrivateKey(await readFile7(key.privateKeyFile, "utf8")),
+          key: readPrivateKey(await readFile4(key.privateKeyFile, "utf8")),
           keyFile: `${keyName}.rsa.pub`,
           choice: signature,
           log: containers.log
@@ -2591,10 +1732,10 @@ async function build(settings, reporter) {
       keyName,
       signature,
       ephemeralKey: key.ephemeral,
-      publicKeyFile: join18(outputDir, `${keyName}.rsa.pub`),
+      publicKeyFile: join10(outputDir, `${keyName}.rsa.pub`),
       packagesDir: outputDir,
       // Where they are now: the same relative paths, in the output directory.
-      files: files.map((f) => ({ ...f, path: join18(outputDir, f.relativePath) })),
+      files: files.map((f) => ({ ...f, path: join10(outputDir, f.relativePath) })),
       environment,
       ...cacheReport && { buildCache: cacheReport },
       phases: phases.seconds
@@ -2610,7 +1751,7 @@ async function start(settings, reporter, phases) {
   const { option } = reporter;
   const docker = settings.docker ?? new Docker();
   const architecture = await targetArchitecture(settings.arch, option);
-  const owner = await stat8(settings.workspace);
+  const owner = await stat4(settings.workspace);
   const outputDir = await claimOutputDir(
     settings.packagesDir,
     settings.workspace,
@@ -2688,8 +1829,8 @@ function inline(reporter) {
 }
 
 // src/pipeline/merge.ts
-import { readFile as readFile8 } from "node:fs/promises";
-import { basename as basename9 } from "node:path";
+import { readFile as readFile5 } from "node:fs/promises";
+import { basename as basename2 } from "node:path";
 async function merge(settings, reporter) {
   if (!settings.signingKey?.trim()) {
     throw new Error(
@@ -2719,14 +1860,14 @@ async function merge(settings, reporter) {
         signingKey: settings.signingKey,
         ...settings.keyName && { keyName: settings.keyName },
         ...repository && { defaultKeyName: defaultKeyName(repository) },
-        mtime: Number(settings.sourceDateEpoch) || Math.floor(Date.now() / 1e3),
+        ...Number(settings.sourceDateEpoch) && { mtime: Number(settings.sourceDateEpoch) },
         log: (l) => reporter.info(l)
       })
     );
     await reporter.group("Verify", async () => {
       const key = {
-        name: basename9(merged.publicKeyFile, ".rsa.pub"),
-        pem: await readFile8(merged.publicKeyFile, "utf8")
+        name: basename2(merged.publicKeyFile, ".rsa.pub"),
+        pem: await readFile5(merged.publicKeyFile, "utf8")
       };
       await verifyRepository(packagesDir, key, "the merged repository does not verify", {
         signature: merged.signature
@@ -2742,7 +1883,7 @@ async function merge(settings, reporter) {
 }
 
 // src/pipeline/leftovers.ts
-import { rm as rm8 } from "node:fs/promises";
+import { rm as rm5 } from "node:fs/promises";
 function recordLeftovers(leftovers) {
   return {
     onContainer: (name, scratchDir) => {
@@ -2758,7 +1899,7 @@ async function removeLeftovers(leftovers, log) {
   for (const name of leftovers.containers) {
     if (await docker.removeContainer(name)) log(`removed container ${name}`);
   }
-  for (const dir of leftovers.scratch) await rm8(dir, { recursive: true, force: true });
+  for (const dir of leftovers.scratch) await rm5(dir, { recursive: true, force: true });
   if (leftovers.keyDir) {
     await removeSigningKey(leftovers.keyDir);
     log("removed the signing key files");
@@ -2772,15 +1913,6 @@ export {
   DirectoryBuildCache,
   ActionsBuildCache,
   buildCacheSettings,
-  readKeyFile,
-  secretsOf,
-  parseSignatureChoice,
-  loadTrustedKeys,
-  DEFAULT_OUTPUT,
-  writeSubjectChecksums,
-  defaultArtifactName,
-  publish,
-  publishDirectory,
   check,
   render,
   build,

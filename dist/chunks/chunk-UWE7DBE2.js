@@ -2867,8 +2867,8 @@ var require_int2 = __commonJS({
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     function intResolve(str, offset, radix, { intAsBigInt }) {
-      const sign = str[0];
-      if (sign === "-" || sign === "+")
+      const sign2 = str[0];
+      if (sign2 === "-" || sign2 === "+")
         offset += 1;
       str = str.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
@@ -2884,10 +2884,10 @@ var require_int2 = __commonJS({
             break;
         }
         const n2 = BigInt(str);
-        return sign === "-" ? BigInt(-1) * n2 : n2;
+        return sign2 === "-" ? BigInt(-1) * n2 : n2;
       }
       const n = parseInt(str, radix);
-      return sign === "-" ? -1 * n : n;
+      return sign2 === "-" ? -1 * n : n;
     }
     function intStringify(node2, radix, prefix) {
       const { value } = node2;
@@ -3034,11 +3034,11 @@ var require_timestamp = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
-      const sign = str[0];
-      const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
+      const sign2 = str[0];
+      const parts = sign2 === "-" || sign2 === "+" ? str.substring(1) : str;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
-      return sign === "-" ? num(-1) * res : res;
+      return sign2 === "-" ? num(-1) * res : res;
     }
     function stringifySexagesimal(node2) {
       let { value } = node2;
@@ -3047,9 +3047,9 @@ var require_timestamp = __commonJS({
         num = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node2);
-      let sign = "";
+      let sign2 = "";
       if (value < 0) {
-        sign = "-";
+        sign2 = "-";
         value *= num(-1);
       }
       const _60 = num(60);
@@ -3064,7 +3064,7 @@ var require_timestamp = __commonJS({
           parts.unshift(value);
         }
       }
-      return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+      return sign2 + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
       identify: (value) => typeof value === "bigint" || Number.isInteger(value),
@@ -3680,22 +3680,22 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name2, pos, code, message) {
+      constructor(name2, pos, code, message2) {
         super();
         this.name = name2;
         this.code = code;
-        this.message = message;
+        this.message = message2;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code, message2) {
+        super("YAMLParseError", pos, code, message2);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code, message2) {
+        super("YAMLWarning", pos, code, message2);
       }
     };
     var prettifyError2 = (src, lc) => (error62) => {
@@ -3969,10 +3969,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -3986,7 +3986,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep5) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -4010,7 +4010,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4026,7 +4026,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4117,7 +4117,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep5 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -4131,13 +4131,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep5 + cb;
+              sep5 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep5 += source;
               hasSpace = true;
               break;
             default:
@@ -4180,18 +4180,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
+          if (!props.anchor && !props.tag && !sep5 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4245,8 +4245,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+        if (!isMap2 && !sep5 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4258,7 +4258,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4269,8 +4269,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
+              if (sep5)
+                for (const st of sep5) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4287,7 +4287,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4375,8 +4375,8 @@ var require_compose_collection = __commonJS({
         const { anchor: anchor2, newlineAfterProp: nl } = props;
         const lastProp = anchor2 && tagToken ? anchor2.offset > tagToken.offset ? anchor2 : tagToken : anchor2 ?? tagToken;
         if (lastProp && (!nl || nl.offset < lastProp.offset)) {
-          const message = "Missing newline after block sequence props";
-          onError(lastProp, "MISSING_CHAR", message);
+          const message2 = "Missing newline after block sequence props";
+          onError(lastProp, "MISSING_CHAR", message2);
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
@@ -4448,15 +4448,15 @@ var require_resolve_block_scalar = __commonJS({
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
-            const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
-            onError(offset + indent.length, "MISSING_CHAR", message);
+            const message2 = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
+            onError(offset + indent.length, "MISSING_CHAR", message2);
           }
           if (header.indent === 0)
             trimIndent = indent.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
-            const message = "Block scalar values in collections must be indented";
-            onError(offset, "BAD_INDENT", message);
+            const message2 = "Block scalar values in collections must be indented";
+            onError(offset, "BAD_INDENT", message2);
           }
           break;
         }
@@ -4467,7 +4467,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep2 = "";
+      let sep5 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines2[i][0].slice(trimIndent) + "\n";
@@ -4479,29 +4479,29 @@ var require_resolve_block_scalar = __commonJS({
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
           const src = header.indent ? "explicit indentation indicator" : "first line";
-          const message = `Block scalar lines must not be less indented than their ${src}`;
-          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
+          const message2 = `Block scalar lines must not be less indented than their ${src}`;
+          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message2);
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          value += sep5 + indent.slice(trimIndent) + content;
+          sep5 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          if (sep5 === " ")
+            sep5 = "\n";
+          else if (!prevMoreIndented && sep5 === "\n")
+            sep5 = "\n\n";
+          value += sep5 + indent.slice(trimIndent) + content;
+          sep5 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep2 === "\n")
+          if (sep5 === "\n")
             value += "\n";
           else
-            sep2 = "\n";
+            sep5 = "\n";
         } else {
-          value += sep2 + content;
-          sep2 = " ";
+          value += sep5 + content;
+          sep5 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4558,8 +4558,8 @@ var require_resolve_block_scalar = __commonJS({
             break;
           case "comment":
             if (strict && !hasSpace) {
-              const message = "Comments must be separated from other tokens by white space characters";
-              onError(token, "MISSING_CHAR", message);
+              const message2 = "Comments must be separated from other tokens by white space characters";
+              onError(token, "MISSING_CHAR", message2);
             }
             length += token.source.length;
             comment = token.source.substring(1);
@@ -4570,8 +4570,8 @@ var require_resolve_block_scalar = __commonJS({
             break;
           /* istanbul ignore next should not happen */
           default: {
-            const message = `Unexpected token in block scalar header: ${token.type}`;
-            onError(token, "UNEXPECTED_TOKEN", message);
+            const message2 = `Unexpected token in block scalar header: ${token.type}`;
+            onError(token, "UNEXPECTED_TOKEN", message2);
             const ts = token.source;
             if (ts && typeof ts === "string")
               length += ts.length;
@@ -4684,25 +4684,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep2 = " ";
+      let sep5 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep5 === "\n")
+            res += sep5;
           else
-            sep2 = "\n";
+            sep5 = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep5 + lm;
+          sep5 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
+      return res + sep5 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -4964,13 +4964,13 @@ var require_compose_node = __commonJS({
             if (anchor2)
               node2.anchor = anchor2.source.substring(1);
           } catch (error62) {
-            const message = error62 instanceof Error ? error62.message : String(error62);
-            onError(token, "RESOURCE_EXHAUSTION", message);
+            const message2 = error62 instanceof Error ? error62.message : String(error62);
+            onError(token, "RESOURCE_EXHAUSTION", message2);
           }
           break;
         default: {
-          const message = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
-          onError(token, "UNEXPECTED_TOKEN", message);
+          const message2 = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
+          onError(token, "UNEXPECTED_TOKEN", message2);
           isSrcToken = false;
         }
       }
@@ -5126,12 +5126,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning2) => {
+        this.onError = (source, code, message2, warning2) => {
           const pos = getErrorPos(source);
           if (warning2)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code, message2));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code, message2));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -5201,10 +5201,10 @@ ${cb}` : comment;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning2) => {
+            this.directives.add(token.source, (offset, message2, warning2) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message, warning2);
+              this.onError(pos, "BAD_DIRECTIVE", message2, warning2);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -5293,12 +5293,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code, message2) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code, message2);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code, message2);
         };
         switch (token.type) {
           case "scalar":
@@ -5512,14 +5512,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep2, value }) {
+    function stringifyItem({ start, key, sep: sep5, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep2)
-        for (const st of sep2)
+      if (sep5)
+        for (const st of sep5)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -6458,8 +6458,8 @@ var require_parser = __commonJS({
         }
         const type = cst.tokenType(source);
         if (!type) {
-          const message = `Not a YAML token: ${source}`;
-          yield* this.pop({ type: "error", offset: this.offset, message, source });
+          const message2 = `Not a YAML token: ${source}`;
+          yield* this.pop({ type: "error", offset: this.offset, message: message2, source });
           this.offset += source.length;
         } else if (type === "scalar") {
           this.atNewLine = false;
@@ -6549,8 +6549,8 @@ var require_parser = __commonJS({
       *pop(error62) {
         const token = error62 ?? this.stack.pop();
         if (!token) {
-          const message = "Tried to pop an empty stack";
-          yield { type: "error", offset: this.offset, source: "", message };
+          const message2 = "Tried to pop an empty stack";
+          yield { type: "error", offset: this.offset, source: "", message: message2 };
         } else if (this.stack.length === 0) {
           yield token;
         } else {
@@ -6686,18 +6686,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep5;
           if (scalar2.end) {
-            sep2 = scalar2.end;
-            sep2.push(this.sourceToken);
+            sep5 = scalar2.end;
+            sep5.push(this.sourceToken);
             delete scalar2.end;
           } else
-            sep2 = [this.sourceToken];
+            sep5 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar2.offset,
             indent: scalar2.indent,
-            items: [{ start, key: scalar2, sep: sep2 }]
+            items: [{ start, key: scalar2, sep: sep5 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -6850,15 +6850,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
+                  const sep5 = it.sep;
+                  sep5.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep2 }]
+                    items: [{ start: start2, key, sep: sep5 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -7052,13 +7052,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep5 = fc.end.splice(1, fc.end.length);
+            sep5.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep2 }]
+              items: [{ start, key: fc, sep: sep5 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -7236,7 +7236,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse4(src, reviver, options) {
+    function parse6(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7277,7 +7277,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse4;
+    exports.parse = parse6;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument3;
     exports.stringify = stringify2;
@@ -7336,9 +7336,659 @@ var require_dist = __commonJS({
   }
 });
 
+// src/remote/errors.ts
+var PushError = class extends Error {
+  constructor(step, message2, details = {}) {
+    super(`${step}: ${message2}`);
+    this.step = step;
+    this.status = details.status;
+    this.transient = details.transient ?? false;
+    this.retryAfterMs = details.retryAfterMs;
+  }
+  step;
+  name = "PushError";
+  status;
+  transient;
+  retryAfterMs;
+};
+function excerpt(body, limit = 600) {
+  const text = body.replace(/\s+/g, " ").trim();
+  return text.length > limit ? `${text.slice(0, limit)}\u2026` : text;
+}
+function describeNetworkError(error62) {
+  const e = error62;
+  if (e?.name === "TimeoutError") return "no answer in time (timeout)";
+  const cause = e?.cause?.code ?? e?.cause?.message;
+  return `connection failed (${cause ?? e?.message ?? String(error62)})`;
+}
+function stopReason(signal) {
+  return typeof signal.reason === "string" ? signal.reason : "another upload failed";
+}
+
+// src/remote/retry.ts
+var DEFAULT_RETRY = { attempts: 5, baseDelayMs: 1e3, maxDelayMs: 2e4 };
+async function withRetry(call3, policy, log2, signal) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call3();
+    } catch (error62) {
+      if (!(error62 instanceof PushError) || !error62.transient || attempt >= policy.attempts)
+        throw error62;
+      if (signal?.aborted) throw error62;
+      const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+      const delay = Math.min(
+        policy.maxDelayMs,
+        error62.retryAfterMs ?? Math.round(backoff / 2 + Math.random() * backoff / 2)
+      );
+      log2(
+        `${error62.message}; trying again in ${(delay / 1e3).toFixed(1)}s (attempt ${attempt + 1} of ${policy.attempts})`
+      );
+      await new Promise((resolve4) => setTimeout(resolve4, delay));
+    }
+  }
+}
+function retryAfterMs(header) {
+  if (!header) return void 0;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1e3;
+  const date5 = Date.parse(header);
+  return Number.isNaN(date5) ? void 0 : Math.max(0, date5 - Date.now());
+}
+function isTransientStatus(status2) {
+  return status2 >= 500 || status2 === 429;
+}
+
+// src/remote/secrets.ts
+var Secrets = class {
+  /** `masked`: secrets the caller has masked already (onAdd is not called for them). */
+  constructor(onAdd = () => {
+  }, masked = []) {
+    this.onAdd = onAdd;
+    for (const value of masked) if (value) this.values.add(value);
+  }
+  onAdd;
+  values = /* @__PURE__ */ new Set();
+  add(value) {
+    if (!value || this.values.has(value)) return;
+    this.values.add(value);
+    this.onAdd(value);
+  }
+  redact(text) {
+    let out = text;
+    for (const value of [...this.values].sort((a, b) => b.length - a.length))
+      out = out.split(value).join("***");
+    return out;
+  }
+};
+
+// src/remote/s3.ts
+import { createHash } from "node:crypto";
+import { open, readFile, stat } from "node:fs/promises";
+
+// node_modules/aws4fetch/dist/aws4fetch.esm.mjs
+var encoder = new TextEncoder();
+var HOST_SERVICES = {
+  appstream2: "appstream",
+  cloudhsmv2: "cloudhsm",
+  email: "ses",
+  marketplace: "aws-marketplace",
+  mobile: "AWSMobileHubService",
+  pinpoint: "mobiletargeting",
+  queue: "sqs",
+  "git-codecommit": "codecommit",
+  "mturk-requester-sandbox": "mturk-requester",
+  "personalize-runtime": "personalize"
+};
+var UNSIGNABLE_HEADERS = /* @__PURE__ */ new Set([
+  "authorization",
+  "content-type",
+  "content-length",
+  "user-agent",
+  "presigned-expires",
+  "expect",
+  "x-amzn-trace-id",
+  "range",
+  "connection"
+]);
+var AwsClient = class {
+  constructor({ accessKeyId, secretAccessKey, sessionToken, service, region, cache, retries, initRetryMs }) {
+    if (accessKeyId == null) throw new TypeError("accessKeyId is a required option");
+    if (secretAccessKey == null) throw new TypeError("secretAccessKey is a required option");
+    this.accessKeyId = accessKeyId;
+    this.secretAccessKey = secretAccessKey;
+    this.sessionToken = sessionToken;
+    this.service = service;
+    this.region = region;
+    this.cache = cache || /* @__PURE__ */ new Map();
+    this.retries = retries != null ? retries : 10;
+    this.initRetryMs = initRetryMs || 50;
+  }
+  async sign(input2, init) {
+    if (input2 instanceof Request) {
+      const { method, url: url2, headers, body } = input2;
+      init = Object.assign({ method, url: url2, headers }, init);
+      if (init.body == null && headers.has("Content-Type")) {
+        init.body = body != null && headers.has("X-Amz-Content-Sha256") ? body : await input2.clone().arrayBuffer();
+      }
+      input2 = url2;
+    }
+    const signer = new AwsV4Signer(Object.assign({ url: input2.toString() }, init, this, init && init.aws));
+    const signed = Object.assign({}, init, await signer.sign());
+    delete signed.aws;
+    try {
+      return new Request(signed.url.toString(), signed);
+    } catch (e) {
+      if (e instanceof TypeError) {
+        return new Request(signed.url.toString(), Object.assign({ duplex: "half" }, signed));
+      }
+      throw e;
+    }
+  }
+  async fetch(input2, init) {
+    for (let i = 0; i <= this.retries; i++) {
+      const fetched = fetch(await this.sign(input2, init));
+      if (i === this.retries) {
+        return fetched;
+      }
+      const res = await fetched;
+      if (res.status < 500 && res.status !== 429) {
+        return res;
+      }
+      await new Promise((resolve4) => setTimeout(resolve4, Math.random() * this.initRetryMs * Math.pow(2, i)));
+    }
+    throw new Error("An unknown error occurred, ensure retries is not negative");
+  }
+};
+var AwsV4Signer = class {
+  constructor({ method, url: url2, headers, body, accessKeyId, secretAccessKey, sessionToken, service, region, cache, datetime: datetime3, signQuery, appendSessionToken, allHeaders, singleEncode }) {
+    if (url2 == null) throw new TypeError("url is a required option");
+    if (accessKeyId == null) throw new TypeError("accessKeyId is a required option");
+    if (secretAccessKey == null) throw new TypeError("secretAccessKey is a required option");
+    this.method = method || (body ? "POST" : "GET");
+    this.url = new URL(url2);
+    this.headers = new Headers(headers || {});
+    this.body = body;
+    this.accessKeyId = accessKeyId;
+    this.secretAccessKey = secretAccessKey;
+    this.sessionToken = sessionToken;
+    let guessedService, guessedRegion;
+    if (!service || !region) {
+      [guessedService, guessedRegion] = guessServiceRegion(this.url, this.headers);
+    }
+    this.service = service || guessedService || "";
+    this.region = region || guessedRegion || "us-east-1";
+    this.cache = cache || /* @__PURE__ */ new Map();
+    this.datetime = datetime3 || (/* @__PURE__ */ new Date()).toISOString().replace(/[:-]|\.\d{3}/g, "");
+    this.signQuery = signQuery;
+    this.appendSessionToken = appendSessionToken || this.service === "iotdevicegateway";
+    this.headers.delete("Host");
+    if (this.service === "s3" && !this.signQuery && !this.headers.has("X-Amz-Content-Sha256")) {
+      this.headers.set("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD");
+    }
+    const params = this.signQuery ? this.url.searchParams : this.headers;
+    params.set("X-Amz-Date", this.datetime);
+    if (this.sessionToken && !this.appendSessionToken) {
+      params.set("X-Amz-Security-Token", this.sessionToken);
+    }
+    this.signableHeaders = ["host", ...this.headers.keys()].filter((header) => allHeaders || !UNSIGNABLE_HEADERS.has(header)).sort();
+    this.signedHeaders = this.signableHeaders.join(";");
+    this.canonicalHeaders = this.signableHeaders.map((header) => header + ":" + (header === "host" ? this.url.host : (this.headers.get(header) || "").replace(/\s+/g, " "))).join("\n");
+    this.credentialString = [this.datetime.slice(0, 8), this.region, this.service, "aws4_request"].join("/");
+    if (this.signQuery) {
+      if (this.service === "s3" && !params.has("X-Amz-Expires")) {
+        params.set("X-Amz-Expires", "86400");
+      }
+      params.set("X-Amz-Algorithm", "AWS4-HMAC-SHA256");
+      params.set("X-Amz-Credential", this.accessKeyId + "/" + this.credentialString);
+      params.set("X-Amz-SignedHeaders", this.signedHeaders);
+    }
+    if (this.service === "s3") {
+      try {
+        this.encodedPath = decodeURIComponent(this.url.pathname.replace(/\+/g, " "));
+      } catch (e) {
+        this.encodedPath = this.url.pathname;
+      }
+    } else {
+      this.encodedPath = this.url.pathname.replace(/\/+/g, "/");
+    }
+    if (!singleEncode) {
+      this.encodedPath = encodeURIComponent(this.encodedPath).replace(/%2F/g, "/");
+    }
+    this.encodedPath = encodeRfc3986(this.encodedPath);
+    const seenKeys = /* @__PURE__ */ new Set();
+    this.encodedSearch = [...this.url.searchParams].filter(([k]) => {
+      if (!k) return false;
+      if (this.service === "s3") {
+        if (seenKeys.has(k)) return false;
+        seenKeys.add(k);
+      }
+      return true;
+    }).map((pair) => pair.map((p) => encodeRfc3986(encodeURIComponent(p)))).sort(([k1, v1], [k2, v2]) => k1 < k2 ? -1 : k1 > k2 ? 1 : v1 < v2 ? -1 : v1 > v2 ? 1 : 0).map((pair) => pair.join("=")).join("&");
+  }
+  async sign() {
+    if (this.signQuery) {
+      this.url.searchParams.set("X-Amz-Signature", await this.signature());
+      if (this.sessionToken && this.appendSessionToken) {
+        this.url.searchParams.set("X-Amz-Security-Token", this.sessionToken);
+      }
+    } else {
+      this.headers.set("Authorization", await this.authHeader());
+    }
+    return {
+      method: this.method,
+      url: this.url,
+      headers: this.headers,
+      body: this.body
+    };
+  }
+  async authHeader() {
+    return [
+      "AWS4-HMAC-SHA256 Credential=" + this.accessKeyId + "/" + this.credentialString,
+      "SignedHeaders=" + this.signedHeaders,
+      "Signature=" + await this.signature()
+    ].join(", ");
+  }
+  async signature() {
+    const date5 = this.datetime.slice(0, 8);
+    const cacheKey = [this.secretAccessKey, date5, this.region, this.service].join();
+    let kCredentials = this.cache.get(cacheKey);
+    if (!kCredentials) {
+      const kDate = await hmac("AWS4" + this.secretAccessKey, date5);
+      const kRegion = await hmac(kDate, this.region);
+      const kService = await hmac(kRegion, this.service);
+      kCredentials = await hmac(kService, "aws4_request");
+      this.cache.set(cacheKey, kCredentials);
+    }
+    return buf2hex(await hmac(kCredentials, await this.stringToSign()));
+  }
+  async stringToSign() {
+    return [
+      "AWS4-HMAC-SHA256",
+      this.datetime,
+      this.credentialString,
+      buf2hex(await hash(await this.canonicalString()))
+    ].join("\n");
+  }
+  async canonicalString() {
+    return [
+      this.method.toUpperCase(),
+      this.encodedPath,
+      this.encodedSearch,
+      this.canonicalHeaders + "\n",
+      this.signedHeaders,
+      await this.hexBodyHash()
+    ].join("\n");
+  }
+  async hexBodyHash() {
+    let hashHeader = this.headers.get("X-Amz-Content-Sha256") || (this.service === "s3" && this.signQuery ? "UNSIGNED-PAYLOAD" : null);
+    if (hashHeader == null) {
+      if (this.body && typeof this.body !== "string" && !("byteLength" in this.body)) {
+        throw new Error("body must be a string, ArrayBuffer or ArrayBufferView, unless you include the X-Amz-Content-Sha256 header");
+      }
+      hashHeader = buf2hex(await hash(this.body || ""));
+    }
+    return hashHeader;
+  }
+};
+async function hmac(key, string4) {
+  const cryptoKey = await crypto.subtle.importKey(
+    "raw",
+    typeof key === "string" ? encoder.encode(key) : key,
+    { name: "HMAC", hash: { name: "SHA-256" } },
+    false,
+    ["sign"]
+  );
+  return crypto.subtle.sign("HMAC", cryptoKey, encoder.encode(string4));
+}
+async function hash(content) {
+  return crypto.subtle.digest("SHA-256", typeof content === "string" ? encoder.encode(content) : content);
+}
+var HEX_CHARS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"];
+function buf2hex(arrayBuffer) {
+  const buffer = new Uint8Array(arrayBuffer);
+  let out = "";
+  for (let idx = 0; idx < buffer.length; idx++) {
+    const n = buffer[idx];
+    out += HEX_CHARS[n >>> 4 & 15];
+    out += HEX_CHARS[n & 15];
+  }
+  return out;
+}
+function encodeRfc3986(urlEncodedStr) {
+  return urlEncodedStr.replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+}
+function guessServiceRegion(url2, headers) {
+  const { hostname: hostname3, pathname } = url2;
+  if (hostname3.endsWith(".on.aws")) {
+    const match2 = hostname3.match(/^[^.]{1,63}\.lambda-url\.([^.]{1,63})\.on\.aws$/);
+    return match2 != null ? ["lambda", match2[1] || ""] : ["", ""];
+  }
+  if (hostname3.endsWith(".r2.cloudflarestorage.com")) {
+    return ["s3", "auto"];
+  }
+  if (hostname3.endsWith(".backblazeb2.com")) {
+    const match2 = hostname3.match(/^(?:[^.]{1,63}\.)?s3\.([^.]{1,63})\.backblazeb2\.com$/);
+    return match2 != null ? ["s3", match2[1] || ""] : ["", ""];
+  }
+  const match = hostname3.replace("dualstack.", "").match(/([^.]{1,63})\.(?:([^.]{0,63})\.)?amazonaws\.com(?:\.cn)?$/);
+  let service = match && match[1] || "";
+  let region = match && match[2];
+  if (region === "us-gov") {
+    region = "us-gov-west-1";
+  } else if (region === "s3" || region === "s3-accelerate") {
+    region = "us-east-1";
+    service = "s3";
+  } else if (service === "iot") {
+    if (hostname3.startsWith("iot.")) {
+      service = "execute-api";
+    } else if (hostname3.startsWith("data.jobs.iot.")) {
+      service = "iot-jobs-data";
+    } else {
+      service = pathname === "/mqtt" ? "iotdevicegateway" : "iotdata";
+    }
+  } else if (service === "autoscaling") {
+    const targetPrefix = (headers.get("X-Amz-Target") || "").split(".")[0];
+    if (targetPrefix === "AnyScaleFrontendService") {
+      service = "application-autoscaling";
+    } else if (targetPrefix === "AnyScaleScalingPlannerFrontendService") {
+      service = "autoscaling-plans";
+    }
+  } else if (region == null && service.startsWith("s3-")) {
+    region = service.slice(3).replace(/^fips-|^external-1/, "");
+    service = "s3";
+  } else if (service.endsWith("-fips")) {
+    service = service.slice(0, -5);
+  } else if (region && /-\d$/.test(service) && !/-\d$/.test(region)) {
+    [service, region] = [region, service];
+  }
+  return [HOST_SERVICES[service] || service, region || ""];
+}
+
+// src/remote/s3.ts
+var PART_SIZE = 5 * 1024 * 1024;
+function bucketUrl(bucket) {
+  const origin = new URL(bucket.endpoint);
+  if (bucket.pathStyle) return `${origin.origin}/${encodeURIComponent(bucket.bucket)}`;
+  return `${origin.protocol}//${bucket.bucket}.${origin.host}`;
+}
+function keyPath(key) {
+  return key.split("/").map(encodeURIComponent).join("/");
+}
+var S3Client = class {
+  constructor(bucket, credentials, options) {
+    this.options = options;
+    this.client = new AwsClient({
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      ...credentials.sessionToken && { sessionToken: credentials.sessionToken },
+      service: "s3",
+      region: bucket.region,
+      retries: 0
+      // retried here, with the same policy as every other call
+    });
+    this.base = bucketUrl(bucket);
+    this.location = `s3://${bucket.bucket}`;
+  }
+  options;
+  client;
+  base;
+  /** For messages: `s3://bucket`. */
+  location;
+  /** Uploads `file` to `key`; rejects with a PushError naming the key and the status. */
+  async upload(key, file2, put = {}, signal) {
+    const partSize = this.options.partSize ?? PART_SIZE;
+    const { size } = await stat(file2);
+    if (!put.multipart && size <= partSize) {
+      await this.send(`upload ${key}`, "PUT", this.url(key), {
+        body: await readFile(file2),
+        headers: putHeaders(put),
+        ...signal && { signal }
+      });
+      this.options.log(`uploaded ${key} (${size} bytes)`);
+      return { key, size, parts: 1 };
+    }
+    return this.uploadParts(key, file2, size, put, signal);
+  }
+  /** The object's size, ETag and metadata; undefined when there is none. */
+  async head(key, signal) {
+    const answer = await this.send(`look up ${key}`, "HEAD", this.url(key), {
+      accept: [404],
+      ...signal && { signal }
+    });
+    if (answer.status === 404) return void 0;
+    const metadata = {};
+    for (const [name2, value] of answer.headers)
+      if (name2.startsWith("x-amz-meta-")) metadata[name2.slice("x-amz-meta-".length)] = value;
+    const contentType2 = answer.headers.get("content-type");
+    const cacheControl2 = answer.headers.get("cache-control");
+    return {
+      key,
+      size: Number(answer.headers.get("content-length") ?? 0),
+      etag: unquote(answer.headers.get("etag") ?? ""),
+      metadata,
+      ...contentType2 && { contentType: contentType2 },
+      ...cacheControl2 && { cacheControl: cacheControl2 }
+    };
+  }
+  /** Every object whose key starts with `prefix` (ListObjectsV2, page after page). */
+  async list(prefix, signal) {
+    const found = [];
+    let token;
+    do {
+      const url2 = new URL(this.base);
+      url2.searchParams.set("list-type", "2");
+      if (prefix) url2.searchParams.set("prefix", prefix);
+      if (token) url2.searchParams.set("continuation-token", token);
+      const { text } = await this.send(`list ${prefix || "the bucket"}`, "GET", url2.href, {
+        ...signal && { signal }
+      });
+      for (const [, entry] of text.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
+        const key = xmlValue(entry, "Key");
+        if (key === void 0) continue;
+        found.push({
+          key,
+          size: Number(xmlValue(entry, "Size") ?? 0),
+          etag: unquote(xmlValue(entry, "ETag") ?? "")
+        });
+      }
+      token = xmlValue(text, "IsTruncated") === "true" ? xmlValue(text, "NextContinuationToken") : "";
+    } while (token);
+    return found;
+  }
+  async delete(key, signal) {
+    await this.send(`delete ${key}`, "DELETE", this.url(key), { ...signal && { signal } });
+  }
+  url(key) {
+    return `${this.base}/${keyPath(key)}`;
+  }
+  async uploadParts(key, file2, size, put, signal) {
+    const partSize = this.options.partSize ?? PART_SIZE;
+    const count = Math.max(1, Math.ceil(size / partSize));
+    const url2 = this.url(key);
+    const step = `upload ${key}`;
+    const initiated = await this.send(step, "POST", `${url2}?uploads`, {
+      headers: putHeaders(put)
+    });
+    const uploadId = xmlValue(initiated.text, "UploadId");
+    if (!uploadId)
+      throw new PushError(step, `no UploadId in the answer: ${excerpt(initiated.text)}`);
+    const target = `${url2}?uploadId=${encodeURIComponent(uploadId)}`;
+    if (signal?.aborted) {
+      await this.abort(step, target);
+      throw new PushError(step, `stopped: ${stopReason(signal)}`);
+    }
+    const stop = new AbortController();
+    const partSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+    let failure2;
+    const handle = await open(file2, "r");
+    try {
+      const etags = new Array(count);
+      let next = 0;
+      const worker = async () => {
+        try {
+          while (next < count && !partSignal.aborted) {
+            const index = next++;
+            const length = Math.min(partSize, size - index * partSize);
+            const chunk = Buffer.alloc(length);
+            if (length) await handle.read(chunk, 0, length, index * partSize);
+            const part = await this.send(
+              `${step} (part ${index + 1} of ${count})`,
+              "PUT",
+              `${url2}?partNumber=${index + 1}&uploadId=${encodeURIComponent(uploadId)}`,
+              { body: chunk, signal: partSignal }
+            );
+            const etag = part.headers.get("etag");
+            if (!etag)
+              throw new PushError(
+                `${step} (part ${index + 1} of ${count})`,
+                "the storage did not return an ETag for the part"
+              );
+            etags[index] = etag;
+          }
+        } catch (error62) {
+          failure2 ??= error62;
+          stop.abort();
+        }
+      };
+      await Promise.all(
+        Array.from({ length: Math.min(count, this.options.partConcurrency ?? 4) }, worker)
+      );
+      if (!failure2 && signal?.aborted)
+        failure2 = new PushError(step, `stopped: ${stopReason(signal)}`);
+      if (!failure2) {
+        const body = `<CompleteMultipartUpload>${etags.map(
+          (etag, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${xmlEscape(etag)}</ETag></Part>`
+        ).join("")}</CompleteMultipartUpload>`;
+        try {
+          const completed = await this.send(step, "POST", target, {
+            body: Buffer.from(body),
+            ...signal && { signal }
+          });
+          if (/<Error>/.test(completed.text))
+            failure2 = new PushError(step, `the upload did not complete: ${excerpt(completed.text)}`);
+        } catch (error62) {
+          failure2 = error62;
+        }
+      }
+    } finally {
+      await handle.close();
+    }
+    if (failure2) {
+      await this.abort(step, target);
+      throw failure2 instanceof PushError ? failure2 : new PushError(step, failure2.message ?? String(failure2));
+    }
+    this.options.log(`uploaded ${key} (${size} bytes, ${count} part${count === 1 ? "" : "s"})`);
+    return { key, size, parts: count };
+  }
+  /** Best effort: a failed abort is logged, the original error is what the user needs. */
+  async abort(step, target) {
+    try {
+      await this.send(`${step} (abort)`, "DELETE", target);
+      this.options.log(`${step}: aborted the multipart upload`);
+    } catch (error62) {
+      this.options.log(
+        `${step}: could not abort the multipart upload (${error62.message}); the bucket's lifecycle rules must clean it up`
+      );
+    }
+  }
+  /** One signed request, tried again on 5xx, 429, dropped connections and timeouts. */
+  send(step, method, url2, call3 = {}) {
+    const { redact, retry, log: log2, timeoutMs = 12e4 } = this.options;
+    const { body, signal } = call3;
+    const hash3 = createHash("sha256").update(body ?? Buffer.alloc(0)).digest("hex");
+    const transport = this.options.fetch ?? ((request, init) => fetch(request, init));
+    return withRetry(
+      async () => {
+        let response;
+        try {
+          const request = await this.client.sign(url2, {
+            method,
+            headers: { ...call3.headers, "x-amz-content-sha256": hash3 },
+            ...body && { body }
+          });
+          const timeout = AbortSignal.timeout(timeoutMs);
+          response = await transport(request, {
+            signal: signal ? AbortSignal.any([signal, timeout]) : timeout
+          });
+        } catch (error62) {
+          if (signal?.aborted) throw new PushError(step, `stopped: ${stopReason(signal)}`);
+          throw new PushError(step, redact(describeNetworkError(error62)), { transient: true });
+        }
+        const text = await response.text().catch(() => "");
+        if (response.ok || call3.accept?.includes(response.status))
+          return { status: response.status, headers: response.headers, text };
+        throw new PushError(step, redact(`${method} ${failureText(response, text)}`), {
+          status: response.status,
+          transient: isTransientStatus(response.status),
+          ...retryAfter(response)
+        });
+      },
+      retry,
+      (line) => log2(redact(line)),
+      signal
+    );
+  }
+};
+function failureText(response, text) {
+  const code = xmlValue(text, "Code");
+  const message2 = xmlValue(text, "Message");
+  const detail = code ? `${code}${message2 ? `: ${message2}` : ""}` : excerpt(text);
+  const region = response.headers.get("x-amz-bucket-region");
+  const hint = region && response.status === 301 ? `; the bucket is in ${region}` : "";
+  return `answered HTTP ${response.status}${detail ? ` (${detail})` : ""}${hint}`;
+}
+function retryAfter(response) {
+  const ms = retryAfterMs(response.headers.get("retry-after"));
+  return ms === void 0 ? {} : { retryAfterMs: ms };
+}
+function putHeaders(put) {
+  const headers = {};
+  if (put.contentType) headers["content-type"] = put.contentType;
+  if (put.cacheControl) headers["cache-control"] = put.cacheControl;
+  for (const [name2, value] of Object.entries(put.metadata ?? {}))
+    headers[`x-amz-meta-${name2}`] = value;
+  return headers;
+}
+function unquote(etag) {
+  return etag.replace(/^W\//, "").replace(/"/g, "");
+}
+function xmlValue(xml, tag) {
+  const match = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml);
+  return match?.[1]?.replace(/&quot;/g, '"').replace(/&#39;|&apos;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+function xmlEscape(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+// src/remote/pool.ts
+async function eachAtOnce(step, items, concurrency, work, cancel) {
+  const stop = new AbortController();
+  const signal = cancel ? AbortSignal.any([cancel, stop.signal]) : stop.signal;
+  const results = new Array(items.length);
+  let failure2;
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !signal.aborted) {
+      const index = next++;
+      try {
+        results[index] = await work(items[index], signal);
+      } catch (error62) {
+        failure2 ??= error62;
+        stop.abort();
+      }
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker)
+  );
+  if (failure2) throw failure2;
+  if (cancel?.aborted) throw new PushError(step, `stopped: ${stopReason(cancel)}`);
+  return results;
+}
+
 // src/config/load.ts
 import { constants } from "node:fs";
-import { open as open2, stat } from "node:fs/promises";
+import { open as open3, stat as stat2 } from "node:fs/promises";
 import { join } from "node:path";
 
 // src/config/diagnostics.ts
@@ -7357,7 +8007,7 @@ var isPlain = (value) => typeof value === "object" && value !== null && !Array.i
 var yamlList = (items) => `[${items.map((item) => `'${item}'`).join(", ")}]`;
 function upgradeLegacyKeys(config2, source) {
   const warnings = [];
-  const warn = (path2, message) => warnings.push(source.diagnostic("warning", path2, message, source.locateKey(path2)));
+  const warn = (path2, message2) => warnings.push(source.diagnostic("warning", path2, message2, source.locateKey(path2)));
   const build = config2.build;
   if (isPlain(build) && "destination" in build && !("destinations" in build)) {
     const old = build.destination;
@@ -7561,7 +8211,7 @@ __export(external_exports, {
   gt: () => _gt,
   gte: () => _gte,
   guid: () => guid2,
-  hash: () => hash,
+  hash: () => hash2,
   hex: () => hex2,
   hostname: () => hostname2,
   httpUrl: () => httpUrl,
@@ -8587,8 +9237,8 @@ function prefixIssues(path2, issues) {
     return iss;
   });
 }
-function unwrapMessage(message) {
-  return typeof message === "string" ? message : message?.message;
+function unwrapMessage(message2) {
+  return typeof message2 === "string" ? message2 : message2?.message;
 }
 function sizeCaps(defChecks) {
   const caps = [];
@@ -8618,7 +9268,7 @@ function finalizeIssue(iss, ctx, config2) {
       iss.schema = iss.inst;
   }
   const schemaError = iss.schema !== iss.inst ? iss.schema?._zod.def?.error : void 0;
-  const message = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx?.error?.(iss)) ?? unwrapMessage(config2.customError?.(iss)) ?? unwrapMessage(config2.localeError?.(iss)) ?? "Invalid input";
+  const message2 = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx?.error?.(iss)) ?? unwrapMessage(config2.customError?.(iss)) ?? unwrapMessage(config2.localeError?.(iss)) ?? "Invalid input";
   const full = {};
   for (const k of Object.keys(iss)) {
     if (k === "inst" || k === "schema" || k === "continue" || k === "input" || k === "__proto__")
@@ -8626,7 +9276,7 @@ function finalizeIssue(iss, ctx, config2) {
     full[k] = iss[k];
   }
   full.path ?? (full.path = []);
-  full.message = message;
+  full.message = message2;
   if (ctx?.reportInput) {
     full.input = iss.input;
   }
@@ -9277,18 +9927,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse4 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse4(schema, value, ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse4 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse4(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -10783,7 +11433,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse4 = inst._zod.parse;
+  const parse6 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -10797,7 +11447,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse4(payload, ctx);
+    return parse6(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -12486,7 +13136,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve3) {
+function isRecursive(inst, stack, resolve4) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -12496,7 +13146,7 @@ function isRecursive(inst, stack, resolve3) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve3);
+      const answer = isRecursive(child, stack, resolve4);
       if (answer > result)
         result = answer;
     }
@@ -12507,7 +13157,7 @@ function isRecursive(inst, stack, resolve3) {
       const desc = Object.getOwnPropertyDescriptor(sh2, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve4) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -12571,7 +13221,7 @@ function isRecursive(inst, stack, resolve3) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve4 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -12635,7 +13285,7 @@ function bucketFor(state, inst) {
   return bucket;
 }
 var handoff;
-var open = [];
+var open2 = [];
 var memo = {
   alloc(_inst, payload, empty) {
     const bucket = handoff;
@@ -12644,7 +13294,7 @@ var memo = {
     handoff = void 0;
     const entry = { value: empty, issues: null };
     bucket.set(payload.value, entry);
-    open.push(entry);
+    open2.push(entry);
     return empty;
   },
   guard(inst) {
@@ -12715,10 +13365,10 @@ var memo = {
           return payload;
         }
         handoff = bucket;
-        const depth = open.length;
+        const depth = open2.length;
         const result = base(payload, ctx);
         handoff = void 0;
-        const entry = open.length > depth ? open.pop() : void 0;
+        const entry = open2.length > depth ? open2.pop() : void 0;
         if (result instanceof Promise) {
           return result.then((r) => {
             if (entry)
@@ -20365,8 +21015,8 @@ var globalRegistry = globalThis.__zod_globalRegistry;
 var INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
 var FALLBACK_FLAG = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
 var ZodCompileAsyncError = class extends Error {
-  constructor(message = "z.compile does not support async refinements, transforms, or checks") {
-    super(message);
+  constructor(message2 = "z.compile does not support async refinements, transforms, or checks") {
+    super(message2);
     this.name = "ZodCompileAsyncError";
   }
 };
@@ -23066,12 +23716,12 @@ function initializeContext(params) {
     external: params?.external ?? void 0
   };
 }
-function handleUnrepresentable(schema, ctx, json2, params, message) {
-  const result = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message }) : ctx.unrepresentable;
+function handleUnrepresentable(schema, ctx, json2, params, message2) {
+  const result = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message: message2 }) : ctx.unrepresentable;
   if (result === "any")
     return false;
   if (result === void 0 || result === "throw")
-    throw new Error(message);
+    throw new Error(message2);
   Object.assign(json2, result);
   return true;
 }
@@ -24500,7 +25150,7 @@ __export(schemas_exports2, {
   float64: () => float64,
   function: () => _function,
   guid: () => guid2,
-  hash: () => hash,
+  hash: () => hash2,
   hex: () => hex2,
   hostname: () => hostname2,
   httpUrl: () => httpUrl,
@@ -25200,7 +25850,7 @@ function hex2(_params) {
 function currencyCode2(_params) {
   return _stringFormat(ZodCustomStringFormat, "currency_code", currencyCode, _params);
 }
-function hash(alg, params) {
+function hash2(alg, params) {
   const enc = params?.enc ?? "hex";
   const format = `${alg}_${enc}`;
   const regex = regexes_exports[format];
@@ -27433,8 +28083,8 @@ var YamlSource = class {
     for (const problem of [...this.doc.errors, ...this.doc.warnings]) {
       const start = this.lines.linePos(problem.pos[0]);
       const end = this.lines.linePos(Math.max(problem.pos[0], problem.pos[1]));
-      const message = problem.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, "");
-      const wanted = /closing (["'])quote/.exec(message)?.[1] ?? OPENER_OF[/end with an? ([\]}])/.exec(message)?.[1] ?? ""];
+      const message2 = problem.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, "");
+      const wanted = /closing (["'])quote/.exec(message2)?.[1] ?? OPENER_OF[/end with an? ([\]}])/.exec(message2)?.[1] ?? ""];
       const opener = scanned.unclosed.findLast(
         (o) => o.char === wanted && o.offset <= problem.pos[0] && !used.has(o)
       );
@@ -27447,7 +28097,7 @@ var YamlSource = class {
       this.diagnostics.push({
         severity: this.doc.errors.includes(problem) ? "error" : "warning",
         key: "",
-        message: `YAML: ${yamlMessage(problem.code, message)}${opened}`,
+        message: `YAML: ${yamlMessage(problem.code, message2)}${opened}`,
         file: file2,
         line: start.line,
         column: start.col,
@@ -27500,8 +28150,8 @@ var YamlSource = class {
   locateKey(path2) {
     return this.locate(path2, true);
   }
-  diagnostic(severity, path2, message, span = this.locate(path2)) {
-    return { severity, key: formatKeyPath(path2), message, file: this.file, ...span };
+  diagnostic(severity, path2, message2, span = this.locate(path2)) {
+    return { severity, key: formatKeyPath(path2), message: message2, file: this.file, ...span };
   }
 };
 function findPair(node2, segment) {
@@ -27522,9 +28172,9 @@ var YAML_HINTS = {
   BAD_INDENT: "indentation does not line up with the lines around it",
   MULTIPLE_DOCS: "only one YAML document is allowed; remove the extra ---"
 };
-function yamlMessage(code, message) {
+function yamlMessage(code, message2) {
   const hint = YAML_HINTS[code];
-  return hint ? `${message.replace(/\.$/, "")} (${hint})` : message;
+  return hint ? `${message2.replace(/\.$/, "")} (${hint})` : message2;
 }
 var MAX_DEPTH = 64;
 var OPENER_OF = { "]": "[", "}": "{" };
@@ -27607,14 +28257,14 @@ function unreadable(file2, reason) {
 }
 async function readConfigText(file2) {
   try {
-    const info = await stat(file2);
+    const info = await stat2(file2);
     if (info.isDirectory())
       return {
         reason: `${file2} is a directory; expected the YAML file itself, such as ${join(file2, "instellar.yml")}`
       };
     if (!info.isFile()) return { reason: notRegular(file2, info) };
     if (info.size > MAX_CONFIG_BYTES) return { reason: tooLarge(info.size) };
-    const handle = await open2(file2, constants.O_RDONLY | constants.O_NONBLOCK);
+    const handle = await open3(file2, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
       const opened = await handle.stat();
       if (!opened.isFile()) return { reason: notRegular(file2, opened) };
@@ -27724,25 +28374,25 @@ function issueDiagnostic(source, root, issue2) {
   const path2 = issue2.path;
   const key = formatKeyPath(path2);
   const actual = valueAt(root, path2);
-  let message;
+  let message2;
   if (issue2.code === "invalid_type" && actual === void 0) {
     const [parent, missing] = [path2.slice(0, -1), path2.at(-1)];
-    message = parent.length ? `missing key ${String(missing)} in ${formatKeyPath(parent)}` : `missing key ${String(missing)} at the top level`;
+    message2 = parent.length ? `missing key ${String(missing)} in ${formatKeyPath(parent)}` : `missing key ${String(missing)} at the top level`;
     const hint = MISSING_HINTS[key.replace(/\[\d+\]/g, "[]")] ?? "";
-    return source.diagnostic("error", path2, `${message}${hint}`, source.locateKey(parent));
+    return source.diagnostic("error", path2, `${message2}${hint}`, source.locateKey(parent));
   }
   if (issue2.code === "invalid_type") {
-    message = `${key} must be ${article(issue2.expected)}, found ${describe3(actual)}`;
+    message2 = `${key} must be ${article(issue2.expected)}, found ${describe3(actual)}`;
   } else if (issue2.code === "invalid_value") {
-    message = `${key} must be one of ${issue2.values.map(String).join(", ")}, found ${describe3(actual)}`;
+    message2 = `${key} must be one of ${issue2.values.map(String).join(", ")}, found ${describe3(actual)}`;
   } else if (issue2.code === "too_small" && Array.isArray(actual)) {
-    message = `${key}: ${issue2.message.startsWith("Too small") ? "must not be empty" : issue2.message}`;
+    message2 = `${key}: ${issue2.message.startsWith("Too small") ? "must not be empty" : issue2.message}`;
   } else if (issue2.code === "invalid_union") {
-    message = `${key} must be a string, number or boolean, found ${describe3(actual)}`;
+    message2 = `${key} must be a string, number or boolean, found ${describe3(actual)}`;
   } else {
-    message = `${key}: ${issue2.message}${typeof actual === "string" ? ` (found ${JSON.stringify(actual)})` : ""}`;
+    message2 = `${key}: ${issue2.message}${typeof actual === "string" ? ` (found ${JSON.stringify(actual)})` : ""}`;
   }
-  return source.diagnostic("error", path2, message);
+  return source.diagnostic("error", path2, message2);
 }
 var MISSING_HINTS = {
   dependencies: " (dependencies.build lists the packages the build needs)",
@@ -27754,11 +28404,11 @@ var MISSING_HINTS = {
 };
 function crossFieldDiagnostics(config2, source) {
   const found = [];
-  const error62 = (path2, message, onKey = false) => found.push(
+  const error62 = (path2, message2, onKey = false) => found.push(
     source.diagnostic(
       "error",
       path2,
-      message,
+      message2,
       onKey ? source.locateKey(path2) : source.locate(path2)
     )
   );
@@ -28090,6 +28740,7 @@ var package_default = {
     "@octokit/plugin-throttling": "^11.0.5",
     aws4fetch: "^1.0.20",
     bottleneck: "^2.19.5",
+    mustache: "^4.2.0",
     "smol-toml": "^1.9.1",
     yaml: "^2.9.1",
     zod: "^4.6.7"
@@ -28097,6 +28748,7 @@ var package_default = {
   devDependencies: {
     "@20minutes/s3rver": "^5.0.0",
     "@eslint/js": "^10.0.1",
+    "@types/mustache": "^4.2.6",
     "@types/node": "^24.19.4",
     ajv: "^8.20.0",
     esbuild: "^0.28.2",
@@ -28168,11 +28820,11 @@ var INTEGRITY = [
 ];
 function fromIntegrity(integrity) {
   if (typeof integrity !== "string") return void 0;
-  const digests = new Map(
+  const digests2 = new Map(
     integrity.trim().split(/\s+/).map((entry) => [entry.slice(0, entry.indexOf("-")), entry.slice(entry.indexOf("-") + 1)])
   );
   for (const [name2, algorithm] of INTEGRITY) {
-    const base643 = digests.get(name2);
+    const base643 = digests2.get(name2);
     if (base643 === void 0) continue;
     const checksum = fromHex(algorithm, Buffer.from(base643, "base64").toString("hex"));
     if (checksum) return checksum;
@@ -28184,9 +28836,9 @@ function fromHex(algorithm, hex3) {
   const value = hex3.toLowerCase();
   return value.length === HEX_LENGTH[algorithm] && /^[0-9a-f]+$/.test(value) ? { algorithm, value } : void 0;
 }
-function fromPrefixedHex(hash2) {
-  if (typeof hash2 !== "string") return void 0;
-  const [name2, hex3] = hash2.split(/[:=]/, 2);
+function fromPrefixedHex(hash3) {
+  if (typeof hash3 !== "string") return void 0;
+  const [name2, hex3] = hash3.split(/[:=]/, 2);
   const algorithm = INTEGRITY.find(([sri]) => sri === name2?.toLowerCase())?.[1];
   return algorithm && fromHex(algorithm, hex3);
 }
@@ -28234,10 +28886,10 @@ var TomlError = class _TomlError extends Error {
   line;
   column;
   codeblock;
-  constructor(message, options) {
+  constructor(message2, options) {
     const [line, column] = getLineColFromPtr(options.toml, options.ptr);
     const codeblock = makeCodeBlock(options.toml, line, column);
-    super(`Invalid TOML document: ${message}
+    super(`Invalid TOML document: ${message2}
 
 ${codeblock}`, options);
     this.line = line;
@@ -28245,8 +28897,8 @@ ${codeblock}`, options);
     this.codeblock = codeblock;
   }
   /** @internal */
-  static x(message, ctx, ptr) {
-    throw new _TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
+  static x(message2, ctx, ptr) {
+    throw new _TomlError(message2, { toml: ctx.s, ptr: ptr ?? ctx.p });
   }
 };
 
@@ -28508,14 +29160,14 @@ function extractValue(ctx, end) {
   }
   return parseNumber(ctx, ctx.p, c, 0, end);
 }
-function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+function parseNumber(ctx, startPtr, startChr, sign2, endChr) {
   let c = startChr;
   let state = 0;
   let hasUnderscores = false;
   if (c === 105) {
     if (ctx.s.charCodeAt(++ctx.p) !== 110 || ctx.s.charCodeAt(++ctx.p) !== 102)
       TomlError.x("invalid value", ctx, startPtr);
-    return ctx.p++, (sign || 1) / 0;
+    return ctx.p++, (sign2 || 1) / 0;
   }
   if (c === 110) {
     if (ctx.s.charCodeAt(++ctx.p) !== 97 || ctx.s.charCodeAt(++ctx.p) !== 110)
@@ -28525,7 +29177,7 @@ function parseNumber(ctx, startPtr, startChr, sign, endChr) {
   if (c === 48) {
     if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
       return ctx.bi === true ? 0n : 0;
-    if (!sign) {
+    if (!sign2) {
       if (c === 120)
         return parseIntegerBaseN(ctx, startPtr, 16, endChr);
       else if (c === 98)
@@ -28563,7 +29215,7 @@ function parseNumber(ctx, startPtr, startChr, sign, endChr) {
       state++;
   }
   if (!state) {
-    let val = (startChr - 48) * (sign || 1);
+    let val = (startChr - 48) * (sign2 || 1);
     return ctx.bi === true ? BigInt(val) : val;
   }
   if (!(state & 1))
@@ -29001,8 +29653,8 @@ function encode3(segment) {
 
 // src/sbom/lockfiles/types.ts
 var LockfileError = class extends Error {
-  constructor(message, line, file2) {
-    super(message);
+  constructor(message2, line, file2) {
+    super(message2);
     this.line = line;
     this.file = file2;
   }
@@ -29020,10 +29672,10 @@ function parseJson(text) {
   try {
     return JSON.parse(text);
   } catch (error62) {
-    const message = error62.message;
-    const position = /at position (\d+)/.exec(message)?.[1];
+    const message2 = error62.message;
+    const position = /at position (\d+)/.exec(message2)?.[1];
     const line = position === void 0 ? void 0 : lineAt(text, Number(position));
-    throw new LockfileError(`not JSON: ${message.replace(/ in JSON at position.*$/, "")}`, line);
+    throw new LockfileError(`not JSON: ${message2.replace(/ in JSON at position.*$/, "")}`, line);
   }
 }
 function parseJsonWithTrailingCommas(text) {
@@ -29081,9 +29733,9 @@ function readBunLock(source) {
   const packages = asRecord(lock.packages, "packages");
   const dependenciesOf = (key) => {
     const info = asList(packages[key], `packages["${key}"]`)[2];
-    return productDependencies(isRecord(info) ? info : {}).map((name2) => resolve3(key, name2));
+    return productDependencies(isRecord(info) ? info : {}).map((name2) => resolve4(key, name2));
   };
-  const resolve3 = (from, name2) => {
+  const resolve4 = (from, name2) => {
     const path2 = installPath(from);
     for (let depth = path2.length; depth >= 0; depth--) {
       const key = [...path2.slice(0, depth), name2].join("/");
@@ -29094,7 +29746,7 @@ function readBunLock(source) {
   const roots = Object.entries(workspaces).flatMap(([path2, value]) => {
     const workspace = asRecord(value, `workspaces["${path2}"]`);
     const under = path2 === "" ? "" : String(workspace.name ?? "");
-    return productDependencies(workspace).map((name2) => resolve3(under, name2));
+    return productDependencies(workspace).map((name2) => resolve4(under, name2));
   });
   return [...reachable(roots, dependenciesOf)].filter((key) => key in packages).flatMap((key) => fromPackage(key, asList(packages[key], `packages["${key}"]`)));
 }
@@ -29420,8 +30072,8 @@ var TermReader = class {
     if (found) this.at = pattern.lastIndex;
     return found;
   }
-  fail(message) {
-    throw new LockfileError(message, lineAt(this.text, this.at));
+  fail(message2) {
+    throw new LockfileError(message2, lineAt(this.text, this.at));
   }
 };
 function unescape(value) {
@@ -29663,13 +30315,13 @@ function classicEntries(text) {
     const indent = /^ */.exec(line)[0].length;
     const content = line.trim();
     if (indent === 0 && content.endsWith(":")) {
-      const descriptors = content.slice(0, -1).split(/,\s*/).map((d) => unquote(d, number4));
+      const descriptors = content.slice(0, -1).split(/,\s*/).map((d) => unquote2(d, number4));
       entry = { descriptors, fields: {}, dependencies: {} };
       entries.push(entry);
       map2 = void 0;
     } else if (indent === 2 && entry && /^[^\s]+:$/.test(content)) {
       map2 = {};
-      entry.fields[unquote(content.slice(0, -1), number4)] = map2;
+      entry.fields[unquote2(content.slice(0, -1), number4)] = map2;
     } else if (indent === 2 && entry) {
       const [key, value] = splitField(content, number4);
       entry.fields[key] = value;
@@ -29691,9 +30343,9 @@ function classicEntries(text) {
 function splitField(content, line) {
   const match = /^("(?:[^"\\]|\\.)*"|[^\s"]+)\s+(.+)$/.exec(content);
   if (!match) throw new LockfileError(`expected "name value": ${content}`, line);
-  return [unquote(match[1], line), unquote(match[2], line)];
+  return [unquote2(match[1], line), unquote2(match[2], line)];
 }
-function unquote(value, line) {
+function unquote2(value, line) {
   if (!value.startsWith('"')) return value;
   try {
     return JSON.parse(value);
@@ -29703,8 +30355,8 @@ function unquote(value, line) {
 }
 function reachedFrom(roots, entries, edges = (entry) => entry.dependencies) {
   const byDescriptor = new Map(entries.flatMap((e) => e.descriptors.map((d) => [d, e])));
-  const resolve3 = (deps) => Object.entries(deps).flatMap(([name2, range]) => byDescriptor.get(`${name2}@${range}`) ?? []);
-  return reachable(roots.flatMap(resolve3), (entry) => resolve3(edges(entry)));
+  const resolve4 = (deps) => Object.entries(deps).flatMap(([name2, range]) => byDescriptor.get(`${name2}@${range}`) ?? []);
+  return reachable(roots.flatMap(resolve4), (entry) => resolve4(edges(entry)));
 }
 async function berryProduct(entries, source) {
   const workspaces = /* @__PURE__ */ new Map();
@@ -29800,7 +30452,7 @@ function readBinaryBunLock() {
 }
 
 // src/sbom/lockfiles/read.ts
-import { readdir as readdir2, readFile } from "node:fs/promises";
+import { readdir as readdir2, readFile as readFile2 } from "node:fs/promises";
 import { isAbsolute as isAbsolute2, join as join3, posix, relative as relative2, sep } from "node:path";
 
 // src/sbom/lockfiles/walk.ts
@@ -29848,13 +30500,13 @@ async function readLockfiles(workspace, skipped) {
 async function readLockfile(workspace, path2) {
   const reader = readerFor(posix.basename(path2));
   try {
-    const text = await readFile(join3(workspace, path2), "utf8");
+    const text = await readFile2(join3(workspace, path2), "utf8");
     const found = await reader({ path: path2, text, ...nearby(workspace, posix.dirname(path2)) });
     return { components: found.map((c) => ({ ...c, lockfile: path2 })), problems: [] };
   } catch (error62) {
     const { line, file: file2 } = error62 instanceof LockfileError ? error62 : new LockfileError("");
-    const message = error62 instanceof Error ? error62.message : String(error62);
-    const problem = { lockfile: file2 ?? path2, ...line && { line }, message };
+    const message2 = error62 instanceof Error ? error62.message : String(error62);
+    const problem = { lockfile: file2 ?? path2, ...line && { line }, message: message2 };
     return { components: [], problems: [problem] };
   }
 }
@@ -29867,7 +30519,7 @@ function nearby(workspace, dir) {
   return {
     sibling: async (path2) => {
       const full = inside(path2);
-      return full === void 0 ? void 0 : readFile(full, "utf8").catch(() => void 0);
+      return full === void 0 ? void 0 : readFile2(full, "utf8").catch(() => void 0);
     },
     subdirectories: async (path2) => {
       const full = inside(path2);
@@ -29900,18 +30552,18 @@ function merged(first, again, problems) {
 }
 
 // src/apk/repository.ts
-import { readdir as readdir3, stat as stat3 } from "node:fs/promises";
+import { readdir as readdir3, stat as stat4 } from "node:fs/promises";
 import { basename, join as join4 } from "node:path";
 
 // src/apk/verify.ts
 import {
-  createHash,
+  createHash as createHash2,
   createPublicKey,
   createVerify,
   verify as rsaVerify
 } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { readFile as readFile2, stat as stat2 } from "node:fs/promises";
+import { readFile as readFile3, stat as stat3 } from "node:fs/promises";
 import { Readable } from "node:stream";
 
 // src/apk/streams.ts
@@ -29919,8 +30571,8 @@ import { kMaxLength } from "node:buffer";
 import { pipeline } from "node:stream/promises";
 import { crc32, createInflateRaw, inflateRawSync } from "node:zlib";
 var ArchiveError = class extends Error {
-  constructor(kind, message) {
-    super(message);
+  constructor(kind, message2) {
+    super(message2);
     this.kind = kind;
     this.name = "ArchiveError";
   }
@@ -30001,10 +30653,10 @@ function checkTrailer(trailer, crc, length, offset) {
   }
 }
 function inflateError(error62, offset) {
-  const message = error62.message;
-  if (/unexpected end/i.test(message))
+  const message2 = error62.message;
+  if (/unexpected end/i.test(message2))
     return new ArchiveError("BAD_ARCHIVE", `file ends inside the gzip member at ${offset}`);
-  return new ArchiveError("IO_ERROR", `gzip member at ${offset} is damaged: ${message}`);
+  return new ArchiveError("IO_ERROR", `gzip member at ${offset} is damaged: ${message2}`);
 }
 function tooLarge2(offset, limit) {
   return new ArchiveError(
@@ -30134,9 +30786,9 @@ var GzipMemberReader = class {
   /** Waits for zlib (a write taken, the end reached), raising whatever failed meanwhile. */
   async settle(start) {
     if (this.failure === void 0) {
-      await new Promise((resolve3, reject) => {
+      await new Promise((resolve4, reject) => {
         this.wake = (error62) => error62 === void 0 ? void 0 : reject(error62);
-        start(resolve3);
+        start(resolve4);
       });
       this.wake = void 0;
     }
@@ -30361,8 +31013,8 @@ var DIGESTS = { RSA512: "sha512", RSA256: "sha256", RSA: "sha1" };
 var MAX_INFLATED_BYTES = 8 * 1024 ** 3;
 var MAX_CONTROL_BYTES = 16 * 1024 ** 2;
 async function checkPackageFile(path2, keys, options = {}) {
-  const { size } = await stat2(path2);
-  const digest = createHash("sha256");
+  const { size } = await stat3(path2);
+  const digest = createHash2("sha256");
   let hashed = 0;
   const source = Readable.from(
     hashChunks(createReadStream(path2, { highWaterMark: 256 * 1024 }), (chunk) => {
@@ -30435,7 +31087,7 @@ var PackagePass = class {
     if (!this.control) this.role = "head";
     else if (!this.tar) {
       this.role = "data";
-      if (this.datahash) this.dataHash = createHash("sha256");
+      if (this.datahash) this.dataHash = createHash2("sha256");
       this.tar = new TarReader({
         entry: (header) => this.entry(header),
         body: (chunk) => {
@@ -30537,7 +31189,7 @@ var PackagePass = class {
     if (!pkginfo) throw new ArchiveError("BAD_ARCHIVE", "no .PKGINFO in the control stream");
     this.control = entries;
     this.pkginfo = parseKeyValues(pkginfo.content.toString("utf8"));
-    this.identity = `Q1${createHash("sha1").update(raw).digest("base64")}`;
+    this.identity = `Q1${createHash2("sha1").update(raw).digest("base64")}`;
     this.datahash = this.pkginfo.find(([key]) => key === "datahash")?.[1] || void 0;
     if (!this.keys) return true;
     if (this.datahash) {
@@ -30565,9 +31217,9 @@ var PackagePass = class {
     this.options.onEntry?.(header);
     const expected = header.pax["APK-TOOLS.checksum.SHA1"];
     if (!expected) return;
-    const hash2 = createHash("sha1");
-    if (header.type === "symlink") hash2.update(header.linknameField);
-    this.file = { header, expected, hash: hash2 };
+    const hash3 = createHash2("sha1");
+    if (header.type === "symlink") hash3.update(header.linknameField);
+    this.file = { header, expected, hash: hash3 };
   }
   entryEnd() {
     const file2 = this.file;
@@ -30588,12 +31240,12 @@ function indexTooLarge(size) {
 function readIndex(file2) {
   if (file2.length > MAX_INDEX_BYTES) throw indexTooLarge(file2.length);
   const members2 = splitGzipMembers(file2, MAX_INDEX_BYTES);
-  const signatures = [];
+  const signatures2 = [];
   let body = 0;
   for (; body < members2.length; body++) {
     const entries = readTar(members2[body].content);
     if (!isSignatureMember(entries)) break;
-    signatures.push(...entries.map(signatureOf));
+    signatures2.push(...entries.map(signatureOf));
   }
   if (!members2[body]) throw new ArchiveError("BAD_ARCHIVE", "no index stream");
   const files = readTar(members2[body].content);
@@ -30601,7 +31253,7 @@ function readIndex(file2) {
   if (!apkindex) throw new ArchiveError("BAD_ARCHIVE", "no APKINDEX in the index stream");
   return {
     members: members2,
-    signatures,
+    signatures: signatures2,
     signedMember: body,
     description: files.find((e) => e.path === "DESCRIPTION")?.content.toString("utf8") ?? "",
     mtime: apkindex.mtime,
@@ -30612,10 +31264,10 @@ function isSignatureMember(entries) {
   return entries.length > 0 && entries.every((e) => e.path.startsWith(".SIGN."));
 }
 async function checkIndexFile(path2, keys) {
-  const { size } = await stat2(path2);
+  const { size } = await stat3(path2);
   if (size > MAX_INDEX_BYTES) return archiveFailure(indexTooLarge(size));
-  const bytes = await readFile2(path2);
-  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const bytes = await readFile3(path2);
+  const sha256 = createHash2("sha256").update(bytes).digest("hex");
   let index;
   try {
     index = readIndex(bytes);
@@ -30641,24 +31293,24 @@ function parseIndexText(text) {
     };
   });
 }
-function decidingSignature(signatures, keys) {
-  const found = signatures.find((s) => s.algorithm && keys.has(s.keyName));
+function decidingSignature(signatures2, keys) {
+  const found = signatures2.find((s) => s.algorithm && keys.has(s.keyName));
   return found && { ...found, digest: DIGESTS[found.algorithm] };
 }
-function checkSignatures(signatures, signed, keys) {
-  const deciding = decidingSignature(signatures, keys);
-  if (!deciding) return untrusted(signatures);
+function checkSignatures(signatures2, signed, keys) {
+  const deciding = decidingSignature(signatures2, keys);
+  if (!deciding) return untrusted(signatures2);
   if (!rsaVerify(deciding.digest, signed, keys.get(deciding.keyName), deciding.bytes))
     return signatureMismatch(deciding);
   return { verdict: "OK", reason: "signature verified", signedBy: deciding.keyName };
 }
-function untrusted(signatures) {
-  const known = signatures.filter((s) => s.algorithm);
-  const skipped = signatures.filter((s) => !s.algorithm).map((s) => s.entry);
+function untrusted(signatures2) {
+  const known = signatures2.filter((s) => s.algorithm);
+  const skipped = signatures2.filter((s) => !s.algorithm).map((s) => s.entry);
   const also = skipped.length ? `; skipped, of a type apk does not check: ${skipped.join(", ")}` : "";
   return {
     verdict: "UNTRUSTED",
-    reason: known.length ? `signed by ${known.map((s) => s.keyName).join(", ")}, which is not trusted${also}` : signatures.length ? `no signature of a type apk checks${also}` : "not signed"
+    reason: known.length ? `signed by ${known.map((s) => s.keyName).join(", ")}, which is not trusted${also}` : signatures2.length ? `no signature of a type apk checks${also}` : "not signed"
   };
 }
 function signatureMismatch(signature) {
@@ -30695,7 +31347,7 @@ function archiveFailure(error62) {
 async function checkPaths(paths, keys, observe = () => ({})) {
   const checks = [];
   for (const path2 of paths) {
-    if ((await stat3(path2)).isDirectory()) checks.push(...await checkTree(path2, keys, observe));
+    if ((await stat4(path2)).isDirectory()) checks.push(...await checkTree(path2, keys, observe));
     else if (basename(path2) === "APKINDEX.tar.gz")
       checks.push(fileCheck(path2, await checkIndexFile(path2, keys)));
     else checks.push(fileCheck(path2, await checkPackageFile(path2, keys, observe(path2))));
@@ -30764,12 +31416,12 @@ function checkListing(dir, files, entries, packages) {
 
 // src/apk/head.ts
 import { createReadStream as createReadStream2, createWriteStream } from "node:fs";
-import { chmod, rename, rm, stat as stat5 } from "node:fs/promises";
+import { chmod, rename, rm, stat as stat6 } from "node:fs/promises";
 import { pipeline as pipeline2 } from "node:stream/promises";
 
 // src/ownership/index.ts
 import { execFile } from "node:child_process";
-import { chown, stat as stat4 } from "node:fs/promises";
+import { chown, stat as stat5 } from "node:fs/promises";
 import { promisify } from "node:util";
 var UNPRIVILEGED = 1e3;
 function buildIdentity(workspaceOwner) {
@@ -30785,7 +31437,7 @@ function rootActsFor(owner) {
 async function gitInWorkspace(workspace, args) {
   let owner;
   try {
-    const info = await stat4(workspace);
+    const info = await stat5(workspace);
     owner = { uid: info.uid, gid: info.gid };
   } catch (error62) {
     return { ok: false, reason: `cannot read the workspace ${workspace} (${errorCode(error62)})` };
@@ -30877,12 +31529,12 @@ var HeadSink = class {
       );
   }
 };
-async function replaceHead(path2, signatureLength, signatures) {
-  const info = await stat5(path2);
+async function replaceHead(path2, signatureLength, signatures2) {
+  const info = await stat6(path2);
   const temporary = `${path2}.pakman-signing`;
   try {
     const out = createWriteStream(temporary, { mode: info.mode & 511 });
-    out.write(signatures);
+    out.write(signatures2);
     await pipeline2(createReadStream2(path2, { start: signatureLength }), out);
     await chmod(temporary, info.mode & 4095);
     await handOver(temporary, info);
@@ -30941,19 +31593,19 @@ function indexText(packages, rewriteArch) {
 `).join("");
 }
 function indexMember(text, description, mtime) {
-  const tar = Buffer.concat([
+  const tar2 = Buffer.concat([
     tarEntry("DESCRIPTION", Buffer.from(description), mtime),
     tarEntry("APKINDEX", Buffer.from(text), mtime),
     Buffer.alloc(1024)
   ]);
-  return gzipSync(tar, { level: 9 });
+  return gzipSync(tar2, { level: 9 });
 }
 function signatureMember(name2, signature, mtime) {
   return gzipSync(tarEntry(name2, signature, mtime), { level: 9 });
 }
 function signatureEntries(entries, mtime) {
-  const tar = entries.map((e) => tarEntry(e.name, e.signature, mtime, "gnu"));
-  return gzipSync(Buffer.concat(tar), { level: 9 });
+  const tar2 = entries.map((e) => tarEntry(e.name, e.signature, mtime, "gnu"));
+  return gzipSync(Buffer.concat(tar2), { level: 9 });
 }
 function tarEntry(name2, content, mtime, magic = "posix") {
   const header = Buffer.alloc(512);
@@ -31724,8 +32376,8 @@ function splitOnce(text, separator) {
   const at = text.indexOf(separator);
   return at < 0 ? [text] : [text.slice(0, at), text.slice(at + 1)];
 }
-function warning(message) {
-  return { severity: "warning", message };
+function warning(message2) {
+  return { severity: "warning", message: message2 };
 }
 function dropped(build, version2) {
   return {
@@ -31787,15 +32439,15 @@ async function gitRemoteRepository(workspace) {
 }
 
 // src/recipe/plan.ts
-import { access, stat as stat7 } from "node:fs/promises";
+import { access, stat as stat8 } from "node:fs/promises";
 import { join as join6 } from "node:path";
 
 // src/recipe/write.ts
-import { chmod as chmod2, mkdir, mkdtemp, rename as rename2, rm as rm2, stat as stat6, writeFile } from "node:fs/promises";
+import { chmod as chmod2, mkdir, mkdtemp, rename as rename2, rm as rm2, stat as stat7, writeFile } from "node:fs/promises";
 import { dirname, join as join5, resolve as resolve2 } from "node:path";
 async function writeRecipe(workspace, recipe) {
   const target = resolve2(workspace, recipe.dir);
-  const owner = await stat6(workspace);
+  const owner = await stat7(workspace);
   const giveAway = (path2) => handOver(path2, owner);
   await mkdir(dirname(target), { recursive: true });
   for (let dir = dirname(target); dir.startsWith(resolve2(workspace, ".apk")); dir = dirname(dir))
@@ -31827,8 +32479,8 @@ async function writeRecipe(workspace, recipe) {
 async function planRecipe(workspace, loaded, context) {
   const recipe = renderRecipe(loaded, context);
   const diagnostics = [...recipe.diagnostics];
-  const refuse = (path2, message) => diagnostics.push(loaded.source.diagnostic("error", path2, message));
-  const info = await stat7(workspace).catch(() => void 0);
+  const refuse = (path2, message2) => diagnostics.push(loaded.source.diagnostic("error", path2, message2));
+  const info = await stat8(workspace).catch(() => void 0);
   if (!info?.isDirectory()) {
     refuse([], `the workspace ${workspace} is not a directory`);
   } else if (loaded.config.type === "static" && !await exists(join6(workspace, "nginx.conf"))) {
@@ -31878,6 +32530,1984 @@ function architecturesFor(loaded, arch, configLabel2) {
   return allowed ? [...allowed] : [arch];
 }
 
+// src/publish/site/view.ts
+var SHELL_SAFE = /^[A-Za-z0-9._~:/%@+=,-]+$/;
+function siteUrl(text, what) {
+  let url2;
+  try {
+    url2 = new URL(text);
+  } catch {
+    throw new Error(`${what}: ${text} is not an absolute URL such as https://owner.github.io/repo/`);
+  }
+  if (url2.protocol !== "https:" && url2.protocol !== "http:")
+    throw new Error(`${what}: ${text} is not an http or https URL, which apk could fetch`);
+  if (url2.search || url2.hash || url2.username || url2.password)
+    throw new Error(`${what}: ${text} has a query, fragment or credentials; give the plain URL`);
+  if (!url2.pathname.endsWith("/")) url2.pathname += "/";
+  if (!SHELL_SAFE.test(url2.href))
+    throw new Error(
+      `${what}: ${url2.href} holds characters a shell would expand; the install lines could not quote it`
+    );
+  return url2.href;
+}
+function siteView(facts, url2, title) {
+  const all = facts.directories.flatMap((d) => d.packages);
+  const newest = Math.max(...all.map((p) => p.buildTime ?? -Infinity));
+  return {
+    title,
+    url: url2,
+    packageCount: all.length,
+    ...Number.isFinite(newest) && { updated: moment(newest) },
+    keys: facts.keys.map((name2) => {
+      const href = `${url2}${safe(name2, "the key name")}`;
+      return { name: name2, href, command: `wget -O /etc/apk/keys/${name2} ${href}` };
+    }),
+    stacks: groupBy(facts.directories, (d) => d.stack).map(([stack, directories]) => ({
+      stack,
+      label: stackLabel(stack),
+      id: `stack-${(stack || "top").replace(/[^A-Za-z0-9]+/g, "-")}`,
+      repositories: groupBy(directories, (d) => d.repo).map(
+        ([repo, arches]) => repositoryView(url2, stack, repo, arches)
+      )
+    }))
+  };
+}
+function repositoryView(url2, stack, repo, directories) {
+  const path2 = [stack, repo].filter(Boolean).join("/");
+  const repositoryUrl = safe(path2 ? `${url2}${path2}` : url2.slice(0, -1), "the repository URL");
+  const packages = directories.flatMap((d) => d.packages);
+  const main = [...new Set(packages.filter((p) => p.origin === p.name).map((p) => p.name))];
+  const install = main.length ? main : [...new Set(packages.map((p) => p.name))];
+  const commands = [
+    `echo "${repositoryUrl}" >> /etc/apk/repositories`,
+    "apk update",
+    `apk add ${install.map((name2) => safe(name2, "the package name")).join(" ")}`
+  ];
+  return {
+    url: repositoryUrl,
+    repo,
+    commands,
+    commandBlock: commands.join("\n"),
+    architectures: directories.map((d) => ({
+      arch: d.arch,
+      indexHref: `${hrefOf(d.path)}/APKINDEX.tar.gz`,
+      packages: d.packages.map(packageView)
+    }))
+  };
+}
+function packageView(p) {
+  return {
+    name: p.name,
+    version: p.version,
+    description: p.description,
+    href: hrefOf(p.file),
+    size: { bytes: p.size, text: formatBytes(p.size) },
+    ...p.installedSize !== void 0 && { installed: formatBytes(p.installedSize) },
+    ...p.buildTime !== void 0 && { built: moment(p.buildTime) },
+    sha256: p.sha256
+  };
+}
+function stackLabel(stack) {
+  const alpine = /^alpine\/(.+)$/.exec(stack);
+  if (alpine) return `Alpine ${alpine[1]}`;
+  return stack || "Packages";
+}
+function moment(seconds) {
+  const iso = new Date(seconds * 1e3).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return { iso, text: `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` };
+}
+function hrefOf(path2) {
+  return path2.split("/").map(encodeURIComponent).join("/");
+}
+function safe(text, what) {
+  if (!SHELL_SAFE.test(text))
+    throw new Error(
+      `${what} ${text} holds characters a shell would expand; the install lines could not quote it`
+    );
+  return text;
+}
+function groupBy(items, key) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const item of items) groups.set(key(item), [...groups.get(key(item)) ?? [], item]);
+  return [...groups];
+}
+
+// src/publish/site/index.ts
+import { writeFile as writeFile2 } from "node:fs/promises";
+import { join as join8 } from "node:path";
+
+// node_modules/mustache/mustache.mjs
+var objectToString = Object.prototype.toString;
+var isArray = Array.isArray || function isArrayPolyfill(object2) {
+  return objectToString.call(object2) === "[object Array]";
+};
+function isFunction(object2) {
+  return typeof object2 === "function";
+}
+function typeStr(obj) {
+  return isArray(obj) ? "array" : typeof obj;
+}
+function escapeRegExp(string4) {
+  return string4.replace(/[\-\[\]{}()*+?.,\\\^$|#\s]/g, "\\$&");
+}
+function hasProperty(obj, propName) {
+  return obj != null && typeof obj === "object" && propName in obj;
+}
+function primitiveHasOwnProperty(primitive, propName) {
+  return primitive != null && typeof primitive !== "object" && primitive.hasOwnProperty && primitive.hasOwnProperty(propName);
+}
+var regExpTest = RegExp.prototype.test;
+function testRegExp(re, string4) {
+  return regExpTest.call(re, string4);
+}
+var nonSpaceRe = /\S/;
+function isWhitespace(string4) {
+  return !testRegExp(nonSpaceRe, string4);
+}
+var entityMap = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+  "/": "&#x2F;",
+  "`": "&#x60;",
+  "=": "&#x3D;"
+};
+function escapeHtml(string4) {
+  return String(string4).replace(/[&<>"'`=\/]/g, function fromEntityMap(s) {
+    return entityMap[s];
+  });
+}
+var whiteRe = /\s*/;
+var spaceRe = /\s+/;
+var equalsRe = /\s*=/;
+var curlyRe = /\s*\}/;
+var tagRe = /#|\^|\/|>|\{|&|=|!/;
+function parseTemplate(template, tags) {
+  if (!template)
+    return [];
+  var lineHasNonSpace = false;
+  var sections = [];
+  var tokens = [];
+  var spaces = [];
+  var hasTag = false;
+  var nonSpace = false;
+  var indentation = "";
+  var tagIndex = 0;
+  function stripSpace() {
+    if (hasTag && !nonSpace) {
+      while (spaces.length)
+        delete tokens[spaces.pop()];
+    } else {
+      spaces = [];
+    }
+    hasTag = false;
+    nonSpace = false;
+  }
+  var openingTagRe, closingTagRe, closingCurlyRe;
+  function compileTags(tagsToCompile) {
+    if (typeof tagsToCompile === "string")
+      tagsToCompile = tagsToCompile.split(spaceRe, 2);
+    if (!isArray(tagsToCompile) || tagsToCompile.length !== 2)
+      throw new Error("Invalid tags: " + tagsToCompile);
+    openingTagRe = new RegExp(escapeRegExp(tagsToCompile[0]) + "\\s*");
+    closingTagRe = new RegExp("\\s*" + escapeRegExp(tagsToCompile[1]));
+    closingCurlyRe = new RegExp("\\s*" + escapeRegExp("}" + tagsToCompile[1]));
+  }
+  compileTags(tags || mustache.tags);
+  var scanner = new Scanner(template);
+  var start, type, value, chr, token, openSection;
+  while (!scanner.eos()) {
+    start = scanner.pos;
+    value = scanner.scanUntil(openingTagRe);
+    if (value) {
+      for (var i = 0, valueLength = value.length; i < valueLength; ++i) {
+        chr = value.charAt(i);
+        if (isWhitespace(chr)) {
+          spaces.push(tokens.length);
+          indentation += chr;
+        } else {
+          nonSpace = true;
+          lineHasNonSpace = true;
+          indentation += " ";
+        }
+        tokens.push(["text", chr, start, start + 1]);
+        start += 1;
+        if (chr === "\n") {
+          stripSpace();
+          indentation = "";
+          tagIndex = 0;
+          lineHasNonSpace = false;
+        }
+      }
+    }
+    if (!scanner.scan(openingTagRe))
+      break;
+    hasTag = true;
+    type = scanner.scan(tagRe) || "name";
+    scanner.scan(whiteRe);
+    if (type === "=") {
+      value = scanner.scanUntil(equalsRe);
+      scanner.scan(equalsRe);
+      scanner.scanUntil(closingTagRe);
+    } else if (type === "{") {
+      value = scanner.scanUntil(closingCurlyRe);
+      scanner.scan(curlyRe);
+      scanner.scanUntil(closingTagRe);
+      type = "&";
+    } else {
+      value = scanner.scanUntil(closingTagRe);
+    }
+    if (!scanner.scan(closingTagRe))
+      throw new Error("Unclosed tag at " + scanner.pos);
+    if (type == ">") {
+      token = [type, value, start, scanner.pos, indentation, tagIndex, lineHasNonSpace];
+    } else {
+      token = [type, value, start, scanner.pos];
+    }
+    tagIndex++;
+    tokens.push(token);
+    if (type === "#" || type === "^") {
+      sections.push(token);
+    } else if (type === "/") {
+      openSection = sections.pop();
+      if (!openSection)
+        throw new Error('Unopened section "' + value + '" at ' + start);
+      if (openSection[1] !== value)
+        throw new Error('Unclosed section "' + openSection[1] + '" at ' + start);
+    } else if (type === "name" || type === "{" || type === "&") {
+      nonSpace = true;
+    } else if (type === "=") {
+      compileTags(value);
+    }
+  }
+  stripSpace();
+  openSection = sections.pop();
+  if (openSection)
+    throw new Error('Unclosed section "' + openSection[1] + '" at ' + scanner.pos);
+  return nestTokens(squashTokens(tokens));
+}
+function squashTokens(tokens) {
+  var squashedTokens = [];
+  var token, lastToken;
+  for (var i = 0, numTokens = tokens.length; i < numTokens; ++i) {
+    token = tokens[i];
+    if (token) {
+      if (token[0] === "text" && lastToken && lastToken[0] === "text") {
+        lastToken[1] += token[1];
+        lastToken[3] = token[3];
+      } else {
+        squashedTokens.push(token);
+        lastToken = token;
+      }
+    }
+  }
+  return squashedTokens;
+}
+function nestTokens(tokens) {
+  var nestedTokens = [];
+  var collector = nestedTokens;
+  var sections = [];
+  var token, section;
+  for (var i = 0, numTokens = tokens.length; i < numTokens; ++i) {
+    token = tokens[i];
+    switch (token[0]) {
+      case "#":
+      case "^":
+        collector.push(token);
+        sections.push(token);
+        collector = token[4] = [];
+        break;
+      case "/":
+        section = sections.pop();
+        section[5] = token[2];
+        collector = sections.length > 0 ? sections[sections.length - 1][4] : nestedTokens;
+        break;
+      default:
+        collector.push(token);
+    }
+  }
+  return nestedTokens;
+}
+function Scanner(string4) {
+  this.string = string4;
+  this.tail = string4;
+  this.pos = 0;
+}
+Scanner.prototype.eos = function eos() {
+  return this.tail === "";
+};
+Scanner.prototype.scan = function scan2(re) {
+  var match = this.tail.match(re);
+  if (!match || match.index !== 0)
+    return "";
+  var string4 = match[0];
+  this.tail = this.tail.substring(string4.length);
+  this.pos += string4.length;
+  return string4;
+};
+Scanner.prototype.scanUntil = function scanUntil(re) {
+  var index = this.tail.search(re), match;
+  switch (index) {
+    case -1:
+      match = this.tail;
+      this.tail = "";
+      break;
+    case 0:
+      match = "";
+      break;
+    default:
+      match = this.tail.substring(0, index);
+      this.tail = this.tail.substring(index);
+  }
+  this.pos += match.length;
+  return match;
+};
+function Context(view, parentContext) {
+  this.view = view;
+  this.cache = { ".": this.view };
+  this.parent = parentContext;
+}
+Context.prototype.push = function push(view) {
+  return new Context(view, this);
+};
+Context.prototype.lookup = function lookup(name2) {
+  var cache = this.cache;
+  var value;
+  if (cache.hasOwnProperty(name2)) {
+    value = cache[name2];
+  } else {
+    var context = this, intermediateValue, names, index, lookupHit = false;
+    while (context) {
+      if (name2.indexOf(".") > 0) {
+        intermediateValue = context.view;
+        names = name2.split(".");
+        index = 0;
+        while (intermediateValue != null && index < names.length) {
+          if (index === names.length - 1)
+            lookupHit = hasProperty(intermediateValue, names[index]) || primitiveHasOwnProperty(intermediateValue, names[index]);
+          intermediateValue = intermediateValue[names[index++]];
+        }
+      } else {
+        intermediateValue = context.view[name2];
+        lookupHit = hasProperty(context.view, name2);
+      }
+      if (lookupHit) {
+        value = intermediateValue;
+        break;
+      }
+      context = context.parent;
+    }
+    cache[name2] = value;
+  }
+  if (isFunction(value))
+    value = value.call(this.view);
+  return value;
+};
+function Writer() {
+  this.templateCache = {
+    _cache: {},
+    set: function set2(key, value) {
+      this._cache[key] = value;
+    },
+    get: function get(key) {
+      return this._cache[key];
+    },
+    clear: function clear() {
+      this._cache = {};
+    }
+  };
+}
+Writer.prototype.clearCache = function clearCache() {
+  if (typeof this.templateCache !== "undefined") {
+    this.templateCache.clear();
+  }
+};
+Writer.prototype.parse = function parse4(template, tags) {
+  var cache = this.templateCache;
+  var cacheKey = template + ":" + (tags || mustache.tags).join(":");
+  var isCacheEnabled = typeof cache !== "undefined";
+  var tokens = isCacheEnabled ? cache.get(cacheKey) : void 0;
+  if (tokens == void 0) {
+    tokens = parseTemplate(template, tags);
+    isCacheEnabled && cache.set(cacheKey, tokens);
+  }
+  return tokens;
+};
+Writer.prototype.render = function render2(template, view, partials, config2) {
+  var tags = this.getConfigTags(config2);
+  var tokens = this.parse(template, tags);
+  var context = view instanceof Context ? view : new Context(view, void 0);
+  return this.renderTokens(tokens, context, partials, template, config2);
+};
+Writer.prototype.renderTokens = function renderTokens(tokens, context, partials, originalTemplate, config2) {
+  var buffer = "";
+  var token, symbol2, value;
+  for (var i = 0, numTokens = tokens.length; i < numTokens; ++i) {
+    value = void 0;
+    token = tokens[i];
+    symbol2 = token[0];
+    if (symbol2 === "#") value = this.renderSection(token, context, partials, originalTemplate, config2);
+    else if (symbol2 === "^") value = this.renderInverted(token, context, partials, originalTemplate, config2);
+    else if (symbol2 === ">") value = this.renderPartial(token, context, partials, config2);
+    else if (symbol2 === "&") value = this.unescapedValue(token, context);
+    else if (symbol2 === "name") value = this.escapedValue(token, context, config2);
+    else if (symbol2 === "text") value = this.rawValue(token);
+    if (value !== void 0)
+      buffer += value;
+  }
+  return buffer;
+};
+Writer.prototype.renderSection = function renderSection(token, context, partials, originalTemplate, config2) {
+  var self = this;
+  var buffer = "";
+  var value = context.lookup(token[1]);
+  function subRender(template) {
+    return self.render(template, context, partials, config2);
+  }
+  if (!value) return;
+  if (isArray(value)) {
+    for (var j = 0, valueLength = value.length; j < valueLength; ++j) {
+      buffer += this.renderTokens(token[4], context.push(value[j]), partials, originalTemplate, config2);
+    }
+  } else if (typeof value === "object" || typeof value === "string" || typeof value === "number") {
+    buffer += this.renderTokens(token[4], context.push(value), partials, originalTemplate, config2);
+  } else if (isFunction(value)) {
+    if (typeof originalTemplate !== "string")
+      throw new Error("Cannot use higher-order sections without the original template");
+    value = value.call(context.view, originalTemplate.slice(token[3], token[5]), subRender);
+    if (value != null)
+      buffer += value;
+  } else {
+    buffer += this.renderTokens(token[4], context, partials, originalTemplate, config2);
+  }
+  return buffer;
+};
+Writer.prototype.renderInverted = function renderInverted(token, context, partials, originalTemplate, config2) {
+  var value = context.lookup(token[1]);
+  if (!value || isArray(value) && value.length === 0)
+    return this.renderTokens(token[4], context, partials, originalTemplate, config2);
+};
+Writer.prototype.indentPartial = function indentPartial(partial2, indentation, lineHasNonSpace) {
+  var filteredIndentation = indentation.replace(/[^ \t]/g, "");
+  var partialByNl = partial2.split("\n");
+  for (var i = 0; i < partialByNl.length; i++) {
+    if (partialByNl[i].length && (i > 0 || !lineHasNonSpace)) {
+      partialByNl[i] = filteredIndentation + partialByNl[i];
+    }
+  }
+  return partialByNl.join("\n");
+};
+Writer.prototype.renderPartial = function renderPartial(token, context, partials, config2) {
+  if (!partials) return;
+  var tags = this.getConfigTags(config2);
+  var value = isFunction(partials) ? partials(token[1]) : partials[token[1]];
+  if (value != null) {
+    var lineHasNonSpace = token[6];
+    var tagIndex = token[5];
+    var indentation = token[4];
+    var indentedValue = value;
+    if (tagIndex == 0 && indentation) {
+      indentedValue = this.indentPartial(value, indentation, lineHasNonSpace);
+    }
+    var tokens = this.parse(indentedValue, tags);
+    return this.renderTokens(tokens, context, partials, indentedValue, config2);
+  }
+};
+Writer.prototype.unescapedValue = function unescapedValue(token, context) {
+  var value = context.lookup(token[1]);
+  if (value != null)
+    return value;
+};
+Writer.prototype.escapedValue = function escapedValue(token, context, config2) {
+  var escape = this.getConfigEscape(config2) || mustache.escape;
+  var value = context.lookup(token[1]);
+  if (value != null)
+    return typeof value === "number" && escape === mustache.escape ? String(value) : escape(value);
+};
+Writer.prototype.rawValue = function rawValue(token) {
+  return token[1];
+};
+Writer.prototype.getConfigTags = function getConfigTags(config2) {
+  if (isArray(config2)) {
+    return config2;
+  } else if (config2 && typeof config2 === "object") {
+    return config2.tags;
+  } else {
+    return void 0;
+  }
+};
+Writer.prototype.getConfigEscape = function getConfigEscape(config2) {
+  if (config2 && typeof config2 === "object" && !isArray(config2)) {
+    return config2.escape;
+  } else {
+    return void 0;
+  }
+};
+var mustache = {
+  name: "mustache.js",
+  version: "4.2.0",
+  tags: ["{{", "}}"],
+  clearCache: void 0,
+  escape: void 0,
+  parse: void 0,
+  render: void 0,
+  Scanner: void 0,
+  Context: void 0,
+  Writer: void 0,
+  /**
+   * Allows a user to override the default caching strategy, by providing an
+   * object with set, get and clear methods. This can also be used to disable
+   * the cache by setting it to the literal `undefined`.
+   */
+  set templateCache(cache) {
+    defaultWriter.templateCache = cache;
+  },
+  /**
+   * Gets the default or overridden caching object from the default writer.
+   */
+  get templateCache() {
+    return defaultWriter.templateCache;
+  }
+};
+var defaultWriter = new Writer();
+mustache.clearCache = function clearCache2() {
+  return defaultWriter.clearCache();
+};
+mustache.parse = function parse5(template, tags) {
+  return defaultWriter.parse(template, tags);
+};
+mustache.render = function render3(template, view, partials, config2) {
+  if (typeof template !== "string") {
+    throw new TypeError('Invalid template! Template should be a "string" but "' + typeStr(template) + '" was given as the first argument for mustache#render(template, view, partials)');
+  }
+  return defaultWriter.render(template, view, partials, config2);
+};
+mustache.escape = escapeHtml;
+mustache.Scanner = Scanner;
+mustache.Context = Context;
+mustache.Writer = Writer;
+var mustache_default = mustache;
+
+// src/publish/site/facts.ts
+import { createHash as createHash3 } from "node:crypto";
+import { createReadStream as createReadStream3 } from "node:fs";
+import { readdir as readdir4, readFile as readFile4 } from "node:fs/promises";
+import { join as join7, relative as relative3, sep as sep2 } from "node:path";
+import { pipeline as pipeline3 } from "node:stream/promises";
+var INDEX = "APKINDEX.tar.gz";
+async function readRepository(dir) {
+  const top = await readdir4(dir, { withFileTypes: true });
+  const keys = top.filter((e) => e.isFile() && e.name.endsWith(".rsa.pub")).map((e) => e.name).sort();
+  if (!keys.length)
+    throw new Error(
+      `${dir} has no <key-name>.rsa.pub at its top: the page tells users to trust that key, so it must be published with the packages`
+    );
+  const trusted = trustedKeys(
+    await Promise.all(
+      keys.map(async (name2) => [
+        name2,
+        await readFile4(join7(dir, name2), "utf8")
+      ])
+    )
+  );
+  const indexes = (await readdir4(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile() && e.name === INDEX).map((e) => relative3(dir, e.parentPath).split(sep2).join("/")).filter((path2) => path2 && !path2.split("/").some((part) => part.startsWith("."))).sort();
+  if (!indexes.length)
+    throw new Error(`${dir} holds no <repo>/<arch>/${INDEX}: no repository to describe`);
+  const directories = [];
+  for (const path2 of indexes) {
+    const checked = await checkIndexFile(join7(dir, path2, INDEX), trusted);
+    if (checked.verdict !== "OK" || !checked.entries)
+      throw new Error(
+        `${path2}/${INDEX}: ${checked.verdict} with ${keys.join(", ")} (${checked.reason}); the page would tell users to trust a key that does not sign it`
+      );
+    const parts = path2.split("/");
+    const packages = [];
+    for (const entry of checked.entries) {
+      const field = (letter) => entry.fields.find(([l]) => l === letter)?.[1];
+      const number4 = (letter) => {
+        const value = Number(field(letter) ?? NaN);
+        return Number.isFinite(value) ? value : void 0;
+      };
+      const file2 = `${path2}/${entry.name}-${entry.version}.apk`;
+      const installedSize = number4("I");
+      const buildTime = number4("t");
+      packages.push({
+        name: entry.name,
+        version: entry.version,
+        arch: entry.arch,
+        description: field("T") ?? "",
+        size: entry.size,
+        ...installedSize !== void 0 && { installedSize },
+        ...buildTime !== void 0 && { buildTime },
+        origin: field("o") ?? entry.name,
+        file: file2,
+        sha256: await sha256Of(join7(dir, file2), `${file2} is listed in ${path2}/${INDEX}`)
+      });
+    }
+    directories.push({
+      path: path2,
+      stack: parts.slice(0, -2).join("/"),
+      repo: parts.at(-2) ?? "",
+      arch: parts.at(-1),
+      packages
+    });
+  }
+  return { keys, directories };
+}
+async function sha256Of(path2, what) {
+  const hash3 = createHash3("sha256");
+  try {
+    await pipeline3(createReadStream3(path2), hash3);
+  } catch (error62) {
+    if (error62.code === "ENOENT")
+      throw new Error(`${what}, but is not there`, { cause: error62 });
+    throw error62;
+  }
+  return hash3.digest("hex");
+}
+
+// src/publish/site/templates.ts
+var PAGE_TEMPLATE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="color-scheme" content="light dark">
+<title>{{title}}: Alpine Linux packages</title>
+<style>
+  body { font: 16px/1.5 system-ui, sans-serif; margin: 0 auto; padding: 1rem; max-width: 62rem; }
+  h1 { font-size: 1.6rem; margin: 0.5rem 0; }
+  h2 { font-size: 1.3rem; margin-top: 2rem; border-bottom: 1px solid #8884; }
+  h3 { font-size: 1.1rem; }
+  /* Long commands wrap rather than scroll; copying still gives one line each. */
+  pre { background: #8881; padding: 0.6rem 0.8rem; white-space: pre-wrap; overflow-wrap: anywhere; border-radius: 4px; }
+  code, .sha { font-family: ui-monospace, monospace; font-size: 0.9em; }
+  table { border-collapse: collapse; width: 100%; }
+  th, td { text-align: left; padding: 0.35rem 0.5rem 0.35rem 0; vertical-align: top; border-bottom: 1px solid #8883; }
+  .sha { overflow-wrap: anywhere; font-size: 0.8em; }
+  .description { display: block; font-size: 0.9em; opacity: 0.8; }
+  .version, time { white-space: nowrap; }
+  .muted { opacity: 0.75; font-size: 0.9em; }
+  @media (max-width: 40rem) {
+    thead { display: none; }
+    table, tbody, tr, td { display: block; }
+    tr { padding: 0.5rem 0; border-bottom: 1px solid #8884; }
+    td { border: 0; padding: 0.1rem 0; }
+    td[data-label]::before { content: attr(data-label) ": "; opacity: 0.7; }
+  }
+</style>
+</head>
+<body>
+<header>
+<h1>{{title}}</h1>
+<p>Signed Alpine Linux packages: {{packageCount}} in all{{#updated}}, the newest built <time datetime="{{iso}}">{{text}}</time>{{/updated}}.
+Also as text: <a href="README.md">README.md</a>.</p>
+</header>
+<nav>
+<ul>
+{{#stacks}}
+<li><a href="#{{id}}">{{label}}</a></li>
+{{/stacks}}
+</ul>
+</nav>
+<main>
+<section id="trust">
+<h2>Trust the signing key</h2>
+<p>Once per host, as root:</p>
+{{#keys}}
+<pre><code class="trust">{{command}}</code></pre>
+{{/keys}}
+</section>
+{{#stacks}}
+<section id="{{id}}">
+<h2>{{label}}</h2>
+{{#repositories}}
+<p>Add the repository <code>{{url}}</code> and install:</p>
+<pre><code class="add">{{commandBlock}}</code></pre>
+{{#architectures}}
+<h3>{{arch}} <span class="muted">(<a href="{{indexHref}}">APKINDEX.tar.gz</a>)</span></h3>
+<table>
+<thead><tr><th>Package</th><th>Version</th><th>Size</th><th>Built</th><th>SHA-256</th></tr></thead>
+<tbody>
+{{#packages}}
+<tr class="package">
+<td><a class="name" href="{{href}}">{{name}}</a>{{#description}}<span class="description">{{description}}</span>{{/description}}</td>
+<td data-label="Version" class="version">{{version}}</td>
+<td data-label="Size"><data class="size" value="{{size.bytes}}">{{size.text}}</data>{{#installed}} <span class="muted">({{installed}} installed)</span>{{/installed}}</td>
+<td data-label="Built">{{#built}}<time class="built" datetime="{{iso}}">{{text}}</time>{{/built}}</td>
+<td data-label="SHA-256" class="sha">{{sha256}}</td>
+</tr>
+{{/packages}}
+</tbody>
+</table>
+{{/architectures}}
+{{/repositories}}
+</section>
+{{/stacks}}
+</main>
+<footer>
+<p class="muted">Check a download with <code>sha256sum</code>; apk checks every package's signature against the key above.</p>
+</footer>
+</body>
+</html>
+`;
+var README_TEMPLATE = `# {{title}}
+
+Signed Alpine Linux packages: {{packageCount}} in all{{#updated}}, the newest built {{text}}{{/updated}}.
+This repository's page: {{url}}
+
+## Trust the signing key
+
+Once per host, as root:
+
+{{#keys}}
+    {{command}}
+{{/keys}}
+{{#stacks}}
+
+## {{label}}
+{{#repositories}}
+
+Add the repository {{url}} and install:
+
+{{#commands}}
+    {{.}}
+{{/commands}}
+{{#architectures}}
+
+### {{arch}}
+
+{{#packages}}
+- {{name}} {{version}}: {{size.text}}{{#installed}} ({{installed}} installed){{/installed}}{{#built}}, built {{text}}{{/built}}
+  {{#description}}{{description}}
+  {{/description}}sha256 {{sha256}}
+{{/packages}}
+{{/architectures}}
+{{/repositories}}
+{{/stacks}}
+`;
+
+// src/publish/site/index.ts
+var SITE_FILES = ["index.html", "README.md"];
+async function writeSite(dir, settings) {
+  const url2 = siteUrl(settings.url, settings.urlName ?? "the repository URL");
+  const facts = await readRepository(dir);
+  const view = siteView(facts, url2, settings.title ?? "Alpine Linux packages");
+  const page = mustache_default.render(PAGE_TEMPLATE, view, {}, { escape: escapeHtml2 });
+  const readme = mustache_default.render(README_TEMPLATE, view, {}, { escape: (text) => text });
+  const files = SITE_FILES.map((name2) => join8(dir, name2));
+  await writeFile2(files[0], page);
+  await writeFile2(files[1], readme);
+  return { url: url2, files, facts };
+}
+function escapeHtml2(text) {
+  const entities = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    '"': "&quot;",
+    "'": "&#39;"
+  };
+  return String(text).replace(/[&<>"']/g, (c) => entities[c]);
+}
+
+// src/publish/pages.ts
+import { execFile as execFile2 } from "node:child_process";
+import { mkdtemp as mkdtemp4, rm as rm5, stat as stat12 } from "node:fs/promises";
+import { join as join14 } from "node:path";
+import { promisify as promisify3 } from "node:util";
+
+// src/publish/artifact.ts
+import { readdir as readdir6 } from "node:fs/promises";
+
+// src/publish/output.ts
+import {
+  chmod as chmod4,
+  mkdir as mkdir2,
+  mkdtemp as mkdtemp3,
+  readdir as readdir5,
+  realpath,
+  rename as rename3,
+  rm as rm4,
+  stat as stat11,
+  writeFile as writeFile4
+} from "node:fs/promises";
+import { homedir } from "node:os";
+import { basename as basename5, dirname as dirname3, join as join12, resolve as resolve3, sep as sep3 } from "node:path";
+
+// src/publish/manifest.ts
+import { readFile as readFile7 } from "node:fs/promises";
+import { basename as basename4, join as join11 } from "node:path";
+
+// src/signing/key.ts
+import {
+  createHash as createHash4,
+  createPrivateKey,
+  createPublicKey as createPublicKey2,
+  generateKeyPair
+} from "node:crypto";
+import { chmod as chmod3, mkdtemp as mkdtemp2, readFile as readFile5, rm as rm3, stat as stat9, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join9 } from "node:path";
+import { promisify as promisify2 } from "node:util";
+var KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9@._+-]*$/;
+var KeyError = class extends Error {
+  name = "KeyError";
+};
+var MAX_KEY_FILE_BYTES = 64 * 1024;
+async function readKeyFile(file2, label, expected) {
+  const info = await stat9(file2).catch(() => void 0);
+  const problem = !info ? "missing" : !info.isFile() ? "not a file" : info.size > MAX_KEY_FILE_BYTES ? `${info.size} bytes, too large for a key` : void 0;
+  if (problem) throw new KeyError(`${label} is ${problem}: expected ${expected}`);
+  return readFile5(file2, "utf8");
+}
+function secretsOf(privateKeyPem) {
+  const lines2 = privateKeyPem.split(/\r?\n/).filter((l) => l.length >= 16 && !l.startsWith("-----"));
+  return [privateKeyPem.trim(), ...lines2];
+}
+async function prepareSigningKey(input2, parent, owner) {
+  checkKeyName(input2.name);
+  const ephemeral = !input2.privateKey?.trim();
+  const privateKey = ephemeral ? await generateKey() : readPrivateKey(input2.privateKey);
+  const publicKeyPem = publicKeyOf(privateKey);
+  if (input2.publicKey?.trim()) {
+    let given;
+    try {
+      given = createPublicKey2(input2.publicKey.trim()).export({ type: "spki", format: "pem" }).toString();
+    } catch {
+      throw new KeyError("the public key given is not a PEM public key");
+    }
+    if (given !== publicKeyPem) {
+      throw new KeyError(
+        "the public key given does not belong to the signing key; packages signed with it would not verify"
+      );
+    }
+  }
+  const name2 = ephemeral && input2.nameIsDefault ? throwawayKeyName(input2.name, publicKeyPem) : input2.name;
+  const dir = await mkdtemp2(join9(parent, "pakman-key-"));
+  await chmod3(dir, 448);
+  const privateKeyFile = join9(dir, `${name2}.rsa`);
+  const publicKeyFile = `${privateKeyFile}.pub`;
+  const privatePem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  await writeFile3(privateKeyFile, privatePem, { mode: 384 });
+  await writeFile3(publicKeyFile, publicKeyPem, { mode: 420 });
+  await chmod3(privateKeyFile, 384);
+  await chmod3(publicKeyFile, 420);
+  if (owner) for (const path2 of [dir, privateKeyFile, publicKeyFile]) await handOver(path2, owner);
+  return { name: name2, dir, privateKeyFile, publicKeyFile, publicKeyPem, ephemeral };
+}
+async function removeSigningKey(dir) {
+  await rm3(dir, { recursive: true, force: true });
+}
+function throwawayKeyName(base, publicKeyPem) {
+  const der = createPublicKey2(publicKeyPem).export({ type: "spki", format: "der" });
+  return `${base}-throwaway-${createHash4("sha256").update(der).digest("hex").slice(0, 8)}`;
+}
+function checkKeyName(name2) {
+  if (!KEY_NAME.test(name2)) {
+    throw new KeyError(
+      `signing key name ${JSON.stringify(name2)} may hold letters, digits and @ . _ + - only`
+    );
+  }
+}
+function publicKeyOf(privateKey) {
+  return createPublicKey2(privateKey).export({ type: "spki", format: "pem" }).toString();
+}
+function readPrivateKey(pem) {
+  let key;
+  try {
+    key = createPrivateKey(pem.replace(/\\n/g, "\n").trim());
+  } catch {
+    throw new KeyError(
+      "the signing key is not a PEM private key (expected -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)"
+    );
+  }
+  if (key.asymmetricKeyType !== "rsa") {
+    throw new KeyError(
+      `the signing key is ${key.asymmetricKeyType ?? "not RSA"}; abuild signs with RSA keys only`
+    );
+  }
+  return key;
+}
+async function generateKey() {
+  const { privateKey } = await promisify2(generateKeyPair)("rsa", { modulusLength: 4096 });
+  return privateKey;
+}
+
+// src/signing/resign.ts
+import { createHash as createHash5 } from "node:crypto";
+import { readFile as readFile6, stat as stat10 } from "node:fs/promises";
+import { basename as basename2, dirname as dirname2, join as join10 } from "node:path";
+
+// src/signing/sign.ts
+import { sign } from "node:crypto";
+var SIGNATURE_CHOICES = ["rsa", "rsa256", "both"];
+function parseSignatureChoice(text, option) {
+  const choice = text.trim().toLowerCase();
+  if (SIGNATURE_CHOICES.includes(choice)) return choice;
+  throw new Error(
+    `${option} is ${JSON.stringify(text)}: expected one of ${SIGNATURE_CHOICES.join(", ")} (rsa: RSA/SHA-1, what every apk reads; rsa256: RSA/SHA-256; both: an RSA256 and an RSA signature)`
+  );
+}
+var DIGEST = { RSA: "sha1", RSA256: "sha256" };
+function signatureTypes(choice) {
+  return choice === "rsa" ? ["RSA"] : choice === "rsa256" ? ["RSA256"] : ["RSA256", "RSA"];
+}
+function signatureEntryName(type, keyFile) {
+  return `.SIGN.${type}.${keyFile}`;
+}
+function signatures(member, key, keyFile, mtime, choice) {
+  return signatureEntries(
+    signatureTypes(choice).map((type) => ({
+      name: signatureEntryName(type, keyFile),
+      signature: sign(DIGEST[type], member, key)
+    })),
+    mtime
+  );
+}
+function signMember(member, key, keyFile, mtime, choice = "rsa") {
+  const head = choice === "rsa" ? signatureMember(signatureEntryName("RSA", keyFile), sign("sha1", member, key), mtime) : signatures(member, key, keyFile, mtime, choice);
+  return Buffer.concat([head, member]);
+}
+
+// src/signing/resign.ts
+async function resignFiles(resigning) {
+  const { key, keyFile, choice, log: log2 } = resigning;
+  const trusted = trustedKeys([[keyFile, publicKeyOf(key)]]);
+  const names = signatureTypes(choice).map((type) => `.SIGN.${type}`);
+  const packages = /* @__PURE__ */ new Map();
+  for (const file2 of resigning.files.filter((f) => f.kind === "package")) {
+    const head = await readHead(file2.path);
+    checkOwnSignature(file2.path, checkSignatures(head.signatures, head.signed, trusted), keyFile);
+    const mtime = head.signatureMtime ?? Math.floor(Date.now() / 1e3);
+    await replaceHead(
+      file2.path,
+      head.signatureLength,
+      signatures(head.signed, key, keyFile, mtime, choice)
+    );
+    const identity = `Q1${createHash5("sha1").update(head.signed).digest("base64")}`;
+    packages.set(file2.path, { identity, size: (await stat10(file2.path)).size });
+    log2(`${basename2(file2.path)}: ${names.join(" + ")}`);
+  }
+  for (const file2 of resigning.files.filter((f) => f.kind === "index")) {
+    await resignIndex(file2.path, packages, { ...resigning, trusted });
+    log2(`${basename2(file2.path)}: ${names.join(" + ")}, sizes of the re-signed packages`);
+  }
+}
+async function resignIndex(path2, packages, { key, keyFile, choice, trusted }) {
+  const { size } = await stat10(path2);
+  if (size > MAX_INDEX_BYTES)
+    throw new Error(`${path2} is ${size} bytes, more than the ${MAX_INDEX_BYTES} PAKman reads`);
+  const head = await readHead(path2, MAX_INDEX_BYTES);
+  checkOwnSignature(path2, checkSignatures(head.signatures, head.signed, trusted), keyFile);
+  const index = readIndex(await readFile6(path2));
+  let changed = false;
+  const text = index.entries.map((entry) => {
+    const resigned = packages.get(join10(dirname2(path2), `${entry.name}-${entry.version}.apk`));
+    if (resigned && resigned.identity !== entry.checksum)
+      throw new Error(
+        `${path2} lists ${entry.name}-${entry.version} as C:${entry.checksum}, the package is ${resigned.identity}; not re-signing an index that does not match its packages`
+      );
+    if (resigned && resigned.size !== entry.size) changed = true;
+    const lines2 = entry.fields.map(
+      ([letter, value]) => letter === "S" && resigned ? `S:${resigned.size}` : `${letter}:${value}`
+    );
+    return `${lines2.join("\n")}
+
+`;
+  }).join("");
+  const rewritten = changed ? indexMember(text, index.description, index.mtime) : head.signed;
+  const signed = signatures(rewritten, key, keyFile, head.signatureMtime ?? index.mtime, choice);
+  await replaceHead(path2, size, Buffer.concat([signed, rewritten]));
+}
+function checkOwnSignature(path2, verdict, keyFile) {
+  if (verdict.verdict !== "OK")
+    throw new Error(
+      `${path2}: ${verdict.verdict} with ${keyFile} (${verdict.reason}); only what abuild signed with this run's key is re-signed`
+    );
+}
+
+// src/signing/trust.ts
+import { createPrivateKey as createPrivateKey2, createPublicKey as createPublicKey3 } from "node:crypto";
+import { basename as basename3 } from "node:path";
+async function loadTrustedKeys(files) {
+  const keys = /* @__PURE__ */ new Map();
+  for (const file2 of files) {
+    const pem = await readKeyFile(file2, file2, "a public key file NAME.rsa.pub");
+    keys.set(basename3(file2), trustedPublicKey(file2, pem));
+  }
+  return keys;
+}
+function trustedPublicKey(file2, pem) {
+  if (/-----BEGIN (RSA |ENCRYPTED )?PRIVATE KEY-----/.test(pem)) {
+    let privateKey = true;
+    try {
+      createPrivateKey2(pem);
+    } catch {
+      privateKey = /ENCRYPTED/.test(pem);
+    }
+    if (privateKey) {
+      throw new KeyError(
+        `${file2} is a private key: give the public key (NAME.rsa.pub, e.g. from openssl pkey -pubout), named as the packages' signatures name it`
+      );
+    }
+  }
+  try {
+    return createPublicKey3(pem);
+  } catch {
+    throw new KeyError(`${file2} is not a PEM public key (expected -----BEGIN PUBLIC KEY-----)`);
+  }
+}
+
+// src/publish/manifest.ts
+var MANIFEST = "pakman.json";
+async function readManifests(dirs) {
+  return Promise.all(
+    dirs.map(async (dir) => {
+      try {
+        return JSON.parse(await readFile7(join11(dir, MANIFEST), "utf8"));
+      } catch (error62) {
+        throw new Error(
+          `${MANIFEST} in ${basename4(dir)} is unreadable: ${error62.message}`,
+          {
+            cause: error62
+          }
+        );
+      }
+    })
+  );
+}
+function mergeKeyName(manifests, given) {
+  if (given.keyName) checkKeyName(given.keyName);
+  const named = [...new Set(manifests.map((m) => m.keyName).filter(Boolean))];
+  if (named.length > 1) {
+    throw new Error(
+      `the build jobs signed with different keys (${named.join(", ")} in their ${MANIFEST}); merge only builds signed with one key`
+    );
+  }
+  const [built] = named;
+  if (built && given.keyName && given.keyName !== built) {
+    throw new Error(
+      `signing-key-name is ${given.keyName}, but the build jobs signed as ${built} (${MANIFEST}); drop the input or give them the same name`
+    );
+  }
+  const name2 = built ?? given.keyName ?? given.defaultKeyName;
+  if (!name2)
+    throw new Error(
+      "merge needs signing-key-name: no build artifact names its key, and no repository is known"
+    );
+  checkKeyName(name2);
+  return name2;
+}
+function mergeSignature(manifests) {
+  const recorded = [...new Set(manifests.map((m) => m.signature ?? "rsa"))];
+  const unknown2 = recorded.filter((s) => !SIGNATURE_CHOICES.includes(s));
+  if (unknown2.length)
+    throw new Error(
+      `${MANIFEST} names signature ${unknown2.map((s) => JSON.stringify(s)).join(", ")}, not one of ${SIGNATURE_CHOICES.join(", ")}`
+    );
+  if (recorded.length > 1)
+    throw new Error(
+      `the build jobs signed with different signature choices (${recorded.join(", ")} in their ${MANIFEST}); give every build job the same signature input`
+    );
+  return recorded[0] ?? "rsa";
+}
+
+// src/publish/output.ts
+var OUTPUT_MARKER = ".pakman-output";
+var DEFAULT_OUTPUT = join12(".pakman", "packages");
+async function claimOutputDir(dir, workspace, option) {
+  const target = resolve3(dir);
+  const existing = await stat11(target).catch(() => void 0);
+  if (existing && !existing.isDirectory())
+    throw new Error(
+      `the output directory ${dir} (${option}) is not a directory; name a directory for packages`
+    );
+  await mkdir2(target, { recursive: true });
+  const real = await realpath(target);
+  const protectedDirs = [sep3, homedir(), await realpath(workspace)];
+  const inside = (parent, child) => child === parent || child.startsWith(parent.endsWith(sep3) ? parent : parent + sep3);
+  if (protectedDirs.some((p) => inside(real, p))) {
+    throw new Error(
+      `the output directory ${dir} (${option}) would hold the workspace or the home directory; choose a directory of its own`
+    );
+  }
+  const entries = await readdir5(real);
+  const ours = entries.includes(OUTPUT_MARKER) || entries.includes(MANIFEST);
+  if (entries.length && !ours) {
+    const shown = entries.sort().slice(0, 5).join(", ") + (entries.length > 5 ? ", \u2026" : "");
+    throw new Error(
+      `the output directory ${dir} (${option}) holds files PAKman did not write (${shown}). PAKman replaces the contents of its output directory, so it only uses one that is empty or that it wrote before (it holds ${OUTPUT_MARKER}). Set ${option} to a new or empty directory, or move those files away; nothing was changed.`
+    );
+  }
+  await writeFile4(join12(real, OUTPUT_MARKER), markerText(), { mode: 420 });
+  return real;
+}
+function markerText() {
+  return "This directory is output of PAKman; each build replaces what is in it.\n";
+}
+async function emptyOutputDir(real) {
+  for (const entry of await readdir5(real)) {
+    if (entry !== OUTPUT_MARKER) await rm4(join12(real, entry), { recursive: true, force: true });
+  }
+}
+async function stageOutput(real, owner) {
+  const parent = dirname3(real);
+  const dir = await mkdtemp3(join12(parent, `.${basename5(real)}.pakman-staging-`));
+  await writeFile4(join12(dir, OUTPUT_MARKER), markerText(), { mode: 420 });
+  await chmod4(dir, (await stat11(real)).mode & 4095);
+  await handOver(dir, owner);
+  const discard = () => rm4(dir, { recursive: true, force: true });
+  return {
+    dir,
+    discard,
+    async commit(files = {}) {
+      for (const [name2, text] of Object.entries(files))
+        await writeFile4(join12(dir, name2), text, { mode: 420 });
+      const old = `${dir}-old`;
+      try {
+        await rename3(real, old);
+      } catch {
+        await emptyOutputDir(real);
+        for (const entry of await readdir5(dir)) await rename3(join12(dir, entry), join12(real, entry));
+        await discard();
+        return;
+      }
+      await rename3(dir, real);
+      await rm4(old, { recursive: true, force: true });
+    }
+  };
+}
+
+// src/publish/artifact.ts
+import { join as join13 } from "node:path";
+async function uploadDirectory(name2, dir, log2, retentionDays) {
+  const { DefaultArtifactClient } = await import("./artifact-BP65M57T.js");
+  const client = new DefaultArtifactClient();
+  const files = await listFiles(dir);
+  const upload = () => client.uploadArtifact(name2, files, dir, {
+    compressionLevel: 0,
+    // packages are gzip already
+    ...retentionDays !== void 0 && { retentionDays }
+  });
+  let response;
+  try {
+    response = await upload();
+  } catch (error62) {
+    if (!/already exists/i.test(error62.message)) throw error62;
+    log2(`an artifact named ${name2} exists from an earlier attempt; replacing it`);
+    await client.deleteArtifact(name2);
+    response = await upload();
+  }
+  if (!response.id) throw new Error(`the artifact service did not confirm the upload of ${name2}`);
+  return { id: response.id, size: response.size ?? 0 };
+}
+async function listFiles(dir) {
+  const entries = await readdir6(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile() && e.name !== OUTPUT_MARKER).map((e) => join13(e.parentPath, e.name)).sort();
+}
+
+// src/publish/pages.ts
+var PAGES_ARTIFACT = "github-pages";
+var PAGES_RETENTION_DAYS = 1;
+var PAGES_SITE_LIMIT = 1024 ** 3;
+function defaultPagesUrl(repository) {
+  const [owner, name2, ...rest] = repository.split("/");
+  if (!owner || !name2 || rest.length) return void 0;
+  const host = `${owner.toLowerCase()}.github.io`;
+  return name2.toLowerCase() === host ? `https://${host}/` : `https://${host}/${name2}/`;
+}
+async function publishPages(dir, settings, log2) {
+  const site = await writeSite(dir, {
+    url: settings.url,
+    ...settings.title && { title: settings.title },
+    urlName: "repository-url"
+  });
+  log2(`front page for ${site.url}: ${site.files.join(", ")}`);
+  const work = await mkdtemp4(join14(settings.tempDir, "pakman-pages-"));
+  try {
+    const archive = join14(work, "artifact.tar");
+    await tar([
+      "--create",
+      `--file=${archive}`,
+      `--directory=${dir}`,
+      // Files, never links: Pages refuses an artifact with symbolic or hard links.
+      "--dereference",
+      "--hard-dereference",
+      // Hidden files (PAKman's .pakman-output marker) are not part of the site.
+      "--exclude=.[^/]*",
+      "."
+    ]);
+    const { size } = await stat12(archive);
+    if (size > PAGES_SITE_LIMIT)
+      log2(
+        `warning: the site is ${size} bytes, more than the 1 GB GitHub Pages publishes; the deployment may fail`
+      );
+    const uploaded = await uploadDirectory(PAGES_ARTIFACT, work, log2, PAGES_RETENTION_DAYS);
+    log2(`uploaded artifact ${PAGES_ARTIFACT} (id ${uploaded.id}, ${size} bytes of artifact.tar)`);
+    return { url: site.url, artifactId: uploaded.id, size, site };
+  } finally {
+    await rm5(work, { recursive: true, force: true });
+  }
+}
+async function tar(args) {
+  try {
+    await promisify3(execFile2)("tar", args, { maxBuffer: 1 << 20 });
+  } catch (error62) {
+    const failure2 = error62;
+    throw new Error(
+      `tar failed making the Pages artifact: ${failure2.stderr?.trim().split("\n").pop() || failure2.message}`,
+      { cause: error62 }
+    );
+  }
+}
+
+// src/publish/subjects.ts
+import { writeFile as writeFile5 } from "node:fs/promises";
+import { basename as basename6, join as join15 } from "node:path";
+async function writeSubjectChecksums(files, dir, name2) {
+  const lines2 = files.filter((f) => f.kind === "package" || f.kind === "sbom").map((f) => `${f.sha256}  ${basename6(f.path)}
+`);
+  const path2 = join15(dir, `${name2}.sha256`);
+  await writeFile5(path2, lines2.join(""), { mode: 420 });
+  return path2;
+}
+
+// src/publish/s3-files.ts
+import { createHash as createHash6 } from "node:crypto";
+import { createReadStream as createReadStream4 } from "node:fs";
+import { readdir as readdir7, readFile as readFile8 } from "node:fs/promises";
+import { join as join16, relative as relative4, sep as sep4 } from "node:path";
+var IMMUTABLE = "public, max-age=31536000, immutable";
+var REVALIDATE = "no-cache";
+function contentType(name2) {
+  if (name2.endsWith(".tar.gz")) return "application/gzip";
+  if (name2.endsWith(".spdx.json")) return "application/spdx+json";
+  if (name2.endsWith(".json")) return "application/json";
+  if (name2.endsWith(".html")) return "text/html; charset=utf-8";
+  if (name2.endsWith(".md")) return "text/markdown; charset=utf-8";
+  if (name2.endsWith(".txt") || name2.endsWith(".pub")) return "text/plain; charset=utf-8";
+  return "application/octet-stream";
+}
+function cacheControl(file2) {
+  return file2.name.endsWith(".apk") ? IMMUTABLE : REVALIDATE;
+}
+var isPage = (name2) => name2 === "index.html" || /\.(txt|md)$/.test(name2);
+async function collectRepository(dir, stack, option) {
+  const entries = await readTree(dir, `no repository directory ${dir}: build or merge first`);
+  const tree = [];
+  const top = [];
+  for (const entry of entries) {
+    const path2 = join16(entry.parentPath, entry.name);
+    const parts = relative4(dir, path2).split(sep4);
+    if (!entry.isFile() || parts.some((p) => p.startsWith("."))) continue;
+    if (parts.length === 1) top.push({ name: entry.name, path: path2 });
+    else tree.push({ parts, path: path2 });
+  }
+  if (!tree.some((f) => f.parts.at(-1).endsWith(".apk")))
+    throw new Error(`no packages in ${dir}: give a build's or a merge's output directory`);
+  if (!tree.some((f) => f.parts.at(-1) === "APKINDEX.tar.gz"))
+    throw new Error(`no APKINDEX.tar.gz in ${dir}: apk cannot use a repository without its index`);
+  const build = tree.every((f) => f.parts.length === 3);
+  const front = build ? `${await buildStack(dir, stack, option)}/` : "";
+  const files = [];
+  const left = [];
+  for (const { parts, path: path2 } of tree) {
+    const name2 = parts.at(-1);
+    const kind = name2 === "APKINDEX.tar.gz" ? "index" : "package";
+    files.push({ name: `${front}${parts.join("/")}`, path: path2, kind, ...await digests(path2) });
+  }
+  for (const { name: name2, path: path2 } of top) {
+    const kind = name2.endsWith(".rsa.pub") ? "key" : isPage(name2) ? "page" : void 0;
+    if (kind) files.push({ name: name2, path: path2, kind, ...await digests(path2) });
+    else left.push(name2);
+  }
+  if (!files.some((f) => f.kind === "key"))
+    throw new Error(
+      `no public key (*.rsa.pub) at the top of ${dir}: users need it to trust the repository`
+    );
+  return { files: files.sort((a, b) => a.name.localeCompare(b.name)), left: left.sort() };
+}
+async function readTree(dir, missing) {
+  try {
+    return await readdir7(dir, { recursive: true, withFileTypes: true });
+  } catch (error62) {
+    const code = error62.code;
+    throw new Error(
+      code === "ENOENT" ? missing : `cannot read ${dir}: ${error62.message}`,
+      { cause: error62 }
+    );
+  }
+}
+async function buildStack(dir, stack, option) {
+  const named = stack ?? await readFile8(join16(dir, MANIFEST), "utf8").then(
+    (text) => JSON.parse(text).stack,
+    () => void 0
+  );
+  if (named === void 0)
+    throw new Error(
+      `${dir} is one build's output (<repo>/<arch>/) without ${MANIFEST}: name its stack with ${option}, so its packages go under <stack>/`
+    );
+  if (typeof named !== "string" || !/^[A-Za-z0-9._@-]+(\/[A-Za-z0-9._@-]+)*$/.test(named) || named.split("/").some((p) => p === ".." || p === "."))
+    throw new Error(`the stack ${JSON.stringify(named)} cannot be a directory in the bucket`);
+  return named;
+}
+async function digests(path2) {
+  const sha256 = createHash6("sha256");
+  const md5 = createHash6("md5");
+  let size = 0;
+  for await (const chunk of createReadStream4(path2)) {
+    sha256.update(chunk);
+    md5.update(chunk);
+    size += chunk.length;
+  }
+  return { size, sha256: sha256.digest("hex"), md5: md5.digest("hex") };
+}
+
+// src/publish/s3.ts
+import { readFile as readFile9 } from "node:fs/promises";
+import { isIP } from "node:net";
+import { dirname as dirname4 } from "node:path";
+function checkS3Settings(settings) {
+  const { option } = settings;
+  const name2 = settings.bucket.trim();
+  if (!name2) throw new Error(`${option("s3-bucket")} is needed: the bucket to publish to`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]$/.test(name2))
+    throw new Error(`${option("s3-bucket")}: ${JSON.stringify(name2)} is not a bucket name`);
+  const region = settings.region?.trim() || "us-east-1";
+  const endpoint = settings.endpoint?.trim() || `https://s3.${region}.amazonaws.com`;
+  let url2;
+  try {
+    url2 = new URL(endpoint);
+  } catch {
+    throw new Error(`${option("s3-endpoint")}: ${JSON.stringify(endpoint)} is not a URL`);
+  }
+  if (!/^https?:$/.test(url2.protocol) || url2.pathname !== "/" || url2.search || url2.username)
+    throw new Error(
+      `${option("s3-endpoint")}: ${JSON.stringify(endpoint)} must be an http(s) origin, such as https://<account>.r2.cloudflarestorage.com, without a path`
+    );
+  const pathStyle = !!settings.pathStyle;
+  if (!pathStyle) {
+    const host = url2.hostname.replace(/^\[|\]$/g, "");
+    if (isIP(host) || host === "localhost")
+      throw new Error(
+        `${option("s3-endpoint")} ${endpoint} is an address, where no bucket can be a host name: set ${option("s3-path-style")}`
+      );
+    if (!/^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$/.test(name2) || name2.length > 63)
+      throw new Error(
+        `${option("s3-bucket")} ${name2} cannot be a host name (virtual-host addressing): set ${option("s3-path-style")}`
+      );
+  }
+  const rawPrefix = settings.prefix?.trim() ?? "";
+  const segments = rawPrefix.split("/").filter(Boolean);
+  if (segments.some((s) => s === "." || s === ".."))
+    throw new Error(`${option("s3-prefix")}: ${JSON.stringify(rawPrefix)} has . or .. in it`);
+  const prefix = segments.join("/");
+  const bucket = { endpoint: url2.origin, bucket: name2, region, pathStyle };
+  const given = settings.repositoryUrl?.trim();
+  if (given && !/^https?:\/\/[^/]/.test(given))
+    throw new Error(`${option("repository-url")}: ${JSON.stringify(given)} is not an http(s) URL`);
+  const repositoryUrl = (given || `${bucketUrl(bucket)}${prefix ? `/${keyPath(prefix)}` : ""}`).replace(/\/+$/, "");
+  return { bucket, prefix, repositoryUrl };
+}
+async function publishS3(settings) {
+  const { secrets } = settings;
+  const redact = (text) => secrets.redact(text);
+  const log2 = (line) => settings.log(redact(line));
+  for (const secret of Object.values(settings.credentials)) secrets.add(secret);
+  try {
+    return await publish(settings, log2, redact);
+  } catch (error62) {
+    if (error62 instanceof Error) error62.message = redact(error62.message);
+    throw error62;
+  }
+}
+async function publish(settings, log2, redact) {
+  const { bucket, prefix, repositoryUrl } = checkS3Settings(settings);
+  const { signal } = settings;
+  const concurrency = settings.concurrency ?? 4;
+  const tree = await collectRepository(settings.dir, settings.stack, settings.option("stack"));
+  if (tree.left.length) log2(`not published (not part of the repository): ${tree.left.join(", ")}`);
+  const client = new S3Client(bucket, settings.credentials, {
+    retry: settings.retry ?? DEFAULT_RETRY,
+    log: log2,
+    redact,
+    ...settings.fetch && { fetch: settings.fetch }
+  });
+  const location = `${client.location}${prefix ? `/${prefix}` : ""}`;
+  const keyOf = (name2) => prefix ? `${prefix}/${name2}` : name2;
+  const stored = new Map(
+    (await client.list(prefix ? `${prefix}/` : "", signal)).map((o) => [o.key, o])
+  );
+  const verdicts = await eachAtOnce(
+    "compare with the bucket",
+    tree.files,
+    concurrency,
+    (file2, stop) => compare(client, file2, stored.get(keyOf(file2.name)), stop),
+    signal
+  );
+  const changed = tree.files.filter((_, i) => verdicts[i] === "changed");
+  const refused = changed.filter((f) => f.name.endsWith(".apk"));
+  if (refused.length && !settings.overwrite)
+    throw new PushError(
+      `publish to ${location}`,
+      `${refused.length} package${refused.length === 1 ? " is" : "s are"} in the bucket already with other bytes: ${refused.map((f) => f.name).join(", ")}. A version must not change under its name: raise the build number (pkgrel), or set ${settings.option("s3-overwrite")} to replace them. Nothing was uploaded.`
+    );
+  const sending = tree.files.filter((_, i) => verdicts[i] !== "same");
+  const skipped = tree.files.filter((_, i) => verdicts[i] === "same").map((f) => f.name);
+  if (skipped.length) log2(`${skipped.length} unchanged in ${location}, not sent again`);
+  const phases = ["package", "index", "key", "page"];
+  for (const kind of phases)
+    await eachAtOnce(
+      "upload",
+      sending.filter((f) => f.kind === kind),
+      concurrency,
+      (file2, stop) => client.upload(
+        keyOf(file2.name),
+        file2.path,
+        {
+          contentType: contentType(file2.name),
+          cacheControl: cacheControl(file2),
+          metadata: { sha256: file2.sha256 }
+        },
+        stop
+      ),
+      signal
+    );
+  for (const file2 of refused) log2(`replaced ${file2.name} (overwrite)`);
+  const pruned = settings.prune ? await prune(client, tree.files, stored, keyOf, signal) : [];
+  for (const name2 of pruned) log2(`deleted ${name2} (prune: no index lists it)`);
+  const stacks = [
+    ...new Set(tree.files.filter((f) => f.kind === "index").map((f) => dirname4(dirname4(f.name))))
+  ].sort();
+  return {
+    repositoryUrl,
+    location,
+    repositories: stacks.map((dir) => `${repositoryUrl}/${dir}`),
+    keys: tree.files.filter((f) => f.kind === "key").map((f) => f.name),
+    uploaded: sending.map((f) => f.name),
+    replaced: refused.map((f) => f.name),
+    skipped,
+    pruned: pruned.map((key) => prefix ? key.slice(prefix.length + 1) : key)
+  };
+}
+async function compare(client, file2, object2, signal) {
+  if (!object2) return "new";
+  if (object2.size !== file2.size) return "changed";
+  if (object2.etag === file2.md5) return "same";
+  const head = await client.head(object2.key, signal);
+  if (!head) return "new";
+  return head.metadata.sha256 === file2.sha256 ? "same" : "changed";
+}
+async function prune(client, files, stored, keyOf, signal) {
+  const doomed = [];
+  for (const index of files.filter((f) => f.kind === "index")) {
+    const dir = dirname4(index.name);
+    const listed = new Set(
+      readIndex(await readFile9(index.path)).entries.map((e) => `${e.name}-${e.version}`)
+    );
+    const under = `${keyOf(dir)}/`;
+    for (const key of stored.keys()) {
+      const rest = key.slice(under.length);
+      if (!key.startsWith(under) || rest.includes("/")) continue;
+      const stem = rest.replace(/\.apk$|\.spdx\.json$/, "");
+      if (stem !== rest && !listed.has(stem)) doomed.push(key);
+    }
+  }
+  await eachAtOnce("prune", doomed, 4, (key, stop) => client.delete(key, stop), signal);
+  return doomed.sort();
+}
+
+// src/publish/index.ts
+import { readdir as readdir9, writeFile as writeFile7 } from "node:fs/promises";
+import { basename as basename8, join as join18 } from "node:path";
+
+// src/publish/release.ts
+import { openAsBlob } from "node:fs";
+var AlreadyExistsError = class extends Error {
+};
+async function publishAssets(releaser, tag, files, log2, options = {}) {
+  let release;
+  try {
+    release = await findRelease(releaser, tag);
+    let publishes;
+    if (release) {
+      publishes = release.draft;
+      log2(`found ${release.draft ? "draft " : ""}release ${tag}`);
+    } else {
+      ;
+      ({ release, publishes } = await createRelease(releaser, tag, log2));
+    }
+    await uploadAll(releaser, release, files, log2, options.concurrency ?? 4);
+    if (!publishes) {
+      if (release.draft) log2(`release ${tag} is published by the job that created it`);
+      return release;
+    }
+    const current = await releaser.get(release);
+    if (!current.draft) return current;
+    const done = await releaser.publish(current);
+    log2(`published release ${tag}`);
+    return done;
+  } catch (error62) {
+    const left = release?.draft ? `; it is left a draft, re-run the job to finish it` : "";
+    throw new Error(`release ${tag}: ${message(error62)}${left}`, { cause: error62 });
+  }
+}
+async function findRelease(releaser, tag) {
+  return await releaser.findPublished(tag) ?? chooseRelease(await releaser.listByTag(tag));
+}
+function chooseRelease(releases) {
+  const byAge = [...releases].sort((a, b) => a.id - b.id);
+  return byAge.find((r) => !r.draft) ?? byAge[0];
+}
+async function createRelease(releaser, tag, log2) {
+  let mine;
+  try {
+    mine = await releaser.createDraft(tag);
+  } catch (error62) {
+    if (!(error62 instanceof AlreadyExistsError)) throw error62;
+    const theirs = await findRelease(releaser, tag);
+    if (!theirs) throw new Error(`release ${tag} exists, yet cannot be found`, { cause: error62 });
+    log2(`release ${tag} was created by another job meanwhile; adding to it`);
+    return { release: theirs, publishes: false };
+  }
+  const chosen = chooseRelease([
+    mine,
+    ...(await releaser.listByTag(tag)).filter((r) => r.id !== mine.id)
+  ]);
+  if (chosen.id === mine.id) {
+    log2(`created draft release ${tag}`);
+    return { release: mine, publishes: true };
+  }
+  await releaser.deleteRelease(mine);
+  log2(`release ${tag} was created by another job at the same time; adding to it`);
+  return { release: chosen, publishes: false };
+}
+async function uploadAll(releaser, release, files, log2, concurrency) {
+  const existing = new Map((await releaser.listAssets(release)).map((a) => [a.name, a]));
+  await eachLimited(files, concurrency, async (file2) => {
+    const old = existing.get(file2.name);
+    if (old) {
+      log2(`replacing ${file2.name}`);
+      await releaser.deleteAsset(old);
+    }
+    try {
+      await releaser.uploadAsset(release, file2);
+    } catch (error62) {
+      if (!(error62 instanceof AlreadyExistsError)) throw error62;
+      log2(`replacing ${file2.name}`);
+      const now = (await releaser.listAssets(release)).find((a) => a.name === file2.name);
+      if (now) await releaser.deleteAsset(now);
+      await releaser.uploadAsset(release, file2);
+    }
+    log2(`uploaded ${file2.name}`);
+  });
+}
+async function eachLimited(items, limit, task) {
+  let next = 0;
+  let failure2;
+  const worker = async () => {
+    while (!failure2 && next < items.length) {
+      const item = items[next++];
+      try {
+        await task(item);
+      } catch (error62) {
+        failure2 ??= { error: error62 };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure2) throw failure2.error;
+}
+function message(error62) {
+  return error62 instanceof Error ? error62.message : String(error62);
+}
+var SERVER_ERROR_RETRIES = 3;
+var GitHubReleaser = class _GitHubReleaser {
+  constructor(octokit, owner, repo, retries = SERVER_ERROR_RETRIES) {
+    this.octokit = octokit;
+    this.owner = owner;
+    this.repo = repo;
+    this.retries = retries;
+  }
+  octokit;
+  owner;
+  repo;
+  retries;
+  static async create(token, repository, options = {}) {
+    const parsed = parseRepository(repository);
+    if (!parsed) throw new Error(`repository must be owner/name, not "${repository}"`);
+    return new _GitHubReleaser(
+      await createOctokit(token, options),
+      parsed.owner,
+      parsed.name,
+      options.retries ?? SERVER_ERROR_RETRIES
+    );
+  }
+  async findPublished(tag) {
+    try {
+      const { data } = await this.octokit.rest.repos.getReleaseByTag({ ...this.where, tag });
+      return toRelease(data);
+    } catch (error62) {
+      if (status(error62) === 404) return void 0;
+      throw apiError(`looking up release ${tag}`, error62, this.retries);
+    }
+  }
+  async listByTag(tag) {
+    const releases = await this.call(
+      "listing releases",
+      () => this.octokit.paginate(this.octokit.rest.repos.listReleases, {
+        ...this.where,
+        per_page: 100
+      })
+    );
+    return releases.filter((r) => r.tag_name === tag).map(toRelease);
+  }
+  async createDraft(tag) {
+    const { data } = await this.call(
+      `creating release ${tag}`,
+      () => this.octokit.rest.repos.createRelease({
+        ...this.where,
+        tag_name: tag,
+        name: tag,
+        draft: true
+      })
+    );
+    return toRelease(data);
+  }
+  async get(release) {
+    const { data } = await this.call(
+      `reading release ${release.tag}`,
+      () => this.octokit.rest.repos.getRelease({ ...this.where, release_id: release.id })
+    );
+    return toRelease(data);
+  }
+  async deleteRelease(release) {
+    await this.call(
+      `deleting draft release ${release.tag} (${release.id})`,
+      () => this.octokit.rest.repos.deleteRelease({ ...this.where, release_id: release.id })
+    );
+  }
+  async listAssets(release) {
+    const assets = await this.call(
+      `listing the assets of release ${release.tag}`,
+      () => this.octokit.paginate(this.octokit.rest.repos.listReleaseAssets, {
+        ...this.where,
+        release_id: release.id,
+        per_page: 100
+      })
+    );
+    return assets.map((a) => ({ id: a.id, name: a.name }));
+  }
+  async deleteAsset(asset) {
+    try {
+      await this.octokit.rest.repos.deleteReleaseAsset({ ...this.where, asset_id: asset.id });
+    } catch (error62) {
+      if (status(error62) !== 404) throw apiError(`deleting asset ${asset.name}`, error62, this.retries);
+    }
+  }
+  async uploadAsset(release, file2) {
+    const data = await openAsBlob(file2.path);
+    const response = await this.call(
+      `uploading ${file2.name}`,
+      () => this.octokit.request({
+        method: "POST",
+        url: release.uploadUrl,
+        name: file2.name,
+        data,
+        headers: { "content-type": "application/octet-stream" }
+      })
+    );
+    const asset = response.data;
+    return { id: asset.id, name: asset.name };
+  }
+  async publish(release) {
+    const { data } = await this.call(
+      `publishing release ${release.tag}`,
+      () => this.octokit.rest.repos.updateRelease({
+        ...this.where,
+        release_id: release.id,
+        draft: false
+      })
+    );
+    return toRelease(data);
+  }
+  get where() {
+    return { owner: this.owner, repo: this.repo };
+  }
+  async call(what, request) {
+    try {
+      return await request();
+    } catch (error62) {
+      throw apiError(what, error62, this.retries);
+    }
+  }
+};
+async function createOctokit(token, options = {}) {
+  const [{ getOctokit }, { retry }, { throttling }, { default: Bottleneck }] = await Promise.all([
+    import("./github-SBRASMSG.js"),
+    import("./dist-bundle-M6RDEQDN.js"),
+    import("./dist-bundle-THW2IRK6.js"),
+    import("./light-CJZSGWNI.js")
+  ]);
+  const log2 = options.log ?? (() => {
+  });
+  const base = options.retryAfterBaseValue ?? 1e3;
+  const limit = options.rateLimitRetries ?? 3;
+  const maxWait = options.maxRateLimitWait ?? 600;
+  const onLimit = (kind) => (retryAfter2, request, _, count) => {
+    const where = `${request.method} ${request.url}`;
+    if (count >= limit || retryAfter2 > maxWait) {
+      log2(
+        `GitHub's ${kind} stopped ${where}; not retrying (${count} retries, wait ${retryAfter2}s)`
+      );
+      return false;
+    }
+    log2(`GitHub's ${kind} hit ${where}; retrying in ${retryAfter2}s (${count + 1} of ${limit})`);
+    return true;
+  };
+  return getOctokit(
+    token,
+    {
+      baseUrl: options.apiUrl ?? "https://api.github.com",
+      retry: {
+        retries: options.retries ?? SERVER_ERROR_RETRIES,
+        retryAfterBaseValue: base,
+        doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451]
+      },
+      throttle: {
+        retryAfterBaseValue: base,
+        onRateLimit: onLimit("rate limit"),
+        onSecondaryRateLimit: onLimit("secondary rate limit"),
+        // Groups of their own: the plugin's defaults are shared by every Octokit in the process.
+        // They space out when writes start; uploads still overlap once started.
+        write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs ?? 1e3 }),
+        notifications: new Bottleneck.Group({
+          maxConcurrent: 1,
+          minTime: options.notifyingWriteIntervalMs ?? 3e3
+        })
+      }
+    },
+    retry,
+    throttling
+  );
+}
+function status(error62) {
+  return error62?.status;
+}
+function apiError(what, error62, retries) {
+  const failure2 = error62;
+  if (failure2.status === 422 && failure2.response?.data?.errors?.some((e) => e.code === "already_exists")) {
+    return new AlreadyExistsError(`${what}: already exists`, { cause: error62 });
+  }
+  if (failure2.status === void 0) return new Error(`${what}: ${message(error62)}`, { cause: error62 });
+  const attempts = failure2.status >= 500 ? ` after ${retries + 1} attempts` : "";
+  const hint = failure2.status === 403 && !/rate limit/i.test(failure2.message ?? "") ? "; the token needs permission to write contents (permissions: contents: write)" : "";
+  return new Error(
+    `${what} failed: HTTP ${failure2.status} (${failure2.message ?? "no message"})${attempts}${hint}`,
+    { cause: error62 }
+  );
+}
+function toRelease(data) {
+  return {
+    id: data.id,
+    tag: data.tag_name,
+    draft: data.draft,
+    url: data.html_url,
+    uploadUrl: data.upload_url
+  };
+}
+
+// src/publish/merge.ts
+import { copyFile, mkdir as mkdir3, mkdtemp as mkdtemp5, readdir as readdir8, rm as rm6, stat as stat13, writeFile as writeFile6 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename as basename7, join as join17 } from "node:path";
+async function mergeRepositories(artifactDirs, settings) {
+  const privateKey = readPrivateKey(settings.signingKey);
+  const manifests = await readManifests(artifactDirs);
+  const keyName = mergeKeyName(manifests, settings);
+  const signature = mergeSignature(manifests);
+  const publicKeyPem = publicKeyOf(privateKey);
+  const keyFile = `${keyName}.rsa.pub`;
+  const trusted = trustedKeys([[keyFile, publicKeyPem]]);
+  const byDirectory = /* @__PURE__ */ new Map();
+  for (const [i, dir] of artifactDirs.entries()) {
+    const manifest = manifests[i];
+    for (const part of [manifest.stack, manifest.arch]) {
+      if (typeof part !== "string" || !/^[A-Za-z0-9._:@/-]+$/.test(part) || part.split("/").some((p) => p === ".." || p === "")) {
+        throw new Error(
+          `${MANIFEST} in ${basename7(dir)} names an unusable stack or arch: ${JSON.stringify(part)}`
+        );
+      }
+    }
+    for (const file2 of await apkFiles(dir)) {
+      const checked = await checkPackageFile(file2.path, trusted);
+      if (checked.verdict !== "OK") {
+        throw new Error(
+          `${manifest.stack} ${manifest.arch} ${basename7(file2.path)}: ${checked.verdict} with ${keyFile} (${checked.reason}); merge only packages signed with the same key`
+        );
+      }
+      const target = join17(manifest.stack, file2.repo, file2.arch);
+      await mkdir3(join17(settings.outputDir, target), { recursive: true });
+      await copyFile(file2.path, join17(settings.outputDir, target, basename7(file2.path)));
+      const sbom = file2.path.replace(/\.apk$/, ".spdx.json");
+      await copyFile(sbom, join17(settings.outputDir, target, basename7(sbom))).catch(
+        (error62) => {
+          if (error62.code !== "ENOENT") throw error62;
+        }
+      );
+      const list2 = byDirectory.get(target) ?? [];
+      list2.push({
+        pkg: { pkginfo: checked.pkginfo, identity: checked.identity },
+        fileSize: checked.size
+      });
+      byDirectory.set(target, list2);
+    }
+  }
+  const mtime = settings.mtime ?? newestBuildDate(byDirectory.values());
+  for (const [target, packages] of byDirectory) {
+    const arch = basename7(target);
+    const text = indexText(packages, arch);
+    const member = indexMember(text, `${target} `, mtime);
+    await writeFile6(
+      join17(settings.outputDir, target, "APKINDEX.tar.gz"),
+      signMember(member, privateKey, keyFile, mtime, signature)
+    );
+    settings.log(
+      `${target}: ${packages.length} packages, APKINDEX.tar.gz signed with ${keyFile} (${signature})`
+    );
+  }
+  const publicKeyFile = join17(settings.outputDir, keyFile);
+  await writeFile6(publicKeyFile, publicKeyPem);
+  const count = [...byDirectory.values()].reduce((n, list2) => n + list2.length, 0);
+  return {
+    directories: [...byDirectory.keys()].sort(),
+    packages: count,
+    publicKeyFile,
+    keyName,
+    signature,
+    manifests
+  };
+}
+function newestBuildDate(lists) {
+  let newest = 0;
+  for (const list2 of lists) {
+    for (const { pkg } of list2) {
+      const date5 = Number(pkg.pkginfo.find(([key]) => key === "builddate")?.[1]);
+      if (Number.isSafeInteger(date5) && date5 > newest) newest = date5;
+    }
+  }
+  return newest || Math.floor(Date.now() / 1e3);
+}
+async function apkFiles(dir) {
+  const entries = await readdir8(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile() && e.name.endsWith(".apk")).map((e) => {
+    const parts = join17(e.parentPath, e.name).slice(dir.length + 1).split("/");
+    return {
+      path: join17(e.parentPath, e.name),
+      repo: parts.at(-3) ?? "main",
+      arch: parts.at(-2) ?? "noarch"
+    };
+  }).sort((a, b) => a.path.localeCompare(b.path));
+}
+async function downloadBuildArtifacts(log2, tempDir = tmpdir()) {
+  const { DefaultArtifactClient } = await import("./artifact-BP65M57T.js");
+  const client = new DefaultArtifactClient();
+  const root = await mkdtemp5(join17(tempDir, "pakman-merge-"));
+  const { artifacts } = await client.listArtifacts();
+  const dirs = [];
+  for (const artifact of artifacts) {
+    const path2 = join17(root, String(artifact.id));
+    await client.downloadArtifact(artifact.id, { path: path2 });
+    const isBuild = await stat13(join17(path2, MANIFEST)).then(
+      () => true,
+      () => false
+    );
+    log2(`${artifact.name}: ${isBuild ? "packages" : "not a PAKman build, skipped"}`);
+    if (isBuild) dirs.push(path2);
+  }
+  return { dirs, cleanup: () => rm6(root, { recursive: true, force: true }) };
+}
+
+// src/publish/index.ts
+function assetName(stack, arch, file2) {
+  return `${stackSlug(stack)}-${arch}-${basename8(file2)}`;
+}
+async function repositoryAssets(dir, merged2) {
+  const assets = [];
+  for (const sub of merged2.directories) {
+    const parts = sub.split("/");
+    const stack = parts.slice(0, -2).join("/");
+    for (const file2 of (await readdir9(join18(dir, sub))).sort())
+      assets.push({ name: assetName(stack, parts.at(-1), file2), path: join18(dir, sub, file2) });
+  }
+  assets.push({ name: basename8(merged2.publicKeyFile), path: merged2.publicKeyFile });
+  return assets;
+}
+function defaultArtifactName(built) {
+  return `${built.packageName}-${stackSlug(built.stack)}-${built.arch}`;
+}
+async function publish2(built, settings, log2, published = {}) {
+  if (settings.artifact) {
+    const manifest = {
+      package: built.packageName,
+      version: built.version,
+      release: built.release,
+      stack: built.stack,
+      arch: built.arch,
+      keyName: built.keyName,
+      signature: built.signature
+    };
+    await writeFile7(join18(built.packagesDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}
+`);
+  }
+  return publishDirectory(
+    {
+      dir: built.packagesDir,
+      artifactName: settings.artifactName ?? defaultArtifactName(built),
+      assets: [
+        ...built.files.map((f) => ({
+          name: assetName(built.stack, built.arch, f.relativePath),
+          path: f.path
+        })),
+        { name: basename8(built.publicKeyFile), path: built.publicKeyFile }
+      ]
+    },
+    settings,
+    log2,
+    published
+  );
+}
+async function publishDirectory(output2, settings, log2, published = {}) {
+  if (settings.artifact) {
+    const artifact = await uploadDirectory(output2.artifactName, output2.dir, log2);
+    log2(`uploaded artifact ${output2.artifactName} (id ${artifact.id}, ${artifact.size} bytes)`);
+    published.artifactId = artifact.id;
+    published.artifactName = output2.artifactName;
+  }
+  if (settings.releaseTag) {
+    const releaser = settings.releaser ?? await GitHubReleaser.create(
+      requireValue(settings.token, "a GitHub token"),
+      requireValue(settings.repository, "the repository"),
+      { log: log2, ...settings.apiUrl && { apiUrl: settings.apiUrl } }
+    );
+    const release = await publishAssets(releaser, settings.releaseTag, output2.assets, log2);
+    published.releaseUrl = release.url;
+  }
+  if (settings.pages) {
+    const pages = await publishPages(output2.dir, settings.pages, log2);
+    published.pagesArtifactId = pages.artifactId;
+    published.repositoryUrl = pages.url;
+  }
+  return published;
+}
+function requireValue(value, what) {
+  if (!value) throw new Error(`releasing needs ${what}`);
+  return value;
+}
+
 export {
   formatDiagnostic,
   hasErrors,
@@ -31902,28 +34532,60 @@ export {
   findLockfiles,
   trustedKeys,
   MAX_CONTROL_BYTES,
-  checkPackageFile,
   MAX_INDEX_BYTES,
   readIndex,
   checkSignatures,
   checkPaths,
   buildIdentity,
-  handOver,
   gitInWorkspace,
   readHead,
-  replaceHead,
-  indexText,
-  indexMember,
-  signatureMember,
-  signatureEntries,
   SBOM_DIR,
   MAX_SBOM_BYTES,
   readPackageSbom,
   listedDependencies,
+  readKeyFile,
+  secretsOf,
+  prepareSigningKey,
+  removeSigningKey,
+  readPrivateKey,
+  parseSignatureChoice,
+  signatureTypes,
+  signatureEntryName,
+  resignFiles,
+  loadTrustedKeys,
+  DEFAULT_OUTPUT,
+  claimOutputDir,
+  emptyOutputDir,
+  stageOutput,
   slugify2 as slugify,
   parseRepository,
   defaultKeyName,
   resolveContext,
   planRecipe,
-  renderRecipeStage
+  renderRecipeStage,
+  siteUrl,
+  writeSite,
+  defaultPagesUrl,
+  writeSubjectChecksums,
+  mergeRepositories,
+  downloadBuildArtifacts,
+  PushError,
+  excerpt,
+  describeNetworkError,
+  stopReason,
+  DEFAULT_RETRY,
+  withRetry,
+  retryAfterMs,
+  isTransientStatus,
+  eachAtOnce,
+  Secrets,
+  PART_SIZE,
+  S3Client,
+  readTree,
+  checkS3Settings,
+  publishS3,
+  repositoryAssets,
+  defaultArtifactName,
+  publish2 as publish,
+  publishDirectory
 };
