@@ -691,6 +691,56 @@ describe('the archive and the file list', () => {
     expect(a.equals(readFileSync(join(out, 'b.zip')))).toBe(true)
   })
 
+  it('keeps the entries in order, stored, dated 1980-01-01, as plain zip when nothing is large', async () => {
+    const dir = buildTree()
+    const { files } = await collectPushFiles(dir)
+    const zip = join(temp('pakman-push-zip-'), 'a.zip')
+    await writeArchive(
+      zip,
+      files.map((f) => ({ name: f.name, path: f.path })),
+    )
+    const listing = execFileSync('zipinfo', [zip], { encoding: 'utf8' }).trim().split('\n')
+    const rows = listing.slice(2, -1)
+    expect(rows.map((row) => row.split(/\s+/).at(-1))).toEqual(files.map((f) => f.name))
+    for (const row of rows) expect(row).toMatch(/^-rw-r--r-- .* stor 80-Jan-01 00:00 /)
+    // no zip64 end-of-central-directory record (PK\x06\x06) in a small archive
+    expect(readFileSync(zip).includes(Buffer.from('PK\x06\x06', 'latin1'))).toBe(false)
+  })
+
+  // A real entry past 4 GiB would take minutes and the disk; yazl switches to zip64 by itself
+  // past 0xfffffffe (its docs and Entry.useZip64Format), and forcing it here checks that the
+  // zip64 layout it writes is one unzip reads.
+  it('writes zip64 records unzip reads, when asked to use them regardless of size', async () => {
+    const dir = buildTree()
+    const { files } = await collectPushFiles(dir)
+    const zip = join(temp('pakman-push-zip-'), 'a.zip')
+    await writeArchive(
+      zip,
+      files.map((f) => ({ name: f.name, path: f.path })),
+      { forceZip64: true },
+    )
+    expect(readFileSync(zip).includes(Buffer.from('PK\x06\x06', 'latin1'))).toBe(true)
+    const verbose = execFileSync('zipinfo', ['-v', zip], { encoding: 'utf8' })
+    expect(verbose).toMatch(/minimum software version required to extract:\s+4\.5/)
+    expect(verbose).toMatch(/subfield with ID 0x0001 \(PKWARE 64-bit sizes\)/)
+    expect(execFileSync('unzip', ['-tq', zip], { encoding: 'utf8' })).toMatch(/No errors detected/)
+    const unzipped = execFileSync('unzip', ['-p', zip, 'acme/aarch64/hello-app-1.0.0-r1.apk'], {
+      maxBuffer: 16 << 20,
+    })
+    expect(unzipped.equals(big)).toBe(true)
+  })
+
+  it('fails when a file is missing, or its length is not what it was measured as', async () => {
+    const out = temp('pakman-push-zip-')
+    await expect(
+      writeArchive(join(out, 'a.zip'), [{ name: 'x86_64/gone.apk', path: join(out, 'gone') }]),
+    ).rejects.toThrow(/ENOENT/)
+    // /proc files say 0 bytes to stat and then read as more: a file that grew mid-archive
+    await expect(
+      writeArchive(join(out, 'b.zip'), [{ name: 'x86_64/status', path: '/proc/self/status' }]),
+    ).rejects.toThrow(/unexpected number of bytes/)
+  })
+
   it('refuses two repositories whose files would share an <arch>/<file> key', async () => {
     const dir = temp('pakman-push-clash-')
     for (const repo of ['acme', 'other']) {

@@ -1,12 +1,20 @@
-import { createReadStream } from 'node:fs'
-import { open } from 'node:fs/promises'
-import { crc32 } from 'node:zlib'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import type { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { ZipFile } from 'yazl'
 
 /*
  * The deployment archive: a plain zip the cluster agent (uplink) unpacks, keeping the last two
  * components of each entry, so every file sits in an `<arch>/` directory. Entries are stored, not
  * deflated (packages and indexes are gzip already), with a fixed timestamp, so the same files
  * always give the same bytes.
+ *
+ * yazl writes it: it streams each file (none is held in memory) and switches to zip64 by itself
+ * for a file, an offset or a directory past 4 GiB, or past 65535 entries. It sets bit 3 and
+ * writes a data descriptor after each file (it learns the CRC while streaming); readers that go
+ * by the central directory, as unzip and Erlang's :zip (which uplink uses) do, take the sizes
+ * from there.
  */
 
 export interface ArchiveEntry {
@@ -15,91 +23,48 @@ export interface ArchiveEntry {
   path: string
 }
 
-const LIMIT = 0xffffffff // no zip64: 4 GiB per file and in all
-const DOS_DATE = (0 << 9) | (1 << 5) | 1 // 1980-01-01, the earliest a zip can say
-const DOS_TIME = 0
-const UTF8_NAMES = 0x0800
-const UNIX_FILE = (0o100644 << 16) >>> 0
-
-/** Writes the zip to `target`; returns its size in bytes. */
-export async function writeArchive(target: string, entries: ArchiveEntry[]): Promise<number> {
-  if (entries.length > 0xffff)
-    throw new Error(`${entries.length} files are more than a zip without zip64 holds (65535)`)
-  const out = await open(target, 'w')
-  const central: Buffer[] = []
-  let offset = 0
-  const write = async (data: Buffer) => {
-    await out.write(data)
-    offset += data.length
-  }
-  try {
-    for (const entry of entries) {
-      const { checksum, size } = await checksumOf(entry.path)
-      if (size > LIMIT || offset > LIMIT)
-        throw new Error(
-          `${entry.name}: the archive would pass 4 GiB, more than a zip without zip64 holds`,
-        )
-      const name = Buffer.from(entry.name, 'utf8')
-      const local = Buffer.alloc(30)
-      local.writeUInt32LE(0x04034b50, 0)
-      local.writeUInt16LE(10, 4) // version needed: 1.0, stored
-      local.writeUInt16LE(UTF8_NAMES, 6)
-      local.writeUInt16LE(0, 8) // stored
-      local.writeUInt16LE(DOS_TIME, 10)
-      local.writeUInt16LE(DOS_DATE, 12)
-      local.writeUInt32LE(checksum, 14)
-      local.writeUInt32LE(size, 18)
-      local.writeUInt32LE(size, 22)
-      local.writeUInt16LE(name.length, 26)
-      local.writeUInt16LE(0, 28)
-
-      const header = Buffer.alloc(46)
-      header.writeUInt32LE(0x02014b50, 0)
-      header.writeUInt16LE((3 << 8) | 10, 4) // made by: unix, 1.0
-      header.writeUInt16LE(10, 6)
-      header.writeUInt16LE(UTF8_NAMES, 8)
-      header.writeUInt16LE(0, 10)
-      header.writeUInt16LE(DOS_TIME, 12)
-      header.writeUInt16LE(DOS_DATE, 14)
-      header.writeUInt32LE(checksum, 16)
-      header.writeUInt32LE(size, 20)
-      header.writeUInt32LE(size, 24)
-      header.writeUInt16LE(name.length, 28)
-      // extra length, comment length, disk, internal attributes: 0
-      header.writeUInt32LE(UNIX_FILE, 38)
-      header.writeUInt32LE(offset, 42)
-      central.push(header, name)
-
-      await write(Buffer.concat([local, name]))
-      let copied = 0
-      for await (const chunk of createReadStream(entry.path)) {
-        await write(chunk as Buffer)
-        copied += (chunk as Buffer).length
-      }
-      if (copied !== size) throw new Error(`${entry.path} changed while it was being archived`)
-    }
-    const directory = Buffer.concat(central)
-    if (offset + directory.length > LIMIT)
-      throw new Error('the archive would pass 4 GiB, more than a zip without zip64 holds')
-    const end = Buffer.alloc(22)
-    end.writeUInt32LE(0x06054b50, 0)
-    end.writeUInt16LE(entries.length, 8)
-    end.writeUInt16LE(entries.length, 10)
-    end.writeUInt32LE(directory.length, 12)
-    end.writeUInt32LE(offset, 16)
-    await write(Buffer.concat([directory, end]))
-    return offset
-  } finally {
-    await out.close()
-  }
+export interface ArchiveOptions {
+  /** zip64 records even when nothing needs them: lets a test see that layout without 4 GiB. */
+  forceZip64?: boolean
 }
 
-async function checksumOf(path: string): Promise<{ checksum: number; size: number }> {
-  let checksum = 0
-  let size = 0
-  for await (const chunk of createReadStream(path)) {
-    checksum = crc32(chunk as Buffer, checksum)
-    size += (chunk as Buffer).length
+// 1980-01-01 00:00, the earliest a zip's DOS date can say; yazl reads the local-time fields, so
+// the date is built in local time to give the same DOS bytes in every time zone.
+const EPOCH = new Date(1980, 0, 1)
+
+/** Writes the zip to `target`; returns its size in bytes. */
+export async function writeArchive(
+  target: string,
+  entries: ArchiveEntry[],
+  options: ArchiveOptions = {},
+): Promise<number> {
+  const zip = new ZipFile()
+  // a file that cannot be read, or whose length changed since it was measured, fails the write
+  // (yazl's types call it a plain ReadableStream; it is a PassThrough)
+  const output = zip.outputStream as Readable
+  zip.on('error', (error: Error) => output.destroy(error))
+  for (const entry of entries) {
+    // the size up front lets yazl check the bytes it streams and pick zip64 in the local header
+    const { size } = await stat(entry.path)
+    zip.addReadStreamLazy(
+      entry.name,
+      {
+        mtime: EPOCH,
+        mode: 0o100644,
+        compress: false,
+        // no "UT" extra field: the DOS date alone, so the headers stay as small as before
+        forceDosTimestamp: true,
+        forceZip64Format: options.forceZip64 ?? false,
+        size,
+      },
+      (open) => open(null, createReadStream(entry.path)),
+    )
   }
-  return { checksum, size }
+  zip.end({ forceZip64Format: options.forceZip64 ?? false, comment: '' })
+  try {
+    await pipeline(output, createWriteStream(target))
+  } catch (error) {
+    throw new Error(`${target}: ${(error as Error).message}`, { cause: error })
+  }
+  return (await stat(target)).size
 }
