@@ -1,5 +1,6 @@
 import { openAsBlob } from 'node:fs'
 import { parseRepository } from '../recipe/index.js'
+import { eachAtOnce } from '../remote/index.js'
 
 /*
  * Release assets. Releaser is the small interface in front of Octokit, so the release logic below
@@ -146,7 +147,9 @@ async function uploadAll(
   concurrency: number,
 ): Promise<void> {
   const existing = new Map((await releaser.listAssets(release)).map((a) => [a.name, a]))
-  await eachLimited(files, concurrency, async (file) => {
+  // the Releaser's calls take no signal, so after a failure the running uploads finish and
+  // only the ones not yet started are left out
+  await eachAtOnce('upload release assets', files, concurrency, async (file) => {
     const old = existing.get(file.name)
     if (old) {
       log(`replacing ${file.name}`)
@@ -164,31 +167,6 @@ async function uploadAll(
     }
     log(`uploaded ${file.name}`)
   })
-}
-
-/**
- * Runs `task` over `items`, at most `limit` at once. After a failure no new task starts; the
- * running ones finish, then the first error is thrown.
- */
-export async function eachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0
-  let failure: { error: unknown } | undefined
-  const worker = async () => {
-    while (!failure && next < items.length) {
-      const item = items[next++]!
-      try {
-        await task(item)
-      } catch (error) {
-        failure ??= { error }
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker))
-  if (failure) throw failure.error
 }
 
 function message(error: unknown): string {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { open, readFile, stat } from 'node:fs/promises'
 import { AwsClient } from 'aws4fetch'
 import { describeNetworkError, excerpt, PushError, stopReason } from './errors.js'
+import { eachAtOnce } from './pool.js'
 import { isTransientStatus, retryAfterMs, withRetry, type RetryPolicy } from './retry.js'
 
 /*
@@ -226,18 +227,19 @@ export class S3Client {
       throw new PushError(step, `stopped: ${stopReason(signal)}`)
     }
 
-    // The first failure stops the other parts; the upload is then aborted, once all have stopped.
-    const stop = new AbortController()
-    const partSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal
-    let failure: unknown
+    // The first failure stops the other parts; the upload is then aborted, once all have stopped
+    // (the pool returns only when no part is in flight).
+    let failure: { error: unknown } | undefined
     const handle = await open(file, 'r')
     try {
       const etags: string[] = new Array(count)
-      let next = 0
-      const worker = async () => {
-        try {
-          while (next < count && !partSignal.aborted) {
-            const index = next++
+      const indexes = Array.from({ length: count }, (_, index) => index)
+      try {
+        await eachAtOnce(
+          step,
+          indexes,
+          this.options.partConcurrency ?? 4,
+          async (index, partSignal) => {
             const length = Math.min(partSize, size - index * partSize)
             const chunk = Buffer.alloc(length)
             if (length) await handle.read(chunk, 0, length, index * partSize)
@@ -254,17 +256,12 @@ export class S3Client {
                 'the storage did not return an ETag for the part',
               )
             etags[index] = etag
-          }
-        } catch (error) {
-          failure ??= error
-          stop.abort()
-        }
+          },
+          signal,
+        )
+      } catch (error) {
+        failure = { error }
       }
-      await Promise.all(
-        Array.from({ length: Math.min(count, this.options.partConcurrency ?? 4) }, worker),
-      )
-      if (!failure && signal?.aborted)
-        failure = new PushError(step, `stopped: ${stopReason(signal)}`)
       if (!failure) {
         const body = `<CompleteMultipartUpload>${etags
           .map(
@@ -279,9 +276,11 @@ export class S3Client {
           })
           // S3 can answer 200 and still report an error in the body
           if (/<Error>/.test(completed.text))
-            failure = new PushError(step, `the upload did not complete: ${excerpt(completed.text)}`)
+            failure = {
+              error: new PushError(step, `the upload did not complete: ${excerpt(completed.text)}`),
+            }
         } catch (error) {
-          failure = error
+          failure = { error }
         }
       }
     } finally {
@@ -289,9 +288,10 @@ export class S3Client {
     }
     if (failure) {
       await this.abort(step, target)
-      throw failure instanceof PushError
-        ? failure
-        : new PushError(step, (failure as Error).message ?? String(failure))
+      const { error } = failure
+      throw error instanceof PushError
+        ? error
+        : new PushError(step, (error as Error | undefined)?.message ?? String(error))
     }
     this.options.log(`uploaded ${key} (${size} bytes, ${count} part${count === 1 ? '' : 's'})`)
     return { key, size, parts: count }
