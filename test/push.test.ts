@@ -218,6 +218,17 @@ describe('first push', () => {
     )
     expect(archiveId({ owner: 'acme', repo: 'app', hash: SHA, stack: 'alpine/3.19' })).not.toBe(one)
   })
+
+  it('keeps the archive keys earlier releases made (a moved key orphans the archive)', () => {
+    // values written by the hand-rolled v5 before the uuid package: the same name, the same key
+    const hash = '0123456789abcdef0123456789abcdef01234567'
+    expect(archiveId({ owner: 'acme', repo: 'app', hash, stack: 'alpine/3.20' })).toBe(
+      '3c1978b1-c63c-5849-a4fb-f3bb30860d42',
+    )
+    expect(archiveId({ owner: 'ácme', repo: 'app', hash: 'ff' })).toBe(
+      '7bb382f6-3476-5811-bc6a-a2a7bd977529',
+    )
+  })
 })
 
 describe('keys PAKman does not know in kits, sizes, plans and page', () => {

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { v5 as uuidv5 } from 'uuid'
 import { writeArchive } from './archive.js'
 import { eachAtOnce, PushError, stopReason, type Uploaded } from '../remote/index.js'
 import type { PushFile } from './files.js'
@@ -165,17 +165,15 @@ async function uploadAll(
 }
 
 /**
- * A UUID (version 5 layout) named by owner, repository, commit and stack: the same commit always
- * gets the same archive key, so a re-run overwrites its archive rather than orphaning it.
+ * A UUID v5 named by owner, repository, commit and stack: the same commit always gets the same
+ * archive key, so a re-run overwrites its archive rather than orphaning it.
  */
 export function archiveId(plan: Pick<PushPlan, 'owner' | 'repo' | 'hash' | 'stack'>): string {
-  const name = ['pakman-archive', plan.owner, plan.repo, plan.hash, plan.stack ?? ''].join('\n')
-  const bytes = createHash('sha1').update(NAMESPACE).update(name).digest().subarray(0, 16)
-  bytes[6] = (bytes[6]! & 0x0f) | 0x50
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80
-  const hex = bytes.toString('hex')
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+  return uuidv5(
+    ['pakman-archive', plan.owner, plan.repo, plan.hash, plan.stack ?? ''].join('\n'),
+    NAMESPACE,
+  )
 }
 
 /** A fixed namespace for archiveId (random once, never changed: changing it moves every key). */
-const NAMESPACE = Buffer.from('6f1c1e0a9b7d4e2f8a3c5d7e9f0b1a2c', 'hex')
+const NAMESPACE = '6f1c1e0a-9b7d-4e2f-8a3c-5d7e9f0b1a2c'
