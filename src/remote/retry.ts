@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { PushError } from './errors.js'
 
 /** How often and how patiently a call is tried again. */
@@ -37,7 +38,9 @@ export async function withRetry<T>(
       log(
         `${error.message}; trying again in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${policy.attempts})`,
       )
-      await new Promise((resolve) => setTimeout(resolve, delay))
+      // A cancel cuts the wait short (it could be 20 s) but not the loop: the next attempt meets
+      // the aborted signal and fails the way the caller reports a stop, then that error is thrown.
+      await sleep(delay, undefined, signal && { signal }).catch(() => undefined)
     }
   }
 }
