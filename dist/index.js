@@ -8,7 +8,7 @@ import {
   removeLeftovers,
   render,
   runEnvironment
-} from "./chunks/chunk-UZZUQCA5.js";
+} from "./chunks/chunk-X5WODJGZ.js";
 import {
   Secrets,
   checkS3Settings,
@@ -24,7 +24,7 @@ import {
   siteUrl,
   writeSite,
   writeSubjectChecksums
-} from "./chunks/chunk-UWE7DBE2.js";
+} from "./chunks/chunk-UBF4QXH2.js";
 import {
   error,
   getBooleanInput,
@@ -688,7 +688,7 @@ async function deploymentConfig(inputs, workspace, reporter) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush } = await import("./chunks/deploy-QSC5JAC6.js");
+  const { runPush } = await import("./chunks/deploy-NIVUUAMD.js");
   const { instellar } = inputs;
   const pushed = await reporter.group(
     instellar.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",

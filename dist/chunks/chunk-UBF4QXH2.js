@@ -7366,6 +7366,7 @@ function stopReason(signal) {
 }
 
 // src/remote/retry.ts
+import { setTimeout as sleep } from "node:timers/promises";
 var DEFAULT_RETRY = { attempts: 5, baseDelayMs: 1e3, maxDelayMs: 2e4 };
 async function withRetry(call3, policy, log2, signal) {
   for (let attempt = 1; ; attempt++) {
@@ -7383,7 +7384,7 @@ async function withRetry(call3, policy, log2, signal) {
       log2(
         `${error62.message}; trying again in ${(delay / 1e3).toFixed(1)}s (attempt ${attempt + 1} of ${policy.attempts})`
       );
-      await new Promise((resolve4) => setTimeout(resolve4, delay));
+      await sleep(delay, void 0, signal && { signal }).catch(() => void 0);
     }
   }
 }
@@ -7704,6 +7705,32 @@ function guessServiceRegion(url2, headers) {
   return [HOST_SERVICES[service] || service, region || ""];
 }
 
+// src/remote/pool.ts
+async function eachAtOnce(step, items, concurrency, work, cancel) {
+  const stop = new AbortController();
+  const signal = cancel ? AbortSignal.any([cancel, stop.signal]) : stop.signal;
+  const { default: pLimit } = await import("./p-limit-T3TCILYN.js");
+  const limit = pLimit(Math.max(1, concurrency));
+  let failure2;
+  const results = await Promise.all(
+    items.map(
+      (item) => limit(async () => {
+        if (signal.aborted) return void 0;
+        try {
+          return await work(item, signal);
+        } catch (error62) {
+          failure2 ??= { error: error62 };
+          stop.abort();
+          return void 0;
+        }
+      })
+    )
+  );
+  if (failure2) throw failure2.error;
+  if (cancel?.aborted) throw new PushError(step, `stopped: ${stopReason(cancel)}`);
+  return results;
+}
+
 // src/remote/s3.ts
 var PART_SIZE = 5 * 1024 * 1024;
 function bucketUrl(bucket) {
@@ -7817,17 +7844,17 @@ var S3Client = class {
       await this.abort(step, target);
       throw new PushError(step, `stopped: ${stopReason(signal)}`);
     }
-    const stop = new AbortController();
-    const partSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
     let failure2;
     const handle = await open(file2, "r");
     try {
       const etags = new Array(count);
-      let next = 0;
-      const worker = async () => {
-        try {
-          while (next < count && !partSignal.aborted) {
-            const index = next++;
+      const indexes = Array.from({ length: count }, (_, index) => index);
+      try {
+        await eachAtOnce(
+          step,
+          indexes,
+          this.options.partConcurrency ?? 4,
+          async (index, partSignal) => {
             const length = Math.min(partSize, size - index * partSize);
             const chunk = Buffer.alloc(length);
             if (length) await handle.read(chunk, 0, length, index * partSize);
@@ -7844,17 +7871,12 @@ var S3Client = class {
                 "the storage did not return an ETag for the part"
               );
             etags[index] = etag;
-          }
-        } catch (error62) {
-          failure2 ??= error62;
-          stop.abort();
-        }
-      };
-      await Promise.all(
-        Array.from({ length: Math.min(count, this.options.partConcurrency ?? 4) }, worker)
-      );
-      if (!failure2 && signal?.aborted)
-        failure2 = new PushError(step, `stopped: ${stopReason(signal)}`);
+          },
+          signal
+        );
+      } catch (error62) {
+        failure2 = { error: error62 };
+      }
       if (!failure2) {
         const body = `<CompleteMultipartUpload>${etags.map(
           (etag, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${xmlEscape(etag)}</ETag></Part>`
@@ -7865,9 +7887,11 @@ var S3Client = class {
             ...signal && { signal }
           });
           if (/<Error>/.test(completed.text))
-            failure2 = new PushError(step, `the upload did not complete: ${excerpt(completed.text)}`);
+            failure2 = {
+              error: new PushError(step, `the upload did not complete: ${excerpt(completed.text)}`)
+            };
         } catch (error62) {
-          failure2 = error62;
+          failure2 = { error: error62 };
         }
       }
     } finally {
@@ -7875,7 +7899,8 @@ var S3Client = class {
     }
     if (failure2) {
       await this.abort(step, target);
-      throw failure2 instanceof PushError ? failure2 : new PushError(step, failure2.message ?? String(failure2));
+      const { error: error62 } = failure2;
+      throw error62 instanceof PushError ? error62 : new PushError(step, error62?.message ?? String(error62));
     }
     this.options.log(`uploaded ${key} (${size} bytes, ${count} part${count === 1 ? "" : "s"})`);
     return { key, size, parts: count };
@@ -7958,32 +7983,6 @@ function xmlValue(xml, tag) {
 }
 function xmlEscape(text) {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-// src/remote/pool.ts
-async function eachAtOnce(step, items, concurrency, work, cancel) {
-  const stop = new AbortController();
-  const signal = cancel ? AbortSignal.any([cancel, stop.signal]) : stop.signal;
-  const results = new Array(items.length);
-  let failure2;
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length && !signal.aborted) {
-      const index = next++;
-      try {
-        results[index] = await work(items[index], signal);
-      } catch (error62) {
-        failure2 ??= error62;
-        stop.abort();
-      }
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker)
-  );
-  if (failure2) throw failure2;
-  if (cancel?.aborted) throw new PushError(step, `stopped: ${stopReason(cancel)}`);
-  return results;
 }
 
 // src/config/load.ts
@@ -28741,8 +28740,11 @@ var package_default = {
     aws4fetch: "^1.0.20",
     bottleneck: "^2.19.5",
     mustache: "^4.2.0",
+    "p-limit": "^7.3.3",
     "smol-toml": "^1.9.1",
+    uuid: "^14.0.3",
     yaml: "^2.9.1",
+    yazl: "^3.3.1",
     zod: "^4.6.7"
   },
   devDependencies: {
@@ -28750,6 +28752,7 @@ var package_default = {
     "@eslint/js": "^10.0.1",
     "@types/mustache": "^4.2.6",
     "@types/node": "^24.19.4",
+    "@types/yazl": "^3.3.1",
     ajv: "^8.20.0",
     esbuild: "^0.28.2",
     eslint: "^10.15.0",
@@ -33684,7 +33687,7 @@ async function stageOutput(real, owner) {
 // src/publish/artifact.ts
 import { join as join13 } from "node:path";
 async function uploadDirectory(name2, dir, log2, retentionDays) {
-  const { DefaultArtifactClient } = await import("./artifact-BP65M57T.js");
+  const { DefaultArtifactClient } = await import("./artifact-T3JPVQGL.js");
   const client = new DefaultArtifactClient();
   const files = await listFiles(dir);
   const upload = () => client.uploadArtifact(name2, files, dir, {
@@ -34087,7 +34090,7 @@ async function createRelease(releaser, tag, log2) {
 }
 async function uploadAll(releaser, release, files, log2, concurrency) {
   const existing = new Map((await releaser.listAssets(release)).map((a) => [a.name, a]));
-  await eachLimited(files, concurrency, async (file2) => {
+  await eachAtOnce("upload release assets", files, concurrency, async (file2) => {
     const old = existing.get(file2.name);
     if (old) {
       log2(`replacing ${file2.name}`);
@@ -34104,22 +34107,6 @@ async function uploadAll(releaser, release, files, log2, concurrency) {
     }
     log2(`uploaded ${file2.name}`);
   });
-}
-async function eachLimited(items, limit, task) {
-  let next = 0;
-  let failure2;
-  const worker = async () => {
-    while (!failure2 && next < items.length) {
-      const item = items[next++];
-      try {
-        await task(item);
-      } catch (error62) {
-        failure2 ??= { error: error62 };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (failure2) throw failure2.error;
 }
 function message(error62) {
   return error62 instanceof Error ? error62.message : String(error62);
@@ -34413,7 +34400,7 @@ async function apkFiles(dir) {
   }).sort((a, b) => a.path.localeCompare(b.path));
 }
 async function downloadBuildArtifacts(log2, tempDir = tmpdir()) {
-  const { DefaultArtifactClient } = await import("./artifact-BP65M57T.js");
+  const { DefaultArtifactClient } = await import("./artifact-T3JPVQGL.js");
   const client = new DefaultArtifactClient();
   const root = await mkdtemp5(join17(tempDir, "pakman-merge-"));
   const { artifacts } = await client.listArtifacts();
@@ -34563,12 +34550,6 @@ export {
   resolveContext,
   planRecipe,
   renderRecipeStage,
-  siteUrl,
-  writeSite,
-  defaultPagesUrl,
-  writeSubjectChecksums,
-  mergeRepositories,
-  downloadBuildArtifacts,
   PushError,
   excerpt,
   describeNetworkError,
@@ -34581,6 +34562,12 @@ export {
   Secrets,
   PART_SIZE,
   S3Client,
+  siteUrl,
+  writeSite,
+  defaultPagesUrl,
+  writeSubjectChecksums,
+  mergeRepositories,
+  downloadBuildArtifacts,
   readTree,
   checkS3Settings,
   publishS3,

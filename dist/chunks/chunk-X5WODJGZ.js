@@ -46,7 +46,7 @@ import {
   stageOutput,
   trustedKeys,
   word
-} from "./chunk-UWE7DBE2.js";
+} from "./chunk-UBF4QXH2.js";
 
 // src/github/context.ts
 function runEnvironment(env = process.env) {
