@@ -33,6 +33,20 @@ describe('the test layout', () => {
     expect(DAEMON.some((pattern) => pattern.test(build))).toBe(true)
   })
 
+  it('names each test file outside docker/ after the src/ folder it covers', () => {
+    const folders = readdirSync(join(ROOT, 'src'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+    expect(folders).toContain('recipe')
+    // the README's checks and this file's cover the repository, not a module
+    const about = new Set(['readme.test.ts', 'layout.test.ts'])
+    for (const name of readdirSync(TEST).filter((n) => n.endsWith('.test.ts') && !about.has(n)))
+      expect(
+        folders.some((folder) => name === `${folder}.test.ts` || name.startsWith(`${folder}-`)),
+        `test/${name}`,
+      ).toBe(true)
+  })
+
   it('has npm run test:fast leave out test/docker/ only, and npm test run everything', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>
