@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { publishS3, type S3PublishSettings } from '../src/publish/index.js'
-import { Secrets } from '../src/remote/index.js'
-import { loopbackFetch, startS3, type FakeS3, type S3Request } from './helpers/s3.js'
+import { loopbackFetch, s3PublishSettings, useS3, type S3Request } from './helpers/s3.js'
 import { cleanEnv, runNode } from './helpers/run.js'
 import { scratchDirs } from './helpers/scratch.js'
 import { mergedVectorRepository, VECTOR_KEY_NAME } from './helpers/vector-repository.js'
@@ -21,38 +20,22 @@ const FAST = { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 }
 const SESSION_TOKEN = 'pakman-session-token-5c4b3a29'
 const STACK_DIR = 'alpine/3.20/acme/x86_64'
 
-let s3: FakeS3
-
-beforeAll(async () => {
-  s3 = await startS3()
-})
-afterAll(async () => {
-  await s3?.close()
-})
-beforeEach(async () => {
-  await s3.clear()
-})
+const s3 = useS3()
 
 function settings(dir: string, overrides: Partial<S3PublishSettings> = {}) {
   const lines: string[] = []
   return {
-    dir,
-    bucket: s3.bucket,
-    prefix: 'apk',
-    endpoint: s3.endpoint,
-    pathStyle: true,
-    region: s3.region,
-    credentials: {
-      accessKeyId: s3.accessKeyId,
-      secretAccessKey: s3.secretAccessKey,
-      sessionToken: SESSION_TOKEN,
-    },
-    retry: FAST,
-    secrets: new Secrets(),
-    option: (name: string) => `the ${name} input`,
-    log: (line: string) => lines.push(line),
+    ...s3PublishSettings(s3, dir, {
+      credentials: {
+        accessKeyId: s3.accessKeyId,
+        secretAccessKey: s3.secretAccessKey,
+        sessionToken: SESSION_TOKEN,
+      },
+      retry: FAST,
+      log: (line: string) => lines.push(line),
+      ...overrides,
+    }),
     lines,
-    ...overrides,
   } satisfies S3PublishSettings & { lines: string[] }
 }
 

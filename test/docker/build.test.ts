@@ -14,7 +14,7 @@ import {
 } from '../helpers/docker.js'
 import { runAction } from '../helpers/action.js'
 import { startFakeGitHub } from '../helpers/fake-github.js'
-import { startFakeInstellar } from '../helpers/fake-instellar.js'
+import { platformStorage, startFakeInstellar } from '../helpers/fake-instellar.js'
 import { startS3 } from '../helpers/s3.js'
 import { cleanEnv, ROOT } from '../helpers/run.js'
 
@@ -454,14 +454,7 @@ describe.runIf(docker)('pakman build in Docker', () => {
     const platform = await startFakeInstellar()
     const s3 = await startS3()
     try {
-      platform.storage = {
-        bucket: s3.bucket,
-        host: s3.host,
-        port: s3.port,
-        scheme: 'http',
-        region: s3.region,
-        credential: { access_key_id: s3.accessKeyId, secret_access_key: s3.secretAccessKey },
-      }
+      platform.storage = platformStorage(s3)
       const kits =
         'kits:\n  - name: web\n    main: true\n    ports:\n      - name: web\n        target: 4000\n        main: true\n'
       const workspace = makeWorkspace(`${appConfig()}stack: alpine/3.20\n${kits}`)

@@ -27,7 +27,7 @@ import { scratchDirs } from '../helpers/scratch.js'
  *
  * "The original's package" is built from the same recipe with the original PAKman v8.4.1's init
  * script (hosts/original-v8.4.1.initd); its other generated files are the same as PAKman's (see
- * test/golden.test.ts).
+ * test/recipe-golden.test.ts).
  */
 const docker = dockerAvailable() || Boolean(process.env.PAKMAN_SHARED_REQUIRED)
 const HOSTS = resolve(fileURLToPath(import.meta.url), '../hosts')

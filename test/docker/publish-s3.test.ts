@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { publishS3, type S3PublishSettings } from '../../src/publish/index.js'
-import { Secrets } from '../../src/remote/index.js'
 import { dockerAvailable, PREPARED_PACKAGES, testImage } from '../helpers/docker.js'
-import { loopbackFetch, startS3, type FakeS3 } from '../helpers/s3.js'
+import { loopbackFetch, s3PublishSettings, startS3, type FakeS3 } from '../helpers/s3.js'
 import { scratchDirs } from '../helpers/scratch.js'
 import { mergedVectorRepository, VECTOR_KEY_NAME } from '../helpers/vector-repository.js'
 
@@ -22,21 +21,8 @@ let s3: FakeS3
 let repository: string
 let image: string
 
-function settings(overrides: Partial<S3PublishSettings> = {}): S3PublishSettings {
-  return {
-    dir: repository,
-    bucket: s3.bucket,
-    prefix: 'apk',
-    endpoint: s3.endpoint,
-    pathStyle: true,
-    region: s3.region,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    secrets: new Secrets(),
-    option: (name) => `the ${name} input`,
-    log: () => {},
-    ...overrides,
-  }
-}
+const settings = (overrides: Partial<S3PublishSettings> = {}) =>
+  s3PublishSettings(s3, repository, overrides)
 
 /**
  * apk in a fresh container on the host's network: refused without the key, installs with it.

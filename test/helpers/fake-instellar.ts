@@ -1,5 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, beforeEach } from 'vitest'
+import { late } from './late.js'
+import { useS3, type FakeS3 } from './s3.js'
 
 /*
  * A loopback fake of the Instellar/OpsMaru platform API that `pakman push` calls, with the
@@ -51,6 +54,49 @@ export interface FakeInstellar {
   routes(): string[]
   reset(): void
   close(): Promise<void>
+}
+
+/** What GET /publish/storage answers to send `pakman push` to s3rver; `overrides` vary its form. */
+export function platformStorage(
+  s3: FakeS3,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    bucket: s3.bucket,
+    host: s3.host,
+    port: s3.port,
+    scheme: 'http',
+    region: s3.region,
+    credential: { access_key_id: s3.accessKeyId, secret_access_key: s3.secretAccessKey },
+    ...overrides,
+  }
+}
+
+/**
+ * The platform fake and s3rver for a whole test file, as `pakman push` meets them: before each
+ * test both are emptied and the platform's storage is s3rver (platformStorage, with what
+ * `overrides` gives). Call it at the top level; the objects stand for the servers from the first
+ * test on.
+ */
+export function usePlatformWithS3(
+  overrides: (s3: FakeS3) => Record<string, unknown> = () => ({}),
+): {
+  platform: FakeInstellar
+  s3: FakeS3
+} {
+  let platform: FakeInstellar | undefined
+  const s3 = useS3()
+  beforeAll(async () => {
+    platform = await startFakeInstellar()
+  })
+  afterAll(async () => {
+    await platform?.close()
+  })
+  beforeEach(() => {
+    platform!.reset()
+    platform!.storage = platformStorage(s3, overrides(s3))
+  })
+  return { platform: late('the platform fake', () => platform), s3 }
 }
 
 export async function startFakeInstellar(

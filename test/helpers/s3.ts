@@ -6,6 +6,10 @@ import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterAll, beforeAll, beforeEach } from 'vitest'
+import type { S3PublishSettings } from '../../src/publish/index.js'
+import { Secrets } from '../../src/remote/index.js'
+import { late } from './late.js'
 
 /*
  * A real S3-compatible server on 127.0.0.1: s3rver (the maintained @20minutes fork), which checks
@@ -80,6 +84,48 @@ export interface FakeS3 {
   openUploads(): string[]
   clear(): Promise<void>
   close(): Promise<void>
+}
+
+/**
+ * s3rver for a whole test file: started before its tests, emptied before each, closed after them.
+ * Call it at the top level; the object it returns stands for the server from the first test on.
+ */
+export function useS3(): FakeS3 {
+  let s3: FakeS3 | undefined
+  beforeAll(async () => {
+    s3 = await startS3()
+  })
+  afterAll(async () => {
+    await s3?.close()
+  })
+  beforeEach(async () => {
+    await s3!.clear()
+  })
+  return late('s3rver', () => s3)
+}
+
+/**
+ * publish s3's settings for the repository in `dir` and s3rver: path-style, under the prefix apk,
+ * with s3rver's credentials; options named as inputs, no log. `overrides` replace any of them.
+ */
+export function s3PublishSettings(
+  s3: FakeS3,
+  dir: string,
+  overrides: Partial<S3PublishSettings> = {},
+): S3PublishSettings {
+  return {
+    dir,
+    bucket: s3.bucket,
+    prefix: 'apk',
+    endpoint: s3.endpoint,
+    pathStyle: true,
+    region: s3.region,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    secrets: new Secrets(),
+    option: (name) => `the ${name} input`,
+    log: () => {},
+    ...overrides,
+  }
 }
 
 export async function startS3(

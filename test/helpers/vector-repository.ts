@@ -1,11 +1,47 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { mergeRepositories } from '../../src/publish/index.js'
+import { mergeRepositories, type Built } from '../../src/publish/index.js'
 import { SHARED } from './shared.js'
 
-const VECTORS = join(SHARED, 'vectors/apk')
+export const VECTORS = join(SHARED, 'vectors/apk')
 /** The key the vectors' packages are signed with (../shared/vectors/apk/keys). */
 export const VECTOR_KEY_NAME = 'pakman-test@example.invalid-6b08b41c'
+
+/** The private key (PEM) that signed the vectors' packages. */
+export function vectorSigningKey(): string {
+  return readFileSync(join(VECTORS, 'keys', `${VECTOR_KEY_NAME}.rsa`), 'utf8')
+}
+
+/**
+ * A build job's output, as publish gets it: the vectors' packages (paths under
+ * ../shared/vectors/apk) under acme/<arch>/ in a new directory under `root`, as abuild lays them
+ * out, and the vectors' public key beside them.
+ */
+export function vectorJob(root: string, stack: string, arch: string, packages: string[]): Built {
+  const dir = mkdtempSync(join(root, 'job-'))
+  mkdirSync(join(dir, `acme/${arch}`), { recursive: true })
+  const files = packages.map((p) => {
+    const target = join(dir, `acme/${arch}`, p.split('/').at(-1)!)
+    copyFileSync(join(VECTORS, p), target)
+    return { relativePath: `acme/${arch}/${p.split('/').at(-1)}`, path: target }
+  })
+  writeFileSync(
+    join(dir, `${VECTOR_KEY_NAME}.rsa.pub`),
+    readFileSync(join(VECTORS, 'keys', `${VECTOR_KEY_NAME}.rsa.pub`)),
+  )
+  return {
+    packageName: 'hello-app',
+    version: '1.0.3',
+    release: 17,
+    stack,
+    arch,
+    keyName: VECTOR_KEY_NAME,
+    signature: 'rsa',
+    packagesDir: dir,
+    publicKeyFile: join(dir, `${VECTOR_KEY_NAME}.rsa.pub`),
+    files,
+  }
+}
 
 /**
  * A merge's output made from the vectors' acme packages (real, signed with the vectors' key):
@@ -33,7 +69,7 @@ export async function mergedVectorRepository(
   const dir = temp('pakman-vector-repository-')
   await mergeRepositories([artifact], {
     outputDir: dir,
-    signingKey: readFileSync(join(VECTORS, 'keys', `${VECTOR_KEY_NAME}.rsa`), 'utf8'),
+    signingKey: vectorSigningKey(),
     mtime: 1_700_000_000,
     log: () => {},
   })

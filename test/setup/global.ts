@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url'
  * - every test, worker and process it starts gets a TMPDIR of its own; whatever is still in it at
  *   the end is a leak, and fails the run.
  * - Docker images and containers this run made (test images, environments) are removed; any other
- *   image or container left behind fails the run. Not while another test run shares the daemon.
+ *   image or container left behind fails the run. Not while another test run shares the daemon,
+ *   nor in a run without the Docker tests (npm run test:fast).
  */
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..')
@@ -36,7 +37,9 @@ export default function setup(): () => void {
   // Tests hand workspaces to other users (uid 1001, as a runner's checkout), who must reach them.
   chmodSync(runTemp, 0o711)
   process.env.TMPDIR = runTemp
-  const before = dockerState()
+  // A run without the Docker tests (npm run test:fast) neither checks nor cleans the daemon: it
+  // makes nothing there, and another run may be using it.
+  const before = process.env.PAKMAN_TESTS === 'fast' ? undefined : dockerState()
 
   return () => {
     const problems: string[] = []

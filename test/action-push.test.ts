@@ -1,67 +1,41 @@
 import type { ChildProcess } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { archiveId } from '../src/deploy/index.js'
-import { publish, type Built } from '../src/publish/index.js'
+import { publish } from '../src/publish/index.js'
 import { WITH_UNKNOWN_KEYS } from './fixtures/deployment.js'
 import { runAction } from './helpers/action.js'
-import { CORPUS, SHARED } from './helpers/corpus.js'
+import { CORPUS } from './helpers/corpus.js'
 import { useFakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
-import { startFakeInstellar, type FakeInstellar } from './helpers/fake-instellar.js'
+import { usePlatformWithS3 } from './helpers/fake-instellar.js'
 import { cleanEnv, runNode } from './helpers/run.js'
-import { startS3, type FakeS3 } from './helpers/s3.js'
+import { VECTOR_KEY_NAME, vectorJob, vectorSigningKey } from './helpers/vector-repository.js'
 
 /*
  * The whole action (node dist/index.js) in merge mode with upload: artifact,instellar, against the
  * loopback GitHub fake (build artifacts), the platform fake and s3rver; and `pakman push` from
  * dist/cli.js. Secrets may appear only in ::add-mask:: commands, which the runner hides.
  */
-const VECTORS = join(SHARED, 'vectors/apk')
-const KEY_NAME = 'pakman-test@example.invalid-6b08b41c'
-const privateKey = readFileSync(join(VECTORS, 'keys', `${KEY_NAME}.rsa`), 'utf8')
+const KEY_NAME = VECTOR_KEY_NAME
+const privateKey = vectorSigningKey()
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
 const fake = useFakeGitHub('pakman-push-action-')
 const root = fake.root
 
 let github: FakeGitHub
-let platform: FakeInstellar
-let s3: FakeS3
 let workspace: string
 /** A checkout whose kits, sizes, plans and page hold keys PAKman does not know. */
 let unknownKeysWorkspace: string
 
+// a numeric string works as well as a number
+const { platform, s3 } = usePlatformWithS3((s3) => ({ port: String(s3.port) }))
+
 beforeAll(async () => {
   github = fake.server()
-  platform = await startFakeInstellar()
-  s3 = await startS3()
   // two build jobs of one stack, as a matrix over architectures leaves them
-  const job = (arch: string, packages: string[]): Built => {
-    const dir = mkdtempSync(join(root, 'job-'))
-    mkdirSync(join(dir, `acme/${arch}`), { recursive: true })
-    const files = packages.map((p) => {
-      const target = join(dir, `acme/${arch}`, p.split('/').at(-1)!)
-      copyFileSync(join(VECTORS, p), target)
-      return { relativePath: `acme/${arch}/${p.split('/').at(-1)}`, path: target }
-    })
-    writeFileSync(
-      join(dir, `${KEY_NAME}.rsa.pub`),
-      readFileSync(join(VECTORS, 'keys', `${KEY_NAME}.rsa.pub`)),
-    )
-    return {
-      packageName: 'hello-app',
-      version: '1.0.3',
-      release: 17,
-      stack: 'alpine/3.20',
-      arch,
-      keyName: KEY_NAME,
-      signature: 'rsa',
-      packagesDir: dir,
-      publicKeyFile: join(dir, `${KEY_NAME}.rsa.pub`),
-      files,
-    }
-  }
+  const job = (arch: string, packages: string[]) => vectorJob(root, 'alpine/3.20', arch, packages)
   await publish(
     job('x86_64', [
       'good/acme/x86_64/hello-app-1.0.3-r17.apk',
@@ -85,22 +59,6 @@ beforeAll(async () => {
   unknownKeysWorkspace = mkdtempSync(join(root, 'checkout-'))
   writeFileSync(join(unknownKeysWorkspace, 'instellar.yml'), WITH_UNKNOWN_KEYS)
 }, 60_000)
-afterAll(async () => {
-  await platform?.close()
-  await s3?.close()
-})
-beforeEach(async () => {
-  platform.reset()
-  await s3.clear()
-  platform.storage = {
-    bucket: s3.bucket,
-    host: s3.host,
-    port: String(s3.port), // a numeric string works as well as a number
-    scheme: 'http',
-    region: s3.region,
-    credential: { access_key_id: s3.accessKeyId, secret_access_key: s3.secretAccessKey },
-  }
-})
 
 const yaml = parse(WITH_UNKNOWN_KEYS) as Record<string, unknown>
 /** The configuration WITH_UNKNOWN_KEYS must send: its four sections as the YAML has them. */

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { formatDiagnostic, readConfig } from '../src/config/index.js'
 import {
@@ -17,8 +17,7 @@ import {
 } from '../src/deploy/index.js'
 import { UNKNOWN_KEY_WARNINGS, WITH_UNKNOWN_KEYS } from './fixtures/deployment.js'
 import { CORPUS } from './helpers/corpus.js'
-import { startFakeInstellar, type FakeInstellar } from './helpers/fake-instellar.js'
-import { startS3, type FakeS3 } from './helpers/s3.js'
+import { usePlatformWithS3 } from './helpers/fake-instellar.js'
 import { scratchDirs } from './helpers/scratch.js'
 
 /*
@@ -32,32 +31,14 @@ const SHA = '4f2a9c1e7b3d5f60718293a4b5c6d7e8f9012345'
 const RAILS = join(CORPUS, 'pakman-fixture__rails.yml')
 const FAST = { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 }
 
-let platform: FakeInstellar
-let s3: FakeS3
+// as in the original's tests, the platform gives the scheme with ://
+const { platform, s3 } = usePlatformWithS3(() => ({ scheme: 'http://' }))
 let railsConfig: DeploymentConfig
 let big: Buffer
 
 beforeAll(async () => {
-  platform = await startFakeInstellar()
-  s3 = await startS3()
   railsConfig = (await readConfig(RAILS, RAILS, () => {})).config
   big = randomBytes(11 * 1024 * 1024 + 123) // three 5 MiB parts
-})
-afterAll(async () => {
-  await platform?.close()
-  await s3?.close()
-})
-beforeEach(async () => {
-  platform.reset()
-  await s3.clear()
-  platform.storage = {
-    bucket: s3.bucket,
-    host: s3.host,
-    port: s3.port,
-    scheme: 'http://', // as in the original's tests, with ://
-    region: s3.region,
-    credential: { access_key_id: s3.accessKeyId, secret_access_key: s3.secretAccessKey },
-  }
 })
 
 /** A build job's tree: <repo>/<arch>/ with packages and an index, plus the key and pakman.json. */

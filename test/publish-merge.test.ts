@@ -15,7 +15,6 @@ import {
   mergeRepositories,
   mergeSignature,
   publish,
-  type Built,
   type Manifest,
 } from '../src/publish/index.js'
 import {
@@ -25,17 +24,21 @@ import {
   type SignatureChoice,
 } from '../src/signing/index.js'
 import { verifyRepository } from '../src/verify/index.js'
-import { SHARED } from './helpers/corpus.js'
 import { useFakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
+import {
+  VECTORS,
+  VECTOR_KEY_NAME,
+  vectorJob,
+  vectorSigningKey,
+} from './helpers/vector-repository.js'
 
 /*
  * Merge mode over three build jobs' artifacts, made of packages the real abuild signed with the
  * vectors' pakman-test key: uploaded and downloaded with the real @actions/artifact client against
  * the loopback server, then merged into one repository with an index per directory.
  */
-const VECTORS = join(SHARED, 'vectors/apk')
-const KEY_NAME = 'pakman-test@example.invalid-6b08b41c'
-const privateKey = readFileSync(join(VECTORS, 'keys', `${KEY_NAME}.rsa`), 'utf8')
+const KEY_NAME = VECTOR_KEY_NAME
+const privateKey = vectorSigningKey()
 const fake = useFakeGitHub('pakman-merge-test-')
 const root = fake.root
 let github: FakeGitHub
@@ -44,31 +47,8 @@ beforeAll(() => {
 })
 
 /** A build job's output: vector packages under <repo>/<arch>/, as abuild lays them out. */
-function job(stack: string, arch: string, packages: string[]): Built {
-  const dir = mkdtempSync(join(root, 'job-'))
-  mkdirSync(join(dir, `acme/${arch}`), { recursive: true })
-  const files = packages.map((p) => {
-    const target = join(dir, `acme/${arch}`, p.split('/').at(-1)!)
-    copyFileSync(join(VECTORS, p), target)
-    return { relativePath: `acme/${arch}/${p.split('/').at(-1)}`, path: target }
-  })
-  writeFileSync(
-    join(dir, `${KEY_NAME}.rsa.pub`),
-    readFileSync(join(VECTORS, 'keys', `${KEY_NAME}.rsa.pub`)),
-  )
-  return {
-    packageName: 'hello-app',
-    version: '1.0.3',
-    release: 17,
-    stack,
-    arch,
-    keyName: KEY_NAME,
-    signature: 'rsa',
-    packagesDir: dir,
-    publicKeyFile: join(dir, `${KEY_NAME}.rsa.pub`),
-    files,
-  }
-}
+const job = (stack: string, arch: string, packages: string[]) =>
+  vectorJob(root, stack, arch, packages)
 
 describe('merge mode', () => {
   it('merges three jobs into <stack>/<repo>/<arch>/ with a signed index each', async () => {
