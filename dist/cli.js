@@ -10,7 +10,7 @@ import {
   removeLeftovers,
   render,
   runEnvironment
-} from "./chunks/chunk-X5WODJGZ.js";
+} from "./chunks/chunk-XOHPLB4N.js";
 import {
   DEFAULT_OUTPUT,
   Secrets,
@@ -28,7 +28,7 @@ import {
   readKeyFile,
   readPackageSbom,
   writeSite
-} from "./chunks/chunk-UBF4QXH2.js";
+} from "./chunks/chunk-JDDSDB2B.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli/commands.ts
@@ -594,7 +594,7 @@ async function push(values, _operands, { out, err }) {
 `);
     return 1;
   }
-  const { runPush } = await import("./chunks/deploy-NIVUUAMD.js");
+  const { runPush } = await import("./chunks/deploy-ZONDUAVQ.js");
   const authToken = env.instellarAuthToken;
   const packageToken = env.instellarPackageToken;
   const secrets = new Secrets(() => {

@@ -8,7 +8,7 @@ import {
   removeLeftovers,
   render,
   runEnvironment
-} from "./chunks/chunk-X5WODJGZ.js";
+} from "./chunks/chunk-XOHPLB4N.js";
 import {
   Secrets,
   checkS3Settings,
@@ -24,7 +24,7 @@ import {
   siteUrl,
   writeSite,
   writeSubjectChecksums
-} from "./chunks/chunk-UBF4QXH2.js";
+} from "./chunks/chunk-JDDSDB2B.js";
 import {
   error,
   getBooleanInput,
@@ -688,7 +688,7 @@ async function deploymentConfig(inputs, workspace, reporter) {
   );
 }
 async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush } = await import("./chunks/deploy-NIVUUAMD.js");
+  const { runPush } = await import("./chunks/deploy-ZONDUAVQ.js");
   const { instellar } = inputs;
   const pushed = await reporter.group(
     instellar.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",

@@ -15,7 +15,7 @@ import {
   slugify,
   stopReason,
   withRetry
-} from "./chunk-UBF4QXH2.js";
+} from "./chunk-JDDSDB2B.js";
 import {
   require_dist
 } from "./chunk-3A2CDBIY.js";

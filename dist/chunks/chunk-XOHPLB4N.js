@@ -46,7 +46,7 @@ import {
   stageOutput,
   trustedKeys,
   word
-} from "./chunk-UBF4QXH2.js";
+} from "./chunk-JDDSDB2B.js";
 
 // src/github/context.ts
 function runEnvironment(env = process.env) {

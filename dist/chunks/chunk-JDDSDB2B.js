@@ -28728,6 +28728,7 @@ var package_default = {
     format: "prettier --write .",
     "format:check": "prettier --check .",
     test: "vitest run",
+    "test:fast": "PAKMAN_TESTS=fast vitest run",
     check: "npm run typecheck && npm run lint && npm run format:check && npm run test"
   },
   dependencies: {
