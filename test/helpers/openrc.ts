@@ -124,10 +124,18 @@ export async function startHost(
   return host
 }
 
-/** Waits until the default runlevel is reached and busybox init runs no openrc any more. */
+/**
+ * Waits until the default runlevel is reached, busybox init runs no openrc any more, and the
+ * clock has left the second OpenRC cached its dependencies in: OpenRC renews that cache only for
+ * an init.d newer than it, in whole seconds, so a service installed within the same second (a
+ * fast machine boots and installs in one) would be unknown to it, its dependencies not started.
+ */
 async function booted(host: Host): Promise<void> {
-  const check =
-    '[ "$(cat /run/openrc/softlevel 2>/dev/null)" = default ] && ! ps -o args | grep -q "^/sbin/openrc "'
+  const check = [
+    '[ "$(cat /run/openrc/softlevel 2>/dev/null)" = default ]',
+    '! ps -o args | grep -q "^/sbin/openrc "',
+    '[ "$(date +%s)" -gt "$(stat -c %Y /run/openrc/deptree)" ]',
+  ].join(' && ')
   for (let waited = 0; ; waited += 100) {
     if ((await host.sh(check)).code === 0) return
     if (waited > 30_000) {
