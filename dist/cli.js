@@ -10,7 +10,7 @@ import {
   removeLeftovers,
   render,
   runEnvironment
-} from "./chunks/chunk-XOHPLB4N.js";
+} from "./chunks/chunk-N5WUGGL3.js";
 import {
   DEFAULT_OUTPUT,
   Secrets,

@@ -5,10 +5,11 @@ import {
   build,
   buildCacheSettings,
   merge,
+  recordLeftovers,
   removeLeftovers,
   render,
   runEnvironment
-} from "./chunks/chunk-XOHPLB4N.js";
+} from "./chunks/chunk-N5WUGGL3.js";
 import {
   Secrets,
   checkS3Settings,
@@ -239,9 +240,7 @@ function annotate(diagnostics, workspace) {
 }
 
 // src/action/state.ts
-var containers = [];
-var scratch = [];
-var keyDir = "";
+var recorded = { containers: [], scratch: [], keyDir: "" };
 var stoppers = [];
 var STOP_WAIT_MS = 5e3;
 var state = {
@@ -251,17 +250,13 @@ var state = {
   markMainStarted() {
     saveState("isPost", "true");
   },
-  addContainer(name) {
-    containers.push(name);
-    saveState("containers", containers.join("\n"));
-  },
-  addScratchDir(dir) {
-    scratch.push(dir);
-    saveState("scratch", scratch.join("\n"));
-  },
-  setKeyDir(dir) {
-    keyDir = dir;
-    saveState("keyDir", dir);
+  /** The build's hooks that record what to clean up, here and as state for the post step. */
+  recordLeftovers() {
+    return recordLeftovers(recorded, ({ containers, scratch, keyDir }) => {
+      saveState("containers", containers.join("\n"));
+      saveState("scratch", scratch.join("\n"));
+      saveState("keyDir", keyDir);
+    });
   },
   /** Work in flight for stopRunning to end: the stopper asks it to stop, and settles once it has. */
   onCancel(stopper) {
@@ -274,6 +269,7 @@ var state = {
   },
   /** In the main step: what this process recorded. In the post step: what the main step saved. */
   leftovers() {
+    const { containers, scratch, keyDir } = recorded;
     if (containers.length || keyDir || scratch.length)
       return { containers: [...containers], keyDir, scratch: [...scratch] };
     return {
@@ -541,12 +537,7 @@ async function runBuild(inputs, workspace, publishing, reporter) {
       ...buildCache && { buildCache },
       installTest: inputs.verify,
       // Recorded for the post step, which removes them when the run is cancelled.
-      onContainer: (name, scratchDir) => {
-        state.addContainer(name);
-        state.addScratchDir(scratchDir);
-      },
-      onScratchDir: (dir) => state.addScratchDir(dir),
-      onKeyDir: (dir) => state.setKeyDir(dir)
+      ...state.recordLeftovers()
     },
     reporter
   );

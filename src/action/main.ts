@@ -92,12 +92,7 @@ async function runBuild(
       ...(buildCache && { buildCache }),
       installTest: inputs.verify,
       // Recorded for the post step, which removes them when the run is cancelled.
-      onContainer: (name, scratchDir) => {
-        state.addContainer(name)
-        state.addScratchDir(scratchDir)
-      },
-      onScratchDir: (dir) => state.addScratchDir(dir),
-      onKeyDir: (dir) => state.setKeyDir(dir),
+      ...state.recordLeftovers(),
     },
     reporter,
   )

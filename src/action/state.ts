@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import type { Leftovers } from '../pipeline/index.js'
+import { recordLeftovers, type BuildSettings, type Leftovers } from '../pipeline/index.js'
 
 /*
  * What must be cleaned up if the run stops early: build containers, the signing key directory and
@@ -7,9 +7,7 @@ import type { Leftovers } from '../pipeline/index.js'
  * Recorded in memory (for a SIGTERM during the main step) and as action state (for the post step,
  * which runs in a new process). Read and written only here.
  */
-const containers: string[] = []
-const scratch: string[] = []
-let keyDir = ''
+const recorded: Leftovers = { containers: [], scratch: [], keyDir: '' }
 /** Work in flight in this process that a cancelled run stops before it goes (a push). */
 const stoppers: (() => Promise<void>)[] = []
 
@@ -23,17 +21,13 @@ export const state = {
   markMainStarted(): void {
     core.saveState('isPost', 'true')
   },
-  addContainer(name: string): void {
-    containers.push(name)
-    core.saveState('containers', containers.join('\n'))
-  },
-  addScratchDir(dir: string): void {
-    scratch.push(dir)
-    core.saveState('scratch', scratch.join('\n'))
-  },
-  setKeyDir(dir: string): void {
-    keyDir = dir
-    core.saveState('keyDir', dir)
+  /** The build's hooks that record what to clean up, here and as state for the post step. */
+  recordLeftovers(): Pick<BuildSettings, 'onContainer' | 'onScratchDir' | 'onKeyDir'> {
+    return recordLeftovers(recorded, ({ containers, scratch, keyDir }) => {
+      core.saveState('containers', containers.join('\n'))
+      core.saveState('scratch', scratch.join('\n'))
+      core.saveState('keyDir', keyDir)
+    })
   },
   /** Work in flight for stopRunning to end: the stopper asks it to stop, and settles once it has. */
   onCancel(stopper: () => Promise<void>): void {
@@ -46,6 +40,7 @@ export const state = {
   },
   /** In the main step: what this process recorded. In the post step: what the main step saved. */
   leftovers(): Leftovers {
+    const { containers, scratch, keyDir } = recorded
     if (containers.length || keyDir || scratch.length)
       return { containers: [...containers], keyDir, scratch: [...scratch] }
     return {

@@ -17,14 +17,23 @@ export interface Leftovers {
  */
 export function recordLeftovers(
   leftovers: Leftovers,
+  /** Told after each change (the action saves them for its post step). */
+  changed: (leftovers: Leftovers) => void = () => {},
 ): Pick<BuildSettings, 'onContainer' | 'onScratchDir' | 'onKeyDir'> {
   return {
     onContainer: (name, scratchDir) => {
       leftovers.containers.push(name)
       leftovers.scratch.push(scratchDir)
+      changed(leftovers)
     },
-    onScratchDir: (dir) => leftovers.scratch.push(dir),
-    onKeyDir: (dir) => (leftovers.keyDir = dir),
+    onScratchDir: (dir) => {
+      leftovers.scratch.push(dir)
+      changed(leftovers)
+    },
+    onKeyDir: (dir) => {
+      leftovers.keyDir = dir
+      changed(leftovers)
+    },
   }
 }
 

@@ -1884,14 +1884,22 @@ async function merge(settings, reporter) {
 
 // src/pipeline/leftovers.ts
 import { rm as rm5 } from "node:fs/promises";
-function recordLeftovers(leftovers) {
+function recordLeftovers(leftovers, changed = () => {
+}) {
   return {
     onContainer: (name, scratchDir) => {
       leftovers.containers.push(name);
       leftovers.scratch.push(scratchDir);
+      changed(leftovers);
     },
-    onScratchDir: (dir) => leftovers.scratch.push(dir),
-    onKeyDir: (dir) => leftovers.keyDir = dir
+    onScratchDir: (dir) => {
+      leftovers.scratch.push(dir);
+      changed(leftovers);
+    },
+    onKeyDir: (dir) => {
+      leftovers.keyDir = dir;
+      changed(leftovers);
+    }
   };
 }
 async function removeLeftovers(leftovers, log) {
