@@ -21,6 +21,7 @@ const STAGES = [
 ]
 const FRONT = ['bin', 'action', 'cli', 'pipeline']
 const SHARED = [
+  'settings',
   'report',
   'github',
   'shell',

@@ -3,6 +3,7 @@ import { homedir, tmpdir } from 'node:os'
 import { parseSignatureChoice, secretsOf, type SignatureChoice } from '../signing/index.js'
 import { join } from 'node:path'
 import { runEnvironment, type RunEnvironment } from '../github/index.js'
+import { fromEnvironment, settingOf, spellInput, type SettingKey } from '../settings/index.js'
 
 /** The action's inputs, read in one place. Names match action.yml. */
 export interface Inputs {
@@ -77,32 +78,30 @@ export interface S3Inputs {
 }
 
 export function getInputs(env: RunEnvironment = runEnvironment()): Inputs {
-  const optional = (name: string) => core.getInput(name).trim() || undefined
-  const flag = (name: string, fallback: boolean) =>
-    optional(name) === undefined ? fallback : core.getBooleanInput(name)
+  /** The input, else its environment fallback; a secret is masked before anything can print it. */
+  const optional = (key: SettingKey) => {
+    const value = core.getInput(key).trim() || fromEnvironment(key) || undefined
+    if (value && settingOf(key).secret) core.setSecret(value)
+    return value
+  }
+  /** An input with a default: the runner passes action.yml's, the table's stands in without it. */
+  const withDefault = (key: SettingKey) => optional(key) ?? settingOf(key).default ?? ''
+  const on = (key: SettingKey) =>
+    core.getInput(key).trim() ? core.getBooleanInput(key) : settingOf(key).default === 'true'
   // The original PAKman took the key pair from these variables; keep accepting them.
   const signingKey = core.getInput('signing-key') || env.abuildPrivateKey || undefined
   const publicKey = env.abuildPublicKey || undefined
   if (signingKey) for (const secret of secretsOf(signingKey)) core.setSecret(secret)
-  // The platform tokens are masked the moment they are read, before anything can print them.
-  const authToken = core.getInput('instellar-auth-token') || env.instellarAuthToken || undefined
-  const packageToken =
-    core.getInput('instellar-package-token') || env.instellarPackageToken || undefined
-  for (const token of [authToken, packageToken]) if (token) core.setSecret(token)
-  // So are the bucket's credentials: an OIDC session's, as configure-aws-credentials exports them.
-  const accessKeyId = core.getInput('s3-access-key-id') || env.awsAccessKeyId || undefined
-  const secretAccessKey =
-    core.getInput('s3-secret-access-key') || env.awsSecretAccessKey || undefined
-  const sessionToken = core.getInput('s3-session-token') || env.awsSessionToken || undefined
-  for (const secret of [accessKeyId, secretAccessKey, sessionToken])
-    if (secret) core.setSecret(secret)
+  // A set but empty WORKFLOW_SHA is a value, as the original had it: not turned into undefined.
+  const sha = core.getInput('workflow-sha').trim() || fromEnvironment('workflow-sha')
+  const ref = core.getInput('workflow-ref').trim() || fromEnvironment('workflow-ref')
   return {
-    config: optional('config') ?? 'instellar.yml',
-    workspace: optional('workspace') ?? env.workspace ?? process.cwd(),
+    config: withDefault('config'),
+    workspace: optional('workspace') ?? process.cwd(),
     ...optionalEntry('repository', optional('repository')),
     ...optionalEntry('version', optional('version')),
     ...optionalEntry('buildNumber', optional('build-number')),
-    build: flag('build', true),
+    build: on('build'),
     ...optionalEntry('stack', optional('stack')),
     ...optionalEntry('image', optional('image')),
     ...optionalEntry('arch', optional('arch')),
@@ -110,47 +109,47 @@ export function getInputs(env: RunEnvironment = runEnvironment()): Inputs {
     ...optionalEntry('signingKey', signingKey),
     ...optionalEntry('signingKeyName', optional('signing-key-name')),
     ...optionalEntry('publicKey', publicKey),
-    signature: parseSignatureChoice(optional('signature') ?? 'rsa', 'the signature input'),
-    cache: flag('cache', true),
+    signature: parseSignatureChoice(withDefault('signature'), spellInput('signature')),
+    cache: on('cache'),
     buildCache: {
-      enabled: flag('build-cache', true),
+      enabled: on('build-cache'),
       paths: core
         .getMultilineInput('build-cache-paths')
         .flatMap((line) => line.split(','))
         .filter((path) => path.trim()),
       ...optionalEntry('limit', optional('build-cache-limit')),
     },
-    verify: flag('verify', true),
-    sbom: flag('sbom', true),
-    upload: parseUpload(optional('upload') ?? 'artifact'),
+    verify: on('verify'),
+    sbom: on('sbom'),
+    upload: parseUpload(withDefault('upload')),
     ...optionalEntry('repositoryUrl', optional('repository-url')),
     ...optionalEntry('artifactName', optional('artifact-name')),
     ...optionalEntry(
       'releaseTag',
       optional('release-tag') ?? env.ref?.match(/^refs\/tags\/(.+)$/)?.[1],
     ),
-    ...optionalEntry('githubToken', optional('github-token') ?? env.token),
+    ...optionalEntry('githubToken', optional('github-token')),
     instellar: {
-      ...optionalEntry('authToken', authToken),
-      ...optionalEntry('packageToken', packageToken),
-      ...optionalEntry('endpoint', optional('instellar-endpoint') ?? env.instellarEndpoint),
-      ...optionalEntry('sha', optional('workflow-sha') ?? env.workflowSha ?? env.sha),
-      ...optionalEntry('ref', optional('workflow-ref') ?? env.workflowRef ?? env.ref),
-      dryRun: flag('instellar-dry-run', false),
+      ...optionalEntry('authToken', optional('instellar-auth-token')),
+      ...optionalEntry('packageToken', optional('instellar-package-token')),
+      ...optionalEntry('endpoint', optional('instellar-endpoint')),
+      ...optionalEntry('sha', sha),
+      ...optionalEntry('ref', ref),
+      dryRun: on('instellar-dry-run'),
     },
     s3: {
       ...optionalEntry('bucket', optional('s3-bucket')),
       ...optionalEntry('prefix', optional('s3-prefix')),
-      ...optionalEntry('region', optional('s3-region') ?? (env.awsRegion || undefined)),
+      ...optionalEntry('region', optional('s3-region')),
       ...optionalEntry('endpoint', optional('s3-endpoint')),
-      pathStyle: flag('s3-path-style', false),
-      ...optionalEntry('accessKeyId', accessKeyId),
-      ...optionalEntry('secretAccessKey', secretAccessKey),
-      ...optionalEntry('sessionToken', sessionToken),
-      overwrite: flag('s3-overwrite', false),
-      prune: flag('s3-prune', false),
+      pathStyle: on('s3-path-style'),
+      ...optionalEntry('accessKeyId', optional('s3-access-key-id')),
+      ...optionalEntry('secretAccessKey', optional('s3-secret-access-key')),
+      ...optionalEntry('sessionToken', optional('s3-session-token')),
+      overwrite: on('s3-overwrite'),
+      prune: on('s3-prune'),
     },
-    mode: parseMode(optional('mode') ?? 'build'),
+    mode: parseMode(withDefault('mode')),
     tempDir: env.runnerTemp || tmpdir(),
     ...optionalEntry('runRepository', env.repository),
     ...optionalEntry('apiUrl', env.apiUrl),

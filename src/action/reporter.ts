@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { relative } from 'node:path'
 import type { Diagnostic } from '../config/index.js'
 import type { Reporter } from '../report/index.js'
+import { spellInput } from '../settings/index.js'
 import type { Published } from '../publish/index.js'
 
 /** What the action did so far: the job summary of a failed run is written from it. */
@@ -20,7 +21,7 @@ export const runRecord: RunRecord = { phases: [], diagnostics: [], published: {}
 /** Pipeline output for the Actions log: groups, and annotations on instellar.yml. */
 export function actionReporter(workspace: string, record: RunRecord = runRecord): Reporter {
   return {
-    option: (name) => `the ${name} input`,
+    option: spellInput,
     group: async (name, fn) => {
       record.phases.push(name)
       try {

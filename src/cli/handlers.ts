@@ -15,9 +15,18 @@ import { formatBytes, type Reporter } from '../report/index.js'
 import { listedDependencies, readPackageSbom } from '../sbom/index.js'
 import { runEnvironment } from '../github/index.js'
 import { DEFAULT_OUTPUT, publishS3, writeSite } from '../publish/index.js'
+import { DEFAULT_CONFIG, fromEnvironment } from '../settings/index.js'
 import { Secrets } from '../remote/index.js'
 import * as pipeline from '../pipeline/index.js'
-import type { CommandName, Io, Values } from './commands.js'
+import {
+  dashed,
+  given,
+  givenAll,
+  switched,
+  type CommandName,
+  type Io,
+  type Values,
+} from './commands.js'
 import { terminalReporter } from './reporter.js'
 
 /**
@@ -89,48 +98,40 @@ async function buildPackages(
 ): Promise<number> {
   let signature: SignatureChoice | undefined
   try {
-    signature =
-      values.signature === undefined
-        ? undefined
-        : parseSignatureChoice(values.signature, '--signature')
+    const choice = given(values, 'signature')
+    signature = choice === undefined ? undefined : parseSignatureChoice(choice, dashed('signature'))
   } catch (error) {
     err.write(`pakman: ${(error as Error).message}\n`)
     return 2
   }
+  const signingKeyFile = given(values, 'signing-key')
+  const limit = given(values, 'build-cache-limit')
   const result = await pipeline.build(
     {
       ...settings,
       ...pipeline.recordLeftovers(leftovers),
-      ...(values.stack !== undefined && { stack: values.stack }),
-      ...(values.arch !== undefined && { arch: values.arch }),
-      ...(values.image !== undefined && { image: values.image }),
-      ...(values['signing-key'] !== undefined && {
+      ...optional('stack', given(values, 'stack')),
+      ...optional('arch', given(values, 'arch')),
+      ...optional('image', given(values, 'image')),
+      ...(signingKeyFile !== undefined && {
         signingKey: await readKeyFile(
-          values['signing-key'],
-          `--signing-key ${values['signing-key']}`,
+          signingKeyFile,
+          `--signing-key ${signingKeyFile}`,
           'a PEM RSA private key file',
         ),
       }),
-      ...(values['signing-key-name'] !== undefined && {
-        keyName: values['signing-key-name'],
-      }),
-      // A directory of PAKman's own in the workspace, never abuild's ~/packages.
-      packagesDir: values['packages-dir'] ?? join(settings.workspace, DEFAULT_OUTPUT),
+      ...optional('keyName', given(values, 'signing-key-name')),
+      packagesDir: packagesDir(values, settings.workspace),
       keyParent: tmpdir(),
-      ...(!values['no-cache'] && { cache: new DirectoryCache() }),
-      ...(!values['no-build-cache'] && {
+      ...(switched(values, 'cache') && { cache: new DirectoryCache() }),
+      ...(switched(values, 'build-cache') && {
         buildCache: buildCacheSettings(
-          {
-            paths: values['build-cache-path'] ?? [],
-            ...(values['build-cache-limit'] !== undefined && {
-              limit: values['build-cache-limit'],
-            }),
-          },
+          { paths: givenAll(values, 'build-cache-paths'), ...optional('limit', limit) },
           new DirectoryBuildCache(),
           reporter.option,
         ),
       }),
-      installTest: !values['no-install-test'],
+      installTest: switched(values, 'verify'),
       ...(signature && { signature }),
     },
     reporter,
@@ -176,7 +177,7 @@ async function sbom(values: Values, operands: string[], { out, err }: Io): Promi
       const why = found ? found.message : 'holds no SBOM (built with sbom: false, or not by PAKman)'
       err.write(`pakman: sbom: ${apk}: ${why}\n`)
       failed++
-    } else if (values.components) {
+    } else if (switched(values, 'components')) {
       const name = found.path.replace(/^.*\//, '').replace(/\.spdx\.json$/, '')
       for (const d of listedDependencies(found.document))
         out.write(`${name} ${d.relationship} ${d.name} ${d.version ?? '-'} ${d.purl ?? '-'}\n`)
@@ -195,14 +196,15 @@ async function packagesUnder(dir: string): Promise<string[]> {
 }
 
 async function verify(values: Values, operands: string[], { out, err }: Io): Promise<number> {
-  if (!operands.length || !values.key?.length) {
+  const keyFiles = givenAll(values, 'trusted-key')
+  if (!operands.length || !keyFiles.length) {
     err.write('pakman: verify needs files or directories and at least one --key NAME.rsa.pub\n')
     return 2
   }
   // Each --key must be a public key file; a private key or any other file is named.
   let keys
   try {
-    keys = await loadTrustedKeys(values.key)
+    keys = await loadTrustedKeys(keyFiles)
   } catch (error) {
     err.write(`pakman: --key ${(error as Error).message}\n`)
     return 2
@@ -231,7 +233,8 @@ async function verify(values: Values, operands: string[], { out, err }: Io): Pro
 
 /** `pakman site DIR --url URL`: the front page the action's upload: pages writes, for any host. */
 async function site(values: Values, operands: string[], { out, err }: Io): Promise<number> {
-  if (operands.length !== 1 || values.url === undefined) {
+  const url = given(values, 'site-url')
+  if (operands.length !== 1 || url === undefined) {
     err.write('pakman: site needs one repository directory and --url URL\n')
     return 2
   }
@@ -241,9 +244,9 @@ async function site(values: Values, operands: string[], { out, err }: Io): Promi
     return 2
   }
   const written = await writeSite(dir, {
-    url: values.url,
-    ...(values.title !== undefined && { title: values.title }),
-    urlName: '--url',
+    url,
+    ...optional('title', given(values, 'site-title')),
+    urlName: dashed('site-url'),
   })
   for (const file of written.files) out.write(`${file}\n`)
   const count = written.facts.directories.reduce((n, d) => n + d.packages.length, 0)
@@ -256,7 +259,6 @@ async function site(values: Values, operands: string[], { out, err }: Io): Promi
 /** `pakman push`: the deploy stage, loaded only for this command. */
 async function push(values: Values, _operands: string[], { out, err }: Io): Promise<number> {
   const { workspace, configFile } = workspaceAndConfig(values)
-  const env = runEnvironment()
   const concurrency = concurrencyOf(values, err)
   if (concurrency === null) return 2
   const loaded = await loadConfigFile(configFile)
@@ -266,21 +268,19 @@ async function push(values: Values, _operands: string[], { out, err }: Io): Prom
     return 1
   }
   const { runPush } = await import('../deploy/index.js')
-  const authToken = env.instellarAuthToken
-  const packageToken = env.instellarPackageToken
+  const authToken = fromEnvironment('instellar-auth-token')
+  const packageToken = fromEnvironment('instellar-package-token')
   const secrets = new Secrets(() => {}, [authToken, packageToken])
-  const dryRun = !!values['dry-run']
+  const dryRun = switched(values, 'instellar-dry-run')
   return interruptible('push', 'the push was interrupted', secrets, err, async (signal) => {
     const pushed = await runPush({
-      packagesDir: values['packages-dir'] ?? join(workspace, DEFAULT_OUTPUT),
+      packagesDir: packagesDir(values, workspace),
       config: loaded.config,
-      repository: values.repository ?? env.repository ?? '',
-      hash: values.sha ?? env.workflowSha ?? env.sha,
-      ref: values.ref ?? env.workflowRef ?? env.ref,
-      ...(values.stack !== undefined && { stack: values.stack }),
-      ...((values.endpoint ?? env.instellarEndpoint) && {
-        endpoint: values.endpoint ?? env.instellarEndpoint,
-      }),
+      repository: given(values, 'repository') ?? runEnvironment().repository ?? '',
+      hash: given(values, 'workflow-sha'),
+      ref: given(values, 'workflow-ref'),
+      ...optional('stack', given(values, 'stack')),
+      ...optional('endpoint', given(values, 'instellar-endpoint') || undefined),
       ...(authToken && { authToken }),
       ...(packageToken && { packageToken }),
       dryRun,
@@ -314,8 +314,9 @@ async function publish(values: Values, operands: string[], { out, err }: Io): Pr
   }
   const concurrency = concurrencyOf(values, err)
   if (concurrency === null) return 2
-  const env = runEnvironment()
-  const { awsAccessKeyId, awsSecretAccessKey, awsSessionToken } = env
+  const awsAccessKeyId = fromEnvironment('s3-access-key-id')
+  const awsSecretAccessKey = fromEnvironment('s3-secret-access-key')
+  const awsSessionToken = fromEnvironment('s3-session-token')
   if (!awsAccessKeyId || !awsSecretAccessKey) {
     err.write(
       'pakman: publish s3 takes its credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones); set them in the environment\n',
@@ -331,20 +332,20 @@ async function publish(values: Values, operands: string[], { out, err }: Io): Pr
     async (signal) => {
       const published = await publishS3({
         dir,
-        ...(values.stack !== undefined && { stack: values.stack }),
-        bucket: values.bucket ?? '',
-        ...(values.prefix !== undefined && { prefix: values.prefix }),
-        ...((values.region ?? env.awsRegion) && { region: values.region ?? env.awsRegion }),
-        ...(values.endpoint !== undefined && { endpoint: values.endpoint }),
-        pathStyle: !!values['path-style'],
-        ...(values['repository-url'] !== undefined && { repositoryUrl: values['repository-url'] }),
+        ...optional('stack', given(values, 'stack')),
+        bucket: given(values, 's3-bucket') ?? '',
+        ...optional('prefix', given(values, 's3-prefix')),
+        ...optional('region', given(values, 's3-region') || undefined),
+        ...optional('endpoint', given(values, 's3-endpoint')),
+        pathStyle: switched(values, 's3-path-style'),
+        ...optional('repositoryUrl', given(values, 'repository-url')),
         credentials: {
           accessKeyId: awsAccessKeyId,
           secretAccessKey: awsSecretAccessKey,
           ...(awsSessionToken && { sessionToken: awsSessionToken }),
         },
-        overwrite: !!values.overwrite,
-        prune: !!values.prune,
+        overwrite: switched(values, 's3-overwrite'),
+        prune: switched(values, 's3-prune'),
         ...(concurrency && { concurrency }),
         secrets,
         option: terminalReporter(err).option,
@@ -362,10 +363,11 @@ async function publish(values: Values, operands: string[], { out, err }: Io): Pr
 
 /** --concurrency as a number; null (after saying why) when it is not a whole number above 0. */
 function concurrencyOf(values: Values, err: NodeJS.WritableStream): number | undefined | null {
-  if (values.concurrency === undefined) return undefined
-  const concurrency = Number(values.concurrency)
+  const value = given(values, 'concurrency')
+  if (value === undefined) return undefined
+  const concurrency = Number(value)
   if (Number.isInteger(concurrency) && concurrency >= 1) return concurrency
-  err.write(`pakman: --concurrency must be a whole number above 0, not ${values.concurrency}\n`)
+  err.write(`pakman: --concurrency must be a whole number above 0, not ${value}\n`)
   return null
 }
 
@@ -396,21 +398,30 @@ async function interruptible(
 
 /** --workspace and --config, or their defaults: GITHUB_WORKSPACE or here, and its instellar.yml. */
 function workspaceAndConfig(values: Values): { workspace: string; configFile: string } {
-  const workspace = resolve(values.workspace ?? runEnvironment().workspace ?? '.')
+  const workspace = resolve(given(values, 'workspace') ?? '.')
   // printed relative to the current directory when under it, the way compilers print paths
   const configFile =
-    values.config ?? configLabel(process.cwd(), resolve(workspace, 'instellar.yml'))
+    given(values, 'config') ?? configLabel(process.cwd(), resolve(workspace, DEFAULT_CONFIG))
   return { workspace, configFile }
 }
 
 /** What check, bootstrap and build render from; --version is the deprecated --pkgver. */
 function renderSettings(values: Values) {
-  const pkgver = values.pkgver ?? values.version
   return {
     ...workspaceAndConfig(values),
-    ...(values.repository !== undefined && { repository: values.repository }),
-    ...(pkgver !== undefined && { version: pkgver }),
-    ...(values.build !== undefined && { build: values.build }),
-    ...(values['no-sbom'] && { sbom: false }),
+    ...optional('repository', given(values, 'repository')),
+    ...optional('version', given(values, 'version') ?? values.version),
+    ...optional('build', given(values, 'build-number')),
+    ...(!switched(values, 'sbom') && { sbom: false }),
   }
+}
+
+/** --packages-dir, else a directory of PAKman's own in the workspace, never abuild's ~/packages. */
+function packagesDir(values: Values, workspace: string): string {
+  return given(values, 'packages-dir') ?? join(workspace, DEFAULT_OUTPUT)
+}
+
+/** `{ [key]: value }` when a value was given, else nothing, to spread into settings. */
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>)
 }

@@ -1,23 +1,16 @@
-import {
-  COMMANDS,
-  FLAGS,
-  isCommand,
-  spell,
-  type Command,
-  type CommandName,
-  type Io,
-} from './commands.js'
+import { COMMANDS, isCommand, type Command, type CommandName, type Io } from './commands.js'
 import { VERSION } from '../report/index.js'
+import { flagOf, settingsOf, spellFlag } from '../settings/index.js'
 
 /** `pakman build [--config FILE] …`, wrapped under the command as usage lines are. */
 function synopsis(name: CommandName, indent: string): string {
   const command: Command = COMMANDS[name]
   const parts = [
     ...(command.operands ? [command.operands] : []),
-    ...command.flags.map((f) =>
-      !command.required?.includes(f)
-        ? `[${spell(f)}]`
-        : `${spell(f)}${'multiple' in FLAGS[f] ? ` [--${f} …]` : ''}`,
+    ...settingsOf(name).map((key) =>
+      !command.required?.includes(key)
+        ? `[${spellFlag(key)}]`
+        : `${spellFlag(key)}${flagOf(key).multiple ? ` [--${flagOf(key).name} …]` : ''}`,
     ),
   ]
   const head = `pakman ${name.padEnd(9)} `
@@ -62,7 +55,7 @@ export function usage(): string {
 export function commandUsage(name: CommandName): string {
   const command: Command = COMMANDS[name]
   const rows: [string, string][] = [
-    ...command.flags.map((f): [string, string] => [spell(f), FLAGS[f].help]),
+    ...settingsOf(name).map((key): [string, string] => [spellFlag(key), flagOf(key).help]),
     ['-h, --help', 'print this help'],
   ]
   const width = Math.max(...rows.map(([left]) => left.length)) + 2

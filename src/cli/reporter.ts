@@ -1,11 +1,11 @@
 import { formatDiagnostic } from '../config/index.js'
 import type { Reporter } from '../report/index.js'
-import { CLI_FLAG, spell } from './commands.js'
+import { spell } from './commands.js'
 
 /** Pipeline output for a terminal: phases as headings, everything on stderr, settings as flags. */
 export function terminalReporter(err: NodeJS.WritableStream): Reporter {
   return {
-    option: (name) => spell(CLI_FLAG[name]),
+    option: spell,
     group: async (name, fn) => {
       err.write(`==> ${name}\n`)
       return fn()

@@ -4,41 +4,13 @@
  */
 
 import type { Diagnostic } from '../config/index.js'
-
-/** Settings a user gives, by their action input names; each front end spells them its own way. */
-export type OptionKey =
-  | 'config'
-  | 'workspace'
-  | 'repository'
-  | 'version'
-  | 'build-number'
-  | 'stack'
-  | 'image'
-  | 'arch'
-  | 'packages-dir'
-  | 'signing-key'
-  | 'signing-key-name'
-  | 'signature'
-  | 'cache'
-  | 'build-cache'
-  | 'build-cache-paths'
-  | 'build-cache-limit'
-  | 'verify'
-  | 'sbom'
-  | 's3-bucket'
-  | 's3-prefix'
-  | 's3-region'
-  | 's3-endpoint'
-  | 's3-path-style'
-  | 's3-overwrite'
-  | 's3-prune'
-  | 'repository-url'
+import type { SettingKey } from '../settings/index.js'
 
 /**
  * How a front end names a setting in messages ("the signing-key input", "--signing-key FILE"), so
  * shared messages tell the user what to change in the language they gave it in.
  */
-export type OptionName = (name: OptionKey) => string
+export type OptionName = (name: SettingKey) => string
 
 export interface Reporter {
   option: OptionName
