@@ -241,7 +241,7 @@ describe('the action in merge mode with upload: instellar (node dist/index.js)',
     )
     expect(ran.code).toBe(1)
     expect(ran.stdout).toContain(
-      '::error::upload: instellar needs instellar-auth-token (or INSTELLAR_AUTH_TOKEN) and instellar-package-token (or INSTELLAR_PACKAGE_TOKEN): pass the repository secrets',
+      '::error::upload: instellar needs the instellar-auth-token input (or INSTELLAR_AUTH_TOKEN) and the instellar-package-token input (or INSTELLAR_PACKAGE_TOKEN): pass the repository secrets',
     )
     expect(ran.stdout).not.toContain('::group::Download build artifacts')
   })

@@ -5,6 +5,6 @@
 
 export { run } from './main.js'
 export { cleanUp } from './post.js'
-export { runRecord } from './reporter.js'
-export { state } from './state.js'
+export { newRunRecord } from './reporter.js'
+export { RunState } from './state.js'
 export { failureSummary } from './summary.js'

@@ -1,9 +1,18 @@
 import * as core from '@actions/core'
 import type { Pushed } from '../deploy/index.js'
-import type { BuildResult, MergeResult, Rendered } from '../pipeline/index.js'
+import type { BuildResult, MergeResult, Progress, Rendered } from '../pipeline/index.js'
 import type { Published, S3Published } from '../publish/index.js'
 
 /* The action's outputs, set in one place; names match action.yml. */
+
+/** Every output of what the run did, as far as it got. */
+export function setOutputs({ built, merged, delivered }: Progress): void {
+  if (built) setBuildOutputs(built, delivered.subjectChecksums)
+  if (merged) setMergeOutputs(merged)
+  setPublishedOutputs(delivered.published)
+  if (delivered.bucket) setS3Outputs(delivered.bucket)
+  if (delivered.pushed && !delivered.pushed.dryRun) setPushedOutputs(delivered.pushed)
+}
 
 export function setRecipeOutputs({ recipe, recipeDir }: Rendered): void {
   core.setOutput('recipe-dir', recipeDir)
@@ -12,7 +21,7 @@ export function setRecipeOutputs({ recipe, recipeDir }: Rendered): void {
   core.setOutput('build-number', String(recipe.release))
 }
 
-export function setBuildOutputs(result: BuildResult, subjectChecksums: string): void {
+function setBuildOutputs(result: BuildResult, subjectChecksums: string | undefined): void {
   setRecipeOutputs(result.rendered)
   core.setOutput(
     'packages',
@@ -22,7 +31,7 @@ export function setBuildOutputs(result: BuildResult, subjectChecksums: string): 
     'sbom',
     JSON.stringify(result.files.filter((f) => f.kind === 'sbom').map((f) => f.path)),
   )
-  core.setOutput('subject-checksums', subjectChecksums)
+  if (subjectChecksums) core.setOutput('subject-checksums', subjectChecksums)
   core.setOutput('packages-dir', result.packagesDir)
   core.setOutput('release', String(result.rendered.recipe.release))
   core.setOutput('cache-hit', String(result.environment.source !== 'built'))
@@ -32,13 +41,13 @@ export function setBuildOutputs(result: BuildResult, subjectChecksums: string): 
   core.setOutput('key-name', result.keyName)
 }
 
-export function setMergeOutputs(merged: MergeResult): void {
+function setMergeOutputs(merged: MergeResult): void {
   core.setOutput('packages-dir', merged.packagesDir)
   core.setOutput('public-key', merged.publicKeyFile)
   core.setOutput('key-name', merged.keyName)
 }
 
-export function setPublishedOutputs(published: Published): void {
+function setPublishedOutputs(published: Published): void {
   if (published.artifactId !== undefined)
     core.setOutput('artifact-id', String(published.artifactId))
   if (published.artifactName) core.setOutput('artifact-name', published.artifactName)
@@ -48,12 +57,12 @@ export function setPublishedOutputs(published: Published): void {
   if (published.repositoryUrl) core.setOutput('repository-url', published.repositoryUrl)
 }
 
-export function setPushedOutputs(pushed: Pushed): void {
+function setPushedOutputs(pushed: Pushed): void {
   core.setOutput('deployment-id', String(pushed.deploymentId))
   core.setOutput('archive-path', pushed.archivePath)
 }
 
-export function setS3Outputs(published: S3Published): void {
+function setS3Outputs(published: S3Published): void {
   core.setOutput('repository-url', published.repositoryUrl)
   core.setOutput('s3-uploaded', JSON.stringify(published.uploaded))
   core.setOutput('s3-skipped', JSON.stringify(published.skipped))

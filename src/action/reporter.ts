@@ -3,7 +3,7 @@ import { relative } from 'node:path'
 import type { Diagnostic } from '../config/index.js'
 import type { Reporter } from '../report/index.js'
 import { spellInput } from '../settings/index.js'
-import type { Published } from '../publish/index.js'
+import type { Progress } from '../pipeline/index.js'
 
 /** What the action did so far: the job summary of a failed run is written from it. */
 export interface RunRecord {
@@ -12,14 +12,16 @@ export interface RunRecord {
   /** The innermost phase an error left. */
   failedPhase?: string
   diagnostics: Diagnostic[]
-  /** Filled as publishing goes, so a failure part-way still shows what went out. */
-  published: Published
+  /** Filled by the pipeline as it goes, so a failure part-way still shows what was done. */
+  progress: Progress
 }
 
-export const runRecord: RunRecord = { phases: [], diagnostics: [], published: {} }
+export function newRunRecord(): RunRecord {
+  return { phases: [], diagnostics: [], progress: { delivered: { published: {} } } }
+}
 
 /** Pipeline output for the Actions log: groups, and annotations on instellar.yml. */
-export function actionReporter(workspace: string, record: RunRecord = runRecord): Reporter {
+export function actionReporter(workspace: string, record: RunRecord): Reporter {
   return {
     option: spellInput,
     group: async (name, fn) => {

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import type { Diagnostic } from '../config/index.js'
 import type { Pushed } from '../deploy/index.js'
-import type { BuildResult, MergeResult } from '../pipeline/index.js'
+import type { BuildResult, Delivered, MergeResult } from '../pipeline/index.js'
 import type { Published, S3Published } from '../publish/index.js'
 import type { Recipe } from '../recipe/index.js'
 import type { RunRecord } from './reporter.js'
@@ -36,12 +36,7 @@ export async function renderSummary(
   await core.summary.write()
 }
 
-export async function buildSummary(
-  result: BuildResult,
-  published: Published = {},
-  pushed?: Pushed,
-  bucket?: S3Published,
-): Promise<void> {
+export async function buildSummary(result: BuildResult, delivered: Delivered): Promise<void> {
   if (!runEnvironment().stepSummary) return
   const { recipe, loaded } = result.rendered
   core.summary
@@ -89,19 +84,12 @@ export async function buildSummary(
       ],
       ...result.phases.map((p) => [p.name, p.seconds.toFixed(2)]),
     ])
-  addPublished(published)
-  if (bucket) addBucket(bucket)
-  if (pushed) addPushed(pushed)
+  addDelivered(delivered)
   addDiagnostics([...loaded.diagnostics, ...recipe.diagnostics])
   await core.summary.write()
 }
 
-export async function mergeSummary(
-  merged: MergeResult,
-  published: Published,
-  pushed?: Pushed,
-  bucket?: S3Published,
-): Promise<void> {
+export async function mergeSummary(merged: MergeResult, delivered: Delivered): Promise<void> {
   if (!runEnvironment().stepSummary) return
   core.summary
     .addHeading(`PAKman: one repository from ${merged.manifests.length} build jobs`, 2)
@@ -121,9 +109,7 @@ export async function mergeSummary(
       `<p>${merged.packages} packages, indexes signed with <code>${escape(merged.keyName)}.rsa.pub</code></p>`,
       true,
     )
-  addPublished(published)
-  if (bucket) addBucket(bucket)
-  if (pushed) addPushed(pushed)
+  addDelivered(delivered)
   await core.summary.write()
 }
 
@@ -165,14 +151,18 @@ export async function failureSummary(message: string, record: RunRecord): Promis
       .addList(errors.map((d) => escape(`${d.line}:${d.column} ${d.message}`)))
   }
   addDiagnostics(record.diagnostics.filter((d) => d.severity !== 'error'))
-  if (
-    record.published.artifactName ||
-    record.published.releaseUrl ||
-    record.published.pagesArtifactId !== undefined
-  )
-    addPublished(record.published)
+  const { published } = record.progress.delivered
+  if (published.artifactName || published.releaseUrl || published.pagesArtifactId !== undefined)
+    addPublished(published)
   else core.summary.addRaw('<p>Nothing was published.</p>', true)
   await core.summary.write()
+}
+
+/** Where the packages went: artifact, release, Pages, the bucket, the deployment. */
+function addDelivered({ published, bucket, pushed }: Delivered): void {
+  addPublished(published)
+  if (bucket) addBucket(bucket)
+  if (pushed) addPushed(pushed)
 }
 
 /** The repository in the bucket: where users find it, and what this run sent, skipped, deleted. */

@@ -1,8 +1,10 @@
 import * as core from '@actions/core'
-import { cleanUp, failureSummary, run, runRecord, state } from '../action/index.js'
+import { cleanUp, failureSummary, newRunRecord, run, RunState } from '../action/index.js'
+
+const state = new RunState()
 
 if (state.isPost) {
-  await cleanUp()
+  await cleanUp(state)
 } else {
   // A cancelled job gets SIGINT, then SIGTERM: stop a push in flight (its open uploads are
   // aborted), then remove the containers and the key before going.
@@ -11,16 +13,17 @@ if (state.isPost) {
       core.error(`cancelled (${signal}); cleaning up`)
       void state
         .stopRunning()
-        .then(cleanUp)
+        .then(() => cleanUp(state))
         .finally(() => process.exit(signal === 'SIGTERM' ? 143 : 130))
     })
   }
+  const record = newRunRecord()
   try {
-    await run()
+    await run(state, record)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     core.setFailed(message)
-    await failureSummary(message, runRecord).catch((failure: unknown) =>
+    await failureSummary(message, record).catch((failure: unknown) =>
       core.warning(`the job summary was not written: ${String(failure)}`),
     )
   }

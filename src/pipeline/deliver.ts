@@ -1,0 +1,183 @@
+import type { InstellarConfig } from '../config/index.js'
+import type { Pushed, PushSettings } from '../deploy/index.js'
+import {
+  checkS3Settings,
+  defaultArtifactName,
+  publish,
+  publishDirectory,
+  publishS3,
+  writeSite,
+  writeSubjectChecksums,
+  type Output,
+  type Published,
+  type PublishSettings,
+  type S3Published,
+  type S3PublishSettings,
+} from '../publish/index.js'
+import type { Reporter } from '../report/index.js'
+import type { BuildResult } from './build.js'
+import type { MergeResult } from './merge.js'
+
+/*
+ * Where verified packages go, after a build or a merge: the workflow artifact and release assets,
+ * the github-pages artifact, an S3 bucket, an Instellar deployment. Each is a phase of its own,
+ * in that order; a front end says which in DeliverySettings and gets Delivered back.
+ */
+
+/** A bucket to publish to: everything but what the run itself supplies. */
+export type BucketSettings = Omit<S3PublishSettings, 'dir' | 'stack' | 'log' | 'option' | 'signal'>
+
+/** A deployment to create: everything but what the run itself supplies. */
+export type DeploymentSettings = Omit<
+  PushSettings,
+  'packagesDir' | 'config' | 'log' | 'notice' | 'signal'
+>
+
+export interface DeliverySettings {
+  /** The workflow artifact, release assets, GitHub Pages. */
+  publish: PublishSettings
+  /** Where the sha256sum list of packages and SBOMs goes, for attestations (builds only). */
+  subjectsDir?: string
+  bucket?: BucketSettings
+  deployment?: DeploymentSettings
+  /** A cancelled run: uploads in flight stop and are aborted, nothing more is sent. */
+  signal?: AbortSignal
+}
+
+/** What went where; filled as delivery goes, so a failure part-way still shows what went out. */
+export interface Delivered {
+  published: Published
+  subjectChecksums?: string
+  bucket?: S3Published
+  pushed?: Pushed
+}
+
+/** What a run has done so far, filled as it goes: a front end reports from it when a phase fails. */
+export interface Progress {
+  built?: BuildResult
+  merged?: MergeResult
+  delivered: Delivered
+  /** The delivery under way, which a cancelled run waits for once it has aborted it. */
+  delivering?: Promise<Delivered>
+}
+
+/** A build job's packages, to each destination asked for. */
+export async function deliverBuild(
+  built: BuildResult,
+  settings: DeliverySettings,
+  delivered: Delivered,
+  reporter: Reporter,
+): Promise<Delivered> {
+  const { recipe, loaded } = built.rendered
+  const { packageName, version, release } = recipe
+  if (settings.subjectsDir)
+    delivered.subjectChecksums = await writeSubjectChecksums(
+      built.files,
+      settings.subjectsDir,
+      `pakman-subjects-${defaultArtifactName({ ...built, packageName })}`,
+    )
+  await reporter.group('Publish', () =>
+    publish(
+      { ...built, packageName, version, release },
+      settings.publish,
+      (line) => reporter.info(line),
+      delivered.published,
+    ),
+  )
+  await toBucket(built.packagesDir, built.stack, settings, delivered, reporter)
+  await toDeployment(built.packagesDir, loaded.config, settings, delivered, reporter)
+  return delivered
+}
+
+/** The merged repository, to each destination asked for; a bucket gets a front page of its own. */
+export async function deliverMerge(
+  merged: MergeResult,
+  config: InstellarConfig | undefined,
+  settings: DeliverySettings,
+  delivered: Delivered,
+  reporter: Reporter,
+): Promise<Delivered> {
+  const output: Output = {
+    dir: merged.packagesDir,
+    artifactName:
+      settings.publish.artifactName ?? `${merged.manifests[0]?.package ?? 'packages'}-repository`,
+    assets: merged.assets,
+  }
+  await reporter.group('Publish', () =>
+    publishDirectory(output, settings.publish, (line) => reporter.info(line), delivered.published),
+  )
+  // The bucket's front page names the bucket's URL; with Pages it is written already.
+  if (settings.bucket && !settings.publish.pages) {
+    const { repository } = settings.publish
+    await writeSite(merged.packagesDir, {
+      url: checkS3Settings(bucketSettings(settings.bucket, merged.packagesDir, reporter))
+        .repositoryUrl,
+      urlName: reporter.option('repository-url'),
+      ...(repository && { title: repository }),
+    })
+  }
+  await toBucket(merged.packagesDir, undefined, settings, delivered, reporter)
+  if (config) await toDeployment(merged.packagesDir, config, settings, delivered, reporter)
+  return delivered
+}
+
+/** Fails before anything is built when the bucket's settings are wrong. */
+export function checkBucket(settings: BucketSettings, reporter: Reporter): void {
+  checkS3Settings(bucketSettings(settings, '', reporter))
+}
+
+function bucketSettings(
+  bucket: BucketSettings,
+  dir: string,
+  reporter: Reporter,
+  stack?: string,
+  signal?: AbortSignal,
+): S3PublishSettings {
+  return {
+    ...bucket,
+    dir,
+    ...(stack && { stack }),
+    option: reporter.option,
+    log: (line) => reporter.info(line),
+    ...(signal && { signal }),
+  }
+}
+
+async function toBucket(
+  dir: string,
+  stack: string | undefined,
+  settings: DeliverySettings,
+  delivered: Delivered,
+  reporter: Reporter,
+): Promise<void> {
+  const { bucket } = settings
+  if (!bucket) return
+  delivered.bucket = await reporter.group('Publish to S3', () =>
+    publishS3(bucketSettings(bucket, dir, reporter, stack, settings.signal)),
+  )
+}
+
+/** The deploy stage is loaded only when asked for: it brings its own clients. */
+async function toDeployment(
+  packagesDir: string,
+  config: InstellarConfig,
+  settings: DeliverySettings,
+  delivered: Delivered,
+  reporter: Reporter,
+): Promise<void> {
+  const { deployment } = settings
+  if (!deployment) return
+  const { runPush } = await import('../deploy/index.js')
+  delivered.pushed = await reporter.group(
+    deployment.dryRun ? 'Push to Instellar (dry run)' : 'Push to Instellar',
+    () =>
+      runPush({
+        ...deployment,
+        packagesDir,
+        config,
+        log: (line) => reporter.info(line),
+        notice: (message) => reporter.notice(message),
+        ...(settings.signal && { signal: settings.signal }),
+      }),
+  )
+}
