@@ -40,9 +40,9 @@ export async function run(): Promise<void> {
   const inputs = getInputs()
   const publishing = publishSettings(inputs) // a release without a tag fails before any build
   checkPushInputs(inputs) // and a deploy without its tokens
-  checkS3Inputs(inputs) // and a bucket publish without a bucket or credentials
   const workspace = resolve(inputs.workspace)
   const reporter = actionReporter(workspace)
+  checkS3Inputs(inputs, reporter) // and a bucket publish without a bucket or credentials
   if (inputs.mode === 'merge') return runMerge(inputs, workspace, publishing, reporter)
   if (!inputs.build) return runRender(inputs, workspace, reporter)
   return runBuild(inputs, workspace, publishing, reporter)
@@ -106,7 +106,7 @@ async function runBuild(
   const { packageName, version, release } = recipe
   const built = { ...result, packageName, version, release }
   const published = await reporter.group('Publish', () =>
-    publish(built, publishing, (line) => core.info(line), runRecord.published),
+    publish(built, publishing, reporter, runRecord.published),
   )
   setPublishedOutputs(published)
   const bucket = inputs.upload.s3
@@ -154,7 +154,7 @@ async function runMerge(
         assets: merged.assets,
       },
       publishing,
-      (line) => core.info(line),
+      reporter,
       runRecord.published,
     ),
   )
@@ -164,7 +164,7 @@ async function runMerge(
   if (inputs.upload.s3 && !inputs.upload.pages) {
     const repository = inputs.runRepository ?? inputs.repository
     await writeSite(merged.packagesDir, {
-      url: checkS3Settings(s3Settings(inputs, merged.packagesDir)).repositoryUrl,
+      url: checkS3Settings(s3Settings(inputs, reporter, merged.packagesDir)).repositoryUrl,
       urlName: 'repository-url',
       ...(repository && { title: repository }),
     })
@@ -190,17 +190,22 @@ function checkPushInputs(inputs: Inputs): void {
 }
 
 /** upload: s3 whose settings no bucket would take fails before anything is built. */
-function checkS3Inputs(inputs: Inputs): void {
+function checkS3Inputs(inputs: Inputs, reporter: Reporter): void {
   if (!inputs.upload.s3) return
   if (!inputs.s3.accessKeyId || !inputs.s3.secretAccessKey)
     throw new Error(
       'upload: s3 needs credentials: run aws-actions/configure-aws-credentials before this step (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), or pass s3-access-key-id and s3-secret-access-key',
     )
-  checkS3Settings(s3Settings(inputs, ''))
+  checkS3Settings(s3Settings(inputs, reporter, ''))
 }
 
 /** The publish settings the inputs give, for `dir`; the secrets are masked already. */
-function s3Settings(inputs: Inputs, dir: string, stack?: string): S3PublishSettings {
+function s3Settings(
+  inputs: Inputs,
+  reporter: Reporter,
+  dir: string,
+  stack?: string,
+): S3PublishSettings {
   const { s3 } = inputs
   return {
     dir,
@@ -222,8 +227,7 @@ function s3Settings(inputs: Inputs, dir: string, stack?: string): S3PublishSetti
       (value) => core.setSecret(value),
       [s3.accessKeyId, s3.secretAccessKey, s3.sessionToken],
     ),
-    option: (name) => `the ${name} input`,
-    log: (line) => core.info(line),
+    reporter,
   }
 }
 
@@ -235,7 +239,7 @@ async function publishToS3(
   reporter: Reporter,
 ): Promise<S3Published> {
   const published = await reporter.group('Publish to S3', () =>
-    stoppedOnCancel((signal) => publishS3({ ...s3Settings(inputs, dir, stack), signal })),
+    stoppedOnCancel((signal) => publishS3({ ...s3Settings(inputs, reporter, dir, stack), signal })),
   )
   setS3Outputs(published)
   return published
@@ -306,8 +310,7 @@ async function pushToInstellar(
             (value) => core.setSecret(value),
             [instellar.authToken, instellar.packageToken],
           ),
-          log: (line) => core.info(line),
-          notice: (message) => core.notice(message),
+          reporter,
           signal,
         }),
       ),

@@ -114,8 +114,7 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
         label: target.label,
         packages: dependencies,
         ...(settings.cache && { cache: settings.cache }),
-        warn: (message) => reporter.warning(message),
-        imageOption: reporter.option('image'),
+        reporter,
       }),
     )
     const buildCache = settings.buildCache
@@ -182,7 +181,7 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
           key: readPrivateKey(await readFile(key!.privateKeyFile, 'utf8')),
           keyFile: `${keyName}.rsa.pub`,
           choice: signature,
-          log: containers.log,
+          reporter,
         })
         return collectPackages(staging.dir, expected, containers.log)
       })

@@ -51,7 +51,7 @@ export async function merge(settings: MergeSettings, reporter: Reporter): Promis
   // The merged repository is written in place: an empty (or PAKman's own) directory.
   await emptyOutputDir(packagesDir)
   const downloaded = await reporter.group('Download build artifacts', () =>
-    downloadBuildArtifacts((l) => reporter.info(l), settings.tempDir),
+    downloadBuildArtifacts(reporter, settings.tempDir),
   )
   try {
     if (!downloaded.dirs.length)
@@ -65,7 +65,7 @@ export async function merge(settings: MergeSettings, reporter: Reporter): Promis
         ...(settings.keyName && { keyName: settings.keyName }),
         ...(repository && { defaultKeyName: defaultKeyName(repository) }),
         ...(Number(settings.sourceDateEpoch) && { mtime: Number(settings.sourceDateEpoch) }),
-        log: (l) => reporter.info(l),
+        reporter,
       }),
     )
     await reporter.group('Verify', async () => {
