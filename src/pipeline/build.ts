@@ -26,6 +26,7 @@ import { defaultKeyName, type Repository } from '../recipe/index.js'
 import { secondsSince, type Reporter, type Timed } from '../report/index.js'
 import {
   prepareSigningKey,
+  publicKeyFileName,
   readPrivateKey,
   removeSigningKey,
   resignFiles,
@@ -179,7 +180,7 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
         await resignFiles({
           files: unsigned,
           key: readPrivateKey(await readFile(key!.privateKeyFile, 'utf8')),
-          keyFile: `${keyName}.rsa.pub`,
+          keyFile: publicKeyFileName(keyName),
           choice: signature,
           reporter,
         })
@@ -204,7 +205,7 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
       cache && buildCache
         ? await phases.run('Save build cache', () => saveCache(cache!, buildCache, reporter))
         : undefined
-    await staging.commit({ [`${keyName}.rsa.pub`]: publicKey.pem })
+    await staging.commit({ [publicKeyFileName(keyName)]: publicKey.pem })
     const outputDir = started.outputDir
     return {
       rendered,
@@ -212,7 +213,7 @@ export async function build(settings: BuildSettings, reporter: Reporter): Promis
       keyName,
       signature,
       ephemeralKey: key.ephemeral,
-      publicKeyFile: join(outputDir, `${keyName}.rsa.pub`),
+      publicKeyFile: join(outputDir, publicKeyFileName(keyName)),
       packagesDir: outputDir,
       // Where they are now: the same relative paths, in the output directory.
       files: files.map((f) => ({ ...f, path: join(outputDir, f.relativePath) })),
@@ -289,7 +290,7 @@ async function signingKey(
       `no signing key given: packages are signed with a throwaway key (${prepared.name}) made for this run; pass your own key with ${reporter.option('signing-key')} to publish installable packages`,
     )
   }
-  reporter.info(`key ${prepared.name}.rsa.pub`)
+  reporter.info(`key ${publicKeyFileName(prepared.name)}`)
   return prepared
 }
 

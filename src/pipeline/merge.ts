@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises'
-import { basename } from 'node:path'
 import {
   claimOutputDir,
   downloadBuildArtifacts,
@@ -70,7 +69,7 @@ export async function merge(settings: MergeSettings, reporter: Reporter): Promis
     )
     await reporter.group('Verify', async () => {
       const key = {
-        name: basename(merged.publicKeyFile, '.rsa.pub'),
+        name: merged.keyName,
         pem: await readFile(merged.publicKeyFile, 'utf8'),
       }
       await verifyRepository(packagesDir, key, 'the merged repository does not verify', {

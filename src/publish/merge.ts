@@ -9,7 +9,13 @@ import {
   type IndexedPackage,
 } from '../apk/index.js'
 import type { PhaseReporter } from '../report/index.js'
-import { publicKeyOf, readPrivateKey, signMember, type SignatureChoice } from '../signing/index.js'
+import {
+  publicKeyFileName,
+  publicKeyOf,
+  readPrivateKey,
+  signMember,
+  type SignatureChoice,
+} from '../signing/index.js'
 import { MANIFEST, mergeKeyName, mergeSignature, readManifests, type Manifest } from './manifest.js'
 
 /*
@@ -55,7 +61,7 @@ export async function mergeRepositories(
   const keyName = mergeKeyName(manifests, options)
   const signature = mergeSignature(manifests)
   const publicKeyPem = publicKeyOf(privateKey)
-  const keyFile = `${keyName}.rsa.pub`
+  const keyFile = publicKeyFileName(keyName)
   const trusted = trustedKeys([[keyFile, publicKeyPem]])
   const byDirectory = new Map<string, IndexedPackage[]>()
 
