@@ -10,6 +10,7 @@ import { runAction } from './helpers/action.js'
 import { CORPUS } from './helpers/corpus.js'
 import { useFakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
 import { usePlatformWithS3 } from './helpers/fake-instellar.js'
+import { recordingReporter } from './helpers/reporter.js'
 import { cleanEnv, runNode } from './helpers/run.js'
 import { VECTOR_KEY_NAME, vectorJob, vectorSigningKey } from './helpers/vector-repository.js'
 
@@ -42,12 +43,12 @@ beforeAll(async () => {
       'good/acme/x86_64/hello-app-openrc-1.0.3-r17.apk',
     ]),
     { artifact: true },
-    () => {},
+    recordingReporter(),
   )
   await publish(
     job('aarch64', ['good/noarch/x86_64/vector-notes-1.0-r0.apk']),
     { artifact: true },
-    () => {},
+    recordingReporter(),
   )
 
   workspace = mkdtempSync(join(root, 'checkout-'))

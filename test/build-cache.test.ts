@@ -13,6 +13,7 @@ import {
 } from '../src/build-cache/index.js'
 import { buildCacheKey } from '../src/build-cache/key.js'
 import { HOME_CACHE_DIRS, homeCacheParents } from '../src/build-cache/tools.js'
+import { recordingReporter } from './helpers/reporter.js'
 import { scratchDirs } from './helpers/scratch.js'
 
 /* The build cache without Docker: keys from lockfiles, the settings' checks, the directory store. */
@@ -154,16 +155,6 @@ describe('what is kept under the home', () => {
 })
 
 describe('the directory store and saving', () => {
-  const log = () => {
-    const lines: string[] = []
-    return {
-      lines,
-      info: (l: string) => lines.push(l),
-      notice: (l: string) => lines.push(`notice: ${l}`),
-      warning: (l: string) => lines.push(`!${l}`),
-    }
-  }
-
   it('restores the key, else the newest entry of its prefix, and keeps three per prefix', async () => {
     const store = new DirectoryBuildCache(temp('pakman-bc-store-'))
     const tree = temp('pakman-bc-tree-')
@@ -200,38 +191,38 @@ describe('the directory store and saving', () => {
     const workspaceDir = workspace({ 'package-lock.json': '{}' })
     const settings = { store, sourcePaths: [], limitBytes: 1024 }
     const keyRequest = { workspace: workspaceDir, label: 'l', packages: [], packageName: 'app' }
-    const first = log()
+    const first = recordingReporter()
     const cache = (await restoreBuildCache(settings, keyRequest, first))!
     expect(cache.state).toBe('miss')
     writeFileSync(join(cache.homeDir, '.npm/_cacache-entry'), 'x'.repeat(100))
     writeFileSync(join(cache.homeDir, '.npm/.npmrc'), 'token')
     const saved = await saveBuildCache(cache, settings, first)
     expect(saved).toMatchObject({ saved: true, bytes: 100, leftOut: ['~/.npm/.npmrc'] })
-    expect(first.lines).toContain(
-      '!left ~/.npm/.npmrc out of the build cache: credentials are never cached',
+    expect(first.warnings).toContain(
+      'left ~/.npm/.npmrc out of the build cache: credentials are never cached',
     )
 
-    const again = (await restoreBuildCache(settings, keyRequest, log()))!
+    const again = (await restoreBuildCache(settings, keyRequest, recordingReporter()))!
     expect(again.state).toBe('hit')
     expect(readdirSync(join(again.homeDir, '.npm'))).toEqual(['_cacache-entry'])
     writeFileSync(join(again.homeDir, '.npm/more'), 'y'.repeat(2000))
-    expect(await saveBuildCache(again, settings, log())).toMatchObject({
+    expect(await saveBuildCache(again, settings, recordingReporter())).toMatchObject({
       saved: false,
       reason: 'this key was restored',
     })
 
     writeFileSync(join(workspaceDir, 'package-lock.json'), '{"changed": true}')
-    const partial = (await restoreBuildCache(settings, keyRequest, log()))!
+    const partial = (await restoreBuildCache(settings, keyRequest, recordingReporter()))!
     expect(partial).toMatchObject({ state: 'partial', restoredKey: cache.key })
     writeFileSync(join(partial.homeDir, '.npm/more'), 'y'.repeat(2000))
-    const over = log()
+    const over = recordingReporter()
     expect(await saveBuildCache(partial, settings, over)).toMatchObject({
       saved: false,
       reason: '2.1 KiB is over the limit of 1.0 KiB',
     })
     for (const done of [cache, again, partial]) await discardBuildCache(done)
-    expect(over.lines).toContain(
-      'notice: the build cache was not saved: 2.1 KiB is over the limit of 1.0 KiB',
+    expect(over.notices).toContain(
+      'the build cache was not saved: 2.1 KiB is over the limit of 1.0 KiB',
     )
   })
 
@@ -244,12 +235,12 @@ describe('the directory store and saving', () => {
       restore: async () => ({}),
       save: async () => ({ saved: true }),
     }
-    const lines = log()
+    const reporter = recordingReporter()
     const settings = { store: broken, sourcePaths: [], limitBytes: 1024 }
     const request = { workspace: workspace({}), label: 'l', packages: [], packageName: 'app' }
-    expect(await restoreBuildCache(settings, request, lines)).toBeUndefined()
-    expect(lines.lines).toContain(
-      '!the build runs without its build cache: ENOSPC: no space left on device',
+    expect(await restoreBuildCache(settings, request, reporter)).toBeUndefined()
+    expect(reporter.warnings).toContain(
+      'the build runs without its build cache: ENOSPC: no space left on device',
     )
   })
 })

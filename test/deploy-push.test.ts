@@ -18,6 +18,7 @@ import {
 import { UNKNOWN_KEY_WARNINGS, WITH_UNKNOWN_KEYS } from './fixtures/deployment.js'
 import { CORPUS } from './helpers/corpus.js'
 import { usePlatformWithS3 } from './helpers/fake-instellar.js'
+import { recordingReporter } from './helpers/reporter.js'
 import { scratchDirs } from './helpers/scratch.js'
 
 /*
@@ -62,8 +63,7 @@ function settings(overrides: Partial<PushSettings> = {}): PushSettings & {
   lines: string[]
   notices: string[]
 } {
-  const lines: string[] = []
-  const notices: string[] = []
+  const reporter = recordingReporter()
   return {
     packagesDir: buildTree(),
     config: railsConfig,
@@ -76,10 +76,9 @@ function settings(overrides: Partial<PushSettings> = {}): PushSettings & {
     tempDir: temp('pakman-push-tmp-'),
     retry: FAST,
     secrets: new Secrets(() => {}, [platform.authToken, platform.packageToken]),
-    log: (line) => lines.push(line),
-    notice: (message) => notices.push(message),
-    lines,
-    notices,
+    reporter,
+    lines: reporter.lines,
+    notices: reporter.notices,
     ...overrides,
   }
 }
@@ -434,10 +433,13 @@ describe('a cancelled push', () => {
   function cancelledAt(at: RegExp, overrides: Partial<PushSettings> = {}) {
     const cancel = new AbortController()
     const s = settings({ signal: cancel.signal, ...overrides })
-    const log = s.log
-    s.log = (line) => {
-      log(line)
-      if (at.test(line)) cancel.abort('the run was cancelled')
+    const { info } = s.reporter
+    s.reporter = {
+      ...s.reporter,
+      info: (line) => {
+        info(line)
+        if (at.test(line)) cancel.abort('the run was cancelled')
+      },
     }
     return s
   }

@@ -25,6 +25,7 @@ import {
 } from '../src/signing/index.js'
 import { verifyRepository } from '../src/verify/index.js'
 import { useFakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
+import { recordingReporter } from './helpers/reporter.js'
 import {
   VECTORS,
   VECTOR_KEY_NAME,
@@ -56,12 +57,12 @@ describe('merge mode', () => {
       'good/acme/x86_64/hello-app-1.0.3-r17.apk',
       'good/acme/x86_64/hello-app-openrc-1.0.3-r17.apk',
     ]
-    await publish(job('alpine/3.19', 'x86_64', acme), { artifact: true }, () => {})
-    await publish(job('alpine/3.20', 'x86_64', acme), { artifact: true }, () => {})
+    await publish(job('alpine/3.19', 'x86_64', acme), { artifact: true }, recordingReporter())
+    await publish(job('alpine/3.20', 'x86_64', acme), { artifact: true }, recordingReporter())
     await publish(
       job('alpine/3.20', 'aarch64', ['good/noarch/x86_64/vector-notes-1.0-r0.apk']),
       { artifact: true },
-      () => {},
+      recordingReporter(),
     )
     expect(github.artifacts.map((a) => a.name).sort()).toEqual([
       'hello-app-alpine-3.19-x86_64',
@@ -69,15 +70,15 @@ describe('merge mode', () => {
       'hello-app-alpine-3.20-x86_64',
     ])
 
-    const log: string[] = []
-    const downloaded = await downloadBuildArtifacts((l) => log.push(l))
+    const reporter = recordingReporter()
+    const downloaded = await downloadBuildArtifacts(reporter)
     const out = mkdtempSync(join(root, 'merged-'))
     const merged = await mergeRepositories(downloaded.dirs, {
       outputDir: out,
       signingKey: privateKey,
       keyName: KEY_NAME,
       mtime: 1735689600,
-      log: (l) => log.push(l),
+      reporter,
     })
     await downloaded.cleanup()
 
@@ -125,7 +126,7 @@ describe('merge mode', () => {
         signingKey: privateKey,
         keyName: KEY_NAME,
         mtime: 0,
-        log: () => {},
+        reporter: recordingReporter(),
       }),
     ).rejects.toThrow(
       `alpine/3.20 x86_64 vector-notes-1.0-r0.apk: UNTRUSTED with ${KEY_NAME}.rsa.pub (signed by other-test@example.invalid-6b08b420.rsa.pub, which is not trusted); merge only packages signed with the same key`,
@@ -149,7 +150,7 @@ describe('merge with a signature choice', () => {
         key: readPrivateKey(privateKey),
         keyFile: `${KEY_NAME}.rsa.pub`,
         choice: signature,
-        log: () => {},
+        reporter: recordingReporter(),
       })
     const manifest: Manifest = {
       ...{ package: 'hello-app', version: '1.0.3', release: 17, stack, arch: 'x86_64' },
@@ -163,7 +164,7 @@ describe('merge with a signature choice', () => {
       outputDir: mkdtempSync(join(root, 'out-')),
       signingKey: privateKey,
       mtime: 1735689600,
-      log: () => {},
+      reporter: recordingReporter(),
     })
 
   it.each(['rsa256', 'both'] as const)(
@@ -323,7 +324,11 @@ describe('merge input checks', () => {
       .generateKeyPairSync('ec', { namedCurve: 'P-256' })
       .privateKey.export({ type: 'pkcs8', format: 'pem' })
       .toString()
-    const settings = { outputDir: mkdtempSync(join(root, 'out-')), mtime: 0, log: () => {} }
+    const settings = {
+      outputDir: mkdtempSync(join(root, 'out-')),
+      mtime: 0,
+      reporter: recordingReporter(),
+    }
     await expect(
       mergeRepositories([], { ...settings, signingKey: ec, keyName: KEY_NAME }),
     ).rejects.toThrow('the signing key is ec; abuild signs with RSA keys only')
@@ -351,7 +356,7 @@ describe('merge input checks', () => {
         signingKey: privateKey,
         keyName: KEY_NAME,
         mtime: 0,
-        log: () => {},
+        reporter: recordingReporter(),
       }),
     ).rejects.toThrow(/pakman\.json in evil-\w+ names an unusable stack or arch: "\.\.\/\.\.\/etc"/)
   })

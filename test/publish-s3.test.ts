@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { publishS3, type S3PublishSettings } from '../src/publish/index.js'
+import { recordingReporter } from './helpers/reporter.js'
 import { loopbackFetch, s3PublishSettings, useS3, type S3Request } from './helpers/s3.js'
 import { cleanEnv, runNode } from './helpers/run.js'
 import { scratchDirs } from './helpers/scratch.js'
@@ -23,7 +24,7 @@ const STACK_DIR = 'alpine/3.20/acme/x86_64'
 const s3 = useS3()
 
 function settings(dir: string, overrides: Partial<S3PublishSettings> = {}) {
-  const lines: string[] = []
+  const reporter = recordingReporter()
   return {
     ...s3PublishSettings(s3, dir, {
       credentials: {
@@ -32,10 +33,10 @@ function settings(dir: string, overrides: Partial<S3PublishSettings> = {}) {
         sessionToken: SESSION_TOKEN,
       },
       retry: FAST,
-      log: (line: string) => lines.push(line),
+      reporter,
       ...overrides,
     }),
-    lines,
+    lines: reporter.lines,
   } satisfies S3PublishSettings & { lines: string[] }
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { GitHubReleaser, publish, type Built } from '../src/publish/index.js'
 import { useFakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
+import { recordingReporter } from './helpers/reporter.js'
 
 /*
  * Publishing with the real @actions/artifact and @actions/github clients against the loopback
@@ -44,7 +45,7 @@ function built(stack = 'alpine/3.20', arch = 'x86_64'): Built {
   }
 }
 
-const log: string[] = []
+const reporter = recordingReporter()
 // Back-off and write spacing in milliseconds rather than seconds, so retries take no time.
 const releaser = () =>
   GitHubReleaser.create('t', 'octo/app', {
@@ -56,7 +57,7 @@ const releaser = () =>
 
 describe('workflow artifacts', () => {
   it('uploads the repository tree, the key and pakman.json under <package>-<stack>-<arch>', async () => {
-    const result = await publish(built(), { artifact: true }, (l) => log.push(l))
+    const result = await publish(built(), { artifact: true }, reporter)
     expect(result.artifactName).toBe('app-alpine-3.20-x86_64')
     expect(github.artifacts).toMatchObject([
       { id: result.artifactId, name: 'app-alpine-3.20-x86_64', finalized: true },
@@ -73,18 +74,18 @@ describe('workflow artifacts', () => {
   })
 
   it('replaces its own artifact on a re-run', async () => {
-    await publish(built(), { artifact: true }, () => {})
-    const again = await publish(built(), { artifact: true }, (l) => log.push(l))
+    await publish(built(), { artifact: true }, recordingReporter())
+    const again = await publish(built(), { artifact: true }, reporter)
     expect(github.artifacts.map((a) => a.name)).toEqual(['app-alpine-3.20-x86_64'])
     expect(github.artifacts[0]!.id).toBe(again.artifactId)
-    expect(log).toContain(
+    expect(reporter.lines).toContain(
       'an artifact named app-alpine-3.20-x86_64 exists from an earlier attempt; replacing it',
     )
   })
 
   it('retries a 500 and succeeds', async () => {
     github.failNext('POST /twirp/github.actions.results.api.v1.ArtifactService/CreateArtifact', 1)
-    const result = await publish(built(), { artifact: true }, () => {})
+    const result = await publish(built(), { artifact: true }, recordingReporter())
     expect(result.artifactId).toBeGreaterThan(0)
   }, 30_000)
 })
@@ -94,7 +95,7 @@ describe('release assets', () => {
     const result = await publish(
       built(),
       { artifact: false, releaseTag: 'v1.0.0', releaser: await releaser() },
-      () => {},
+      recordingReporter(),
     )
     expect(github.releases).toHaveLength(1)
     expect(github.releases[0]).toMatchObject({ tag_name: 'v1.0.0', draft: false })
@@ -111,13 +112,13 @@ describe('release assets', () => {
 
   it('adds to a release that exists and replaces an asset of the same name', async () => {
     const r = await releaser()
-    await publish(built(), { artifact: false, releaseTag: 'v2', releaser: r }, () => {})
+    await publish(built(), { artifact: false, releaseTag: 'v2', releaser: r }, recordingReporter())
     await publish(
       built('alpine/3.19', 'aarch64'),
       { artifact: false, releaseTag: 'v2', releaser: r },
-      () => {},
+      recordingReporter(),
     )
-    await publish(built(), { artifact: false, releaseTag: 'v2', releaser: r }, (l) => log.push(l))
+    await publish(built(), { artifact: false, releaseTag: 'v2', releaser: r }, reporter)
     expect(github.releases).toHaveLength(1)
     const names = github.releases[0]!.assets.map((a) => a.name).sort()
     expect(names).toEqual([
@@ -127,7 +128,7 @@ describe('release assets', () => {
       'alpine-3.20-x86_64-app-1.0.0-r1.apk',
       'octo-app.rsa.pub',
     ])
-    expect(log).toContain('replacing alpine-3.20-x86_64-app-1.0.0-r1.apk')
+    expect(reporter.lines).toContain('replacing alpine-3.20-x86_64-app-1.0.0-r1.apk')
   })
 
   it('retries a 500 on an upload and succeeds', async () => {
@@ -135,7 +136,7 @@ describe('release assets', () => {
     await publish(
       built(),
       { artifact: false, releaseTag: 'v3', releaser: await releaser() },
-      () => {},
+      recordingReporter(),
     )
     expect(github.releases[0]).toMatchObject({ draft: false })
     expect(github.releases[0]!.assets).toHaveLength(3)
@@ -144,7 +145,11 @@ describe('release assets', () => {
   it('fails clearly on a 500 that does not go away, leaving the release a draft', async () => {
     github.failNext('POST /uploads/', Infinity)
     await expect(
-      publish(built(), { artifact: false, releaseTag: 'v4', releaser: await releaser() }, () => {}),
+      publish(
+        built(),
+        { artifact: false, releaseTag: 'v4', releaser: await releaser() },
+        recordingReporter(),
+      ),
     ).rejects.toThrow(
       /^release v4: uploading .* failed: HTTP 500 .*after 4 attempts; it is left a draft, re-run the job to finish it$/,
     )
@@ -157,7 +162,7 @@ describe('release assets', () => {
     await publish(
       built(),
       { artifact: false, releaseTag: 'v4', releaser: await releaser() },
-      () => {},
+      recordingReporter(),
     )
     expect(github.releases).toMatchObject([{ tag_name: 'v4', draft: false }])
   })

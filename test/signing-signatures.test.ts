@@ -16,6 +16,7 @@ import {
   signatureTypes,
   type SignatureChoice,
 } from '../src/signing/index.js'
+import { recordingReporter } from './helpers/reporter.js'
 import { scratchDirs } from './helpers/scratch.js'
 import {
   OTHER_KEY,
@@ -113,15 +114,15 @@ async function resignedCopy(repo: string, choice: Exclude<SignatureChoice, 'rsa'
     path: join(dir, name),
     kind: name === 'APKINDEX.tar.gz' ? 'index' : 'package',
   }))
-  const lines: string[] = []
+  const reporter = recordingReporter()
   await resignFiles({
     files,
     key: vectorPrivateKey(PAKMAN_KEY),
     keyFile: PAKMAN_KEY,
     choice,
-    log: (line) => lines.push(line),
+    reporter,
   })
-  return { dir, names, lines }
+  return { dir, names, lines: reporter.lines }
 }
 
 describe('re-signing', () => {
@@ -212,7 +213,7 @@ describe('re-signing', () => {
         key: vectorPrivateKey(PAKMAN_KEY),
         keyFile: PAKMAN_KEY,
         choice: 'both',
-        log: () => {},
+        reporter: recordingReporter(),
       }),
     ).rejects.toThrow(
       `${path}: UNTRUSTED with ${PAKMAN_KEY} (signed by ${OTHER_KEY}, which is not trusted); only what abuild signed with this run's key is re-signed`,

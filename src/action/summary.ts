@@ -7,6 +7,7 @@ import type { Recipe } from '../recipe/index.js'
 import type { RunRecord } from './reporter.js'
 import { runEnvironment } from '../github/index.js'
 import { formatBytes } from '../report/index.js'
+import { publicKeyFileName } from '../signing/index.js'
 
 /** Job summaries: what was produced, and what the config should fix. */
 
@@ -66,7 +67,7 @@ export async function buildSummary(result: BuildResult, delivered: Delivered): P
       [
         result.stack,
         `<code>${escape(result.baseImage)}</code>`,
-        `<code>${escape(result.keyName)}.rsa.pub</code>${result.ephemeralKey ? ' (throwaway key)' : ''}`,
+        `<code>${escape(publicKeyFileName(result.keyName))}</code>${result.ephemeralKey ? ' (throwaway key)' : ''}`,
         { local: 'already in Docker', cache: 'cache hit', built: 'cache miss: built' }[
           result.environment.source
         ] +
@@ -106,7 +107,7 @@ export async function mergeSummary(merged: MergeResult, delivered: Delivered): P
       ]),
     ])
     .addRaw(
-      `<p>${merged.packages} packages, indexes signed with <code>${escape(merged.keyName)}.rsa.pub</code></p>`,
+      `<p>${merged.packages} packages, indexes signed with <code>${escape(publicKeyFileName(merged.keyName))}</code></p>`,
       true,
     )
   addDelivered(delivered)

@@ -7,7 +7,7 @@
 
 import { lstat, mkdir, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { formatBytes, type Reporter } from '../report/index.js'
+import { formatBytes, type PhaseReporter } from '../report/index.js'
 import { buildCacheKey, type KeyRequest } from './key.js'
 import { removeTree, type BuildCacheStore } from './store.js'
 import { CREDENTIAL_FILES, HOME_CACHE_DIRS } from './tools.js'
@@ -51,8 +51,6 @@ export interface SavedCache {
   leftOut: string[]
 }
 
-export type CacheLog = Pick<Reporter, 'info' | 'notice' | 'warning'>
-
 /**
  * The tree for this build: this key's entry, else the newest of its prefix, else empty. Never
  * throws: a cache that cannot be read leaves the build without one (undefined), with a warning.
@@ -60,7 +58,7 @@ export type CacheLog = Pick<Reporter, 'info' | 'notice' | 'warning'>
 export async function restoreBuildCache(
   settings: BuildCacheSettings,
   request: Omit<KeyRequest, 'sourcePaths'>,
-  log: CacheLog,
+  reporter: PhaseReporter,
 ): Promise<RestoredCache | undefined> {
   const { store } = settings
   let dir: string | undefined
@@ -70,11 +68,11 @@ export async function restoreBuildCache(
       sourcePaths: settings.sourcePaths,
     })
     const from = lockfiles.length ? `the lockfiles ${lockfiles.join(', ')}` : 'no lockfile'
-    log.info(`key ${key}, from ${from}`)
+    reporter.info(`key ${key}, from ${from}`)
     dir = await store.workDir()
     const restored = await store.restore(dir, key, restorePrefix)
     if (restored.reason)
-      log.warning(
+      reporter.warning(
         `could not restore the build cache from the ${store.description}: ${restored.reason}`,
       )
     const state: CacheState = !restored.matched
@@ -82,7 +80,7 @@ export async function restoreBuildCache(
       : restored.matched === key
         ? 'hit'
         : 'partial'
-    log.info(
+    reporter.info(
       {
         hit: `restored ${key} from the ${store.description}`,
         partial: `restored ${restored.matched} from the ${store.description}; the lockfiles changed since`,
@@ -109,7 +107,7 @@ export async function restoreBuildCache(
     }
   } catch (error) {
     if (dir) await removeTree(dir).catch(() => {})
-    log.warning(`the build runs without its build cache: ${(error as Error).message}`)
+    reporter.warning(`the build runs without its build cache: ${(error as Error).message}`)
     return undefined
   }
 }
@@ -122,7 +120,7 @@ export async function restoreBuildCache(
 export async function saveBuildCache(
   cache: RestoredCache,
   settings: BuildCacheSettings,
-  log: CacheLog,
+  reporter: PhaseReporter,
 ): Promise<SavedCache> {
   const found = await survey(cache.dir)
   if (cache.state === 'hit')
@@ -134,23 +132,25 @@ export async function saveBuildCache(
     bytes -= (await lstat(file)).size
     await rm(file, { force: true })
     leftOut.push(`~/${path.slice('home/'.length)}`)
-    log.warning(
+    reporter.warning(
       `left ~/${path.slice('home/'.length)} out of the build cache: credentials are never cached`,
     )
   }
   if (bytes > settings.limitBytes) {
     const reason = `${formatBytes(bytes)} is over the limit of ${formatBytes(settings.limitBytes)}`
-    log.notice(`the build cache was not saved: ${reason}`)
+    reporter.notice(`the build cache was not saved: ${reason}`)
     return { bytes, saved: false, reason, leftOut }
   }
   try {
     const saved = await settings.store.save(cache.dir, cache.key)
     if (saved.saved)
-      log.info(`saved ${cache.key} (${formatBytes(bytes)}) to the ${settings.store.description}`)
-    else log.warning(`the build cache was not saved: ${saved.reason}`)
+      reporter.info(
+        `saved ${cache.key} (${formatBytes(bytes)}) to the ${settings.store.description}`,
+      )
+    else reporter.warning(`the build cache was not saved: ${saved.reason}`)
     return { bytes, leftOut, ...saved }
   } catch (error) {
-    log.warning(`the build cache was not saved: ${(error as Error).message}`)
+    reporter.warning(`the build cache was not saved: ${(error as Error).message}`)
     return { bytes, saved: false, reason: (error as Error).message, leftOut }
   }
 }

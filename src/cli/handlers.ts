@@ -287,10 +287,7 @@ async function push(values: Values, _operands: string[], { out, err }: Io): Prom
       tempDir: tmpdir(),
       ...(concurrency && { concurrency }),
       secrets,
-      // dry-run lines are the command's output; progress goes to stderr
-      log: (line) =>
-        (dryRun && line.startsWith('would ') ? out : err).write(`${dryRun ? '' : '    '}${line}\n`),
-      notice: (message) => err.write(`pakman: notice: ${message}\n`),
+      reporter: pushReporter(dryRun, out, err),
       signal,
     })
     if (!dryRun)
@@ -298,6 +295,22 @@ async function push(values: Values, _operands: string[], { out, err }: Io): Prom
         `deployment ${pushed.deploymentId} (${pushed.created ? 'created' : 'already existed'}) ${pushed.ref} ${pushed.hash} ${pushed.archivePath}\n`,
       )
   })
+}
+
+/**
+ * The terminal's reporter for push. A dry run's "would …" lines are the command's output, on
+ * stdout; other lines are progress on stderr, indented as a phase's lines except in a dry run.
+ */
+function pushReporter(
+  dryRun: boolean,
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+): Reporter {
+  return {
+    ...terminalReporter(err),
+    info: (line) =>
+      (dryRun && line.startsWith('would ') ? out : err).write(`${dryRun ? '' : '    '}${line}\n`),
+  }
 }
 
 /**
@@ -348,8 +361,7 @@ async function publish(values: Values, operands: string[], { out, err }: Io): Pr
         prune: switched(values, 's3-prune'),
         ...(concurrency && { concurrency }),
         secrets,
-        option: terminalReporter(err).option,
-        log: (line) => err.write(`    ${line}\n`),
+        reporter: terminalReporter(err),
         signal,
       })
       out.write(`${published.repositoryUrl}\n`)

@@ -2,17 +2,16 @@ import { DryRunPlatform, DryRunStorage } from './dry-run.js'
 import { InstellarPlatform, type StorageCredentials } from './platform.js'
 import type { PushDeps } from './push.js'
 import { DEFAULT_RETRY } from '../remote/index.js'
+import type { PhaseReporter } from '../report/index.js'
 import type { PushSettings } from './settings.js'
 import { S3Storage } from './storage.js'
 
 /** The clients a push talks to and where it writes; every line it writes is redacted. */
 export function pushDeps(settings: PushSettings, endpoint: string): PushDeps {
-  const redact = (text: string) => settings.secrets.redact(text)
-  const log = (line: string) => settings.log(redact(line))
+  const reporter = settings.secrets.redacting(settings.reporter)
   return {
-    ...pushClients(settings, endpoint, log, redact),
-    log,
-    notice: (message) => settings.notice(redact(message)),
+    ...pushClients(settings, endpoint, reporter),
+    reporter,
     tempDir: settings.tempDir,
     ...(settings.concurrency && { concurrency: settings.concurrency }),
     ...(settings.dryRun && { dryRun: true }),
@@ -24,15 +23,15 @@ export function pushDeps(settings: PushSettings, endpoint: string): PushDeps {
 function pushClients(
   settings: PushSettings,
   endpoint: string,
-  log: (line: string) => void,
-  redact: (text: string) => string,
+  reporter: PhaseReporter,
 ): Pick<PushDeps, 'platform' | 'openStorage'> {
   const retry = settings.retry ?? DEFAULT_RETRY
   if (settings.dryRun)
     return {
-      platform: settings.platform ?? new DryRunPlatform(endpoint, log),
-      openStorage: settings.openStorage ?? (() => new DryRunStorage(log)),
+      platform: settings.platform ?? new DryRunPlatform(endpoint, reporter),
+      openStorage: settings.openStorage ?? (() => new DryRunStorage(reporter)),
     }
+  const redact = (text: string) => settings.secrets.redact(text)
   return {
     platform:
       settings.platform ??
@@ -43,10 +42,11 @@ function pushClients(
         packageToken: settings.packageToken!,
         secrets: settings.secrets,
         retry,
-        log,
+        reporter,
       }),
     openStorage:
       settings.openStorage ??
-      ((credentials: StorageCredentials) => new S3Storage(credentials, { retry, log, redact })),
+      ((credentials: StorageCredentials) =>
+        new S3Storage(credentials, { retry, log: (line) => reporter.info(line), redact })),
   }
 }

@@ -8,6 +8,7 @@ import type {
 } from './platform.js'
 import { PART_SIZE, type Uploaded } from '../remote/index.js'
 import type { Storage } from './storage.js'
+import type { PhaseReporter } from '../report/index.js'
 
 /*
  * --dry-run: the same push, with a Platform and a Storage that print each call they would make
@@ -18,12 +19,12 @@ import type { Storage } from './storage.js'
 export class DryRunPlatform implements Platform {
   constructor(
     private readonly endpoint: string,
-    private readonly print: (line: string) => void,
+    private readonly reporter: PhaseReporter,
   ) {}
 
   private call(method: string, path: string, body?: unknown, note?: string): void {
     const json = body === undefined ? '' : ` ${JSON.stringify(body)}`
-    this.print(
+    this.reporter.info(
       `would ${method} ${this.endpoint.replace(/\/+$/, '')}${path}${json}${note ? `  # ${note}` : ''}`,
     )
   }
@@ -81,12 +82,12 @@ export class DryRunPlatform implements Platform {
 export class DryRunStorage implements Storage {
   readonly location = 's3://<bucket>'
 
-  constructor(private readonly print: (line: string) => void) {}
+  constructor(private readonly reporter: PhaseReporter) {}
 
   async upload(key: string, file: string): Promise<Uploaded> {
     const { size } = await stat(file)
     const parts = Math.max(1, Math.ceil(size / PART_SIZE))
-    this.print(
+    this.reporter.info(
       `would upload ${this.location}/${key} (${size} bytes: POST ?uploads, ${parts} PUT ?partNumber, POST ?uploadId)`,
     )
     return { key, size, parts }

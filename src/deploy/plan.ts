@@ -18,7 +18,9 @@ export async function planPush(
   )
   const stack = requested ?? collected.stackDir
   if (collected.skipped.length)
-    settings.log(`not uploaded (not a package or an index): ${collected.skipped.join(', ')}`)
+    settings.reporter.info(
+      `not uploaded (not a package or an index): ${collected.skipped.join(', ')}`,
+    )
   const configuration = configurationPayload(settings.config)
   return {
     owner: slugify(checked.repository.owner),

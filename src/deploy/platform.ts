@@ -8,6 +8,7 @@ import {
   type RetryPolicy,
   type Secrets,
 } from '../remote/index.js'
+import type { PhaseReporter } from '../report/index.js'
 
 /*
  * The Instellar/OpsMaru platform API as `pakman push` uses it. Platform is the narrow interface
@@ -68,7 +69,8 @@ export interface PlatformOptions {
   packageToken: string
   secrets: Secrets
   retry: RetryPolicy
-  log: (line: string) => void
+  /** Where each request's status and each retry are told. */
+  reporter: PhaseReporter
   /** Per request; a timeout counts as a dropped connection and is tried again. */
   timeoutMs?: number
   userAgent?: string
@@ -161,7 +163,7 @@ export class InstellarPlatform implements Platform {
 
   /** One request, tried again on 5xx, 429, dropped connections and timeouts. */
   private call(step: string, method: string, path: string, json?: unknown): Promise<Answer> {
-    const { endpoint, retry, log, timeoutMs = 30_000 } = this.options
+    const { endpoint, retry, reporter, timeoutMs = 30_000 } = this.options
     const url = `${endpoint.replace(/\/+$/, '')}${path}`
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -187,7 +189,7 @@ export class InstellarPlatform implements Platform {
           throw new PushError(step, redact(describeNetworkError(error)), { transient: true })
         }
         const text = await response.text().catch(() => '')
-        log(`${method} ${path} → ${response.status}`)
+        reporter.info(`${method} ${path} → ${response.status}`)
         if (isTransientStatus(response.status)) {
           throw new PushError(step, `HTTP ${response.status}: ${redact(excerpt(text))}`, {
             status: response.status,
@@ -210,7 +212,7 @@ export class InstellarPlatform implements Platform {
         return { status: response.status, body, text: redact(text) }
       },
       retry,
-      (line) => log(redact(line)),
+      (line) => reporter.info(redact(line)),
     )
   }
 

@@ -4,6 +4,7 @@ import { v5 as uuidv5 } from 'uuid'
 import { writeArchive } from './archive.js'
 import { eachAtOnce, PushError, stopReason, type Uploaded } from '../remote/index.js'
 import type { PushFile } from './files.js'
+import type { PhaseReporter } from '../report/index.js'
 import type { ConfigurationPayload, Platform, StorageCredentials } from './platform.js'
 import type { Storage } from './storage.js'
 
@@ -33,8 +34,8 @@ export interface PushPlan {
 export interface PushDeps {
   platform: Platform
   openStorage(credentials: StorageCredentials): Storage | Promise<Storage>
-  log(line: string): void
-  notice(message: string): void
+  /** Redacted already: every line it is given may be shown as it is. */
+  reporter: PhaseReporter
   /** Where the zip is written before it is uploaded (and removed afterwards). */
   tempDir: string
   /** Files uploaded at once (the original: 2). */
@@ -64,7 +65,8 @@ export interface Pushed {
 
 export async function push(plan: PushPlan, deps: PushDeps): Promise<Pushed> {
   const { platform } = deps
-  const log = deps.dryRun ? () => {} : deps.log
+  // A dry run's platform and storage print every call; results would only repeat them.
+  const progress = deps.dryRun ? () => {} : (line: string) => deps.reporter.info(line)
   await platform.authenticate()
   const existing = await platform.findDeployment(plan.hash)
 
@@ -79,7 +81,7 @@ export async function push(plan: PushPlan, deps: PushDeps): Promise<Pushed> {
       )
     }
     archivePath = existing.archivePath
-    log(`${plan.hash} was deployed before: reusing its archive ${archivePath} for ${plan.ref}`)
+    progress(`${plan.hash} was deployed before: reusing its archive ${archivePath} for ${plan.ref}`)
   } else {
     const store = await deps.openStorage(await platform.storage())
     storage = store.location
@@ -91,7 +93,7 @@ export async function push(plan: PushPlan, deps: PushDeps): Promise<Pushed> {
         zip,
         plan.files.map((f) => ({ name: f.name, path: f.path })),
       )
-      log(`${plan.archiveName}: ${plan.files.length} files, ${size} bytes`)
+      progress(`${plan.archiveName}: ${plan.files.length} files, ${size} bytes`)
       const prefix = `deployments/${plan.owner}/${plan.repo}/${plan.hash}`
       uploads = await uploadAll(
         store,
@@ -113,7 +115,7 @@ export async function push(plan: PushPlan, deps: PushDeps): Promise<Pushed> {
     archive_path: archivePath,
     ...(plan.stack && { stack: plan.stack }),
   })
-  log(
+  progress(
     `deployment ${deployment.id} ${created ? 'created' : 'already existed'} for ${plan.ref} (${plan.hash})`,
   )
 
@@ -122,9 +124,9 @@ export async function push(plan: PushPlan, deps: PushDeps): Promise<Pushed> {
     stopIfCancelled('send the configuration', deps.signal)
     const result = await platform.createConfiguration(deployment, plan.configuration)
     configuration = result.created ? 'created' : 'existing'
-    log(`configuration ${result.created ? 'created' : 'already existed'}`)
+    progress(`configuration ${result.created ? 'created' : 'already existed'}`)
   } else {
-    deps.notice(
+    deps.reporter.notice(
       'instellar.yml has no kits: no configuration was sent, so the platform keeps what it had',
     )
   }

@@ -1,5 +1,6 @@
 import { parseRepository, type Repository } from '../recipe/index.js'
 import { PushError, type RetryPolicy, type Secrets } from '../remote/index.js'
+import type { PhaseReporter } from '../report/index.js'
 import { DEFAULT_ENDPOINT, type Platform, type StorageCredentials } from './platform.js'
 import type { Storage } from './storage.js'
 
@@ -31,8 +32,8 @@ export interface PushSettings {
   retry?: RetryPolicy
   /** Already holding the tokens when the caller read them; everything read later is added. */
   secrets: Secrets
-  log(line: string): void
-  notice(message: string): void
+  /** Progress lines and notices; push redacts them through `secrets`. */
+  reporter: PhaseReporter
   /** Cancels the push: uploads in flight stop and abort, and nothing more is created. */
   signal?: AbortSignal
   /** For tests: another platform or storage. */

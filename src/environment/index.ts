@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import { runScript, type ContainerContext } from '../container/index.js'
 import { environmentScript } from './script.js'
+import type { PhaseReporter } from '../report/index.js'
 import { listEntry } from '../shell/index.js'
 import type { ImageCache } from './cache.js'
 
@@ -45,9 +46,8 @@ export interface EnvironmentRequest extends ContainerContext {
   cache?: ImageCache
   /** A stable name for the key, e.g. alpine-3.19-x86_64. */
   label: string
-  warn: (message: string) => void
-  /** How the front end names the image setting, for the message when the pull fails. */
-  imageOption?: string
+  /** The environment's own lines and warnings (the container's output goes to `log`). */
+  reporter: PhaseReporter
 }
 
 export interface Environment {
@@ -86,16 +86,16 @@ export function environmentImage(key: string): string {
 }
 
 export async function prepareEnvironment(request: EnvironmentRequest): Promise<Environment> {
-  const { docker, log, warn } = request
+  const { docker, reporter } = request
   let baseId = await docker.imageId(request.baseImage)
   if (!baseId) {
-    log(`pulling ${request.baseImage}`)
+    reporter.info(`pulling ${request.baseImage}`)
     try {
       await docker.pull(request.baseImage, request.platform)
     } catch (error) {
       throw new Error(
         `cannot pull the base image ${request.baseImage}: ${(error as Error).message.trim()}\n` +
-          `Give an image this machine can reach or already has with ${request.imageOption ?? 'the image setting'} (a mirror, a private registry, a prepared image)`,
+          `Give an image this machine can reach or already has with ${reporter.option('image')} (a mirror, a private registry, a prepared image)`,
         { cause: error },
       )
     }
@@ -107,7 +107,7 @@ export async function prepareEnvironment(request: EnvironmentRequest): Promise<E
   const image = environmentImage(key)
 
   if (await docker.imageId(image)) {
-    log(`environment ${image} is already in Docker`)
+    reporter.info(`environment ${image} is already in Docker`)
     return { image, key, source: 'local' }
   }
 
@@ -115,17 +115,17 @@ export async function prepareEnvironment(request: EnvironmentRequest): Promise<E
   if (request.cache && archive) {
     const restored = await request.cache.restore(key, archive)
     if (restored.reason)
-      warn(
+      reporter.warning(
         `could not read the environment from the ${request.cache.description}: ${restored.reason}`,
       )
     if (restored.hit) {
       try {
         const loaded = await docker.loadImage(archive, ['zstd', '-d', '-q', '-c'])
         if (loaded !== image) await docker.tag(loaded, image)
-        log(`environment ${image} restored from the ${request.cache.description}`)
+        reporter.info(`environment ${image} restored from the ${request.cache.description}`)
         return { image, key, source: 'cache' }
       } catch (error) {
-        warn(
+        reporter.warning(
           `the cached environment ${key} is unusable (${(error as Error).message}); building it again`,
         )
       } finally {
@@ -142,10 +142,12 @@ export async function prepareEnvironment(request: EnvironmentRequest): Promise<E
       const saved = await request.cache.save(key, archive)
       if (saved.saved) {
         environment.archiveBytes = saved.bytes
-        log(`environment saved to the ${request.cache.description} (${saved.bytes} bytes)`)
-      } else warn(`the environment was not cached: ${saved.reason}`)
+        reporter.info(
+          `environment saved to the ${request.cache.description} (${saved.bytes} bytes)`,
+        )
+      } else reporter.warning(`the environment was not cached: ${saved.reason}`)
     } catch (error) {
-      warn(`the environment was not cached: ${(error as Error).message}`)
+      reporter.warning(`the environment was not cached: ${(error as Error).message}`)
     } finally {
       await rm(archive, { force: true })
     }
@@ -154,7 +156,7 @@ export async function prepareEnvironment(request: EnvironmentRequest): Promise<E
 }
 
 async function buildEnvironment(request: EnvironmentRequest, image: string): Promise<void> {
-  request.log(`building the environment ${image} from ${request.baseImage}`)
+  request.reporter.info(`building the environment ${image} from ${request.baseImage}`)
   const packages = environmentPackages(request.packages).map(listEntry)
   await runScript(
     request,

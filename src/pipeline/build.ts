@@ -26,6 +26,7 @@ import { defaultKeyName, type Repository } from '../recipe/index.js'
 import { secondsSince, type Reporter, type Timed } from '../report/index.js'
 import {
   prepareSigningKey,
+  publicKeyFileName,
   readPrivateKey,
   removeSigningKey,
   resignFiles,
@@ -134,8 +135,7 @@ async function buildPackages(settings: BuildSettings, reporter: Reporter): Promi
         label: target.label,
         packages: dependencies,
         ...(settings.cache && { cache: settings.cache }),
-        warn: (message) => reporter.warning(message),
-        imageOption: reporter.option('image'),
+        reporter,
       }),
     )
     const buildCache = settings.buildCache
@@ -200,9 +200,9 @@ async function buildPackages(settings: BuildSettings, reporter: Reporter): Promi
         await resignFiles({
           files: unsigned,
           key: readPrivateKey(await readFile(key!.privateKeyFile, 'utf8')),
-          keyFile: `${keyName}.rsa.pub`,
+          keyFile: publicKeyFileName(keyName),
           choice: signature,
-          log: containers.log,
+          reporter,
         })
         return collectPackages(staging.dir, expected, containers.log)
       })
@@ -225,7 +225,7 @@ async function buildPackages(settings: BuildSettings, reporter: Reporter): Promi
       cache && buildCache
         ? await phases.run('Save build cache', () => saveCache(cache!, buildCache, reporter))
         : undefined
-    await staging.commit({ [`${keyName}.rsa.pub`]: publicKey.pem })
+    await staging.commit({ [publicKeyFileName(keyName)]: publicKey.pem })
     const outputDir = started.outputDir
     return {
       rendered,
@@ -233,7 +233,7 @@ async function buildPackages(settings: BuildSettings, reporter: Reporter): Promi
       keyName,
       signature,
       ephemeralKey: key.ephemeral,
-      publicKeyFile: join(outputDir, `${keyName}.rsa.pub`),
+      publicKeyFile: join(outputDir, publicKeyFileName(keyName)),
       packagesDir: outputDir,
       // Where they are now: the same relative paths, in the output directory.
       files: files.map((f) => ({ ...f, path: join(outputDir, f.relativePath) })),
@@ -310,7 +310,7 @@ async function signingKey(
       `no signing key given: packages are signed with a throwaway key (${prepared.name}) made for this run; pass your own key with ${reporter.option('signing-key')} to publish installable packages`,
     )
   }
-  reporter.info(`key ${prepared.name}.rsa.pub`)
+  reporter.info(`key ${publicKeyFileName(prepared.name)}`)
   return prepared
 }
 

@@ -25,12 +25,12 @@ import type { MergeResult } from './merge.js'
  */
 
 /** A bucket to publish to: everything but what the run itself supplies. */
-export type BucketSettings = Omit<S3PublishSettings, 'dir' | 'stack' | 'log' | 'option' | 'signal'>
+export type BucketSettings = Omit<S3PublishSettings, 'dir' | 'stack' | 'reporter' | 'signal'>
 
 /** A deployment to create: everything but what the run itself supplies. */
 export type DeploymentSettings = Omit<
   PushSettings,
-  'packagesDir' | 'config' | 'log' | 'notice' | 'signal'
+  'packagesDir' | 'config' | 'reporter' | 'signal'
 >
 
 export interface DeliverySettings {
@@ -80,7 +80,7 @@ export async function deliverBuild(
     publish(
       { ...built, packageName, version, release },
       settings.publish,
-      (line) => reporter.info(line),
+      reporter,
       delivered.published,
     ),
   )
@@ -104,7 +104,7 @@ export async function deliverMerge(
     assets: merged.assets,
   }
   await reporter.group('Publish', () =>
-    publishDirectory(output, settings.publish, (line) => reporter.info(line), delivered.published),
+    publishDirectory(output, settings.publish, reporter, delivered.published),
   )
   // The bucket's front page names the bucket's URL; with Pages it is written already.
   if (settings.bucket && !settings.publish.pages) {
@@ -137,8 +137,7 @@ function bucketSettings(
     ...bucket,
     dir,
     ...(stack && { stack }),
-    option: reporter.option,
-    log: (line) => reporter.info(line),
+    reporter,
     ...(signal && { signal }),
   }
 }
@@ -175,8 +174,7 @@ async function toDeployment(
         ...deployment,
         packagesDir,
         config,
-        log: (line) => reporter.info(line),
-        notice: (message) => reporter.notice(message),
+        reporter,
         ...(settings.signal && { signal: settings.signal }),
       }),
   )

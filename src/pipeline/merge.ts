@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises'
-import { basename, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { configLabel, readConfig, type InstellarConfig } from '../config/index.js'
 import { DEFAULT_CONFIG } from '../settings/index.js'
 import {
@@ -100,7 +100,7 @@ async function mergeArtifacts(settings: MergeSettings, reporter: Reporter): Prom
   // The merged repository is written in place: an empty (or PAKman's own) directory.
   await emptyOutputDir(packagesDir)
   const downloaded = await reporter.group('Download build artifacts', () =>
-    downloadBuildArtifacts((l) => reporter.info(l), settings.tempDir),
+    downloadBuildArtifacts(reporter, settings.tempDir),
   )
   try {
     if (!downloaded.dirs.length)
@@ -114,12 +114,12 @@ async function mergeArtifacts(settings: MergeSettings, reporter: Reporter): Prom
         ...(settings.keyName && { keyName: settings.keyName }),
         ...(repository && { defaultKeyName: defaultKeyName(repository) }),
         ...(Number(settings.sourceDateEpoch) && { mtime: Number(settings.sourceDateEpoch) }),
-        log: (l) => reporter.info(l),
+        reporter,
       }),
     )
     await reporter.group('Verify', async () => {
       const key = {
-        name: basename(merged.publicKeyFile, '.rsa.pub'),
+        name: merged.keyName,
         pem: await readFile(merged.publicKeyFile, 'utf8'),
       }
       await verifyRepository(packagesDir, key, 'the merged repository does not verify', {

@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises'
 import { OUTPUT_MARKER } from './output.js'
 import { join } from 'node:path'
+import type { PhaseReporter } from '../report/index.js'
 
 /** Uploads a directory as one workflow artifact, through the real @actions/artifact client. */
 export interface ArtifactResult {
@@ -15,7 +16,7 @@ export interface ArtifactResult {
 export async function uploadDirectory(
   name: string,
   dir: string,
-  log: (line: string) => void,
+  reporter: PhaseReporter,
   /** Days the artifact is kept; the repository's setting when not given. */
   retentionDays?: number,
 ): Promise<ArtifactResult> {
@@ -32,7 +33,7 @@ export async function uploadDirectory(
     response = await upload()
   } catch (error) {
     if (!/already exists/i.test((error as Error).message)) throw error
-    log(`an artifact named ${name} exists from an earlier attempt; replacing it`)
+    reporter.info(`an artifact named ${name} exists from an earlier attempt; replacing it`)
     await client.deleteArtifact(name)
     response = await upload()
   }

@@ -9,6 +9,7 @@ import { uploadDirectory } from './artifact.js'
 import { MANIFEST, type Manifest } from './manifest.js'
 import type { Merged } from './merge.js'
 import { stackSlug } from '../config/index.js'
+import type { PhaseReporter } from '../report/index.js'
 import type { SignatureChoice } from '../signing/index.js'
 import { GitHubReleaser, publishAssets, type AssetFile, type Releaser } from './release.js'
 import { publishPages, type PagesSettings } from './pages.js'
@@ -32,7 +33,12 @@ export {
 } from './site/index.js'
 export { writeSubjectChecksums, type Subject } from './subjects.js'
 export { MANIFEST, mergeKeyName, mergeSignature, type Manifest } from './manifest.js'
-export { downloadBuildArtifacts, mergeRepositories, type Merged } from './merge.js'
+export {
+  downloadBuildArtifacts,
+  mergeRepositories,
+  type Merged,
+  type RepositoryMergeOptions,
+} from './merge.js'
 export {
   claimOutputDir,
   DEFAULT_OUTPUT,
@@ -125,7 +131,7 @@ export function defaultArtifactName(built: Pick<Built, 'packageName' | 'stack' |
 export async function publish(
   built: Built,
   settings: PublishSettings,
-  log: (line: string) => void,
+  reporter: PhaseReporter,
   published: Published = {},
 ): Promise<Published> {
   if (settings.artifact) {
@@ -153,7 +159,7 @@ export async function publish(
       ],
     },
     settings,
-    log,
+    reporter,
     published,
   )
 }
@@ -172,12 +178,14 @@ export interface Output {
 export async function publishDirectory(
   output: Output,
   settings: PublishSettings,
-  log: (line: string) => void,
+  reporter: PhaseReporter,
   published: Published = {},
 ): Promise<Published> {
   if (settings.artifact) {
-    const artifact = await uploadDirectory(output.artifactName, output.dir, log)
-    log(`uploaded artifact ${output.artifactName} (id ${artifact.id}, ${artifact.size} bytes)`)
+    const artifact = await uploadDirectory(output.artifactName, output.dir, reporter)
+    reporter.info(
+      `uploaded artifact ${output.artifactName} (id ${artifact.id}, ${artifact.size} bytes)`,
+    )
     published.artifactId = artifact.id
     published.artifactName = output.artifactName
   }
@@ -187,14 +195,14 @@ export async function publishDirectory(
       (await GitHubReleaser.create(
         requireValue(settings.token, 'a GitHub token'),
         requireValue(settings.repository, 'the repository'),
-        { log, ...(settings.apiUrl && { apiUrl: settings.apiUrl }) },
+        { reporter, ...(settings.apiUrl && { apiUrl: settings.apiUrl }) },
       ))
-    const release = await publishAssets(releaser, settings.releaseTag, output.assets, log)
+    const release = await publishAssets(releaser, settings.releaseTag, output.assets, reporter)
     published.releaseUrl = release.url
   }
   // Last: the front page it writes is for the site, not for the artifact or the release.
   if (settings.pages) {
-    const pages = await publishPages(output.dir, settings.pages, log)
+    const pages = await publishPages(output.dir, settings.pages, reporter)
     published.pagesArtifactId = pages.artifactId
     published.repositoryUrl = pages.url
   }

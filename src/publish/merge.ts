@@ -8,7 +8,14 @@ import {
   trustedKeys,
   type IndexedPackage,
 } from '../apk/index.js'
-import { publicKeyOf, readPrivateKey, signMember, type SignatureChoice } from '../signing/index.js'
+import type { PhaseReporter } from '../report/index.js'
+import {
+  publicKeyFileName,
+  publicKeyOf,
+  readPrivateKey,
+  signMember,
+  type SignatureChoice,
+} from '../signing/index.js'
 import { MANIFEST, mergeKeyName, mergeSignature, readManifests, type Manifest } from './manifest.js'
 
 /*
@@ -17,7 +24,8 @@ import { MANIFEST, mergeKeyName, mergeSignature, readManifests, type Manifest } 
  * build jobs used. A package signed by any other key is refused.
  */
 
-export interface MergeSettings {
+/** How mergeRepositories writes the merged repository, and whose key signs it. */
+export interface RepositoryMergeOptions {
   /** Where the merged repository is written (emptied first by the caller). */
   outputDir: string
   signingKey: string
@@ -28,7 +36,7 @@ export interface MergeSettings {
   /** Index timestamps (SOURCE_DATE_EPOCH); by default the newest package's build date, so a
    *  merge of the same packages writes the same indexes, byte for byte. */
   mtime?: number
-  log: (line: string) => void
+  reporter: PhaseReporter
 }
 
 export interface Merged {
@@ -45,15 +53,15 @@ export interface Merged {
 /** A downloaded build artifact: its directory holds pakman.json and <repo>/<arch>/*.apk. */
 export async function mergeRepositories(
   artifactDirs: string[],
-  settings: MergeSettings,
+  options: RepositoryMergeOptions,
 ): Promise<Merged> {
   // The same checks as a build's key: an RSA private key, a name that is only a file name.
-  const privateKey = readPrivateKey(settings.signingKey)
+  const privateKey = readPrivateKey(options.signingKey)
   const manifests = await readManifests(artifactDirs)
-  const keyName = mergeKeyName(manifests, settings)
+  const keyName = mergeKeyName(manifests, options)
   const signature = mergeSignature(manifests)
   const publicKeyPem = publicKeyOf(privateKey)
-  const keyFile = `${keyName}.rsa.pub`
+  const keyFile = publicKeyFileName(keyName)
   const trusted = trustedKeys([[keyFile, publicKeyPem]])
   const byDirectory = new Map<string, IndexedPackage[]>()
 
@@ -80,11 +88,11 @@ export async function mergeRepositories(
         )
       }
       const target = join(manifest.stack, file.repo, file.arch)
-      await mkdir(join(settings.outputDir, target), { recursive: true })
-      await copyFile(file.path, join(settings.outputDir, target, basename(file.path)))
+      await mkdir(join(options.outputDir, target), { recursive: true })
+      await copyFile(file.path, join(options.outputDir, target, basename(file.path)))
       // The package's SBOM, where its build put one beside it, stays beside it.
       const sbom = file.path.replace(/\.apk$/, '.spdx.json')
-      await copyFile(sbom, join(settings.outputDir, target, basename(sbom))).catch(
+      await copyFile(sbom, join(options.outputDir, target, basename(sbom))).catch(
         (error: NodeJS.ErrnoException) => {
           if (error.code !== 'ENOENT') throw error
         },
@@ -98,20 +106,20 @@ export async function mergeRepositories(
     }
   }
 
-  const mtime = settings.mtime ?? newestBuildDate(byDirectory.values())
+  const mtime = options.mtime ?? newestBuildDate(byDirectory.values())
   for (const [target, packages] of byDirectory) {
     const arch = basename(target)
     const text = indexText(packages, arch)
     const member = indexMember(text, `${target} `, mtime)
     await writeFile(
-      join(settings.outputDir, target, 'APKINDEX.tar.gz'),
+      join(options.outputDir, target, 'APKINDEX.tar.gz'),
       signMember(member, privateKey, keyFile, mtime, signature),
     )
-    settings.log(
+    options.reporter.info(
       `${target}: ${packages.length} packages, APKINDEX.tar.gz signed with ${keyFile} (${signature})`,
     )
   }
-  const publicKeyFile = join(settings.outputDir, keyFile)
+  const publicKeyFile = join(options.outputDir, keyFile)
   await writeFile(publicKeyFile, publicKeyPem)
   const count = [...byDirectory.values()].reduce((n, list) => n + list.length, 0)
   return {
@@ -156,7 +164,7 @@ async function apkFiles(dir: string): Promise<{ path: string; repo: string; arch
 
 /** Downloads every artifact of this run that PAKman's build jobs made (those with pakman.json). */
 export async function downloadBuildArtifacts(
-  log: (line: string) => void,
+  reporter: PhaseReporter,
   /** Where the downloads go: RUNNER_TEMP in the action. */
   tempDir: string = tmpdir(),
 ): Promise<{ dirs: string[]; cleanup: () => Promise<void> }> {
@@ -172,7 +180,7 @@ export async function downloadBuildArtifacts(
       () => true,
       () => false,
     )
-    log(`${artifact.name}: ${isBuild ? 'packages' : 'not a PAKman build, skipped'}`)
+    reporter.info(`${artifact.name}: ${isBuild ? 'packages' : 'not a PAKman build, skipped'}`)
     if (isBuild) dirs.push(path)
   }
   return { dirs, cleanup: () => rm(root, { recursive: true, force: true }) }

@@ -3,6 +3,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { uploadDirectory } from './artifact.js'
+import type { PhaseReporter } from '../report/index.js'
 import { writeSite, type Site } from './site/index.js'
 
 /*
@@ -50,14 +51,14 @@ export function defaultPagesUrl(repository: string): string | undefined {
 export async function publishPages(
   dir: string,
   settings: PagesSettings,
-  log: (line: string) => void,
+  reporter: PhaseReporter,
 ): Promise<PagesPublished> {
   const site = await writeSite(dir, {
     url: settings.url,
     ...(settings.title && { title: settings.title }),
     urlName: 'repository-url',
   })
-  log(`front page for ${site.url}: ${site.files.join(', ')}`)
+  reporter.info(`front page for ${site.url}: ${site.files.join(', ')}`)
   const work = await mkdtemp(join(settings.tempDir, 'pakman-pages-'))
   try {
     const archive = join(work, 'artifact.tar')
@@ -74,11 +75,13 @@ export async function publishPages(
     ])
     const { size } = await stat(archive)
     if (size > PAGES_SITE_LIMIT)
-      log(
+      reporter.info(
         `warning: the site is ${size} bytes, more than the 1 GB GitHub Pages publishes; the deployment may fail`,
       )
-    const uploaded = await uploadDirectory(PAGES_ARTIFACT, work, log, PAGES_RETENTION_DAYS)
-    log(`uploaded artifact ${PAGES_ARTIFACT} (id ${uploaded.id}, ${size} bytes of artifact.tar)`)
+    const uploaded = await uploadDirectory(PAGES_ARTIFACT, work, reporter, PAGES_RETENTION_DAYS)
+    reporter.info(
+      `uploaded artifact ${PAGES_ARTIFACT} (id ${uploaded.id}, ${size} bytes of artifact.tar)`,
+    )
     return { url: site.url, artifactId: uploaded.id, size, site }
   } finally {
     await rm(work, { recursive: true, force: true })

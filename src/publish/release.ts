@@ -1,6 +1,7 @@
 import { openAsBlob } from 'node:fs'
 import { parseRepository } from '../recipe/index.js'
 import { eachAtOnce } from '../remote/index.js'
+import type { PhaseReporter } from '../report/index.js'
 
 /*
  * Release assets. Releaser is the small interface in front of Octokit, so the release logic below
@@ -67,7 +68,7 @@ export async function publishAssets(
   releaser: Releaser,
   tag: string,
   files: AssetFile[],
-  log: (line: string) => void,
+  reporter: PhaseReporter,
   options: PublishOptions = {},
 ): Promise<Release> {
   let release: Release | undefined
@@ -77,20 +78,20 @@ export async function publishAssets(
     let publishes: boolean
     if (release) {
       publishes = release.draft
-      log(`found ${release.draft ? 'draft ' : ''}release ${tag}`)
+      reporter.info(`found ${release.draft ? 'draft ' : ''}release ${tag}`)
     } else {
-      ;({ release, publishes } = await createRelease(releaser, tag, log))
+      ;({ release, publishes } = await createRelease(releaser, tag, reporter))
     }
-    await uploadAll(releaser, release, files, log, options.concurrency ?? 4)
+    await uploadAll(releaser, release, files, reporter, options.concurrency ?? 4)
     if (!publishes) {
-      if (release.draft) log(`release ${tag} is published by the job that created it`)
+      if (release.draft) reporter.info(`release ${tag} is published by the job that created it`)
       return release
     }
     // Another job that found the same draft may have published it meanwhile: nothing left to do.
     const current = await releaser.get(release)
     if (!current.draft) return current
     const done = await releaser.publish(current)
-    log(`published release ${tag}`)
+    reporter.info(`published release ${tag}`)
     return done
   } catch (error) {
     const left = release?.draft ? `; it is left a draft, re-run the job to finish it` : ''
@@ -111,7 +112,7 @@ function chooseRelease(releases: Release[]): Release | undefined {
 async function createRelease(
   releaser: Releaser,
   tag: string,
-  log: (line: string) => void,
+  reporter: PhaseReporter,
 ): Promise<{ release: Release; publishes: boolean }> {
   let mine: Release
   try {
@@ -121,7 +122,7 @@ async function createRelease(
     // Published by another job since the lookup: upload into it.
     const theirs = await findRelease(releaser, tag)
     if (!theirs) throw new Error(`release ${tag} exists, yet cannot be found`, { cause: error })
-    log(`release ${tag} was created by another job meanwhile; adding to it`)
+    reporter.info(`release ${tag} was created by another job meanwhile; adding to it`)
     return { release: theirs, publishes: false }
   }
   const chosen = chooseRelease([
@@ -129,12 +130,12 @@ async function createRelease(
     ...(await releaser.listByTag(tag)).filter((r) => r.id !== mine.id),
   ])!
   if (chosen.id === mine.id) {
-    log(`created draft release ${tag}`)
+    reporter.info(`created draft release ${tag}`)
     return { release: mine, publishes: true }
   }
   // Another job's draft is older: ours is still empty, so remove it and join theirs.
   await releaser.deleteRelease(mine)
-  log(`release ${tag} was created by another job at the same time; adding to it`)
+  reporter.info(`release ${tag} was created by another job at the same time; adding to it`)
   return { release: chosen, publishes: false }
 }
 
@@ -143,7 +144,7 @@ async function uploadAll(
   releaser: Releaser,
   release: Release,
   files: AssetFile[],
-  log: (line: string) => void,
+  reporter: PhaseReporter,
   concurrency: number,
 ): Promise<void> {
   const existing = new Map((await releaser.listAssets(release)).map((a) => [a.name, a]))
@@ -152,7 +153,7 @@ async function uploadAll(
   await eachAtOnce('upload release assets', files, concurrency, async (file) => {
     const old = existing.get(file.name)
     if (old) {
-      log(`replacing ${file.name}`)
+      reporter.info(`replacing ${file.name}`)
       await releaser.deleteAsset(old)
     }
     try {
@@ -160,12 +161,12 @@ async function uploadAll(
     } catch (error) {
       if (!(error instanceof AlreadyExistsError)) throw error
       // Appeared since the listing (another job, or an upload whose answer was lost): replace it.
-      log(`replacing ${file.name}`)
+      reporter.info(`replacing ${file.name}`)
       const now = (await releaser.listAssets(release)).find((a) => a.name === file.name)
       if (now) await releaser.deleteAsset(now)
       await releaser.uploadAsset(release, file)
     }
-    log(`uploaded ${file.name}`)
+    reporter.info(`uploaded ${file.name}`)
   })
 }
 
@@ -182,7 +183,7 @@ export interface GitHubReleaserOptions {
   /** The REST API root; api.github.com by default. */
   apiUrl?: string
   /** Where retries and rate-limit waits are told. */
-  log?: (line: string) => void
+  reporter?: PhaseReporter
   /** Milliseconds per unit of back-off and per second of a rate limit's wait; tests make it tiny. */
   retryAfterBaseValue?: number
   /** Retries of a request that failed with a server error (5xx). */
@@ -339,7 +340,7 @@ async function createOctokit(token: string, options: GitHubReleaserOptions = {})
     import('@octokit/plugin-throttling'),
     import('bottleneck/light.js'),
   ])
-  const log = options.log ?? (() => {})
+  const log = (line: string) => options.reporter?.info(line)
   const base = options.retryAfterBaseValue ?? 1000
   const limit = options.rateLimitRetries ?? 3
   const maxWait = options.maxRateLimitWait ?? 600

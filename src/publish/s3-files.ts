@@ -3,6 +3,7 @@ import { createReadStream, type Dirent } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import { MANIFEST } from './manifest.js'
+import { isPublicKeyFile } from '../signing/index.js'
 
 /*
  * What a repository publish uploads from a build's or a merge's output directory: every regular
@@ -90,7 +91,7 @@ export async function collectRepository(
     files.push({ name: `${front}${parts.join('/')}`, path, kind, ...(await digests(path)) })
   }
   for (const { name, path } of top) {
-    const kind = name.endsWith('.rsa.pub') ? 'key' : isPage(name) ? 'page' : undefined
+    const kind = isPublicKeyFile(name) ? 'key' : isPage(name) ? 'page' : undefined
     if (kind) files.push({ name, path, kind, ...(await digests(path)) })
     else left.push(name)
   }

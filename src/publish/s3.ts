@@ -16,7 +16,7 @@ import {
   type Secrets,
   type StoredObject,
 } from '../remote/index.js'
-import type { OptionName } from '../report/index.js'
+import type { PhaseReporter } from '../report/index.js'
 import {
   cacheControl,
   collectRepository,
@@ -57,9 +57,8 @@ export interface S3PublishSettings {
   retry?: RetryPolicy
   /** The credentials are added as they are taken; every line and error is redacted. */
   secrets: Secrets
-  /** How the front end spells each setting, for messages. */
-  option: OptionName
-  log(line: string): void
+  /** Progress lines, and how the front end spells each setting in messages. */
+  reporter: PhaseReporter
   /** Cancels the publish: uploads in flight stop and abort, and nothing more is sent. */
   signal?: AbortSignal
   /** For tests: how requests go out. */
@@ -93,7 +92,7 @@ interface Checked {
 
 /** Refuses settings no publish could succeed with, naming the setting, before any request. */
 export function checkS3Settings(settings: S3PublishSettings): Checked {
-  const { option } = settings
+  const { option } = settings.reporter
   const name = settings.bucket.trim()
   if (!name) throw new Error(`${option('s3-bucket')} is needed: the bucket to publish to`)
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]$/.test(name))
@@ -143,10 +142,9 @@ type Verdict = 'new' | 'same' | 'changed'
 export async function publishS3(settings: S3PublishSettings): Promise<S3Published> {
   const { secrets } = settings
   const redact = (text: string) => secrets.redact(text)
-  const log = (line: string) => settings.log(redact(line))
   for (const secret of Object.values(settings.credentials)) secrets.add(secret)
   try {
-    return await publish(settings, log, redact)
+    return await publish(settings, secrets.redacting(settings.reporter), redact)
   } catch (error) {
     // No secret leaves in an error message, whatever a server echoed back.
     if (error instanceof Error) error.message = redact(error.message)
@@ -156,17 +154,18 @@ export async function publishS3(settings: S3PublishSettings): Promise<S3Publishe
 
 async function publish(
   settings: S3PublishSettings,
-  log: (line: string) => void,
+  reporter: PhaseReporter,
   redact: (text: string) => string,
 ): Promise<S3Published> {
   const { bucket, prefix, repositoryUrl } = checkS3Settings(settings)
   const { signal } = settings
   const concurrency = settings.concurrency ?? 4
-  const tree = await collectRepository(settings.dir, settings.stack, settings.option('stack'))
-  if (tree.left.length) log(`not published (not part of the repository): ${tree.left.join(', ')}`)
+  const tree = await collectRepository(settings.dir, settings.stack, reporter.option('stack'))
+  if (tree.left.length)
+    reporter.info(`not published (not part of the repository): ${tree.left.join(', ')}`)
   const client = new S3Client(bucket, settings.credentials, {
     retry: settings.retry ?? DEFAULT_RETRY,
-    log,
+    log: (line) => reporter.info(line),
     redact,
     ...(settings.fetch && { fetch: settings.fetch }),
   })
@@ -188,11 +187,11 @@ async function publish(
   if (refused.length && !settings.overwrite)
     throw new PushError(
       `publish to ${location}`,
-      `${refused.length} package${refused.length === 1 ? ' is' : 's are'} in the bucket already with other bytes: ${refused.map((f) => f.name).join(', ')}. A version must not change under its name: raise the build number (pkgrel), or set ${settings.option('s3-overwrite')} to replace them. Nothing was uploaded.`,
+      `${refused.length} package${refused.length === 1 ? ' is' : 's are'} in the bucket already with other bytes: ${refused.map((f) => f.name).join(', ')}. A version must not change under its name: raise the build number (pkgrel), or set ${reporter.option('s3-overwrite')} to replace them. Nothing was uploaded.`,
     )
   const sending = tree.files.filter((_, i) => verdicts[i] !== 'same')
   const skipped = tree.files.filter((_, i) => verdicts[i] === 'same').map((f) => f.name)
-  if (skipped.length) log(`${skipped.length} unchanged in ${location}, not sent again`)
+  if (skipped.length) reporter.info(`${skipped.length} unchanged in ${location}, not sent again`)
   const phases: RepositoryFileKind[] = ['package', 'index', 'key', 'page']
   for (const kind of phases)
     await eachAtOnce(
@@ -212,10 +211,10 @@ async function publish(
         ),
       signal,
     )
-  for (const file of refused) log(`replaced ${file.name} (overwrite)`)
+  for (const file of refused) reporter.info(`replaced ${file.name} (overwrite)`)
 
   const pruned = settings.prune ? await prune(client, tree.files, stored, keyOf, signal) : []
-  for (const name of pruned) log(`deleted ${name} (prune: no index lists it)`)
+  for (const name of pruned) reporter.info(`deleted ${name} (prune: no index lists it)`)
   const stacks = [
     ...new Set(tree.files.filter((f) => f.kind === 'index').map((f) => dirname(dirname(f.name)))),
   ].sort()

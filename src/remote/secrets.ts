@@ -1,3 +1,5 @@
+import type { PhaseReporter } from '../report/index.js'
+
 /**
  * Every secret a push reads or is given (Instellar's tokens and session token, the storage keys,
  * AWS credentials), registered the moment it is read: `onAdd` masks it in the Actions log, and
@@ -26,5 +28,15 @@ export class Secrets {
     for (const value of [...this.values].sort((a, b) => b.length - a.length))
       out = out.split(value).join('***')
     return out
+  }
+
+  /** The reporter with these secrets taken out of every line, including those added later. */
+  redacting(reporter: PhaseReporter): PhaseReporter {
+    return {
+      option: reporter.option,
+      info: (line) => reporter.info(this.redact(line)),
+      notice: (message) => reporter.notice(this.redact(message)),
+      warning: (message) => reporter.warning(this.redact(message)),
+    }
   }
 }

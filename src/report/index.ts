@@ -24,6 +24,13 @@ export interface Reporter {
   diagnostics(list: readonly Diagnostic[]): void
 }
 
+/**
+ * What a stage needs of a Reporter inside a phase: its lines and the names of settings. The
+ * pipeline opens the groups and reports the config, so publishing, deploying and the other low
+ * steps are handed only this, and a test can record it with a plain object.
+ */
+export type PhaseReporter = Pick<Reporter, 'option' | 'info' | 'notice' | 'warning'>
+
 /** A size as people read it: 512 B, 3.4 KiB, 1.2 GiB. */
 export function formatBytes(bytes: number): string {
   const units = ['KiB', 'MiB', 'GiB', 'TiB']

@@ -6,8 +6,10 @@
 
 export {
   checkKeyName,
+  isPublicKeyFile,
   KeyError,
   prepareSigningKey,
+  publicKeyFileName,
   publicKeyOf,
   readKeyFile,
   readPrivateKey,

@@ -104,7 +104,7 @@ export async function prepareSigningKey(
   const dir = await mkdtemp(join(parent, 'pakman-key-'))
   await chmod(dir, 0o700)
   const privateKeyFile = join(dir, `${name}.rsa`)
-  const publicKeyFile = `${privateKeyFile}.pub`
+  const publicKeyFile = join(dir, publicKeyFileName(name))
   const privatePem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
   await writeFile(privateKeyFile, privatePem, { mode: 0o600 })
   await writeFile(publicKeyFile, publicKeyPem, { mode: 0o644 })
@@ -128,6 +128,22 @@ export async function removeSigningKey(dir: string): Promise<void> {
 function throwawayKeyName(base: string, publicKeyPem: string): string {
   const der = createPublicKey(publicKeyPem).export({ type: 'spki', format: 'der' })
   return `${base}-throwaway-${createHash('sha256').update(der).digest('hex').slice(0, 8)}`
+}
+
+/**
+ * apk knows a public key by its file name, <name>.rsa.pub, in /etc/apk/keys and in every signature
+ * made with the key; this suffix is what makes a file one.
+ */
+export const PUBLIC_KEY_SUFFIX = '.rsa.pub'
+
+/** The file the public key named `name` is written to, trusted from, and signed as. */
+export function publicKeyFileName(name: string): string {
+  return `${name}${PUBLIC_KEY_SUFFIX}`
+}
+
+/** Whether a file name is a public key's, as apk names them. */
+export function isPublicKeyFile(fileName: string): boolean {
+  return fileName.endsWith(PUBLIC_KEY_SUFFIX)
 }
 
 /** Key names become file names (<name>.rsa.pub) and signature names: no paths, no surprises. */

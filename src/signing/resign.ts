@@ -11,6 +11,7 @@ import {
   trustedKeys,
   type TrustedKeys,
 } from '../apk/index.js'
+import type { PhaseReporter } from '../report/index.js'
 import { publicKeyOf } from './key.js'
 import { signatures, signatureTypes, type SignatureChoice } from './sign.js'
 
@@ -29,12 +30,12 @@ export interface Resigning {
   /** NAME.rsa.pub: the name the signatures refer to. */
   keyFile: string
   choice: Exclude<SignatureChoice, 'rsa'>
-  log: (line: string) => void
+  reporter: PhaseReporter
 }
 
 /** Re-signs every package, then every index; each file is replaced atomically. */
 export async function resignFiles(resigning: Resigning): Promise<void> {
-  const { key, keyFile, choice, log } = resigning
+  const { key, keyFile, choice, reporter } = resigning
   const trusted = trustedKeys([[keyFile, publicKeyOf(key)]])
   const names = signatureTypes(choice).map((type) => `.SIGN.${type}`)
   const packages = new Map<string, { identity: string; size: number }>()
@@ -49,11 +50,11 @@ export async function resignFiles(resigning: Resigning): Promise<void> {
     )
     const identity = `Q1${createHash('sha1').update(head.signed).digest('base64')}`
     packages.set(file.path, { identity, size: (await stat(file.path)).size })
-    log(`${basename(file.path)}: ${names.join(' + ')}`)
+    reporter.info(`${basename(file.path)}: ${names.join(' + ')}`)
   }
   for (const file of resigning.files.filter((f) => f.kind === 'index')) {
     await resignIndex(file.path, packages, { ...resigning, trusted })
-    log(`${basename(file.path)}: ${names.join(' + ')}, sizes of the re-signed packages`)
+    reporter.info(`${basename(file.path)}: ${names.join(' + ')}, sizes of the re-signed packages`)
   }
 }
 

@@ -9,7 +9,7 @@ import type { BuiltFile } from '../abuild/index.js'
 import { checkPaths, readIndex, trustedKeys, type PackageObserver } from '../apk/index.js'
 import type { ContainerContext } from '../container/index.js'
 import { secondsSince, type Timed } from '../report/index.js'
-import type { SignatureChoice } from '../signing/index.js'
+import { publicKeyFileName, type SignatureChoice } from '../signing/index.js'
 import type { PendingInstallTest } from './install-test.js'
 import { PackageSboms } from './sbom.js'
 import { checkSignatureChoice } from './signatures.js'
@@ -39,7 +39,11 @@ export async function verifyRepository(
   options: RepositoryChecks = {},
 ): Promise<Map<string, string>> {
   const { log, observe, signature = 'rsa' } = options
-  const checks = await checkPaths([dir], trustedKeys([[`${key.name}.rsa.pub`, key.pem]]), observe)
+  const checks = await checkPaths(
+    [dir],
+    trustedKeys([[publicKeyFileName(key.name), key.pem]]),
+    observe,
+  )
   const digests = new Map<string, string>()
   for (const check of checks) {
     const path = relative(dir, check.path)

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream'
 import { runScript, SCRIPT_DIR, type ContainerContext } from '../container/index.js'
 import { fileText, sh, word } from '../shell/index.js'
+import { publicKeyFileName } from '../signing/index.js'
 
 /** Where the output repository and the run's files appear in the install container. */
 const PACKAGES = word('/pakman/packages')
@@ -79,7 +80,7 @@ export function startInstallTest(setup: InstallTestSetup): PendingInstallTest {
       image: setup.image,
       prefix: 'pakman-install',
       script: installTestScript(),
-      files: { [`${setup.keyName}.rsa.pub`]: setup.publicKeyPem },
+      files: { [publicKeyFileName(setup.keyName)]: setup.publicKeyPem },
       mounts: [{ source: setup.packagesDir, target: PACKAGES, readOnly: true }],
       env: { PAKMAN_KEY_NAME: setup.keyName },
       input: go,

@@ -6,7 +6,12 @@ import {
   readHead,
   trustedKeys,
 } from '../apk/index.js'
-import { signatureEntryName, signatureTypes, type SignatureChoice } from '../signing/index.js'
+import {
+  publicKeyFileName,
+  signatureEntryName,
+  signatureTypes,
+  type SignatureChoice,
+} from '../signing/index.js'
 import type { SigningPublicKey } from './index.js'
 
 /**
@@ -22,7 +27,7 @@ export async function checkSignatureChoice(
   choice: SignatureChoice,
 ): Promise<string[]> {
   if (choice === 'rsa') return []
-  const keyFile = `${key.name}.rsa.pub`
+  const keyFile = publicKeyFileName(key.name)
   const trusted = trustedKeys([[keyFile, key.pem]])
   const wanted = signatureTypes(choice).map((type) => signatureEntryName(type, keyFile))
   const problems: string[] = []

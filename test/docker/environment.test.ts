@@ -11,8 +11,8 @@ import {
 } from '../../src/environment/index.js'
 import { secretsOf } from '../../src/signing/index.js'
 import { build } from '../../src/pipeline/index.js'
-import type { Reporter } from '../../src/report/index.js'
 import { appConfig, makeWorkspace } from '../fixtures/workspace.js'
+import { recordingReporter } from '../helpers/reporter.js'
 import { scratchDirs } from '../helpers/scratch.js'
 import { dockerAvailable, pakmanBuild, PREPARED_PACKAGES, testImage } from '../helpers/docker.js'
 
@@ -26,23 +26,6 @@ import { dockerAvailable, pakmanBuild, PREPARED_PACKAGES, testImage } from '../h
  */
 const docker = dockerAvailable()
 const { temp, keep } = scratchDirs()
-
-function recorder() {
-  const lines: string[] = []
-  const warnings: string[] = []
-  const reporter: Reporter = {
-    option: (name) => `--${name}`,
-    group: async (name, fn) => {
-      lines.push(`## ${name}`)
-      return fn()
-    },
-    info: (line) => lines.push(line),
-    notice: (message) => lines.push(`notice: ${message}`),
-    warning: (message) => warnings.push(message),
-    diagnostics: (list) => lines.push(...list.map((d) => d.message)),
-  }
-  return { lines, warnings, reporter }
-}
 
 describe.runIf(docker)('the build environment image', () => {
   const engine = new Docker()
@@ -64,15 +47,17 @@ describe.runIf(docker)('the build environment image', () => {
   it('is built on a miss, saved, and loaded on a hit with the same image id', async () => {
     const cacheDir = temp('pakman-envcache-')
     const cache = new DirectoryCache(cacheDir)
-    const log: string[] = []
+    // The container's lines and the environment's own in one list, as a build shows them.
+    const reporter = recordingReporter()
+    const log = reporter.lines
     const request = {
       docker: engine,
       baseImage: base,
       packages,
       cache,
       label,
-      log: (l: string) => log.push(l),
-      warn: (w: string) => log.push(`WARN ${w}`),
+      log: (l: string) => reporter.info(l),
+      reporter,
     }
 
     const first = await prepareEnvironment(request)
@@ -91,7 +76,7 @@ describe.runIf(docker)('the build environment image', () => {
     const second = await prepareEnvironment(request)
     expect(second).toMatchObject({ source: 'cache', image: first.image, key: first.key })
     expect(await engine.imageId(second.image)).toBe(builtId)
-    expect(log.filter((l) => l.startsWith('WARN'))).toEqual([])
+    expect(reporter.warnings).toEqual([])
   })
 
   it('warns about a corrupt cache entry, rebuilds, and carries on', async () => {
@@ -99,7 +84,7 @@ describe.runIf(docker)('the build environment image', () => {
     const cache = new DirectoryCache(dir)
     const key = environmentKey((await engine.imageId(base))!, [...packages, 'rsa256-demo'], label)
     writeFileSync(join(dir, `${key}.tar.zst`), 'this is not a zstd archive')
-    const warnings: string[] = []
+    const reporter = recordingReporter()
     const environment = await prepareEnvironment({
       docker: engine,
       baseImage: base,
@@ -107,12 +92,12 @@ describe.runIf(docker)('the build environment image', () => {
       cache,
       label,
       log: () => {},
-      warn: (w) => warnings.push(w),
+      reporter,
     })
     made.push(environment.image)
     expect(environment.source).toBe('built')
-    expect(warnings).toHaveLength(1)
-    expect(warnings[0]).toMatch(
+    expect(reporter.warnings).toHaveLength(1)
+    expect(reporter.warnings[0]).toMatch(
       new RegExp(
         `^the cached environment ${key} is unusable \\(zstd could not read .*\\); building it again$`,
       ),
@@ -122,14 +107,15 @@ describe.runIf(docker)('the build environment image', () => {
 
   it('installs nothing into a prepared image that already has every package', async () => {
     const prepared = testImage({ installed: [...PREPARED_PACKAGES, 'vector-notes'] })
-    const log: string[] = []
+    const reporter = recordingReporter()
+    const log = reporter.lines
     const environment = await prepareEnvironment({
       docker: engine,
       baseImage: prepared,
       packages,
       label,
-      log: (l) => log.push(l),
-      warn: () => {},
+      log: (l) => reporter.info(l),
+      reporter,
     })
     made.push(environment.image)
     expect(environment.source).toBe('built')
@@ -154,7 +140,7 @@ describe.runIf(docker)('the build environment image', () => {
     const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
       .privateKey.export({ type: 'pkcs8', format: 'pem' })
       .toString()
-    const { lines, warnings, reporter } = recorder()
+    const reporter = recordingReporter()
 
     const result = await build(
       {
@@ -175,7 +161,12 @@ describe.runIf(docker)('the build environment image', () => {
     expect(readdirSync(keyParent)).toEqual([]) // the key directory is gone
 
     const needles = secretsOf(privateKey).map((s) => Buffer.from(s))
-    const haystacks: [string, Buffer][] = [['log', Buffer.from([...lines, ...warnings].join('\n'))]]
+    const haystacks: [string, Buffer][] = [
+      [
+        'log',
+        Buffer.from([...reporter.said, ...reporter.diagnosed.map((d) => d.message)].join('\n')),
+      ],
+    ]
     const archive = join(cacheDir, `${result.environment.key}.tar.zst`)
     haystacks.push(['cache archive', readFileSync(archive)])
     haystacks.push([

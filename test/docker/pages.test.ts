@@ -21,6 +21,7 @@ import { chromium, dumpDom, screenshot } from '../helpers/browser.js'
 import { SHARED } from '../helpers/corpus.js'
 import { dockerAvailable, rootfsImage } from '../helpers/docker.js'
 import { useFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js'
+import { recordingReporter } from '../helpers/reporter.js'
 
 /*
  * upload: pages from end to end. Two build jobs' artifacts (packages abuild signed with the
@@ -69,7 +70,7 @@ async function buildJob(stack: string, repo: string, packages: string[]): Promis
     publicKeyFile: join(dir, KEY_FILE),
     files,
   }
-  await publish(built, { artifact: true }, () => {})
+  await publish(built, { artifact: true }, recordingReporter())
 }
 
 /** A plain static file server over `dir`, as Pages serves a site: index.html for a directory. */

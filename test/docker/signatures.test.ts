@@ -12,7 +12,6 @@ import {
 } from '../../src/apk/index.js'
 import { build } from '../../src/pipeline/index.js'
 import { writeSubjectChecksums } from '../../src/publish/index.js'
-import type { Reporter } from '../../src/report/index.js'
 import { makeWorkspace } from '../fixtures/workspace.js'
 import {
   builtPublicKey,
@@ -23,6 +22,7 @@ import {
   TEST_STACKS,
   testImage,
 } from '../helpers/docker.js'
+import { recordingReporter } from '../helpers/reporter.js'
 import { scratchDirs } from '../helpers/scratch.js'
 import {
   OTHER_KEY,
@@ -46,17 +46,6 @@ const docker = dockerAvailable()
 const { temp, keep } = scratchDirs()
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
 const PACKAGES = ['app-1.4.0-r3.apk', 'app-openrc-1.4.0-r3.apk']
-
-function quietReporter(lines: string[]): Reporter {
-  return {
-    option: (name) => `--${name}`,
-    group: (_name, fn) => fn(),
-    info: (line) => lines.push(line),
-    notice: (message) => lines.push(message),
-    warning: (message) => lines.push(message),
-    diagnostics: () => {},
-  }
-}
 
 describe.runIf(docker)('signature rsa256 and both, built and checked with the real apk', () => {
   let image: string
@@ -102,7 +91,7 @@ describe.runIf(docker)('signature rsa256 and both, built and checked with the re
 
   it('rsa256 in-process: the files, their sizes and digests, and subject-checksums are the final bytes', async () => {
     const packagesDir = temp('pakman-out-')
-    const lines: string[] = []
+    const reporter = recordingReporter()
     const result = await build(
       {
         workspace,
@@ -117,7 +106,7 @@ describe.runIf(docker)('signature rsa256 and both, built and checked with the re
         installTest: true,
         signature: 'rsa256',
       },
-      quietReporter(lines),
+      reporter,
     )
     out.rsa256 = packagesDir
     expect(result.signature).toBe('rsa256')
@@ -134,7 +123,7 @@ describe.runIf(docker)('signature rsa256 and both, built and checked with the re
       })
     }
     // and they differ from what abuild wrote: the collect phase listed those sizes first
-    const listed = lines.filter(
+    const listed = reporter.lines.filter(
       (l) => l.startsWith(`octo/x86_64/${PACKAGES[0]} `) && l.endsWith(' bytes'),
     )
     expect(listed).toHaveLength(2)

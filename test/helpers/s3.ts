@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach } from 'vitest'
 import type { S3PublishSettings } from '../../src/publish/index.js'
 import { Secrets } from '../../src/remote/index.js'
 import { late } from './late.js'
+import { recordingReporter } from './reporter.js'
 
 /*
  * A real S3-compatible server on 127.0.0.1: s3rver (the maintained @20minutes fork), which checks
@@ -106,7 +107,7 @@ export function useS3(): FakeS3 {
 
 /**
  * publish s3's settings for the repository in `dir` and s3rver: path-style, under the prefix apk,
- * with s3rver's credentials; options named as inputs, no log. `overrides` replace any of them.
+ * with s3rver's credentials; options named as inputs, lines recorded. `overrides` replace any of them.
  */
 export function s3PublishSettings(
   s3: FakeS3,
@@ -122,8 +123,7 @@ export function s3PublishSettings(
     region: s3.region,
     credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
     secrets: new Secrets(),
-    option: (name) => `the ${name} input`,
-    log: () => {},
+    reporter: recordingReporter(),
     ...overrides,
   }
 }

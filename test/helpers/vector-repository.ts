@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { mergeRepositories, type Built } from '../../src/publish/index.js'
+import { recordingReporter } from './reporter.js'
 import { SHARED } from './shared.js'
 
 export const VECTORS = join(SHARED, 'vectors/apk')
@@ -71,7 +72,7 @@ export async function mergedVectorRepository(
     outputDir: dir,
     signingKey: vectorSigningKey(),
     mtime: 1_700_000_000,
-    log: () => {},
+    reporter: recordingReporter(),
   })
   return dir
 }

@@ -4,6 +4,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { checkIndexFile, trustedKeys } from '../../apk/index.js'
+import { isPublicKeyFile } from '../../signing/index.js'
 
 /*
  * What the front page says about a repository, read from the tree itself: the public keys at its
@@ -54,7 +55,7 @@ export const INDEX = 'APKINDEX.tar.gz'
 export async function readRepository(dir: string): Promise<RepositoryFacts> {
   const top = await readdir(dir, { withFileTypes: true })
   const keys = top
-    .filter((e) => e.isFile() && e.name.endsWith('.rsa.pub'))
+    .filter((e) => e.isFile() && isPublicKeyFile(e.name))
     .map((e) => e.name)
     .sort()
   if (!keys.length)
