@@ -1,16 +1,23 @@
 #!/usr/bin/env node
 import { createRequire as __pakmanCreateRequire } from 'node:module';const require = __pakmanCreateRequire(import.meta.url);
 import {
+  DEFAULT_CONFIG,
   DirectoryBuildCache,
   DirectoryCache,
+  SETTING_KEYS,
   build,
   buildCacheSettings,
   check,
+  flagOf,
+  fromEnvironment,
   recordLeftovers,
   removeLeftovers,
   render,
-  runEnvironment
-} from "./chunks/chunk-N5WUGGL3.js";
+  runEnvironment,
+  settingOf,
+  settingsOf,
+  spellFlag
+} from "./chunks/chunk-FYKR6TOF.js";
 import {
   DEFAULT_OUTPUT,
   Secrets,
@@ -21,262 +28,93 @@ import {
   formatDiagnostic,
   jsonSchema,
   listedDependencies,
-  loadConfigFile,
   loadTrustedKeys,
   parseSignatureChoice,
   publishS3,
+  readConfig,
   readKeyFile,
   readPackageSbom,
   writeSite
-} from "./chunks/chunk-JDDSDB2B.js";
+} from "./chunks/chunk-5NCDI3TO.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli/commands.ts
 import { parseArgs } from "node:util";
-var FLAGS = {
-  config: {
-    type: "string",
-    value: "FILE",
-    help: "the config file (default: instellar.yml in the workspace)"
-  },
-  workspace: {
-    type: "string",
-    value: "DIR",
-    help: "the application repository (default: GITHUB_WORKSPACE, else the current directory)"
-  },
-  repository: {
-    type: "string",
-    value: "OWNER/NAME",
-    help: "the package is named after NAME (default: GITHUB_REPOSITORY, else the origin remote)"
-  },
-  pkgver: {
-    type: "string",
-    value: "VERSION",
-    help: "package version, a leading v dropped (default: git describe --tags --always)"
-  },
-  build: {
-    type: "string",
-    value: "N",
-    help: "build number, pkgrel (default: GITHUB_RUN_NUMBER, else 0)"
-  },
-  stack: {
-    type: "string",
-    value: "alpine/3.N",
-    help: "overrides stack: in the config; publish: the stack a build's output goes under when it has no pakman.json"
-  },
-  arch: { type: "string", value: "ARCH", help: "Alpine architecture (default: this machine's)" },
-  image: { type: "string", value: "REF", help: "base image instead of alpine:<N>" },
-  "signing-key": {
-    type: "string",
-    value: "FILE",
-    help: "PEM RSA private key (default: a throwaway key, with a warning)"
-  },
-  "signing-key-name": {
-    type: "string",
-    value: "NAME",
-    help: "packages refer to NAME.rsa.pub (default: <owner>-<repo>; a throwaway key: <owner>-<repo>-throwaway-<fingerprint>)"
-  },
-  signature: {
-    type: "string",
-    value: "rsa|rsa256|both",
-    help: "the signatures on packages and indexes: rsa (RSA/SHA-1, the default, what every apk reads), rsa256 (RSA/SHA-256), both (RSA256 first, then RSA)"
-  },
-  "packages-dir": {
-    type: "string",
-    value: "DIR",
-    help: "output directory (default: <workspace>/.pakman/packages); one holding files PAKman did not write is refused"
-  },
-  "no-sbom": {
-    type: "boolean",
-    help: "no SPDX SBOM in the packages (default: one in each, at /var/lib/db/sbom/)"
-  },
-  "no-cache": { type: "boolean", help: "do not keep the build environment in ~/.cache/pakman" },
-  "no-build-cache": {
-    type: "boolean",
-    help: "do not keep the build command's dependency caches in ~/.cache/pakman/build"
-  },
-  "build-cache-path": {
-    type: "string",
-    value: "PATH",
-    multiple: true,
-    help: "an in-tree path to keep between builds as well (_build, deps, node_modules); repeat for more"
-  },
-  "build-cache-limit": {
-    type: "string",
-    value: "SIZE",
-    help: "a build cache entry larger than this is not saved (default: 4G)"
-  },
-  "no-install-test": {
-    type: "boolean",
-    help: "skip installing the main package in a clean container"
-  },
-  key: {
-    type: "string",
-    value: "NAME.rsa.pub",
-    multiple: true,
-    help: "a public key to trust (its file name is its name); repeat for more"
-  },
-  sha: {
-    type: "string",
-    value: "SHA",
-    help: "the commit to deploy (default: WORKFLOW_SHA, else GITHUB_SHA)"
-  },
-  ref: {
-    type: "string",
-    value: "REF",
-    help: "the ref the deployment is for (default: WORKFLOW_REF, else GITHUB_REF)"
-  },
-  endpoint: {
-    type: "string",
-    value: "URL",
-    help: "push: the platform (default: INSTELLAR_ENDPOINT, else https://opsmaru.com); publish s3: the S3 API of a store other than AWS (R2, MinIO, Backblaze, GCS), e.g. https://<account>.r2.cloudflarestorage.com"
-  },
-  concurrency: {
-    type: "string",
-    value: "N",
-    help: "files uploaded at once (default: 2 for push, 4 for publish)"
-  },
-  bucket: { type: "string", value: "NAME", help: "the bucket to publish the repository to" },
-  prefix: {
-    type: "string",
-    value: "PATH",
-    help: "a folder in the bucket the repository goes under (default: the top)"
-  },
-  region: {
-    type: "string",
-    value: "REGION",
-    help: "the bucket's region (default: AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1)"
-  },
-  "path-style": {
-    type: "boolean",
-    help: "address the bucket as <endpoint>/<bucket>/ (MinIO, most self-hosted stores) instead of <bucket>.<endpoint host>/"
-  },
-  "repository-url": {
-    type: "string",
-    value: "URL",
-    help: "where users fetch the repository, a CDN or custom domain (default: the bucket's own URL)"
-  },
-  overwrite: {
-    type: "boolean",
-    help: "replace packages that are in the bucket already with other bytes (default: refuse, a version must not change under its name)"
-  },
-  prune: {
-    type: "boolean",
-    help: "delete packages no index lists any more, in the directories published (default: delete nothing)"
-  },
-  "dry-run": { type: "boolean", help: "print every call it would make, and make none" },
-  url: {
-    type: "string",
-    value: "URL",
-    help: "the public URL the directory is served at, as the install lines give it (https://owner.github.io/repo/)"
-  },
-  title: {
-    type: "string",
-    value: "TEXT",
-    help: "the heading of the page (default: Alpine Linux packages)"
-  },
-  components: {
-    type: "boolean",
-    help: "one line per dependency instead of the document: package, CONTAINS or DEPENDS_ON, name, version, purl"
-  }
-};
-var RENDER_FLAGS = ["config", "workspace", "repository", "pkgver", "build", "no-sbom"];
 var COMMANDS = {
   check: {
-    flags: RENDER_FLAGS,
     summary: "validate the config and everything bootstrap would refuse (nginx.conf for type: static, the package name from the repository), writing nothing; prints file:line:col: messages, exits 1 on errors"
   },
   bootstrap: {
-    flags: RENDER_FLAGS,
     summary: "render the recipe into <workspace>/.apk/<owner>/<name>; prints the directory"
   },
   build: {
-    flags: [
-      ...RENDER_FLAGS,
-      ...["stack", "arch", "image", "signing-key", "signing-key-name", "signature"],
-      "packages-dir",
-      ...["no-cache", "no-build-cache", "build-cache-path", "build-cache-limit"],
-      "no-install-test"
-    ],
     summary: "render, run abuild in an Alpine container, verify the packages and install the main one in a clean container; prints each file written. The output replaces what --packages-dir held only after a build that succeeded"
   },
   verify: {
     operands: "DIR-OR-FILE...",
-    flags: ["key"],
-    required: ["key"],
+    required: ["trusted-key"],
     summary: "check signatures, datahash, file checksums and each APKINDEX against its directory; trusts only the keys given (the file name is the key name, as in /etc/apk/keys)"
   },
   sbom: {
     operands: "DIR-OR-FILE...",
-    flags: ["components"],
     summary: "print the SPDX SBOM each package carries (/var/lib/db/sbom/), or with --components its dependencies one per line; reads the packages without judging their signatures (pakman verify does)"
   },
   push: {
-    flags: [
-      ...["packages-dir", "config", "workspace", "repository", "stack"],
-      ...["sha", "ref", "endpoint", "concurrency", "dry-run"]
-    ],
     summary: "deploy to Instellar/OpsMaru as the original's push does: upload the packages, the indexes and a zip of them to the storage the platform names, create the deployment for the commit and send kits, sizes, plans and page; --dry-run prints each call instead. Tokens come from INSTELLAR_AUTH_TOKEN and INSTELLAR_PACKAGE_TOKEN only, never flags"
   },
   publish: {
     operands: "s3 DIR",
-    flags: [
-      ...["bucket", "prefix", "region", "endpoint", "path-style", "repository-url"],
-      ...["stack", "overwrite", "prune", "concurrency"]
-    ],
-    required: ["bucket"],
+    required: ["s3-bucket"],
     summary: "upload a build's or a merge's output directory, a signed repository, to an S3-compatible bucket: packages, then each index, then the public key, then any front page; what the bucket holds with the same size and checksum is skipped, and a package there with other bytes is refused. Prints the repository URL and the lines for /etc/apk/repositories. Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN only, never flags"
   },
   site: {
     operands: "DIR",
-    flags: ["url", "title"],
-    required: ["url"],
+    required: ["site-url"],
     summary: "write the front page of a signed repository into DIR (a merged <stack>/<repo>/<arch>/ tree, or a build's <repo>/<arch>/, with <key-name>.rsa.pub at the top): index.html and README.md listing every package with its version, size, build time and SHA-256, and the lines that trust the key and add the repository; prints the files written"
   },
-  schema: { flags: [], summary: "print the JSON Schema of instellar.yml" },
+  schema: { summary: "print the JSON Schema of instellar.yml" },
   help: {
     operands: "[COMMAND]",
-    flags: [],
     summary: "print this help, or the options of one command"
   }
 };
 function isCommand(name) {
   return Object.hasOwn(COMMANDS, name);
 }
-var DEPRECATED_VERSION = { type: "string", value: "VERSION", help: "" };
+function given(values, key) {
+  const value = values[flagOf(key).name];
+  return typeof value === "string" ? value : fromEnvironment(key);
+}
+function givenAll(values, key) {
+  const value = values[flagOf(key).name];
+  return Array.isArray(value) ? value.filter((v) => typeof v === "string") : [];
+}
+function switched(values, key) {
+  const flag = flagOf(key);
+  return flag.negates ? values[flag.name] !== true : values[flag.name] === true;
+}
+var DEPRECATED_VERSION = { type: "string" };
 var TAKES_DEPRECATED_VERSION = /* @__PURE__ */ new Set(["bootstrap", "build"]);
 var HELP_FLAG = { type: "boolean", short: "h" };
-var CLI_FLAG = {
-  config: "config",
-  workspace: "workspace",
-  repository: "repository",
-  version: "pkgver",
-  "build-number": "build",
-  stack: "stack",
-  image: "image",
-  arch: "arch",
-  "packages-dir": "packages-dir",
-  "signing-key": "signing-key",
-  "signing-key-name": "signing-key-name",
-  signature: "signature",
-  cache: "no-cache",
-  "build-cache": "no-build-cache",
-  "build-cache-paths": "build-cache-path",
-  "build-cache-limit": "build-cache-limit",
-  verify: "no-install-test",
-  sbom: "no-sbom",
-  "s3-bucket": "bucket",
-  "s3-prefix": "prefix",
-  "s3-region": "region",
-  "s3-endpoint": "endpoint",
-  "s3-path-style": "path-style",
-  "s3-overwrite": "overwrite",
-  "s3-prune": "prune",
-  "repository-url": "repository-url"
-};
-function spell(name) {
-  const flag = FLAGS[name];
-  return flag.value ? `--${name} ${flag.value}` : `--${name}`;
+function parseOptions(keys) {
+  const options = {};
+  for (const key of keys) {
+    const flag = settingOf(key).flag;
+    if (!flag) continue;
+    options[flag.name] = {
+      type: flag.value ? "string" : "boolean",
+      ...flag.multiple && { multiple: true }
+    };
+  }
+  return options;
+}
+var ALL_FLAGS = parseOptions(SETTING_KEYS);
+function dashed(key) {
+  return `--${flagOf(key).name}`;
+}
+function spell(key) {
+  const setting = settingOf(key);
+  return setting.flag ? spellFlag(key) : setting.env?.[0] ?? key;
 }
 function acceptDeprecatedVersion(values, err) {
   if (values.version === void 0) return true;
@@ -292,13 +130,13 @@ function acceptDeprecatedVersion(values, err) {
 }
 function parseCommand(name, args) {
   const command = COMMANDS[name];
-  const options = { help: HELP_FLAG };
-  for (const flag of command.flags) options[flag] = FLAGS[flag];
-  if (TAKES_DEPRECATED_VERSION.has(name)) options.version = DEPRECATED_VERSION;
-  const takes = command.flags.length ? `it takes ${command.flags.map((f) => `--${f}`).join(", ")}` : "it takes no options";
+  const flags = settingsOf(name).map((key) => flagOf(key).name);
+  const options = { ...parseOptions(settingsOf(name)), help: HELP_FLAG };
+  if (TAKES_DEPRECATED_VERSION.has(name)) Object.assign(options, { version: DEPRECATED_VERSION });
+  const takes = flags.length ? `it takes ${flags.map((f) => `--${f}`).join(", ")}` : "it takes no options";
   const loose = parseArgs({
     args,
-    options: { ...FLAGS, version: DEPRECATED_VERSION, help: HELP_FLAG },
+    options: { ...ALL_FLAGS, version: DEPRECATED_VERSION, help: HELP_FLAG },
     strict: false,
     allowPositionals: true,
     tokens: true
@@ -330,7 +168,16 @@ function parseCommand(name, args) {
     if (positionals.length && !command.operands) {
       return { ok: false, message: `${name} takes no arguments, got ${positionals[0]}` };
     }
-    return { ok: true, values, operands: positionals };
+    const { version, help } = values;
+    return {
+      ok: true,
+      values: {
+        ...values,
+        version: typeof version === "string" ? version : void 0,
+        help: help === true
+      },
+      operands: positionals
+    };
   } catch (error) {
     return { ok: false, message: `${error.message} (see pakman help ${name})` };
   }
@@ -344,7 +191,7 @@ import { join, resolve } from "node:path";
 // src/cli/reporter.ts
 function terminalReporter(err) {
   return {
-    option: (name) => spell(CLI_FLAG[name]),
+    option: spell,
     group: async (name, fn) => {
       err.write(`==> ${name}
 `);
@@ -417,46 +264,41 @@ async function build2(values, _operands, { out, err }) {
 async function buildPackages(values, settings, reporter, leftovers, { out, err }) {
   let signature;
   try {
-    signature = values.signature === void 0 ? void 0 : parseSignatureChoice(values.signature, "--signature");
+    const choice = given(values, "signature");
+    signature = choice === void 0 ? void 0 : parseSignatureChoice(choice, dashed("signature"));
   } catch (error) {
     err.write(`pakman: ${error.message}
 `);
     return 2;
   }
+  const signingKeyFile = given(values, "signing-key");
+  const limit = given(values, "build-cache-limit");
   const result = await build(
     {
       ...settings,
       ...recordLeftovers(leftovers),
-      ...values.stack !== void 0 && { stack: values.stack },
-      ...values.arch !== void 0 && { arch: values.arch },
-      ...values.image !== void 0 && { image: values.image },
-      ...values["signing-key"] !== void 0 && {
+      ...optional("stack", given(values, "stack")),
+      ...optional("arch", given(values, "arch")),
+      ...optional("image", given(values, "image")),
+      ...signingKeyFile !== void 0 && {
         signingKey: await readKeyFile(
-          values["signing-key"],
-          `--signing-key ${values["signing-key"]}`,
+          signingKeyFile,
+          `--signing-key ${signingKeyFile}`,
           "a PEM RSA private key file"
         )
       },
-      ...values["signing-key-name"] !== void 0 && {
-        keyName: values["signing-key-name"]
-      },
-      // A directory of PAKman's own in the workspace, never abuild's ~/packages.
-      packagesDir: values["packages-dir"] ?? join(settings.workspace, DEFAULT_OUTPUT),
+      ...optional("keyName", given(values, "signing-key-name")),
+      packagesDir: packagesDir(values, settings.workspace),
       keyParent: tmpdir(),
-      ...!values["no-cache"] && { cache: new DirectoryCache() },
-      ...!values["no-build-cache"] && {
+      ...switched(values, "cache") && { cache: new DirectoryCache() },
+      ...switched(values, "build-cache") && {
         buildCache: buildCacheSettings(
-          {
-            paths: values["build-cache-path"] ?? [],
-            ...values["build-cache-limit"] !== void 0 && {
-              limit: values["build-cache-limit"]
-            }
-          },
+          { paths: givenAll(values, "build-cache-paths"), ...optional("limit", limit) },
           new DirectoryBuildCache(),
           reporter.option
         )
       },
-      installTest: !values["no-install-test"],
+      installTest: switched(values, "verify"),
       ...signature && { signature }
     },
     reporter
@@ -505,7 +347,7 @@ async function sbom(values, operands, { out, err }) {
       err.write(`pakman: sbom: ${apk}: ${why}
 `);
       failed++;
-    } else if (values.components) {
+    } else if (switched(values, "components")) {
       const name = found.path.replace(/^.*\//, "").replace(/\.spdx\.json$/, "");
       for (const d of listedDependencies(found.document))
         out.write(`${name} ${d.relationship} ${d.name} ${d.version ?? "-"} ${d.purl ?? "-"}
@@ -519,13 +361,14 @@ async function packagesUnder(dir) {
   return entries.filter((e) => e.isFile() && e.name.endsWith(".apk")).map((e) => join(e.parentPath, e.name)).sort();
 }
 async function verify(values, operands, { out, err }) {
-  if (!operands.length || !values.key?.length) {
+  const keyFiles = givenAll(values, "trusted-key");
+  if (!operands.length || !keyFiles.length) {
     err.write("pakman: verify needs files or directories and at least one --key NAME.rsa.pub\n");
     return 2;
   }
   let keys;
   try {
-    keys = await loadTrustedKeys(values.key);
+    keys = await loadTrustedKeys(keyFiles);
   } catch (error) {
     err.write(`pakman: --key ${error.message}
 `);
@@ -557,7 +400,8 @@ async function verify(values, operands, { out, err }) {
   return failed ? 1 : 0;
 }
 async function site(values, operands, { out, err }) {
-  if (operands.length !== 1 || values.url === void 0) {
+  const url = given(values, "site-url");
+  if (operands.length !== 1 || url === void 0) {
     err.write("pakman: site needs one repository directory and --url URL\n");
     return 2;
   }
@@ -568,9 +412,9 @@ async function site(values, operands, { out, err }) {
     return 2;
   }
   const written = await writeSite(dir, {
-    url: values.url,
-    ...values.title !== void 0 && { title: values.title },
-    urlName: "--url"
+    url,
+    ...optional("title", given(values, "site-title")),
+    urlName: dashed("site-url")
   });
   for (const file of written.files) out.write(`${file}
 `);
@@ -583,45 +427,38 @@ async function site(values, operands, { out, err }) {
 }
 async function push(values, _operands, { out, err }) {
   const { workspace, configFile } = workspaceAndConfig(values);
-  const env = runEnvironment();
   const concurrency = concurrencyOf(values, err);
   if (concurrency === null) return 2;
-  const loaded = await loadConfigFile(configFile);
-  for (const d of loaded.diagnostics) err.write(`${formatDiagnostic(d)}
+  const loaded = await readConfig(configFile, configFile, (list) => {
+    for (const d of list) err.write(`${formatDiagnostic(d)}
 `);
-  if (!loaded.ok) {
-    err.write(`pakman: push: ${configFile} has errors; nothing was deployed
+  }).catch((error) => {
+    err.write(`pakman: push: ${error.message}; nothing was deployed
 `);
-    return 1;
-  }
-  const { runPush } = await import("./chunks/deploy-ZONDUAVQ.js");
-  const authToken = env.instellarAuthToken;
-  const packageToken = env.instellarPackageToken;
+  });
+  if (!loaded) return 1;
+  const { runPush } = await import("./chunks/deploy-JI3QVBEI.js");
+  const authToken = fromEnvironment("instellar-auth-token");
+  const packageToken = fromEnvironment("instellar-package-token");
   const secrets = new Secrets(() => {
   }, [authToken, packageToken]);
-  const dryRun = !!values["dry-run"];
+  const dryRun = switched(values, "instellar-dry-run");
   return interruptible("push", "the push was interrupted", secrets, err, async (signal) => {
     const pushed = await runPush({
-      packagesDir: values["packages-dir"] ?? join(workspace, DEFAULT_OUTPUT),
+      packagesDir: packagesDir(values, workspace),
       config: loaded.config,
-      repository: values.repository ?? env.repository ?? "",
-      hash: values.sha ?? env.workflowSha ?? env.sha,
-      ref: values.ref ?? env.workflowRef ?? env.ref,
-      ...values.stack !== void 0 && { stack: values.stack },
-      ...(values.endpoint ?? env.instellarEndpoint) && {
-        endpoint: values.endpoint ?? env.instellarEndpoint
-      },
+      repository: given(values, "repository") ?? runEnvironment().repository ?? "",
+      hash: given(values, "workflow-sha"),
+      ref: given(values, "workflow-ref"),
+      ...optional("stack", given(values, "stack")),
+      ...optional("endpoint", given(values, "instellar-endpoint") || void 0),
       ...authToken && { authToken },
       ...packageToken && { packageToken },
       dryRun,
       tempDir: tmpdir(),
       ...concurrency && { concurrency },
       secrets,
-      // dry-run lines are the command's output; progress goes to stderr
-      log: (line) => (dryRun && line.startsWith("would ") ? out : err).write(`${dryRun ? "" : "    "}${line}
-`),
-      notice: (message) => err.write(`pakman: notice: ${message}
-`),
+      reporter: pushReporter(dryRun, out, err),
       signal
     });
     if (!dryRun)
@@ -630,6 +467,13 @@ async function push(values, _operands, { out, err }) {
 `
       );
   });
+}
+function pushReporter(dryRun, out, err) {
+  return {
+    ...terminalReporter(err),
+    info: (line) => (dryRun && line.startsWith("would ") ? out : err).write(`${dryRun ? "" : "    "}${line}
+`)
+  };
 }
 async function publish(values, operands, { out, err }) {
   const [target, dir, ...more] = operands;
@@ -642,8 +486,9 @@ async function publish(values, operands, { out, err }) {
   }
   const concurrency = concurrencyOf(values, err);
   if (concurrency === null) return 2;
-  const env = runEnvironment();
-  const { awsAccessKeyId, awsSecretAccessKey, awsSessionToken } = env;
+  const awsAccessKeyId = fromEnvironment("s3-access-key-id");
+  const awsSecretAccessKey = fromEnvironment("s3-secret-access-key");
+  const awsSessionToken = fromEnvironment("s3-session-token");
   if (!awsAccessKeyId || !awsSecretAccessKey) {
     err.write(
       "pakman: publish s3 takes its credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones); set them in the environment\n"
@@ -660,25 +505,23 @@ async function publish(values, operands, { out, err }) {
     async (signal) => {
       const published = await publishS3({
         dir,
-        ...values.stack !== void 0 && { stack: values.stack },
-        bucket: values.bucket ?? "",
-        ...values.prefix !== void 0 && { prefix: values.prefix },
-        ...(values.region ?? env.awsRegion) && { region: values.region ?? env.awsRegion },
-        ...values.endpoint !== void 0 && { endpoint: values.endpoint },
-        pathStyle: !!values["path-style"],
-        ...values["repository-url"] !== void 0 && { repositoryUrl: values["repository-url"] },
+        ...optional("stack", given(values, "stack")),
+        bucket: given(values, "s3-bucket") ?? "",
+        ...optional("prefix", given(values, "s3-prefix")),
+        ...optional("region", given(values, "s3-region") || void 0),
+        ...optional("endpoint", given(values, "s3-endpoint")),
+        pathStyle: switched(values, "s3-path-style"),
+        ...optional("repositoryUrl", given(values, "repository-url")),
         credentials: {
           accessKeyId: awsAccessKeyId,
           secretAccessKey: awsSecretAccessKey,
           ...awsSessionToken && { sessionToken: awsSessionToken }
         },
-        overwrite: !!values.overwrite,
-        prune: !!values.prune,
+        overwrite: switched(values, "s3-overwrite"),
+        prune: switched(values, "s3-prune"),
         ...concurrency && { concurrency },
         secrets,
-        option: terminalReporter(err).option,
-        log: (line) => err.write(`    ${line}
-`),
+        reporter: terminalReporter(err),
         signal
       });
       out.write(`${published.repositoryUrl}
@@ -693,10 +536,11 @@ async function publish(values, operands, { out, err }) {
   );
 }
 function concurrencyOf(values, err) {
-  if (values.concurrency === void 0) return void 0;
-  const concurrency = Number(values.concurrency);
+  const value = given(values, "concurrency");
+  if (value === void 0) return void 0;
+  const concurrency = Number(value);
   if (Number.isInteger(concurrency) && concurrency >= 1) return concurrency;
-  err.write(`pakman: --concurrency must be a whole number above 0, not ${values.concurrency}
+  err.write(`pakman: --concurrency must be a whole number above 0, not ${value}
 `);
   return null;
 }
@@ -716,19 +560,24 @@ async function interruptible(command, reason, secrets, err, run) {
   }
 }
 function workspaceAndConfig(values) {
-  const workspace = resolve(values.workspace ?? runEnvironment().workspace ?? ".");
-  const configFile = values.config ?? configLabel(process.cwd(), resolve(workspace, "instellar.yml"));
+  const workspace = resolve(given(values, "workspace") ?? ".");
+  const configFile = given(values, "config") ?? configLabel(process.cwd(), resolve(workspace, DEFAULT_CONFIG));
   return { workspace, configFile };
 }
 function renderSettings(values) {
-  const pkgver = values.pkgver ?? values.version;
   return {
     ...workspaceAndConfig(values),
-    ...values.repository !== void 0 && { repository: values.repository },
-    ...pkgver !== void 0 && { version: pkgver },
-    ...values.build !== void 0 && { build: values.build },
-    ...values["no-sbom"] && { sbom: false }
+    ...optional("repository", given(values, "repository")),
+    ...optional("version", given(values, "version") ?? values.version),
+    ...optional("build", given(values, "build-number")),
+    ...!switched(values, "sbom") && { sbom: false }
   };
+}
+function packagesDir(values, workspace) {
+  return given(values, "packages-dir") ?? join(workspace, DEFAULT_OUTPUT);
+}
+function optional(key, value) {
+  return value === void 0 ? {} : { [key]: value };
 }
 
 // src/cli/help.ts
@@ -736,8 +585,8 @@ function synopsis(name, indent) {
   const command = COMMANDS[name];
   const parts = [
     ...command.operands ? [command.operands] : [],
-    ...command.flags.map(
-      (f) => !command.required?.includes(f) ? `[${spell(f)}]` : `${spell(f)}${"multiple" in FLAGS[f] ? ` [--${f} \u2026]` : ""}`
+    ...settingsOf(name).map(
+      (key) => !command.required?.includes(key) ? `[${spellFlag(key)}]` : `${spellFlag(key)}${flagOf(key).multiple ? ` [--${flagOf(key).name} \u2026]` : ""}`
     )
   ];
   const head = `pakman ${name.padEnd(9)} `;
@@ -779,7 +628,7 @@ function usage() {
 function commandUsage(name) {
   const command = COMMANDS[name];
   const rows = [
-    ...command.flags.map((f) => [spell(f), FLAGS[f].help]),
+    ...settingsOf(name).map((key) => [spellFlag(key), flagOf(key).help]),
     ["-h, --help", "print this help"]
   ];
   const width = Math.max(...rows.map(([left]) => left.length)) + 2;

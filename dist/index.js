@@ -4,28 +4,26 @@ import {
   ActionsCache,
   build,
   buildCacheSettings,
+  checkBucket,
+  checkDeployment,
+  fromEnvironment,
   merge,
   recordLeftovers,
   removeLeftovers,
   render,
-  runEnvironment
-} from "./chunks/chunk-N5WUGGL3.js";
+  runEnvironment,
+  settingOf,
+  spellInput
+} from "./chunks/chunk-FYKR6TOF.js";
 import {
   Secrets,
-  checkS3Settings,
-  defaultArtifactName,
   defaultPagesUrl,
   formatBytes,
-  loadConfigFile,
   parseSignatureChoice,
-  publish,
-  publishDirectory,
-  publishS3,
+  publicKeyFileName,
   secretsOf,
-  siteUrl,
-  writeSite,
-  writeSubjectChecksums
-} from "./chunks/chunk-JDDSDB2B.js";
+  siteUrl
+} from "./chunks/chunk-5NCDI3TO.js";
 import {
   error,
   getBooleanInput,
@@ -45,33 +43,29 @@ import {
 import "./chunks/chunk-KN4HR7WG.js";
 import "./chunks/chunk-566SJ2D4.js";
 
-// src/action/main.ts
-import { resolve } from "node:path";
-
 // src/action/inputs.ts
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 function getInputs(env = runEnvironment()) {
-  const optional = (name) => getInput(name).trim() || void 0;
-  const flag = (name, fallback) => optional(name) === void 0 ? fallback : getBooleanInput(name);
+  const optional = (key) => {
+    const value = getInput(key).trim() || fromEnvironment(key) || void 0;
+    if (value && settingOf(key).secret) setSecret(value);
+    return value;
+  };
+  const withDefault = (key) => optional(key) ?? settingOf(key).default ?? "";
+  const on = (key) => getInput(key).trim() ? getBooleanInput(key) : settingOf(key).default === "true";
   const signingKey = getInput("signing-key") || env.abuildPrivateKey || void 0;
   const publicKey = env.abuildPublicKey || void 0;
   if (signingKey) for (const secret of secretsOf(signingKey)) setSecret(secret);
-  const authToken = getInput("instellar-auth-token") || env.instellarAuthToken || void 0;
-  const packageToken = getInput("instellar-package-token") || env.instellarPackageToken || void 0;
-  for (const token of [authToken, packageToken]) if (token) setSecret(token);
-  const accessKeyId = getInput("s3-access-key-id") || env.awsAccessKeyId || void 0;
-  const secretAccessKey = getInput("s3-secret-access-key") || env.awsSecretAccessKey || void 0;
-  const sessionToken = getInput("s3-session-token") || env.awsSessionToken || void 0;
-  for (const secret of [accessKeyId, secretAccessKey, sessionToken])
-    if (secret) setSecret(secret);
+  const sha = getInput("workflow-sha").trim() || fromEnvironment("workflow-sha");
+  const ref = getInput("workflow-ref").trim() || fromEnvironment("workflow-ref");
   return {
-    config: optional("config") ?? "instellar.yml",
-    workspace: optional("workspace") ?? env.workspace ?? process.cwd(),
+    config: withDefault("config"),
+    workspace: optional("workspace") ?? process.cwd(),
     ...optionalEntry("repository", optional("repository")),
     ...optionalEntry("version", optional("version")),
     ...optionalEntry("buildNumber", optional("build-number")),
-    build: flag("build", true),
+    build: on("build"),
     ...optionalEntry("stack", optional("stack")),
     ...optionalEntry("image", optional("image")),
     ...optionalEntry("arch", optional("arch")),
@@ -79,44 +73,44 @@ function getInputs(env = runEnvironment()) {
     ...optionalEntry("signingKey", signingKey),
     ...optionalEntry("signingKeyName", optional("signing-key-name")),
     ...optionalEntry("publicKey", publicKey),
-    signature: parseSignatureChoice(optional("signature") ?? "rsa", "the signature input"),
-    cache: flag("cache", true),
+    signature: parseSignatureChoice(withDefault("signature"), spellInput("signature")),
+    cache: on("cache"),
     buildCache: {
-      enabled: flag("build-cache", true),
+      enabled: on("build-cache"),
       paths: getMultilineInput("build-cache-paths").flatMap((line) => line.split(",")).filter((path) => path.trim()),
       ...optionalEntry("limit", optional("build-cache-limit"))
     },
-    verify: flag("verify", true),
-    sbom: flag("sbom", true),
-    upload: parseUpload(optional("upload") ?? "artifact"),
+    verify: on("verify"),
+    sbom: on("sbom"),
+    upload: parseUpload(withDefault("upload")),
     ...optionalEntry("repositoryUrl", optional("repository-url")),
     ...optionalEntry("artifactName", optional("artifact-name")),
     ...optionalEntry(
       "releaseTag",
       optional("release-tag") ?? env.ref?.match(/^refs\/tags\/(.+)$/)?.[1]
     ),
-    ...optionalEntry("githubToken", optional("github-token") ?? env.token),
+    ...optionalEntry("githubToken", optional("github-token")),
     instellar: {
-      ...optionalEntry("authToken", authToken),
-      ...optionalEntry("packageToken", packageToken),
-      ...optionalEntry("endpoint", optional("instellar-endpoint") ?? env.instellarEndpoint),
-      ...optionalEntry("sha", optional("workflow-sha") ?? env.workflowSha ?? env.sha),
-      ...optionalEntry("ref", optional("workflow-ref") ?? env.workflowRef ?? env.ref),
-      dryRun: flag("instellar-dry-run", false)
+      ...optionalEntry("authToken", optional("instellar-auth-token")),
+      ...optionalEntry("packageToken", optional("instellar-package-token")),
+      ...optionalEntry("endpoint", optional("instellar-endpoint")),
+      ...optionalEntry("sha", sha),
+      ...optionalEntry("ref", ref),
+      dryRun: on("instellar-dry-run")
     },
     s3: {
       ...optionalEntry("bucket", optional("s3-bucket")),
       ...optionalEntry("prefix", optional("s3-prefix")),
-      ...optionalEntry("region", optional("s3-region") ?? (env.awsRegion || void 0)),
+      ...optionalEntry("region", optional("s3-region")),
       ...optionalEntry("endpoint", optional("s3-endpoint")),
-      pathStyle: flag("s3-path-style", false),
-      ...optionalEntry("accessKeyId", accessKeyId),
-      ...optionalEntry("secretAccessKey", secretAccessKey),
-      ...optionalEntry("sessionToken", sessionToken),
-      overwrite: flag("s3-overwrite", false),
-      prune: flag("s3-prune", false)
+      pathStyle: on("s3-path-style"),
+      ...optionalEntry("accessKeyId", optional("s3-access-key-id")),
+      ...optionalEntry("secretAccessKey", optional("s3-secret-access-key")),
+      ...optionalEntry("sessionToken", optional("s3-session-token")),
+      overwrite: on("s3-overwrite"),
+      prune: on("s3-prune")
     },
-    mode: parseMode(optional("mode") ?? "build"),
+    mode: parseMode(withDefault("mode")),
     tempDir: env.runnerTemp || tmpdir(),
     ...optionalEntry("runRepository", env.repository),
     ...optionalEntry("apiUrl", env.apiUrl),
@@ -146,6 +140,13 @@ function parseMode(text) {
 }
 
 // src/action/outputs.ts
+function setOutputs({ built, merged, delivered }) {
+  if (built) setBuildOutputs(built, delivered.subjectChecksums);
+  if (merged) setMergeOutputs(merged);
+  setPublishedOutputs(delivered.published);
+  if (delivered.bucket) setS3Outputs(delivered.bucket);
+  if (delivered.pushed && !delivered.pushed.dryRun) setPushedOutputs(delivered.pushed);
+}
 function setRecipeOutputs({ recipe, recipeDir }) {
   setOutput("recipe-dir", recipeDir);
   setOutput("package-name", recipe.packageName);
@@ -162,7 +163,7 @@ function setBuildOutputs(result, subjectChecksums) {
     "sbom",
     JSON.stringify(result.files.filter((f) => f.kind === "sbom").map((f) => f.path))
   );
-  setOutput("subject-checksums", subjectChecksums);
+  if (subjectChecksums) setOutput("subject-checksums", subjectChecksums);
   setOutput("packages-dir", result.packagesDir);
   setOutput("release", String(result.rendered.recipe.release));
   setOutput("cache-hit", String(result.environment.source !== "built"));
@@ -197,10 +198,12 @@ function setS3Outputs(published) {
 
 // src/action/reporter.ts
 import { relative } from "node:path";
-var runRecord = { phases: [], diagnostics: [], published: {} };
-function actionReporter(workspace, record = runRecord) {
+function newRunRecord() {
+  return { phases: [], diagnostics: [], progress: { delivered: { published: {} } } };
+}
+function actionReporter(workspace, record) {
   return {
-    option: (name) => `the ${name} input`,
+    option: spellInput,
     group: async (name, fn) => {
       record.phases.push(name);
       try {
@@ -239,46 +242,145 @@ function annotate(diagnostics, workspace) {
   }
 }
 
-// src/action/state.ts
-var recorded = { containers: [], scratch: [], keyDir: "" };
-var stoppers = [];
-var STOP_WAIT_MS = 5e3;
-var state = {
-  get isPost() {
-    return getState("isPost") === "true";
-  },
-  markMainStarted() {
-    saveState("isPost", "true");
-  },
-  /** The build's hooks that record what to clean up, here and as state for the post step. */
-  recordLeftovers() {
-    return recordLeftovers(recorded, ({ containers, scratch, keyDir }) => {
-      saveState("containers", containers.join("\n"));
-      saveState("scratch", scratch.join("\n"));
-      saveState("keyDir", keyDir);
-    });
-  },
-  /** Work in flight for stopRunning to end: the stopper asks it to stop, and settles once it has. */
-  onCancel(stopper) {
-    stoppers.push(stopper);
-  },
-  /** A cancelled main step: stops the work in flight, waiting a few seconds at most. */
-  async stopRunning() {
-    const waited = new Promise((resolve2) => setTimeout(resolve2, STOP_WAIT_MS).unref());
-    await Promise.race([Promise.allSettled(stoppers.map((stop) => stop())), waited]);
-  },
-  /** In the main step: what this process recorded. In the post step: what the main step saved. */
-  leftovers() {
-    const { containers, scratch, keyDir } = recorded;
-    if (containers.length || keyDir || scratch.length)
-      return { containers: [...containers], keyDir, scratch: [...scratch] };
-    return {
-      containers: getState("containers").split("\n").filter(Boolean),
-      keyDir: getState("keyDir"),
-      scratch: getState("scratch").split("\n").filter(Boolean)
-    };
+// src/action/settings.ts
+import { resolve } from "node:path";
+function renderSettings(inputs) {
+  const workspace = resolve(inputs.workspace);
+  return {
+    workspace,
+    configFile: resolve(workspace, inputs.config),
+    ...inputs.repository && { repository: inputs.repository },
+    ...inputs.version && { version: inputs.version },
+    ...inputs.buildNumber && { build: inputs.buildNumber },
+    sbom: inputs.sbom
+  };
+}
+function buildSettings(inputs, leftovers, delivery, reporter) {
+  const buildCache = inputs.buildCache.enabled && buildCacheSettings(inputs.buildCache, new ActionsBuildCache(inputs.tempDir), reporter.option);
+  return {
+    ...renderSettings(inputs),
+    ...inputs.stack && { stack: inputs.stack },
+    ...inputs.image && { image: inputs.image },
+    ...inputs.arch && { arch: inputs.arch },
+    packagesDir: inputs.packagesDir,
+    ...inputs.signingKey && { signingKey: inputs.signingKey },
+    ...inputs.publicKey && { publicKey: inputs.publicKey },
+    ...inputs.signingKeyName && { keyName: inputs.signingKeyName },
+    signature: inputs.signature,
+    keyParent: inputs.tempDir,
+    ...inputs.cache && { cache: new ActionsCache() },
+    ...buildCache && { buildCache },
+    installTest: inputs.verify,
+    // Recorded for the post step, which removes them when the run is cancelled.
+    ...leftovers,
+    delivery: { ...delivery, subjectsDir: inputs.tempDir }
+  };
+}
+function mergeSettings(inputs, delivery) {
+  const repository = inputs.repository ?? inputs.runRepository;
+  return {
+    workspace: resolve(inputs.workspace),
+    configFile: inputs.config,
+    packagesDir: inputs.packagesDir,
+    ...inputs.signingKey && { signingKey: inputs.signingKey },
+    ...inputs.signingKeyName && { keyName: inputs.signingKeyName },
+    // The repository input names the packages (and so the default key), as in a build job.
+    ...repository && { repository },
+    tempDir: inputs.tempDir,
+    ...inputs.sourceDateEpoch !== void 0 && { sourceDateEpoch: inputs.sourceDateEpoch },
+    delivery
+  };
+}
+async function deliverySettings(inputs, signal, reporter) {
+  const publish = publishSettings(inputs);
+  const deployment = inputs.upload.instellar ? deploymentSettings(inputs) : void 0;
+  if (deployment) await checkDeployment(deployment, reporter);
+  const bucket = inputs.upload.s3 ? bucketSettings(inputs) : void 0;
+  if (bucket) checkBucket(bucket, reporter);
+  return {
+    publish,
+    ...bucket && { bucket },
+    ...deployment && { deployment },
+    signal
+  };
+}
+function publishSettings(inputs) {
+  const releaseTag = inputs.upload.release ? inputs.releaseTag : void 0;
+  if (inputs.upload.release && !releaseTag) {
+    throw new Error("upload: release needs a tag: push a tag, or set release-tag");
   }
-};
+  const pages = inputs.upload.pages ? pagesSettings(inputs) : void 0;
+  return {
+    artifact: inputs.upload.artifact,
+    ...releaseTag && { releaseTag },
+    ...pages && { pages },
+    ...inputs.artifactName && { artifactName: inputs.artifactName },
+    ...inputs.githubToken && { token: inputs.githubToken },
+    repository: inputs.runRepository ?? inputs.repository ?? "",
+    ...inputs.apiUrl && { apiUrl: inputs.apiUrl }
+  };
+}
+function pagesSettings(inputs) {
+  if (inputs.mode !== "merge")
+    throw new Error(
+      "upload: pages publishes the merged repository: use it in the merge job (mode: merge), which needs the build jobs"
+    );
+  const repository = inputs.runRepository ?? inputs.repository;
+  const url = inputs.repositoryUrl ?? defaultPagesUrl(repository ?? "");
+  if (!url)
+    throw new Error(
+      "upload: pages needs repository-url, or GITHUB_REPOSITORY (OWNER/NAME) for the github.io URL"
+    );
+  return {
+    url: siteUrl(url, "repository-url"),
+    tempDir: inputs.tempDir,
+    ...repository && { title: repository }
+  };
+}
+function bucketSettings(inputs) {
+  const { s3 } = inputs;
+  if (!s3.accessKeyId || !s3.secretAccessKey)
+    throw new Error(
+      "upload: s3 needs credentials: run aws-actions/configure-aws-credentials before this step (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), or pass s3-access-key-id and s3-secret-access-key"
+    );
+  return {
+    bucket: s3.bucket ?? "",
+    ...s3.prefix && { prefix: s3.prefix },
+    ...s3.region && { region: s3.region },
+    ...s3.endpoint && { endpoint: s3.endpoint },
+    pathStyle: s3.pathStyle,
+    ...inputs.repositoryUrl && { repositoryUrl: inputs.repositoryUrl },
+    credentials: {
+      accessKeyId: s3.accessKeyId,
+      secretAccessKey: s3.secretAccessKey,
+      ...s3.sessionToken && { sessionToken: s3.sessionToken }
+    },
+    overwrite: s3.overwrite,
+    prune: s3.prune,
+    secrets: new Secrets(
+      (value) => setSecret(value),
+      [s3.accessKeyId, s3.secretAccessKey, s3.sessionToken]
+    )
+  };
+}
+function deploymentSettings(inputs) {
+  const { instellar } = inputs;
+  return {
+    repository: inputs.runRepository ?? inputs.repository ?? "",
+    hash: instellar.sha,
+    ref: instellar.ref,
+    ...inputs.stack && { stack: inputs.stack },
+    ...instellar.endpoint && { endpoint: instellar.endpoint },
+    ...instellar.authToken && { authToken: instellar.authToken },
+    ...instellar.packageToken && { packageToken: instellar.packageToken },
+    dryRun: instellar.dryRun,
+    tempDir: inputs.tempDir,
+    secrets: new Secrets(
+      (value) => setSecret(value),
+      [instellar.authToken, instellar.packageToken]
+    )
+  };
+}
 
 // src/action/summary.ts
 async function renderSummary(recipe, diagnostics) {
@@ -300,7 +402,7 @@ async function renderSummary(recipe, diagnostics) {
   addDiagnostics(diagnostics);
   await summary.write();
 }
-async function buildSummary(result, published = {}, pushed, bucket) {
+async function buildSummary(result, delivered) {
   if (!runEnvironment().stepSummary) return;
   const { recipe, loaded } = result.rendered;
   summary.addHeading(
@@ -327,7 +429,7 @@ async function buildSummary(result, published = {}, pushed, bucket) {
     [
       result.stack,
       `<code>${escape(result.baseImage)}</code>`,
-      `<code>${escape(result.keyName)}.rsa.pub</code>${result.ephemeralKey ? " (throwaway key)" : ""}`,
+      `<code>${escape(publicKeyFileName(result.keyName))}</code>${result.ephemeralKey ? " (throwaway key)" : ""}`,
       { local: "already in Docker", cache: "cache hit", built: "cache miss: built" }[result.environment.source] + (result.environment.archiveBytes ? ` (${formatBytes(result.environment.archiveBytes)} cached)` : ""),
       buildCacheCell(result.buildCache),
       ...serviceUserCell(recipe)
@@ -339,13 +441,11 @@ async function buildSummary(result, published = {}, pushed, bucket) {
     ],
     ...result.phases.map((p) => [p.name, p.seconds.toFixed(2)])
   ]);
-  addPublished(published);
-  if (bucket) addBucket(bucket);
-  if (pushed) addPushed(pushed);
+  addDelivered(delivered);
   addDiagnostics([...loaded.diagnostics, ...recipe.diagnostics]);
   await summary.write();
 }
-async function mergeSummary(merged, published, pushed, bucket) {
+async function mergeSummary(merged, delivered) {
   if (!runEnvironment().stepSummary) return;
   summary.addHeading(`PAKman: one repository from ${merged.manifests.length} build jobs`, 2).addTable([
     [
@@ -359,12 +459,10 @@ async function mergeSummary(merged, published, pushed, bucket) {
       escape(dir.split("/").at(-1) ?? "")
     ])
   ]).addRaw(
-    `<p>${merged.packages} packages, indexes signed with <code>${escape(merged.keyName)}.rsa.pub</code></p>`,
+    `<p>${merged.packages} packages, indexes signed with <code>${escape(publicKeyFileName(merged.keyName))}</code></p>`,
     true
   );
-  addPublished(published);
-  if (bucket) addBucket(bucket);
-  if (pushed) addPushed(pushed);
+  addDelivered(delivered);
   await summary.write();
 }
 function serviceUserHeader(recipe) {
@@ -397,10 +495,16 @@ async function failureSummary(message, record) {
     summary.addHeading("Config errors", 3).addList(errors.map((d) => escape(`${d.line}:${d.column} ${d.message}`)));
   }
   addDiagnostics(record.diagnostics.filter((d) => d.severity !== "error"));
-  if (record.published.artifactName || record.published.releaseUrl || record.published.pagesArtifactId !== void 0)
-    addPublished(record.published);
+  const { published } = record.progress.delivered;
+  if (published.artifactName || published.releaseUrl || published.pagesArtifactId !== void 0)
+    addPublished(published);
   else summary.addRaw("<p>Nothing was published.</p>", true);
   await summary.write();
+}
+function addDelivered({ published, bucket, pushed }) {
+  addPublished(published);
+  if (bucket) addBucket(bucket);
+  if (pushed) addPushed(pushed);
 }
 function addBucket(bucket) {
   const repositories = bucket.repositories.map((url) => `<code>${escape(url)}</code>`);
@@ -491,283 +595,114 @@ function escape(text) {
 }
 
 // src/action/main.ts
-async function run() {
-  state.markMainStarted();
+async function run(state2, record) {
+  state2.markMainStarted();
   const inputs = getInputs();
-  const publishing = publishSettings(inputs);
-  checkPushInputs(inputs);
-  checkS3Inputs(inputs);
-  const workspace = resolve(inputs.workspace);
-  const reporter = actionReporter(workspace);
-  if (inputs.mode === "merge") return runMerge(inputs, workspace, publishing, reporter);
-  if (!inputs.build) return runRender(inputs, workspace, reporter);
-  return runBuild(inputs, workspace, publishing, reporter);
-}
-function renderSettings(inputs, workspace) {
-  return {
-    workspace,
-    configFile: resolve(workspace, inputs.config),
-    ...inputs.repository && { repository: inputs.repository },
-    ...inputs.version && { version: inputs.version },
-    ...inputs.buildNumber && { build: inputs.buildNumber },
-    sbom: inputs.sbom
-  };
-}
-async function runRender(inputs, workspace, reporter) {
-  const rendered = await render(renderSettings(inputs, workspace), reporter);
-  setRecipeOutputs(rendered);
-  const { recipe, loaded } = rendered;
-  await renderSummary(recipe, [...loaded.diagnostics, ...recipe.diagnostics]);
-}
-async function runBuild(inputs, workspace, publishing, reporter) {
-  const buildCache = inputs.buildCache.enabled && buildCacheSettings(inputs.buildCache, new ActionsBuildCache(inputs.tempDir), reporter.option);
-  const result = await build(
-    {
-      ...renderSettings(inputs, workspace),
-      ...inputs.stack && { stack: inputs.stack },
-      ...inputs.image && { image: inputs.image },
-      ...inputs.arch && { arch: inputs.arch },
-      packagesDir: inputs.packagesDir,
-      ...inputs.signingKey && { signingKey: inputs.signingKey },
-      ...inputs.publicKey && { publicKey: inputs.publicKey },
-      ...inputs.signingKeyName && { keyName: inputs.signingKeyName },
-      signature: inputs.signature,
-      keyParent: inputs.tempDir,
-      ...inputs.cache && { cache: new ActionsCache() },
-      ...buildCache && { buildCache },
-      installTest: inputs.verify,
-      // Recorded for the post step, which removes them when the run is cancelled.
-      ...state.recordLeftovers()
-    },
-    reporter
-  );
-  const subjects = await writeSubjectChecksums(
-    result.files,
-    inputs.tempDir,
-    `pakman-subjects-${defaultArtifactName({ ...result, packageName: result.rendered.recipe.packageName })}`
-  );
-  setBuildOutputs(result, subjects);
-  const { recipe, loaded } = result.rendered;
-  const { packageName, version, release } = recipe;
-  const built = { ...result, packageName, version, release };
-  const published = await reporter.group(
-    "Publish",
-    () => publish(built, publishing, (line) => info(line), runRecord.published)
-  );
-  setPublishedOutputs(published);
-  const bucket = inputs.upload.s3 ? await publishToS3(inputs, result.packagesDir, result.stack, reporter) : void 0;
-  const pushed = inputs.upload.instellar ? await pushToInstellar(inputs, result.packagesDir, loaded.config, reporter) : void 0;
-  await buildSummary(result, published, pushed, bucket);
-}
-async function runMerge(inputs, workspace, publishing, reporter) {
-  const config = inputs.upload.instellar ? await deploymentConfig(inputs, workspace, reporter) : void 0;
-  const merged = await merge(
-    {
-      workspace,
-      packagesDir: inputs.packagesDir,
-      ...inputs.signingKey && { signingKey: inputs.signingKey },
-      ...inputs.signingKeyName && { keyName: inputs.signingKeyName },
-      // The repository input names the packages (and so the default key), as in a build job.
-      ...(inputs.repository ?? inputs.runRepository) && {
-        repository: inputs.repository ?? inputs.runRepository
-      },
-      tempDir: inputs.tempDir,
-      ...inputs.sourceDateEpoch !== void 0 && { sourceDateEpoch: inputs.sourceDateEpoch }
-    },
-    reporter
-  );
-  const published = await reporter.group(
-    "Publish",
-    () => publishDirectory(
-      {
-        dir: merged.packagesDir,
-        artifactName: inputs.artifactName ?? `${merged.manifests[0]?.package ?? "packages"}-repository`,
-        assets: merged.assets
-      },
-      publishing,
-      (line) => info(line),
-      runRecord.published
-    )
-  );
-  setMergeOutputs(merged);
-  setPublishedOutputs(published);
-  if (inputs.upload.s3 && !inputs.upload.pages) {
-    const repository = inputs.runRepository ?? inputs.repository;
-    await writeSite(merged.packagesDir, {
-      url: checkS3Settings(s3Settings(inputs, merged.packagesDir)).repositoryUrl,
-      urlName: "repository-url",
-      ...repository && { title: repository }
-    });
+  const reporter = actionReporter(renderSettings(inputs).workspace, record);
+  const { progress } = record;
+  const delivery = await deliverySettings(inputs, state2.cancelSignal(progress), reporter);
+  if (inputs.mode !== "merge" && !inputs.build) {
+    const rendered = await render(renderSettings(inputs), reporter);
+    setRecipeOutputs(rendered);
+    const { recipe, loaded } = rendered;
+    return renderSummary(recipe, [...loaded.diagnostics, ...recipe.diagnostics]);
   }
-  const bucket = inputs.upload.s3 ? await publishToS3(inputs, merged.packagesDir, void 0, reporter) : void 0;
-  const pushed = config ? await pushToInstellar(inputs, merged.packagesDir, config, reporter) : void 0;
-  await mergeSummary(merged, published, pushed, bucket);
-}
-function checkPushInputs(inputs) {
-  if (!inputs.upload.instellar || inputs.instellar.dryRun) return;
-  const missing = [
-    !inputs.instellar.authToken && "instellar-auth-token (or INSTELLAR_AUTH_TOKEN)",
-    !inputs.instellar.packageToken && "instellar-package-token (or INSTELLAR_PACKAGE_TOKEN)"
-  ].filter(Boolean);
-  if (missing.length)
-    throw new Error(`upload: instellar needs ${missing.join(" and ")}: pass the repository secrets`);
-}
-function checkS3Inputs(inputs) {
-  if (!inputs.upload.s3) return;
-  if (!inputs.s3.accessKeyId || !inputs.s3.secretAccessKey)
-    throw new Error(
-      "upload: s3 needs credentials: run aws-actions/configure-aws-credentials before this step (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), or pass s3-access-key-id and s3-secret-access-key"
-    );
-  checkS3Settings(s3Settings(inputs, ""));
-}
-function s3Settings(inputs, dir, stack) {
-  const { s3 } = inputs;
-  return {
-    dir,
-    ...stack && { stack },
-    bucket: s3.bucket ?? "",
-    ...s3.prefix && { prefix: s3.prefix },
-    ...s3.region && { region: s3.region },
-    ...s3.endpoint && { endpoint: s3.endpoint },
-    pathStyle: s3.pathStyle,
-    ...inputs.repositoryUrl && { repositoryUrl: inputs.repositoryUrl },
-    credentials: {
-      accessKeyId: s3.accessKeyId ?? "",
-      secretAccessKey: s3.secretAccessKey ?? "",
-      ...s3.sessionToken && { sessionToken: s3.sessionToken }
-    },
-    overwrite: s3.overwrite,
-    prune: s3.prune,
-    secrets: new Secrets(
-      (value) => setSecret(value),
-      [s3.accessKeyId, s3.secretAccessKey, s3.sessionToken]
-    ),
-    option: (name) => `the ${name} input`,
-    log: (line) => info(line)
-  };
-}
-async function publishToS3(inputs, dir, stack, reporter) {
-  const published = await reporter.group(
-    "Publish to S3",
-    () => stoppedOnCancel((signal) => publishS3({ ...s3Settings(inputs, dir, stack), signal }))
-  );
-  setS3Outputs(published);
-  return published;
-}
-function stoppedOnCancel(start) {
-  const cancel = new AbortController();
-  const running = start(cancel.signal);
-  state.onCancel(() => {
-    cancel.abort("the run was cancelled");
-    return running.then(
-      () => {
-      },
-      () => {
-      }
-    );
-  });
-  return running;
-}
-async function deploymentConfig(inputs, workspace, reporter) {
-  const file = resolve(workspace, inputs.config);
-  const loaded = await loadConfigFile(file);
-  reporter.diagnostics(loaded.diagnostics);
-  if (loaded.ok) return loaded.config;
-  const missing = loaded.diagnostics.some((d) => d.message.includes("file not found"));
-  throw new Error(
-    missing ? `upload: instellar reads kits, sizes, plans and page from ${inputs.config}, which is not in ${workspace}: add actions/checkout to this job` : `${inputs.config} has errors (see the annotations); nothing was deployed`
-  );
-}
-async function pushToInstellar(inputs, packagesDir, config, reporter) {
-  const { runPush } = await import("./chunks/deploy-ZONDUAVQ.js");
-  const { instellar } = inputs;
-  const pushed = await reporter.group(
-    instellar.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",
-    () => stoppedOnCancel(
-      (signal) => runPush({
-        packagesDir,
-        config,
-        repository: inputs.runRepository ?? inputs.repository ?? "",
-        hash: instellar.sha,
-        ref: instellar.ref,
-        ...inputs.stack && { stack: inputs.stack },
-        ...instellar.endpoint && { endpoint: instellar.endpoint },
-        ...instellar.authToken && { authToken: instellar.authToken },
-        ...instellar.packageToken && { packageToken: instellar.packageToken },
-        dryRun: instellar.dryRun,
-        tempDir: inputs.tempDir,
-        secrets: new Secrets(
-          (value) => setSecret(value),
-          [instellar.authToken, instellar.packageToken]
-        ),
-        log: (line) => info(line),
-        notice: (message) => notice(message),
-        signal
-      })
-    )
-  );
-  if (!instellar.dryRun) setPushedOutputs(pushed);
-  return pushed;
-}
-function publishSettings(inputs) {
-  const releaseTag = inputs.upload.release ? inputs.releaseTag : void 0;
-  if (inputs.upload.release && !releaseTag) {
-    throw new Error("upload: release needs a tag: push a tag, or set release-tag");
+  try {
+    if (inputs.mode === "merge") {
+      const merged = await merge(mergeSettings(inputs, delivery), reporter, progress);
+      await mergeSummary(merged, merged.delivered);
+    } else {
+      const settings = buildSettings(inputs, state2.recordLeftovers(), delivery, reporter);
+      const built = await build(settings, reporter, progress);
+      await buildSummary(built, built.delivered);
+    }
+  } finally {
+    setOutputs(progress);
   }
-  const pages = inputs.upload.pages ? pagesSettings(inputs) : void 0;
-  return {
-    artifact: inputs.upload.artifact,
-    ...releaseTag && { releaseTag },
-    ...pages && { pages },
-    ...inputs.artifactName && { artifactName: inputs.artifactName },
-    ...inputs.githubToken && { token: inputs.githubToken },
-    repository: inputs.runRepository ?? inputs.repository ?? "",
-    ...inputs.apiUrl && { apiUrl: inputs.apiUrl }
-  };
-}
-function pagesSettings(inputs) {
-  if (inputs.mode !== "merge")
-    throw new Error(
-      "upload: pages publishes the merged repository: use it in the merge job (mode: merge), which needs the build jobs"
-    );
-  const repository = inputs.runRepository ?? inputs.repository;
-  const url = inputs.repositoryUrl ?? defaultPagesUrl(repository ?? "");
-  if (!url)
-    throw new Error(
-      "upload: pages needs repository-url, or GITHUB_REPOSITORY (OWNER/NAME) for the github.io URL"
-    );
-  return {
-    url: siteUrl(url, "repository-url"),
-    tempDir: inputs.tempDir,
-    ...repository && { title: repository }
-  };
 }
 
 // src/action/post.ts
-async function cleanUp() {
+async function cleanUp(state2) {
   try {
-    await removeLeftovers(state.leftovers(), (line) => info(line));
+    await removeLeftovers(state2.leftovers(), (line) => info(line));
   } catch (error2) {
     warning(`cleanup: ${error2.message}`);
   }
 }
 
+// src/action/state.ts
+var STOP_WAIT_MS = 5e3;
+var RunState = class {
+  recorded = { containers: [], scratch: [], keyDir: "" };
+  /** Work in flight that a cancelled run stops before it goes (uploads, a push). */
+  stoppers = [];
+  get isPost() {
+    return getState("isPost") === "true";
+  }
+  markMainStarted() {
+    saveState("isPost", "true");
+  }
+  /** The build's hooks that record what to clean up, here and as state for the post step. */
+  recordLeftovers() {
+    return recordLeftovers(this.recorded, ({ containers, scratch, keyDir }) => {
+      saveState("containers", containers.join("\n"));
+      saveState("scratch", scratch.join("\n"));
+      saveState("keyDir", keyDir);
+    });
+  }
+  /**
+   * A signal a cancelled run aborts: the uploads in flight stop rather than being left open, and
+   * stopRunning waits for the delivery the pipeline has under way, if any, to settle.
+   */
+  cancelSignal(progress) {
+    const cancel = new AbortController();
+    this.stoppers.push(() => {
+      cancel.abort("the run was cancelled");
+      return (progress.delivering ?? Promise.resolve()).then(
+        () => {
+        },
+        () => {
+        }
+      );
+    });
+    return cancel.signal;
+  }
+  /** A cancelled main step: stops the work in flight, waiting a few seconds at most. */
+  async stopRunning() {
+    const waited = new Promise((resolve2) => setTimeout(resolve2, STOP_WAIT_MS).unref());
+    await Promise.race([Promise.allSettled(this.stoppers.map((stop) => stop())), waited]);
+  }
+  /** In the main step: what this process recorded. In the post step: what the main step saved. */
+  leftovers() {
+    const { containers, scratch, keyDir } = this.recorded;
+    if (containers.length || keyDir || scratch.length)
+      return { containers: [...containers], keyDir, scratch: [...scratch] };
+    return {
+      containers: getState("containers").split("\n").filter(Boolean),
+      keyDir: getState("keyDir"),
+      scratch: getState("scratch").split("\n").filter(Boolean)
+    };
+  }
+};
+
 // src/bin/action.ts
+var state = new RunState();
 if (state.isPost) {
-  await cleanUp();
+  await cleanUp(state);
 } else {
   for (const signal of ["SIGTERM", "SIGINT"]) {
     process.once(signal, () => {
       error(`cancelled (${signal}); cleaning up`);
-      void state.stopRunning().then(cleanUp).finally(() => process.exit(signal === "SIGTERM" ? 143 : 130));
+      void state.stopRunning().then(() => cleanUp(state)).finally(() => process.exit(signal === "SIGTERM" ? 143 : 130));
     });
   }
+  const record = newRunRecord();
   try {
-    await run();
+    await run(state, record);
   } catch (error2) {
     const message = error2 instanceof Error ? error2.message : String(error2);
     setFailed(message);
-    await failureSummary(message, runRecord).catch(
+    await failureSummary(message, record).catch(
       (failure) => warning(`the job summary was not written: ${String(failure)}`)
     );
   }

@@ -242,7 +242,7 @@ describe('the action in merge mode with upload: instellar (node dist/index.js)',
     )
     expect(ran.code).toBe(1)
     expect(ran.stdout).toContain(
-      '::error::upload: instellar needs the instellar-auth-token input (or INSTELLAR_AUTH_TOKEN) and the instellar-package-token input (or INSTELLAR_PACKAGE_TOKEN): pass the repository secrets',
+      '::error::push: the instellar-auth-token input (or INSTELLAR_AUTH_TOKEN) and the instellar-package-token input (or INSTELLAR_PACKAGE_TOKEN) must be set: pass the repository secrets',
     )
     expect(ran.stdout).not.toContain('::group::Download build artifacts')
   })

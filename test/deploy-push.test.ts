@@ -569,7 +569,7 @@ describe('faults', () => {
 
   it('missing tokens, SHA or ref fail before any call', async () => {
     await expect(runPush(settings({ packageToken: undefined }))).rejects.toThrow(
-      'push: INSTELLAR_PACKAGE_TOKEN must be set',
+      'push: the instellar-package-token input must be set',
     )
     await expect(runPush(settings({ hash: '' }))).rejects.toThrow('set WORKFLOW_SHA or GITHUB_SHA')
     await expect(runPush(settings({ ref: undefined }))).rejects.toThrow(

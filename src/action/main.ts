@@ -16,7 +16,7 @@ export async function run(state: RunState, record: RunRecord): Promise<void> {
   const inputs = getInputs()
   const reporter = actionReporter(renderSettings(inputs).workspace, record)
   const { progress } = record
-  const delivery = deliverySettings(inputs, state.cancelSignal(progress), reporter)
+  const delivery = await deliverySettings(inputs, state.cancelSignal(progress), reporter)
   if (inputs.mode !== 'merge' && !inputs.build) {
     // build: false: the recipe only, for workflows that run abuild themselves.
     const rendered = await pipeline.render(renderSettings(inputs), reporter)

@@ -6,7 +6,6 @@ import * as pipeline from '../pipeline/index.js'
 import { defaultPagesUrl, siteUrl, type PublishSettings } from '../publish/index.js'
 import { Secrets } from '../remote/index.js'
 import type { Reporter } from '../report/index.js'
-import { spellInput } from '../settings/index.js'
 import type { Inputs } from './inputs.js'
 
 /*
@@ -75,13 +74,14 @@ export function mergeSettings(
 }
 
 /** Where the packages go, as upload asks; every destination's settings checked now. */
-export function deliverySettings(
+export async function deliverySettings(
   inputs: Inputs,
   signal: AbortSignal,
   reporter: Reporter,
-): pipeline.DeliverySettings {
+): Promise<pipeline.DeliverySettings> {
   const publish = publishSettings(inputs)
   const deployment = inputs.upload.instellar ? deploymentSettings(inputs) : undefined
+  if (deployment) await pipeline.checkDeployment(deployment, reporter)
   const bucket = inputs.upload.s3 ? bucketSettings(inputs) : undefined
   if (bucket) pipeline.checkBucket(bucket, reporter)
   return {
@@ -161,18 +161,9 @@ function bucketSettings(inputs: Inputs): pipeline.BucketSettings {
   }
 }
 
-/** upload: instellar — the platform and its tokens, which are masked already. */
+/** upload: instellar — the platform and its tokens, which are masked already; checked by the push's own rules. */
 function deploymentSettings(inputs: Inputs): pipeline.DeploymentSettings {
   const { instellar } = inputs
-  if (!instellar.dryRun) {
-    const missing = (['instellar-auth-token', 'instellar-package-token'] as const).filter(
-      (key) => !(key === 'instellar-auth-token' ? instellar.authToken : instellar.packageToken),
-    )
-    if (missing.length)
-      throw new Error(
-        `upload: instellar needs ${missing.map(spellInput).join(' and ')}: pass the repository secrets`,
-      )
-  }
   return {
     repository: inputs.runRepository ?? inputs.repository ?? '',
     hash: instellar.sha,

@@ -8,7 +8,7 @@ import {
   readKeyFile,
   type SignatureChoice,
 } from '../signing/index.js'
-import { configLabel, formatDiagnostic, jsonSchema, loadConfigFile } from '../config/index.js'
+import { configLabel, formatDiagnostic, jsonSchema, readConfig } from '../config/index.js'
 import { buildCacheSettings, DirectoryBuildCache } from '../build-cache/index.js'
 import { DirectoryCache } from '../environment/index.js'
 import { formatBytes, type Reporter } from '../report/index.js'
@@ -261,12 +261,12 @@ async function push(values: Values, _operands: string[], { out, err }: Io): Prom
   const { workspace, configFile } = workspaceAndConfig(values)
   const concurrency = concurrencyOf(values, err)
   if (concurrency === null) return 2
-  const loaded = await loadConfigFile(configFile)
-  for (const d of loaded.diagnostics) err.write(`${formatDiagnostic(d)}\n`)
-  if (!loaded.ok) {
-    err.write(`pakman: push: ${configFile} has errors; nothing was deployed\n`)
-    return 1
-  }
+  const loaded = await readConfig(configFile, configFile, (list) => {
+    for (const d of list) err.write(`${formatDiagnostic(d)}\n`)
+  }).catch((error: unknown) => {
+    err.write(`pakman: push: ${(error as Error).message}; nothing was deployed\n`)
+  })
+  if (!loaded) return 1
   const { runPush } = await import('../deploy/index.js')
   const authToken = fromEnvironment('instellar-auth-token')
   const packageToken = fromEnvironment('instellar-package-token')

@@ -29,7 +29,7 @@ export {
 } from '../remote/index.js'
 export { S3Storage, type Storage } from './storage.js'
 export { writeArchive } from './archive.js'
-export type { DeploymentConfig, PushSettings } from './settings.js'
+export { checkPushSettings, type DeploymentConfig, type PushSettings } from './settings.js'
 
 /** Checks the settings, collects the files and pushes (or, with dryRun, prints what it would do). */
 export async function runPush(settings: PushSettings): Promise<Pushed> {

@@ -51,6 +51,8 @@ export interface CheckedPushSettings {
 
 /** Refuses settings no push could succeed with, before any file is read. */
 export function checkPushSettings(settings: PushSettings): CheckedPushSettings {
+  // A dry run sends nothing, so it needs no token; the tokens first, the most likely omission.
+  if (!settings.dryRun) checkTokens(settings)
   const repository = parseRepository(settings.repository)
   if (!repository)
     throw new PushError(
@@ -68,19 +70,16 @@ export function checkPushSettings(settings: PushSettings): CheckedPushSettings {
   const endpoint = settings.endpoint?.trim() || DEFAULT_ENDPOINT
   if (!/^https?:\/\/[^/]/.test(endpoint))
     throw new PushError('push', `the endpoint ${JSON.stringify(endpoint)} is not an http(s) URL`)
-  // A dry run sends nothing, so it needs no token.
-  if (!settings.dryRun) checkTokens(settings)
   return { repository, hash, ref, endpoint }
 }
 
 function checkTokens(settings: PushSettings): void {
-  const missing = [
-    !settings.authToken && 'INSTELLAR_AUTH_TOKEN',
-    !settings.packageToken && 'INSTELLAR_PACKAGE_TOKEN',
-  ].filter(Boolean)
+  const missing = (['instellar-auth-token', 'instellar-package-token'] as const).filter((key) =>
+    key === 'instellar-auth-token' ? !settings.authToken : !settings.packageToken,
+  )
   if (missing.length)
     throw new PushError(
       'push',
-      `${missing.join(' and ')} must be set (repository secrets, passed as inputs or in env)`,
+      `${missing.map(settings.reporter.option).join(' and ')} must be set: pass the repository secrets`,
     )
 }

@@ -121,6 +121,15 @@ export async function deliverMerge(
   return delivered
 }
 
+/** Fails before anything is built when the deployment's settings are wrong: the push's own check. */
+export async function checkDeployment(
+  settings: DeploymentSettings,
+  reporter: Reporter,
+): Promise<void> {
+  const { checkPushSettings } = await import('../deploy/index.js')
+  checkPushSettings({ ...settings, packagesDir: '', config: {}, reporter })
+}
+
 /** Fails before anything is built when the bucket's settings are wrong. */
 export function checkBucket(settings: BucketSettings, reporter: Reporter): void {
   checkS3Settings(bucketSettings(settings, '', reporter))

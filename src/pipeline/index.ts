@@ -14,6 +14,7 @@ export {
 } from './build.js'
 export {
   checkBucket,
+  checkDeployment,
   type BucketSettings,
   type Delivered,
   type DeliverySettings,

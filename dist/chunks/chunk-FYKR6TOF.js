@@ -9,9 +9,11 @@ import {
   buildIdentity,
   byPosition,
   checkPaths,
+  checkS3Settings,
   checkSignatures,
   claimOutputDir,
   configLabel,
+  defaultArtifactName,
   defaultKeyName,
   dependencyName,
   downloadBuildArtifacts,
@@ -28,6 +30,10 @@ import {
   parseRepository,
   planRecipe,
   prepareSigningKey,
+  publicKeyFileName,
+  publish,
+  publishDirectory,
+  publishS3,
   readConfig,
   readHead,
   readIndex,
@@ -45,120 +51,488 @@ import {
   stackSlug,
   stageOutput,
   trustedKeys,
-  word
-} from "./chunk-JDDSDB2B.js";
+  word,
+  writeSite,
+  writeSubjectChecksums
+} from "./chunk-5NCDI3TO.js";
 
 // src/github/context.ts
 function runEnvironment(env = process.env) {
   return {
     repository: env.GITHUB_REPOSITORY,
-    workspace: env.GITHUB_WORKSPACE,
     runNumber: env.GITHUB_RUN_NUMBER,
     ref: env.GITHUB_REF,
-    sha: env.GITHUB_SHA,
-    workflowRef: env.WORKFLOW_REF,
-    workflowSha: env.WORKFLOW_SHA,
-    token: env.GITHUB_TOKEN,
     apiUrl: env.GITHUB_API_URL,
     stepSummary: env.GITHUB_STEP_SUMMARY,
     runnerTemp: env.RUNNER_TEMP,
     sourceDateEpoch: env.SOURCE_DATE_EPOCH,
     abuildPrivateKey: env.ABUILD_PRIVATE_KEY,
     abuildPublicKey: env.ABUILD_PUBLIC_KEY,
-    instellarAuthToken: env.INSTELLAR_AUTH_TOKEN,
-    instellarPackageToken: env.INSTELLAR_PACKAGE_TOKEN,
-    instellarEndpoint: env.INSTELLAR_ENDPOINT,
-    awsAccessKeyId: env.AWS_ACCESS_KEY_ID,
-    awsSecretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-    awsSessionToken: env.AWS_SESSION_TOKEN,
-    awsRegion: env.AWS_REGION || env.AWS_DEFAULT_REGION,
     docker: env.PAKMAN_DOCKER,
     cacheHome: env.XDG_CACHE_HOME
   };
 }
 
-// src/environment/cache.ts
-import { randomBytes } from "node:crypto";
-import { copyFile, mkdir, rename, stat } from "node:fs/promises";
-import { homedir, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-function localCacheDir() {
-  return join(runEnvironment().cacheHome ?? join(homedir(), ".cache"), "pakman");
-}
-var DirectoryCache = class {
-  constructor(dir = localCacheDir()) {
-    this.dir = dir;
-    this.description = `directory ${dir}`;
-  }
-  dir;
-  description;
-  /** A path of its own for each run, so builds running at once on one machine never share it. */
-  archivePath() {
-    return join(tmpdir(), `pakman-environment-${randomBytes(6).toString("hex")}.tar.zst`);
-  }
-  async restore(key, file) {
-    const entry = this.entry(key);
-    try {
-      await stat(entry);
-    } catch {
-      return { hit: false };
+// src/settings/table.ts
+var RENDERS = ["check", "bootstrap", "build"];
+var SETTINGS = {
+  config: {
+    input: "Path of the config file, relative to the workspace.",
+    default: "instellar.yml",
+    flag: {
+      name: "config",
+      value: "FILE",
+      help: "the config file (default: instellar.yml in the workspace)",
+      commands: [...RENDERS, "push"]
     }
-    await mkdir(dirname(file), { recursive: true });
-    await copyFile(entry, file);
-    return { hit: true };
-  }
-  async save(key, file) {
-    await mkdir(this.dir, { recursive: true, mode: 448 });
-    const entry = this.entry(key);
-    const partial = `${entry}.partial-${process.pid}`;
-    await copyFile(file, partial);
-    await rename(partial, entry);
-    return { saved: true, bytes: (await stat(entry)).size };
-  }
-  entry(key) {
-    return join(this.dir, `${key}.tar.zst`);
+  },
+  workspace: {
+    input: "The checked-out repository. Defaults to GITHUB_WORKSPACE.",
+    env: ["GITHUB_WORKSPACE"],
+    flag: {
+      name: "workspace",
+      value: "DIR",
+      help: "the application repository (default: GITHUB_WORKSPACE, else the current directory)",
+      commands: [...RENDERS, "push"]
+    }
+  },
+  repository: {
+    input: "OWNER/NAME the package is named after. Defaults to the repository running the workflow.",
+    flag: {
+      name: "repository",
+      value: "OWNER/NAME",
+      help: "the package is named after NAME (default: GITHUB_REPOSITORY, else the origin remote)",
+      commands: [...RENDERS, "push"]
+    }
+  },
+  version: {
+    input: "Package version (a leading v is dropped). Defaults to the first field of `git describe --tags --always`, or 0.0.0.",
+    flag: {
+      name: "pkgver",
+      value: "VERSION",
+      help: "package version, a leading v dropped (default: git describe --tags --always)",
+      commands: RENDERS
+    }
+  },
+  "build-number": {
+    input: "Package release (pkgrel). Defaults to the workflow's run number.",
+    flag: {
+      name: "build",
+      value: "N",
+      help: "build number, pkgrel (default: GITHUB_RUN_NUMBER, else 0)",
+      commands: RENDERS
+    }
+  },
+  build: {
+    input: "false renders the recipe only, without building packages.",
+    default: "true"
+  },
+  stack: {
+    input: "Alpine stack such as alpine/3.20 or alpine/edge; overrides instellar.yml (for matrix jobs).",
+    flag: {
+      name: "stack",
+      value: "alpine/3.N",
+      help: "overrides stack: in the config; publish: the stack a build's output goes under when it has no pakman.json",
+      commands: ["build", "push", "publish"]
+    }
+  },
+  image: {
+    input: "Base image instead of alpine:<version> (a mirror, a private registry, or a prepared image with abuild and the dependencies).",
+    flag: {
+      name: "image",
+      value: "REF",
+      help: "base image instead of alpine:<N>",
+      commands: ["build"]
+    }
+  },
+  arch: {
+    input: "Alpine architecture to build (x86_64, aarch64, \u2026). Defaults to the runner's. Others need QEMU (docker/setup-qemu-action).",
+    flag: {
+      name: "arch",
+      value: "ARCH",
+      help: "Alpine architecture (default: this machine's)",
+      commands: ["build"]
+    }
+  },
+  "packages-dir": {
+    input: "Where packages are written, in abuild's layout (<repo>/<arch>/*.apk and APKINDEX.tar.gz). Must be new, empty, or written by PAKman before (it holds .pakman-output); its contents are replaced only after a build that succeeded. Defaults to ~/packages.",
+    flag: {
+      name: "packages-dir",
+      value: "DIR",
+      help: "output directory (default: <workspace>/.pakman/packages); one holding files PAKman did not write is refused",
+      commands: ["build", "push"]
+    }
+  },
+  "signing-key": {
+    input: "PEM RSA private key that signs the packages and the index; pass a secret. Without one, a throwaway key is made (with a warning). ABUILD_PRIVATE_KEY in the environment works too.",
+    secret: true,
+    flag: {
+      name: "signing-key",
+      value: "FILE",
+      help: "PEM RSA private key (default: a throwaway key, with a warning)",
+      commands: ["build"]
+    }
+  },
+  "signing-key-name": {
+    input: "Key name; packages refer to <name>.rsa.pub. Defaults to <owner>-<repo> as slugs, as the original PAKman named it; a throwaway key (no signing-key) is named <owner>-<repo>-throwaway-<fingerprint> unless this is set.",
+    flag: {
+      name: "signing-key-name",
+      value: "NAME",
+      help: "packages refer to NAME.rsa.pub (default: <owner>-<repo>; a throwaway key: <owner>-<repo>-throwaway-<fingerprint>)",
+      commands: ["build"]
+    }
+  },
+  signature: {
+    input: "The signatures on packages and indexes. rsa (RSA/SHA-1) is what abuild writes and every apk reads; rsa256 signs with RSA/SHA-256 instead; both writes an RSA256 and an RSA signature, RSA256 first. PAKman re-signs on the runner for rsa256 and both, on every stack. A merge signs its indexes as the build jobs did.",
+    default: "rsa",
+    flag: {
+      name: "signature",
+      value: "rsa|rsa256|both",
+      help: "the signatures on packages and indexes: rsa (RSA/SHA-1, the default, what every apk reads), rsa256 (RSA/SHA-256), both (RSA256 first, then RSA)",
+      commands: ["build"]
+    }
+  },
+  cache: {
+    input: "Cache the build environment image with the Actions cache.",
+    default: "true",
+    flag: {
+      name: "no-cache",
+      negates: true,
+      help: "do not keep the build environment in ~/.cache/pakman",
+      commands: ["build"]
+    }
+  },
+  "build-cache": {
+    input: "Keep the build command's dependency caches (npm, yarn, pnpm, Bundler, Hex and Mix, Go, Cargo, pip, Composer, ccache and more, under the build user's home; never its credentials) in the Actions cache, keyed by the stack, architecture, dependencies and lockfiles. false touches no cache.",
+    default: "true",
+    flag: {
+      name: "no-build-cache",
+      negates: true,
+      help: "do not keep the build command's dependency caches in ~/.cache/pakman/build",
+      commands: ["build"]
+    }
+  },
+  "build-cache-paths": {
+    input: "In-tree paths to keep as well, relative to the workspace (one per line or comma-separated), such as _build, deps, node_modules, vendor/bundle, tmp/cache/assets - restored into the source before build.command (where the checkout has none), saved after it.",
+    flag: {
+      name: "build-cache-path",
+      value: "PATH",
+      multiple: true,
+      help: "an in-tree path to keep between builds as well (_build, deps, node_modules); repeat for more",
+      commands: ["build"]
+    }
+  },
+  "build-cache-limit": {
+    input: "An entry larger than this (such as 4G or 500M) is not saved, with a notice.",
+    default: "4G",
+    flag: {
+      name: "build-cache-limit",
+      value: "SIZE",
+      help: "a build cache entry larger than this is not saved (default: 4G)",
+      commands: ["build"]
+    }
+  },
+  sbom: {
+    input: "An SPDX 2.3 SBOM in every package (/var/lib/db/sbom/<package>-<version>.spdx.json) listing its files with their checksums, its runtime dependencies and the application's dependencies from the lockfiles, and a copy beside each package. false builds packages without one.",
+    default: "true",
+    flag: {
+      name: "no-sbom",
+      negates: true,
+      help: "no SPDX SBOM in the packages (default: one in each, at /var/lib/db/sbom/)",
+      commands: RENDERS
+    }
+  },
+  verify: {
+    input: "false skips the install test (apk add in a clean container). Signatures, checksums and the index are always verified.",
+    default: "true",
+    flag: {
+      name: "no-install-test",
+      negates: true,
+      help: "skip installing the main package in a clean container",
+      commands: ["build"]
+    }
+  },
+  upload: {
+    input: "Where the packages go - artifact, release, instellar, pages, s3, none, or a comma list such as artifact,instellar. release needs a tag (a tag push, or release-tag). instellar deploys to Instellar/OpsMaru as the original's pakman push did (in merge mode, or in a single build job) and needs the two instellar tokens. pages (merge mode) writes a front page (index.html, README.md) into the repository and uploads it as the github-pages artifact for actions/deploy-pages. s3 publishes the signed repository to an S3-compatible bucket (s3-bucket) for apk to install from, with a front page in merge mode.",
+    default: "artifact"
+  },
+  "repository-url": {
+    input: "The public URL the repository is served at, for its front page's install lines and the repository-url output. Defaults, for upload pages, to https://<owner>.github.io/<repo>/, for upload s3 to the bucket's own URL; set it for a custom domain or a CDN.",
+    flag: {
+      name: "repository-url",
+      value: "URL",
+      help: "where users fetch the repository, a CDN or custom domain (default: the bucket's own URL)",
+      commands: ["publish"]
+    }
+  },
+  "artifact-name": {
+    input: "Artifact name. Defaults to <package>-<stack>-<arch>, unique across a matrix."
+  },
+  "release-tag": {
+    input: "Tag whose release gets the packages, the index and the public key. Defaults to the pushed tag."
+  },
+  "github-token": {
+    input: "Token for the release API (needs contents write).",
+    default: "${{ github.token }}",
+    env: ["GITHUB_TOKEN"]
+  },
+  "instellar-auth-token": {
+    input: "For upload instellar - the INSTELLAR_AUTH_TOKEN secret, traded for a session token. INSTELLAR_AUTH_TOKEN in the environment works too. Masked in the log.",
+    env: ["INSTELLAR_AUTH_TOKEN"],
+    secret: true
+  },
+  "instellar-package-token": {
+    input: "For upload instellar - the INSTELLAR_PACKAGE_TOKEN secret, sent with every platform call. INSTELLAR_PACKAGE_TOKEN in the environment works too. Masked in the log.",
+    env: ["INSTELLAR_PACKAGE_TOKEN"],
+    secret: true
+  },
+  "instellar-endpoint": {
+    input: "The platform's URL. Defaults to INSTELLAR_ENDPOINT, else https://opsmaru.com.",
+    env: ["INSTELLAR_ENDPOINT"],
+    flag: {
+      name: "endpoint",
+      value: "URL",
+      help: "the platform (default: INSTELLAR_ENDPOINT, else https://opsmaru.com)",
+      commands: ["push"]
+    }
+  },
+  "workflow-sha": {
+    input: "The commit to deploy. Defaults to WORKFLOW_SHA, else GITHUB_SHA.",
+    env: ["WORKFLOW_SHA", "GITHUB_SHA"],
+    emptyEnvIsValue: true,
+    flag: {
+      name: "sha",
+      value: "SHA",
+      help: "the commit to deploy (default: WORKFLOW_SHA, else GITHUB_SHA)",
+      commands: ["push"]
+    }
+  },
+  "workflow-ref": {
+    input: "The ref the deployment is for. Defaults to WORKFLOW_REF, else GITHUB_REF.",
+    env: ["WORKFLOW_REF", "GITHUB_REF"],
+    emptyEnvIsValue: true,
+    flag: {
+      name: "ref",
+      value: "REF",
+      help: "the ref the deployment is for (default: WORKFLOW_REF, else GITHUB_REF)",
+      commands: ["push"]
+    }
+  },
+  "instellar-dry-run": {
+    input: "true prints every platform and storage call upload instellar would make, and makes none.",
+    default: "false",
+    flag: {
+      name: "dry-run",
+      help: "print every call it would make, and make none",
+      commands: ["push"]
+    }
+  },
+  "s3-bucket": {
+    input: "For upload s3 - the bucket the repository goes to (AWS S3, Cloudflare R2, MinIO, Backblaze B2, GCS).",
+    flag: {
+      name: "bucket",
+      value: "NAME",
+      help: "the bucket to publish the repository to",
+      commands: ["publish"]
+    }
+  },
+  "s3-prefix": {
+    input: "For upload s3 - a folder in the bucket the repository goes under; <prefix>/<stack>/<repo>/<arch>/ and <prefix>/<key-name>.rsa.pub. Defaults to the top.",
+    flag: {
+      name: "prefix",
+      value: "PATH",
+      help: "a folder in the bucket the repository goes under (default: the top)",
+      commands: ["publish"]
+    }
+  },
+  "s3-region": {
+    input: "For upload s3 - the bucket's region. Defaults to AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1.",
+    env: ["AWS_REGION", "AWS_DEFAULT_REGION"],
+    flag: {
+      name: "region",
+      value: "REGION",
+      help: "the bucket's region (default: AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1)",
+      commands: ["publish"]
+    }
+  },
+  "s3-endpoint": {
+    input: "For upload s3 - the S3 API of a store other than AWS, such as https://<account>.r2.cloudflarestorage.com. Defaults to https://s3.<region>.amazonaws.com.",
+    flag: {
+      name: "endpoint",
+      value: "URL",
+      help: "the S3 API of a store other than AWS (R2, MinIO, Backblaze, GCS), e.g. https://<account>.r2.cloudflarestorage.com",
+      commands: ["publish"]
+    }
+  },
+  "s3-path-style": {
+    input: "For upload s3 - true addresses the bucket as <endpoint>/<bucket>/ (MinIO, most self-hosted stores) instead of <bucket>.<endpoint host>/.",
+    default: "false",
+    flag: {
+      name: "path-style",
+      help: "address the bucket as <endpoint>/<bucket>/ (MinIO, most self-hosted stores) instead of <bucket>.<endpoint host>/",
+      commands: ["publish"]
+    }
+  },
+  "s3-access-key-id": {
+    input: "For upload s3 - the access key. Defaults to AWS_ACCESS_KEY_ID, as aws-actions/configure-aws-credentials sets it. Masked in the log.",
+    env: ["AWS_ACCESS_KEY_ID"],
+    secret: true
+  },
+  "s3-secret-access-key": {
+    input: "For upload s3 - the secret key. Defaults to AWS_SECRET_ACCESS_KEY. Masked in the log.",
+    env: ["AWS_SECRET_ACCESS_KEY"],
+    secret: true
+  },
+  "s3-session-token": {
+    input: "For upload s3 - a temporary credential's session token. Defaults to AWS_SESSION_TOKEN. Masked in the log.",
+    env: ["AWS_SESSION_TOKEN"],
+    secret: true
+  },
+  "s3-overwrite": {
+    input: "For upload s3 - true replaces packages the bucket holds with other bytes under the same name; by default they are refused and nothing is uploaded, since a version must not change under its name.",
+    default: "false",
+    flag: {
+      name: "overwrite",
+      help: "replace packages that are in the bucket already with other bytes (default: refuse, a version must not change under its name)",
+      commands: ["publish"]
+    }
+  },
+  "s3-prune": {
+    input: "For upload s3 - true deletes the packages no index lists any more, in the directories published. Nothing is deleted otherwise.",
+    default: "false",
+    flag: {
+      name: "prune",
+      help: "delete packages no index lists any more, in the directories published (default: delete nothing)",
+      commands: ["publish"]
+    }
+  },
+  mode: {
+    input: "build (default), or merge - in a job that needs the build jobs - to assemble one repository <stack>/<repo>/<arch>/ from this run's package artifacts, with indexes signed by signing-key.",
+    default: "build"
+  },
+  // The CLI's own: the action has no input for these.
+  concurrency: {
+    flag: {
+      name: "concurrency",
+      value: "N",
+      help: "files uploaded at once (default: 2 for push, 4 for publish)",
+      commands: ["push", "publish"]
+    }
+  },
+  "trusted-key": {
+    flag: {
+      name: "key",
+      value: "NAME.rsa.pub",
+      multiple: true,
+      help: "a public key to trust (its file name is its name); repeat for more",
+      commands: ["verify"]
+    }
+  },
+  components: {
+    flag: {
+      name: "components",
+      help: "one line per dependency instead of the document: package, CONTAINS or DEPENDS_ON, name, version, purl",
+      commands: ["sbom"]
+    }
+  },
+  "site-url": {
+    flag: {
+      name: "url",
+      value: "URL",
+      help: "the public URL the directory is served at, as the install lines give it (https://owner.github.io/repo/)",
+      commands: ["site"]
+    }
+  },
+  "site-title": {
+    flag: {
+      name: "title",
+      value: "TEXT",
+      help: "the heading of the page (default: Alpine Linux packages)",
+      commands: ["site"]
+    }
   }
 };
-var ActionsCache = class {
-  description = "GitHub Actions cache";
-  /** Always the same: @actions/cache versions entries by the exact paths given. */
-  archivePath() {
-    return join(tmpdir(), "pakman-environment.tar.zst");
-  }
-  async restore(key, file) {
-    const restored = await restoreFromActionsCache(file, key);
-    return { hit: restored.matched === key, ...restored.reason && { reason: restored.reason } };
-  }
-  async save(key, file) {
-    const saved = await saveToActionsCache(file, key);
-    return saved.saved ? { saved: true, bytes: (await stat(file)).size } : saved;
-  }
-};
-async function restoreFromActionsCache(path, key, restoreKeys = []) {
-  const cache = await import("./cache-6UCWGP7F.js");
-  if (!cache.isFeatureAvailable()) return {};
-  try {
-    const matched = await cache.restoreCache([path], key, restoreKeys);
-    return matched ? { matched } : {};
-  } catch (error) {
-    return { reason: error.message };
-  }
+
+// src/settings/index.ts
+var DEFAULT_CONFIG = SETTINGS.config.default;
+function settingOf(key) {
+  return SETTINGS[key];
 }
-async function saveToActionsCache(path, key) {
-  const cache = await import("./cache-6UCWGP7F.js");
-  if (!cache.isFeatureAvailable())
-    return { saved: false, reason: "the Actions cache service is not available to this job" };
-  try {
-    const id = await cache.saveCache([path], key);
-    return id === -1 ? { saved: false, reason: "the cache service did not accept the entry (see the log above)" } : { saved: true };
-  } catch (error) {
-    return { saved: false, reason: error.message };
+var SETTING_KEYS = Object.keys(SETTINGS);
+function fromEnvironment(key, env = process.env) {
+  const setting = settingOf(key);
+  for (const name of setting.env ?? []) {
+    const value = env[name];
+    if (value === void 0) continue;
+    if (value !== "" || setting.emptyEnvIsValue) return value;
   }
+  return void 0;
+}
+function settingsOf(command) {
+  return SETTING_KEYS.filter((key) => settingOf(key).flag?.commands.includes(command));
+}
+function flagOf(key) {
+  const flag = settingOf(key).flag;
+  if (!flag) throw new Error(`${key} has no command-line flag`);
+  return flag;
+}
+function spellFlag(key) {
+  const flag = flagOf(key);
+  return flag.value ? `--${flag.name} ${flag.value}` : `--${flag.name}`;
+}
+function spellInput(key) {
+  const variable = settingOf(key).env?.[0];
+  return `the ${key} input${variable ? ` (or ${variable})` : ""}`;
 }
 
-// src/environment/index.ts
-import { createHash } from "node:crypto";
-import { rm as rm2 } from "node:fs/promises";
+// src/pipeline/render.ts
+async function check(settings, option) {
+  const loaded = await loadConfigFile(settings.configFile);
+  if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics };
+  const context = await resolveContext(contextOptions(settings, option));
+  const planned = await planRecipe(settings.workspace, loaded, context);
+  const diagnostics = [...loaded.diagnostics, ...planned.diagnostics].sort(byPosition);
+  return { ok: !hasErrors(diagnostics), diagnostics };
+}
+async function render(settings, reporter) {
+  const label = configLabel(settings.workspace, settings.configFile);
+  const loaded = await reporter.group(
+    `Read ${label}`,
+    () => readConfig(settings.configFile, label, (list2) => reporter.diagnostics(list2))
+  );
+  const written = await reporter.group(
+    "Render the recipe",
+    () => renderRecipeStage(
+      loaded,
+      {
+        ...contextOptions(settings, reporter.option),
+        configLabel: label,
+        ...settings.arch && { arch: settings.arch }
+      },
+      reporter
+    )
+  );
+  return { configLabel: label, loaded, recipe: written.recipe, recipeDir: written.dir };
+}
+function contextOptions(settings, option) {
+  return {
+    workspace: settings.workspace,
+    ...settings.repository && { repository: settings.repository },
+    ...settings.version && { version: settings.version },
+    ...settings.build && { build: settings.build },
+    run: runEnvironment(),
+    option,
+    ...settings.sbom === false && { sbom: false }
+  };
+}
+
+// src/pipeline/build.ts
+import { readFile as readFile4, stat as stat4 } from "node:fs/promises";
+import { freemem } from "node:os";
+import { join as join10 } from "node:path";
+
+// src/abuild/index.ts
+import { join as join7 } from "node:path";
 
 // src/container/docker.ts
 import { spawn } from "node:child_process";
@@ -367,18 +741,18 @@ async function settlePiped(stages, pipes) {
   if (first) throw first.error;
 }
 function exitCode(child) {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve2, reject) => {
     child.on("error", reject);
-    child.on("close", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    child.on("close", (code, signal) => resolve2(code ?? (signal ? 128 : 1)));
   });
 }
 function collect(stream) {
-  return new Promise((resolve) => {
+  return new Promise((resolve2) => {
     let text = "";
     stream.setEncoding("utf8");
     stream.on("data", (chunk) => text += chunk);
-    stream.on("end", () => resolve(text));
-    stream.on("error", () => resolve(text));
+    stream.on("end", () => resolve2(text));
+    stream.on("error", () => resolve2(text));
   });
 }
 function lastLine(text) {
@@ -386,20 +760,20 @@ function lastLine(text) {
 }
 
 // src/container/script.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir as tmpdir2 } from "node:os";
-import { join as join2 } from "node:path";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 var SCRIPT_DIR = "/pakman/scripts";
 async function runScript(context, run, then) {
-  const dir = await mkdtemp(join2(tmpdir2(), `${run.prefix}-`));
-  const name = `${run.prefix}-${randomBytes2(6).toString("hex")}`;
+  const dir = await mkdtemp(join(tmpdir(), `${run.prefix}-`));
+  const name = `${run.prefix}-${randomBytes(6).toString("hex")}`;
   const tail = [];
   let removed = false;
   try {
-    await writeFile(join2(dir, "script.sh"), run.script, { mode: 493 });
+    await writeFile(join(dir, "script.sh"), run.script, { mode: 493 });
     for (const [file, content] of Object.entries(run.files ?? {}))
-      await writeFile(join2(dir, file), content, { mode: 420 });
+      await writeFile(join(dir, file), content, { mode: 420 });
     context.onContainer?.(name, dir);
     const spec = {
       image: run.image,
@@ -428,6 +802,48 @@ async function runScript(context, run, then) {
   }
 }
 
+// src/build-cache/index.ts
+import { lstat, mkdir as mkdir3, readdir as readdir2, rm as rm4 } from "node:fs/promises";
+import { join as join5 } from "node:path";
+
+// src/build-cache/key.ts
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join as join2 } from "node:path";
+var BUILD_CACHE_VERSION = 1;
+async function buildCacheKey(request) {
+  const builds = digest(
+    JSON.stringify({
+      version: BUILD_CACHE_VERSION,
+      packages: [...new Set(request.packages)].sort(),
+      package: request.packageName,
+      paths: [...request.sourcePaths].sort()
+    })
+  ).slice(0, 12);
+  const lockfiles = await findLockfiles(request.workspace, new Set(request.sourcePaths));
+  const hash = createHash("sha256");
+  for (const file of lockfiles) {
+    hash.update(`${file}\0${digest(await readFile(join2(request.workspace, file)))}
+`);
+  }
+  const restorePrefix = `pakman-build-${request.label}-${builds}-`;
+  return { key: restorePrefix + hash.digest("hex").slice(0, 16), restorePrefix, lockfiles };
+}
+function digest(data) {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+// src/build-cache/store.ts
+import { execFile } from "node:child_process";
+import { mkdir as mkdir2, mkdtemp as mkdtemp2, readdir, rename as rename2, rm as rm3, stat as stat2 } from "node:fs/promises";
+import { tmpdir as tmpdir3 } from "node:os";
+import { join as join4 } from "node:path";
+import { promisify } from "node:util";
+
+// src/environment/index.ts
+import { createHash as createHash2 } from "node:crypto";
+import { rm as rm2 } from "node:fs/promises";
+
 // src/environment/script.ts
 function environmentScript(packages) {
   return fileText(sh`
@@ -453,8 +869,87 @@ apk add --no-cache $missing
 `);
 }
 
+// src/environment/cache.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { copyFile, mkdir, rename, stat } from "node:fs/promises";
+import { homedir, tmpdir as tmpdir2 } from "node:os";
+import { dirname, join as join3 } from "node:path";
+function localCacheDir() {
+  return join3(runEnvironment().cacheHome ?? join3(homedir(), ".cache"), "pakman");
+}
+var DirectoryCache = class {
+  constructor(dir = localCacheDir()) {
+    this.dir = dir;
+    this.description = `directory ${dir}`;
+  }
+  dir;
+  description;
+  /** A path of its own for each run, so builds running at once on one machine never share it. */
+  archivePath() {
+    return join3(tmpdir2(), `pakman-environment-${randomBytes2(6).toString("hex")}.tar.zst`);
+  }
+  async restore(key, file) {
+    const entry = this.entry(key);
+    try {
+      await stat(entry);
+    } catch {
+      return { hit: false };
+    }
+    await mkdir(dirname(file), { recursive: true });
+    await copyFile(entry, file);
+    return { hit: true };
+  }
+  async save(key, file) {
+    await mkdir(this.dir, { recursive: true, mode: 448 });
+    const entry = this.entry(key);
+    const partial = `${entry}.partial-${process.pid}`;
+    await copyFile(file, partial);
+    await rename(partial, entry);
+    return { saved: true, bytes: (await stat(entry)).size };
+  }
+  entry(key) {
+    return join3(this.dir, `${key}.tar.zst`);
+  }
+};
+var ActionsCache = class {
+  description = "GitHub Actions cache";
+  /** Always the same: @actions/cache versions entries by the exact paths given. */
+  archivePath() {
+    return join3(tmpdir2(), "pakman-environment.tar.zst");
+  }
+  async restore(key, file) {
+    const restored = await restoreFromActionsCache(file, key);
+    return { hit: restored.matched === key, ...restored.reason && { reason: restored.reason } };
+  }
+  async save(key, file) {
+    const saved = await saveToActionsCache(file, key);
+    return saved.saved ? { saved: true, bytes: (await stat(file)).size } : saved;
+  }
+};
+async function restoreFromActionsCache(path, key, restoreKeys = []) {
+  const cache = await import("./cache-6UCWGP7F.js");
+  if (!cache.isFeatureAvailable()) return {};
+  try {
+    const matched = await cache.restoreCache([path], key, restoreKeys);
+    return matched ? { matched } : {};
+  } catch (error) {
+    return { reason: error.message };
+  }
+}
+async function saveToActionsCache(path, key) {
+  const cache = await import("./cache-6UCWGP7F.js");
+  if (!cache.isFeatureAvailable())
+    return { saved: false, reason: "the Actions cache service is not available to this job" };
+  try {
+    const id = await cache.saveCache([path], key);
+    return id === -1 ? { saved: false, reason: "the cache service did not accept the entry (see the log above)" } : { saved: true };
+  } catch (error) {
+    return { saved: false, reason: error.message };
+  }
+}
+
 // src/environment/arch.ts
-import { readFile } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 var PLATFORMS = {
   x86_64: { platform: "linux/amd64", qemu: "qemu-x86_64" },
   x86: { platform: "linux/386", qemu: "qemu-i386" },
@@ -488,7 +983,7 @@ async function planArchitecture(arch, host = hostArchitecture(), binfmtDir = "/p
   const { platform, qemu } = PLATFORMS[arch];
   const native = arch === host || host === "x86_64" && arch === "x86" || host === "aarch64" && arch === "armv7";
   if (native) return { arch, platform, emulated: false };
-  const registered = await readFile(`${binfmtDir}/${qemu}`, "utf8").then(
+  const registered = await readFile2(`${binfmtDir}/${qemu}`, "utf8").then(
     (entry) => !entry.startsWith("disabled"),
     () => false
   );
@@ -540,7 +1035,7 @@ function environmentPackages(packages) {
   return [.../* @__PURE__ */ new Set([...BASE_PACKAGES, ...packages])].sort();
 }
 function environmentKey(baseImageId, packages, label) {
-  const digest2 = createHash("sha256").update(
+  const digest2 = createHash2("sha256").update(
     JSON.stringify({
       base: baseImageId,
       packages: environmentPackages(packages),
@@ -553,16 +1048,16 @@ function environmentImage(key) {
   return `pakman/environment:${key.slice(-24)}`;
 }
 async function prepareEnvironment(request) {
-  const { docker, log, warn } = request;
+  const { docker, reporter } = request;
   let baseId = await docker.imageId(request.baseImage);
   if (!baseId) {
-    log(`pulling ${request.baseImage}`);
+    reporter.info(`pulling ${request.baseImage}`);
     try {
       await docker.pull(request.baseImage, request.platform);
     } catch (error) {
       throw new Error(
         `cannot pull the base image ${request.baseImage}: ${error.message.trim()}
-Give an image this machine can reach or already has with ${request.imageOption ?? "the image setting"} (a mirror, a private registry, a prepared image)`,
+Give an image this machine can reach or already has with ${reporter.option("image")} (a mirror, a private registry, a prepared image)`,
         { cause: error }
       );
     }
@@ -573,24 +1068,24 @@ Give an image this machine can reach or already has with ${request.imageOption ?
   const key = environmentKey(baseId, request.packages, request.label);
   const image = environmentImage(key);
   if (await docker.imageId(image)) {
-    log(`environment ${image} is already in Docker`);
+    reporter.info(`environment ${image} is already in Docker`);
     return { image, key, source: "local" };
   }
   const archive = request.cache?.archivePath();
   if (request.cache && archive) {
     const restored = await request.cache.restore(key, archive);
     if (restored.reason)
-      warn(
+      reporter.warning(
         `could not read the environment from the ${request.cache.description}: ${restored.reason}`
       );
     if (restored.hit) {
       try {
         const loaded = await docker.loadImage(archive, ["zstd", "-d", "-q", "-c"]);
         if (loaded !== image) await docker.tag(loaded, image);
-        log(`environment ${image} restored from the ${request.cache.description}`);
+        reporter.info(`environment ${image} restored from the ${request.cache.description}`);
         return { image, key, source: "cache" };
       } catch (error) {
-        warn(
+        reporter.warning(
           `the cached environment ${key} is unusable (${error.message}); building it again`
         );
       } finally {
@@ -606,10 +1101,12 @@ Give an image this machine can reach or already has with ${request.imageOption ?
       const saved = await request.cache.save(key, archive);
       if (saved.saved) {
         environment.archiveBytes = saved.bytes;
-        log(`environment saved to the ${request.cache.description} (${saved.bytes} bytes)`);
-      } else warn(`the environment was not cached: ${saved.reason}`);
+        reporter.info(
+          `environment saved to the ${request.cache.description} (${saved.bytes} bytes)`
+        );
+      } else reporter.warning(`the environment was not cached: ${saved.reason}`);
     } catch (error) {
-      warn(`the environment was not cached: ${error.message}`);
+      reporter.warning(`the environment was not cached: ${error.message}`);
     } finally {
       await rm2(archive, { force: true });
     }
@@ -617,7 +1114,7 @@ Give an image this machine can reach or already has with ${request.imageOption ?
   return environment;
 }
 async function buildEnvironment(request, image) {
-  request.log(`building the environment ${image} from ${request.baseImage}`);
+  request.reporter.info(`building the environment ${image} from ${request.baseImage}`);
   const packages = environmentPackages(request.packages).map(listEntry);
   await runScript(
     request,
@@ -638,14 +1135,9 @@ async function buildEnvironment(request, image) {
 }
 
 // src/build-cache/store.ts
-import { execFile } from "node:child_process";
-import { mkdir as mkdir2, mkdtemp as mkdtemp2, readdir, rename as rename2, rm as rm3, stat as stat2 } from "node:fs/promises";
-import { tmpdir as tmpdir3 } from "node:os";
-import { join as join3 } from "node:path";
-import { promisify } from "node:util";
 var KEPT_PER_PREFIX = 3;
 var DirectoryBuildCache = class {
-  constructor(dir = join3(localCacheDir(), "build")) {
+  constructor(dir = join4(localCacheDir(), "build")) {
     this.dir = dir;
     this.description = `directory ${this.dir}`;
   }
@@ -653,7 +1145,7 @@ var DirectoryBuildCache = class {
   description;
   /** A directory of its own per run, so builds running at once on one machine never share it. */
   workDir() {
-    return mkdtemp2(join3(tmpdir3(), "pakman-build-cache-"));
+    return mkdtemp2(join4(tmpdir3(), "pakman-build-cache-"));
   }
   async restore(dir, key, prefix) {
     const entries = await this.entries(prefix);
@@ -668,7 +1160,7 @@ var DirectoryBuildCache = class {
   }
   async save(dir, key) {
     await mkdir2(this.dir, { recursive: true, mode: 448 });
-    const file = join3(this.dir, `${key}.tar.zst`);
+    const file = join4(this.dir, `${key}.tar.zst`);
     const partial = `${file}.partial-${process.pid}`;
     try {
       await tar(["--zstd", "-cf", partial, "-C", dir, "."]);
@@ -688,7 +1180,7 @@ var DirectoryBuildCache = class {
     const found = [];
     for (const name of names) {
       if (!name.startsWith(prefix) || !name.endsWith(".tar.zst")) continue;
-      const file = join3(this.dir, name);
+      const file = join4(this.dir, name);
       const info = await stat2(file).catch(() => void 0);
       if (info) found.push({ key: name.slice(0, -".tar.zst".length), file, mtime: info.mtimeMs });
     }
@@ -704,7 +1196,7 @@ var ActionsBuildCache = class {
   description = "GitHub Actions cache";
   /** Always the same path: @actions/cache versions entries by the exact paths given. */
   async workDir() {
-    const dir = join3(this.tempDir, "pakman-build-cache");
+    const dir = join4(this.tempDir, "pakman-build-cache");
     await removeTree(dir);
     await mkdir2(dir, { recursive: true });
     return dir;
@@ -734,69 +1226,6 @@ async function removeTree(dir) {
     });
     await rm3(dir, { recursive: true, force: true });
   }
-}
-
-// src/build-cache/settings.ts
-function buildCacheSettings(given, store, option) {
-  return {
-    store,
-    sourcePaths: checkSourcePaths(given.paths, option("build-cache-paths")),
-    limitBytes: given.limit === void 0 ? DEFAULT_LIMIT : parseSize(given.limit, option("build-cache-limit"))
-  };
-}
-var RESERVED = /* @__PURE__ */ new Set([".git", ".apk", ".pakman"]);
-function checkSourcePaths(paths, option) {
-  const checked = paths.map((raw) => {
-    const path = raw.trim().replace(/\/+$/, "");
-    const problem = !path ? "is empty" : path.startsWith("/") ? "is absolute: give a path relative to the workspace" : path.split("/").some((part) => part === ".." || part === "." || part === "") ? "must stay inside the workspace, without . or .. or empty parts" : !/^[A-Za-z0-9_@%+=:,.^-]+(\/[A-Za-z0-9_@%+=:,.^-]+)*$/.test(path) ? "may only hold letters, digits and _ @ % + = : , . ^ - /" : RESERVED.has(path.split("/")[0]) ? `is ${path.split("/")[0]}, which PAKman or git own` : void 0;
-    if (problem) throw new Error(`${option}: ${JSON.stringify(raw)} ${problem}`);
-    return path;
-  });
-  for (const path of checked) {
-    const outer = checked.find((other) => other !== path && path.startsWith(`${other}/`));
-    if (outer) throw new Error(`${option}: ${path} is inside ${outer}, which is kept already`);
-  }
-  return [...new Set(checked)];
-}
-var UNITS = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
-function parseSize(text, option) {
-  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(text.trim());
-  const bytes = match ? Number(match[1]) * UNITS[match[2].toLowerCase()] : NaN;
-  if (!Number.isFinite(bytes) || bytes <= 0)
-    throw new Error(`${option}: ${JSON.stringify(text)} is not a size such as 4G or 500M`);
-  return Math.floor(bytes);
-}
-var DEFAULT_LIMIT = 4 * 1024 ** 3;
-
-// src/build-cache/index.ts
-import { lstat, mkdir as mkdir3, readdir as readdir2, rm as rm4 } from "node:fs/promises";
-import { join as join5 } from "node:path";
-
-// src/build-cache/key.ts
-import { createHash as createHash2 } from "node:crypto";
-import { readFile as readFile2 } from "node:fs/promises";
-import { join as join4 } from "node:path";
-var BUILD_CACHE_VERSION = 1;
-async function buildCacheKey(request) {
-  const builds = digest(
-    JSON.stringify({
-      version: BUILD_CACHE_VERSION,
-      packages: [...new Set(request.packages)].sort(),
-      package: request.packageName,
-      paths: [...request.sourcePaths].sort()
-    })
-  ).slice(0, 12);
-  const lockfiles = await findLockfiles(request.workspace, new Set(request.sourcePaths));
-  const hash = createHash2("sha256");
-  for (const file of lockfiles) {
-    hash.update(`${file}\0${digest(await readFile2(join4(request.workspace, file)))}
-`);
-  }
-  const restorePrefix = `pakman-build-${request.label}-${builds}-`;
-  return { key: restorePrefix + hash.digest("hex").slice(0, 16), restorePrefix, lockfiles };
-}
-function digest(data) {
-  return createHash2("sha256").update(data).digest("hex");
 }
 
 // src/build-cache/tools.ts
@@ -882,8 +1311,40 @@ function homeCacheParents() {
   return [...parents].sort();
 }
 
+// src/build-cache/settings.ts
+function buildCacheSettings(given, store, option) {
+  return {
+    store,
+    sourcePaths: checkSourcePaths(given.paths, option("build-cache-paths")),
+    limitBytes: given.limit === void 0 ? DEFAULT_LIMIT : parseSize(given.limit, option("build-cache-limit"))
+  };
+}
+var RESERVED = /* @__PURE__ */ new Set([".git", ".apk", ".pakman"]);
+function checkSourcePaths(paths, option) {
+  const checked = paths.map((raw) => {
+    const path = raw.trim().replace(/\/+$/, "");
+    const problem = !path ? "is empty" : path.startsWith("/") ? "is absolute: give a path relative to the workspace" : path.split("/").some((part) => part === ".." || part === "." || part === "") ? "must stay inside the workspace, without . or .. or empty parts" : !/^[A-Za-z0-9_@%+=:,.^-]+(\/[A-Za-z0-9_@%+=:,.^-]+)*$/.test(path) ? "may only hold letters, digits and _ @ % + = : , . ^ - /" : RESERVED.has(path.split("/")[0]) ? `is ${path.split("/")[0]}, which PAKman or git own` : void 0;
+    if (problem) throw new Error(`${option}: ${JSON.stringify(raw)} ${problem}`);
+    return path;
+  });
+  for (const path of checked) {
+    const outer = checked.find((other) => other !== path && path.startsWith(`${other}/`));
+    if (outer) throw new Error(`${option}: ${path} is inside ${outer}, which is kept already`);
+  }
+  return [...new Set(checked)];
+}
+var UNITS = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+function parseSize(text, option) {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(text.trim());
+  const bytes = match ? Number(match[1]) * UNITS[match[2].toLowerCase()] : NaN;
+  if (!Number.isFinite(bytes) || bytes <= 0)
+    throw new Error(`${option}: ${JSON.stringify(text)} is not a size such as 4G or 500M`);
+  return Math.floor(bytes);
+}
+var DEFAULT_LIMIT = 4 * 1024 ** 3;
+
 // src/build-cache/index.ts
-async function restoreBuildCache(settings, request, log) {
+async function restoreBuildCache(settings, request, reporter) {
   const { store } = settings;
   let dir;
   try {
@@ -892,15 +1353,15 @@ async function restoreBuildCache(settings, request, log) {
       sourcePaths: settings.sourcePaths
     });
     const from = lockfiles.length ? `the lockfiles ${lockfiles.join(", ")}` : "no lockfile";
-    log.info(`key ${key}, from ${from}`);
+    reporter.info(`key ${key}, from ${from}`);
     dir = await store.workDir();
     const restored = await store.restore(dir, key, restorePrefix);
     if (restored.reason)
-      log.warning(
+      reporter.warning(
         `could not restore the build cache from the ${store.description}: ${restored.reason}`
       );
     const state = !restored.matched ? "miss" : restored.matched === key ? "hit" : "partial";
-    log.info(
+    reporter.info(
       {
         hit: `restored ${key} from the ${store.description}`,
         partial: `restored ${restored.matched} from the ${store.description}; the lockfiles changed since`,
@@ -927,11 +1388,11 @@ async function restoreBuildCache(settings, request, log) {
   } catch (error) {
     if (dir) await removeTree(dir).catch(() => {
     });
-    log.warning(`the build runs without its build cache: ${error.message}`);
+    reporter.warning(`the build runs without its build cache: ${error.message}`);
     return void 0;
   }
 }
-async function saveBuildCache(cache, settings, log) {
+async function saveBuildCache(cache, settings, reporter) {
   const found = await survey(cache.dir);
   if (cache.state === "hit")
     return { bytes: found.bytes, saved: false, reason: "this key was restored", leftOut: [] };
@@ -942,23 +1403,25 @@ async function saveBuildCache(cache, settings, log) {
     bytes -= (await lstat(file)).size;
     await rm4(file, { force: true });
     leftOut.push(`~/${path.slice("home/".length)}`);
-    log.warning(
+    reporter.warning(
       `left ~/${path.slice("home/".length)} out of the build cache: credentials are never cached`
     );
   }
   if (bytes > settings.limitBytes) {
     const reason = `${formatBytes(bytes)} is over the limit of ${formatBytes(settings.limitBytes)}`;
-    log.notice(`the build cache was not saved: ${reason}`);
+    reporter.notice(`the build cache was not saved: ${reason}`);
     return { bytes, saved: false, reason, leftOut };
   }
   try {
     const saved = await settings.store.save(cache.dir, cache.key);
     if (saved.saved)
-      log.info(`saved ${cache.key} (${formatBytes(bytes)}) to the ${settings.store.description}`);
-    else log.warning(`the build cache was not saved: ${saved.reason}`);
+      reporter.info(
+        `saved ${cache.key} (${formatBytes(bytes)}) to the ${settings.store.description}`
+      );
+    else reporter.warning(`the build cache was not saved: ${saved.reason}`);
     return { bytes, leftOut, ...saved };
   } catch (error) {
-    log.warning(`the build cache was not saved: ${error.message}`);
+    reporter.warning(`the build cache was not saved: ${error.message}`);
     return { bytes, saved: false, reason: error.message, leftOut };
   }
 }
@@ -984,55 +1447,6 @@ async function survey(root) {
   await visit("");
   return { bytes, credentials: credentials.sort() };
 }
-
-// src/pipeline/render.ts
-async function check(settings, option) {
-  const loaded = await loadConfigFile(settings.configFile);
-  if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics };
-  const context = await resolveContext(contextOptions(settings, option));
-  const planned = await planRecipe(settings.workspace, loaded, context);
-  const diagnostics = [...loaded.diagnostics, ...planned.diagnostics].sort(byPosition);
-  return { ok: !hasErrors(diagnostics), diagnostics };
-}
-async function render(settings, reporter) {
-  const label = configLabel(settings.workspace, settings.configFile);
-  const loaded = await reporter.group(
-    `Read ${label}`,
-    () => readConfig(settings.configFile, label, (list2) => reporter.diagnostics(list2))
-  );
-  const written = await reporter.group(
-    "Render the recipe",
-    () => renderRecipeStage(
-      loaded,
-      {
-        ...contextOptions(settings, reporter.option),
-        configLabel: label,
-        ...settings.arch && { arch: settings.arch }
-      },
-      reporter
-    )
-  );
-  return { configLabel: label, loaded, recipe: written.recipe, recipeDir: written.dir };
-}
-function contextOptions(settings, option) {
-  return {
-    workspace: settings.workspace,
-    ...settings.repository && { repository: settings.repository },
-    ...settings.version && { version: settings.version },
-    ...settings.build && { build: settings.build },
-    run: runEnvironment(),
-    option,
-    ...settings.sbom === false && { sbom: false }
-  };
-}
-
-// src/pipeline/build.ts
-import { readFile as readFile4, stat as stat4 } from "node:fs/promises";
-import { freemem } from "node:os";
-import { join as join10 } from "node:path";
-
-// src/abuild/index.ts
-import { join as join7 } from "node:path";
 
 // src/abuild/scripts.ts
 var CONTAINER_PATHS = {
@@ -1445,7 +1859,7 @@ function filesOf(document) {
 import { relative as relative3 } from "node:path";
 async function checkSignatureChoice(dir, paths, key, choice) {
   if (choice === "rsa") return [];
-  const keyFile = `${key.name}.rsa.pub`;
+  const keyFile = publicKeyFileName(key.name);
   const trusted = trustedKeys([[keyFile, key.pem]]);
   const wanted = signatureTypes(choice).map((type) => signatureEntryName(type, keyFile));
   const problems = [];
@@ -1495,7 +1909,7 @@ function startInstallTest(setup) {
       image: setup.image,
       prefix: "pakman-install",
       script: installTestScript(),
-      files: { [`${setup.keyName}.rsa.pub`]: setup.publicKeyPem },
+      files: { [publicKeyFileName(setup.keyName)]: setup.publicKeyPem },
       mounts: [{ source: setup.packagesDir, target: PACKAGES, readOnly: true }],
       env: { PAKMAN_KEY_NAME: setup.keyName },
       input: go,
@@ -1539,7 +1953,11 @@ ${tail.slice(-12).join("\n")}`
 // src/verify/index.ts
 async function verifyRepository(dir, key, failure, options = {}) {
   const { log, observe, signature = "rsa" } = options;
-  const checks = await checkPaths([dir], trustedKeys([[`${key.name}.rsa.pub`, key.pem]]), observe);
+  const checks = await checkPaths(
+    [dir],
+    trustedKeys([[publicKeyFileName(key.name), key.pem]]),
+    observe
+  );
   const digests = /* @__PURE__ */ new Map();
   for (const check2 of checks) {
     const path = relative4(dir, check2.path);
@@ -1611,9 +2029,103 @@ async function installedSize(packagesDir, files, main) {
   }
 }
 
+// src/pipeline/deliver.ts
+async function deliverBuild(built, settings, delivered, reporter) {
+  const { recipe, loaded } = built.rendered;
+  const { packageName, version, release } = recipe;
+  if (settings.subjectsDir)
+    delivered.subjectChecksums = await writeSubjectChecksums(
+      built.files,
+      settings.subjectsDir,
+      `pakman-subjects-${defaultArtifactName({ ...built, packageName })}`
+    );
+  await reporter.group(
+    "Publish",
+    () => publish(
+      { ...built, packageName, version, release },
+      settings.publish,
+      reporter,
+      delivered.published
+    )
+  );
+  await toBucket(built.packagesDir, built.stack, settings, delivered, reporter);
+  await toDeployment(built.packagesDir, loaded.config, settings, delivered, reporter);
+  return delivered;
+}
+async function deliverMerge(merged, config, settings, delivered, reporter) {
+  const output = {
+    dir: merged.packagesDir,
+    artifactName: settings.publish.artifactName ?? `${merged.manifests[0]?.package ?? "packages"}-repository`,
+    assets: merged.assets
+  };
+  await reporter.group(
+    "Publish",
+    () => publishDirectory(output, settings.publish, reporter, delivered.published)
+  );
+  if (settings.bucket && !settings.publish.pages) {
+    const { repository } = settings.publish;
+    await writeSite(merged.packagesDir, {
+      url: checkS3Settings(bucketSettings(settings.bucket, merged.packagesDir, reporter)).repositoryUrl,
+      urlName: reporter.option("repository-url"),
+      ...repository && { title: repository }
+    });
+  }
+  await toBucket(merged.packagesDir, void 0, settings, delivered, reporter);
+  if (config) await toDeployment(merged.packagesDir, config, settings, delivered, reporter);
+  return delivered;
+}
+async function checkDeployment(settings, reporter) {
+  const { checkPushSettings } = await import("./deploy-JI3QVBEI.js");
+  checkPushSettings({ ...settings, packagesDir: "", config: {}, reporter });
+}
+function checkBucket(settings, reporter) {
+  checkS3Settings(bucketSettings(settings, "", reporter));
+}
+function bucketSettings(bucket, dir, reporter, stack, signal) {
+  return {
+    ...bucket,
+    dir,
+    ...stack && { stack },
+    reporter,
+    ...signal && { signal }
+  };
+}
+async function toBucket(dir, stack, settings, delivered, reporter) {
+  const { bucket } = settings;
+  if (!bucket) return;
+  delivered.bucket = await reporter.group(
+    "Publish to S3",
+    () => publishS3(bucketSettings(bucket, dir, reporter, stack, settings.signal))
+  );
+}
+async function toDeployment(packagesDir, config, settings, delivered, reporter) {
+  const { deployment } = settings;
+  if (!deployment) return;
+  const { runPush } = await import("./deploy-JI3QVBEI.js");
+  delivered.pushed = await reporter.group(
+    deployment.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",
+    () => runPush({
+      ...deployment,
+      packagesDir,
+      config,
+      reporter,
+      ...settings.signal && { signal: settings.signal }
+    })
+  );
+}
+
 // src/pipeline/build.ts
 var INSTALL_TEST_MEMORY_SHARE = 0.25;
-async function build(settings, reporter) {
+async function build(settings, reporter, progress = { delivered: { published: {} } }) {
+  const built = await buildPackages(settings, reporter);
+  progress.built = built;
+  if (settings.delivery) {
+    progress.delivering = deliverBuild(built, settings.delivery, progress.delivered, reporter);
+    await progress.delivering;
+  }
+  return { ...built, delivered: progress.delivered };
+}
+async function buildPackages(settings, reporter) {
   const phases = timedPhases(reporter);
   const started = await start(settings, reporter, phases);
   const { rendered, target, identity, containers, staging } = started;
@@ -1636,8 +2148,7 @@ async function build(settings, reporter) {
         label: target.label,
         packages: dependencies,
         ...settings.cache && { cache: settings.cache },
-        warn: (message) => reporter.warning(message),
-        imageOption: reporter.option("image")
+        reporter
       })
     );
     const buildCache = settings.buildCache;
@@ -1701,9 +2212,9 @@ async function build(settings, reporter) {
         await resignFiles({
           files: unsigned,
           key: readPrivateKey(await readFile4(key.privateKeyFile, "utf8")),
-          keyFile: `${keyName}.rsa.pub`,
+          keyFile: publicKeyFileName(keyName),
           choice: signature,
-          log: containers.log
+          reporter
         });
         return collectPackages(staging.dir, expected, containers.log);
       });
@@ -1724,7 +2235,7 @@ async function build(settings, reporter) {
     phases.steps("Verify", verified.steps);
     const files = [...withDigests(collected, verified.digests), ...verified.sboms];
     const cacheReport = cache && buildCache ? await phases.run("Save build cache", () => saveCache(cache, buildCache, reporter)) : void 0;
-    await staging.commit({ [`${keyName}.rsa.pub`]: publicKey.pem });
+    await staging.commit({ [publicKeyFileName(keyName)]: publicKey.pem });
     const outputDir = started.outputDir;
     return {
       rendered,
@@ -1732,7 +2243,7 @@ async function build(settings, reporter) {
       keyName,
       signature,
       ephemeralKey: key.ephemeral,
-      publicKeyFile: join10(outputDir, `${keyName}.rsa.pub`),
+      publicKeyFile: join10(outputDir, publicKeyFileName(keyName)),
       packagesDir: outputDir,
       // Where they are now: the same relative paths, in the output directory.
       files: files.map((f) => ({ ...f, path: join10(outputDir, f.relativePath) })),
@@ -1792,7 +2303,7 @@ async function signingKey(settings, repository, identity, reporter) {
       `no signing key given: packages are signed with a throwaway key (${prepared.name}) made for this run; pass your own key with ${reporter.option("signing-key")} to publish installable packages`
     );
   }
-  reporter.info(`key ${prepared.name}.rsa.pub`);
+  reporter.info(`key ${publicKeyFileName(prepared.name)}`);
   return prepared;
 }
 async function saveCache(cache, settings, reporter) {
@@ -1829,9 +2340,38 @@ function inline(reporter) {
 }
 
 // src/pipeline/merge.ts
-import { readFile as readFile5 } from "node:fs/promises";
-import { basename as basename2 } from "node:path";
-async function merge(settings, reporter) {
+import { readFile as readFile5, stat as stat5 } from "node:fs/promises";
+import { resolve } from "node:path";
+async function merge(settings, reporter, progress = { delivered: { published: {} } }) {
+  const config = settings.delivery?.deployment ? await deploymentConfig(settings, reporter) : void 0;
+  const merged = await mergeArtifacts(settings, reporter);
+  progress.merged = merged;
+  if (settings.delivery) {
+    progress.delivering = deliverMerge(
+      merged,
+      config,
+      settings.delivery,
+      progress.delivered,
+      reporter
+    );
+    await progress.delivering;
+  }
+  return { ...merged, delivered: progress.delivered };
+}
+async function deploymentConfig(settings, reporter) {
+  const file = resolve(settings.workspace, settings.configFile ?? DEFAULT_CONFIG);
+  const label = configLabel(settings.workspace, file);
+  if (!await stat5(file).catch(() => void 0))
+    throw new Error(
+      `upload: instellar reads kits, sizes, plans and page from ${label}, which is not in ${settings.workspace}: add actions/checkout to this job`
+    );
+  const loaded = await reporter.group(
+    `Read ${label}`,
+    () => readConfig(file, label, (list2) => reporter.diagnostics(list2))
+  );
+  return loaded.config;
+}
+async function mergeArtifacts(settings, reporter) {
   if (!settings.signingKey?.trim()) {
     throw new Error(
       "merge needs signing-key: the key the build jobs signed with, which also signs the merged indexes"
@@ -1846,7 +2386,7 @@ async function merge(settings, reporter) {
   await emptyOutputDir(packagesDir);
   const downloaded = await reporter.group(
     "Download build artifacts",
-    () => downloadBuildArtifacts((l) => reporter.info(l), settings.tempDir)
+    () => downloadBuildArtifacts(reporter, settings.tempDir)
   );
   try {
     if (!downloaded.dirs.length)
@@ -1861,12 +2401,12 @@ async function merge(settings, reporter) {
         ...settings.keyName && { keyName: settings.keyName },
         ...repository && { defaultKeyName: defaultKeyName(repository) },
         ...Number(settings.sourceDateEpoch) && { mtime: Number(settings.sourceDateEpoch) },
-        log: (l) => reporter.info(l)
+        reporter
       })
     );
     await reporter.group("Verify", async () => {
       const key = {
-        name: basename2(merged.publicKeyFile, ".rsa.pub"),
+        name: merged.keyName,
         pem: await readFile5(merged.publicKeyFile, "utf8")
       };
       await verifyRepository(packagesDir, key, "the merged repository does not verify", {
@@ -1916,11 +2456,21 @@ async function removeLeftovers(leftovers, log) {
 
 export {
   runEnvironment,
+  DEFAULT_CONFIG,
+  settingOf,
+  SETTING_KEYS,
+  fromEnvironment,
+  settingsOf,
+  flagOf,
+  spellFlag,
+  spellInput,
   DirectoryCache,
   ActionsCache,
   DirectoryBuildCache,
   ActionsBuildCache,
   buildCacheSettings,
+  checkDeployment,
+  checkBucket,
   check,
   render,
   build,

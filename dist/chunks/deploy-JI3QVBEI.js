@@ -15,7 +15,7 @@ import {
   slugify,
   stopReason,
   withRetry
-} from "./chunk-JDDSDB2B.js";
+} from "./chunk-5NCDI3TO.js";
 import {
   require_dist
 } from "./chunk-3A2CDBIY.js";
@@ -668,15 +668,15 @@ var require_yazl = __commonJS({
 // src/deploy/dry-run.ts
 import { stat } from "node:fs/promises";
 var DryRunPlatform = class {
-  constructor(endpoint, print) {
+  constructor(endpoint, reporter) {
     this.endpoint = endpoint;
-    this.print = print;
+    this.reporter = reporter;
   }
   endpoint;
-  print;
+  reporter;
   call(method, path, body, note) {
     const json = body === void 0 ? "" : ` ${JSON.stringify(body)}`;
-    this.print(
+    this.reporter.info(
       `would ${method} ${this.endpoint.replace(/\/+$/, "")}${path}${json}${note ? `  # ${note}` : ""}`
     );
   }
@@ -721,15 +721,15 @@ var DryRunPlatform = class {
   }
 };
 var DryRunStorage = class {
-  constructor(print) {
-    this.print = print;
+  constructor(reporter) {
+    this.reporter = reporter;
   }
-  print;
+  reporter;
   location = "s3://<bucket>";
   async upload(key, file) {
     const { size } = await stat(file);
     const parts = Math.max(1, Math.ceil(size / PART_SIZE));
-    this.print(
+    this.reporter.info(
       `would upload ${this.location}/${key} (${size} bytes: POST ?uploads, ${parts} PUT ?partNumber, POST ?uploadId)`
     );
     return { key, size, parts };
@@ -809,7 +809,7 @@ var InstellarPlatform = class {
   }
   /** One request, tried again on 5xx, 429, dropped connections and timeouts. */
   call(step, method, path, json) {
-    const { endpoint, retry, log, timeoutMs = 3e4 } = this.options;
+    const { endpoint, retry, reporter, timeoutMs = 3e4 } = this.options;
     const url = `${endpoint.replace(/\/+$/, "")}${path}`;
     const headers = {
       accept: "application/json",
@@ -835,7 +835,7 @@ var InstellarPlatform = class {
           throw new PushError(step, redact(describeNetworkError(error)), { transient: true });
         }
         const text = await response.text().catch(() => "");
-        log(`${method} ${path} \u2192 ${response.status}`);
+        reporter.info(`${method} ${path} \u2192 ${response.status}`);
         if (isTransientStatus(response.status)) {
           throw new PushError(step, `HTTP ${response.status}: ${redact(excerpt(text))}`, {
             status: response.status,
@@ -858,7 +858,7 @@ var InstellarPlatform = class {
         return { status: response.status, body, text: redact(text) };
       },
       retry,
-      (line) => log(redact(line))
+      (line) => reporter.info(redact(line))
     );
   }
   expect(step, answer, statuses) {
@@ -946,25 +946,24 @@ var S3Storage = class {
 
 // src/deploy/clients.ts
 function pushDeps(settings, endpoint) {
-  const redact = (text) => settings.secrets.redact(text);
-  const log = (line) => settings.log(redact(line));
+  const reporter = settings.secrets.redacting(settings.reporter);
   return {
-    ...pushClients(settings, endpoint, log, redact),
-    log,
-    notice: (message) => settings.notice(redact(message)),
+    ...pushClients(settings, endpoint, reporter),
+    reporter,
     tempDir: settings.tempDir,
     ...settings.concurrency && { concurrency: settings.concurrency },
     ...settings.dryRun && { dryRun: true },
     ...settings.signal && { signal: settings.signal }
   };
 }
-function pushClients(settings, endpoint, log, redact) {
+function pushClients(settings, endpoint, reporter) {
   const retry = settings.retry ?? DEFAULT_RETRY;
   if (settings.dryRun)
     return {
-      platform: settings.platform ?? new DryRunPlatform(endpoint, log),
-      openStorage: settings.openStorage ?? (() => new DryRunStorage(log))
+      platform: settings.platform ?? new DryRunPlatform(endpoint, reporter),
+      openStorage: settings.openStorage ?? (() => new DryRunStorage(reporter))
     };
+  const redact = (text) => settings.secrets.redact(text);
   return {
     platform: settings.platform ?? new InstellarPlatform({
       endpoint,
@@ -973,9 +972,9 @@ function pushClients(settings, endpoint, log, redact) {
       packageToken: settings.packageToken,
       secrets: settings.secrets,
       retry,
-      log
+      reporter
     }),
-    openStorage: settings.openStorage ?? ((credentials) => new S3Storage(credentials, { retry, log, redact }))
+    openStorage: settings.openStorage ?? ((credentials) => new S3Storage(credentials, { retry, log: (line) => reporter.info(line), redact }))
   };
 }
 
@@ -1043,7 +1042,9 @@ async function planPush(settings, checked) {
   );
   const stack = requested ?? collected.stackDir;
   if (collected.skipped.length)
-    settings.log(`not uploaded (not a package or an index): ${collected.skipped.join(", ")}`);
+    settings.reporter.info(
+      `not uploaded (not a package or an index): ${collected.skipped.join(", ")}`
+    );
   const configuration = configurationPayload(settings.config);
   return {
     owner: slugify(checked.repository.owner),
@@ -1199,8 +1200,8 @@ async function writeArchive(target, entries, options = {}) {
 // src/deploy/push.ts
 async function push(plan, deps) {
   const { platform } = deps;
-  const log = deps.dryRun ? () => {
-  } : deps.log;
+  const progress = deps.dryRun ? () => {
+  } : (line) => deps.reporter.info(line);
   await platform.authenticate();
   const existing = await platform.findDeployment(plan.hash);
   let archivePath;
@@ -1214,7 +1215,7 @@ async function push(plan, deps) {
       );
     }
     archivePath = existing.archivePath;
-    log(`${plan.hash} was deployed before: reusing its archive ${archivePath} for ${plan.ref}`);
+    progress(`${plan.hash} was deployed before: reusing its archive ${archivePath} for ${plan.ref}`);
   } else {
     const store = await deps.openStorage(await platform.storage());
     storage = store.location;
@@ -1226,7 +1227,7 @@ async function push(plan, deps) {
         zip,
         plan.files.map((f) => ({ name: f.name, path: f.path }))
       );
-      log(`${plan.archiveName}: ${plan.files.length} files, ${size} bytes`);
+      progress(`${plan.archiveName}: ${plan.files.length} files, ${size} bytes`);
       const prefix = `deployments/${plan.owner}/${plan.repo}/${plan.hash}`;
       uploads = await uploadAll(
         store,
@@ -1247,7 +1248,7 @@ async function push(plan, deps) {
     archive_path: archivePath,
     ...plan.stack && { stack: plan.stack }
   });
-  log(
+  progress(
     `deployment ${deployment.id} ${created ? "created" : "already existed"} for ${plan.ref} (${plan.hash})`
   );
   let configuration = "skipped";
@@ -1255,9 +1256,9 @@ async function push(plan, deps) {
     stopIfCancelled("send the configuration", deps.signal);
     const result = await platform.createConfiguration(deployment, plan.configuration);
     configuration = result.created ? "created" : "existing";
-    log(`configuration ${result.created ? "created" : "already existed"}`);
+    progress(`configuration ${result.created ? "created" : "already existed"}`);
   } else {
-    deps.notice(
+    deps.reporter.notice(
       "instellar.yml has no kits: no configuration was sent, so the platform keeps what it had"
     );
   }
@@ -1295,6 +1296,7 @@ var NAMESPACE = "6f1c1e0a-9b7d-4e2f-8a3c-5d7e9f0b1a2c";
 
 // src/deploy/settings.ts
 function checkPushSettings(settings) {
+  if (!settings.dryRun) checkTokens(settings);
   const repository = parseRepository(settings.repository);
   if (!repository)
     throw new PushError(
@@ -1312,18 +1314,16 @@ function checkPushSettings(settings) {
   const endpoint = settings.endpoint?.trim() || DEFAULT_ENDPOINT;
   if (!/^https?:\/\/[^/]/.test(endpoint))
     throw new PushError("push", `the endpoint ${JSON.stringify(endpoint)} is not an http(s) URL`);
-  if (!settings.dryRun) checkTokens(settings);
   return { repository, hash, ref, endpoint };
 }
 function checkTokens(settings) {
-  const missing = [
-    !settings.authToken && "INSTELLAR_AUTH_TOKEN",
-    !settings.packageToken && "INSTELLAR_PACKAGE_TOKEN"
-  ].filter(Boolean);
+  const missing = ["instellar-auth-token", "instellar-package-token"].filter(
+    (key) => key === "instellar-auth-token" ? !settings.authToken : !settings.packageToken
+  );
   if (missing.length)
     throw new PushError(
       "push",
-      `${missing.join(" and ")} must be set (repository secrets, passed as inputs or in env)`
+      `${missing.map(settings.reporter.option).join(" and ")} must be set: pass the repository secrets`
     );
 }
 
@@ -1348,6 +1348,7 @@ export {
   S3Storage,
   Secrets,
   archiveId,
+  checkPushSettings,
   collectPushFiles,
   parseStorage,
   push,
