@@ -8,6 +8,7 @@ import {
   build,
   buildCacheSettings,
   check,
+  deliver,
   flagOf,
   fromEnvironment,
   recordLeftovers,
@@ -17,7 +18,7 @@ import {
   settingOf,
   settingsOf,
   spellFlag
-} from "./chunks/chunk-FYKR6TOF.js";
+} from "./chunks/chunk-6MB47QGL.js";
 import {
   DEFAULT_OUTPUT,
   Secrets,
@@ -30,12 +31,10 @@ import {
   listedDependencies,
   loadTrustedKeys,
   parseSignatureChoice,
-  publishS3,
-  readConfig,
   readKeyFile,
   readPackageSbom,
   writeSite
-} from "./chunks/chunk-5NCDI3TO.js";
+} from "./chunks/chunk-MGTXEPC7.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli/commands.ts
@@ -429,39 +428,37 @@ async function push(values, _operands, { out, err }) {
   const { workspace, configFile } = workspaceAndConfig(values);
   const concurrency = concurrencyOf(values, err);
   if (concurrency === null) return 2;
-  const loaded = await readConfig(configFile, configFile, (list) => {
-    for (const d of list) err.write(`${formatDiagnostic(d)}
-`);
-  }).catch((error) => {
-    err.write(`pakman: push: ${error.message}; nothing was deployed
-`);
-  });
-  if (!loaded) return 1;
-  const { runPush } = await import("./chunks/deploy-JI3QVBEI.js");
   const authToken = fromEnvironment("instellar-auth-token");
   const packageToken = fromEnvironment("instellar-package-token");
   const secrets = new Secrets(() => {
   }, [authToken, packageToken]);
   const dryRun = switched(values, "instellar-dry-run");
   return interruptible("push", "the push was interrupted", secrets, err, async (signal) => {
-    const pushed = await runPush({
-      packagesDir: packagesDir(values, workspace),
-      config: loaded.config,
-      repository: given(values, "repository") ?? runEnvironment().repository ?? "",
-      hash: given(values, "workflow-sha"),
-      ref: given(values, "workflow-ref"),
-      ...optional("stack", given(values, "stack")),
-      ...optional("endpoint", given(values, "instellar-endpoint") || void 0),
-      ...authToken && { authToken },
-      ...packageToken && { packageToken },
-      dryRun,
-      tempDir: tmpdir(),
-      ...concurrency && { concurrency },
-      secrets,
-      reporter: pushReporter(dryRun, out, err),
-      signal
-    });
-    if (!dryRun)
+    const { pushed } = await deliver(
+      {
+        dir: packagesDir(values, workspace),
+        configFile,
+        delivery: {
+          publish: { artifact: false },
+          deployment: {
+            repository: given(values, "repository") ?? runEnvironment().repository ?? "",
+            hash: given(values, "workflow-sha"),
+            ref: given(values, "workflow-ref"),
+            ...optional("stack", given(values, "stack")),
+            ...optional("endpoint", given(values, "instellar-endpoint") || void 0),
+            ...authToken && { authToken },
+            ...packageToken && { packageToken },
+            dryRun,
+            tempDir: tmpdir(),
+            ...concurrency && { concurrency },
+            secrets
+          },
+          signal
+        }
+      },
+      pushReporter(dryRun, out, err)
+    );
+    if (pushed && !dryRun)
       out.write(
         `deployment ${pushed.deploymentId} (${pushed.created ? "created" : "already existed"}) ${pushed.ref} ${pushed.hash} ${pushed.archivePath}
 `
@@ -503,27 +500,35 @@ async function publish(values, operands, { out, err }) {
     secrets,
     err,
     async (signal) => {
-      const published = await publishS3({
-        dir,
-        ...optional("stack", given(values, "stack")),
-        bucket: given(values, "s3-bucket") ?? "",
-        ...optional("prefix", given(values, "s3-prefix")),
-        ...optional("region", given(values, "s3-region") || void 0),
-        ...optional("endpoint", given(values, "s3-endpoint")),
-        pathStyle: switched(values, "s3-path-style"),
-        ...optional("repositoryUrl", given(values, "repository-url")),
-        credentials: {
-          accessKeyId: awsAccessKeyId,
-          secretAccessKey: awsSecretAccessKey,
-          ...awsSessionToken && { sessionToken: awsSessionToken }
+      const { bucket: published } = await deliver(
+        {
+          dir,
+          ...optional("stack", given(values, "stack")),
+          delivery: {
+            publish: { artifact: false },
+            bucket: {
+              bucket: given(values, "s3-bucket") ?? "",
+              ...optional("prefix", given(values, "s3-prefix")),
+              ...optional("region", given(values, "s3-region") || void 0),
+              ...optional("endpoint", given(values, "s3-endpoint")),
+              pathStyle: switched(values, "s3-path-style"),
+              ...optional("repositoryUrl", given(values, "repository-url")),
+              credentials: {
+                accessKeyId: awsAccessKeyId,
+                secretAccessKey: awsSecretAccessKey,
+                ...awsSessionToken && { sessionToken: awsSessionToken }
+              },
+              overwrite: switched(values, "s3-overwrite"),
+              prune: switched(values, "s3-prune"),
+              ...concurrency && { concurrency },
+              secrets
+            },
+            signal
+          }
         },
-        overwrite: switched(values, "s3-overwrite"),
-        prune: switched(values, "s3-prune"),
-        ...concurrency && { concurrency },
-        secrets,
-        reporter: terminalReporter(err),
-        signal
-      });
+        terminalReporter(err)
+      );
+      if (!published) return;
       out.write(`${published.repositoryUrl}
 `);
       for (const line of published.repositories) out.write(`${line}
@@ -569,7 +574,7 @@ function renderSettings(values) {
     ...workspaceAndConfig(values),
     ...optional("repository", given(values, "repository")),
     ...optional("version", given(values, "version") ?? values.version),
-    ...optional("build", given(values, "build-number")),
+    ...optional("buildNumber", given(values, "build-number")),
     ...!switched(values, "sbom") && { sbom: false }
   };
 }
@@ -583,11 +588,15 @@ function optional(key, value) {
 // src/cli/help.ts
 function synopsis(name, indent) {
   const command = COMMANDS[name];
+  const required = (key) => command.required?.includes(key) ?? false;
+  const keys = settingsOf(name);
   const parts = [
     ...command.operands ? [command.operands] : [],
-    ...settingsOf(name).map(
-      (key) => !command.required?.includes(key) ? `[${spellFlag(key)}]` : `${spellFlag(key)}${flagOf(key).multiple ? ` [--${flagOf(key).name} \u2026]` : ""}`
-    )
+    ...keys.filter(required).map((key) => {
+      const flag = flagOf(key);
+      return `${spellFlag(key)}${flag.multiple ? ` [--${flag.name} \u2026]` : ""}`;
+    }),
+    ...keys.filter((key) => !required(key)).map((key) => `[${spellFlag(key)}]`)
   ];
   const head = `pakman ${name.padEnd(9)} `;
   const lines = [`${indent}${head}`];

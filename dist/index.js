@@ -8,13 +8,14 @@ import {
   checkDeployment,
   fromEnvironment,
   merge,
+  newProgress,
   recordLeftovers,
   removeLeftovers,
   render,
   runEnvironment,
   settingOf,
   spellInput
-} from "./chunks/chunk-FYKR6TOF.js";
+} from "./chunks/chunk-6MB47QGL.js";
 import {
   Secrets,
   defaultPagesUrl,
@@ -23,7 +24,7 @@ import {
   publicKeyFileName,
   secretsOf,
   siteUrl
-} from "./chunks/chunk-5NCDI3TO.js";
+} from "./chunks/chunk-MGTXEPC7.js";
 import {
   error,
   getBooleanInput,
@@ -199,7 +200,7 @@ function setS3Outputs(published) {
 // src/action/reporter.ts
 import { relative } from "node:path";
 function newRunRecord() {
-  return { phases: [], diagnostics: [], progress: { delivered: { published: {} } } };
+  return { phases: [], diagnostics: [], progress: newProgress() };
 }
 function actionReporter(workspace, record) {
   return {
@@ -251,7 +252,7 @@ function renderSettings(inputs) {
     configFile: resolve(workspace, inputs.config),
     ...inputs.repository && { repository: inputs.repository },
     ...inputs.version && { version: inputs.version },
-    ...inputs.buildNumber && { build: inputs.buildNumber },
+    ...inputs.buildNumber && { buildNumber: inputs.buildNumber },
     sbom: inputs.sbom
   };
 }

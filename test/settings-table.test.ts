@@ -4,7 +4,14 @@ import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { COMMANDS, type CommandName } from '../src/cli/commands.js'
 import { commandUsage } from '../src/cli/help.js'
-import { SETTING_KEYS, settingOf, settingsOf, type SettingKey } from '../src/settings/index.js'
+import {
+  fromEnvironment,
+  SETTING_KEYS,
+  settingOf,
+  settingsOf,
+  spellInput,
+  type SettingKey,
+} from '../src/settings/index.js'
 import { ROOT } from './helpers/run.js'
 
 /*
@@ -71,5 +78,24 @@ describe('the settings table', () => {
       const wanted = settingsOf(command).map((key: SettingKey) => settingOf(key).flag!.name)
       expect(expand(command).sort(), command).toEqual([...wanted].sort())
     }
+  })
+
+  it('falls back to the first environment variable set, an empty one only where the original kept it', () => {
+    expect(fromEnvironment('s3-region', { AWS_REGION: '', AWS_DEFAULT_REGION: 'eu-west-1' })).toBe(
+      'eu-west-1',
+    )
+    expect(fromEnvironment('s3-region', { AWS_REGION: 'auto', AWS_DEFAULT_REGION: 'x' })).toBe(
+      'auto',
+    )
+    expect(fromEnvironment('workflow-sha', { WORKFLOW_SHA: '', GITHUB_SHA: 'abc' })).toBe('')
+    expect(fromEnvironment('workflow-sha', { GITHUB_SHA: 'abc' })).toBe('abc')
+    expect(fromEnvironment('config', { INSTELLAR_CONFIG: 'x.yml' })).toBe(undefined)
+  })
+
+  it('names a setting in the action as its input, with the variable that stands in for it', () => {
+    expect(spellInput('signature')).toBe('the signature input')
+    expect(spellInput('instellar-endpoint')).toBe(
+      'the instellar-endpoint input (or INSTELLAR_ENDPOINT)',
+    )
   })
 })

@@ -1,7 +1,13 @@
 import * as core from '@actions/core'
-import type { Pushed } from '../deploy/index.js'
-import type { BuildResult, MergeResult, Progress, Rendered } from '../pipeline/index.js'
-import type { Published, S3Published } from '../publish/index.js'
+import type {
+  BuildResult,
+  MergeResult,
+  Progress,
+  Published,
+  Pushed,
+  Rendered,
+  S3Published,
+} from '../pipeline/index.js'
 
 /* The action's outputs, set in one place; names match action.yml. */
 

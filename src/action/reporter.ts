@@ -3,7 +3,7 @@ import { relative } from 'node:path'
 import type { Diagnostic } from '../config/index.js'
 import type { Reporter } from '../report/index.js'
 import { spellInput } from '../settings/index.js'
-import type { Progress } from '../pipeline/index.js'
+import { newProgress, type Progress } from '../pipeline/index.js'
 
 /** What the action did so far: the job summary of a failed run is written from it. */
 export interface RunRecord {
@@ -17,7 +17,7 @@ export interface RunRecord {
 }
 
 export function newRunRecord(): RunRecord {
-  return { phases: [], diagnostics: [], progress: { delivered: { published: {} } } }
+  return { phases: [], diagnostics: [], progress: newProgress() }
 }
 
 /** Pipeline output for the Actions log: groups, and annotations on instellar.yml. */

@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { ActionsBuildCache, buildCacheSettings } from '../build-cache/index.js'
 import { ActionsCache } from '../environment/index.js'
 import * as pipeline from '../pipeline/index.js'
-import { defaultPagesUrl, siteUrl, type PublishSettings } from '../publish/index.js'
+import { defaultPagesUrl, siteUrl } from '../publish/index.js'
 import { Secrets } from '../remote/index.js'
 import type { Reporter } from '../report/index.js'
 import type { Inputs } from './inputs.js'
@@ -20,7 +20,7 @@ export function renderSettings(inputs: Inputs): pipeline.RenderSettings {
     configFile: resolve(workspace, inputs.config),
     ...(inputs.repository && { repository: inputs.repository }),
     ...(inputs.version && { version: inputs.version }),
-    ...(inputs.buildNumber && { build: inputs.buildNumber }),
+    ...(inputs.buildNumber && { buildNumber: inputs.buildNumber }),
     sbom: inputs.sbom,
   }
 }
@@ -57,7 +57,7 @@ export function buildSettings(
 export function mergeSettings(
   inputs: Inputs,
   delivery: pipeline.DeliverySettings,
-): pipeline.MergeSettings {
+): pipeline.DeliveredMergeSettings {
   const repository = inputs.repository ?? inputs.runRepository
   return {
     workspace: resolve(inputs.workspace),
@@ -93,7 +93,7 @@ export async function deliverySettings(
 }
 
 /** Artifact, release and Pages settings from the inputs; a release needs a tag. */
-function publishSettings(inputs: Inputs): PublishSettings {
+function publishSettings(inputs: Inputs): pipeline.PublishSettings {
   const releaseTag = inputs.upload.release ? inputs.releaseTag : undefined
   if (inputs.upload.release && !releaseTag) {
     throw new Error('upload: release needs a tag: push a tag, or set release-tag')
@@ -114,7 +114,7 @@ function publishSettings(inputs: Inputs): PublishSettings {
  * upload: pages publishes one repository per run, so the merge job's: every build job of a matrix
  * uploading github-pages would leave deploy-pages more than one to choose from.
  */
-function pagesSettings(inputs: Inputs): PublishSettings['pages'] {
+function pagesSettings(inputs: Inputs): pipeline.PublishSettings['pages'] {
   if (inputs.mode !== 'merge')
     throw new Error(
       'upload: pages publishes the merged repository: use it in the merge job (mode: merge), which needs the build jobs',

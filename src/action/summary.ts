@@ -1,9 +1,14 @@
 import * as core from '@actions/core'
 import type { Diagnostic } from '../config/index.js'
-import type { Pushed } from '../deploy/index.js'
-import type { BuildResult, Delivered, MergeResult } from '../pipeline/index.js'
-import type { Published, S3Published } from '../publish/index.js'
-import type { Recipe } from '../recipe/index.js'
+import type {
+  BuildResult,
+  Delivered,
+  MergeResult,
+  Published,
+  Pushed,
+  Recipe,
+  S3Published,
+} from '../pipeline/index.js'
 import type { RunRecord } from './reporter.js'
 import { runEnvironment } from '../github/index.js'
 import { formatBytes } from '../report/index.js'

@@ -9,20 +9,19 @@ import { lstat, mkdir, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { formatBytes, type PhaseReporter } from '../report/index.js'
 import { buildCacheKey, type KeyRequest } from './key.js'
-import { removeTree, type BuildCacheStore } from './store.js'
+import { removeTree } from './store.js'
 import { CREDENTIAL_FILES, HOME_CACHE_DIRS } from './tools.js'
 
 export { ActionsBuildCache, DirectoryBuildCache, type BuildCacheStore } from './store.js'
 export { HOME_CACHE_DIRS, homeCacheParents, TOOL_CACHE_VARIABLES } from './tools.js'
-export { buildCacheSettings, checkSourcePaths, DEFAULT_LIMIT, parseSize } from './settings.js'
-
-export interface BuildCacheSettings {
-  store: BuildCacheStore
-  /** In-tree paths to keep (build-cache-paths), relative to the workspace; checked words. */
-  sourcePaths: readonly string[]
-  /** An entry larger than this is not saved. */
-  limitBytes: number
-}
+export {
+  buildCacheSettings,
+  checkSourcePaths,
+  DEFAULT_LIMIT,
+  parseSize,
+  type BuildCacheSettings,
+} from './settings.js'
+import type { BuildCacheSettings } from './settings.js'
 
 /** Hit: this key's own entry; partial: an older one of the same stack, arch and deps. */
 export type CacheState = 'hit' | 'partial' | 'miss'

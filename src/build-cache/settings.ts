@@ -4,8 +4,15 @@
  */
 
 import type { OptionName } from '../report/index.js'
-import type { BuildCacheSettings } from './index.js'
 import type { BuildCacheStore } from './store.js'
+
+export interface BuildCacheSettings {
+  store: BuildCacheStore
+  /** In-tree paths to keep (build-cache-paths), relative to the workspace; checked words. */
+  sourcePaths: readonly string[]
+  /** An entry larger than this is not saved. */
+  limitBytes: number
+}
 
 /** The settings of a build with a build cache, from what the user gave; throws naming the setting. */
 export function buildCacheSettings(

@@ -8,13 +8,13 @@ import {
   readKeyFile,
   type SignatureChoice,
 } from '../signing/index.js'
-import { configLabel, formatDiagnostic, jsonSchema, readConfig } from '../config/index.js'
+import { configLabel, formatDiagnostic, jsonSchema } from '../config/index.js'
 import { buildCacheSettings, DirectoryBuildCache } from '../build-cache/index.js'
 import { DirectoryCache } from '../environment/index.js'
 import { formatBytes, type Reporter } from '../report/index.js'
 import { listedDependencies, readPackageSbom } from '../sbom/index.js'
 import { runEnvironment } from '../github/index.js'
-import { DEFAULT_OUTPUT, publishS3, writeSite } from '../publish/index.js'
+import { DEFAULT_OUTPUT, writeSite } from '../publish/index.js'
 import { DEFAULT_CONFIG, fromEnvironment } from '../settings/index.js'
 import { Secrets } from '../remote/index.js'
 import * as pipeline from '../pipeline/index.js'
@@ -256,41 +256,41 @@ async function site(values: Values, operands: string[], { out, err }: Io): Promi
   return 0
 }
 
-/** `pakman push`: the deploy stage, loaded only for this command. */
+/** `pakman push`: an output directory to Instellar, as the action's upload: instellar does it. */
 async function push(values: Values, _operands: string[], { out, err }: Io): Promise<number> {
   const { workspace, configFile } = workspaceAndConfig(values)
   const concurrency = concurrencyOf(values, err)
   if (concurrency === null) return 2
-  const loaded = await readConfig(configFile, configFile, (list) => {
-    for (const d of list) err.write(`${formatDiagnostic(d)}\n`)
-  }).catch((error: unknown) => {
-    err.write(`pakman: push: ${(error as Error).message}; nothing was deployed\n`)
-  })
-  if (!loaded) return 1
-  const { runPush } = await import('../deploy/index.js')
   const authToken = fromEnvironment('instellar-auth-token')
   const packageToken = fromEnvironment('instellar-package-token')
   const secrets = new Secrets(() => {}, [authToken, packageToken])
   const dryRun = switched(values, 'instellar-dry-run')
   return interruptible('push', 'the push was interrupted', secrets, err, async (signal) => {
-    const pushed = await runPush({
-      packagesDir: packagesDir(values, workspace),
-      config: loaded.config,
-      repository: given(values, 'repository') ?? runEnvironment().repository ?? '',
-      hash: given(values, 'workflow-sha'),
-      ref: given(values, 'workflow-ref'),
-      ...optional('stack', given(values, 'stack')),
-      ...optional('endpoint', given(values, 'instellar-endpoint') || undefined),
-      ...(authToken && { authToken }),
-      ...(packageToken && { packageToken }),
-      dryRun,
-      tempDir: tmpdir(),
-      ...(concurrency && { concurrency }),
-      secrets,
-      reporter: pushReporter(dryRun, out, err),
-      signal,
-    })
-    if (!dryRun)
+    const { pushed } = await pipeline.deliver(
+      {
+        dir: packagesDir(values, workspace),
+        configFile,
+        delivery: {
+          publish: { artifact: false },
+          deployment: {
+            repository: given(values, 'repository') ?? runEnvironment().repository ?? '',
+            hash: given(values, 'workflow-sha'),
+            ref: given(values, 'workflow-ref'),
+            ...optional('stack', given(values, 'stack')),
+            ...optional('endpoint', given(values, 'instellar-endpoint') || undefined),
+            ...(authToken && { authToken }),
+            ...(packageToken && { packageToken }),
+            dryRun,
+            tempDir: tmpdir(),
+            ...(concurrency && { concurrency }),
+            secrets,
+          },
+          signal,
+        },
+      },
+      pushReporter(dryRun, out, err),
+    )
+    if (pushed && !dryRun)
       out.write(
         `deployment ${pushed.deploymentId} (${pushed.created ? 'created' : 'already existed'}) ${pushed.ref} ${pushed.hash} ${pushed.archivePath}\n`,
       )
@@ -343,27 +343,35 @@ async function publish(values: Values, operands: string[], { out, err }: Io): Pr
     secrets,
     err,
     async (signal) => {
-      const published = await publishS3({
-        dir,
-        ...optional('stack', given(values, 'stack')),
-        bucket: given(values, 's3-bucket') ?? '',
-        ...optional('prefix', given(values, 's3-prefix')),
-        ...optional('region', given(values, 's3-region') || undefined),
-        ...optional('endpoint', given(values, 's3-endpoint')),
-        pathStyle: switched(values, 's3-path-style'),
-        ...optional('repositoryUrl', given(values, 'repository-url')),
-        credentials: {
-          accessKeyId: awsAccessKeyId,
-          secretAccessKey: awsSecretAccessKey,
-          ...(awsSessionToken && { sessionToken: awsSessionToken }),
+      const { bucket: published } = await pipeline.deliver(
+        {
+          dir,
+          ...optional('stack', given(values, 'stack')),
+          delivery: {
+            publish: { artifact: false },
+            bucket: {
+              bucket: given(values, 's3-bucket') ?? '',
+              ...optional('prefix', given(values, 's3-prefix')),
+              ...optional('region', given(values, 's3-region') || undefined),
+              ...optional('endpoint', given(values, 's3-endpoint')),
+              pathStyle: switched(values, 's3-path-style'),
+              ...optional('repositoryUrl', given(values, 'repository-url')),
+              credentials: {
+                accessKeyId: awsAccessKeyId,
+                secretAccessKey: awsSecretAccessKey,
+                ...(awsSessionToken && { sessionToken: awsSessionToken }),
+              },
+              overwrite: switched(values, 's3-overwrite'),
+              prune: switched(values, 's3-prune'),
+              ...(concurrency && { concurrency }),
+              secrets,
+            },
+            signal,
+          },
         },
-        overwrite: switched(values, 's3-overwrite'),
-        prune: switched(values, 's3-prune'),
-        ...(concurrency && { concurrency }),
-        secrets,
-        reporter: terminalReporter(err),
-        signal,
-      })
+        terminalReporter(err),
+      )
+      if (!published) return
       out.write(`${published.repositoryUrl}\n`)
       for (const line of published.repositories) out.write(`${line}\n`)
       err.write(
@@ -423,7 +431,7 @@ function renderSettings(values: Values) {
     ...workspaceAndConfig(values),
     ...optional('repository', given(values, 'repository')),
     ...optional('version', given(values, 'version') ?? values.version),
-    ...optional('build', given(values, 'build-number')),
+    ...optional('buildNumber', given(values, 'build-number')),
     ...(!switched(values, 'sbom') && { sbom: false }),
   }
 }

@@ -1,17 +1,20 @@
 import { COMMANDS, isCommand, type Command, type CommandName, type Io } from './commands.js'
 import { VERSION } from '../report/index.js'
-import { flagOf, settingsOf, spellFlag } from '../settings/index.js'
+import { flagOf, settingsOf, spellFlag, type SettingKey } from '../settings/index.js'
 
 /** `pakman build [--config FILE] …`, wrapped under the command as usage lines are. */
 function synopsis(name: CommandName, indent: string): string {
   const command: Command = COMMANDS[name]
+  const required = (key: SettingKey) => command.required?.includes(key) ?? false
+  // what the command cannot do without first, then the rest in the table's order
+  const keys = settingsOf(name)
   const parts = [
     ...(command.operands ? [command.operands] : []),
-    ...settingsOf(name).map((key) =>
-      !command.required?.includes(key)
-        ? `[${spellFlag(key)}]`
-        : `${spellFlag(key)}${flagOf(key).multiple ? ` [--${flagOf(key).name} …]` : ''}`,
-    ),
+    ...keys.filter(required).map((key) => {
+      const flag = flagOf(key)
+      return `${spellFlag(key)}${flag.multiple ? ` [--${flag.name} …]` : ''}`
+    }),
+    ...keys.filter((key) => !required(key)).map((key) => `[${spellFlag(key)}]`),
   ]
   const head = `pakman ${name.padEnd(9)} `
   const lines = [`${indent}${head}`]

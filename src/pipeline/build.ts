@@ -34,7 +34,6 @@ import {
   type SigningKey,
 } from '../signing/index.js'
 import { startInstallTest, verifyBuild, type PendingInstallTest } from '../verify/index.js'
-import { deliverBuild, type Delivered, type DeliverySettings, type Progress } from './deliver.js'
 import { render, type Rendered, type RenderSettings } from './render.js'
 
 /** The install test keeps the app in memory when it fits in this share of the free memory. */
@@ -66,11 +65,6 @@ export interface BuildSettings extends RenderSettings {
   onKeyDir?: (dir: string) => void
 }
 
-/** A build, and where its packages go after it (the action's upload). */
-export interface DeliveredBuildSettings extends BuildSettings {
-  delivery?: DeliverySettings
-}
-
 export interface BuildResult extends BuildTarget {
   rendered: Rendered
   keyName: string
@@ -100,21 +94,10 @@ export interface BuildCacheReport {
  * both) → verify → save the build cache, written beside the output directory and swapped in only
  * when every phase passed.
  */
-export async function build(
-  settings: DeliveredBuildSettings,
+export async function buildPackages(
+  settings: BuildSettings,
   reporter: Reporter,
-  progress: Progress = { delivered: { published: {} } },
-): Promise<BuildResult & { delivered: Delivered }> {
-  const built = await buildPackages(settings, reporter)
-  progress.built = built
-  if (settings.delivery) {
-    progress.delivering = deliverBuild(built, settings.delivery, progress.delivered, reporter)
-    await progress.delivering
-  }
-  return { ...built, delivered: progress.delivered }
-}
-
-async function buildPackages(settings: BuildSettings, reporter: Reporter): Promise<BuildResult> {
+): Promise<BuildResult> {
   const phases = timedPhases(reporter)
   const started = await start(settings, reporter, phases)
   const { rendered, target, identity, containers, staging } = started

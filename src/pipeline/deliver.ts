@@ -6,6 +6,7 @@ import {
   publish,
   publishDirectory,
   publishS3,
+  repositoryAssets,
   writeSite,
   writeSubjectChecksums,
   type Output,
@@ -101,7 +102,8 @@ export async function deliverMerge(
     dir: merged.packagesDir,
     artifactName:
       settings.publish.artifactName ?? `${merged.manifests[0]?.package ?? 'packages'}-repository`,
-    assets: merged.assets,
+    // Release assets: every file, named <stack>-<arch>-<file>, and the public key.
+    assets: await repositoryAssets(merged.packagesDir, merged),
   }
   await reporter.group('Publish', () =>
     publishDirectory(output, settings.publish, reporter, delivered.published),
@@ -118,6 +120,24 @@ export async function deliverMerge(
   }
   await toBucket(merged.packagesDir, undefined, settings, delivered, reporter)
   if (config) await toDeployment(merged.packagesDir, config, settings, delivered, reporter)
+  return delivered
+}
+
+/**
+ * An output directory built before (a build's `<repo>/<arch>/` or a merge's tree), to the bucket
+ * and the deployment the settings name: `pakman publish s3` and `pakman push`.
+ */
+export async function deliverDirectory(
+  dir: string,
+  stack: string | undefined,
+  config: InstellarConfig | undefined,
+  settings: DeliverySettings,
+  reporter: Reporter,
+): Promise<Delivered> {
+  const delivered: Delivered = { published: {} }
+  if (settings.bucket) checkBucket(settings.bucket, reporter)
+  await toBucket(dir, stack, settings, delivered, reporter)
+  if (config) await toDeployment(dir, config, settings, delivered, reporter)
   return delivered
 }
 

@@ -6,12 +6,16 @@
  * nothing here reads inputs or argv.
  */
 
+export { type BuildResult, type BuildSettings } from './build.js'
 export {
   build,
-  type BuildResult,
-  type BuildSettings,
+  deliver,
+  merge,
+  newProgress,
+  type DirectorySettings,
   type DeliveredBuildSettings,
-} from './build.js'
+  type DeliveredMergeSettings,
+} from './runs.js'
 export {
   checkBucket,
   checkDeployment,
@@ -21,6 +25,10 @@ export {
   type DeploymentSettings,
   type Progress,
 } from './deliver.js'
-export { merge, type MergeResult, type MergeSettings } from './merge.js'
+export { type MergeResult, type MergeSettings } from './merge.js'
 export { recordLeftovers, removeLeftovers, type Leftovers } from './leftovers.js'
 export { check, render, type Checked, type Rendered, type RenderSettings } from './render.js'
+// What a run hands back, as front ends read it: their types, named where they are made.
+export type { Pushed } from '../deploy/index.js'
+export type { Published, PublishSettings, S3Published } from '../publish/index.js'
+export type { Recipe } from '../recipe/index.js'

@@ -15,7 +15,7 @@ export interface RenderSettings {
   configFile: string
   repository?: string
   version?: string
-  build?: string
+  buildNumber?: string
   /** Build architecture; recipes rendered for a build list it in arch= when the config does not. */
   arch?: string
   /** false: no SBOM in the packages (default: one in each). */
@@ -77,7 +77,7 @@ function contextOptions(settings: RenderSettings, option: OptionName): ContextOp
     workspace: settings.workspace,
     ...(settings.repository && { repository: settings.repository }),
     ...(settings.version && { version: settings.version }),
-    ...(settings.build && { build: settings.build }),
+    ...(settings.buildNumber && { buildNumber: settings.buildNumber }),
     run: runEnvironment(),
     option,
     ...(settings.sbom === false && { sbom: false }),

@@ -11,7 +11,7 @@ export interface ContextOptions {
   /** Overrides `git describe`; a leading v is accepted. */
   version?: string
   /** Overrides GITHUB_RUN_NUMBER. */
-  build?: string
+  buildNumber?: string
   /** The run's GITHUB_REPOSITORY and GITHUB_RUN_NUMBER, the defaults for the two above. */
   run?: { repository?: string; runNumber?: string }
   /** Names a setting the way the caller's front end does (a flag, an input) in messages. */
@@ -42,7 +42,7 @@ export async function resolveContext(options: ContextOptions): Promise<ResolvedC
   const { version, note } = await versionOf(options)
   if (note) notes.push(note)
 
-  const buildText = options.build ?? run.runNumber ?? '0'
+  const buildText = options.buildNumber ?? run.runNumber ?? '0'
   if (!/^\d{1,9}$/.test(buildText.trim())) {
     throw new Error(`build number must be a whole number, got ${JSON.stringify(buildText)}`)
   }

@@ -1,9 +1,10 @@
 /*
  * Every setting a user gives PAKman, once: its name (the action input's, which messages use), what
  * action.yml says of it and its default there, the environment variables it falls back to, and the
- * CLI flag that spells it with the commands that take it. action.yml's inputs are written from this
- * table and the README's inputs table is checked against it (test/settings-table.test.ts); the
- * CLI's options, help and "it takes" messages are built from it.
+ * CLI flag that spells it with the commands that take it. action.yml's inputs and the README's CLI
+ * lines are checked against this table (test/settings-table.test.ts), the README's inputs table
+ * against action.yml (test/readme.test.ts); the CLI's options, help and "it takes" messages are
+ * built from it, and the action reads its inputs by these names.
  */
 
 /** The pakman commands. */

@@ -12,7 +12,9 @@ import { secondsSince, type Timed } from '../report/index.js'
 import { publicKeyFileName, type SignatureChoice } from '../signing/index.js'
 import type { PendingInstallTest } from './install-test.js'
 import { PackageSboms } from './sbom.js'
-import { checkSignatureChoice } from './signatures.js'
+import { checkSignatureChoice, type SigningPublicKey } from './signatures.js'
+
+export type { SigningPublicKey }
 
 export {
   installTestScript,
@@ -20,12 +22,6 @@ export {
   type InstallTestSetup,
   type PendingInstallTest,
 } from './install-test.js'
-
-export interface SigningPublicKey {
-  /** The key's name, as the packages' signatures refer to it: NAME.rsa.pub. */
-  name: string
-  pem: string
-}
 
 /**
  * Checks every package and index under `dir` against `key` alone; throws listing each that fails

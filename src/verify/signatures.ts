@@ -12,7 +12,12 @@ import {
   signatureTypes,
   type SignatureChoice,
 } from '../signing/index.js'
-import type { SigningPublicKey } from './index.js'
+
+export interface SigningPublicKey {
+  /** The key's name, as the packages' signatures refer to it: NAME.rsa.pub. */
+  name: string
+  pem: string
+}
 
 /**
  * PAKman's own output carries the signatures it was asked for, not merely one apk accepts: each

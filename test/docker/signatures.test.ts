@@ -98,7 +98,7 @@ describe.runIf(docker)('signature rsa256 and both, built and checked with the re
         configFile: join(workspace, 'instellar.yml'),
         repository: 'octo/app',
         version: '1.4.0',
-        build: '3',
+        buildNumber: '3',
         image,
         packagesDir,
         signingKey: privateKey,

@@ -15,7 +15,7 @@ import {
   slugify,
   stopReason,
   withRetry
-} from "./chunk-5NCDI3TO.js";
+} from "./chunk-MGTXEPC7.js";
 import {
   require_dist
 } from "./chunk-3A2CDBIY.js";

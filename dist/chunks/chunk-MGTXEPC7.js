@@ -32639,7 +32639,7 @@ async function resolveContext(options) {
     throw new Error(`repository must be OWNER/NAME, got ${JSON.stringify(repositoryText)}`);
   const { version: version2, note } = await versionOf(options);
   if (note) notes.push(note);
-  const buildText = options.build ?? run2.runNumber ?? "0";
+  const buildText = options.buildNumber ?? run2.runNumber ?? "0";
   if (!/^\d{1,9}$/.test(buildText.trim())) {
     throw new Error(`build number must be a whole number, got ${JSON.stringify(buildText)}`);
   }

@@ -54,7 +54,7 @@ import {
   word,
   writeSite,
   writeSubjectChecksums
-} from "./chunk-5NCDI3TO.js";
+} from "./chunk-MGTXEPC7.js";
 
 // src/github/context.ts
 function runEnvironment(env = process.env) {
@@ -519,12 +519,16 @@ function contextOptions(settings, option) {
     workspace: settings.workspace,
     ...settings.repository && { repository: settings.repository },
     ...settings.version && { version: settings.version },
-    ...settings.build && { build: settings.build },
+    ...settings.buildNumber && { buildNumber: settings.buildNumber },
     run: runEnvironment(),
     option,
     ...settings.sbom === false && { sbom: false }
   };
 }
+
+// src/pipeline/runs.ts
+import { stat as stat5 } from "node:fs/promises";
+import { resolve } from "node:path";
 
 // src/pipeline/build.ts
 import { readFile as readFile4, stat as stat4 } from "node:fs/promises";
@@ -2029,102 +2033,8 @@ async function installedSize(packagesDir, files, main) {
   }
 }
 
-// src/pipeline/deliver.ts
-async function deliverBuild(built, settings, delivered, reporter) {
-  const { recipe, loaded } = built.rendered;
-  const { packageName, version, release } = recipe;
-  if (settings.subjectsDir)
-    delivered.subjectChecksums = await writeSubjectChecksums(
-      built.files,
-      settings.subjectsDir,
-      `pakman-subjects-${defaultArtifactName({ ...built, packageName })}`
-    );
-  await reporter.group(
-    "Publish",
-    () => publish(
-      { ...built, packageName, version, release },
-      settings.publish,
-      reporter,
-      delivered.published
-    )
-  );
-  await toBucket(built.packagesDir, built.stack, settings, delivered, reporter);
-  await toDeployment(built.packagesDir, loaded.config, settings, delivered, reporter);
-  return delivered;
-}
-async function deliverMerge(merged, config, settings, delivered, reporter) {
-  const output = {
-    dir: merged.packagesDir,
-    artifactName: settings.publish.artifactName ?? `${merged.manifests[0]?.package ?? "packages"}-repository`,
-    assets: merged.assets
-  };
-  await reporter.group(
-    "Publish",
-    () => publishDirectory(output, settings.publish, reporter, delivered.published)
-  );
-  if (settings.bucket && !settings.publish.pages) {
-    const { repository } = settings.publish;
-    await writeSite(merged.packagesDir, {
-      url: checkS3Settings(bucketSettings(settings.bucket, merged.packagesDir, reporter)).repositoryUrl,
-      urlName: reporter.option("repository-url"),
-      ...repository && { title: repository }
-    });
-  }
-  await toBucket(merged.packagesDir, void 0, settings, delivered, reporter);
-  if (config) await toDeployment(merged.packagesDir, config, settings, delivered, reporter);
-  return delivered;
-}
-async function checkDeployment(settings, reporter) {
-  const { checkPushSettings } = await import("./deploy-JI3QVBEI.js");
-  checkPushSettings({ ...settings, packagesDir: "", config: {}, reporter });
-}
-function checkBucket(settings, reporter) {
-  checkS3Settings(bucketSettings(settings, "", reporter));
-}
-function bucketSettings(bucket, dir, reporter, stack, signal) {
-  return {
-    ...bucket,
-    dir,
-    ...stack && { stack },
-    reporter,
-    ...signal && { signal }
-  };
-}
-async function toBucket(dir, stack, settings, delivered, reporter) {
-  const { bucket } = settings;
-  if (!bucket) return;
-  delivered.bucket = await reporter.group(
-    "Publish to S3",
-    () => publishS3(bucketSettings(bucket, dir, reporter, stack, settings.signal))
-  );
-}
-async function toDeployment(packagesDir, config, settings, delivered, reporter) {
-  const { deployment } = settings;
-  if (!deployment) return;
-  const { runPush } = await import("./deploy-JI3QVBEI.js");
-  delivered.pushed = await reporter.group(
-    deployment.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",
-    () => runPush({
-      ...deployment,
-      packagesDir,
-      config,
-      reporter,
-      ...settings.signal && { signal: settings.signal }
-    })
-  );
-}
-
 // src/pipeline/build.ts
 var INSTALL_TEST_MEMORY_SHARE = 0.25;
-async function build(settings, reporter, progress = { delivered: { published: {} } }) {
-  const built = await buildPackages(settings, reporter);
-  progress.built = built;
-  if (settings.delivery) {
-    progress.delivering = deliverBuild(built, settings.delivery, progress.delivered, reporter);
-    await progress.delivering;
-  }
-  return { ...built, delivered: progress.delivered };
-}
 async function buildPackages(settings, reporter) {
   const phases = timedPhases(reporter);
   const started = await start(settings, reporter, phases);
@@ -2339,38 +2249,101 @@ function inline(reporter) {
   return { ...reporter, group: (_name, fn) => fn() };
 }
 
-// src/pipeline/merge.ts
-import { readFile as readFile5, stat as stat5 } from "node:fs/promises";
-import { resolve } from "node:path";
-async function merge(settings, reporter, progress = { delivered: { published: {} } }) {
-  const config = settings.delivery?.deployment ? await deploymentConfig(settings, reporter) : void 0;
-  const merged = await mergeArtifacts(settings, reporter);
-  progress.merged = merged;
-  if (settings.delivery) {
-    progress.delivering = deliverMerge(
-      merged,
-      config,
-      settings.delivery,
-      progress.delivered,
-      reporter
+// src/pipeline/deliver.ts
+async function deliverBuild(built, settings, delivered, reporter) {
+  const { recipe, loaded } = built.rendered;
+  const { packageName, version, release } = recipe;
+  if (settings.subjectsDir)
+    delivered.subjectChecksums = await writeSubjectChecksums(
+      built.files,
+      settings.subjectsDir,
+      `pakman-subjects-${defaultArtifactName({ ...built, packageName })}`
     );
-    await progress.delivering;
-  }
-  return { ...merged, delivered: progress.delivered };
-}
-async function deploymentConfig(settings, reporter) {
-  const file = resolve(settings.workspace, settings.configFile ?? DEFAULT_CONFIG);
-  const label = configLabel(settings.workspace, file);
-  if (!await stat5(file).catch(() => void 0))
-    throw new Error(
-      `upload: instellar reads kits, sizes, plans and page from ${label}, which is not in ${settings.workspace}: add actions/checkout to this job`
-    );
-  const loaded = await reporter.group(
-    `Read ${label}`,
-    () => readConfig(file, label, (list2) => reporter.diagnostics(list2))
+  await reporter.group(
+    "Publish",
+    () => publish(
+      { ...built, packageName, version, release },
+      settings.publish,
+      reporter,
+      delivered.published
+    )
   );
-  return loaded.config;
+  await toBucket(built.packagesDir, built.stack, settings, delivered, reporter);
+  await toDeployment(built.packagesDir, loaded.config, settings, delivered, reporter);
+  return delivered;
 }
+async function deliverMerge(merged, config, settings, delivered, reporter) {
+  const output = {
+    dir: merged.packagesDir,
+    artifactName: settings.publish.artifactName ?? `${merged.manifests[0]?.package ?? "packages"}-repository`,
+    // Release assets: every file, named <stack>-<arch>-<file>, and the public key.
+    assets: await repositoryAssets(merged.packagesDir, merged)
+  };
+  await reporter.group(
+    "Publish",
+    () => publishDirectory(output, settings.publish, reporter, delivered.published)
+  );
+  if (settings.bucket && !settings.publish.pages) {
+    const { repository } = settings.publish;
+    await writeSite(merged.packagesDir, {
+      url: checkS3Settings(bucketSettings(settings.bucket, merged.packagesDir, reporter)).repositoryUrl,
+      urlName: reporter.option("repository-url"),
+      ...repository && { title: repository }
+    });
+  }
+  await toBucket(merged.packagesDir, void 0, settings, delivered, reporter);
+  if (config) await toDeployment(merged.packagesDir, config, settings, delivered, reporter);
+  return delivered;
+}
+async function deliverDirectory(dir, stack, config, settings, reporter) {
+  const delivered = { published: {} };
+  if (settings.bucket) checkBucket(settings.bucket, reporter);
+  await toBucket(dir, stack, settings, delivered, reporter);
+  if (config) await toDeployment(dir, config, settings, delivered, reporter);
+  return delivered;
+}
+async function checkDeployment(settings, reporter) {
+  const { checkPushSettings } = await import("./deploy-BPSML53Q.js");
+  checkPushSettings({ ...settings, packagesDir: "", config: {}, reporter });
+}
+function checkBucket(settings, reporter) {
+  checkS3Settings(bucketSettings(settings, "", reporter));
+}
+function bucketSettings(bucket, dir, reporter, stack, signal) {
+  return {
+    ...bucket,
+    dir,
+    ...stack && { stack },
+    reporter,
+    ...signal && { signal }
+  };
+}
+async function toBucket(dir, stack, settings, delivered, reporter) {
+  const { bucket } = settings;
+  if (!bucket) return;
+  delivered.bucket = await reporter.group(
+    "Publish to S3",
+    () => publishS3(bucketSettings(bucket, dir, reporter, stack, settings.signal))
+  );
+}
+async function toDeployment(packagesDir, config, settings, delivered, reporter) {
+  const { deployment } = settings;
+  if (!deployment) return;
+  const { runPush } = await import("./deploy-BPSML53Q.js");
+  delivered.pushed = await reporter.group(
+    deployment.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",
+    () => runPush({
+      ...deployment,
+      packagesDir,
+      config,
+      reporter,
+      ...settings.signal && { signal: settings.signal }
+    })
+  );
+}
+
+// src/pipeline/merge.ts
+import { readFile as readFile5 } from "node:fs/promises";
 async function mergeArtifacts(settings, reporter) {
   if (!settings.signingKey?.trim()) {
     throw new Error(
@@ -2416,10 +2389,58 @@ async function mergeArtifacts(settings, reporter) {
         `${merged.packages} packages in ${merged.directories.length} directories verify`
       );
     });
-    return { ...merged, packagesDir, assets: await repositoryAssets(packagesDir, merged) };
+    return { ...merged, packagesDir };
   } finally {
     await downloaded.cleanup();
   }
+}
+
+// src/pipeline/runs.ts
+function newProgress() {
+  return { delivered: { published: {} } };
+}
+async function build(settings, reporter, progress = newProgress()) {
+  const built = await buildPackages(settings, reporter);
+  progress.built = built;
+  if (settings.delivery) {
+    progress.delivering = deliverBuild(built, settings.delivery, progress.delivered, reporter);
+    await progress.delivering;
+  }
+  return { ...built, delivered: progress.delivered };
+}
+async function merge(settings, reporter, progress = newProgress()) {
+  const config = settings.delivery?.deployment ? await readDeploymentConfig(settings.workspace, settings.configFile, reporter) : void 0;
+  const merged = await mergeArtifacts(settings, reporter);
+  progress.merged = merged;
+  if (settings.delivery) {
+    progress.delivering = deliverMerge(
+      merged,
+      config,
+      settings.delivery,
+      progress.delivered,
+      reporter
+    );
+    await progress.delivering;
+  }
+  return { ...merged, delivered: progress.delivered };
+}
+async function deliver(settings, reporter) {
+  const configFile = settings.configFile ?? DEFAULT_CONFIG;
+  const config = settings.delivery.deployment ? (await readConfig(configFile, configFile, (list2) => reporter.diagnostics(list2))).config : void 0;
+  return deliverDirectory(settings.dir, settings.stack, config, settings.delivery, reporter);
+}
+async function readDeploymentConfig(workspace, configFile, reporter) {
+  const file = resolve(workspace, configFile ?? DEFAULT_CONFIG);
+  const label = configLabel(workspace, file);
+  if (!await stat5(file).catch(() => void 0))
+    throw new Error(
+      `upload: instellar reads kits, sizes, plans and page from ${label}, which is not in ${workspace}: add actions/checkout to this job`
+    );
+  const loaded = await reporter.group(
+    `Read ${label}`,
+    () => readConfig(file, label, (list2) => reporter.diagnostics(list2))
+  );
+  return loaded.config;
 }
 
 // src/pipeline/leftovers.ts
@@ -2469,12 +2490,14 @@ export {
   DirectoryBuildCache,
   ActionsBuildCache,
   buildCacheSettings,
-  checkDeployment,
-  checkBucket,
   check,
   render,
+  checkDeployment,
+  checkBucket,
+  newProgress,
   build,
   merge,
+  deliver,
   recordLeftovers,
   removeLeftovers
 };
