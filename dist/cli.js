@@ -1,40 +1,40 @@
 #!/usr/bin/env node
 import { createRequire as __pakmanCreateRequire } from 'node:module';const require = __pakmanCreateRequire(import.meta.url);
 import {
-  DEFAULT_CONFIG,
   DirectoryBuildCache,
   DirectoryCache,
-  SETTING_KEYS,
   build,
   buildCacheSettings,
   check,
   deliver,
-  flagOf,
-  fromEnvironment,
   recordLeftovers,
   removeLeftovers,
   render,
-  runEnvironment,
-  settingOf,
-  settingsOf,
-  spellFlag
-} from "./chunks/chunk-6MB47QGL.js";
+  runEnvironment
+} from "./chunks/chunk-O3PY5SRM.js";
 import {
+  DEFAULT_CONFIG,
   DEFAULT_OUTPUT,
+  SETTING_KEYS,
   Secrets,
   VERSION,
   checkPaths,
   configLabel,
+  flagOf,
   formatBytes,
   formatDiagnostic,
+  fromEnvironment,
   jsonSchema,
   listedDependencies,
   loadTrustedKeys,
   parseSignatureChoice,
   readKeyFile,
   readPackageSbom,
+  settingOf,
+  settingsOf,
+  spellFlag,
   writeSite
-} from "./chunks/chunk-MGTXEPC7.js";
+} from "./chunks/chunk-ATTXPTMN.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli/commands.ts

@@ -6,25 +6,25 @@ import {
   buildCacheSettings,
   checkBucket,
   checkDeployment,
-  fromEnvironment,
   merge,
   newProgress,
   recordLeftovers,
   removeLeftovers,
   render,
-  runEnvironment,
-  settingOf,
-  spellInput
-} from "./chunks/chunk-6MB47QGL.js";
+  runEnvironment
+} from "./chunks/chunk-O3PY5SRM.js";
 import {
   Secrets,
   defaultPagesUrl,
   formatBytes,
+  fromEnvironment,
   parseSignatureChoice,
   publicKeyFileName,
   secretsOf,
-  siteUrl
-} from "./chunks/chunk-MGTXEPC7.js";
+  settingOf,
+  siteUrl,
+  spellInput
+} from "./chunks/chunk-ATTXPTMN.js";
 import {
   error,
   getBooleanInput,

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DEFAULT_CONFIG } from '../settings/index.js'
 import { CALL } from '../shell/index.js'
 import {
   BINARY,
@@ -111,7 +112,7 @@ export function jsonSchema(): Json {
   ]
   return {
     ...schema,
-    title: 'instellar.yml',
+    title: DEFAULT_CONFIG,
     description: 'PAKman build and deployment configuration',
   }
 }

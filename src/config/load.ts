@@ -2,6 +2,7 @@ import { constants, type Stats } from 'node:fs'
 import { open, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { z } from 'zod'
+import { DEFAULT_CONFIG } from '../settings/index.js'
 import { byPosition, hasErrors, type Diagnostic } from './diagnostics.js'
 import { upgradeLegacyKeys } from './legacy.js'
 import {
@@ -53,7 +54,7 @@ async function readConfigText(file: string): Promise<string | { reason: string }
     const info = await stat(file)
     if (info.isDirectory())
       return {
-        reason: `${file} is a directory; expected the YAML file itself, such as ${join(file, 'instellar.yml')}`,
+        reason: `${file} is a directory; expected the YAML file itself, such as ${join(file, DEFAULT_CONFIG)}`,
       }
     if (!info.isFile()) return { reason: notRegular(file, info) }
     if (info.size > MAX_CONFIG_BYTES) return { reason: tooLarge(info.size) }

@@ -45,6 +45,7 @@ export function newProgress(): Progress {
   return { delivered: { published: {} } }
 }
 
+/** A build, then delivery; the action's build job and `pakman build` (which delivers nowhere). */
 export async function build(
   settings: DeliveredBuildSettings,
   reporter: Reporter,
@@ -59,6 +60,7 @@ export async function build(
   return { ...built, delivered: progress.delivered }
 }
 
+/** The build jobs' artifacts merged into one repository, then delivery: the action's merge job. */
 export async function merge(
   settings: DeliveredMergeSettings,
   reporter: Reporter,
@@ -83,6 +85,7 @@ export async function merge(
   return { ...merged, delivered: progress.delivered }
 }
 
+/** An output directory built before, to the bucket or deployment the settings name. */
 export async function deliver(settings: DirectorySettings, reporter: Reporter): Promise<Delivered> {
   const configFile = settings.configFile ?? DEFAULT_CONFIG
   const config = settings.delivery.deployment

@@ -15,7 +15,7 @@ import {
   slugify,
   stopReason,
   withRetry
-} from "./chunk-MGTXEPC7.js";
+} from "./chunk-ATTXPTMN.js";
 import {
   require_dist
 } from "./chunk-3A2CDBIY.js";
