@@ -685,14 +685,20 @@ describe('the archive and the file list', () => {
     expect(a.equals(readFileSync(join(out, 'b.zip')))).toBe(true)
   })
 
-  it('keeps the entries in order, stored, dated 1980-01-01, as plain zip when nothing is large', async () => {
-    const dir = buildTree()
-    const { files } = await collectPushFiles(dir)
+  /** The zip of a pushed tree, and the files in it. */
+  const zipOfTree = async (options?: Parameters<typeof writeArchive>[2]) => {
+    const { files } = await collectPushFiles(buildTree())
     const zip = join(temp('pakman-push-zip-'), 'a.zip')
     await writeArchive(
       zip,
       files.map((f) => ({ name: f.name, path: f.path })),
+      options,
     )
+    return { zip, files }
+  }
+
+  it('keeps the entries in order, stored, dated 1980-01-01, as plain zip when nothing is large', async () => {
+    const { zip, files } = await zipOfTree()
     const listing = execFileSync('zipinfo', [zip], { encoding: 'utf8' }).trim().split('\n')
     const rows = listing.slice(2, -1)
     expect(rows.map((row) => row.split(/\s+/).at(-1))).toEqual(files.map((f) => f.name))
@@ -705,14 +711,7 @@ describe('the archive and the file list', () => {
   // past 0xfffffffe (its docs and Entry.useZip64Format), and forcing it here checks that the
   // zip64 layout it writes is one unzip reads.
   it('writes zip64 records unzip reads, when asked to use them regardless of size', async () => {
-    const dir = buildTree()
-    const { files } = await collectPushFiles(dir)
-    const zip = join(temp('pakman-push-zip-'), 'a.zip')
-    await writeArchive(
-      zip,
-      files.map((f) => ({ name: f.name, path: f.path })),
-      { forceZip64: true },
-    )
+    const { zip } = await zipOfTree({ forceZip64: true })
     expect(readFileSync(zip).includes(Buffer.from('PK\x06\x06', 'latin1'))).toBe(true)
     const verbose = execFileSync('zipinfo', ['-v', zip], { encoding: 'utf8' })
     expect(verbose).toMatch(/minimum software version required to extract:\s+4\.5/)

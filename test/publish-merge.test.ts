@@ -16,6 +16,7 @@ import {
   mergeSignature,
   publish,
   type Manifest,
+  type RepositoryMergeOptions,
 } from '../src/publish/index.js'
 import {
   readPrivateKey,
@@ -50,6 +51,16 @@ beforeAll(() => {
 /** A build job's output: vector packages under <repo>/<arch>/, as abuild lays them out. */
 const job = (stack: string, arch: string, packages: string[]) =>
   vectorJob(root, stack, arch, packages)
+
+/** mergeRepositories into a new output directory, signed with the vectors' key unless told. */
+const mergeInto = (dirs: string[], options: Partial<RepositoryMergeOptions> = {}) =>
+  mergeRepositories(dirs, {
+    outputDir: mkdtempSync(join(root, 'out-')),
+    signingKey: privateKey,
+    mtime: 0,
+    reporter: recordingReporter(),
+    ...options,
+  })
 
 describe('merge mode', () => {
   it('merges three jobs into <stack>/<repo>/<arch>/ with a signed index each', async () => {
@@ -120,15 +131,7 @@ describe('merge mode', () => {
         keyName: KEY_NAME,
       }),
     )
-    await expect(
-      mergeRepositories([dir], {
-        outputDir: mkdtempSync(join(root, 'out-')),
-        signingKey: privateKey,
-        keyName: KEY_NAME,
-        mtime: 0,
-        reporter: recordingReporter(),
-      }),
-    ).rejects.toThrow(
+    await expect(mergeInto([dir], { keyName: KEY_NAME })).rejects.toThrow(
       `alpine/3.20 x86_64 vector-notes-1.0-r0.apk: UNTRUSTED with ${KEY_NAME}.rsa.pub (signed by other-test@example.invalid-6b08b420.rsa.pub, which is not trusted); merge only packages signed with the same key`,
     )
   })
@@ -159,13 +162,7 @@ describe('merge with a signature choice', () => {
     writeFileSync(join(dir, 'pakman.json'), JSON.stringify(manifest))
     return dir
   }
-  const merge = (dirs: string[]) =>
-    mergeRepositories(dirs, {
-      outputDir: mkdtempSync(join(root, 'out-')),
-      signingKey: privateKey,
-      mtime: 1735689600,
-      reporter: recordingReporter(),
-    })
+  const merge = (dirs: string[]) => mergeInto(dirs, { mtime: 1735689600 })
 
   it.each(['rsa256', 'both'] as const)(
     '%s: the merged indexes are signed as the build jobs signed, and the repository verifies so',
@@ -324,17 +321,12 @@ describe('merge input checks', () => {
       .generateKeyPairSync('ec', { namedCurve: 'P-256' })
       .privateKey.export({ type: 'pkcs8', format: 'pem' })
       .toString()
-    const settings = {
-      outputDir: mkdtempSync(join(root, 'out-')),
-      mtime: 0,
-      reporter: recordingReporter(),
-    }
-    await expect(
-      mergeRepositories([], { ...settings, signingKey: ec, keyName: KEY_NAME }),
-    ).rejects.toThrow('the signing key is ec; abuild signs with RSA keys only')
-    await expect(
-      mergeRepositories([], { ...settings, signingKey: privateKey, keyName: '../x' }),
-    ).rejects.toThrow('signing key name "../x" may hold letters')
+    await expect(mergeInto([], { signingKey: ec, keyName: KEY_NAME })).rejects.toThrow(
+      'the signing key is ec; abuild signs with RSA keys only',
+    )
+    await expect(mergeInto([], { keyName: '../x' })).rejects.toThrow(
+      'signing key name "../x" may hold letters',
+    )
   })
 
   it('refuses a manifest whose stack would leave the output directory', async () => {
@@ -350,14 +342,8 @@ describe('merge input checks', () => {
         keyName: KEY_NAME,
       }),
     )
-    await expect(
-      mergeRepositories([dir], {
-        outputDir: mkdtempSync(join(root, 'out-')),
-        signingKey: privateKey,
-        keyName: KEY_NAME,
-        mtime: 0,
-        reporter: recordingReporter(),
-      }),
-    ).rejects.toThrow(/pakman\.json in evil-\w+ names an unusable stack or arch: "\.\.\/\.\.\/etc"/)
+    await expect(mergeInto([dir], { keyName: KEY_NAME })).rejects.toThrow(
+      /pakman\.json in evil-\w+ names an unusable stack or arch: "\.\.\/\.\.\/etc"/,
+    )
   })
 })
