@@ -11,7 +11,7 @@ import {
   removeLeftovers,
   render,
   runEnvironment
-} from "./chunks/chunk-O3PY5SRM.js";
+} from "./chunks/chunk-G5ILXAH7.js";
 import {
   DEFAULT_CONFIG,
   DEFAULT_OUTPUT,
@@ -34,7 +34,7 @@ import {
   settingsOf,
   spellFlag,
   writeSite
-} from "./chunks/chunk-ATTXPTMN.js";
+} from "./chunks/chunk-GVQAHMFN.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli/commands.ts

@@ -12,7 +12,7 @@ import {
   removeLeftovers,
   render,
   runEnvironment
-} from "./chunks/chunk-O3PY5SRM.js";
+} from "./chunks/chunk-G5ILXAH7.js";
 import {
   Secrets,
   defaultPagesUrl,
@@ -24,7 +24,7 @@ import {
   settingOf,
   siteUrl,
   spellInput
-} from "./chunks/chunk-ATTXPTMN.js";
+} from "./chunks/chunk-GVQAHMFN.js";
 import {
   error,
   getBooleanInput,
@@ -60,6 +60,7 @@ function getInputs(env = runEnvironment()) {
   if (signingKey) for (const secret of secretsOf(signingKey)) setSecret(secret);
   const sha = getInput("workflow-sha").trim() || fromEnvironment("workflow-sha");
   const ref = getInput("workflow-ref").trim() || fromEnvironment("workflow-ref");
+  const signature = optional("signature");
   return {
     config: withDefault("config"),
     workspace: optional("workspace") ?? process.cwd(),
@@ -74,7 +75,9 @@ function getInputs(env = runEnvironment()) {
     ...optionalEntry("signingKey", signingKey),
     ...optionalEntry("signingKeyName", optional("signing-key-name")),
     ...optionalEntry("publicKey", publicKey),
-    signature: parseSignatureChoice(withDefault("signature"), spellInput("signature")),
+    ...signature !== void 0 && {
+      signature: parseSignatureChoice(signature, spellInput("signature"))
+    },
     cache: on("cache"),
     buildCache: {
       enabled: on("build-cache"),
@@ -267,7 +270,7 @@ function buildSettings(inputs, leftovers, delivery, reporter) {
     ...inputs.signingKey && { signingKey: inputs.signingKey },
     ...inputs.publicKey && { publicKey: inputs.publicKey },
     ...inputs.signingKeyName && { keyName: inputs.signingKeyName },
-    signature: inputs.signature,
+    ...inputs.signature && { signature: inputs.signature },
     keyParent: inputs.tempDir,
     ...inputs.cache && { cache: new ActionsCache() },
     ...buildCache && { buildCache },
@@ -285,6 +288,7 @@ function mergeSettings(inputs, delivery) {
     packagesDir: inputs.packagesDir,
     ...inputs.signingKey && { signingKey: inputs.signingKey },
     ...inputs.signingKeyName && { keyName: inputs.signingKeyName },
+    ...inputs.signature && { signature: inputs.signature },
     // The repository input names the packages (and so the default key), as in a build job.
     ...repository && { repository },
     tempDir: inputs.tempDir,

@@ -199,6 +199,18 @@ describe('merge with a signature choice', () => {
       'pakman.json names signature "ed25519", not one of rsa, rsa256, both',
     )
   })
+
+  it('refuses a signature input other than the build jobs signed with; takes the same one', async () => {
+    const jobs = [await resignedJob('alpine/3.20', 'rsa256')]
+    await expect(mergeInto(jobs, { signature: 'rsa' })).rejects.toThrow(
+      'signature is rsa, but the build jobs signed rsa256 (pakman.json); drop the input or give them the same choice',
+    )
+    expect((await mergeInto(jobs, { signature: 'rsa256' })).signature).toBe('rsa256')
+    expect(mergeSignature([{ keyName: KEY_NAME } as Manifest], 'rsa')).toBe('rsa')
+    expect(() => mergeSignature([{ keyName: KEY_NAME } as Manifest], 'both')).toThrow(
+      'signature is both, but the build jobs signed rsa',
+    )
+  })
 })
 
 describe('the action in merge mode (node dist/index.js)', () => {
@@ -273,6 +285,17 @@ describe('the action in merge mode (node dist/index.js)', () => {
       expect(ran.stdout).toContain(message)
       expect(readdirSync(root).some((f) => f === 'x.rsa.pub')).toBe(false)
     }
+  }, 60_000)
+
+  it('refuses a signature input the build jobs did not sign with, and writes no repository', async () => {
+    const out = mkdtempSync(join(root, 'bad-signature-'))
+    const ran = await runMerge({ signature: 'rsa256', 'packages-dir': out, upload: 'none' })
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toContain(
+      '::error::signature is rsa256, but the build jobs signed rsa (pakman.json); drop the input or give them the same choice',
+    )
+    // only the marker that claims the directory for PAKman
+    expect(readdirSync(out)).toEqual(['.pakman-output'])
   }, 60_000)
 
   it('refuses to merge without the signing key', async () => {

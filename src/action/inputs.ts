@@ -20,8 +20,9 @@ export interface Inputs {
   signingKey?: string
   signingKeyName?: string
   publicKey?: string
-  /** The signatures on packages and indexes (merge follows the build jobs' pakman.json instead). */
-  signature: SignatureChoice
+  /** The signatures on packages and indexes, when given (a build signs rsa without; a merge
+   *  follows the build jobs' pakman.json and refuses another choice). */
+  signature?: SignatureChoice
   cache: boolean
   /** build-cache, build-cache-paths and build-cache-limit, as given. */
   buildCache: { enabled: boolean; paths: string[]; limit?: string }
@@ -95,6 +96,8 @@ export function getInputs(env: RunEnvironment = runEnvironment()): Inputs {
   // A set but empty WORKFLOW_SHA is a value, as the original had it: not turned into undefined.
   const sha = core.getInput('workflow-sha').trim() || fromEnvironment('workflow-sha')
   const ref = core.getInput('workflow-ref').trim() || fromEnvironment('workflow-ref')
+  // Given or not: a merge refuses only a choice that was asked for.
+  const signature = optional('signature')
   return {
     config: withDefault('config'),
     workspace: optional('workspace') ?? process.cwd(),
@@ -109,7 +112,9 @@ export function getInputs(env: RunEnvironment = runEnvironment()): Inputs {
     ...optionalEntry('signingKey', signingKey),
     ...optionalEntry('signingKeyName', optional('signing-key-name')),
     ...optionalEntry('publicKey', publicKey),
-    signature: parseSignatureChoice(withDefault('signature'), spellInput('signature')),
+    ...(signature !== undefined && {
+      signature: parseSignatureChoice(signature, spellInput('signature')),
+    }),
     cache: on('cache'),
     buildCache: {
       enabled: on('build-cache'),

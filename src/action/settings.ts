@@ -43,7 +43,7 @@ export function buildSettings(
     ...(inputs.signingKey && { signingKey: inputs.signingKey }),
     ...(inputs.publicKey && { publicKey: inputs.publicKey }),
     ...(inputs.signingKeyName && { keyName: inputs.signingKeyName }),
-    signature: inputs.signature,
+    ...(inputs.signature && { signature: inputs.signature }),
     keyParent: inputs.tempDir,
     ...(inputs.cache && { cache: new ActionsCache() }),
     ...(buildCache && { buildCache }),
@@ -65,6 +65,7 @@ export function mergeSettings(
     packagesDir: inputs.packagesDir,
     ...(inputs.signingKey && { signingKey: inputs.signingKey }),
     ...(inputs.signingKeyName && { keyName: inputs.signingKeyName }),
+    ...(inputs.signature && { signature: inputs.signature }),
     // The repository input names the packages (and so the default key), as in a build job.
     ...(repository && { repository }),
     tempDir: inputs.tempDir,

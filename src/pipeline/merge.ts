@@ -8,6 +8,7 @@ import {
 } from '../publish/index.js'
 import { defaultKeyName, parseRepository } from '../recipe/index.js'
 import type { Reporter } from '../report/index.js'
+import type { SignatureChoice } from '../signing/index.js'
 import { verifyRepository } from '../verify/index.js'
 
 export interface MergeSettings {
@@ -15,6 +16,8 @@ export interface MergeSettings {
   packagesDir: string
   signingKey?: string
   keyName?: string
+  /** The signature input, when given: the build jobs must have signed so. */
+  signature?: SignatureChoice
   repository?: string
   /** Scratch space for the downloaded artifacts (RUNNER_TEMP). */
   tempDir?: string
@@ -61,6 +64,7 @@ export async function mergeArtifacts(
         outputDir: packagesDir,
         signingKey: settings.signingKey!,
         ...(settings.keyName && { keyName: settings.keyName }),
+        ...(settings.signature && { signature: settings.signature }),
         ...(repository && { defaultKeyName: defaultKeyName(repository) }),
         ...(Number(settings.sourceDateEpoch) && { mtime: Number(settings.sourceDateEpoch) }),
         reporter,

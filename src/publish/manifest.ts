@@ -74,9 +74,13 @@ export function mergeKeyName(
 /**
  * The signatures a merge writes on its indexes: the build jobs' (they must all agree, as a
  * repository of mixed signatures would be judged differently by different apk), rsa for builds
- * that recorded none.
+ * that recorded none. A signature input naming another choice is an error, as for the key name:
+ * the packages keep the signatures their build gave them.
  */
-export function mergeSignature(manifests: readonly Manifest[]): SignatureChoice {
+export function mergeSignature(
+  manifests: readonly Manifest[],
+  given?: SignatureChoice,
+): SignatureChoice {
   const recorded = [...new Set(manifests.map((m) => m.signature ?? 'rsa'))]
   const unknown = recorded.filter((s) => !SIGNATURE_CHOICES.includes(s))
   if (unknown.length)
@@ -87,5 +91,10 @@ export function mergeSignature(manifests: readonly Manifest[]): SignatureChoice 
     throw new Error(
       `the build jobs signed with different signature choices (${recorded.join(', ')} in their ${MANIFEST}); give every build job the same signature input`,
     )
-  return recorded[0] ?? 'rsa'
+  const built = recorded[0] ?? 'rsa'
+  if (given && given !== built)
+    throw new Error(
+      `signature is ${given}, but the build jobs signed ${built} (${MANIFEST}); drop the input or give them the same choice`,
+    )
+  return built
 }

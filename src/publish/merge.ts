@@ -31,6 +31,8 @@ export interface RepositoryMergeOptions {
   signingKey: string
   /** signing-key-name, when given: it must name the key the build jobs signed with. */
   keyName?: string
+  /** signature, when given: it must be the choice the build jobs signed with. */
+  signature?: SignatureChoice
   /** The repository's default key name, for artifacts whose pakman.json names no key. */
   defaultKeyName?: string
   /** Index timestamps (SOURCE_DATE_EPOCH); by default the newest package's build date, so a
@@ -59,7 +61,7 @@ export async function mergeRepositories(
   const privateKey = readPrivateKey(options.signingKey)
   const manifests = await readManifests(artifactDirs)
   const keyName = mergeKeyName(manifests, options)
-  const signature = mergeSignature(manifests)
+  const signature = mergeSignature(manifests, options.signature)
   const publicKeyPem = publicKeyOf(privateKey)
   const keyFile = publicKeyFileName(keyName)
   const trusted = trustedKeys([[keyFile, publicKeyPem]])

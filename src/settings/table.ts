@@ -168,8 +168,7 @@ export const SETTINGS = {
   },
   signature: {
     input:
-      'The signatures on packages and indexes. rsa (RSA/SHA-1) is what abuild writes and every apk reads; rsa256 signs with RSA/SHA-256 instead; both writes an RSA256 and an RSA signature, RSA256 first. PAKman re-signs on the runner for rsa256 and both, on every stack. A merge signs its indexes as the build jobs did.',
-    default: 'rsa',
+      'The signatures on packages and indexes. rsa (RSA/SHA-1, the default) is what abuild writes and every apk reads; rsa256 signs with RSA/SHA-256 instead; both writes an RSA256 and an RSA signature, RSA256 first. PAKman re-signs on the runner for rsa256 and both, on every stack. A merge signs its indexes as the build jobs did, and refuses a signature here that says otherwise.',
     flag: {
       name: 'signature',
       value: 'rsa|rsa256|both',

@@ -9408,8 +9408,7 @@ var SETTINGS = {
     }
   },
   signature: {
-    input: "The signatures on packages and indexes. rsa (RSA/SHA-1) is what abuild writes and every apk reads; rsa256 signs with RSA/SHA-256 instead; both writes an RSA256 and an RSA signature, RSA256 first. PAKman re-signs on the runner for rsa256 and both, on every stack. A merge signs its indexes as the build jobs did.",
-    default: "rsa",
+    input: "The signatures on packages and indexes. rsa (RSA/SHA-1, the default) is what abuild writes and every apk reads; rsa256 signs with RSA/SHA-256 instead; both writes an RSA256 and an RSA signature, RSA256 first. PAKman re-signs on the runner for rsa256 and both, on every stack. A merge signs its indexes as the build jobs did, and refuses a signature here that says otherwise.",
     flag: {
       name: "signature",
       value: "rsa|rsa256|both",
@@ -33229,7 +33228,7 @@ function mergeKeyName(manifests, given) {
   checkKeyName(name2);
   return name2;
 }
-function mergeSignature(manifests) {
+function mergeSignature(manifests, given) {
   const recorded = [...new Set(manifests.map((m) => m.signature ?? "rsa"))];
   const unknown2 = recorded.filter((s) => !SIGNATURE_CHOICES.includes(s));
   if (unknown2.length)
@@ -33240,7 +33239,12 @@ function mergeSignature(manifests) {
     throw new Error(
       `the build jobs signed with different signature choices (${recorded.join(", ")} in their ${MANIFEST}); give every build job the same signature input`
     );
-  return recorded[0] ?? "rsa";
+  const built = recorded[0] ?? "rsa";
+  if (given && given !== built)
+    throw new Error(
+      `signature is ${given}, but the build jobs signed ${built} (${MANIFEST}); drop the input or give them the same choice`
+    );
+  return built;
 }
 
 // src/publish/s3-files.ts
@@ -34589,7 +34593,7 @@ async function mergeRepositories(artifactDirs, options) {
   const privateKey = readPrivateKey(options.signingKey);
   const manifests = await readManifests(artifactDirs);
   const keyName = mergeKeyName(manifests, options);
-  const signature = mergeSignature(manifests);
+  const signature = mergeSignature(manifests, options.signature);
   const publicKeyPem = publicKeyOf(privateKey);
   const keyFile = publicKeyFileName(keyName);
   const trusted = trustedKeys([[keyFile, publicKeyPem]]);

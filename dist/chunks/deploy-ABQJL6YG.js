@@ -15,7 +15,7 @@ import {
   slugify,
   stopReason,
   withRetry
-} from "./chunk-ATTXPTMN.js";
+} from "./chunk-GVQAHMFN.js";
 import {
   require_dist
 } from "./chunk-3A2CDBIY.js";

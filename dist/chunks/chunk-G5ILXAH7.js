@@ -55,7 +55,7 @@ import {
   word,
   writeSite,
   writeSubjectChecksums
-} from "./chunk-ATTXPTMN.js";
+} from "./chunk-GVQAHMFN.js";
 
 // src/github/context.ts
 function runEnvironment(env = process.env) {
@@ -1892,7 +1892,7 @@ async function deliverDirectory(dir, stack, config, settings, reporter) {
   return delivered;
 }
 async function checkDeployment(settings, reporter) {
-  const { checkPushSettings } = await import("./deploy-AVLEM4RD.js");
+  const { checkPushSettings } = await import("./deploy-ABQJL6YG.js");
   checkPushSettings({ ...settings, packagesDir: "", config: {}, reporter });
 }
 function checkBucket(settings, reporter) {
@@ -1918,7 +1918,7 @@ async function toBucket(dir, stack, settings, delivered, reporter) {
 async function toDeployment(packagesDir, config, settings, delivered, reporter) {
   const { deployment } = settings;
   if (!deployment) return;
-  const { runPush } = await import("./deploy-AVLEM4RD.js");
+  const { runPush } = await import("./deploy-ABQJL6YG.js");
   delivered.pushed = await reporter.group(
     deployment.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",
     () => runPush({
@@ -1961,6 +1961,7 @@ async function mergeArtifacts(settings, reporter) {
         outputDir: packagesDir,
         signingKey: settings.signingKey,
         ...settings.keyName && { keyName: settings.keyName },
+        ...settings.signature && { signature: settings.signature },
         ...repository && { defaultKeyName: defaultKeyName(repository) },
         ...Number(settings.sourceDateEpoch) && { mtime: Number(settings.sourceDateEpoch) },
         reporter
