@@ -79,9 +79,13 @@ export interface S3Inputs {
 }
 
 export function getInputs(env: RunEnvironment = runEnvironment()): Inputs {
-  /** The input, else its environment fallback; a secret is masked before anything can print it. */
+  /**
+   * The input, else its environment fallback (empty only where the table says an empty variable
+   * is a value: WORKFLOW_SHA, as the original had it); a secret is masked before anything can
+   * print it.
+   */
   const optional = (key: SettingKey) => {
-    const value = core.getInput(key).trim() || fromEnvironment(key) || undefined
+    const value = core.getInput(key).trim() || fromEnvironment(key)
     if (value && settingOf(key).secret) core.setSecret(value)
     return value
   }
@@ -93,9 +97,6 @@ export function getInputs(env: RunEnvironment = runEnvironment()): Inputs {
   const signingKey = core.getInput('signing-key') || env.abuildPrivateKey || undefined
   const publicKey = env.abuildPublicKey || undefined
   if (signingKey) for (const secret of secretsOf(signingKey)) core.setSecret(secret)
-  // A set but empty WORKFLOW_SHA is a value, as the original had it: not turned into undefined.
-  const sha = core.getInput('workflow-sha').trim() || fromEnvironment('workflow-sha')
-  const ref = core.getInput('workflow-ref').trim() || fromEnvironment('workflow-ref')
   // Given or not: a merge refuses only a choice that was asked for.
   const signature = optional('signature')
   return {
@@ -138,8 +139,8 @@ export function getInputs(env: RunEnvironment = runEnvironment()): Inputs {
       ...optionalEntry('authToken', optional('instellar-auth-token')),
       ...optionalEntry('packageToken', optional('instellar-package-token')),
       ...optionalEntry('endpoint', optional('instellar-endpoint')),
-      ...optionalEntry('sha', sha),
-      ...optionalEntry('ref', ref),
+      ...optionalEntry('sha', optional('workflow-sha')),
+      ...optionalEntry('ref', optional('workflow-ref')),
       dryRun: on('instellar-dry-run'),
     },
     s3: {
