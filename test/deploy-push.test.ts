@@ -1,16 +1,16 @@
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { formatDiagnostic, readConfig } from '../src/config/index.js'
+import { Secrets } from '../src/remote/index.js'
 import {
   archiveId,
   collectPushFiles,
   DEFAULT_ENDPOINT,
   runPush,
-  Secrets,
   type DeploymentConfig,
   type PushSettings,
   writeArchive,
@@ -677,7 +677,7 @@ describe('the archive and the file list', () => {
     const dir = buildTree()
     const { files } = await collectPushFiles(dir)
     const out = temp('pakman-push-zip-')
-    const entries = files.map((f) => ({ name: f.name, path: f.path }))
+    const entries = files.map((f) => ({ name: f.name, path: f.path, size: f.size }))
     const size = await writeArchive(join(out, 'a.zip'), entries)
     await writeArchive(join(out, 'b.zip'), entries)
     const a = readFileSync(join(out, 'a.zip'))
@@ -691,7 +691,7 @@ describe('the archive and the file list', () => {
     const zip = join(temp('pakman-push-zip-'), 'a.zip')
     await writeArchive(
       zip,
-      files.map((f) => ({ name: f.name, path: f.path })),
+      files.map((f) => ({ name: f.name, path: f.path, size: f.size })),
       options,
     )
     return { zip, files }
@@ -726,11 +726,19 @@ describe('the archive and the file list', () => {
   it('fails when a file is missing, or its length is not what it was measured as', async () => {
     const out = temp('pakman-push-zip-')
     await expect(
-      writeArchive(join(out, 'a.zip'), [{ name: 'x86_64/gone.apk', path: join(out, 'gone') }]),
+      writeArchive(join(out, 'a.zip'), [
+        { name: 'x86_64/gone.apk', path: join(out, 'gone'), size: 0 },
+      ]),
     ).rejects.toThrow(/ENOENT/)
     // /proc files say 0 bytes to stat and then read as more: a file that grew mid-archive
     await expect(
-      writeArchive(join(out, 'b.zip'), [{ name: 'x86_64/status', path: '/proc/self/status' }]),
+      writeArchive(join(out, 'b.zip'), [
+        {
+          name: 'x86_64/status',
+          path: '/proc/self/status',
+          size: statSync('/proc/self/status').size,
+        },
+      ]),
     ).rejects.toThrow(/unexpected number of bytes/)
   })
 

@@ -21,6 +21,8 @@ export interface ArchiveEntry {
   /** The name inside the zip, with `/` separators, e.g. `acme/x86_64/APKINDEX.tar.gz`. */
   name: string
   path: string
+  /** The file's length as collected: yazl checks the bytes it streams against it. */
+  size: number
 }
 
 export interface ArchiveOptions {
@@ -45,7 +47,6 @@ export async function writeArchive(
   zip.on('error', (error: Error) => output.destroy(error))
   for (const entry of entries) {
     // the size up front lets yazl check the bytes it streams and pick zip64 in the local header
-    const { size } = await stat(entry.path)
     zip.addReadStreamLazy(
       entry.name,
       {
@@ -55,9 +56,13 @@ export async function writeArchive(
         // no "UT" extra field: the DOS date alone, so the headers stay as small as before
         forceDosTimestamp: true,
         forceZip64Format: options.forceZip64 ?? false,
-        size,
+        size: entry.size,
       },
-      (open) => open(null, createReadStream(entry.path)),
+      (open) => {
+        // a file gone since it was collected fails the write; yazl would wait for it for ever
+        const stream = createReadStream(entry.path).on('error', (error) => output.destroy(error))
+        open(null, stream)
+      },
     )
   }
   zip.end({ forceZip64Format: options.forceZip64 ?? false, comment: '' })

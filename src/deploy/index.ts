@@ -8,26 +8,9 @@ import { planPush } from './plan.js'
 import { push, type Pushed } from './push.js'
 import { checkPushSettings, type PushSettings } from './settings.js'
 
-export { collectPushFiles, type PushFile } from './files.js'
-export {
-  DEFAULT_ENDPOINT,
-  InstellarPlatform,
-  parseStorage,
-  type ConfigurationPayload,
-  type Deployment,
-  type Platform,
-  type StorageCredentials,
-} from './platform.js'
-export { archiveId, push, type PushDeps, type Pushed, type PushPlan } from './push.js'
-export {
-  DEFAULT_RETRY,
-  PART_SIZE,
-  PushError,
-  Secrets,
-  type RetryPolicy,
-  type Uploaded,
-} from '../remote/index.js'
-export { S3Storage, type Storage } from './storage.js'
+export { collectPushFiles } from './files.js'
+export { DEFAULT_ENDPOINT } from './platform.js'
+export { archiveId, type Pushed } from './push.js'
 export { writeArchive } from './archive.js'
 export { checkPushSettings, type DeploymentConfig, type PushSettings } from './settings.js'
 

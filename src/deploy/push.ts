@@ -91,7 +91,7 @@ export async function push(plan: PushPlan, deps: PushDeps): Promise<Pushed> {
       const zip = join(scratch, plan.archiveName)
       const size = await writeArchive(
         zip,
-        plan.files.map((f) => ({ name: f.name, path: f.path })),
+        plan.files.map((f) => ({ name: f.name, path: f.path, size: f.size })),
       )
       progress(`${plan.archiveName}: ${plan.files.length} files, ${size} bytes`)
       const prefix = `deployments/${plan.owner}/${plan.repo}/${plan.hash}`

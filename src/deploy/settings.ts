@@ -74,9 +74,10 @@ export function checkPushSettings(settings: PushSettings): CheckedPushSettings {
 }
 
 function checkTokens(settings: PushSettings): void {
-  const missing = (['instellar-auth-token', 'instellar-package-token'] as const).filter((key) =>
-    key === 'instellar-auth-token' ? !settings.authToken : !settings.packageToken,
-  )
+  const missing = [
+    !settings.authToken && ('instellar-auth-token' as const),
+    !settings.packageToken && ('instellar-package-token' as const),
+  ].filter((key) => key !== false)
   if (missing.length)
     throw new PushError(
       'push',

@@ -213,7 +213,9 @@ async function publish(
     )
   for (const file of refused) reporter.info(`replaced ${file.name} (overwrite)`)
 
-  const pruned = settings.prune ? await prune(client, tree.files, stored, keyOf, signal) : []
+  const pruned = settings.prune
+    ? await prune(client, tree.files, stored, keyOf, concurrency, signal)
+    : []
   for (const name of pruned) reporter.info(`deleted ${name} (prune: no index lists it)`)
   const stacks = [
     ...new Set(tree.files.filter((f) => f.kind === 'index').map((f) => dirname(dirname(f.name)))),
@@ -257,6 +259,7 @@ async function prune(
   files: RepositoryFile[],
   stored: Map<string, StoredObject>,
   keyOf: (name: string) => string,
+  concurrency: number,
   signal?: AbortSignal,
 ): Promise<string[]> {
   const doomed: string[] = []
@@ -273,6 +276,6 @@ async function prune(
       if (stem !== rest && !listed.has(stem)) doomed.push(key)
     }
   }
-  await eachAtOnce('prune', doomed, 4, (key, stop) => client.delete(key, stop), signal)
+  await eachAtOnce('prune', doomed, concurrency, (key, stop) => client.delete(key, stop), signal)
   return doomed.sort()
 }

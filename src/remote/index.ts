@@ -4,13 +4,7 @@
  * any S3-compatible bucket. The Instellar push and the repository publish both go through here.
  */
 
-export {
-  describeNetworkError,
-  excerpt,
-  PushError,
-  stopReason,
-  type PushErrorDetails,
-} from './errors.js'
+export { describeNetworkError, excerpt, PushError, stopReason } from './errors.js'
 export {
   DEFAULT_RETRY,
   isTransientStatus,
@@ -25,8 +19,6 @@ export {
   keyPath,
   PART_SIZE,
   S3Client,
-  type ObjectHead,
-  type PutOptions,
   type S3Bucket,
   type S3Credentials,
   type S3Options,

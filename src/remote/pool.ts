@@ -19,29 +19,27 @@ export async function eachAtOnce<T, R>(
 ): Promise<R[]> {
   const stop = new AbortController()
   const signal = cancel ? AbortSignal.any([cancel, stop.signal]) : stop.signal
-  // loaded on first use, so this module's place in the start-up chunk costs the CLI nothing
-  const { default: pLimit } = await import('p-limit')
-  const limit = pLimit(Math.max(1, concurrency))
+  const results: R[] = []
   // boxed, so that even a thrown `undefined` counts as a failure
   let failure: { error: unknown } | undefined
-  const results = await Promise.all(
-    items.map((item) =>
-      limit(async () => {
-        // queued items are let through and skipped rather than cleared from p-limit's queue: a
-        // cleared item's promise would never settle, and Promise.all would wait for ever
-        if (signal.aborted) return undefined
-        try {
-          return await work(item, signal)
-        } catch (error) {
-          failure ??= { error }
-          stop.abort() // the others stop with 'another upload failed' (stopReason)
-          return undefined
-        }
-      }),
-    ),
+  let next = 0
+  // Each worker takes the next item until none is left or the signal stops them all.
+  const worker = async () => {
+    while (next < items.length && !signal.aborted) {
+      const index = next++
+      try {
+        results[index] = await work(items[index]!, signal)
+      } catch (error) {
+        failure ??= { error }
+        stop.abort() // the others stop with 'another upload failed' (stopReason)
+      }
+    }
+  }
+  await Promise.all(
+    Array.from({ length: Math.min(Math.max(1, concurrency), items.length) }, worker),
   )
   if (failure) throw failure.error
   // none failed, but a cancel between items left some out
   if (cancel?.aborted) throw new PushError(step, `stopped: ${stopReason(cancel)}`)
-  return results as R[]
+  return results
 }

@@ -19,7 +19,8 @@ import { recordingReporter } from './reporter.js'
  *  - AbortMultipartUpload (DELETE ?uploadId), which s3rver lacks; it goes through s3rver's own
  *    signature check and removes the upload's parts, as S3 does; a part sent to an upload that
  *    is gone gets NoSuchUpload, as from S3, where s3rver would open the upload again;
- *  - fault injection: `failNext(match, times)` answers matching requests with a 500 S3 error;
+ *  - fault injection: `failNext(match, times)` answers matching requests with a 500 S3 error,
+ *    or with `'drop'` closes their connection without an answer;
  *  - `holdNext(match)` keeps the next matching request waiting until released, to act mid-upload;
  *  - a multipart object's ETag in S3's form, <hash>-<parts>, where s3rver keeps the MD5.
  * Virtual-host names are <bucket>.s3.localhost; `loopbackFetch` sends such a request to 127.0.0.1
@@ -37,6 +38,7 @@ interface KoaContext {
   query: Record<string, string>
   params: Record<string, string>
   state: { vhost?: boolean }
+  req: { socket: { destroy(): void } }
   status: number
   body: unknown
   type: string
@@ -75,7 +77,7 @@ export interface FakeS3 {
   region: string
   requests: S3Request[]
   /** Answers the next `times` requests that `match` accepts with a 500 InternalError. */
-  failNext(match: (request: S3Request) => boolean, times: number): void
+  failNext(match: (request: S3Request) => boolean, times: number, how?: 'error' | 'drop'): void
   /** Holds the next request `match` accepts: `reached` when it arrives, served after `release`. */
   holdNext(match: (request: S3Request) => boolean): { reached: Promise<void>; release(): void }
   /** Keys of the stored objects, sorted. */
@@ -151,7 +153,7 @@ export async function startS3(
     configureBuckets: [{ name: bucket }],
   })
   const requests: S3Request[] = []
-  const failures: { match: (r: S3Request) => boolean; left: number }[] = []
+  const failures: { match: (r: S3Request) => boolean; left: number; how: 'error' | 'drop' }[] = []
   const holds: { match: (r: S3Request) => boolean; arrived(): void; released: Promise<void> }[] = []
   const uploadsDir = () => server.store.getResourcePath(bucket, undefined, 'uploads')
   const check = authentication()
@@ -175,6 +177,10 @@ export async function startS3(
     const failure = failures.find((f) => f.left > 0 && f.match(request))
     if (failure) {
       failure.left--
+      if (failure.how === 'drop') {
+        ctx.req.socket.destroy()
+        return
+      }
       ctx.status = 500
       ctx.type = 'application/xml'
       ctx.body =
@@ -257,7 +263,7 @@ export async function startS3(
     region: 'auto',
     ...credentials,
     requests,
-    failNext: (match, times) => void failures.push({ match, left: times }),
+    failNext: (match, times, how = 'error') => void failures.push({ match, left: times, how }),
     holdNext: (match) => {
       let arrived = () => {}
       let release = () => {}
