@@ -135,6 +135,7 @@ export async function deliverDirectory(
   reporter: Reporter,
 ): Promise<Delivered> {
   const delivered: Delivered = { published: {} }
+  // publishS3 checks too, but inside its phase: a wrong flag is refused before the heading
   if (settings.bucket) checkBucket(settings.bucket, reporter)
   await toBucket(dir, stack, settings, delivered, reporter)
   if (config) await toDeployment(dir, config, settings, delivered, reporter)
