@@ -4,7 +4,6 @@ import { basename, dirname, join } from 'node:path'
 import {
   checkSignatures,
   indexMember,
-  MAX_INDEX_BYTES,
   readHead,
   readIndex,
   replaceHead,
@@ -42,7 +41,8 @@ export async function resignFiles(resigning: Resigning): Promise<void> {
   for (const file of resigning.files.filter((f) => f.kind === 'package')) {
     const head = await readHead(file.path)
     checkOwnSignature(file.path, checkSignatures(head.signatures, head.signed, trusted), keyFile)
-    const mtime = head.signatureMtime ?? Math.floor(Date.now() / 1000)
+    // Its signature verified, so it has a signature member and that member's mtime.
+    const mtime = head.signatureMtime!
     await replaceHead(
       file.path,
       head.signatureLength,
@@ -64,12 +64,11 @@ async function resignIndex(
   packages: ReadonlyMap<string, { identity: string; size: number }>,
   { key, keyFile, choice, trusted }: Resigning & { trusted: TrustedKeys },
 ): Promise<void> {
-  const { size } = await stat(path)
-  if (size > MAX_INDEX_BYTES)
-    throw new Error(`${path} is ${size} bytes, more than the ${MAX_INDEX_BYTES} PAKman reads`)
-  const head = await readHead(path, MAX_INDEX_BYTES)
-  checkOwnSignature(path, checkSignatures(head.signatures, head.signed, trusted), keyFile)
-  const index = readIndex(await readFile(path))
+  // Read once, whole: readIndex refuses one past MAX_INDEX_BYTES.
+  const file = await readFile(path)
+  const index = readIndex(file)
+  const indexStream = index.members[index.signedMember]!.raw
+  checkOwnSignature(path, checkSignatures(index.signatures, indexStream, trusted), keyFile)
   let changed = false
   const text = index.entries
     .map((entry) => {
@@ -85,10 +84,11 @@ async function resignIndex(
       return `${lines.join('\n')}\n\n`
     })
     .join('')
-  // The index member as apk index wrote it while it still holds true; its timestamps are kept.
-  const rewritten = changed ? indexMember(text, index.description, index.mtime) : head.signed
-  const signed = signatures(rewritten, key, keyFile, head.signatureMtime ?? index.mtime, choice)
-  await replaceHead(path, size, Buffer.concat([signed, rewritten]))
+  // The index member as apk index wrote it while it still holds true; its timestamps are kept,
+  // and the signatures get its mtime, as abuild's do (both SOURCE_DATE_EPOCH).
+  const rewritten = changed ? indexMember(text, index.description, index.mtime) : indexStream
+  const signed = signatures(rewritten, key, keyFile, index.mtime, choice)
+  await replaceHead(path, file.length, Buffer.concat([signed, rewritten]))
 }
 
 /** Only what this run's key signed is re-signed: anything else would be vouched for blindly. */
