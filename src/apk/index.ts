@@ -8,6 +8,7 @@ export {
   checkIndexFile,
   checkPackageFile,
   checkSignatures,
+  identityOf,
   MAX_CONTROL_BYTES,
   MAX_INDEX_BYTES,
   MAX_INFLATED_BYTES,

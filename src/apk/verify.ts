@@ -369,7 +369,7 @@ class PackagePass implements MemberSink {
     if (!pkginfo) throw new ArchiveError('BAD_ARCHIVE', 'no .PKGINFO in the control stream')
     this.control = entries
     this.pkginfo = parseKeyValues(pkginfo.content.toString('utf8'))
-    this.identity = `Q1${createHash('sha1').update(raw).digest('base64')}`
+    this.identity = identityOf(raw)
     this.datahash = this.pkginfo.find(([key]) => key === 'datahash')?.[1] || undefined
     if (!this.keys) return true
     // With datahash the signature covers the control stream only; without it, control and data.
@@ -592,6 +592,11 @@ export function signatureOf(entry: Pick<TarEntry, 'path' | 'content'>): Signatur
     keyName: algorithm ? rest.slice(algorithm.length + 1) : rest.slice(dot + 1),
     bytes: entry.content,
   }
+}
+
+/** The package identity apk uses (index C:): Q1 + base64 SHA-1 of the raw control member. */
+export function identityOf(controlMember: Buffer): string {
+  return `Q1${createHash('sha1').update(controlMember).digest('base64')}`
 }
 
 function parseKeyValues(text: string): [string, string][] {

@@ -1,8 +1,9 @@
-import { createHash, type KeyObject } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import {
   checkSignatures,
+  identityOf,
   indexMember,
   readHead,
   readIndex,
@@ -48,7 +49,7 @@ export async function resignFiles(resigning: Resigning): Promise<void> {
       head.signatureLength,
       signatures(head.signed, key, keyFile, mtime, choice),
     )
-    const identity = `Q1${createHash('sha1').update(head.signed).digest('base64')}`
+    const identity = identityOf(head.signed)
     packages.set(file.path, { identity, size: (await stat(file.path)).size })
     reporter.info(`${basename(file.path)}: ${names.join(' + ')}`)
   }
