@@ -113,23 +113,24 @@ async function resignedCopy(repo: string, choice: Exclude<SignatureChoice, 'rsa'
   const files = names.map((name) => ({
     path: join(dir, name),
     kind: name === 'APKINDEX.tar.gz' ? 'index' : 'package',
+    size: statSync(join(dir, name)).size,
   }))
   const reporter = recordingReporter()
-  await resignFiles({
+  const resigned = await resignFiles({
     files,
     key: vectorPrivateKey(PAKMAN_KEY),
     keyFile: PAKMAN_KEY,
     choice,
     reporter,
   })
-  return { dir, names, lines: reporter.lines }
+  return { dir, names, resigned, lines: reporter.lines }
 }
 
 describe('re-signing', () => {
   it.each(['rsa256', 'both'] as const)(
     '%s: every package keeps its bytes after the signatures, its identity and datahash; the repository verifies',
     async (choice) => {
-      const { dir, names, lines } = await resignedCopy('good/manual', choice)
+      const { dir, names, resigned, lines } = await resignedCopy('good/manual', choice)
       const wanted = signatureTypes(choice).map((t) => `.SIGN.${t}.${PAKMAN_KEY}`)
       // Signing is deterministic (mtime fixed): a file whose every signature is good is rebuilt
       // byte for byte by signing its signed member again, each type in turn.
@@ -177,6 +178,10 @@ describe('re-signing', () => {
         names.map(() => 'OK signature verified'),
       )
       expect(lines).toHaveLength(names.length)
+      // the files come back as given, with the sizes they have now
+      expect(resigned.map((f) => [f.path, f.size])).toEqual(
+        names.map((n) => [join(dir, n), statSync(join(dir, n)).size]),
+      )
     },
   )
 
@@ -213,7 +218,7 @@ describe('re-signing', () => {
     const before = readFileSync(path)
     await expect(
       resignFiles({
-        files: [{ path, kind: 'package' }],
+        files: [{ path, kind: 'package', size: before.length }],
         key: vectorPrivateKey(PAKMAN_KEY),
         keyFile: PAKMAN_KEY,
         choice: 'both',

@@ -23,9 +23,16 @@ import { signatures, signatureTypes, type SignatureChoice } from './sign.js'
  * rewritten with the new sizes (S:) and signed the same way.
  */
 
-export interface Resigning {
+/** A file as collected: `size` is what abuild wrote, until resignFiles gives the new one. */
+export interface SignedFile {
+  path: string
+  kind: string
+  size: number
+}
+
+export interface Resigning<File extends SignedFile = SignedFile> {
   /** Packages and indexes as abuild wrote them, signed with `key` (anything else is left alone). */
-  files: readonly { path: string; kind: string }[]
+  files: readonly File[]
   key: KeyObject
   /** NAME.rsa.pub: the name the signatures refer to. */
   keyFile: string
@@ -33,8 +40,13 @@ export interface Resigning {
   reporter: PhaseReporter
 }
 
-/** Re-signs every package, then every index; each file is replaced atomically. */
-export async function resignFiles(resigning: Resigning): Promise<void> {
+/**
+ * Re-signs every package, then every index; each file is replaced atomically. Returns the files
+ * as given with the sizes they have now, so nothing needs listing them again.
+ */
+export async function resignFiles<File extends SignedFile>(
+  resigning: Resigning<File>,
+): Promise<File[]> {
   const { key, keyFile, choice, reporter } = resigning
   const trusted = trustedKeys([[keyFile, publicKeyOf(key)]])
   const names = signatureTypes(choice).map((type) => `.SIGN.${type}`)
@@ -49,22 +61,33 @@ export async function resignFiles(resigning: Resigning): Promise<void> {
       head.signatureLength,
       signatures(head.signed, key, keyFile, mtime, choice),
     )
-    const identity = identityOf(head.signed)
-    packages.set(file.path, { identity, size: (await stat(file.path)).size })
-    reporter.info(`${basename(file.path)}: ${names.join(' + ')}`)
+    const size = (await stat(file.path)).size
+    packages.set(file.path, { identity: identityOf(head.signed), size })
+    reporter.info(`${basename(file.path)}: ${names.join(' + ')}, ${size} bytes`)
   }
+  const indexSizes = new Map<string, number>()
   for (const file of resigning.files.filter((f) => f.kind === 'index')) {
-    await resignIndex(file.path, packages, { ...resigning, trusted })
-    reporter.info(`${basename(file.path)}: ${names.join(' + ')}, sizes of the re-signed packages`)
+    const size = await resignIndex(file.path, packages, { ...resigning, trusted })
+    indexSizes.set(file.path, size)
+    reporter.info(
+      `${basename(file.path)}: ${names.join(' + ')}, ${size} bytes, the re-signed packages' sizes`,
+    )
   }
+  return resigning.files.map((file) => ({
+    ...file,
+    size: packages.get(file.path)?.size ?? indexSizes.get(file.path) ?? file.size,
+  }))
 }
 
-/** Rewrites an index for the re-signed packages beside it (S: only; C: must already match). */
+/**
+ * Rewrites an index for the re-signed packages beside it (S: only; C: must already match);
+ * returns its new size.
+ */
 async function resignIndex(
   path: string,
   packages: ReadonlyMap<string, { identity: string; size: number }>,
   { key, keyFile, choice, trusted }: Resigning & { trusted: TrustedKeys },
-): Promise<void> {
+): Promise<number> {
   // Read once, whole: readIndex refuses one past MAX_INDEX_BYTES.
   const file = await readFile(path)
   const index = readIndex(file)
@@ -89,7 +112,9 @@ async function resignIndex(
   // and the signatures get its mtime, as abuild's do (both SOURCE_DATE_EPOCH).
   const rewritten = changed ? indexMember(text, index.description, index.mtime) : indexStream
   const signed = signatures(rewritten, key, keyFile, index.mtime, choice)
-  await replaceHead(path, file.length, Buffer.concat([signed, rewritten]))
+  const resigned = Buffer.concat([signed, rewritten])
+  await replaceHead(path, file.length, resigned)
+  return resigned.length
 }
 
 /** Only what this run's key signed is re-signed: anything else would be vouched for blindly. */
