@@ -15,7 +15,6 @@ export {
   readIndex,
   readPackage,
   readPackageFile,
-  parseIndexText,
   trustedKeys,
   verifyIndex,
   verifyPackage,
@@ -25,12 +24,11 @@ export {
   type IndexCheck,
   type PackageCheck,
   type PackageOptions,
-  type Signature,
   type TrustedKeys,
   type Verdict,
   type Verification,
 } from './verify.js'
-export { readHead, replaceHead, type FileHead } from './head.js'
+export { readHead, replaceHead } from './head.js'
 export {
   indexMember,
   indexText,

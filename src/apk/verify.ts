@@ -53,7 +53,7 @@ export function trustedKeys(entries: Iterable<[name: string, pem: string]>): Tru
  * .SIGN.DSA. included: apk 2.14.4 gives UNTRUSTED for a package whose only signature is one.
  */
 const DIGESTS = { RSA512: 'sha512', RSA256: 'sha256', RSA: 'sha1' } as const
-export type SignatureType = keyof typeof DIGESTS
+type SignatureType = keyof typeof DIGESTS
 
 export interface Signature {
   /** The entry's name: .SIGN.<type>.<key file name>. */

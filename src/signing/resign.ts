@@ -10,6 +10,7 @@ import {
   replaceHead,
   trustedKeys,
   type TrustedKeys,
+  type Verification,
 } from '../apk/index.js'
 import type { PhaseReporter } from '../report/index.js'
 import { publicKeyOf } from './key.js'
@@ -118,11 +119,7 @@ async function resignIndex(
 }
 
 /** Only what this run's key signed is re-signed: anything else would be vouched for blindly. */
-function checkOwnSignature(
-  path: string,
-  verdict: ReturnType<typeof checkSignatures>,
-  keyFile: string,
-): void {
+function checkOwnSignature(path: string, verdict: Verification, keyFile: string): void {
   if (verdict.verdict !== 'OK')
     throw new Error(
       `${path}: ${verdict.verdict} with ${keyFile} (${verdict.reason}); only what abuild signed with this run's key is re-signed`,
