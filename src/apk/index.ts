@@ -8,6 +8,7 @@ export {
   checkIndexFile,
   checkPackageFile,
   checkSignatures,
+  DIGESTS,
   identityOf,
   MAX_CONTROL_BYTES,
   MAX_INDEX_BYTES,

@@ -52,7 +52,7 @@ export function trustedKeys(entries: Iterable<[name: string, pem: string]>): Tru
  * The signature types apk-tools checks, and the digest each signs. Any other type is skipped,
  * .SIGN.DSA. included: apk 2.14.4 gives UNTRUSTED for a package whose only signature is one.
  */
-const DIGESTS = { RSA512: 'sha512', RSA256: 'sha256', RSA: 'sha1' } as const
+export const DIGESTS = { RSA512: 'sha512', RSA256: 'sha256', RSA: 'sha1' } as const
 type SignatureType = keyof typeof DIGESTS
 
 export interface Signature {
