@@ -4,6 +4,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  statSync,
   writeFileSync,
 } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -145,7 +146,7 @@ describe('merge with a signature choice', () => {
     const files = ['hello-app-1.0.3-r17.apk', 'hello-app-openrc-1.0.3-r17.apk'].map((name) => {
       const path = join(dir, 'acme/x86_64', name)
       copyFileSync(join(VECTORS, 'good/acme/x86_64', name), path)
-      return { path, kind: 'package' }
+      return { path, kind: 'package', size: statSync(path).size }
     })
     if (signature !== 'rsa')
       await resignFiles({

@@ -11,7 +11,7 @@ import { secondsSince, type Timed } from '../report/index.js'
 import { HOME_CACHE_DIRS, homeCacheParents, TOOL_CACHE_VARIABLES } from '../build-cache/index.js'
 import { BUILD_HOME, buildScript, CACHED_SOURCE, CONTAINER_PATHS, PHASE_MARKER } from './scripts.js'
 
-export { collectPackages, withDigests, type BuiltFile, type CollectedFile } from './packages.js'
+export { collectPackages, withDigests, type BuiltFile } from './packages.js'
 
 export interface AbuildRun extends ContainerContext {
   /** The build environment's image. */

@@ -8,13 +8,14 @@ export {
   checkIndexFile,
   checkPackageFile,
   checkSignatures,
+  DIGESTS,
+  identityOf,
   MAX_CONTROL_BYTES,
   MAX_INDEX_BYTES,
   MAX_INFLATED_BYTES,
   readIndex,
   readPackage,
   readPackageFile,
-  parseIndexText,
   trustedKeys,
   verifyIndex,
   verifyPackage,
@@ -24,12 +25,11 @@ export {
   type IndexCheck,
   type PackageCheck,
   type PackageOptions,
-  type Signature,
   type TrustedKeys,
   type Verdict,
   type Verification,
 } from './verify.js'
-export { readHead, replaceHead, type FileHead } from './head.js'
+export { readHead, replaceHead } from './head.js'
 export {
   indexMember,
   indexText,

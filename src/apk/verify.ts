@@ -52,8 +52,8 @@ export function trustedKeys(entries: Iterable<[name: string, pem: string]>): Tru
  * The signature types apk-tools checks, and the digest each signs. Any other type is skipped,
  * .SIGN.DSA. included: apk 2.14.4 gives UNTRUSTED for a package whose only signature is one.
  */
-const DIGESTS = { RSA512: 'sha512', RSA256: 'sha256', RSA: 'sha1' } as const
-export type SignatureType = keyof typeof DIGESTS
+export const DIGESTS = { RSA512: 'sha512', RSA256: 'sha256', RSA: 'sha1' } as const
+type SignatureType = keyof typeof DIGESTS
 
 export interface Signature {
   /** The entry's name: .SIGN.<type>.<key file name>. */
@@ -369,7 +369,7 @@ class PackagePass implements MemberSink {
     if (!pkginfo) throw new ArchiveError('BAD_ARCHIVE', 'no .PKGINFO in the control stream')
     this.control = entries
     this.pkginfo = parseKeyValues(pkginfo.content.toString('utf8'))
-    this.identity = `Q1${createHash('sha1').update(raw).digest('base64')}`
+    this.identity = identityOf(raw)
     this.datahash = this.pkginfo.find(([key]) => key === 'datahash')?.[1] || undefined
     if (!this.keys) return true
     // With datahash the signature covers the control stream only; without it, control and data.
@@ -592,6 +592,11 @@ export function signatureOf(entry: Pick<TarEntry, 'path' | 'content'>): Signatur
     keyName: algorithm ? rest.slice(algorithm.length + 1) : rest.slice(dot + 1),
     bytes: entry.content,
   }
+}
+
+/** The package identity apk uses (index C:): Q1 + base64 SHA-1 of the raw control member. */
+export function identityOf(controlMember: Buffer): string {
+  return `Q1${createHash('sha1').update(controlMember).digest('base64')}`
 }
 
 function parseKeyValues(text: string): [string, string][] {

@@ -176,19 +176,17 @@ export async function buildPackages(
     )
     if (signature !== 'rsa') {
       // abuild signed RSA; the packages and indexes are re-signed here, before anything reads
-      // them, and listed again: the sizes that go on are the final bytes' (the digests come from
-      // verifying them).
+      // them: the sizes that go on are the final bytes' (the digests come from verifying them).
       const unsigned = collected
-      collected = await phases.run('Sign', async () => {
-        await resignFiles({
+      collected = await phases.run('Sign', async () =>
+        resignFiles({
           files: unsigned,
           key: readPrivateKey(await readFile(key!.privateKeyFile, 'utf8')),
           keyFile: publicKeyFileName(keyName),
           choice: signature,
           reporter,
-        })
-        return collectPackages(staging.dir, expected, containers.log)
-      })
+        }),
+      )
     }
     const verified = await phases.run('Verify', () =>
       verifyBuild({

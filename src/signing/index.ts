@@ -26,6 +26,5 @@ export {
   signatureTypes,
   signMember,
   type SignatureChoice,
-  type WrittenSignatureType,
 } from './sign.js'
 export { loadTrustedKeys } from './trust.js'

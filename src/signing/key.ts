@@ -134,7 +134,7 @@ function throwawayKeyName(base: string, publicKeyPem: string): string {
  * apk knows a public key by its file name, <name>.rsa.pub, in /etc/apk/keys and in every signature
  * made with the key; this suffix is what makes a file one.
  */
-export const PUBLIC_KEY_SUFFIX = '.rsa.pub'
+const PUBLIC_KEY_SUFFIX = '.rsa.pub'
 
 /** The file the public key named `name` is written to, trusted from, and signed as. */
 export function publicKeyFileName(name: string): string {

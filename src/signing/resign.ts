@@ -1,15 +1,16 @@
-import { createHash, type KeyObject } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import {
   checkSignatures,
+  identityOf,
   indexMember,
-  MAX_INDEX_BYTES,
   readHead,
   readIndex,
   replaceHead,
   trustedKeys,
   type TrustedKeys,
+  type Verification,
 } from '../apk/index.js'
 import type { PhaseReporter } from '../report/index.js'
 import { publicKeyOf } from './key.js'
@@ -23,9 +24,16 @@ import { signatures, signatureTypes, type SignatureChoice } from './sign.js'
  * rewritten with the new sizes (S:) and signed the same way.
  */
 
-export interface Resigning {
+/** A file as collected: `size` is what abuild wrote, until resignFiles gives the new one. */
+export interface SignedFile {
+  path: string
+  kind: string
+  size: number
+}
+
+export interface Resigning<File extends SignedFile = SignedFile> {
   /** Packages and indexes as abuild wrote them, signed with `key` (anything else is left alone). */
-  files: readonly { path: string; kind: string }[]
+  files: readonly File[]
   key: KeyObject
   /** NAME.rsa.pub: the name the signatures refer to. */
   keyFile: string
@@ -33,8 +41,13 @@ export interface Resigning {
   reporter: PhaseReporter
 }
 
-/** Re-signs every package, then every index; each file is replaced atomically. */
-export async function resignFiles(resigning: Resigning): Promise<void> {
+/**
+ * Re-signs every package, then every index; each file is replaced atomically. Returns the files
+ * as given with the sizes they have now, so nothing needs listing them again.
+ */
+export async function resignFiles<File extends SignedFile>(
+  resigning: Resigning<File>,
+): Promise<File[]> {
   const { key, keyFile, choice, reporter } = resigning
   const trusted = trustedKeys([[keyFile, publicKeyOf(key)]])
   const names = signatureTypes(choice).map((type) => `.SIGN.${type}`)
@@ -42,34 +55,45 @@ export async function resignFiles(resigning: Resigning): Promise<void> {
   for (const file of resigning.files.filter((f) => f.kind === 'package')) {
     const head = await readHead(file.path)
     checkOwnSignature(file.path, checkSignatures(head.signatures, head.signed, trusted), keyFile)
-    const mtime = head.signatureMtime ?? Math.floor(Date.now() / 1000)
+    // Its signature verified, so it has a signature member and that member's mtime.
+    const mtime = head.signatureMtime!
     await replaceHead(
       file.path,
       head.signatureLength,
       signatures(head.signed, key, keyFile, mtime, choice),
     )
-    const identity = `Q1${createHash('sha1').update(head.signed).digest('base64')}`
-    packages.set(file.path, { identity, size: (await stat(file.path)).size })
-    reporter.info(`${basename(file.path)}: ${names.join(' + ')}`)
+    const size = (await stat(file.path)).size
+    packages.set(file.path, { identity: identityOf(head.signed), size })
+    reporter.info(`${basename(file.path)}: ${names.join(' + ')}, ${size} bytes`)
   }
+  const indexSizes = new Map<string, number>()
   for (const file of resigning.files.filter((f) => f.kind === 'index')) {
-    await resignIndex(file.path, packages, { ...resigning, trusted })
-    reporter.info(`${basename(file.path)}: ${names.join(' + ')}, sizes of the re-signed packages`)
+    const size = await resignIndex(file.path, packages, { ...resigning, trusted })
+    indexSizes.set(file.path, size)
+    reporter.info(
+      `${basename(file.path)}: ${names.join(' + ')}, ${size} bytes, the re-signed packages' sizes`,
+    )
   }
+  return resigning.files.map((file) => ({
+    ...file,
+    size: packages.get(file.path)?.size ?? indexSizes.get(file.path) ?? file.size,
+  }))
 }
 
-/** Rewrites an index for the re-signed packages beside it (S: only; C: must already match). */
+/**
+ * Rewrites an index for the re-signed packages beside it (S: only; C: must already match);
+ * returns its new size.
+ */
 async function resignIndex(
   path: string,
   packages: ReadonlyMap<string, { identity: string; size: number }>,
   { key, keyFile, choice, trusted }: Resigning & { trusted: TrustedKeys },
-): Promise<void> {
-  const { size } = await stat(path)
-  if (size > MAX_INDEX_BYTES)
-    throw new Error(`${path} is ${size} bytes, more than the ${MAX_INDEX_BYTES} PAKman reads`)
-  const head = await readHead(path, MAX_INDEX_BYTES)
-  checkOwnSignature(path, checkSignatures(head.signatures, head.signed, trusted), keyFile)
-  const index = readIndex(await readFile(path))
+): Promise<number> {
+  // Read once, whole: readIndex refuses one past MAX_INDEX_BYTES.
+  const file = await readFile(path)
+  const index = readIndex(file)
+  const indexStream = index.members[index.signedMember]!.raw
+  checkOwnSignature(path, checkSignatures(index.signatures, indexStream, trusted), keyFile)
   let changed = false
   const text = index.entries
     .map((entry) => {
@@ -85,18 +109,17 @@ async function resignIndex(
       return `${lines.join('\n')}\n\n`
     })
     .join('')
-  // The index member as apk index wrote it while it still holds true; its timestamps are kept.
-  const rewritten = changed ? indexMember(text, index.description, index.mtime) : head.signed
-  const signed = signatures(rewritten, key, keyFile, head.signatureMtime ?? index.mtime, choice)
-  await replaceHead(path, size, Buffer.concat([signed, rewritten]))
+  // The index member as apk index wrote it while it still holds true; its timestamps are kept,
+  // and the signatures get its mtime, as abuild's do (both SOURCE_DATE_EPOCH).
+  const rewritten = changed ? indexMember(text, index.description, index.mtime) : indexStream
+  const signed = signatures(rewritten, key, keyFile, index.mtime, choice)
+  const resigned = Buffer.concat([signed, rewritten])
+  await replaceHead(path, file.length, resigned)
+  return resigned.length
 }
 
 /** Only what this run's key signed is re-signed: anything else would be vouched for blindly. */
-function checkOwnSignature(
-  path: string,
-  verdict: ReturnType<typeof checkSignatures>,
-  keyFile: string,
-): void {
+function checkOwnSignature(path: string, verdict: Verification, keyFile: string): void {
   if (verdict.verdict !== 'OK')
     throw new Error(
       `${path}: ${verdict.verdict} with ${keyFile} (${verdict.reason}); only what abuild signed with this run's key is re-signed`,

@@ -1,5 +1,5 @@
 import { sign, type KeyObject } from 'node:crypto'
-import { signatureEntries, signatureMember } from '../apk/index.js'
+import { DIGESTS, signatureEntries, signatureMember } from '../apk/index.js'
 
 /**
  * Which signatures packages and indexes carry: `rsa` is RSA PKCS#1 v1.5 over SHA-1, what abuild
@@ -18,8 +18,8 @@ export function parseSignatureChoice(text: string, option: string): SignatureCho
   )
 }
 
-const DIGEST = { RSA: 'sha1', RSA256: 'sha256' } as const
-export type WrittenSignatureType = keyof typeof DIGEST
+/** The types PAKman writes, of those apk checks (DIGESTS says what each signs). */
+export type WrittenSignatureType = 'RSA' | 'RSA256'
 
 /**
  * The signature types a choice writes, in file order. apk checks the first signature whose key it
@@ -46,7 +46,7 @@ export function signatures(
   return signatureEntries(
     signatureTypes(choice).map((type) => ({
       name: signatureEntryName(type, keyFile),
-      signature: sign(DIGEST[type], member, key),
+      signature: sign(DIGESTS[type], member, key),
     })),
     mtime,
   )
