@@ -9,6 +9,7 @@ import {
   readIndex,
   replaceHead,
   trustedKeys,
+  type ApkIndex,
   type TrustedKeys,
   type Verification,
 } from '../apk/index.js'
@@ -91,7 +92,12 @@ async function resignIndex(
 ): Promise<number> {
   // Read once, whole: readIndex refuses one past MAX_INDEX_BYTES.
   const file = await readFile(path)
-  const index = readIndex(file)
+  let index: ApkIndex
+  try {
+    index = readIndex(file)
+  } catch (error) {
+    throw new Error(`${path}: ${(error as Error).message}`, { cause: error })
+  }
   const indexStream = index.members[index.signedMember]!.raw
   checkOwnSignature(path, checkSignatures(index.signatures, indexStream, trusted), keyFile)
   let changed = false
