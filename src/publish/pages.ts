@@ -75,8 +75,8 @@ export async function publishPages(
     ])
     const { size } = await stat(archive)
     if (size > PAGES_SITE_LIMIT)
-      reporter.info(
-        `warning: the site is ${size} bytes, more than the 1 GB GitHub Pages publishes; the deployment may fail`,
+      reporter.warning(
+        `the site is ${size} bytes, more than the 1 GB GitHub Pages publishes; the deployment may fail`,
       )
     const uploaded = await uploadDirectory(PAGES_ARTIFACT, work, reporter, PAGES_RETENTION_DAYS)
     reporter.info(
