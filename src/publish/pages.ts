@@ -4,7 +4,6 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { uploadDirectory } from './artifact.js'
 import type { PhaseReporter } from '../report/index.js'
-import { writeSite, type Site } from './site/index.js'
 
 /*
  * upload: pages — the repository, with its front page, as the artifact actions/deploy-pages
@@ -22,17 +21,14 @@ const PAGES_SITE_LIMIT = 1024 ** 3
 export interface PagesSettings {
   /** The site's public URL (repository-url, else the github.io one). */
   url: string
-  title?: string
   /** Where artifact.tar is made (RUNNER_TEMP). */
   tempDir: string
 }
 
 export interface PagesPublished {
-  url: string
   artifactId: number
   /** Bytes of artifact.tar. */
   size: number
-  site: Site
 }
 
 /**
@@ -47,19 +43,13 @@ export function defaultPagesUrl(repository: string): string | undefined {
   return name.toLowerCase() === host ? `https://${host}/` : `https://${host}/${name}/`
 }
 
-/** Writes the front page into `dir`, then uploads `dir` as the Pages artifact. */
-export async function publishPages(
+/** Uploads `dir`, its front page written already, as the Pages artifact. */
+export async function uploadPagesArtifact(
   dir: string,
-  settings: PagesSettings,
+  tempDir: string,
   reporter: PhaseReporter,
 ): Promise<PagesPublished> {
-  const site = await writeSite(dir, {
-    url: settings.url,
-    ...(settings.title && { title: settings.title }),
-    urlName: 'repository-url',
-  })
-  reporter.info(`front page for ${site.url}: ${site.files.join(', ')}`)
-  const work = await mkdtemp(join(settings.tempDir, 'pakman-pages-'))
+  const work = await mkdtemp(join(tempDir, 'pakman-pages-'))
   try {
     const archive = join(work, 'artifact.tar')
     await tar([
@@ -82,7 +72,7 @@ export async function publishPages(
     reporter.info(
       `uploaded artifact ${PAGES_ARTIFACT} (id ${uploaded.id}, ${size} bytes of artifact.tar)`,
     )
-    return { url: site.url, artifactId: uploaded.id, size, site }
+    return { artifactId: uploaded.id, size }
   } finally {
     await rm(work, { recursive: true, force: true })
   }
