@@ -123,6 +123,7 @@ export async function deliverMerge(
       url,
       urlName: reporter.option('repository-url'),
       ...(repository && { title: repository }),
+      digests: merged.digests,
     })
     reporter.info(`front page for ${site.url}: ${site.files.join(', ')}`)
     if (!pages) return
