@@ -127,9 +127,11 @@ export async function deliverMerge(
     })
     reporter.info(`front page for ${site.url}: ${site.files.join(', ')}`)
     if (!pages) return
-    delivered.published.pagesArtifactId = (
-      await uploadPagesArtifact(merged.packagesDir, pages.tempDir, reporter)
-    ).artifactId
+    delivered.published.pagesArtifactId = await uploadPagesArtifact(
+      merged.packagesDir,
+      pages.tempDir,
+      reporter,
+    )
     delivered.published.repositoryUrl = site.url
   })
   await toBucket(merged.packagesDir, undefined, settings, delivered, reporter)

@@ -15,22 +15,8 @@ import { GitHubReleaser, publishAssets, type AssetFile, type Releaser } from './
 import type { PagesSettings } from './pages.js'
 
 export { uploadDirectory } from './artifact.js'
-export {
-  defaultPagesUrl,
-  PAGES_ARTIFACT,
-  uploadPagesArtifact,
-  type PagesPublished,
-  type PagesSettings,
-} from './pages.js'
-export {
-  readRepository,
-  SITE_FILES,
-  siteUrl,
-  writeSite,
-  type RepositoryFacts,
-  type Site,
-  type SiteSettings,
-} from './site/index.js'
+export { defaultPagesUrl, PAGES_ARTIFACT, uploadPagesArtifact } from './pages.js'
+export { readRepository, siteUrl, writeSite } from './site/index.js'
 export { writeSubjectChecksums, type Subject } from './subjects.js'
 export { MANIFEST, mergeKeyName, mergeSignature, type Manifest } from './manifest.js'
 export {

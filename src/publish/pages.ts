@@ -25,12 +25,6 @@ export interface PagesSettings {
   tempDir: string
 }
 
-export interface PagesPublished {
-  artifactId: number
-  /** Bytes of artifact.tar. */
-  size: number
-}
-
 /**
  * Where GitHub Pages serves a repository's site: https://<owner>.github.io/<repo>/, or
  * https://<owner>.github.io/ for the repository named <owner>.github.io. Undefined for anything
@@ -43,12 +37,12 @@ export function defaultPagesUrl(repository: string): string | undefined {
   return name.toLowerCase() === host ? `https://${host}/` : `https://${host}/${name}/`
 }
 
-/** Uploads `dir`, its front page written already, as the Pages artifact. */
+/** Uploads `dir`, its front page written already, as the Pages artifact; resolves to its id. */
 export async function uploadPagesArtifact(
   dir: string,
   tempDir: string,
   reporter: PhaseReporter,
-): Promise<PagesPublished> {
+): Promise<number> {
   const work = await mkdtemp(join(tempDir, 'pakman-pages-'))
   try {
     const archive = join(work, 'artifact.tar')
@@ -72,7 +66,7 @@ export async function uploadPagesArtifact(
     reporter.info(
       `uploaded artifact ${PAGES_ARTIFACT} (id ${uploaded.id}, ${size} bytes of artifact.tar)`,
     )
-    return { artifactId: uploaded.id, size }
+    return uploaded.id
   } finally {
     await rm(work, { recursive: true, force: true })
   }

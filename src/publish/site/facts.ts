@@ -50,7 +50,7 @@ export interface RepositoryFacts {
   directories: SiteDirectory[]
 }
 
-export const INDEX = 'APKINDEX.tar.gz'
+const INDEX = 'APKINDEX.tar.gz'
 
 /** `digests`: SHA-256 already known, by path relative to `dir`; only the other files are read. */
 export async function readRepository(

@@ -11,16 +11,11 @@ import { readRepository, type RepositoryFacts } from './facts.js'
 import { PAGE_TEMPLATE, README_TEMPLATE } from './templates.js'
 import { siteUrl, siteView } from './view.js'
 
-export {
-  readRepository,
-  type RepositoryFacts,
-  type SiteDirectory,
-  type SitePackage,
-} from './facts.js'
+export { readRepository } from './facts.js'
 export { siteUrl } from './view.js'
 
 /** The files writeSite adds at the top of the repository directory. */
-export const SITE_FILES = ['index.html', 'README.md'] as const
+const SITE_FILES = ['index.html', 'README.md'] as const
 
 export interface SiteSettings {
   /** The public URL the directory is served at (https://owner.github.io/repo/). */
