@@ -16,8 +16,12 @@ import { indexMember, indexText, readIndex, readPackageFile } from '../src/apk/i
 import { defaultPagesUrl, readRepository, writeSite } from '../src/publish/index.js'
 import { signMember } from '../src/signing/index.js'
 import { verifyRepository } from '../src/verify/index.js'
-import { SHARED } from './helpers/corpus.js'
-import { mergedVectorRepository } from './helpers/vector-repository.js'
+import {
+  mergedVectorRepository,
+  VECTORS,
+  VECTOR_KEY_NAME,
+  vectorSigningKey,
+} from './helpers/vector-repository.js'
 
 /*
  * The front page of a repository, written from the vectors' real indexes and packages (signed by
@@ -25,9 +29,7 @@ import { mergedVectorRepository } from './helpers/vector-repository.js'
  * SHA-256 sha256sum gives, the install lines, every user-written value escaped, the same bytes on
  * every run; and what it refuses to describe.
  */
-const VECTORS = join(SHARED, 'vectors/apk')
-const KEY_NAME = 'pakman-test@example.invalid-6b08b41c'
-const KEY_FILE = `${KEY_NAME}.rsa.pub`
+const KEY_FILE = `${VECTOR_KEY_NAME}.rsa.pub`
 const URL = 'https://acme.github.io/hello-app/'
 const root = mkdtempSync(join(tmpdir(), 'pakman-site-test-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -133,7 +135,7 @@ describe('the front page', () => {
         fileSize: readFileSync(source).length,
       })),
     )
-    const key = createPrivateKey(readFileSync(join(VECTORS, 'keys', `${KEY_NAME}.rsa`)))
+    const key = createPrivateKey(vectorSigningKey())
     writeFileSync(
       join(arch, 'APKINDEX.tar.gz'),
       signMember(indexMember(text, 'evil ', 0), key, KEY_FILE, 0),
@@ -188,7 +190,7 @@ describe('the front page', () => {
 
     // a merge's verify names its files as the page does, so none is hashed twice
     const merged = await mergedVectorRepository((prefix) => mkdtempSync(join(root, prefix)))
-    const key = { name: KEY_NAME, pem: readFileSync(join(merged, KEY_FILE), 'utf8') }
+    const key = { name: VECTOR_KEY_NAME, pem: readFileSync(join(merged, KEY_FILE), 'utf8') }
     const digests = await verifyRepository(merged, key, 'the merged repository does not verify')
     for (const { packages: listed } of (await readRepository(merged)).directories)
       for (const p of listed) expect(digests.get(p.file), p.file).toBe(p.sha256)
