@@ -196,8 +196,14 @@ describe('merge with a signature choice', () => {
       'the build jobs signed with different signature choices (rsa, both in their pakman.json); give every build job the same signature input',
     )
     expect(mergeSignature([{ keyName: KEY_NAME } as Manifest])).toBe('rsa')
-    expect(() => mergeSignature([{ signature: 'ed25519' } as unknown as Manifest])).toThrow(
-      'pakman.json names signature "ed25519", not one of rsa, rsa256, both',
+    const unknown = await resignedJob('alpine/3.20', 'rsa')
+    const manifest = JSON.parse(readFileSync(join(unknown, 'pakman.json'), 'utf8')) as Manifest
+    writeFileSync(
+      join(unknown, 'pakman.json'),
+      JSON.stringify({ ...manifest, signature: 'ed25519' }),
+    )
+    await expect(merge([unknown])).rejects.toThrow(
+      'pakman.json signature is "ed25519": expected one of rsa, rsa256, both',
     )
   })
 

@@ -15,7 +15,13 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { indexMember, indexText, readIndex, readPackageFile } from '../src/apk/index.js'
 import { defaultPagesUrl, readRepository, writeSite } from '../src/publish/index.js'
 import { signMember } from '../src/signing/index.js'
-import { SHARED } from './helpers/corpus.js'
+import { verifyRepository } from '../src/verify/index.js'
+import {
+  mergedVectorRepository,
+  VECTORS,
+  VECTOR_KEY_NAME,
+  vectorSigningKey,
+} from './helpers/vector-repository.js'
 
 /*
  * The front page of a repository, written from the vectors' real indexes and packages (signed by
@@ -23,9 +29,7 @@ import { SHARED } from './helpers/corpus.js'
  * SHA-256 sha256sum gives, the install lines, every user-written value escaped, the same bytes on
  * every run; and what it refuses to describe.
  */
-const VECTORS = join(SHARED, 'vectors/apk')
-const KEY_NAME = 'pakman-test@example.invalid-6b08b41c'
-const KEY_FILE = `${KEY_NAME}.rsa.pub`
+const KEY_FILE = `${VECTOR_KEY_NAME}.rsa.pub`
 const URL = 'https://acme.github.io/hello-app/'
 const root = mkdtempSync(join(tmpdir(), 'pakman-site-test-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -131,7 +135,7 @@ describe('the front page', () => {
         fileSize: readFileSync(source).length,
       })),
     )
-    const key = createPrivateKey(readFileSync(join(VECTORS, 'keys', `${KEY_NAME}.rsa`)))
+    const key = createPrivateKey(vectorSigningKey())
     writeFileSync(
       join(arch, 'APKINDEX.tar.gz'),
       signMember(indexMember(text, 'evil ', 0), key, KEY_FILE, 0),
@@ -170,6 +174,26 @@ describe('the front page', () => {
     expect((await writeSite(dir, { url: 'https://pkg.example.com/alpine' })).url).toBe(
       'https://pkg.example.com/alpine/',
     )
+  })
+
+  it('takes the SHA-256 a merge’s verify read where given, and hashes the other files', async () => {
+    const dir = tree()
+    const known = 'alpine/3.20/acme/x86_64/hello-app-1.0.3-r17.apk'
+    // not the file's own digest: seen on the page only if it was taken, not hashed again
+    const given = 'a'.repeat(64)
+    const packages = (await readRepository(dir, new Map([[known, given]]))).directories.flatMap(
+      (d) => d.packages,
+    )
+    expect(packages).toHaveLength(3)
+    for (const p of packages)
+      expect(p.sha256, p.file).toBe(p.file === known ? given : sha256sum(join(dir, p.file)))
+
+    // a merge's verify names its files as the page does, so none is hashed twice
+    const merged = await mergedVectorRepository((prefix) => mkdtempSync(join(root, prefix)))
+    const key = { name: VECTOR_KEY_NAME, pem: readFileSync(join(merged, KEY_FILE), 'utf8') }
+    const digests = await verifyRepository(merged, key, 'the merged repository does not verify')
+    for (const { packages: listed } of (await readRepository(merged)).directories)
+      for (const p of listed) expect(digests.get(p.file), p.file).toBe(p.sha256)
   })
 
   it('refuses a tree without its key, with an index the key does not sign, or missing a file', async () => {

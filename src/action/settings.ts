@@ -127,11 +127,7 @@ function pagesSettings(inputs: Inputs): pipeline.PublishSettings['pages'] {
       'upload: pages needs repository-url, or GITHUB_REPOSITORY (OWNER/NAME) for the github.io URL',
     )
   // Checked now: a mistyped URL fails the job before the merge, not after it.
-  return {
-    url: siteUrl(url, 'repository-url'),
-    tempDir: inputs.tempDir,
-    ...(repository && { title: repository }),
-  }
+  return { url: siteUrl(url, 'repository-url'), tempDir: inputs.tempDir }
 }
 
 /** upload: s3 — the bucket and its credentials, which are masked already. */

@@ -11,6 +11,7 @@ import type {
 } from '../pipeline/index.js'
 import type { RunRecord } from './reporter.js'
 import { runEnvironment } from '../github/index.js'
+import { PAGES_ARTIFACT } from '../publish/index.js'
 import { formatBytes } from '../report/index.js'
 import { publicKeyFileName } from '../signing/index.js'
 
@@ -242,7 +243,7 @@ function addPublished(published: Published): void {
     published.artifactName && `artifact <code>${escape(published.artifactName)}</code>`,
     published.releaseUrl && `<a href="${escape(published.releaseUrl)}">release</a>`,
     published.pagesArtifactId !== undefined &&
-      `GitHub Pages artifact <code>github-pages</code> for <a href="${escape(published.repositoryUrl ?? '')}">${escape(published.repositoryUrl ?? '')}</a> (deploy it with actions/deploy-pages)`,
+      `GitHub Pages artifact <code>${PAGES_ARTIFACT}</code> for <a href="${escape(published.repositoryUrl ?? '')}">${escape(published.repositoryUrl ?? '')}</a> (deploy it with actions/deploy-pages)`,
   ].filter(Boolean)
   if (where.length) core.summary.addRaw(`<p>Published: ${where.join(', ')}</p>`, true)
 }

@@ -8,6 +8,7 @@ import {
   publishS3,
   repositoryAssets,
   writeSite,
+  uploadPagesArtifact,
   writeSubjectChecksums,
   type Output,
   type Published,
@@ -90,7 +91,10 @@ export async function deliverBuild(
   return delivered
 }
 
-/** The merged repository, to each destination asked for; a bucket gets a front page of its own. */
+/**
+ * The merged repository, to each destination asked for. Pages and a bucket serve it with a front
+ * page, written once for the URL it is served at: the Pages one when both are asked for.
+ */
 export async function deliverMerge(
   merged: MergeResult,
   config: InstellarConfig | undefined,
@@ -105,19 +109,31 @@ export async function deliverMerge(
     // Release assets: every file, named <stack>-<arch>-<file>, and the public key.
     assets: await repositoryAssets(merged.packagesDir, merged),
   }
-  await reporter.group('Publish', () =>
-    publishDirectory(output, settings.publish, reporter, delivered.published),
-  )
-  // The bucket's front page names the bucket's URL; with Pages it is written already.
-  if (settings.bucket && !settings.publish.pages) {
-    const { repository } = settings.publish
-    await writeSite(merged.packagesDir, {
-      url: checkS3Settings(bucketSettings(settings.bucket, merged.packagesDir, reporter))
-        .repositoryUrl,
+  await reporter.group('Publish', async () => {
+    await publishDirectory(output, settings.publish, reporter, delivered.published)
+    // The site's files are written after the artifact and the release, which must not hold them.
+    const { pages, repository } = settings.publish
+    const url =
+      pages?.url ??
+      (settings.bucket &&
+        checkS3Settings(bucketSettings(settings.bucket, merged.packagesDir, reporter))
+          .repositoryUrl)
+    if (!url) return
+    const site = await writeSite(merged.packagesDir, {
+      url,
       urlName: reporter.option('repository-url'),
       ...(repository && { title: repository }),
+      digests: merged.digests,
     })
-  }
+    reporter.info(`front page for ${site.url}: ${site.files.join(', ')}`)
+    if (!pages) return
+    delivered.published.pagesArtifactId = await uploadPagesArtifact(
+      merged.packagesDir,
+      pages.tempDir,
+      reporter,
+    )
+    delivered.published.repositoryUrl = site.url
+  })
   await toBucket(merged.packagesDir, undefined, settings, delivered, reporter)
   if (config) await toDeployment(merged.packagesDir, config, settings, delivered, reporter)
   return delivered

@@ -28,6 +28,9 @@ export interface MergeSettings {
 
 export interface MergeResult extends Merged {
   packagesDir: string
+  /** SHA-256 of each file the verify read, by its path relative to packagesDir: the front page
+   *  lists them without reading the packages again. */
+  digests: Map<string, string>
 }
 
 /**
@@ -70,19 +73,23 @@ export async function mergeArtifacts(
         reporter,
       }),
     )
-    await reporter.group('Verify', async () => {
+    const digests = await reporter.group('Verify', async () => {
       const key = {
         name: merged.keyName,
         pem: await readFile(merged.publicKeyFile, 'utf8'),
       }
-      await verifyRepository(packagesDir, key, 'the merged repository does not verify', {
-        signature: merged.signature,
-      })
+      const verified = await verifyRepository(
+        packagesDir,
+        key,
+        'the merged repository does not verify',
+        { signature: merged.signature },
+      )
       reporter.info(
         `${merged.packages} packages in ${merged.directories.length} directories verify`,
       )
+      return verified
     })
-    return { ...merged, packagesDir }
+    return { ...merged, packagesDir, digests }
   } finally {
     await downloaded.cleanup()
   }

@@ -12,25 +12,11 @@ import { stackSlug } from '../config/index.js'
 import type { PhaseReporter } from '../report/index.js'
 import type { SignatureChoice } from '../signing/index.js'
 import { GitHubReleaser, publishAssets, type AssetFile, type Releaser } from './release.js'
-import { publishPages, type PagesSettings } from './pages.js'
+import type { PagesSettings } from './pages.js'
 
 export { uploadDirectory } from './artifact.js'
-export {
-  defaultPagesUrl,
-  PAGES_ARTIFACT,
-  publishPages,
-  type PagesPublished,
-  type PagesSettings,
-} from './pages.js'
-export {
-  readRepository,
-  SITE_FILES,
-  siteUrl,
-  writeSite,
-  type RepositoryFacts,
-  type Site,
-  type SiteSettings,
-} from './site/index.js'
+export { defaultPagesUrl, PAGES_ARTIFACT, uploadPagesArtifact } from './pages.js'
+export { readRepository, siteUrl, writeSite } from './site/index.js'
 export { writeSubjectChecksums, type Subject } from './subjects.js'
 export { MANIFEST, mergeKeyName, mergeSignature, type Manifest } from './manifest.js'
 export {
@@ -86,7 +72,8 @@ export interface PublishSettings {
   apiUrl?: string
   /** For tests: a Releaser instead of Octokit. */
   releaser?: Releaser
-  /** upload: pages — a front page, and the tree as the github-pages artifact. */
+  /** upload: pages (merges only) — a front page, and the tree as the github-pages artifact;
+   *  deliverMerge does both, after publishDirectory's artifact and release. */
   pages?: PagesSettings
 }
 
@@ -199,12 +186,6 @@ export async function publishDirectory(
       ))
     const release = await publishAssets(releaser, settings.releaseTag, output.assets, reporter)
     published.releaseUrl = release.url
-  }
-  // Last: the front page it writes is for the site, not for the artifact or the release.
-  if (settings.pages) {
-    const pages = await publishPages(output.dir, settings.pages, reporter)
-    published.pagesArtifactId = pages.artifactId
-    published.repositoryUrl = pages.url
   }
   return published
 }

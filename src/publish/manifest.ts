@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import { checkKeyName, SIGNATURE_CHOICES, type SignatureChoice } from '../signing/index.js'
+import { checkKeyName, parseSignatureChoice, type SignatureChoice } from '../signing/index.js'
 
 /**
  * pakman.json: what a build artifact holds, so a merge job knows each one's stack and arch. Its
@@ -23,8 +23,9 @@ export interface Manifest {
 export async function readManifests(dirs: readonly string[]): Promise<Manifest[]> {
   return Promise.all(
     dirs.map(async (dir) => {
+      let manifest: Manifest
       try {
-        return JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as Manifest
+        manifest = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as Manifest
       } catch (error) {
         throw new Error(
           `${MANIFEST} in ${basename(dir)} is unreadable: ${(error as Error).message}`,
@@ -33,6 +34,13 @@ export async function readManifests(dirs: readonly string[]): Promise<Manifest[]
           },
         )
       }
+      // Read as the signature input is, so the two agree on what names a choice.
+      if (manifest.signature !== undefined)
+        manifest.signature = parseSignatureChoice(
+          String(manifest.signature),
+          `${MANIFEST} signature`,
+        )
+      return manifest
     }),
   )
 }
@@ -82,11 +90,6 @@ export function mergeSignature(
   given?: SignatureChoice,
 ): SignatureChoice {
   const recorded = [...new Set(manifests.map((m) => m.signature ?? 'rsa'))]
-  const unknown = recorded.filter((s) => !SIGNATURE_CHOICES.includes(s))
-  if (unknown.length)
-    throw new Error(
-      `${MANIFEST} names signature ${unknown.map((s) => JSON.stringify(s)).join(', ')}, not one of ${SIGNATURE_CHOICES.join(', ')}`,
-    )
   if (recorded.length > 1)
     throw new Error(
       `the build jobs signed with different signature choices (${recorded.join(', ')} in their ${MANIFEST}); give every build job the same signature input`,

@@ -4,7 +4,6 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { uploadDirectory } from './artifact.js'
 import type { PhaseReporter } from '../report/index.js'
-import { writeSite, type Site } from './site/index.js'
 
 /*
  * upload: pages — the repository, with its front page, as the artifact actions/deploy-pages
@@ -22,17 +21,8 @@ const PAGES_SITE_LIMIT = 1024 ** 3
 export interface PagesSettings {
   /** The site's public URL (repository-url, else the github.io one). */
   url: string
-  title?: string
   /** Where artifact.tar is made (RUNNER_TEMP). */
   tempDir: string
-}
-
-export interface PagesPublished {
-  url: string
-  artifactId: number
-  /** Bytes of artifact.tar. */
-  size: number
-  site: Site
 }
 
 /**
@@ -47,19 +37,13 @@ export function defaultPagesUrl(repository: string): string | undefined {
   return name.toLowerCase() === host ? `https://${host}/` : `https://${host}/${name}/`
 }
 
-/** Writes the front page into `dir`, then uploads `dir` as the Pages artifact. */
-export async function publishPages(
+/** Uploads `dir`, its front page written already, as the Pages artifact; resolves to its id. */
+export async function uploadPagesArtifact(
   dir: string,
-  settings: PagesSettings,
+  tempDir: string,
   reporter: PhaseReporter,
-): Promise<PagesPublished> {
-  const site = await writeSite(dir, {
-    url: settings.url,
-    ...(settings.title && { title: settings.title }),
-    urlName: 'repository-url',
-  })
-  reporter.info(`front page for ${site.url}: ${site.files.join(', ')}`)
-  const work = await mkdtemp(join(settings.tempDir, 'pakman-pages-'))
+): Promise<number> {
+  const work = await mkdtemp(join(tempDir, 'pakman-pages-'))
   try {
     const archive = join(work, 'artifact.tar')
     await tar([
@@ -75,14 +59,14 @@ export async function publishPages(
     ])
     const { size } = await stat(archive)
     if (size > PAGES_SITE_LIMIT)
-      reporter.info(
-        `warning: the site is ${size} bytes, more than the 1 GB GitHub Pages publishes; the deployment may fail`,
+      reporter.warning(
+        `the site is ${size} bytes, more than the 1 GB GitHub Pages publishes; the deployment may fail`,
       )
     const uploaded = await uploadDirectory(PAGES_ARTIFACT, work, reporter, PAGES_RETENTION_DAYS)
     reporter.info(
       `uploaded artifact ${PAGES_ARTIFACT} (id ${uploaded.id}, ${size} bytes of artifact.tar)`,
     )
-    return { url: site.url, artifactId: uploaded.id, size, site }
+    return uploaded.id
   } finally {
     await rm(work, { recursive: true, force: true })
   }

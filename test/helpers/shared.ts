@@ -20,6 +20,7 @@ export const NEEDS_SHARED = [
   'test/publish-merge.test.ts',
   'test/publish-s3.test.ts',
   'test/publish-site.test.ts',
+  'test/publish-pages.test.ts',
   'test/docker/emulated.test.ts',
   'test/docker/environment.test.ts',
   'test/docker/hosts.test.ts',

@@ -15,16 +15,22 @@ export function vectorSigningKey(): string {
 
 /**
  * A build job's output, as publish gets it: the vectors' packages (paths under
- * ../shared/vectors/apk) under acme/<arch>/ in a new directory under `root`, as abuild lays them
+ * ../shared/vectors/apk) under <repo>/<arch>/ in a new directory under `root`, as abuild lays them
  * out, and the vectors' public key beside them.
  */
-export function vectorJob(root: string, stack: string, arch: string, packages: string[]): Built {
+export function vectorJob(
+  root: string,
+  stack: string,
+  arch: string,
+  packages: string[],
+  repo = 'acme',
+): Built {
   const dir = mkdtempSync(join(root, 'job-'))
-  mkdirSync(join(dir, `acme/${arch}`), { recursive: true })
+  mkdirSync(join(dir, `${repo}/${arch}`), { recursive: true })
   const files = packages.map((p) => {
-    const target = join(dir, `acme/${arch}`, p.split('/').at(-1)!)
+    const target = join(dir, `${repo}/${arch}`, p.split('/').at(-1)!)
     copyFileSync(join(VECTORS, p), target)
-    return { relativePath: `acme/${arch}/${p.split('/').at(-1)}`, path: target }
+    return { relativePath: `${repo}/${arch}/${p.split('/').at(-1)}`, path: target }
   })
   writeFileSync(
     join(dir, `${VECTOR_KEY_NAME}.rsa.pub`),

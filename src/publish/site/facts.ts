@@ -50,9 +50,13 @@ export interface RepositoryFacts {
   directories: SiteDirectory[]
 }
 
-export const INDEX = 'APKINDEX.tar.gz'
+const INDEX = 'APKINDEX.tar.gz'
 
-export async function readRepository(dir: string): Promise<RepositoryFacts> {
+/** `digests`: SHA-256 already known, by path relative to `dir`; only the other files are read. */
+export async function readRepository(
+  dir: string,
+  digests?: ReadonlyMap<string, string>,
+): Promise<RepositoryFacts> {
   const top = await readdir(dir, { withFileTypes: true })
   const keys = top
     .filter((e) => e.isFile() && isPublicKeyFile(e.name))
@@ -107,7 +111,9 @@ export async function readRepository(dir: string): Promise<RepositoryFacts> {
         ...(buildTime !== undefined && { buildTime }),
         origin: field('o') ?? entry.name,
         file,
-        sha256: await sha256Of(join(dir, file), `${file} is listed in ${path}/${INDEX}`),
+        sha256:
+          digests?.get(file) ??
+          (await sha256Of(join(dir, file), `${file} is listed in ${path}/${INDEX}`)),
       })
     }
     directories.push({

@@ -11,16 +11,11 @@ import { readRepository, type RepositoryFacts } from './facts.js'
 import { PAGE_TEMPLATE, README_TEMPLATE } from './templates.js'
 import { siteUrl, siteView } from './view.js'
 
-export {
-  readRepository,
-  type RepositoryFacts,
-  type SiteDirectory,
-  type SitePackage,
-} from './facts.js'
+export { readRepository } from './facts.js'
 export { siteUrl } from './view.js'
 
 /** The files writeSite adds at the top of the repository directory. */
-export const SITE_FILES = ['index.html', 'README.md'] as const
+const SITE_FILES = ['index.html', 'README.md'] as const
 
 export interface SiteSettings {
   /** The public URL the directory is served at (https://owner.github.io/repo/). */
@@ -29,6 +24,9 @@ export interface SiteSettings {
   title?: string
   /** How the URL is named in messages: "repository-url", "--url". */
   urlName?: string
+  /** SHA-256 of files already read (a merge's verify), by path relative to the directory: those
+   *  are not hashed again. */
+  digests?: ReadonlyMap<string, string>
 }
 
 export interface Site {
@@ -45,7 +43,7 @@ export interface Site {
  */
 export async function writeSite(dir: string, settings: SiteSettings): Promise<Site> {
   const url = siteUrl(settings.url, settings.urlName ?? 'the repository URL')
-  const facts = await readRepository(dir)
+  const facts = await readRepository(dir, settings.digests)
   const view = siteView(facts, url, settings.title ?? 'Alpine Linux packages')
   const page = Mustache.render(PAGE_TEMPLATE, view, {}, { escape: escapeHtml })
   // Plain text: nothing to escape, and an escaped & would read as &amp; there.
