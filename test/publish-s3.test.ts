@@ -211,6 +211,13 @@ describe('publish s3, path-style', () => {
     await expect(publishS3(settings(dir))).rejects.toThrow(
       /one build's output .* name its stack with the stack input/,
     )
+    // read as merge reads it: a broken pakman.json is named, not taken for a missing one
+    writeFileSync(join(dir, 'pakman.json'), '{ "stack": ')
+    await expect(publishS3(settings(dir))).rejects.toThrow(/pakman\.json in .* is unreadable/)
+    writeFileSync(join(dir, 'pakman.json'), JSON.stringify({ stack: '../up' }))
+    await expect(publishS3(settings(dir))).rejects.toThrow(
+      'the stack "../up" cannot be a directory in the bucket',
+    )
     writeFileSync(join(dir, 'pakman.json'), JSON.stringify({ stack: 'alpine/edge' }))
     const published = await publishS3(settings(dir, { prefix: '' }))
     expect(await s3.keys()).toEqual([

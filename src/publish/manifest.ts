@@ -19,29 +19,51 @@ export interface Manifest {
   signature?: SignatureChoice
 }
 
-/** Each build artifact's pakman.json, in the order of the directories given. */
+/** A build's pakman.json, or undefined when the directory has none. */
+export async function readManifest(dir: string): Promise<Manifest | undefined> {
+  const unreadable = (error: unknown) =>
+    new Error(`${MANIFEST} in ${basename(dir)} is unreadable: ${(error as Error).message}`, {
+      cause: error,
+    })
+  let text: string
+  try {
+    text = await readFile(join(dir, MANIFEST), 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw unreadable(error)
+  }
+  let manifest: Manifest
+  try {
+    manifest = JSON.parse(text) as Manifest
+  } catch (error) {
+    throw unreadable(error)
+  }
+  // Read as the signature input is, so the two agree on what names a choice.
+  if (manifest.signature !== undefined)
+    manifest.signature = parseSignatureChoice(String(manifest.signature), `${MANIFEST} signature`)
+  return manifest
+}
+
+/** Each build artifact's pakman.json, in the order of the directories given; each must have one. */
 export async function readManifests(dirs: readonly string[]): Promise<Manifest[]> {
   return Promise.all(
     dirs.map(async (dir) => {
-      let manifest: Manifest
-      try {
-        manifest = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as Manifest
-      } catch (error) {
-        throw new Error(
-          `${MANIFEST} in ${basename(dir)} is unreadable: ${(error as Error).message}`,
-          {
-            cause: error,
-          },
-        )
-      }
-      // Read as the signature input is, so the two agree on what names a choice.
-      if (manifest.signature !== undefined)
-        manifest.signature = parseSignatureChoice(
-          String(manifest.signature),
-          `${MANIFEST} signature`,
-        )
+      const manifest = await readManifest(dir)
+      if (!manifest) throw new Error(`${MANIFEST} in ${basename(dir)} is missing`)
       return manifest
     }),
+  )
+}
+
+/**
+ * A manifest's stack or arch, which become directories of a repository (on disk or in a bucket):
+ * plain path parts only, nothing that could climb out.
+ */
+export function isRepositoryPath(part: unknown): part is string {
+  return (
+    typeof part === 'string' &&
+    /^[A-Za-z0-9._:@/-]+$/.test(part) &&
+    !part.split('/').some((p) => p === '..' || p === '.' || p === '')
   )
 }
 

@@ -16,7 +16,14 @@ import {
   signMember,
   type SignatureChoice,
 } from '../signing/index.js'
-import { MANIFEST, mergeKeyName, mergeSignature, readManifests, type Manifest } from './manifest.js'
+import {
+  isRepositoryPath,
+  MANIFEST,
+  mergeKeyName,
+  mergeSignature,
+  readManifests,
+  type Manifest,
+} from './manifest.js'
 
 /*
  * Merge mode: the package artifacts of this run's build jobs become one repository,
@@ -71,11 +78,7 @@ export async function mergeRepositories(
     const manifest = manifests[i]!
     // The stack and arch become directories: nothing that could climb out of the output.
     for (const part of [manifest.stack, manifest.arch]) {
-      if (
-        typeof part !== 'string' ||
-        !/^[A-Za-z0-9._:@/-]+$/.test(part) ||
-        part.split('/').some((p) => p === '..' || p === '')
-      ) {
+      if (!isRepositoryPath(part)) {
         throw new Error(
           `${MANIFEST} in ${basename(dir)} names an unusable stack or arch: ${JSON.stringify(part)}`,
         )

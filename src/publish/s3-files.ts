@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import { createReadStream, type Dirent } from 'node:fs'
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
-import { MANIFEST } from './manifest.js'
+import { isRepositoryPath, MANIFEST, readManifest } from './manifest.js'
 import { isPublicKeyFile } from '../signing/index.js'
 
 /*
@@ -117,21 +117,12 @@ export async function readTree(dir: string, missing: string): Promise<Dirent[]> 
 
 /** The stack of a build's output: given, or from the pakman.json its artifact carries. */
 async function buildStack(dir: string, stack: string | undefined, option: string): Promise<string> {
-  const named =
-    stack ??
-    (await readFile(join(dir, MANIFEST), 'utf8').then(
-      (text) => (JSON.parse(text) as { stack?: unknown }).stack,
-      () => undefined,
-    ))
+  const named: unknown = stack ?? (await readManifest(dir))?.stack
   if (named === undefined)
     throw new Error(
       `${dir} is one build's output (<repo>/<arch>/) without ${MANIFEST}: name its stack with ${option}, so its packages go under <stack>/`,
     )
-  if (
-    typeof named !== 'string' ||
-    !/^[A-Za-z0-9._@-]+(\/[A-Za-z0-9._@-]+)*$/.test(named) ||
-    named.split('/').some((p) => p === '..' || p === '.')
-  )
+  if (!isRepositoryPath(named))
     throw new Error(`the stack ${JSON.stringify(named)} cannot be a directory in the bucket`)
   return named
 }
