@@ -11,7 +11,7 @@ import {
   removeLeftovers,
   render,
   runEnvironment
-} from "./chunks/chunk-G5ILXAH7.js";
+} from "./chunks/chunk-MX5RH47R.js";
 import {
   DEFAULT_CONFIG,
   DEFAULT_OUTPUT,
@@ -34,7 +34,7 @@ import {
   settingsOf,
   spellFlag,
   writeSite
-} from "./chunks/chunk-GVQAHMFN.js";
+} from "./chunks/chunk-BZOD6BNK.js";
 import "./chunks/chunk-566SJ2D4.js";
 
 // src/cli/commands.ts

@@ -12,8 +12,9 @@ import {
   removeLeftovers,
   render,
   runEnvironment
-} from "./chunks/chunk-G5ILXAH7.js";
+} from "./chunks/chunk-MX5RH47R.js";
 import {
+  PAGES_ARTIFACT,
   Secrets,
   defaultPagesUrl,
   formatBytes,
@@ -24,7 +25,7 @@ import {
   settingOf,
   siteUrl,
   spellInput
-} from "./chunks/chunk-GVQAHMFN.js";
+} from "./chunks/chunk-BZOD6BNK.js";
 import {
   error,
   getBooleanInput,
@@ -49,7 +50,7 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 function getInputs(env = runEnvironment()) {
   const optional = (key) => {
-    const value = getInput(key).trim() || fromEnvironment(key) || void 0;
+    const value = getInput(key).trim() || fromEnvironment(key);
     if (value && settingOf(key).secret) setSecret(value);
     return value;
   };
@@ -58,8 +59,6 @@ function getInputs(env = runEnvironment()) {
   const signingKey = getInput("signing-key") || env.abuildPrivateKey || void 0;
   const publicKey = env.abuildPublicKey || void 0;
   if (signingKey) for (const secret of secretsOf(signingKey)) setSecret(secret);
-  const sha = getInput("workflow-sha").trim() || fromEnvironment("workflow-sha");
-  const ref = getInput("workflow-ref").trim() || fromEnvironment("workflow-ref");
   const signature = optional("signature");
   return {
     config: withDefault("config"),
@@ -98,8 +97,8 @@ function getInputs(env = runEnvironment()) {
       ...optionalEntry("authToken", optional("instellar-auth-token")),
       ...optionalEntry("packageToken", optional("instellar-package-token")),
       ...optionalEntry("endpoint", optional("instellar-endpoint")),
-      ...optionalEntry("sha", sha),
-      ...optionalEntry("ref", ref),
+      ...optionalEntry("sha", optional("workflow-sha")),
+      ...optionalEntry("ref", optional("workflow-ref")),
       dryRun: on("instellar-dry-run")
     },
     s3: {
@@ -336,11 +335,7 @@ function pagesSettings(inputs) {
     throw new Error(
       "upload: pages needs repository-url, or GITHUB_REPOSITORY (OWNER/NAME) for the github.io URL"
     );
-  return {
-    url: siteUrl(url, "repository-url"),
-    tempDir: inputs.tempDir,
-    ...repository && { title: repository }
-  };
+  return { url: siteUrl(url, "repository-url"), tempDir: inputs.tempDir };
 }
 function bucketSettings(inputs) {
   const { s3 } = inputs;
@@ -572,7 +567,7 @@ function addPublished(published) {
   const where = [
     published.artifactName && `artifact <code>${escape(published.artifactName)}</code>`,
     published.releaseUrl && `<a href="${escape(published.releaseUrl)}">release</a>`,
-    published.pagesArtifactId !== void 0 && `GitHub Pages artifact <code>github-pages</code> for <a href="${escape(published.repositoryUrl ?? "")}">${escape(published.repositoryUrl ?? "")}</a> (deploy it with actions/deploy-pages)`
+    published.pagesArtifactId !== void 0 && `GitHub Pages artifact <code>${PAGES_ARTIFACT}</code> for <a href="${escape(published.repositoryUrl ?? "")}">${escape(published.repositoryUrl ?? "")}</a> (deploy it with actions/deploy-pages)`
   ].filter(Boolean);
   if (where.length) summary.addRaw(`<p>Published: ${where.join(", ")}</p>`, true);
 }

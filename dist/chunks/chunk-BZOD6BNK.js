@@ -7336,678 +7336,20 @@ var require_dist = __commonJS({
   }
 });
 
-// src/remote/errors.ts
-var PushError = class extends Error {
-  constructor(step, message2, details = {}) {
-    super(`${step}: ${message2}`);
-    this.step = step;
-    this.status = details.status;
-    this.transient = details.transient ?? false;
-    this.retryAfterMs = details.retryAfterMs;
-  }
-  step;
-  name = "PushError";
-  status;
-  transient;
-  retryAfterMs;
-};
-function excerpt(body, limit = 600) {
-  const text = body.replace(/\s+/g, " ").trim();
-  return text.length > limit ? `${text.slice(0, limit)}\u2026` : text;
-}
-function describeNetworkError(error62) {
-  const e = error62;
-  if (e?.name === "TimeoutError") return "no answer in time (timeout)";
-  const cause = e?.cause?.code ?? e?.cause?.message;
-  return `connection failed (${cause ?? e?.message ?? String(error62)})`;
-}
-function stopReason(signal) {
-  return typeof signal.reason === "string" ? signal.reason : "another upload failed";
-}
-
-// src/remote/retry.ts
-import { setTimeout as sleep } from "node:timers/promises";
-var DEFAULT_RETRY = { attempts: 5, baseDelayMs: 1e3, maxDelayMs: 2e4 };
-async function withRetry(call3, policy, log2, signal) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call3();
-    } catch (error62) {
-      if (!(error62 instanceof PushError) || !error62.transient || attempt >= policy.attempts)
-        throw error62;
-      if (signal?.aborted) throw error62;
-      const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-      const delay = Math.min(
-        policy.maxDelayMs,
-        error62.retryAfterMs ?? Math.round(backoff / 2 + Math.random() * backoff / 2)
-      );
-      log2(
-        `${error62.message}; trying again in ${(delay / 1e3).toFixed(1)}s (attempt ${attempt + 1} of ${policy.attempts})`
-      );
-      await sleep(delay, void 0, signal && { signal }).catch(() => void 0);
-    }
-  }
-}
-function retryAfterMs(header) {
-  if (!header) return void 0;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1e3;
-  const date5 = Date.parse(header);
-  return Number.isNaN(date5) ? void 0 : Math.max(0, date5 - Date.now());
-}
-function isTransientStatus(status2) {
-  return status2 >= 500 || status2 === 429;
-}
-
-// src/remote/secrets.ts
-var Secrets = class {
-  /** `masked`: secrets the caller has masked already (onAdd is not called for them). */
-  constructor(onAdd = () => {
-  }, masked = []) {
-    this.onAdd = onAdd;
-    for (const value of masked) if (value) this.values.add(value);
-  }
-  onAdd;
-  values = /* @__PURE__ */ new Set();
-  add(value) {
-    if (!value || this.values.has(value)) return;
-    this.values.add(value);
-    this.onAdd(value);
-  }
-  redact(text) {
-    let out = text;
-    for (const value of [...this.values].sort((a, b) => b.length - a.length))
-      out = out.split(value).join("***");
-    return out;
-  }
-  /** The reporter with these secrets taken out of every line, including those added later. */
-  redacting(reporter) {
-    return {
-      option: reporter.option,
-      info: (line) => reporter.info(this.redact(line)),
-      notice: (message2) => reporter.notice(this.redact(message2)),
-      warning: (message2) => reporter.warning(this.redact(message2))
-    };
-  }
-};
-
-// src/remote/s3.ts
-import { createHash } from "node:crypto";
-import { open, readFile, stat } from "node:fs/promises";
-
-// node_modules/aws4fetch/dist/aws4fetch.esm.mjs
-var encoder = new TextEncoder();
-var HOST_SERVICES = {
-  appstream2: "appstream",
-  cloudhsmv2: "cloudhsm",
-  email: "ses",
-  marketplace: "aws-marketplace",
-  mobile: "AWSMobileHubService",
-  pinpoint: "mobiletargeting",
-  queue: "sqs",
-  "git-codecommit": "codecommit",
-  "mturk-requester-sandbox": "mturk-requester",
-  "personalize-runtime": "personalize"
-};
-var UNSIGNABLE_HEADERS = /* @__PURE__ */ new Set([
-  "authorization",
-  "content-type",
-  "content-length",
-  "user-agent",
-  "presigned-expires",
-  "expect",
-  "x-amzn-trace-id",
-  "range",
-  "connection"
-]);
-var AwsClient = class {
-  constructor({ accessKeyId, secretAccessKey, sessionToken, service, region, cache, retries, initRetryMs }) {
-    if (accessKeyId == null) throw new TypeError("accessKeyId is a required option");
-    if (secretAccessKey == null) throw new TypeError("secretAccessKey is a required option");
-    this.accessKeyId = accessKeyId;
-    this.secretAccessKey = secretAccessKey;
-    this.sessionToken = sessionToken;
-    this.service = service;
-    this.region = region;
-    this.cache = cache || /* @__PURE__ */ new Map();
-    this.retries = retries != null ? retries : 10;
-    this.initRetryMs = initRetryMs || 50;
-  }
-  async sign(input2, init) {
-    if (input2 instanceof Request) {
-      const { method, url: url2, headers, body } = input2;
-      init = Object.assign({ method, url: url2, headers }, init);
-      if (init.body == null && headers.has("Content-Type")) {
-        init.body = body != null && headers.has("X-Amz-Content-Sha256") ? body : await input2.clone().arrayBuffer();
-      }
-      input2 = url2;
-    }
-    const signer = new AwsV4Signer(Object.assign({ url: input2.toString() }, init, this, init && init.aws));
-    const signed = Object.assign({}, init, await signer.sign());
-    delete signed.aws;
-    try {
-      return new Request(signed.url.toString(), signed);
-    } catch (e) {
-      if (e instanceof TypeError) {
-        return new Request(signed.url.toString(), Object.assign({ duplex: "half" }, signed));
-      }
-      throw e;
-    }
-  }
-  async fetch(input2, init) {
-    for (let i = 0; i <= this.retries; i++) {
-      const fetched = fetch(await this.sign(input2, init));
-      if (i === this.retries) {
-        return fetched;
-      }
-      const res = await fetched;
-      if (res.status < 500 && res.status !== 429) {
-        return res;
-      }
-      await new Promise((resolve4) => setTimeout(resolve4, Math.random() * this.initRetryMs * Math.pow(2, i)));
-    }
-    throw new Error("An unknown error occurred, ensure retries is not negative");
-  }
-};
-var AwsV4Signer = class {
-  constructor({ method, url: url2, headers, body, accessKeyId, secretAccessKey, sessionToken, service, region, cache, datetime: datetime3, signQuery, appendSessionToken, allHeaders, singleEncode }) {
-    if (url2 == null) throw new TypeError("url is a required option");
-    if (accessKeyId == null) throw new TypeError("accessKeyId is a required option");
-    if (secretAccessKey == null) throw new TypeError("secretAccessKey is a required option");
-    this.method = method || (body ? "POST" : "GET");
-    this.url = new URL(url2);
-    this.headers = new Headers(headers || {});
-    this.body = body;
-    this.accessKeyId = accessKeyId;
-    this.secretAccessKey = secretAccessKey;
-    this.sessionToken = sessionToken;
-    let guessedService, guessedRegion;
-    if (!service || !region) {
-      [guessedService, guessedRegion] = guessServiceRegion(this.url, this.headers);
-    }
-    this.service = service || guessedService || "";
-    this.region = region || guessedRegion || "us-east-1";
-    this.cache = cache || /* @__PURE__ */ new Map();
-    this.datetime = datetime3 || (/* @__PURE__ */ new Date()).toISOString().replace(/[:-]|\.\d{3}/g, "");
-    this.signQuery = signQuery;
-    this.appendSessionToken = appendSessionToken || this.service === "iotdevicegateway";
-    this.headers.delete("Host");
-    if (this.service === "s3" && !this.signQuery && !this.headers.has("X-Amz-Content-Sha256")) {
-      this.headers.set("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD");
-    }
-    const params = this.signQuery ? this.url.searchParams : this.headers;
-    params.set("X-Amz-Date", this.datetime);
-    if (this.sessionToken && !this.appendSessionToken) {
-      params.set("X-Amz-Security-Token", this.sessionToken);
-    }
-    this.signableHeaders = ["host", ...this.headers.keys()].filter((header) => allHeaders || !UNSIGNABLE_HEADERS.has(header)).sort();
-    this.signedHeaders = this.signableHeaders.join(";");
-    this.canonicalHeaders = this.signableHeaders.map((header) => header + ":" + (header === "host" ? this.url.host : (this.headers.get(header) || "").replace(/\s+/g, " "))).join("\n");
-    this.credentialString = [this.datetime.slice(0, 8), this.region, this.service, "aws4_request"].join("/");
-    if (this.signQuery) {
-      if (this.service === "s3" && !params.has("X-Amz-Expires")) {
-        params.set("X-Amz-Expires", "86400");
-      }
-      params.set("X-Amz-Algorithm", "AWS4-HMAC-SHA256");
-      params.set("X-Amz-Credential", this.accessKeyId + "/" + this.credentialString);
-      params.set("X-Amz-SignedHeaders", this.signedHeaders);
-    }
-    if (this.service === "s3") {
-      try {
-        this.encodedPath = decodeURIComponent(this.url.pathname.replace(/\+/g, " "));
-      } catch (e) {
-        this.encodedPath = this.url.pathname;
-      }
-    } else {
-      this.encodedPath = this.url.pathname.replace(/\/+/g, "/");
-    }
-    if (!singleEncode) {
-      this.encodedPath = encodeURIComponent(this.encodedPath).replace(/%2F/g, "/");
-    }
-    this.encodedPath = encodeRfc3986(this.encodedPath);
-    const seenKeys = /* @__PURE__ */ new Set();
-    this.encodedSearch = [...this.url.searchParams].filter(([k]) => {
-      if (!k) return false;
-      if (this.service === "s3") {
-        if (seenKeys.has(k)) return false;
-        seenKeys.add(k);
-      }
-      return true;
-    }).map((pair) => pair.map((p) => encodeRfc3986(encodeURIComponent(p)))).sort(([k1, v1], [k2, v2]) => k1 < k2 ? -1 : k1 > k2 ? 1 : v1 < v2 ? -1 : v1 > v2 ? 1 : 0).map((pair) => pair.join("=")).join("&");
-  }
-  async sign() {
-    if (this.signQuery) {
-      this.url.searchParams.set("X-Amz-Signature", await this.signature());
-      if (this.sessionToken && this.appendSessionToken) {
-        this.url.searchParams.set("X-Amz-Security-Token", this.sessionToken);
-      }
-    } else {
-      this.headers.set("Authorization", await this.authHeader());
-    }
-    return {
-      method: this.method,
-      url: this.url,
-      headers: this.headers,
-      body: this.body
-    };
-  }
-  async authHeader() {
-    return [
-      "AWS4-HMAC-SHA256 Credential=" + this.accessKeyId + "/" + this.credentialString,
-      "SignedHeaders=" + this.signedHeaders,
-      "Signature=" + await this.signature()
-    ].join(", ");
-  }
-  async signature() {
-    const date5 = this.datetime.slice(0, 8);
-    const cacheKey = [this.secretAccessKey, date5, this.region, this.service].join();
-    let kCredentials = this.cache.get(cacheKey);
-    if (!kCredentials) {
-      const kDate = await hmac("AWS4" + this.secretAccessKey, date5);
-      const kRegion = await hmac(kDate, this.region);
-      const kService = await hmac(kRegion, this.service);
-      kCredentials = await hmac(kService, "aws4_request");
-      this.cache.set(cacheKey, kCredentials);
-    }
-    return buf2hex(await hmac(kCredentials, await this.stringToSign()));
-  }
-  async stringToSign() {
-    return [
-      "AWS4-HMAC-SHA256",
-      this.datetime,
-      this.credentialString,
-      buf2hex(await hash(await this.canonicalString()))
-    ].join("\n");
-  }
-  async canonicalString() {
-    return [
-      this.method.toUpperCase(),
-      this.encodedPath,
-      this.encodedSearch,
-      this.canonicalHeaders + "\n",
-      this.signedHeaders,
-      await this.hexBodyHash()
-    ].join("\n");
-  }
-  async hexBodyHash() {
-    let hashHeader = this.headers.get("X-Amz-Content-Sha256") || (this.service === "s3" && this.signQuery ? "UNSIGNED-PAYLOAD" : null);
-    if (hashHeader == null) {
-      if (this.body && typeof this.body !== "string" && !("byteLength" in this.body)) {
-        throw new Error("body must be a string, ArrayBuffer or ArrayBufferView, unless you include the X-Amz-Content-Sha256 header");
-      }
-      hashHeader = buf2hex(await hash(this.body || ""));
-    }
-    return hashHeader;
-  }
-};
-async function hmac(key, string4) {
-  const cryptoKey = await crypto.subtle.importKey(
-    "raw",
-    typeof key === "string" ? encoder.encode(key) : key,
-    { name: "HMAC", hash: { name: "SHA-256" } },
-    false,
-    ["sign"]
-  );
-  return crypto.subtle.sign("HMAC", cryptoKey, encoder.encode(string4));
-}
-async function hash(content) {
-  return crypto.subtle.digest("SHA-256", typeof content === "string" ? encoder.encode(content) : content);
-}
-var HEX_CHARS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"];
-function buf2hex(arrayBuffer) {
-  const buffer = new Uint8Array(arrayBuffer);
-  let out = "";
-  for (let idx = 0; idx < buffer.length; idx++) {
-    const n = buffer[idx];
-    out += HEX_CHARS[n >>> 4 & 15];
-    out += HEX_CHARS[n & 15];
-  }
-  return out;
-}
-function encodeRfc3986(urlEncodedStr) {
-  return urlEncodedStr.replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
-}
-function guessServiceRegion(url2, headers) {
-  const { hostname: hostname3, pathname } = url2;
-  if (hostname3.endsWith(".on.aws")) {
-    const match2 = hostname3.match(/^[^.]{1,63}\.lambda-url\.([^.]{1,63})\.on\.aws$/);
-    return match2 != null ? ["lambda", match2[1] || ""] : ["", ""];
-  }
-  if (hostname3.endsWith(".r2.cloudflarestorage.com")) {
-    return ["s3", "auto"];
-  }
-  if (hostname3.endsWith(".backblazeb2.com")) {
-    const match2 = hostname3.match(/^(?:[^.]{1,63}\.)?s3\.([^.]{1,63})\.backblazeb2\.com$/);
-    return match2 != null ? ["s3", match2[1] || ""] : ["", ""];
-  }
-  const match = hostname3.replace("dualstack.", "").match(/([^.]{1,63})\.(?:([^.]{0,63})\.)?amazonaws\.com(?:\.cn)?$/);
-  let service = match && match[1] || "";
-  let region = match && match[2];
-  if (region === "us-gov") {
-    region = "us-gov-west-1";
-  } else if (region === "s3" || region === "s3-accelerate") {
-    region = "us-east-1";
-    service = "s3";
-  } else if (service === "iot") {
-    if (hostname3.startsWith("iot.")) {
-      service = "execute-api";
-    } else if (hostname3.startsWith("data.jobs.iot.")) {
-      service = "iot-jobs-data";
-    } else {
-      service = pathname === "/mqtt" ? "iotdevicegateway" : "iotdata";
-    }
-  } else if (service === "autoscaling") {
-    const targetPrefix = (headers.get("X-Amz-Target") || "").split(".")[0];
-    if (targetPrefix === "AnyScaleFrontendService") {
-      service = "application-autoscaling";
-    } else if (targetPrefix === "AnyScaleScalingPlannerFrontendService") {
-      service = "autoscaling-plans";
-    }
-  } else if (region == null && service.startsWith("s3-")) {
-    region = service.slice(3).replace(/^fips-|^external-1/, "");
-    service = "s3";
-  } else if (service.endsWith("-fips")) {
-    service = service.slice(0, -5);
-  } else if (region && /-\d$/.test(service) && !/-\d$/.test(region)) {
-    [service, region] = [region, service];
-  }
-  return [HOST_SERVICES[service] || service, region || ""];
-}
-
-// src/remote/pool.ts
-async function eachAtOnce(step, items, concurrency, work, cancel) {
-  const stop = new AbortController();
-  const signal = cancel ? AbortSignal.any([cancel, stop.signal]) : stop.signal;
-  const { default: pLimit } = await import("./p-limit-T3TCILYN.js");
-  const limit = pLimit(Math.max(1, concurrency));
-  let failure2;
-  const results = await Promise.all(
-    items.map(
-      (item) => limit(async () => {
-        if (signal.aborted) return void 0;
-        try {
-          return await work(item, signal);
-        } catch (error62) {
-          failure2 ??= { error: error62 };
-          stop.abort();
-          return void 0;
-        }
-      })
-    )
-  );
-  if (failure2) throw failure2.error;
-  if (cancel?.aborted) throw new PushError(step, `stopped: ${stopReason(cancel)}`);
-  return results;
-}
-
-// src/remote/s3.ts
-var PART_SIZE = 5 * 1024 * 1024;
-function bucketUrl(bucket) {
-  const origin = new URL(bucket.endpoint);
-  if (bucket.pathStyle) return `${origin.origin}/${encodeURIComponent(bucket.bucket)}`;
-  return `${origin.protocol}//${bucket.bucket}.${origin.host}`;
-}
-function keyPath(key) {
-  return key.split("/").map(encodeURIComponent).join("/");
-}
-var S3Client = class {
-  constructor(bucket, credentials, options) {
-    this.options = options;
-    this.client = new AwsClient({
-      accessKeyId: credentials.accessKeyId,
-      secretAccessKey: credentials.secretAccessKey,
-      ...credentials.sessionToken && { sessionToken: credentials.sessionToken },
-      service: "s3",
-      region: bucket.region,
-      retries: 0
-      // retried here, with the same policy as every other call
-    });
-    this.base = bucketUrl(bucket);
-    this.location = `s3://${bucket.bucket}`;
-  }
-  options;
-  client;
-  base;
-  /** For messages: `s3://bucket`. */
-  location;
-  /** Uploads `file` to `key`; rejects with a PushError naming the key and the status. */
-  async upload(key, file2, put = {}, signal) {
-    const partSize = this.options.partSize ?? PART_SIZE;
-    const { size } = await stat(file2);
-    if (!put.multipart && size <= partSize) {
-      await this.send(`upload ${key}`, "PUT", this.url(key), {
-        body: await readFile(file2),
-        headers: putHeaders(put),
-        ...signal && { signal }
-      });
-      this.options.log(`uploaded ${key} (${size} bytes)`);
-      return { key, size, parts: 1 };
-    }
-    return this.uploadParts(key, file2, size, put, signal);
-  }
-  /** The object's size, ETag and metadata; undefined when there is none. */
-  async head(key, signal) {
-    const answer = await this.send(`look up ${key}`, "HEAD", this.url(key), {
-      accept: [404],
-      ...signal && { signal }
-    });
-    if (answer.status === 404) return void 0;
-    const metadata = {};
-    for (const [name2, value] of answer.headers)
-      if (name2.startsWith("x-amz-meta-")) metadata[name2.slice("x-amz-meta-".length)] = value;
-    const contentType2 = answer.headers.get("content-type");
-    const cacheControl2 = answer.headers.get("cache-control");
-    return {
-      key,
-      size: Number(answer.headers.get("content-length") ?? 0),
-      etag: unquote(answer.headers.get("etag") ?? ""),
-      metadata,
-      ...contentType2 && { contentType: contentType2 },
-      ...cacheControl2 && { cacheControl: cacheControl2 }
-    };
-  }
-  /** Every object whose key starts with `prefix` (ListObjectsV2, page after page). */
-  async list(prefix, signal) {
-    const found = [];
-    let token;
-    do {
-      const url2 = new URL(this.base);
-      url2.searchParams.set("list-type", "2");
-      if (prefix) url2.searchParams.set("prefix", prefix);
-      if (token) url2.searchParams.set("continuation-token", token);
-      const { text } = await this.send(`list ${prefix || "the bucket"}`, "GET", url2.href, {
-        ...signal && { signal }
-      });
-      for (const [, entry] of text.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
-        const key = xmlValue(entry, "Key");
-        if (key === void 0) continue;
-        found.push({
-          key,
-          size: Number(xmlValue(entry, "Size") ?? 0),
-          etag: unquote(xmlValue(entry, "ETag") ?? "")
-        });
-      }
-      token = xmlValue(text, "IsTruncated") === "true" ? xmlValue(text, "NextContinuationToken") : "";
-    } while (token);
-    return found;
-  }
-  async delete(key, signal) {
-    await this.send(`delete ${key}`, "DELETE", this.url(key), { ...signal && { signal } });
-  }
-  url(key) {
-    return `${this.base}/${keyPath(key)}`;
-  }
-  async uploadParts(key, file2, size, put, signal) {
-    const partSize = this.options.partSize ?? PART_SIZE;
-    const count = Math.max(1, Math.ceil(size / partSize));
-    const url2 = this.url(key);
-    const step = `upload ${key}`;
-    const initiated = await this.send(step, "POST", `${url2}?uploads`, {
-      headers: putHeaders(put)
-    });
-    const uploadId = xmlValue(initiated.text, "UploadId");
-    if (!uploadId)
-      throw new PushError(step, `no UploadId in the answer: ${excerpt(initiated.text)}`);
-    const target = `${url2}?uploadId=${encodeURIComponent(uploadId)}`;
-    if (signal?.aborted) {
-      await this.abort(step, target);
-      throw new PushError(step, `stopped: ${stopReason(signal)}`);
-    }
-    let failure2;
-    const handle = await open(file2, "r");
-    try {
-      const etags = new Array(count);
-      const indexes = Array.from({ length: count }, (_, index) => index);
-      try {
-        await eachAtOnce(
-          step,
-          indexes,
-          this.options.partConcurrency ?? 4,
-          async (index, partSignal) => {
-            const length = Math.min(partSize, size - index * partSize);
-            const chunk = Buffer.alloc(length);
-            if (length) await handle.read(chunk, 0, length, index * partSize);
-            const part = await this.send(
-              `${step} (part ${index + 1} of ${count})`,
-              "PUT",
-              `${url2}?partNumber=${index + 1}&uploadId=${encodeURIComponent(uploadId)}`,
-              { body: chunk, signal: partSignal }
-            );
-            const etag = part.headers.get("etag");
-            if (!etag)
-              throw new PushError(
-                `${step} (part ${index + 1} of ${count})`,
-                "the storage did not return an ETag for the part"
-              );
-            etags[index] = etag;
-          },
-          signal
-        );
-      } catch (error62) {
-        failure2 = { error: error62 };
-      }
-      if (!failure2) {
-        const body = `<CompleteMultipartUpload>${etags.map(
-          (etag, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${xmlEscape(etag)}</ETag></Part>`
-        ).join("")}</CompleteMultipartUpload>`;
-        try {
-          const completed = await this.send(step, "POST", target, {
-            body: Buffer.from(body),
-            ...signal && { signal }
-          });
-          if (/<Error>/.test(completed.text))
-            failure2 = {
-              error: new PushError(step, `the upload did not complete: ${excerpt(completed.text)}`)
-            };
-        } catch (error62) {
-          failure2 = { error: error62 };
-        }
-      }
-    } finally {
-      await handle.close();
-    }
-    if (failure2) {
-      await this.abort(step, target);
-      const { error: error62 } = failure2;
-      throw error62 instanceof PushError ? error62 : new PushError(step, error62?.message ?? String(error62));
-    }
-    this.options.log(`uploaded ${key} (${size} bytes, ${count} part${count === 1 ? "" : "s"})`);
-    return { key, size, parts: count };
-  }
-  /** Best effort: a failed abort is logged, the original error is what the user needs. */
-  async abort(step, target) {
-    try {
-      await this.send(`${step} (abort)`, "DELETE", target);
-      this.options.log(`${step}: aborted the multipart upload`);
-    } catch (error62) {
-      this.options.log(
-        `${step}: could not abort the multipart upload (${error62.message}); the bucket's lifecycle rules must clean it up`
-      );
-    }
-  }
-  /** One signed request, tried again on 5xx, 429, dropped connections and timeouts. */
-  send(step, method, url2, call3 = {}) {
-    const { redact, retry, log: log2, timeoutMs = 12e4 } = this.options;
-    const { body, signal } = call3;
-    const hash3 = createHash("sha256").update(body ?? Buffer.alloc(0)).digest("hex");
-    const transport = this.options.fetch ?? ((request, init) => fetch(request, init));
-    return withRetry(
-      async () => {
-        let response;
-        try {
-          const request = await this.client.sign(url2, {
-            method,
-            headers: { ...call3.headers, "x-amz-content-sha256": hash3 },
-            ...body && { body }
-          });
-          const timeout = AbortSignal.timeout(timeoutMs);
-          response = await transport(request, {
-            signal: signal ? AbortSignal.any([signal, timeout]) : timeout
-          });
-        } catch (error62) {
-          if (signal?.aborted) throw new PushError(step, `stopped: ${stopReason(signal)}`);
-          throw new PushError(step, redact(describeNetworkError(error62)), { transient: true });
-        }
-        const text = await response.text().catch(() => "");
-        if (response.ok || call3.accept?.includes(response.status))
-          return { status: response.status, headers: response.headers, text };
-        throw new PushError(step, redact(`${method} ${failureText(response, text)}`), {
-          status: response.status,
-          transient: isTransientStatus(response.status),
-          ...retryAfter(response)
-        });
-      },
-      retry,
-      (line) => log2(redact(line)),
-      signal
-    );
-  }
-};
-function failureText(response, text) {
-  const code = xmlValue(text, "Code");
-  const message2 = xmlValue(text, "Message");
-  const detail = code ? `${code}${message2 ? `: ${message2}` : ""}` : excerpt(text);
-  const region = response.headers.get("x-amz-bucket-region");
-  const hint = region && response.status === 301 ? `; the bucket is in ${region}` : "";
-  return `answered HTTP ${response.status}${detail ? ` (${detail})` : ""}${hint}`;
-}
-function retryAfter(response) {
-  const ms = retryAfterMs(response.headers.get("retry-after"));
-  return ms === void 0 ? {} : { retryAfterMs: ms };
-}
-function putHeaders(put) {
-  const headers = {};
-  if (put.contentType) headers["content-type"] = put.contentType;
-  if (put.cacheControl) headers["cache-control"] = put.cacheControl;
-  for (const [name2, value] of Object.entries(put.metadata ?? {}))
-    headers[`x-amz-meta-${name2}`] = value;
-  return headers;
-}
-function unquote(etag) {
-  return etag.replace(/^W\//, "").replace(/"/g, "");
-}
-function xmlValue(xml, tag) {
-  const match = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml);
-  return match?.[1]?.replace(/&quot;/g, '"').replace(/&#39;|&apos;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-}
-function xmlEscape(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
 // src/signing/key.ts
 import {
-  createHash as createHash2,
+  createHash,
   createPrivateKey,
   createPublicKey,
   generateKeyPair
 } from "node:crypto";
-import { chmod, mkdtemp, readFile as readFile2, rm, stat as stat3, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, stat as stat2, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify as promisify2 } from "node:util";
 
 // src/ownership/index.ts
 import { execFile } from "node:child_process";
-import { chown, stat as stat2 } from "node:fs/promises";
+import { chown, stat } from "node:fs/promises";
 import { promisify } from "node:util";
 var UNPRIVILEGED = 1e3;
 function buildIdentity(workspaceOwner) {
@@ -8023,7 +7365,7 @@ function rootActsFor(owner) {
 async function gitInWorkspace(workspace, args) {
   let owner;
   try {
-    const info = await stat2(workspace);
+    const info = await stat(workspace);
     owner = { uid: info.uid, gid: info.gid };
   } catch (error62) {
     return { ok: false, reason: `cannot read the workspace ${workspace} (${errorCode(error62)})` };
@@ -8063,10 +7405,10 @@ var KeyError = class extends Error {
 };
 var MAX_KEY_FILE_BYTES = 64 * 1024;
 async function readKeyFile(file2, label, expected) {
-  const info = await stat3(file2).catch(() => void 0);
+  const info = await stat2(file2).catch(() => void 0);
   const problem = !info ? "missing" : !info.isFile() ? "not a file" : info.size > MAX_KEY_FILE_BYTES ? `${info.size} bytes, too large for a key` : void 0;
   if (problem) throw new KeyError(`${label} is ${problem}: expected ${expected}`);
-  return readFile2(file2, "utf8");
+  return readFile(file2, "utf8");
 }
 function secretsOf(privateKeyPem) {
   const lines2 = privateKeyPem.split(/\r?\n/).filter((l) => l.length >= 16 && !l.startsWith("-----"));
@@ -8108,7 +7450,7 @@ async function removeSigningKey(dir) {
 }
 function throwawayKeyName(base, publicKeyPem) {
   const der = createPublicKey(publicKeyPem).export({ type: "spki", format: "der" });
-  return `${base}-throwaway-${createHash2("sha256").update(der).digest("hex").slice(0, 8)}`;
+  return `${base}-throwaway-${createHash("sha256").update(der).digest("hex").slice(0, 8)}`;
 }
 var PUBLIC_KEY_SUFFIX = ".rsa.pub";
 function publicKeyFileName(name2) {
@@ -8149,23 +7491,22 @@ async function generateKey() {
 }
 
 // src/signing/resign.ts
-import { createHash as createHash4 } from "node:crypto";
-import { readFile as readFile4, stat as stat7 } from "node:fs/promises";
+import { readFile as readFile3, stat as stat6 } from "node:fs/promises";
 import { basename as basename2, dirname, join as join3 } from "node:path";
 
 // src/apk/repository.ts
-import { readdir, stat as stat5 } from "node:fs/promises";
+import { readdir, stat as stat4 } from "node:fs/promises";
 import { basename, join as join2 } from "node:path";
 
 // src/apk/verify.ts
 import {
-  createHash as createHash3,
+  createHash as createHash2,
   createPublicKey as createPublicKey2,
   createVerify,
   verify as rsaVerify
 } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { readFile as readFile3, stat as stat4 } from "node:fs/promises";
+import { readFile as readFile2, stat as stat3 } from "node:fs/promises";
 import { Readable } from "node:stream";
 
 // src/apk/streams.ts
@@ -8615,8 +7956,8 @@ var DIGESTS = { RSA512: "sha512", RSA256: "sha256", RSA: "sha1" };
 var MAX_INFLATED_BYTES = 8 * 1024 ** 3;
 var MAX_CONTROL_BYTES = 16 * 1024 ** 2;
 async function checkPackageFile(path2, keys, options = {}) {
-  const { size } = await stat4(path2);
-  const digest = createHash3("sha256");
+  const { size } = await stat3(path2);
+  const digest = createHash2("sha256");
   let hashed = 0;
   const source = Readable.from(
     hashChunks(createReadStream(path2, { highWaterMark: 256 * 1024 }), (chunk) => {
@@ -8689,7 +8030,7 @@ var PackagePass = class {
     if (!this.control) this.role = "head";
     else if (!this.tar) {
       this.role = "data";
-      if (this.datahash) this.dataHash = createHash3("sha256");
+      if (this.datahash) this.dataHash = createHash2("sha256");
       this.tar = new TarReader({
         entry: (header) => this.entry(header),
         body: (chunk) => {
@@ -8791,7 +8132,7 @@ var PackagePass = class {
     if (!pkginfo) throw new ArchiveError("BAD_ARCHIVE", "no .PKGINFO in the control stream");
     this.control = entries;
     this.pkginfo = parseKeyValues(pkginfo.content.toString("utf8"));
-    this.identity = `Q1${createHash3("sha1").update(raw).digest("base64")}`;
+    this.identity = identityOf(raw);
     this.datahash = this.pkginfo.find(([key]) => key === "datahash")?.[1] || void 0;
     if (!this.keys) return true;
     if (this.datahash) {
@@ -8819,7 +8160,7 @@ var PackagePass = class {
     this.options.onEntry?.(header);
     const expected = header.pax["APK-TOOLS.checksum.SHA1"];
     if (!expected) return;
-    const hash3 = createHash3("sha1");
+    const hash3 = createHash2("sha1");
     if (header.type === "symlink") hash3.update(header.linknameField);
     this.file = { header, expected, hash: hash3 };
   }
@@ -8866,10 +8207,10 @@ function isSignatureMember(entries) {
   return entries.length > 0 && entries.every((e) => e.path.startsWith(".SIGN."));
 }
 async function checkIndexFile(path2, keys) {
-  const { size } = await stat4(path2);
+  const { size } = await stat3(path2);
   if (size > MAX_INDEX_BYTES) return archiveFailure(indexTooLarge(size));
-  const bytes = await readFile3(path2);
-  const sha256 = createHash3("sha256").update(bytes).digest("hex");
+  const bytes = await readFile2(path2);
+  const sha256 = createHash2("sha256").update(bytes).digest("hex");
   let index;
   try {
     index = readIndex(bytes);
@@ -8934,6 +8275,9 @@ function signatureOf(entry) {
     bytes: entry.content
   };
 }
+function identityOf(controlMember) {
+  return `Q1${createHash2("sha1").update(controlMember).digest("base64")}`;
+}
 function parseKeyValues(text) {
   return text.split("\n").filter((line) => line && !line.startsWith("#")).map((line) => {
     const eq = line.indexOf(" = ");
@@ -8949,7 +8293,7 @@ function archiveFailure(error62) {
 async function checkPaths(paths, keys, observe = () => ({})) {
   const checks = [];
   for (const path2 of paths) {
-    if ((await stat5(path2)).isDirectory()) checks.push(...await checkTree(path2, keys, observe));
+    if ((await stat4(path2)).isDirectory()) checks.push(...await checkTree(path2, keys, observe));
     else if (basename(path2) === "APKINDEX.tar.gz")
       checks.push(fileCheck(path2, await checkIndexFile(path2, keys)));
     else checks.push(fileCheck(path2, await checkPackageFile(path2, keys, observe(path2))));
@@ -9018,7 +8362,7 @@ function checkListing(dir, files, entries, packages) {
 
 // src/apk/head.ts
 import { createReadStream as createReadStream2, createWriteStream } from "node:fs";
-import { chmod as chmod2, rename, rm as rm2, stat as stat6 } from "node:fs/promises";
+import { chmod as chmod2, rename, rm as rm2, stat as stat5 } from "node:fs/promises";
 import { pipeline as pipeline2 } from "node:stream/promises";
 async function readHead(path2, maxMemberBytes = MAX_CONTROL_BYTES) {
   const sink = new HeadSink(maxMemberBytes);
@@ -9079,7 +8423,7 @@ var HeadSink = class {
   }
 };
 async function replaceHead(path2, signatureLength, signatures2) {
-  const info = await stat6(path2);
+  const info = await stat5(path2);
   const temporary = `${path2}.pakman-signing`;
   try {
     const out = createWriteStream(temporary, { mode: info.mode & 511 });
@@ -9188,7 +8532,6 @@ function parseSignatureChoice(text, option) {
     `${option} is ${JSON.stringify(text)}: expected one of ${SIGNATURE_CHOICES.join(", ")} (rsa: RSA/SHA-1, what every apk reads; rsa256: RSA/SHA-256; both: an RSA256 and an RSA signature)`
   );
 }
-var DIGEST = { RSA: "sha1", RSA256: "sha256" };
 function signatureTypes(choice) {
   return choice === "rsa" ? ["RSA"] : choice === "rsa256" ? ["RSA256"] : ["RSA256", "RSA"];
 }
@@ -9199,7 +8542,7 @@ function signatures(member, key, keyFile, mtime, choice) {
   return signatureEntries(
     signatureTypes(choice).map((type) => ({
       name: signatureEntryName(type, keyFile),
-      signature: sign(DIGEST[type], member, key)
+      signature: sign(DIGESTS[type], member, key)
     })),
     mtime
   );
@@ -9218,46 +8561,59 @@ async function resignFiles(resigning) {
   for (const file2 of resigning.files.filter((f) => f.kind === "package")) {
     const head = await readHead(file2.path);
     checkOwnSignature(file2.path, checkSignatures(head.signatures, head.signed, trusted), keyFile);
-    const mtime = head.signatureMtime ?? Math.floor(Date.now() / 1e3);
+    const mtime = head.signatureMtime;
     await replaceHead(
       file2.path,
       head.signatureLength,
       signatures(head.signed, key, keyFile, mtime, choice)
     );
-    const identity = `Q1${createHash4("sha1").update(head.signed).digest("base64")}`;
-    packages.set(file2.path, { identity, size: (await stat7(file2.path)).size });
-    reporter.info(`${basename2(file2.path)}: ${names.join(" + ")}`);
+    const size = (await stat6(file2.path)).size;
+    packages.set(file2.path, { identity: identityOf(head.signed), size });
+    reporter.info(`${basename2(file2.path)}: ${names.join(" + ")}, ${size} bytes`);
   }
+  const indexSizes = /* @__PURE__ */ new Map();
   for (const file2 of resigning.files.filter((f) => f.kind === "index")) {
-    await resignIndex(file2.path, packages, { ...resigning, trusted });
-    reporter.info(`${basename2(file2.path)}: ${names.join(" + ")}, sizes of the re-signed packages`);
+    const size = await resignIndex(file2.path, packages, { ...resigning, trusted });
+    indexSizes.set(file2.path, size);
+    reporter.info(
+      `${basename2(file2.path)}: ${names.join(" + ")}, ${size} bytes, the re-signed packages' sizes`
+    );
   }
+  return resigning.files.map((file2) => ({
+    ...file2,
+    size: packages.get(file2.path)?.size ?? indexSizes.get(file2.path) ?? file2.size
+  }));
 }
 async function resignIndex(path2, packages, { key, keyFile, choice, trusted }) {
-  const { size } = await stat7(path2);
-  if (size > MAX_INDEX_BYTES)
-    throw new Error(`${path2} is ${size} bytes, more than the ${MAX_INDEX_BYTES} PAKman reads`);
-  const head = await readHead(path2, MAX_INDEX_BYTES);
-  checkOwnSignature(path2, checkSignatures(head.signatures, head.signed, trusted), keyFile);
-  const index = readIndex(await readFile4(path2));
+  const file2 = await readFile3(path2);
+  let index;
+  try {
+    index = readIndex(file2);
+  } catch (error62) {
+    throw new Error(`${path2}: ${error62.message}`, { cause: error62 });
+  }
+  const indexStream = index.members[index.signedMember].raw;
+  checkOwnSignature(path2, checkSignatures(index.signatures, indexStream, trusted), keyFile);
   let changed = false;
   const text = index.entries.map((entry) => {
-    const resigned = packages.get(join3(dirname(path2), `${entry.name}-${entry.version}.apk`));
-    if (resigned && resigned.identity !== entry.checksum)
+    const resigned2 = packages.get(join3(dirname(path2), `${entry.name}-${entry.version}.apk`));
+    if (resigned2 && resigned2.identity !== entry.checksum)
       throw new Error(
-        `${path2} lists ${entry.name}-${entry.version} as C:${entry.checksum}, the package is ${resigned.identity}; not re-signing an index that does not match its packages`
+        `${path2} lists ${entry.name}-${entry.version} as C:${entry.checksum}, the package is ${resigned2.identity}; not re-signing an index that does not match its packages`
       );
-    if (resigned && resigned.size !== entry.size) changed = true;
+    if (resigned2 && resigned2.size !== entry.size) changed = true;
     const lines2 = entry.fields.map(
-      ([letter, value]) => letter === "S" && resigned ? `S:${resigned.size}` : `${letter}:${value}`
+      ([letter, value]) => letter === "S" && resigned2 ? `S:${resigned2.size}` : `${letter}:${value}`
     );
     return `${lines2.join("\n")}
 
 `;
   }).join("");
-  const rewritten = changed ? indexMember(text, index.description, index.mtime) : head.signed;
-  const signed = signatures(rewritten, key, keyFile, head.signatureMtime ?? index.mtime, choice);
-  await replaceHead(path2, size, Buffer.concat([signed, rewritten]));
+  const rewritten = changed ? indexMember(text, index.description, index.mtime) : indexStream;
+  const signed = signatures(rewritten, key, keyFile, index.mtime, choice);
+  const resigned = Buffer.concat([signed, rewritten]);
+  await replaceHead(path2, file2.length, resigned);
+  return resigned.length;
 }
 function checkOwnSignature(path2, verdict, keyFile) {
   if (verdict.verdict !== "OK")
@@ -9746,7 +9102,6 @@ var package_default = {
     aws4fetch: "^1.0.20",
     bottleneck: "^2.19.5",
     mustache: "^4.2.0",
-    "p-limit": "^7.3.3",
     "smol-toml": "^1.9.1",
     uuid: "^14.0.3",
     yaml: "^2.9.1",
@@ -9822,7 +9177,7 @@ function defaultKeyName(repository) {
 
 // src/config/load.ts
 import { constants } from "node:fs";
-import { open as open3, stat as stat8 } from "node:fs/promises";
+import { open as open2, stat as stat7 } from "node:fs/promises";
 import { join as join4 } from "node:path";
 
 // src/config/diagnostics.ts
@@ -10045,7 +9400,7 @@ __export(external_exports, {
   gt: () => _gt,
   gte: () => _gte,
   guid: () => guid2,
-  hash: () => hash2,
+  hash: () => hash,
   hex: () => hex2,
   hostname: () => hostname2,
   httpUrl: () => httpUrl,
@@ -15119,7 +14474,7 @@ function bucketFor(state, inst) {
   return bucket;
 }
 var handoff;
-var open2 = [];
+var open = [];
 var memo = {
   alloc(_inst, payload, empty) {
     const bucket = handoff;
@@ -15128,7 +14483,7 @@ var memo = {
     handoff = void 0;
     const entry = { value: empty, issues: null };
     bucket.set(payload.value, entry);
-    open2.push(entry);
+    open.push(entry);
     return empty;
   },
   guard(inst) {
@@ -15199,10 +14554,10 @@ var memo = {
           return payload;
         }
         handoff = bucket;
-        const depth = open2.length;
+        const depth = open.length;
         const result = base(payload, ctx);
         handoff = void 0;
-        const entry = open2.length > depth ? open2.pop() : void 0;
+        const entry = open.length > depth ? open.pop() : void 0;
         if (result instanceof Promise) {
           return result.then((r) => {
             if (entry)
@@ -26984,7 +26339,7 @@ __export(schemas_exports2, {
   float64: () => float64,
   function: () => _function,
   guid: () => guid2,
-  hash: () => hash2,
+  hash: () => hash,
   hex: () => hex2,
   hostname: () => hostname2,
   httpUrl: () => httpUrl,
@@ -27684,7 +27039,7 @@ function hex2(_params) {
 function currencyCode2(_params) {
   return _stringFormat(ZodCustomStringFormat, "currency_code", currencyCode, _params);
 }
-function hash2(alg, params) {
+function hash(alg, params) {
   const enc = params?.enc ?? "hex";
   const format = `${alg}_${enc}`;
   const regex = regexes_exports[format];
@@ -30091,14 +29446,14 @@ function unreadable(file2, reason) {
 }
 async function readConfigText(file2) {
   try {
-    const info = await stat8(file2);
+    const info = await stat7(file2);
     if (info.isDirectory())
       return {
         reason: `${file2} is a directory; expected the YAML file itself, such as ${join4(file2, DEFAULT_CONFIG)}`
       };
     if (!info.isFile()) return { reason: notRegular(file2, info) };
     if (info.size > MAX_CONFIG_BYTES) return { reason: tooLarge2(info.size) };
-    const handle = await open3(file2, constants.O_RDONLY | constants.O_NONBLOCK);
+    const handle = await open2(file2, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
       const opened = await handle.stat();
       if (!opened.isFile()) return { reason: notRegular(file2, opened) };
@@ -32043,13 +31398,13 @@ function classicEntries(text) {
     const indent = /^ */.exec(line)[0].length;
     const content = line.trim();
     if (indent === 0 && content.endsWith(":")) {
-      const descriptors = content.slice(0, -1).split(/,\s*/).map((d) => unquote2(d, number4));
+      const descriptors = content.slice(0, -1).split(/,\s*/).map((d) => unquote(d, number4));
       entry = { descriptors, fields: {}, dependencies: {} };
       entries.push(entry);
       map2 = void 0;
     } else if (indent === 2 && entry && /^[^\s]+:$/.test(content)) {
       map2 = {};
-      entry.fields[unquote2(content.slice(0, -1), number4)] = map2;
+      entry.fields[unquote(content.slice(0, -1), number4)] = map2;
     } else if (indent === 2 && entry) {
       const [key, value] = splitField(content, number4);
       entry.fields[key] = value;
@@ -32071,9 +31426,9 @@ function classicEntries(text) {
 function splitField(content, line) {
   const match = /^("(?:[^"\\]|\\.)*"|[^\s"]+)\s+(.+)$/.exec(content);
   if (!match) throw new LockfileError(`expected "name value": ${content}`, line);
-  return [unquote2(match[1], line), unquote2(match[2], line)];
+  return [unquote(match[1], line), unquote(match[2], line)];
 }
-function unquote2(value, line) {
+function unquote(value, line) {
   if (!value.startsWith('"')) return value;
   try {
     return JSON.parse(value);
@@ -32180,7 +31535,7 @@ function readBinaryBunLock() {
 }
 
 // src/sbom/lockfiles/read.ts
-import { readdir as readdir3, readFile as readFile5 } from "node:fs/promises";
+import { readdir as readdir3, readFile as readFile4 } from "node:fs/promises";
 import { isAbsolute as isAbsolute2, join as join6, posix, relative as relative2, sep } from "node:path";
 
 // src/sbom/lockfiles/walk.ts
@@ -32228,7 +31583,7 @@ async function readLockfiles(workspace, skipped) {
 async function readLockfile(workspace, path2) {
   const reader = readerFor(posix.basename(path2));
   try {
-    const text = await readFile5(join6(workspace, path2), "utf8");
+    const text = await readFile4(join6(workspace, path2), "utf8");
     const found = await reader({ path: path2, text, ...nearby(workspace, posix.dirname(path2)) });
     return { components: found.map((c) => ({ ...c, lockfile: path2 })), problems: [] };
   } catch (error62) {
@@ -32247,7 +31602,7 @@ function nearby(workspace, dir) {
   return {
     sibling: async (path2) => {
       const full = inside(path2);
-      return full === void 0 ? void 0 : readFile5(full, "utf8").catch(() => void 0);
+      return full === void 0 ? void 0 : readFile4(full, "utf8").catch(() => void 0);
     },
     subdirectories: async (path2) => {
       const full = inside(path2);
@@ -33089,15 +32444,15 @@ async function gitRemoteRepository(workspace) {
 }
 
 // src/recipe/plan.ts
-import { access, stat as stat10 } from "node:fs/promises";
+import { access, stat as stat9 } from "node:fs/promises";
 import { join as join8 } from "node:path";
 
 // src/recipe/write.ts
-import { chmod as chmod3, mkdir, mkdtemp as mkdtemp2, rename as rename2, rm as rm3, stat as stat9, writeFile as writeFile2 } from "node:fs/promises";
+import { chmod as chmod3, mkdir, mkdtemp as mkdtemp2, rename as rename2, rm as rm3, stat as stat8, writeFile as writeFile2 } from "node:fs/promises";
 import { dirname as dirname2, join as join7, resolve as resolve2 } from "node:path";
 async function writeRecipe(workspace, recipe) {
   const target = resolve2(workspace, recipe.dir);
-  const owner = await stat9(workspace);
+  const owner = await stat8(workspace);
   const giveAway = (path2) => handOver(path2, owner);
   await mkdir(dirname2(target), { recursive: true });
   for (let dir = dirname2(target); dir.startsWith(resolve2(workspace, ".apk")); dir = dirname2(dir))
@@ -33130,7 +32485,7 @@ async function planRecipe(workspace, loaded, context) {
   const recipe = renderRecipe(loaded, context);
   const diagnostics = [...recipe.diagnostics];
   const refuse = (path2, message2) => diagnostics.push(loaded.source.diagnostic("error", path2, message2));
-  const info = await stat10(workspace).catch(() => void 0);
+  const info = await stat9(workspace).catch(() => void 0);
   if (!info?.isDirectory()) {
     refuse([], `the workspace ${workspace} is not a directory`);
   } else if (loaded.config.type === "static" && !await exists(join8(workspace, "nginx.conf"))) {
@@ -33180,31 +32535,724 @@ function architecturesFor(loaded, arch, configLabel2) {
   return allowed ? [...allowed] : [arch];
 }
 
-// src/publish/s3-files.ts
-import { createHash as createHash5 } from "node:crypto";
-import { createReadStream as createReadStream3 } from "node:fs";
-import { readdir as readdir4, readFile as readFile7 } from "node:fs/promises";
-import { join as join10, relative as relative3, sep as sep2 } from "node:path";
+// src/remote/errors.ts
+var PushError = class extends Error {
+  constructor(step, message2, details = {}) {
+    super(`${step}: ${message2}`);
+    this.step = step;
+    this.status = details.status;
+    this.transient = details.transient ?? false;
+    this.retryAfterMs = details.retryAfterMs;
+  }
+  step;
+  name = "PushError";
+  status;
+  transient;
+  retryAfterMs;
+};
+function excerpt(body, limit = 600) {
+  const text = body.replace(/\s+/g, " ").trim();
+  return text.length > limit ? `${text.slice(0, limit)}\u2026` : text;
+}
+function describeNetworkError(error62) {
+  const e = error62;
+  if (e?.name === "TimeoutError") return "no answer in time (timeout)";
+  const cause = e?.cause?.code ?? e?.cause?.message;
+  return `connection failed (${cause ?? e?.message ?? String(error62)})`;
+}
+function stopReason(signal) {
+  return typeof signal.reason === "string" ? signal.reason : "another upload failed";
+}
+
+// src/remote/retry.ts
+import { setTimeout as sleep } from "node:timers/promises";
+var DEFAULT_RETRY = { attempts: 5, baseDelayMs: 1e3, maxDelayMs: 2e4 };
+async function withRetry(call3, policy, log2, signal) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call3();
+    } catch (error62) {
+      if (!(error62 instanceof PushError) || !error62.transient || attempt >= policy.attempts)
+        throw error62;
+      if (signal?.aborted) throw error62;
+      const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+      const delay = Math.min(
+        policy.maxDelayMs,
+        error62.retryAfterMs ?? Math.round(backoff / 2 + Math.random() * backoff / 2)
+      );
+      log2(
+        `${error62.message}; trying again in ${(delay / 1e3).toFixed(1)}s (attempt ${attempt + 1} of ${policy.attempts})`
+      );
+      await sleep(delay, void 0, signal && { signal }).catch(() => void 0);
+    }
+  }
+}
+function retryAfterMs(header) {
+  if (!header) return void 0;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1e3;
+  const date5 = Date.parse(header);
+  return Number.isNaN(date5) ? void 0 : Math.max(0, date5 - Date.now());
+}
+function isTransientStatus(status2) {
+  return status2 >= 500 || status2 === 429;
+}
+
+// src/remote/pool.ts
+async function eachAtOnce(step, items, concurrency, work, cancel) {
+  const stop = new AbortController();
+  const signal = cancel ? AbortSignal.any([cancel, stop.signal]) : stop.signal;
+  const results = [];
+  let failure2;
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !signal.aborted) {
+      const index = next++;
+      try {
+        results[index] = await work(items[index], signal);
+      } catch (error62) {
+        failure2 ??= { error: error62 };
+        stop.abort();
+      }
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(Math.max(1, concurrency), items.length) }, worker)
+  );
+  if (failure2) throw failure2.error;
+  if (cancel?.aborted) throw new PushError(step, `stopped: ${stopReason(cancel)}`);
+  return results;
+}
+
+// src/remote/secrets.ts
+var Secrets = class {
+  /** `masked`: secrets the caller has masked already (onAdd is not called for them). */
+  constructor(onAdd = () => {
+  }, masked = []) {
+    this.onAdd = onAdd;
+    for (const value of masked) if (value) this.values.add(value);
+  }
+  onAdd;
+  values = /* @__PURE__ */ new Set();
+  add(value) {
+    if (!value || this.values.has(value)) return;
+    this.values.add(value);
+    this.onAdd(value);
+  }
+  redact(text) {
+    let out = text;
+    for (const value of [...this.values].sort((a, b) => b.length - a.length))
+      out = out.split(value).join("***");
+    return out;
+  }
+  /** The reporter with these secrets taken out of every line, including those added later. */
+  redacting(reporter) {
+    return {
+      option: reporter.option,
+      info: (line) => reporter.info(this.redact(line)),
+      notice: (message2) => reporter.notice(this.redact(message2)),
+      warning: (message2) => reporter.warning(this.redact(message2))
+    };
+  }
+};
+
+// src/remote/s3.ts
+import { createHash as createHash3 } from "node:crypto";
+import { open as open3, readFile as readFile5, stat as stat10 } from "node:fs/promises";
+
+// node_modules/aws4fetch/dist/aws4fetch.esm.mjs
+var encoder = new TextEncoder();
+var HOST_SERVICES = {
+  appstream2: "appstream",
+  cloudhsmv2: "cloudhsm",
+  email: "ses",
+  marketplace: "aws-marketplace",
+  mobile: "AWSMobileHubService",
+  pinpoint: "mobiletargeting",
+  queue: "sqs",
+  "git-codecommit": "codecommit",
+  "mturk-requester-sandbox": "mturk-requester",
+  "personalize-runtime": "personalize"
+};
+var UNSIGNABLE_HEADERS = /* @__PURE__ */ new Set([
+  "authorization",
+  "content-type",
+  "content-length",
+  "user-agent",
+  "presigned-expires",
+  "expect",
+  "x-amzn-trace-id",
+  "range",
+  "connection"
+]);
+var AwsClient = class {
+  constructor({ accessKeyId, secretAccessKey, sessionToken, service, region, cache, retries, initRetryMs }) {
+    if (accessKeyId == null) throw new TypeError("accessKeyId is a required option");
+    if (secretAccessKey == null) throw new TypeError("secretAccessKey is a required option");
+    this.accessKeyId = accessKeyId;
+    this.secretAccessKey = secretAccessKey;
+    this.sessionToken = sessionToken;
+    this.service = service;
+    this.region = region;
+    this.cache = cache || /* @__PURE__ */ new Map();
+    this.retries = retries != null ? retries : 10;
+    this.initRetryMs = initRetryMs || 50;
+  }
+  async sign(input2, init) {
+    if (input2 instanceof Request) {
+      const { method, url: url2, headers, body } = input2;
+      init = Object.assign({ method, url: url2, headers }, init);
+      if (init.body == null && headers.has("Content-Type")) {
+        init.body = body != null && headers.has("X-Amz-Content-Sha256") ? body : await input2.clone().arrayBuffer();
+      }
+      input2 = url2;
+    }
+    const signer = new AwsV4Signer(Object.assign({ url: input2.toString() }, init, this, init && init.aws));
+    const signed = Object.assign({}, init, await signer.sign());
+    delete signed.aws;
+    try {
+      return new Request(signed.url.toString(), signed);
+    } catch (e) {
+      if (e instanceof TypeError) {
+        return new Request(signed.url.toString(), Object.assign({ duplex: "half" }, signed));
+      }
+      throw e;
+    }
+  }
+  async fetch(input2, init) {
+    for (let i = 0; i <= this.retries; i++) {
+      const fetched = fetch(await this.sign(input2, init));
+      if (i === this.retries) {
+        return fetched;
+      }
+      const res = await fetched;
+      if (res.status < 500 && res.status !== 429) {
+        return res;
+      }
+      await new Promise((resolve4) => setTimeout(resolve4, Math.random() * this.initRetryMs * Math.pow(2, i)));
+    }
+    throw new Error("An unknown error occurred, ensure retries is not negative");
+  }
+};
+var AwsV4Signer = class {
+  constructor({ method, url: url2, headers, body, accessKeyId, secretAccessKey, sessionToken, service, region, cache, datetime: datetime3, signQuery, appendSessionToken, allHeaders, singleEncode }) {
+    if (url2 == null) throw new TypeError("url is a required option");
+    if (accessKeyId == null) throw new TypeError("accessKeyId is a required option");
+    if (secretAccessKey == null) throw new TypeError("secretAccessKey is a required option");
+    this.method = method || (body ? "POST" : "GET");
+    this.url = new URL(url2);
+    this.headers = new Headers(headers || {});
+    this.body = body;
+    this.accessKeyId = accessKeyId;
+    this.secretAccessKey = secretAccessKey;
+    this.sessionToken = sessionToken;
+    let guessedService, guessedRegion;
+    if (!service || !region) {
+      [guessedService, guessedRegion] = guessServiceRegion(this.url, this.headers);
+    }
+    this.service = service || guessedService || "";
+    this.region = region || guessedRegion || "us-east-1";
+    this.cache = cache || /* @__PURE__ */ new Map();
+    this.datetime = datetime3 || (/* @__PURE__ */ new Date()).toISOString().replace(/[:-]|\.\d{3}/g, "");
+    this.signQuery = signQuery;
+    this.appendSessionToken = appendSessionToken || this.service === "iotdevicegateway";
+    this.headers.delete("Host");
+    if (this.service === "s3" && !this.signQuery && !this.headers.has("X-Amz-Content-Sha256")) {
+      this.headers.set("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD");
+    }
+    const params = this.signQuery ? this.url.searchParams : this.headers;
+    params.set("X-Amz-Date", this.datetime);
+    if (this.sessionToken && !this.appendSessionToken) {
+      params.set("X-Amz-Security-Token", this.sessionToken);
+    }
+    this.signableHeaders = ["host", ...this.headers.keys()].filter((header) => allHeaders || !UNSIGNABLE_HEADERS.has(header)).sort();
+    this.signedHeaders = this.signableHeaders.join(";");
+    this.canonicalHeaders = this.signableHeaders.map((header) => header + ":" + (header === "host" ? this.url.host : (this.headers.get(header) || "").replace(/\s+/g, " "))).join("\n");
+    this.credentialString = [this.datetime.slice(0, 8), this.region, this.service, "aws4_request"].join("/");
+    if (this.signQuery) {
+      if (this.service === "s3" && !params.has("X-Amz-Expires")) {
+        params.set("X-Amz-Expires", "86400");
+      }
+      params.set("X-Amz-Algorithm", "AWS4-HMAC-SHA256");
+      params.set("X-Amz-Credential", this.accessKeyId + "/" + this.credentialString);
+      params.set("X-Amz-SignedHeaders", this.signedHeaders);
+    }
+    if (this.service === "s3") {
+      try {
+        this.encodedPath = decodeURIComponent(this.url.pathname.replace(/\+/g, " "));
+      } catch (e) {
+        this.encodedPath = this.url.pathname;
+      }
+    } else {
+      this.encodedPath = this.url.pathname.replace(/\/+/g, "/");
+    }
+    if (!singleEncode) {
+      this.encodedPath = encodeURIComponent(this.encodedPath).replace(/%2F/g, "/");
+    }
+    this.encodedPath = encodeRfc3986(this.encodedPath);
+    const seenKeys = /* @__PURE__ */ new Set();
+    this.encodedSearch = [...this.url.searchParams].filter(([k]) => {
+      if (!k) return false;
+      if (this.service === "s3") {
+        if (seenKeys.has(k)) return false;
+        seenKeys.add(k);
+      }
+      return true;
+    }).map((pair) => pair.map((p) => encodeRfc3986(encodeURIComponent(p)))).sort(([k1, v1], [k2, v2]) => k1 < k2 ? -1 : k1 > k2 ? 1 : v1 < v2 ? -1 : v1 > v2 ? 1 : 0).map((pair) => pair.join("=")).join("&");
+  }
+  async sign() {
+    if (this.signQuery) {
+      this.url.searchParams.set("X-Amz-Signature", await this.signature());
+      if (this.sessionToken && this.appendSessionToken) {
+        this.url.searchParams.set("X-Amz-Security-Token", this.sessionToken);
+      }
+    } else {
+      this.headers.set("Authorization", await this.authHeader());
+    }
+    return {
+      method: this.method,
+      url: this.url,
+      headers: this.headers,
+      body: this.body
+    };
+  }
+  async authHeader() {
+    return [
+      "AWS4-HMAC-SHA256 Credential=" + this.accessKeyId + "/" + this.credentialString,
+      "SignedHeaders=" + this.signedHeaders,
+      "Signature=" + await this.signature()
+    ].join(", ");
+  }
+  async signature() {
+    const date5 = this.datetime.slice(0, 8);
+    const cacheKey = [this.secretAccessKey, date5, this.region, this.service].join();
+    let kCredentials = this.cache.get(cacheKey);
+    if (!kCredentials) {
+      const kDate = await hmac("AWS4" + this.secretAccessKey, date5);
+      const kRegion = await hmac(kDate, this.region);
+      const kService = await hmac(kRegion, this.service);
+      kCredentials = await hmac(kService, "aws4_request");
+      this.cache.set(cacheKey, kCredentials);
+    }
+    return buf2hex(await hmac(kCredentials, await this.stringToSign()));
+  }
+  async stringToSign() {
+    return [
+      "AWS4-HMAC-SHA256",
+      this.datetime,
+      this.credentialString,
+      buf2hex(await hash2(await this.canonicalString()))
+    ].join("\n");
+  }
+  async canonicalString() {
+    return [
+      this.method.toUpperCase(),
+      this.encodedPath,
+      this.encodedSearch,
+      this.canonicalHeaders + "\n",
+      this.signedHeaders,
+      await this.hexBodyHash()
+    ].join("\n");
+  }
+  async hexBodyHash() {
+    let hashHeader = this.headers.get("X-Amz-Content-Sha256") || (this.service === "s3" && this.signQuery ? "UNSIGNED-PAYLOAD" : null);
+    if (hashHeader == null) {
+      if (this.body && typeof this.body !== "string" && !("byteLength" in this.body)) {
+        throw new Error("body must be a string, ArrayBuffer or ArrayBufferView, unless you include the X-Amz-Content-Sha256 header");
+      }
+      hashHeader = buf2hex(await hash2(this.body || ""));
+    }
+    return hashHeader;
+  }
+};
+async function hmac(key, string4) {
+  const cryptoKey = await crypto.subtle.importKey(
+    "raw",
+    typeof key === "string" ? encoder.encode(key) : key,
+    { name: "HMAC", hash: { name: "SHA-256" } },
+    false,
+    ["sign"]
+  );
+  return crypto.subtle.sign("HMAC", cryptoKey, encoder.encode(string4));
+}
+async function hash2(content) {
+  return crypto.subtle.digest("SHA-256", typeof content === "string" ? encoder.encode(content) : content);
+}
+var HEX_CHARS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"];
+function buf2hex(arrayBuffer) {
+  const buffer = new Uint8Array(arrayBuffer);
+  let out = "";
+  for (let idx = 0; idx < buffer.length; idx++) {
+    const n = buffer[idx];
+    out += HEX_CHARS[n >>> 4 & 15];
+    out += HEX_CHARS[n & 15];
+  }
+  return out;
+}
+function encodeRfc3986(urlEncodedStr) {
+  return urlEncodedStr.replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+}
+function guessServiceRegion(url2, headers) {
+  const { hostname: hostname3, pathname } = url2;
+  if (hostname3.endsWith(".on.aws")) {
+    const match2 = hostname3.match(/^[^.]{1,63}\.lambda-url\.([^.]{1,63})\.on\.aws$/);
+    return match2 != null ? ["lambda", match2[1] || ""] : ["", ""];
+  }
+  if (hostname3.endsWith(".r2.cloudflarestorage.com")) {
+    return ["s3", "auto"];
+  }
+  if (hostname3.endsWith(".backblazeb2.com")) {
+    const match2 = hostname3.match(/^(?:[^.]{1,63}\.)?s3\.([^.]{1,63})\.backblazeb2\.com$/);
+    return match2 != null ? ["s3", match2[1] || ""] : ["", ""];
+  }
+  const match = hostname3.replace("dualstack.", "").match(/([^.]{1,63})\.(?:([^.]{0,63})\.)?amazonaws\.com(?:\.cn)?$/);
+  let service = match && match[1] || "";
+  let region = match && match[2];
+  if (region === "us-gov") {
+    region = "us-gov-west-1";
+  } else if (region === "s3" || region === "s3-accelerate") {
+    region = "us-east-1";
+    service = "s3";
+  } else if (service === "iot") {
+    if (hostname3.startsWith("iot.")) {
+      service = "execute-api";
+    } else if (hostname3.startsWith("data.jobs.iot.")) {
+      service = "iot-jobs-data";
+    } else {
+      service = pathname === "/mqtt" ? "iotdevicegateway" : "iotdata";
+    }
+  } else if (service === "autoscaling") {
+    const targetPrefix = (headers.get("X-Amz-Target") || "").split(".")[0];
+    if (targetPrefix === "AnyScaleFrontendService") {
+      service = "application-autoscaling";
+    } else if (targetPrefix === "AnyScaleScalingPlannerFrontendService") {
+      service = "autoscaling-plans";
+    }
+  } else if (region == null && service.startsWith("s3-")) {
+    region = service.slice(3).replace(/^fips-|^external-1/, "");
+    service = "s3";
+  } else if (service.endsWith("-fips")) {
+    service = service.slice(0, -5);
+  } else if (region && /-\d$/.test(service) && !/-\d$/.test(region)) {
+    [service, region] = [region, service];
+  }
+  return [HOST_SERVICES[service] || service, region || ""];
+}
+
+// src/remote/s3.ts
+var PART_SIZE = 5 * 1024 * 1024;
+function bucketUrl(bucket) {
+  const origin = new URL(bucket.endpoint);
+  if (bucket.pathStyle) return `${origin.origin}/${encodeURIComponent(bucket.bucket)}`;
+  return `${origin.protocol}//${bucket.bucket}.${origin.host}`;
+}
+function keyPath(key) {
+  return key.split("/").map(encodeURIComponent).join("/");
+}
+var S3Client = class {
+  constructor(bucket, credentials, options) {
+    this.options = options;
+    this.client = new AwsClient({
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      ...credentials.sessionToken && { sessionToken: credentials.sessionToken },
+      service: "s3",
+      region: bucket.region,
+      retries: 0
+      // retried here, with the same policy as every other call
+    });
+    this.base = bucketUrl(bucket);
+    this.location = `s3://${bucket.bucket}`;
+  }
+  options;
+  client;
+  base;
+  /** For messages: `s3://bucket`. */
+  location;
+  /** Uploads `file` to `key`; rejects with a PushError naming the key and the status. */
+  async upload(key, file2, put = {}, signal) {
+    const partSize = this.options.partSize ?? PART_SIZE;
+    const { size } = await stat10(file2);
+    if (!put.multipart && size <= partSize) {
+      await this.send(`upload ${key}`, "PUT", this.url(key), {
+        body: await readFile5(file2),
+        headers: putHeaders(put),
+        ...signal && { signal }
+      });
+      this.options.log(`uploaded ${key} (${size} bytes)`);
+      return { key, size, parts: 1 };
+    }
+    return this.uploadParts(key, file2, size, put, signal);
+  }
+  /** The object's size, ETag and metadata; undefined when there is none. */
+  async head(key, signal) {
+    const answer = await this.send(`look up ${key}`, "HEAD", this.url(key), {
+      accept: [404],
+      ...signal && { signal }
+    });
+    if (answer.status === 404) return void 0;
+    const metadata = {};
+    for (const [name2, value] of answer.headers)
+      if (name2.startsWith("x-amz-meta-")) metadata[name2.slice("x-amz-meta-".length)] = value;
+    const contentType2 = answer.headers.get("content-type");
+    const cacheControl2 = answer.headers.get("cache-control");
+    return {
+      key,
+      size: Number(answer.headers.get("content-length") ?? 0),
+      etag: unquote2(answer.headers.get("etag") ?? ""),
+      metadata,
+      ...contentType2 && { contentType: contentType2 },
+      ...cacheControl2 && { cacheControl: cacheControl2 }
+    };
+  }
+  /** Every object whose key starts with `prefix` (ListObjectsV2, page after page). */
+  async list(prefix, signal) {
+    const found = [];
+    let token;
+    do {
+      const url2 = new URL(this.base);
+      url2.searchParams.set("list-type", "2");
+      if (prefix) url2.searchParams.set("prefix", prefix);
+      if (token) url2.searchParams.set("continuation-token", token);
+      const { text } = await this.send(`list ${prefix || "the bucket"}`, "GET", url2.href, {
+        ...signal && { signal }
+      });
+      for (const [, entry] of text.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
+        const key = xmlValue(entry, "Key");
+        if (key === void 0) continue;
+        found.push({
+          key,
+          size: Number(xmlValue(entry, "Size") ?? 0),
+          etag: unquote2(xmlValue(entry, "ETag") ?? "")
+        });
+      }
+      token = xmlValue(text, "IsTruncated") === "true" ? xmlValue(text, "NextContinuationToken") : "";
+    } while (token);
+    return found;
+  }
+  async delete(key, signal) {
+    await this.send(`delete ${key}`, "DELETE", this.url(key), { ...signal && { signal } });
+  }
+  url(key) {
+    return `${this.base}/${keyPath(key)}`;
+  }
+  async uploadParts(key, file2, size, put, signal) {
+    const partSize = this.options.partSize ?? PART_SIZE;
+    const count = Math.max(1, Math.ceil(size / partSize));
+    const url2 = this.url(key);
+    const step = `upload ${key}`;
+    const initiated = await this.send(step, "POST", `${url2}?uploads`, {
+      headers: putHeaders(put)
+    });
+    const uploadId = xmlValue(initiated.text, "UploadId");
+    if (!uploadId)
+      throw new PushError(step, `no UploadId in the answer: ${excerpt(initiated.text)}`);
+    const target = `${url2}?uploadId=${encodeURIComponent(uploadId)}`;
+    if (signal?.aborted) {
+      await this.abort(step, target);
+      throw new PushError(step, `stopped: ${stopReason(signal)}`);
+    }
+    let failure2;
+    const handle = await open3(file2, "r");
+    try {
+      const etags = new Array(count);
+      const indexes = Array.from({ length: count }, (_, index) => index);
+      try {
+        await eachAtOnce(
+          step,
+          indexes,
+          this.options.partConcurrency ?? 4,
+          async (index, partSignal) => {
+            const length = Math.min(partSize, size - index * partSize);
+            const chunk = Buffer.alloc(length);
+            if (length) await handle.read(chunk, 0, length, index * partSize);
+            const part = await this.send(
+              `${step} (part ${index + 1} of ${count})`,
+              "PUT",
+              `${url2}?partNumber=${index + 1}&uploadId=${encodeURIComponent(uploadId)}`,
+              { body: chunk, signal: partSignal }
+            );
+            const etag = part.headers.get("etag");
+            if (!etag)
+              throw new PushError(
+                `${step} (part ${index + 1} of ${count})`,
+                "the storage did not return an ETag for the part"
+              );
+            etags[index] = etag;
+          },
+          signal
+        );
+      } catch (error62) {
+        failure2 = { error: error62 };
+      }
+      if (!failure2) {
+        const body = `<CompleteMultipartUpload>${etags.map(
+          (etag, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${xmlEscape(etag)}</ETag></Part>`
+        ).join("")}</CompleteMultipartUpload>`;
+        try {
+          const completed = await this.send(step, "POST", target, {
+            body: Buffer.from(body),
+            ...signal && { signal }
+          });
+          if (/<Error>/.test(completed.text))
+            failure2 = {
+              error: new PushError(step, `the upload did not complete: ${excerpt(completed.text)}`)
+            };
+        } catch (error62) {
+          failure2 = { error: error62 };
+        }
+      }
+    } finally {
+      await handle.close();
+    }
+    if (failure2) {
+      await this.abort(step, target);
+      const { error: error62 } = failure2;
+      throw error62 instanceof PushError ? error62 : new PushError(step, error62?.message ?? String(error62));
+    }
+    this.options.log(`uploaded ${key} (${size} bytes, ${count} part${count === 1 ? "" : "s"})`);
+    return { key, size, parts: count };
+  }
+  /** Best effort: a failed abort is logged, the original error is what the user needs. */
+  async abort(step, target) {
+    try {
+      await this.send(`${step} (abort)`, "DELETE", target);
+      this.options.log(`${step}: aborted the multipart upload`);
+    } catch (error62) {
+      this.options.log(
+        `${step}: could not abort the multipart upload (${error62.message}); the bucket's lifecycle rules must clean it up`
+      );
+    }
+  }
+  /** One signed request, tried again on 5xx, 429, dropped connections and timeouts. */
+  send(step, method, url2, call3 = {}) {
+    const { redact, retry, log: log2, timeoutMs = 12e4 } = this.options;
+    const { body, signal } = call3;
+    const hash3 = createHash3("sha256").update(body ?? Buffer.alloc(0)).digest("hex");
+    const transport = this.options.fetch ?? ((request, init) => fetch(request, init));
+    return withRetry(
+      async () => {
+        let response;
+        try {
+          const request = await this.client.sign(url2, {
+            method,
+            headers: { ...call3.headers, "x-amz-content-sha256": hash3 },
+            ...body && { body }
+          });
+          const timeout = AbortSignal.timeout(timeoutMs);
+          response = await transport(request, {
+            signal: signal ? AbortSignal.any([signal, timeout]) : timeout
+          });
+        } catch (error62) {
+          if (signal?.aborted) throw new PushError(step, `stopped: ${stopReason(signal)}`);
+          throw new PushError(step, redact(describeNetworkError(error62)), { transient: true });
+        }
+        const text = await response.text().catch(() => "");
+        if (response.ok || call3.accept?.includes(response.status))
+          return { status: response.status, headers: response.headers, text };
+        throw new PushError(step, redact(`${method} ${failureText(response, text)}`), {
+          status: response.status,
+          transient: isTransientStatus(response.status),
+          ...retryAfter(response)
+        });
+      },
+      retry,
+      (line) => log2(redact(line)),
+      signal
+    );
+  }
+};
+function failureText(response, text) {
+  const code = xmlValue(text, "Code");
+  const message2 = xmlValue(text, "Message");
+  const detail = code ? `${code}${message2 ? `: ${message2}` : ""}` : excerpt(text);
+  const region = response.headers.get("x-amz-bucket-region");
+  const hint = region && response.status === 301 ? `; the bucket is in ${region}` : "";
+  return `answered HTTP ${response.status}${detail ? ` (${detail})` : ""}${hint}`;
+}
+function retryAfter(response) {
+  const ms = retryAfterMs(response.headers.get("retry-after"));
+  return ms === void 0 ? {} : { retryAfterMs: ms };
+}
+function putHeaders(put) {
+  const headers = {};
+  if (put.contentType) headers["content-type"] = put.contentType;
+  if (put.cacheControl) headers["cache-control"] = put.cacheControl;
+  for (const [name2, value] of Object.entries(put.metadata ?? {}))
+    headers[`x-amz-meta-${name2}`] = value;
+  return headers;
+}
+function unquote2(etag) {
+  return etag.replace(/^W\//, "").replace(/"/g, "");
+}
+function xmlValue(xml, tag) {
+  const match = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml);
+  return match?.[1]?.replace(/&quot;/g, '"').replace(/&#39;|&apos;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+function xmlEscape(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+// src/publish/pages.ts
+import { execFile as execFile2 } from "node:child_process";
+import { mkdtemp as mkdtemp4, rm as rm5, stat as stat12 } from "node:fs/promises";
+import { join as join12 } from "node:path";
+import { promisify as promisify3 } from "node:util";
+
+// src/publish/artifact.ts
+import { readdir as readdir5 } from "node:fs/promises";
+
+// src/publish/output.ts
+import {
+  chmod as chmod4,
+  mkdir as mkdir2,
+  mkdtemp as mkdtemp3,
+  readdir as readdir4,
+  realpath,
+  rename as rename3,
+  rm as rm4,
+  stat as stat11,
+  writeFile as writeFile3
+} from "node:fs/promises";
+import { homedir } from "node:os";
+import { basename as basename5, dirname as dirname3, join as join10, resolve as resolve3, sep as sep2 } from "node:path";
 
 // src/publish/manifest.ts
 import { readFile as readFile6 } from "node:fs/promises";
 import { basename as basename4, join as join9 } from "node:path";
 var MANIFEST = "pakman.json";
+async function readManifest2(dir) {
+  const unreadable2 = (error62) => new Error(`${MANIFEST} in ${basename4(dir)} is unreadable: ${error62.message}`, {
+    cause: error62
+  });
+  let text;
+  try {
+    text = await readFile6(join9(dir, MANIFEST), "utf8");
+  } catch (error62) {
+    if (error62.code === "ENOENT") return void 0;
+    throw unreadable2(error62);
+  }
+  let manifest;
+  try {
+    manifest = JSON.parse(text);
+  } catch (error62) {
+    throw unreadable2(error62);
+  }
+  if (manifest.signature !== void 0)
+    manifest.signature = parseSignatureChoice(String(manifest.signature), `${MANIFEST} signature`);
+  return manifest;
+}
 async function readManifests(dirs) {
   return Promise.all(
     dirs.map(async (dir) => {
-      try {
-        return JSON.parse(await readFile6(join9(dir, MANIFEST), "utf8"));
-      } catch (error62) {
-        throw new Error(
-          `${MANIFEST} in ${basename4(dir)} is unreadable: ${error62.message}`,
-          {
-            cause: error62
-          }
-        );
-      }
+      const manifest = await readManifest2(dir);
+      if (!manifest) throw new Error(`${MANIFEST} in ${basename4(dir)} is missing`);
+      return manifest;
     })
   );
+}
+function isRepositoryPath(part) {
+  return typeof part === "string" && /^[A-Za-z0-9._:@/-]+$/.test(part) && !part.split("/").some((p) => p === ".." || p === "." || p === "");
 }
 function mergeKeyName(manifests, given) {
   if (given.keyName) checkKeyName(given.keyName);
@@ -33230,11 +33278,6 @@ function mergeKeyName(manifests, given) {
 }
 function mergeSignature(manifests, given) {
   const recorded = [...new Set(manifests.map((m) => m.signature ?? "rsa"))];
-  const unknown2 = recorded.filter((s) => !SIGNATURE_CHOICES.includes(s));
-  if (unknown2.length)
-    throw new Error(
-      `${MANIFEST} names signature ${unknown2.map((s) => JSON.stringify(s)).join(", ")}, not one of ${SIGNATURE_CHOICES.join(", ")}`
-    );
   if (recorded.length > 1)
     throw new Error(
       `the build jobs signed with different signature choices (${recorded.join(", ")} in their ${MANIFEST}); give every build job the same signature input`
@@ -33247,7 +33290,156 @@ function mergeSignature(manifests, given) {
   return built;
 }
 
+// src/publish/output.ts
+var OUTPUT_MARKER = ".pakman-output";
+var DEFAULT_OUTPUT = join10(".pakman", "packages");
+async function claimOutputDir(dir, workspace, option) {
+  const target = resolve3(dir);
+  const existing = await stat11(target).catch(() => void 0);
+  if (existing && !existing.isDirectory())
+    throw new Error(
+      `the output directory ${dir} (${option}) is not a directory; name a directory for packages`
+    );
+  await mkdir2(target, { recursive: true });
+  const real = await realpath(target);
+  const protectedDirs = [sep2, homedir(), await realpath(workspace)];
+  const inside = (parent, child) => child === parent || child.startsWith(parent.endsWith(sep2) ? parent : parent + sep2);
+  if (protectedDirs.some((p) => inside(real, p))) {
+    throw new Error(
+      `the output directory ${dir} (${option}) would hold the workspace or the home directory; choose a directory of its own`
+    );
+  }
+  const entries = await readdir4(real);
+  const ours = entries.includes(OUTPUT_MARKER) || entries.includes(MANIFEST);
+  if (entries.length && !ours) {
+    const shown = entries.sort().slice(0, 5).join(", ") + (entries.length > 5 ? ", \u2026" : "");
+    throw new Error(
+      `the output directory ${dir} (${option}) holds files PAKman did not write (${shown}). PAKman replaces the contents of its output directory, so it only uses one that is empty or that it wrote before (it holds ${OUTPUT_MARKER}). Set ${option} to a new or empty directory, or move those files away; nothing was changed.`
+    );
+  }
+  await writeFile3(join10(real, OUTPUT_MARKER), markerText(), { mode: 420 });
+  return real;
+}
+function markerText() {
+  return "This directory is output of PAKman; each build replaces what is in it.\n";
+}
+async function emptyOutputDir(real) {
+  for (const entry of await readdir4(real)) {
+    if (entry !== OUTPUT_MARKER) await rm4(join10(real, entry), { recursive: true, force: true });
+  }
+}
+async function stageOutput(real, owner) {
+  const parent = dirname3(real);
+  const dir = await mkdtemp3(join10(parent, `.${basename5(real)}.pakman-staging-`));
+  await writeFile3(join10(dir, OUTPUT_MARKER), markerText(), { mode: 420 });
+  await chmod4(dir, (await stat11(real)).mode & 4095);
+  await handOver(dir, owner);
+  const discard = () => rm4(dir, { recursive: true, force: true });
+  return {
+    dir,
+    discard,
+    async commit(files = {}) {
+      for (const [name2, text] of Object.entries(files))
+        await writeFile3(join10(dir, name2), text, { mode: 420 });
+      const old = `${dir}-old`;
+      try {
+        await rename3(real, old);
+      } catch {
+        await emptyOutputDir(real);
+        for (const entry of await readdir4(dir)) await rename3(join10(dir, entry), join10(real, entry));
+        await discard();
+        return;
+      }
+      await rename3(dir, real);
+      await rm4(old, { recursive: true, force: true });
+    }
+  };
+}
+
+// src/publish/artifact.ts
+import { join as join11 } from "node:path";
+async function uploadDirectory(name2, dir, reporter, retentionDays) {
+  const { DefaultArtifactClient } = await import("./artifact-T3JPVQGL.js");
+  const client = new DefaultArtifactClient();
+  const files = await listFiles(dir);
+  const upload = () => client.uploadArtifact(name2, files, dir, {
+    compressionLevel: 0,
+    // packages are gzip already
+    ...retentionDays !== void 0 && { retentionDays }
+  });
+  let response;
+  try {
+    response = await upload();
+  } catch (error62) {
+    if (!/already exists/i.test(error62.message)) throw error62;
+    reporter.info(`an artifact named ${name2} exists from an earlier attempt; replacing it`);
+    await client.deleteArtifact(name2);
+    response = await upload();
+  }
+  if (!response.id) throw new Error(`the artifact service did not confirm the upload of ${name2}`);
+  return { id: response.id, size: response.size ?? 0 };
+}
+async function listFiles(dir) {
+  const entries = await readdir5(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile() && e.name !== OUTPUT_MARKER).map((e) => join11(e.parentPath, e.name)).sort();
+}
+
+// src/publish/pages.ts
+var PAGES_ARTIFACT = "github-pages";
+var PAGES_RETENTION_DAYS = 1;
+var PAGES_SITE_LIMIT = 1024 ** 3;
+function defaultPagesUrl(repository) {
+  const [owner, name2, ...rest] = repository.split("/");
+  if (!owner || !name2 || rest.length) return void 0;
+  const host = `${owner.toLowerCase()}.github.io`;
+  return name2.toLowerCase() === host ? `https://${host}/` : `https://${host}/${name2}/`;
+}
+async function uploadPagesArtifact(dir, tempDir, reporter) {
+  const work = await mkdtemp4(join12(tempDir, "pakman-pages-"));
+  try {
+    const archive = join12(work, "artifact.tar");
+    await tar([
+      "--create",
+      `--file=${archive}`,
+      `--directory=${dir}`,
+      // Files, never links: Pages refuses an artifact with symbolic or hard links.
+      "--dereference",
+      "--hard-dereference",
+      // Hidden files (PAKman's .pakman-output marker) are not part of the site.
+      "--exclude=.[^/]*",
+      "."
+    ]);
+    const { size } = await stat12(archive);
+    if (size > PAGES_SITE_LIMIT)
+      reporter.warning(
+        `the site is ${size} bytes, more than the 1 GB GitHub Pages publishes; the deployment may fail`
+      );
+    const uploaded = await uploadDirectory(PAGES_ARTIFACT, work, reporter, PAGES_RETENTION_DAYS);
+    reporter.info(
+      `uploaded artifact ${PAGES_ARTIFACT} (id ${uploaded.id}, ${size} bytes of artifact.tar)`
+    );
+    return uploaded.id;
+  } finally {
+    await rm5(work, { recursive: true, force: true });
+  }
+}
+async function tar(args) {
+  try {
+    await promisify3(execFile2)("tar", args, { maxBuffer: 1 << 20 });
+  } catch (error62) {
+    const failure2 = error62;
+    throw new Error(
+      `tar failed making the Pages artifact: ${failure2.stderr?.trim().split("\n").pop() || failure2.message}`,
+      { cause: error62 }
+    );
+  }
+}
+
 // src/publish/s3-files.ts
+import { createHash as createHash4 } from "node:crypto";
+import { createReadStream as createReadStream3 } from "node:fs";
+import { readdir as readdir6 } from "node:fs/promises";
+import { join as join13, relative as relative3, sep as sep3 } from "node:path";
 var IMMUTABLE = "public, max-age=31536000, immutable";
 var REVALIDATE = "no-cache";
 function contentType(name2) {
@@ -33268,8 +33460,8 @@ async function collectRepository(dir, stack, option) {
   const tree = [];
   const top = [];
   for (const entry of entries) {
-    const path2 = join10(entry.parentPath, entry.name);
-    const parts = relative3(dir, path2).split(sep2);
+    const path2 = join13(entry.parentPath, entry.name);
+    const parts = relative3(dir, path2).split(sep3);
     if (!entry.isFile() || parts.some((p) => p.startsWith("."))) continue;
     if (parts.length === 1) top.push({ name: entry.name, path: path2 });
     else tree.push({ parts, path: path2 });
@@ -33300,7 +33492,7 @@ async function collectRepository(dir, stack, option) {
 }
 async function readTree(dir, missing) {
   try {
-    return await readdir4(dir, { recursive: true, withFileTypes: true });
+    return await readdir6(dir, { recursive: true, withFileTypes: true });
   } catch (error62) {
     const code = error62.code;
     throw new Error(
@@ -33310,21 +33502,18 @@ async function readTree(dir, missing) {
   }
 }
 async function buildStack(dir, stack, option) {
-  const named = stack ?? await readFile7(join10(dir, MANIFEST), "utf8").then(
-    (text) => JSON.parse(text).stack,
-    () => void 0
-  );
+  const named = stack ?? (await readManifest2(dir))?.stack;
   if (named === void 0)
     throw new Error(
       `${dir} is one build's output (<repo>/<arch>/) without ${MANIFEST}: name its stack with ${option}, so its packages go under <stack>/`
     );
-  if (typeof named !== "string" || !/^[A-Za-z0-9._@-]+(\/[A-Za-z0-9._@-]+)*$/.test(named) || named.split("/").some((p) => p === ".." || p === "."))
+  if (!isRepositoryPath(named))
     throw new Error(`the stack ${JSON.stringify(named)} cannot be a directory in the bucket`);
   return named;
 }
 async function digests(path2) {
-  const sha256 = createHash5("sha256");
-  const md5 = createHash5("md5");
+  const sha256 = createHash4("sha256");
+  const md5 = createHash4("md5");
   let size = 0;
   for await (const chunk of createReadStream3(path2)) {
     sha256.update(chunk);
@@ -33337,116 +33526,6 @@ async function digests(path2) {
 // src/publish/index.ts
 import { readdir as readdir9, writeFile as writeFile7 } from "node:fs/promises";
 import { basename as basename8, join as join18 } from "node:path";
-
-// src/publish/artifact.ts
-import { readdir as readdir6 } from "node:fs/promises";
-
-// src/publish/output.ts
-import {
-  chmod as chmod4,
-  mkdir as mkdir2,
-  mkdtemp as mkdtemp3,
-  readdir as readdir5,
-  realpath,
-  rename as rename3,
-  rm as rm4,
-  stat as stat11,
-  writeFile as writeFile3
-} from "node:fs/promises";
-import { homedir } from "node:os";
-import { basename as basename5, dirname as dirname3, join as join11, resolve as resolve3, sep as sep3 } from "node:path";
-var OUTPUT_MARKER = ".pakman-output";
-var DEFAULT_OUTPUT = join11(".pakman", "packages");
-async function claimOutputDir(dir, workspace, option) {
-  const target = resolve3(dir);
-  const existing = await stat11(target).catch(() => void 0);
-  if (existing && !existing.isDirectory())
-    throw new Error(
-      `the output directory ${dir} (${option}) is not a directory; name a directory for packages`
-    );
-  await mkdir2(target, { recursive: true });
-  const real = await realpath(target);
-  const protectedDirs = [sep3, homedir(), await realpath(workspace)];
-  const inside = (parent, child) => child === parent || child.startsWith(parent.endsWith(sep3) ? parent : parent + sep3);
-  if (protectedDirs.some((p) => inside(real, p))) {
-    throw new Error(
-      `the output directory ${dir} (${option}) would hold the workspace or the home directory; choose a directory of its own`
-    );
-  }
-  const entries = await readdir5(real);
-  const ours = entries.includes(OUTPUT_MARKER) || entries.includes(MANIFEST);
-  if (entries.length && !ours) {
-    const shown = entries.sort().slice(0, 5).join(", ") + (entries.length > 5 ? ", \u2026" : "");
-    throw new Error(
-      `the output directory ${dir} (${option}) holds files PAKman did not write (${shown}). PAKman replaces the contents of its output directory, so it only uses one that is empty or that it wrote before (it holds ${OUTPUT_MARKER}). Set ${option} to a new or empty directory, or move those files away; nothing was changed.`
-    );
-  }
-  await writeFile3(join11(real, OUTPUT_MARKER), markerText(), { mode: 420 });
-  return real;
-}
-function markerText() {
-  return "This directory is output of PAKman; each build replaces what is in it.\n";
-}
-async function emptyOutputDir(real) {
-  for (const entry of await readdir5(real)) {
-    if (entry !== OUTPUT_MARKER) await rm4(join11(real, entry), { recursive: true, force: true });
-  }
-}
-async function stageOutput(real, owner) {
-  const parent = dirname3(real);
-  const dir = await mkdtemp3(join11(parent, `.${basename5(real)}.pakman-staging-`));
-  await writeFile3(join11(dir, OUTPUT_MARKER), markerText(), { mode: 420 });
-  await chmod4(dir, (await stat11(real)).mode & 4095);
-  await handOver(dir, owner);
-  const discard = () => rm4(dir, { recursive: true, force: true });
-  return {
-    dir,
-    discard,
-    async commit(files = {}) {
-      for (const [name2, text] of Object.entries(files))
-        await writeFile3(join11(dir, name2), text, { mode: 420 });
-      const old = `${dir}-old`;
-      try {
-        await rename3(real, old);
-      } catch {
-        await emptyOutputDir(real);
-        for (const entry of await readdir5(dir)) await rename3(join11(dir, entry), join11(real, entry));
-        await discard();
-        return;
-      }
-      await rename3(dir, real);
-      await rm4(old, { recursive: true, force: true });
-    }
-  };
-}
-
-// src/publish/artifact.ts
-import { join as join12 } from "node:path";
-async function uploadDirectory(name2, dir, reporter, retentionDays) {
-  const { DefaultArtifactClient } = await import("./artifact-T3JPVQGL.js");
-  const client = new DefaultArtifactClient();
-  const files = await listFiles(dir);
-  const upload = () => client.uploadArtifact(name2, files, dir, {
-    compressionLevel: 0,
-    // packages are gzip already
-    ...retentionDays !== void 0 && { retentionDays }
-  });
-  let response;
-  try {
-    response = await upload();
-  } catch (error62) {
-    if (!/already exists/i.test(error62.message)) throw error62;
-    reporter.info(`an artifact named ${name2} exists from an earlier attempt; replacing it`);
-    await client.deleteArtifact(name2);
-    response = await upload();
-  }
-  if (!response.id) throw new Error(`the artifact service did not confirm the upload of ${name2}`);
-  return { id: response.id, size: response.size ?? 0 };
-}
-async function listFiles(dir) {
-  const entries = await readdir6(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile() && e.name !== OUTPUT_MARKER).map((e) => join12(e.parentPath, e.name)).sort();
-}
 
 // src/publish/release.ts
 import { openAsBlob } from "node:fs";
@@ -33727,15 +33806,9 @@ function toRelease(data) {
   };
 }
 
-// src/publish/pages.ts
-import { execFile as execFile2 } from "node:child_process";
-import { mkdtemp as mkdtemp4, rm as rm5, stat as stat12 } from "node:fs/promises";
-import { join as join15 } from "node:path";
-import { promisify as promisify3 } from "node:util";
-
 // src/publish/site/index.ts
 import { writeFile as writeFile4 } from "node:fs/promises";
-import { join as join14 } from "node:path";
+import { join as join15 } from "node:path";
 
 // node_modules/mustache/mustache.mjs
 var objectToString = Object.prototype.toString;
@@ -34192,13 +34265,13 @@ mustache.Writer = Writer;
 var mustache_default = mustache;
 
 // src/publish/site/facts.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 import { createReadStream as createReadStream4 } from "node:fs";
-import { readdir as readdir7, readFile as readFile8 } from "node:fs/promises";
-import { join as join13, relative as relative4, sep as sep4 } from "node:path";
+import { readdir as readdir7, readFile as readFile7 } from "node:fs/promises";
+import { join as join14, relative as relative4, sep as sep4 } from "node:path";
 import { pipeline as pipeline3 } from "node:stream/promises";
 var INDEX = "APKINDEX.tar.gz";
-async function readRepository(dir) {
+async function readRepository(dir, digests2) {
   const top = await readdir7(dir, { withFileTypes: true });
   const keys = top.filter((e) => e.isFile() && isPublicKeyFile(e.name)).map((e) => e.name).sort();
   if (!keys.length)
@@ -34209,7 +34282,7 @@ async function readRepository(dir) {
     await Promise.all(
       keys.map(async (name2) => [
         name2,
-        await readFile8(join13(dir, name2), "utf8")
+        await readFile7(join14(dir, name2), "utf8")
       ])
     )
   );
@@ -34218,7 +34291,7 @@ async function readRepository(dir) {
     throw new Error(`${dir} holds no <repo>/<arch>/${INDEX}: no repository to describe`);
   const directories = [];
   for (const path2 of indexes) {
-    const checked = await checkIndexFile(join13(dir, path2, INDEX), trusted);
+    const checked = await checkIndexFile(join14(dir, path2, INDEX), trusted);
     if (checked.verdict !== "OK" || !checked.entries)
       throw new Error(
         `${path2}/${INDEX}: ${checked.verdict} with ${keys.join(", ")} (${checked.reason}); the page would tell users to trust a key that does not sign it`
@@ -34244,7 +34317,7 @@ async function readRepository(dir) {
         ...buildTime !== void 0 && { buildTime },
         origin: field("o") ?? entry.name,
         file: file2,
-        sha256: await sha256Of(join13(dir, file2), `${file2} is listed in ${path2}/${INDEX}`)
+        sha256: digests2?.get(file2) ?? await sha256Of(join14(dir, file2), `${file2} is listed in ${path2}/${INDEX}`)
       });
     }
     directories.push({
@@ -34258,7 +34331,7 @@ async function readRepository(dir) {
   return { keys, directories };
 }
 async function sha256Of(path2, what) {
-  const hash3 = createHash6("sha256");
+  const hash3 = createHash5("sha256");
   try {
     await pipeline3(createReadStream4(path2), hash3);
   } catch (error62) {
@@ -34497,11 +34570,11 @@ function groupBy(items, key) {
 var SITE_FILES = ["index.html", "README.md"];
 async function writeSite(dir, settings) {
   const url2 = siteUrl(settings.url, settings.urlName ?? "the repository URL");
-  const facts = await readRepository(dir);
+  const facts = await readRepository(dir, settings.digests);
   const view = siteView(facts, url2, settings.title ?? "Alpine Linux packages");
   const page = mustache_default.render(PAGE_TEMPLATE, view, {}, { escape: escapeHtml2 });
   const readme = mustache_default.render(README_TEMPLATE, view, {}, { escape: (text) => text });
-  const files = SITE_FILES.map((name2) => join14(dir, name2));
+  const files = SITE_FILES.map((name2) => join15(dir, name2));
   await writeFile4(files[0], page);
   await writeFile4(files[1], readme);
   return { url: url2, files, facts };
@@ -34515,63 +34588,6 @@ function escapeHtml2(text) {
     "'": "&#39;"
   };
   return String(text).replace(/[&<>"']/g, (c) => entities[c]);
-}
-
-// src/publish/pages.ts
-var PAGES_ARTIFACT = "github-pages";
-var PAGES_RETENTION_DAYS = 1;
-var PAGES_SITE_LIMIT = 1024 ** 3;
-function defaultPagesUrl(repository) {
-  const [owner, name2, ...rest] = repository.split("/");
-  if (!owner || !name2 || rest.length) return void 0;
-  const host = `${owner.toLowerCase()}.github.io`;
-  return name2.toLowerCase() === host ? `https://${host}/` : `https://${host}/${name2}/`;
-}
-async function publishPages(dir, settings, reporter) {
-  const site = await writeSite(dir, {
-    url: settings.url,
-    ...settings.title && { title: settings.title },
-    urlName: "repository-url"
-  });
-  reporter.info(`front page for ${site.url}: ${site.files.join(", ")}`);
-  const work = await mkdtemp4(join15(settings.tempDir, "pakman-pages-"));
-  try {
-    const archive = join15(work, "artifact.tar");
-    await tar([
-      "--create",
-      `--file=${archive}`,
-      `--directory=${dir}`,
-      // Files, never links: Pages refuses an artifact with symbolic or hard links.
-      "--dereference",
-      "--hard-dereference",
-      // Hidden files (PAKman's .pakman-output marker) are not part of the site.
-      "--exclude=.[^/]*",
-      "."
-    ]);
-    const { size } = await stat12(archive);
-    if (size > PAGES_SITE_LIMIT)
-      reporter.info(
-        `warning: the site is ${size} bytes, more than the 1 GB GitHub Pages publishes; the deployment may fail`
-      );
-    const uploaded = await uploadDirectory(PAGES_ARTIFACT, work, reporter, PAGES_RETENTION_DAYS);
-    reporter.info(
-      `uploaded artifact ${PAGES_ARTIFACT} (id ${uploaded.id}, ${size} bytes of artifact.tar)`
-    );
-    return { url: site.url, artifactId: uploaded.id, size, site };
-  } finally {
-    await rm5(work, { recursive: true, force: true });
-  }
-}
-async function tar(args) {
-  try {
-    await promisify3(execFile2)("tar", args, { maxBuffer: 1 << 20 });
-  } catch (error62) {
-    const failure2 = error62;
-    throw new Error(
-      `tar failed making the Pages artifact: ${failure2.stderr?.trim().split("\n").pop() || failure2.message}`,
-      { cause: error62 }
-    );
-  }
 }
 
 // src/publish/subjects.ts
@@ -34601,7 +34617,7 @@ async function mergeRepositories(artifactDirs, options) {
   for (const [i, dir] of artifactDirs.entries()) {
     const manifest = manifests[i];
     for (const part of [manifest.stack, manifest.arch]) {
-      if (typeof part !== "string" || !/^[A-Za-z0-9._:@/-]+$/.test(part) || part.split("/").some((p) => p === ".." || p === "")) {
+      if (!isRepositoryPath(part)) {
         throw new Error(
           `${MANIFEST} in ${basename7(dir)} names an unusable stack or arch: ${JSON.stringify(part)}`
         );
@@ -34697,7 +34713,7 @@ async function downloadBuildArtifacts(reporter, tempDir = tmpdir()) {
 }
 
 // src/publish/s3.ts
-import { readFile as readFile9 } from "node:fs/promises";
+import { readFile as readFile8 } from "node:fs/promises";
 import { isIP } from "node:net";
 import { dirname as dirname4 } from "node:path";
 function checkS3Settings(settings) {
@@ -34807,7 +34823,7 @@ async function publish(settings, reporter, redact) {
       signal
     );
   for (const file2 of refused) reporter.info(`replaced ${file2.name} (overwrite)`);
-  const pruned = settings.prune ? await prune(client, tree.files, stored, keyOf, signal) : [];
+  const pruned = settings.prune ? await prune(client, tree.files, stored, keyOf, concurrency, signal) : [];
   for (const name2 of pruned) reporter.info(`deleted ${name2} (prune: no index lists it)`);
   const stacks = [
     ...new Set(tree.files.filter((f) => f.kind === "index").map((f) => dirname4(dirname4(f.name))))
@@ -34831,12 +34847,12 @@ async function compare(client, file2, object2, signal) {
   if (!head) return "new";
   return head.metadata.sha256 === file2.sha256 ? "same" : "changed";
 }
-async function prune(client, files, stored, keyOf, signal) {
+async function prune(client, files, stored, keyOf, concurrency, signal) {
   const doomed = [];
   for (const index of files.filter((f) => f.kind === "index")) {
     const dir = dirname4(index.name);
     const listed = new Set(
-      readIndex(await readFile9(index.path)).entries.map((e) => `${e.name}-${e.version}`)
+      readIndex(await readFile8(index.path)).entries.map((e) => `${e.name}-${e.version}`)
     );
     const under = `${keyOf(dir)}/`;
     for (const key of stored.keys()) {
@@ -34846,7 +34862,7 @@ async function prune(client, files, stored, keyOf, signal) {
       if (stem !== rest && !listed.has(stem)) doomed.push(key);
     }
   }
-  await eachAtOnce("prune", doomed, 4, (key, stop) => client.delete(key, stop), signal);
+  await eachAtOnce("prune", doomed, concurrency, (key, stop) => client.delete(key, stop), signal);
   return doomed.sort();
 }
 
@@ -34916,11 +34932,6 @@ async function publishDirectory(output2, settings, reporter, published = {}) {
     );
     const release = await publishAssets(releaser, settings.releaseTag, output2.assets, reporter);
     published.releaseUrl = release.url;
-  }
-  if (settings.pages) {
-    const pages = await publishPages(output2.dir, settings.pages, reporter);
-    published.pagesArtifactId = pages.artifactId;
-    published.repositoryUrl = pages.url;
   }
   return published;
 }
@@ -35005,9 +35016,11 @@ export {
   Secrets,
   PART_SIZE,
   S3Client,
+  PAGES_ARTIFACT,
+  defaultPagesUrl,
+  uploadPagesArtifact,
   siteUrl,
   writeSite,
-  defaultPagesUrl,
   writeSubjectChecksums,
   mergeRepositories,
   downloadBuildArtifacts,

@@ -52,10 +52,11 @@ import {
   stackSlug,
   stageOutput,
   trustedKeys,
+  uploadPagesArtifact,
   word,
   writeSite,
   writeSubjectChecksums
-} from "./chunk-GVQAHMFN.js";
+} from "./chunk-BZOD6BNK.js";
 
 // src/github/context.ts
 function runEnvironment(env = process.env) {
@@ -1707,16 +1708,16 @@ async function buildPackages(settings, reporter) {
     );
     if (signature !== "rsa") {
       const unsigned = collected;
-      collected = await phases.run("Sign", async () => {
-        await resignFiles({
+      collected = await phases.run(
+        "Sign",
+        async () => resignFiles({
           files: unsigned,
           key: readPrivateKey(await readFile4(key.privateKeyFile, "utf8")),
           keyFile: publicKeyFileName(keyName),
           choice: signature,
           reporter
-        });
-        return collectPackages(staging.dir, expected, containers.log);
-      });
+        })
+      );
     }
     const verified = await phases.run(
       "Verify",
@@ -1868,18 +1869,26 @@ async function deliverMerge(merged, config, settings, delivered, reporter) {
     // Release assets: every file, named <stack>-<arch>-<file>, and the public key.
     assets: await repositoryAssets(merged.packagesDir, merged)
   };
-  await reporter.group(
-    "Publish",
-    () => publishDirectory(output, settings.publish, reporter, delivered.published)
-  );
-  if (settings.bucket && !settings.publish.pages) {
-    const { repository } = settings.publish;
-    await writeSite(merged.packagesDir, {
-      url: checkS3Settings(bucketSettings(settings.bucket, merged.packagesDir, reporter)).repositoryUrl,
+  await reporter.group("Publish", async () => {
+    await publishDirectory(output, settings.publish, reporter, delivered.published);
+    const { pages, repository } = settings.publish;
+    const url = pages?.url ?? (settings.bucket && checkS3Settings(bucketSettings(settings.bucket, merged.packagesDir, reporter)).repositoryUrl);
+    if (!url) return;
+    const site = await writeSite(merged.packagesDir, {
+      url,
       urlName: reporter.option("repository-url"),
-      ...repository && { title: repository }
+      ...repository && { title: repository },
+      digests: merged.digests
     });
-  }
+    reporter.info(`front page for ${site.url}: ${site.files.join(", ")}`);
+    if (!pages) return;
+    delivered.published.pagesArtifactId = await uploadPagesArtifact(
+      merged.packagesDir,
+      pages.tempDir,
+      reporter
+    );
+    delivered.published.repositoryUrl = site.url;
+  });
   await toBucket(merged.packagesDir, void 0, settings, delivered, reporter);
   if (config) await toDeployment(merged.packagesDir, config, settings, delivered, reporter);
   return delivered;
@@ -1892,7 +1901,7 @@ async function deliverDirectory(dir, stack, config, settings, reporter) {
   return delivered;
 }
 async function checkDeployment(settings, reporter) {
-  const { checkPushSettings } = await import("./deploy-ABQJL6YG.js");
+  const { checkPushSettings } = await import("./deploy-SV4XRQUK.js");
   checkPushSettings({ ...settings, packagesDir: "", config: {}, reporter });
 }
 function checkBucket(settings, reporter) {
@@ -1918,7 +1927,7 @@ async function toBucket(dir, stack, settings, delivered, reporter) {
 async function toDeployment(packagesDir, config, settings, delivered, reporter) {
   const { deployment } = settings;
   if (!deployment) return;
-  const { runPush } = await import("./deploy-ABQJL6YG.js");
+  const { runPush } = await import("./deploy-SV4XRQUK.js");
   delivered.pushed = await reporter.group(
     deployment.dryRun ? "Push to Instellar (dry run)" : "Push to Instellar",
     () => runPush({
@@ -1967,19 +1976,23 @@ async function mergeArtifacts(settings, reporter) {
         reporter
       })
     );
-    await reporter.group("Verify", async () => {
+    const digests = await reporter.group("Verify", async () => {
       const key = {
         name: merged.keyName,
         pem: await readFile5(merged.publicKeyFile, "utf8")
       };
-      await verifyRepository(packagesDir, key, "the merged repository does not verify", {
-        signature: merged.signature
-      });
+      const verified = await verifyRepository(
+        packagesDir,
+        key,
+        "the merged repository does not verify",
+        { signature: merged.signature }
+      );
       reporter.info(
         `${merged.packages} packages in ${merged.directories.length} directories verify`
       );
+      return verified;
     });
-    return { ...merged, packagesDir };
+    return { ...merged, packagesDir, digests };
   } finally {
     await downloaded.cleanup();
   }

@@ -4,7 +4,6 @@ import {
   PART_SIZE,
   PushError,
   S3Client,
-  Secrets,
   describeNetworkError,
   eachAtOnce,
   excerpt,
@@ -15,7 +14,7 @@ import {
   slugify,
   stopReason,
   withRetry
-} from "./chunk-GVQAHMFN.js";
+} from "./chunk-BZOD6BNK.js";
 import {
   require_dist
 } from "./chunk-3A2CDBIY.js";
@@ -1173,7 +1172,6 @@ async function writeArchive(target, entries, options = {}) {
   const output = zip.outputStream;
   zip.on("error", (error) => output.destroy(error));
   for (const entry of entries) {
-    const { size } = await stat3(entry.path);
     zip.addReadStreamLazy(
       entry.name,
       {
@@ -1183,9 +1181,12 @@ async function writeArchive(target, entries, options = {}) {
         // no "UT" extra field: the DOS date alone, so the headers stay as small as before
         forceDosTimestamp: true,
         forceZip64Format: options.forceZip64 ?? false,
-        size
+        size: entry.size
       },
-      (open) => open(null, createReadStream(entry.path))
+      (open) => {
+        const stream = createReadStream(entry.path).on("error", (error) => output.destroy(error));
+        open(null, stream);
+      }
     );
   }
   zip.end({ forceZip64Format: options.forceZip64 ?? false, comment: "" });
@@ -1225,7 +1226,7 @@ async function push(plan, deps) {
       const zip = join2(scratch, plan.archiveName);
       const size = await writeArchive(
         zip,
-        plan.files.map((f) => ({ name: f.name, path: f.path }))
+        plan.files.map((f) => ({ name: f.name, path: f.path, size: f.size }))
       );
       progress(`${plan.archiveName}: ${plan.files.length} files, ${size} bytes`);
       const prefix = `deployments/${plan.owner}/${plan.repo}/${plan.hash}`;
@@ -1317,9 +1318,10 @@ function checkPushSettings(settings) {
   return { repository, hash, ref, endpoint };
 }
 function checkTokens(settings) {
-  const missing = ["instellar-auth-token", "instellar-package-token"].filter(
-    (key) => key === "instellar-auth-token" ? !settings.authToken : !settings.packageToken
-  );
+  const missing = [
+    !settings.authToken && "instellar-auth-token",
+    !settings.packageToken && "instellar-package-token"
+  ].filter((key) => key !== false);
   if (missing.length)
     throw new PushError(
       "push",
@@ -1341,17 +1343,9 @@ async function runPush(settings) {
 }
 export {
   DEFAULT_ENDPOINT,
-  DEFAULT_RETRY,
-  InstellarPlatform,
-  PART_SIZE,
-  PushError,
-  S3Storage,
-  Secrets,
   archiveId,
   checkPushSettings,
   collectPushFiles,
-  parseStorage,
-  push,
   runPush,
   writeArchive
 };
